@@ -61,7 +61,9 @@ export type SeedSpec = { kind: 'corpus' } | { kind: 'synthetic'; count: number }
 
 /** Thrown by handlers to answer with a given reply (for example a provider's JSON error). */
 export class HttpError extends Error {
-  constructor(readonly reply: EmulatorReply) {
+  readonly reply: EmulatorReply;
+  constructor(reply: EmulatorReply) {
     super(`HTTP ${reply.status}`);
+    this.reply = reply;
   }
 }
