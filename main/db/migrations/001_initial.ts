@@ -105,8 +105,7 @@ export function up(db: Database): void {
 
     CREATE TABLE blobs (
       sha256      TEXT PRIMARY KEY,                   -- file at blobs/<aa>/<sha256>
-      size_bytes  INTEGER NOT NULL,
-      ref_count   INTEGER NOT NULL DEFAULT 0
+      size_bytes  INTEGER NOT NULL
     ) WITHOUT ROWID;
 
     CREATE TABLE attachments (
@@ -122,6 +121,8 @@ export function up(db: Database): void {
       blob_sha256         TEXT REFERENCES blobs(sha256), -- NULL until content is fetched or when over the size cap
       UNIQUE (message_id, part_index)
     );
+    -- Garbage collection of blobs no attachment refers to any more.
+    CREATE INDEX attachments_by_blob ON attachments (blob_sha256) WHERE blob_sha256 IS NOT NULL;
 
     CREATE TABLE calendars (
       id           INTEGER PRIMARY KEY,

@@ -1,0 +1,17 @@
+import { HealthResponse } from '../../../shared/api/health.ts';
+import { latestSchemaVersion } from '../../db/migrations/index.ts';
+import { stmt } from '../../db/statements.ts';
+import type { ApiDeps, ApiServer } from '../server.ts';
+
+export function registerHealthRoutes(app: ApiServer, { db, version }: ApiDeps): void {
+  app.get(
+    '/v1/health',
+    { schema: { summary: 'Liveness and index summary (no auth)', security: [], response: { 200: HealthResponse } } },
+    async () => ({
+      status: 'ok' as const,
+      version,
+      schema_version: latestSchemaVersion,
+      accounts: (stmt<[], { n: number }>(db, 'SELECT count(*) AS n FROM accounts').get() as { n: number }).n,
+    }),
+  );
+}

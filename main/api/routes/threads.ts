@@ -1,0 +1,97 @@
+import { Type } from 'typebox';
+import { ListThreadsQuery, ThreadListResponse, ThreadResponse } from '../../../shared/api/threads.ts';
+import { parsePublicId } from '../../../shared/ids.ts';
+import { getAccount } from '../../db/queries/accounts.ts';
+import { getLabel, type LabelRole, labelIdsByRole } from '../../db/queries/labels.ts';
+import {
+  attachmentsOfMessage,
+  getThreadRow,
+  labelIdsOfMessage,
+  labelIdsOfThreads,
+  listThreadsByLabels,
+  listThreadsOfAccount,
+  messagesOfThread,
+  type ThreadCursor,
+} from '../../db/queries/threadReads.ts';
+import { authenticate } from '../auth/authenticate.ts';
+import { ApiError } from '../errors.ts';
+import { presentMessage, presentThreadSummary } from '../mailPresenters.ts';
+import type { ApiDeps, ApiServer } from '../server.ts';
+
+const ROLES: readonly LabelRole[] = ['inbox', 'sent', 'drafts', 'trash', 'spam', 'starred', 'important', 'archive'];
+const errors = { 400: { $ref: 'ApiError#' }, 401: { $ref: 'ApiError#' }, 404: { $ref: 'ApiError#' } };
+
+export function registerThreadRoutes(app: ApiServer, { db }: ApiDeps): void {
+  app.get(
+    '/v1/email/threads',
+    {
+      schema: {
+        summary: 'List threads in a label, newest first (keyset-paged)',
+        querystring: ListThreadsQuery,
+        response: { 200: ThreadListResponse, ...errors },
+      },
+    },
+    async (request) => {
+      authenticate(db, request);
+      const { label = 'inbox', account_id: accountId, limit = 50, cursor } = request.query;
+      if (accountId && !getAccount(db, accountId)) throw new ApiError('not_found', `no account ${accountId}`, { field: 'account_id' });
+      const after = cursor ? decodeCursor(cursor) : undefined;
+      let rows;
+      if (label === 'all') {
+        if (!accountId) throw new ApiError('validation_error', 'label "all" needs account_id', { field: 'account_id' });
+        rows = listThreadsOfAccount(db, accountId, limit + 1, after);
+      } else {
+        rows = listThreadsByLabels(db, resolveLabelIds(label, accountId), limit + 1, after);
+      }
+      const page = rows.slice(0, limit);
+      const labels = labelIdsOfThreads(db, page.map((row) => row.id));
+      const last = page.at(-1);
+      return {
+        data: page.map((row) => presentThreadSummary(row, labels.get(row.id) ?? [])),
+        next_cursor: rows.length > limit && last ? encodeCursor({ lastMessageAt: last.last_message_at, threadId: last.id }) : null,
+      };
+    },
+  );
+
+  app.get(
+    '/v1/email/threads/:id',
+    {
+      schema: {
+        summary: 'One thread with all its messages, oldest first',
+        params: Type.Object({ id: Type.String({ maxLength: 40 }) }),
+        response: { 200: ThreadResponse, ...errors },
+      },
+    },
+    async (request) => {
+      authenticate(db, request);
+      const threadId = parsePublicId('thr', request.params.id);
+      const thread = threadId === null ? undefined : getThreadRow(db, threadId);
+      if (!thread) throw new ApiError('not_found', `no thread ${request.params.id}`);
+      const labels = labelIdsOfThreads(db, [thread.id]).get(thread.id) ?? [];
+      const messages = messagesOfThread(db, thread.id).map((m) =>
+        presentMessage(m, labelIdsOfMessage(db, m.id), attachmentsOfMessage(db, m.id)),
+      );
+      return { data: { ...presentThreadSummary(thread, labels), messages } };
+    },
+  );
+
+  function resolveLabelIds(label: string, accountId: string | undefined): number[] {
+    if ((ROLES as readonly string[]).includes(label)) return labelIdsByRole(db, label as LabelRole, accountId);
+    const id = parsePublicId('lbl', label);
+    const row = id === null ? undefined : getLabel(db, id);
+    if (!row || (accountId && row.account_id !== accountId)) {
+      throw new ApiError('not_found', `no label ${label} (use a label id or one of: ${ROLES.join(', ')}, all)`, { field: 'label' });
+    }
+    return [row.id];
+  }
+}
+
+function encodeCursor(cursor: ThreadCursor): string {
+  return Buffer.from(`${cursor.lastMessageAt}.${cursor.threadId}`).toString('base64url');
+}
+
+function decodeCursor(value: string): ThreadCursor {
+  const match = /^(-?\d{1,16})\.(\d{1,16})$/.exec(Buffer.from(value, 'base64url').toString('latin1'));
+  if (!match) throw new ApiError('validation_error', 'cursor is not a next_cursor this API returned', { field: 'cursor' });
+  return { lastMessageAt: Number(match[1]), threadId: Number(match[2]) };
+}

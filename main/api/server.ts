@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
+import fastifySwagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { ApiErrorBody } from '../../shared/api/common.ts';
+import type { BlobStore } from '../db/blobStore.ts';
+import type { IndexDb } from '../db/openIndex.ts';
+import { ApiError, type ErrorCode, errorStatus } from './errors.ts';
+import { checkLoopbackHost } from './loopbackHost.ts';
+import { registerHealthRoutes } from './routes/health.ts';
+import { registerThreadRoutes } from './routes/threads.ts';
+import { registerUiRoutes } from './routes/ui.ts';
+
+export interface ApiDeps {
+  db: IndexDb;
+  blobs: BlobStore;
+  version: string;
+  /** Built renderer (index.html + assets); the UI is not served when absent. */
+  rendererDir: string | null;
+  /** Ports the Host header may name; set after listen() when the port was 0. */
+  allowedPorts: () => readonly number[];
+}
+
+export type ApiServer = FastifyInstance<
+  import('node:http').Server,
+  import('node:http').IncomingMessage,
+  import('node:http').ServerResponse,
+  import('fastify').FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** Builds the HTTP API (not listening): tests drive it with inject(), the core calls listen(). */
+export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: () => `req_${randomBytes(12).toString('hex')}`,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addSchema(ApiErrorBody);
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Outpost local API', version: deps.version, description: 'Loopback API of the Outpost desktop client.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('X-Request-ID', request.id);
+    checkLoopbackHost(request.headers.host, deps.allowedPorts());
+  });
+
+  app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
+    const { status, code, message, field } = toApiError(error);
+    if (status >= 500) request.log.error(error);
+    void reply
+      .status(status)
+      .header('content-type', 'application/json; charset=utf-8')
+      .send({ code, message, request_id: request.id, ...(field ? { field } : {}) });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send({ code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}`, request_id: request.id });
+  });
+
+  registerHealthRoutes(app, deps);
+  registerThreadRoutes(app, deps);
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  if (deps.rendererDir) await registerUiRoutes(app, deps.rendererDir);
+  return app;
+}
+
+function toApiError(error: FastifyError | ApiError): { status: number; code: ErrorCode; message: string; field?: string } {
+  if (error instanceof ApiError) return { status: error.status, code: error.code, message: error.message, field: error.field };
+  if (error.validation) {
+    const first = error.validation[0];
+    const path = first?.instancePath?.replace(/^\//, '').replace(/\//g, '.') ?? '';
+    const missing = (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
+    const field = missing ? (path ? `${path}.${missing}` : missing) : path || undefined;
+    const where = error.validationContext === 'body' ? '' : `${error.validationContext} `;
+    return { status: 400, code: 'validation_error', message: `${where}${field ?? 'request'} ${first?.message ?? 'is invalid'}`.trim(), ...(field ? { field } : {}) };
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { status: 413, code: 'payload_too_large', message: `request body is larger than ${BODY_LIMIT_BYTES} bytes` };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { status: 415, code: 'unsupported_media_type', message: 'send the body as application/json' };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return { status: 400, code: 'validation_error', message: 'request body is not valid JSON' };
+  }
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    const code = (Object.entries(errorStatus).find(([, status]) => status === error.statusCode)?.[0] ?? 'validation_error') as ErrorCode;
+    return { status: error.statusCode, code, message: error.message };
+  }
+  return { status: 500, code: 'internal_error', message: 'internal error; see the Outpost log' };
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { CliError, usageError } from './cli/cliError.ts';
+import { importMboxCommand } from './cli/importMboxCommand.ts';
+import { serveCommand } from './cli/serveCommand.ts';
+import { sessionCreateCommand } from './cli/sessionCommand.ts';
+import { appVersion, defaultDataDir } from './core/paths.ts';
+
+const HELP = `outpost — offline mail and calendar index with a local API
+
+Usage:
+  outpost serve [--port N] [--data-dir DIR]     run the core and the local API/UI on 127.0.0.1 (default port 7766)
+  outpost import-mbox FILE [--account EMAIL]    import an mbox file into a local account
+  outpost session create [--admin]              print a new session token
+  outpost --version | --help
+
+Common options:
+  --data-dir DIR   where the index lives (default: ${defaultDataDir()}; env OUTPOST_DATA_DIR)
+`;
+
+async function main(argv: string[]): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        port: { type: 'string' },
+        'data-dir': { type: 'string' },
+        account: { type: 'string' },
+        admin: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (error) {
+    throw usageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.version) return void process.stdout.write(`${appVersion()}\n`);
+  const [command, ...rest] = positionals;
+  if (values.help || !command) return void process.stdout.write(HELP);
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+
+  switch (command) {
+    case 'serve':
+      return serveCommand({ dataDir, port: parsePort(values.port ?? '7766') });
+    case 'import-mbox': {
+      const file = rest[0];
+      if (!file) throw usageError('import-mbox needs a FILE');
+      return importMboxCommand({ dataDir, file, account: values.account ?? 'local@outpost.localhost' });
+    }
+    case 'session':
+      if (rest[0] !== 'create') throw usageError('usage: outpost session create [--admin]');
+      return sessionCreateCommand({ dataDir, admin: values.admin ?? false });
+    default:
+      throw usageError(`unknown command "${command}"`);
+  }
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw usageError(`--port must be a number from 0 to 65535, not "${value}"`);
+  return port;
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`outpost: ${message.split('\n')[0]}\n`);
+  process.exitCode = error instanceof CliError ? error.exitCode : 1;
+});

@@ -1,0 +1,34 @@
+import { statSync } from 'node:fs';
+import { BlobStore } from '../db/blobStore.ts';
+import { openIndex } from '../db/openIndex.ts';
+import { ensureAccount } from '../db/queries/accounts.ts';
+import { blobsDir, indexPath } from '../core/paths.ts';
+import { importRawMessages } from '../mail/importRawMessages.ts';
+import { readMbox } from '../mail/mbox.ts';
+import { CliError } from './cliError.ts';
+
+const DEFAULT_ATTACHMENT_CAP = 25 * 1024 * 1024;
+
+/** Seeds the index from an mbox file into a local account, so Outpost shows real mail before any provider is connected. */
+export async function importMboxCommand(options: { dataDir: string; file: string; account: string }): Promise<void> {
+  try {
+    if (!statSync(options.file).isFile()) throw new CliError(`${options.file} is not a file`);
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw new CliError(`cannot read ${options.file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+  }
+  const db = openIndex(indexPath(options.dataDir));
+  try {
+    const account = ensureAccount(db, 'local', options.account);
+    const blobs = new BlobStore(db, blobsDir(options.dataDir));
+    const result = await importRawMessages(db, blobs, account.id, readMbox(options.file), {
+      attachmentSizeCap: DEFAULT_ATTACHMENT_CAP,
+    }).catch((error: Error) => {
+      throw new CliError(error.message);
+    });
+    process.stdout.write(`imported ${result.imported} messages into ${account.email}`);
+    process.stdout.write(result.failed.length ? `; ${result.failed.length} could not be parsed\n` : '\n');
+  } finally {
+    db.close();
+  }
+}

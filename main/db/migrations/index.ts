@@ -1,0 +1,39 @@
+import type { Database } from 'better-sqlite3';
+import * as initial from './001_initial.ts';
+
+interface Migration {
+  version: number;
+  name: string;
+  up(db: Database): void;
+}
+
+/** Every schema version, in order. A new migration is a new numbered file added here. */
+export const migrations: readonly Migration[] = [{ version: 1, name: 'initial', up: initial.up }];
+
+export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;
+
+export class SchemaTooNewError extends Error {
+  readonly code = 'index_too_new';
+  constructor(found: number) {
+    super(`the index was written by a newer Outpost (schema ${found}, this build knows ${latestSchemaVersion}); upgrade Outpost`);
+  }
+}
+
+/**
+ * Brings the index to the latest schema. All pending migrations run in ONE
+ * transaction that ends by setting user_version, so a crash leaves either the
+ * old schema or the new one, never half of it.
+ */
+export function migrate(db: Database): { from: number; to: number } {
+  const from = db.pragma('user_version', { simple: true }) as number;
+  if (from > latestSchemaVersion) throw new SchemaTooNewError(from);
+  if (from === latestSchemaVersion) return { from, to: from };
+  db.transaction(() => {
+    for (const migration of migrations) {
+      if (migration.version > from) migration.up(db);
+    }
+    db.pragma(`user_version = ${latestSchemaVersion}`);
+  })();
+  db.pragma('optimize');
+  return { from, to: latestSchemaVersion };
+}

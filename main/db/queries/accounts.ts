@@ -1,0 +1,43 @@
+import { randomUUID } from 'node:crypto';
+import type { IndexDb } from '../openIndex.ts';
+import { stmt } from '../statements.ts';
+
+export type Provider = 'gmail' | 'microsoft' | 'local';
+export type AccountStatus = 'active' | 'needs_reauth' | 'disconnected';
+
+export interface AccountRow {
+  id: string;
+  provider: Provider;
+  email: string;
+  display_name: string | null;
+  status: AccountStatus;
+  created_at: number;
+}
+
+export function listAccounts(db: IndexDb): AccountRow[] {
+  return stmt<[], AccountRow>(db, 'SELECT * FROM accounts ORDER BY created_at, email').all();
+}
+
+export function getAccount(db: IndexDb, id: string): AccountRow | undefined {
+  return stmt<[string], AccountRow>(db, 'SELECT * FROM accounts WHERE id = ?').get(id);
+}
+
+/** The account for (provider, email), created on first use. */
+export function ensureAccount(db: IndexDb, provider: Provider, email: string, displayName: string | null = null): AccountRow {
+  const normalized = email.trim().toLowerCase();
+  const existing = stmt<[string, string], AccountRow>(db, 'SELECT * FROM accounts WHERE provider = ? AND email = ?').get(
+    provider,
+    normalized,
+  );
+  if (existing) return existing;
+  const row: AccountRow = {
+    id: randomUUID(),
+    provider,
+    email: normalized,
+    display_name: displayName,
+    status: 'active',
+    created_at: Date.now(),
+  };
+  stmt(db, 'INSERT INTO accounts (id, provider, email, display_name, status, created_at) VALUES (@id, @provider, @email, @display_name, @status, @created_at)').run(row);
+  return row;
+}

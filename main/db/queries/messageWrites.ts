@@ -1,0 +1,223 @@
+import type { EmailAddress } from '../../../shared/mailModel.ts';
+import type { IndexDb } from '../openIndex.ts';
+import { stmt } from '../statements.ts';
+
+/** One message as a provider (or an import) hands it to the index. */
+export interface MessageInput {
+  remoteId: string;
+  threadRemoteId: string;
+  rfc822MessageId: string | null;
+  inReplyTo: string | null;
+  references: string[];
+  subject: string;
+  from: EmailAddress | null;
+  to: EmailAddress[];
+  cc: EmailAddress[];
+  bcc: EmailAddress[];
+  replyTo: EmailAddress[];
+  sentAt: number;
+  snippet: string;
+  bodyText: string;
+  bodyHtml: string | null;
+  sizeBytes: number;
+  isUnread: boolean;
+  isStarred: boolean;
+  isImportant: boolean;
+  isDraft: boolean;
+  rawSha256: string | null;
+  attachments: AttachmentInput[];
+  /** Row ids of the labels the message carries. */
+  labelIds: number[];
+}
+
+export interface AttachmentInput {
+  partIndex: number;
+  remoteId: string | null;
+  filename: string;
+  mimeType: string;
+  sizeBytes: number;
+  contentId: string | null;
+  isInline: boolean;
+  blobSha256: string | null;
+}
+
+const MAX_THREAD_PARTICIPANTS = 10;
+
+/**
+ * Writes messages and keeps their threads' aggregates and label membership
+ * consistent. Runs in one transaction (a savepoint when the caller already
+ * holds one, so a sync page and its cursor commit together).
+ */
+export function writeMessages(db: IndexDb, accountId: string, inputs: readonly MessageInput[]): Map<string, number> {
+  const ids = new Map<string, number>();
+  db.transaction(() => {
+    const touchedThreads = new Set<number>();
+    for (const input of inputs) {
+      const { messageId, threadId, previousThreadId } = upsertMessageRow(db, accountId, input);
+      replaceAttachments(db, messageId, input.attachments);
+      replaceMessageLabels(db, messageId, input.labelIds);
+      touchedThreads.add(threadId);
+      if (previousThreadId !== null && previousThreadId !== threadId) touchedThreads.add(previousThreadId);
+      ids.set(input.remoteId, messageId);
+    }
+    for (const threadId of touchedThreads) refreshThread(db, threadId);
+  })();
+  return ids;
+}
+
+/** Deletes messages by remote id; threads left empty disappear. Unknown ids are ignored (deletes are idempotent). */
+export function deleteMessages(db: IndexDb, accountId: string, remoteIds: readonly string[]): number {
+  let deleted = 0;
+  db.transaction(() => {
+    const touchedThreads = new Set<number>();
+    for (const remoteId of remoteIds) {
+      const row = stmt<[string, string], { thread_id: number }>(
+        db,
+        'DELETE FROM messages WHERE account_id = ? AND remote_id = ? RETURNING thread_id',
+      ).get(accountId, remoteId);
+      if (row) {
+        deleted++;
+        touchedThreads.add(row.thread_id);
+      }
+    }
+    for (const threadId of touchedThreads) refreshThread(db, threadId);
+  })();
+  return deleted;
+}
+
+function ensureThread(db: IndexDb, accountId: string, remoteId: string): number {
+  const row = stmt<[string, string], { id: number }>(
+    db,
+    `INSERT INTO threads (account_id, remote_id) VALUES (?, ?)
+     ON CONFLICT (account_id, remote_id) DO UPDATE SET remote_id = excluded.remote_id
+     RETURNING id`,
+  ).get(accountId, remoteId);
+  return (row as { id: number }).id;
+}
+
+function upsertMessageRow(db: IndexDb, accountId: string, input: MessageInput) {
+  const threadId = ensureThread(db, accountId, input.threadRemoteId);
+  const previous = stmt<[string, string], { id: number; thread_id: number }>(
+    db,
+    'SELECT id, thread_id FROM messages WHERE account_id = ? AND remote_id = ?',
+  ).get(accountId, input.remoteId);
+  const values = {
+    account_id: accountId,
+    thread_id: threadId,
+    remote_id: input.remoteId,
+    rfc822_message_id: input.rfc822MessageId,
+    in_reply_to: input.inReplyTo,
+    references_ids: input.references.join(' '),
+    subject: input.subject,
+    from_name: input.from?.name ?? '',
+    from_email: input.from?.email ?? '',
+    to_json: JSON.stringify(input.to),
+    cc_json: JSON.stringify(input.cc),
+    bcc_json: JSON.stringify(input.bcc),
+    reply_to_json: JSON.stringify(input.replyTo),
+    participants_text: participantsText(input),
+    sent_at: input.sentAt,
+    snippet: input.snippet,
+    body_text: input.bodyText,
+    body_html: input.bodyHtml,
+    size_bytes: input.sizeBytes,
+    is_unread: input.isUnread ? 1 : 0,
+    is_starred: input.isStarred ? 1 : 0,
+    is_important: input.isImportant ? 1 : 0,
+    is_draft: input.isDraft ? 1 : 0,
+    has_attachments: input.attachments.some((a) => !a.isInline) ? 1 : 0,
+    raw_sha256: input.rawSha256,
+  };
+  if (previous) {
+    stmt(
+      db,
+      `UPDATE messages SET thread_id = @thread_id, rfc822_message_id = @rfc822_message_id, in_reply_to = @in_reply_to,
+         references_ids = @references_ids, subject = @subject, from_name = @from_name, from_email = @from_email,
+         to_json = @to_json, cc_json = @cc_json, bcc_json = @bcc_json, reply_to_json = @reply_to_json,
+         participants_text = @participants_text, sent_at = @sent_at, snippet = @snippet, body_text = @body_text,
+         body_html = @body_html, size_bytes = @size_bytes, is_unread = @is_unread, is_starred = @is_starred,
+         is_important = @is_important, is_draft = @is_draft, has_attachments = @has_attachments, raw_sha256 = @raw_sha256
+       WHERE id = @id`,
+    ).run({ ...values, id: previous.id });
+    return { messageId: previous.id, threadId, previousThreadId: previous.thread_id };
+  }
+  const inserted = stmt<[typeof values], { id: number }>(
+    db,
+    `INSERT INTO messages (account_id, thread_id, remote_id, rfc822_message_id, in_reply_to, references_ids, subject,
+       from_name, from_email, to_json, cc_json, bcc_json, reply_to_json, participants_text, sent_at, snippet, body_text,
+       body_html, size_bytes, is_unread, is_starred, is_important, is_draft, has_attachments, raw_sha256)
+     VALUES (@account_id, @thread_id, @remote_id, @rfc822_message_id, @in_reply_to, @references_ids, @subject,
+       @from_name, @from_email, @to_json, @cc_json, @bcc_json, @reply_to_json, @participants_text, @sent_at, @snippet,
+       @body_text, @body_html, @size_bytes, @is_unread, @is_starred, @is_important, @is_draft, @has_attachments, @raw_sha256)
+     RETURNING id`,
+  ).get(values);
+  return { messageId: (inserted as { id: number }).id, threadId, previousThreadId: null };
+}
+
+function replaceAttachments(db: IndexDb, messageId: number, attachments: readonly AttachmentInput[]): void {
+  stmt(db, 'DELETE FROM attachments WHERE message_id = ?').run(messageId);
+  const insert = stmt(
+    db,
+    `INSERT INTO attachments (message_id, part_index, remote_id, filename, mime_type, size_bytes, content_id, is_inline, blob_sha256)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  for (const a of attachments) {
+    insert.run(messageId, a.partIndex, a.remoteId, a.filename, a.mimeType, a.sizeBytes, a.contentId, a.isInline ? 1 : 0, a.blobSha256);
+  }
+}
+
+function replaceMessageLabels(db: IndexDb, messageId: number, labelIds: readonly number[]): void {
+  stmt(db, 'DELETE FROM message_labels WHERE message_id = ?').run(messageId);
+  const insert = stmt(db, 'INSERT OR IGNORE INTO message_labels (message_id, label_id) VALUES (?, ?)');
+  for (const labelId of labelIds) insert.run(messageId, labelId);
+}
+
+/** Recomputes a thread's aggregates and label membership from its messages; deletes it when empty. */
+export function refreshThread(db: IndexDb, threadId: number): void {
+  const totals = stmt<[number], { count: number; unread: number | null; last: number | null; attach: number | null }>(
+    db,
+    `SELECT count(*) AS count, sum(is_unread) AS unread, max(sent_at) AS last, max(has_attachments) AS attach
+     FROM messages WHERE thread_id = ?`,
+  ).get(threadId) as { count: number; unread: number | null; last: number | null; attach: number | null };
+  stmt(db, 'DELETE FROM thread_labels WHERE thread_id = ?').run(threadId);
+  if (totals.count === 0) {
+    stmt(db, 'DELETE FROM threads WHERE id = ?').run(threadId);
+    return;
+  }
+  const senders = stmt<[number], { from_name: string; from_email: string; subject: string; snippet: string }>(
+    db,
+    'SELECT from_name, from_email, subject, snippet FROM messages WHERE thread_id = ? ORDER BY sent_at, id',
+  ).all(threadId);
+  const participants = new Map<string, { name: string; email: string }>();
+  for (const s of senders) {
+    if (s.from_email && !participants.has(s.from_email) && participants.size < MAX_THREAD_PARTICIPANTS) {
+      participants.set(s.from_email, { name: s.from_name, email: s.from_email });
+    }
+  }
+  const first = senders[0];
+  const latest = senders[senders.length - 1];
+  stmt(
+    db,
+    `UPDATE threads SET subject = ?, snippet = ?, last_message_at = ?, message_count = ?, unread_count = ?,
+       has_attachments = ?, participants = ? WHERE id = ?`,
+  ).run(
+    first?.subject ?? '',
+    latest?.snippet ?? '',
+    totals.last ?? 0,
+    totals.count,
+    totals.unread ?? 0,
+    totals.attach ?? 0,
+    JSON.stringify([...participants.values()]),
+    threadId,
+  );
+  stmt(
+    db,
+    `INSERT INTO thread_labels (label_id, thread_id, last_message_at)
+     SELECT DISTINCT ml.label_id, ?, ? FROM message_labels ml JOIN messages m ON m.id = ml.message_id WHERE m.thread_id = ?`,
+  ).run(threadId, totals.last ?? 0, threadId);
+}
+
+function participantsText(input: MessageInput): string {
+  const people = [input.from, ...input.to, ...input.cc].filter((p): p is EmailAddress => p !== null);
+  return people.map((p) => (p.name ? `${p.name} ${p.email}` : p.email)).join(' ');
+}

@@ -1,0 +1,126 @@
+import type { IndexDb } from '../openIndex.ts';
+import { stmt } from '../statements.ts';
+
+export interface ThreadRow {
+  id: number;
+  account_id: string;
+  remote_id: string;
+  subject: string;
+  snippet: string;
+  last_message_at: number;
+  message_count: number;
+  unread_count: number;
+  has_attachments: number;
+  participants: string;
+}
+
+export interface MessageRow {
+  id: number;
+  account_id: string;
+  thread_id: number;
+  remote_id: string;
+  rfc822_message_id: string | null;
+  subject: string;
+  from_name: string;
+  from_email: string;
+  to_json: string;
+  cc_json: string;
+  bcc_json: string;
+  reply_to_json: string;
+  sent_at: number;
+  snippet: string;
+  body_text: string;
+  body_html: string | null;
+  is_unread: number;
+  is_starred: number;
+}
+
+export interface AttachmentRow {
+  id: number;
+  message_id: number;
+  filename: string;
+  mime_type: string;
+  size_bytes: number;
+  content_id: string | null;
+  is_inline: number;
+  blob_sha256: string | null;
+}
+
+/** Position after the last row of a page: threads strictly older than (lastMessageAt, threadId). */
+export interface ThreadCursor {
+  lastMessageAt: number;
+  threadId: number;
+}
+
+const THREAD_COLUMNS = 't.id, t.account_id, t.remote_id, t.subject, t.snippet, t.last_message_at, t.message_count, t.unread_count, t.has_attachments, t.participants';
+
+/**
+ * Threads carrying any of `labelIds`, newest first. Each label is one range
+ * scan of thread_labels_by_date; several labels (the unified inbox) are
+ * merged here, which stays cheap because each scan stops at `limit`.
+ */
+export function listThreadsByLabels(db: IndexDb, labelIds: readonly number[], limit: number, after?: ThreadCursor): ThreadRow[] {
+  const before = after ?? { lastMessageAt: Number.MAX_SAFE_INTEGER, threadId: Number.MAX_SAFE_INTEGER };
+  const query = stmt<[number, number, number, number], ThreadRow>(
+    db,
+    `SELECT ${THREAD_COLUMNS} FROM thread_labels tl JOIN threads t ON t.id = tl.thread_id
+     WHERE tl.label_id = ? AND (tl.last_message_at, tl.thread_id) < (?, ?)
+     ORDER BY tl.last_message_at DESC, tl.thread_id DESC LIMIT ?`,
+  );
+  const merged = new Map<number, ThreadRow>();
+  for (const labelId of labelIds) {
+    for (const row of query.all(labelId, before.lastMessageAt, before.threadId, limit)) merged.set(row.id, row);
+  }
+  return [...merged.values()].sort(compareNewestFirst).slice(0, limit);
+}
+
+/** All threads of one account, newest first (threads_by_account_date). */
+export function listThreadsOfAccount(db: IndexDb, accountId: string, limit: number, after?: ThreadCursor): ThreadRow[] {
+  const before = after ?? { lastMessageAt: Number.MAX_SAFE_INTEGER, threadId: Number.MAX_SAFE_INTEGER };
+  return stmt<[string, number, number, number], ThreadRow>(
+    db,
+    `SELECT ${THREAD_COLUMNS} FROM threads t
+     WHERE t.account_id = ? AND (t.last_message_at, t.id) < (?, ?)
+     ORDER BY t.last_message_at DESC, t.id DESC LIMIT ?`,
+  ).all(accountId, before.lastMessageAt, before.threadId, limit);
+}
+
+export function getThreadRow(db: IndexDb, threadId: number): ThreadRow | undefined {
+  return stmt<[number], ThreadRow>(db, `SELECT ${THREAD_COLUMNS} FROM threads t WHERE t.id = ?`).get(threadId);
+}
+
+/** Label row ids per thread, for one page of threads (thread_labels_by_thread). */
+export function labelIdsOfThreads(db: IndexDb, threadIds: readonly number[]): Map<number, number[]> {
+  const result = new Map<number, number[]>();
+  const query = stmt<[number], { label_id: number }>(db, 'SELECT label_id FROM thread_labels WHERE thread_id = ?');
+  for (const threadId of threadIds) result.set(threadId, query.all(threadId).map((r) => r.label_id));
+  return result;
+}
+
+/** A thread's messages, oldest first (messages_by_thread). */
+export function messagesOfThread(db: IndexDb, threadId: number): MessageRow[] {
+  return stmt<[number], MessageRow>(
+    db,
+    `SELECT id, account_id, thread_id, remote_id, rfc822_message_id, subject, from_name, from_email, to_json, cc_json,
+       bcc_json, reply_to_json, sent_at, snippet, body_text, body_html, is_unread, is_starred
+     FROM messages WHERE thread_id = ? ORDER BY sent_at, id`,
+  ).all(threadId);
+}
+
+export function labelIdsOfMessage(db: IndexDb, messageId: number): number[] {
+  return stmt<[number], { label_id: number }>(db, 'SELECT label_id FROM message_labels WHERE message_id = ?')
+    .all(messageId)
+    .map((r) => r.label_id);
+}
+
+export function attachmentsOfMessage(db: IndexDb, messageId: number): AttachmentRow[] {
+  return stmt<[number], AttachmentRow>(
+    db,
+    `SELECT id, message_id, filename, mime_type, size_bytes, content_id, is_inline, blob_sha256
+     FROM attachments WHERE message_id = ? ORDER BY part_index`,
+  ).all(messageId);
+}
+
+function compareNewestFirst(a: ThreadRow, b: ThreadRow): number {
+  return b.last_message_at - a.last_message_at || b.id - a.id;
+}

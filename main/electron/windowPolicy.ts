@@ -1,0 +1,42 @@
+import type { WebPreferences } from 'electron';
+
+/**
+ * The security rules of Outpost's windows, kept free of Electron's runtime so
+ * they are unit-tested under plain Node.
+ */
+export function hardenedWebPreferences(preloadPath: string, bridgeArgs: readonly string[]): WebPreferences {
+  return {
+    preload: preloadPath,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    webviewTag: false,
+    spellcheck: true,
+    additionalArguments: [...bridgeArgs],
+  };
+}
+
+/** In-app navigation is allowed only within the core's own origin (the UI). */
+export function isInAppNavigation(targetUrl: string, appOrigin: string): boolean {
+  try {
+    return new URL(targetUrl).origin === appOrigin;
+  } catch {
+    return false;
+  }
+}
+
+/** Links the system browser may open: web and mail links only, never file:, javascript: or custom schemes. */
+export function isExternalLinkAllowed(targetUrl: string): boolean {
+  try {
+    return ['https:', 'http:', 'mailto:'].includes(new URL(targetUrl).protocol);
+  } catch {
+    return false;
+  }
+}
+
+export const BRIDGE_ARG_API = '--outpost-api=';
+export const BRIDGE_ARG_SESSION = '--outpost-session=';

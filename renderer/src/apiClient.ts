@@ -1,0 +1,57 @@
+import type { ThreadListResponse, ThreadResponse } from '../../shared/api/threads.ts';
+import type { DesktopBridge } from '../../shared/desktopBridge.ts';
+
+declare global {
+  interface Window {
+    outpost?: DesktopBridge;
+  }
+}
+
+const SESSION_KEY = 'outpost.session';
+
+/**
+ * Where the API is and how to authenticate: from the desktop preload, or in
+ * a browser from the `#session=` fragment that `outpost serve` prints (kept
+ * in sessionStorage, then removed from the address bar).
+ */
+function connection(): { baseUrl: string; token: string | null } {
+  if (window.outpost) return { baseUrl: window.outpost.apiBaseUrl, token: window.outpost.sessionToken };
+  const fragment = new URLSearchParams(window.location.hash.slice(1));
+  const fromFragment = fragment.get('session');
+  if (fromFragment) {
+    sessionStorage.setItem(SESSION_KEY, fromFragment);
+    history.replaceState(null, '', window.location.pathname + window.location.search);
+  }
+  return { baseUrl: '', token: sessionStorage.getItem(SESSION_KEY) };
+}
+
+export class ApiRequestError extends Error {
+  readonly status: number;
+  readonly code: string;
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+async function getJson<T>(path: string): Promise<T> {
+  const { baseUrl, token } = connection();
+  const response = await fetch(baseUrl + path, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  const body = (await response.json().catch(() => null)) as { code?: string; message?: string } | null;
+  if (!response.ok) {
+    throw new ApiRequestError(response.status, body?.code ?? 'http_error', body?.message ?? `HTTP ${response.status}`);
+  }
+  return body as T;
+}
+
+export const api = {
+  listThreads(params: { label?: string; cursor?: string | null; limit?: number }): Promise<ThreadListResponse> {
+    const query = new URLSearchParams({ label: params.label ?? 'inbox', limit: String(params.limit ?? 50) });
+    if (params.cursor) query.set('cursor', params.cursor);
+    return getJson(`/v1/email/threads?${query}`);
+  },
+  getThread(id: string): Promise<ThreadResponse> {
+    return getJson(`/v1/email/threads/${encodeURIComponent(id)}`);
+  },
+};

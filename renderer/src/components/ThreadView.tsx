@@ -1,0 +1,51 @@
+import type { Message } from '../../../shared/api/threads.ts';
+import { formatLongDate } from '../formatDate.ts';
+import { useMailStore } from '../mailStore.ts';
+
+export function ThreadView() {
+  const thread = useMailStore((s) => s.openThread);
+  const status = useMailStore((s) => s.threadStatus);
+  const error = useMailStore((s) => s.threadError);
+
+  if (error) return <section className="thread-view" role="alert">Could not open the thread: {error}</section>;
+  if (!thread) {
+    return (
+      <section className="thread-view empty" aria-label="Reading pane">
+        {status === 'loading' ? 'Loading…' : 'Select a conversation to read it.'}
+      </section>
+    );
+  }
+  return (
+    <section className="thread-view" aria-label="Reading pane">
+      <h2 className="thread-subject">{thread.subject || '(no subject)'}</h2>
+      {thread.messages.map((message) => (
+        <MessageCard key={message.id} message={message} />
+      ))}
+    </section>
+  );
+}
+
+function MessageCard({ message }: { message: Message }) {
+  const to = message.to.map((a) => a.name || a.email).join(', ');
+  return (
+    <article className="message" aria-label={`Message from ${message.from?.name || message.from?.email || 'unknown'}`}>
+      <header className="message-header">
+        <strong className="from">{message.from ? message.from.name || message.from.email : '(unknown sender)'}</strong>
+        {message.from?.name && <span className="address"> &lt;{message.from.email}&gt;</span>}
+        <time dateTime={message.date}>{formatLongDate(message.date)}</time>
+        {to && <div className="to">to {to}</div>}
+      </header>
+      {/* Plain text only here: text is rendered as text, so nothing in a message can run. */}
+      <div className="message-body">{message.body_text || message.snippet}</div>
+      {message.attachments.length > 0 && (
+        <ul className="attachments" aria-label="Attachments">
+          {message.attachments.map((a) => (
+            <li key={a.id}>
+              {a.filename || '(unnamed)'} · {a.mime_type} · {Math.ceil(a.size_bytes / 1024)} KB
+            </li>
+          ))}
+        </ul>
+      )}
+    </article>
+  );
+}

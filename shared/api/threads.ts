@@ -1,0 +1,86 @@
+import { type Static, Type } from 'typebox';
+import { EmailAddressSchema, PageQuery } from './common.ts';
+
+export const ThreadSummarySchema = Type.Object({
+  id: Type.String({ description: 'thr_<n>' }),
+  account_id: Type.String(),
+  provider_thread_id: Type.String(),
+  subject: Type.String(),
+  snippet: Type.String(),
+  last_message_at: Type.String({ format: 'date-time' }),
+  message_count: Type.Integer(),
+  unread_count: Type.Integer(),
+  has_attachments: Type.Boolean(),
+  participants: Type.Array(EmailAddressSchema),
+  label_ids: Type.Array(Type.String()),
+});
+export type ThreadSummary = Static<typeof ThreadSummarySchema>;
+
+export const AttachmentSchema = Type.Object({
+  id: Type.String({ description: 'att_<n>' }),
+  filename: Type.String(),
+  mime_type: Type.String(),
+  size_bytes: Type.Integer(),
+  content_id: Type.Union([Type.String(), Type.Null()]),
+  is_inline: Type.Boolean(),
+  content_available: Type.Boolean({ description: 'Whether the bytes are stored locally (under the size cap)' }),
+});
+
+export const MessageSchema = Type.Object({
+  id: Type.String({ description: 'msg_<n>' }),
+  thread_id: Type.String(),
+  account_id: Type.String(),
+  provider_message_id: Type.String(),
+  rfc822_message_id: Type.Union([Type.String(), Type.Null()]),
+  subject: Type.String(),
+  from: Type.Union([EmailAddressSchema, Type.Null()]),
+  to: Type.Array(EmailAddressSchema),
+  cc: Type.Array(EmailAddressSchema),
+  bcc: Type.Array(EmailAddressSchema),
+  reply_to: Type.Array(EmailAddressSchema),
+  date: Type.String({ format: 'date-time' }),
+  snippet: Type.String(),
+  body_text: Type.String(),
+  body_html: Type.Union([Type.String(), Type.Null()], { description: 'As received: sanitize before rendering' }),
+  is_unread: Type.Boolean(),
+  is_starred: Type.Boolean(),
+  label_ids: Type.Array(Type.String()),
+  attachments: Type.Array(AttachmentSchema),
+});
+export type Message = Static<typeof MessageSchema>;
+
+export const ThreadSchema = Type.Object({
+  ...ThreadSummarySchema.properties,
+  messages: Type.Array(MessageSchema),
+});
+export type Thread = Static<typeof ThreadSchema>;
+
+export const ListThreadsQuery = Type.Object({
+  label: Type.Optional(
+    Type.String({
+      maxLength: 100,
+      description: 'A label id (lbl_<n>) or a role: inbox (default), sent, drafts, trash, spam, starred, important, archive. "all" with account_id lists all mail of that account.',
+    }),
+  ),
+  account_id: Type.Optional(Type.String({ maxLength: 100 })),
+  ...PageQuery,
+});
+export type ListThreadsQuery = Static<typeof ListThreadsQuery>;
+
+export const ThreadListResponse = Type.Object({
+  data: Type.Array(ThreadSummarySchema),
+  next_cursor: Type.Union([Type.String(), Type.Null()]),
+});
+export type ThreadListResponse = Static<typeof ThreadListResponse>;
+
+export const ThreadResponse = Type.Object({ data: ThreadSchema });
+export type ThreadResponse = Static<typeof ThreadResponse>;
+
+export const LabelSchema = Type.Object({
+  id: Type.String(),
+  account_id: Type.String(),
+  name: Type.String(),
+  kind: Type.String(),
+  role: Type.Union([Type.String(), Type.Null()]),
+});
+export type Label = Static<typeof LabelSchema>;
