@@ -19,20 +19,9 @@ Common options:
 `;
 
 async function main(argv: string[]): Promise<void> {
-  let parsed;
+  let parsed: ReturnType<typeof parseCommandLine>;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        port: { type: 'string' },
-        'data-dir': { type: 'string' },
-        account: { type: 'string' },
-        admin: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
-    });
+    parsed = parseCommandLine(argv);
   } catch (error) {
     throw usageError((error as Error).message);
   }
@@ -56,6 +45,21 @@ async function main(argv: string[]): Promise<void> {
     default:
       throw usageError(`unknown command "${command}"`);
   }
+}
+
+function parseCommandLine(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      port: { type: 'string' },
+      'data-dir': { type: 'string' },
+      account: { type: 'string' },
+      admin: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+    },
+  });
 }
 
 function parsePort(value: string): number {

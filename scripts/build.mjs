@@ -13,7 +13,11 @@ const args = new Set(process.argv.slice(2));
 const nodeBuilds = [
   // Native and large dependencies stay in node_modules; only our code is bundled.
   { entryPoints: { 'main/cli': 'main/cli.ts' }, format: 'esm', outExtension: { '.js': '.js' } },
-  { entryPoints: { 'electron/main': 'main/electron/main.ts', 'electron/coreHost': 'main/electron/coreHost.ts' }, format: 'esm', outExtension: { '.js': '.js' } },
+  {
+    entryPoints: { 'electron/main': 'main/electron/main.ts', 'electron/coreHost': 'main/electron/coreHost.ts' },
+    format: 'esm',
+    outExtension: { '.js': '.js' },
+  },
   // Sandboxed preloads must be CommonJS.
   { entryPoints: { 'preload/index': 'preload/index.ts' }, format: 'cjs', outExtension: { '.js': '.cjs' } },
 ].map((options) => ({

@@ -1,6 +1,6 @@
-import type { EmailAddress } from '../../shared/mailModel.ts';
-import { publicId } from '../../shared/ids.ts';
 import type { Message, ThreadSummary } from '../../shared/api/threads.ts';
+import { publicId } from '../../shared/ids.ts';
+import type { EmailAddress } from '../../shared/mailModel.ts';
 import type { AttachmentRow, MessageRow, ThreadRow } from '../db/queries/threadReads.ts';
 
 /** Index rows -> API shapes (shared/api/threads.ts). */

@@ -66,7 +66,9 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
       .send({ code, message, request_id: request.id, ...(field ? { field } : {}) });
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send({ code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}`, request_id: request.id });
+    void reply
+      .status(404)
+      .send({ code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}`, request_id: request.id });
   });
 
   registerHealthRoutes(app, deps);
@@ -84,7 +86,12 @@ function toApiError(error: FastifyError | ApiError): { status: number; code: Err
     const missing = (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
     const field = missing ? (path ? `${path}.${missing}` : missing) : path || undefined;
     const where = error.validationContext === 'body' ? '' : `${error.validationContext} `;
-    return { status: 400, code: 'validation_error', message: `${where}${field ?? 'request'} ${first?.message ?? 'is invalid'}`.trim(), ...(field ? { field } : {}) };
+    return {
+      status: 400,
+      code: 'validation_error',
+      message: `${where}${field ?? 'request'} ${first?.message ?? 'is invalid'}`.trim(),
+      ...(field ? { field } : {}),
+    };
   }
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -96,7 +103,8 @@ function toApiError(error: FastifyError | ApiError): { status: number; code: Err
       return { status: 400, code: 'validation_error', message: 'request body is not valid JSON' };
   }
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-    const code = (Object.entries(errorStatus).find(([, status]) => status === error.statusCode)?.[0] ?? 'validation_error') as ErrorCode;
+    const code = (Object.entries(errorStatus).find(([, status]) => status === error.statusCode)?.[0] ??
+      'validation_error') as ErrorCode;
     return { status: error.statusCode, code, message: error.message };
   }
   return { status: 500, code: 'internal_error', message: 'internal error; see the Outpost log' };

@@ -1,8 +1,8 @@
 import { statSync } from 'node:fs';
+import { blobsDir, indexPath } from '../core/paths.ts';
 import { BlobStore } from '../db/blobStore.ts';
 import { openIndex } from '../db/openIndex.ts';
 import { ensureAccount } from '../db/queries/accounts.ts';
-import { blobsDir, indexPath } from '../core/paths.ts';
 import { importRawMessages } from '../mail/importRawMessages.ts';
 import { readMbox } from '../mail/mbox.ts';
 import { CliError } from './cliError.ts';

@@ -24,7 +24,8 @@ export function appRoot(fromUrl: string = import.meta.url): string {
   let dir = dirname(fileURLToPath(fromUrl));
   for (;;) {
     const candidate = join(dir, 'package.json');
-    if (existsSync(candidate) && (JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string }).name === 'outpost') return dir;
+    if (existsSync(candidate) && (JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string }).name === 'outpost')
+      return dir;
     const parent = dirname(dir);
     if (parent === dir) throw new Error('cannot find Outpost package.json above ' + fileURLToPath(fromUrl));
     dir = parent;

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { buildApiServer, type ApiServer } from '../api/server.ts';
+import { type ApiServer, buildApiServer } from '../api/server.ts';
 import { BlobStore } from '../db/blobStore.ts';
 import { type IndexDb, openIndex } from '../db/openIndex.ts';
 import { blobsDir, indexPath } from './paths.ts';

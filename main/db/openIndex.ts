@@ -1,7 +1,7 @@
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { migrate } from './migrations/index.ts';
+import { latestSchemaVersion, migrate, SchemaTooNewError } from './migrations/index.ts';
 
 export type IndexDb = Database.Database;
 
@@ -28,8 +28,11 @@ export function openIndex(path: string, options: { readonly?: boolean } = {}): I
   }
   try {
     db.pragma('busy_timeout = 5000');
-    // Touch the header first: a file that is not SQLite fails here, before any write.
+    // Read the header before any write: a file that is not SQLite fails here,
+    // and an index from a newer Outpost is refused before WAL mode rewrites it.
     db.pragma('schema_version');
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > latestSchemaVersion) throw new SchemaTooNewError(version);
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
@@ -50,7 +53,10 @@ function checkLocation(path: string, readonly: boolean): void {
   try {
     mkdirSync(dir, { recursive: true });
   } catch (error) {
-    throw new IndexOpenError('index_unwritable', `cannot create data directory ${dir}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+    throw new IndexOpenError(
+      'index_unwritable',
+      `cannot create data directory ${dir}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+    );
   }
   if (!statSync(dir).isDirectory()) {
     throw new IndexOpenError('index_unwritable', `data directory ${dir} is not a directory`);
@@ -68,7 +74,10 @@ function classifyOpenError(path: string, error: unknown): Error {
   const code = (error as { code?: string }).code ?? '';
   if (code === 'index_too_new') return error as Error;
   if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
-    return new IndexOpenError('index_corrupt', `${path} is not a valid Outpost index (${code}); it was left untouched — move it aside to start a new index`);
+    return new IndexOpenError(
+      'index_corrupt',
+      `${path} is not a valid Outpost index (${code}); it was left untouched — move it aside to start a new index`,
+    );
   }
   if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
     return new IndexOpenError('index_locked', `${path} is locked by another process`);

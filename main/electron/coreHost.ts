@@ -4,9 +4,7 @@ import { createSession } from '../api/auth/sessions.ts';
 import { appVersion, builtRendererDir } from '../core/paths.ts';
 import { startCore } from '../core/startCore.ts';
 
-export type CoreHostMessage =
-  | { type: 'ready'; baseUrl: string; sessionToken: string }
-  | { type: 'failed'; message: string };
+export type CoreHostMessage = { type: 'ready'; baseUrl: string; sessionToken: string } | { type: 'failed'; message: string };
 
 const dataDir = process.argv[2];
 const parentPort = process.parentPort;

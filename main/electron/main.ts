@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, session, shell, utilityProcess, type UtilityProcess } from 'electron';
+import { app, BrowserWindow, dialog, session, shell, type UtilityProcess, utilityProcess } from 'electron';
 import { appRoot, defaultDataDir } from '../core/paths.ts';
 import type { CoreHostMessage } from './coreHost.ts';
 import {

@@ -6,7 +6,7 @@ import { createReadStream } from 'node:fs';
  * line (or at the file start). ">From " quoting is undone (mboxrd).
  */
 export async function* readMbox(path: string): AsyncGenerator<Buffer> {
-  let pending = Buffer.alloc(0);
+  let pending: Buffer = Buffer.alloc(0);
   let current: Buffer[] = [];
   let previousBlank = true;
   let started = false;
@@ -36,8 +36,15 @@ export async function* readMbox(path: string): AsyncGenerator<Buffer> {
   if (started && current.length) yield finish(current);
 }
 
+/**
+ * "From sender Thu Aug 22 12:36:23 2002": a sender, a time and a year. Unquoted
+ * body lines that merely start with "From " (mboxo writers do not escape them)
+ * lack that shape and stay in their message.
+ */
+const ENVELOPE = /^From \S+\s.*\b\d{1,2}:\d{2}(:\d{2})?\b.*\b\d{4}\b/;
+
 function isEnvelopeLine(line: Buffer): boolean {
-  return line.length > 5 && line[0] === 0x46 && line.subarray(0, 5).toString('latin1') === 'From ';
+  return line.length > 5 && line[0] === 0x46 && ENVELOPE.test(line.subarray(0, 200).toString('latin1'));
 }
 
 function unquote(line: Buffer): Buffer {

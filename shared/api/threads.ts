@@ -59,7 +59,8 @@ export const ListThreadsQuery = Type.Object({
   label: Type.Optional(
     Type.String({
       maxLength: 100,
-      description: 'A label id (lbl_<n>) or a role: inbox (default), sent, drafts, trash, spam, starred, important, archive. "all" with account_id lists all mail of that account.',
+      description:
+        'A label id (lbl_<n>) or a role: inbox (default), sent, drafts, trash, spam, starred, important, archive. "all" with account_id lists all mail of that account.',
     }),
   ),
   account_id: Type.Optional(Type.String({ maxLength: 100 })),

@@ -12,6 +12,7 @@ import {
   listThreadsOfAccount,
   messagesOfThread,
   type ThreadCursor,
+  type ThreadRow,
 } from '../../db/queries/threadReads.ts';
 import { authenticate } from '../auth/authenticate.ts';
 import { ApiError } from '../errors.ts';
@@ -34,9 +35,10 @@ export function registerThreadRoutes(app: ApiServer, { db }: ApiDeps): void {
     async (request) => {
       authenticate(db, request);
       const { label = 'inbox', account_id: accountId, limit = 50, cursor } = request.query;
-      if (accountId && !getAccount(db, accountId)) throw new ApiError('not_found', `no account ${accountId}`, { field: 'account_id' });
+      if (accountId && !getAccount(db, accountId))
+        throw new ApiError('not_found', `no account ${accountId}`, { field: 'account_id' });
       const after = cursor ? decodeCursor(cursor) : undefined;
-      let rows;
+      let rows: ThreadRow[];
       if (label === 'all') {
         if (!accountId) throw new ApiError('validation_error', 'label "all" needs account_id', { field: 'account_id' });
         rows = listThreadsOfAccount(db, accountId, limit + 1, after);
@@ -44,11 +46,15 @@ export function registerThreadRoutes(app: ApiServer, { db }: ApiDeps): void {
         rows = listThreadsByLabels(db, resolveLabelIds(label, accountId), limit + 1, after);
       }
       const page = rows.slice(0, limit);
-      const labels = labelIdsOfThreads(db, page.map((row) => row.id));
+      const labels = labelIdsOfThreads(
+        db,
+        page.map((row) => row.id),
+      );
       const last = page.at(-1);
       return {
         data: page.map((row) => presentThreadSummary(row, labels.get(row.id) ?? [])),
-        next_cursor: rows.length > limit && last ? encodeCursor({ lastMessageAt: last.last_message_at, threadId: last.id }) : null,
+        next_cursor:
+          rows.length > limit && last ? encodeCursor({ lastMessageAt: last.last_message_at, threadId: last.id }) : null,
       };
     },
   );
@@ -80,7 +86,9 @@ export function registerThreadRoutes(app: ApiServer, { db }: ApiDeps): void {
     const id = parsePublicId('lbl', label);
     const row = id === null ? undefined : getLabel(db, id);
     if (!row || (accountId && row.account_id !== accountId)) {
-      throw new ApiError('not_found', `no label ${label} (use a label id or one of: ${ROLES.join(', ')}, all)`, { field: 'label' });
+      throw new ApiError('not_found', `no label ${label} (use a label id or one of: ${ROLES.join(', ')}, all)`, {
+        field: 'label',
+      });
     }
     return [row.id];
   }

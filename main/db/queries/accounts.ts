@@ -38,6 +38,9 @@ export function ensureAccount(db: IndexDb, provider: Provider, email: string, di
     status: 'active',
     created_at: Date.now(),
   };
-  stmt(db, 'INSERT INTO accounts (id, provider, email, display_name, status, created_at) VALUES (@id, @provider, @email, @display_name, @status, @created_at)').run(row);
+  stmt(
+    db,
+    'INSERT INTO accounts (id, provider, email, display_name, status, created_at) VALUES (@id, @provider, @email, @display_name, @status, @created_at)',
+  ).run(row);
   return row;
 }

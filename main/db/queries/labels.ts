@@ -32,7 +32,8 @@ export function upsertLabel(db: IndexDb, accountId: string, label: LabelInput): 
 }
 
 export function listLabels(db: IndexDb, accountId?: string): LabelRow[] {
-  if (accountId) return stmt<[string], LabelRow>(db, 'SELECT * FROM labels WHERE account_id = ? ORDER BY kind, name').all(accountId);
+  if (accountId)
+    return stmt<[string], LabelRow>(db, 'SELECT * FROM labels WHERE account_id = ? ORDER BY kind, name').all(accountId);
   return stmt<[], LabelRow>(db, 'SELECT * FROM labels ORDER BY account_id, kind, name').all();
 }
 

@@ -162,7 +162,17 @@ function replaceAttachments(db: IndexDb, messageId: number, attachments: readonl
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   for (const a of attachments) {
-    insert.run(messageId, a.partIndex, a.remoteId, a.filename, a.mimeType, a.sizeBytes, a.contentId, a.isInline ? 1 : 0, a.blobSha256);
+    insert.run(
+      messageId,
+      a.partIndex,
+      a.remoteId,
+      a.filename,
+      a.mimeType,
+      a.sizeBytes,
+      a.contentId,
+      a.isInline ? 1 : 0,
+      a.blobSha256,
+    );
   }
 }
 

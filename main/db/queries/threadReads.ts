@@ -52,7 +52,8 @@ export interface ThreadCursor {
   threadId: number;
 }
 
-const THREAD_COLUMNS = 't.id, t.account_id, t.remote_id, t.subject, t.snippet, t.last_message_at, t.message_count, t.unread_count, t.has_attachments, t.participants';
+const THREAD_COLUMNS =
+  't.id, t.account_id, t.remote_id, t.subject, t.snippet, t.last_message_at, t.message_count, t.unread_count, t.has_attachments, t.participants';
 
 /**
  * Threads carrying any of `labelIds`, newest first. Each label is one range
@@ -93,7 +94,11 @@ export function getThreadRow(db: IndexDb, threadId: number): ThreadRow | undefin
 export function labelIdsOfThreads(db: IndexDb, threadIds: readonly number[]): Map<number, number[]> {
   const result = new Map<number, number[]>();
   const query = stmt<[number], { label_id: number }>(db, 'SELECT label_id FROM thread_labels WHERE thread_id = ?');
-  for (const threadId of threadIds) result.set(threadId, query.all(threadId).map((r) => r.label_id));
+  for (const threadId of threadIds)
+    result.set(
+      threadId,
+      query.all(threadId).map((r) => r.label_id),
+    );
   return result;
 }
 

@@ -13,13 +13,22 @@ export function ThreadList() {
 
   return (
     <section className="thread-list" aria-label="Threads">
-      {error && <p role="alert" className="error">Could not load threads: {error}</p>}
+      {error && (
+        <p role="alert" className="error">
+          Could not load threads: {error}
+        </p>
+      )}
       {status !== 'loading' && !error && threads.length === 0 && <p className="empty">No conversations here.</p>}
-      <ul role="listbox" aria-label="Conversations">
+      <div role="listbox" aria-label="Conversations" className="rows">
         {threads.map((thread) => (
-          <ThreadRow key={thread.id} thread={thread} selected={thread.id === openId} onOpen={() => void selectThread(thread.id)} />
+          <ThreadRow
+            key={thread.id}
+            thread={thread}
+            selected={thread.id === openId}
+            onOpen={() => void selectThread(thread.id)}
+          />
         ))}
-      </ul>
+      </div>
       {nextCursor && (
         <button type="button" className="load-more" onClick={() => void loadMore()} disabled={status === 'loading'}>
           Load more
@@ -32,7 +41,7 @@ export function ThreadList() {
 function ThreadRow({ thread, selected, onOpen }: { thread: ThreadSummary; selected: boolean; onOpen: () => void }) {
   const senders = thread.participants.map((p) => p.name || p.email).join(', ') || '(no sender)';
   return (
-    <li
+    <div
       role="option"
       aria-selected={selected}
       tabIndex={0}
@@ -55,6 +64,6 @@ function ThreadRow({ thread, selected, onOpen }: { thread: ThreadSummary; select
       <time className="date" dateTime={thread.last_message_at}>
         {formatListDate(thread.last_message_at)}
       </time>
-    </li>
+    </div>
   );
 }

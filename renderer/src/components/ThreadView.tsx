@@ -7,7 +7,12 @@ export function ThreadView() {
   const status = useMailStore((s) => s.threadStatus);
   const error = useMailStore((s) => s.threadError);
 
-  if (error) return <section className="thread-view" role="alert">Could not open the thread: {error}</section>;
+  if (error)
+    return (
+      <section className="thread-view" role="alert">
+        Could not open the thread: {error}
+      </section>
+    );
   if (!thread) {
     return (
       <section className="thread-view empty" aria-label="Reading pane">

@@ -1,0 +1,145 @@
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCorpus } from '../emulator/kit/corpus.ts';
+import { writeCorpusMbox } from '../support/corpusMbox.ts';
+import { type RunningServe, runCli, startServe } from '../support/serveProcess.ts';
+import { makeTempDir } from '../support/tempDir.ts';
+
+const IMPORTED = 200;
+
+describe('outpost serve over an index seeded by import-mbox', () => {
+  const dir = makeTempDir();
+  const dataDir = join(dir.path, 'data');
+  let serve: RunningServe;
+
+  beforeAll(async () => {
+    const mbox = join(dir.path, 'corpus.mbox');
+    writeCorpusMbox(mbox, IMPORTED);
+    const imported = await runCli(['import-mbox', mbox, '--data-dir', dataDir, '--account', 'me@example.test']);
+    expect(imported.stderr).toBe('');
+    expect(imported.stdout).toMatch(new RegExp(`imported ${IMPORTED} messages into me@example.test`));
+    serve = await startServe(dataDir);
+  });
+  afterAll(async () => {
+    await serve?.stop();
+    dir.remove();
+  });
+
+  const api = async (path: string) => {
+    const response = await fetch(serve.baseUrl + path, { headers: { authorization: `Bearer ${serve.sessionToken}` } });
+    return { status: response.status, body: (await response.json()) as any };
+  };
+
+  it('binds to 127.0.0.1 only', () => {
+    expect(new URL(serve.baseUrl).hostname).toBe('127.0.0.1');
+  });
+
+  it('reads back every imported message over HTTP, threaded', async () => {
+    let messages = 0;
+    let threads = 0;
+    let cursor: string | null = null;
+    do {
+      const page: { status: number; body: any } = await api(`/v1/email/threads?limit=50${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.status).toBe(200);
+      threads += page.body.data.length;
+      messages += page.body.data.reduce((sum: number, t: { message_count: number }) => sum + t.message_count, 0);
+      cursor = page.body.next_cursor;
+    } while (cursor);
+    expect(messages).toBe(IMPORTED);
+    expect(threads).toBeLessThan(IMPORTED); // replies were threaded together
+  });
+
+  it('returns a real message with its decoded headers and body', async () => {
+    const first = loadCorpus()[0]!.raw;
+    const subject = /^Subject: (.*)$/m.exec(first)![1]!.trim();
+    const list = await api('/v1/email/threads?limit=500');
+    const summary = list.body.data.find((t: { subject: string }) => t.subject === subject);
+    expect(summary).toBeDefined();
+    const thread = await api(`/v1/email/threads/${summary.id}`);
+    expect(thread.status).toBe(200);
+    const message = thread.body.data.messages.find((m: { subject: string }) => m.subject === subject);
+    expect(message.from.email).toMatch(/@/);
+    expect(message.body_text.length).toBeGreaterThan(20);
+  });
+
+  it('imports the same mbox again without duplicating anything', async () => {
+    const mbox = join(dir.path, 'corpus.mbox');
+    const again = await runCli(['import-mbox', mbox, '--data-dir', dataDir, '--account', 'me@example.test']);
+    expect(again.code).toBe(0);
+    const list = await api('/v1/email/threads?limit=500');
+    const total = list.body.data.reduce((sum: number, t: { message_count: number }) => sum + t.message_count, 0);
+    expect(total).toBe(IMPORTED);
+  });
+
+  it('serves the built UI with a strict Content-Security-Policy', async () => {
+    const response = await fetch(`${serve.baseUrl}/`);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('<div id="root">');
+    expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+  });
+});
+
+describe('outpost CLI on bad input: one line, non-zero exit, user data untouched', () => {
+  const dir = makeTempDir();
+  afterAll(() => dir.remove());
+
+  const expectOneLineError = (result: { code: number; stdout: string; stderr: string }, pattern: RegExp) => {
+    expect(result.code).not.toBe(0);
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/^outpost: /);
+    expect(result.stderr).toMatch(pattern);
+  };
+
+  it('refuses a corrupt index and leaves the file as it was', async () => {
+    const dataDir = join(dir.path, 'corrupt');
+    mkdirSync(dataDir);
+    const garbage = Buffer.from('definitely not sqlite '.repeat(500));
+    writeFileSync(join(dataDir, 'index.sqlite'), garbage);
+    expectOneLineError(await runCli(['serve', '--port', '0', '--data-dir', dataDir]), /not a valid Outpost index/);
+    expect(readFileSync(join(dataDir, 'index.sqlite')).equals(garbage)).toBe(true);
+  });
+
+  it('reports a data directory that cannot be created', async () => {
+    const file = join(dir.path, 'a-file');
+    writeFileSync(file, 'x');
+    expectOneLineError(await runCli(['serve', '--port', '0', '--data-dir', join(file, 'data')]), /cannot create data directory|not a directory/);
+  });
+
+  it.skipIf(process.getuid?.() === 0)('reports an unwritable data directory (not testable as root, who may write anywhere)', async () => {
+    const dataDir = join(dir.path, 'readonly');
+    mkdirSync(dataDir);
+    chmodSync(dataDir, 0o500);
+    expectOneLineError(await runCli(['serve', '--port', '0', '--data-dir', dataDir]), /not writable/);
+  });
+
+  it('reports a port that is already in use', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      expectOneLineError(await runCli(['serve', '--port', String(port), '--data-dir', join(dir.path, 'busy')]), /already in use/);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it.each([
+    [['serve', '--port', 'eighty'], /--port must be a number/],
+    [['frobnicate'], /unknown command/],
+    [['serve', '--bogus'], /Unknown option/],
+    [['import-mbox'], /needs a FILE/],
+  ])('rejects bad usage %j with exit 2', async (args, pattern) => {
+    const result = await runCli([...args, '--data-dir', join(dir.path, 'usage')]);
+    expectOneLineError(result, pattern);
+    expect(result.code).toBe(2);
+  });
+
+  it('reports an mbox that does not exist or is not an mbox', async () => {
+    expectOneLineError(await runCli(['import-mbox', join(dir.path, 'missing.mbox'), '--data-dir', join(dir.path, 'd1')]), /cannot read/);
+    const notMbox = join(dir.path, 'note.txt');
+    writeFileSync(notMbox, 'Subject: hi\n\njust a note');
+    expectOneLineError(await runCli(['import-mbox', notMbox, '--data-dir', join(dir.path, 'd2')]), /not an mbox/);
+  });
+});

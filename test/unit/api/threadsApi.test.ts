@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSession } from '../../../main/api/auth/sessions.ts';
+import { type ApiServer, buildApiServer } from '../../../main/api/server.ts';
+import { BlobStore } from '../../../main/db/blobStore.ts';
+import { type IndexDb, openIndex } from '../../../main/db/openIndex.ts';
+import { writeMessages } from '../../../main/db/queries/messageWrites.ts';
+import { messageInput, seedAccount } from '../../support/indexFixtures.ts';
+import { makeTempDir } from '../../support/tempDir.ts';
+
+describe('GET /v1/email/threads and /v1/email/threads/{id}', () => {
+  let db: IndexDb;
+  let app: ApiServer;
+  let token: string;
+  let inboxLabel: number;
+  const dir = makeTempDir();
+  const host = { host: '127.0.0.1:7766' };
+
+  beforeAll(async () => {
+    db = openIndex(':memory:');
+    const { account, inbox, sent } = seedAccount(db);
+    inboxLabel = inbox;
+    writeMessages(
+      db,
+      account.id,
+      Array.from({ length: 30 }, (_, i) =>
+        messageInput({ remoteId: `m${i}`, threadRemoteId: `t${i % 12}`, sentAt: Date.UTC(2026, 0, 1 + i), labelIds: i % 5 === 0 ? [sent] : [inbox] }),
+      ),
+    );
+    app = await buildApiServer({ db, blobs: new BlobStore(db, dir.path), version: 'test', rendererDir: null, allowedPorts: () => [7766] });
+    token = createSession(db, { admin: true }).token;
+  });
+  afterAll(async () => {
+    await app.close();
+    db.close();
+    dir.remove();
+  });
+
+  const get = (url: string, headers: Record<string, string> = { authorization: `Bearer ${token}` }) =>
+    app.inject({ method: 'GET', url, headers: { ...host, ...headers } });
+
+  it('pages the inbox newest first with next_cursor until exhausted', async () => {
+    const ids: string[] = [];
+    let url = '/v1/email/threads?limit=5';
+    for (;;) {
+      const response = await get(url);
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['x-request-id']).toMatch(/^req_/);
+      const body = response.json() as { data: Array<{ id: string; last_message_at: string }>; next_cursor: string | null };
+      ids.push(...body.data.map((t) => t.id));
+      if (!body.next_cursor) break;
+      url = `/v1/email/threads?limit=5&cursor=${body.next_cursor}`;
+    }
+    expect(ids).toHaveLength(12);
+    expect(new Set(ids).size).toBe(12);
+  });
+
+  it('lists a label by id and by role', async () => {
+    const byRole = (await get('/v1/email/threads?label=sent')).json() as { data: unknown[] };
+    expect(byRole.data.length).toBeGreaterThan(0);
+    const byId = (await get(`/v1/email/threads?label=lbl_${inboxLabel}`)).json() as { data: unknown[] };
+    expect(byId.data).toHaveLength(12);
+  });
+
+  it('returns a thread with its messages oldest first', async () => {
+    const list = (await get('/v1/email/threads?limit=1')).json() as { data: Array<{ id: string }> };
+    const response = await get(`/v1/email/threads/${list.data[0]!.id}`);
+    expect(response.statusCode).toBe(200);
+    const thread = (response.json() as { data: { messages: Array<{ date: string; body_text: string }>; message_count: number } }).data;
+    expect(thread.messages).toHaveLength(thread.message_count);
+    const dates = thread.messages.map((m) => m.date);
+    expect([...dates].sort()).toEqual(dates);
+    expect(thread.messages[0]?.body_text).toBe('hello world');
+  });
+
+  it.each([
+    ['no credentials', '/v1/email/threads', {}, 401, 'invalid_key'],
+    ['a wrong token', '/v1/email/threads', { authorization: 'Bearer ses_nope' }, 401, 'invalid_key'],
+    ['a malformed Authorization header', '/v1/email/threads', { authorization: 'Basic abc' }, 401, 'invalid_key'],
+    ['a bad limit', '/v1/email/threads?limit=0', undefined, 400, 'validation_error'],
+    ['a forged cursor', '/v1/email/threads?cursor=%%%', undefined, 400, 'validation_error'],
+    ['an unknown label', '/v1/email/threads?label=lbl_999', undefined, 404, 'not_found'],
+    ['"all" without an account', '/v1/email/threads?label=all', undefined, 400, 'validation_error'],
+    ['an unknown thread', '/v1/email/threads/thr_99999', undefined, 404, 'not_found'],
+    ['a malformed thread id', '/v1/email/threads/..%2f..%2fetc', undefined, 404, 'not_found'],
+    ['an unknown route', '/v1/nope', undefined, 404, 'not_found'],
+  ])('answers %s with a JSON error', async (_name, url, headers, status, code) => {
+    const response = await get(url, headers);
+    expect(response.statusCode).toBe(status);
+    expect(response.json()).toMatchObject({ code, request_id: response.headers['x-request-id'] });
+    expect(typeof response.json().message).toBe('string');
+  });
+
+  it('refuses a foreign Host header (DNS rebinding)', async () => {
+    const response = await app.inject({ method: 'GET', url: '/v1/health', headers: { host: 'attacker.example:7766' } });
+    expect(response.statusCode).toBe(403);
+    expect(response.json().code).toBe('forbidden_host');
+  });
+
+  it('serves health without credentials', async () => {
+    const response = await app.inject({ method: 'GET', url: '/v1/health', headers: host });
+    expect(response.json()).toMatchObject({ status: 'ok', accounts: 1 });
+  });
+
+  it('describes its routes in an OpenAPI 3.1 document', async () => {
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json', headers: host })).json();
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/health', '/v1/email/threads', '/v1/email/threads/{id}']));
+  });
+});

@@ -1,0 +1,71 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { latestSchemaVersion } from '../../../main/db/migrations/index.ts';
+import { IndexOpenError, openIndex } from '../../../main/db/openIndex.ts';
+import { makeTempDir } from '../../support/tempDir.ts';
+
+describe('opening and migrating the index', () => {
+  let dir: ReturnType<typeof makeTempDir>;
+  beforeEach(() => {
+    dir = makeTempDir();
+  });
+  afterEach(() => dir.remove());
+
+  it('creates a new index at the latest schema, in WAL mode, with the FTS table', () => {
+    const db = openIndex(join(dir.path, 'index.sqlite'));
+    expect(db.pragma('user_version', { simple: true })).toBe(latestSchemaVersion);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
+    for (const t of ['accounts', 'labels', 'threads', 'messages', 'message_labels', 'thread_labels', 'attachments', 'blobs', 'calendars', 'events', 'sync_cursors', 'jobs', 'sessions', 'messages_fts']) {
+      expect(tables).toContain(t);
+    }
+    db.close();
+  });
+
+  it('reopens an up-to-date index without running migrations again', () => {
+    const path = join(dir.path, 'index.sqlite');
+    openIndex(path).close();
+    const db = openIndex(path);
+    expect(db.pragma('user_version', { simple: true })).toBe(latestSchemaVersion);
+    db.close();
+  });
+
+  it('creates a missing data directory', () => {
+    const db = openIndex(join(dir.path, 'deep', 'er', 'index.sqlite'));
+    db.close();
+  });
+
+  it('refuses an index written by a newer Outpost and leaves it untouched', () => {
+    const path = join(dir.path, 'index.sqlite');
+    const raw = new Database(path);
+    raw.pragma(`user_version = ${latestSchemaVersion + 5}`);
+    raw.close();
+    const before = readFileSync(path);
+    expect(() => openIndex(path)).toThrowError(/newer Outpost/);
+    expect(readFileSync(path).equals(before)).toBe(true);
+  });
+
+  it('reports a corrupt file as index_corrupt and never deletes or rewrites it', () => {
+    const path = join(dir.path, 'index.sqlite');
+    const garbage = Buffer.from('this is not a database, but it is the user\'s file'.repeat(100));
+    writeFileSync(path, garbage);
+    let error: unknown;
+    try {
+      openIndex(path);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(IndexOpenError);
+    expect((error as IndexOpenError).code).toBe('index_corrupt');
+    expect(readFileSync(path).equals(garbage)).toBe(true);
+  });
+
+  it('reports a data directory that is a file as unwritable', () => {
+    const notADir = join(dir.path, 'file');
+    writeFileSync(notADir, 'x');
+    expect(() => openIndex(join(notADir, 'index.sqlite'))).toThrowError(IndexOpenError);
+  });
+});
