@@ -9,65 +9,68 @@ import { makeTempDir } from '../support/tempDir.ts';
 
 const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
 
-describe.skipIf(chromiumMissingReason !== null)(`reading mail in the UI (real Chromium)${chromiumMissingReason ? ` — skipped: ${chromiumMissingReason}` : ''}`, () => {
-  const dir = makeTempDir();
-  let serve: RunningServe;
-  let browser: Browser;
+describe.skipIf(chromiumMissingReason !== null)(
+  `reading mail in the UI (real Chromium)${chromiumMissingReason ? ` — skipped: ${chromiumMissingReason}` : ''}`,
+  () => {
+    const dir = makeTempDir();
+    let serve: RunningServe;
+    let browser: Browser;
 
-  beforeAll(async () => {
-    const mbox = join(dir.path, 'corpus.mbox');
-    writeCorpusMbox(mbox, 120);
-    await runCli(['import-mbox', mbox, '--data-dir', join(dir.path, 'data')]);
-    serve = await startServe(join(dir.path, 'data'));
-    browser = await launchChromium();
-    mkdirSync(SCREENSHOTS, { recursive: true });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-    dir.remove();
-  });
-
-  it('shows the thread list, opens a thread and shows its messages', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    const consoleErrors: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
+    beforeAll(async () => {
+      const mbox = join(dir.path, 'corpus.mbox');
+      writeCorpusMbox(mbox, 120);
+      await runCli(['import-mbox', mbox, '--data-dir', join(dir.path, 'data')]);
+      serve = await startServe(join(dir.path, 'data'));
+      browser = await launchChromium();
+      mkdirSync(SCREENSHOTS, { recursive: true });
     });
-    await page.goto(serve.uiUrl);
+    afterAll(async () => {
+      await browser?.close();
+      await serve?.stop();
+      dir.remove();
+    });
 
-    const rows = page.getByRole('option');
-    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBeGreaterThan(10);
-    // The session moved from the address bar into sessionStorage.
-    expect(page.url()).not.toContain('session=');
+    it('shows the thread list, opens a thread and shows its messages', async () => {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      const consoleErrors: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') consoleErrors.push(message.text());
+      });
+      await page.goto(serve.uiUrl);
 
-    const firstRow = rows.first();
-    const subject = (await firstRow.locator('.subject').textContent())?.trim();
-    await firstRow.click();
-    const pane = page.getByRole('region', { name: 'Reading pane' });
-    await expect.poll(() => pane.locator('.thread-subject').textContent(), { timeout: 10_000 }).toBe(subject);
-    expect(await pane.locator('article.message').count()).toBeGreaterThan(0);
-    expect((await pane.locator('.message-body').first().textContent())?.length).toBeGreaterThan(10);
-    expect(await firstRow.getAttribute('aria-selected')).toBe('true');
+      const rows = page.getByRole('option');
+      await expect.poll(() => rows.count(), { timeout: 10_000 }).toBeGreaterThan(10);
+      // The session moved from the address bar into sessionStorage.
+      expect(page.url()).not.toContain('session=');
 
-    await page.screenshot({ path: join(SCREENSHOTS, 'skeleton-thread.png') });
-    expect(consoleErrors).toEqual([]);
-    await page.close();
-  });
+      const firstRow = rows.first();
+      const subject = (await firstRow.locator('.subject').textContent())?.trim();
+      await firstRow.click();
+      const pane = page.getByRole('region', { name: 'Reading pane' });
+      await expect.poll(() => pane.locator('.thread-subject').textContent(), { timeout: 10_000 }).toBe(subject);
+      expect(await pane.locator('article.message').count()).toBeGreaterThan(0);
+      expect((await pane.locator('.message-body').first().textContent())?.length).toBeGreaterThan(10);
+      expect(await firstRow.getAttribute('aria-selected')).toBe('true');
 
-  it('keeps working after a reload (session kept for the tab)', async () => {
-    const page = await browser.newPage();
-    await page.goto(serve.uiUrl);
-    await expect.poll(() => page.getByRole('option').count(), { timeout: 10_000 }).toBeGreaterThan(0);
-    await page.reload();
-    await expect.poll(() => page.getByRole('option').count(), { timeout: 10_000 }).toBeGreaterThan(0);
-    await page.close();
-  });
+      await page.screenshot({ path: join(SCREENSHOTS, 'skeleton-thread.png') });
+      expect(consoleErrors).toEqual([]);
+      await page.close();
+    });
 
-  it('shows an error, not a blank page, without a session', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${serve.baseUrl}/`);
-    await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 10_000 }).toMatch(/missing credentials/);
-    await page.close();
-  });
-});
+    it('keeps working after a reload (session kept for the tab)', async () => {
+      const page = await browser.newPage();
+      await page.goto(serve.uiUrl);
+      await expect.poll(() => page.getByRole('option').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+      await page.reload();
+      await expect.poll(() => page.getByRole('option').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+      await page.close();
+    });
+
+    it('shows an error, not a blank page, without a session', async () => {
+      const page = await browser.newPage();
+      await page.goto(`${serve.baseUrl}/`);
+      await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 10_000 }).toMatch(/missing credentials/);
+      await page.close();
+    });
+  },
+);

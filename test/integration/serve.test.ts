@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ThreadListResponse, ThreadResponse } from '../../shared/api/threads.ts';
 import { loadCorpus } from '../emulator/kit/corpus.ts';
 import { writeCorpusMbox } from '../support/corpusMbox.ts';
 import { type RunningServe, runCli, startServe } from '../support/serveProcess.ts';
@@ -27,9 +28,9 @@ describe('outpost serve over an index seeded by import-mbox', () => {
     dir.remove();
   });
 
-  const api = async (path: string) => {
+  const api = async <T = ThreadListResponse>(path: string): Promise<{ status: number; body: T }> => {
     const response = await fetch(serve.baseUrl + path, { headers: { authorization: `Bearer ${serve.sessionToken}` } });
-    return { status: response.status, body: (await response.json()) as any };
+    return { status: response.status, body: (await response.json()) as T };
   };
 
   it('binds to 127.0.0.1 only', () => {
@@ -41,7 +42,9 @@ describe('outpost serve over an index seeded by import-mbox', () => {
     let threads = 0;
     let cursor: string | null = null;
     do {
-      const page: { status: number; body: any } = await api(`/v1/email/threads?limit=50${cursor ? `&cursor=${cursor}` : ''}`);
+      const page: { status: number; body: ThreadListResponse } = await api(
+        `/v1/email/threads?limit=50${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       expect(page.status).toBe(200);
       threads += page.body.data.length;
       messages += page.body.data.reduce((sum: number, t: { message_count: number }) => sum + t.message_count, 0);
@@ -57,11 +60,11 @@ describe('outpost serve over an index seeded by import-mbox', () => {
     const list = await api('/v1/email/threads?limit=500');
     const summary = list.body.data.find((t: { subject: string }) => t.subject === subject);
     expect(summary).toBeDefined();
-    const thread = await api(`/v1/email/threads/${summary.id}`);
+    const thread = await api<ThreadResponse>(`/v1/email/threads/${summary!.id}`);
     expect(thread.status).toBe(200);
     const message = thread.body.data.messages.find((m: { subject: string }) => m.subject === subject);
-    expect(message.from.email).toMatch(/@/);
-    expect(message.body_text.length).toBeGreaterThan(20);
+    expect(message?.from?.email).toMatch(/@/);
+    expect(message?.body_text.length).toBeGreaterThan(20);
   });
 
   it('imports the same mbox again without duplicating anything', async () => {
@@ -104,15 +107,21 @@ describe('outpost CLI on bad input: one line, non-zero exit, user data untouched
   it('reports a data directory that cannot be created', async () => {
     const file = join(dir.path, 'a-file');
     writeFileSync(file, 'x');
-    expectOneLineError(await runCli(['serve', '--port', '0', '--data-dir', join(file, 'data')]), /cannot create data directory|not a directory/);
+    expectOneLineError(
+      await runCli(['serve', '--port', '0', '--data-dir', join(file, 'data')]),
+      /cannot create data directory|not a directory/,
+    );
   });
 
-  it.skipIf(process.getuid?.() === 0)('reports an unwritable data directory (not testable as root, who may write anywhere)', async () => {
-    const dataDir = join(dir.path, 'readonly');
-    mkdirSync(dataDir);
-    chmodSync(dataDir, 0o500);
-    expectOneLineError(await runCli(['serve', '--port', '0', '--data-dir', dataDir]), /not writable/);
-  });
+  it.skipIf(process.getuid?.() === 0)(
+    'reports an unwritable data directory (not testable as root, who may write anywhere)',
+    async () => {
+      const dataDir = join(dir.path, 'readonly');
+      mkdirSync(dataDir);
+      chmodSync(dataDir, 0o500);
+      expectOneLineError(await runCli(['serve', '--port', '0', '--data-dir', dataDir]), /not writable/);
+    },
+  );
 
   it('reports a port that is already in use', async () => {
     const blocker = createServer();
@@ -137,7 +146,10 @@ describe('outpost CLI on bad input: one line, non-zero exit, user data untouched
   });
 
   it('reports an mbox that does not exist or is not an mbox', async () => {
-    expectOneLineError(await runCli(['import-mbox', join(dir.path, 'missing.mbox'), '--data-dir', join(dir.path, 'd1')]), /cannot read/);
+    expectOneLineError(
+      await runCli(['import-mbox', join(dir.path, 'missing.mbox'), '--data-dir', join(dir.path, 'd1')]),
+      /cannot read/,
+    );
     const notMbox = join(dir.path, 'note.txt');
     writeFileSync(notMbox, 'Subject: hi\n\njust a note');
     expectOneLineError(await runCli(['import-mbox', notMbox, '--data-dir', join(dir.path, 'd2')]), /not an mbox/);

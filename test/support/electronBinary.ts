@@ -21,7 +21,11 @@ export function findElectronBinary(): { path: string; reason: null } | { path: n
   }
   const pathFile = join(packageDir, 'path.txt');
   if (!existsSync(pathFile)) {
-    return { path: null, reason: 'no Electron binary installed (node_modules/electron/path.txt missing; run `npx install-electron` where its download host is reachable)' };
+    return {
+      path: null,
+      reason:
+        'no Electron binary installed (node_modules/electron/path.txt missing; run `npx install-electron` where its download host is reachable)',
+    };
   }
   const path = join(packageDir, 'dist', readFileSync(pathFile, 'utf8').trim());
   return existsSync(path) ? { path, reason: null } : { path: null, reason: `Electron binary missing at ${path}` };

@@ -63,7 +63,8 @@ export function up(db: Database): void {
       cc_json            TEXT NOT NULL DEFAULT '[]',
       bcc_json           TEXT NOT NULL DEFAULT '[]',
       reply_to_json      TEXT NOT NULL DEFAULT '[]',
-      participants_text  TEXT NOT NULL DEFAULT '',    -- names and addresses, for full-text search
+      from_text          TEXT NOT NULL DEFAULT '',    -- sender name and address, for full-text search
+      recipients_text    TEXT NOT NULL DEFAULT '',    -- to/cc/bcc names and addresses, for full-text search
       sent_at            INTEGER NOT NULL,            -- ms since epoch (Date header, or internal date)
       snippet            TEXT NOT NULL DEFAULT '',
       body_text          TEXT NOT NULL DEFAULT '',
@@ -171,10 +172,13 @@ export function up(db: Database): void {
       PRIMARY KEY (account_id, kind, scope)
     ) WITHOUT ROWID;
 
+    -- A request that covers several accounts is a parent job (account_id NULL)
+    -- with one child per account; workers run only jobs that have an account.
     CREATE TABLE jobs (
       id             TEXT PRIMARY KEY,                -- sync_<ulid>, cal_sync_<ulid>, ...
       kind           TEXT NOT NULL,                   -- email_sync, calendar_sync, ...
       account_id     TEXT REFERENCES accounts(id) ON DELETE CASCADE,
+      parent_id      TEXT REFERENCES jobs(id) ON DELETE CASCADE,
       mode           TEXT NOT NULL DEFAULT 'incremental',
       status         TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'running', 'succeeded', 'failed')),
       params_json    TEXT NOT NULL DEFAULT '{}',
@@ -190,6 +194,7 @@ export function up(db: Database): void {
     -- The worker's "next job" and "is one already running for this account" lookups.
     CREATE INDEX jobs_open ON jobs (status, queued_at) WHERE status IN ('queued', 'running');
     CREATE INDEX jobs_by_account ON jobs (account_id, kind, status);
+    CREATE INDEX jobs_by_parent ON jobs (parent_id) WHERE parent_id IS NOT NULL;
 
     -- Browser/desktop sessions (the admin session cookie authjs.session-token).
     CREATE TABLE sessions (
@@ -202,24 +207,24 @@ export function up(db: Database): void {
     -- Full-text index over subject, participants and body text. External
     -- content: the text lives once, in messages; triggers keep it in step.
     CREATE VIRTUAL TABLE messages_fts USING fts5 (
-      subject, participants_text, body_text,
+      subject, from_text, recipients_text, body_text,
       content = 'messages', content_rowid = 'id',
       tokenize = 'porter unicode61 remove_diacritics 2',
       prefix = '2 3'
     );
     CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
-      INSERT INTO messages_fts (rowid, subject, participants_text, body_text)
-      VALUES (new.id, new.subject, new.participants_text, new.body_text);
+      INSERT INTO messages_fts (rowid, subject, from_text, recipients_text, body_text)
+      VALUES (new.id, new.subject, new.from_text, new.recipients_text, new.body_text);
     END;
     CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
-      INSERT INTO messages_fts (messages_fts, rowid, subject, participants_text, body_text)
-      VALUES ('delete', old.id, old.subject, old.participants_text, old.body_text);
+      INSERT INTO messages_fts (messages_fts, rowid, subject, from_text, recipients_text, body_text)
+      VALUES ('delete', old.id, old.subject, old.from_text, old.recipients_text, old.body_text);
     END;
-    CREATE TRIGGER messages_fts_update AFTER UPDATE OF subject, participants_text, body_text ON messages BEGIN
-      INSERT INTO messages_fts (messages_fts, rowid, subject, participants_text, body_text)
-      VALUES ('delete', old.id, old.subject, old.participants_text, old.body_text);
-      INSERT INTO messages_fts (rowid, subject, participants_text, body_text)
-      VALUES (new.id, new.subject, new.participants_text, new.body_text);
+    CREATE TRIGGER messages_fts_update AFTER UPDATE OF subject, from_text, recipients_text, body_text ON messages BEGIN
+      INSERT INTO messages_fts (messages_fts, rowid, subject, from_text, recipients_text, body_text)
+      VALUES ('delete', old.id, old.subject, old.from_text, old.recipients_text, old.body_text);
+      INSERT INTO messages_fts (rowid, subject, from_text, recipients_text, body_text)
+      VALUES (new.id, new.subject, new.from_text, new.recipients_text, new.body_text);
     END;
   `);
 }

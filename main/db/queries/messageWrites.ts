@@ -115,7 +115,8 @@ function upsertMessageRow(db: IndexDb, accountId: string, input: MessageInput) {
     cc_json: JSON.stringify(input.cc),
     bcc_json: JSON.stringify(input.bcc),
     reply_to_json: JSON.stringify(input.replyTo),
-    participants_text: participantsText(input),
+    from_text: addressText(input.from ? [input.from] : []),
+    recipients_text: addressText([...input.to, ...input.cc, ...input.bcc]),
     sent_at: input.sentAt,
     snippet: input.snippet,
     body_text: input.bodyText,
@@ -134,7 +135,7 @@ function upsertMessageRow(db: IndexDb, accountId: string, input: MessageInput) {
       `UPDATE messages SET thread_id = @thread_id, rfc822_message_id = @rfc822_message_id, in_reply_to = @in_reply_to,
          references_ids = @references_ids, subject = @subject, from_name = @from_name, from_email = @from_email,
          to_json = @to_json, cc_json = @cc_json, bcc_json = @bcc_json, reply_to_json = @reply_to_json,
-         participants_text = @participants_text, sent_at = @sent_at, snippet = @snippet, body_text = @body_text,
+         from_text = @from_text, recipients_text = @recipients_text, sent_at = @sent_at, snippet = @snippet, body_text = @body_text,
          body_html = @body_html, size_bytes = @size_bytes, is_unread = @is_unread, is_starred = @is_starred,
          is_important = @is_important, is_draft = @is_draft, has_attachments = @has_attachments, raw_sha256 = @raw_sha256
        WHERE id = @id`,
@@ -144,10 +145,10 @@ function upsertMessageRow(db: IndexDb, accountId: string, input: MessageInput) {
   const inserted = stmt<[typeof values], { id: number }>(
     db,
     `INSERT INTO messages (account_id, thread_id, remote_id, rfc822_message_id, in_reply_to, references_ids, subject,
-       from_name, from_email, to_json, cc_json, bcc_json, reply_to_json, participants_text, sent_at, snippet, body_text,
+       from_name, from_email, to_json, cc_json, bcc_json, reply_to_json, from_text, recipients_text, sent_at, snippet, body_text,
        body_html, size_bytes, is_unread, is_starred, is_important, is_draft, has_attachments, raw_sha256)
      VALUES (@account_id, @thread_id, @remote_id, @rfc822_message_id, @in_reply_to, @references_ids, @subject,
-       @from_name, @from_email, @to_json, @cc_json, @bcc_json, @reply_to_json, @participants_text, @sent_at, @snippet,
+       @from_name, @from_email, @to_json, @cc_json, @bcc_json, @reply_to_json, @from_text, @recipients_text, @sent_at, @snippet,
        @body_text, @body_html, @size_bytes, @is_unread, @is_starred, @is_important, @is_draft, @has_attachments, @raw_sha256)
      RETURNING id`,
   ).get(values);
@@ -227,7 +228,6 @@ export function refreshThread(db: IndexDb, threadId: number): void {
   ).run(threadId, totals.last ?? 0, threadId);
 }
 
-function participantsText(input: MessageInput): string {
-  const people = [input.from, ...input.to, ...input.cc].filter((p): p is EmailAddress => p !== null);
+function addressText(people: readonly EmailAddress[]): string {
   return people.map((p) => (p.name ? `${p.name} ${p.email}` : p.email)).join(' ');
 }

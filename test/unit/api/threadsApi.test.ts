@@ -23,10 +23,21 @@ describe('GET /v1/email/threads and /v1/email/threads/{id}', () => {
       db,
       account.id,
       Array.from({ length: 30 }, (_, i) =>
-        messageInput({ remoteId: `m${i}`, threadRemoteId: `t${i % 12}`, sentAt: Date.UTC(2026, 0, 1 + i), labelIds: i % 5 === 0 ? [sent] : [inbox] }),
+        messageInput({
+          remoteId: `m${i}`,
+          threadRemoteId: `t${i % 12}`,
+          sentAt: Date.UTC(2026, 0, 1 + i),
+          labelIds: i % 5 === 0 ? [sent] : [inbox],
+        }),
       ),
     );
-    app = await buildApiServer({ db, blobs: new BlobStore(db, dir.path), version: 'test', rendererDir: null, allowedPorts: () => [7766] });
+    app = await buildApiServer({
+      db,
+      blobs: new BlobStore(db, dir.path),
+      version: 'test',
+      rendererDir: null,
+      allowedPorts: () => [7766],
+    });
     token = createSession(db, { admin: true }).token;
   });
   afterAll(async () => {
@@ -65,7 +76,8 @@ describe('GET /v1/email/threads and /v1/email/threads/{id}', () => {
     const list = (await get('/v1/email/threads?limit=1')).json() as { data: Array<{ id: string }> };
     const response = await get(`/v1/email/threads/${list.data[0]!.id}`);
     expect(response.statusCode).toBe(200);
-    const thread = (response.json() as { data: { messages: Array<{ date: string; body_text: string }>; message_count: number } }).data;
+    const thread = (response.json() as { data: { messages: Array<{ date: string; body_text: string }>; message_count: number } })
+      .data;
     expect(thread.messages).toHaveLength(thread.message_count);
     const dates = thread.messages.map((m) => m.date);
     expect([...dates].sort()).toEqual(dates);

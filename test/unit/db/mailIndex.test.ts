@@ -22,7 +22,14 @@ describe('the mail index write path', () => {
   it('keeps thread aggregates in step with its messages', () => {
     const { account, inbox, sent } = seedAccount(db);
     writeMessages(db, account.id, [
-      messageInput({ remoteId: 'm1', threadRemoteId: 't1', sentAt: day(1), labelIds: [inbox], snippet: 'first', subject: 'Plan' }),
+      messageInput({
+        remoteId: 'm1',
+        threadRemoteId: 't1',
+        sentAt: day(1),
+        labelIds: [inbox],
+        snippet: 'first',
+        subject: 'Plan',
+      }),
       messageInput({
         remoteId: 'm2',
         threadRemoteId: 't1',
@@ -35,7 +42,13 @@ describe('the mail index write path', () => {
       }),
     ]);
     const [thread] = listThreadsOfAccount(db, account.id, 10);
-    expect(thread).toMatchObject({ subject: 'Plan', snippet: 'latest', message_count: 2, unread_count: 1, last_message_at: day(3) });
+    expect(thread).toMatchObject({
+      subject: 'Plan',
+      snippet: 'latest',
+      message_count: 2,
+      unread_count: 1,
+      last_message_at: day(3),
+    });
     expect(JSON.parse(thread!.participants)).toEqual([
       { name: 'Ann Sender', email: 'ann@example.test' },
       { name: 'Me', email: 'me@example.test' },
@@ -100,12 +113,18 @@ describe('the mail index write path', () => {
   it('merges the inboxes of several accounts into one newest-first list', () => {
     const a = seedAccount(db, 'a@example.test');
     const b = seedAccount(db, 'b@example.test');
-    writeMessages(db, a.account.id, [messageInput({ remoteId: 'a1', sentAt: day(1), labelIds: [a.inbox] }), messageInput({ remoteId: 'a2', sentAt: day(4), labelIds: [a.inbox] })]);
-    writeMessages(db, b.account.id, [messageInput({ remoteId: 'b1', sentAt: day(2), labelIds: [b.inbox] }), messageInput({ remoteId: 'b2', sentAt: day(3), labelIds: [b.inbox] })]);
+    writeMessages(db, a.account.id, [
+      messageInput({ remoteId: 'a1', sentAt: day(1), labelIds: [a.inbox] }),
+      messageInput({ remoteId: 'a2', sentAt: day(4), labelIds: [a.inbox] }),
+    ]);
+    writeMessages(db, b.account.id, [
+      messageInput({ remoteId: 'b1', sentAt: day(2), labelIds: [b.inbox] }),
+      messageInput({ remoteId: 'b2', sentAt: day(3), labelIds: [b.inbox] }),
+    ]);
     expect(listThreadsByLabels(db, [a.inbox, b.inbox], 3).map((t) => t.remote_id)).toEqual(['a2', 'b2', 'b1']);
   });
 
-  it('returns a thread\'s messages oldest first', () => {
+  it("returns a thread's messages oldest first", () => {
     const { account, inbox } = seedAccount(db);
     writeMessages(db, account.id, [
       messageInput({ remoteId: 'late', threadRemoteId: 't', sentAt: day(5), labelIds: [inbox] }),
@@ -119,9 +138,17 @@ describe('the mail index write path', () => {
     const { account, inbox } = seedAccount(db);
     writeMessages(db, account.id, [
       messageInput({ remoteId: 'm1', subject: 'Quarterly numbers', bodyText: 'revenue is up', labelIds: [inbox] }),
-      messageInput({ remoteId: 'm2', subject: 'Lunch', bodyText: 'tacos?', from: { name: 'Zoë Müller', email: 'zoe@example.test' }, labelIds: [inbox] }),
+      messageInput({
+        remoteId: 'm2',
+        subject: 'Lunch',
+        bodyText: 'tacos?',
+        from: { name: 'Zoë Müller', email: 'zoe@example.test' },
+        labelIds: [inbox],
+      }),
     ]);
-    const search = db.prepare('SELECT m.remote_id FROM messages_fts f JOIN messages m ON m.id = f.rowid WHERE messages_fts MATCH ? ORDER BY rank');
+    const search = db.prepare(
+      'SELECT m.remote_id FROM messages_fts f JOIN messages m ON m.id = f.rowid WHERE messages_fts MATCH ? ORDER BY rank',
+    );
     expect(search.pluck().all('revenue')).toEqual(['m1']);
     expect(search.pluck().all('quarter*')).toEqual(['m1']);
     expect(search.pluck().all('zoe')).toEqual(['m2']); // diacritics folded

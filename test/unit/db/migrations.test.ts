@@ -19,7 +19,22 @@ describe('opening and migrating the index', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
-    for (const t of ['accounts', 'labels', 'threads', 'messages', 'message_labels', 'thread_labels', 'attachments', 'blobs', 'calendars', 'events', 'sync_cursors', 'jobs', 'sessions', 'messages_fts']) {
+    for (const t of [
+      'accounts',
+      'labels',
+      'threads',
+      'messages',
+      'message_labels',
+      'thread_labels',
+      'attachments',
+      'blobs',
+      'calendars',
+      'events',
+      'sync_cursors',
+      'jobs',
+      'sessions',
+      'messages_fts',
+    ]) {
       expect(tables).toContain(t);
     }
     db.close();
@@ -50,7 +65,7 @@ describe('opening and migrating the index', () => {
 
   it('reports a corrupt file as index_corrupt and never deletes or rewrites it', () => {
     const path = join(dir.path, 'index.sqlite');
-    const garbage = Buffer.from('this is not a database, but it is the user\'s file'.repeat(100));
+    const garbage = Buffer.from("this is not a database, but it is the user's file".repeat(100));
     writeFileSync(path, garbage);
     let error: unknown;
     try {

@@ -21,7 +21,10 @@ describe('query plans of the hot read paths', () => {
       `SELECT t.id FROM thread_labels tl JOIN threads t ON t.id = tl.thread_id
        WHERE tl.label_id = ? AND (tl.last_message_at, tl.thread_id) < (?, ?)
        ORDER BY tl.last_message_at DESC, tl.thread_id DESC LIMIT ?`,
-      1, 2, 3, 4,
+      1,
+      2,
+      3,
+      4,
     );
     expect(detail).toMatch(/SEARCH tl USING COVERING INDEX thread_labels_by_date/);
     expect(detail).not.toMatch(/TEMP B-TREE/);
@@ -31,7 +34,10 @@ describe('query plans of the hot read paths', () => {
     const detail = plan(
       `SELECT t.id FROM threads t WHERE t.account_id = ? AND (t.last_message_at, t.id) < (?, ?)
        ORDER BY t.last_message_at DESC, t.id DESC LIMIT ?`,
-      'a', 1, 2, 3,
+      'a',
+      1,
+      2,
+      3,
     );
     expect(detail).toMatch(/SEARCH t USING (COVERING )?INDEX threads_by_account_date/);
     expect(detail).not.toMatch(/TEMP B-TREE/);

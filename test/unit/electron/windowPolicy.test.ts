@@ -4,7 +4,13 @@ import { hardenedWebPreferences, isExternalLinkAllowed, isInAppNavigation } from
 describe('Electron window policy', () => {
   it('hardens every window: isolation, sandbox, no Node', () => {
     const prefs = hardenedWebPreferences('/app/preload.cjs', ['--outpost-api=http://127.0.0.1:1']);
-    expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
+    expect(prefs).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+    });
     expect(prefs.additionalArguments).toEqual(['--outpost-api=http://127.0.0.1:1']);
   });
 

@@ -45,7 +45,9 @@ describe('parseRfc822', () => {
   });
 
   it('derives the text of an HTML-only message', async () => {
-    const parsed = await parseRfc822('Subject: x\r\nContent-Type: text/html\r\n\r\n<p>Hello <b>there</b></p><script>x()</script>');
+    const parsed = await parseRfc822(
+      'Subject: x\r\nContent-Type: text/html\r\n\r\n<p>Hello <b>there</b></p><script>x()</script>',
+    );
     expect(parsed.html).toContain('<b>there</b>');
     expect(parsed.text).toContain('Hello there');
     expect(parsed.text).not.toContain('x()');

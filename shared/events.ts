@@ -1,0 +1,32 @@
+/** Events on the core's stream (SSE at GET /v1/events) and the source of webhook deliveries. */
+
+export type JobKind = 'email_sync' | 'calendar_sync';
+export type JobMode = 'full' | 'incremental';
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+
+export interface JobSnapshot {
+  id: string;
+  kind: JobKind;
+  mode: JobMode;
+  status: JobStatus;
+  account_id: string | null;
+  parent_id: string | null;
+  progress: { done: number; total: number | null };
+  counts: Record<string, number>;
+  error: { code: string; message: string } | null;
+  queued_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export type CoreEvent =
+  | { type: 'job.updated'; job: JobSnapshot }
+  | { type: 'job.progress'; job_id: string; account_id: string | null; done: number; total: number | null }
+  | { type: 'email.sync.completed'; job: JobSnapshot }
+  | { type: 'email.sync.failed'; job: JobSnapshot }
+  | { type: 'calendar.sync.completed'; job: JobSnapshot }
+  | { type: 'calendar.sync.failed'; job: JobSnapshot }
+  | { type: 'account.updated'; account_id: string; status: string }
+  | { type: 'mail.changed'; account_id: string; thread_ids: string[] };
+
+export type CoreEventType = CoreEvent['type'];
