@@ -9,5 +9,7 @@ import { join } from 'node:path';
 execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
 const electronDir = join('node_modules', 'electron');
 if (existsSync(electronDir) && !existsSync(join(electronDir, 'path.txt'))) {
-  console.log('outpost: Electron binary not installed yet; `npm start` fetches it (needs its download host). `npm run serve` needs no Electron.');
+  console.log(
+    'outpost: Electron binary not installed yet; `npm start` fetches it (needs its download host). `npm run serve` needs no Electron.',
+  );
 }

@@ -18,7 +18,9 @@ for (const file of report.testResults ?? []) {
 }
 for (const name of skipped) console.log(`skipped: ${name}`);
 // A file that failed to load has no assertion results but counts as a failure.
-const brokenFiles = (report.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0).length;
+const brokenFiles = (report.testResults ?? []).filter(
+  (f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0,
+).length;
 const failed = report.numFailedTests + brokenFiles;
 console.log(`${report.numPassedTests} passed, ${failed} failed, ${skipped.length} skipped`);
 process.exit(failed > 0 || report.numPassedTests === 0 ? 1 : 0);
