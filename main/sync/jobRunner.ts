@@ -1,0 +1,89 @@
+import type { JobKind } from '../../shared/events.ts';
+import type { JobQueue, JobRow } from './jobQueue.ts';
+
+export interface JobContext {
+  /** Progress for the UI/CLI: items done and the estimated total, when known. */
+  reportProgress(done: number, total: number | null): void;
+  /** Aborted when the core shuts down; handlers stop at the next page boundary. */
+  signal: AbortSignal;
+}
+
+/** Runs one job to completion and returns its counts (messagesProcessed, ...); throws a classified error to fail it. */
+export type JobHandler = (job: JobRow, context: JobContext) => Promise<Record<string, number>>;
+
+/** An error with a stable code for the job record and the API (needs_reauth, provider_error, ...). */
+export interface ClassifiedError {
+  code: string;
+  message: string;
+}
+
+export function classifyJobError(error: unknown): ClassifiedError {
+  const code = (error as { code?: unknown })?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (typeof code === 'string' && /^[a-z][a-z_]*$/.test(code)) return { code, message };
+  return { code: 'internal_error', message };
+}
+
+/**
+ * Takes queued jobs and runs them with their kind's handler: several accounts
+ * at once (up to `concurrency`), one job per account and kind at a time (the
+ * queue's claim rule). Every failure is recorded on the job; none escapes.
+ */
+export class JobRunner {
+  readonly #queue: JobQueue;
+  readonly #handlers: Partial<Record<JobKind, JobHandler>>;
+  readonly #concurrency: number;
+  readonly #running = new Map<string, Promise<void>>();
+  readonly #abort = new AbortController();
+  #stopped = false;
+
+  constructor(queue: JobQueue, handlers: Partial<Record<JobKind, JobHandler>>, options: { concurrency?: number } = {}) {
+    this.#queue = queue;
+    this.#handlers = handlers;
+    this.#concurrency = options.concurrency ?? 3;
+  }
+
+  /** Starts any claimable jobs; call after enqueueing and when a job finishes. */
+  wake(): void {
+    while (!this.#stopped && this.#running.size < this.#concurrency) {
+      const job = this.#queue.claimNext();
+      if (!job) return;
+      const run = this.run(job).finally(() => {
+        this.#running.delete(job.id);
+        this.wake();
+      });
+      this.#running.set(job.id, run);
+    }
+  }
+
+  /** Resolves when no job is running (tests, CLI). */
+  async idle(): Promise<void> {
+    while (this.#running.size > 0) await Promise.allSettled([...this.#running.values()]);
+  }
+
+  /** Stops claiming, signals running handlers to stop, and waits for them; their jobs are requeued at next start. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#abort.abort();
+    await Promise.allSettled([...this.#running.values()]);
+  }
+
+  private async run(job: JobRow): Promise<void> {
+    const handler = this.#handlers[job.kind];
+    if (!handler) {
+      this.#queue.fail(job.id, { code: 'not_supported', message: `no handler for ${job.kind} jobs` });
+      return;
+    }
+    try {
+      const counts = await handler(job, {
+        reportProgress: (done, total) => this.#queue.reportProgress(job.id, done, total),
+        signal: this.#abort.signal,
+      });
+      this.#queue.succeed(job.id, counts);
+    } catch (error) {
+      // Interrupted by shutdown: leave it running; requeueInterrupted() resumes it next start.
+      if (this.#abort.signal.aborted) return;
+      this.#queue.fail(job.id, classifyJobError(error));
+    }
+  }
+}
