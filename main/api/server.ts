@@ -4,8 +4,11 @@ import fastifySwagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { ApiErrorBody } from '../../shared/api/common.ts';
+import type { EventBus } from '../core/eventBus.ts';
 import type { BlobStore } from '../db/blobStore.ts';
 import type { IndexDb } from '../db/openIndex.ts';
+import type { JobQueue } from '../sync/jobQueue.ts';
+import type { JobRunner } from '../sync/jobRunner.ts';
 import { ApiError, type ErrorCode, errorStatus } from './errors.ts';
 import { checkLoopbackHost } from './loopbackHost.ts';
 import { registerHealthRoutes } from './routes/health.ts';
@@ -15,6 +18,9 @@ import { registerUiRoutes } from './routes/ui.ts';
 export interface ApiDeps {
   db: IndexDb;
   blobs: BlobStore;
+  events: EventBus;
+  jobs: JobQueue;
+  runner: JobRunner;
   version: string;
   /** Built renderer (index.html + assets); the UI is not served when absent. */
   rendererDir: string | null;

@@ -1,7 +1,11 @@
 import type { AddressInfo } from 'node:net';
+import type { JobKind } from '../../shared/events.ts';
 import { type ApiServer, buildApiServer } from '../api/server.ts';
 import { BlobStore } from '../db/blobStore.ts';
 import { type IndexDb, openIndex } from '../db/openIndex.ts';
+import { JobQueue } from '../sync/jobQueue.ts';
+import { type JobHandler, JobRunner } from '../sync/jobRunner.ts';
+import { EventBus } from './eventBus.ts';
 import { blobsDir, indexPath } from './paths.ts';
 
 export interface CoreConfig {
@@ -10,11 +14,16 @@ export interface CoreConfig {
   port: number;
   version: string;
   rendererDir: string | null;
+  /** Handlers per job kind (the sync engines); a kind without one fails its jobs with not_supported. */
+  jobHandlers?: Partial<Record<JobKind, JobHandler>>;
 }
 
 export interface Core {
   db: IndexDb;
   blobs: BlobStore;
+  events: EventBus;
+  jobs: JobQueue;
+  runner: JobRunner;
   api: ApiServer;
   port: number;
   baseUrl: string;
@@ -29,10 +38,16 @@ export class PortInUseError extends Error {
 export async function startCore(config: CoreConfig): Promise<Core> {
   const db = openIndex(indexPath(config.dataDir));
   const blobs = new BlobStore(db, blobsDir(config.dataDir));
+  const events = new EventBus();
+  const jobs = new JobQueue(db, events);
+  const runner = new JobRunner(jobs, config.jobHandlers ?? {});
   let port = config.port;
   const api = await buildApiServer({
     db,
     blobs,
+    events,
+    jobs,
+    runner,
     version: config.version,
     rendererDir: config.rendererDir,
     allowedPorts: () => [port],
@@ -47,14 +62,21 @@ export async function startCore(config: CoreConfig): Promise<Core> {
     throw error;
   }
   port = (api.server.address() as AddressInfo).port;
+  // Jobs a previous run left running resume from their last committed cursor.
+  jobs.requeueInterrupted();
+  runner.wake();
   return {
     db,
     blobs,
+    events,
+    jobs,
+    runner,
     api,
     port,
     baseUrl: `http://127.0.0.1:${port}`,
     async close() {
       await api.close();
+      await runner.stop();
       db.close();
     },
   };

@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession } from '../../../main/api/auth/sessions.ts';
 import { type ApiServer, buildApiServer } from '../../../main/api/server.ts';
+import { EventBus } from '../../../main/core/eventBus.ts';
 import { BlobStore } from '../../../main/db/blobStore.ts';
 import { type IndexDb, openIndex } from '../../../main/db/openIndex.ts';
 import { writeMessages } from '../../../main/db/queries/messageWrites.ts';
+import { JobQueue } from '../../../main/sync/jobQueue.ts';
+import { JobRunner } from '../../../main/sync/jobRunner.ts';
 import { messageInput, seedAccount } from '../../support/indexFixtures.ts';
 import { makeTempDir } from '../../support/tempDir.ts';
 
