@@ -34,9 +34,14 @@ describe('GET /v1/email/threads and /v1/email/threads/{id}', () => {
         }),
       ),
     );
+    const events = new EventBus();
+    const jobs = new JobQueue(db, events);
     app = await buildApiServer({
       db,
       blobs: new BlobStore(db, dir.path),
+      events,
+      jobs,
+      runner: new JobRunner(jobs, {}),
       version: 'test',
       rendererDir: null,
       allowedPorts: () => [7766],
