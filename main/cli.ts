@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { CliError, usageError } from './cli/cliError.ts';
 import { importMboxCommand } from './cli/importMboxCommand.ts';
+import { searchCommand } from './cli/searchCommand.ts';
 import { serveCommand } from './cli/serveCommand.ts';
 import { sessionCreateCommand } from './cli/sessionCommand.ts';
 import { appVersion, defaultDataDir } from './core/paths.ts';
@@ -11,6 +12,7 @@ const HELP = `outpost — offline mail and calendar index with a local API
 Usage:
   outpost serve [--port N] [--data-dir DIR]     run the core and the local API/UI on 127.0.0.1 (default port 7766)
   outpost import-mbox FILE [--account EMAIL]    import an mbox file into a local account
+  outpost search QUERY [--account ID] [--limit N]   search the index (Gmail-style operators)
   outpost session create [--admin]              print a new session token
   outpost --version | --help
 
@@ -39,6 +41,12 @@ async function main(argv: string[]): Promise<void> {
       if (!file) throw usageError('import-mbox needs a FILE');
       return importMboxCommand({ dataDir, file, account: values.account ?? 'local@outpost.localhost' });
     }
+    case 'search': {
+      if (rest.length === 0) throw usageError('search needs a QUERY');
+      const limit = values.limit === undefined ? 20 : Number(values.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw usageError('--limit must be a number from 1 to 500');
+      return searchCommand({ dataDir, query: rest.join(' '), accountId: values.account, limit });
+    }
     case 'session':
       if (rest[0] !== 'create') throw usageError('usage: outpost session create [--admin]');
       return sessionCreateCommand({ dataDir, admin: values.admin ?? false });
@@ -55,6 +63,7 @@ function parseCommandLine(argv: string[]) {
       port: { type: 'string' },
       'data-dir': { type: 'string' },
       account: { type: 'string' },
+      limit: { type: 'string' },
       admin: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },

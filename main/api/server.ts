@@ -12,6 +12,7 @@ import type { JobRunner } from '../sync/jobRunner.ts';
 import { ApiError, type ErrorCode, errorStatus } from './errors.ts';
 import { checkLoopbackHost } from './loopbackHost.ts';
 import { registerHealthRoutes } from './routes/health.ts';
+import { registerSearchRoutes } from './routes/search.ts';
 import { registerThreadRoutes } from './routes/threads.ts';
 import { registerUiRoutes } from './routes/ui.ts';
 
@@ -79,6 +80,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
 
   registerHealthRoutes(app, deps);
   registerThreadRoutes(app, deps);
+  registerSearchRoutes(app, deps);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   if (deps.rendererDir) await registerUiRoutes(app, deps.rendererDir);
   return app;

@@ -82,8 +82,10 @@ export function up(db: Database): void {
     CREATE INDEX messages_by_thread ON messages (thread_id, sent_at);
     -- Threading incoming mail by In-Reply-To / References.
     CREATE INDEX messages_by_rfc822_id ON messages (account_id, rfc822_message_id) WHERE rfc822_message_id IS NOT NULL;
-    -- Date-range queries (before:/after:) across one account.
+    -- Date-range queries (before:/after:) within one account.
     CREATE INDEX messages_by_account_date ON messages (account_id, sent_at);
+    -- Search results without words (is:unread, label:x), newest first across accounts.
+    CREATE INDEX messages_by_date ON messages (sent_at);
 
     CREATE TABLE message_labels (
       message_id  INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,

@@ -127,3 +127,79 @@ describe('GET /v1/email/threads and /v1/email/threads/{id}', () => {
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/health', '/v1/email/threads', '/v1/email/threads/{id}']));
   });
 });
+
+describe('GET /v1/email/search', () => {
+  let db: IndexDb;
+  let app: ApiServer;
+  let token: string;
+  const dir = makeTempDir();
+
+  beforeAll(async () => {
+    db = openIndex(':memory:');
+    const { account, inbox } = seedAccount(db);
+    writeMessages(db, account.id, [
+      messageInput({ remoteId: 'a', subject: 'Quarterly invoice', bodyText: 'the invoice is attached', labelIds: [inbox] }),
+      messageInput({ remoteId: 'b', subject: 'Lunch', bodyText: 'no invoice here, just <b>tacos</b>', labelIds: [inbox] }),
+      ...Array.from({ length: 30 }, (_, i) =>
+        messageInput({ remoteId: `n${i}`, subject: `Newsletter ${i}`, bodyText: 'weekly digest', labelIds: [inbox] }),
+      ),
+    ]);
+    const events = new EventBus();
+    const jobs = new JobQueue(db, events);
+    app = await buildApiServer({
+      db,
+      blobs: new BlobStore(db, dir.path),
+      events,
+      jobs,
+      runner: new JobRunner(jobs, {}),
+      version: 'test',
+      rendererDir: null,
+      allowedPorts: () => [7766],
+    });
+    token = createSession(db, { admin: true }).token;
+  });
+  afterAll(async () => {
+    await app.close();
+    db.close();
+    dir.remove();
+  });
+
+  const search = (query: string) =>
+    app.inject({
+      method: 'GET',
+      url: `/v1/email/search?${query}`,
+      headers: { host: '127.0.0.1:7766', authorization: `Bearer ${token}` },
+    });
+
+  it('returns ranked hits with matched words as separate segments', async () => {
+    const response = await search('q=invoice');
+    expect(response.statusCode).toBe(200);
+    const { data } = response.json() as { data: Array<{ subject: string; highlight: Array<{ text: string; match: boolean }> }> };
+    expect(data.map((h) => h.subject)).toEqual(['Quarterly invoice', 'Lunch']);
+    expect(data[1]?.highlight.filter((s) => s.match).map((s) => s.text)).toEqual(['invoice']);
+    // HTML-looking text stays text inside the segments.
+    expect(data[1]?.highlight.map((s) => s.text).join('')).toContain('<b>tacos</b>');
+  });
+
+  it('pages with next_cursor', async () => {
+    const first = (await search('q=digest&limit=20')).json() as { data: unknown[]; next_cursor: string };
+    expect(first.data).toHaveLength(20);
+    const second = (await search(`q=digest&limit=20&cursor=${first.next_cursor}`)).json() as {
+      data: unknown[];
+      next_cursor: string | null;
+    };
+    expect(second.data).toHaveLength(10);
+    expect(second.next_cursor).toBeNull();
+  });
+
+  it.each([
+    ['q=is:purple', 'q'],
+    ['q=x&limit=1000', 'limit'],
+    ['q=x&cursor=bad!', 'cursor'],
+    ['', 'q'],
+  ])('rejects %s naming the field', async (query, field) => {
+    const response = await search(query);
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ code: 'validation_error', field });
+  });
+});

@@ -1,0 +1,36 @@
+import { indexPath } from '../core/paths.ts';
+import { openIndex } from '../db/openIndex.ts';
+import { parseSearchQuery, SearchSyntaxError } from '../search/parseSearchQuery.ts';
+import { splitHighlight } from '../search/presentSearchHit.ts';
+import { searchMessages } from '../search/searchMessages.ts';
+import { CliError } from './cliError.ts';
+
+/** `outpost search QUERY`: the same search as GET /v1/email/search, printed for a terminal. */
+export function searchCommand(options: { dataDir: string; query: string; accountId?: string; limit: number }): void {
+  let query: ReturnType<typeof parseSearchQuery>;
+  try {
+    query = parseSearchQuery(options.query);
+  } catch (error) {
+    if (error instanceof SearchSyntaxError) throw new CliError(error.message, 2);
+    throw error;
+  }
+  const db = openIndex(indexPath(options.dataDir));
+  try {
+    const hits = searchMessages(db, query, { accountId: options.accountId, limit: options.limit, offset: 0 });
+    const bold = process.stdout.isTTY ? (s: string) => `\u001b[1m${s}\u001b[22m` : (s: string) => `*${s}*`;
+    for (const hit of hits) {
+      const date = new Date(hit.sent_at).toISOString().slice(0, 10);
+      const from = hit.from_name || hit.from_email || '(unknown)';
+      const passage = splitHighlight(hit.highlight ?? hit.snippet)
+        .map((s) => (s.match ? bold(s.text) : s.text))
+        .join('')
+        .replace(/\s+/g, ' ');
+      process.stdout.write(
+        `${date}  ${from.slice(0, 28).padEnd(28)}  ${hit.subject || '(no subject)'}\n    ${passage}\n    thr_${hit.thread_id}\n`,
+      );
+    }
+    process.stdout.write(`${hits.length} result${hits.length === 1 ? '' : 's'}\n`);
+  } finally {
+    db.close();
+  }
+}

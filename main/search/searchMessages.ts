@@ -1,0 +1,146 @@
+import type { IndexDb } from '../db/openIndex.ts';
+import type { SearchClause, SearchQuery, SearchTerm, TextField } from './parseSearchQuery.ts';
+
+export interface SearchOptions {
+  accountId?: string;
+  limit: number;
+  offset: number;
+  /** Match the last plain word as a prefix (search as you type). */
+  prefixLast?: boolean;
+}
+
+export interface SearchHitRow {
+  id: number;
+  thread_id: number;
+  account_id: string;
+  subject: string;
+  from_name: string;
+  from_email: string;
+  sent_at: number;
+  snippet: string;
+  is_unread: number;
+  is_starred: number;
+  has_attachments: number;
+  score: number | null;
+  /** Matched words wrapped in \u0002 ... \u0003 (FTS5 snippet), or null for searches without words. */
+  highlight: string | null;
+}
+
+const FTS_COLUMNS: Record<TextField, string | null> = {
+  any: null,
+  subject: 'subject',
+  from: 'from_text',
+  to: 'recipients_text',
+  cc: 'recipients_text',
+  bcc: 'recipients_text',
+};
+
+/** bm25 weights of messages_fts columns: subject, from_text, recipients_text, body_text. */
+const BM25 = 'bm25(messages_fts, 10.0, 4.0, 2.0, 1.0)';
+const HIT_COLUMNS = `m.id, m.thread_id, m.account_id, m.subject, m.from_name, m.from_email, m.sent_at, m.snippet,
+  m.is_unread, m.is_starred, m.has_attachments`;
+export const HIGHLIGHT_START = '\u0002';
+export const HIGHLIGHT_END = '\u0003';
+
+/**
+ * Runs a parsed query. Clauses made only of words go into one FTS5 MATCH,
+ * ranked by bm25 (subject and sender weigh most); every other clause becomes
+ * a parameterised SQL condition. Without words, newest messages come first.
+ * Values reach SQL only as parameters; FTS5 strings are quoted literals.
+ */
+export function searchMessages(db: IndexDb, query: SearchQuery, options: SearchOptions): SearchHitRow[] {
+  const lastPlainWord = options.prefixLast ? findLastPlainWord(query) : null;
+  const ftsClauses: string[] = [];
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+
+  for (const clause of query.clauses) {
+    if (!clause.negated && clause.anyOf.every((t) => t.kind === 'text')) {
+      ftsClauses.push(`(${clause.anyOf.map((t) => ftsTerm(t as TextTerm, t === lastPlainWord)).join(' OR ')})`);
+    } else {
+      const { sql, values } = clauseCondition(clause, lastPlainWord);
+      conditions.push(sql);
+      params.push(...values);
+    }
+  }
+  if (options.accountId) {
+    conditions.push('m.account_id = ?');
+    params.push(options.accountId);
+  }
+  const where = conditions.length ? ` AND ${conditions.join(' AND ')}` : '';
+
+  if (ftsClauses.length > 0) {
+    const sql = `SELECT ${HIT_COLUMNS}, ${BM25} AS score,
+        snippet(messages_fts, -1, '${HIGHLIGHT_START}', '${HIGHLIGHT_END}', '…', 16) AS highlight
+      FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
+      WHERE messages_fts MATCH ?${where}
+      ORDER BY score, m.sent_at DESC LIMIT ? OFFSET ?`;
+    return db.prepare(sql).all(ftsClauses.join(' AND '), ...params, options.limit, options.offset) as SearchHitRow[];
+  }
+  const sql = `SELECT ${HIT_COLUMNS}, NULL AS score, NULL AS highlight FROM messages m
+    WHERE 1${where} ORDER BY m.sent_at DESC, m.id DESC LIMIT ? OFFSET ?`;
+  return db.prepare(sql).all(...params, options.limit, options.offset) as SearchHitRow[];
+}
+
+type TextTerm = Extract<SearchTerm, { kind: 'text' }>;
+
+function findLastPlainWord(query: SearchQuery): TextTerm | null {
+  const last = query.clauses.at(-1);
+  const term = last?.anyOf.at(-1);
+  return last && !last.negated && term?.kind === 'text' && !term.phrase && term.field === 'any' ? term : null;
+}
+
+/** One FTS5 term: a quoted string (so operators and punctuation in it are just text), optionally column-filtered. */
+function ftsTerm(term: TextTerm, asPrefix: boolean): string {
+  const literal = `"${term.value.replace(/"/g, '""')}"${asPrefix ? ' *' : ''}`;
+  const column = FTS_COLUMNS[term.field];
+  return column ? `${column} : ${literal}` : literal;
+}
+
+function clauseCondition(clause: SearchClause, lastPlainWord: TextTerm | null): { sql: string; values: unknown[] } {
+  const parts: string[] = [];
+  const values: unknown[] = [];
+  for (const term of clause.anyOf) {
+    const { sql, value } = termCondition(term, term === lastPlainWord);
+    parts.push(sql);
+    if (value !== undefined) values.push(...(Array.isArray(value) ? value : [value]));
+  }
+  const any = parts.length === 1 ? (parts[0] as string) : `(${parts.join(' OR ')})`;
+  return { sql: clause.negated ? `NOT ${any}` : any, values };
+}
+
+function termCondition(term: SearchTerm, asPrefix: boolean): { sql: string; value?: unknown } {
+  switch (term.kind) {
+    case 'text':
+      return { sql: 'm.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)', value: ftsTerm(term, asPrefix) };
+    case 'label':
+      return {
+        sql: `m.id IN (SELECT ml.message_id FROM message_labels ml JOIN labels l ON l.id = ml.label_id
+               WHERE lower(l.name) = ? OR lower(l.remote_id) = ? OR l.role = ?)`,
+        value: [term.value, term.value, term.value],
+      };
+    case 'has':
+      return { sql: 'm.has_attachments = 1' };
+    case 'is':
+      return {
+        sql: {
+          unread: 'm.is_unread = 1',
+          read: 'm.is_unread = 0',
+          starred: 'm.is_starred = 1',
+          unstarred: 'm.is_starred = 0',
+          important: 'm.is_important = 1',
+        }[term.value],
+      };
+    case 'date':
+      return { sql: term.op === 'before' ? 'm.sent_at < ?' : 'm.sent_at >= ?', value: term.ms };
+    case 'filename':
+      return {
+        sql: `m.id IN (SELECT message_id FROM attachments WHERE lower(filename) LIKE ? ESCAPE '\\')`,
+        value: `%${escapeLike(term.value)}%`,
+      };
+  }
+}
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
