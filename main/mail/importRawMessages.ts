@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import type { BlobStore } from '../db/blobStore.ts';
 import type { IndexDb } from '../db/openIndex.ts';
 import { upsertLabel } from '../db/queries/labels.ts';
-import { type AttachmentInput, writeMessages } from '../db/queries/messageWrites.ts';
-import { makeSnippet, parseRfc822 } from './parseRfc822.ts';
+import { writeMessages } from '../db/queries/messageWrites.ts';
+import { parseRfc822 } from './parseRfc822.ts';
 import { findThreadByReferences } from './threading.ts';
+import { toMessageInput } from './toMessageInput.ts';
 
 export interface ImportResult {
   imported: number;
@@ -44,44 +45,24 @@ export async function importRawMessages(
         const remoteId = createHash('sha256').update(raw).digest('hex').slice(0, 24);
         const references = [...parsed.references, ...(parsed.inReplyTo ? [parsed.inReplyTo] : [])];
         const threadRemoteId = findThreadByReferences(db, accountId, references, parsed.subject) ?? remoteId;
-        const attachments: AttachmentInput[] = parsed.attachments.map((a, partIndex) => ({
-          partIndex,
-          remoteId: null,
-          filename: a.filename,
-          mimeType: a.mimeType,
-          sizeBytes: a.content.byteLength,
-          contentId: a.contentId,
-          isInline: a.isInline,
-          blobSha256: a.content.byteLength <= options.attachmentSizeCap ? blobs.put(a.content) : null,
-        }));
         const status = parsed.headers.get('status') ?? '';
-        writeMessages(db, accountId, [
+        const input = toMessageInput(
+          parsed,
           {
             remoteId,
             threadRemoteId,
-            rfc822MessageId: parsed.rfc822MessageId,
-            inReplyTo: parsed.inReplyTo,
-            references: parsed.references,
-            subject: parsed.subject,
-            from: parsed.from,
-            to: parsed.to,
-            cc: parsed.cc,
-            bcc: parsed.bcc,
-            replyTo: parsed.replyTo,
-            sentAt: parsed.date ?? Date.now(),
-            snippet: makeSnippet(parsed.text),
-            bodyText: parsed.text,
-            bodyHtml: parsed.html,
-            sizeBytes: raw.byteLength,
+            receivedAt: null,
+            labelIds: [inboxId],
             isUnread: !status.includes('R'),
             isStarred: false,
             isImportant: false,
             isDraft: false,
-            rawSha256: blobs.put(raw),
-            attachments,
-            labelIds: [inboxId],
+            sizeBytes: raw.byteLength,
           },
-        ]);
+          { blobs, attachmentSizeCap: options.attachmentSizeCap, raw },
+        );
+        if (input.sentAt === 0) input.sentAt = Date.now();
+        writeMessages(db, accountId, [input]);
       }
     })();
     result.imported += batch.length;
