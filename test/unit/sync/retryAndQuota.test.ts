@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { QuotaBucket } from '../../../main/sync/quotaBucket.ts';
+import { type FailureClass, parseRetryAfter, withRetry } from '../../../main/sync/retryPolicy.ts';
+
+function fakeClock() {
+  let now = 0;
+  return {
+    now: () => now,
+    sleep: async (ms: number) => {
+      now += ms;
+    },
+  };
+}
+
+describe('QuotaBucket', () => {
+  it('never lets spending outrun the rate beyond the burst', async () => {
+    const clock = fakeClock();
+    const bucket = new QuotaBucket({ unitsPerSecond: 250, burst: 50, ...clock });
+    for (let i = 0; i < 500; i++) await bucket.take(5);
+    // 2,500 units at 250/s with 50 banked: 2,450 / 250 = 9.8 s.
+    expect(clock.now()).toBeGreaterThanOrEqual(9_800);
+    expect(clock.now()).toBeLessThan(9_900);
+  });
+
+  it('pauses every caller after a 429', async () => {
+    const clock = fakeClock();
+    const bucket = new QuotaBucket({ unitsPerSecond: 100, ...clock });
+    bucket.pause(2_000);
+    await bucket.take(1);
+    expect(clock.now()).toBeGreaterThanOrEqual(2_000);
+  });
+
+  it('refuses a request larger than the bucket', () => {
+    expect(() => new QuotaBucket({ unitsPerSecond: 10 }).take(11)).toThrow();
+  });
+});
+
+describe('withRetry', () => {
+  const retryable = (): FailureClass => ({ kind: 'retry', reason: '503' });
+
+  it('retries retryable failures with growing, jittered delays and then succeeds', async () => {
+    const delays: number[] = [];
+    let calls = 0;
+    const result = await withRetry(
+      async () => {
+        if (++calls < 4) throw new Error('503');
+        return 'ok';
+      },
+      { classify: retryable, random: () => 1, wait: async (ms) => void delays.push(ms), baseDelayMs: 100 },
+    );
+    expect(result).toBe('ok');
+    expect(delays).toEqual([100, 200, 400]);
+  });
+
+  it('honours Retry-After over its own backoff', async () => {
+    const delays: number[] = [];
+    let calls = 0;
+    await withRetry(
+      async () => {
+        if (++calls === 1) throw new Error('429');
+        return 1;
+      },
+      { classify: () => ({ kind: 'retry', retryAfterMs: 7_000, reason: '429' }), wait: async (ms) => void delays.push(ms) },
+    );
+    expect(delays).toEqual([7_000]);
+  });
+
+  it('does not retry fatal failures, and gives up after maxAttempts', async () => {
+    let calls = 0;
+    await expect(
+      withRetry(
+        async () => {
+          calls++;
+          throw new Error('400');
+        },
+        { classify: () => ({ kind: 'fatal' }), wait: async () => {} },
+      ),
+    ).rejects.toThrow('400');
+    expect(calls).toBe(1);
+    calls = 0;
+    await expect(
+      withRetry(
+        async () => {
+          calls++;
+          throw new Error('503');
+        },
+        { classify: retryable, maxAttempts: 3, wait: async () => {} },
+      ),
+    ).rejects.toThrow('503');
+    expect(calls).toBe(3);
+  });
+});
+
+describe('parseRetryAfter', () => {
+  it('reads seconds and HTTP dates', () => {
+    expect(parseRetryAfter('3')).toBe(3_000);
+    expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:10 GMT', Date.UTC(2015, 9, 21, 7, 28, 0))).toBe(10_000);
+    expect(parseRetryAfter('soon')).toBeUndefined();
+    expect(parseRetryAfter(undefined)).toBeUndefined();
+  });
+});
