@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import * as initial from './001_initial.ts';
+import * as syncState from './003_sync_state.ts';
 
 interface Migration {
   version: number;
@@ -8,7 +9,10 @@ interface Migration {
 }
 
 /** Every schema version, in order. A new migration is a new numbered file added here. */
-export const migrations: readonly Migration[] = [{ version: 1, name: 'initial', up: initial.up }];
+export const migrations: readonly Migration[] = [
+  { version: 1, name: 'initial', up: initial.up },
+  { version: 3, name: 'sync_state', up: syncState.up },
+];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;
 

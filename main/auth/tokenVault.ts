@@ -1,0 +1,65 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import type { IndexDb } from '../db/openIndex.ts';
+import { stmt } from '../db/statements.ts';
+
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+export class VaultError extends Error {
+  readonly code = 'vault_unreadable';
+}
+
+/**
+ * Secrets at rest (refresh tokens, MSAL token caches): AES-256-GCM with a
+ * data key the host supplies (Electron: safeStorage; headless: a 0600 key
+ * file). The account id and secret name are authenticated data, so a
+ * ciphertext copied onto another account's row fails to decrypt.
+ */
+export class TokenVault {
+  readonly #db: IndexDb;
+  readonly #key: Buffer;
+
+  constructor(db: IndexDb, dataKey: Buffer) {
+    if (dataKey.length !== 32) throw new Error('the vault data key must be 32 bytes');
+    this.#db = db;
+    this.#key = dataKey;
+  }
+
+  put(accountId: string, name: string, secret: string): void {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.#key, iv);
+    cipher.setAAD(Buffer.from(`${accountId}\n${name}`));
+    const ciphertext = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
+    const sealed = Buffer.concat([iv, cipher.getAuthTag(), ciphertext]);
+    stmt(
+      this.#db,
+      `INSERT INTO credentials (account_id, name, sealed, updated_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (account_id, name) DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at`,
+    ).run(accountId, name, sealed, Date.now());
+  }
+
+  get(accountId: string, name: string): string | null {
+    const row = stmt<[string, string], { sealed: Buffer }>(
+      this.#db,
+      'SELECT sealed FROM credentials WHERE account_id = ? AND name = ?',
+    ).get(accountId, name);
+    if (!row) return null;
+    try {
+      const iv = row.sealed.subarray(0, IV_BYTES);
+      const tag = row.sealed.subarray(IV_BYTES, IV_BYTES + TAG_BYTES);
+      const decipher = createDecipheriv('aes-256-gcm', this.#key, iv);
+      decipher.setAAD(Buffer.from(`${accountId}\n${name}`));
+      decipher.setAuthTag(tag);
+      return Buffer.concat([decipher.update(row.sealed.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+    } catch {
+      throw new VaultError(
+        `the stored ${name} of account ${accountId} cannot be decrypted (wrong vault key or tampered data); reconnect the account`,
+      );
+    }
+  }
+
+  delete(accountId: string, name?: string): void {
+    if (name === undefined) stmt(this.#db, 'DELETE FROM credentials WHERE account_id = ?').run(accountId);
+    else stmt(this.#db, 'DELETE FROM credentials WHERE account_id = ? AND name = ?').run(accountId, name);
+  }
+}
