@@ -231,3 +231,53 @@ export function refreshThread(db: IndexDb, threadId: number): void {
 function addressText(people: readonly EmailAddress[]): string {
   return people.map((p) => (p.name ? `${p.name} ${p.email}` : p.email)).join(' ');
 }
+
+export interface MessageState {
+  labelIds: number[];
+  isUnread: boolean;
+  isStarred: boolean;
+  isImportant: boolean;
+  isDraft: boolean;
+}
+
+/**
+ * Changes a message's labels and flags without touching its content (label
+ * moves and read-state flips from incremental sync). Returns false when the
+ * message is not in the index, so the caller can fetch it in full.
+ */
+export function updateMessageState(db: IndexDb, accountId: string, remoteId: string, state: MessageState): boolean {
+  return db.transaction(() => {
+    const row = stmt<[number, number, number, number, string, string], { id: number; thread_id: number }>(
+      db,
+      `UPDATE messages SET is_unread = ?, is_starred = ?, is_important = ?, is_draft = ?
+       WHERE account_id = ? AND remote_id = ? RETURNING id, thread_id`,
+    ).get(state.isUnread ? 1 : 0, state.isStarred ? 1 : 0, state.isImportant ? 1 : 0, state.isDraft ? 1 : 0, accountId, remoteId);
+    if (!row) return false;
+    replaceMessageLabels(db, row.id, state.labelIds);
+    refreshThread(db, row.thread_id);
+    return true;
+  })();
+}
+
+/** Which of `remoteIds` the index already holds for the account. */
+export function existingRemoteIds(db: IndexDb, accountId: string, remoteIds: readonly string[]): Set<string> {
+  const found = new Set<string>();
+  const lookup = stmt<[string, string], { one: number }>(
+    db,
+    'SELECT 1 AS one FROM messages WHERE account_id = ? AND remote_id = ?',
+  );
+  for (const id of remoteIds) if (lookup.get(accountId, id)) found.add(id);
+  return found;
+}
+
+/** Deletes the account's messages a finished resync did not see (they are gone remotely); returns how many. */
+export function deleteUnseenMessages(db: IndexDb, accountId: string, scope: string): number {
+  const gone = stmt<[string, string, string], { remote_id: string }>(
+    db,
+    `SELECT remote_id FROM messages m WHERE account_id = ?
+     AND NOT EXISTS (SELECT 1 FROM resync_seen s WHERE s.account_id = ? AND s.scope = ? AND s.remote_id = m.remote_id)`,
+  )
+    .all(accountId, accountId, scope)
+    .map((r) => r.remote_id);
+  return deleteMessages(db, accountId, gone);
+}

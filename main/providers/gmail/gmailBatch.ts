@@ -24,7 +24,8 @@ export const MAX_BATCH_PARTS = 100;
  * "response-<id>".
  */
 export function encodeBatch(parts: readonly BatchPart[]): { contentType: string; body: string } {
-  if (parts.length === 0 || parts.length > MAX_BATCH_PARTS) throw new Error(`a batch holds 1 to ${MAX_BATCH_PARTS} parts, not ${parts.length}`);
+  if (parts.length === 0 || parts.length > MAX_BATCH_PARTS)
+    throw new Error(`a batch holds 1 to ${MAX_BATCH_PARTS} parts, not ${parts.length}`);
   const boundary = `batch_${randomBytes(12).toString('hex')}`;
   const chunks = parts.map((part) => {
     const json = part.body === undefined ? '' : JSON.stringify(part.body);

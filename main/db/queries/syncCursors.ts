@@ -1,0 +1,38 @@
+import type { IndexDb } from '../openIndex.ts';
+import { stmt } from '../statements.ts';
+
+/**
+ * Sync positions: Gmail historyId, a Graph deltaLink per folder, a Calendar
+ * syncToken per calendar, a full sync's next pageToken. Written in the same
+ * transaction as the page of changes they cover.
+ */
+export function getCursor(db: IndexDb, accountId: string, kind: string, scope = ''): string | null {
+  return (
+    stmt<[string, string, string], { cursor: string }>(
+      db,
+      'SELECT cursor FROM sync_cursors WHERE account_id = ? AND kind = ? AND scope = ?',
+    ).get(accountId, kind, scope)?.cursor ?? null
+  );
+}
+
+export function setCursor(db: IndexDb, accountId: string, kind: string, scope: string, cursor: string): void {
+  stmt(
+    db,
+    `INSERT INTO sync_cursors (account_id, kind, scope, cursor, updated_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (account_id, kind, scope) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at`,
+  ).run(accountId, kind, scope, cursor, Date.now());
+}
+
+export function deleteCursor(db: IndexDb, accountId: string, kind: string, scope = ''): void {
+  stmt(db, 'DELETE FROM sync_cursors WHERE account_id = ? AND kind = ? AND scope = ?').run(accountId, kind, scope);
+}
+
+/** Remote ids a reconciling resync has confirmed still exist. */
+export function markSeen(db: IndexDb, accountId: string, scope: string, remoteIds: Iterable<string>): void {
+  const insert = stmt(db, 'INSERT OR IGNORE INTO resync_seen (account_id, scope, remote_id) VALUES (?, ?, ?)');
+  for (const id of remoteIds) insert.run(accountId, scope, id);
+}
+
+export function clearSeen(db: IndexDb, accountId: string, scope: string): void {
+  stmt(db, 'DELETE FROM resync_seen WHERE account_id = ? AND scope = ?').run(accountId, scope);
+}

@@ -1,0 +1,169 @@
+import { parseRetryAfter, withRetry } from '../../sync/retryPolicy.ts';
+import { ProviderError } from '../providerErrors.ts';
+import { type BatchPart, decodeBatch, encodeBatch } from './gmailBatch.ts';
+import { classifyGoogleFailure, toProviderError } from './gmailErrors.ts';
+import type { GmailSession } from './gmailSession.ts';
+
+/** Gmail quota units per method (developers.google.com/gmail/api/reference/quota). */
+export const QUOTA_UNITS = { messagesGet: 5, messagesList: 5, historyList: 2, labelsList: 1, getProfile: 1 } as const;
+
+export interface FetchedMessage {
+  id: string;
+  threadId: string;
+  labelIds: string[];
+  internalDate: number | null;
+  sizeEstimate: number;
+  /** Present for format=raw. */
+  raw?: Buffer;
+}
+
+const BATCH_SIZE = 25;
+const BATCHES_IN_FLIGHT = 2;
+const REQUEST_TIMEOUT_MS = 60_000;
+
+class BatchHttpError extends Error {
+  readonly response: { status: number; headers: Headers; data: unknown };
+  constructor(status: number, headers: Headers, data: unknown) {
+    super(`batch request failed with HTTP ${status}`);
+    this.response = { status, headers, data };
+  }
+}
+
+/**
+ * Fetches messages through Gmail's batch endpoint, 25 per batch, paced by
+ * the account's quota bucket. Parts that fail with a retryable status are
+ * retried (the bucket pauses on 429 for everyone); a message deleted in the
+ * meantime (404) comes back as null.
+ */
+export async function fetchMessages(
+  session: GmailSession,
+  ids: readonly string[],
+  format: 'raw' | 'minimal',
+  signal?: AbortSignal,
+): Promise<Map<string, FetchedMessage | null>> {
+  const results = new Map<string, FetchedMessage | null>();
+  const chunks: string[][] = [];
+  for (let i = 0; i < ids.length; i += BATCH_SIZE) chunks.push(ids.slice(i, i + BATCH_SIZE));
+  let next = 0;
+  const worker = async () => {
+    while (next < chunks.length) {
+      const chunk = chunks[next++] as string[];
+      for (const [id, message] of await fetchChunk(session, chunk, format, signal)) results.set(id, message);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(BATCHES_IN_FLIGHT, chunks.length) }, worker));
+  return results;
+}
+
+async function fetchChunk(
+  session: GmailSession,
+  ids: readonly string[],
+  format: 'raw' | 'minimal',
+  signal?: AbortSignal,
+): Promise<Map<string, FetchedMessage | null>> {
+  const done = new Map<string, FetchedMessage | null>();
+  let pending = [...ids];
+  try {
+    await withRetry(
+      async () => {
+        await session.quota.take(QUOTA_UNITS.messagesGet * pending.length, signal);
+        const parts = await sendBatch(
+          session,
+          pending.map((id, index) => ({
+            id: `m${index}`,
+            method: 'GET',
+            path: `/gmail/v1/users/me/messages/${encodeURIComponent(id)}?format=${format}`,
+          })),
+          signal,
+        );
+        const retry: string[] = [];
+        let retryAfterMs: number | undefined;
+        pending.forEach((id, index) => {
+          const part = parts.get(`m${index}`);
+          if (part?.status === 200) done.set(id, toFetched(JSON.parse(part.body) as GmailMessageJson));
+          else if (part?.status === 404) done.set(id, null);
+          else if (
+            !part ||
+            part.status === 429 ||
+            part.status >= 500 ||
+            (part.status === 403 && /rateLimitExceeded/.test(part.body))
+          ) {
+            retry.push(id);
+            retryAfterMs = Math.max(retryAfterMs ?? 0, parseRetryAfter(part?.headers['retry-after']) ?? 0) || undefined;
+          } else {
+            throw new ProviderError(
+              'provider_error',
+              `messages.get ${id} answered ${part.status}: ${part.body.slice(0, 200)}`,
+              part.status,
+            );
+          }
+        });
+        pending = retry;
+        if (retry.length > 0) {
+          session.quota.pause(retryAfterMs ?? 1_000);
+          throw Object.assign(new Error(`${retry.length} batch parts were rate limited or failed`), {
+            response: { status: 429, headers: {} },
+          });
+        }
+      },
+      { classify: classifyGoogleFailure, signal, maxAttempts: 8 },
+    );
+  } catch (error) {
+    throw toProviderError(error);
+  }
+  return done;
+}
+
+async function sendBatch(session: GmailSession, parts: BatchPart[], signal?: AbortSignal) {
+  const { contentType, body } = encodeBatch(parts);
+  for (let attempt = 0; ; attempt++) {
+    const { token } = await session.oauth.getAccessToken();
+    const response = await fetch(`${session.apiRootUrl}batch/gmail/v1`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
+      body,
+      signal: signal
+        ? AbortSignal.any([signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)])
+        : AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    const text = await response.text();
+    // An access token revoked or expired early: refresh once, then let the error speak.
+    if (response.status === 401 && attempt === 0) {
+      session.oauth.credentials.expiry_date = 0;
+      continue;
+    }
+    if (!response.ok) {
+      if (response.status === 429) session.quota.pause(parseRetryAfter(response.headers.get('retry-after')) ?? 1_000);
+      throw new BatchHttpError(response.status, response.headers, safeJson(text));
+    }
+    return decodeBatch(response.headers.get('content-type') ?? '', text);
+  }
+}
+
+interface GmailMessageJson {
+  id: string;
+  threadId: string;
+  labelIds?: string[];
+  internalDate?: string;
+  sizeEstimate?: number;
+  raw?: string;
+}
+
+function toFetched(json: GmailMessageJson): FetchedMessage {
+  return {
+    id: json.id,
+    threadId: json.threadId,
+    labelIds: json.labelIds ?? [],
+    internalDate: json.internalDate ? Number(json.internalDate) : null,
+    sizeEstimate: json.sizeEstimate ?? 0,
+    ...(json.raw !== undefined ? { raw: Buffer.from(json.raw, 'base64url') } : {}),
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text.slice(0, 500);
+  }
+}
