@@ -15,6 +15,10 @@ export function indexPath(dataDir: string): string {
   return join(dataDir, 'index.sqlite');
 }
 
+export function vaultKeyPath(dataDir: string): string {
+  return join(dataDir, 'vault.key');
+}
+
 export function blobsDir(dataDir: string): string {
   return join(dataDir, 'blobs');
 }

@@ -1,12 +1,19 @@
 import type { AddressInfo } from 'node:net';
 import type { JobKind } from '../../shared/events.ts';
 import { type ApiServer, buildApiServer } from '../api/server.ts';
+import { type ProviderConfig, providerConfigFromEnv } from '../auth/providerConfig.ts';
+import { TokenVault } from '../auth/tokenVault.ts';
+import { loadOrCreateVaultKey } from '../auth/vaultKeyFile.ts';
 import { BlobStore } from '../db/blobStore.ts';
 import { type IndexDb, openIndex } from '../db/openIndex.ts';
+import { listAccounts } from '../db/queries/accounts.ts';
+import type { GmailQuotaSettings } from '../providers/gmail/gmailSession.ts';
 import { JobQueue } from '../sync/jobQueue.ts';
 import { type JobHandler, JobRunner } from '../sync/jobRunner.ts';
+import { createMailSyncHandler } from '../sync/mailSyncHandler.ts';
+import { SyncScheduler } from '../sync/syncScheduler.ts';
 import { EventBus } from './eventBus.ts';
-import { blobsDir, indexPath } from './paths.ts';
+import { blobsDir, indexPath, vaultKeyPath } from './paths.ts';
 
 export interface CoreConfig {
   dataDir: string;
@@ -14,8 +21,17 @@ export interface CoreConfig {
   port: number;
   version: string;
   rendererDir: string | null;
-  /** Handlers per job kind (the sync engines); a kind without one fails its jobs with not_supported. */
+  /** Replaces the built-in sync engines per job kind (tests of the API contract). */
   jobHandlers?: Partial<Record<JobKind, JobHandler>>;
+  /** The vault's data key: Electron passes one protected by safeStorage; headless uses <dataDir>/vault.key (0600). */
+  vaultKey?: Buffer;
+  /** Provider endpoints and OAuth clients; default from the environment (OUTPOST_GOOGLE_CLIENT_ID, ...). */
+  providers?: ProviderConfig;
+  /** Minutes between background syncs per kind, or false to sync only on demand. */
+  schedule?: Partial<Record<JobKind, number>> | false;
+  /** Attachments larger than this keep metadata only (default 25 MiB). */
+  attachmentSizeCap?: number;
+  gmailQuota?: GmailQuotaSettings;
 }
 
 export interface Core {
@@ -24,6 +40,9 @@ export interface Core {
   events: EventBus;
   jobs: JobQueue;
   runner: JobRunner;
+  vault: TokenVault;
+  providers: ProviderConfig;
+  scheduler: SyncScheduler | null;
   api: ApiServer;
   port: number;
   baseUrl: string;
@@ -40,7 +59,28 @@ export async function startCore(config: CoreConfig): Promise<Core> {
   const blobs = new BlobStore(db, blobsDir(config.dataDir));
   const events = new EventBus();
   const jobs = new JobQueue(db, events);
-  const runner = new JobRunner(jobs, config.jobHandlers ?? {});
+  const vault = new TokenVault(db, config.vaultKey ?? loadOrCreateVaultKey(vaultKeyPath(config.dataDir)));
+  const providers = config.providers ?? providerConfigFromEnv();
+  const mailSync = createMailSyncHandler({
+    db,
+    blobs,
+    vault,
+    events,
+    providers,
+    attachmentSizeCap: config.attachmentSizeCap ?? 25 * 1024 * 1024,
+    gmailQuota: config.gmailQuota,
+  });
+  const runner = new JobRunner(jobs, { email_sync: mailSync, ...config.jobHandlers });
+  const scheduler =
+    config.schedule === false
+      ? null
+      : new SyncScheduler(jobs, runner, {
+          intervalMinutes: config.schedule ?? {},
+          accounts: () =>
+            listAccounts(db)
+              .filter((a) => a.status === 'active' && a.provider !== 'local')
+              .map((a) => ({ id: a.id, kinds: ['email_sync'] as const })),
+        });
   let port = config.port;
   const api = await buildApiServer({
     db,
@@ -65,16 +105,21 @@ export async function startCore(config: CoreConfig): Promise<Core> {
   // Jobs a previous run left running resume from their last committed cursor.
   jobs.requeueInterrupted();
   runner.wake();
+  scheduler?.start();
   return {
     db,
     blobs,
     events,
     jobs,
     runner,
+    vault,
+    providers,
+    scheduler,
     api,
     port,
     baseUrl: `http://127.0.0.1:${port}`,
     async close() {
+      scheduler?.stop();
       await api.close();
       await runner.stop();
       db.close();

@@ -8,14 +8,20 @@ describe('Google batch encoding', () => {
       { id: 'b', method: 'POST', path: '/gmail/v1/users/me/messages/2/modify', body: { addLabelIds: ['STARRED'] } },
     ]);
     const boundary = /boundary=(\S+)/.exec(contentType)?.[1];
-    expect(body.startsWith(`--${boundary}\r\nContent-Type: application/http\r\nContent-ID: <a>\r\n\r\nGET /gmail/v1/users/me/messages/1?format=raw HTTP/1.1\r\n`)).toBe(true);
+    expect(
+      body.startsWith(
+        `--${boundary}\r\nContent-Type: application/http\r\nContent-ID: <a>\r\n\r\nGET /gmail/v1/users/me/messages/1?format=raw HTTP/1.1\r\n`,
+      ),
+    ).toBe(true);
     expect(body).toContain('Content-Length: 27\r\n\r\n{"addLabelIds":["STARRED"]}');
     expect(body.endsWith(`--${boundary}--\r\n`)).toBe(true);
   });
 
   it('refuses empty and oversized batches', () => {
     expect(() => encodeBatch([])).toThrow();
-    expect(() => encodeBatch(Array.from({ length: 101 }, (_, i) => ({ id: String(i), method: 'GET' as const, path: '/x' })))).toThrow();
+    expect(() =>
+      encodeBatch(Array.from({ length: 101 }, (_, i) => ({ id: String(i), method: 'GET' as const, path: '/x' }))),
+    ).toThrow();
   });
 
   it('decodes part responses by Content-ID, with their own statuses', () => {

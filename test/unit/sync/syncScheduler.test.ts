@@ -1,0 +1,59 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EventBus } from '../../../main/core/eventBus.ts';
+import { type IndexDb, openIndex } from '../../../main/db/openIndex.ts';
+import { ensureAccount } from '../../../main/db/queries/accounts.ts';
+import { JobQueue } from '../../../main/sync/jobQueue.ts';
+import { JobRunner } from '../../../main/sync/jobRunner.ts';
+import { SyncScheduler } from '../../../main/sync/syncScheduler.ts';
+
+describe('SyncScheduler', () => {
+  let db: IndexDb;
+  let queue: JobQueue;
+  let now: number;
+  let accountId: string;
+  beforeEach(() => {
+    db = openIndex(':memory:');
+    queue = new JobQueue(db, new EventBus());
+    accountId = ensureAccount(db, 'gmail', 'a@example.test').id;
+    now = 1_000_000;
+  });
+  afterEach(() => db.close());
+
+  const openJobs = () => db.prepare(`SELECT kind FROM jobs WHERE status IN ('queued', 'running') ORDER BY kind`).pluck().all();
+  const scheduler = () =>
+    new SyncScheduler(queue, new JobRunner(queue, {}, { concurrency: 0 }), {
+      intervalMinutes: { email_sync: 5, calendar_sync: 15 },
+      accounts: () => [{ id: accountId, kinds: ['email_sync', 'calendar_sync'] }],
+      now: () => now,
+    });
+
+  it('catches up at start, then syncs each kind on its own interval, never stacking jobs', () => {
+    const s = scheduler();
+    expect(s.tick()).toBe(2);
+    expect(openJobs()).toEqual(['calendar_sync', 'email_sync']);
+    now += 6 * 60_000;
+    expect(s.tick()).toBe(0); // the earlier jobs are still open
+    db.prepare(`UPDATE jobs SET status = 'succeeded'`).run();
+    expect(s.tick()).toBe(1);
+    expect(openJobs()).toEqual(['email_sync']);
+    now += 10 * 60_000;
+    db.prepare(`UPDATE jobs SET status = 'succeeded'`).run();
+    expect(s.tick()).toBe(2);
+  });
+
+  it('syncs everything at once when nudged', () => {
+    const s = scheduler();
+    s.tick();
+    db.prepare(`UPDATE jobs SET status = 'succeeded'`).run();
+    expect(s.tick()).toBe(0);
+    s.nudge();
+    expect(openJobs()).toHaveLength(2);
+  });
+
+  it('leaves an account alone while its full sync runs', () => {
+    queue.enqueue({ kind: 'email_sync', mode: 'full', accountIds: [accountId] });
+    const s = scheduler();
+    s.tick();
+    expect(db.prepare(`SELECT count(*) FROM jobs WHERE kind = 'email_sync'`).pluck().get()).toBe(1);
+  });
+});
