@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { accountsCommand } from './cli/accountsCommand.ts';
 import { CliError, usageError } from './cli/cliError.ts';
 import { importMboxCommand } from './cli/importMboxCommand.ts';
 import { searchCommand } from './cli/searchCommand.ts';
 import { serveCommand } from './cli/serveCommand.ts';
 import { sessionCreateCommand } from './cli/sessionCommand.ts';
+import { syncCommand } from './cli/syncCommand.ts';
 import { appVersion, defaultDataDir } from './core/paths.ts';
 
 const HELP = `outpost — offline mail and calendar index with a local API
@@ -12,6 +14,9 @@ const HELP = `outpost — offline mail and calendar index with a local API
 Usage:
   outpost serve [--port N] [--data-dir DIR]     run the core and the local API/UI on 127.0.0.1 (default port 7766)
   outpost import-mbox FILE [--account EMAIL]    import an mbox file into a local account
+  outpost accounts [list]                       list connected accounts
+  outpost accounts connect google|microsoft     connect an account (opens the provider's sign-in page)
+  outpost sync [--full] [--account ID]          sync mail now, with progress
   outpost search QUERY [--account ID] [--limit N]   search the index (Gmail-style operators)
   outpost session create [--admin]              print a new session token
   outpost --version | --help
@@ -41,6 +46,10 @@ async function main(argv: string[]): Promise<void> {
       if (!file) throw usageError('import-mbox needs a FILE');
       return importMboxCommand({ dataDir, file, account: values.account ?? 'local@outpost.localhost' });
     }
+    case 'accounts':
+      return accountsCommand({ dataDir, action: rest[0], provider: rest[1] });
+    case 'sync':
+      return syncCommand({ dataDir, full: values.full ?? false, accountId: values.account });
     case 'search': {
       if (rest.length === 0) throw usageError('search needs a QUERY');
       const limit = values.limit === undefined ? 20 : Number(values.limit);
@@ -65,6 +74,7 @@ function parseCommandLine(argv: string[]) {
       account: { type: 'string' },
       limit: { type: 'string' },
       admin: { type: 'boolean' },
+      full: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },

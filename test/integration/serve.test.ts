@@ -76,6 +76,12 @@ describe('outpost serve over an index seeded by import-mbox', () => {
     expect(total).toBe(IMPORTED);
   });
 
+  it('refuses a second engine on the same data directory, naming the running one', async () => {
+    const second = await runCli(['serve', '--port', '0', '--data-dir', dataDir]);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/^outpost: another Outpost \(pid \d+, API on 127\.0\.0\.1:\d+\) is using /);
+  });
+
   it('serves the built UI with a strict Content-Security-Policy', async () => {
     const response = await fetch(`${serve.baseUrl}/`);
     expect(response.status).toBe(200);
@@ -143,6 +149,13 @@ describe('outpost CLI on bad input: one line, non-zero exit, user data untouched
     const result = await runCli([...args, '--data-dir', join(dir.path, 'usage')]);
     expectOneLineError(result, pattern);
     expect(result.code).toBe(2);
+  });
+
+  it('lists accounts, and refuses to sync when nothing is connected', async () => {
+    const dataDir = join(dir.path, 'accounts');
+    expect((await runCli(['accounts', '--data-dir', dataDir])).stdout).toMatch(/no accounts/);
+    expectOneLineError(await runCli(['sync', '--data-dir', dataDir]), /no connected accounts/);
+    expectOneLineError(await runCli(['accounts', 'connect', 'yahoo', '--data-dir', dataDir]), /usage: outpost accounts connect/);
   });
 
   it('reports an mbox that does not exist or is not an mbox', async () => {

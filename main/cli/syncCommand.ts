@@ -1,0 +1,57 @@
+import { openEngine } from '../core/engine.ts';
+import { listAccounts } from '../db/queries/accounts.ts';
+import { CliError } from './cliError.ts';
+
+/**
+ * `outpost sync [--full] [--account ID]`: runs the sync in this process (the
+ * data directory's lock guarantees no `outpost serve` is syncing it too) and
+ * shows a progress bar per account.
+ */
+export async function syncCommand(options: { dataDir: string; full: boolean; accountId?: string }): Promise<void> {
+  const engine = openEngine({ dataDir: options.dataDir });
+  try {
+    const accounts = listAccounts(engine.db).filter(
+      (a) => a.provider !== 'local' && (!options.accountId || a.id === options.accountId),
+    );
+    if (options.accountId && accounts.length === 0)
+      throw new CliError(`no connected account ${options.accountId} (see outpost accounts list)`);
+    if (accounts.length === 0)
+      throw new CliError('no connected accounts to sync; connect one with: outpost accounts connect google');
+    const emails = new Map(accounts.map((a) => [a.id, a.email]));
+    const render = progressRenderer();
+    const unsubscribe = engine.events.subscribe((event) => {
+      if (event.type === 'job.progress' && event.account_id)
+        render(emails.get(event.account_id) ?? event.account_id, event.done, event.total);
+    });
+    const job = engine.jobs.enqueue({
+      kind: 'email_sync',
+      mode: options.full ? 'full' : 'incremental',
+      accountIds: accounts.map((a) => a.id),
+    });
+    engine.runner.wake();
+    await engine.runner.idle();
+    unsubscribe();
+    const result = engine.jobs.get(job.id);
+    if (process.stderr.isTTY) process.stderr.write('\n');
+    if (result?.status !== 'succeeded') throw new CliError(`sync failed: ${result?.error?.message ?? 'unknown error'}`);
+    const counts = result.counts;
+    process.stdout.write(
+      `synced ${accounts.length} account(s): ${counts.messagesProcessed ?? 0} messages, ${counts.threadsProcessed ?? 0} threads, ${counts.messagesDeleted ?? 0} deleted\n`,
+    );
+  } finally {
+    await engine.close();
+  }
+}
+
+function progressRenderer() {
+  const width = 30;
+  let lastLine = '';
+  return (label: string, done: number, total: number | null) => {
+    const fraction = total ? Math.min(1, done / total) : null;
+    const bar = fraction === null ? '' : `[${'#'.repeat(Math.round(fraction * width)).padEnd(width)}] `;
+    const line = `${bar}${done}${total ? `/${total}` : ''} messages  ${label}`;
+    if (process.stderr.isTTY) process.stderr.write(`\r${line.padEnd(lastLine.length)}`);
+    else if (line !== lastLine) process.stderr.write(`${line}\n`);
+    lastLine = line;
+  };
+}

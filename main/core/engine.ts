@@ -1,0 +1,88 @@
+import type { JobKind } from '../../shared/events.ts';
+import { type ProviderConfig, providerConfigFromEnv } from '../auth/providerConfig.ts';
+import { TokenVault } from '../auth/tokenVault.ts';
+import { loadOrCreateVaultKey } from '../auth/vaultKeyFile.ts';
+import { BlobStore } from '../db/blobStore.ts';
+import { type IndexDb, openIndex } from '../db/openIndex.ts';
+import type { GmailQuotaSettings } from '../providers/gmail/gmailSession.ts';
+import { JobQueue } from '../sync/jobQueue.ts';
+import { type JobHandler, JobRunner } from '../sync/jobRunner.ts';
+import { createMailSyncHandler } from '../sync/mailSyncHandler.ts';
+import { acquireDataDirLock } from './dataDirLock.ts';
+import { EventBus } from './eventBus.ts';
+import { blobsDir, indexPath, vaultKeyPath } from './paths.ts';
+
+export interface EngineConfig {
+  dataDir: string;
+  /** Replaces the built-in sync engines per job kind (tests of the API contract). */
+  jobHandlers?: Partial<Record<JobKind, JobHandler>>;
+  /** The vault's data key: Electron passes one protected by safeStorage; headless uses <dataDir>/vault.key (0600). */
+  vaultKey?: Buffer;
+  /** Provider endpoints and OAuth clients; default from the environment (OUTPOST_GOOGLE_CLIENT_ID, ...). */
+  providers?: ProviderConfig;
+  /** Attachments larger than this keep metadata only (default 25 MiB). */
+  attachmentSizeCap?: number;
+  gmailQuota?: GmailQuotaSettings;
+}
+
+/** The index, the vault and the sync machinery of one data directory, without the HTTP server. */
+export interface Engine {
+  dataDir: string;
+  db: IndexDb;
+  blobs: BlobStore;
+  events: EventBus;
+  jobs: JobQueue;
+  runner: JobRunner;
+  vault: TokenVault;
+  providers: ProviderConfig;
+  lock: { update(port: number): void; release(): void };
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a data directory for syncing: takes its lock (one engine per
+ * directory), opens and migrates the index, and builds the job runner with
+ * the provider sync engines. Jobs a crash left running go back to the queue.
+ */
+export function openEngine(config: EngineConfig): Engine {
+  const db = openIndex(indexPath(config.dataDir));
+  let lock: Engine['lock'];
+  try {
+    lock = acquireDataDirLock(config.dataDir, null);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  const blobs = new BlobStore(db, blobsDir(config.dataDir));
+  const events = new EventBus();
+  const jobs = new JobQueue(db, events);
+  const vault = new TokenVault(db, config.vaultKey ?? loadOrCreateVaultKey(vaultKeyPath(config.dataDir)));
+  const providers = config.providers ?? providerConfigFromEnv();
+  const mailSync = createMailSyncHandler({
+    db,
+    blobs,
+    vault,
+    events,
+    providers,
+    attachmentSizeCap: config.attachmentSizeCap ?? 25 * 1024 * 1024,
+    gmailQuota: config.gmailQuota,
+  });
+  const runner = new JobRunner(jobs, { email_sync: mailSync, ...config.jobHandlers });
+  jobs.requeueInterrupted();
+  return {
+    dataDir: config.dataDir,
+    db,
+    blobs,
+    events,
+    jobs,
+    runner,
+    vault,
+    providers,
+    lock,
+    async close() {
+      await runner.stop();
+      db.close();
+      lock.release();
+    },
+  };
+}
