@@ -1,4 +1,5 @@
 import { connectGoogle } from '../auth/connectGoogle.ts';
+import { connectMicrosoft } from '../auth/connectMicrosoft.ts';
 import { openEngine } from '../core/engine.ts';
 import { listAccounts } from '../db/queries/accounts.ts';
 import { CliError, usageError } from './cliError.ts';
@@ -32,7 +33,16 @@ export async function accountsCommand(options: {
           );
           return;
         }
-        if (options.provider === 'microsoft') throw new CliError('connecting Microsoft accounts is not available yet');
+        if (options.provider === 'microsoft') {
+          if (!engine.providers.microsoft) throw new CliError('set OUTPOST_MICROSOFT_CLIENT_ID first; see the README');
+          const account = await connectMicrosoft(engine.db, engine.vault, engine.providers.microsoft, {
+            openBrowser: openSystemBrowser,
+          });
+          process.stdout.write(
+            `connected ${account.email} (${account.id}); sync it with: outpost sync --account ${account.id}\n`,
+          );
+          return;
+        }
         throw usageError('usage: outpost accounts connect google|microsoft');
       }
       default:

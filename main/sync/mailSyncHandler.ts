@@ -7,6 +7,8 @@ import { getAccount } from '../db/queries/accounts.ts';
 import { stmt } from '../db/statements.ts';
 import { DEFAULT_GMAIL_QUOTA, type GmailQuotaSettings, openGmailSession } from '../providers/gmail/gmailSession.ts';
 import { runGmailSync } from '../providers/gmail/gmailSyncJob.ts';
+import { graphMailSync } from '../providers/graph/graphMailSync.ts';
+import { openGraphClient } from '../providers/graph/graphSession.ts';
 import { ProviderError } from '../providers/providerErrors.ts';
 import type { JobHandler } from './jobRunner.ts';
 
@@ -50,10 +52,26 @@ export function createMailSyncHandler(deps: MailSyncDeps): JobHandler {
           { mode: job.mode, catchUpWindow: params.trigger === 'gmail-connections' },
         );
         counts = result.counts;
+      } else if (account.provider === 'microsoft') {
+        if (!deps.providers.microsoft)
+          throw new ProviderError('not_connected', 'no Microsoft OAuth client is configured (OUTPOST_MICROSOFT_CLIENT_ID)');
+        const client = await openGraphClient(deps.providers.microsoft, deps.vault, account.id, context.signal);
+        counts = await graphMailSync(
+          {
+            db: deps.db,
+            blobs: deps.blobs,
+            client,
+            accountId: account.id,
+            attachmentSizeCap: deps.attachmentSizeCap,
+            signal: context.signal,
+            reportProgress: context.reportProgress,
+          },
+          { full: job.mode === 'full' },
+        );
       } else if (account.provider === 'local') {
         counts = { messagesProcessed: 0, threadsProcessed: 0 };
       } else {
-        throw new ProviderError('not_connected', `${account.provider} sync is not available yet`);
+        throw new ProviderError('not_connected', `${account.provider} accounts cannot be synced`);
       }
       recordOutcome(deps, account.id, null);
       return counts;

@@ -1,0 +1,147 @@
+import { type AccountInfo, InteractionRequiredAuthError, type PublicClientApplication } from '@azure/msal-node';
+import { MICROSOFT_SCOPES } from '../../auth/providerConfig.ts';
+import { type FailureClass, parseRetryAfter, withRetry } from '../../sync/retryPolicy.ts';
+import { ProviderError } from '../providerErrors.ts';
+
+const REQUEST_TIMEOUT_MS = 60_000;
+
+/** A Graph error response, kept whole for classification. */
+export class GraphHttpError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly retryAfterMs: number | undefined;
+  constructor(status: number, code: string, message: string, retryAfterMs: number | undefined) {
+    super(`Graph answered ${status} ${code}: ${message}`);
+    this.status = status;
+    this.code = code;
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+export function classifyGraphFailure(error: unknown): FailureClass {
+  if (error instanceof GraphHttpError) {
+    if (error.status === 429 || error.status === 503 || error.status === 504 || error.status === 502 || error.status === 500) {
+      return { kind: 'retry', retryAfterMs: error.retryAfterMs, reason: `${error.status} ${error.code}` };
+    }
+    return { kind: 'fatal' };
+  }
+  if (error instanceof ProviderError) return { kind: 'fatal' };
+  const message = String((error as Error)?.message ?? error);
+  if ((error as Error)?.name === 'AbortError' && /timeout/i.test(message)) return { kind: 'retry', reason: 'timeout' };
+  if (
+    /fetch failed|ECONNRESET|ECONNREFUSED|socket|terminated|premature/i.test(
+      message + String((error as { cause?: unknown })?.cause ?? ''),
+    )
+  ) {
+    return { kind: 'retry', reason: 'network' };
+  }
+  return { kind: 'fatal' };
+}
+
+/**
+ * Microsoft Graph over fetch for one account: tokens from msal-node's cache
+ * (refreshed silently; a refresh the user must approve again becomes
+ * needs_reauth), immutable message ids (they survive folder moves), and
+ * retries of throttling (429 with Retry-After), 5xx and dropped connections.
+ */
+export class GraphClient {
+  readonly baseUrl: string;
+  readonly #msal: PublicClientApplication;
+  readonly #account: AccountInfo;
+  readonly #signal: AbortSignal | undefined;
+
+  constructor(msal: PublicClientApplication, account: AccountInfo, baseUrl: string, signal?: AbortSignal) {
+    this.#msal = msal;
+    this.#account = account;
+    this.baseUrl = baseUrl;
+    this.#signal = signal;
+  }
+
+  /** GET/POST/PATCH a Graph path ("/me/mailFolders") or a full nextLink/deltaLink URL; returns parsed JSON (null for 204/202). */
+  async request<T>(
+    pathOrUrl: string,
+    init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<T> {
+    const url = pathOrUrl.startsWith('https://') || pathOrUrl.startsWith('http://') ? pathOrUrl : `${this.baseUrl}${pathOrUrl}`;
+    try {
+      return await withRetry(
+        async () => {
+          let token = await this.#token(false);
+          for (let attempt = 0; ; attempt++) {
+            const response = await fetch(url, {
+              method: init.method ?? 'GET',
+              headers: {
+                authorization: `Bearer ${token}`,
+                accept: 'application/json',
+                prefer: ['IdType="ImmutableId"', init.headers?.prefer].filter(Boolean).join(', '),
+                ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+                ...Object.fromEntries(Object.entries(init.headers ?? {}).filter(([k]) => k !== 'prefer')),
+              },
+              body: init.body === undefined ? undefined : JSON.stringify(init.body),
+              signal: this.#signal
+                ? AbortSignal.any([this.#signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)])
+                : AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+            });
+            const text = await response.text();
+            if (response.ok) return (text ? JSON.parse(text) : null) as T;
+            if (response.status === 401 && attempt === 0) {
+              token = await this.#token(true);
+              continue;
+            }
+            const error = (safeJson(text) as { error?: { code?: string; message?: string } } | null)?.error;
+            throw new GraphHttpError(
+              response.status,
+              error?.code ?? 'unknown',
+              error?.message ?? text.slice(0, 200),
+              parseRetryAfter(response.headers.get('retry-after')),
+            );
+          }
+        },
+        { classify: classifyGraphFailure, signal: this.#signal, maxAttempts: 8 },
+      );
+    } catch (error) {
+      throw toGraphProviderError(error);
+    }
+  }
+
+  async #token(forceRefresh: boolean): Promise<string> {
+    try {
+      const result = await this.#msal.acquireTokenSilent({
+        account: this.#account,
+        scopes: MICROSOFT_SCOPES.filter((s) => s !== 'offline_access'),
+        forceRefresh,
+      });
+      return result.accessToken;
+    } catch (error) {
+      if (
+        error instanceof InteractionRequiredAuthError ||
+        /invalid_grant|interaction_required|no_tokens_found/i.test(String((error as Error).message))
+      ) {
+        throw new ProviderError(
+          'needs_reauth',
+          `Microsoft refused the stored sign-in (${(error as { errorCode?: string }).errorCode ?? 'interaction required'}); reconnect the account`,
+        );
+      }
+      throw error;
+    }
+  }
+}
+
+function toGraphProviderError(error: unknown): Error {
+  if (error instanceof ProviderError) return error;
+  if (error instanceof GraphHttpError) {
+    if (error.status === 410) return error; // delta token expired: the caller resyncs
+    if (error.status === 401) return new ProviderError('needs_reauth', error.message, 401);
+    if (error.status === 429) return new ProviderError('quota_exceeded', `Graph kept throttling: ${error.message}`, 429);
+    return new ProviderError('provider_error', error.message, error.status);
+  }
+  return new ProviderError('network_error', `cannot reach Microsoft Graph: ${(error as Error)?.message ?? error}`);
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}

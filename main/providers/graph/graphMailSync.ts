@@ -1,0 +1,217 @@
+import type { BlobStore } from '../../db/blobStore.ts';
+import type { IndexDb } from '../../db/openIndex.ts';
+import { upsertLabel } from '../../db/queries/labels.ts';
+import { deleteMessages, type MessageInput, writeMessages } from '../../db/queries/messageWrites.ts';
+import { clearSeen, deleteCursor, getCursor, markSeen, setCursor } from '../../db/queries/syncCursors.ts';
+import { stmt } from '../../db/statements.ts';
+import type { SyncCounts } from '../gmail/gmailSyncContext.ts';
+import { type GraphClient, GraphHttpError } from './graphClient.ts';
+import {
+  categoryLabel,
+  folderLabel,
+  type GraphAttachment,
+  type GraphFolder,
+  type GraphMessage,
+  graphMessageInput,
+  MESSAGE_SELECT,
+} from './graphMessages.ts';
+
+export interface GraphSyncContext {
+  db: IndexDb;
+  blobs: BlobStore;
+  client: GraphClient;
+  accountId: string;
+  attachmentSizeCap: number;
+  signal?: AbortSignal;
+  reportProgress(done: number, total: number | null): void;
+}
+
+/** Per-folder position: a nextLink while a (re)sync is under way, the deltaLink once it is complete. */
+interface FolderCursor {
+  link: string;
+  complete: boolean;
+  reconcile: boolean;
+}
+
+const DELTA_CURSOR = 'graph.delta';
+const PAGE_SIZE = 100;
+
+/**
+ * Syncs every mail folder with its own message delta. Each page is applied
+ * in one transaction with the folder's next link. A 410 (delta token no
+ * longer valid) or a requested full sync resyncs that folder and then
+ * removes what it no longer holds — never wiping the index.
+ */
+export async function graphMailSync(ctx: GraphSyncContext, options: { full: boolean }): Promise<SyncCounts> {
+  const counts: SyncCounts = { messagesProcessed: 0, threadsProcessed: 0, messagesDeleted: 0 };
+  const threads = new Set<string>();
+  const folders = await listAllFolders(ctx.client);
+  const folderRowIds = syncFolderLabels(ctx, folders);
+  counts.messagesDeleted += folderRowIds.removedMessages;
+  let done = 0;
+  for (const folder of folders) {
+    ctx.signal?.throwIfAborted();
+    done += await syncFolder(ctx, folder, folderRowIds.ids.get(folder.id) as number, options.full, counts, threads);
+    ctx.reportProgress(done, null);
+  }
+  counts.threadsProcessed = threads.size;
+  return counts;
+}
+
+async function listAllFolders(client: GraphClient): Promise<GraphFolder[]> {
+  const all: GraphFolder[] = [];
+  const visit = async (url: string) => {
+    for (let next: string | undefined = url; next; ) {
+      const page: { value: GraphFolder[]; '@odata.nextLink'?: string } = await client.request(next);
+      for (const folder of page.value) {
+        all.push(folder);
+        if ((folder.childFolderCount ?? 0) > 0)
+          await visit(`/me/mailFolders/${encodeURIComponent(folder.id)}/childFolders?$top=100`);
+      }
+      next = page['@odata.nextLink'];
+    }
+  };
+  await visit('/me/mailFolders?$top=100');
+  return all;
+}
+
+/** Mirrors folders as labels; a folder gone from the mailbox takes its messages and cursor with it. */
+function syncFolderLabels(ctx: GraphSyncContext, folders: readonly GraphFolder[]) {
+  const { db, accountId } = ctx;
+  return db.transaction(() => {
+    const ids = new Map<string, number>();
+    for (const folder of folders) ids.set(folder.id, upsertLabel(db, accountId, folderLabel(folder)));
+    let removedMessages = 0;
+    const stale = stmt<[string], { id: number; remote_id: string }>(
+      db,
+      `SELECT id, remote_id FROM labels WHERE account_id = ? AND kind = 'folder'`,
+    )
+      .all(accountId)
+      .filter((l) => !ids.has(l.remote_id));
+    for (const label of stale) {
+      removedMessages += deleteMessages(db, accountId, messagesInFolder(db, label.id));
+      stmt(db, 'DELETE FROM labels WHERE id = ?').run(label.id);
+      deleteCursor(db, accountId, DELTA_CURSOR, label.remote_id);
+    }
+    return { ids, removedMessages };
+  })();
+}
+
+async function syncFolder(
+  ctx: GraphSyncContext,
+  folder: GraphFolder,
+  folderRowId: number,
+  full: boolean,
+  counts: SyncCounts,
+  threads: Set<string>,
+): Promise<number> {
+  const { db, accountId, client } = ctx;
+  const initialLink = `/me/mailFolders/${encodeURIComponent(folder.id)}/messages/delta?$select=${MESSAGE_SELECT}`;
+  const stored = getCursor(db, accountId, DELTA_CURSOR, folder.id);
+  let cursor: FolderCursor = stored
+    ? (JSON.parse(stored) as FolderCursor)
+    : { link: initialLink, complete: false, reconcile: false };
+  const hasLocal = messagesInFolder(db, folderRowId).length > 0;
+  const startResync = () => {
+    cursor = { link: initialLink, complete: false, reconcile: hasLocal || cursor.reconcile || full };
+    db.transaction(() => {
+      clearSeen(db, accountId, folder.id);
+      setCursor(db, accountId, DELTA_CURSOR, folder.id, JSON.stringify(cursor));
+    })();
+  };
+  if (!stored || (full && cursor.complete)) startResync();
+  let processed = 0;
+
+  for (;;) {
+    ctx.signal?.throwIfAborted();
+    let page: { value: GraphMessage[]; '@odata.nextLink'?: string; '@odata.deltaLink'?: string };
+    try {
+      page = await client.request(cursor.link, { headers: { prefer: `odata.maxpagesize=${PAGE_SIZE}` } });
+    } catch (error) {
+      if (error instanceof GraphHttpError && error.status === 410) {
+        startResync(); // the delta token expired: walk the folder again and reconcile
+        continue;
+      }
+      throw error;
+    }
+    const removed = page.value.filter((m) => m['@removed']).map((m) => m.id);
+    const present = page.value.filter((m) => !m['@removed']);
+    const inputs: MessageInput[] = [];
+    for (const message of present) {
+      const attachments = message.hasAttachments ? await listAttachments(client, message.id) : [];
+      const labelIds = [
+        folderRowId,
+        ...(message.categories ?? []).map((name) => upsertLabel(db, accountId, categoryLabel(name))),
+      ];
+      inputs.push(graphMessageInput(message, labelIds, attachments, ctx));
+      if (message.conversationId) threads.add(message.conversationId);
+    }
+    const nextLink = page['@odata.nextLink'];
+    const deltaLink = page['@odata.deltaLink'];
+    const next: FolderCursor = nextLink
+      ? { ...cursor, link: nextLink }
+      : { link: deltaLink ?? cursor.link, complete: true, reconcile: false };
+    db.transaction(() => {
+      writeMessages(db, accountId, inputs);
+      // "@removed" from this folder: deleted, or moved away. A message moved into a folder synced earlier in this run keeps its new folder.
+      counts.messagesDeleted += deleteMessages(
+        db,
+        accountId,
+        removed.filter((id) => isInFolder(db, accountId, id, folderRowId)),
+      );
+      if (cursor.reconcile)
+        markSeen(
+          db,
+          accountId,
+          folder.id,
+          present.map((m) => m.id),
+        );
+      if (!nextLink && cursor.reconcile) {
+        const seen = new Set(
+          stmt<[string, string], { remote_id: string }>(
+            db,
+            'SELECT remote_id FROM resync_seen WHERE account_id = ? AND scope = ?',
+          )
+            .all(accountId, folder.id)
+            .map((r) => r.remote_id),
+        );
+        counts.messagesDeleted += deleteMessages(
+          db,
+          accountId,
+          messagesInFolder(db, folderRowId).filter((id) => !seen.has(id)),
+        );
+        clearSeen(db, accountId, folder.id);
+      }
+      setCursor(db, accountId, DELTA_CURSOR, folder.id, JSON.stringify(next));
+    })();
+    counts.messagesProcessed += inputs.length + removed.length;
+    processed += page.value.length;
+    cursor = next;
+    if (!nextLink) return processed;
+  }
+}
+
+async function listAttachments(client: GraphClient, messageId: string): Promise<GraphAttachment[]> {
+  const page: { value: GraphAttachment[] } = await client.request(`/me/messages/${encodeURIComponent(messageId)}/attachments`);
+  return page.value;
+}
+
+function isInFolder(db: IndexDb, accountId: string, remoteId: string, folderRowId: number): boolean {
+  return (
+    stmt<[string, string, number], { one: number }>(
+      db,
+      `SELECT 1 AS one FROM messages m JOIN message_labels ml ON ml.message_id = m.id
+       WHERE m.account_id = ? AND m.remote_id = ? AND ml.label_id = ?`,
+    ).get(accountId, remoteId, folderRowId) !== undefined
+  );
+}
+
+/** Remote ids of the messages whose folder is this label. */
+function messagesInFolder(db: IndexDb, folderRowId: number): string[] {
+  return stmt<[number], { remote_id: string }>(
+    db,
+    'SELECT m.remote_id FROM message_labels ml JOIN messages m ON m.id = ml.message_id WHERE ml.label_id = ?',
+  )
+    .all(folderRowId)
+    .map((r) => r.remote_id);
+}

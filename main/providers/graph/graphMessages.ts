@@ -1,0 +1,156 @@
+import type { EmailAddress } from '../../../shared/mailModel.ts';
+import type { BlobStore } from '../../db/blobStore.ts';
+import type { LabelInput, LabelRole } from '../../db/queries/labels.ts';
+import type { AttachmentInput, MessageInput } from '../../db/queries/messageWrites.ts';
+import { htmlToPlainText, makeSnippet } from '../../mail/parseRfc822.ts';
+
+/** The message fields Outpost asks Graph for ($select). */
+export const MESSAGE_SELECT = [
+  'id',
+  'conversationId',
+  'internetMessageId',
+  'subject',
+  'bodyPreview',
+  'body',
+  'from',
+  'sender',
+  'toRecipients',
+  'ccRecipients',
+  'bccRecipients',
+  'replyTo',
+  'receivedDateTime',
+  'sentDateTime',
+  'isRead',
+  'isDraft',
+  'flag',
+  'importance',
+  'categories',
+  'hasAttachments',
+  'parentFolderId',
+].join(',');
+
+export interface GraphRecipient {
+  emailAddress?: { name?: string; address?: string };
+}
+
+export interface GraphMessage {
+  id: string;
+  '@removed'?: { reason?: string };
+  conversationId?: string;
+  internetMessageId?: string;
+  subject?: string | null;
+  bodyPreview?: string;
+  body?: { contentType?: 'html' | 'text'; content?: string };
+  from?: GraphRecipient;
+  sender?: GraphRecipient;
+  toRecipients?: GraphRecipient[];
+  ccRecipients?: GraphRecipient[];
+  bccRecipients?: GraphRecipient[];
+  replyTo?: GraphRecipient[];
+  receivedDateTime?: string;
+  sentDateTime?: string;
+  isRead?: boolean;
+  isDraft?: boolean;
+  flag?: { flagStatus?: string };
+  importance?: string;
+  categories?: string[];
+  hasAttachments?: boolean;
+  parentFolderId?: string;
+}
+
+export interface GraphAttachment {
+  '@odata.type'?: string;
+  id: string;
+  name?: string;
+  contentType?: string;
+  size?: number;
+  isInline?: boolean;
+  contentId?: string | null;
+  contentBytes?: string;
+}
+
+const WELL_KNOWN_ROLES: Record<string, LabelRole> = {
+  inbox: 'inbox',
+  sentitems: 'sent',
+  drafts: 'drafts',
+  deleteditems: 'trash',
+  junkemail: 'spam',
+  archive: 'archive',
+};
+
+export interface GraphFolder {
+  id: string;
+  displayName?: string;
+  wellKnownName?: string | null;
+  childFolderCount?: number;
+}
+
+export function folderLabel(folder: GraphFolder): LabelInput {
+  const role = folder.wellKnownName ? (WELL_KNOWN_ROLES[folder.wellKnownName] ?? null) : null;
+  return { remoteId: folder.id, name: folder.displayName ?? folder.id, kind: 'folder', role };
+}
+
+/** Outlook categories share the label model as labels of kind "category", keyed by name. */
+export function categoryLabel(name: string): LabelInput {
+  return { remoteId: `category:${name}`, name, kind: 'category', role: null };
+}
+
+function address(recipient: GraphRecipient | undefined): EmailAddress | null {
+  const email = recipient?.emailAddress?.address?.trim().toLowerCase();
+  return email ? { name: recipient?.emailAddress?.name?.trim() ?? '', email } : null;
+}
+
+function addresses(list: GraphRecipient[] | undefined): EmailAddress[] {
+  return (list ?? []).map(address).filter((a): a is EmailAddress => a !== null);
+}
+
+/** A Graph message (JSON) -> an index row. Flagged = starred; high importance = important; conversation = thread. */
+export function graphMessageInput(
+  message: GraphMessage,
+  labelIds: number[],
+  attachments: readonly GraphAttachment[],
+  storage: { blobs: BlobStore; attachmentSizeCap: number },
+): MessageInput {
+  const isHtml = message.body?.contentType === 'html';
+  const content = message.body?.content ?? '';
+  const text = isHtml ? htmlToPlainText(content) : content;
+  const attachmentInputs: AttachmentInput[] = attachments.map((a, partIndex) => {
+    const bytes = a.contentBytes ? Buffer.from(a.contentBytes, 'base64') : null;
+    return {
+      partIndex,
+      remoteId: a.id,
+      filename: a.name ?? '',
+      mimeType: a.contentType ?? 'application/octet-stream',
+      sizeBytes: bytes?.byteLength ?? a.size ?? 0,
+      contentId: a.contentId ? a.contentId.replace(/^<|>$/g, '') : null,
+      isInline: a.isInline ?? false,
+      blobSha256: bytes && bytes.byteLength <= storage.attachmentSizeCap ? storage.blobs.put(bytes) : null,
+    };
+  });
+  const received = Date.parse(message.receivedDateTime ?? message.sentDateTime ?? '');
+  return {
+    remoteId: message.id,
+    threadRemoteId: message.conversationId ?? message.id,
+    rfc822MessageId: message.internetMessageId ? message.internetMessageId.replace(/^<|>$/g, '') : null,
+    inReplyTo: null,
+    references: [],
+    subject: message.subject ?? '',
+    from: address(message.from ?? message.sender),
+    to: addresses(message.toRecipients),
+    cc: addresses(message.ccRecipients),
+    bcc: addresses(message.bccRecipients),
+    replyTo: addresses(message.replyTo),
+    sentAt: Number.isNaN(received) ? 0 : received,
+    snippet: message.bodyPreview ? makeSnippet(message.bodyPreview) : makeSnippet(text),
+    bodyText: text,
+    bodyHtml: isHtml ? content : null,
+    sizeBytes: Buffer.byteLength(content),
+    isUnread: message.isRead === false,
+    isStarred: message.flag?.flagStatus === 'flagged',
+    isImportant: message.importance === 'high',
+    isDraft: message.isDraft === true,
+    rawSha256: null,
+    attachments: attachmentInputs,
+    labelIds,
+  };
+}

@@ -1,0 +1,21 @@
+import { MSAL_HOME_ACCOUNT } from '../../auth/connectMicrosoft.ts';
+import { newMsalClient, VaultCachePlugin } from '../../auth/msalClient.ts';
+import type { MicrosoftConfig } from '../../auth/providerConfig.ts';
+import type { TokenVault } from '../../auth/tokenVault.ts';
+import { ProviderError } from '../providerErrors.ts';
+import { GraphClient } from './graphClient.ts';
+
+/** A Graph client for a connected account, its tokens from the vault-backed msal cache. */
+export async function openGraphClient(
+  config: MicrosoftConfig,
+  vault: TokenVault,
+  accountId: string,
+  signal?: AbortSignal,
+): Promise<GraphClient> {
+  const homeAccountId = vault.get(accountId, MSAL_HOME_ACCOUNT);
+  if (!homeAccountId) throw new ProviderError('not_connected', 'this Microsoft account has no stored sign-in; connect it again');
+  const msal = newMsalClient(config, new VaultCachePlugin(vault, accountId));
+  const account = await msal.getTokenCache().getAccountByHomeId(homeAccountId);
+  if (!account) throw new ProviderError('needs_reauth', 'the stored Microsoft sign-in is gone; reconnect the account');
+  return new GraphClient(msal, account, config.graphBaseUrl, signal);
+}
