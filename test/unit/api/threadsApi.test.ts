@@ -1,14 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSession } from '../../../main/api/auth/sessions.ts';
-import { type ApiServer, buildApiServer } from '../../../main/api/server.ts';
-import { EventBus } from '../../../main/core/eventBus.ts';
-import { BlobStore } from '../../../main/db/blobStore.ts';
+import type { ApiServer } from '../../../main/api/server.ts';
 import { type IndexDb, openIndex } from '../../../main/db/openIndex.ts';
 import { writeMessages } from '../../../main/db/queries/messageWrites.ts';
-import { JobQueue } from '../../../main/sync/jobQueue.ts';
-import { JobRunner } from '../../../main/sync/jobRunner.ts';
 import { messageInput, seedAccount } from '../../support/indexFixtures.ts';
 import { makeTempDir } from '../../support/tempDir.ts';
+import { buildTestApi } from '../../support/testApi.ts';
 
 describe('GET /v1/email/threads and /v1/email/threads/{id}', () => {
   let db: IndexDb;
@@ -34,19 +30,7 @@ describe('GET /v1/email/threads and /v1/email/threads/{id}', () => {
         }),
       ),
     );
-    const events = new EventBus();
-    const jobs = new JobQueue(db, events);
-    app = await buildApiServer({
-      db,
-      blobs: new BlobStore(db, dir.path),
-      events,
-      jobs,
-      runner: new JobRunner(jobs, {}),
-      version: 'test',
-      rendererDir: null,
-      allowedPorts: () => [7766],
-    });
-    token = createSession(db, { admin: true }).token;
+    ({ app, token } = await buildTestApi(db, dir.path));
   });
   afterAll(async () => {
     await app.close();
@@ -144,19 +128,7 @@ describe('GET /v1/email/search', () => {
         messageInput({ remoteId: `n${i}`, subject: `Newsletter ${i}`, bodyText: 'weekly digest', labelIds: [inbox] }),
       ),
     ]);
-    const events = new EventBus();
-    const jobs = new JobQueue(db, events);
-    app = await buildApiServer({
-      db,
-      blobs: new BlobStore(db, dir.path),
-      events,
-      jobs,
-      runner: new JobRunner(jobs, {}),
-      version: 'test',
-      rendererDir: null,
-      allowedPorts: () => [7766],
-    });
-    token = createSession(db, { admin: true }).token;
+    ({ app, token } = await buildTestApi(db, dir.path));
   });
   afterAll(async () => {
     await app.close();

@@ -1,0 +1,26 @@
+import { createSession } from '../../main/api/auth/sessions.ts';
+import { type ApiServer, buildApiServer } from '../../main/api/server.ts';
+import { EventBus } from '../../main/core/eventBus.ts';
+import { BlobStore } from '../../main/db/blobStore.ts';
+import type { IndexDb } from '../../main/db/openIndex.ts';
+import { JobQueue } from '../../main/sync/jobQueue.ts';
+import { JobRunner } from '../../main/sync/jobRunner.ts';
+
+export const TEST_HOST = '127.0.0.1:7766';
+
+/** The API over an index, not listening (driven by inject()), with an admin session token. */
+export async function buildTestApi(db: IndexDb, blobsDir: string): Promise<{ app: ApiServer; token: string }> {
+  const events = new EventBus();
+  const jobs = new JobQueue(db, events);
+  const app = await buildApiServer({
+    db,
+    blobs: new BlobStore(db, blobsDir),
+    events,
+    jobs,
+    runner: new JobRunner(jobs, {}),
+    version: 'test',
+    rendererDir: null,
+    allowedPorts: () => [7766],
+  });
+  return { app, token: createSession(db, { admin: true }).token };
+}
