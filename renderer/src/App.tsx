@@ -1,23 +1,58 @@
-import { useEffect } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { SearchBox } from './components/SearchBox.tsx';
+import { SearchResults } from './components/SearchResults.tsx';
+import { ShortcutsHelp } from './components/ShortcutsHelp.tsx';
+import { Sidebar } from './components/Sidebar.tsx';
 import { ThreadList } from './components/ThreadList.tsx';
 import { ThreadView } from './components/ThreadView.tsx';
 import { useMailStore } from './mailStore.ts';
+import { useKeyboardShortcuts } from './useKeyboardShortcuts.ts';
 
 export function App() {
-  const loadThreads = useMailStore((s) => s.loadThreads);
+  const showLabel = useMailStore((s) => s.showLabel);
+  const loadLabels = useMailStore((s) => s.loadLabels);
+  const step = useMailStore((s) => s.step);
+  const viewKind = useMailStore((s) => s.view.kind);
+  const title = useMailStore((s) => (s.view.kind === 'label' ? s.view.title : `Search: ${s.view.query}`));
+  const searchInput = useRef<HTMLInputElement>(null);
+  const [helpOpen, setHelpOpen] = useState(false);
+
   useEffect(() => {
-    void loadThreads('inbox');
-  }, [loadThreads]);
+    void loadLabels();
+    void showLabel('inbox', 'Inbox');
+  }, [loadLabels, showLabel]);
+
+  const actions = useMemo(
+    () => ({
+      next: () => void step(1),
+      previous: () => void step(-1),
+      focusSearch: () => searchInput.current?.focus(),
+      goInbox: () => void showLabel('inbox', 'Inbox'),
+      toggleHelp: () => setHelpOpen((open) => !open),
+      escape: () => setHelpOpen(false),
+    }),
+    [step, showLabel],
+  );
+  useKeyboardShortcuts(actions);
 
   return (
     <div className="app">
       <header className="app-header">
         <h1>Outpost</h1>
+        <SearchBox ref={searchInput} />
+        <button type="button" className="help-button" aria-label="Keyboard shortcuts" onClick={() => setHelpOpen(true)}>
+          ?
+        </button>
       </header>
       <main className="panes">
-        <ThreadList />
+        <Sidebar />
+        <section className="list-pane" aria-label={title}>
+          <h2 className="list-title">{title}</h2>
+          {viewKind === 'label' ? <ThreadList /> : <SearchResults />}
+        </section>
         <ThreadView />
       </main>
+      {helpOpen && <ShortcutsHelp onClose={() => setHelpOpen(false)} />}
     </div>
   );
 }

@@ -1,4 +1,5 @@
-import type { ThreadListResponse, ThreadResponse } from '../../shared/api/threads.ts';
+import type { SearchResponse } from '../../shared/api/search.ts';
+import type { LabelListResponse, ThreadListResponse, ThreadResponse } from '../../shared/api/threads.ts';
 import type { DesktopBridge } from '../../shared/desktopBridge.ts';
 
 declare global {
@@ -35,9 +36,9 @@ export class ApiRequestError extends Error {
   }
 }
 
-async function getJson<T>(path: string): Promise<T> {
+async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
   const { baseUrl, token } = connection();
-  const response = await fetch(baseUrl + path, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  const response = await fetch(baseUrl + path, { headers: token ? { Authorization: `Bearer ${token}` } : {}, signal });
   const body = (await response.json().catch(() => null)) as { code?: string; message?: string } | null;
   if (!response.ok) {
     throw new ApiRequestError(response.status, body?.code ?? 'http_error', body?.message ?? `HTTP ${response.status}`);
@@ -46,12 +47,20 @@ async function getJson<T>(path: string): Promise<T> {
 }
 
 export const api = {
-  listThreads(params: { label?: string; cursor?: string | null; limit?: number }): Promise<ThreadListResponse> {
-    const query = new URLSearchParams({ label: params.label ?? 'inbox', limit: String(params.limit ?? 50) });
+  listThreads(params: { label: string; cursor?: string | null; limit?: number }): Promise<ThreadListResponse> {
+    const query = new URLSearchParams({ label: params.label, limit: String(params.limit ?? 50) });
     if (params.cursor) query.set('cursor', params.cursor);
     return getJson(`/v1/email/threads?${query}`);
   },
   getThread(id: string): Promise<ThreadResponse> {
     return getJson(`/v1/email/threads/${encodeURIComponent(id)}`);
+  },
+  listLabels(): Promise<LabelListResponse> {
+    return getJson('/v1/email/labels');
+  },
+  search(q: string, options: { cursor?: string | null; signal?: AbortSignal } = {}): Promise<SearchResponse> {
+    const query = new URLSearchParams({ q, limit: '50', prefix: 'true' });
+    if (options.cursor) query.set('cursor', options.cursor);
+    return getJson(`/v1/email/search?${query}`, options.signal);
   },
 };

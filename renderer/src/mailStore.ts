@@ -1,25 +1,39 @@
 import { create } from 'zustand';
-import type { Thread, ThreadSummary } from '../../shared/api/threads.ts';
+import type { SearchHit } from '../../shared/api/search.ts';
+import type { Label, Thread, ThreadSummary } from '../../shared/api/threads.ts';
 import { api } from './apiClient.ts';
 
+/** What the list pane shows: a label (or role, e.g. "inbox" across accounts) or search results. */
+export type ListView = { kind: 'label'; label: string; title: string } | { kind: 'search'; query: string };
+
 interface MailState {
-  label: string;
+  view: ListView;
+  labels: Label[];
   threads: ThreadSummary[];
+  hits: SearchHit[];
   nextCursor: string | null;
   listStatus: 'idle' | 'loading' | 'error';
   listError: string | null;
   openThread: Thread | null;
   threadStatus: 'idle' | 'loading' | 'error';
   threadError: string | null;
-  loadThreads(label?: string): Promise<void>;
-  loadMoreThreads(): Promise<void>;
+  loadLabels(): Promise<void>;
+  showLabel(label: string, title: string): Promise<void>;
+  search(query: string): Promise<void>;
+  loadMore(): Promise<void>;
   selectThread(id: string): Promise<void>;
+  /** Opens the thread before/after the open one in the list (j/k). */
+  step(direction: 1 | -1): Promise<void>;
 }
+
+let searchAbort: AbortController | null = null;
 
 /** Server data cached for the views; the index behind the API stays the source of truth. */
 export const useMailStore = create<MailState>((set, get) => ({
-  label: 'inbox',
+  view: { kind: 'label', label: 'inbox', title: 'Inbox' },
+  labels: [],
   threads: [],
+  hits: [],
   nextCursor: null,
   listStatus: 'idle',
   listError: null,
@@ -27,8 +41,24 @@ export const useMailStore = create<MailState>((set, get) => ({
   threadStatus: 'idle',
   threadError: null,
 
-  async loadThreads(label = get().label) {
-    set({ label, listStatus: 'loading', listError: null });
+  async loadLabels() {
+    try {
+      set({ labels: (await api.listLabels()).data });
+    } catch {
+      // The list pane reports API problems; the sidebar keeps what it had.
+    }
+  },
+
+  async showLabel(label, title) {
+    searchAbort?.abort();
+    set({
+      view: { kind: 'label', label, title },
+      listStatus: 'loading',
+      listError: null,
+      threads: [],
+      hits: [],
+      nextCursor: null,
+    });
     try {
       const page = await api.listThreads({ label });
       set({ threads: page.data, nextCursor: page.next_cursor, listStatus: 'idle' });
@@ -37,13 +67,34 @@ export const useMailStore = create<MailState>((set, get) => ({
     }
   },
 
-  async loadMoreThreads() {
-    const { nextCursor, label, listStatus } = get();
+  async search(query) {
+    if (!query.trim()) return get().showLabel('inbox', 'Inbox');
+    searchAbort?.abort();
+    const controller = new AbortController();
+    searchAbort = controller;
+    set({ view: { kind: 'search', query }, listStatus: 'loading', listError: null });
+    try {
+      const page = await api.search(query, { signal: controller.signal });
+      if (controller.signal.aborted) return;
+      set({ hits: page.data, threads: [], nextCursor: page.next_cursor, listStatus: 'idle' });
+    } catch (error) {
+      if (controller.signal.aborted) return;
+      set({ listStatus: 'error', listError: (error as Error).message, hits: [] });
+    }
+  },
+
+  async loadMore() {
+    const { nextCursor, view, listStatus } = get();
     if (!nextCursor || listStatus === 'loading') return;
     set({ listStatus: 'loading' });
     try {
-      const page = await api.listThreads({ label, cursor: nextCursor });
-      set((state) => ({ threads: [...state.threads, ...page.data], nextCursor: page.next_cursor, listStatus: 'idle' }));
+      if (view.kind === 'label') {
+        const page = await api.listThreads({ label: view.label, cursor: nextCursor });
+        set((s) => ({ threads: [...s.threads, ...page.data], nextCursor: page.next_cursor, listStatus: 'idle' }));
+      } else {
+        const page = await api.search(view.query, { cursor: nextCursor });
+        set((s) => ({ hits: [...s.hits, ...page.data], nextCursor: page.next_cursor, listStatus: 'idle' }));
+      }
     } catch (error) {
       set({ listStatus: 'error', listError: (error as Error).message });
     }
@@ -57,5 +108,15 @@ export const useMailStore = create<MailState>((set, get) => ({
     } catch (error) {
       set({ threadStatus: 'error', threadError: (error as Error).message });
     }
+  },
+
+  async step(direction) {
+    const { view, threads, hits, openThread } = get();
+    const ids = view.kind === 'label' ? threads.map((t) => t.id) : [...new Set(hits.map((h) => h.thread_id))];
+    if (ids.length === 0) return;
+    const current = openThread ? ids.indexOf(openThread.id) : -1;
+    const next = Math.min(ids.length - 1, Math.max(0, current + direction));
+    if (next === current) return;
+    await get().selectThread(ids[next] as string);
   },
 }));

@@ -81,7 +81,14 @@ export const LabelSchema = Type.Object({
   id: Type.String(),
   account_id: Type.String(),
   name: Type.String(),
-  kind: Type.String(),
-  role: Type.Union([Type.String(), Type.Null()]),
+  kind: Type.String({ description: 'system, user, folder or category' }),
+  role: Type.Union([Type.String(), Type.Null()], {
+    description: 'inbox, sent, drafts, trash, spam, starred, important, archive',
+  }),
+  thread_count: Type.Integer(),
+  unread_thread_count: Type.Integer(),
 });
 export type Label = Static<typeof LabelSchema>;
+
+export const LabelListResponse = Type.Object({ data: Type.Array(LabelSchema) });
+export type LabelListResponse = Static<typeof LabelListResponse>;

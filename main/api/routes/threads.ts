@@ -1,8 +1,8 @@
 import { Type } from 'typebox';
-import { ListThreadsQuery, ThreadListResponse, ThreadResponse } from '../../../shared/api/threads.ts';
-import { parsePublicId } from '../../../shared/ids.ts';
+import { LabelListResponse, ListThreadsQuery, ThreadListResponse, ThreadResponse } from '../../../shared/api/threads.ts';
+import { parsePublicId, publicId } from '../../../shared/ids.ts';
 import { getAccount } from '../../db/queries/accounts.ts';
-import { getLabel, type LabelRole, labelIdsByRole } from '../../db/queries/labels.ts';
+import { getLabel, type LabelRole, labelIdsByRole, listLabelsWithCounts } from '../../db/queries/labels.ts';
 import {
   attachmentsOfMessage,
   getThreadRow,
@@ -78,6 +78,34 @@ export function registerThreadRoutes(app: ApiServer, { db }: ApiDeps): void {
         presentMessage(m, labelIdsOfMessage(db, m.id), attachmentsOfMessage(db, m.id)),
       );
       return { data: { ...presentThreadSummary(thread, labels), messages } };
+    },
+  );
+
+  app.get(
+    '/v1/email/labels',
+    {
+      schema: {
+        summary: 'Labels, folders and categories of every account (or one), with thread and unread counts',
+        querystring: Type.Object({ account_id: Type.Optional(Type.String({ maxLength: 100 })) }),
+        response: { 200: LabelListResponse, ...errors },
+      },
+    },
+    async (request) => {
+      authenticate(db, request);
+      const accountId = request.query.account_id;
+      if (accountId && !getAccount(db, accountId))
+        throw new ApiError('not_found', `no account ${accountId}`, { field: 'account_id' });
+      return {
+        data: listLabelsWithCounts(db, accountId).map((l) => ({
+          id: publicId('lbl', l.id),
+          account_id: l.account_id,
+          name: l.name,
+          kind: l.kind,
+          role: l.role,
+          thread_count: l.thread_count,
+          unread_thread_count: l.unread_thread_count,
+        })),
+      };
     },
   );
 

@@ -48,3 +48,17 @@ export function labelIdsByRole(db: IndexDb, role: LabelRole, accountId?: string)
 export function getLabel(db: IndexDb, id: number): LabelRow | undefined {
   return stmt<[number], LabelRow>(db, 'SELECT * FROM labels WHERE id = ?').get(id);
 }
+
+export interface LabelWithCounts extends LabelRow {
+  thread_count: number;
+  unread_thread_count: number;
+}
+
+/** Labels with thread and unread-thread counts, for the sidebar (one pass over thread_labels per label). */
+export function listLabelsWithCounts(db: IndexDb, accountId?: string): LabelWithCounts[] {
+  const sql = `SELECT l.*,
+      (SELECT count(*) FROM thread_labels tl WHERE tl.label_id = l.id) AS thread_count,
+      (SELECT count(*) FROM thread_labels tl JOIN threads t ON t.id = tl.thread_id WHERE tl.label_id = l.id AND t.unread_count > 0) AS unread_thread_count
+    FROM labels l ${accountId ? 'WHERE l.account_id = ?' : ''} ORDER BY l.account_id, l.role IS NULL, l.kind, l.name`;
+  return (accountId ? db.prepare(sql).all(accountId) : db.prepare(sql).all()) as LabelWithCounts[];
+}

@@ -1,7 +1,12 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef } from 'react';
 import type { ThreadSummary } from '../../../shared/api/threads.ts';
 import { formatListDate } from '../formatDate.ts';
 import { useMailStore } from '../mailStore.ts';
 
+const ROW_HEIGHT = 78;
+
+/** The list of a label's threads, virtualized: only the visible rows exist in the DOM, so 100,000 threads scroll as smoothly as 100. */
 export function ThreadList() {
   const threads = useMailStore((s) => s.threads);
   const status = useMailStore((s) => s.listStatus);
@@ -9,44 +14,82 @@ export function ThreadList() {
   const nextCursor = useMailStore((s) => s.nextCursor);
   const openId = useMailStore((s) => s.openThread?.id);
   const selectThread = useMailStore((s) => s.selectThread);
-  const loadMore = useMailStore((s) => s.loadMoreThreads);
+  const loadMore = useMailStore((s) => s.loadMore);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: threads.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+  });
+  const items = virtualizer.getVirtualItems();
+  const lastIndex = items.at(-1)?.index ?? 0;
+
+  // Fetch the next page before the user reaches the end.
+  useEffect(() => {
+    if (nextCursor && lastIndex >= threads.length - 20) void loadMore();
+  }, [lastIndex, threads.length, nextCursor, loadMore]);
+
+  // Keep the open thread in view when j/k moves past the edge.
+  useEffect(() => {
+    const index = threads.findIndex((t) => t.id === openId);
+    if (index >= 0) virtualizer.scrollToIndex(index, { align: 'auto' });
+  }, [openId, threads, virtualizer]);
 
   return (
-    <section className="thread-list" aria-label="Threads">
+    <div className="thread-list" ref={scrollRef}>
       {error && (
         <p role="alert" className="error">
           Could not load threads: {error}
         </p>
       )}
       {status !== 'loading' && !error && threads.length === 0 && <p className="empty">No conversations here.</p>}
-      <div role="listbox" aria-label="Conversations" className="rows">
-        {threads.map((thread) => (
-          <ThreadRow
-            key={thread.id}
-            thread={thread}
-            selected={thread.id === openId}
-            onOpen={() => void selectThread(thread.id)}
-          />
-        ))}
+      <div role="listbox" aria-label="Conversations" className="rows" style={{ height: virtualizer.getTotalSize() }}>
+        {items.map((item) => {
+          const thread = threads[item.index] as ThreadSummary;
+          return (
+            <ThreadRow
+              key={thread.id}
+              thread={thread}
+              position={item.index + 1}
+              total={threads.length}
+              top={item.start}
+              selected={thread.id === openId}
+              onOpen={() => void selectThread(thread.id)}
+            />
+          );
+        })}
       </div>
-      {nextCursor && (
-        <button type="button" className="load-more" onClick={() => void loadMore()} disabled={status === 'loading'}>
-          Load more
-        </button>
-      )}
-    </section>
+    </div>
   );
 }
 
-function ThreadRow({ thread, selected, onOpen }: { thread: ThreadSummary; selected: boolean; onOpen: () => void }) {
+function ThreadRow({
+  thread,
+  position,
+  total,
+  top,
+  selected,
+  onOpen,
+}: {
+  thread: ThreadSummary;
+  position: number;
+  total: number;
+  top: number;
+  selected: boolean;
+  onOpen: () => void;
+}) {
   const senders = thread.participants.map((p) => p.name || p.email).join(', ') || '(no sender)';
   return (
     <div
       role="option"
       aria-selected={selected}
-      tabIndex={0}
+      aria-setsize={total}
+      aria-posinset={position}
+      tabIndex={selected ? 0 : -1}
       className={`thread-row${thread.unread_count > 0 ? ' unread' : ''}${selected ? ' selected' : ''}`}
       data-thread-id={thread.id}
+      style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
       onClick={onOpen}
       onKeyDown={(event) => {
         if (event.key === 'Enter' || event.key === ' ') {
@@ -59,11 +102,13 @@ function ThreadRow({ thread, selected, onOpen }: { thread: ThreadSummary; select
         {senders}
         {thread.message_count > 1 && <span className="count"> {thread.message_count}</span>}
       </span>
-      <span className="subject">{thread.subject || '(no subject)'}</span>
-      <span className="snippet">{thread.snippet}</span>
       <time className="date" dateTime={thread.last_message_at}>
+        {thread.has_attachments && <span aria-hidden="true">📎 </span>}
+        {thread.has_attachments && <span className="sr-only">has attachments, </span>}
         {formatListDate(thread.last_message_at)}
       </time>
+      <span className="subject">{thread.subject || '(no subject)'}</span>
+      <span className="snippet">{thread.snippet}</span>
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import type { Message } from '../../../shared/api/threads.ts';
 import { formatLongDate } from '../formatDate.ts';
 import { useMailStore } from '../mailStore.ts';
+import { MessageBody } from './MessageBody.tsx';
 
 export function ThreadView() {
   const thread = useMailStore((s) => s.openThread);
@@ -40,8 +41,7 @@ function MessageCard({ message }: { message: Message }) {
         <time dateTime={message.date}>{formatLongDate(message.date)}</time>
         {to && <div className="to">to {to}</div>}
       </header>
-      {/* Plain text only here: text is rendered as text, so nothing in a message can run. */}
-      <div className="message-body">{message.body_text || message.snippet}</div>
+      <MessageBody message={message} />
       {message.attachments.length > 0 && (
         <ul className="attachments" aria-label="Attachments">
           {message.attachments.map((a) => (

@@ -1,0 +1,40 @@
+import { forwardRef, useEffect, useState } from 'react';
+import { useMailStore } from '../mailStore.ts';
+
+const DEBOUNCE_MS = 200;
+
+/** Search as you type (debounced), with Gmail-style operators; Escape clears and returns to the inbox. */
+export const SearchBox = forwardRef<HTMLInputElement>(function SearchBox(_props, ref) {
+  const search = useMailStore((s) => s.search);
+  const showLabel = useMailStore((s) => s.showLabel);
+  const [query, setQuery] = useState('');
+
+  useEffect(() => {
+    if (!query.trim()) return;
+    const timer = setTimeout(() => void search(query), DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [query, search]);
+
+  return (
+    <form className="search" onSubmit={(event) => event.preventDefault()}>
+      <input
+        ref={ref}
+        type="search"
+        aria-label="Search mail"
+        placeholder="Search mail   (from: subject: has:attachment is:unread …)"
+        value={query}
+        onChange={(event) => {
+          setQuery(event.target.value);
+          if (!event.target.value.trim()) void showLabel('inbox', 'Inbox');
+        }}
+        onKeyDown={(event) => {
+          if (event.key === 'Escape') {
+            setQuery('');
+            void showLabel('inbox', 'Inbox');
+            event.currentTarget.blur();
+          }
+        }}
+      />
+    </form>
+  );
+});

@@ -1,0 +1,36 @@
+import { useEffect, useRef } from 'react';
+
+export const SHORTCUTS: Array<[string, string]> = [
+  ['j / k', 'Next / previous conversation'],
+  ['/', 'Search'],
+  ['g then i', 'Go to the inbox'],
+  ['Esc', 'Leave search, close this help'],
+  ['?', 'Show or hide these shortcuts'],
+];
+
+export function ShortcutsHelp({ onClose }: { onClose: () => void }) {
+  const closeButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => closeButton.current?.focus(), []);
+  return (
+    <div className="overlay" role="dialog" aria-modal="true" aria-labelledby="shortcuts-title">
+      <div className="dialog">
+        <h2 id="shortcuts-title">Keyboard shortcuts</h2>
+        <table>
+          <tbody>
+            {SHORTCUTS.map(([keys, action]) => (
+              <tr key={keys}>
+                <th scope="row">
+                  <kbd>{keys}</kbd>
+                </th>
+                <td>{action}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <button type="button" ref={closeButton} onClick={onClose}>
+          Close
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,89 @@
+import type { Label } from '../../../shared/api/threads.ts';
+import { useMailStore } from '../mailStore.ts';
+
+const UNIFIED: Array<{ role: string; title: string }> = [
+  { role: 'inbox', title: 'Inbox' },
+  { role: 'starred', title: 'Starred' },
+  { role: 'sent', title: 'Sent' },
+  { role: 'drafts', title: 'Drafts' },
+  { role: 'archive', title: 'Archive' },
+  { role: 'spam', title: 'Spam' },
+  { role: 'trash', title: 'Trash' },
+];
+
+/** Unified views across accounts (by role), then each account's own labels and folders. */
+export function Sidebar() {
+  const labels = useMailStore((s) => s.labels);
+  const view = useMailStore((s) => s.view);
+  const showLabel = useMailStore((s) => s.showLabel);
+  const unreadByRole = new Map<string, number>();
+  for (const label of labels)
+    if (label.role) unreadByRole.set(label.role, (unreadByRole.get(label.role) ?? 0) + label.unread_thread_count);
+  const byAccount = new Map<string, Label[]>();
+  for (const label of labels)
+    if (!label.role) byAccount.set(label.account_id, [...(byAccount.get(label.account_id) ?? []), label]);
+  const active = view.kind === 'label' ? view.label : null;
+
+  return (
+    <nav className="sidebar" aria-label="Mailboxes">
+      <ul>
+        {UNIFIED.filter((u) => u.role === 'inbox' || unreadByRole.has(u.role)).map((u) => (
+          <SidebarItem
+            key={u.role}
+            title={u.title}
+            unread={unreadByRole.get(u.role) ?? 0}
+            active={active === u.role}
+            onSelect={() => void showLabel(u.role, u.title)}
+          />
+        ))}
+      </ul>
+      {[...byAccount.entries()].map(([accountId, accountLabels]) => (
+        <section key={accountId} aria-label="Labels">
+          <h2 className="sidebar-heading">Labels</h2>
+          <ul>
+            {accountLabels.map((label) => (
+              <SidebarItem
+                key={label.id}
+                title={label.name}
+                unread={label.unread_thread_count}
+                active={active === label.id}
+                onSelect={() => void showLabel(label.id, label.name)}
+              />
+            ))}
+          </ul>
+        </section>
+      ))}
+    </nav>
+  );
+}
+
+function SidebarItem({
+  title,
+  unread,
+  active,
+  onSelect,
+}: {
+  title: string;
+  unread: number;
+  active: boolean;
+  onSelect: () => void;
+}) {
+  return (
+    <li>
+      <button
+        type="button"
+        className={`sidebar-item${active ? ' active' : ''}`}
+        aria-current={active ? 'page' : undefined}
+        onClick={onSelect}
+      >
+        <span>{title}</span>
+        {unread > 0 && (
+          <span className="unread-count">
+            {unread}
+            <span className="sr-only"> unread</span>
+          </span>
+        )}
+      </button>
+    </li>
+  );
+}

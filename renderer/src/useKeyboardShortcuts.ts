@@ -1,0 +1,47 @@
+import { useEffect } from 'react';
+
+export interface ShortcutActions {
+  next(): void;
+  previous(): void;
+  focusSearch(): void;
+  goInbox(): void;
+  toggleHelp(): void;
+  escape(): void;
+}
+
+/** Gmail-style single-key shortcuts; ignored while typing in a field. "g" starts a two-key sequence. */
+export function useKeyboardShortcuts(actions: ShortcutActions): void {
+  useEffect(() => {
+    let pendingG = false;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.metaKey || event.ctrlKey || event.altKey) return;
+      const target = event.target as HTMLElement | null;
+      const typing = target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable);
+      if (event.key === 'Escape') return actions.escape();
+      if (typing) return;
+      if (pendingG) {
+        pendingG = false;
+        if (event.key === 'i') {
+          event.preventDefault();
+          return actions.goInbox();
+        }
+      }
+      switch (event.key) {
+        case 'j':
+          return actions.next();
+        case 'k':
+          return actions.previous();
+        case '/':
+          event.preventDefault();
+          return actions.focusSearch();
+        case '?':
+          return actions.toggleHelp();
+        case 'g':
+          pendingG = true;
+          return;
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [actions]);
+}

@@ -1,0 +1,143 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HOSTILE_EMAIL, HOSTILE_SUBJECT } from '../fixtures/hostileEmail.ts';
+import { chromiumMissingReason, launchChromium } from '../support/chromium.ts';
+import { writeCorpusMbox } from '../support/corpusMbox.ts';
+import { type RunningServe, runCli, startServe } from '../support/serveProcess.ts';
+import { makeTempDir } from '../support/tempDir.ts';
+
+const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
+
+describe.skipIf(chromiumMissingReason !== null)(
+  `the reader and search in the UI (real Chromium)${chromiumMissingReason ? ` — skipped: ${chromiumMissingReason}` : ''}`,
+  () => {
+    const dir = makeTempDir();
+    let serve: RunningServe;
+    let browser: Browser;
+
+    beforeAll(async () => {
+      const mbox = join(dir.path, 'mail.mbox');
+      writeCorpusMbox(mbox, 300);
+      appendFileSync(mbox, `\n${HOSTILE_EMAIL}`);
+      const imported = await runCli(['import-mbox', mbox, '--data-dir', join(dir.path, 'data')]);
+      expect(imported.code).toBe(0);
+      serve = await startServe(join(dir.path, 'data'));
+      browser = await launchChromium();
+      mkdirSync(SCREENSHOTS, { recursive: true });
+    });
+    afterAll(async () => {
+      await browser?.close();
+      await serve?.stop();
+      dir.remove();
+    });
+
+    /** A page whose every request leaving 127.0.0.1 is recorded and refused. */
+    async function guardedPage(): Promise<{ page: Page; remoteRequests: string[] }> {
+      const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+      const remoteRequests: string[] = [];
+      await context.route('**/*', (route) => {
+        const url = new URL(route.request().url());
+        if (url.hostname === '127.0.0.1') return route.continue();
+        remoteRequests.push(route.request().url());
+        return route.abort();
+      });
+      const page = await context.newPage();
+      await page.goto(serve.uiUrl);
+      await expect.poll(() => page.getByRole('option').count(), { timeout: 10_000 }).toBeGreaterThan(5);
+      return { page, remoteRequests };
+    }
+
+    it('shows a hostile HTML email with nothing run and nothing remote loaded', async () => {
+      const { page, remoteRequests } = await guardedPage();
+      const dialogs: string[] = [];
+      page.on('dialog', (dialog) => {
+        dialogs.push(dialog.message());
+        void dialog.dismiss();
+      });
+      await page.getByRole('option').filter({ hasText: HOSTILE_SUBJECT }).click();
+      const frame = page.frameLocator('iframe[title^="Message"]');
+      await expect.poll(() => frame.locator('body').textContent(), { timeout: 10_000 }).toContain('Visible text here');
+      await page.locator('a', { hasText: 'click' }).count(); // nothing to click in the parent
+      await frame
+        .locator('a', { hasText: 'click' })
+        .click()
+        .catch(() => {});
+      await page.waitForTimeout(500);
+
+      expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
+      expect(dialogs).toEqual([]);
+      expect(remoteRequests).toEqual([]);
+      for (const selector of [
+        'script',
+        'form',
+        'input',
+        'iframe',
+        'object',
+        'link',
+        'meta[http-equiv="refresh"]',
+        '[onload]',
+        '[onerror]',
+      ]) {
+        expect(await frame.locator(selector).count(), selector).toBe(0);
+      }
+      expect(await frame.locator('a').first().getAttribute('href')).toBeNull();
+      expect(await page.getByRole('note').textContent()).toMatch(/Remote images and styles .* were blocked/);
+      await page.screenshot({ path: join(SCREENSHOTS, 'reader-hostile-html.png') });
+      await page.context().close();
+    });
+
+    it('searches as you type, marks the matches and opens a result', async () => {
+      const { page } = await guardedPage();
+      await page.getByRole('searchbox', { name: 'Search mail' }).fill('subject:ilug kerne');
+      const results = page.getByRole('listbox', { name: 'Search results' }).getByRole('option');
+      await expect.poll(() => results.count(), { timeout: 10_000 }).toBeGreaterThan(0);
+      const marks = await results.first().locator('mark').allTextContents();
+      expect(marks.join(' ').toLowerCase()).toMatch(/kerne/);
+      await results.first().click();
+      await expect.poll(() => page.locator('.thread-subject').textContent(), { timeout: 10_000 }).toMatch(/ilug/i);
+      await page.screenshot({ path: join(SCREENSHOTS, 'search.png') });
+
+      await page.getByRole('searchbox', { name: 'Search mail' }).fill('is:purple');
+      await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 10_000 }).toMatch(/is:purple is not supported/);
+      await page.context().close();
+    });
+
+    it('is usable from the keyboard: j/k, / and the shortcuts overlay', async () => {
+      const { page } = await guardedPage();
+      await page.keyboard.press('j');
+      await expect.poll(() => page.locator('[role="option"][aria-selected="true"]').count(), { timeout: 5_000 }).toBe(1);
+      const first = await page.locator('[role="option"][aria-selected="true"]').getAttribute('data-thread-id');
+      await page.keyboard.press('j');
+      await expect
+        .poll(() => page.locator('[role="option"][aria-selected="true"]').getAttribute('data-thread-id'))
+        .not.toBe(first);
+      await page.keyboard.press('k');
+      await expect.poll(() => page.locator('[role="option"][aria-selected="true"]').getAttribute('data-thread-id')).toBe(first);
+      await page.keyboard.press('?');
+      await expect.poll(() => page.getByRole('dialog', { name: 'Keyboard shortcuts' }).isVisible()).toBe(true);
+      await page.screenshot({ path: join(SCREENSHOTS, 'shortcuts.png') });
+      await page.keyboard.press('Escape');
+      await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+      await page.keyboard.press('/');
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Search mail');
+      await page.context().close();
+    });
+
+    it("lists the local account's inbox with unread counts in the sidebar and scrolls a virtualized list", async () => {
+      const { page } = await guardedPage();
+      const inbox = page.getByRole('navigation', { name: 'Mailboxes' }).getByRole('button', { name: /Inbox/ });
+      await expect.poll(() => inbox.textContent()).toMatch(/Inbox\d+ unread/);
+      // Virtualized: fewer rows in the DOM than threads loaded; scrolling to the end loads the next page.
+      const setSize = async () => Number(await page.getByRole('option').first().getAttribute('aria-setsize'));
+      const loaded = await setSize();
+      expect(await page.getByRole('option').count()).toBeLessThan(loaded);
+      await page.locator('.thread-list').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+      await expect.poll(setSize, { timeout: 10_000 }).toBeGreaterThan(loaded);
+      expect(Number(await page.getByRole('option').last().getAttribute('aria-posinset'))).toBeGreaterThan(loaded / 2);
+      await page.screenshot({ path: join(SCREENSHOTS, 'inbox.png') });
+      await page.context().close();
+    });
+  },
+);
