@@ -124,7 +124,7 @@ describe.skipIf(chromiumMissingReason !== null)(
       expect(
         await page
           .getByRole('searchbox', { name: 'Search mail' })
-          .evaluate((el) => el === (el.ownerDocument as { activeElement: unknown }).activeElement),
+          .evaluate((el) => el === (el as unknown as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement),
       ).toBe(true);
       await page.context().close();
     });
@@ -138,7 +138,8 @@ describe.skipIf(chromiumMissingReason !== null)(
       const loaded = await setSize();
       expect(await page.getByRole('option').count()).toBeLessThan(loaded);
       await page.locator('.thread-list').evaluate((el) => {
-        el.scrollTop = el.scrollHeight;
+        const list = el as unknown as { scrollTop: number; scrollHeight: number };
+        list.scrollTop = list.scrollHeight;
       });
       await expect.poll(setSize, { timeout: 10_000 }).toBeGreaterThan(loaded);
       expect(Number(await page.getByRole('option').last().getAttribute('aria-posinset'))).toBeGreaterThan(loaded / 2);
