@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { accountsCommand } from './cli/accountsCommand.ts';
+import { agendaCommand } from './cli/agendaCommand.ts';
 import { CliError, usageError } from './cli/cliError.ts';
 import { importMboxCommand } from './cli/importMboxCommand.ts';
 import { searchCommand } from './cli/searchCommand.ts';
@@ -17,6 +18,7 @@ Usage:
   outpost accounts [list]                       list connected accounts
   outpost accounts connect google|microsoft     connect an account (opens the provider's sign-in page)
   outpost sync [--full] [--account ID]          sync mail now, with progress
+  outpost agenda [--days N]                     the coming days of every calendar (default 7)
   outpost search QUERY [--account ID] [--limit N]   search the index (Gmail-style operators)
   outpost session create [--admin]              print a new session token
   outpost --version | --help
@@ -50,6 +52,12 @@ async function main(argv: string[]): Promise<void> {
       return accountsCommand({ dataDir, action: rest[0], provider: rest[1] });
     case 'sync':
       return syncCommand({ dataDir, full: values.full ?? false, accountId: values.account });
+    case 'agenda': {
+      const days = values.days === undefined ? 7 : Number(values.days);
+      if (!Number.isInteger(days) || days < 1 || days > 366) throw usageError('--days must be a number from 1 to 366');
+      // OUTPOST_NOW pins "today" (tests, and reproducing a user's report).
+      return agendaCommand({ dataDir, days, now: process.env.OUTPOST_NOW ? Number(process.env.OUTPOST_NOW) : undefined });
+    }
     case 'search': {
       if (rest.length === 0) throw usageError('search needs a QUERY');
       const limit = values.limit === undefined ? 20 : Number(values.limit);
@@ -73,6 +81,7 @@ function parseCommandLine(argv: string[]) {
       'data-dir': { type: 'string' },
       account: { type: 'string' },
       limit: { type: 'string' },
+      days: { type: 'string' },
       admin: { type: 'boolean' },
       full: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },

@@ -11,6 +11,7 @@ import type { JobQueue } from '../sync/jobQueue.ts';
 import type { JobRunner } from '../sync/jobRunner.ts';
 import { ApiError, type ErrorCode, errorStatus } from './errors.ts';
 import { checkLoopbackHost } from './loopbackHost.ts';
+import { registerCalendarRoutes } from './routes/calendar.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerSearchRoutes } from './routes/search.ts';
 import { registerThreadRoutes } from './routes/threads.ts';
@@ -81,6 +82,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
   registerHealthRoutes(app, deps);
   registerThreadRoutes(app, deps);
   registerSearchRoutes(app, deps);
+  registerCalendarRoutes(app, deps);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   if (deps.rendererDir) await registerUiRoutes(app, deps.rendererDir);
   return app;

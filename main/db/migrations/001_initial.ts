@@ -138,28 +138,37 @@ export function up(db: Database): void {
       UNIQUE (account_id, remote_id)
     );
 
+    -- Events as they occur: single events, and each instance (or exception) of
+    -- a recurring series, expanded by the provider over the synced window.
+    -- "What is on my calendar between A and B" is then one indexed range scan.
     CREATE TABLE events (
-      id              INTEGER PRIMARY KEY,
-      calendar_id     INTEGER NOT NULL REFERENCES calendars(id) ON DELETE CASCADE,
-      remote_id       TEXT NOT NULL,
-      series_remote_id TEXT,                          -- recurring master, for instances and exceptions
-      status          TEXT NOT NULL DEFAULT 'confirmed',
-      summary         TEXT NOT NULL DEFAULT '',
-      description     TEXT NOT NULL DEFAULT '',
-      location        TEXT NOT NULL DEFAULT '',
-      starts_at       INTEGER NOT NULL,               -- ms since epoch (all-day: local midnight in the calendar zone)
-      ends_at         INTEGER NOT NULL,
-      is_all_day      INTEGER NOT NULL DEFAULT 0,
-      time_zone       TEXT,
-      recurrence      TEXT,                           -- JSON array of RRULE/EXDATE lines, masters only
-      organizer_json  TEXT,
-      attendees_json  TEXT NOT NULL DEFAULT '[]',
-      conference_url  TEXT,
-      updated_at      INTEGER,
+      id                INTEGER PRIMARY KEY,
+      calendar_id       INTEGER NOT NULL REFERENCES calendars(id) ON DELETE CASCADE,
+      remote_id         TEXT NOT NULL,
+      series_remote_id  TEXT,                         -- the recurring series an instance belongs to
+      original_start_at INTEGER,                      -- an exception's original slot in its series
+      status            TEXT NOT NULL DEFAULT 'confirmed' CHECK (status IN ('confirmed', 'tentative', 'cancelled')),
+      summary           TEXT NOT NULL DEFAULT '',
+      description       TEXT NOT NULL DEFAULT '',
+      location          TEXT NOT NULL DEFAULT '',
+      starts_at         INTEGER NOT NULL,             -- ms since epoch; all-day: local midnight in time_zone
+      ends_at           INTEGER NOT NULL,             -- exclusive
+      is_all_day        INTEGER NOT NULL DEFAULT 0,
+      start_date        TEXT,                         -- all-day events: YYYY-MM-DD as the provider gave it
+      end_date          TEXT,                         -- all-day events: exclusive
+      time_zone         TEXT,
+      organizer_json    TEXT,
+      attendees_json    TEXT NOT NULL DEFAULT '[]',   -- [{email, name, response, optional, organizer, self}]
+      conference_url    TEXT,
+      reminders_json    TEXT NOT NULL DEFAULT '[]',   -- minutes before start
+      web_link          TEXT,
+      updated_at        INTEGER,
       UNIQUE (calendar_id, remote_id)
     );
-    -- "What is on my calendar between A and B": range scan on start, filter on end.
+    -- Range queries: events of ordinary length by start (a bounded scan) ...
     CREATE INDEX events_by_start ON events (starts_at, ends_at);
+    -- ... and the few long ones (over a week) separately, so the scan stays bounded.
+    CREATE INDEX events_long ON events (ends_at) WHERE ends_at - starts_at > 604800000;
     CREATE INDEX events_by_calendar_start ON events (calendar_id, starts_at);
 
     -- One row per (account, kind, scope): Gmail historyId, Graph deltaLink per

@@ -53,8 +53,17 @@ describe('query plans of the hot read paths', () => {
     expect(detail).toMatch(/messages_by_rfc822_id/);
   });
 
-  it('finds the events of a time range through events_by_start', () => {
-    const detail = plan('SELECT id FROM events WHERE starts_at < ? AND ends_at > ? ORDER BY starts_at', 2, 1);
-    expect(detail).toMatch(/SEARCH events USING (COVERING )?INDEX events_by_start/);
+  it('finds the events of a time range through bounded scans of events_by_start and events_long', () => {
+    const detail = plan(
+      `SELECT e.id FROM events e WHERE e.starts_at >= ? AND e.starts_at < ? AND e.ends_at > ? AND e.ends_at - e.starts_at <= 604800000
+       UNION ALL SELECT e.id FROM events e INDEXED BY events_long WHERE e.ends_at - e.starts_at > 604800000 AND e.ends_at > ? AND e.starts_at < ?`,
+      0,
+      1,
+      0,
+      0,
+      1,
+    );
+    expect(detail).toMatch(/SEARCH e USING (COVERING )?INDEX events_by_start \(starts_at>\? AND starts_at<\?\)/);
+    expect(detail).toMatch(/SEARCH e USING INDEX events_long \(ends_at>\?\)/);
   });
 });

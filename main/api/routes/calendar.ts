@@ -1,0 +1,67 @@
+import { Type } from 'typebox';
+import { CalendarListResponse, EventListQuery, EventListResponse, EventResponse } from '../../../shared/api/calendar.ts';
+import { parsePublicId } from '../../../shared/ids.ts';
+import { getEvent, listCalendars, listEventsInRange } from '../../db/queries/calendarEvents.ts';
+import { authenticate } from '../auth/authenticate.ts';
+import { presentCalendar, presentEvent } from '../calendarPresenters.ts';
+import { ApiError } from '../errors.ts';
+import type { ApiDeps, ApiServer } from '../server.ts';
+
+const DAY_MS = 24 * 3600 * 1000;
+const errors = { 400: { $ref: 'ApiError#' }, 401: { $ref: 'ApiError#' }, 404: { $ref: 'ApiError#' } };
+
+export function registerCalendarRoutes(app: ApiServer, { db }: ApiDeps): void {
+  app.get(
+    '/v1/calendar/calendars',
+    { schema: { summary: 'Calendars of every connected account', response: { 200: CalendarListResponse, ...errors } } },
+    async (request) => {
+      authenticate(db, request);
+      return { data: listCalendars(db).map(presentCalendar) };
+    },
+  );
+
+  app.get(
+    '/v1/calendar/events',
+    {
+      schema: {
+        summary: 'Events overlapping [from, to) across calendars, recurring series expanded into instances, in start order',
+        querystring: EventListQuery,
+        response: { 200: EventListResponse, ...errors },
+      },
+    },
+    async (request) => {
+      authenticate(db, request);
+      const from = request.query.from ? Date.parse(request.query.from) : Date.now();
+      const to = request.query.to ? Date.parse(request.query.to) : from + 7 * DAY_MS;
+      if (to <= from) throw new ApiError('validation_error', 'to must be after from', { field: 'to' });
+      if (to - from > 366 * DAY_MS)
+        throw new ApiError('validation_error', 'the range may span at most 366 days', { field: 'to' });
+      const requested = request.query.calendar_id === undefined ? [] : [request.query.calendar_id].flat();
+      const calendarIds = requested.map((value) => {
+        const id = parsePublicId('cal', value);
+        if (id === null)
+          throw new ApiError('validation_error', `${value} is not a calendar id (cal_<n>)`, { field: 'calendar_id' });
+        return id;
+      });
+      return { data: listEventsInRange(db, { from, to, calendarIds }).map(presentEvent) };
+    },
+  );
+
+  app.get(
+    '/v1/calendar/events/:id',
+    {
+      schema: {
+        summary: 'One event',
+        params: Type.Object({ id: Type.String({ maxLength: 40 }) }),
+        response: { 200: EventResponse, ...errors },
+      },
+    },
+    async (request) => {
+      authenticate(db, request);
+      const id = parsePublicId('evt', request.params.id);
+      const row = id === null ? undefined : getEvent(db, id);
+      if (!row) throw new ApiError('not_found', `no event ${request.params.id}`);
+      return { data: presentEvent(row) };
+    },
+  );
+}

@@ -1,0 +1,61 @@
+import { type Static, Type } from 'typebox';
+
+export const CalendarSchema = Type.Object({
+  id: Type.String({ description: 'cal_<n>' }),
+  account_id: Type.String(),
+  provider_calendar_id: Type.String(),
+  name: Type.String(),
+  color: Type.Union([Type.String(), Type.Null()]),
+  time_zone: Type.Union([Type.String(), Type.Null()]),
+  is_primary: Type.Boolean(),
+});
+export type Calendar = Static<typeof CalendarSchema>;
+
+export const CalendarListResponse = Type.Object({ data: Type.Array(CalendarSchema) });
+
+export const AttendeeSchema = Type.Object({
+  email: Type.String(),
+  name: Type.String(),
+  response: Type.String({ description: 'accepted, declined, tentative or needsAction' }),
+  optional: Type.Boolean(),
+  organizer: Type.Boolean(),
+  self: Type.Boolean(),
+});
+
+export const EventSchema = Type.Object({
+  id: Type.String({ description: 'evt_<n>' }),
+  calendar_id: Type.String(),
+  calendar_name: Type.String(),
+  calendar_color: Type.Union([Type.String(), Type.Null()]),
+  account_id: Type.String(),
+  provider_event_id: Type.String(),
+  series_id: Type.Union([Type.String(), Type.Null()], { description: 'The recurring series this instance belongs to' }),
+  status: Type.String(),
+  summary: Type.String(),
+  description: Type.String(),
+  location: Type.String(),
+  start: Type.String({ format: 'date-time' }),
+  end: Type.String({ format: 'date-time' }),
+  all_day: Type.Boolean(),
+  start_date: Type.Union([Type.String(), Type.Null()], { description: 'All-day events: the local date (YYYY-MM-DD)' }),
+  end_date: Type.Union([Type.String(), Type.Null()], { description: 'All-day events: the exclusive end date' }),
+  time_zone: Type.Union([Type.String(), Type.Null()]),
+  organizer: Type.Union([Type.Object({ email: Type.String(), name: Type.String() }), Type.Null()]),
+  attendees: Type.Array(AttendeeSchema),
+  conference_url: Type.Union([Type.String(), Type.Null()]),
+  reminders_minutes: Type.Array(Type.Integer()),
+  web_link: Type.Union([Type.String(), Type.Null()]),
+});
+export type CalendarEvent = Static<typeof EventSchema>;
+
+export const EventListQuery = Type.Object({
+  from: Type.Optional(Type.String({ format: 'date-time', description: 'Default: now' })),
+  to: Type.Optional(Type.String({ format: 'date-time', description: 'Default: 7 days after from; at most 366 days after it' })),
+  calendar_id: Type.Optional(
+    Type.Union([Type.String({ maxLength: 40 }), Type.Array(Type.String({ maxLength: 40 }), { maxItems: 50 })]),
+  ),
+});
+
+export const EventListResponse = Type.Object({ data: Type.Array(EventSchema) });
+export type EventListResponse = Static<typeof EventListResponse>;
+export const EventResponse = Type.Object({ data: EventSchema });
