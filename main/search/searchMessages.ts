@@ -70,12 +70,37 @@ export function searchMessages(db: IndexDb, query: SearchQuery, options: SearchO
   const where = conditions.length ? ` AND ${conditions.join(' AND ')}` : '';
 
   if (ftsClauses.length > 0) {
-    const sql = `SELECT ${HIT_COLUMNS}, ${BM25} AS score,
-        snippet(messages_fts, -1, '${HIGHLIGHT_START}', '${HIGHLIGHT_END}', '…', 16) AS highlight
-      FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
-      WHERE messages_fts MATCH ?${where}
-      ORDER BY score, m.sent_at DESC LIMIT ? OFFSET ?`;
-    return db.prepare(sql).all(ftsClauses.join(' AND '), ...params, options.limit, options.offset) as SearchHitRow[];
+    const match = ftsClauses.join(' AND ');
+    // Rank ids first, so the sorter holds narrow rows; the messages table is
+    // joined only when a filter needs it, and snippets are built for the page only.
+    // CROSS JOIN keeps the full-text match as the outer loop (SQLite never reorders it).
+    const join = conditions.length || options.accountId ? 'CROSS JOIN messages m ON m.id = messages_fts.rowid' : '';
+    const ranked = db
+      .prepare(
+        `SELECT messages_fts.rowid AS id, ${BM25} AS score FROM messages_fts ${join}
+         WHERE messages_fts MATCH ?${where} ORDER BY score LIMIT ? OFFSET ?`,
+      )
+      .all(match, ...params, options.limit, options.offset) as Array<{ id: number; score: number }>;
+    if (ranked.length === 0) return [];
+    const ids = ranked.map((r) => r.id);
+    const placeholders = ids.map(() => '?').join(', ');
+    const rows = new Map(
+      (db.prepare(`SELECT ${HIT_COLUMNS} FROM messages m WHERE m.id IN (${placeholders})`).all(...ids) as SearchHitRow[]).map((r) => [r.id, r]),
+    );
+    const highlights = new Map(
+      (
+        db
+          .prepare(
+            `SELECT rowid AS id, snippet(messages_fts, -1, '${HIGHLIGHT_START}', '${HIGHLIGHT_END}', '…', 16) AS highlight
+             FROM messages_fts WHERE messages_fts MATCH ? AND rowid IN (${placeholders})`,
+          )
+          .all(match, ...ids) as Array<{ id: number; highlight: string }>
+      ).map((h) => [h.id, h.highlight]),
+    );
+    return ranked.flatMap((r) => {
+      const row = rows.get(r.id);
+      return row ? [{ ...row, score: r.score, highlight: highlights.get(r.id) ?? null }] : [];
+    });
   }
   const sql = `SELECT ${HIT_COLUMNS}, NULL AS score, NULL AS highlight FROM messages m
     WHERE 1${where} ORDER BY m.sent_at DESC, m.id DESC LIMIT ? OFFSET ?`;
