@@ -85,7 +85,9 @@ export function searchMessages(db: IndexDb, query: SearchQuery, options: SearchO
     const ids = ranked.map((r) => r.id);
     const placeholders = ids.map(() => '?').join(', ');
     const rows = new Map(
-      (db.prepare(`SELECT ${HIT_COLUMNS} FROM messages m WHERE m.id IN (${placeholders})`).all(...ids) as SearchHitRow[]).map((r) => [r.id, r]),
+      (db.prepare(`SELECT ${HIT_COLUMNS} FROM messages m WHERE m.id IN (${placeholders})`).all(...ids) as SearchHitRow[]).map(
+        (r) => [r.id, r],
+      ),
     );
     const highlights = new Map(
       (

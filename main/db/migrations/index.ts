@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import * as initial from './001_initial.ts';
 import * as syncState from './003_sync_state.ts';
+import * as outbox from './004_outbox.ts';
 
 interface Migration {
   version: number;
@@ -12,6 +13,7 @@ interface Migration {
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial', up: initial.up },
   { version: 3, name: 'sync_state', up: syncState.up },
+  { version: 4, name: 'outbox', up: outbox.up },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

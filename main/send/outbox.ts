@@ -1,0 +1,182 @@
+import { ulid } from '../core/ids.ts';
+import type { BlobStore } from '../db/blobStore.ts';
+import type { IndexDb } from '../db/openIndex.ts';
+import { stmt } from '../db/statements.ts';
+import type { FailureClass } from '../sync/retryPolicy.ts';
+
+/** How a provider accepts a message, and how a send whose outcome is unknown is found again. */
+export interface SendProvider {
+  send(
+    raw: Buffer,
+    options: { providerThreadId: string | null },
+  ): Promise<{ providerMessageId: string; providerThreadId: string | null }>;
+  /** The sent message with this Message-ID (without <>), if the provider has it. */
+  findSent(rfc822MessageId: string): Promise<{ providerMessageId: string; providerThreadId: string | null } | null>;
+  classify(error: unknown): FailureClass;
+}
+
+export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed';
+
+export interface OutboxRow {
+  id: string;
+  account_id: string;
+  idempotency_key: string | null;
+  rfc822_message_id: string;
+  raw_sha256: string;
+  provider_thread_id: string | null;
+  status: OutboxStatus;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  provider_message_id: string | null;
+  created_at: number;
+  sent_at: number | null;
+}
+
+export interface OutboxOptions {
+  providerFor(accountId: string): SendProvider;
+  /** Called in the transaction that marks a row sent: puts the message into the local index (Sent, its thread). */
+  onSent?(row: OutboxRow, raw: Buffer, result: { providerMessageId: string; providerThreadId: string | null }): void;
+  onStatus?(row: OutboxRow): void;
+  now?: () => number;
+  maxAttempts?: number;
+}
+
+/**
+ * The outbox: a send is first a row (with its idempotency key and its fixed
+ * Message-ID), then delivered. A row is marked `sending` (committed) before
+ * the provider is called, and `sent` with the provider's id in one
+ * transaction after. A row found `sending` at start-up is uncertain — the
+ * provider may have accepted it just before a crash — so it is looked up in
+ * the provider's Sent mail by Message-ID before any retry. Each row is
+ * therefore delivered at most once, and (while it can be) at least once.
+ */
+export class Outbox {
+  readonly #db: IndexDb;
+  readonly #blobs: BlobStore;
+  readonly #options: OutboxOptions;
+  readonly #now: () => number;
+
+  constructor(db: IndexDb, blobs: BlobStore, options: OutboxOptions) {
+    this.#db = db;
+    this.#blobs = blobs;
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Queues a composed message; an idempotency key seen before returns the original row instead. */
+  enqueue(input: {
+    accountId: string;
+    raw: Buffer;
+    rfc822MessageId: string;
+    providerThreadId: string | null;
+    idempotencyKey: string | null;
+  }): OutboxRow {
+    return this.#db.transaction(() => {
+      if (input.idempotencyKey) {
+        const existing = this.byIdempotencyKey(input.idempotencyKey);
+        if (existing) return existing;
+      }
+      const id = `out_${ulid(this.#now())}`;
+      stmt(
+        this.#db,
+        `INSERT INTO outbox (id, account_id, idempotency_key, rfc822_message_id, raw_sha256, provider_thread_id, status, next_attempt_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)`,
+      ).run(
+        id,
+        input.accountId,
+        input.idempotencyKey,
+        input.rfc822MessageId,
+        this.#blobs.put(input.raw),
+        input.providerThreadId,
+        this.#now(),
+        this.#now(),
+      );
+      return this.get(id) as OutboxRow;
+    })();
+  }
+
+  get(id: string): OutboxRow | undefined {
+    return stmt<[string], OutboxRow>(this.#db, 'SELECT * FROM outbox WHERE id = ?').get(id);
+  }
+
+  byIdempotencyKey(key: string): OutboxRow | undefined {
+    return stmt<[string], OutboxRow>(this.#db, 'SELECT * FROM outbox WHERE idempotency_key = ?').get(key);
+  }
+
+  /** At start-up: settle rows a crash left `sending` by asking the provider whether it has them. */
+  async reconcileUncertain(): Promise<number> {
+    const uncertain = stmt<[], OutboxRow>(this.#db, `SELECT * FROM outbox WHERE status = 'sending'`).all();
+    for (const row of uncertain) {
+      const provider = this.#options.providerFor(row.account_id);
+      let found: Awaited<ReturnType<SendProvider['findSent']>>;
+      try {
+        found = await provider.findSent(row.rfc822_message_id);
+      } catch (error) {
+        // Cannot tell yet (offline?): leave it uncertain; never resend blindly.
+        this.#update(row.id, { last_error: `could not check whether it was sent: ${(error as Error).message}` });
+        continue;
+      }
+      if (found) this.#markSent(row, found);
+      else this.#update(row.id, { status: 'queued', next_attempt_at: this.#now() });
+    }
+    return uncertain.length;
+  }
+
+  /** Delivers every due row once; returns how many were sent. */
+  async deliverDue(): Promise<number> {
+    let sent = 0;
+    const due = stmt<[number], OutboxRow>(
+      this.#db,
+      `SELECT * FROM outbox WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at, id`,
+    ).all(this.#now());
+    for (const row of due) if (await this.#deliver(row)) sent++;
+    return sent;
+  }
+
+  async #deliver(row: OutboxRow): Promise<boolean> {
+    this.#update(row.id, { status: 'sending', attempts: row.attempts + 1 });
+    const provider = this.#options.providerFor(row.account_id);
+    let result: Awaited<ReturnType<SendProvider['send']>>;
+    try {
+      result = await provider.send(this.#blobs.read(row.raw_sha256), { providerThreadId: row.provider_thread_id });
+    } catch (error) {
+      const failure = provider.classify(error);
+      const message = (error as Error).message ?? String(error);
+      const maxAttempts = this.#options.maxAttempts ?? 10;
+      if (failure.kind === 'retry' && row.attempts + 1 < maxAttempts) {
+        const backoff = failure.retryAfterMs ?? Math.min(3_600_000, 5_000 * 2 ** row.attempts);
+        this.#update(row.id, { status: 'queued', next_attempt_at: this.#now() + backoff, last_error: message });
+      } else {
+        this.#update(row.id, { status: 'failed', last_error: message });
+      }
+      return false;
+    }
+    this.#markSent(row, result);
+    return true;
+  }
+
+  #markSent(row: OutboxRow, result: { providerMessageId: string; providerThreadId: string | null }): void {
+    this.#db.transaction(() => {
+      this.#update(row.id, {
+        status: 'sent',
+        provider_message_id: result.providerMessageId,
+        sent_at: this.#now(),
+        last_error: null,
+      });
+      this.#options.onSent?.(this.get(row.id) as OutboxRow, this.#blobs.read(row.raw_sha256), result);
+    })();
+  }
+
+  #update(
+    id: string,
+    fields: Partial<
+      Pick<OutboxRow, 'status' | 'attempts' | 'next_attempt_at' | 'last_error' | 'provider_message_id' | 'sent_at'>
+    >,
+  ): void {
+    const columns = Object.keys(fields);
+    stmt(this.#db, `UPDATE outbox SET ${columns.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`).run({ ...fields, id });
+    const row = this.get(id);
+    if (row) this.#options.onStatus?.(row);
+  }
+}

@@ -1,0 +1,150 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BlobStore } from '../../../main/db/blobStore.ts';
+import { type IndexDb, openIndex } from '../../../main/db/openIndex.ts';
+import { ensureAccount } from '../../../main/db/queries/accounts.ts';
+import { Outbox, type SendProvider } from '../../../main/send/outbox.ts';
+import { makeTempDir } from '../../support/tempDir.ts';
+
+/** A provider that records what it accepted, and can fail on demand. */
+function fakeProvider() {
+  const accepted: Array<{ raw: string; threadId: string | null }> = [];
+  let failures: Array<'retry' | 'fatal'> = [];
+  let reachable = true;
+  const provider: SendProvider = {
+    async send(raw, { providerThreadId }) {
+      const failure = failures.shift();
+      if (failure)
+        throw Object.assign(new Error(failure === 'retry' ? '503 backend error' : '400 invalid recipient'), { failure });
+      accepted.push({ raw: raw.toString(), threadId: providerThreadId });
+      return { providerMessageId: `p${accepted.length}`, providerThreadId: providerThreadId ?? `t${accepted.length}` };
+    },
+    async findSent(messageId) {
+      if (!reachable) throw new Error('offline');
+      const index = accepted.findIndex((m) => m.raw.includes(messageId));
+      return index === -1 ? null : { providerMessageId: `p${index + 1}`, providerThreadId: `t${index + 1}` };
+    },
+    classify: (error) =>
+      (error as { failure?: string }).failure === 'retry' ? { kind: 'retry', reason: '503' } : { kind: 'fatal' },
+  };
+  return {
+    provider,
+    accepted,
+    failNext: (...kinds: Array<'retry' | 'fatal'>) => {
+      failures = kinds;
+    },
+    setReachable: (value: boolean) => {
+      reachable = value;
+    },
+  };
+}
+
+describe('the outbox', () => {
+  let db: IndexDb;
+  let dir: ReturnType<typeof makeTempDir>;
+  let blobs: BlobStore;
+  let accountId: string;
+  let now: number;
+  beforeEach(() => {
+    db = openIndex(':memory:');
+    dir = makeTempDir();
+    blobs = new BlobStore(db, dir.path);
+    accountId = ensureAccount(db, 'gmail', 'me@example.test').id;
+    now = 1_000_000;
+  });
+  afterEach(() => {
+    db.close();
+    dir.remove();
+  });
+
+  const message = (n: number) => ({
+    accountId,
+    raw: Buffer.from(`Message-ID: <m${n}@example.test>\r\n\r\nbody ${n}`),
+    rfc822MessageId: `m${n}@example.test`,
+    providerThreadId: null,
+  });
+
+  it('delivers a queued message once and records the provider id', async () => {
+    const fake = fakeProvider();
+    const sentRows: string[] = [];
+    const outbox = new Outbox(db, blobs, {
+      providerFor: () => fake.provider,
+      now: () => now,
+      onSent: (row) => sentRows.push(row.id),
+    });
+    const row = outbox.enqueue({ ...message(1), idempotencyKey: 'k1' });
+    expect(await outbox.deliverDue()).toBe(1);
+    expect(await outbox.deliverDue()).toBe(0);
+    expect(fake.accepted).toHaveLength(1);
+    expect(outbox.get(row.id)).toMatchObject({ status: 'sent', provider_message_id: 'p1', attempts: 1 });
+    expect(sentRows).toEqual([row.id]);
+  });
+
+  it('returns the original row for a repeated idempotency key, and sends nothing more', async () => {
+    const fake = fakeProvider();
+    const outbox = new Outbox(db, blobs, { providerFor: () => fake.provider, now: () => now });
+    const first = outbox.enqueue({ ...message(1), idempotencyKey: 'same' });
+    const again = outbox.enqueue({ ...message(2), idempotencyKey: 'same' });
+    expect(again.id).toBe(first.id);
+    await outbox.deliverDue();
+    expect(fake.accepted).toHaveLength(1);
+  });
+
+  it('keeps a message queued through provider outages and delivers it once when they end', async () => {
+    const fake = fakeProvider();
+    const outbox = new Outbox(db, blobs, { providerFor: () => fake.provider, now: () => now });
+    const row = outbox.enqueue({ ...message(1), idempotencyKey: null });
+    fake.failNext('retry', 'retry');
+    await outbox.deliverDue();
+    expect(outbox.get(row.id)).toMatchObject({ status: 'queued', attempts: 1, last_error: '503 backend error' });
+    expect(await outbox.deliverDue()).toBe(0); // not due yet: backoff
+    now += 60_000;
+    await outbox.deliverDue();
+    now += 60_000;
+    expect(await outbox.deliverDue()).toBe(1);
+    expect(fake.accepted).toHaveLength(1);
+  });
+
+  it('fails a message the provider refuses for good, with the reason', async () => {
+    const fake = fakeProvider();
+    const outbox = new Outbox(db, blobs, { providerFor: () => fake.provider, now: () => now });
+    const row = outbox.enqueue({ ...message(1), idempotencyKey: null });
+    fake.failNext('fatal');
+    await outbox.deliverDue();
+    expect(outbox.get(row.id)).toMatchObject({ status: 'failed', last_error: '400 invalid recipient' });
+  });
+
+  it('never sends twice when the process dies between the provider accepting and the local commit', async () => {
+    const fake = fakeProvider();
+    const crashing = new Outbox(db, blobs, {
+      providerFor: () => fake.provider,
+      now: () => now,
+      onSent: () => {
+        throw new Error('killed before commit');
+      },
+    });
+    const row = crashing.enqueue({ ...message(1), idempotencyKey: null });
+    await expect(crashing.deliverDue()).rejects.toThrow('killed before commit');
+    expect(crashing.get(row.id)?.status).toBe('sending'); // the provider has it; the index does not know yet
+
+    const restarted = new Outbox(db, blobs, { providerFor: () => fake.provider, now: () => now });
+    expect(await restarted.reconcileUncertain()).toBe(1);
+    expect(restarted.get(row.id)).toMatchObject({ status: 'sent', provider_message_id: 'p1' });
+    await restarted.deliverDue();
+    expect(fake.accepted).toHaveLength(1);
+  });
+
+  it('retries an uncertain message the provider never got, and waits while it cannot check', async () => {
+    const fake = fakeProvider();
+    const outbox = new Outbox(db, blobs, { providerFor: () => fake.provider, now: () => now });
+    const row = outbox.enqueue({ ...message(1), idempotencyKey: null });
+    db.prepare(`UPDATE outbox SET status = 'sending' WHERE id = ?`).run(row.id); // died before the provider call
+    fake.setReachable(false);
+    await outbox.reconcileUncertain();
+    expect(outbox.get(row.id)?.status).toBe('sending');
+    fake.setReachable(true);
+    await outbox.reconcileUncertain();
+    expect(outbox.get(row.id)?.status).toBe('queued');
+    await outbox.deliverDue();
+    expect(fake.accepted).toHaveLength(1);
+  });
+});
