@@ -54,18 +54,16 @@ try {
           sentAt: Date.UTC(2005, 0, 1) + n * 3_600_000,
           isUnread: n % 4 === 0,
           labelIds: n % 50 === 0 ? [inbox, receipts] : [inbox],
-          attachments: template.attachments
-            .slice(0, 2)
-            .map((a, partIndex) => ({
-              partIndex,
-              remoteId: null,
-              filename: a.filename,
-              mimeType: a.mimeType,
-              sizeBytes: a.content.byteLength,
-              contentId: null,
-              isInline: false,
-              blobSha256: null,
-            })),
+          attachments: template.attachments.slice(0, 2).map((a, partIndex) => ({
+            partIndex,
+            remoteId: null,
+            filename: a.filename,
+            mimeType: a.mimeType,
+            sizeBytes: a.content.byteLength,
+            contentId: null,
+            isInline: false,
+            blobSha256: null,
+          })),
         });
       }),
     );
