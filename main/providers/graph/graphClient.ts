@@ -77,7 +77,7 @@ export class GraphClient {
                 ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
                 ...Object.fromEntries(Object.entries(init.headers ?? {}).filter(([k]) => k !== 'prefer')),
               },
-              body: init.body === undefined ? undefined : JSON.stringify(init.body),
+              body: init.rawBody ?? (init.body === undefined ? undefined : JSON.stringify(init.body)),
               signal: this.#signal
                 ? AbortSignal.any([this.#signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)])
                 : AbortSignal.timeout(REQUEST_TIMEOUT_MS),
