@@ -60,7 +60,7 @@ export class GraphClient {
   /** GET/POST/PATCH a Graph path ("/me/mailFolders") or a full nextLink/deltaLink URL; returns parsed JSON (null for 204/202). */
   async request<T>(
     pathOrUrl: string,
-    init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+    init: { method?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
   ): Promise<T> {
     const url = pathOrUrl.startsWith('https://') || pathOrUrl.startsWith('http://') ? pathOrUrl : `${this.baseUrl}${pathOrUrl}`;
     try {
