@@ -1,6 +1,7 @@
 import { ulid } from '../core/ids.ts';
 import type { BlobStore } from '../db/blobStore.ts';
 import type { IndexDb } from '../db/openIndex.ts';
+import { type MessageInput, writeMessages } from '../db/queries/messageWrites.ts';
 import { stmt } from '../db/statements.ts';
 import type { FailureClass } from '../sync/retryPolicy.ts';
 
@@ -35,8 +36,14 @@ export interface OutboxRow {
 
 export interface OutboxOptions {
   providerFor(accountId: string): SendProvider;
-  /** Called in the transaction that marks a row sent: puts the message into the local index (Sent, its thread). */
-  onSent?(row: OutboxRow, raw: Buffer, result: { providerMessageId: string; providerThreadId: string | null }): void;
+  /** The sent copy for the local index (Sent label, its thread), written in the transaction that marks the row sent. */
+  sentCopy?(
+    row: OutboxRow,
+    raw: Buffer,
+    result: { providerMessageId: string; providerThreadId: string | null },
+  ): Promise<MessageInput | null>;
+  /** Runs inside that transaction too (tests use it to simulate a crash before the commit). */
+  onSent?(row: OutboxRow): void;
   onStatus?(row: OutboxRow): void;
   now?: () => number;
   maxAttempts?: number;
@@ -117,7 +124,7 @@ export class Outbox {
         this.#update(row.id, { last_error: `could not check whether it was sent: ${(error as Error).message}` });
         continue;
       }
-      if (found) this.#markSent(row, found);
+      if (found) await this.#markSent(row, found);
       else this.#update(row.id, { status: 'queued', next_attempt_at: this.#now() });
     }
     return uncertain.length;
@@ -152,11 +159,12 @@ export class Outbox {
       }
       return false;
     }
-    this.#markSent(row, result);
+    await this.#markSent(row, result);
     return true;
   }
 
-  #markSent(row: OutboxRow, result: { providerMessageId: string; providerThreadId: string | null }): void {
+  async #markSent(row: OutboxRow, result: { providerMessageId: string; providerThreadId: string | null }): Promise<void> {
+    const copy = this.#options.sentCopy ? await this.#options.sentCopy(row, this.#blobs.read(row.raw_sha256), result) : null;
     this.#db.transaction(() => {
       this.#update(row.id, {
         status: 'sent',
@@ -164,7 +172,8 @@ export class Outbox {
         sent_at: this.#now(),
         last_error: null,
       });
-      this.#options.onSent?.(this.get(row.id) as OutboxRow, this.#blobs.read(row.raw_sha256), result);
+      if (copy) writeMessages(this.#db, row.account_id, [copy]);
+      this.#options.onSent?.(this.get(row.id) as OutboxRow);
     })();
   }
 

@@ -1,0 +1,179 @@
+import { publicId } from '../../shared/ids.ts';
+import type { EmailAddress } from '../../shared/mailModel.ts';
+import type { BlobStore } from '../db/blobStore.ts';
+import type { IndexDb } from '../db/openIndex.ts';
+import { type AccountRow, getAccount, listAccounts } from '../db/queries/accounts.ts';
+import { labelIdsByRole } from '../db/queries/labels.ts';
+import type { MessageInput } from '../db/queries/messageWrites.ts';
+import { stmt } from '../db/statements.ts';
+import { parseRfc822 } from '../mail/parseRfc822.ts';
+import { toMessageInput } from '../mail/toMessageInput.ts';
+import type { ComposeAttachment } from './composeMessage.ts';
+import { composeMessage } from './composeMessage.ts';
+import { Outbox, type OutboxRow, type SendProvider } from './outbox.ts';
+
+export interface SendRequest {
+  /** Sending account: by address, else the first connected mail account. */
+  from?: string;
+  to: string[];
+  cc?: string[];
+  bcc?: string[];
+  replyTo?: string;
+  subject: string;
+  html?: string;
+  text?: string;
+  attachments?: ComposeAttachment[];
+  /** thr_<n>: reply into this thread. */
+  threadId?: string;
+}
+
+export interface SendResult {
+  id: string;
+  thread_id: string | null;
+  provider: string;
+  status: 'queued' | 'sending' | 'sent' | 'failed';
+  sent_at: string | null;
+  error?: string;
+}
+
+export class SendError extends Error {
+  readonly code: 'validation_error' | 'insufficient_permissions' | 'not_found';
+  constructor(code: SendError['code'], message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/**
+ * Sending as the API and the compose window see it: pick the account,
+ * compose (replies get In-Reply-To/References from the thread's last
+ * message), queue in the outbox, try to deliver at once. Offline or on a
+ * provider outage the message stays queued and the answer says so.
+ */
+export class SendService {
+  readonly outbox: Outbox;
+  readonly #db: IndexDb;
+  readonly #blobs: BlobStore;
+
+  constructor(
+    db: IndexDb,
+    blobs: BlobStore,
+    providerFor: (account: AccountRow) => SendProvider,
+    onStatus?: (row: OutboxRow) => void,
+  ) {
+    this.#db = db;
+    this.#blobs = blobs;
+    this.outbox = new Outbox(db, blobs, {
+      providerFor: (accountId) => providerFor(getAccount(db, accountId) as AccountRow),
+      sentCopy: (row, raw, result) => this.#sentCopy(row, raw, result),
+      onStatus,
+    });
+  }
+
+  async submit(request: SendRequest, options: { idempotencyKey: string | null }): Promise<SendResult> {
+    if (options.idempotencyKey) {
+      const existing = this.outbox.byIdempotencyKey(options.idempotencyKey);
+      if (existing) return this.#result(existing);
+    }
+    const account = this.#sendingAccount(request.from);
+    const reply = request.threadId ? this.#replyContext(account, request.threadId) : null;
+    const composed = await composeMessage({
+      from: { name: account.display_name ?? '', email: account.email },
+      to: request.to,
+      cc: request.cc,
+      bcc: request.bcc,
+      replyTo: request.replyTo,
+      subject: request.subject,
+      html: request.html,
+      text: request.text,
+      attachments: request.attachments,
+      inReplyTo: reply?.inReplyTo,
+      references: reply?.references,
+    });
+    const row = this.outbox.enqueue({
+      accountId: account.id,
+      raw: composed.raw,
+      rfc822MessageId: composed.messageId,
+      providerThreadId: reply?.providerThreadId ?? null,
+      idempotencyKey: options.idempotencyKey,
+    });
+    await this.outbox.deliverDue();
+    return this.#result(this.outbox.get(row.id) as OutboxRow);
+  }
+
+  #sendingAccount(from: string | undefined): AccountRow {
+    const accounts = listAccounts(this.#db).filter((a) => a.provider !== 'local' && a.status === 'active');
+    if (accounts.length === 0) throw new SendError('insufficient_permissions', 'no connected email account to send from');
+    if (!from) return accounts[0] as AccountRow;
+    const wanted = from.trim().toLowerCase();
+    const account = accounts.find((a) => a.email === wanted);
+    if (!account) throw new SendError('validation_error', `no connected account sends as ${from}`);
+    return account;
+  }
+
+  #replyContext(account: AccountRow, threadPublicId: string) {
+    const threadId = /^thr_(\d+)$/.exec(threadPublicId)?.[1];
+    const thread = threadId
+      ? stmt<[number], { remote_id: string; account_id: string }>(
+          this.#db,
+          'SELECT remote_id, account_id FROM threads WHERE id = ?',
+        ).get(Number(threadId))
+      : undefined;
+    if (!thread) throw new SendError('not_found', `no thread ${threadPublicId}`);
+    if (thread.account_id !== account.id)
+      throw new SendError('validation_error', `thread ${threadPublicId} belongs to another account`);
+    const last = stmt<[number], { rfc822_message_id: string | null; references_ids: string }>(
+      this.#db,
+      'SELECT rfc822_message_id, references_ids FROM messages WHERE thread_id = ? ORDER BY sent_at DESC, id DESC LIMIT 1',
+    ).get(Number(threadId));
+    const references = [
+      ...(last?.references_ids ? last.references_ids.split(' ') : []),
+      ...(last?.rfc822_message_id ? [last.rfc822_message_id] : []),
+    ];
+    return { providerThreadId: thread.remote_id, inReplyTo: last?.rfc822_message_id ?? undefined, references };
+  }
+
+  /** The sent message appears in the index at once (Sent, its thread); the next sync finds it by its provider id and adds nothing. */
+  async #sentCopy(
+    row: OutboxRow,
+    raw: Buffer,
+    result: { providerMessageId: string; providerThreadId: string | null },
+  ): Promise<MessageInput> {
+    const parsed = await parseRfc822(raw);
+    return toMessageInput(
+      parsed,
+      {
+        remoteId: result.providerMessageId,
+        threadRemoteId: result.providerThreadId ?? result.providerMessageId,
+        receivedAt: Date.now(),
+        labelIds: labelIdsByRole(this.#db, 'sent', row.account_id),
+        isUnread: false,
+        isStarred: false,
+        isImportant: false,
+        isDraft: false,
+        sizeBytes: raw.byteLength,
+      },
+      { blobs: this.#blobs, attachmentSizeCap: 25 * 1024 * 1024, raw },
+    );
+  }
+
+  #result(row: OutboxRow): SendResult {
+    const account = getAccount(this.#db, row.account_id);
+    const thread = row.provider_message_id
+      ? stmt<[string, string], { id: number }>(
+          this.#db,
+          'SELECT thread_id AS id FROM messages WHERE account_id = ? AND remote_id = ?',
+        ).get(row.account_id, row.provider_message_id)
+      : undefined;
+    return {
+      id: row.id,
+      thread_id: thread ? publicId('thr', thread.id) : null,
+      provider: account?.provider ?? 'unknown',
+      status: row.status,
+      sent_at: row.sent_at ? new Date(row.sent_at).toISOString().replace(/\.\d{3}Z$/, 'Z') : null,
+      ...(row.last_error && row.status !== 'sent' ? { error: row.last_error } : {}),
+    };
+  }
+}
+
+export type { EmailAddress };

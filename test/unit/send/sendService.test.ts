@@ -1,0 +1,93 @@
+import PostalMime from 'postal-mime';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BlobStore } from '../../../main/db/blobStore.ts';
+import { type IndexDb, openIndex } from '../../../main/db/openIndex.ts';
+import { writeMessages } from '../../../main/db/queries/messageWrites.ts';
+import { labelIdsOfThreads, listThreadsOfAccount, messagesOfThread } from '../../../main/db/queries/threadReads.ts';
+import type { SendProvider } from '../../../main/send/outbox.ts';
+import { SendError, SendService } from '../../../main/send/sendService.ts';
+import { messageInput, seedAccount } from '../../support/indexFixtures.ts';
+import { makeTempDir } from '../../support/tempDir.ts';
+
+describe('SendService', () => {
+  let db: IndexDb;
+  let dir: ReturnType<typeof makeTempDir>;
+  let accepted: Array<{ raw: Buffer; threadId: string | null }>;
+  let service: SendService;
+  let sentLabel: number;
+  beforeEach(() => {
+    db = openIndex(':memory:');
+    dir = makeTempDir();
+    accepted = [];
+    const { account, inbox, sent } = seedAccount(db, 'me@example.test');
+    sentLabel = sent;
+    writeMessages(db, account.id, [
+      messageInput({
+        remoteId: 'g1',
+        threadRemoteId: 'gthread',
+        rfc822MessageId: 'root@ann.test',
+        subject: 'Plans',
+        labelIds: [inbox],
+        sentAt: 1,
+      }),
+      messageInput({
+        remoteId: 'g2',
+        threadRemoteId: 'gthread',
+        rfc822MessageId: 'second@ann.test',
+        references: ['root@ann.test'],
+        subject: 'Re: Plans',
+        labelIds: [inbox],
+        sentAt: 2,
+      }),
+    ]);
+    const provider: SendProvider = {
+      async send(raw, { providerThreadId }) {
+        accepted.push({ raw, threadId: providerThreadId });
+        return { providerMessageId: `sent${accepted.length}`, providerThreadId: providerThreadId ?? `new${accepted.length}` };
+      },
+      async findSent() {
+        return null;
+      },
+      classify: () => ({ kind: 'fatal' }),
+    };
+    service = new SendService(db, new BlobStore(db, dir.path), () => provider);
+  });
+  afterEach(() => {
+    db.close();
+    dir.remove();
+  });
+
+  it('replies into the thread with In-Reply-To/References, and the sent copy is in the thread at once, in Sent', async () => {
+    const accountId = db.prepare('SELECT id FROM accounts').pluck().get() as string;
+    const thread = listThreadsOfAccount(db, accountId, 1)[0];
+    const result = await service.submit(
+      { to: ['ann@ann.test'], subject: 'Re: Plans', text: 'Sounds good', threadId: `thr_${thread?.id}` },
+      { idempotencyKey: 'k' },
+    );
+    expect(result).toMatchObject({ status: 'sent', provider: 'gmail', thread_id: `thr_${thread?.id}` });
+    expect(result.sent_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(accepted[0]?.threadId).toBe('gthread');
+    const parsed = await PostalMime.parse(accepted[0]?.raw as Buffer);
+    expect(parsed.inReplyTo).toBe('<second@ann.test>');
+    expect(parsed.references).toBe('<root@ann.test> <second@ann.test>');
+    const messages = messagesOfThread(db, thread?.id as number);
+    expect(messages.map((m) => m.remote_id)).toEqual(['g1', 'g2', 'sent1']);
+    expect(labelIdsOfThreads(db, [thread?.id as number]).get(thread?.id as number)).toContain(sentLabel);
+
+    const again = await service.submit(
+      { to: ['ann@ann.test'], subject: 'Re: Plans', text: 'Sounds good', threadId: `thr_${thread?.id}` },
+      { idempotencyKey: 'k' },
+    );
+    expect(again.id).toBe(result.id);
+    expect(accepted).toHaveLength(1);
+  });
+
+  it('refuses an unknown sender or thread', async () => {
+    await expect(
+      service.submit({ from: 'other@example.test', to: ['a@b.test'], subject: 's', text: 't' }, { idempotencyKey: null }),
+    ).rejects.toBeInstanceOf(SendError);
+    await expect(
+      service.submit({ to: ['a@b.test'], subject: 's', text: 't', threadId: 'thr_999' }, { idempotencyKey: null }),
+    ).rejects.toMatchObject({ code: 'not_found' });
+  });
+});
