@@ -5,6 +5,8 @@ import { loadOrCreateVaultKey } from '../auth/vaultKeyFile.ts';
 import { BlobStore } from '../db/blobStore.ts';
 import { type IndexDb, openIndex } from '../db/openIndex.ts';
 import type { GmailQuotaSettings } from '../providers/gmail/gmailSession.ts';
+import { accountSendProvider } from '../send/accountSendProvider.ts';
+import { SendService } from '../send/sendService.ts';
 import { JobQueue } from '../sync/jobQueue.ts';
 import { type JobHandler, JobRunner } from '../sync/jobRunner.ts';
 import { createMailSyncHandler } from '../sync/mailSyncHandler.ts';
@@ -35,6 +37,7 @@ export interface Engine {
   runner: JobRunner;
   vault: TokenVault;
   providers: ProviderConfig;
+  send: SendService;
   lock: { update(port: number): void; release(): void };
   close(): Promise<void>;
 }
@@ -68,6 +71,7 @@ export function openEngine(config: EngineConfig): Engine {
     gmailQuota: config.gmailQuota,
   });
   const runner = new JobRunner(jobs, { email_sync: mailSync, ...config.jobHandlers });
+  const send = new SendService(db, blobs, (account) => accountSendProvider(account, providers, vault));
   jobs.requeueInterrupted();
   return {
     dataDir: config.dataDir,
@@ -78,6 +82,7 @@ export function openEngine(config: EngineConfig): Engine {
     runner,
     vault,
     providers,
+    send,
     lock,
     async close() {
       await runner.stop();

@@ -63,6 +63,15 @@ export async function startCore(config: CoreConfig): Promise<Core> {
         });
   engine.runner.wake();
   scheduler?.start();
+  // Mail a crash left half-sent is settled first; queued mail then goes out, and again every 30 s (offline, outages).
+  const deliverQueued = () =>
+    void engine.send.outbox.deliverDue().catch((error: Error) => console.error('outbox delivery failed:', error.message));
+  void engine.send.outbox
+    .reconcileUncertain()
+    .catch((error: Error) => console.error('outbox reconcile failed:', error.message))
+    .then(deliverQueued);
+  const deliveryTimer = setInterval(deliverQueued, 30_000);
+  deliveryTimer.unref();
   return {
     ...engine,
     scheduler,
@@ -70,6 +79,7 @@ export async function startCore(config: CoreConfig): Promise<Core> {
     port,
     baseUrl: `http://127.0.0.1:${port}`,
     async close() {
+      clearInterval(deliveryTimer);
       scheduler?.stop();
       await api.close();
       await engine.close();
