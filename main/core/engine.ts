@@ -7,6 +7,7 @@ import { type IndexDb, openIndex } from '../db/openIndex.ts';
 import type { GmailQuotaSettings } from '../providers/gmail/gmailSession.ts';
 import { accountSendProvider } from '../send/accountSendProvider.ts';
 import { SendService } from '../send/sendService.ts';
+import { createCalendarSyncHandler } from '../sync/calendarSyncHandler.ts';
 import { JobQueue } from '../sync/jobQueue.ts';
 import { type JobHandler, JobRunner } from '../sync/jobRunner.ts';
 import { createMailSyncHandler } from '../sync/mailSyncHandler.ts';
@@ -61,7 +62,7 @@ export function openEngine(config: EngineConfig): Engine {
   const jobs = new JobQueue(db, events);
   const vault = new TokenVault(db, config.vaultKey ?? loadOrCreateVaultKey(vaultKeyPath(config.dataDir)));
   const providers = config.providers ?? providerConfigFromEnv();
-  const mailSync = createMailSyncHandler({
+  const syncDeps = {
     db,
     blobs,
     vault,
@@ -69,8 +70,12 @@ export function openEngine(config: EngineConfig): Engine {
     providers,
     attachmentSizeCap: config.attachmentSizeCap ?? 25 * 1024 * 1024,
     gmailQuota: config.gmailQuota,
+  };
+  const runner = new JobRunner(jobs, {
+    email_sync: createMailSyncHandler(syncDeps),
+    calendar_sync: createCalendarSyncHandler(syncDeps),
+    ...config.jobHandlers,
   });
-  const runner = new JobRunner(jobs, { email_sync: mailSync, ...config.jobHandlers });
   const send = new SendService(db, blobs, (account) => accountSendProvider(account, providers, vault));
   jobs.requeueInterrupted();
   return {

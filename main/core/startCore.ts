@@ -59,7 +59,7 @@ export async function startCore(config: CoreConfig): Promise<Core> {
           accounts: () =>
             listAccounts(engine.db)
               .filter((a) => a.status === 'active' && a.provider !== 'local')
-              .map((a) => ({ id: a.id, kinds: ['email_sync'] as const })),
+              .map((a) => ({ id: a.id, kinds: ['email_sync', 'calendar_sync'] as const })),
         });
   engine.runner.wake();
   scheduler?.start();

@@ -57,3 +57,16 @@ describe('SyncScheduler', () => {
     expect(db.prepare(`SELECT count(*) FROM jobs WHERE kind = 'email_sync'`).pluck().get()).toBe(1);
   });
 });
+
+describe('calendarWindow', () => {
+  it('defaults to 90 days back and 180 days ahead, and takes from_date/to_date', async () => {
+    const { calendarWindow } = await import('../../../main/sync/calendarSyncHandler.ts');
+    const now = Date.UTC(2026, 3, 17);
+    expect(calendarWindow({}, now)).toEqual({ from: now - 90 * 86_400_000, to: now + 180 * 86_400_000 });
+    expect(calendarWindow({ from_date: '2026-01-01', to_date: '2026-02-01T00:00:00Z' }, now)).toEqual({
+      from: Date.UTC(2026, 0, 1),
+      to: Date.UTC(2026, 1, 1),
+    });
+    expect(() => calendarWindow({ from_date: '2026-02-01', to_date: '2026-01-01' }, now)).toThrow(/not a valid range/);
+  });
+});

@@ -1,0 +1,123 @@
+import { type calendar_v3, google } from 'googleapis';
+import type { BlobStore } from '../../db/blobStore.ts';
+import type { IndexDb } from '../../db/openIndex.ts';
+import { deleteEvents, listCalendars, remoteEventIds, upsertCalendar, writeEvents } from '../../db/queries/calendarEvents.ts';
+import { deleteCursor, getCursor, setCursor } from '../../db/queries/syncCursors.ts';
+import { stmt } from '../../db/statements.ts';
+import { httpStatusOf } from '../gmail/gmailErrors.ts';
+import { call } from '../gmail/gmailFullSync.ts';
+import type { GmailSession } from '../gmail/gmailSession.ts';
+import { gcalEventInput } from './gcalEvents.ts';
+
+export interface CalendarWindow {
+  from: number;
+  to: number;
+}
+
+export interface CalendarSyncContext {
+  db: IndexDb;
+  blobs: BlobStore;
+  session: GmailSession;
+  accountId: string;
+  signal?: AbortSignal;
+  reportProgress(done: number, total: number | null): void;
+}
+
+const SYNC_TOKEN = 'gcal.syncToken';
+
+/**
+ * Every calendar in calendarList; per calendar a full sync over the window
+ * (instances expanded by Google: singleEvents=true) that ends with a
+ * syncToken, then incremental syncs with it. 410 (token expired) resyncs that
+ * calendar and removes what it no longer has.
+ */
+export async function gcalSync(
+  ctx: CalendarSyncContext,
+  options: { full: boolean; window: CalendarWindow },
+): Promise<Record<string, number>> {
+  const { db, session, accountId, signal } = ctx;
+  const calendarApi = google.calendar({ version: 'v3', auth: session.oauth, rootUrl: session.apiRootUrl });
+  const gmailCtx = { ...ctx, attachmentSizeCap: 0 };
+  const list = (await call(gmailCtx, 1, () => calendarApi.calendarList.list({ maxResults: 250 }, { signal }))).data.items ?? [];
+  const calendars = new Map<string, { rowId: number; timeZone: string | null }>();
+  db.transaction(() => {
+    for (const c of list) {
+      if (!c.id) continue;
+      const rowId = upsertCalendar(db, accountId, {
+        remoteId: c.id,
+        name: c.summaryOverride ?? c.summary ?? c.id,
+        color: c.backgroundColor ?? null,
+        timeZone: c.timeZone ?? null,
+        isPrimary: c.primary ?? false,
+      });
+      calendars.set(c.id, { rowId, timeZone: c.timeZone ?? null });
+    }
+    for (const stale of listCalendars(db, accountId).filter((c) => !calendars.has(c.remote_id))) {
+      stmt(db, 'DELETE FROM calendars WHERE id = ?').run(stale.id);
+      deleteCursor(db, accountId, SYNC_TOKEN, stale.remote_id);
+    }
+  })();
+
+  const counts = { eventsProcessed: 0, eventsDeleted: 0 };
+  let done = 0;
+  for (const [calendarId, calendar] of calendars) {
+    signal?.throwIfAborted();
+    let token = options.full ? null : getCursor(db, accountId, SYNC_TOKEN, calendarId);
+    const seen = new Set<string>();
+    let pageToken: string | undefined;
+    for (;;) {
+      let page: calendar_v3.Schema$Events;
+      try {
+        page = (
+          await call(gmailCtx, 1, () =>
+            calendarApi.events.list(
+              token
+                ? { calendarId, singleEvents: true, syncToken: token, maxResults: 2500, ...(pageToken ? { pageToken } : {}) }
+                : {
+                    calendarId,
+                    singleEvents: true,
+                    showDeleted: false,
+                    maxResults: 2500,
+                    timeMin: new Date(options.window.from).toISOString(),
+                    timeMax: new Date(options.window.to).toISOString(),
+                    ...(pageToken ? { pageToken } : {}),
+                  },
+              { signal },
+            ),
+          )
+        ).data;
+      } catch (error) {
+        if (token && httpStatusOf((error as { cause?: unknown }).cause) === 410) {
+          token = null; // fullSyncRequired: walk the window again and reconcile
+          pageToken = undefined;
+          seen.clear();
+          continue;
+        }
+        throw error;
+      }
+      const inputs = (page.items ?? []).map((e) => gcalEventInput(e, calendar.timeZone)).filter((e) => e !== null);
+      const cancelled = inputs.filter((e) => e.status === 'cancelled').map((e) => e.remoteId);
+      const live = inputs.filter((e) => e.status !== 'cancelled');
+      for (const e of live) seen.add(e.remoteId);
+      const fullListing = token === null;
+      db.transaction(() => {
+        writeEvents(db, calendar.rowId, live);
+        counts.eventsDeleted += deleteEvents(db, calendar.rowId, cancelled);
+        if (!page.nextPageToken && fullListing) {
+          // A full listing is the whole truth for the window: what it did not return is gone.
+          counts.eventsDeleted += deleteEvents(
+            db,
+            calendar.rowId,
+            remoteEventIds(db, calendar.rowId).filter((id) => !seen.has(id)),
+          );
+        }
+        if (!page.nextPageToken && page.nextSyncToken) setCursor(db, accountId, SYNC_TOKEN, calendarId, page.nextSyncToken);
+      })();
+      counts.eventsProcessed += inputs.length;
+      pageToken = page.nextPageToken ?? undefined;
+      if (!pageToken) break;
+    }
+    ctx.reportProgress(++done, calendars.size);
+  }
+  return counts;
+}
