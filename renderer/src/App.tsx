@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { CalendarView } from './components/CalendarView.tsx';
 import { SearchBox } from './components/SearchBox.tsx';
 import { SearchResults } from './components/SearchResults.tsx';
 import { ShortcutsHelp } from './components/ShortcutsHelp.tsx';
@@ -13,6 +14,7 @@ export function App() {
   const loadLabels = useMailStore((s) => s.loadLabels);
   const step = useMailStore((s) => s.step);
   const viewKind = useMailStore((s) => s.view.kind);
+  const section = useMailStore((s) => s.section);
   const title = useMailStore((s) => (s.view.kind === 'label' ? s.view.title : `Search: ${s.view.query}`));
   const searchInput = useRef<HTMLInputElement>(null);
   const [helpOpen, setHelpOpen] = useState(false);
@@ -44,13 +46,19 @@ export function App() {
           ?
         </button>
       </header>
-      <main className="panes">
+      <main className={`panes${section === 'calendar' ? ' calendar-section' : ''}`}>
         <Sidebar />
-        <section className="list-pane" aria-label={title}>
-          <h2 className="list-title">{title}</h2>
-          {viewKind === 'label' ? <ThreadList /> : <SearchResults />}
-        </section>
-        <ThreadView />
+        {section === 'calendar' ? (
+          <CalendarView />
+        ) : (
+          <>
+            <section className="list-pane" aria-label={title}>
+              <h2 className="list-title">{title}</h2>
+              {viewKind === 'label' ? <ThreadList /> : <SearchResults />}
+            </section>
+            <ThreadView />
+          </>
+        )}
       </main>
       {helpOpen && <ShortcutsHelp onClose={() => setHelpOpen(false)} />}
     </div>

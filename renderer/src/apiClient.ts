@@ -1,3 +1,4 @@
+import type { EventListResponse } from '../../shared/api/calendar.ts';
 import type { SearchResponse } from '../../shared/api/search.ts';
 import type { LabelListResponse, ThreadListResponse, ThreadResponse } from '../../shared/api/threads.ts';
 import type { DesktopBridge } from '../../shared/desktopBridge.ts';
@@ -57,6 +58,9 @@ export const api = {
   },
   listLabels(): Promise<LabelListResponse> {
     return getJson('/v1/email/labels');
+  },
+  listEvents(from: Date, to: Date): Promise<EventListResponse> {
+    return getJson(`/v1/calendar/events?${new URLSearchParams({ from: from.toISOString(), to: to.toISOString() })}`);
   },
   search(q: string, options: { cursor?: string | null; signal?: AbortSignal } = {}): Promise<SearchResponse> {
     const query = new URLSearchParams({ q, limit: '50', prefix: 'true' });

@@ -7,6 +7,9 @@ import { api } from './apiClient.ts';
 export type ListView = { kind: 'label'; label: string; title: string } | { kind: 'search'; query: string };
 
 interface MailState {
+  /** Which main area is shown: mail (list + reader) or the calendar. */
+  section: 'mail' | 'calendar';
+  showCalendar(): void;
   view: ListView;
   labels: Label[];
   threads: ThreadSummary[];
@@ -30,6 +33,10 @@ let searchAbort: AbortController | null = null;
 
 /** Server data cached for the views; the index behind the API stays the source of truth. */
 export const useMailStore = create<MailState>((set, get) => ({
+  section: 'mail',
+  showCalendar() {
+    set({ section: 'calendar' });
+  },
   view: { kind: 'label', label: 'inbox', title: 'Inbox' },
   labels: [],
   threads: [],
@@ -72,7 +79,7 @@ export const useMailStore = create<MailState>((set, get) => ({
     searchAbort?.abort();
     const controller = new AbortController();
     searchAbort = controller;
-    set({ view: { kind: 'search', query }, listStatus: 'loading', listError: null });
+    set({ section: 'mail', view: { kind: 'search', query }, listStatus: 'loading', listError: null });
     try {
       const page = await api.search(query, { signal: controller.signal });
       if (controller.signal.aborted) return;

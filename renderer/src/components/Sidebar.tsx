@@ -22,7 +22,9 @@ export function Sidebar() {
   const byAccount = new Map<string, Label[]>();
   for (const label of labels)
     if (!label.role) byAccount.set(label.account_id, [...(byAccount.get(label.account_id) ?? []), label]);
-  const active = view.kind === 'label' ? view.label : null;
+  const section = useMailStore((s) => s.section);
+  const showCalendar = useMailStore((s) => s.showCalendar);
+  const active = section === 'mail' && view.kind === 'label' ? view.label : null;
 
   return (
     <nav className="sidebar" aria-label="Mailboxes">
@@ -36,6 +38,9 @@ export function Sidebar() {
             onSelect={() => void showLabel(u.role, u.title)}
           />
         ))}
+      </ul>
+      <ul>
+        <SidebarItem title="Calendar" unread={0} active={section === 'calendar'} onSelect={showCalendar} />
       </ul>
       {[...byAccount.entries()].map(([accountId, accountLabels]) => (
         <section key={accountId} aria-label="Labels">

@@ -103,12 +103,27 @@ function ThreadRow({
         {thread.message_count > 1 && <span className="count"> {thread.message_count}</span>}
       </span>
       <time className="date" dateTime={thread.last_message_at}>
-        {thread.has_attachments && <span aria-hidden="true">📎 </span>}
+        {thread.has_attachments && <PaperclipIcon />}
         {thread.has_attachments && <span className="sr-only">has attachments, </span>}
         {formatListDate(thread.last_message_at)}
       </time>
       <span className="subject">{thread.subject || '(no subject)'}</span>
       <span className="snippet">{thread.snippet}</span>
     </div>
+  );
+}
+
+/** Drawn, not an emoji: emoji fonts are missing on many Linux desktops. */
+function PaperclipIcon() {
+  return (
+    <svg className="icon" viewBox="0 0 16 16" width="12" height="12" aria-hidden="true">
+      <path
+        d="M10.5 4.5 5.8 9.2a1.4 1.4 0 0 0 2 2l5-5a2.8 2.8 0 0 0-4-4l-5 5a4.2 4.2 0 0 0 6 6l4.2-4.2"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.4"
+        strokeLinecap="round"
+      />
+    </svg>
   );
 }
