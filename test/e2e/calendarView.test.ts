@@ -1,26 +1,16 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { indexPath } from '../../main/core/paths.ts';
 import { openIndex } from '../../main/db/openIndex.ts';
 import { upsertCalendar, writeEvents } from '../../main/db/queries/calendarEvents.ts';
 import { eventInput, seedCalendar } from '../support/calendarFixtures.ts';
-import { chromiumMissingReason, launchChromium } from '../support/chromium.ts';
-import { type RunningServe, startServe } from '../support/serveProcess.ts';
-import { makeTempDir } from '../support/tempDir.ts';
-
-const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
+import { chromiumMissingReason } from '../support/chromium.ts';
+import { SCREENSHOTS, useUiHarness } from '../support/uiHarness.ts';
 
 describe.skipIf(chromiumMissingReason !== null)(
   `the calendar views (real Chromium)${chromiumMissingReason ? ` — skipped: ${chromiumMissingReason}` : ''}`,
   () => {
-    const dir = makeTempDir();
-    let serve: RunningServe;
-    let browser: Browser;
-
-    beforeAll(async () => {
-      const dataDir = join(dir.path, 'data');
+    const ui = useUiHarness((dataDir) => {
       const db = openIndex(indexPath(dataDir));
       const { account, calendarId } = seedCalendar(db, 'Work');
       const home = upsertCalendar(db, account.id, {
@@ -61,19 +51,11 @@ describe.skipIf(chromiumMissingReason !== null)(
       ]);
       writeEvents(db, home, [eventInput({ remoteId: 'dentist', startsAt: at(14), endsAt: at(15), summary: 'Dentist' })]);
       db.close();
-      serve = await startServe(dataDir);
-      browser = await launchChromium();
-      mkdirSync(SCREENSHOTS, { recursive: true });
-    });
-    afterAll(async () => {
-      await browser?.close();
-      await serve?.stop();
-      dir.remove();
     });
 
     it("shows this week with timed and all-day events, and an event's details", async () => {
-      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-      await page.goto(serve.uiUrl);
+      const page = await ui.browser.newPage({ viewport: { width: 1400, height: 900 } });
+      await page.goto(ui.serve.uiUrl);
       await page.getByRole('button', { name: 'Calendar' }).click();
       const week = page.getByRole('region', { name: 'Week' });
       await expect.poll(() => week.getByRole('button', { name: /Design review/ }).count(), { timeout: 10_000 }).toBe(1);

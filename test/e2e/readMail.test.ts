@@ -1,42 +1,26 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumMissingReason, launchChromium } from '../support/chromium.ts';
+import { describe, expect, it } from 'vitest';
+import { chromiumMissingReason } from '../support/chromium.ts';
 import { writeCorpusMbox } from '../support/corpusMbox.ts';
-import { type RunningServe, runCli, startServe } from '../support/serveProcess.ts';
-import { makeTempDir } from '../support/tempDir.ts';
-
-const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
+import { runCli } from '../support/serveProcess.ts';
+import { SCREENSHOTS, useUiHarness } from '../support/uiHarness.ts';
 
 describe.skipIf(chromiumMissingReason !== null)(
   `reading mail in the UI (real Chromium)${chromiumMissingReason ? ` — skipped: ${chromiumMissingReason}` : ''}`,
   () => {
-    const dir = makeTempDir();
-    let serve: RunningServe;
-    let browser: Browser;
-
-    beforeAll(async () => {
-      const mbox = join(dir.path, 'corpus.mbox');
+    const ui = useUiHarness(async (dataDir, scratch) => {
+      const mbox = join(scratch, 'corpus.mbox');
       writeCorpusMbox(mbox, 120);
-      await runCli(['import-mbox', mbox, '--data-dir', join(dir.path, 'data')]);
-      serve = await startServe(join(dir.path, 'data'));
-      browser = await launchChromium();
-      mkdirSync(SCREENSHOTS, { recursive: true });
-    });
-    afterAll(async () => {
-      await browser?.close();
-      await serve?.stop();
-      dir.remove();
+      await runCli(['import-mbox', mbox, '--data-dir', dataDir]);
     });
 
     it('shows the thread list, opens a thread and shows its messages', async () => {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      const page = await ui.browser.newPage({ viewport: { width: 1280, height: 800 } });
       const consoleErrors: string[] = [];
       page.on('console', (message) => {
         if (message.type() === 'error') consoleErrors.push(message.text());
       });
-      await page.goto(serve.uiUrl);
+      await page.goto(ui.serve.uiUrl);
 
       const rows = page.getByRole('option');
       await expect.poll(() => rows.count(), { timeout: 10_000 }).toBeGreaterThan(10);
@@ -58,8 +42,8 @@ describe.skipIf(chromiumMissingReason !== null)(
     });
 
     it('keeps working after a reload (session kept for the tab)', async () => {
-      const page = await browser.newPage();
-      await page.goto(serve.uiUrl);
+      const page = await ui.browser.newPage();
+      await page.goto(ui.serve.uiUrl);
       await expect.poll(() => page.getByRole('option').count(), { timeout: 10_000 }).toBeGreaterThan(0);
       await page.reload();
       await expect.poll(() => page.getByRole('option').count(), { timeout: 10_000 }).toBeGreaterThan(0);
@@ -67,8 +51,8 @@ describe.skipIf(chromiumMissingReason !== null)(
     });
 
     it('shows an error, not a blank page, without a session', async () => {
-      const page = await browser.newPage();
-      await page.goto(`${serve.baseUrl}/`);
+      const page = await ui.browser.newPage();
+      await page.goto(`${ui.serve.baseUrl}/`);
       await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 10_000 }).toMatch(/missing credentials/);
       await page.close();
     });

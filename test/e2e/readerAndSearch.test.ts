@@ -1,41 +1,27 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright';
+import { describe, expect, it } from 'vitest';
 import { HOSTILE_EMAIL, HOSTILE_SUBJECT } from '../fixtures/hostileEmail.ts';
-import { chromiumMissingReason, launchChromium } from '../support/chromium.ts';
+import { chromiumMissingReason } from '../support/chromium.ts';
 import { writeCorpusMbox } from '../support/corpusMbox.ts';
-import { type RunningServe, runCli, startServe } from '../support/serveProcess.ts';
-import { makeTempDir } from '../support/tempDir.ts';
-
-const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
+import { runCli } from '../support/serveProcess.ts';
+import { SCREENSHOTS, useUiHarness } from '../support/uiHarness.ts';
 
 describe.skipIf(chromiumMissingReason !== null)(
   `the reader and search in the UI (real Chromium)${chromiumMissingReason ? ` — skipped: ${chromiumMissingReason}` : ''}`,
   () => {
-    const dir = makeTempDir();
-    let serve: RunningServe;
-    let browser: Browser;
-
-    beforeAll(async () => {
-      const mbox = join(dir.path, 'mail.mbox');
+    const ui = useUiHarness(async (dataDir, scratch) => {
+      const mbox = join(scratch, 'mail.mbox');
       writeCorpusMbox(mbox, 300);
       appendFileSync(mbox, `\n${HOSTILE_EMAIL}`);
-      const imported = await runCli(['import-mbox', mbox, '--data-dir', join(dir.path, 'data')]);
+      const imported = await runCli(['import-mbox', mbox, '--data-dir', dataDir]);
       expect(imported.code).toBe(0);
-      serve = await startServe(join(dir.path, 'data'));
-      browser = await launchChromium();
-      mkdirSync(SCREENSHOTS, { recursive: true });
-    });
-    afterAll(async () => {
-      await browser?.close();
-      await serve?.stop();
-      dir.remove();
     });
 
     /** A page whose every request leaving 127.0.0.1 is recorded and refused. */
     async function guardedPage(): Promise<{ page: Page; remoteRequests: string[] }> {
-      const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+      const context = await ui.browser.newContext({ viewport: { width: 1400, height: 900 } });
       const remoteRequests: string[] = [];
       await context.route('**/*', (route) => {
         const url = new URL(route.request().url());
@@ -44,7 +30,7 @@ describe.skipIf(chromiumMissingReason !== null)(
         return route.abort();
       });
       const page = await context.newPage();
-      await page.goto(serve.uiUrl);
+      await page.goto(ui.serve.uiUrl);
       await expect.poll(() => page.getByRole('option').count(), { timeout: 10_000 }).toBeGreaterThan(5);
       return { page, remoteRequests };
     }
