@@ -8,21 +8,13 @@ import type { MessageInput } from '../db/queries/messageWrites.ts';
 import { stmt } from '../db/statements.ts';
 import { parseRfc822 } from '../mail/parseRfc822.ts';
 import { toMessageInput } from '../mail/toMessageInput.ts';
-import type { ComposeAttachment } from './composeMessage.ts';
-import { composeMessage } from './composeMessage.ts';
+import { type ComposeRequest, composeMessage } from './composeMessage.ts';
 import { Outbox, type OutboxRow, type SendProvider } from './outbox.ts';
 
-export interface SendRequest {
+/** What a caller asks to send; the service fills in the sender's identity and the reply headers. */
+export interface SendRequest extends Omit<ComposeRequest, 'from' | 'inReplyTo' | 'references' | 'date'> {
   /** Sending account: by address, else the first connected mail account. */
   from?: string;
-  to: string[];
-  cc?: string[];
-  bcc?: string[];
-  replyTo?: string;
-  subject: string;
-  html?: string;
-  text?: string;
-  attachments?: ComposeAttachment[];
   /** thr_<n>: reply into this thread. */
   threadId?: string;
 }
