@@ -11,6 +11,7 @@ import { graphMailSync } from '../providers/graph/graphMailSync.ts';
 import { openGraphClient } from '../providers/graph/graphSession.ts';
 import { ProviderError } from '../providers/providerErrors.ts';
 import type { JobHandler } from './jobRunner.ts';
+import { pushGmailChanges, pushGraphChanges } from './pendingChangePusher.ts';
 
 export interface MailSyncDeps {
   db: IndexDb;
@@ -39,6 +40,8 @@ export function createMailSyncHandler(deps: MailSyncDeps): JobHandler {
         if (!deps.providers.google)
           throw new ProviderError('not_connected', 'no Google OAuth client is configured (OUTPOST_GOOGLE_CLIENT_ID)');
         const session = openGmailSession(deps.providers.google, deps.vault, account.id, deps.gmailQuota ?? DEFAULT_GMAIL_QUOTA);
+        // Local changes first, so the sync brings them back confirmed instead of undoing them.
+        await pushGmailChanges(deps.db, session, account.id);
         const result = await runGmailSync(
           {
             db: deps.db,
@@ -56,6 +59,7 @@ export function createMailSyncHandler(deps: MailSyncDeps): JobHandler {
         if (!deps.providers.microsoft)
           throw new ProviderError('not_connected', 'no Microsoft OAuth client is configured (OUTPOST_MICROSOFT_CLIENT_ID)');
         const client = await openGraphClient(deps.providers.microsoft, deps.vault, account.id, context.signal);
+        await pushGraphChanges(deps.db, client, account.id);
         counts = await graphMailSync(
           {
             db: deps.db,

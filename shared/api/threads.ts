@@ -92,3 +92,11 @@ export type Label = Static<typeof LabelSchema>;
 
 export const LabelListResponse = Type.Object({ data: Type.Array(LabelSchema) });
 export type LabelListResponse = Static<typeof LabelListResponse>;
+
+export const ThreadActionBody = Type.Object({
+  action: Type.Union(
+    ['archive', 'move_to_inbox', 'mark_read', 'mark_unread', 'star', 'unstar', 'trash'].map((a) => Type.Literal(a)),
+    { description: 'Applied to the local index at once and queued for the provider' },
+  ),
+});
+export type ThreadActionBody = Static<typeof ThreadActionBody>;

@@ -1,5 +1,11 @@
 import { Type } from 'typebox';
-import { LabelListResponse, ListThreadsQuery, ThreadListResponse, ThreadResponse } from '../../../shared/api/threads.ts';
+import {
+  LabelListResponse,
+  ListThreadsQuery,
+  ThreadActionBody,
+  ThreadListResponse,
+  ThreadResponse,
+} from '../../../shared/api/threads.ts';
 import { parsePublicId, publicId } from '../../../shared/ids.ts';
 import { getAccount } from '../../db/queries/accounts.ts';
 import { getLabel, type LabelRole, labelIdsByRole, listLabelsWithCounts } from '../../db/queries/labels.ts';
@@ -14,6 +20,7 @@ import {
   type ThreadCursor,
   type ThreadRow,
 } from '../../db/queries/threadReads.ts';
+import { applyThreadAction, type ThreadAction, ThreadActionError } from '../../mail/threadActions.ts';
 import { authenticate } from '../auth/authenticate.ts';
 import { ApiError } from '../errors.ts';
 import { presentMessage, presentThreadSummary } from '../mailPresenters.ts';
@@ -22,7 +29,7 @@ import type { ApiDeps, ApiServer } from '../server.ts';
 const ROLES: readonly LabelRole[] = ['inbox', 'sent', 'drafts', 'trash', 'spam', 'starred', 'important', 'archive'];
 const errors = { 400: { $ref: 'ApiError#' }, 401: { $ref: 'ApiError#' }, 404: { $ref: 'ApiError#' } };
 
-export function registerThreadRoutes(app: ApiServer, { db }: ApiDeps): void {
+export function registerThreadRoutes(app: ApiServer, { db, jobs, runner }: ApiDeps): void {
   app.get(
     '/v1/email/threads',
     {
@@ -72,6 +79,46 @@ export function registerThreadRoutes(app: ApiServer, { db }: ApiDeps): void {
       authenticate(db, request);
       const threadId = parsePublicId('thr', request.params.id);
       const thread = threadId === null ? undefined : getThreadRow(db, threadId);
+      if (!thread) throw new ApiError('not_found', `no thread ${request.params.id}`);
+      const labels = labelIdsOfThreads(db, [thread.id]).get(thread.id) ?? [];
+      const messages = messagesOfThread(db, thread.id).map((m) =>
+        presentMessage(m, labelIdsOfMessage(db, m.id), attachmentsOfMessage(db, m.id)),
+      );
+      return { data: { ...presentThreadSummary(thread, labels), messages } };
+    },
+  );
+
+  app.post(
+    '/v1/email/threads/:id/actions',
+    {
+      schema: {
+        summary: 'Archive, trash, move to inbox, mark read/unread, star/unstar a thread (local at once, then the provider)',
+        params: Type.Object({ id: Type.String({ maxLength: 40 }) }),
+        body: ThreadActionBody,
+        response: { 200: ThreadResponse, ...errors },
+      },
+    },
+    async (request) => {
+      authenticate(db, request);
+      const threadId = parsePublicId('thr', request.params.id);
+      if (threadId === null) throw new ApiError('not_found', `no thread ${request.params.id}`);
+      let accountId: string;
+      try {
+        ({ accountId } = applyThreadAction(db, threadId, request.body.action as ThreadAction));
+      } catch (error) {
+        if (error instanceof ThreadActionError) throw new ApiError(error.code, error.message);
+        throw error;
+      }
+      // Push soon: an incremental sync sends pending changes first. A running full sync will push them when it ends.
+      if (!jobs.hasOpenJob('email_sync', accountId)) {
+        try {
+          jobs.enqueue({ kind: 'email_sync', mode: 'incremental', accountIds: [accountId], params: { trigger: 'local_change' } });
+          runner.wake();
+        } catch (error) {
+          if ((error as { code?: string }).code !== 'sync_in_progress') throw error;
+        }
+      }
+      const thread = getThreadRow(db, threadId);
       if (!thread) throw new ApiError('not_found', `no thread ${request.params.id}`);
       const labels = labelIdsOfThreads(db, [thread.id]).get(thread.id) ?? [];
       const messages = messagesOfThread(db, thread.id).map((m) =>

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import * as initial from './001_initial.ts';
 import * as syncState from './003_sync_state.ts';
 import * as outbox from './004_outbox.ts';
+import * as pendingChanges from './005_pending_changes.ts';
 
 interface Migration {
   version: number;
@@ -14,6 +15,7 @@ export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial', up: initial.up },
   { version: 3, name: 'sync_state', up: syncState.up },
   { version: 4, name: 'outbox', up: outbox.up },
+  { version: 5, name: 'pending_changes', up: pendingChanges.up },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;
