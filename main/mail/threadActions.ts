@@ -70,16 +70,17 @@ export function applyThreadAction(db: IndexDb, threadId: number, action: ThreadA
         stmt(db, 'UPDATE messages SET is_unread = ? WHERE id = ?').run(flags.unread ? 1 : 0, messageId);
       if (flags.starred !== undefined)
         stmt(db, 'UPDATE messages SET is_starred = ? WHERE id = ?').run(flags.starred ? 1 : 0, messageId);
-      const addIds = [
+      // A role label can be the flag's own label (Gmail's STARRED): each id once.
+      const addIds = unique([
         ...add.map((l) => l.remote_id),
         ...(flags.unread === true ? ['UNREAD'] : []),
         ...(flags.starred === true ? ['STARRED'] : []),
-      ];
-      const removeIds = [
+      ]);
+      const removeIds = unique([
         ...remove.map((l) => l.remote_id),
         ...(flags.unread === false ? ['UNREAD'] : []),
         ...(flags.starred === false ? ['STARRED'] : []),
-      ];
+      ]);
       // Imported mail (local accounts) has no provider to tell.
       if (thread.provider !== 'local')
         queue.run(thread.account_id, remoteId, JSON.stringify(addIds), JSON.stringify(removeIds), Date.now());
@@ -132,4 +133,8 @@ export function applyThreadAction(db: IndexDb, threadId: number, action: ThreadA
     refreshThread(db, threadId);
     return { accountId: thread.account_id, messages: messages.length };
   })();
+}
+
+function unique(ids: string[]): string[] {
+  return [...new Set(ids)];
 }
