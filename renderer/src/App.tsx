@@ -13,6 +13,7 @@ export function App() {
   const showLabel = useMailStore((s) => s.showLabel);
   const loadLabels = useMailStore((s) => s.loadLabels);
   const step = useMailStore((s) => s.step);
+  const act = useMailStore((s) => s.act);
   const viewKind = useMailStore((s) => s.view.kind);
   const section = useMailStore((s) => s.section);
   const title = useMailStore((s) => (s.view.kind === 'label' ? s.view.title : `Search: ${s.view.query}`));
@@ -26,6 +27,10 @@ export function App() {
 
   const actions = useMemo(
     () => ({
+      archive: () => void act('archive'),
+      trash: () => void act('trash'),
+      toggleStar: () => void act(useMailStore.getState().openThread?.messages.some((m) => m.is_starred) ? 'unstar' : 'star'),
+      markUnread: () => void act('mark_unread'),
       next: () => void step(1),
       previous: () => void step(-1),
       focusSearch: () => searchInput.current?.focus(),
@@ -33,7 +38,7 @@ export function App() {
       toggleHelp: () => setHelpOpen((open) => !open),
       escape: () => setHelpOpen(false),
     }),
-    [step, showLabel],
+    [step, showLabel, act],
   );
   useKeyboardShortcuts(actions);
 

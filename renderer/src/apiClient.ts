@@ -1,6 +1,6 @@
 import type { EventListResponse } from '../../shared/api/calendar.ts';
 import type { SearchResponse } from '../../shared/api/search.ts';
-import type { LabelListResponse, ThreadListResponse, ThreadResponse } from '../../shared/api/threads.ts';
+import type { LabelListResponse, ThreadActionBody, ThreadListResponse, ThreadResponse } from '../../shared/api/threads.ts';
 import type { DesktopBridge } from '../../shared/desktopBridge.ts';
 
 declare global {
@@ -37,9 +37,16 @@ export class ApiRequestError extends Error {
   }
 }
 
-async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+async function getJson<T>(path: string, signal?: AbortSignal, init: { method?: string; body?: unknown } = {}): Promise<T> {
   const { baseUrl, token } = connection();
-  const response = await fetch(baseUrl + path, { headers: token ? { Authorization: `Bearer ${token}` } : {}, signal });
+  const headers: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};
+  if (init.body !== undefined) headers['Content-Type'] = 'application/json';
+  const response = await fetch(baseUrl + path, {
+    method: init.method ?? 'GET',
+    headers,
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    signal,
+  });
   const body = (await response.json().catch(() => null)) as { code?: string; message?: string } | null;
   if (!response.ok) {
     throw new ApiRequestError(response.status, body?.code ?? 'http_error', body?.message ?? `HTTP ${response.status}`);
@@ -55,6 +62,9 @@ export const api = {
   },
   getThread(id: string): Promise<ThreadResponse> {
     return getJson(`/v1/email/threads/${encodeURIComponent(id)}`);
+  },
+  threadAction(id: string, action: ThreadActionBody['action']): Promise<ThreadResponse> {
+    return getJson(`/v1/email/threads/${encodeURIComponent(id)}/actions`, undefined, { method: 'POST', body: { action } });
   },
   listLabels(): Promise<LabelListResponse> {
     return getJson('/v1/email/labels');

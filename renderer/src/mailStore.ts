@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { SearchHit } from '../../shared/api/search.ts';
-import type { Label, Thread, ThreadSummary } from '../../shared/api/threads.ts';
+import type { Label, Thread, ThreadActionBody, ThreadSummary } from '../../shared/api/threads.ts';
 import { api } from './apiClient.ts';
 
 /** What the list pane shows: a label (or role, e.g. "inbox" across accounts) or search results. */
@@ -27,6 +27,8 @@ interface MailState {
   selectThread(id: string): Promise<void>;
   /** Opens the thread before/after the open one in the list (j/k). */
   step(direction: 1 | -1): Promise<void>;
+  /** Applies an action to the open thread; one that takes it out of the list opens the next thread. */
+  act(action: ThreadActionBody['action']): Promise<void>;
 }
 
 let searchAbort: AbortController | null = null;
@@ -114,6 +116,33 @@ export const useMailStore = create<MailState>((set, get) => ({
       set({ openThread: data, threadStatus: 'idle' });
     } catch (error) {
       set({ threadStatus: 'error', threadError: (error as Error).message });
+    }
+  },
+
+  async act(action) {
+    const { openThread, threads, view } = get();
+    if (!openThread) return;
+    try {
+      const { data } = await api.threadAction(openThread.id, action);
+      // Still in the list shown? A label id, or a role (inbox, starred, ...) matched through the labels' roles.
+      const stillListed =
+        view.kind !== 'label' ||
+        (view.label.startsWith('lbl_')
+          ? data.label_ids.includes(view.label)
+          : get().labels.some((l) => l.role === view.label && data.label_ids.includes(l.id)));
+      const leavesList = !stillListed;
+      const index = threads.findIndex((t) => t.id === openThread.id);
+      const next = leavesList ? (threads[index + 1] ?? threads[index - 1]) : undefined;
+      set((s) => ({
+        openThread: leavesList ? null : data,
+        threads: leavesList
+          ? s.threads.filter((t) => t.id !== data.id)
+          : s.threads.map((t) => (t.id === data.id ? { ...t, ...data } : t)),
+      }));
+      if (next && next.id !== openThread.id) await get().selectThread(next.id);
+      void get().loadLabels();
+    } catch (error) {
+      set({ threadError: (error as Error).message });
     }
   },
 

@@ -1,6 +1,10 @@
 import { useEffect } from 'react';
 
 export interface ShortcutActions {
+  archive(): void;
+  trash(): void;
+  toggleStar(): void;
+  markUnread(): void;
   next(): void;
   previous(): void;
   focusSearch(): void;
@@ -27,6 +31,14 @@ export function useKeyboardShortcuts(actions: ShortcutActions): void {
         }
       }
       switch (event.key) {
+        case 'e':
+          return actions.archive();
+        case '#':
+          return actions.trash();
+        case 's':
+          return actions.toggleStar();
+        case 'U':
+          return actions.markUnread();
         case 'j':
           return actions.next();
         case 'k':

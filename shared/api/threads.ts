@@ -95,7 +95,15 @@ export type LabelListResponse = Static<typeof LabelListResponse>;
 
 export const ThreadActionBody = Type.Object({
   action: Type.Union(
-    ['archive', 'move_to_inbox', 'mark_read', 'mark_unread', 'star', 'unstar', 'trash'].map((a) => Type.Literal(a)),
+    [
+      Type.Literal('archive'),
+      Type.Literal('move_to_inbox'),
+      Type.Literal('mark_read'),
+      Type.Literal('mark_unread'),
+      Type.Literal('star'),
+      Type.Literal('unstar'),
+      Type.Literal('trash'),
+    ],
     { description: 'Applied to the local index at once and queued for the provider' },
   ),
 });

@@ -132,5 +132,35 @@ describe.skipIf(chromiumMissingReason !== null)(
       await page.screenshot({ path: join(SCREENSHOTS, 'inbox.png') });
       await page.context().close();
     });
+
+    it('archives with "e" (the thread leaves the inbox, the next one opens) and stars from the toolbar', async () => {
+      const { page } = await guardedPage();
+      await page.keyboard.press('j');
+      const selected = page.locator('[role="option"][aria-selected="true"]');
+      await expect.poll(() => selected.count(), { timeout: 5_000 }).toBe(1);
+      const archivedId = await selected.getAttribute('data-thread-id');
+      const subject = await page.locator('.thread-subject').textContent();
+      await page.keyboard.press('e');
+      await expect.poll(() => page.locator(`[data-thread-id="${archivedId}"]`).count(), { timeout: 5_000 }).toBe(0);
+      await expect.poll(() => page.locator('.thread-subject').textContent(), { timeout: 5_000 }).not.toBe(subject);
+
+      const star = page.getByRole('toolbar', { name: 'Thread actions' }).getByRole('button', { name: 'Star' });
+      await star.click();
+      await expect
+        .poll(() =>
+          page
+            .getByRole('toolbar', { name: 'Thread actions' })
+            .getByRole('button', { name: 'Unstar' })
+            .getAttribute('aria-pressed'),
+        )
+        .toBe('true');
+      await page.screenshot({ path: join(SCREENSHOTS, 'thread-actions.png') });
+
+      // The index agrees: the archived thread is gone from the inbox after a reload.
+      await page.reload();
+      await expect.poll(() => page.getByRole('option').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+      expect(await page.locator(`[data-thread-id="${archivedId}"]`).count()).toBe(0);
+      await page.context().close();
+    });
   },
 );

@@ -2,6 +2,10 @@ import { useEffect, useRef } from 'react';
 
 export const SHORTCUTS: Array<[string, string]> = [
   ['j / k', 'Next / previous conversation'],
+  ['e', 'Archive'],
+  ['#', 'Delete'],
+  ['s', 'Star or unstar'],
+  ['Shift+U', 'Mark unread'],
   ['/', 'Search'],
   ['g then i', 'Go to the inbox'],
   ['Esc', 'Leave search, close this help'],

@@ -23,6 +23,7 @@ export function ThreadView() {
   }
   return (
     <section className="thread-view" aria-label="Reading pane">
+      <ThreadToolbar unread={thread.unread_count > 0} starred={thread.messages.some((m) => m.is_starred)} />
       <h2 className="thread-subject">{thread.subject || '(no subject)'}</h2>
       {thread.messages.map((message) => (
         <MessageCard key={message.id} message={message} />
@@ -52,5 +53,25 @@ function MessageCard({ message }: { message: Message }) {
         </ul>
       )}
     </article>
+  );
+}
+
+function ThreadToolbar({ unread, starred }: { unread: boolean; starred: boolean }) {
+  const act = useMailStore((s) => s.act);
+  return (
+    <div className="thread-toolbar" role="toolbar" aria-label="Thread actions">
+      <button type="button" onClick={() => void act('archive')} title="Archive (e)">
+        Archive
+      </button>
+      <button type="button" onClick={() => void act('trash')} title="Delete (#)">
+        Delete
+      </button>
+      <button type="button" onClick={() => void act(unread ? 'mark_read' : 'mark_unread')} title="Mark unread (Shift+U)">
+        {unread ? 'Mark read' : 'Mark unread'}
+      </button>
+      <button type="button" aria-pressed={starred} onClick={() => void act(starred ? 'unstar' : 'star')} title="Star (s)">
+        {starred ? 'Unstar' : 'Star'}
+      </button>
+    </div>
   );
 }
