@@ -14,6 +14,7 @@ export interface SchedulerOptions {
   accounts(): ScheduledAccount[];
   /** How often the scheduler looks (default 30 s). */
   tickMs?: number;
+  onError?(error: unknown): void;
   now?: () => number;
 }
 
@@ -39,9 +40,18 @@ export class SyncScheduler {
   }
 
   start(): void {
-    this.tick();
-    this.#timer = setInterval(() => this.tick(), this.#options.tickMs ?? 30_000);
+    this.#safeTick();
+    this.#timer = setInterval(() => this.#safeTick(), this.#options.tickMs ?? 30_000);
     this.#timer.unref();
+  }
+
+  /** A failing tick (the index busy, an account removed meanwhile) is logged; the next tick tries again. */
+  #safeTick(): void {
+    try {
+      this.tick();
+    } catch (error) {
+      (this.#options.onError ?? ((e: unknown) => console.error('sync scheduler:', e)))(error);
+    }
   }
 
   stop(): void {

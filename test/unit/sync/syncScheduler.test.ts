@@ -70,3 +70,23 @@ describe('calendarWindow', () => {
     expect(() => calendarWindow({ from_date: '2026-02-01', to_date: '2026-01-01' }, now)).toThrow(/not a valid range/);
   });
 });
+
+describe('SyncScheduler robustness', () => {
+  it('survives a failing tick and reports it', () => {
+    const db = openIndex(':memory:');
+    const queue = new JobQueue(db, new EventBus());
+    const errors: unknown[] = [];
+    const scheduler = new SyncScheduler(queue, new JobRunner(queue, {}, { concurrency: 0 }), {
+      intervalMinutes: {},
+      accounts: () => {
+        throw new Error('index busy');
+      },
+      onError: (e) => errors.push(e),
+      tickMs: 60_000,
+    });
+    expect(() => scheduler.start()).not.toThrow();
+    scheduler.stop();
+    expect(errors).toHaveLength(1);
+    db.close();
+  });
+});
