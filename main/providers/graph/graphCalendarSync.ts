@@ -1,3 +1,4 @@
+import { findIana } from 'windows-iana';
 import type { IndexDb } from '../../db/openIndex.ts';
 import {
   type Attendee,
@@ -51,6 +52,13 @@ const CURSOR = 'graph.calendarView';
 /** Graph times come in the zone asked for (Prefer: outlook.timezone="UTC"), without an offset. */
 function utc(value: string | undefined): number {
   return value ? Date.parse(/[zZ]|[+-]\d\d:\d\d$/.test(value) ? value : `${value}Z`) : Number.NaN;
+}
+
+/** Outlook names zones the Windows way ("Pacific Standard Time"); the index keeps IANA names. */
+function ianaZone(name: string | undefined): string {
+  if (!name || name === 'tzone://Microsoft/Custom') return 'UTC';
+  if (name.includes('/') || name === 'UTC') return name;
+  return findIana(name)[0] ?? 'UTC';
 }
 
 export function graphEventInput(event: GraphEvent): EventInput | null {

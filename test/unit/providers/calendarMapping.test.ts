@@ -93,6 +93,7 @@ describe('Outlook events in the index model', () => {
       status: 'tentative',
       conferenceUrl: 'https://teams.example.test/join/1',
       reminders: [15],
+      timeZone: 'America/Los_Angeles',
       attendees: [
         { email: 'ann@contoso.test', name: 'Ann', response: 'tentative', optional: true, organizer: false, self: false },
       ],
