@@ -65,10 +65,7 @@ export function graphEventInput(event: GraphEvent): EventInput | null {
   const startsAt = utc(event.start?.dateTime);
   const endsAt = utc(event.end?.dateTime);
   if (!event.id || Number.isNaN(startsAt) || Number.isNaN(endsAt)) return null;
-  const zone =
-    event.originalStartTimeZone && event.originalStartTimeZone !== 'tzone://Microsoft/Custom'
-      ? event.originalStartTimeZone
-      : 'UTC';
+  const zone = ianaZone(event.originalStartTimeZone);
   const allDay = event.isAllDay === true;
   const startDate = allDay ? new Date(startsAt).toISOString().slice(0, 10) : null;
   const endDate = allDay ? new Date(endsAt).toISOString().slice(0, 10) : null;
