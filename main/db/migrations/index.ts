@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import * as initial from './001_initial.ts';
+import * as localApi from './002_local_api.ts';
 import * as syncState from './003_sync_state.ts';
 import * as outbox from './004_outbox.ts';
 import * as pendingChanges from './005_pending_changes.ts';
@@ -13,6 +14,7 @@ interface Migration {
 /** Every schema version, in order. A new migration is a new numbered file added here. */
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial', up: initial.up },
+  { version: 2, name: 'local_api', up: localApi.up },
   { version: 3, name: 'sync_state', up: syncState.up },
   { version: 4, name: 'outbox', up: outbox.up },
   { version: 5, name: 'pending_changes', up: pendingChanges.up },
