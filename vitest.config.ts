@@ -5,7 +5,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // Child processes, so native modules and NODE_EXTRA_CA_CERTS behave as in production.
     pool: 'forks',
-    globalSetup: ['test/setup/build.ts'],
+    globalSetup: ['test/setup/build.ts', 'test/setup/emulatorCa.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // The JSON report feeds the one-line summary that .ci/run prints last.

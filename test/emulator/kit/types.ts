@@ -46,6 +46,14 @@ export interface EmulatorService {
   /** Serializable state for --state FILE, and its inverse. */
   exportState(): unknown;
   importState(state: unknown): void;
+  /** Optional: base URLs to print at start, e.g. { google: "https://127.0.0.1:PORT" }. */
+  urls?(): Record<string, string>;
+  /** Optional: the service's own answer for an unknown path it owns (e.g. Google's 404 JSON). */
+  notFound?(req: EmulatorRequest): EmulatorReply | undefined;
+  /** Optional: whether an endpoint name belongs to this service (for injected faults' error shape). */
+  ownsEndpoint?(endpoint: string): boolean;
+  /** Optional: the service's error reply for an injected 5xx/429 fault on one of its endpoints. */
+  faultReply?(status: number, endpoint: string): EmulatorReply;
 }
 
 export interface EmulatorContext {

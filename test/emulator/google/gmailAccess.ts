@@ -1,0 +1,84 @@
+/** Shared by every Gmail route: bearer + scope check, userId resolution, quota charge. */
+import type { EmulatorContext, EmulatorRequest } from '../kit/types.ts';
+import { googleError, notFound } from './errors.ts';
+import type { Mailbox } from './mailbox.ts';
+import type { GoogleOAuth } from './oauth.ts';
+import type { GmailQuota } from './quota.ts';
+
+const FULL = 'https://mail.google.com/';
+const MODIFY = 'https://www.googleapis.com/auth/gmail.modify';
+const READONLY = 'https://www.googleapis.com/auth/gmail.readonly';
+const METADATA = 'https://www.googleapis.com/auth/gmail.metadata';
+const LABELS = 'https://www.googleapis.com/auth/gmail.labels';
+const SEND = 'https://www.googleapis.com/auth/gmail.send';
+const INSERT = 'https://www.googleapis.com/auth/gmail.insert';
+const COMPOSE = 'https://www.googleapis.com/auth/gmail.compose';
+
+/** Scopes accepted per method, from the discovery document's "scopes" lists. */
+export const GMAIL_SCOPES = {
+  read: [FULL, MODIFY, READONLY, METADATA],
+  readContent: [FULL, MODIFY, READONLY],
+  labelsRead: [FULL, MODIFY, READONLY, METADATA, LABELS],
+  labelsWrite: [FULL, MODIFY, LABELS],
+  modify: [FULL, MODIFY],
+  delete: [FULL],
+  insert: [FULL, MODIFY, INSERT],
+  send: [FULL, MODIFY, COMPOSE, SEND],
+} as const;
+
+export interface GmailDeps {
+  ctx: EmulatorContext;
+  oauth: GoogleOAuth;
+  quota: GmailQuota;
+  mailboxes: Map<string, Mailbox>;
+}
+
+export function openMailbox(deps: GmailDeps, req: EmulatorRequest, endpoint: string, scopes: readonly string[]): { box: Mailbox; scopes: string[] } {
+  const grant = deps.oauth.authorize(req, [...scopes], 'gmail.googleapis.com', endpoint.replace(/^gmail\./, 'caribou.api.proto.MailboxService.'));
+  const userId = req.params.userId ?? 'me';
+  const email = userId === 'me' ? grant.email : userId;
+  if (email.toLowerCase() !== grant.email.toLowerCase()) {
+    throw googleError(403, 'forbidden', 'Delegation denied for ' + grant.email);
+  }
+  const box = deps.mailboxes.get(grant.email);
+  if (!box) throw googleError(400, 'failedPrecondition', 'Mail service not enabled');
+  deps.quota.charge(grant.email, endpoint, deps.ctx.now());
+  return { box, scopes: grant.scopes };
+}
+
+export function messageOr404<T>(value: T | undefined): T {
+  if (value === undefined) throw notFound();
+  return value;
+}
+
+export function intParam(req: EmulatorRequest, name: string, fallback: number, max: number): number {
+  const raw = req.url.searchParams.get(name);
+  if (raw === null) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw googleError(400, 'invalid', `Invalid value for ${name}: ${raw}`);
+  return Math.min(n, max);
+}
+
+export function jsonBody(req: EmulatorRequest): Record<string, unknown> {
+  if (req.body.length === 0) return {};
+  try {
+    const v = JSON.parse(req.body.toString('utf8')) as unknown;
+    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+  } catch {
+    // answered below
+  }
+  throw googleError(400, 'parseError', 'Invalid JSON payload received.');
+}
+
+/** Page tokens are opaque to clients; ours are base64 offsets. */
+export function readPageToken(req: EmulatorRequest): number {
+  const token = req.url.searchParams.get('pageToken');
+  if (!token) return 0;
+  const n = Number(Buffer.from(token, 'base64url').toString());
+  if (!Number.isInteger(n) || n < 0) throw googleError(400, 'invalid', 'Invalid pageToken');
+  return n;
+}
+
+export function pageToken(offset: number): string {
+  return Buffer.from(String(offset)).toString('base64url');
+}

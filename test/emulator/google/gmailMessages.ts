@@ -1,0 +1,188 @@
+/** Gmail users.messages.* (and attachments.get), as in the v1 discovery document. */
+import type { EmulatorRequest, Route } from '../kit/types.ts';
+import { badRequest, googleError, notFound } from './errors.ts';
+import { GMAIL_SCOPES, type GmailDeps, intParam, jsonBody, messageOr404, openMailbox, pageToken, readPageToken } from './gmailAccess.ts';
+import { gmailId, type Mailbox, type StoredMessage } from './mailbox.ts';
+import { attachmentOf, readFormat, renderMessage } from './messageView.ts';
+import { compileQuery } from './searchQuery.ts';
+
+const P = '/gmail/v1/users/:userId/messages';
+
+export function labelList(box: Mailbox, value: unknown, field: string): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw badRequest(`Invalid value for ${field}`);
+  for (const id of value) if (typeof id !== 'string' || !box.labels.has(id)) throw badRequest(`Invalid label: ${String(id)}`);
+  return value as string[];
+}
+
+function decodeRaw(value: unknown): Buffer {
+  if (typeof value !== 'string' || value.length === 0) throw badRequest("'raw' RFC822 payload message string or uploading message via /upload/* URL required");
+  return Buffer.from(value.replace(/\+/g, '-').replace(/\//g, '_'), 'base64url');
+}
+
+/** Messages matching list filters, newest first (shared by messages.list and threads.list). */
+export function filterMessages(box: Mailbox, req: EmulatorRequest): StoredMessage[] {
+  const labelIds = req.url.searchParams.getAll('labelIds');
+  const q = req.url.searchParams.get('q') ?? '';
+  const query = q ? compileQuery(q) : undefined;
+  const includeSpamTrash = req.url.searchParams.get('includeSpamTrash') === 'true' || query?.mentionsSpamTrash === true || labelIds.some((l) => l === 'SPAM' || l === 'TRASH');
+  return box.sorted().filter(
+    (m) =>
+      (includeSpamTrash || (!m.labelIds.includes('SPAM') && !m.labelIds.includes('TRASH'))) &&
+      labelIds.every((l) => m.labelIds.includes(l)) &&
+      (!query || query.test(m, box)),
+  );
+}
+
+export function gmailMessageRoutes(deps: GmailDeps): Route[] {
+  const open = (req: EmulatorRequest, endpoint: string, scopes: readonly string[]) => openMailbox(deps, req, endpoint, scopes).box;
+  const find = (box: Mailbox, id: string | undefined) => messageOr404(box.messages.get(id ?? ''));
+
+  return [
+    {
+      method: 'GET',
+      path: P,
+      endpoint: 'gmail.users.messages.list',
+      handler: (req) => {
+        const { box, scopes } = openMailbox(deps, req, 'gmail.users.messages.list', GMAIL_SCOPES.read);
+        if (req.url.searchParams.get('q') && scopes.every((s) => s.endsWith('gmail.metadata'))) {
+          throw googleError(403, 'forbidden', "Metadata scope does not support 'q' parameter");
+        }
+        const max = intParam(req, 'maxResults', 100, 500) || 100;
+        const offset = readPageToken(req);
+        const all = filterMessages(box, req);
+        const page = all.slice(offset, offset + max);
+        const body: Record<string, unknown> = { resultSizeEstimate: all.length };
+        if (page.length > 0) body.messages = page.map((m) => ({ id: m.id, threadId: m.threadId }));
+        if (offset + max < all.length) body.nextPageToken = pageToken(offset + max);
+        return { status: 200, body };
+      },
+    },
+    {
+      method: 'GET',
+      path: `${P}/:id`,
+      endpoint: 'gmail.users.messages.get',
+      handler: (req) => {
+        const format = readFormat(req.url.searchParams.get('format'));
+        const scopes = format === 'minimal' || format === 'metadata' ? GMAIL_SCOPES.read : GMAIL_SCOPES.readContent;
+        const box = open(req, 'gmail.users.messages.get', scopes);
+        return { status: 200, body: renderMessage(find(box, req.params.id), format, req.url.searchParams.getAll('metadataHeaders')) };
+      },
+    },
+    {
+      method: 'GET',
+      path: `${P}/:messageId/attachments/:id`,
+      endpoint: 'gmail.users.messages.attachments.get',
+      handler: (req) => {
+        const box = open(req, 'gmail.users.messages.attachments.get', GMAIL_SCOPES.readContent);
+        const att = attachmentOf(find(box, req.params.messageId), req.params.id ?? '');
+        if (!att) throw googleError(400, 'invalidArgument', 'Invalid attachment token');
+        return { status: 200, body: { size: att.data.length, data: att.data.toString('base64url') } };
+      },
+    },
+    {
+      method: 'POST',
+      path: `${P}/:id/modify`,
+      endpoint: 'gmail.users.messages.modify',
+      handler: (req) => {
+        const box = open(req, 'gmail.users.messages.modify', GMAIL_SCOPES.modify);
+        const body = jsonBody(req);
+        const msg = find(box, req.params.id);
+        box.modify(msg, labelList(box, body.addLabelIds, 'addLabelIds'), labelList(box, body.removeLabelIds, 'removeLabelIds'));
+        return { status: 200, body: renderMessage(msg, 'minimal') };
+      },
+    },
+    {
+      method: 'POST',
+      path: `${P}/batchModify`,
+      endpoint: 'gmail.users.messages.batchModify',
+      handler: (req) => {
+        const box = open(req, 'gmail.users.messages.batchModify', GMAIL_SCOPES.modify);
+        const body = jsonBody(req);
+        const ids = body.ids;
+        if (!Array.isArray(ids) || ids.length === 0) throw badRequest('No message ids specified.');
+        if (ids.length > 1000) throw badRequest('Too many ids specified, maximum is 1000.');
+        const add = labelList(box, body.addLabelIds, 'addLabelIds');
+        const remove = labelList(box, body.removeLabelIds, 'removeLabelIds');
+        for (const id of ids) {
+          const msg = box.messages.get(String(id));
+          if (msg) box.modify(msg, add, remove);
+        }
+        return { status: 204 };
+      },
+    },
+    {
+      method: 'POST',
+      path: `${P}/:id/trash`,
+      endpoint: 'gmail.users.messages.trash',
+      handler: (req) => {
+        const box = open(req, 'gmail.users.messages.trash', GMAIL_SCOPES.modify);
+        const msg = find(box, req.params.id);
+        box.modify(msg, ['TRASH'], ['SPAM']);
+        return { status: 200, body: renderMessage(msg, 'minimal') };
+      },
+    },
+    {
+      method: 'POST',
+      path: `${P}/:id/untrash`,
+      endpoint: 'gmail.users.messages.untrash',
+      handler: (req) => {
+        const box = open(req, 'gmail.users.messages.untrash', GMAIL_SCOPES.modify);
+        const msg = find(box, req.params.id);
+        box.modify(msg, [], ['TRASH']);
+        return { status: 200, body: renderMessage(msg, 'minimal') };
+      },
+    },
+    {
+      method: 'DELETE',
+      path: `${P}/:id`,
+      endpoint: 'gmail.users.messages.delete',
+      handler: (req) => {
+        const box = open(req, 'gmail.users.messages.delete', GMAIL_SCOPES.delete);
+        box.delete(find(box, req.params.id));
+        return { status: 204 };
+      },
+    },
+    {
+      method: 'POST',
+      path: P,
+      endpoint: 'gmail.users.messages.insert',
+      handler: (req) => {
+        const box = open(req, 'gmail.users.messages.insert', GMAIL_SCOPES.insert);
+        const body = jsonBody(req);
+        const raw = decodeRaw(body.raw);
+        const labelIds = labelList(box, body.labelIds, 'labelIds');
+        const msg = box.add({ raw: () => raw, labelIds, internalDate: deps.ctx.now(), threadId: threadIdFor(box, body.threadId, raw) });
+        return { status: 200, body: renderMessage(msg, 'minimal') };
+      },
+    },
+    {
+      method: 'POST',
+      path: `${P}/send`,
+      endpoint: 'gmail.users.messages.send',
+      handler: (req) => {
+        const box = open(req, 'gmail.users.messages.send', GMAIL_SCOPES.send);
+        const body = jsonBody(req);
+        const raw = decodeRaw(body.raw);
+        const head = raw.subarray(0, Math.max(0, raw.indexOf('\n\n'), raw.indexOf('\r\n\r\n'))).toString('latin1');
+        if (!/^(to|cc|bcc):\s*\S/im.test(head)) throw badRequest('Invalid To header');
+        // Gmail adds a Message-ID when the client sent none, so later replies can thread.
+        const stamped = /^message-id:/im.test(head) ? raw : Buffer.concat([Buffer.from(`Message-ID: <${Date.now()}.${Math.random().toString(36).slice(2)}@mail.gmail.com>\r\n`), raw]);
+        // Without threadId Gmail starts a new thread, whatever the headers say.
+        const id = gmailId();
+        const threadId = threadIdFor(box, body.threadId, stamped) ?? id;
+        const msg = box.add({ id, raw: () => stamped, labelIds: ['SENT'], internalDate: deps.ctx.now(), threadId });
+        return { status: 200, body: { id: msg.id, threadId: msg.threadId, labelIds: msg.labelIds } };
+      },
+    },
+  ];
+}
+
+/** An explicit threadId is honoured only when Gmail's rules (References/In-Reply-To + subject) agree. */
+function threadIdFor(box: Mailbox, requested: unknown, raw: Buffer): string | undefined {
+  if (requested !== undefined && (typeof requested !== 'string' || !box.threads.has(requested))) throw notFound();
+  if (typeof requested !== 'string') return undefined;
+  const text = raw.toString('latin1');
+  const header = (name: string) => new RegExp(`^${name}:\\s*(.*)$`, 'im').exec(text)?.[1] ?? '';
+  return box.threadFor({ references: header('references'), inReplyTo: header('in-reply-to'), subject: header('subject') }, requested);
+}

@@ -1,0 +1,126 @@
+/** The Google side of the emulator: OAuth, Gmail v1 (+ batch, quota), Calendar v3, control routes. */
+import type { EmulatorContext, EmulatorReply, EmulatorRequest, EmulatorService, SeedSpec } from '../kit/types.ts';
+import { calendarRoutes, serializeEvent } from './calendarRoutes.ts';
+import { type Calendar, type CalendarAccount, seedCalendars } from './calendarStore.ts';
+import { googleControlRoutes } from './control.ts';
+import { googleErrorReply } from './errors.ts';
+import { gmailBatchRoute } from './gmailBatch.ts';
+import { gmailMessageRoutes } from './gmailMessages.ts';
+import { gmailThreadAndLabelRoutes } from './gmailThreadsLabels.ts';
+import { Mailbox } from './mailbox.ts';
+import { seedCorpus, seedSynthetic } from './mailSeed.ts';
+import { GoogleOAuth } from './oauth.ts';
+import { GmailQuota } from './quota.ts';
+
+export interface GoogleOptions {
+  autoConsent?: boolean;
+  /** Default 3600 (Google's); tests use a few seconds to exercise refresh. */
+  accessTokenLifetimeSec?: number;
+  clientIds?: string[];
+  /** Gmail per-user units per moving second; default 250. */
+  quotaUnitsPerSecond?: number;
+  quotaEnabled?: boolean;
+  /** History records retained per user before history.list answers 404 for older ids. */
+  historyRetention?: number;
+}
+
+export const GOOGLE_USERS = { primary: 'alice@gmail.test', secondary: 'bob@gmail.test' };
+
+const GOOGLE_PREFIXES = ['/gmail/', '/calendar/', '/batch/', '/o/oauth2/', '/token', '/revoke', '/tokeninfo', '/oauth2/', '/_control/google/'];
+
+export function createGoogleService(ctx: EmulatorContext, seed: SeedSpec, options: GoogleOptions = {}): EmulatorService {
+  const mailboxes = new Map<string, Mailbox>();
+  const calendars = new Map<string, CalendarAccount>();
+  const primary =
+    seed.kind === 'corpus' ? seedCorpus(GOOGLE_USERS.primary) : seed.kind === 'synthetic' ? seedSynthetic(GOOGLE_USERS.primary, seed.count) : new Mailbox(GOOGLE_USERS.primary);
+  mailboxes.set(primary.email, primary);
+  mailboxes.set(GOOGLE_USERS.secondary, new Mailbox(GOOGLE_USERS.secondary));
+  for (const email of mailboxes.keys()) calendars.set(email, seedCalendars(email, ctx.now()));
+
+  const oauth = new GoogleOAuth(ctx, { autoConsent: options.autoConsent ?? false, accessTokenLifetimeSec: options.accessTokenLifetimeSec ?? 3599, clientIds: options.clientIds }, () => [...mailboxes.keys()]);
+  const quota = new GmailQuota(options.quotaUnitsPerSecond ?? 250, options.quotaEnabled ?? true);
+  const retention = options.historyRetention ?? 100_000;
+  const gmail = { ctx, oauth, quota, mailboxes };
+  const trimmed = <T,>(routes: T[]) => routes;
+
+  const routes = trimmed([
+    ...oauth.routes(),
+    ...gmailThreadAndLabelRoutes(gmail),
+    ...gmailMessageRoutes(gmail),
+    gmailBatchRoute(ctx),
+    ...calendarRoutes({ ctx, oauth, accounts: calendars }),
+  ]).map((r) => ({
+    ...r,
+    handler: async (req: EmulatorRequest) => {
+      const reply = await r.handler(req);
+      for (const box of mailboxes.values()) box.trimHistory(retention);
+      return reply;
+    },
+  }));
+
+  return {
+    name: 'google',
+    routes,
+    controlRoutes: googleControlRoutes({ now: ctx.now, oauth, quota, mailboxes, calendars }),
+    users: () => [...mailboxes.keys()].map((email) => ({ provider: 'google' as const, email })),
+    urls: () => ({ google: ctx.baseUrl }),
+    ownsEndpoint: (endpoint) => /^(gmail|calendar|oauth2)\./.test(endpoint),
+    faultReply: (status) =>
+      status === 429
+        ? googleErrorReply(429, 'rateLimitExceeded', 'Rate Limit Exceeded', { domain: 'usageLimits' })
+        : googleErrorReply(status, status === 503 ? 'backendError' : 'internalError', status === 503 ? 'The service is currently unavailable.' : 'Internal error encountered.'),
+    notFound: (req): EmulatorReply | undefined => {
+      if (!GOOGLE_PREFIXES.some((p) => req.url.pathname.startsWith(p))) return undefined;
+      return googleErrorReply(404, 'notFound', `Method not found.`);
+    },
+    snapshot: () =>
+      Object.fromEntries(
+        [...mailboxes.values()].map((box) => [
+          box.email,
+          {
+            historyId: String(box.historyId),
+            labels: [...box.labels.values()].map((l) => ({ id: l.id, name: l.name, type: l.type })),
+            messages: box.sorted().map((m) => ({ id: m.id, threadId: m.threadId, labelIds: [...m.labelIds] })),
+            calendars: [...(calendars.get(box.email)?.calendars.values() ?? [])].map((c) => ({
+              id: c.id,
+              summary: c.summary,
+              timeZone: c.timeZone,
+              events: [...c.events.values()].map((e) => serializeEvent(c, e)),
+            })),
+          },
+        ]),
+      ),
+    exportState: () => ({
+      mailboxes: [...mailboxes.values()].map((box) => ({
+        email: box.email,
+        historyId: box.historyId,
+        labels: [...box.labels.values()],
+        messages: box.sorted().map((m) => ({ id: m.id, threadId: m.threadId, labelIds: m.labelIds, internalDate: m.internalDate, raw: m.raw().toString('base64') })),
+      })),
+      calendars: [...calendars.values()].map((a) => ({ email: a.email, seq: a.seq, calendars: [...a.calendars.values()].map((c) => ({ ...c, events: [...c.events.values()] })) })),
+    }),
+    importState: (state) => {
+      const s = state as { mailboxes: Array<{ email: string; historyId: number; labels: Mailbox['labels'] extends Map<string, infer L> ? L[] : never; messages: Array<{ id: string; threadId: string; labelIds: string[]; internalDate: number; raw: string }> }>; calendars: Array<{ email: string; seq: number; calendars: Array<Record<string, unknown>> }> };
+      mailboxes.clear();
+      for (const saved of s.mailboxes) {
+        const box = new Mailbox(saved.email);
+        for (const l of saved.labels) box.labels.set(l.id, l);
+        for (const m of [...saved.messages].reverse()) {
+          const raw = Buffer.from(m.raw, 'base64');
+          box.add({ id: m.id, threadId: m.threadId, labelIds: m.labelIds, internalDate: m.internalDate, raw: () => raw }, false);
+        }
+        box.historyId = saved.historyId;
+        box.oldestHistoryId = saved.historyId;
+        mailboxes.set(box.email, box);
+      }
+      calendars.clear();
+      for (const a of s.calendars) {
+        const acct = seedCalendars(a.email, ctx.now());
+        acct.calendars.clear();
+        acct.seq = a.seq;
+        for (const c of a.calendars) acct.calendars.set(c.id as string, { ...(c as unknown as Calendar), events: new Map((c.events as Array<{ id: string }>).map((e) => [e.id, e as never])) });
+        calendars.set(a.email, acct);
+      }
+    },
+  };
+}

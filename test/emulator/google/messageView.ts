@@ -1,0 +1,67 @@
+/** Renders a stored message as Gmail's Message resource in each format, with a small parse cache. */
+import { googleError } from './errors.ts';
+import type { StoredMessage } from './mailbox.ts';
+import { type Attachment, buildPayload, type MessagePart, snippetOf } from './mimeTree.ts';
+
+interface Parsed {
+  payload: MessagePart;
+  attachments: Map<string, Attachment>;
+  snippet: string;
+  size: number;
+  raw: Buffer;
+}
+
+const CACHE_LIMIT = 4000;
+const cache = new Map<StoredMessage, Parsed>();
+
+export function parsed(msg: StoredMessage): Parsed {
+  let hit = cache.get(msg);
+  if (hit) return hit;
+  const raw = msg.raw();
+  const attachments = new Map<string, Attachment>();
+  const payload = buildPayload(raw, msg.id, attachments);
+  hit = { payload, attachments, snippet: snippetOf(payload), size: raw.length, raw };
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as StoredMessage);
+  cache.set(msg, hit);
+  return hit;
+}
+
+export type MessageFormat = 'minimal' | 'full' | 'raw' | 'metadata';
+
+export function readFormat(value: string | null): MessageFormat {
+  const format = value ?? 'full';
+  if (format !== 'minimal' && format !== 'full' && format !== 'raw' && format !== 'metadata') {
+    throw googleError(400, 'invalidArgument', `Invalid value at 'format' (type.googleapis.com/caribou.api.proto.MessageFormat), "${format}"`);
+  }
+  return format;
+}
+
+export function renderMessage(msg: StoredMessage, format: MessageFormat, metadataHeaders: string[] = []): Record<string, unknown> {
+  const p = parsed(msg);
+  const out: Record<string, unknown> = {
+    id: msg.id,
+    threadId: msg.threadId,
+    labelIds: [...msg.labelIds],
+    snippet: p.snippet,
+    sizeEstimate: p.size,
+    historyId: String(msg.historyId),
+    internalDate: String(msg.internalDate),
+  };
+  if (format === 'raw') out.raw = p.raw.toString('base64url');
+  if (format === 'full') out.payload = p.payload;
+  if (format === 'metadata') {
+    const wanted = metadataHeaders.map((h) => h.toLowerCase());
+    out.payload = {
+      partId: '',
+      mimeType: p.payload.mimeType,
+      filename: '',
+      headers: wanted.length === 0 ? p.payload.headers : p.payload.headers.filter((h) => wanted.includes(h.name.toLowerCase())),
+      body: { size: 0 },
+    };
+  }
+  return out;
+}
+
+export function attachmentOf(msg: StoredMessage, attachmentId: string): Attachment | undefined {
+  return parsed(msg).attachments.get(attachmentId);
+}

@@ -1,0 +1,49 @@
+/** Gmail per-user quota units over a moving one-second window (Google's usage-limits page). */
+import { googleError } from './errors.ts';
+
+export const GMAIL_QUOTA_UNITS: Record<string, number> = {
+  'gmail.users.getProfile': 1,
+  'gmail.users.labels.list': 1,
+  'gmail.users.labels.get': 1,
+  'gmail.users.labels.create': 5,
+  'gmail.users.messages.list': 5,
+  'gmail.users.messages.get': 5,
+  'gmail.users.messages.modify': 5,
+  'gmail.users.messages.trash': 5,
+  'gmail.users.messages.untrash': 5,
+  'gmail.users.messages.delete': 10,
+  'gmail.users.messages.batchModify': 50,
+  'gmail.users.messages.insert': 25,
+  'gmail.users.messages.send': 100,
+  'gmail.users.messages.attachments.get': 5,
+  'gmail.users.threads.list': 10,
+  'gmail.users.threads.get': 10,
+  'gmail.users.threads.modify': 10,
+  'gmail.users.threads.trash': 10,
+  'gmail.users.history.list': 2,
+};
+
+export class GmailQuota {
+  unitsPerSecond: number;
+  enabled: boolean;
+  private windows = new Map<string, Array<{ at: number; units: number }>>();
+  readonly spent = new Map<string, number>();
+
+  constructor(unitsPerSecond = 250, enabled = true) {
+    this.unitsPerSecond = unitsPerSecond;
+    this.enabled = enabled;
+  }
+
+  /** Charges the user or throws Gmail's 429 rateLimitExceeded. */
+  charge(email: string, endpoint: string, now: number): void {
+    const units = GMAIL_QUOTA_UNITS[endpoint] ?? 1;
+    const window = (this.windows.get(email) ?? []).filter((w) => w.at > now - 1000);
+    this.windows.set(email, window);
+    const used = window.reduce((n, w) => n + w.units, 0);
+    if (this.enabled && used + units > this.unitsPerSecond) {
+      throw googleError(429, 'rateLimitExceeded', 'User-rate limit exceeded.  Retry after ' + new Date(now + 1000).toISOString(), { domain: 'usageLimits' });
+    }
+    window.push({ at: now, units });
+    this.spent.set(email, (this.spent.get(email) ?? 0) + units);
+  }
+}
