@@ -145,8 +145,8 @@ export function seedCalendars(email: string, now: number): CalendarAccount {
     make(calId, {
       summary: `Meeting ${i}`,
       location: i % 5 === 0 ? 'Room 4' : undefined,
-      start: { dateTime: start.toISO() as string, timeZone: zone },
-      end: { dateTime: start.plus({ minutes: 30 + 30 * (i % 3) }).toISO() as string, timeZone: zone },
+      start: { dateTime: start.toISO({ suppressMilliseconds: true }) as string, timeZone: zone },
+      end: { dateTime: start.plus({ minutes: 30 + 30 * (i % 3) }).toISO({ suppressMilliseconds: true }) as string, timeZone: zone },
       attendees,
       hangoutLink: meet,
       conferenceData: meet ? { conferenceId: `emu-${i}`, conferenceSolution: { key: { type: 'hangoutsMeet' }, name: 'Google Meet' }, entryPoints: [{ entryPointType: 'video', uri: meet, label: meet.slice(8) }] } : undefined,
@@ -155,17 +155,17 @@ export function seedCalendars(email: string, now: number): CalendarAccount {
   }
   // Weekly series crossing the March and October/November DST changes in New York and Berlin.
   const year = DateTime.fromMillis(now).year;
-  const ny = make(email, { summary: 'Weekly sync (New York)', start: { dateTime: DateTime.fromISO(`${year}-02-20T09:00`, { zone: 'America/New_York' }).toISO() as string, timeZone: 'America/New_York' }, end: { dateTime: DateTime.fromISO(`${year}-02-20T09:30`, { zone: 'America/New_York' }).toISO() as string, timeZone: 'America/New_York' }, recurrence: ['RRULE:FREQ=WEEKLY;COUNT=20'] });
-  make(calIds[1] as string, { summary: 'Standup (Berlin)', start: { dateTime: DateTime.fromISO(`${year}-10-01T10:00`, { zone: 'Europe/Berlin' }).toISO() as string, timeZone: 'Europe/Berlin' }, end: { dateTime: DateTime.fromISO(`${year}-10-01T10:15`, { zone: 'Europe/Berlin' }).toISO() as string, timeZone: 'Europe/Berlin' }, recurrence: ['RRULE:FREQ=WEEKLY;BYDAY=MO,WE,FR;UNTIL=' + `${year}1215T000000Z`] });
+  const ny = make(email, { summary: 'Weekly sync (New York)', start: { dateTime: DateTime.fromISO(`${year}-02-20T09:00`, { zone: 'America/New_York' }).toISO({ suppressMilliseconds: true }) as string, timeZone: 'America/New_York' }, end: { dateTime: DateTime.fromISO(`${year}-02-20T09:30`, { zone: 'America/New_York' }).toISO({ suppressMilliseconds: true }) as string, timeZone: 'America/New_York' }, recurrence: ['RRULE:FREQ=WEEKLY;COUNT=20'] });
+  make(calIds[1] as string, { summary: 'Standup (Berlin)', start: { dateTime: DateTime.fromISO(`${year}-10-01T10:00`, { zone: 'Europe/Berlin' }).toISO({ suppressMilliseconds: true }) as string, timeZone: 'Europe/Berlin' }, end: { dateTime: DateTime.fromISO(`${year}-10-01T10:15`, { zone: 'Europe/Berlin' }).toISO({ suppressMilliseconds: true }) as string, timeZone: 'Europe/Berlin' }, recurrence: ['RRULE:FREQ=WEEKLY;BYDAY=MO,WE,FR;UNTIL=' + `${year}1215T000000Z`] });
   make(email, { summary: 'Birthday', start: { date: `${year}-06-15` }, end: { date: `${year}-06-16` }, recurrence: ['RRULE:FREQ=YEARLY'] });
   // One modified and one cancelled instance of the New York series.
   const occ = occurrences(ny, 'America/New_York', Number.POSITIVE_INFINITY);
   for (const [k, status] of [[2, 'confirmed'], [5, 'cancelled']] as const) {
     const o = occ[k] as DateTime;
-    const originalStartTime = { dateTime: o.toISO() as string, timeZone: 'America/New_York' };
+    const originalStartTime = { dateTime: o.toISO({ suppressMilliseconds: true }) as string, timeZone: 'America/New_York' };
     const moved = status === 'confirmed' ? o.plus({ hours: 2 }) : o;
     const id = `${ny.id}_${instanceSuffix(originalStartTime, 'America/New_York')}`;
-    account.calendars.get(email)?.events.set(id, { ...ny, id, status, recurrence: undefined, recurringEventId: ny.id, originalStartTime, start: { dateTime: moved.toISO() as string, timeZone: 'America/New_York' }, end: { dateTime: moved.plus({ minutes: 30 }).toISO() as string, timeZone: 'America/New_York' }, seq: account.nextSeq() });
+    account.calendars.get(email)?.events.set(id, { ...ny, id, status, recurrence: undefined, recurringEventId: ny.id, originalStartTime, start: { dateTime: moved.toISO({ suppressMilliseconds: true }) as string, timeZone: 'America/New_York' }, end: { dateTime: moved.plus({ minutes: 30 }).toISO({ suppressMilliseconds: true }) as string, timeZone: 'America/New_York' }, seq: account.nextSeq() });
   }
   return account;
 }
