@@ -10,12 +10,16 @@ export const errorStatus = {
   not_found: 404,
   method_not_allowed: 405,
   sync_in_progress: 409,
+  not_connected: 409,
+  needs_reauth: 409,
   idempotency_conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
   internal_error: 500,
   provider_error: 502,
+  network_error: 503,
+  quota_exceeded: 503,
   service_unavailable: 503,
 } as const;
 

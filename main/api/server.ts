@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -10,10 +10,13 @@ import type { IndexDb } from '../db/openIndex.ts';
 import type { JobQueue } from '../sync/jobQueue.ts';
 import type { JobRunner } from '../sync/jobRunner.ts';
 import { ApiError, type ErrorCode, errorStatus } from './errors.ts';
+import { idempotencyHooks } from './idempotency.ts';
 import { checkLoopbackHost } from './loopbackHost.ts';
+import { type RateLimitConfig, RateLimitedError, RateLimits, setRateLimitHeaders } from './rateLimits.ts';
 import { registerCalendarRoutes } from './routes/calendar.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerSearchRoutes } from './routes/search.ts';
+import { registerSyncRoutes } from './routes/sync.ts';
 import { registerThreadRoutes } from './routes/threads.ts';
 import { registerUiRoutes } from './routes/ui.ts';
 
@@ -28,6 +31,8 @@ export interface ApiDeps {
   rendererDir: string | null;
   /** Ports the Host header may name; set after listen() when the port was 0. */
   allowedPorts: () => readonly number[];
+  /** Overrides of the API's rate limits (tests, `outpost serve` options). */
+  rateLimits?: Partial<RateLimitConfig>;
 }
 
 export type ApiServer = FastifyInstance<
@@ -60,13 +65,19 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
     },
   });
 
+  const limits = new RateLimits(deps.db, deps.rateLimits);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-ID', request.id);
+    setRateLimitHeaders(reply, reportedLimit(limits, request));
     checkLoopbackHost(request.headers.host, deps.allowedPorts());
   });
+  const idempotency = idempotencyHooks(deps.db);
+  app.addHook('preHandler', idempotency.preHandler);
+  app.addHook('onSend', idempotency.onSend);
 
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
     const { status, code, message, field } = toApiError(error);
+    if (error instanceof RateLimitedError) setRateLimitHeaders(reply, error.state);
     if (status >= 500) request.log.error(error);
     void reply
       .status(status)
@@ -83,9 +94,27 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
   registerThreadRoutes(app, deps);
   registerSearchRoutes(app, deps);
   registerCalendarRoutes(app, deps);
+  registerSyncRoutes(app, { ...deps, limits });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   if (deps.rendererDir) await registerUiRoutes(app, deps.rendererDir);
   return app;
+}
+
+/**
+ * The limit a response reports in X-RateLimit-*: sync routes the hourly
+ * on-demand sync cap, send the daily send cap (both consumed by the handler),
+ * every other route the caller's general per-minute budget, consumed here.
+ */
+function reportedLimit(limits: RateLimits, request: import('fastify').FastifyRequest) {
+  const kind = (request.routeOptions.config as { rateLimit?: 'sync' | 'send' } | undefined)?.rateLimit;
+  if (kind === 'sync') return limits.peekSync();
+  if (kind === 'send') return limits.peekSend();
+  const credential =
+    request.headers.authorization ??
+    request.headers['x-dolfin-api-key'] ??
+    request.cookies?.['authjs.session-token'] ??
+    'anonymous';
+  return limits.takeRequest(createHash('sha256').update(String(credential)).digest('hex').slice(0, 32));
 }
 
 function toApiError(error: FastifyError | ApiError): { status: number; code: ErrorCode; message: string; field?: string } {

@@ -1,26 +1,57 @@
 import type { FastifyRequest } from 'fastify';
 import type { IndexDb } from '../../db/openIndex.ts';
 import { ApiError } from '../errors.ts';
+import { findApiKey, SCOPES, type Scope } from './apiKeys.ts';
 import { findSession } from './sessions.ts';
 
 export const SESSION_COOKIE = 'authjs.session-token';
+/** The gmail-connections reference authenticates with this header instead of Authorization. */
+export const DOLFIN_KEY_HEADER = 'x-dolfin-api-key';
 
 export interface Principal {
-  kind: 'session';
+  kind: 'session' | 'key';
+  /** Stable id for per-principal state (rate limits, idempotency records): `key_...` or `session`. */
+  id: string;
   isAdmin: boolean;
+  scopes: readonly Scope[];
 }
 
+const READ_SCOPES: readonly Scope[] = ['read:email', 'read:calendar'];
+
 /**
- * Who is calling: a session presented as the `authjs.session-token` cookie or
- * as `Authorization: Bearer ses_...`. (API keys, `wbk_...`, arrive with the
- * local API issue and plug in here.)
+ * Who is calling: an API key (`Authorization: Bearer wbk_...` or
+ * `x-dolfin-api-key: wbk_...`) or a session (`Bearer ses_...` or the
+ * `authjs.session-token` cookie). Admin sessions carry every scope; other
+ * sessions (the UI) read only.
  */
 export function authenticate(db: IndexDb, request: FastifyRequest): Principal {
+  const cached = (request as { principal?: Principal }).principal;
+  if (cached) return cached;
   const token = presentedToken(request);
-  if (!token) throw new ApiError('invalid_key', 'missing credentials: send Authorization: Bearer <key or session token>');
-  const session = findSession(db, token);
-  if (!session) throw new ApiError('invalid_key', 'invalid or expired API key or session');
-  return { kind: 'session', isAdmin: session.isAdmin };
+  if (!token) throw new ApiError('invalid_key', 'missing credentials: send Authorization: Bearer <API key or session token>');
+  let principal: Principal;
+  if (token.startsWith('wbk_')) {
+    const key = findApiKey(db, token);
+    if (!key) throw new ApiError('invalid_key', 'invalid, revoked or expired API key');
+    principal = { kind: 'key', id: key.id, isAdmin: key.scopes.includes('admin'), scopes: key.scopes };
+  } else {
+    const session = findSession(db, token);
+    if (!session) throw new ApiError('invalid_key', 'invalid or expired API key or session');
+    principal = { kind: 'session', id: 'session', isAdmin: session.isAdmin, scopes: session.isAdmin ? SCOPES : READ_SCOPES };
+  }
+  (request as { principal?: Principal }).principal = principal;
+  return principal;
+}
+
+/** Authenticates and demands a scope: 403 insufficient_permissions naming it when the principal lacks it. */
+export function requireScope(db: IndexDb, request: FastifyRequest, scope: Scope): Principal {
+  const principal = authenticate(db, request);
+  if (!principal.scopes.includes(scope) && !principal.scopes.includes('admin'))
+    throw new ApiError(
+      'insufficient_permissions',
+      `this ${principal.kind === 'key' ? 'API key' : 'session'} lacks the ${scope} scope`,
+    );
+  return principal;
 }
 
 function presentedToken(request: FastifyRequest): string | null {
@@ -30,6 +61,7 @@ function presentedToken(request: FastifyRequest): string | null {
     if (!match) throw new ApiError('invalid_key', 'Authorization header must be "Bearer <token>"');
     return match[1] ?? null;
   }
-  const cookie = request.cookies?.[SESSION_COOKIE];
-  return cookie ?? null;
+  const dolfin = request.headers[DOLFIN_KEY_HEADER];
+  if (typeof dolfin === 'string' && dolfin) return dolfin;
+  return request.cookies?.[SESSION_COOKIE] ?? null;
 }

@@ -1,0 +1,109 @@
+import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IndexDb } from '../db/openIndex.ts';
+import { stmt } from '../db/statements.ts';
+import { authenticate } from './auth/authenticate.ts';
+import { ApiError } from './errors.ts';
+
+const WINDOW_MS = 24 * 3600_000;
+const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+/** Header a replayed response carries, so a client can tell a replay from a fresh result. */
+export const REPLAY_HEADER = 'Idempotent-Replayed';
+
+interface Pending {
+  principal: string;
+  route: string;
+  key: string;
+}
+
+const pending = new WeakMap<FastifyRequest, Pending>();
+
+/**
+ * Idempotency-Key for routes with `config: { idempotent: true }`: within 24 h,
+ * the same key and payload (per principal and route) replays the first 2xx
+ * response; another payload is 409 idempotency_conflict, and so is a duplicate
+ * that arrives while the first is still running. Non-2xx answers are not kept,
+ * so a failed request can be retried with the same key.
+ */
+export function idempotencyHooks(db: IndexDb) {
+  return {
+    async preHandler(request: FastifyRequest, reply: FastifyReply) {
+      if (!(request.routeOptions.config as { idempotent?: boolean }).idempotent) return;
+      const raw = request.headers['idempotency-key'];
+      if (raw === undefined) return;
+      if (typeof raw !== 'string' || !KEY_PATTERN.test(raw))
+        throw new ApiError('validation_error', 'Idempotency-Key must be 1-255 printable ASCII characters', {
+          field: 'Idempotency-Key',
+        });
+      const principal = authenticate(db, request).id;
+      const route = `${request.method} ${request.url}`;
+      const hash = createHash('sha256')
+        .update(JSON.stringify(request.body ?? null))
+        .digest('hex');
+      const now = Date.now();
+      const stored = db
+        .transaction(() => {
+          stmt(db, 'DELETE FROM idempotency_records WHERE created_at < ?').run(now - WINDOW_MS);
+          const row = stmt<
+            [string, string, string],
+            { request_sha256: string; status: number | null; headers_json: string | null; body: string | null }
+          >(
+            db,
+            'SELECT request_sha256, status, headers_json, body FROM idempotency_records WHERE principal = ? AND route = ? AND key = ?',
+          ).get(principal, route, raw);
+          if (!row)
+            stmt(
+              db,
+              'INSERT INTO idempotency_records (principal, route, key, request_sha256, created_at) VALUES (?, ?, ?, ?, ?)',
+            ).run(principal, route, raw, hash, now);
+          return row;
+        })
+        .immediate();
+      if (!stored) {
+        pending.set(request, { principal, route, key: raw });
+        return;
+      }
+      if (stored.request_sha256 !== hash)
+        throw new ApiError('idempotency_conflict', 'this Idempotency-Key was already used with a different payload', {
+          field: 'Idempotency-Key',
+        });
+      if (stored.status === null)
+        throw new ApiError('idempotency_conflict', 'a request with this Idempotency-Key is still in progress; retry shortly');
+      const headers = JSON.parse(stored.headers_json ?? '{}') as Record<string, string>;
+      void reply
+        .status(stored.status)
+        .headers(headers)
+        .header(REPLAY_HEADER, 'true')
+        .header('content-type', 'application/json; charset=utf-8')
+        .send(stored.body);
+      return reply;
+    },
+
+    async onSend(request: FastifyRequest, reply: FastifyReply, payload: unknown) {
+      const record = pending.get(request);
+      if (!record) return payload;
+      pending.delete(request);
+      if (reply.statusCode >= 200 && reply.statusCode < 300 && typeof payload === 'string') {
+        const location = reply.getHeader('location');
+        stmt(
+          db,
+          'UPDATE idempotency_records SET status = ?, headers_json = ?, body = ? WHERE principal = ? AND route = ? AND key = ?',
+        ).run(
+          reply.statusCode,
+          JSON.stringify(location ? { location: String(location) } : {}),
+          payload,
+          record.principal,
+          record.route,
+          record.key,
+        );
+      } else {
+        stmt(db, 'DELETE FROM idempotency_records WHERE principal = ? AND route = ? AND key = ?').run(
+          record.principal,
+          record.route,
+          record.key,
+        );
+      }
+      return payload;
+    },
+  };
+}

@@ -1,0 +1,129 @@
+import type { FastifyReply } from 'fastify';
+import type { IndexDb } from '../db/openIndex.ts';
+import { stmt } from '../db/statements.ts';
+import { ApiError } from './errors.ts';
+
+/**
+ * Limits the API reports in X-RateLimit-* on every response:
+ * - sync routes: the on-demand sync cap (default 6 per hour per workspace),
+ *   persisted in `rate_limit_windows` so a restart does not reset it;
+ * - POST /v1/email/send: the per-day send cap (per-second cap enforced too);
+ * - everything else: a general request budget per principal per minute (in memory).
+ */
+export interface RateLimitConfig {
+  syncPerHour: number;
+  sendPerSecond: number;
+  sendPerDay: number;
+  requestsPerMinute: number;
+}
+
+export const defaultRateLimits: RateLimitConfig = { syncPerHour: 6, sendPerSecond: 5, sendPerDay: 2000, requestsPerMinute: 6000 };
+
+export interface WindowState {
+  limit: number;
+  remaining: number;
+  /** Unix seconds when the window resets. */
+  reset: number;
+}
+
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
+const MINUTE = 60_000;
+
+export class RateLimits {
+  readonly config: RateLimitConfig;
+  readonly #db: IndexDb;
+  readonly #now: () => number;
+  readonly #memory = new Map<string, { start: number; count: number }>();
+
+  constructor(db: IndexDb, config: Partial<RateLimitConfig> = {}, now: () => number = Date.now) {
+    this.config = { ...defaultRateLimits, ...config };
+    this.#db = db;
+    this.#now = now;
+  }
+
+  /** The workspace's on-demand sync window, without consuming. */
+  peekSync(): WindowState {
+    return this.#persisted('sync:workspace', HOUR, this.config.syncPerHour, false);
+  }
+
+  /** Takes one on-demand sync or throws 429 rate_limited. */
+  takeSync(): WindowState {
+    return this.#persisted('sync:workspace', HOUR, this.config.syncPerHour, true);
+  }
+
+  peekSend(): WindowState {
+    return this.#persisted('send_day:workspace', DAY, this.config.sendPerDay, false);
+  }
+
+  /** Takes one send from both the per-second and per-day caps, or throws 429. */
+  takeSend(): WindowState {
+    this.#inMemory('send_second', 1000, this.config.sendPerSecond, 'per-second send cap');
+    return this.#persisted('send_day:workspace', DAY, this.config.sendPerDay, true);
+  }
+
+  /** One request from a principal's general budget, or 429. */
+  takeRequest(principalKey: string): WindowState {
+    return this.#inMemory(`req:${principalKey}`, MINUTE, this.config.requestsPerMinute, 'request budget');
+  }
+
+  #persisted(bucket: string, size: number, limit: number, take: boolean): WindowState {
+    const now = this.#now();
+    const start = now - (now % size);
+    const reset = Math.ceil((start + size) / 1000);
+    return this.#db
+      .transaction(() => {
+        const row = stmt<[string, number], { count: number }>(
+          this.#db,
+          'SELECT count FROM rate_limit_windows WHERE bucket = ? AND window_start = ?',
+        ).get(bucket, start);
+        const used = row?.count ?? 0;
+        if (!take) return { limit, remaining: Math.max(0, limit - used), reset };
+        if (used >= limit)
+          throw rateLimited(
+            bucket.startsWith('sync') ? `on-demand sync is capped at ${limit} per hour` : `send is capped at ${limit} per day`,
+            { limit, remaining: 0, reset },
+          );
+        stmt(this.#db, 'DELETE FROM rate_limit_windows WHERE bucket = ? AND window_start < ?').run(bucket, start);
+        stmt(
+          this.#db,
+          `INSERT INTO rate_limit_windows (bucket, window_start, count) VALUES (?, ?, 1)
+         ON CONFLICT (bucket, window_start) DO UPDATE SET count = count + 1`,
+        ).run(bucket, start);
+        return { limit, remaining: limit - used - 1, reset };
+      })
+      .immediate();
+  }
+
+  #inMemory(key: string, size: number, limit: number, what: string): WindowState {
+    const now = this.#now();
+    const start = now - (now % size);
+    let window = this.#memory.get(key);
+    if (!window || window.start !== start) {
+      window = { start, count: 0 };
+      this.#memory.set(key, window);
+    }
+    const reset = Math.ceil((start + size) / 1000);
+    if (window.count >= limit) throw rateLimited(`${what} of ${limit} exceeded`, { limit, remaining: 0, reset });
+    window.count += 1;
+    return { limit, remaining: limit - window.count, reset };
+  }
+}
+
+export class RateLimitedError extends ApiError {
+  readonly state: WindowState;
+  constructor(message: string, state: WindowState) {
+    super('rate_limited', message);
+    this.state = state;
+  }
+}
+
+function rateLimited(message: string, state: WindowState): RateLimitedError {
+  return new RateLimitedError(`${message}; retry after ${new Date(state.reset * 1000).toISOString()}`, state);
+}
+
+export function setRateLimitHeaders(reply: FastifyReply, state: WindowState): void {
+  reply.header('X-RateLimit-Limit', String(state.limit));
+  reply.header('X-RateLimit-Remaining', String(state.remaining));
+  reply.header('X-RateLimit-Reset', String(state.reset));
+}

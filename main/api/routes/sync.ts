@@ -1,0 +1,226 @@
+import { randomUUID } from 'node:crypto';
+import { Type } from 'typebox';
+import {
+  CalendarSyncBody,
+  EmailSyncBody,
+  GmailConnectionParams,
+  ProblemDetails,
+  ServiceSyncQuery,
+  ServiceSyncResponse,
+  SyncQueuedResponse,
+  SyncStartedResponse,
+} from '../../../shared/api/sync.ts';
+import type { JobMode, JobSnapshot } from '../../../shared/events.ts';
+import type { IndexDb } from '../../db/openIndex.ts';
+import { type AccountRow, getAccount, listAccounts } from '../../db/queries/accounts.ts';
+import { SyncInProgressError } from '../../sync/jobQueue.ts';
+import { authenticate, requireScope } from '../auth/authenticate.ts';
+import { ApiError, type ErrorCode } from '../errors.ts';
+import { type RateLimits, setRateLimitHeaders } from '../rateLimits.ts';
+import type { ApiDeps, ApiServer } from '../server.ts';
+
+const DAY_MS = 24 * 3600_000;
+const errors = Object.fromEntries([400, 401, 403, 404, 409, 429].map((s) => [s, { $ref: 'ApiError#' }]));
+/** Route config: these routes report (and consume) the hourly on-demand sync cap. */
+const syncConfig = { rateLimit: 'sync', idempotent: true } as const;
+
+export function registerSyncRoutes(app: ApiServer, deps: ApiDeps & { limits: RateLimits }): void {
+  const { db, jobs, limits } = deps;
+
+  app.post(
+    '/v1/email/sync',
+    {
+      config: syncConfig,
+      schema: { summary: 'Trigger an email sync', body: EmailSyncBody, response: { 200: SyncQueuedResponse, ...errors } },
+    },
+    async (request, reply) => {
+      requireScope(db, request, 'write:email');
+      const { mode = 'incremental', provider } = request.body ?? {};
+      const accounts = connected(db).filter((a) => !provider || a.provider === provider);
+      if (accounts.length === 0)
+        throw new ApiError(
+          'insufficient_permissions',
+          provider ? `no ${provider} mailbox is connected` : 'no mailbox is connected',
+        );
+      const job = enqueueCapped(limits, reply, () => jobs.enqueue({ kind: 'email_sync', mode, accountIds: ids(accounts) }));
+      return { data: queued(job) };
+    },
+  );
+
+  app.post(
+    '/v1/calendar/sync',
+    {
+      config: syncConfig,
+      schema: { summary: 'Trigger a calendar sync', body: CalendarSyncBody, response: { 200: SyncQueuedResponse, ...errors } },
+    },
+    async (request, reply) => {
+      requireScope(db, request, 'write:calendar');
+      const { mode = 'incremental', provider, from_date: fromDate, to_date: toDate } = request.body ?? {};
+      const now = Date.now();
+      const from = fromDate === undefined ? now - 90 * DAY_MS : parseIsoDate(fromDate, 'from_date');
+      const to = toDate === undefined ? now + 180 * DAY_MS : parseIsoDate(toDate, 'to_date');
+      if (from >= to) throw new ApiError('validation_error', 'from_date must be before to_date', { field: 'from_date' });
+      const wanted = provider === 'google' ? 'gmail' : provider;
+      const accounts = connected(db).filter((a) => !wanted || a.provider === wanted);
+      if (accounts.length === 0)
+        throw new ApiError(
+          'insufficient_permissions',
+          provider ? `no ${provider} calendar is connected` : 'no calendar is connected',
+        );
+      const params = mode === 'full' ? { from: new Date(from).toISOString(), to: new Date(to).toISOString() } : {};
+      const job = enqueueCapped(limits, reply, () =>
+        jobs.enqueue({ kind: 'calendar_sync', mode, accountIds: ids(accounts), params }),
+      );
+      return { data: queued(job) };
+    },
+  );
+
+  app.post(
+    '/gmail-connections/:id/sync',
+    {
+      config: syncConfig,
+      schema: {
+        summary: 'Trigger a Gmail sync of one connection (history since the stored historyId, else a 24-hour catch-up)',
+        params: GmailConnectionParams,
+        response: { 202: SyncStartedResponse, 404: ProblemDetails, ...errors },
+      },
+    },
+    async (request, reply) => {
+      requireScope(db, request, 'write:email');
+      const account = getAccount(db, request.params.id);
+      if (!account || account.provider !== 'gmail') {
+        const detail = `no Gmail connection ${request.params.id}`;
+        return reply.status(404).header('content-type', 'application/problem+json; charset=utf-8').send({
+          type: null,
+          title: 'Gmail.ConnectionNotFound',
+          status: 404,
+          detail,
+          instance: request.url,
+          code: 'not_found',
+          message: detail,
+          request_id: request.id,
+        });
+      }
+      const job = enqueueCapped(limits, reply, () =>
+        jobs.enqueue({
+          kind: 'email_sync',
+          mode: 'incremental',
+          accountIds: [account.id],
+          params: { trigger: 'gmail-connections' },
+          id: randomUUID(),
+        }),
+      );
+      return reply.status(202).send({ jobId: job.id });
+    },
+  );
+
+  app.post(
+    '/api/services/:id/sync',
+    {
+      config: { rateLimit: 'sync' },
+      schema: {
+        summary: 'Sync one service (account) now and wait for the result (admin session)',
+        params: Type.Object({ id: Type.String({ maxLength: 200 }) }),
+        querystring: ServiceSyncQuery,
+        response: { 200: ServiceSyncResponse, ...errors, 502: { $ref: 'ApiError#' }, 503: { $ref: 'ApiError#' } },
+      },
+    },
+    async (request, reply) => {
+      const principal = authenticate(db, request);
+      if (!principal.isAdmin) throw new ApiError('insufficient_permissions', 'this endpoint requires an admin session');
+      const mode: JobMode = request.query.mode ?? 'incremental';
+      const account = getAccount(db, request.params.id);
+      if (!account) throw new ApiError('not_found', `no service ${request.params.id}`);
+      if (account.provider === 'local' || account.status === 'disconnected')
+        throw new ApiError('not_connected', `service ${account.id} is not connected; connect it first`);
+      if (account.status === 'needs_reauth')
+        throw new ApiError(
+          'needs_reauth',
+          `the OAuth connection of ${account.email} must be re-established (outpost accounts connect)`,
+        );
+      if (jobs.hasOpenJob('email_sync', account.id))
+        throw new ApiError('sync_in_progress', `a sync of service ${account.id} is already running; do not sync it concurrently`);
+      const job = enqueueCapped(limits, reply, () => jobs.enqueue({ kind: 'email_sync', mode, accountIds: [account.id] }));
+      deps.runner.wake();
+      const done = await settled(deps, job.id);
+      if (done.status === 'failed') throw jobFailure(done);
+      return {
+        ok: true,
+        mode,
+        threadsProcessed: done.counts.threadsProcessed ?? 0,
+        messagesProcessed: done.counts.messagesProcessed ?? 0,
+      };
+    },
+  );
+}
+
+/** Active provider accounts (local mbox accounts have nothing to sync). */
+function connected(db: IndexDb): AccountRow[] {
+  return listAccounts(db).filter((a) => a.provider !== 'local' && a.status === 'active');
+}
+
+function ids(accounts: readonly AccountRow[]): string[] {
+  return accounts.map((a) => a.id);
+}
+
+/**
+ * Enqueues within the hourly cap: the window is checked first, the job queued,
+ * and only a queued job consumes the window (a 409 costs nothing).
+ */
+function enqueueCapped(limits: RateLimits, reply: import('fastify').FastifyReply, enqueue: () => JobSnapshot): JobSnapshot {
+  const window = limits.peekSync();
+  if (window.remaining <= 0) limits.takeSync();
+  let job: JobSnapshot;
+  try {
+    job = enqueue();
+  } catch (error) {
+    if (error instanceof SyncInProgressError) throw new ApiError('sync_in_progress', error.message);
+    throw error;
+  }
+  setRateLimitHeaders(reply, limits.takeSync());
+  return job;
+}
+
+function queued(job: JobSnapshot) {
+  return { job_id: job.id, status: job.status, mode: job.mode, queued_at: job.queued_at.replace(/\.\d{3}Z$/, 'Z') };
+}
+
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+function parseIsoDate(value: string, field: string): number {
+  const ms = ISO_8601.test(value) ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(ms)) throw new ApiError('validation_error', `${field} must be an ISO 8601 date or date-time`, { field });
+  return ms;
+}
+
+/** Resolves with the job once it succeeded or failed (events from the runner). */
+function settled(deps: ApiDeps, jobId: string): Promise<JobSnapshot> {
+  return new Promise((resolve) => {
+    const current = deps.jobs.get(jobId);
+    if (current && (current.status === 'succeeded' || current.status === 'failed')) return resolve(current);
+    const stop = deps.events.subscribe((event) => {
+      if (
+        event.type === 'job.updated' &&
+        event.job.id === jobId &&
+        (event.job.status === 'succeeded' || event.job.status === 'failed')
+      ) {
+        stop();
+        resolve(event.job);
+      }
+    });
+  });
+}
+
+const SYNC_FAILURES: Record<string, ErrorCode> = {
+  needs_reauth: 'needs_reauth',
+  not_connected: 'not_connected',
+  quota_exceeded: 'quota_exceeded',
+  provider_error: 'provider_error',
+  network_error: 'network_error',
+};
+
+function jobFailure(job: JobSnapshot): ApiError {
+  const code = SYNC_FAILURES[job.error?.code ?? ''] ?? 'provider_error';
+  const hint = code === 'needs_reauth' ? '; reconnect the service' : '';
+  return new ApiError(code, `sync failed: ${job.error?.message ?? 'unknown error'}${hint}`);
+}
