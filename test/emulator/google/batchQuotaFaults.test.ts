@@ -44,7 +44,7 @@ describe('Gmail batch, quota and fault injection', () => {
     expect((await batch('--b1\r\nContent-Type: text/plain\r\n\r\nhello\r\n--b1--')).status).toBe(400);
     const tooMany = await batch(batchBody('b1', Array.from({ length: 101 }, () => '/gmail/v1/users/me/profile')));
     expect(tooMany.status).toBe(400);
-    expect((await tooMany.json()).error.message).toContain('maximum is 100');
+    expect(((await tooMany.json()) as any).error.message).toContain('maximum is 100');
   });
 
   it('charges quota per part and answers 429 rateLimitExceeded beyond 250 units per second', async () => {

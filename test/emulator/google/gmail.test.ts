@@ -155,7 +155,7 @@ describe('Gmail API v1 against the corpus mailbox', () => {
     expect((await failure(gmail.users.messages.send({ userId: 'me', requestBody: {} }))).status).toBe(400);
     const res = await fetch(`${emu.baseUrl}/gmail/v1/users/me/nothing-here`);
     expect(res.status).toBe(404);
-    expect((await res.json()).error.code).toBe(404);
+    expect(((await res.json()) as any).error.code).toBe(404);
   });
 
   it('gmail.modify cannot delete permanently (needs https://mail.google.com/)', async () => {

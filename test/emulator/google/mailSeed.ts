@@ -108,14 +108,12 @@ export function seedSynthetic(email: string, count: number, seed = 7): Mailbox {
     const subject = parent ? `Re: ${parent.subject}` : t.subject;
     const messageIdHeader = `<${id}@synthetic.gmail.test>`;
     const parentId = parent?.id;
-    const raw = () => {
-      const head =
-        `Date: ${new Date(date).toUTCString()}\r\nMessage-ID: ${messageIdHeader}\r\nSubject: ${subject}\r\n` +
-        (parentId ? `In-Reply-To: <${parentId}@synthetic.gmail.test>\r\nReferences: <${parentId}@synthetic.gmail.test>\r\n` : '');
-      return Buffer.concat([Buffer.from(head, 'latin1'), t.body]);
-    };
+    const headPrefix = () =>
+      `Date: ${new Date(date).toUTCString()}\r\nMessage-ID: ${messageIdHeader}\r\nSubject: ${subject}\r\n` +
+      (parentId ? `In-Reply-To: <${parentId}@synthetic.gmail.test>\r\nReferences: <${parentId}@synthetic.gmail.test>\r\n` : '');
+    const raw = () => Buffer.concat([Buffer.from(headPrefix(), 'latin1'), t.body]);
     const threadId = parent?.threadId ?? id;
-    box.add({ id, raw, labelIds: labelsFor(t.group, r, userLabels), internalDate: date, threadId, known: { subject: normalizeSubject(subject), messageIdHeader } }, false);
+    box.add({ id, raw, labelIds: labelsFor(t.group, r, userLabels), internalDate: date, threadId, known: { subject: normalizeSubject(subject), messageIdHeader }, synthetic: { headPrefix, templateBody: t.body } }, false);
     if (!parent) {
       recent.push({ id, threadId, subject: t.subject });
       if (recent.length > 50) recent.shift();

@@ -23,6 +23,8 @@ export interface StoredMessage {
   historyId: number;
   /** Renders the RFC 822 bytes (synthetic messages build them on demand from a corpus template). */
   raw: () => Buffer;
+  /** Synthetic messages: raw() is headPrefix() + templateBody, so the template's parse can be shared. */
+  synthetic?: { headPrefix: () => string; templateBody: Buffer };
   /** Cached normalized header fields used for threading and search. */
   subject: string;
   messageIdHeader: string;
@@ -102,7 +104,15 @@ export class Mailbox {
 
   /** Adds a message (insert/send/import/seed). With record=false no history is written (initial seeding). */
   add(
-    input: { raw: () => Buffer; labelIds: string[]; internalDate: number; threadId?: string; id?: string; known?: { subject: string; messageIdHeader: string } },
+    input: {
+      raw: () => Buffer;
+      labelIds: string[];
+      internalDate: number;
+      threadId?: string;
+      id?: string;
+      known?: { subject: string; messageIdHeader: string };
+      synthetic?: StoredMessage['synthetic'];
+    },
     record = true,
   ): StoredMessage {
     let subject: string;
@@ -126,6 +136,7 @@ export class Mailbox {
       internalDate: input.internalDate,
       historyId: record ? this.bump() : this.historyId,
       raw: input.raw,
+      synthetic: input.synthetic,
       subject,
       messageIdHeader,
     };

@@ -1,26 +1,42 @@
 /** Renders a stored message as Gmail's Message resource in each format, with a small parse cache. */
 import { googleError } from './errors.ts';
 import type { StoredMessage } from './mailbox.ts';
-import { type Attachment, buildPayload, type MessagePart, snippetOf } from './mimeTree.ts';
+import { type Attachment, buildPayload, type MessagePart, parseHeaders, snippetOf } from './mimeTree.ts';
 
 interface Parsed {
   payload: MessagePart;
   attachments: Map<string, Attachment>;
   snippet: string;
   size: number;
-  raw: Buffer;
 }
 
 const CACHE_LIMIT = 4000;
 const cache = new Map<StoredMessage, Parsed>();
 
+/** Synthetic messages share their corpus template's parse; only the top-level headers differ. */
+const templateCache = new WeakMap<Buffer, Parsed>();
+
+function parseSynthetic(msg: StoredMessage, synthetic: NonNullable<StoredMessage['synthetic']>): Parsed {
+  let tpl = templateCache.get(synthetic.templateBody);
+  if (!tpl) {
+    const attachments = new Map<string, Attachment>();
+    const payload = buildPayload(synthetic.templateBody, 'tpl', attachments);
+    tpl = { payload, attachments, snippet: snippetOf(payload), size: synthetic.templateBody.length };
+    templateCache.set(synthetic.templateBody, tpl);
+  }
+  const prefix = synthetic.headPrefix();
+  const payload = { ...tpl.payload, headers: [...parseHeaders(prefix), ...tpl.payload.headers] };
+  return { ...tpl, payload, size: tpl.size + prefix.length };
+}
+
 export function parsed(msg: StoredMessage): Parsed {
+  if (msg.synthetic) return parseSynthetic(msg, msg.synthetic);
   let hit = cache.get(msg);
   if (hit) return hit;
   const raw = msg.raw();
   const attachments = new Map<string, Attachment>();
   const payload = buildPayload(raw, msg.id, attachments);
-  hit = { payload, attachments, snippet: snippetOf(payload), size: raw.length, raw };
+  hit = { payload, attachments, snippet: snippetOf(payload), size: raw.length };
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as StoredMessage);
   cache.set(msg, hit);
   return hit;
@@ -47,7 +63,7 @@ export function renderMessage(msg: StoredMessage, format: MessageFormat, metadat
     historyId: String(msg.historyId),
     internalDate: String(msg.internalDate),
   };
-  if (format === 'raw') out.raw = p.raw.toString('base64url');
+  if (format === 'raw') out.raw = msg.raw().toString('base64url');
   if (format === 'full') out.payload = p.payload;
   if (format === 'metadata') {
     const wanted = metadataHeaders.map((h) => h.toLowerCase());

@@ -43,7 +43,7 @@ describe('Google OAuth 2.0 for installed apps', () => {
   it('answers invalid_client for a missing client', async () => {
     const res = await fetch(`${emu.baseUrl}/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'x' }) });
     expect(res.status).toBe(401);
-    expect((await res.json()).error).toBe('invalid_client');
+    expect(((await res.json()) as any).error).toBe('invalid_client');
   });
 
   it('refreshes an expired access token, and refuses a revoked refresh token', async () => {
@@ -63,7 +63,7 @@ describe('Google OAuth 2.0 for installed apps', () => {
   it('answers 401 in Google shape for a bad bearer token', async () => {
     const res = await fetch(`${emu.baseUrl}/gmail/v1/users/me/profile`, { headers: { authorization: 'Bearer nope' } });
     expect(res.status).toBe(401);
-    const body = await res.json();
+    const body = (await res.json()) as any;
     expect(body.error).toMatchObject({ code: 401, status: 'UNAUTHENTICATED', errors: [{ reason: 'authError', location: 'Authorization' }] });
   });
 
