@@ -9,6 +9,8 @@ import type { BlobStore } from '../db/blobStore.ts';
 import type { IndexDb } from '../db/openIndex.ts';
 import type { JobQueue } from '../sync/jobQueue.ts';
 import type { JobRunner } from '../sync/jobRunner.ts';
+import type { Scope } from './auth/apiKeys.ts';
+import { authenticate, requireScope } from './auth/authenticate.ts';
 import { ApiError, type ErrorCode, errorStatus } from './errors.ts';
 import { idempotencyHooks } from './idempotency.ts';
 import { checkLoopbackHost } from './loopbackHost.ts';
@@ -70,6 +72,15 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
     reply.header('X-Request-ID', request.id);
     setRateLimitHeaders(reply, reportedLimit(limits, request));
     checkLoopbackHost(request.headers.host, deps.allowedPorts());
+  });
+  // Who may call runs before validation: a request without credentials is 401, not 400.
+  app.addHook('preValidation', async (request) => {
+    const config = request.routeOptions.config as { scope?: Scope; admin?: boolean };
+    if (config.scope) requireScope(deps.db, request, config.scope);
+    if (config.admin && !authenticate(deps.db, request).isAdmin)
+      throw new ApiError('insufficient_permissions', 'this endpoint requires an admin session');
+    // The references' examples POST without a body; an absent body is the empty object (all defaults).
+    if (request.body === undefined && request.routeOptions.schema?.body) request.body = {};
   });
   const idempotency = idempotencyHooks(deps.db);
   app.addHook('preHandler', idempotency.preHandler);

@@ -14,7 +14,7 @@ import type { JobMode, JobSnapshot } from '../../../shared/events.ts';
 import type { IndexDb } from '../../db/openIndex.ts';
 import { type AccountRow, getAccount, listAccounts } from '../../db/queries/accounts.ts';
 import { SyncInProgressError } from '../../sync/jobQueue.ts';
-import { authenticate, requireScope } from '../auth/authenticate.ts';
+import { authenticate } from '../auth/authenticate.ts';
 import { ApiError, type ErrorCode } from '../errors.ts';
 import { type RateLimits, setRateLimitHeaders } from '../rateLimits.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
@@ -22,7 +22,8 @@ import type { ApiDeps, ApiServer } from '../server.ts';
 const DAY_MS = 24 * 3600_000;
 const errors = Object.fromEntries([400, 401, 403, 404, 409, 429].map((s) => [s, { $ref: 'ApiError#' }]));
 /** Route config: these routes report (and consume) the hourly on-demand sync cap. */
-const syncConfig = { rateLimit: 'sync', idempotent: true } as const;
+const emailSync = { rateLimit: 'sync', idempotent: true, scope: 'write:email' } as const;
+const calendarSync = { rateLimit: 'sync', idempotent: true, scope: 'write:calendar' } as const;
 
 export function registerSyncRoutes(app: ApiServer, deps: ApiDeps & { limits: RateLimits }): void {
   const { db, jobs, limits } = deps;
@@ -30,11 +31,10 @@ export function registerSyncRoutes(app: ApiServer, deps: ApiDeps & { limits: Rat
   app.post(
     '/v1/email/sync',
     {
-      config: syncConfig,
+      config: emailSync,
       schema: { summary: 'Trigger an email sync', body: EmailSyncBody, response: { 200: SyncQueuedResponse, ...errors } },
     },
     async (request, reply) => {
-      requireScope(db, request, 'write:email');
       const { mode = 'incremental', provider } = request.body ?? {};
       const accounts = connected(db).filter((a) => !provider || a.provider === provider);
       if (accounts.length === 0)
@@ -50,11 +50,10 @@ export function registerSyncRoutes(app: ApiServer, deps: ApiDeps & { limits: Rat
   app.post(
     '/v1/calendar/sync',
     {
-      config: syncConfig,
+      config: calendarSync,
       schema: { summary: 'Trigger a calendar sync', body: CalendarSyncBody, response: { 200: SyncQueuedResponse, ...errors } },
     },
     async (request, reply) => {
-      requireScope(db, request, 'write:calendar');
       const { mode = 'incremental', provider, from_date: fromDate, to_date: toDate } = request.body ?? {};
       const now = Date.now();
       const from = fromDate === undefined ? now - 90 * DAY_MS : parseIsoDate(fromDate, 'from_date');
@@ -78,15 +77,14 @@ export function registerSyncRoutes(app: ApiServer, deps: ApiDeps & { limits: Rat
   app.post(
     '/gmail-connections/:id/sync',
     {
-      config: syncConfig,
+      config: emailSync,
       schema: {
         summary: 'Trigger a Gmail sync of one connection (history since the stored historyId, else a 24-hour catch-up)',
         params: GmailConnectionParams,
-        response: { 202: SyncStartedResponse, 404: ProblemDetails, ...errors },
+        response: { ...errors, 202: SyncStartedResponse, 404: ProblemDetails },
       },
     },
     async (request, reply) => {
-      requireScope(db, request, 'write:email');
       const account = getAccount(db, request.params.id);
       if (!account || account.provider !== 'gmail') {
         const detail = `no Gmail connection ${request.params.id}`;
@@ -117,7 +115,7 @@ export function registerSyncRoutes(app: ApiServer, deps: ApiDeps & { limits: Rat
   app.post(
     '/api/services/:id/sync',
     {
-      config: { rateLimit: 'sync' },
+      config: { rateLimit: 'sync', admin: true },
       schema: {
         summary: 'Sync one service (account) now and wait for the result (admin session)',
         params: Type.Object({ id: Type.String({ maxLength: 200 }) }),

@@ -1,0 +1,49 @@
+import { createApiKey, type Scope } from '../../main/api/auth/apiKeys.ts';
+import { createSession } from '../../main/api/auth/sessions.ts';
+import type { RateLimitConfig } from '../../main/api/rateLimits.ts';
+import { type ApiServer, buildApiServer } from '../../main/api/server.ts';
+import { EventBus } from '../../main/core/eventBus.ts';
+import { BlobStore } from '../../main/db/blobStore.ts';
+import type { IndexDb } from '../../main/db/openIndex.ts';
+import { JobQueue } from '../../main/sync/jobQueue.ts';
+import { type JobHandler, JobRunner } from '../../main/sync/jobRunner.ts';
+
+export interface LocalApiHarness {
+  app: ApiServer;
+  jobs: JobQueue;
+  runner: JobRunner;
+  events: EventBus;
+  adminSession: string;
+  /** A fresh wbk_ key with these scopes. */
+  key(...scopes: Scope[]): string;
+}
+
+/** The API over an index with the given job handlers and rate limits, driven by inject(). */
+export async function buildLocalApi(
+  db: IndexDb,
+  blobsDir: string,
+  options: { handlers?: Partial<Record<'email_sync' | 'calendar_sync', JobHandler>>; rateLimits?: Partial<RateLimitConfig> } = {},
+): Promise<LocalApiHarness> {
+  const events = new EventBus();
+  const jobs = new JobQueue(db, events);
+  const runner = new JobRunner(jobs, options.handlers ?? {});
+  const app = await buildApiServer({
+    db,
+    blobs: new BlobStore(db, blobsDir),
+    events,
+    jobs,
+    runner,
+    version: 'test',
+    rendererDir: null,
+    allowedPorts: () => [7766],
+    ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+  });
+  return {
+    app,
+    jobs,
+    runner,
+    events,
+    adminSession: createSession(db, { admin: true }).token,
+    key: (...scopes) => createApiKey(db, 'test', scopes).key,
+  };
+}
