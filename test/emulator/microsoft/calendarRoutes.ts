@@ -1,0 +1,216 @@
+import type { EmulatorReply, EmulatorRequest, Route } from '../kit/types.ts';
+import type { Calendar, Calendars, StoredEvent } from './calendarStore.ts';
+import { graphError, parseJsonBody } from './errors.ts';
+import { decodeToken, encodeToken, type GraphEnv, type GraphUser, graphRoutes, maxPageSize } from './graphContext.ts';
+import { changeKey } from './ids.ts';
+import { iso } from './messageView.ts';
+import { occurrenceDates, type Recurrence, utcToZoned, zonedToUtc } from './recurrence.ts';
+
+const WINDOWS_ZONES: Record<string, string> = {
+  'Pacific Standard Time': 'America/Los_Angeles',
+  'Eastern Standard Time': 'America/New_York',
+  'W. Europe Standard Time': 'Europe/Berlin',
+  'GMT Standard Time': 'Europe/London',
+  'Tokyo Standard Time': 'Asia/Tokyo',
+};
+const iana = (tz: string | undefined) => WINDOWS_ZONES[tz ?? ''] ?? tz ?? 'UTC';
+
+interface Instance {
+  id: string;
+  ev: StoredEvent;
+  type: 'singleInstance' | 'occurrence' | 'exception' | 'seriesMaster';
+  start: number;
+  end: number;
+  seriesMasterId?: string;
+}
+
+type DateTimeTZ = { dateTime: string; timeZone?: string };
+
+function span(data: Record<string, unknown>): { start: number; end: number } {
+  const s = data.start as DateTimeTZ, e = data.end as DateTimeTZ;
+  return { start: zonedToUtc(s.dateTime, iana(s.timeZone)), end: zonedToUtc(e.dateTime, iana(e.timeZone)) };
+}
+
+/** Instances overlapping [from, to): singles, expanded occurrences (wall clock kept in the series' zone), exceptions. */
+function instances(cal: Calendars, calendarId: string | undefined, from: number, to: number): Instance[] {
+  const out: Instance[] = [];
+  const limit = new Date(to + 86_400_000).toISOString().slice(0, 10);
+  for (const ev of cal.events.values()) {
+    if (calendarId && ev.calendarId !== calendarId) continue;
+    if (ev.data.seriesMasterId) continue; // exceptions are emitted with their master
+    const { start, end } = span(ev.data);
+    const rec = ev.data.recurrence as Recurrence | null | undefined;
+    if (!rec) {
+      if (!ev.cancelled && start < to && end > from) out.push({ id: ev.id, ev, type: 'singleInstance', start, end });
+      continue;
+    }
+    const s = ev.data.start as DateTimeTZ;
+    const zone = iana(s.timeZone);
+    const time = s.dateTime.slice(10, 19);
+    const cancelledDates = new Set((ev.data.cancelledOccurrences as string[] | undefined) ?? []);
+    const exceptions = [...cal.events.values()].filter((x) => x.data.seriesMasterId === ev.id);
+    for (const date of occurrenceDates(rec, s.dateTime, limit)) {
+      const occStart = zonedToUtc(`${date}${time}`, zone);
+      const id = `${ev.id}_${date.replace(/-/g, '')}`;
+      const exception = exceptions.find((x) => x.data.originalStartDate === date);
+      if (exception) {
+        const x = span(exception.data);
+        if (!exception.cancelled && x.start < to && x.end > from) out.push({ id: exception.id, ev: exception, type: 'exception', start: x.start, end: x.end, seriesMasterId: ev.id });
+        continue;
+      }
+      if (cancelledDates.has(date) || ev.cancelled) continue;
+      const occEnd = occStart + (end - start);
+      if (occStart < to && occEnd > from) out.push({ id, ev, type: 'occurrence', start: occStart, end: occEnd, seriesMasterId: ev.id });
+    }
+  }
+  return out.sort((a, b) => a.start - b.start || (a.id < b.id ? -1 : 1));
+}
+
+function eventJson(inst: Instance, req: EmulatorRequest): Record<string, unknown> {
+  const zone = /outlook\.timezone="([^"]+)"/i.exec(req.headers.prefer ?? '')?.[1] ?? 'UTC';
+  const d = inst.ev.data;
+  const allDay = d.isAllDay === true;
+  const when = (t: number) => ({ dateTime: allDay ? `${utcToZoned(t, iana((d.start as DateTimeTZ).timeZone)).slice(0, 10)}T00:00:00.0000000` : utcToZoned(t, iana(zone)), timeZone: allDay ? (d.start as DateTimeTZ).timeZone ?? 'UTC' : zone });
+  return {
+    '@odata.etag': `W/"${changeKey(inst.ev.seq, inst.id)}"`,
+    id: inst.id,
+    changeKey: changeKey(inst.ev.seq, inst.id),
+    subject: d.subject ?? '',
+    bodyPreview: String((d.body as { content?: string } | undefined)?.content ?? '').slice(0, 255),
+    body: d.body ?? { contentType: 'text', content: '' },
+    isAllDay: allDay,
+    isCancelled: inst.ev.cancelled,
+    isOrganizer: true,
+    showAs: d.showAs ?? 'busy',
+    type: inst.type,
+    seriesMasterId: inst.seriesMasterId ?? null,
+    start: when(inst.start),
+    end: when(inst.end),
+    originalStartTimeZone: (d.start as DateTimeTZ).timeZone ?? 'UTC',
+    originalEndTimeZone: (d.end as DateTimeTZ).timeZone ?? 'UTC',
+    location: d.location ?? { displayName: '' },
+    locations: d.location ? [d.location] : [],
+    recurrence: inst.type === 'seriesMaster' ? d.recurrence ?? null : null,
+    attendees: d.attendees ?? [],
+    organizer: d.organizer,
+    isOnlineMeeting: !!d.isOnlineMeeting,
+    onlineMeeting: d.isOnlineMeeting ? { joinUrl: `https://teams.microsoft.com/l/meetup-join/${inst.ev.id.slice(4, 30)}` } : null,
+    webLink: `https://outlook.office365.com/owa/?itemid=${encodeURIComponent(inst.id)}&exvsurl=1&path=/calendar/item`,
+  };
+}
+
+function window(req: EmulatorRequest): { from: number; to: number } {
+  const from = Date.parse(req.url.searchParams.get('startDateTime') ?? '');
+  const to = Date.parse(req.url.searchParams.get('endDateTime') ?? '');
+  if (!Number.isFinite(from) || !Number.isFinite(to)) throw graphError(400, 'ErrorInvalidParameter', "This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.");
+  return { from, to };
+}
+
+interface CalDelta { s: number; from: number; to: number; u?: number; o?: number }
+
+function calendarViewDelta(env: GraphEnv, req: EmulatorRequest, u: GraphUser, calendarId?: string): EmulatorReply {
+  const cal = u.calendars;
+  const q = req.url.searchParams;
+  const token = q.get('$deltatoken') ?? q.get('$skiptoken');
+  const st: CalDelta = token ? decodeToken<CalDelta>(token) : { s: 0, ...window(req) };
+  if (token && st.s < cal.minValidSeq) throw graphError(410, 'SyncStateNotFound', 'The sync state generation is not found or has expired. Resync required (resyncRequired).');
+  const upTo = st.u ?? cal.seq;
+  const changed = instances(cal, calendarId, st.from, st.to).filter((i) => i.ev.seq > st.s && i.ev.seq < upTo).map((i) => eventJson(i, req));
+  const removed = st.s > 0 ? cal.tombstones.filter((t) => t.seq > st.s && t.seq < upTo).map((t) => ({ id: t.id, '@removed': { reason: 'deleted' } })) : [];
+  const cancelled = st.s > 0 ? [...cal.events.values()].filter((e) => e.cancelled && e.seq > st.s && e.seq < upTo).map((e) => ({ id: e.id, '@removed': { reason: 'deleted' } })) : [];
+  const all = [...changed, ...removed, ...cancelled];
+  const { size, applied } = maxPageSize(req, 50);
+  const offset = st.o ?? 0;
+  const link = new URL(`${env.ctx.baseUrl}${req.url.pathname}`);
+  const body: Record<string, unknown> = { '@odata.context': `${env.ctx.baseUrl}/v1.0/$metadata#Collection(event)`, value: all.slice(offset, offset + size) };
+  if (offset + size < all.length) {
+    link.searchParams.set('$skiptoken', encodeToken({ ...st, u: upTo, o: offset + size }));
+    body['@odata.nextLink'] = link.toString();
+  } else {
+    link.searchParams.set('$deltatoken', encodeToken({ s: upTo - 1, from: st.from, to: st.to }));
+    body['@odata.deltaLink'] = link.toString();
+  }
+  return { status: 200, headers: applied ? { 'preference-applied': applied } : {}, body };
+}
+
+function requireCalendar(cal: Calendars, id: string): Calendar {
+  const c = cal.calendars.get(decodeURIComponent(id));
+  if (!c) throw graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+  return c;
+}
+function requireEvent(cal: Calendars, id: string): StoredEvent {
+  const e = cal.events.get(decodeURIComponent(id));
+  if (!e) throw graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+  return e;
+}
+
+export function validateEvent(data: Record<string, unknown>): void {
+  for (const k of ['start', 'end'] as const) {
+    const v = data[k] as DateTimeTZ | undefined;
+    if (!v || typeof v.dateTime !== 'string' || !Number.isFinite(Date.parse(`${v.dateTime.slice(0, 19)}Z`))) throw graphError(400, 'ErrorInvalidRequest', `Your request can't be completed. The ${k} time is invalid.`);
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: iana(v.timeZone) });
+    } catch {
+      throw graphError(400, 'TimeZoneNotSupportedException', `A valid TimeZone value must be specified. The following TimeZone value is not supported: '${v.timeZone}'.`);
+    }
+  }
+}
+
+export function calendarJson(c: Calendar, upn: string): Record<string, unknown> {
+  return { id: c.id, name: c.name, color: c.color, isDefaultCalendar: c.isDefaultCalendar, canEdit: true, canShare: true, canViewPrivateItems: true, owner: { name: upn, address: upn }, changeKey: changeKey(1, c.id) };
+}
+
+export function calendarRoutes(env: GraphEnv): Route[] {
+  const r = (method: Route['method'], path: string, endpoint: string, h: Parameters<typeof graphRoutes>[4]) => graphRoutes(env, method, path, endpoint, h);
+  const master = (e: StoredEvent): Instance => ({ id: e.id, ev: e, type: e.data.recurrence ? 'seriesMaster' : e.data.seriesMasterId ? 'exception' : 'singleInstance', ...span(e.data) });
+  const create = (req: EmulatorRequest, u: GraphUser, calendarId: string): EmulatorReply => {
+    const data = parseJsonBody(req.body);
+    validateEvent(data);
+    data.organizer ??= { emailAddress: { name: u.mailbox.displayName, address: u.mailbox.upn } };
+    const ev = u.calendars.upsert(calendarId, data);
+    return { status: 201, body: eventJson(master(ev), req) };
+  };
+  const view = (req: EmulatorRequest, u: GraphUser, calendarId?: string): EmulatorReply => {
+    const { from, to } = window(req);
+    const top = Number(req.url.searchParams.get('$top') ?? 10);
+    const skip = Number(req.url.searchParams.get('$skip') ?? 0);
+    const all = instances(u.calendars, calendarId, from, to);
+    const body: Record<string, unknown> = { value: all.slice(skip, skip + top).map((i) => eventJson(i, req)) };
+    if (skip + top < all.length) {
+      const next = new URL(`${env.ctx.baseUrl}${req.url.pathname}${req.url.search}`);
+      next.searchParams.set('$skip', String(skip + top));
+      body['@odata.nextLink'] = next.toString();
+    }
+    return { status: 200, body };
+  };
+  return [
+    ...r('GET', '/calendars', 'graph.calendars.list', (_q, u) => ({ status: 200, body: { value: [...u.calendars.calendars.values()].map((c) => calendarJson(c, u.mailbox.upn)) } })),
+    ...r('GET', '/calendars/:cal', 'graph.calendars.get', (req, u) => ({ status: 200, body: calendarJson(requireCalendar(u.calendars, req.params.cal), u.mailbox.upn) })),
+    ...r('GET', '/calendarView/delta', 'graph.calendarView.delta', (req, u) => calendarViewDelta(env, req, u)),
+    ...r('GET', '/calendars/:cal/calendarView/delta', 'graph.calendarView.delta', (req, u) => calendarViewDelta(env, req, u, requireCalendar(u.calendars, req.params.cal).id)),
+    ...r('GET', '/calendarView', 'graph.calendarView', (req, u) => view(req, u)),
+    ...r('GET', '/calendars/:cal/calendarView', 'graph.calendarView', (req, u) => view(req, u, requireCalendar(u.calendars, req.params.cal).id)),
+    ...r('GET', '/events', 'graph.events.list', (req, u) => ({ status: 200, body: { value: [...u.calendars.events.values()].filter((e) => !e.data.seriesMasterId).map((e) => eventJson(master(e), req)) } })),
+    ...r('POST', '/events', 'graph.events.create', (req, u) => create(req, u, u.calendars.defaultCalendar.id)),
+    ...r('POST', '/calendars/:cal/events', 'graph.events.create', (req, u) => create(req, u, requireCalendar(u.calendars, req.params.cal).id)),
+    ...r('GET', '/events/:id', 'graph.events.get', (req, u) => ({ status: 200, body: eventJson(master(requireEvent(u.calendars, req.params.id)), req) })),
+    ...r('PATCH', '/events/:id', 'graph.events.update', (req, u) => {
+      const ev = requireEvent(u.calendars, req.params.id);
+      const next = { ...ev.data, ...parseJsonBody(req.body) };
+      validateEvent(next);
+      ev.data = next;
+      u.calendars.touch(ev);
+      return { status: 200, body: eventJson(master(ev), req) };
+    }),
+    ...r('DELETE', '/events/:id', 'graph.events.delete', (req, u) => {
+      u.calendars.remove(requireEvent(u.calendars, req.params.id));
+      return { status: 204 };
+    }),
+    ...r('POST', '/events/:id/cancel', 'graph.events.cancel', (req, u) => {
+      const ev = requireEvent(u.calendars, req.params.id);
+      ev.cancelled = true;
+      u.calendars.touch(ev);
+      return { status: 202 };
+    }),
+  ];
+}

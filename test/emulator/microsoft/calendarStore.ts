@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import { graphId } from './ids.ts';
+
+export interface StoredEvent {
+  id: string;
+  calendarId: string;
+  /** Graph event JSON as stored (subject, start, end, isAllDay, recurrence, attendees, organizer, location, ...). */
+  data: Record<string, unknown>;
+  seq: number;
+  cancelled: boolean;
+}
+
+export interface Calendar {
+  id: string;
+  name: string;
+  color: string;
+  isDefaultCalendar: boolean;
+}
+
+/** A user's calendars and events; every change bumps seq (calendarView/delta reads it). */
+export class Calendars {
+  readonly upn: string;
+  calendars = new Map<string, Calendar>();
+  events = new Map<string, StoredEvent>();
+  tombstones: Array<{ id: string; seq: number }> = [];
+  seq = 1;
+  minValidSeq = 0;
+
+  constructor(upn: string) {
+    this.upn = upn;
+    this.addCalendar('Calendar', 'auto', true);
+  }
+
+  addCalendar(name: string, color: string, isDefault = false): Calendar {
+    const c: Calendar = { id: graphId('cal', `${this.upn}/${name}`), name, color, isDefaultCalendar: isDefault };
+    this.calendars.set(c.id, c);
+    return c;
+  }
+
+  get defaultCalendar(): Calendar {
+    return [...this.calendars.values()].find((c) => c.isDefaultCalendar)!;
+  }
+
+  upsert(calendarId: string, data: Record<string, unknown>, id?: string): StoredEvent {
+    const ev: StoredEvent = { id: id ?? graphId('evt', `${this.upn}/${randomUUID()}`), calendarId, data, seq: this.seq++, cancelled: false };
+    this.events.set(ev.id, ev);
+    return ev;
+  }
+
+  touch(ev: StoredEvent): void {
+    ev.seq = this.seq++;
+  }
+
+  remove(ev: StoredEvent): void {
+    this.events.delete(ev.id);
+    this.tombstones.push({ id: ev.id, seq: this.seq++ });
+  }
+}

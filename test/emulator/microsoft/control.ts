@@ -1,0 +1,130 @@
+import type { EmulatorReply, EmulatorRequest, Route } from '../kit/types.ts';
+import { HttpError } from '../kit/types.ts';
+import { validateEvent } from './calendarRoutes.ts';
+import { parseJsonBody } from './errors.ts';
+import type { GraphEnv, GraphUser } from './graphContext.ts';
+import { buildMime } from './mimeBuild.ts';
+import { requireFolder, requireMessage } from './mailRoutes.ts';
+
+const bad = (message: string) => new HttpError({ status: 400, body: { error: message } });
+const ok = (body: object = { ok: true }): EmulatorReply => ({ status: 200, body });
+
+/** Changes made "as another client would": each bumps the mailbox/calendar seq so the next delta round sees it. */
+export function controlRoutes(env: GraphEnv): Route[] {
+  const user = (req: EmulatorRequest, body: Record<string, unknown>): GraphUser => {
+    const upn = String(body.user ?? req.url.searchParams.get('user') ?? 'bob@contoso.test').toLowerCase();
+    const u = [...env.users.values()].find((x) => x.mailbox.upn === upn);
+    if (!u) throw new HttpError({ status: 404, body: { error: `no user ${upn}` } });
+    return u;
+  };
+  const body = (req: EmulatorRequest) => (req.body.length ? parseJsonBody(req.body) : {});
+  const c = (method: Route['method'], path: string, handler: Route['handler']): Route => ({ method, path, endpoint: `control.microsoft.${method} ${path}`, handler });
+  return [
+    c('POST', '/messages', (req) => {
+      const b = body(req);
+      const u = user(req, b);
+      const folder = requireFolder(u.mailbox, String(b.folder ?? 'inbox'));
+      const raw = typeof b.raw === 'string' ? b.raw : buildMime({ from: String(b.from ?? 'someone@example.test'), to: [u.mailbox.upn], cc: [], subject: String(b.subject ?? '(no subject)'), html: false, content: String(b.body ?? ''), attachments: [], messageId: `<ctl-${env.ctx.now()}-${Math.random().toString(36).slice(2)}@example.test>`, headers: (b.headers as Record<string, string>) ?? {}, date: new Date(env.ctx.now()) });
+      const m = u.mailbox.addMessage(raw, folder.id, { receivedDateTime: env.ctx.now(), isRead: b.isRead === true });
+      return { status: 201, body: { id: m.id, conversationId: m.conversationId, parentFolderId: m.parentFolderId } };
+    }),
+    c('POST', '/messages/:id/reply', (req) => {
+      // Someone replies in an existing conversation: a new Inbox message threaded by In-Reply-To/References.
+      const b = body(req);
+      const u = user(req, b);
+      const original = requireMessage(u.mailbox, req.params.id);
+      const s = original.summary;
+      const raw = buildMime({ from: String(b.from ?? s.from?.address ?? 'someone@example.test'), to: [u.mailbox.upn], cc: [], subject: `Re: ${s.subject}`, html: false, content: String(b.body ?? 'Reply'), attachments: [], messageId: `<ctl-reply-${env.ctx.now()}-${Math.random().toString(36).slice(2)}@example.test>`, headers: s.messageId ? { 'In-Reply-To': s.messageId, References: [...s.references, s.messageId].join(' ') } : {}, date: new Date(env.ctx.now()) });
+      const m = u.mailbox.addMessage(raw, u.mailbox.folder('inbox')!.id, { receivedDateTime: env.ctx.now(), conversationId: original.conversationId });
+      return { status: 201, body: { id: m.id, conversationId: m.conversationId } };
+    }),
+    c('PATCH', '/messages/:id', (req) => {
+      const b = body(req);
+      const u = user(req, b);
+      const m = requireMessage(u.mailbox, req.params.id);
+      if (typeof b.isRead === 'boolean') m.isRead = b.isRead;
+      if (typeof b.flagStatus === 'string') m.flagStatus = b.flagStatus as typeof m.flagStatus;
+      if (Array.isArray(b.categories)) m.categories = b.categories as string[];
+      u.mailbox.touch(m);
+      return ok();
+    }),
+    c('POST', '/messages/:id/move', (req) => {
+      const b = body(req);
+      const u = user(req, b);
+      u.mailbox.move(requireMessage(u.mailbox, req.params.id), requireFolder(u.mailbox, String(b.folder)).id);
+      return ok();
+    }),
+    c('DELETE', '/messages/:id', (req) => {
+      const u = user(req, {});
+      u.mailbox.remove(requireMessage(u.mailbox, req.params.id));
+      return ok();
+    }),
+    c('POST', '/events', (req) => {
+      const b = body(req);
+      const u = user(req, b);
+      const ev = b.event as Record<string, unknown> | undefined;
+      if (!ev) throw bad('body.event is required');
+      validateEvent(ev);
+      const calendarId = typeof b.calendarId === 'string' ? b.calendarId : u.calendars.defaultCalendar.id;
+      return { status: 201, body: { id: u.calendars.upsert(calendarId, ev).id } };
+    }),
+    c('PATCH', '/events/:id', (req) => {
+      const b = body(req);
+      const u = user(req, b);
+      const ev = u.calendars.events.get(req.params.id);
+      if (!ev) throw new HttpError({ status: 404, body: { error: 'no such event' } });
+      ev.data = { ...ev.data, ...(b.event as object) };
+      validateEvent(ev.data);
+      u.calendars.touch(ev);
+      return ok();
+    }),
+    c('POST', '/events/:id/exception', (req) => {
+      // A modified or cancelled occurrence of a series: {originalStartDate: "YYYY-MM-DD", event?: {...}, cancel?: true}
+      const b = body(req);
+      const u = user(req, b);
+      const master = u.calendars.events.get(req.params.id);
+      if (!master || !master.data.recurrence) throw new HttpError({ status: 404, body: { error: 'no such series' } });
+      const date = String(b.originalStartDate ?? '');
+      if (b.cancel === true) {
+        master.data.cancelledOccurrences = [...((master.data.cancelledOccurrences as string[]) ?? []), date];
+        u.calendars.touch(master);
+        return ok();
+      }
+      const data = { ...master.data, recurrence: null, ...(b.event as object), seriesMasterId: master.id, originalStartDate: date };
+      validateEvent(data);
+      const x = u.calendars.upsert(master.calendarId, data);
+      u.calendars.touch(master);
+      return { status: 201, body: { id: x.id } };
+    }),
+    c('POST', '/events/:id/cancel', (req) => {
+      const u = user(req, body(req));
+      const ev = u.calendars.events.get(req.params.id);
+      if (!ev) throw new HttpError({ status: 404, body: { error: 'no such event' } });
+      ev.cancelled = true;
+      u.calendars.touch(ev);
+      return ok();
+    }),
+    c('DELETE', '/events/:id', (req) => {
+      const u = user(req, {});
+      const ev = u.calendars.events.get(req.params.id);
+      if (!ev) throw new HttpError({ status: 404, body: { error: 'no such event' } });
+      u.calendars.remove(ev);
+      return ok();
+    }),
+    c('POST', '/revoke', (req) => {
+      const u = user(req, body(req));
+      return ok({ revoked: env.identity.revokeRefreshTokens(u.mailbox.upn) });
+    }),
+    c('POST', '/invalidate-delta', (req) => {
+      const u = user(req, body(req));
+      u.mailbox.minValidSeq = u.mailbox.seq;
+      u.calendars.minValidSeq = u.calendars.seq;
+      return ok();
+    }),
+    c('POST', '/throttle', (req) => {
+      const b = body(req);
+      env.rateLimitPerSec = Number(b.requestsPerSecond ?? 0);
+      return ok();
+    }),
+  ];
+}

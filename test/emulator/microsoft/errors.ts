@@ -1,0 +1,43 @@
+import { randomUUID } from 'node:crypto';
+import type { EmulatorReply } from '../kit/types.ts';
+import { HttpError } from '../kit/types.ts';
+
+/** Graph's error body: {"error":{"code","message","innerError":{date,request-id,client-request-id}}}. */
+export function graphError(status: number, code: string, message: string, headers: Record<string, string> = {}): HttpError {
+  return new HttpError(graphErrorReply(status, code, message, headers));
+}
+
+export function graphErrorReply(status: number, code: string, message: string, headers: Record<string, string> = {}): EmulatorReply {
+  const requestId = randomUUID();
+  return {
+    status,
+    headers: { 'request-id': requestId, ...headers },
+    body: { error: { code, message, innerError: { date: new Date().toISOString().slice(0, 19), 'request-id': requestId, 'client-request-id': requestId } } },
+  };
+}
+
+/** The identity platform's token-endpoint error shape (AADSTS codes in error_codes). */
+export function aadError(status: number, error: string, aadsts: number, description: string): HttpError {
+  const trace = randomUUID();
+  return new HttpError({
+    status,
+    body: {
+      error,
+      error_description: `AADSTS${aadsts}: ${description} Trace ID: ${trace} Correlation ID: ${trace} Timestamp: ${new Date().toISOString()}`,
+      error_codes: [aadsts],
+      timestamp: new Date().toISOString().replace('T', ' ').slice(0, 19) + 'Z',
+      trace_id: trace,
+      correlation_id: trace,
+    },
+  });
+}
+
+export function parseJsonBody(body: Buffer): Record<string, unknown> {
+  try {
+    const v = JSON.parse(body.toString('utf8') || 'null');
+    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+  } catch {
+    // fall through to Graph's answer for an unreadable body
+  }
+  throw graphError(400, 'BadRequest', 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.');
+}

@@ -1,0 +1,85 @@
+/** Minimal RFC 822 header reading for seeding summaries; bodies are parsed lazily with postal-mime. */
+export interface HeaderSummary {
+  subject: string;
+  from?: Address;
+  to: Address[];
+  cc: Address[];
+  replyTo: Address[];
+  date?: number;
+  messageId: string;
+  inReplyTo?: string;
+  references: string[];
+  hasAttachments: boolean;
+}
+export interface Address {
+  name: string;
+  address: string;
+}
+
+/** Strips the mbox "From " envelope line the corpus keeps. */
+export function stripEnvelope(raw: string): string {
+  return raw.startsWith('From ') ? raw.slice(raw.indexOf('\n') + 1) : raw;
+}
+
+export function readHeaders(raw: string): Map<string, string> {
+  const end = raw.search(/\r?\n\r?\n/);
+  const head = (end < 0 ? raw : raw.slice(0, end)).replace(/\r?\n[ \t]+/g, ' ');
+  const map = new Map<string, string>();
+  for (const line of head.split(/\r?\n/)) {
+    const i = line.indexOf(':');
+    if (i <= 0) continue;
+    const name = line.slice(0, i).trim().toLowerCase();
+    if (!map.has(name)) map.set(name, line.slice(i + 1).trim());
+  }
+  return map;
+}
+
+export function decodeWords(value: string): string {
+  return value.replace(/=\?([^?]+)\?([bBqQ])\?([^?]*)\?=/g, (_m, charset: string, enc: string, text: string) => {
+    try {
+      const bytes =
+        enc.toUpperCase() === 'B'
+          ? Buffer.from(text, 'base64')
+          : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_x, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1');
+      return new TextDecoder(charset.toLowerCase(), { fatal: false }).decode(bytes);
+    } catch {
+      return text;
+    }
+  });
+}
+
+export function parseAddresses(value: string | undefined): Address[] {
+  if (!value) return [];
+  const out: Address[] = [];
+  for (const part of value.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/)) {
+    const angle = /^(.*)<([^>]+)>/.exec(part);
+    const paren = /^\s*([^\s(]+@[^\s(]+)\s*\((.*)\)/.exec(part);
+    if (angle) out.push({ name: decodeWords(angle[1].trim().replace(/^"|"$/g, '')), address: angle[2].trim() });
+    else if (paren) out.push({ name: decodeWords(paren[2]), address: paren[1] });
+    else if (part.includes('@')) out.push({ name: '', address: part.trim() });
+  }
+  return out;
+}
+
+export function summarize(raw: string): HeaderSummary {
+  const h = readHeaders(raw);
+  const date = h.get('date') ? Date.parse(h.get('date')!.replace(/\s*\([^)]*\)\s*$/, '')) : NaN;
+  const ids = (v: string | undefined) => (v ? (v.match(/<[^>]+>/g) ?? []) : []);
+  return {
+    subject: decodeWords(h.get('subject') ?? ''),
+    from: parseAddresses(h.get('from'))[0],
+    to: parseAddresses(h.get('to')),
+    cc: parseAddresses(h.get('cc')),
+    replyTo: parseAddresses(h.get('reply-to')),
+    date: Number.isFinite(date) ? date : undefined,
+    messageId: ids(h.get('message-id'))[0] ?? '',
+    inReplyTo: ids(h.get('in-reply-to'))[0],
+    references: ids(h.get('references')),
+    hasAttachments: /multipart\/mixed/i.test(h.get('content-type') ?? ''),
+  };
+}
+
+/** Subject without Re:/Fwd: prefixes, for conversation grouping. */
+export function baseSubject(subject: string): string {
+  return subject.replace(/^\s*((re|fwd?|aw|sv)\s*(\[\d+\])?\s*:\s*)+/i, '').trim().toLowerCase();
+}
