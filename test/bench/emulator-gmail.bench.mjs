@@ -4,8 +4,8 @@
 // (the JSON line), then measures Gmail messages.get (format=full) requests per second
 // from THIS process over loopback HTTPS with keep-alive. Quota is switched off for the run.
 import { spawn } from 'node:child_process';
-import { Agent, request } from 'node:https';
 import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:https';
 import { createInterface } from 'node:readline';
 
 const count = Number(process.argv[2] ?? 100000);
@@ -13,7 +13,11 @@ const seconds = Number(process.argv[3] ?? 5);
 const concurrency = Number(process.argv[4] ?? 32);
 
 const t0 = performance.now();
-const child = spawn(process.execPath, ['--experimental-strip-types', '--no-warnings', 'test/emulator/cli.ts', '--seed', `synthetic:${count}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(
+  process.execPath,
+  ['--experimental-strip-types', '--no-warnings', 'test/emulator/cli.ts', '--seed', `synthetic:${count}`],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
 const line = await new Promise((resolve, reject) => {
   createInterface({ input: child.stdout }).once('line', resolve);
   child.once('exit', (code) => reject(new Error(`emulator exited ${code}`)));
@@ -24,23 +28,38 @@ const agent = new Agent({ keepAlive: true, maxSockets: concurrency, ca: readFile
 
 function call(method, path, body, headers = {}) {
   return new Promise((resolve, reject) => {
-    const req = request(`${info.baseUrl}${path}`, { method, agent, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() }));
-    });
+    const req = request(
+      `${info.baseUrl}${path}`,
+      { method, agent, headers: { 'content-type': 'application/json', ...headers } },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() }));
+      },
+    );
     req.on('error', reject);
     req.end(body ? JSON.stringify(body) : undefined);
   });
 }
 
-const token = JSON.parse((await call('POST', '/_control/google/tokens', { email: 'alice@gmail.test', scopes: ['https://mail.google.com/'] })).body).access_token;
+const token = JSON.parse(
+  (await call('POST', '/_control/google/tokens', { email: 'alice@gmail.test', scopes: ['https://mail.google.com/'] })).body,
+).access_token;
 await call('POST', '/_control/google/quota', { enabled: false });
 const auth = { authorization: `Bearer ${token}` };
 const ids = [];
 let pageToken = '';
 while (ids.length < Number(process.env.BENCH_IDS ?? 5000)) {
-  const page = JSON.parse((await call('GET', `/gmail/v1/users/me/messages?maxResults=500${pageToken ? `&pageToken=${pageToken}` : ''}`, undefined, auth)).body);
+  const page = JSON.parse(
+    (
+      await call(
+        'GET',
+        `/gmail/v1/users/me/messages?maxResults=500${pageToken ? `&pageToken=${pageToken}` : ''}`,
+        undefined,
+        auth,
+      )
+    ).body,
+  );
   ids.push(...page.messages.map((m) => m.id));
   if (!page.nextPageToken) break;
   pageToken = page.nextPageToken;
@@ -62,6 +81,18 @@ await Promise.all(
   }),
 );
 const elapsed = (performance.now() - tStart) / 1000;
-console.log(JSON.stringify({ count, readyMs: Math.round(readyMs), emulatorReadyMs: info.readyMs, seconds: Number(elapsed.toFixed(2)), concurrency, requests: done, failed, requestsPerSecond: Math.round(done / elapsed), distinctIds: ids.length }));
+console.log(
+  JSON.stringify({
+    count,
+    readyMs: Math.round(readyMs),
+    emulatorReadyMs: info.readyMs,
+    seconds: Number(elapsed.toFixed(2)),
+    concurrency,
+    requests: done,
+    failed,
+    requestsPerSecond: Math.round(done / elapsed),
+    distinctIds: ids.length,
+  }),
+);
 child.kill('SIGTERM');
 agent.destroy();

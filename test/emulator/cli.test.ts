@@ -22,7 +22,9 @@ describe('npm run emulator', () => {
     const state = join(dir, 'state.json');
     // The test CA from the globalSetup, which this worker already trusts.
     const tlsDir = process.env.OUTPOST_TEST_TLS_DIR ?? dir;
-    const child = spawn(process.execPath, [...NODE_ARGS, '--seed', 'empty', '--state', state, '--tls-dir', tlsDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...NODE_ARGS, '--seed', 'empty', '--state', state, '--tls-dir', tlsDir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
     const info = JSON.parse(line);
     expect(info.baseUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);

@@ -11,7 +11,11 @@ function fail(message: string): never {
 }
 
 function parseArgs(argv: string[]) {
-  const out: { port: number; seed: SeedSpec; statePath?: string; tlsDir?: string; autoConsent: boolean } = { port: 0, seed: { kind: 'corpus' }, autoConsent: false };
+  const out: { port: number; seed: SeedSpec; statePath?: string; tlsDir?: string; autoConsent: boolean } = {
+    port: 0,
+    seed: { kind: 'corpus' },
+    autoConsent: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const value = () => argv[++i] ?? fail(`${arg} needs a value`);
@@ -35,7 +39,13 @@ function parseArgs(argv: string[]) {
 
 const args = parseArgs(process.argv.slice(2));
 const started = Date.now();
-const emulator = await startEmulator({ port: args.port, seed: args.seed, statePath: args.statePath, tlsDir: args.tlsDir, autoConsent: args.autoConsent }).catch((err: Error) => fail(err.message));
+const emulator = await startEmulator({
+  port: args.port,
+  seed: args.seed,
+  statePath: args.statePath,
+  tlsDir: args.tlsDir,
+  autoConsent: args.autoConsent,
+}).catch((err: Error) => fail(err.message));
 process.stdout.write(
   `${JSON.stringify({ baseUrl: emulator.baseUrl, urls: emulator.urls, caCertPath: emulator.caCertPath, users: emulator.users, controlUrl: emulator.controlUrl, readyMs: Date.now() - started })}\n`,
 );

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../index.ts';
-import { control, failure, gmailFor, signIn, start } from './harness.ts';
+import { type AnyJson, control, failure, gmailFor, signIn, start } from './harness.ts';
 
 const FULL = 'https://mail.google.com/';
 
@@ -21,11 +21,17 @@ describe('Gmail batch, quota and fault injection', () => {
   afterAll(() => emu.stop());
 
   const batch = (body: string, type = 'multipart/mixed; boundary=b1') =>
-    fetch(`${emu.baseUrl}/batch/gmail/v1`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': type }, body });
+    fetch(`${emu.baseUrl}/batch/gmail/v1`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': type },
+      body,
+    });
 
   it('answers multipart/mixed with response-<Content-ID> parts', async () => {
     const { data } = await gmail.users.messages.list({ userId: 'me', maxResults: 3 });
-    const paths = (data.messages ?? []).map((m) => `/gmail/v1/users/me/messages/${m.id}?format=minimal`).concat('/gmail/v1/users/me/messages/ffffffffffffffff');
+    const paths = (data.messages ?? [])
+      .map((m) => `/gmail/v1/users/me/messages/${m.id}?format=minimal`)
+      .concat('/gmail/v1/users/me/messages/ffffffffffffffff');
     const res = await batch(batchBody('b1', paths));
     expect(res.status).toBe(200);
     const type = res.headers.get('content-type') ?? '';
@@ -42,9 +48,14 @@ describe('Gmail batch, quota and fault injection', () => {
   it('refuses malformed batches and more than 100 parts with 400', async () => {
     expect((await batch('garbage', 'application/json')).status).toBe(400);
     expect((await batch('--b1\r\nContent-Type: text/plain\r\n\r\nhello\r\n--b1--')).status).toBe(400);
-    const tooMany = await batch(batchBody('b1', Array.from({ length: 101 }, () => '/gmail/v1/users/me/profile')));
+    const tooMany = await batch(
+      batchBody(
+        'b1',
+        Array.from({ length: 101 }, () => '/gmail/v1/users/me/profile'),
+      ),
+    );
     expect(tooMany.status).toBe(400);
-    expect(((await tooMany.json()) as any).error.message).toContain('maximum is 100');
+    expect(((await tooMany.json()) as AnyJson).error.message).toContain('maximum is 100');
   });
 
   it('charges quota per part and answers 429 rateLimitExceeded beyond 250 units per second', async () => {
@@ -65,32 +76,53 @@ describe('Gmail batch, quota and fault injection', () => {
 
   it('injects 5xx, 429 storms, latency, resets and truncated bodies by endpoint', async () => {
     await control(emu, 'POST', '/google/quota', { enabled: false });
-    await control(emu, 'POST', '/faults', { faults: [{ endpoint: 'gmail.users.labels.list', kind: 'status', status: 503, count: 1 }] });
+    await control(emu, 'POST', '/faults', {
+      faults: [{ endpoint: 'gmail.users.labels.list', kind: 'status', status: 503, count: 1 }],
+    });
     const unavailable = await failure(gmail.users.labels.list({ userId: 'me' }, { retry: false }));
     expect(unavailable.status).toBe(503);
     expect(unavailable.error.errors[0].reason).toBe('backendError');
     expect((await gmail.users.labels.list({ userId: 'me' })).status).toBe(200);
 
     await control(emu, 'POST', '/faults', { faults: [{ endpoint: 'gmail.*', kind: 'rateLimit', count: 3, retryAfter: 1 }] });
-    for (let i = 0; i < 3; i++) expect((await failure(gmail.users.getProfile({ userId: 'me' }, { retry: false }))).status).toBe(429);
+    for (let i = 0; i < 3; i++)
+      expect((await failure(gmail.users.getProfile({ userId: 'me' }, { retry: false }))).status).toBe(429);
 
-    await control(emu, 'POST', '/faults', { faults: [{ endpoint: 'gmail.users.getProfile', kind: 'latency', latencyMs: 150, count: 1 }] });
+    await control(emu, 'POST', '/faults', {
+      faults: [{ endpoint: 'gmail.users.getProfile', kind: 'latency', latencyMs: 150, count: 1 }],
+    });
     const t0 = Date.now();
     await gmail.users.getProfile({ userId: 'me' });
     expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
 
     await control(emu, 'POST', '/faults', { faults: [{ endpoint: 'gmail.users.getProfile', kind: 'reset', count: 1 }] });
-    await expect(fetch(`${emu.baseUrl}/gmail/v1/users/me/profile`, { headers: { authorization: `Bearer ${token}` } })).rejects.toThrow();
+    await expect(
+      fetch(`${emu.baseUrl}/gmail/v1/users/me/profile`, { headers: { authorization: `Bearer ${token}` } }),
+    ).rejects.toThrow();
 
     await control(emu, 'POST', '/faults', { faults: [{ endpoint: 'gmail.users.messages.list', kind: 'truncate', count: 1 }] });
-    await expect(fetch(`${emu.baseUrl}/gmail/v1/users/me/messages`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.text())).rejects.toThrow();
+    await expect(
+      fetch(`${emu.baseUrl}/gmail/v1/users/me/messages`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.text()),
+    ).rejects.toThrow();
 
-    await control(emu, 'POST', '/faults', { seed: 5, faults: [{ endpoint: 'gmail.users.getProfile', kind: 'status', status: 500, probability: 0.5 }] });
+    await control(emu, 'POST', '/faults', {
+      seed: 5,
+      faults: [{ endpoint: 'gmail.users.getProfile', kind: 'status', status: 500, probability: 0.5 }],
+    });
     const outcomes: number[] = [];
-    for (let i = 0; i < 10; i++) outcomes.push((await fetch(`${emu.baseUrl}/gmail/v1/users/me/profile`, { headers: { authorization: `Bearer ${token}` } })).status);
-    await control(emu, 'POST', '/faults', { seed: 5, faults: [{ endpoint: 'gmail.users.getProfile', kind: 'status', status: 500, probability: 0.5 }] });
+    for (let i = 0; i < 10; i++)
+      outcomes.push(
+        (await fetch(`${emu.baseUrl}/gmail/v1/users/me/profile`, { headers: { authorization: `Bearer ${token}` } })).status,
+      );
+    await control(emu, 'POST', '/faults', {
+      seed: 5,
+      faults: [{ endpoint: 'gmail.users.getProfile', kind: 'status', status: 500, probability: 0.5 }],
+    });
     const again: number[] = [];
-    for (let i = 0; i < 10; i++) again.push((await fetch(`${emu.baseUrl}/gmail/v1/users/me/profile`, { headers: { authorization: `Bearer ${token}` } })).status);
+    for (let i = 0; i < 10; i++)
+      again.push(
+        (await fetch(`${emu.baseUrl}/gmail/v1/users/me/profile`, { headers: { authorization: `Bearer ${token}` } })).status,
+      );
     expect(again).toEqual(outcomes);
     expect(outcomes).toContain(500);
     expect(outcomes).toContain(200);
@@ -102,7 +134,12 @@ describe('Gmail batch, quota and fault injection', () => {
 
   it('synthetic messages look like Gmail messages', async () => {
     const { data } = await gmail.users.messages.list({ userId: 'me', maxResults: 1 });
-    const msg = await gmail.users.messages.get({ userId: 'me', id: data.messages?.[0]?.id ?? '', format: 'metadata', metadataHeaders: ['Message-ID', 'Date'] });
+    const msg = await gmail.users.messages.get({
+      userId: 'me',
+      id: data.messages?.[0]?.id ?? '',
+      format: 'metadata',
+      metadataHeaders: ['Message-ID', 'Date'],
+    });
     expect(msg.data.id).toMatch(/^[0-9a-f]{16}$/);
     expect(msg.data.payload?.headers?.map((h) => h.name)).toEqual(['Date', 'Message-ID']);
   });

@@ -33,10 +33,19 @@ describe('Google Calendar v3', () => {
     expect(count).toBeGreaterThan(100);
     expect(syncToken).toBeTruthy();
 
-    const { data } = await cal.events.list({ calendarId: 'primary', singleEvents: true, orderBy: 'startTime', timeMin: `${year}-02-01T00:00:00Z`, timeMax: `${year}-05-01T00:00:00Z`, q: undefined });
+    const { data } = await cal.events.list({
+      calendarId: 'primary',
+      singleEvents: true,
+      orderBy: 'startTime',
+      timeMin: `${year}-02-01T00:00:00Z`,
+      timeMax: `${year}-05-01T00:00:00Z`,
+      q: undefined,
+    });
     const series = (data.items ?? []).filter((e) => e.summary === 'Weekly sync (New York)');
     expect(series.length).toBeGreaterThan(8);
-    const localHours = series.filter((e) => !e.originalStartTime || e.start?.dateTime === e.originalStartTime.dateTime).map((e) => e.start?.dateTime?.slice(11, 16));
+    const localHours = series
+      .filter((e) => !e.originalStartTime || e.start?.dateTime === e.originalStartTime.dateTime)
+      .map((e) => e.start?.dateTime?.slice(11, 16));
     expect(new Set(localHours)).toEqual(new Set(['09:00']));
     const offsets = new Set(series.map((e) => e.start?.dateTime?.slice(19)));
     expect(offsets).toEqual(new Set(['-05:00', '-04:00']));
@@ -51,10 +60,18 @@ describe('Google Calendar v3', () => {
     const token = first.data.nextSyncToken ?? '';
     const created = await cal.events.insert({
       calendarId: 'primary',
-      requestBody: { summary: 'Review', start: { dateTime: '2030-01-10T10:00:00-05:00', timeZone: 'America/New_York' }, end: { dateTime: '2030-01-10T11:00:00-05:00', timeZone: 'America/New_York' }, attendees: [{ email: 'bob@example.com' }] },
+      requestBody: {
+        summary: 'Review',
+        start: { dateTime: '2030-01-10T10:00:00-05:00', timeZone: 'America/New_York' },
+        end: { dateTime: '2030-01-10T11:00:00-05:00', timeZone: 'America/New_York' },
+        attendees: [{ email: 'bob@example.com' }],
+      },
     });
     expect(created.data.attendees?.[0]?.responseStatus).toBe('needsAction');
-    const allDay = await cal.events.insert({ calendarId: 'primary', requestBody: { summary: 'Off', start: { date: '2030-02-01' }, end: { date: '2030-02-02' } } });
+    const allDay = await cal.events.insert({
+      calendarId: 'primary',
+      requestBody: { summary: 'Off', start: { date: '2030-02-01' }, end: { date: '2030-02-02' } },
+    });
     expect(allDay.data.start).toEqual({ date: '2030-02-01' });
     await cal.events.patch({ calendarId: 'primary', eventId: created.data.id ?? '', requestBody: { summary: 'Review (moved)' } });
     expect((await cal.events.get({ calendarId: 'primary', eventId: created.data.id ?? '' })).data.summary).toBe('Review (moved)');
@@ -66,7 +83,9 @@ describe('Google Calendar v3', () => {
     ]);
     const next = changes.data.nextSyncToken ?? '';
     expect((await cal.events.list({ calendarId: 'primary', syncToken: next })).data.items).toEqual([]);
-    expect((await failure(cal.events.list({ calendarId: 'primary', syncToken: next, timeMin: '2030-01-01T00:00:00Z' }))).status).toBe(400);
+    expect(
+      (await failure(cal.events.list({ calendarId: 'primary', syncToken: next, timeMin: '2030-01-01T00:00:00Z' }))).status,
+    ).toBe(400);
     await control(emu, 'POST', '/google/users/alice@gmail.test/calendars/primary/sync/expire');
     const gone = await failure(cal.events.list({ calendarId: 'primary', syncToken: next }));
     expect(gone.status).toBe(410);
@@ -76,14 +95,28 @@ describe('Google Calendar v3', () => {
 
   it('control can cancel a recurring instance; sync sees the exception', async () => {
     const year = new Date().getFullYear();
-    const { data } = await cal.events.list({ calendarId: 'primary', singleEvents: true, timeMin: `${year}-06-01T00:00:00Z`, timeMax: `${year}-07-15T00:00:00Z` });
+    const { data } = await cal.events.list({
+      calendarId: 'primary',
+      singleEvents: true,
+      timeMin: `${year}-06-01T00:00:00Z`,
+      timeMax: `${year}-07-15T00:00:00Z`,
+    });
     const token = (await cal.events.list({ calendarId: 'primary', maxResults: 2500 })).data.nextSyncToken ?? '';
     const birthday = (data.items ?? []).find((e) => e.summary === 'Birthday');
     expect(birthday?.start?.date).toBe(`${year}-06-15`);
     await control(emu, 'DELETE', `/google/users/alice@gmail.test/calendars/primary/events/${birthday?.id}`);
     const changes = await cal.events.list({ calendarId: 'primary', syncToken: token });
-    expect(changes.data.items?.[0]).toMatchObject({ id: birthday?.id, status: 'cancelled', recurringEventId: birthday?.recurringEventId });
-    const after = await cal.events.list({ calendarId: 'primary', singleEvents: true, timeMin: `${year}-06-01T00:00:00Z`, timeMax: `${year}-07-15T00:00:00Z` });
+    expect(changes.data.items?.[0]).toMatchObject({
+      id: birthday?.id,
+      status: 'cancelled',
+      recurringEventId: birthday?.recurringEventId,
+    });
+    const after = await cal.events.list({
+      calendarId: 'primary',
+      singleEvents: true,
+      timeMin: `${year}-06-01T00:00:00Z`,
+      timeMax: `${year}-07-15T00:00:00Z`,
+    });
     expect(after.data.items?.some((e) => e.summary === 'Birthday')).toBe(false);
   });
 
@@ -91,7 +124,12 @@ describe('Google Calendar v3', () => {
     expect((await failure(cal.events.list({ calendarId: 'nope@example.com' }))).status).toBe(404);
     expect((await failure(cal.events.get({ calendarId: 'primary', eventId: 'nope' }))).status).toBe(404);
     expect((await failure(cal.events.list({ calendarId: 'primary', orderBy: 'startTime' }))).status).toBe(400);
-    const bad = await failure(cal.events.insert({ calendarId: 'primary', requestBody: { start: { dateTime: '2030-01-10T10:00:00Z' }, end: { dateTime: '2030-01-10T09:00:00Z' } } }));
+    const bad = await failure(
+      cal.events.insert({
+        calendarId: 'primary',
+        requestBody: { start: { dateTime: '2030-01-10T10:00:00Z' }, end: { dateTime: '2030-01-10T09:00:00Z' } },
+      }),
+    );
     expect(bad.status).toBe(400);
   });
 });

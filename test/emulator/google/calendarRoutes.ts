@@ -2,12 +2,24 @@
 import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { EmulatorContext, EmulatorRequest, Route } from '../kit/types.ts';
-import { type Calendar, type CalendarAccount, type CalendarEvent, instanceSuffix, occurrences, startMillis } from './calendarStore.ts';
+import {
+  type Calendar,
+  type CalendarAccount,
+  type CalendarEvent,
+  instanceSuffix,
+  occurrences,
+  startMillis,
+} from './calendarStore.ts';
 import { badRequest, googleError, notFound } from './errors.ts';
 import { intParam, jsonBody, pageToken, readPageToken } from './gmailAccess.ts';
 import type { GoogleOAuth } from './oauth.ts';
 
-const READ = ['https://www.googleapis.com/auth/calendar', 'https://www.googleapis.com/auth/calendar.readonly', 'https://www.googleapis.com/auth/calendar.events', 'https://www.googleapis.com/auth/calendar.events.readonly'];
+const READ = [
+  'https://www.googleapis.com/auth/calendar',
+  'https://www.googleapis.com/auth/calendar.readonly',
+  'https://www.googleapis.com/auth/calendar.events',
+  'https://www.googleapis.com/auth/calendar.events.readonly',
+];
 const WRITE = ['https://www.googleapis.com/auth/calendar', 'https://www.googleapis.com/auth/calendar.events'];
 const C = '/calendar/v3/calendars/:calendarId/events';
 
@@ -19,9 +31,15 @@ export interface CalendarDeps {
 
 export function serializeEvent(cal: Calendar, ev: CalendarEvent): Record<string, unknown> {
   const { seq, ...rest } = ev;
-  const out: Record<string, unknown> = { kind: 'calendar#event', etag: `"${seq}"`, htmlLink: `https://www.google.com/calendar/event?eid=${Buffer.from(`${ev.id} ${cal.id}`).toString('base64url')}`, ...rest };
+  const out: Record<string, unknown> = {
+    kind: 'calendar#event',
+    etag: `"${seq}"`,
+    htmlLink: `https://www.google.com/calendar/event?eid=${Buffer.from(`${ev.id} ${cal.id}`).toString('base64url')}`,
+    ...rest,
+  };
   for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
-  if (ev.status === 'cancelled' && ev.recurringEventId === undefined) return { kind: 'calendar#event', etag: out.etag, id: ev.id, status: 'cancelled' };
+  if (ev.status === 'cancelled' && ev.recurringEventId === undefined)
+    return { kind: 'calendar#event', etag: out.etag, id: ev.id, status: 'cancelled' };
   return out;
 }
 
@@ -43,7 +61,9 @@ function expandInstances(cal: Calendar, ev: CalendarEvent, minMs: number, maxMs:
   const durationMs = startMillis(ev.end, zone) - startMillis(ev.start, zone);
   const out: CalendarEvent[] = [];
   for (const occ of occurrences(ev, cal.timeZone, maxMs)) {
-    const start = ev.start.date ? { date: occ.toISODate() as string } : { dateTime: occ.toISO({ suppressMilliseconds: true }) as string, timeZone: zone };
+    const start = ev.start.date
+      ? { date: occ.toISODate() as string }
+      : { dateTime: occ.toISO({ suppressMilliseconds: true }) as string, timeZone: zone };
     const id = `${ev.id}_${instanceSuffix(start, zone)}`;
     const exception = cal.events.get(id);
     const inst = exception ?? {
@@ -53,7 +73,9 @@ function expandInstances(cal: Calendar, ev: CalendarEvent, minMs: number, maxMs:
       recurringEventId: ev.id,
       originalStartTime: start,
       start,
-      end: ev.start.date ? { date: occ.plus({ milliseconds: durationMs }).toISODate() as string } : { dateTime: occ.plus({ milliseconds: durationMs }).toISO({ suppressMilliseconds: true }) as string, timeZone: zone },
+      end: ev.start.date
+        ? { date: occ.plus({ milliseconds: durationMs }).toISODate() as string }
+        : { dateTime: occ.plus({ milliseconds: durationMs }).toISO({ suppressMilliseconds: true }) as string, timeZone: zone },
     };
     const s = startMillis(inst.start, zone);
     const e = startMillis(inst.end, zone);
@@ -85,9 +107,28 @@ export function calendarRoutes(deps: CalendarDeps): Route[] {
       path: '/calendar/v3/users/me/calendarList',
       endpoint: 'calendar.calendarList.list',
       handler: (req) => {
-        const acct = account(req, 'calendar.calendarList.list', READ.filter((s) => !s.includes('events')));
-        const items = [...acct.calendars.values()].map((c) => ({ kind: 'calendar#calendarListEntry', etag: `"${acct.seq}"`, id: c.id, summary: c.summary, timeZone: c.timeZone, accessRole: c.accessRole, backgroundColor: c.backgroundColor, foregroundColor: '#000000', selected: true, ...(c.primary ? { primary: true } : {}), defaultReminders: [{ method: 'popup', minutes: 10 }] }));
-        return { status: 200, body: { kind: 'calendar#calendarList', etag: `"${acct.seq}"`, nextSyncToken: encodeSync(acct.seq), items } };
+        const acct = account(
+          req,
+          'calendar.calendarList.list',
+          READ.filter((s) => !s.includes('events')),
+        );
+        const items = [...acct.calendars.values()].map((c) => ({
+          kind: 'calendar#calendarListEntry',
+          etag: `"${acct.seq}"`,
+          id: c.id,
+          summary: c.summary,
+          timeZone: c.timeZone,
+          accessRole: c.accessRole,
+          backgroundColor: c.backgroundColor,
+          foregroundColor: '#000000',
+          selected: true,
+          ...(c.primary ? { primary: true } : {}),
+          defaultReminders: [{ method: 'popup', minutes: 10 }],
+        }));
+        return {
+          status: 200,
+          body: { kind: 'calendar#calendarList', etag: `"${acct.seq}"`, nextSyncToken: encodeSync(acct.seq), items },
+        };
       },
     },
     {
@@ -103,13 +144,27 @@ export function calendarRoutes(deps: CalendarDeps): Route[] {
         const syncToken = q.get('syncToken');
         let items: CalendarEvent[];
         if (syncToken) {
-          for (const p of ['timeMin', 'timeMax', 'orderBy', 'q', 'updatedMin', 'iCalUID', 'privateExtendedProperty', 'sharedExtendedProperty']) {
+          for (const p of [
+            'timeMin',
+            'timeMax',
+            'orderBy',
+            'q',
+            'updatedMin',
+            'iCalUID',
+            'privateExtendedProperty',
+            'sharedExtendedProperty',
+          ]) {
             if (q.has(p)) throw badRequest(`The sync token cannot be used with the ${p} parameter.`);
           }
           const since = decodeSync(syncToken);
           if (since === undefined || since < cal.minValidSeq) fullSyncRequired();
           items = [...cal.events.values()].filter((e) => e.seq > since);
-          if (q.get('singleEvents') === 'true') items = items.flatMap((e) => (e.recurrence && e.status !== 'cancelled' ? expandInstances(cal, e, -Infinity, Date.now() + 3 * 365 * 86_400_000) : [e]));
+          if (q.get('singleEvents') === 'true')
+            items = items.flatMap((e) =>
+              e.recurrence && e.status !== 'cancelled'
+                ? expandInstances(cal, e, -Infinity, Date.now() + 3 * 365 * 86_400_000)
+                : [e],
+            );
         } else {
           const minMs = q.get('timeMin') ? Date.parse(q.get('timeMin') as string) : Number.NEGATIVE_INFINITY;
           const maxMs = q.get('timeMax') ? Date.parse(q.get('timeMax') as string) : Number.POSITIVE_INFINITY;
@@ -117,26 +172,44 @@ export function calendarRoutes(deps: CalendarDeps): Route[] {
           if (minMs >= maxMs) throw badRequest('The specified time range is empty.');
           const single = q.get('singleEvents') === 'true';
           const orderBy = q.get('orderBy');
-          if (orderBy && orderBy !== 'startTime' && orderBy !== 'updated') throw badRequest(`Invalid value for orderBy: ${orderBy}`);
-          if (orderBy === 'startTime' && !single) throw badRequest('The requested ordering is not available for the particular query.');
+          if (orderBy && orderBy !== 'startTime' && orderBy !== 'updated')
+            throw badRequest(`Invalid value for orderBy: ${orderBy}`);
+          if (orderBy === 'startTime' && !single)
+            throw badRequest('The requested ordering is not available for the particular query.');
           const showDeleted = q.get('showDeleted') === 'true';
-          const overlaps = (e: CalendarEvent) => startMillis(e.end, cal.timeZone) > minMs && startMillis(e.start, cal.timeZone) < maxMs;
+          const overlaps = (e: CalendarEvent) =>
+            startMillis(e.end, cal.timeZone) > minMs && startMillis(e.start, cal.timeZone) < maxMs;
           items = [];
           for (const e of cal.events.values()) {
             if (e.recurringEventId && single) continue; // exceptions appear through their series
             if (e.recurrence && single) {
-              if (e.status !== 'cancelled') items.push(...expandInstances(cal, e, minMs, Number.isFinite(maxMs) ? maxMs : Date.now() + 2 * 365 * 86_400_000).filter((i) => showDeleted || i.status !== 'cancelled'));
+              if (e.status !== 'cancelled')
+                items.push(
+                  ...expandInstances(cal, e, minMs, Number.isFinite(maxMs) ? maxMs : Date.now() + 2 * 365 * 86_400_000).filter(
+                    (i) => showDeleted || i.status !== 'cancelled',
+                  ),
+                );
               else if (showDeleted) items.push(e);
               continue;
             }
             if (!showDeleted && e.status === 'cancelled') continue;
             if (e.recurrence || overlaps(e)) items.push(e);
           }
-          if (orderBy === 'startTime') items.sort((a, b) => startMillis(a.start, cal.timeZone) - startMillis(b.start, cal.timeZone));
+          if (orderBy === 'startTime')
+            items.sort((a, b) => startMillis(a.start, cal.timeZone) - startMillis(b.start, cal.timeZone));
           if (orderBy === 'updated') items.sort((a, b) => a.updated.localeCompare(b.updated));
         }
         const page = items.slice(offset, offset + max);
-        const body: Record<string, unknown> = { kind: 'calendar#events', etag: `"${acct.seq}"`, summary: cal.summary, timeZone: cal.timeZone, accessRole: cal.accessRole, updated: new Date(deps.ctx.now()).toISOString(), defaultReminders: [{ method: 'popup', minutes: 10 }], items: page.map((e) => serializeEvent(cal, e)) };
+        const body: Record<string, unknown> = {
+          kind: 'calendar#events',
+          etag: `"${acct.seq}"`,
+          summary: cal.summary,
+          timeZone: cal.timeZone,
+          accessRole: cal.accessRole,
+          updated: new Date(deps.ctx.now()).toISOString(),
+          defaultReminders: [{ method: 'popup', minutes: 10 }],
+          items: page.map((e) => serializeEvent(cal, e)),
+        };
         if (offset + max < items.length) body.nextPageToken = pageToken(offset + max);
         else body.nextSyncToken = encodeSync(acct.seq);
         return { status: 200, body };
@@ -159,14 +232,28 @@ export function calendarRoutes(deps: CalendarDeps): Route[] {
       handler: (req) => {
         const acct = account(req, 'calendar.events.insert', WRITE);
         const cal = calendar(acct, req.params.calendarId);
-        if (cal.accessRole === 'reader') throw googleError(403, 'requiredAccessLevel', 'You need to have writer access to this calendar.');
+        if (cal.accessRole === 'reader')
+          throw googleError(403, 'requiredAccessLevel', 'You need to have writer access to this calendar.');
         const body = jsonBody(req);
         const ev = validateEvent(body);
         const now = new Date(deps.ctx.now()).toISOString();
         const id = typeof body.id === 'string' ? body.id : randomBytes(13).toString('hex').replace(/[w-z]/g, 'a').slice(0, 26);
         if (cal.events.has(id)) throw googleError(409, 'duplicate', 'The requested identifier already exists.');
-        const full: CalendarEvent = { status: 'confirmed', organizer: { email: cal.id, self: true }, creator: { email: acct.email }, reminders: { useDefault: true }, ...ev, id, created: now, updated: now, iCalUID: `${id}@google.com`, sequence: 0, seq: acct.nextSeq() };
-        if (full.attendees) full.attendees = full.attendees.map((a) => ({ ...a, responseStatus: a.responseStatus ?? 'needsAction' }));
+        const full: CalendarEvent = {
+          status: 'confirmed',
+          organizer: { email: cal.id, self: true },
+          creator: { email: acct.email },
+          reminders: { useDefault: true },
+          ...ev,
+          id,
+          created: now,
+          updated: now,
+          iCalUID: `${id}@google.com`,
+          sequence: 0,
+          seq: acct.nextSeq(),
+        };
+        if (full.attendees)
+          full.attendees = full.attendees.map((a) => ({ ...a, responseStatus: a.responseStatus ?? 'needsAction' }));
         cal.events.set(id, full);
         return { status: 200, body: serializeEvent(cal, full) };
       },
@@ -215,7 +302,22 @@ export function findEvent(cal: Calendar, id: string, materialize = false): Calen
 
 export function patchEvent(acct: CalendarAccount, cal: Calendar, id: string, body: Record<string, unknown>): CalendarEvent {
   const ev = findEvent(cal, id, true);
-  const allowed = ['summary', 'description', 'location', 'start', 'end', 'recurrence', 'attendees', 'reminders', 'status', 'conferenceData', 'hangoutLink', 'colorId', 'transparency', 'visibility'];
+  const allowed = [
+    'summary',
+    'description',
+    'location',
+    'start',
+    'end',
+    'recurrence',
+    'attendees',
+    'reminders',
+    'status',
+    'conferenceData',
+    'hangoutLink',
+    'colorId',
+    'transparency',
+    'visibility',
+  ];
   for (const [k, v] of Object.entries(body)) if (allowed.includes(k)) ev[k] = v;
   if (body.start || body.end) validateEvent({ start: ev.start, end: ev.end });
   ev.sequence += body.start || body.end ? 1 : 0;
@@ -229,8 +331,10 @@ function validateEvent(body: Record<string, unknown>): Partial<CalendarEvent> & 
   if (!start || !end) throw badRequest('Missing end time.');
   if (!!start.date !== !!end.date) throw badRequest('Start and end times must either both be date or both be dateTime.');
   if (start.dateTime && !DateTime.fromISO(start.dateTime, { setZone: true }).isValid) throw badRequest('Bad Request');
-  if (start.timeZone && !DateTime.local().setZone(start.timeZone).isValid) throw badRequest(`Invalid time zone definition for start time.`);
+  if (start.timeZone && !DateTime.local().setZone(start.timeZone).isValid)
+    throw badRequest(`Invalid time zone definition for start time.`);
   const zone = start.timeZone ?? 'UTC';
-  if (startMillis(end, zone) < startMillis(start, zone)) throw googleError(400, 'timeRangeEmpty', 'The specified time range is empty.');
+  if (startMillis(end, zone) < startMillis(start, zone))
+    throw googleError(400, 'timeRangeEmpty', 'The specified time range is empty.');
   return body as Partial<CalendarEvent> & Pick<CalendarEvent, 'start' | 'end'>;
 }

@@ -23,7 +23,14 @@ export interface CalendarEvent {
   recurrence?: string[];
   recurringEventId?: string;
   originalStartTime?: EventTime;
-  attendees?: Array<{ email: string; responseStatus: string; displayName?: string; organizer?: boolean; self?: boolean; optional?: boolean }>;
+  attendees?: Array<{
+    email: string;
+    responseStatus: string;
+    displayName?: string;
+    organizer?: boolean;
+    self?: boolean;
+    optional?: boolean;
+  }>;
   organizer?: { email: string; displayName?: string; self?: boolean };
   creator?: { email: string };
   hangoutLink?: string;
@@ -71,7 +78,9 @@ export function startMillis(t: EventTime, fallbackZone: string): number {
 /** The instance-id suffix Google uses: 20240310T150000Z, or 20240310 for all-day. */
 export function instanceSuffix(start: EventTime, zone: string): string {
   if (start.date) return start.date.replace(/-/g, '');
-  return DateTime.fromISO(start.dateTime as string, { zone: start.timeZone ?? zone }).toUTC().toFormat("yyyyMMdd'T'HHmmss'Z'");
+  return DateTime.fromISO(start.dateTime as string, { zone: start.timeZone ?? zone })
+    .toUTC()
+    .toFormat("yyyyMMdd'T'HHmmss'Z'");
 }
 
 const DAY_CODES = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
@@ -79,23 +88,60 @@ const DAY_CODES = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
 /** Occurrence starts of a series (RRULE subset: FREQ, INTERVAL, COUNT, UNTIL, BYDAY for WEEKLY; EXDATE). */
 export function occurrences(ev: CalendarEvent, zone: string, untilMs: number): DateTime[] {
   const z = ev.start.timeZone ?? zone;
-  const first = ev.start.dateTime ? DateTime.fromISO(ev.start.dateTime, { zone: z }) : DateTime.fromISO(ev.start.date as string, { zone: z });
+  const first = ev.start.dateTime
+    ? DateTime.fromISO(ev.start.dateTime, { zone: z })
+    : DateTime.fromISO(ev.start.date as string, { zone: z });
   const rule = (ev.recurrence ?? []).find((r) => r.startsWith('RRULE:'));
   if (!rule) return [first];
-  const parts = Object.fromEntries(rule.slice(6).split(';').map((p) => p.split('=') as [string, string]));
+  const parts = Object.fromEntries(
+    rule
+      .slice(6)
+      .split(';')
+      .map((p) => p.split('=') as [string, string]),
+  );
   const freq = parts.FREQ ?? 'DAILY';
   const interval = Number(parts.INTERVAL ?? 1);
   const count = parts.COUNT ? Number(parts.COUNT) : Number.POSITIVE_INFINITY;
-  const until = parts.UNTIL ? DateTime.fromISO(parts.UNTIL.replace(/^(\d{4})(\d{2})(\d{2})(T(\d{2})(\d{2})(\d{2})Z?)?$/, (_m, y, mo, d, t, h, mi, s) => (t ? `${y}-${mo}-${d}T${h}:${mi}:${s}Z` : `${y}-${mo}-${d}`)), { zone: 'utc' }).toMillis() : Number.POSITIVE_INFINITY;
-  const byDay = parts.BYDAY ? parts.BYDAY.split(',').map((d) => DAY_CODES.indexOf(d) + 1).filter((d) => d > 0) : undefined;
+  const until = parts.UNTIL
+    ? DateTime.fromISO(
+        parts.UNTIL.replace(/^(\d{4})(\d{2})(\d{2})(T(\d{2})(\d{2})(\d{2})Z?)?$/, (_m, y, mo, d, t, h, mi, s) =>
+          t ? `${y}-${mo}-${d}T${h}:${mi}:${s}Z` : `${y}-${mo}-${d}`,
+        ),
+        { zone: 'utc' },
+      ).toMillis()
+    : Number.POSITIVE_INFINITY;
+  const byDay = parts.BYDAY
+    ? parts.BYDAY.split(',')
+        .map((d) => DAY_CODES.indexOf(d) + 1)
+        .filter((d) => d > 0)
+    : undefined;
   const exdates = new Set(
-    (ev.recurrence ?? []).filter((r) => r.startsWith('EXDATE')).flatMap((r) => r.slice(r.indexOf(':') + 1).split(',')).map((v) => (v.length === 8 ? v : DateTime.fromISO(v, { zone: /Z$/.test(v) ? 'utc' : z }).toMillis().toString())),
+    (ev.recurrence ?? [])
+      .filter((r) => r.startsWith('EXDATE'))
+      .flatMap((r) => r.slice(r.indexOf(':') + 1).split(','))
+      .map((v) =>
+        v.length === 8
+          ? v
+          : DateTime.fromISO(v, { zone: /Z$/.test(v) ? 'utc' : z })
+              .toMillis()
+              .toString(),
+      ),
   );
   const out: DateTime[] = [];
   let produced = 0;
   for (let k = 0; produced < count && k < 5000; k++) {
-    const period = freq === 'WEEKLY' ? first.plus({ weeks: k * interval }) : freq === 'MONTHLY' ? first.plus({ months: k * interval }) : freq === 'YEARLY' ? first.plus({ years: k * interval }) : first.plus({ days: k * interval });
-    const candidates = freq === 'WEEKLY' && byDay ? byDay.map((d) => period.plus({ days: d - period.weekday })).sort((a, b) => a.toMillis() - b.toMillis()) : [period];
+    const period =
+      freq === 'WEEKLY'
+        ? first.plus({ weeks: k * interval })
+        : freq === 'MONTHLY'
+          ? first.plus({ months: k * interval })
+          : freq === 'YEARLY'
+            ? first.plus({ years: k * interval })
+            : first.plus({ days: k * interval });
+    const candidates =
+      freq === 'WEEKLY' && byDay
+        ? byDay.map((d) => period.plus({ days: d - period.weekday })).sort((a, b) => a.toMillis() - b.toMillis())
+        : [period];
     for (const c of candidates) {
       if (c < first) continue;
       if (c.toMillis() > until || c.toMillis() > untilMs || produced >= count) return out;
@@ -106,7 +152,6 @@ export function occurrences(ev: CalendarEvent, zone: string, untilMs: number): D
   }
   return out;
 }
-
 
 /** A few hundred events over four calendars, including DST-crossing weekly series in two zones. */
 export function seedCalendars(email: string, now: number): CalendarAccount {
@@ -119,14 +164,37 @@ export function seedCalendars(email: string, now: number): CalendarAccount {
     ['en.usa#holiday@group.v.calendar.google.com', 'Holidays in United States', 'America/New_York'],
   ];
   for (const [id, summary, timeZone] of defs) {
-    account.calendars.set(id, { id, summary, timeZone, primary: id === email || undefined, accessRole: id.includes('holiday') ? 'reader' : 'owner', backgroundColor: ['#9fe1e7', '#f83a22', '#7bd148', '#16a765'][account.calendars.size] as string, events: new Map(), minValidSeq: 0 });
+    account.calendars.set(id, {
+      id,
+      summary,
+      timeZone,
+      primary: id === email || undefined,
+      accessRole: id.includes('holiday') ? 'reader' : 'owner',
+      backgroundColor: ['#9fe1e7', '#f83a22', '#7bd148', '#16a765'][account.calendars.size] as string,
+      events: new Map(),
+      minValidSeq: 0,
+    });
   }
   const base = DateTime.fromMillis(now, { zone: 'utc' }).startOf('day').minus({ days: 120 });
   const calIds = [...account.calendars.keys()];
   const created = DateTime.fromMillis(now).minus({ days: 200 }).toUTC().toISO() as string;
   const make = (calId: string, ev: Partial<CalendarEvent> & Pick<CalendarEvent, 'start' | 'end'>) => {
-    const id = `${Math.floor(r() * 2 ** 52).toString(32).padStart(11, 'a')}${account.seq.toString(32)}`.replace(/[^a-v0-9]/g, 'a');
-    const full: CalendarEvent = { id, status: 'confirmed', created, updated: created, iCalUID: `${id}@google.com`, sequence: 0, seq: account.nextSeq(), organizer: { email: calId, self: calId === email }, creator: { email }, reminders: { useDefault: true }, ...ev };
+    const id = `${Math.floor(r() * 2 ** 52)
+      .toString(32)
+      .padStart(11, 'a')}${account.seq.toString(32)}`.replace(/[^a-v0-9]/g, 'a');
+    const full: CalendarEvent = {
+      id,
+      status: 'confirmed',
+      created,
+      updated: created,
+      iCalUID: `${id}@google.com`,
+      sequence: 0,
+      seq: account.nextSeq(),
+      organizer: { email: calId, self: calId === email },
+      creator: { email },
+      reminders: { useDefault: true },
+      ...ev,
+    };
     account.calendars.get(calId)?.events.set(id, full);
     return full;
   };
@@ -136,36 +204,109 @@ export function seedCalendars(email: string, now: number): CalendarAccount {
     const day = base.plus({ days: Math.floor(r() * 240) }).setZone(zone, { keepLocalTime: true });
     if (i % 10 === 0) {
       const d = day.toISODate() as string;
-      make(calId, { summary: `All-day ${i}`, start: { date: d }, end: { date: day.plus({ days: 1 + (i % 3) }).toISODate() as string } });
+      make(calId, {
+        summary: `All-day ${i}`,
+        start: { date: d },
+        end: { date: day.plus({ days: 1 + (i % 3) }).toISODate() as string },
+      });
       continue;
     }
     const start = day.set({ hour: 8 + Math.floor(r() * 10), minute: r() < 0.5 ? 0 : 30 });
-    const attendees = i % 3 === 0 ? [{ email, responseStatus: 'accepted', self: true }, { email: `colleague${i % 7}@example.com`, responseStatus: ['needsAction', 'accepted', 'declined', 'tentative'][i % 4] as string }] : undefined;
+    const attendees =
+      i % 3 === 0
+        ? [
+            { email, responseStatus: 'accepted', self: true },
+            {
+              email: `colleague${i % 7}@example.com`,
+              responseStatus: ['needsAction', 'accepted', 'declined', 'tentative'][i % 4] as string,
+            },
+          ]
+        : undefined;
     const meet = i % 4 === 0 ? `https://meet.google.com/emu-${i.toString(36)}-abc` : undefined;
     make(calId, {
       summary: `Meeting ${i}`,
       location: i % 5 === 0 ? 'Room 4' : undefined,
       start: { dateTime: start.toISO({ suppressMilliseconds: true }) as string, timeZone: zone },
-      end: { dateTime: start.plus({ minutes: 30 + 30 * (i % 3) }).toISO({ suppressMilliseconds: true }) as string, timeZone: zone },
+      end: {
+        dateTime: start.plus({ minutes: 30 + 30 * (i % 3) }).toISO({ suppressMilliseconds: true }) as string,
+        timeZone: zone,
+      },
       attendees,
       hangoutLink: meet,
-      conferenceData: meet ? { conferenceId: `emu-${i}`, conferenceSolution: { key: { type: 'hangoutsMeet' }, name: 'Google Meet' }, entryPoints: [{ entryPointType: 'video', uri: meet, label: meet.slice(8) }] } : undefined,
+      conferenceData: meet
+        ? {
+            conferenceId: `emu-${i}`,
+            conferenceSolution: { key: { type: 'hangoutsMeet' }, name: 'Google Meet' },
+            entryPoints: [{ entryPointType: 'video', uri: meet, label: meet.slice(8) }],
+          }
+        : undefined,
       reminders: i % 6 === 0 ? { useDefault: false, overrides: [{ method: 'popup', minutes: 10 }] } : { useDefault: true },
     });
   }
   // Weekly series crossing the March and October/November DST changes in New York and Berlin.
   const year = DateTime.fromMillis(now).year;
-  const ny = make(email, { summary: 'Weekly sync (New York)', start: { dateTime: DateTime.fromISO(`${year}-02-20T09:00`, { zone: 'America/New_York' }).toISO({ suppressMilliseconds: true }) as string, timeZone: 'America/New_York' }, end: { dateTime: DateTime.fromISO(`${year}-02-20T09:30`, { zone: 'America/New_York' }).toISO({ suppressMilliseconds: true }) as string, timeZone: 'America/New_York' }, recurrence: ['RRULE:FREQ=WEEKLY;COUNT=20'] });
-  make(calIds[1] as string, { summary: 'Standup (Berlin)', start: { dateTime: DateTime.fromISO(`${year}-10-01T10:00`, { zone: 'Europe/Berlin' }).toISO({ suppressMilliseconds: true }) as string, timeZone: 'Europe/Berlin' }, end: { dateTime: DateTime.fromISO(`${year}-10-01T10:15`, { zone: 'Europe/Berlin' }).toISO({ suppressMilliseconds: true }) as string, timeZone: 'Europe/Berlin' }, recurrence: ['RRULE:FREQ=WEEKLY;BYDAY=MO,WE,FR;UNTIL=' + `${year}1215T000000Z`] });
-  make(email, { summary: 'Birthday', start: { date: `${year}-06-15` }, end: { date: `${year}-06-16` }, recurrence: ['RRULE:FREQ=YEARLY'] });
+  const ny = make(email, {
+    summary: 'Weekly sync (New York)',
+    start: {
+      dateTime: DateTime.fromISO(`${year}-02-20T09:00`, { zone: 'America/New_York' }).toISO({
+        suppressMilliseconds: true,
+      }) as string,
+      timeZone: 'America/New_York',
+    },
+    end: {
+      dateTime: DateTime.fromISO(`${year}-02-20T09:30`, { zone: 'America/New_York' }).toISO({
+        suppressMilliseconds: true,
+      }) as string,
+      timeZone: 'America/New_York',
+    },
+    recurrence: ['RRULE:FREQ=WEEKLY;COUNT=20'],
+  });
+  make(calIds[1] as string, {
+    summary: 'Standup (Berlin)',
+    start: {
+      dateTime: DateTime.fromISO(`${year}-10-01T10:00`, { zone: 'Europe/Berlin' }).toISO({
+        suppressMilliseconds: true,
+      }) as string,
+      timeZone: 'Europe/Berlin',
+    },
+    end: {
+      dateTime: DateTime.fromISO(`${year}-10-01T10:15`, { zone: 'Europe/Berlin' }).toISO({
+        suppressMilliseconds: true,
+      }) as string,
+      timeZone: 'Europe/Berlin',
+    },
+    recurrence: ['RRULE:FREQ=WEEKLY;BYDAY=MO,WE,FR;UNTIL=' + `${year}1215T000000Z`],
+  });
+  make(email, {
+    summary: 'Birthday',
+    start: { date: `${year}-06-15` },
+    end: { date: `${year}-06-16` },
+    recurrence: ['RRULE:FREQ=YEARLY'],
+  });
   // One modified and one cancelled instance of the New York series.
   const occ = occurrences(ny, 'America/New_York', Number.POSITIVE_INFINITY);
-  for (const [k, status] of [[2, 'confirmed'], [5, 'cancelled']] as const) {
+  for (const [k, status] of [
+    [2, 'confirmed'],
+    [5, 'cancelled'],
+  ] as const) {
     const o = occ[k] as DateTime;
     const originalStartTime = { dateTime: o.toISO({ suppressMilliseconds: true }) as string, timeZone: 'America/New_York' };
     const moved = status === 'confirmed' ? o.plus({ hours: 2 }) : o;
     const id = `${ny.id}_${instanceSuffix(originalStartTime, 'America/New_York')}`;
-    account.calendars.get(email)?.events.set(id, { ...ny, id, status, recurrence: undefined, recurringEventId: ny.id, originalStartTime, start: { dateTime: moved.toISO({ suppressMilliseconds: true }) as string, timeZone: 'America/New_York' }, end: { dateTime: moved.plus({ minutes: 30 }).toISO({ suppressMilliseconds: true }) as string, timeZone: 'America/New_York' }, seq: account.nextSeq() });
+    account.calendars.get(email)?.events.set(id, {
+      ...ny,
+      id,
+      status,
+      recurrence: undefined,
+      recurringEventId: ny.id,
+      originalStartTime,
+      start: { dateTime: moved.toISO({ suppressMilliseconds: true }) as string, timeZone: 'America/New_York' },
+      end: {
+        dateTime: moved.plus({ minutes: 30 }).toISO({ suppressMilliseconds: true }) as string,
+        timeZone: 'America/New_York',
+      },
+      seq: account.nextSeq(),
+    });
   }
   return account;
 }

@@ -1,7 +1,7 @@
 /** /_control/google/...: act as another client (history / sync-token changes follow), tokens, quota, windows. */
 import type { EmulatorRequest, Route } from '../kit/types.ts';
-import type { CalendarAccount, CalendarEvent } from './calendarStore.ts';
 import { findEvent, patchEvent } from './calendarRoutes.ts';
+import type { CalendarAccount, CalendarEvent } from './calendarStore.ts';
 import { badRequest, notFound } from './errors.ts';
 import { jsonBody } from './gmailAccess.ts';
 import { gmailId, type Mailbox } from './mailbox.ts';
@@ -19,14 +19,23 @@ export interface ControlDeps {
 const ok = (body: object = { ok: true }) => ({ status: 200, body });
 
 export function googleControlRoutes(d: ControlDeps): Route[] {
-  const box = (req: EmulatorRequest) => d.mailboxes.get(req.params.email ?? '') ?? (() => { throw notFound(); })();
+  const box = (req: EmulatorRequest) =>
+    d.mailboxes.get(req.params.email ?? '') ??
+    (() => {
+      throw notFound();
+    })();
   const cal = (req: EmulatorRequest) => {
     const acct = d.calendars.get(req.params.email ?? '');
     const c = acct?.calendars.get(req.params.calendarId === 'primary' ? (acct?.email ?? '') : (req.params.calendarId ?? ''));
     if (!acct || !c) throw notFound();
     return { acct, c };
   };
-  const route = (method: Route['method'], path: string, handler: Route['handler']): Route => ({ method, path, endpoint: `control.google${path.replace(/\/:?/g, '.')}`, handler });
+  const route = (method: Route['method'], path: string, handler: Route['handler']): Route => ({
+    method,
+    path,
+    endpoint: `control.google${path.replace(/\/:?/g, '.')}`,
+    handler,
+  });
   return [
     route('POST', '/tokens', (req) => {
       const b = jsonBody(req);
@@ -34,9 +43,17 @@ export function googleControlRoutes(d: ControlDeps): Route[] {
       return ok(d.oauth.mint(b.email, b.scopes as string[], typeof b.clientId === 'string' ? b.clientId : undefined));
     }),
     route('POST', '/revoke', (req) => ok({ revoked: d.oauth.revokeUser(String(jsonBody(req).email ?? '')) })),
-    route('POST', '/expire-access-tokens', () => (d.oauth.expireAccessTokens(), ok())),
-    route('POST', '/consent', (req) => ((d.oauth.options.autoConsent = jsonBody(req).autoConsent === true), ok({ autoConsent: d.oauth.options.autoConsent }))),
-    route('GET', '/quota', () => ok({ unitsPerSecond: d.quota.unitsPerSecond, enabled: d.quota.enabled, spent: Object.fromEntries(d.quota.spent) })),
+    route('POST', '/expire-access-tokens', () => {
+      d.oauth.expireAccessTokens();
+      return ok();
+    }),
+    route('POST', '/consent', (req) => {
+      d.oauth.options.autoConsent = jsonBody(req).autoConsent === true;
+      return ok({ autoConsent: d.oauth.options.autoConsent });
+    }),
+    route('GET', '/quota', () =>
+      ok({ unitsPerSecond: d.quota.unitsPerSecond, enabled: d.quota.enabled, spent: Object.fromEntries(d.quota.spent) }),
+    ),
     route('POST', '/quota', (req) => {
       const b = jsonBody(req);
       if (typeof b.unitsPerSecond === 'number') d.quota.unitsPerSecond = b.unitsPerSecond;
@@ -47,7 +64,12 @@ export function googleControlRoutes(d: ControlDeps): Route[] {
       const b = jsonBody(req);
       if (typeof b.raw !== 'string') throw badRequest('raw required (RFC 822 text)');
       const raw = Buffer.from(b.raw, b.encoding === 'base64url' ? 'base64url' : 'utf8');
-      const m = box(req).add({ raw: () => raw, labelIds: (b.labelIds as string[] | undefined) ?? ['INBOX', 'UNREAD'], internalDate: d.now(), threadId: typeof b.threadId === 'string' ? b.threadId : undefined });
+      const m = box(req).add({
+        raw: () => raw,
+        labelIds: (b.labelIds as string[] | undefined) ?? ['INBOX', 'UNREAD'],
+        internalDate: d.now(),
+        threadId: typeof b.threadId === 'string' ? b.threadId : undefined,
+      });
       return ok({ id: m.id, threadId: m.threadId, labelIds: m.labelIds, historyId: String(m.historyId) });
     }),
     route('POST', '/users/:email/threads/:threadId/reply', (req) => {
@@ -106,7 +128,19 @@ export function googleControlRoutes(d: ControlDeps): Route[] {
       if (!b.start || !b.end) throw badRequest('start and end required');
       const id = typeof b.id === 'string' ? b.id : gmailId();
       const now = new Date(d.now()).toISOString();
-      const ev: CalendarEvent = { status: 'confirmed', organizer: { email: c.id }, ...b, start: b.start, end: b.end, id, created: now, updated: now, iCalUID: `${id}@google.com`, sequence: 0, seq: acct.nextSeq() };
+      const ev: CalendarEvent = {
+        status: 'confirmed',
+        organizer: { email: c.id },
+        ...b,
+        start: b.start,
+        end: b.end,
+        id,
+        created: now,
+        updated: now,
+        iCalUID: `${id}@google.com`,
+        sequence: 0,
+        seq: acct.nextSeq(),
+      };
       c.events.set(id, ev);
       return ok({ id });
     }),

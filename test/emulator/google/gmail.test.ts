@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../index.ts';
-import { GMAIL_MODIFY, control, failure, gmailFor, signIn, start } from './harness.ts';
+import { type AnyJson, control, failure, GMAIL_MODIFY, gmailFor, signIn, start } from './harness.ts';
 
 const FULL = 'https://mail.google.com/';
 
@@ -23,7 +23,9 @@ describe('Gmail API v1 against the corpus mailbox', () => {
 
   it('labels list/get/create', async () => {
     const { data } = await gmail.users.labels.list({ userId: 'me' });
-    expect(data.labels?.map((l) => l.id)).toEqual(expect.arrayContaining(['INBOX', 'SPAM', 'TRASH', 'UNREAD', 'CATEGORY_UPDATES', 'Label_1']));
+    expect(data.labels?.map((l) => l.id)).toEqual(
+      expect.arrayContaining(['INBOX', 'SPAM', 'TRASH', 'UNREAD', 'CATEGORY_UPDATES', 'Label_1']),
+    );
     const inbox = await gmail.users.labels.get({ userId: 'me', id: 'INBOX' });
     expect(inbox.data.messagesTotal).toBeGreaterThan(1000);
     const created = await gmail.users.labels.create({ userId: 'me', requestBody: { name: 'Projects' } });
@@ -96,7 +98,11 @@ describe('Gmail API v1 against the corpus mailbox', () => {
       if ((got.data.messages?.length ?? 0) > 1) multi.push(t.id ?? '');
     }
     expect(multi.length).toBeGreaterThan(0);
-    const modified = await gmail.users.threads.modify({ userId: 'me', id: multi[0] ?? '', requestBody: { addLabelIds: ['STARRED'] } });
+    const modified = await gmail.users.threads.modify({
+      userId: 'me',
+      id: multi[0] ?? '',
+      requestBody: { addLabelIds: ['STARRED'] },
+    });
     expect(modified.data.messages?.every((m) => m.labelIds?.includes('STARRED'))).toBe(true);
     const trashed = await gmail.users.threads.trash({ userId: 'me', id: multi[0] ?? '' });
     expect(trashed.data.messages?.every((m) => m.labelIds?.includes('TRASH'))).toBe(true);
@@ -104,27 +110,57 @@ describe('Gmail API v1 against the corpus mailbox', () => {
 
   it('send threads a reply only with threadId + References + same subject; history records every change', async () => {
     const start = (await gmail.users.getProfile({ userId: 'me' })).data.historyId ?? '';
-    const root = Buffer.from('To: bob@example.com\r\nSubject: Lunch plans\r\nMessage-ID: <lunch-1@outpost.test>\r\n\r\nNoon?\r\n').toString('base64url');
+    const root = Buffer.from(
+      'To: bob@example.com\r\nSubject: Lunch plans\r\nMessage-ID: <lunch-1@outpost.test>\r\n\r\nNoon?\r\n',
+    ).toString('base64url');
     const sent = await gmail.users.messages.send({ userId: 'me', requestBody: { raw: root } });
     expect(sent.data.labelIds).toEqual(['SENT']);
-    const reply = Buffer.from('To: bob@example.com\r\nSubject: Re: Lunch plans\r\nIn-Reply-To: <lunch-1@outpost.test>\r\nReferences: <lunch-1@outpost.test>\r\n\r\nOr one?\r\n').toString('base64url');
-    const threaded = await gmail.users.messages.send({ userId: 'me', requestBody: { raw: reply, threadId: sent.data.threadId ?? '' } });
+    const reply = Buffer.from(
+      'To: bob@example.com\r\nSubject: Re: Lunch plans\r\nIn-Reply-To: <lunch-1@outpost.test>\r\nReferences: <lunch-1@outpost.test>\r\n\r\nOr one?\r\n',
+    ).toString('base64url');
+    const threaded = await gmail.users.messages.send({
+      userId: 'me',
+      requestBody: { raw: reply, threadId: sent.data.threadId ?? '' },
+    });
     expect(threaded.data.threadId).toBe(sent.data.threadId);
-    const otherSubject = Buffer.from('To: bob@example.com\r\nSubject: Something else\r\nReferences: <lunch-1@outpost.test>\r\n\r\nx\r\n').toString('base64url');
-    const split = await gmail.users.messages.send({ userId: 'me', requestBody: { raw: otherSubject, threadId: sent.data.threadId ?? '' } });
+    const otherSubject = Buffer.from(
+      'To: bob@example.com\r\nSubject: Something else\r\nReferences: <lunch-1@outpost.test>\r\n\r\nx\r\n',
+    ).toString('base64url');
+    const split = await gmail.users.messages.send({
+      userId: 'me',
+      requestBody: { raw: otherSubject, threadId: sent.data.threadId ?? '' },
+    });
     expect(split.data.threadId).not.toBe(sent.data.threadId);
     await gmail.users.messages.modify({ userId: 'me', id: sent.data.id ?? '', requestBody: { addLabelIds: ['STARRED'] } });
     await gmail.users.messages.trash({ userId: 'me', id: split.data.id ?? '' });
     await gmail.users.messages.untrash({ userId: 'me', id: split.data.id ?? '' });
     await gmail.users.messages.delete({ userId: 'me', id: split.data.id ?? '' });
     const inserted = await gmail.users.messages.insert({ userId: 'me', requestBody: { raw: root, labelIds: ['INBOX'] } });
-    await gmail.users.messages.batchModify({ userId: 'me', requestBody: { ids: [inserted.data.id ?? ''], removeLabelIds: ['INBOX'] } });
+    await gmail.users.messages.batchModify({
+      userId: 'me',
+      requestBody: { ids: [inserted.data.id ?? ''], removeLabelIds: ['INBOX'] },
+    });
     const h = await gmail.users.history.list({ userId: 'me', startHistoryId: start });
     const kinds = (h.data.history ?? []).flatMap((r) => Object.keys(r).filter((k) => k !== 'id' && k !== 'messages'));
-    expect(kinds).toEqual(['messagesAdded', 'messagesAdded', 'messagesAdded', 'labelsAdded', 'labelsAdded', 'labelsRemoved', 'messagesDeleted', 'messagesAdded', 'labelsRemoved']);
+    expect(kinds).toEqual([
+      'messagesAdded',
+      'messagesAdded',
+      'messagesAdded',
+      'labelsAdded',
+      'labelsAdded',
+      'labelsRemoved',
+      'messagesDeleted',
+      'messagesAdded',
+      'labelsRemoved',
+    ]);
     const ids = (h.data.history ?? []).map((r) => Number(r.id));
     expect([...ids].sort((a, b) => a - b)).toEqual(ids);
-    const onlyAdded = await gmail.users.history.list({ userId: 'me', startHistoryId: start, historyTypes: ['messageAdded'], maxResults: 2 });
+    const onlyAdded = await gmail.users.history.list({
+      userId: 'me',
+      startHistoryId: start,
+      historyTypes: ['messageAdded'],
+      maxResults: 2,
+    });
     expect(onlyAdded.data.history).toHaveLength(2);
     expect(onlyAdded.data.nextPageToken).toBeTruthy();
   });
@@ -132,7 +168,14 @@ describe('Gmail API v1 against the corpus mailbox', () => {
   it('history.list answers 404 when startHistoryId is older than the retained window', async () => {
     const before = (await gmail.users.getProfile({ userId: 'me' })).data.historyId ?? '';
     await control(emu, 'POST', '/google/users/alice@gmail.test/history/expire');
-    await control(emu, 'POST', '/google/users/alice@gmail.test/threads/' + (await gmail.users.threads.list({ userId: 'me', maxResults: 1 })).data.threads?.[0]?.id + '/reply', { body: 'new' });
+    await control(
+      emu,
+      'POST',
+      '/google/users/alice@gmail.test/threads/' +
+        (await gmail.users.threads.list({ userId: 'me', maxResults: 1 })).data.threads?.[0]?.id +
+        '/reply',
+      { body: 'new' },
+    );
     const gone = await failure(gmail.users.history.list({ userId: 'me', startHistoryId: String(Number(before) - 1) }));
     expect(gone.status).toBe(404);
     expect(gone.error.errors[0].reason).toBe('notFound');
@@ -140,22 +183,29 @@ describe('Gmail API v1 against the corpus mailbox', () => {
 
   it('control changes show up in history and the snapshot', async () => {
     const start = (await gmail.users.getProfile({ userId: 'me' })).data.historyId ?? '';
-    const added = await control(emu, 'POST', '/google/users/alice@gmail.test/messages', { raw: 'From: x@example.com\r\nTo: alice@gmail.test\r\nSubject: hi\r\n\r\nhello\r\n' });
+    const added = await control(emu, 'POST', '/google/users/alice@gmail.test/messages', {
+      raw: 'From: x@example.com\r\nTo: alice@gmail.test\r\nSubject: hi\r\n\r\nhello\r\n',
+    });
     const h = await gmail.users.history.list({ userId: 'me', startHistoryId: start, historyTypes: ['messageAdded'] });
     expect(h.data.history?.[0]?.messagesAdded?.[0]?.message?.id).toBe(added.id);
     const snap = await control(emu, 'GET', '/snapshot');
-    expect(snap.google['alice@gmail.test'].messages.find((m: { id: string }) => m.id === added.id).labelIds).toEqual(['INBOX', 'UNREAD']);
+    expect(snap.google['alice@gmail.test'].messages.find((m: { id: string }) => m.id === added.id).labelIds).toEqual([
+      'INBOX',
+      'UNREAD',
+    ]);
   });
 
   it('bad input: invalid labels, bad format, empty raw', async () => {
     const { data } = await gmail.users.messages.list({ userId: 'me', maxResults: 1 });
     const id = data.messages?.[0]?.id ?? '';
-    expect((await failure(gmail.users.messages.modify({ userId: 'me', id, requestBody: { addLabelIds: ['NOPE'] } }))).status).toBe(400);
+    expect(
+      (await failure(gmail.users.messages.modify({ userId: 'me', id, requestBody: { addLabelIds: ['NOPE'] } }))).status,
+    ).toBe(400);
     expect((await failure(gmail.users.messages.get({ userId: 'me', id, format: 'weird' }))).status).toBe(400);
     expect((await failure(gmail.users.messages.send({ userId: 'me', requestBody: {} }))).status).toBe(400);
     const res = await fetch(`${emu.baseUrl}/gmail/v1/users/me/nothing-here`);
     expect(res.status).toBe(404);
-    expect(((await res.json()) as any).error.code).toBe(404);
+    expect(((await res.json()) as AnyJson).error.code).toBe(404);
   });
 
   it('gmail.modify cannot delete permanently (needs https://mail.google.com/)', async () => {

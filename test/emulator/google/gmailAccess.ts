@@ -33,8 +33,18 @@ export interface GmailDeps {
   mailboxes: Map<string, Mailbox>;
 }
 
-export function openMailbox(deps: GmailDeps, req: EmulatorRequest, endpoint: string, scopes: readonly string[]): { box: Mailbox; scopes: string[] } {
-  const grant = deps.oauth.authorize(req, [...scopes], 'gmail.googleapis.com', endpoint.replace(/^gmail\./, 'caribou.api.proto.MailboxService.'));
+export function openMailbox(
+  deps: GmailDeps,
+  req: EmulatorRequest,
+  endpoint: string,
+  scopes: readonly string[],
+): { box: Mailbox; scopes: string[] } {
+  const grant = deps.oauth.authorize(
+    req,
+    [...scopes],
+    'gmail.googleapis.com',
+    endpoint.replace(/^gmail\./, 'caribou.api.proto.MailboxService.'),
+  );
   const userId = req.params.userId ?? 'me';
   const email = userId === 'me' ? grant.email : userId;
   if (email.toLowerCase() !== grant.email.toLowerCase()) {

@@ -51,9 +51,20 @@ function parsePart(piece: string): SubRequest {
   const [innerHead, body] = splitBlock(inner.replace(/^\s+/, ''));
   const [requestLine = '', ...headerLines] = innerHead.split(/\r?\n/);
   const m = /^(GET|POST|PUT|PATCH|DELETE)\s+(\S+)(\s+HTTP\/\d\.\d)?$/i.exec(requestLine.trim());
-  if (!m) throw googleError(400, 'badRequest', `Failed to parse batch request, error: Invalid request line: ${requestLine.slice(0, 80)}`);
+  if (!m)
+    throw googleError(
+      400,
+      'badRequest',
+      `Failed to parse batch request, error: Invalid request line: ${requestLine.slice(0, 80)}`,
+    );
   const contentId = (outer['content-id'] ?? '').replace(/^<|>$/g, '');
-  return { contentId, method: (m[1] as string).toUpperCase(), path: m[2] as string, headers: headerMap(headerLines.join('\n')), body: Buffer.from(body.replace(/\r?\n$/, ''), 'latin1') };
+  return {
+    contentId,
+    method: (m[1] as string).toUpperCase(),
+    path: m[2] as string,
+    headers: headerMap(headerLines.join('\n')),
+    body: Buffer.from(body.replace(/\r?\n$/, ''), 'latin1'),
+  };
 }
 
 function headerMap(head: string): Record<string, string> {
@@ -101,7 +112,11 @@ export function gmailBatchRoute(ctx: EmulatorContext): Route {
         const reply = await ctx.dispatch({ method: part.method, url, headers, body: part.body });
         const { head, body } = serialize(reply);
         const id = part.contentId ? `Content-ID: <response-${part.contentId}>\r\n` : '';
-        chunks.push(Buffer.from(`--${boundary}\r\nContent-Type: application/http\r\n${id}\r\n${head}\r\n\r\n`), body, Buffer.from('\r\n'));
+        chunks.push(
+          Buffer.from(`--${boundary}\r\nContent-Type: application/http\r\n${id}\r\n${head}\r\n\r\n`),
+          body,
+          Buffer.from('\r\n'),
+        );
       }
       chunks.push(Buffer.from(`--${boundary}--\r\n`));
       return { status: 200, headers: { 'content-type': `multipart/mixed; boundary=${boundary}` }, body: Buffer.concat(chunks) };

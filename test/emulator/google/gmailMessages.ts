@@ -1,7 +1,16 @@
 /** Gmail users.messages.* (and attachments.get), as in the v1 discovery document. */
 import type { EmulatorRequest, Route } from '../kit/types.ts';
 import { badRequest, googleError, notFound } from './errors.ts';
-import { GMAIL_SCOPES, type GmailDeps, intParam, jsonBody, messageOr404, openMailbox, pageToken, readPageToken } from './gmailAccess.ts';
+import {
+  GMAIL_SCOPES,
+  type GmailDeps,
+  intParam,
+  jsonBody,
+  messageOr404,
+  openMailbox,
+  pageToken,
+  readPageToken,
+} from './gmailAccess.ts';
 import { gmailId, type Mailbox, type StoredMessage } from './mailbox.ts';
 import { attachmentOf, readFormat, renderMessage } from './messageView.ts';
 import { compileQuery } from './searchQuery.ts';
@@ -16,7 +25,8 @@ export function labelList(box: Mailbox, value: unknown, field: string): string[]
 }
 
 function decodeRaw(value: unknown): Buffer {
-  if (typeof value !== 'string' || value.length === 0) throw badRequest("'raw' RFC822 payload message string or uploading message via /upload/* URL required");
+  if (typeof value !== 'string' || value.length === 0)
+    throw badRequest("'raw' RFC822 payload message string or uploading message via /upload/* URL required");
   return Buffer.from(value.replace(/\+/g, '-').replace(/\//g, '_'), 'base64url');
 }
 
@@ -25,17 +35,23 @@ export function filterMessages(box: Mailbox, req: EmulatorRequest): StoredMessag
   const labelIds = req.url.searchParams.getAll('labelIds');
   const q = req.url.searchParams.get('q') ?? '';
   const query = q ? compileQuery(q) : undefined;
-  const includeSpamTrash = req.url.searchParams.get('includeSpamTrash') === 'true' || query?.mentionsSpamTrash === true || labelIds.some((l) => l === 'SPAM' || l === 'TRASH');
-  return box.sorted().filter(
-    (m) =>
-      (includeSpamTrash || (!m.labelIds.includes('SPAM') && !m.labelIds.includes('TRASH'))) &&
-      labelIds.every((l) => m.labelIds.includes(l)) &&
-      (!query || query.test(m, box)),
-  );
+  const includeSpamTrash =
+    req.url.searchParams.get('includeSpamTrash') === 'true' ||
+    query?.mentionsSpamTrash === true ||
+    labelIds.some((l) => l === 'SPAM' || l === 'TRASH');
+  return box
+    .sorted()
+    .filter(
+      (m) =>
+        (includeSpamTrash || (!m.labelIds.includes('SPAM') && !m.labelIds.includes('TRASH'))) &&
+        labelIds.every((l) => m.labelIds.includes(l)) &&
+        (!query || query.test(m, box)),
+    );
 }
 
 export function gmailMessageRoutes(deps: GmailDeps): Route[] {
-  const open = (req: EmulatorRequest, endpoint: string, scopes: readonly string[]) => openMailbox(deps, req, endpoint, scopes).box;
+  const open = (req: EmulatorRequest, endpoint: string, scopes: readonly string[]) =>
+    openMailbox(deps, req, endpoint, scopes).box;
   const find = (box: Mailbox, id: string | undefined) => messageOr404(box.messages.get(id ?? ''));
 
   return [
@@ -66,7 +82,10 @@ export function gmailMessageRoutes(deps: GmailDeps): Route[] {
         const format = readFormat(req.url.searchParams.get('format'));
         const scopes = format === 'minimal' || format === 'metadata' ? GMAIL_SCOPES.read : GMAIL_SCOPES.readContent;
         const box = open(req, 'gmail.users.messages.get', scopes);
-        return { status: 200, body: renderMessage(find(box, req.params.id), format, req.url.searchParams.getAll('metadataHeaders')) };
+        return {
+          status: 200,
+          body: renderMessage(find(box, req.params.id), format, req.url.searchParams.getAll('metadataHeaders')),
+        };
       },
     },
     {
@@ -152,7 +171,12 @@ export function gmailMessageRoutes(deps: GmailDeps): Route[] {
         const body = jsonBody(req);
         const raw = decodeRaw(body.raw);
         const labelIds = labelList(box, body.labelIds, 'labelIds');
-        const msg = box.add({ raw: () => raw, labelIds, internalDate: deps.ctx.now(), threadId: threadIdFor(box, body.threadId, raw) });
+        const msg = box.add({
+          raw: () => raw,
+          labelIds,
+          internalDate: deps.ctx.now(),
+          threadId: threadIdFor(box, body.threadId, raw),
+        });
         return { status: 200, body: renderMessage(msg, 'minimal') };
       },
     },
@@ -167,7 +191,12 @@ export function gmailMessageRoutes(deps: GmailDeps): Route[] {
         const head = raw.subarray(0, Math.max(0, raw.indexOf('\n\n'), raw.indexOf('\r\n\r\n'))).toString('latin1');
         if (!/^(to|cc|bcc):\s*\S/im.test(head)) throw badRequest('Invalid To header');
         // Gmail adds a Message-ID when the client sent none, so later replies can thread.
-        const stamped = /^message-id:/im.test(head) ? raw : Buffer.concat([Buffer.from(`Message-ID: <${Date.now()}.${Math.random().toString(36).slice(2)}@mail.gmail.com>\r\n`), raw]);
+        const stamped = /^message-id:/im.test(head)
+          ? raw
+          : Buffer.concat([
+              Buffer.from(`Message-ID: <${Date.now()}.${Math.random().toString(36).slice(2)}@mail.gmail.com>\r\n`),
+              raw,
+            ]);
         // Without threadId Gmail starts a new thread, whatever the headers say.
         const id = gmailId();
         const threadId = threadIdFor(box, body.threadId, stamped) ?? id;
@@ -184,5 +213,8 @@ function threadIdFor(box: Mailbox, requested: unknown, raw: Buffer): string | un
   if (typeof requested !== 'string') return undefined;
   const text = raw.toString('latin1');
   const header = (name: string) => new RegExp(`^${name}:\\s*(.*)$`, 'im').exec(text)?.[1] ?? '';
-  return box.threadFor({ references: header('references'), inReplyTo: header('in-reply-to'), subject: header('subject') }, requested);
+  return box.threadFor(
+    { references: header('references'), inReplyTo: header('in-reply-to'), subject: header('subject') },
+    requested,
+  );
 }

@@ -3,8 +3,8 @@ import type { EmulatorRequest, Route } from '../kit/types.ts';
 import { badRequest, googleError, notFound } from './errors.ts';
 import { GMAIL_SCOPES, type GmailDeps, intParam, jsonBody, openMailbox, pageToken, readPageToken } from './gmailAccess.ts';
 import { filterMessages, labelList } from './gmailMessages.ts';
-import { gmailId, type GmailLabel, type HistoryType, type Mailbox } from './mailbox.ts';
-import { readFormat, renderMessage, parsed } from './messageView.ts';
+import { type GmailLabel, gmailId, type HistoryType, type Mailbox } from './mailbox.ts';
+import { parsed, readFormat, renderMessage } from './messageView.ts';
 
 const U = '/gmail/v1/users/:userId';
 
@@ -19,9 +19,17 @@ function labelResource(box: Mailbox, label: GmailLabel, counts: boolean): Record
       if (!m.labelIds.includes(label.id)) continue;
       total++;
       threads.add(m.threadId);
-      if (m.labelIds.includes('UNREAD')) unread++, unreadThreads.add(m.threadId);
+      if (m.labelIds.includes('UNREAD')) {
+        unread++;
+        unreadThreads.add(m.threadId);
+      }
     }
-    Object.assign(out, { messagesTotal: total, messagesUnread: unread, threadsTotal: threads.size, threadsUnread: unreadThreads.size });
+    Object.assign(out, {
+      messagesTotal: total,
+      messagesUnread: unread,
+      threadsTotal: threads.size,
+      threadsUnread: unreadThreads.size,
+    });
   }
   return out;
 }
@@ -30,28 +38,50 @@ function threadResource(box: Mailbox, threadId: string, req: EmulatorRequest): R
   const ids = box.threads.get(threadId);
   if (!ids) throw notFound();
   const format = readFormat(req.url.searchParams.get('format'));
-  const msgs = ids.map((id) => box.messages.get(id)).filter((m) => m !== undefined).sort((a, b) => a.internalDate - b.internalDate);
+  const msgs = ids
+    .map((id) => box.messages.get(id))
+    .filter((m) => m !== undefined)
+    .sort((a, b) => a.internalDate - b.internalDate);
   const historyId = Math.max(...msgs.map((m) => m.historyId));
-  return { id: threadId, historyId: String(historyId), messages: msgs.map((m) => renderMessage(m, format, req.url.searchParams.getAll('metadataHeaders'))) };
+  return {
+    id: threadId,
+    historyId: String(historyId),
+    messages: msgs.map((m) => renderMessage(m, format, req.url.searchParams.getAll('metadataHeaders'))),
+  };
 }
 
 export function gmailThreadAndLabelRoutes(deps: GmailDeps): Route[] {
-  const open = (req: EmulatorRequest, endpoint: string, scopes: readonly string[]) => openMailbox(deps, req, endpoint, scopes).box;
+  const open = (req: EmulatorRequest, endpoint: string, scopes: readonly string[]) =>
+    openMailbox(deps, req, endpoint, scopes).box;
   return [
     {
       method: 'GET',
       path: `${U}/profile`,
       endpoint: 'gmail.users.getProfile',
       handler: (req) => {
-        const box = open(req, 'gmail.users.getProfile', [...GMAIL_SCOPES.labelsRead, 'https://www.googleapis.com/auth/gmail.compose']);
-        return { status: 200, body: { emailAddress: box.email, messagesTotal: box.messages.size, threadsTotal: box.threads.size, historyId: String(box.historyId) } };
+        const box = open(req, 'gmail.users.getProfile', [
+          ...GMAIL_SCOPES.labelsRead,
+          'https://www.googleapis.com/auth/gmail.compose',
+        ]);
+        return {
+          status: 200,
+          body: {
+            emailAddress: box.email,
+            messagesTotal: box.messages.size,
+            threadsTotal: box.threads.size,
+            historyId: String(box.historyId),
+          },
+        };
       },
     },
     {
       method: 'GET',
       path: `${U}/labels`,
       endpoint: 'gmail.users.labels.list',
-      handler: (req) => ({ status: 200, body: { labels: [...open(req, 'gmail.users.labels.list', GMAIL_SCOPES.labelsRead).labels.values()] } }),
+      handler: (req) => ({
+        status: 200,
+        body: { labels: [...open(req, 'gmail.users.labels.list', GMAIL_SCOPES.labelsRead).labels.values()] },
+      }),
     },
     {
       method: 'GET',
@@ -118,7 +148,10 @@ export function gmailThreadAndLabelRoutes(deps: GmailDeps): Route[] {
       method: 'GET',
       path: `${U}/threads/:id`,
       endpoint: 'gmail.users.threads.get',
-      handler: (req) => ({ status: 200, body: threadResource(open(req, 'gmail.users.threads.get', GMAIL_SCOPES.read), req.params.id ?? '', req) }),
+      handler: (req) => ({
+        status: 200,
+        body: threadResource(open(req, 'gmail.users.threads.get', GMAIL_SCOPES.read), req.params.id ?? '', req),
+      }),
     },
     {
       method: 'POST',
@@ -169,7 +202,10 @@ export function gmailThreadAndLabelRoutes(deps: GmailDeps): Route[] {
         const max = intParam(req, 'maxResults', 100, 500) || 100;
         const offset = readPageToken(req);
         const matching = box.history.filter(
-          (r) => r.id > start && (types.length === 0 || types.includes(r.type)) && (!labelId || r.message.labelIds.includes(labelId) || r.labelIds?.includes(labelId)),
+          (r) =>
+            r.id > start &&
+            (types.length === 0 || types.includes(r.type)) &&
+            (!labelId || r.message.labelIds.includes(labelId) || r.labelIds?.includes(labelId)),
         );
         // One history entry per history id, grouping that mutation's records, as Gmail does.
         const grouped: Array<Record<string, unknown>> = [];
@@ -180,7 +216,12 @@ export function gmailThreadAndLabelRoutes(deps: GmailDeps): Route[] {
             grouped.push(entry);
           }
           (entry.messages as object[]).push({ id: r.message.id, threadId: r.message.threadId });
-          const key = { messageAdded: 'messagesAdded', messageDeleted: 'messagesDeleted', labelAdded: 'labelsAdded', labelRemoved: 'labelsRemoved' }[r.type];
+          const key = {
+            messageAdded: 'messagesAdded',
+            messageDeleted: 'messagesDeleted',
+            labelAdded: 'labelsAdded',
+            labelRemoved: 'labelsRemoved',
+          }[r.type];
           const item: Record<string, unknown> = { message: r.message };
           if (r.labelIds) item.labelIds = r.labelIds;
           entry[key] = [...((entry[key] as object[] | undefined) ?? []), item];

@@ -26,7 +26,14 @@ export function oauthClient(emu: RunningEmulator): OAuth2Client {
 export async function signIn(emu: RunningEmulator, scopes: string[], loginHint = 'alice@gmail.test'): Promise<OAuth2Client> {
   const client = oauthClient(emu);
   const { codeVerifier, codeChallenge } = await client.generateCodeVerifierAsync();
-  const url = client.generateAuthUrl({ access_type: 'offline', scope: scopes, state: 'st-1', code_challenge: codeChallenge, code_challenge_method: 'S256' as never, login_hint: loginHint });
+  const url = client.generateAuthUrl({
+    access_type: 'offline',
+    scope: scopes,
+    state: 'st-1',
+    code_challenge: codeChallenge,
+    code_challenge_method: 'S256' as never,
+    login_hint: loginHint,
+  });
   const res = await fetch(url, { redirect: 'manual' });
   const location = new URL(res.headers.get('location') ?? '');
   const code = location.searchParams.get('code');
@@ -48,18 +55,25 @@ export function start(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   return startEmulator({ seed: { kind: 'corpus' }, autoConsent: true, ...options });
 }
 
-export async function control(emu: RunningEmulator, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${emu.controlUrl}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+// biome-ignore lint/suspicious/noExplicitAny: assertions read JSON bodies of many shapes
+export type AnyJson = any;
+
+export async function control(emu: RunningEmulator, method: string, path: string, body?: unknown): Promise<AnyJson> {
+  const res = await fetch(`${emu.controlUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   if (!res.ok) throw new Error(`control ${path}: ${res.status} ${await res.text()}`);
   return res.json();
 }
 
 /** Status and Google error body of a rejected googleapis call. */
-export async function failure(p: Promise<unknown>): Promise<{ status: number; error: any }> {
+export async function failure(p: Promise<unknown>): Promise<{ status: number; error: AnyJson }> {
   try {
     await p;
   } catch (err) {
-    const e = err as { status?: number; response?: { status: number; data: any } };
+    const e = err as { status?: number; response?: { status: number; data: AnyJson } };
     return { status: e.response?.status ?? e.status ?? 0, error: e.response?.data?.error ?? e.response?.data };
   }
   throw new Error('expected the call to fail');

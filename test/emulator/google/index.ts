@@ -26,22 +26,44 @@ export interface GoogleOptions {
 
 export const GOOGLE_USERS = { primary: 'alice@gmail.test', secondary: 'bob@gmail.test' };
 
-const GOOGLE_PREFIXES = ['/gmail/', '/calendar/', '/batch/', '/o/oauth2/', '/token', '/revoke', '/tokeninfo', '/oauth2/', '/_control/google/'];
+const GOOGLE_PREFIXES = [
+  '/gmail/',
+  '/calendar/',
+  '/batch/',
+  '/o/oauth2/',
+  '/token',
+  '/revoke',
+  '/tokeninfo',
+  '/oauth2/',
+  '/_control/google/',
+];
 
 export function createGoogleService(ctx: EmulatorContext, seed: SeedSpec, options: GoogleOptions = {}): EmulatorService {
   const mailboxes = new Map<string, Mailbox>();
   const calendars = new Map<string, CalendarAccount>();
   const primary =
-    seed.kind === 'corpus' ? seedCorpus(GOOGLE_USERS.primary) : seed.kind === 'synthetic' ? seedSynthetic(GOOGLE_USERS.primary, seed.count) : new Mailbox(GOOGLE_USERS.primary);
+    seed.kind === 'corpus'
+      ? seedCorpus(GOOGLE_USERS.primary)
+      : seed.kind === 'synthetic'
+        ? seedSynthetic(GOOGLE_USERS.primary, seed.count)
+        : new Mailbox(GOOGLE_USERS.primary);
   mailboxes.set(primary.email, primary);
   mailboxes.set(GOOGLE_USERS.secondary, new Mailbox(GOOGLE_USERS.secondary));
   for (const email of mailboxes.keys()) calendars.set(email, seedCalendars(email, ctx.now()));
 
-  const oauth = new GoogleOAuth(ctx, { autoConsent: options.autoConsent ?? false, accessTokenLifetimeSec: options.accessTokenLifetimeSec ?? 3599, clientIds: options.clientIds }, () => [...mailboxes.keys()]);
+  const oauth = new GoogleOAuth(
+    ctx,
+    {
+      autoConsent: options.autoConsent ?? false,
+      accessTokenLifetimeSec: options.accessTokenLifetimeSec ?? 3599,
+      clientIds: options.clientIds,
+    },
+    () => [...mailboxes.keys()],
+  );
   const quota = new GmailQuota(options.quotaUnitsPerSecond ?? 250, options.quotaEnabled ?? true);
   const retention = options.historyRetention ?? 100_000;
   const gmail = { ctx, oauth, quota, mailboxes };
-  const trimmed = <T,>(routes: T[]) => routes;
+  const trimmed = <T>(routes: T[]) => routes;
 
   const routes = trimmed([
     ...oauth.routes(),
@@ -68,7 +90,11 @@ export function createGoogleService(ctx: EmulatorContext, seed: SeedSpec, option
     faultReply: (status) =>
       status === 429
         ? googleErrorReply(429, 'rateLimitExceeded', 'Rate Limit Exceeded', { domain: 'usageLimits' })
-        : googleErrorReply(status, status === 503 ? 'backendError' : 'internalError', status === 503 ? 'The service is currently unavailable.' : 'Internal error encountered.'),
+        : googleErrorReply(
+            status,
+            status === 503 ? 'backendError' : 'internalError',
+            status === 503 ? 'The service is currently unavailable.' : 'Internal error encountered.',
+          ),
     notFound: (req): EmulatorReply | undefined => {
       if (!GOOGLE_PREFIXES.some((p) => req.url.pathname.startsWith(p))) return undefined;
       return googleErrorReply(404, 'notFound', `Method not found.`);
@@ -95,12 +121,30 @@ export function createGoogleService(ctx: EmulatorContext, seed: SeedSpec, option
         email: box.email,
         historyId: box.historyId,
         labels: [...box.labels.values()],
-        messages: box.sorted().map((m) => ({ id: m.id, threadId: m.threadId, labelIds: m.labelIds, internalDate: m.internalDate, raw: m.raw().toString('base64') })),
+        messages: box.sorted().map((m) => ({
+          id: m.id,
+          threadId: m.threadId,
+          labelIds: m.labelIds,
+          internalDate: m.internalDate,
+          raw: m.raw().toString('base64'),
+        })),
       })),
-      calendars: [...calendars.values()].map((a) => ({ email: a.email, seq: a.seq, calendars: [...a.calendars.values()].map((c) => ({ ...c, events: [...c.events.values()] })) })),
+      calendars: [...calendars.values()].map((a) => ({
+        email: a.email,
+        seq: a.seq,
+        calendars: [...a.calendars.values()].map((c) => ({ ...c, events: [...c.events.values()] })),
+      })),
     }),
     importState: (state) => {
-      const s = state as { mailboxes: Array<{ email: string; historyId: number; labels: Mailbox['labels'] extends Map<string, infer L> ? L[] : never; messages: Array<{ id: string; threadId: string; labelIds: string[]; internalDate: number; raw: string }> }>; calendars: Array<{ email: string; seq: number; calendars: Array<Record<string, unknown>> }> };
+      const s = state as {
+        mailboxes: Array<{
+          email: string;
+          historyId: number;
+          labels: Mailbox['labels'] extends Map<string, infer L> ? L[] : never;
+          messages: Array<{ id: string; threadId: string; labelIds: string[]; internalDate: number; raw: string }>;
+        }>;
+        calendars: Array<{ email: string; seq: number; calendars: Array<Record<string, unknown>> }>;
+      };
       mailboxes.clear();
       for (const saved of s.mailboxes) {
         const box = new Mailbox(saved.email);
@@ -118,7 +162,11 @@ export function createGoogleService(ctx: EmulatorContext, seed: SeedSpec, option
         const acct = seedCalendars(a.email, ctx.now());
         acct.calendars.clear();
         acct.seq = a.seq;
-        for (const c of a.calendars) acct.calendars.set(c.id as string, { ...(c as unknown as Calendar), events: new Map((c.events as Array<{ id: string }>).map((e) => [e.id, e as never])) });
+        for (const c of a.calendars)
+          acct.calendars.set(c.id as string, {
+            ...(c as unknown as Calendar),
+            events: new Map((c.events as Array<{ id: string }>).map((e) => [e.id, e as never])),
+          });
         calendars.set(a.email, acct);
       }
     },

@@ -30,7 +30,9 @@ function corpusTemplates(): Template[] {
     const { head } = splitHeaderBody(raw);
     const headers = parseHeaders(head);
     const parsedDate = Date.parse(headerValue(headers, 'date') ?? '');
-    const stripped = raw.toString('latin1').replace(/^(date|message-id|subject|in-reply-to|references):.*(\r?\n[ \t].*)*\r?\n/gim, '');
+    const stripped = raw
+      .toString('latin1')
+      .replace(/^(date|message-id|subject|in-reply-to|references):.*(\r?\n[ \t].*)*\r?\n/gim, '');
     return {
       body: Buffer.from(stripped, 'latin1'),
       subject: headerValue(headers, 'subject') ?? '',
@@ -44,7 +46,13 @@ function corpusTemplates(): Template[] {
 
 function addUserLabels(box: Mailbox): string[] {
   return USER_LABELS.map((name, i) => {
-    const label: GmailLabel = { id: `Label_${i + 1}`, name, type: 'user', messageListVisibility: 'show', labelListVisibility: 'labelShow' };
+    const label: GmailLabel = {
+      id: `Label_${i + 1}`,
+      name,
+      type: 'user',
+      messageListVisibility: 'show',
+      labelListVisibility: 'labelShow',
+    };
     box.labels.set(label.id, label);
     return label.id;
   });
@@ -69,9 +77,25 @@ export function seedCorpus(email: string): Mailbox {
   const sorted = corpus.map((c, i) => ({ c, i, t: corpusTemplates()[i] as Template })).sort((a, b) => a.t.date - b.t.date);
   for (const { c, i, t } of sorted) {
     const raw = Buffer.from(c.raw.replace(/^From [^\n]*\n/, ''), 'latin1');
-    box.add({ id: gmailStyleId(0x18000000000 + i * 7919), raw: () => raw, labelIds: labelsFor(c.group, r, userLabels), internalDate: t.date }, false);
+    box.add(
+      {
+        id: gmailStyleId(0x18000000000 + i * 7919),
+        raw: () => raw,
+        labelIds: labelsFor(c.group, r, userLabels),
+        internalDate: t.date,
+      },
+      false,
+    );
   }
-  for (let k = 0; k < 3; k++) box.add({ raw: () => largeAttachmentMessage(email, k), labelIds: ['INBOX', 'CATEGORY_PERSONAL'], internalDate: Date.UTC(2002, 9, 1 + k) }, false);
+  for (let k = 0; k < 3; k++)
+    box.add(
+      {
+        raw: () => largeAttachmentMessage(email, k),
+        labelIds: ['INBOX', 'CATEGORY_PERSONAL'],
+        internalDate: Date.UTC(2002, 9, 1 + k),
+      },
+      false,
+    );
   return box;
 }
 
@@ -113,7 +137,18 @@ export function seedSynthetic(email: string, count: number, seed = 7): Mailbox {
       (parentId ? `In-Reply-To: <${parentId}@synthetic.gmail.test>\r\nReferences: <${parentId}@synthetic.gmail.test>\r\n` : '');
     const raw = () => Buffer.concat([Buffer.from(headPrefix(), 'latin1'), t.body]);
     const threadId = parent?.threadId ?? id;
-    box.add({ id, raw, labelIds: labelsFor(t.group, r, userLabels), internalDate: date, threadId, known: { subject: normalizeSubject(subject), messageIdHeader }, synthetic: { headPrefix, templateBody: t.body } }, false);
+    box.add(
+      {
+        id,
+        raw,
+        labelIds: labelsFor(t.group, r, userLabels),
+        internalDate: date,
+        threadId,
+        known: { subject: normalizeSubject(subject), messageIdHeader },
+        synthetic: { headPrefix, templateBody: t.body },
+      },
+      false,
+    );
     if (!parent) {
       recent.push({ id, threadId, subject: t.subject });
       if (recent.length > 50) recent.shift();

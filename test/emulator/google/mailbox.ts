@@ -40,8 +40,20 @@ export interface HistoryRecord {
 }
 
 export const SYSTEM_LABELS = [
-  'INBOX', 'SENT', 'DRAFT', 'SPAM', 'TRASH', 'UNREAD', 'STARRED', 'IMPORTANT', 'CHAT',
-  'CATEGORY_PERSONAL', 'CATEGORY_SOCIAL', 'CATEGORY_PROMOTIONS', 'CATEGORY_UPDATES', 'CATEGORY_FORUMS',
+  'INBOX',
+  'SENT',
+  'DRAFT',
+  'SPAM',
+  'TRASH',
+  'UNREAD',
+  'STARRED',
+  'IMPORTANT',
+  'CHAT',
+  'CATEGORY_PERSONAL',
+  'CATEGORY_SOCIAL',
+  'CATEGORY_PROMOTIONS',
+  'CATEGORY_UPDATES',
+  'CATEGORY_FORUMS',
 ];
 
 export function gmailId(): string {
@@ -49,7 +61,10 @@ export function gmailId(): string {
 }
 
 export function normalizeSubject(subject: string): string {
-  return subject.replace(/^\s*((re|fwd?|aw|wg)\s*(\[\d+\])?:\s*)+/i, '').trim().toLowerCase();
+  return subject
+    .replace(/^\s*((re|fwd?|aw|wg)\s*(\[\d+\])?:\s*)+/i, '')
+    .trim()
+    .toLowerCase();
 }
 
 export class Mailbox {
@@ -83,7 +98,12 @@ export class Mailbox {
   }
 
   private record(type: HistoryType, msg: StoredMessage, labelIds?: string[]): void {
-    this.history.push({ id: this.historyId, type, message: { id: msg.id, threadId: msg.threadId, labelIds: [...msg.labelIds] }, labelIds });
+    this.history.push({
+      id: this.historyId,
+      type,
+      message: { id: msg.id, threadId: msg.threadId, labelIds: [...msg.labelIds] },
+      labelIds,
+    });
   }
 
   /** Gmail's threading: a References/In-Reply-To hit on a known message AND the same normalized subject. */
@@ -126,7 +146,11 @@ export class Mailbox {
       const headers = parseHeaders(splitHeaderBody(input.raw()).head);
       subject = normalizeSubject(headerValue(headers, 'subject') ?? '');
       messageIdHeader = (headerValue(headers, 'message-id') ?? '').trim();
-      threadId ??= this.threadFor({ references: headerValue(headers, 'references') ?? '', inReplyTo: headerValue(headers, 'in-reply-to') ?? '', subject: headerValue(headers, 'subject') ?? '' });
+      threadId ??= this.threadFor({
+        references: headerValue(headers, 'references') ?? '',
+        inReplyTo: headerValue(headers, 'in-reply-to') ?? '',
+        subject: headerValue(headers, 'subject') ?? '',
+      });
     }
     const id = input.id ?? gmailId();
     const msg: StoredMessage = {

@@ -16,7 +16,7 @@ const cache = new Map<StoredMessage, Parsed>();
 /** Synthetic messages share their corpus template's parse; only the top-level headers differ. */
 const templateCache = new WeakMap<Buffer, Parsed>();
 
-function parseSynthetic(msg: StoredMessage, synthetic: NonNullable<StoredMessage['synthetic']>): Parsed {
+function parseSynthetic(synthetic: NonNullable<StoredMessage['synthetic']>): Parsed {
   let tpl = templateCache.get(synthetic.templateBody);
   if (!tpl) {
     const attachments = new Map<string, Attachment>();
@@ -30,7 +30,7 @@ function parseSynthetic(msg: StoredMessage, synthetic: NonNullable<StoredMessage
 }
 
 export function parsed(msg: StoredMessage): Parsed {
-  if (msg.synthetic) return parseSynthetic(msg, msg.synthetic);
+  if (msg.synthetic) return parseSynthetic(msg.synthetic);
   let hit = cache.get(msg);
   if (hit) return hit;
   const raw = msg.raw();
@@ -47,12 +47,20 @@ export type MessageFormat = 'minimal' | 'full' | 'raw' | 'metadata';
 export function readFormat(value: string | null): MessageFormat {
   const format = value ?? 'full';
   if (format !== 'minimal' && format !== 'full' && format !== 'raw' && format !== 'metadata') {
-    throw googleError(400, 'invalidArgument', `Invalid value at 'format' (type.googleapis.com/caribou.api.proto.MessageFormat), "${format}"`);
+    throw googleError(
+      400,
+      'invalidArgument',
+      `Invalid value at 'format' (type.googleapis.com/caribou.api.proto.MessageFormat), "${format}"`,
+    );
   }
   return format;
 }
 
-export function renderMessage(msg: StoredMessage, format: MessageFormat, metadataHeaders: string[] = []): Record<string, unknown> {
+export function renderMessage(
+  msg: StoredMessage,
+  format: MessageFormat,
+  metadataHeaders: string[] = [],
+): Record<string, unknown> {
   const p = parsed(msg);
   const out: Record<string, unknown> = {
     id: msg.id,

@@ -61,7 +61,10 @@ function contentTypeOf(headers: GmailHeader[]): { mimeType: string; params: Reco
   for (const p of rest) {
     const eq = p.indexOf('=');
     if (eq < 0) continue;
-    params[p.slice(0, eq).trim().toLowerCase()] = p.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+    params[p.slice(0, eq).trim().toLowerCase()] = p
+      .slice(eq + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1');
   }
   const mimeType = (type ?? '').trim().toLowerCase();
   return { mimeType: /^[\w.+-]+\/[\w.+-]+$/.test(mimeType) ? mimeType : 'text/plain', params };
@@ -78,7 +81,10 @@ export function decodeTransfer(body: Buffer, encoding: string | undefined): Buff
   if (enc === 'base64') return Buffer.from(body.toString('latin1').replace(/[^A-Za-z0-9+/=]/g, ''), 'base64');
   if (enc === 'quoted-printable') {
     const text = body.toString('latin1').replace(/=\r?\n/g, '');
-    return Buffer.from(text.replace(/=([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16))), 'latin1');
+    return Buffer.from(
+      text.replace(/=([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16))),
+      'latin1',
+    );
   }
   return body;
 }

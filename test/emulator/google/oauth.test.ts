@@ -1,6 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../index.ts';
-import { CLIENT_ID, GMAIL_MODIFY, REDIRECT_URI, control, failure, gmailFor, oauthClient, signIn, start } from './harness.ts';
+import {
+  type AnyJson,
+  CLIENT_ID,
+  control,
+  failure,
+  GMAIL_MODIFY,
+  gmailFor,
+  oauthClient,
+  REDIRECT_URI,
+  signIn,
+  start,
+} from './harness.ts';
 
 describe('Google OAuth 2.0 for installed apps', () => {
   let emu: RunningEmulator;
@@ -21,7 +32,14 @@ describe('Google OAuth 2.0 for installed apps', () => {
     const url = oauthClient(emu).generateAuthUrl({ scope: [GMAIL_MODIFY], state: 'x' });
     const html = await (await fetch(url)).text();
     expect(html).toContain('id="submit_approve_access"');
-    const form = new URLSearchParams({ client_id: CLIENT_ID, redirect_uri: REDIRECT_URI, response_type: 'code', scope: GMAIL_MODIFY, state: 'x', consent: 'allow' });
+    const form = new URLSearchParams({
+      client_id: CLIENT_ID,
+      redirect_uri: REDIRECT_URI,
+      response_type: 'code',
+      scope: GMAIL_MODIFY,
+      state: 'x',
+      consent: 'allow',
+    });
     const res = await fetch(`${emu.baseUrl}/o/oauth2/v2/auth/approve`, { method: 'POST', body: form, redirect: 'manual' });
     expect(res.status).toBe(302);
     expect(new URL(res.headers.get('location') ?? '').searchParams.get('code')).toBeTruthy();
@@ -31,7 +49,11 @@ describe('Google OAuth 2.0 for installed apps', () => {
   it('rejects a wrong code verifier and a reused code with invalid_grant', async () => {
     const client = oauthClient(emu);
     const { codeChallenge } = await client.generateCodeVerifierAsync();
-    const url = client.generateAuthUrl({ scope: [GMAIL_MODIFY], code_challenge: codeChallenge, code_challenge_method: 'S256' as never });
+    const url = client.generateAuthUrl({
+      scope: [GMAIL_MODIFY],
+      code_challenge: codeChallenge,
+      code_challenge_method: 'S256' as never,
+    });
     const code = new URL((await fetch(url, { redirect: 'manual' })).headers.get('location') ?? '').searchParams.get('code') ?? '';
     const wrong = await failure(client.getToken({ code, codeVerifier: 'x'.repeat(64) }));
     expect(wrong.status).toBe(400);
@@ -41,9 +63,12 @@ describe('Google OAuth 2.0 for installed apps', () => {
   });
 
   it('answers invalid_client for a missing client', async () => {
-    const res = await fetch(`${emu.baseUrl}/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'x' }) });
+    const res = await fetch(`${emu.baseUrl}/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'x' }),
+    });
     expect(res.status).toBe(401);
-    expect(((await res.json()) as any).error).toBe('invalid_client');
+    expect(((await res.json()) as AnyJson).error).toBe('invalid_client');
   });
 
   it('refreshes an expired access token, and refuses a revoked refresh token', async () => {
@@ -63,8 +88,12 @@ describe('Google OAuth 2.0 for installed apps', () => {
   it('answers 401 in Google shape for a bad bearer token', async () => {
     const res = await fetch(`${emu.baseUrl}/gmail/v1/users/me/profile`, { headers: { authorization: 'Bearer nope' } });
     expect(res.status).toBe(401);
-    const body = (await res.json()) as any;
-    expect(body.error).toMatchObject({ code: 401, status: 'UNAUTHENTICATED', errors: [{ reason: 'authError', location: 'Authorization' }] });
+    const body = (await res.json()) as AnyJson;
+    expect(body.error).toMatchObject({
+      code: 401,
+      status: 'UNAUTHENTICATED',
+      errors: [{ reason: 'authError', location: 'Authorization' }],
+    });
   });
 
   it('answers 403 ACCESS_TOKEN_SCOPE_INSUFFICIENT for a token without the scope', async () => {

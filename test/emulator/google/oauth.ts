@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { EmulatorContext, EmulatorReply, EmulatorRequest, Route } from '../kit/types.ts';
-import { invalidCredentials, insufficientScopes, oauthError } from './errors.ts';
+import { insufficientScopes, invalidCredentials, oauthError } from './errors.ts';
 
 interface Grant {
   email: string;
@@ -61,8 +61,16 @@ export class GoogleOAuth {
 
   revokeUser(email: string): number {
     let n = 0;
-    for (const [k, v] of this.refresh) if (v.email === email && !v.revoked) (v.revoked = true), n++;
-    for (const [k, v] of this.access) if (v.email === email) this.access.delete(k), n++;
+    for (const v of this.refresh.values()) {
+      if (v.email !== email || v.revoked) continue;
+      v.revoked = true;
+      n++;
+    }
+    for (const [k, v] of this.access) {
+      if (v.email !== email) continue;
+      this.access.delete(k);
+      n++;
+    }
     return n;
   }
 
@@ -76,7 +84,12 @@ export class GoogleOAuth {
     const expiresIn = this.options.accessTokenLifetimeSec;
     this.access.set(accessToken, { ...grant, expiresAt: this.ctx.now() + expiresIn * 1000, refreshToken });
     if (withRefresh && refreshToken) this.refresh.set(refreshToken, { ...grant, revoked: false });
-    const body: Record<string, unknown> = { access_token: accessToken, expires_in: expiresIn, scope: grant.scopes.join(' '), token_type: 'Bearer' };
+    const body: Record<string, unknown> = {
+      access_token: accessToken,
+      expires_in: expiresIn,
+      scope: grant.scopes.join(' '),
+      token_type: 'Bearer',
+    };
     if (withRefresh) body.refresh_token = refreshToken;
     return body;
   }
@@ -90,20 +103,53 @@ export class GoogleOAuth {
 
   routes(): Route[] {
     return [
-      { method: 'GET', path: '/o/oauth2/v2/auth', endpoint: 'oauth2.authorize', handler: (req) => this.authorizePage(req.url.searchParams) },
-      { method: 'GET', path: '/o/oauth2/auth', endpoint: 'oauth2.authorize', handler: (req) => this.authorizePage(req.url.searchParams) },
-      { method: 'POST', path: '/o/oauth2/v2/auth/approve', endpoint: 'oauth2.approve', handler: (req) => this.approve(new URLSearchParams(req.body.toString('utf8'))) },
+      {
+        method: 'GET',
+        path: '/o/oauth2/v2/auth',
+        endpoint: 'oauth2.authorize',
+        handler: (req) => this.authorizePage(req.url.searchParams),
+      },
+      {
+        method: 'GET',
+        path: '/o/oauth2/auth',
+        endpoint: 'oauth2.authorize',
+        handler: (req) => this.authorizePage(req.url.searchParams),
+      },
+      {
+        method: 'POST',
+        path: '/o/oauth2/v2/auth/approve',
+        endpoint: 'oauth2.approve',
+        handler: (req) => this.approve(new URLSearchParams(req.body.toString('utf8'))),
+      },
       { method: 'POST', path: '/token', endpoint: 'oauth2.token', handler: (req) => this.token(req) },
       { method: 'POST', path: '/revoke', endpoint: 'oauth2.revoke', handler: (req) => this.revoke(req) },
-      { method: 'GET', path: '/tokeninfo', endpoint: 'oauth2.tokeninfo', handler: (req) => this.tokenInfo(req.url.searchParams.get('access_token') ?? '') },
-      { method: 'POST', path: '/tokeninfo', endpoint: 'oauth2.tokeninfo', handler: (req) => this.tokenInfo(new URLSearchParams(req.body.toString()).get('access_token') ?? '') },
+      {
+        method: 'GET',
+        path: '/tokeninfo',
+        endpoint: 'oauth2.tokeninfo',
+        handler: (req) => this.tokenInfo(req.url.searchParams.get('access_token') ?? ''),
+      },
+      {
+        method: 'POST',
+        path: '/tokeninfo',
+        endpoint: 'oauth2.tokeninfo',
+        handler: (req) => this.tokenInfo(new URLSearchParams(req.body.toString()).get('access_token') ?? ''),
+      },
       {
         method: 'GET',
         path: '/oauth2/v3/userinfo',
         endpoint: 'oauth2.userinfo',
         handler: (req) => {
-          const g = this.authorize(req, ['openid', 'email', 'https://www.googleapis.com/auth/userinfo.email'], 'oauth2.googleapis.com', 'userinfo');
-          return { status: 200, body: { sub: createHash('sha256').update(g.email).digest('hex').slice(0, 21), email: g.email, email_verified: true } };
+          const g = this.authorize(
+            req,
+            ['openid', 'email', 'https://www.googleapis.com/auth/userinfo.email'],
+            'oauth2.googleapis.com',
+            'userinfo',
+          );
+          return {
+            status: 200,
+            body: { sub: createHash('sha256').update(g.email).digest('hex').slice(0, 21), email: g.email, email_verified: true },
+          };
         },
       },
     ];
@@ -113,15 +159,28 @@ export class GoogleOAuth {
     const clientId = q.get('client_id');
     const redirectUri = q.get('redirect_uri') ?? '';
     if (!clientId || (this.options.clientIds && !this.options.clientIds.includes(clientId))) {
-      return { status: 401, headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<h1>Error 401: invalid_client</h1><p>The OAuth client was not found.</p>' };
+      return {
+        status: 401,
+        headers: { 'content-type': 'text/html; charset=utf-8' },
+        body: '<h1>Error 401: invalid_client</h1><p>The OAuth client was not found.</p>',
+      };
     }
-    if (!/^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(redirectUri) && !redirectUri.startsWith('com.') && redirectUri !== 'urn:ietf:wg:oauth:2.0:oob') {
-      return { status: 400, headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<h1>Error 400: redirect_uri_mismatch</h1>' };
+    if (
+      !/^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(redirectUri) &&
+      !redirectUri.startsWith('com.') &&
+      redirectUri !== 'urn:ietf:wg:oauth:2.0:oob'
+    ) {
+      return {
+        status: 400,
+        headers: { 'content-type': 'text/html; charset=utf-8' },
+        body: '<h1>Error 400: redirect_uri_mismatch</h1>',
+      };
     }
     if (q.get('response_type') !== 'code') return this.redirectError(redirectUri, q.get('state'), 'unsupported_response_type');
     if (!q.get('scope')) return this.redirectError(redirectUri, q.get('state'), 'invalid_request');
     const method = q.get('code_challenge_method') ?? (q.get('code_challenge') ? 'plain' : undefined);
-    if (method && method !== 'S256' && method !== 'plain') return this.redirectError(redirectUri, q.get('state'), 'invalid_request');
+    if (method && method !== 'S256' && method !== 'plain')
+      return this.redirectError(redirectUri, q.get('state'), 'invalid_request');
     if (this.options.autoConsent) return this.approve(q);
     const hidden = [...q.entries()].map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`).join('');
     const login = q.get('login_hint') ?? this.users()[0] ?? '';
@@ -143,7 +202,10 @@ export class GoogleOAuth {
   private approve(q: URLSearchParams): EmulatorReply {
     const redirectUri = q.get('redirect_uri') ?? '';
     if (q.get('consent') === 'deny') return this.redirectError(redirectUri, q.get('state'), 'access_denied');
-    const email = q.get('login_hint') && this.users().includes(q.get('login_hint') as string) ? (q.get('login_hint') as string) : (this.users()[0] ?? 'user@gmail.test');
+    const email =
+      q.get('login_hint') && this.users().includes(q.get('login_hint') as string)
+        ? (q.get('login_hint') as string)
+        : (this.users()[0] ?? 'user@gmail.test');
     const code = `4/emu-${randomBytes(24).toString('base64url')}`;
     this.codes.set(code, {
       email,
@@ -163,7 +225,9 @@ export class GoogleOAuth {
 
   private token(req: EmulatorRequest): EmulatorReply {
     const type = req.headers['content-type'] ?? '';
-    const form = type.includes('json') ? new URLSearchParams(JSON.parse(req.body.toString() || '{}') as Record<string, string>) : new URLSearchParams(req.body.toString('utf8'));
+    const form = type.includes('json')
+      ? new URLSearchParams(JSON.parse(req.body.toString() || '{}') as Record<string, string>)
+      : new URLSearchParams(req.body.toString('utf8'));
     let clientId = form.get('client_id');
     const basic = /^Basic\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
     if (!clientId && basic) clientId = decodeURIComponent(Buffer.from(basic, 'base64').toString().split(':')[0] ?? '');
@@ -174,7 +238,8 @@ export class GoogleOAuth {
     this.checkClient(clientId);
     if (grantType === 'authorization_code') {
       const code = this.codes.get(form.get('code') ?? '');
-      if (!code || code.expiresAt <= this.ctx.now() || code.clientId !== clientId) throw oauthError(400, 'invalid_grant', 'Malformed auth code.');
+      if (!code || code.expiresAt <= this.ctx.now() || code.clientId !== clientId)
+        throw oauthError(400, 'invalid_grant', 'Malformed auth code.');
       this.codes.delete(form.get('code') ?? '');
       if (code.redirectUri !== (form.get('redirect_uri') ?? '')) throw oauthError(400, 'redirect_uri_mismatch', 'Bad Request');
       if (code.challenge) {
@@ -211,7 +276,19 @@ export class GoogleOAuth {
     const grant = this.access.get(token);
     if (!grant || grant.expiresAt <= this.ctx.now()) throw oauthError(400, 'invalid_token', 'Invalid Value');
     const expiresIn = Math.floor((grant.expiresAt - this.ctx.now()) / 1000);
-    return { status: 200, body: { azp: grant.clientId, aud: grant.clientId, scope: grant.scopes.join(' '), exp: String(Math.floor(grant.expiresAt / 1000)), expires_in: String(expiresIn), email: grant.email, email_verified: 'true', access_type: 'offline' } };
+    return {
+      status: 200,
+      body: {
+        azp: grant.clientId,
+        aud: grant.clientId,
+        scope: grant.scopes.join(' '),
+        exp: String(Math.floor(grant.expiresAt / 1000)),
+        expires_in: String(expiresIn),
+        email: grant.email,
+        email_verified: 'true',
+        access_type: 'offline',
+      },
+    };
   }
 }
 

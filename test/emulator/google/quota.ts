@@ -41,7 +41,12 @@ export class GmailQuota {
     this.windows.set(email, window);
     const used = window.reduce((n, w) => n + w.units, 0);
     if (this.enabled && used + units > this.unitsPerSecond) {
-      throw googleError(429, 'rateLimitExceeded', 'User-rate limit exceeded.  Retry after ' + new Date(now + 1000).toISOString(), { domain: 'usageLimits' });
+      throw googleError(
+        429,
+        'rateLimitExceeded',
+        'User-rate limit exceeded.  Retry after ' + new Date(now + 1000).toISOString(),
+        { domain: 'usageLimits' },
+      );
     }
     window.push({ at: now, units });
     this.spent.set(email, (this.spent.get(email) ?? 0) + units);

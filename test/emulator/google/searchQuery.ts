@@ -1,7 +1,7 @@
 /** A useful subset of Gmail's search operators, evaluated against stored messages. */
 import type { Mailbox, StoredMessage } from './mailbox.ts';
-import { headerValue, parseHeaders, splitHeaderBody } from './mimeTree.ts';
 import { parsed } from './messageView.ts';
+import { headerValue, parseHeaders, splitHeaderBody } from './mimeTree.ts';
 
 type Test = (msg: StoredMessage, box: Mailbox) => boolean;
 
@@ -18,7 +18,9 @@ function parseDate(v: string): number {
 function labelIdFor(box: Mailbox, name: string): string {
   const upper = name.toUpperCase();
   if (box.labels.has(upper)) return upper;
-  for (const l of box.labels.values()) if (l.name.toLowerCase() === name.toLowerCase().replace(/-/g, ' ') || l.name.toLowerCase() === name.toLowerCase()) return l.id;
+  for (const l of box.labels.values())
+    if (l.name.toLowerCase() === name.toLowerCase().replace(/-/g, ' ') || l.name.toLowerCase() === name.toLowerCase())
+      return l.id;
   return `\u0000${name}`;
 }
 
@@ -53,12 +55,17 @@ export function compileQuery(q: string): CompiledQuery {
         break;
       case 'is':
         test =
-          value === 'unread' ? (m) => m.labelIds.includes('UNREAD')
-          : value === 'read' ? (m) => !m.labelIds.includes('UNREAD')
-          : (m) => m.labelIds.includes(value.toUpperCase());
+          value === 'unread'
+            ? (m) => m.labelIds.includes('UNREAD')
+            : value === 'read'
+              ? (m) => !m.labelIds.includes('UNREAD')
+              : (m) => m.labelIds.includes(value.toUpperCase());
         break;
       case 'has':
-        test = value === 'attachment' ? (m) => /content-disposition:\s*attachment|filename=/i.test(m.raw().toString('latin1')) : () => false;
+        test =
+          value === 'attachment'
+            ? (m) => /content-disposition:\s*attachment|filename=/i.test(m.raw().toString('latin1'))
+            : () => false;
         break;
       case 'after':
         test = (m) => m.internalDate >= parseDate(value);
@@ -71,7 +78,11 @@ export function compileQuery(q: string): CompiledQuery {
         break;
       default: {
         const word = op ? token.toLowerCase() : value;
-        test = (m) => m.subject.includes(word) || headerOf(m, 'from').includes(word) || parsed(m).snippet.toLowerCase().includes(word) || m.raw().toString('latin1').toLowerCase().includes(word);
+        test = (m) =>
+          m.subject.includes(word) ||
+          headerOf(m, 'from').includes(word) ||
+          parsed(m).snippet.toLowerCase().includes(word) ||
+          m.raw().toString('latin1').toLowerCase().includes(word);
       }
     }
     tests.push(negate ? (m, b) => !test(m, b) : test);

@@ -1,9 +1,9 @@
-import { readFileSync, writeFileSync, existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FaultTable, type FaultRule } from './faults.ts';
+import { type FaultRule, FaultTable } from './faults.ts';
 import { Router } from './router.ts';
 import { ensureTls } from './tls.ts';
 import type { EmulatorContext, EmulatorReply, EmulatorRequest, EmulatorService, SeedSpec } from './types.ts';
@@ -76,7 +76,12 @@ export async function startServer(options: EmulatorOptions, factories: ServiceFa
   function genericControlRoutes() {
     const json = (body: object): EmulatorReply => ({ status: 200, body });
     return [
-      { method: 'GET' as const, path: '/_control/faults', endpoint: 'control.faults', handler: () => json({ faults: faults.list() }) },
+      {
+        method: 'GET' as const,
+        path: '/_control/faults',
+        endpoint: 'control.faults',
+        handler: () => json({ faults: faults.list() }),
+      },
       {
         method: 'POST' as const,
         path: '/_control/faults',
@@ -88,10 +93,36 @@ export async function startServer(options: EmulatorOptions, factories: ServiceFa
           return json({ faults: faults.list() });
         },
       },
-      { method: 'DELETE' as const, path: '/_control/faults', endpoint: 'control.faults', handler: () => (faults.clear(), json({ faults: [] })) },
-      { method: 'GET' as const, path: '/_control/counters', endpoint: 'control.counters', handler: () => json({ requests: Object.fromEntries(counters) }) },
-      { method: 'DELETE' as const, path: '/_control/counters', endpoint: 'control.counters', handler: () => (counters.clear(), json({ requests: {} })) },
-      { method: 'GET' as const, path: '/_control/clock', endpoint: 'control.clock', handler: () => json({ now: ctx.now(), offsetMs: clockOffsetMs }) },
+      {
+        method: 'DELETE' as const,
+        path: '/_control/faults',
+        endpoint: 'control.faults',
+        handler: () => {
+          faults.clear();
+          return json({ faults: [] });
+        },
+      },
+      {
+        method: 'GET' as const,
+        path: '/_control/counters',
+        endpoint: 'control.counters',
+        handler: () => json({ requests: Object.fromEntries(counters) }),
+      },
+      {
+        method: 'DELETE' as const,
+        path: '/_control/counters',
+        endpoint: 'control.counters',
+        handler: () => {
+          counters.clear();
+          return json({ requests: {} });
+        },
+      },
+      {
+        method: 'GET' as const,
+        path: '/_control/clock',
+        endpoint: 'control.clock',
+        handler: () => json({ now: ctx.now(), offsetMs: clockOffsetMs }),
+      },
       {
         method: 'POST' as const,
         path: '/_control/clock',
@@ -153,7 +184,10 @@ export async function startServer(options: EmulatorOptions, factories: ServiceFa
       const reply = s.notFound?.(req);
       if (reply) return reply;
     }
-    return { status: 404, body: { error: { code: 404, message: `No route for ${req.method} ${req.url.pathname}`, status: 'NOT_FOUND' } } };
+    return {
+      status: 404,
+      body: { error: { code: 404, message: `No route for ${req.method} ${req.url.pathname}`, status: 'NOT_FOUND' } },
+    };
   }
 
   buildServices();
@@ -172,13 +206,22 @@ export async function startServer(options: EmulatorOptions, factories: ServiceFa
     const headers: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : (v as string | undefined);
     const url = new URL(req.url ?? '/', baseUrl);
-    const { reply, fault } = await dispatch({ method: req.method ?? 'GET', url, headers, body: Buffer.concat(chunks), params: {} });
+    const { reply, fault } = await dispatch({
+      method: req.method ?? 'GET',
+      url,
+      headers,
+      body: Buffer.concat(chunks),
+      params: {},
+    });
     if (fault?.kind === 'reset') {
       req.socket.destroy();
       return;
     }
     const { body, contentType } = encodeBody(reply);
-    const outHeaders: Record<string, string> = { ...(contentType ? { 'content-type': contentType } : {}), ...(reply.headers ?? {}) };
+    const outHeaders: Record<string, string> = {
+      ...(contentType ? { 'content-type': contentType } : {}),
+      ...(reply.headers ?? {}),
+    };
     outHeaders['content-length'] = String(body.length);
     res.writeHead(reply.status, outHeaders);
     if (fault?.kind === 'truncate') {
@@ -247,5 +290,8 @@ export function parseJson(body: Buffer): Record<string, unknown> {
   } catch {
     // fall through to the error below
   }
-  throw new HttpError({ status: 400, body: { error: { code: 400, message: 'Invalid JSON payload received.', status: 'INVALID_ARGUMENT' } } });
+  throw new HttpError({
+    status: 400,
+    body: { error: { code: 400, message: 'Invalid JSON payload received.', status: 'INVALID_ARGUMENT' } },
+  });
 }
