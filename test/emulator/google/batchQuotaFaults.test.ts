@@ -72,6 +72,15 @@ describe('Gmail batch, quota and fault injection', () => {
     const quota = await control(emu, 'GET', '/google/quota');
     expect(quota.spent['alice@gmail.test']).toBeGreaterThanOrEqual(250);
     await control(emu, 'POST', '/clock', { advanceMs: 2000 });
+    await control(emu, 'POST', '/google/quota', { unitsPerSecond: 6, exceededStatus: 403 });
+    await gmail.users.messages.get({ userId: 'me', id: data.messages?.[0]?.id ?? '', format: 'minimal' });
+    const forbidden = await failure(
+      gmail.users.messages.get({ userId: 'me', id: data.messages?.[0]?.id ?? '' }, { retry: false }),
+    );
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.error.errors[0]).toMatchObject({ reason: 'userRateLimitExceeded', domain: 'usageLimits' });
+    await control(emu, 'POST', '/google/quota', { unitsPerSecond: 250, exceededStatus: 429 });
+    await control(emu, 'POST', '/clock', { advanceMs: 2000 });
   });
 
   it('injects 5xx, 429 storms, latency, resets and truncated bodies by endpoint', async () => {

@@ -58,7 +58,8 @@ export function googleControlRoutes(d: ControlDeps): Route[] {
       const b = jsonBody(req);
       if (typeof b.unitsPerSecond === 'number') d.quota.unitsPerSecond = b.unitsPerSecond;
       if (typeof b.enabled === 'boolean') d.quota.enabled = b.enabled;
-      return ok({ unitsPerSecond: d.quota.unitsPerSecond, enabled: d.quota.enabled });
+      if (b.exceededStatus === 403 || b.exceededStatus === 429) d.quota.exceededStatus = b.exceededStatus;
+      return ok({ unitsPerSecond: d.quota.unitsPerSecond, enabled: d.quota.enabled, exceededStatus: d.quota.exceededStatus });
     }),
     route('POST', '/users/:email/messages', (req) => {
       const b = jsonBody(req);

@@ -26,6 +26,8 @@ export const GMAIL_QUOTA_UNITS: Record<string, number> = {
 export class GmailQuota {
   unitsPerSecond: number;
   enabled: boolean;
+  /** 429 rateLimitExceeded (default) or 403 userRateLimitExceeded: Gmail answers both for per-user limits. */
+  exceededStatus: 429 | 403 = 429;
   private windows = new Map<string, Array<{ at: number; units: number }>>();
   readonly spent = new Map<string, number>();
 
@@ -41,10 +43,12 @@ export class GmailQuota {
     this.windows.set(email, window);
     const used = window.reduce((n, w) => n + w.units, 0);
     if (this.enabled && used + units > this.unitsPerSecond) {
+      if (this.exceededStatus === 403)
+        throw googleError(403, 'userRateLimitExceeded', 'User Rate Limit Exceeded', { domain: 'usageLimits' });
       throw googleError(
         429,
         'rateLimitExceeded',
-        'User-rate limit exceeded.  Retry after ' + new Date(now + 1000).toISOString(),
+        `User-rate limit exceeded.  Retry after ${new Date(now + 1000).toISOString()}`,
         { domain: 'usageLimits' },
       );
     }
