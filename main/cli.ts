@@ -4,6 +4,7 @@ import { accountsCommand } from './cli/accountsCommand.ts';
 import { agendaCommand } from './cli/agendaCommand.ts';
 import { CliError, usageError } from './cli/cliError.ts';
 import { importMboxCommand } from './cli/importMboxCommand.ts';
+import { keysCommand } from './cli/keysCommand.ts';
 import { searchCommand } from './cli/searchCommand.ts';
 import { serveCommand } from './cli/serveCommand.ts';
 import { sessionCreateCommand } from './cli/sessionCommand.ts';
@@ -20,6 +21,8 @@ Usage:
   outpost sync [--full] [--account ID]          sync mail now, with progress
   outpost agenda [--days N]                     the coming days of every calendar (default 7)
   outpost search QUERY [--account ID] [--limit N]   search the index (Gmail-style operators)
+  outpost keys create --name N --scope S ...   print a new API key (wbk_...); scopes: read:email write:email read:calendar write:calendar admin
+  outpost keys list | keys revoke ID           list API keys (never the keys themselves) / revoke one
   outpost session create [--admin]              print a new session token
   outpost --version | --help
 
@@ -64,6 +67,8 @@ async function main(argv: string[]): Promise<void> {
       if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw usageError('--limit must be a number from 1 to 500');
       return searchCommand({ dataDir, query: rest.join(' '), accountId: values.account, limit });
     }
+    case 'keys':
+      return keysCommand({ dataDir, args: rest, name: values.name, scopes: values.scope ?? [] });
     case 'session':
       if (rest[0] !== 'create') throw usageError('usage: outpost session create [--admin]');
       return sessionCreateCommand({ dataDir, admin: values.admin ?? false });
@@ -83,6 +88,8 @@ function parseCommandLine(argv: string[]) {
       limit: { type: 'string' },
       days: { type: 'string' },
       admin: { type: 'boolean' },
+      name: { type: 'string' },
+      scope: { type: 'string', multiple: true },
       full: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },

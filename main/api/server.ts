@@ -17,6 +17,7 @@ import { checkLoopbackHost } from './loopbackHost.ts';
 import { type RateLimitConfig, RateLimitedError, RateLimits, setRateLimitHeaders } from './rateLimits.ts';
 import { registerCalendarRoutes } from './routes/calendar.ts';
 import { registerHealthRoutes } from './routes/health.ts';
+import { registerKeyRoutes } from './routes/keys.ts';
 import { registerSearchRoutes } from './routes/search.ts';
 import { registerSyncRoutes } from './routes/sync.ts';
 import { registerThreadRoutes } from './routes/threads.ts';
@@ -106,6 +107,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
   registerSearchRoutes(app, deps);
   registerCalendarRoutes(app, deps);
   registerSyncRoutes(app, { ...deps, limits });
+  registerKeyRoutes(app, deps);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   if (deps.rendererDir) await registerUiRoutes(app, deps.rendererDir);
   return app;

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { JobKind } from '../../shared/events.ts';
+import type { RateLimitConfig } from '../api/rateLimits.ts';
 import { type ApiServer, buildApiServer } from '../api/server.ts';
 import { listAccounts } from '../db/queries/accounts.ts';
 import { SyncScheduler } from '../sync/syncScheduler.ts';
@@ -12,6 +13,8 @@ export interface CoreConfig extends EngineConfig {
   rendererDir: string | null;
   /** Minutes between background syncs per kind, or false to sync only on demand. */
   schedule?: Partial<Record<JobKind, number>> | false;
+  /** Overrides of the local API's rate limits (main/api/rateLimits.ts). */
+  rateLimits?: Partial<RateLimitConfig>;
 }
 
 export interface Core extends Engine {
@@ -40,6 +43,7 @@ export async function startCore(config: CoreConfig): Promise<Core> {
       version: config.version,
       rendererDir: config.rendererDir,
       allowedPorts: () => [port],
+      ...(config.rateLimits ? { rateLimits: config.rateLimits } : {}),
     });
     await api.listen({ host: '127.0.0.1', port: config.port });
   } catch (error) {

@@ -42,7 +42,7 @@ export function registerSyncRoutes(app: ApiServer, deps: ApiDeps & { limits: Rat
           'insufficient_permissions',
           provider ? `no ${provider} mailbox is connected` : 'no mailbox is connected',
         );
-      const job = enqueueCapped(limits, reply, () => jobs.enqueue({ kind: 'email_sync', mode, accountIds: ids(accounts) }));
+      const job = enqueueCapped(deps, reply, () => jobs.enqueue({ kind: 'email_sync', mode, accountIds: ids(accounts) }));
       return { data: queued(job) };
     },
   );
@@ -67,7 +67,7 @@ export function registerSyncRoutes(app: ApiServer, deps: ApiDeps & { limits: Rat
           provider ? `no ${provider} calendar is connected` : 'no calendar is connected',
         );
       const params = mode === 'full' ? { from: new Date(from).toISOString(), to: new Date(to).toISOString() } : {};
-      const job = enqueueCapped(limits, reply, () =>
+      const job = enqueueCapped(deps, reply, () =>
         jobs.enqueue({ kind: 'calendar_sync', mode, accountIds: ids(accounts), params }),
       );
       return { data: queued(job) };
@@ -99,7 +99,7 @@ export function registerSyncRoutes(app: ApiServer, deps: ApiDeps & { limits: Rat
           request_id: request.id,
         });
       }
-      const job = enqueueCapped(limits, reply, () =>
+      const job = enqueueCapped(deps, reply, () =>
         jobs.enqueue({
           kind: 'email_sync',
           mode: 'incremental',
@@ -138,8 +138,7 @@ export function registerSyncRoutes(app: ApiServer, deps: ApiDeps & { limits: Rat
         );
       if (jobs.hasOpenJob('email_sync', account.id))
         throw new ApiError('sync_in_progress', `a sync of service ${account.id} is already running; do not sync it concurrently`);
-      const job = enqueueCapped(limits, reply, () => jobs.enqueue({ kind: 'email_sync', mode, accountIds: [account.id] }));
-      deps.runner.wake();
+      const job = enqueueCapped(deps, reply, () => jobs.enqueue({ kind: 'email_sync', mode, accountIds: [account.id] }));
       const done = await settled(deps, job.id);
       if (done.status === 'failed') throw jobFailure(done);
       return {
@@ -165,7 +164,11 @@ function ids(accounts: readonly AccountRow[]): string[] {
  * Enqueues within the hourly cap: the window is checked first, the job queued,
  * and only a queued job consumes the window (a 409 costs nothing).
  */
-function enqueueCapped(limits: RateLimits, reply: import('fastify').FastifyReply, enqueue: () => JobSnapshot): JobSnapshot {
+function enqueueCapped(
+  { limits, runner }: { limits: RateLimits; runner: ApiDeps['runner'] },
+  reply: import('fastify').FastifyReply,
+  enqueue: () => JobSnapshot,
+): JobSnapshot {
   const window = limits.peekSync();
   if (window.remaining <= 0) limits.takeSync();
   let job: JobSnapshot;
@@ -176,6 +179,7 @@ function enqueueCapped(limits: RateLimits, reply: import('fastify').FastifyReply
     throw error;
   }
   setRateLimitHeaders(reply, limits.takeSync());
+  runner.wake();
   return job;
 }
 

@@ -96,10 +96,13 @@ describe('sync endpoints', () => {
 
   it('answers 409 sync_in_progress while a full sync is open', async () => {
     const key = api.key('write:email');
+    let release = () => {};
+    handler = () => new Promise((resolve) => (release = () => resolve({})));
     expect((await post('/v1/email/sync', key, { mode: 'full' })).statusCode).toBe(200);
     const second = await post('/v1/email/sync', key, { mode: 'incremental' });
     expect(second.statusCode).toBe(409);
     expect(second.json().code).toBe('sync_in_progress');
+    release();
   });
 
   it('caps on-demand syncs per hour (429 rate_limited with Remaining 0); a 409 costs nothing', async () => {

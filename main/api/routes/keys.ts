@@ -1,0 +1,41 @@
+import { ApiKeySchema, CreatedKeyResponse, CreateKeyBody, KeyListResponse, KeyParams } from '../../../shared/api/keys.ts';
+import { createApiKey, getApiKey, listApiKeys, revokeApiKey } from '../auth/apiKeys.ts';
+import { ApiError } from '../errors.ts';
+import type { ApiDeps, ApiServer } from '../server.ts';
+
+const errors = Object.fromEntries([400, 401, 403, 404].map((s) => [s, { $ref: 'ApiError#' }]));
+const admin = { scope: 'admin' } as const;
+
+/** API key management (admin scope: an admin session or a key with `admin`). */
+export function registerKeyRoutes(app: ApiServer, { db }: ApiDeps): void {
+  app.post(
+    '/v1/keys',
+    {
+      config: admin,
+      schema: {
+        summary: 'Create an API key (the key is returned once)',
+        body: CreateKeyBody,
+        response: { 201: CreatedKeyResponse, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { key, info } = createApiKey(db, request.body.name, request.body.scopes);
+      return reply.status(201).send({ data: { ...info, key } });
+    },
+  );
+  app.get(
+    '/v1/keys',
+    { config: admin, schema: { summary: 'List API keys (never the keys)', response: { 200: KeyListResponse, ...errors } } },
+    async () => ({
+      data: listApiKeys(db),
+    }),
+  );
+  app.delete(
+    '/v1/keys/:id',
+    { config: admin, schema: { summary: 'Revoke an API key', params: KeyParams, response: { 200: ApiKeySchema, ...errors } } },
+    async (request) => {
+      if (!revokeApiKey(db, request.params.id)) throw new ApiError('not_found', `no API key ${request.params.id}`);
+      return getApiKey(db, request.params.id);
+    },
+  );
+}
