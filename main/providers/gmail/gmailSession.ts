@@ -29,8 +29,10 @@ export function newGoogleOAuthClient(config: GoogleConfig, redirectUri?: string)
     clientSecret: config.clientSecret,
     redirectUri,
     endpoints: { oauth2AuthBaseUrl: config.authUrl, oauth2TokenUrl: config.tokenUrl, oauth2RevokeUrl: config.revokeUrl },
-    // Refresh a little before expiry so a long page of requests never runs on a dying token.
+    // Refresh a little before expiry so a long page of requests never runs on a dying token,
+    // and on a 401 even when the token looks valid (revoked or expired early at Google).
     eagerRefreshThresholdMillis: 2 * 60_000,
+    forceRefreshOnFailure: true,
   });
 }
 

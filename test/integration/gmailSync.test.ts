@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectGoogle } from '../../main/auth/connectGoogle.ts';
+import { type Engine, openEngine } from '../../main/core/engine.ts';
+import { getAccount } from '../../main/db/queries/accounts.ts';
+import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
+import {
+  autoConsentBrowser,
+  type GmailSnapshotMessage,
+  googleConfigFor,
+  indexAsGmailSnapshot,
+  normalizeSnapshot,
+} from '../support/emulatorAccounts.ts';
+import { makeTempDir } from '../support/tempDir.ts';
+
+const USER = 'alice@gmail.test';
+
+describe('Gmail sync against the emulator (googleapis, google-auth-library, real loopback flow)', () => {
+  const dir = makeTempDir();
+  let emulator: RunningEmulator;
+  let engine: Engine;
+  let accountId: string;
+
+  const control = async (path: string, init: { method?: string; body?: unknown } = {}) => {
+    const response = await fetch(`${emulator.controlUrl}${path}`, {
+      method: init.method ?? 'GET',
+      headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
+    if (!response.ok) throw new Error(`control ${path}: ${response.status} ${await response.text()}`);
+    return response.json() as Promise<Record<string, unknown>>;
+  };
+  const remote = async (): Promise<GmailSnapshotMessage[]> => {
+    const snapshot = (await control('/snapshot')) as { google: Record<string, { messages: GmailSnapshotMessage[] }> };
+    return normalizeSnapshot(snapshot.google[USER]?.messages ?? []);
+  };
+  const sync = async (mode: 'full' | 'incremental' = 'incremental') => {
+    const job = engine.jobs.enqueue({ kind: 'email_sync', mode, accountIds: [accountId] });
+    engine.runner.wake();
+    await engine.runner.idle();
+    return engine.jobs.get(job.id);
+  };
+
+  beforeAll(async () => {
+    emulator = await startEmulator({
+      autoConsent: true,
+      seed: { kind: 'synthetic', count: 600 },
+      serviceOptions: { google: { quotaEnabled: false } },
+    });
+    engine = openEngine({
+      dataDir: dir.path,
+      providers: { google: googleConfigFor(emulator.baseUrl), microsoft: null },
+      gmailQuota: { unitsPerSecond: 1_000_000, burst: 10_000 },
+    });
+    const account = await connectGoogle(engine.db, engine.vault, googleConfigFor(emulator.baseUrl), {
+      openBrowser: autoConsentBrowser,
+    });
+    accountId = account.id;
+    expect(account.email).toBe(USER);
+  }, 60_000);
+  afterAll(async () => {
+    await engine?.close();
+    await emulator?.stop();
+    dir.remove();
+  });
+
+  it('full-syncs the mailbox so the index equals the emulator exactly', async () => {
+    const job = await sync();
+    expect(job).toMatchObject({ status: 'succeeded' });
+    expect(job?.counts.messagesProcessed).toBeGreaterThanOrEqual(600);
+    expect(indexAsGmailSnapshot(engine.db, accountId)).toEqual(await remote());
+  });
+
+  it('converges after adds, deletes, label moves, read flips and replies in existing threads', async () => {
+    const before = await remote();
+    const [a, b, c, d] = before;
+    await control(`/google/users/${USER}/messages/${a?.id}/modify`, {
+      method: 'POST',
+      body: { removeLabelIds: ['INBOX'], addLabelIds: ['STARRED'] },
+    });
+    await control(`/google/users/${USER}/messages/${b?.id}/modify`, { method: 'POST', body: { addLabelIds: ['UNREAD'] } });
+    await control(`/google/users/${USER}/messages/${c?.id}/modify`, { method: 'POST', body: { removeLabelIds: ['UNREAD'] } });
+    await control(`/google/users/${USER}/messages/${d?.id}`, { method: 'DELETE' });
+    await control(`/google/users/${USER}/threads/${b?.threadId}/reply`, {
+      method: 'POST',
+      body: { from: 'carol@example.test', body: 'A new reply' },
+    });
+    const raw = Buffer.from(
+      'From: Dan <dan@example.test>\r\nTo: alice@gmail.test\r\nSubject: Fresh news\r\nMessage-ID: <fresh-1@example.test>\r\n\r\nHello',
+    ).toString('base64url');
+    await control(`/google/users/${USER}/messages`, {
+      method: 'POST',
+      body: { raw, labelIds: ['INBOX', 'UNREAD'], encoding: 'base64url' },
+    });
+
+    const job = await sync();
+    expect(job).toMatchObject({ status: 'succeeded' });
+    const after = await remote();
+    expect(indexAsGmailSnapshot(engine.db, accountId)).toEqual(after);
+    expect(after.find((m) => m.id === d?.id)).toBeUndefined();
+    expect(after.filter((m) => m.threadId === b?.threadId).length).toBeGreaterThan(
+      before.filter((m) => m.threadId === b?.threadId).length,
+    );
+  });
+
+  it('falls back to a reconciling full sync when the history position is too old (404)', async () => {
+    const [victim] = await remote();
+    await control(`/google/users/${USER}/messages/${victim?.id}`, { method: 'DELETE' });
+    await control(`/google/users/${USER}/history/expire`, { method: 'POST', body: {} });
+    const job = await sync();
+    expect(job).toMatchObject({ status: 'succeeded' });
+    expect(job?.counts.messagesDeleted).toBeGreaterThanOrEqual(1);
+    expect(indexAsGmailSnapshot(engine.db, accountId)).toEqual(await remote());
+  });
+
+  it('marks the account needs_reauth when its refresh token is revoked, without retrying forever', async () => {
+    await control('/google/expire-access-tokens', { method: 'POST', body: {} });
+    await control('/google/revoke', { method: 'POST', body: { email: USER } });
+    const job = await sync();
+    expect(job).toMatchObject({ status: 'failed', error: { code: 'needs_reauth' } });
+    expect(getAccount(engine.db, accountId)?.status).toBe('needs_reauth');
+  });
+});

@@ -1,0 +1,61 @@
+import type { GoogleConfig } from '../../main/auth/providerConfig.ts';
+import type { IndexDb } from '../../main/db/openIndex.ts';
+
+/** The product's Google configuration pointed at a running emulator. */
+export function googleConfigFor(baseUrl: string): GoogleConfig {
+  return {
+    clientId: 'outpost-test.apps.googleusercontent.com',
+    clientSecret: 'not-secret-for-installed-apps',
+    authUrl: `${baseUrl}/o/oauth2/v2/auth`,
+    tokenUrl: `${baseUrl}/token`,
+    revokeUrl: `${baseUrl}/revoke`,
+    apiRootUrl: `${baseUrl}/`,
+  };
+}
+
+/**
+ * A "browser" for auto-consent: follows the consent page's redirect back to
+ * the app's loopback listener, as the user's browser would.
+ */
+export async function autoConsentBrowser(url: string): Promise<void> {
+  let next = url;
+  for (let hop = 0; hop < 5; hop++) {
+    const response = await fetch(next, { redirect: 'manual' });
+    const location = response.headers.get('location');
+    await response.arrayBuffer();
+    if (!location) return;
+    next = new URL(location, next).toString();
+  }
+}
+
+export interface GmailSnapshotMessage {
+  id: string;
+  threadId: string;
+  labelIds: string[];
+}
+
+/** The index's view of an account in the emulator snapshot's terms: id, thread and labels (UNREAD/STARRED/... as labels). */
+export function indexAsGmailSnapshot(db: IndexDb, accountId: string): GmailSnapshotMessage[] {
+  const rows = db
+    .prepare(
+      `SELECT m.id AS row, m.remote_id AS id, t.remote_id AS threadId, m.is_unread
+       FROM messages m JOIN threads t ON t.id = m.thread_id WHERE m.account_id = ?`,
+    )
+    .all(accountId) as Array<{ row: number; id: string; threadId: string; is_unread: number }>;
+  const labelsOf = db
+    .prepare('SELECT l.remote_id FROM message_labels ml JOIN labels l ON l.id = ml.label_id WHERE ml.message_id = ?')
+    .pluck();
+  return rows
+    .map((r) => ({
+      id: r.id,
+      threadId: r.threadId,
+      labelIds: [...(labelsOf.all(r.row) as string[]), ...(r.is_unread ? ['UNREAD'] : [])].sort(),
+    }))
+    .sort((a, b) => a.id.localeCompare(b.id));
+}
+
+export function normalizeSnapshot(messages: GmailSnapshotMessage[]): GmailSnapshotMessage[] {
+  return messages
+    .map((m) => ({ id: m.id, threadId: m.threadId, labelIds: [...m.labelIds].sort() }))
+    .sort((a, b) => a.id.localeCompare(b.id));
+}
