@@ -185,17 +185,17 @@ export function calendarRoutes(env: GraphEnv): Route[] {
   };
   return [
     ...r('GET', '/calendars', 'graph.calendars.list', (_q, u) => ({ status: 200, body: { value: [...u.calendars.calendars.values()].map((c) => calendarJson(c, u.mailbox.upn)) } })),
-    ...r('GET', '/calendars/:cal', 'graph.calendars.get', (req, u) => ({ status: 200, body: calendarJson(requireCalendar(u.calendars, req.params.cal), u.mailbox.upn) })),
+    ...r('GET', '/calendars/:cal', 'graph.calendars.get', (req, u) => ({ status: 200, body: calendarJson(requireCalendar(u.calendars, req.params.cal!), u.mailbox.upn) })),
     ...r('GET', '/calendarView/delta', 'graph.calendarView.delta', (req, u) => calendarViewDelta(env, req, u)),
-    ...r('GET', '/calendars/:cal/calendarView/delta', 'graph.calendarView.delta', (req, u) => calendarViewDelta(env, req, u, requireCalendar(u.calendars, req.params.cal).id)),
+    ...r('GET', '/calendars/:cal/calendarView/delta', 'graph.calendarView.delta', (req, u) => calendarViewDelta(env, req, u, requireCalendar(u.calendars, req.params.cal!).id)),
     ...r('GET', '/calendarView', 'graph.calendarView', (req, u) => view(req, u)),
-    ...r('GET', '/calendars/:cal/calendarView', 'graph.calendarView', (req, u) => view(req, u, requireCalendar(u.calendars, req.params.cal).id)),
+    ...r('GET', '/calendars/:cal/calendarView', 'graph.calendarView', (req, u) => view(req, u, requireCalendar(u.calendars, req.params.cal!).id)),
     ...r('GET', '/events', 'graph.events.list', (req, u) => ({ status: 200, body: { value: [...u.calendars.events.values()].filter((e) => !e.data.seriesMasterId).map((e) => eventJson(master(e), req)) } })),
     ...r('POST', '/events', 'graph.events.create', (req, u) => create(req, u, u.calendars.defaultCalendar.id)),
-    ...r('POST', '/calendars/:cal/events', 'graph.events.create', (req, u) => create(req, u, requireCalendar(u.calendars, req.params.cal).id)),
-    ...r('GET', '/events/:id', 'graph.events.get', (req, u) => ({ status: 200, body: eventJson(master(requireEvent(u.calendars, req.params.id)), req) })),
+    ...r('POST', '/calendars/:cal/events', 'graph.events.create', (req, u) => create(req, u, requireCalendar(u.calendars, req.params.cal!).id)),
+    ...r('GET', '/events/:id', 'graph.events.get', (req, u) => ({ status: 200, body: eventJson(master(requireEvent(u.calendars, req.params.id!)), req) })),
     ...r('PATCH', '/events/:id', 'graph.events.update', (req, u) => {
-      const ev = requireEvent(u.calendars, req.params.id);
+      const ev = requireEvent(u.calendars, req.params.id!);
       const next = { ...ev.data, ...parseJsonBody(req.body) };
       validateEvent(next);
       ev.data = next;
@@ -203,11 +203,11 @@ export function calendarRoutes(env: GraphEnv): Route[] {
       return { status: 200, body: eventJson(master(ev), req) };
     }),
     ...r('DELETE', '/events/:id', 'graph.events.delete', (req, u) => {
-      u.calendars.remove(requireEvent(u.calendars, req.params.id));
+      u.calendars.remove(requireEvent(u.calendars, req.params.id!));
       return { status: 204 };
     }),
     ...r('POST', '/events/:id/cancel', 'graph.events.cancel', (req, u) => {
-      const ev = requireEvent(u.calendars, req.params.id);
+      const ev = requireEvent(u.calendars, req.params.id!);
       ev.cancelled = true;
       u.calendars.touch(ev);
       return { status: 202 };

@@ -32,7 +32,7 @@ export function controlRoutes(env: GraphEnv): Route[] {
       // Someone replies in an existing conversation: a new Inbox message threaded by In-Reply-To/References.
       const b = body(req);
       const u = user(req, b);
-      const original = requireMessage(u.mailbox, req.params.id);
+      const original = requireMessage(u.mailbox, req.params.id!);
       const s = original.summary;
       const raw = buildMime({ from: String(b.from ?? s.from?.address ?? 'someone@example.test'), to: [u.mailbox.upn], cc: [], subject: `Re: ${s.subject}`, html: false, content: String(b.body ?? 'Reply'), attachments: [], messageId: `<ctl-reply-${env.ctx.now()}-${Math.random().toString(36).slice(2)}@example.test>`, headers: s.messageId ? { 'In-Reply-To': s.messageId, References: [...s.references, s.messageId].join(' ') } : {}, date: new Date(env.ctx.now()) });
       const m = u.mailbox.addMessage(raw, u.mailbox.folder('inbox')!.id, { receivedDateTime: env.ctx.now(), conversationId: original.conversationId });
@@ -41,7 +41,7 @@ export function controlRoutes(env: GraphEnv): Route[] {
     c('PATCH', '/messages/:id', (req) => {
       const b = body(req);
       const u = user(req, b);
-      const m = requireMessage(u.mailbox, req.params.id);
+      const m = requireMessage(u.mailbox, req.params.id!);
       if (typeof b.isRead === 'boolean') m.isRead = b.isRead;
       if (typeof b.flagStatus === 'string') m.flagStatus = b.flagStatus as typeof m.flagStatus;
       if (Array.isArray(b.categories)) m.categories = b.categories as string[];
@@ -51,12 +51,12 @@ export function controlRoutes(env: GraphEnv): Route[] {
     c('POST', '/messages/:id/move', (req) => {
       const b = body(req);
       const u = user(req, b);
-      u.mailbox.move(requireMessage(u.mailbox, req.params.id), requireFolder(u.mailbox, String(b.folder)).id);
+      u.mailbox.move(requireMessage(u.mailbox, req.params.id!), requireFolder(u.mailbox, String(b.folder)).id);
       return ok();
     }),
     c('DELETE', '/messages/:id', (req) => {
       const u = user(req, {});
-      u.mailbox.remove(requireMessage(u.mailbox, req.params.id));
+      u.mailbox.remove(requireMessage(u.mailbox, req.params.id!));
       return ok();
     }),
     c('POST', '/events', (req) => {
@@ -71,7 +71,7 @@ export function controlRoutes(env: GraphEnv): Route[] {
     c('PATCH', '/events/:id', (req) => {
       const b = body(req);
       const u = user(req, b);
-      const ev = u.calendars.events.get(req.params.id);
+      const ev = u.calendars.events.get(req.params.id!);
       if (!ev) throw new HttpError({ status: 404, body: { error: 'no such event' } });
       ev.data = { ...ev.data, ...(b.event as object) };
       validateEvent(ev.data);
@@ -82,7 +82,7 @@ export function controlRoutes(env: GraphEnv): Route[] {
       // A modified or cancelled occurrence of a series: {originalStartDate: "YYYY-MM-DD", event?: {...}, cancel?: true}
       const b = body(req);
       const u = user(req, b);
-      const master = u.calendars.events.get(req.params.id);
+      const master = u.calendars.events.get(req.params.id!);
       if (!master || !master.data.recurrence) throw new HttpError({ status: 404, body: { error: 'no such series' } });
       const date = String(b.originalStartDate ?? '');
       if (b.cancel === true) {
@@ -98,7 +98,7 @@ export function controlRoutes(env: GraphEnv): Route[] {
     }),
     c('POST', '/events/:id/cancel', (req) => {
       const u = user(req, body(req));
-      const ev = u.calendars.events.get(req.params.id);
+      const ev = u.calendars.events.get(req.params.id!);
       if (!ev) throw new HttpError({ status: 404, body: { error: 'no such event' } });
       ev.cancelled = true;
       u.calendars.touch(ev);
@@ -106,7 +106,7 @@ export function controlRoutes(env: GraphEnv): Route[] {
     }),
     c('DELETE', '/events/:id', (req) => {
       const u = user(req, {});
-      const ev = u.calendars.events.get(req.params.id);
+      const ev = u.calendars.events.get(req.params.id!);
       if (!ev) throw new HttpError({ status: 404, body: { error: 'no such event' } });
       u.calendars.remove(ev);
       return ok();

@@ -4,8 +4,11 @@ import { signIn } from './testAuth.ts';
 
 let emu: RunningEmulator;
 let token: string;
+/** Graph answers are JSON of many shapes; tests read them loosely. */
+// biome-ignore lint/suspicious/noExplicitAny: test reads arbitrary JSON
+type Json = any;
 const g = (path: string, init: RequestInit = {}) =>
-  fetch(`${emu.baseUrl}/v1.0/me${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(init.headers ?? {}) } });
+  (fetch(`${emu.baseUrl}/v1.0/me${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(init.headers ?? {}) } }) as Promise<Omit<Response, 'json'> & { json(): Promise<Json> }>);
 const control = (path: string, body: object, method = 'POST') => fetch(`${emu.controlUrl}/microsoft${path}`, { method, body: JSON.stringify(body) });
 const WINDOW = 'startDateTime=2026-09-01T00:00:00Z&endDateTime=2027-03-01T00:00:00Z';
 
@@ -16,11 +19,11 @@ beforeAll(async () => {
 afterAll(() => emu?.stop());
 
 async function drain(url: string) {
-  const items: Array<Record<string, any>> = [];
+  const items: Json[] = [];
   for (;;) {
     const res = await fetch(url, { headers: { authorization: `Bearer ${token}`, prefer: 'odata.maxpagesize=100' } });
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = (await res.json()) as Json;
     items.push(...body.value);
     if (body['@odata.nextLink']) url = body['@odata.nextLink'];
     else return { items, deltaLink: body['@odata.deltaLink'] as string };
@@ -70,7 +73,7 @@ describe('Graph calendar', () => {
     await control('/invalidate-delta', {});
     const gone = await fetch(next.deltaLink, { headers: { authorization: `Bearer ${token}` } });
     expect(gone.status).toBe(410);
-    expect((await gone.json()).error.code).toBe('SyncStateNotFound');
+    expect(((await gone.json()) as Json).error.code).toBe('SyncStateNotFound');
   });
 
   it('calendarView without a window is 400 ErrorInvalidParameter', async () => {

@@ -27,7 +27,7 @@ export function graphRoutes(env: GraphEnv, method: Route['method'], path: string
   const wrap = (fromParams: boolean): RouteHandler => (req) => {
     const grant = env.identity.authenticate(req.headers.authorization);
     throttle(env, grant.clientId);
-    const key = fromParams ? decodeURIComponent(req.params.user) : grant.upn;
+    const key = fromParams ? decodeURIComponent(req.params.user!) : grant.upn;
     const user = findUser(env, key);
     if (!user) throw graphError(404, 'ErrorInvalidUser', `The requested user '${key}' is invalid.`);
     if (fromParams && user.mailbox.upn !== grant.upn) throw graphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');

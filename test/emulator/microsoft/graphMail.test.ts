@@ -5,8 +5,11 @@ import { signIn } from './testAuth.ts';
 let emu: RunningEmulator;
 let token: string;
 let aliceToken: string;
+/** Graph answers are JSON of many shapes; tests read them loosely. */
+// biome-ignore lint/suspicious/noExplicitAny: test reads arbitrary JSON
+type Json = any;
 const g = (path: string, init: RequestInit & { as?: string } = {}) =>
-  fetch(`${emu.baseUrl}/v1.0${/^\/(users\/|\$batch)/.test(path) ? '' : '/me'}${path}`, { ...init, headers: { authorization: `Bearer ${init.as ?? token}`, 'content-type': 'application/json', ...(init.headers ?? {}) } });
+  (fetch(`${emu.baseUrl}/v1.0${/^\/(users\/|\$batch)/.test(path) ? '' : '/me'}${path}`, { ...init, headers: { authorization: `Bearer ${init.as ?? token}`, 'content-type': 'application/json', ...(init.headers ?? {}) } }) as Promise<Omit<Response, 'json'> & { json(): Promise<Json> }>);
 const control = (path: string, body: object, method = 'POST') => fetch(`${emu.controlUrl}/microsoft${path}`, { method, body: JSON.stringify(body) });
 
 beforeAll(async () => {
@@ -22,7 +25,7 @@ async function drain(url: string, headers: Record<string, string> = {}) {
   for (;;) {
     const res = await fetch(url, { headers: { authorization: `Bearer ${token}`, ...headers } });
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = (await res.json()) as Json;
     items.push(...body.value);
     pages++;
     if (body['@odata.nextLink']) url = body['@odata.nextLink'];
@@ -82,7 +85,7 @@ describe('Graph mail', () => {
     const moved = await g(`/messages/${b!.id}/move`, { method: 'POST', body: JSON.stringify({ destinationId: 'inbox' }) });
     expect(moved.status).toBe(201);
     await control(`/messages/${c!.id}`, {}, 'DELETE');
-    const added = await (await control('/messages', { folder: 'archive', subject: 'From another client' })).json();
+    const added: Json = await (await control('/messages', { folder: 'archive', subject: 'From another client' })).json();
     const second = await drain(first.deltaLink);
     const byId = new Map(second.items.map((x) => [x.id, x]));
     expect(byId.get(a!.id)).toMatchObject({ isRead: true });
@@ -95,7 +98,7 @@ describe('Graph mail', () => {
     await control('/invalidate-delta', {});
     const gone = await fetch(third.deltaLink, { headers: { authorization: `Bearer ${token}` } });
     expect(gone.status).toBe(410);
-    expect((await gone.json()).error.code).toBe('SyncStateNotFound');
+    expect(((await gone.json()) as Json).error.code).toBe('SyncStateNotFound');
   });
 
   it('sendMail (JSON and MIME), createReply/reply threading, DELETE', async () => {
@@ -146,7 +149,7 @@ describe('Graph mail', () => {
       { id: '3', method: 'GET', url: '/me/messages/unknown' },
       { id: '4', method: 'GET', url: '/me', dependsOn: ['3'] },
     ] }) });
-    const body = await res.json();
+    const body = (await res.json()) as Json;
     const r = Object.fromEntries(body.responses.map((x: { id: string }) => [x.id, x]));
     expect(r['1'].status).toBe(200);
     expect(r['2'].body.isRead).toBe(false);
@@ -170,6 +173,6 @@ describe('Graph mail', () => {
     await control('/throttle', { requestsPerSecond: 0 });
     expect(statuses).toContain(429);
     expect(last!.headers.get('retry-after')).toBe('1');
-    expect((await last!.json()).error.code).toBe('ApplicationThrottled');
+    expect(((await last!.json()) as Json).error.code).toBe('ApplicationThrottled');
   });
 });

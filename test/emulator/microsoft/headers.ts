@@ -54,8 +54,8 @@ export function parseAddresses(value: string | undefined): Address[] {
   for (const part of value.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/)) {
     const angle = /^(.*)<([^>]+)>/.exec(part);
     const paren = /^\s*([^\s(]+@[^\s(]+)\s*\((.*)\)/.exec(part);
-    if (angle) out.push({ name: decodeWords(angle[1].trim().replace(/^"|"$/g, '')), address: angle[2].trim() });
-    else if (paren) out.push({ name: decodeWords(paren[2]), address: paren[1] });
+    if (angle) out.push({ name: decodeWords((angle[1] ?? '').trim().replace(/^"|"$/g, '')), address: (angle[2] ?? '').trim() });
+    else if (paren) out.push({ name: decodeWords(paren[2] ?? ''), address: paren[1] ?? '' });
     else if (part.includes('@')) out.push({ name: '', address: part.trim() });
   }
   return out;

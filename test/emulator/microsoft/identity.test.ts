@@ -29,7 +29,7 @@ async function openBrowser(url: string): Promise<void> {
 describe('identity platform with msal-node', () => {
   it('serves the OpenID configuration per tenant', async () => {
     const res = await fetch(`${emu.baseUrl}/organizations/v2.0/.well-known/openid-configuration`);
-    const body = await res.json();
+    const body = (await res.json()) as Record<string, unknown>;
     expect(body.token_endpoint).toBe(`${emu.baseUrl}/organizations/oauth2/v2.0/token`);
     expect(body.issuer).toBe(`${emu.baseUrl}/{tenantid}/v2.0`);
   });
@@ -40,7 +40,7 @@ describe('identity platform with msal-node', () => {
     expect(result.account?.username).toBe('bob@contoso.test');
     expect(result.idTokenClaims).toMatchObject({ preferred_username: 'bob@contoso.test', aud: CLIENT_ID });
     const me = await fetch(`${emu.baseUrl}/v1.0/me`, { headers: { authorization: `Bearer ${result.accessToken}` } });
-    expect((await me.json()).userPrincipalName).toBe('bob@contoso.test');
+    expect(((await me.json()) as { userPrincipalName: string }).userPrincipalName).toBe('bob@contoso.test');
 
     const silent = await app.acquireTokenSilent({ account: result.account!, scopes: SCOPES, forceRefresh: true });
     expect(silent.accessToken).not.toBe(result.accessToken);
@@ -60,11 +60,11 @@ describe('identity platform with msal-node', () => {
     expect(loc.searchParams.get('state')).toBe('s1');
     const token = await fetch(`${emu.baseUrl}/common/oauth2/v2.0/token`, { method: 'POST', body: new URLSearchParams({ client_id: CLIENT_ID, grant_type: 'authorization_code', code: loc.searchParams.get('code')!, redirect_uri: 'http://localhost:1/cb', code_verifier: 'wrong' }) });
     expect(token.status).toBe(400);
-    const body = await token.json();
+    const body = (await token.json()) as Record<string, unknown>;
     expect(body).toMatchObject({ error: 'invalid_grant', error_codes: [501481] });
     expect(body.trace_id).toBeTruthy();
     const reused = await fetch(`${emu.baseUrl}/common/oauth2/v2.0/token`, { method: 'POST', body: new URLSearchParams({ client_id: CLIENT_ID, grant_type: 'authorization_code', code: loc.searchParams.get('code')!, redirect_uri: 'http://localhost:1/cb' }) });
-    expect(await reused.json()).toMatchObject({ error: 'invalid_grant', error_codes: [70008] });
+    expect((await reused.json()) as object).toMatchObject({ error: 'invalid_grant', error_codes: [70008] });
   });
 
   it('shows a consent page with an Accept button when auto-consent is off', async () => {

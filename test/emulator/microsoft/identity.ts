@@ -59,7 +59,7 @@ export class IdentityPlatform {
   }
 
   private openidConfiguration(req: EmulatorRequest): EmulatorReply {
-    const t = req.params.tenant;
+    const t = req.params.tenant!;
     const base = `${this.ctx.baseUrl}/${t}`;
     const specific = !['common', 'organizations', 'consumers'].includes(t);
     return {

@@ -40,7 +40,7 @@ function filterFn(expr: string | null): (m: StoredMessage) => boolean {
   const tests = expr.split(/\s+and\s+/i).map((clause) => {
     const c = /^\s*([\w/]+)\s+(eq|ne|ge|gt|le|lt)\s+(.+?)\s*$/i.exec(clause);
     if (!c) throw graphError(400, 'BadRequest', `Invalid filter clause: ${clause}`);
-    const [, field, op, rawValue] = c;
+    const [, field = '', op = '', rawValue = ''] = c;
     const value = rawValue.replace(/^'(.*)'$/, '$1');
     const get = (m: StoredMessage): string | number | boolean => {
       switch (field) {
@@ -144,7 +144,7 @@ async function messageDelta(env: GraphEnv, req: EmulatorRequest, user: GraphUser
 
 async function patchMessage(req: EmulatorRequest, user: GraphUser): Promise<EmulatorReply> {
   const mb = user.mailbox;
-  const m = requireMessage(mb, req.params.id);
+  const m = requireMessage(mb, req.params.id!);
   const patch = parseJsonBody(req.body);
   if ('isRead' in patch) {
     if (typeof patch.isRead !== 'boolean') throw graphError(400, 'BadRequest', "Cannot convert the literal to the expected type 'Edm.Boolean'.");
@@ -188,25 +188,25 @@ export function mailRoutes(env: GraphEnv): Route[] {
       const top = [...mb.folders.values()].filter((f) => f.parentFolderId === mb.rootId);
       return { status: 200, body: { '@odata.context': `${env.ctx.baseUrl}/v1.0/$metadata#users('${mb.userId}')/mailFolders`, value: top.map((f) => folderJson(mb, f)) } };
     }),
-    ...r('GET', '/mailFolders/:folder', 'graph.mailFolders.get', (req, u) => ({ status: 200, body: folderJson(u.mailbox, requireFolder(u.mailbox, req.params.folder)) })),
+    ...r('GET', '/mailFolders/:folder', 'graph.mailFolders.get', (req, u) => ({ status: 200, body: folderJson(u.mailbox, requireFolder(u.mailbox, req.params.folder!)) })),
     ...r('GET', '/mailFolders/:folder/childFolders', 'graph.mailFolders.childFolders', (req, u) => {
-      const f = requireFolder(u.mailbox, req.params.folder);
+      const f = requireFolder(u.mailbox, req.params.folder!);
       return { status: 200, body: { value: [...u.mailbox.folders.values()].filter((c) => c.parentFolderId === f.id).map((c) => folderJson(u.mailbox, c)) } };
     }),
-    ...r('GET', '/mailFolders/:folder/messages/delta', 'graph.messages.delta', (req, u) => messageDelta(env, req, u, req.params.folder)),
-    ...r('GET', '/mailFolders/:folder/messages', 'graph.messages.list', (req, u) => listMessages(env, req, u.mailbox.inFolder(requireFolder(u.mailbox, req.params.folder).id))),
+    ...r('GET', '/mailFolders/:folder/messages/delta', 'graph.messages.delta', (req, u) => messageDelta(env, req, u, req.params.folder!)),
+    ...r('GET', '/mailFolders/:folder/messages', 'graph.messages.list', (req, u) => listMessages(env, req, u.mailbox.inFolder(requireFolder(u.mailbox, req.params.folder!).id))),
     ...r('GET', '/messages', 'graph.messages.list', (req, u) => listMessages(env, req, [...u.mailbox.messages.values()])),
-    ...r('GET', '/messages/:id', 'graph.messages.get', async (req, u) => ({ status: 200, body: await messageJson(requireMessage(u.mailbox, req.params.id), selectParam(req)) })),
-    ...r('GET', '/messages/:id/$value', 'graph.messages.value', (req, u) => ({ status: 200, headers: { 'content-type': 'text/plain' }, body: Buffer.from(requireMessage(u.mailbox, req.params.id).raw, 'utf8') })),
-    ...r('GET', '/messages/:id/attachments', 'graph.attachments.list', async (req, u) => ({ status: 200, body: { value: await attachmentsJson(requireMessage(u.mailbox, req.params.id), true) } })),
-    ...r('GET', '/messages/:id/attachments/:aid', 'graph.attachments.get', async (req, u) => ({ status: 200, body: await findAttachment(u, req.params.id, req.params.aid) })),
+    ...r('GET', '/messages/:id', 'graph.messages.get', async (req, u) => ({ status: 200, body: await messageJson(requireMessage(u.mailbox, req.params.id!), selectParam(req)) })),
+    ...r('GET', '/messages/:id/$value', 'graph.messages.value', (req, u) => ({ status: 200, headers: { 'content-type': 'text/plain' }, body: Buffer.from(requireMessage(u.mailbox, req.params.id!).raw, 'utf8') })),
+    ...r('GET', '/messages/:id/attachments', 'graph.attachments.list', async (req, u) => ({ status: 200, body: { value: await attachmentsJson(requireMessage(u.mailbox, req.params.id!), true) } })),
+    ...r('GET', '/messages/:id/attachments/:aid', 'graph.attachments.get', async (req, u) => ({ status: 200, body: await findAttachment(u, req.params.id!, req.params.aid!) })),
     ...r('GET', '/messages/:id/attachments/:aid/$value', 'graph.attachments.value', async (req, u) => {
-      const a = await findAttachment(u, req.params.id, req.params.aid);
+      const a = await findAttachment(u, req.params.id!, req.params.aid!);
       return { status: 200, headers: { 'content-type': String(a.contentType) }, body: Buffer.from(String(a.contentBytes), 'base64') };
     }),
     ...r('PATCH', '/messages/:id', 'graph.messages.update', (req, u) => patchMessage(req, u)),
     ...r('POST', '/messages/:id/move', 'graph.messages.move', async (req, u) => {
-      const m = requireMessage(u.mailbox, req.params.id);
+      const m = requireMessage(u.mailbox, req.params.id!);
       const dest = parseJsonBody(req.body).destinationId;
       if (typeof dest !== 'string') throw graphError(400, 'ErrorInvalidIdMalformed', 'Id is malformed.');
       u.mailbox.move(m, requireFolder(u.mailbox, dest).id);
@@ -214,7 +214,7 @@ export function mailRoutes(env: GraphEnv): Route[] {
     }),
     ...r('DELETE', '/messages/:id', 'graph.messages.delete', (req, u) => {
       const mb = u.mailbox;
-      const m = requireMessage(mb, req.params.id);
+      const m = requireMessage(mb, req.params.id!);
       // As Outlook does: a delete moves to Deleted Items; deleting from there is permanent.
       const trash = mb.folder('deleteditems')!;
       if (m.parentFolderId === trash.id) mb.remove(m);

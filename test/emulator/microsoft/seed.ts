@@ -21,7 +21,7 @@ export function seedUsers(seed: SeedSpec): GraphUser[] {
   const count = seed.kind === 'synthetic' ? seed.count : corpus.length;
   const base = Date.UTC(2026, 10, 1);
   for (let i = 0; i < count; i++) {
-    const c = corpus[i % corpus.length];
+    const c = corpus[i % corpus.length]!;
     const raw = stripEnvelope(c.raw);
     const spam = c.group.startsWith('spam');
     const r = rand();
@@ -31,7 +31,7 @@ export function seedUsers(seed: SeedSpec): GraphUser[] {
       key: synthetic ? `syn/${i}` : c.key,
       isRead: rand() < 0.7,
       flagStatus: rand() < 0.05 ? 'flagged' : 'notFlagged',
-      categories: rand() < 0.08 ? [CATEGORIES[Math.floor(rand() * 3)]] : [],
+      categories: rand() < 0.08 ? [CATEGORIES[Math.floor(rand() * 3)]!] : [],
       // Synthetic copies get fresh dates (and ids/conversations) so they are distinct messages.
       receivedDateTime: synthetic ? base - Math.floor(rand() * 3 * 365 * 86_400_000) : undefined,
       conversationId: synthetic && i >= corpus.length ? `AAQk${Buffer.from(`syn-conv-${Math.floor(i / 3)}`).toString('base64url')}` : undefined,
@@ -82,7 +82,7 @@ function seedCalendars(u: GraphUser, rand: () => number): void {
       isAllDay: allDay,
       start: { dateTime: allDay ? `${d}T00:00:00.0000000` : `${d}T${String(hour).padStart(2, '0')}:00:00.0000000`, timeZone: allDay ? 'UTC' : 'Pacific Standard Time' },
       end: { dateTime: allDay ? `${next}T00:00:00.0000000` : `${d}T${String(hour).padStart(2, '0')}:30:00.0000000`, timeZone: allDay ? 'UTC' : 'Pacific Standard Time' },
-      attendees: rand() < 0.5 ? [attendee('alice@contoso.test', ['accepted', 'declined', 'none'][Math.floor(rand() * 3)])] : [],
+      attendees: rand() < 0.5 ? [attendee('alice@contoso.test', ['accepted', 'declined', 'none'][Math.floor(rand() * 3)]!)] : [],
       isOnlineMeeting: rand() < 0.3,
       location: { displayName: rand() < 0.5 ? 'Room 1' : '' },
     });

@@ -81,7 +81,7 @@ async function sendMail(env: GraphEnv, req: EmulatorRequest, user: GraphUser) {
 
 /** createReply/reply/replyAll: same conversation, In-Reply-To/References set, "RE: " subject. */
 async function buildReply(env: GraphEnv, req: EmulatorRequest, user: GraphUser, all: boolean): Promise<string> {
-  const original = requireMessage(user.mailbox, req.params.id);
+  const original = requireMessage(user.mailbox, req.params.id!);
   const input = req.body.length ? parseJsonBody(req.body) : {};
   const s = original.summary;
   const me = user.mailbox.upn.toLowerCase();
@@ -117,7 +117,7 @@ export function sendRoutes(env: GraphEnv): Route[] {
     ...r('POST', '/messages/:id/reply', 'graph.messages.reply', direct(false)),
     ...r('POST', '/messages/:id/replyAll', 'graph.messages.replyAll', direct(true)),
     ...r('POST', '/messages/:id/send', 'graph.messages.send', (req, u) => {
-      const m = requireMessage(u.mailbox, req.params.id);
+      const m = requireMessage(u.mailbox, req.params.id!);
       if (!m.isDraft) throw graphError(400, 'ErrorInvalidOperation', 'Only draft messages can be sent.');
       u.mailbox.remove(m);
       deliver(env, u, m.raw, true);
