@@ -19,9 +19,11 @@ import { registerCalendarRoutes } from './routes/calendar.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerKeyRoutes } from './routes/keys.ts';
 import { registerSearchRoutes } from './routes/search.ts';
+import { registerSendRoutes, SEND_BODY_LIMIT_BYTES } from './routes/send.ts';
 import { registerSyncRoutes } from './routes/sync.ts';
 import { registerThreadRoutes } from './routes/threads.ts';
 import { registerUiRoutes } from './routes/ui.ts';
+import type { EmailSendService } from './sendContract.ts';
 
 export interface ApiDeps {
   db: IndexDb;
@@ -36,6 +38,10 @@ export interface ApiDeps {
   allowedPorts: () => readonly number[];
   /** Overrides of the API's rate limits (tests, `outpost serve` options). */
   rateLimits?: Partial<RateLimitConfig>;
+  /** The send engine behind POST /v1/email/send; absent: that route answers 503 service_unavailable. */
+  send?: EmailSendService;
+  /** Folders an attachment's storage_path may point into (nothing else is readable through the API). */
+  attachmentRoots?: readonly string[];
 }
 
 export type ApiServer = FastifyInstance<
@@ -108,6 +114,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
   registerCalendarRoutes(app, deps);
   registerSyncRoutes(app, { ...deps, limits });
   registerKeyRoutes(app, deps);
+  registerSendRoutes(app, { ...deps, limits });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   if (deps.rendererDir) await registerUiRoutes(app, deps.rendererDir);
   return app;
@@ -147,7 +154,11 @@ function toApiError(error: FastifyError | ApiError): { status: number; code: Err
   }
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return { status: 413, code: 'payload_too_large', message: `request body is larger than ${BODY_LIMIT_BYTES} bytes` };
+      return {
+        status: 413,
+        code: 'payload_too_large',
+        message: `request body is larger than ${BODY_LIMIT_BYTES} bytes (${SEND_BODY_LIMIT_BYTES} for /v1/email/send)`,
+      };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return { status: 415, code: 'unsupported_media_type', message: 'send the body as application/json' };
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':

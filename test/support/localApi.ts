@@ -1,6 +1,7 @@
 import { createApiKey, type Scope } from '../../main/api/auth/apiKeys.ts';
 import { createSession } from '../../main/api/auth/sessions.ts';
 import type { RateLimitConfig } from '../../main/api/rateLimits.ts';
+import type { EmailSendService } from '../../main/api/sendContract.ts';
 import { type ApiServer, buildApiServer } from '../../main/api/server.ts';
 import { EventBus } from '../../main/core/eventBus.ts';
 import { BlobStore } from '../../main/db/blobStore.ts';
@@ -22,7 +23,12 @@ export interface LocalApiHarness {
 export async function buildLocalApi(
   db: IndexDb,
   blobsDir: string,
-  options: { handlers?: Partial<Record<'email_sync' | 'calendar_sync', JobHandler>>; rateLimits?: Partial<RateLimitConfig> } = {},
+  options: {
+    handlers?: Partial<Record<'email_sync' | 'calendar_sync', JobHandler>>;
+    rateLimits?: Partial<RateLimitConfig>;
+    send?: EmailSendService;
+    attachmentRoots?: string[];
+  } = {},
 ): Promise<LocalApiHarness> {
   const events = new EventBus();
   const jobs = new JobQueue(db, events);
@@ -37,6 +43,8 @@ export async function buildLocalApi(
     rendererDir: null,
     allowedPorts: () => [7766],
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+    ...(options.send ? { send: options.send } : {}),
+    ...(options.attachmentRoots ? { attachmentRoots: options.attachmentRoots } : {}),
   });
   return {
     app,

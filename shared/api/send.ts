@@ -1,0 +1,46 @@
+import { Type } from 'typebox';
+
+const Address = Type.String({
+  minLength: 3,
+  maxLength: 998,
+  description: 'RFC 5322 address, e.g. "Jane Doe <jane@example.com>"',
+});
+
+export const SendAttachment = Type.Object(
+  {
+    filename: Type.String({ minLength: 1, maxLength: 255 }),
+    mime_type: Type.Optional(
+      Type.String({ maxLength: 255, pattern: '^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*$' }),
+    ),
+    content_base64: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9+/\\r\\n]*={0,2}$' })),
+    storage_path: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
+  },
+  { additionalProperties: false },
+);
+
+export const EmailSendBody = Type.Object(
+  {
+    to: Type.Union([Address, Type.Array(Address, { minItems: 1, maxItems: 500 })]),
+    subject: Type.String({ maxLength: 998 }),
+    body_html: Type.Optional(Type.String()),
+    body_text: Type.Optional(Type.String()),
+    cc: Type.Optional(Type.Array(Address, { maxItems: 500 })),
+    bcc: Type.Optional(Type.Array(Address, { maxItems: 500 })),
+    reply_to: Type.Optional(Address),
+    contact_id: Type.Optional(Type.String({ format: 'uuid' })),
+    deal_id: Type.Optional(Type.String({ format: 'uuid' })),
+    thread_id: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    attachments: Type.Optional(Type.Array(SendAttachment, { maxItems: 100 })),
+  },
+  { additionalProperties: false },
+);
+
+export const EmailSendResponse = Type.Object({
+  data: Type.Object({
+    id: Type.String(),
+    thread_id: Type.String(),
+    provider: Type.String(),
+    status: Type.String(),
+    sent_at: Type.Union([Type.String(), Type.Null()]),
+  }),
+});
