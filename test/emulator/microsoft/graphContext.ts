@@ -26,6 +26,7 @@ const windows = new WeakMap<GraphEnv, Map<string, { second: number; count: numbe
 export function graphRoutes(env: GraphEnv, method: Route['method'], path: string, endpoint: string, handler: GraphHandler): Route[] {
   const wrap = (fromParams: boolean): RouteHandler => (req) => {
     const grant = env.identity.authenticate(req.headers.authorization);
+    requireScope(grant.scopes, endpoint, method);
     throttle(env, grant.clientId);
     const key = fromParams ? decodeURIComponent(req.params.user!) : grant.upn;
     const user = findUser(env, key);
@@ -37,6 +38,24 @@ export function graphRoutes(env: GraphEnv, method: Route['method'], path: string
     { method, path: `/v1.0/me${path}`, endpoint, handler: wrap(false) },
     { method, path: `/v1.0/users/:user${path}`, endpoint, handler: wrap(true) },
   ];
+}
+
+/** Delegated permissions each endpoint needs (any one of them), as listed in Graph's permission tables. */
+function neededScopes(endpoint: string, method: string): string[] | undefined {
+  const read = method === 'GET';
+  if (endpoint === 'graph.sendMail' || /\.(reply|replyAll|send)$/.test(endpoint)) return ['Mail.Send'];
+  if (endpoint.startsWith('graph.messages') || endpoint.startsWith('graph.mailFolders') || endpoint.startsWith('graph.attachments')) {
+    return read ? ['Mail.Read', 'Mail.ReadWrite', 'Mail.ReadBasic'] : ['Mail.ReadWrite'];
+  }
+  if (endpoint.startsWith('graph.calendar') || endpoint.startsWith('graph.events')) return read ? ['Calendars.Read', 'Calendars.ReadWrite'] : ['Calendars.ReadWrite'];
+  return undefined;
+}
+
+function requireScope(granted: string[], endpoint: string, method: string): void {
+  const needed = neededScopes(endpoint, method);
+  if (!needed) return;
+  const have = new Set(granted.map((s) => s.replace(/^https:\/\/graph\.microsoft\.com\//i, '')));
+  if (!needed.some((n) => have.has(n))) throw graphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
 }
 
 function findUser(env: GraphEnv, key: string): GraphUser | undefined {

@@ -139,6 +139,15 @@ describe('Graph mail', () => {
     expect(malformed.status).toBe(400);
     expect((await malformed.json()).error.code).toBe('BadRequest');
     expect((await g('/users/nobody@contoso.test/messages')).status).toBe(404);
+    // A token without Mail.* scopes may read /me but not mail: 403 ErrorAccessDenied.
+    const auth = new URL(`${emu.baseUrl}/common/oauth2/v2.0/authorize`);
+    auth.search = new URLSearchParams({ client_id: 'c1', response_type: 'code', redirect_uri: 'http://localhost:1/cb', scope: 'User.Read' }).toString();
+    const code = new URL((await fetch(auth, { redirect: 'manual' })).headers.get('location')!).searchParams.get('code')!;
+    const narrow = (await (await fetch(`${emu.baseUrl}/common/oauth2/v2.0/token`, { method: 'POST', body: new URLSearchParams({ client_id: 'c1', grant_type: 'authorization_code', code, redirect_uri: 'http://localhost:1/cb' }) })).json()) as Json;
+    expect((await g('', { as: narrow.access_token })).status).toBe(200);
+    const denied = await g('/messages', { as: narrow.access_token });
+    expect(denied.status).toBe(403);
+    expect((await denied.json()).error.code).toBe('ErrorAccessDenied');
   });
 
   it('$batch: per-request results, dependsOn, >20 -> 400', async () => {
