@@ -92,6 +92,8 @@ describe('Graph mail', () => {
     expect(byId.get(b!.id)).toMatchObject({ '@removed': { reason: 'changed' } });
     expect(byId.get(c!.id)).toMatchObject({ '@removed': { reason: 'deleted' } });
     expect(byId.get(added.id)).toMatchObject({ subject: 'From another client' });
+    const ctlReply: Json = await (await control(`/messages/${added.id}/reply`, { body: 'Answer' })).json();
+    expect(ctlReply.conversationId).toBe(added.conversationId);
     expect(second.items).toHaveLength(4);
     const third = await drain(second.deltaLink);
     expect(third.items).toHaveLength(0);

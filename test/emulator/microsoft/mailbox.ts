@@ -88,7 +88,8 @@ export class Mailbox {
   }
 
   addMessage(raw: string, folderId: string, opts: Partial<StoredMessage> & { key?: string } = {}): StoredMessage {
-    const summary = summarize(raw);
+    // A caller resampling the same text passes its summary so N copies share one object.
+    const summary = opts.summary ?? summarize(raw);
     const conversationId = opts.conversationId ?? this.conversationFor(summary);
     if (summary.messageId) this.convByMessageId.set(summary.messageId, conversationId);
     const subj = baseSubject(summary.subject);

@@ -2,7 +2,7 @@ import { loadCorpus } from '../kit/corpus.ts';
 import type { SeedSpec } from '../kit/types.ts';
 import { Calendars } from './calendarStore.ts';
 import type { GraphUser } from './graphContext.ts';
-import { stripEnvelope } from './headers.ts';
+import { stripEnvelope, summarize } from './headers.ts';
 import { prng } from './ids.ts';
 import { Mailbox } from './mailbox.ts';
 
@@ -20,15 +20,18 @@ export function seedUsers(seed: SeedSpec): GraphUser[] {
   const corpus = loadCorpus();
   const count = seed.kind === 'synthetic' ? seed.count : corpus.length;
   const base = Date.UTC(2026, 10, 1);
+  const summaries = new Array<ReturnType<typeof summarize> | undefined>(corpus.length);
   for (let i = 0; i < count; i++) {
     const c = corpus[i % corpus.length]!;
     const raw = stripEnvelope(c.raw);
+    const summary = (summaries[i % corpus.length] ??= summarize(raw));
     const spam = c.group.startsWith('spam');
     const r = rand();
     const folder = spam ? mb.folder('junkemail')! : r < 0.6 ? mb.folder('inbox')! : r < 0.75 ? mb.folder('archive')! : r < 0.85 ? lists : r < 0.92 ? projects : mb.folder('sentitems')!;
     const synthetic = seed.kind === 'synthetic';
     mb.addMessage(raw, folder.id, {
       key: synthetic ? `syn/${i}` : c.key,
+      summary,
       isRead: rand() < 0.7,
       flagStatus: rand() < 0.05 ? 'flagged' : 'notFlagged',
       categories: rand() < 0.08 ? [CATEGORIES[Math.floor(rand() * 3)]!] : [],
