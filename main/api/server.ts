@@ -11,6 +11,7 @@ import type { JobQueue } from '../sync/jobQueue.ts';
 import type { JobRunner } from '../sync/jobRunner.ts';
 import type { Scope } from './auth/apiKeys.ts';
 import { authenticate, requireScope } from './auth/authenticate.ts';
+import { requestValidatorCompiler } from './bodyValidator.ts';
 import { ApiError, type ErrorCode, errorStatus } from './errors.ts';
 import { idempotencyHooks } from './idempotency.ts';
 import { checkLoopbackHost } from './loopbackHost.ts';
@@ -63,6 +64,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  app.setValidatorCompiler(requestValidatorCompiler());
   app.addSchema(ApiErrorBody);
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {

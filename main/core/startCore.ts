@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { JobKind } from '../../shared/events.ts';
 import type { RateLimitConfig } from '../api/rateLimits.ts';
+import type { EmailSendService } from '../api/sendContract.ts';
 import { type ApiServer, buildApiServer } from '../api/server.ts';
 import { listAccounts } from '../db/queries/accounts.ts';
 import { SyncScheduler } from '../sync/syncScheduler.ts';
@@ -15,6 +16,8 @@ export interface CoreConfig extends EngineConfig {
   schedule?: Partial<Record<JobKind, number>> | false;
   /** Overrides of the local API's rate limits (main/api/rateLimits.ts). */
   rateLimits?: Partial<RateLimitConfig>;
+  /** The service behind POST /v1/email/send (issue 8 wires the outbox here); absent: 503 service_unavailable. */
+  send?: EmailSendService;
 }
 
 export interface Core extends Engine {
@@ -44,6 +47,7 @@ export async function startCore(config: CoreConfig): Promise<Core> {
       rendererDir: config.rendererDir,
       allowedPorts: () => [port],
       ...(config.rateLimits ? { rateLimits: config.rateLimits } : {}),
+      ...(config.send ? { send: config.send } : {}),
     });
     await api.listen({ host: '127.0.0.1', port: config.port });
   } catch (error) {

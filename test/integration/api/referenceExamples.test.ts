@@ -28,6 +28,17 @@ describe('reference curl examples against a running core', () => {
         calendar_sync: async () => ({ eventsProcessed: 4 }),
       },
       rateLimits: { syncPerHour: 100 },
+      send: {
+        async submit() {
+          return {
+            id: '18c9a4b2e7ff21aa',
+            thread_id: '18c9a4b2e7ff21aa',
+            provider: 'gmail',
+            status: 'sent',
+            sent_at: '2026-04-17T10:22:11Z',
+          };
+        },
+      },
     });
     gmailId = ensureAccount(core.db, 'gmail', 'me@example.test').id;
     key = createApiKey(core.db, 'script', ['read:email', 'write:email', 'read:calendar', 'write:calendar']).key;
@@ -109,6 +120,38 @@ describe('reference curl examples against a running core', () => {
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect((await json(missing)).title).toBe('Gmail.ConnectionNotFound');
+  });
+
+  it('v1-email-send: the documented curl example with Idempotency-Key', async () => {
+    const request = () =>
+      fetch(`${core.baseUrl}/v1/email/send`, {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${key}`,
+          'Content-Type': 'application/json',
+          'Idempotency-Key': '7e0b7c0e-5b2f-4b17-bf2a-4d7e7e33d9f1',
+        },
+        body: `{
+    "to": "jane@example.com",
+    "subject": "Follow-up on our meeting",
+    "body_html": "<p>Hi Jane, thanks for meeting with us today.</p>",
+    "contact_id": "123e4567-e89b-12d3-a456-426614174000"
+  }`,
+      });
+    const res = await request();
+    expect(res.status).toBe(200);
+    expectStandardHeaders(res);
+    expect(await json(res)).toEqual({
+      data: {
+        id: '18c9a4b2e7ff21aa',
+        thread_id: '18c9a4b2e7ff21aa',
+        provider: 'gmail',
+        status: 'sent',
+        sent_at: '2026-04-17T10:22:11Z',
+      },
+    });
+    const replay = await request();
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
   });
 
   it('every error is JSON with code, message, request_id and the standard headers; preflights get no CORS', async () => {
