@@ -185,5 +185,12 @@ describe('Graph mail', () => {
     expect(statuses).toContain(429);
     expect(last!.headers.get('retry-after')).toBe('1');
     expect(((await last!.json()) as Json).error.code).toBe('ApplicationThrottled');
+    // A 429 storm from the fault injector answers in Graph's shape too.
+    await fetch(`${emu.controlUrl}/faults`, { method: 'POST', body: JSON.stringify({ fault: { endpoint: 'graph.messages.delta', kind: 'rateLimit', count: 1, retryAfter: 3 } }) });
+    const storm = await g('/mailFolders/inbox/messages/delta');
+    expect(storm.status).toBe(429);
+    expect(storm.headers.get('retry-after')).toBe('3');
+    expect((await storm.json()).error.code).toBe('TooManyRequests');
+    expect((await g('/mailFolders/inbox/messages/delta')).status).toBe(200);
   });
 });
