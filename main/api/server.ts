@@ -18,6 +18,7 @@ import { checkLoopbackHost } from './loopbackHost.ts';
 import { type RateLimitConfig, RateLimitedError, RateLimits, setRateLimitHeaders } from './rateLimits.ts';
 import { registerCalendarRoutes } from './routes/calendar.ts';
 import { registerHealthRoutes } from './routes/health.ts';
+import { registerJobRoutes } from './routes/jobs.ts';
 import { registerKeyRoutes } from './routes/keys.ts';
 import { registerSearchRoutes } from './routes/search.ts';
 import { registerSendRoutes, SEND_BODY_LIMIT_BYTES } from './routes/send.ts';
@@ -116,6 +117,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
   registerCalendarRoutes(app, deps);
   registerSyncRoutes(app, { ...deps, limits });
   registerKeyRoutes(app, deps);
+  registerJobRoutes(app, deps);
   registerSendRoutes(app, { ...deps, limits });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   if (deps.rendererDir) await registerUiRoutes(app, deps.rendererDir);

@@ -104,6 +104,25 @@ describe('reference curl examples against a running core', () => {
     expect(await json(res)).toEqual({ ok: true, mode: 'incremental', threadsProcessed: 12, messagesProcessed: 18 });
   });
 
+  it('a script follows a queued job with GET /v1/jobs/{job_id} and lists accounts', async () => {
+    const queued = await json(
+      await fetch(`${core.baseUrl}/v1/email/sync`, { method: 'POST', headers: { Authorization: `Bearer ${key}` } }),
+    );
+    await core.runner.idle();
+    const res = await fetch(`${core.baseUrl}/v1/jobs/${queued.data.job_id}`, { headers: { Authorization: `Bearer ${key}` } });
+    expect(res.status).toBe(200);
+    expectStandardHeaders(res);
+    expect((await json(res)).data).toMatchObject({
+      id: queued.data.job_id,
+      status: 'succeeded',
+      counts: { messagesProcessed: 18 },
+    });
+    const missing = await fetch(`${core.baseUrl}/v1/jobs/sync_nope`, { headers: { Authorization: `Bearer ${key}` } });
+    expect(missing.status).toBe(404);
+    const accounts = await json(await fetch(`${core.baseUrl}/v1/accounts`, { headers: { Authorization: `Bearer ${key}` } }));
+    expect(accounts.data).toEqual([expect.objectContaining({ id: gmailId, provider: 'gmail', status: 'active' })]);
+  });
+
   it('gmail-connections-id-sync: POST /gmail-connections/{id}/sync with x-dolfin-api-key -> 202 {jobId}', async () => {
     const res = await fetch(`${core.baseUrl}/gmail-connections/${gmailId}/sync`, {
       method: 'POST',

@@ -1,0 +1,39 @@
+import { AccountListResponse, JobParams, JobResponse } from '../../../shared/api/jobs.ts';
+import { listAccounts } from '../../db/queries/accounts.ts';
+import { authenticate, requireScope } from '../auth/authenticate.ts';
+import { ApiError } from '../errors.ts';
+import type { ApiDeps, ApiServer } from '../server.ts';
+
+const errors = Object.fromEntries([401, 403, 404].map((s) => [s, { $ref: 'ApiError#' }]));
+
+/** Reads a script needs around a sync: which accounts exist, and how a queued job ended. */
+export function registerJobRoutes(app: ApiServer, { db, jobs }: ApiDeps): void {
+  app.get(
+    '/v1/accounts',
+    {
+      config: { scope: 'read:email' },
+      schema: { summary: 'List connected accounts', response: { 200: AccountListResponse, ...errors } },
+    },
+    async () => ({
+      data: listAccounts(db).map((a) => ({ ...a, created_at: new Date(a.created_at).toISOString() })),
+    }),
+  );
+  app.get(
+    '/v1/jobs/:job_id',
+    {
+      schema: {
+        summary: 'A sync job: status, progress, counts, error',
+        params: JobParams,
+        response: { 200: JobResponse, ...errors },
+      },
+    },
+    async (request) => {
+      authenticate(db, request);
+      const job = jobs.get(request.params.job_id);
+      if (!job) throw new ApiError('not_found', `no job ${request.params.job_id}`);
+      // A job is readable with the read scope of its kind.
+      requireScope(db, request, job.kind === 'email_sync' ? 'read:email' : 'read:calendar');
+      return { data: job };
+    },
+  );
+}
