@@ -22,7 +22,8 @@ async function runBatch(ctx: EmulatorContext, req: EmulatorRequest): Promise<Emu
   if (items.length > 20) throw graphError(400, 'BadRequest', 'The number of requests in the batch exceeds the limit of 20.');
   const ids = new Set<string>();
   for (const it of items as BatchItem[]) {
-    if (!it || typeof it.id !== 'string' || typeof it.method !== 'string' || typeof it.url !== 'string') throw graphError(400, 'BadRequest', 'Invalid batch payload format.');
+    if (!it || typeof it.id !== 'string' || typeof it.method !== 'string' || typeof it.url !== 'string')
+      throw graphError(400, 'BadRequest', 'Invalid batch payload format.');
     if (ids.has(it.id)) throw graphError(400, 'BadRequest', `Request id '${it.id}' is duplicated.`);
     ids.add(it.id);
   }
@@ -33,15 +34,25 @@ async function runBatch(ctx: EmulatorContext, req: EmulatorRequest): Promise<Emu
     const p = (async () => {
       for (const dep of it.dependsOn ?? []) {
         const target = (items as BatchItem[]).find((x) => x.id === dep);
-        if (!target) return { status: 400, body: { error: { code: 'BadRequest', message: `dependsOn '${dep}' is not in the batch.` } } };
+        if (!target)
+          return { status: 400, body: { error: { code: 'BadRequest', message: `dependsOn '${dep}' is not in the batch.` } } };
         const r = await run(target);
-        if (r.status >= 400) return { status: 424, body: { error: { code: 'FailedDependency', message: 'A dependent request failed.' } } };
+        if (r.status >= 400)
+          return { status: 424, body: { error: { code: 'FailedDependency', message: 'A dependent request failed.' } } };
       }
       const headers: Record<string, string | undefined> = { authorization: req.headers.authorization };
       for (const [k, v] of Object.entries(it.headers ?? {})) headers[k.toLowerCase()] = v;
       const hasBody = it.body !== undefined;
-      if (hasBody && !headers['content-type']) return { status: 400, body: { error: { code: 'BadRequest', message: 'Content-Type header is required when body is present.' } } };
-      const body = !hasBody ? Buffer.alloc(0) : typeof it.body === 'string' ? Buffer.from(it.body, /text\/plain/.test(headers['content-type'] ?? '') ? 'utf8' : 'utf8') : Buffer.from(JSON.stringify(it.body));
+      if (hasBody && !headers['content-type'])
+        return {
+          status: 400,
+          body: { error: { code: 'BadRequest', message: 'Content-Type header is required when body is present.' } },
+        };
+      const body = !hasBody
+        ? Buffer.alloc(0)
+        : typeof it.body === 'string'
+          ? Buffer.from(it.body, /text\/plain/.test(headers['content-type'] ?? '') ? 'utf8' : 'utf8')
+          : Buffer.from(JSON.stringify(it.body));
       const path = it.url.startsWith('/') ? it.url : `/${it.url}`;
       return ctx.dispatch({ method: it.method.toUpperCase(), url: new URL(`${ctx.baseUrl}/v1.0${path}`), headers, body });
     })();

@@ -3,7 +3,6 @@ import type { Calendar, Calendars, StoredEvent } from './calendarStore.ts';
 import { graphError, parseJsonBody } from './errors.ts';
 import { decodeToken, encodeToken, type GraphEnv, type GraphUser, graphRoutes, maxPageSize } from './graphContext.ts';
 import { changeKey } from './ids.ts';
-import { iso } from './messageView.ts';
 import { occurrenceDates, type Recurrence, utcToZoned, zonedToUtc } from './recurrence.ts';
 
 const WINDOWS_ZONES: Record<string, string> = {
@@ -27,7 +26,8 @@ interface Instance {
 type DateTimeTZ = { dateTime: string; timeZone?: string };
 
 function span(data: Record<string, unknown>): { start: number; end: number } {
-  const s = data.start as DateTimeTZ, e = data.end as DateTimeTZ;
+  const s = data.start as DateTimeTZ,
+    e = data.end as DateTimeTZ;
   return { start: zonedToUtc(s.dateTime, iana(s.timeZone)), end: zonedToUtc(e.dateTime, iana(e.timeZone)) };
 }
 
@@ -55,12 +55,14 @@ function instances(cal: Calendars, calendarId: string | undefined, from: number,
       const exception = exceptions.find((x) => x.data.originalStartDate === date);
       if (exception) {
         const x = span(exception.data);
-        if (!exception.cancelled && x.start < to && x.end > from) out.push({ id: exception.id, ev: exception, type: 'exception', start: x.start, end: x.end, seriesMasterId: ev.id });
+        if (!exception.cancelled && x.start < to && x.end > from)
+          out.push({ id: exception.id, ev: exception, type: 'exception', start: x.start, end: x.end, seriesMasterId: ev.id });
         continue;
       }
       if (cancelledDates.has(date) || ev.cancelled) continue;
       const occEnd = occStart + (end - start);
-      if (occStart < to && occEnd > from) out.push({ id, ev, type: 'occurrence', start: occStart, end: occEnd, seriesMasterId: ev.id });
+      if (occStart < to && occEnd > from)
+        out.push({ id, ev, type: 'occurrence', start: occStart, end: occEnd, seriesMasterId: ev.id });
     }
   }
   return out.sort((a, b) => a.start - b.start || (a.id < b.id ? -1 : 1));
@@ -70,7 +72,12 @@ function eventJson(inst: Instance, req: EmulatorRequest): Record<string, unknown
   const zone = /outlook\.timezone="([^"]+)"/i.exec(req.headers.prefer ?? '')?.[1] ?? 'UTC';
   const d = inst.ev.data;
   const allDay = d.isAllDay === true;
-  const when = (t: number) => ({ dateTime: allDay ? `${utcToZoned(t, iana((d.start as DateTimeTZ).timeZone)).slice(0, 10)}T00:00:00.0000000` : utcToZoned(t, iana(zone)), timeZone: allDay ? (d.start as DateTimeTZ).timeZone ?? 'UTC' : zone });
+  const when = (t: number) => ({
+    dateTime: allDay
+      ? `${utcToZoned(t, iana((d.start as DateTimeTZ).timeZone)).slice(0, 10)}T00:00:00.0000000`
+      : utcToZoned(t, iana(zone)),
+    timeZone: allDay ? ((d.start as DateTimeTZ).timeZone ?? 'UTC') : zone,
+  });
   return {
     '@odata.etag': `W/"${changeKey(inst.ev.seq, inst.id)}"`,
     id: inst.id,
@@ -90,7 +97,7 @@ function eventJson(inst: Instance, req: EmulatorRequest): Record<string, unknown
     originalEndTimeZone: (d.end as DateTimeTZ).timeZone ?? 'UTC',
     location: d.location ?? { displayName: '' },
     locations: d.location ? [d.location] : [],
-    recurrence: inst.type === 'seriesMaster' ? d.recurrence ?? null : null,
+    recurrence: inst.type === 'seriesMaster' ? (d.recurrence ?? null) : null,
     attendees: d.attendees ?? [],
     organizer: d.organizer,
     isOnlineMeeting: !!d.isOnlineMeeting,
@@ -102,27 +109,56 @@ function eventJson(inst: Instance, req: EmulatorRequest): Record<string, unknown
 function window(req: EmulatorRequest): { from: number; to: number } {
   const from = Date.parse(req.url.searchParams.get('startDateTime') ?? '');
   const to = Date.parse(req.url.searchParams.get('endDateTime') ?? '');
-  if (!Number.isFinite(from) || !Number.isFinite(to)) throw graphError(400, 'ErrorInvalidParameter', "This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.");
+  if (!Number.isFinite(from) || !Number.isFinite(to))
+    throw graphError(
+      400,
+      'ErrorInvalidParameter',
+      'This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.',
+    );
   return { from, to };
 }
 
-interface CalDelta { s: number; from: number; to: number; u?: number; o?: number }
+interface CalDelta {
+  s: number;
+  from: number;
+  to: number;
+  u?: number;
+  o?: number;
+}
 
 function calendarViewDelta(env: GraphEnv, req: EmulatorRequest, u: GraphUser, calendarId?: string): EmulatorReply {
   const cal = u.calendars;
   const q = req.url.searchParams;
   const token = q.get('$deltatoken') ?? q.get('$skiptoken');
   const st: CalDelta = token ? decodeToken<CalDelta>(token) : { s: 0, ...window(req) };
-  if (token && st.s < cal.minValidSeq) throw graphError(410, 'SyncStateNotFound', 'The sync state generation is not found or has expired. Resync required (resyncRequired).');
+  if (token && st.s < cal.minValidSeq)
+    throw graphError(
+      410,
+      'SyncStateNotFound',
+      'The sync state generation is not found or has expired. Resync required (resyncRequired).',
+    );
   const upTo = st.u ?? cal.seq;
-  const changed = instances(cal, calendarId, st.from, st.to).filter((i) => i.ev.seq > st.s && i.ev.seq < upTo).map((i) => eventJson(i, req));
-  const removed = st.s > 0 ? cal.tombstones.filter((t) => t.seq > st.s && t.seq < upTo).map((t) => ({ id: t.id, '@removed': { reason: 'deleted' } })) : [];
-  const cancelled = st.s > 0 ? [...cal.events.values()].filter((e) => e.cancelled && e.seq > st.s && e.seq < upTo).map((e) => ({ id: e.id, '@removed': { reason: 'deleted' } })) : [];
+  const changed = instances(cal, calendarId, st.from, st.to)
+    .filter((i) => i.ev.seq > st.s && i.ev.seq < upTo)
+    .map((i) => eventJson(i, req));
+  const removed =
+    st.s > 0
+      ? cal.tombstones.filter((t) => t.seq > st.s && t.seq < upTo).map((t) => ({ id: t.id, '@removed': { reason: 'deleted' } }))
+      : [];
+  const cancelled =
+    st.s > 0
+      ? [...cal.events.values()]
+          .filter((e) => e.cancelled && e.seq > st.s && e.seq < upTo)
+          .map((e) => ({ id: e.id, '@removed': { reason: 'deleted' } }))
+      : [];
   const all = [...changed, ...removed, ...cancelled];
   const { size, applied } = maxPageSize(req, 50);
   const offset = st.o ?? 0;
   const link = new URL(`${env.ctx.baseUrl}${req.url.pathname}`);
-  const body: Record<string, unknown> = { '@odata.context': `${env.ctx.baseUrl}/v1.0/$metadata#Collection(event)`, value: all.slice(offset, offset + size) };
+  const body: Record<string, unknown> = {
+    '@odata.context': `${env.ctx.baseUrl}/v1.0/$metadata#Collection(event)`,
+    value: all.slice(offset, offset + size),
+  };
   if (offset + size < all.length) {
     link.searchParams.set('$skiptoken', encodeToken({ ...st, u: upTo, o: offset + size }));
     body['@odata.nextLink'] = link.toString();
@@ -147,22 +183,43 @@ function requireEvent(cal: Calendars, id: string): StoredEvent {
 export function validateEvent(data: Record<string, unknown>): void {
   for (const k of ['start', 'end'] as const) {
     const v = data[k] as DateTimeTZ | undefined;
-    if (!v || typeof v.dateTime !== 'string' || !Number.isFinite(Date.parse(`${v.dateTime.slice(0, 19)}Z`))) throw graphError(400, 'ErrorInvalidRequest', `Your request can't be completed. The ${k} time is invalid.`);
+    if (!v || typeof v.dateTime !== 'string' || !Number.isFinite(Date.parse(`${v.dateTime.slice(0, 19)}Z`)))
+      throw graphError(400, 'ErrorInvalidRequest', `Your request can't be completed. The ${k} time is invalid.`);
     try {
       new Intl.DateTimeFormat('en-US', { timeZone: iana(v.timeZone) });
     } catch {
-      throw graphError(400, 'TimeZoneNotSupportedException', `A valid TimeZone value must be specified. The following TimeZone value is not supported: '${v.timeZone}'.`);
+      throw graphError(
+        400,
+        'TimeZoneNotSupportedException',
+        `A valid TimeZone value must be specified. The following TimeZone value is not supported: '${v.timeZone}'.`,
+      );
     }
   }
 }
 
 export function calendarJson(c: Calendar, upn: string): Record<string, unknown> {
-  return { id: c.id, name: c.name, color: c.color, isDefaultCalendar: c.isDefaultCalendar, canEdit: true, canShare: true, canViewPrivateItems: true, owner: { name: upn, address: upn }, changeKey: changeKey(1, c.id) };
+  return {
+    id: c.id,
+    name: c.name,
+    color: c.color,
+    isDefaultCalendar: c.isDefaultCalendar,
+    canEdit: true,
+    canShare: true,
+    canViewPrivateItems: true,
+    owner: { name: upn, address: upn },
+    changeKey: changeKey(1, c.id),
+  };
 }
 
 export function calendarRoutes(env: GraphEnv): Route[] {
-  const r = (method: Route['method'], path: string, endpoint: string, h: Parameters<typeof graphRoutes>[4]) => graphRoutes(env, method, path, endpoint, h);
-  const master = (e: StoredEvent): Instance => ({ id: e.id, ev: e, type: e.data.recurrence ? 'seriesMaster' : e.data.seriesMasterId ? 'exception' : 'singleInstance', ...span(e.data) });
+  const r = (method: Route['method'], path: string, endpoint: string, h: Parameters<typeof graphRoutes>[4]) =>
+    graphRoutes(env, method, path, endpoint, h);
+  const master = (e: StoredEvent): Instance => ({
+    id: e.id,
+    ev: e,
+    type: e.data.recurrence ? 'seriesMaster' : e.data.seriesMasterId ? 'exception' : 'singleInstance',
+    ...span(e.data),
+  });
   const create = (req: EmulatorRequest, u: GraphUser, calendarId: string): EmulatorReply => {
     const data = parseJsonBody(req.body);
     validateEvent(data);
@@ -184,16 +241,36 @@ export function calendarRoutes(env: GraphEnv): Route[] {
     return { status: 200, body };
   };
   return [
-    ...r('GET', '/calendars', 'graph.calendars.list', (_q, u) => ({ status: 200, body: { value: [...u.calendars.calendars.values()].map((c) => calendarJson(c, u.mailbox.upn)) } })),
-    ...r('GET', '/calendars/:cal', 'graph.calendars.get', (req, u) => ({ status: 200, body: calendarJson(requireCalendar(u.calendars, req.params.cal!), u.mailbox.upn) })),
+    ...r('GET', '/calendars', 'graph.calendars.list', (_q, u) => ({
+      status: 200,
+      body: { value: [...u.calendars.calendars.values()].map((c) => calendarJson(c, u.mailbox.upn)) },
+    })),
+    ...r('GET', '/calendars/:cal', 'graph.calendars.get', (req, u) => ({
+      status: 200,
+      body: calendarJson(requireCalendar(u.calendars, req.params.cal!), u.mailbox.upn),
+    })),
     ...r('GET', '/calendarView/delta', 'graph.calendarView.delta', (req, u) => calendarViewDelta(env, req, u)),
-    ...r('GET', '/calendars/:cal/calendarView/delta', 'graph.calendarView.delta', (req, u) => calendarViewDelta(env, req, u, requireCalendar(u.calendars, req.params.cal!).id)),
+    ...r('GET', '/calendars/:cal/calendarView/delta', 'graph.calendarView.delta', (req, u) =>
+      calendarViewDelta(env, req, u, requireCalendar(u.calendars, req.params.cal!).id),
+    ),
     ...r('GET', '/calendarView', 'graph.calendarView', (req, u) => view(req, u)),
-    ...r('GET', '/calendars/:cal/calendarView', 'graph.calendarView', (req, u) => view(req, u, requireCalendar(u.calendars, req.params.cal!).id)),
-    ...r('GET', '/events', 'graph.events.list', (req, u) => ({ status: 200, body: { value: [...u.calendars.events.values()].filter((e) => !e.data.seriesMasterId).map((e) => eventJson(master(e), req)) } })),
+    ...r('GET', '/calendars/:cal/calendarView', 'graph.calendarView', (req, u) =>
+      view(req, u, requireCalendar(u.calendars, req.params.cal!).id),
+    ),
+    ...r('GET', '/events', 'graph.events.list', (req, u) => ({
+      status: 200,
+      body: {
+        value: [...u.calendars.events.values()].filter((e) => !e.data.seriesMasterId).map((e) => eventJson(master(e), req)),
+      },
+    })),
     ...r('POST', '/events', 'graph.events.create', (req, u) => create(req, u, u.calendars.defaultCalendar.id)),
-    ...r('POST', '/calendars/:cal/events', 'graph.events.create', (req, u) => create(req, u, requireCalendar(u.calendars, req.params.cal!).id)),
-    ...r('GET', '/events/:id', 'graph.events.get', (req, u) => ({ status: 200, body: eventJson(master(requireEvent(u.calendars, req.params.id!)), req) })),
+    ...r('POST', '/calendars/:cal/events', 'graph.events.create', (req, u) =>
+      create(req, u, requireCalendar(u.calendars, req.params.cal!).id),
+    ),
+    ...r('GET', '/events/:id', 'graph.events.get', (req, u) => ({
+      status: 200,
+      body: eventJson(master(requireEvent(u.calendars, req.params.id!)), req),
+    })),
     ...r('PATCH', '/events/:id', 'graph.events.update', (req, u) => {
       const ev = requireEvent(u.calendars, req.params.id!);
       const next = { ...ev.data, ...parseJsonBody(req.body) };

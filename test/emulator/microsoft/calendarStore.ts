@@ -42,7 +42,13 @@ export class Calendars {
   }
 
   upsert(calendarId: string, data: Record<string, unknown>, id?: string): StoredEvent {
-    const ev: StoredEvent = { id: id ?? graphId('evt', `${this.upn}/${randomUUID()}`), calendarId, data, seq: this.seq++, cancelled: false };
+    const ev: StoredEvent = {
+      id: id ?? graphId('evt', `${this.upn}/${randomUUID()}`),
+      calendarId,
+      data,
+      seq: this.seq++,
+      cancelled: false,
+    };
     this.events.set(ev.id, ev);
     return ev;
   }

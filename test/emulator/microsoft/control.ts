@@ -3,8 +3,8 @@ import { HttpError } from '../kit/types.ts';
 import { validateEvent } from './calendarRoutes.ts';
 import { parseJsonBody } from './errors.ts';
 import type { GraphEnv, GraphUser } from './graphContext.ts';
-import { buildMime } from './mimeBuild.ts';
 import { requireFolder, requireMessage } from './mailRoutes.ts';
+import { buildMime } from './mimeBuild.ts';
 
 const bad = (message: string) => new HttpError({ status: 400, body: { error: message } });
 const ok = (body: object = { ok: true }): EmulatorReply => ({ status: 200, body });
@@ -18,13 +18,32 @@ export function controlRoutes(env: GraphEnv): Route[] {
     return u;
   };
   const body = (req: EmulatorRequest) => (req.body.length ? parseJsonBody(req.body) : {});
-  const c = (method: Route['method'], path: string, handler: Route['handler']): Route => ({ method, path, endpoint: `control.microsoft.${method} ${path}`, handler });
+  const c = (method: Route['method'], path: string, handler: Route['handler']): Route => ({
+    method,
+    path,
+    endpoint: `control.microsoft.${method} ${path}`,
+    handler,
+  });
   return [
     c('POST', '/messages', (req) => {
       const b = body(req);
       const u = user(req, b);
       const folder = requireFolder(u.mailbox, String(b.folder ?? 'inbox'));
-      const raw = typeof b.raw === 'string' ? b.raw : buildMime({ from: String(b.from ?? 'someone@example.test'), to: [u.mailbox.upn], cc: [], subject: String(b.subject ?? '(no subject)'), html: false, content: String(b.body ?? ''), attachments: [], messageId: `<ctl-${env.ctx.now()}-${Math.random().toString(36).slice(2)}@example.test>`, headers: (b.headers as Record<string, string>) ?? {}, date: new Date(env.ctx.now()) });
+      const raw =
+        typeof b.raw === 'string'
+          ? b.raw
+          : buildMime({
+              from: String(b.from ?? 'someone@example.test'),
+              to: [u.mailbox.upn],
+              cc: [],
+              subject: String(b.subject ?? '(no subject)'),
+              html: false,
+              content: String(b.body ?? ''),
+              attachments: [],
+              messageId: `<ctl-${env.ctx.now()}-${Math.random().toString(36).slice(2)}@example.test>`,
+              headers: (b.headers as Record<string, string>) ?? {},
+              date: new Date(env.ctx.now()),
+            });
       const m = u.mailbox.addMessage(raw, folder.id, { receivedDateTime: env.ctx.now(), isRead: b.isRead === true });
       return { status: 201, body: { id: m.id, conversationId: m.conversationId, parentFolderId: m.parentFolderId } };
     }),
@@ -34,8 +53,22 @@ export function controlRoutes(env: GraphEnv): Route[] {
       const u = user(req, b);
       const original = requireMessage(u.mailbox, req.params.id!);
       const s = original.summary;
-      const raw = buildMime({ from: String(b.from ?? s.from?.address ?? 'someone@example.test'), to: [u.mailbox.upn], cc: [], subject: `Re: ${s.subject}`, html: false, content: String(b.body ?? 'Reply'), attachments: [], messageId: `<ctl-reply-${env.ctx.now()}-${Math.random().toString(36).slice(2)}@example.test>`, headers: s.messageId ? { 'In-Reply-To': s.messageId, References: [...s.references, s.messageId].join(' ') } : {}, date: new Date(env.ctx.now()) });
-      const m = u.mailbox.addMessage(raw, u.mailbox.folder('inbox')!.id, { receivedDateTime: env.ctx.now(), conversationId: original.conversationId });
+      const raw = buildMime({
+        from: String(b.from ?? s.from?.address ?? 'someone@example.test'),
+        to: [u.mailbox.upn],
+        cc: [],
+        subject: `Re: ${s.subject}`,
+        html: false,
+        content: String(b.body ?? 'Reply'),
+        attachments: [],
+        messageId: `<ctl-reply-${env.ctx.now()}-${Math.random().toString(36).slice(2)}@example.test>`,
+        headers: s.messageId ? { 'In-Reply-To': s.messageId, References: [...s.references, s.messageId].join(' ') } : {},
+        date: new Date(env.ctx.now()),
+      });
+      const m = u.mailbox.addMessage(raw, u.mailbox.folder('inbox')!.id, {
+        receivedDateTime: env.ctx.now(),
+        conversationId: original.conversationId,
+      });
       return { status: 201, body: { id: m.id, conversationId: m.conversationId } };
     }),
     c('PATCH', '/messages/:id', (req) => {
@@ -83,14 +116,20 @@ export function controlRoutes(env: GraphEnv): Route[] {
       const b = body(req);
       const u = user(req, b);
       const master = u.calendars.events.get(req.params.id!);
-      if (!master || !master.data.recurrence) throw new HttpError({ status: 404, body: { error: 'no such series' } });
+      if (!master?.data.recurrence) throw new HttpError({ status: 404, body: { error: 'no such series' } });
       const date = String(b.originalStartDate ?? '');
       if (b.cancel === true) {
         master.data.cancelledOccurrences = [...((master.data.cancelledOccurrences as string[]) ?? []), date];
         u.calendars.touch(master);
         return ok();
       }
-      const data = { ...master.data, recurrence: null, ...(b.event as object), seriesMasterId: master.id, originalStartDate: date };
+      const data = {
+        ...master.data,
+        recurrence: null,
+        ...(b.event as object),
+        seriesMasterId: master.id,
+        originalStartDate: date,
+      };
       validateEvent(data);
       const x = u.calendars.upsert(master.calendarId, data);
       u.calendars.touch(master);

@@ -7,12 +7,23 @@ export function graphError(status: number, code: string, message: string, header
   return new HttpError(graphErrorReply(status, code, message, headers));
 }
 
-export function graphErrorReply(status: number, code: string, message: string, headers: Record<string, string> = {}): EmulatorReply {
+export function graphErrorReply(
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): EmulatorReply {
   const requestId = randomUUID();
   return {
     status,
     headers: { 'request-id': requestId, ...headers },
-    body: { error: { code, message, innerError: { date: new Date().toISOString().slice(0, 19), 'request-id': requestId, 'client-request-id': requestId } } },
+    body: {
+      error: {
+        code,
+        message,
+        innerError: { date: new Date().toISOString().slice(0, 19), 'request-id': requestId, 'client-request-id': requestId },
+      },
+    },
   };
 }
 
@@ -39,5 +50,9 @@ export function parseJsonBody(body: Buffer): Record<string, unknown> {
   } catch {
     // fall through to Graph's answer for an unreadable body
   }
-  throw graphError(400, 'BadRequest', 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.');
+  throw graphError(
+    400,
+    'BadRequest',
+    'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.',
+  );
 }

@@ -1,8 +1,8 @@
 import type { EmulatorContext, EmulatorRequest, Route, RouteHandler } from '../kit/types.ts';
+import type { Calendars } from './calendarStore.ts';
 import { graphError } from './errors.ts';
 import type { IdentityPlatform } from './identity.ts';
 import type { Mailbox } from './mailbox.ts';
-import type { Calendars } from './calendarStore.ts';
 
 export interface GraphUser {
   mailbox: Mailbox;
@@ -23,17 +23,26 @@ export type GraphHandler = (req: EmulatorRequest, user: GraphUser) => ReturnType
 const windows = new WeakMap<GraphEnv, Map<string, { second: number; count: number }>>();
 
 /** Expands one Graph route under /v1.0/me and /v1.0/users/{id|upn}, with auth and per-app throttling. */
-export function graphRoutes(env: GraphEnv, method: Route['method'], path: string, endpoint: string, handler: GraphHandler): Route[] {
-  const wrap = (fromParams: boolean): RouteHandler => (req) => {
-    const grant = env.identity.authenticate(req.headers.authorization);
-    requireScope(grant.scopes, endpoint, method);
-    throttle(env, grant.clientId);
-    const key = fromParams ? decodeURIComponent(req.params.user!) : grant.upn;
-    const user = findUser(env, key);
-    if (!user) throw graphError(404, 'ErrorInvalidUser', `The requested user '${key}' is invalid.`);
-    if (fromParams && user.mailbox.upn !== grant.upn) throw graphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
-    return handler(req, user);
-  };
+export function graphRoutes(
+  env: GraphEnv,
+  method: Route['method'],
+  path: string,
+  endpoint: string,
+  handler: GraphHandler,
+): Route[] {
+  const wrap =
+    (fromParams: boolean): RouteHandler =>
+    (req) => {
+      const grant = env.identity.authenticate(req.headers.authorization);
+      requireScope(grant.scopes, endpoint, method);
+      throttle(env, grant.clientId);
+      const key = fromParams ? decodeURIComponent(req.params.user!) : grant.upn;
+      const user = findUser(env, key);
+      if (!user) throw graphError(404, 'ErrorInvalidUser', `The requested user '${key}' is invalid.`);
+      if (fromParams && user.mailbox.upn !== grant.upn)
+        throw graphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
+      return handler(req, user);
+    };
   return [
     { method, path: `/v1.0/me${path}`, endpoint, handler: wrap(false) },
     { method, path: `/v1.0/users/:user${path}`, endpoint, handler: wrap(true) },
@@ -44,10 +53,15 @@ export function graphRoutes(env: GraphEnv, method: Route['method'], path: string
 function neededScopes(endpoint: string, method: string): string[] | undefined {
   const read = method === 'GET';
   if (endpoint === 'graph.sendMail' || /\.(reply|replyAll|send)$/.test(endpoint)) return ['Mail.Send'];
-  if (endpoint.startsWith('graph.messages') || endpoint.startsWith('graph.mailFolders') || endpoint.startsWith('graph.attachments')) {
+  if (
+    endpoint.startsWith('graph.messages') ||
+    endpoint.startsWith('graph.mailFolders') ||
+    endpoint.startsWith('graph.attachments')
+  ) {
     return read ? ['Mail.Read', 'Mail.ReadWrite', 'Mail.ReadBasic'] : ['Mail.ReadWrite'];
   }
-  if (endpoint.startsWith('graph.calendar') || endpoint.startsWith('graph.events')) return read ? ['Calendars.Read', 'Calendars.ReadWrite'] : ['Calendars.ReadWrite'];
+  if (endpoint.startsWith('graph.calendar') || endpoint.startsWith('graph.events'))
+    return read ? ['Calendars.Read', 'Calendars.ReadWrite'] : ['Calendars.ReadWrite'];
   return undefined;
 }
 
@@ -55,7 +69,8 @@ function requireScope(granted: string[], endpoint: string, method: string): void
   const needed = neededScopes(endpoint, method);
   if (!needed) return;
   const have = new Set(granted.map((s) => s.replace(/^https:\/\/graph\.microsoft\.com\//i, '')));
-  if (!needed.some((n) => have.has(n))) throw graphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
+  if (!needed.some((n) => have.has(n)))
+    throw graphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
 }
 
 function findUser(env: GraphEnv, key: string): GraphUser | undefined {
@@ -67,7 +82,10 @@ function findUser(env: GraphEnv, key: string): GraphUser | undefined {
 function throttle(env: GraphEnv, clientId: string): void {
   if (!env.rateLimitPerSec) return;
   let w = windows.get(env);
-  if (!w) windows.set(env, (w = new Map()));
+  if (!w) {
+    w = new Map();
+    windows.set(env, w);
+  }
   const second = Math.floor(env.ctx.now() / 1000);
   const slot = w.get(clientId);
   if (!slot || slot.second !== second) {
@@ -82,7 +100,12 @@ function throttle(env: GraphEnv, clientId: string): void {
 
 export function selectParam(req: EmulatorRequest): string[] | undefined {
   const s = req.url.searchParams.get('$select');
-  return s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined;
+  return s
+    ? s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean)
+    : undefined;
 }
 
 /** Prefer: odata.maxpagesize=N (clamped as Graph does), with the Preference-Applied echo. */

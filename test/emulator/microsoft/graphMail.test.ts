@@ -9,8 +9,12 @@ let aliceToken: string;
 // biome-ignore lint/suspicious/noExplicitAny: test reads arbitrary JSON
 type Json = any;
 const g = (path: string, init: RequestInit & { as?: string } = {}) =>
-  (fetch(`${emu.baseUrl}/v1.0${/^\/(users\/|\$batch)/.test(path) ? '' : '/me'}${path}`, { ...init, headers: { authorization: `Bearer ${init.as ?? token}`, 'content-type': 'application/json', ...(init.headers ?? {}) } }) as Promise<Omit<Response, 'json'> & { json(): Promise<Json> }>);
-const control = (path: string, body: object, method = 'POST') => fetch(`${emu.controlUrl}/microsoft${path}`, { method, body: JSON.stringify(body) });
+  fetch(`${emu.baseUrl}/v1.0${/^\/(users\/|\$batch)/.test(path) ? '' : '/me'}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${init.as ?? token}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
+  }) as Promise<Omit<Response, 'json'> & { json(): Promise<Json> }>;
+const control = (path: string, body: object, method = 'POST') =>
+  fetch(`${emu.controlUrl}/microsoft${path}`, { method, body: JSON.stringify(body) });
 
 beforeAll(async () => {
   emu = await startEmulator({ seed: { kind: 'corpus' }, autoConsent: true });
@@ -37,7 +41,9 @@ describe('Graph mail', () => {
   it('/me and mailFolders with wellKnownName and counts', async () => {
     expect((await (await g('')).json()).mail).toBe('bob@contoso.test');
     const folders = (await (await g('/mailFolders')).json()).value;
-    expect(folders.map((f: { wellKnownName: string }) => f.wellKnownName)).toEqual(expect.arrayContaining(['inbox', 'sentitems', 'drafts', 'deleteditems', 'junkemail', 'archive']));
+    expect(folders.map((f: { wellKnownName: string }) => f.wellKnownName)).toEqual(
+      expect.arrayContaining(['inbox', 'sentitems', 'drafts', 'deleteditems', 'junkemail', 'archive']),
+    );
     const inbox = await (await g('/mailFolders/inbox')).json();
     expect(inbox.totalItemCount).toBeGreaterThan(1000);
     expect(inbox.unreadItemCount).toBeGreaterThan(0);
@@ -48,12 +54,18 @@ describe('Graph mail', () => {
   });
 
   it('lists with $select/$top/$skip/$filter/$orderby and gets a message, $value and attachments', async () => {
-    const list = await (await g('/mailFolders/inbox/messages?$select=subject,isRead,from&$top=5&$filter=isRead eq false&$orderby=receivedDateTime desc')).json();
+    const list = await (
+      await g(
+        '/mailFolders/inbox/messages?$select=subject,isRead,from&$top=5&$filter=isRead eq false&$orderby=receivedDateTime desc',
+      )
+    ).json();
     expect(list.value).toHaveLength(5);
     expect(list.value.every((m: { isRead: boolean }) => m.isRead === false)).toBe(true);
     expect(Object.keys(list.value[0]).sort()).toEqual(['@odata.etag', 'from', 'id', 'isRead', 'subject'].sort());
     expect(list['@odata.nextLink']).toContain('%24skip=5');
-    const m = await (await g(`/messages/${list.value[0].id}?$select=subject,body,conversationId,internetMessageHeaders,internetMessageId`)).json();
+    const m = await (
+      await g(`/messages/${list.value[0].id}?$select=subject,body,conversationId,internetMessageHeaders,internetMessageId`)
+    ).json();
     expect(m.body.content.length).toBeGreaterThan(0);
     expect(m.internetMessageHeaders.length).toBeGreaterThan(3);
     const mime = await (await g(`/messages/${m.id}/$value`)).text();
@@ -75,13 +87,18 @@ describe('Graph mail', () => {
   });
 
   it('delta: pages with Prefer maxpagesize, then only changes, @removed for moves and deletes, 410 after invalidation', async () => {
-    const first = await drain(`${emu.baseUrl}/v1.0/me/mailFolders/archive/messages/delta?$select=subject,isRead,parentFolderId`, { prefer: 'odata.maxpagesize=200' });
+    const first = await drain(`${emu.baseUrl}/v1.0/me/mailFolders/archive/messages/delta?$select=subject,isRead,parentFolderId`, {
+      prefer: 'odata.maxpagesize=200',
+    });
     expect(first.res.headers.get('preference-applied')).toBe('odata.maxpagesize=200');
     const archive = await (await g('/mailFolders/archive')).json();
     expect(first.items.length).toBe(archive.totalItemCount);
     expect(first.pages).toBeGreaterThan(1);
     const [a, b, c] = first.items as Array<{ id: string }>;
-    await g(`/messages/${a!.id}`, { method: 'PATCH', body: JSON.stringify({ isRead: true, flag: { flagStatus: 'flagged' }, categories: ['Blue category'] }) });
+    await g(`/messages/${a!.id}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ isRead: true, flag: { flagStatus: 'flagged' }, categories: ['Blue category'] }),
+    });
     const moved = await g(`/messages/${b!.id}/move`, { method: 'POST', body: JSON.stringify({ destinationId: 'inbox' }) });
     expect(moved.status).toBe(201);
     await control(`/messages/${c!.id}`, {}, 'DELETE');
@@ -104,12 +121,26 @@ describe('Graph mail', () => {
   });
 
   it('sendMail (JSON and MIME), createReply/reply threading, DELETE', async () => {
-    const sent = await g('/sendMail', { method: 'POST', body: JSON.stringify({ message: { subject: 'Lunch?', body: { contentType: 'text', content: 'At noon' }, toRecipients: [{ emailAddress: { address: 'alice@contoso.test' } }] }, saveToSentItems: true }) });
+    const sent = await g('/sendMail', {
+      method: 'POST',
+      body: JSON.stringify({
+        message: {
+          subject: 'Lunch?',
+          body: { contentType: 'text', content: 'At noon' },
+          toRecipients: [{ emailAddress: { address: 'alice@contoso.test' } }],
+        },
+        saveToSentItems: true,
+      }),
+    });
     expect(sent.status).toBe(202);
-    const inAlice = (await (await g("/mailFolders/inbox/messages?$top=5", { as: aliceToken })).json()).value;
+    const inAlice = (await (await g('/mailFolders/inbox/messages?$top=5', { as: aliceToken })).json()).value;
     const lunch = inAlice.find((m: { subject: string }) => m.subject === 'Lunch?');
     expect(lunch).toBeTruthy();
-    const replied = await g(`/messages/${lunch.id}/reply`, { as: aliceToken, method: 'POST', body: JSON.stringify({ comment: 'Sure' }) });
+    const replied = await g(`/messages/${lunch.id}/reply`, {
+      as: aliceToken,
+      method: 'POST',
+      body: JSON.stringify({ comment: 'Sure' }),
+    });
     expect(replied.status).toBe(202);
     const bobInbox = (await (await g('/mailFolders/inbox/messages?$top=3')).json()).value;
     const reply = bobInbox.find((m: { subject: string }) => m.subject === 'RE: Lunch?');
@@ -119,14 +150,22 @@ describe('Graph mail', () => {
     const draft = await (await g(`/messages/${reply.id}/createReply`, { method: 'POST' })).json();
     expect(draft).toMatchObject({ isDraft: true, conversationId: sentItem.conversationId });
 
-    const raw = 'From: bob@contoso.test\r\nTo: alice@contoso.test\r\nSubject: MIME hello\r\nMessage-ID: <mime-1@contoso.test>\r\n\r\nbody\r\n';
-    const mime = await g('/sendMail', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: Buffer.from(raw).toString('base64') });
+    const raw =
+      'From: bob@contoso.test\r\nTo: alice@contoso.test\r\nSubject: MIME hello\r\nMessage-ID: <mime-1@contoso.test>\r\n\r\nbody\r\n';
+    const mime = await g('/sendMail', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: Buffer.from(raw).toString('base64'),
+    });
     expect(mime.status).toBe(202);
-    const found = (await (await g(`/messages?$filter=internetMessageId eq '<mime-1@contoso.test>'`, { as: aliceToken })).json()).value;
+    const found = (await (await g(`/messages?$filter=internetMessageId eq '<mime-1@contoso.test>'`, { as: aliceToken })).json())
+      .value;
     expect(found).toHaveLength(1);
 
     expect((await g(`/messages/${draft.id}`, { method: 'DELETE' })).status).toBe(204);
-    expect((await (await g(`/messages/${draft.id}`)).json()).parentFolderId).toBe((await (await g('/mailFolders/deleteditems')).json()).id);
+    expect((await (await g(`/messages/${draft.id}`)).json()).parentFolderId).toBe(
+      (await (await g('/mailFolders/deleteditems')).json()).id,
+    );
   });
 
   it('bad input: bad token 401, unknown id 404, malformed JSON 400, unknown user 404', async () => {
@@ -135,7 +174,10 @@ describe('Graph mail', () => {
     expect((await bad.json()).error.code).toBe('InvalidAuthenticationToken');
     const missing = await g('/messages/AAMkAGI2doesnotexist');
     expect(missing.status).toBe(404);
-    expect((await missing.json()).error).toMatchObject({ code: 'ErrorItemNotFound', innerError: { 'request-id': expect.any(String) } });
+    expect((await missing.json()).error).toMatchObject({
+      code: 'ErrorItemNotFound',
+      innerError: { 'request-id': expect.any(String) },
+    });
     const some = (await (await g('/messages?$top=1')).json()).value[0];
     const malformed = await g(`/messages/${some.id}`, { method: 'PATCH', body: '{nope' });
     expect(malformed.status).toBe(400);
@@ -143,9 +185,24 @@ describe('Graph mail', () => {
     expect((await g('/users/nobody@contoso.test/messages')).status).toBe(404);
     // A token without Mail.* scopes may read /me but not mail: 403 ErrorAccessDenied.
     const auth = new URL(`${emu.baseUrl}/common/oauth2/v2.0/authorize`);
-    auth.search = new URLSearchParams({ client_id: 'c1', response_type: 'code', redirect_uri: 'http://localhost:1/cb', scope: 'User.Read' }).toString();
+    auth.search = new URLSearchParams({
+      client_id: 'c1',
+      response_type: 'code',
+      redirect_uri: 'http://localhost:1/cb',
+      scope: 'User.Read',
+    }).toString();
     const code = new URL((await fetch(auth, { redirect: 'manual' })).headers.get('location')!).searchParams.get('code')!;
-    const narrow = (await (await fetch(`${emu.baseUrl}/common/oauth2/v2.0/token`, { method: 'POST', body: new URLSearchParams({ client_id: 'c1', grant_type: 'authorization_code', code, redirect_uri: 'http://localhost:1/cb' }) })).json()) as Json;
+    const narrow = (await (
+      await fetch(`${emu.baseUrl}/common/oauth2/v2.0/token`, {
+        method: 'POST',
+        body: new URLSearchParams({
+          client_id: 'c1',
+          grant_type: 'authorization_code',
+          code,
+          redirect_uri: 'http://localhost:1/cb',
+        }),
+      })
+    ).json()) as Json;
     expect((await g('', { as: narrow.access_token })).status).toBe(200);
     const denied = await g('/messages', { as: narrow.access_token });
     expect(denied.status).toBe(403);
@@ -154,12 +211,23 @@ describe('Graph mail', () => {
 
   it('$batch: per-request results, dependsOn, >20 -> 400', async () => {
     const some = (await (await g('/messages?$top=1')).json()).value[0];
-    const res = await g('/$batch', { method: 'POST', body: JSON.stringify({ requests: [
-      { id: '1', method: 'PATCH', url: `/me/messages/${some.id}`, headers: { 'content-type': 'application/json' }, body: { isRead: false } },
-      { id: '2', method: 'GET', url: `/me/messages/${some.id}?$select=isRead`, dependsOn: ['1'] },
-      { id: '3', method: 'GET', url: '/me/messages/unknown' },
-      { id: '4', method: 'GET', url: '/me', dependsOn: ['3'] },
-    ] }) });
+    const res = await g('/$batch', {
+      method: 'POST',
+      body: JSON.stringify({
+        requests: [
+          {
+            id: '1',
+            method: 'PATCH',
+            url: `/me/messages/${some.id}`,
+            headers: { 'content-type': 'application/json' },
+            body: { isRead: false },
+          },
+          { id: '2', method: 'GET', url: `/me/messages/${some.id}?$select=isRead`, dependsOn: ['1'] },
+          { id: '3', method: 'GET', url: '/me/messages/unknown' },
+          { id: '4', method: 'GET', url: '/me', dependsOn: ['3'] },
+        ],
+      }),
+    });
     const body = (await res.json()) as Json;
     const r = Object.fromEntries(body.responses.map((x: { id: string }) => [x.id, x]));
     expect(r['1'].status).toBe(200);
@@ -186,7 +254,10 @@ describe('Graph mail', () => {
     expect(last!.headers.get('retry-after')).toBe('1');
     expect(((await last!.json()) as Json).error.code).toBe('ApplicationThrottled');
     // A 429 storm from the fault injector answers in Graph's shape too.
-    await fetch(`${emu.controlUrl}/faults`, { method: 'POST', body: JSON.stringify({ fault: { endpoint: 'graph.messages.delta', kind: 'rateLimit', count: 1, retryAfter: 3 } }) });
+    await fetch(`${emu.controlUrl}/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ fault: { endpoint: 'graph.messages.delta', kind: 'rateLimit', count: 1, retryAfter: 3 } }),
+    });
     const storm = await g('/mailFolders/inbox/messages/delta');
     expect(storm.status).toBe(429);
     expect(storm.headers.get('retry-after')).toBe('3');

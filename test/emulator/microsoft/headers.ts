@@ -40,7 +40,10 @@ export function decodeWords(value: string): string {
       const bytes =
         enc.toUpperCase() === 'B'
           ? Buffer.from(text, 'base64')
-          : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_x, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1');
+          : Buffer.from(
+              text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_x, h: string) => String.fromCharCode(parseInt(h, 16))),
+              'latin1',
+            );
       return new TextDecoder(charset.toLowerCase(), { fatal: false }).decode(bytes);
     } catch {
       return text;
@@ -81,5 +84,8 @@ export function summarize(raw: string): HeaderSummary {
 
 /** Subject without Re:/Fwd: prefixes, for conversation grouping. */
 export function baseSubject(subject: string): string {
-  return subject.replace(/^\s*((re|fwd?|aw|sv)\s*(\[\d+\])?\s*:\s*)+/i, '').trim().toLowerCase();
+  return subject
+    .replace(/^\s*((re|fwd?|aw|sv)\s*(\[\d+\])?\s*:\s*)+/i, '')
+    .trim()
+    .toLowerCase();
 }

@@ -1,4 +1,4 @@
-import { createHash, createSign, generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
+import { createHash, createSign, generateKeyPairSync, type KeyObject, randomBytes, randomUUID } from 'node:crypto';
 import type { EmulatorContext, EmulatorReply, EmulatorRequest, Route } from '../kit/types.ts';
 import { HttpError } from '../kit/types.ts';
 import { aadError } from './errors.ts';
@@ -43,17 +43,45 @@ export class IdentityPlatform {
     this.users = users;
     this.options = options;
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const kid = createHash('sha256').update(publicKey.export({ format: 'der', type: 'spki' })).digest('base64url').slice(0, 27);
+    const kid = createHash('sha256')
+      .update(publicKey.export({ format: 'der', type: 'spki' }))
+      .digest('base64url')
+      .slice(0, 27);
     this.key = { privateKey, kid, jwk: { ...publicKey.export({ format: 'jwk' }), kid, kty: 'RSA', use: 'sig' } };
   }
 
   routes(): Route[] {
     return [
-      { method: 'GET', path: '/:tenant/v2.0/.well-known/openid-configuration', endpoint: 'identity.openidConfiguration', handler: (r) => this.openidConfiguration(r) },
-      { method: 'GET', path: '/:tenant/discovery/v2.0/keys', endpoint: 'identity.keys', handler: () => ({ status: 200, body: { keys: [this.key.jwk] } }) },
-      { method: 'GET', path: '/common/discovery/instance', endpoint: 'identity.instanceDiscovery', handler: (r) => this.instanceDiscovery(r) },
-      { method: 'GET', path: '/:tenant/oauth2/v2.0/authorize', endpoint: 'identity.authorize', handler: (r) => this.authorize(r, r.url.searchParams) },
-      { method: 'POST', path: '/:tenant/oauth2/v2.0/authorize', endpoint: 'identity.authorize', handler: (r) => this.authorize(r, new URLSearchParams(r.body.toString('utf8'))) },
+      {
+        method: 'GET',
+        path: '/:tenant/v2.0/.well-known/openid-configuration',
+        endpoint: 'identity.openidConfiguration',
+        handler: (r) => this.openidConfiguration(r),
+      },
+      {
+        method: 'GET',
+        path: '/:tenant/discovery/v2.0/keys',
+        endpoint: 'identity.keys',
+        handler: () => ({ status: 200, body: { keys: [this.key.jwk] } }),
+      },
+      {
+        method: 'GET',
+        path: '/common/discovery/instance',
+        endpoint: 'identity.instanceDiscovery',
+        handler: (r) => this.instanceDiscovery(r),
+      },
+      {
+        method: 'GET',
+        path: '/:tenant/oauth2/v2.0/authorize',
+        endpoint: 'identity.authorize',
+        handler: (r) => this.authorize(r, r.url.searchParams),
+      },
+      {
+        method: 'POST',
+        path: '/:tenant/oauth2/v2.0/authorize',
+        endpoint: 'identity.authorize',
+        handler: (r) => this.authorize(r, new URLSearchParams(r.body.toString('utf8'))),
+      },
       { method: 'POST', path: '/:tenant/oauth2/v2.0/token', endpoint: 'identity.token', handler: (r) => this.token(r) },
     ];
   }
@@ -82,7 +110,23 @@ export class IdentityPlatform {
         http_logout_supported: true,
         frontchannel_logout_supported: true,
         end_session_endpoint: `${base}/oauth2/v2.0/logout`,
-        claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'nonce', 'preferred_username', 'name', 'tid', 'ver', 'at_hash', 'c_hash', 'email'],
+        claims_supported: [
+          'sub',
+          'iss',
+          'aud',
+          'exp',
+          'iat',
+          'auth_time',
+          'acr',
+          'nonce',
+          'preferred_username',
+          'name',
+          'tid',
+          'ver',
+          'at_hash',
+          'c_hash',
+          'email',
+        ],
         kerberos_endpoint: `${base}/kerberos`,
         tenant_region_scope: 'EU',
         cloud_instance_name: new URL(this.ctx.baseUrl).host,
@@ -118,7 +162,8 @@ export class IdentityPlatform {
     const redirectUri = p.get('redirect_uri');
     if (!clientId) return htmlError(400, 900144, "The request body must contain the following parameter: 'client_id'.");
     if (!redirectUri) return htmlError(400, 900144, "The request body must contain the following parameter: 'redirect_uri'.");
-    if (p.get('response_type') !== 'code') return htmlError(400, 9002325, 'Only response_type=code is supported by the authorization code flow.');
+    if (p.get('response_type') !== 'code')
+      return htmlError(400, 9002325, 'Only response_type=code is supported by the authorization code flow.');
     const user = this.userFor(p.get('login_hint'));
     const accepted = p.get('consent') === 'accept' || this.options.autoConsent;
     if (!accepted) return consentPage(req.url.pathname, p, user.upn);
@@ -146,29 +191,58 @@ export class IdentityPlatform {
   private token(req: EmulatorRequest): EmulatorReply {
     const p = new URLSearchParams(req.body.toString('utf8'));
     const clientId = p.get('client_id');
-    if (!clientId) throw aadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'client_id'.");
+    if (!clientId)
+      throw aadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'client_id'.");
     const grantType = p.get('grant_type');
     if (grantType === 'authorization_code') {
       const code = this.codes.get(p.get('code') ?? '');
-      if (!code || code.expires < this.ctx.now()) throw aadError(400, 'invalid_grant', 70008, 'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.');
+      if (!code || code.expires < this.ctx.now())
+        throw aadError(
+          400,
+          'invalid_grant',
+          70008,
+          'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.',
+        );
       this.codes.delete(p.get('code')!);
       if (code.clientId !== clientId) throw aadError(400, 'invalid_grant', 70000, 'Provided grant is invalid or malformed.');
-      if (code.redirectUri !== p.get('redirect_uri')) throw aadError(400, 'invalid_grant', 50148, 'The redirect_uri specified in the token request does not match the redirect_uri used in the authorization request.');
+      if (code.redirectUri !== p.get('redirect_uri'))
+        throw aadError(
+          400,
+          'invalid_grant',
+          50148,
+          'The redirect_uri specified in the token request does not match the redirect_uri used in the authorization request.',
+        );
       if (code.challenge) {
         const verifier = p.get('code_verifier') ?? '';
         const computed = code.method === 'S256' ? createHash('sha256').update(verifier).digest('base64url') : verifier;
-        if (computed !== code.challenge) throw aadError(400, 'invalid_grant', 501481, 'The Code_Verifier does not match the code_challenge supplied in the authorization request.');
+        if (computed !== code.challenge)
+          throw aadError(
+            400,
+            'invalid_grant',
+            501481,
+            'The Code_Verifier does not match the code_challenge supplied in the authorization request.',
+          );
       }
       return { status: 200, headers: { 'cache-control': 'no-store' }, body: this.issue(code, code.nonce) };
     }
     if (grantType === 'refresh_token') {
       const token = p.get('refresh_token') ?? '';
       const grant = this.refresh.get(token);
-      if (!grant || grant.revoked) throw aadError(400, 'invalid_grant', 700082, 'The refresh token has expired due to inactivity. The token was issued on 2026-01-01T00:00:00Z and was inactive for 90.00:00:00.');
+      if (!grant || grant.revoked)
+        throw aadError(
+          400,
+          'invalid_grant',
+          700082,
+          'The refresh token has expired due to inactivity. The token was issued on 2026-01-01T00:00:00Z and was inactive for 90.00:00:00.',
+        );
       if (grant.clientId !== clientId) throw aadError(400, 'invalid_grant', 70000, 'Provided grant is invalid or malformed.');
       // Rotation: the old refresh token stays usable (as Microsoft's do), a new one is returned.
       const asked = splitScopes(p.get('scope') ?? '');
-      return { status: 200, headers: { 'cache-control': 'no-store' }, body: this.issue({ ...grant, scopes: asked.length ? asked : grant.scopes }, undefined) };
+      return {
+        status: 200,
+        headers: { 'cache-control': 'no-store' },
+        body: this.issue({ ...grant, scopes: asked.length ? asked : grant.scopes }, undefined),
+      };
     }
     throw aadError(400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grantType ?? ''}'.`);
   }
@@ -183,7 +257,9 @@ export class IdentityPlatform {
     this.access.set(accessToken, { ...grant, scopes, expires: (now + life) * 1000 });
     const body: Record<string, unknown> = {
       token_type: 'Bearer',
-      scope: scopes.map((s) => s.replace(/^https:\/\/graph\.microsoft\.com\//, '')).join(' ') + (grant.scopes.includes('offline_access') ? '' : ''),
+      scope:
+        scopes.map((s) => s.replace(/^https:\/\/graph\.microsoft\.com\//, '')).join(' ') +
+        (grant.scopes.includes('offline_access') ? '' : ''),
       expires_in: life,
       ext_expires_in: life,
       access_token: accessToken,
@@ -225,10 +301,11 @@ export class IdentityPlatform {
   /** Control: revoke every refresh token of a user (as "revoke sessions" in Entra does). */
   revokeRefreshTokens(upn: string): number {
     let n = 0;
-    for (const g of this.refresh.values()) if (g.upn.toLowerCase() === upn.toLowerCase() && !g.revoked) {
-      g.revoked = true;
-      n++;
-    }
+    for (const g of this.refresh.values())
+      if (g.upn.toLowerCase() === upn.toLowerCase() && !g.revoked) {
+        g.revoked = true;
+        n++;
+      }
     return n;
   }
 
@@ -247,8 +324,18 @@ function unauthorized(message: string): HttpError {
   const id = randomUUID();
   return new HttpError({
     status: 401,
-    headers: { 'www-authenticate': 'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"', 'request-id': id },
-    body: { error: { code: 'InvalidAuthenticationToken', message, innerError: { date: new Date().toISOString().slice(0, 19), 'request-id': id, 'client-request-id': id } } },
+    headers: {
+      'www-authenticate':
+        'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"',
+      'request-id': id,
+    },
+    body: {
+      error: {
+        code: 'InvalidAuthenticationToken',
+        message,
+        innerError: { date: new Date().toISOString().slice(0, 19), 'request-id': id, 'client-request-id': id },
+      },
+    },
   });
 }
 
@@ -257,12 +344,18 @@ function splitScopes(s: string): string[] {
 }
 
 function htmlError(status: number, code: number, message: string): EmulatorReply {
-  return { status, headers: { 'content-type': 'text/html; charset=utf-8' }, body: `<!doctype html><title>Sign in</title><p>AADSTS${code}: ${escapeHtml(message)}</p>` };
+  return {
+    status,
+    headers: { 'content-type': 'text/html; charset=utf-8' },
+    body: `<!doctype html><title>Sign in</title><p>AADSTS${code}: ${escapeHtml(message)}</p>`,
+  };
 }
 
 function consentPage(path: string, p: URLSearchParams, upn: string): EmulatorReply {
   const hidden = [...p].map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`).join('');
-  const scopes = splitScopes(p.get('scope') ?? '').map((s) => `<li>${escapeHtml(s)}</li>`).join('');
+  const scopes = splitScopes(p.get('scope') ?? '')
+    .map((s) => `<li>${escapeHtml(s)}</li>`)
+    .join('');
   return {
     status: 200,
     headers: { 'content-type': 'text/html; charset=utf-8' },

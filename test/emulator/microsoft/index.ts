@@ -37,13 +37,28 @@ export function createMicrosoftService(ctx: EmulatorContext, seed: SeedSpec, opt
     exportState: () => snapshotOf(users),
     importState: () => {},
     notFound: (req): EmulatorReply | undefined =>
-      graphPaths(req.url.pathname) ? graphErrorReply(400, 'BadRequest', `Resource not found for the segment '${req.url.pathname.split('/').pop()}'.`) : undefined,
+      graphPaths(req.url.pathname)
+        ? graphErrorReply(400, 'BadRequest', `Resource not found for the segment '${req.url.pathname.split('/').pop()}'.`)
+        : undefined,
     ownsEndpoint: (endpoint) => endpoint.startsWith('graph.') || endpoint.startsWith('identity.'),
     faultReply: (status, endpoint) =>
       status === 429
-        ? graphErrorReply(429, 'TooManyRequests', 'Too many requests. Please retry after the time given in Retry-After.', { 'retry-after': '2' })
+        ? graphErrorReply(429, 'TooManyRequests', 'Too many requests. Please retry after the time given in Retry-After.', {
+            'retry-after': '2',
+          })
         : endpoint.startsWith('identity.')
-          ? { status, body: { error: 'temporarily_unavailable', error_description: 'AADSTS90033: A transient error has occurred. Please try again.', error_codes: [90033] } }
-          : graphErrorReply(status, status === 503 ? 'ServiceNotAvailable' : 'InternalServerError', 'The service is temporarily unavailable.'),
+          ? {
+              status,
+              body: {
+                error: 'temporarily_unavailable',
+                error_description: 'AADSTS90033: A transient error has occurred. Please try again.',
+                error_codes: [90033],
+              },
+            }
+          : graphErrorReply(
+              status,
+              status === 503 ? 'ServiceNotAvailable' : 'InternalServerError',
+              'The service is temporarily unavailable.',
+            ),
   };
 }

@@ -1,6 +1,14 @@
 import type { EmulatorReply, EmulatorRequest, Route } from '../kit/types.ts';
 import { graphError, parseJsonBody } from './errors.ts';
-import { decodeToken, encodeToken, type GraphEnv, type GraphUser, graphRoutes, maxPageSize, selectParam } from './graphContext.ts';
+import {
+  decodeToken,
+  encodeToken,
+  type GraphEnv,
+  type GraphUser,
+  graphRoutes,
+  maxPageSize,
+  selectParam,
+} from './graphContext.ts';
 import type { Folder, Mailbox, StoredMessage } from './mailbox.ts';
 import { attachmentsJson, messageJson } from './messageView.ts';
 import { sendRoutes } from './sendRoutes.ts';
@@ -44,26 +52,45 @@ function filterFn(expr: string | null): (m: StoredMessage) => boolean {
     const value = rawValue.replace(/^'(.*)'$/, '$1');
     const get = (m: StoredMessage): string | number | boolean => {
       switch (field) {
-        case 'isRead': return m.isRead;
-        case 'isDraft': return m.isDraft;
-        case 'flag/flagStatus': return m.flagStatus;
-        case 'receivedDateTime': return m.receivedDateTime;
-        case 'conversationId': return m.conversationId;
-        case 'internetMessageId': return m.summary.messageId;
-        case 'parentFolderId': return m.parentFolderId;
-        default: throw graphError(400, 'ErrorInvalidProperty', `Could not find a property named '${field}' on type 'microsoft.graph.message'.`);
+        case 'isRead':
+          return m.isRead;
+        case 'isDraft':
+          return m.isDraft;
+        case 'flag/flagStatus':
+          return m.flagStatus;
+        case 'receivedDateTime':
+          return m.receivedDateTime;
+        case 'conversationId':
+          return m.conversationId;
+        case 'internetMessageId':
+          return m.summary.messageId;
+        case 'parentFolderId':
+          return m.parentFolderId;
+        default:
+          throw graphError(
+            400,
+            'ErrorInvalidProperty',
+            `Could not find a property named '${field}' on type 'microsoft.graph.message'.`,
+          );
       }
     };
-    const want: string | number | boolean = value === 'true' ? true : value === 'false' ? false : field === 'receivedDateTime' ? Date.parse(value) : value;
+    const want: string | number | boolean =
+      value === 'true' ? true : value === 'false' ? false : field === 'receivedDateTime' ? Date.parse(value) : value;
     return (m: StoredMessage) => {
       const v = get(m);
       switch (op.toLowerCase()) {
-        case 'eq': return v === want;
-        case 'ne': return v !== want;
-        case 'ge': return v >= want;
-        case 'gt': return v > want;
-        case 'le': return v <= want;
-        default: return v < want;
+        case 'eq':
+          return v === want;
+        case 'ne':
+          return v !== want;
+        case 'ge':
+          return v >= want;
+        case 'gt':
+          return v > want;
+        case 'le':
+          return v <= want;
+        default:
+          return v < want;
       }
     };
   });
@@ -74,12 +101,21 @@ async function listMessages(env: GraphEnv, req: EmulatorRequest, all: StoredMess
   const q = req.url.searchParams;
   const top = Math.min(1000, Number(q.get('$top') ?? 10));
   const skip = Number(q.get('$skip') ?? 0);
-  if (!Number.isFinite(top) || top < 1 || !Number.isFinite(skip) || skip < 0) throw graphError(400, 'BadRequest', 'Invalid $top or $skip.');
+  if (!Number.isFinite(top) || top < 1 || !Number.isFinite(skip) || skip < 0)
+    throw graphError(400, 'BadRequest', 'Invalid $top or $skip.');
   const order = q.get('$orderby') ?? 'receivedDateTime desc';
   const asc = /\basc\b/i.test(order) && !/\bdesc\b/i.test(order);
-  const rows = all.filter(filterFn(q.get('$filter'))).sort((a, b) => (asc ? a.receivedDateTime - b.receivedDateTime : b.receivedDateTime - a.receivedDateTime) || (a.id < b.id ? -1 : 1));
+  const rows = all
+    .filter(filterFn(q.get('$filter')))
+    .sort(
+      (a, b) =>
+        (asc ? a.receivedDateTime - b.receivedDateTime : b.receivedDateTime - a.receivedDateTime) || (a.id < b.id ? -1 : 1),
+    );
   const page = rows.slice(skip, skip + top);
-  const body: Record<string, unknown> = { '@odata.context': `${env.ctx.baseUrl}/v1.0/$metadata#users('${encodeURIComponent(rows[0]?.id ?? '')}')/messages`, value: await Promise.all(page.map((m) => messageJson(m, selectParam(req)))) };
+  const body: Record<string, unknown> = {
+    '@odata.context': `${env.ctx.baseUrl}/v1.0/$metadata#users('${encodeURIComponent(rows[0]?.id ?? '')}')/messages`,
+    value: await Promise.all(page.map((m) => messageJson(m, selectParam(req)))),
+  };
   if (q.get('$count') === 'true') body['@odata.count'] = rows.length;
   if (skip + top < rows.length) {
     const next = new URL(base(env, req));
@@ -108,7 +144,11 @@ async function messageDelta(env: GraphEnv, req: EmulatorRequest, user: GraphUser
   const state: DeltaState = token ? decodeToken<DeltaState>(token) : { s: 0, sel: q.get('$select') ?? undefined };
   if (typeof state.s !== 'number') throw graphError(400, 'BadRequest', 'The delta or skip token is malformed.');
   if (token && state.s < mb.minValidSeq) {
-    throw graphError(410, 'SyncStateNotFound', 'The sync state generation is not found or has expired. Resync required (resyncRequired).');
+    throw graphError(
+      410,
+      'SyncStateNotFound',
+      'The sync state generation is not found or has expired. Resync required (resyncRequired).',
+    );
   }
   const upTo = state.u ?? mb.seq;
   const offset = state.o ?? 0;
@@ -126,10 +166,15 @@ async function messageDelta(env: GraphEnv, req: EmulatorRequest, user: GraphUser
   entries.sort((a, b) => a.seq - b.seq);
   // One entry per id: the latest state wins.
   const seen = new Set<string>();
-  const unique = entries.reverse().filter((e) => !seen.has(e.id) && seen.add(e.id)).reverse();
+  const unique = entries
+    .reverse()
+    .filter((e) => !seen.has(e.id) && seen.add(e.id))
+    .reverse();
   const { size, applied } = maxPageSize(req, 10);
   const page = unique.slice(offset, offset + size);
-  const value = await Promise.all(page.map((e) => (e.msg ? messageJson(e.msg, select) : Promise.resolve({ id: e.id, '@removed': { reason: e.reason } }))));
+  const value = await Promise.all(
+    page.map((e) => (e.msg ? messageJson(e.msg, select) : Promise.resolve({ id: e.id, '@removed': { reason: e.reason } }))),
+  );
   const link = new URL(`${env.ctx.baseUrl}${req.url.pathname}`);
   const body: Record<string, unknown> = { '@odata.context': `${env.ctx.baseUrl}/v1.0/$metadata#Collection(message)`, value };
   if (offset + size < unique.length) {
@@ -147,16 +192,19 @@ async function patchMessage(req: EmulatorRequest, user: GraphUser): Promise<Emul
   const m = requireMessage(mb, req.params.id!);
   const patch = parseJsonBody(req.body);
   if ('isRead' in patch) {
-    if (typeof patch.isRead !== 'boolean') throw graphError(400, 'BadRequest', "Cannot convert the literal to the expected type 'Edm.Boolean'.");
+    if (typeof patch.isRead !== 'boolean')
+      throw graphError(400, 'BadRequest', "Cannot convert the literal to the expected type 'Edm.Boolean'.");
     m.isRead = patch.isRead;
   }
   if ('flag' in patch) {
     const status = (patch.flag as { flagStatus?: string } | null)?.flagStatus;
-    if (status !== 'notFlagged' && status !== 'flagged' && status !== 'complete') throw graphError(400, 'BadRequest', `Requested value '${String(status)}' was not found.`);
+    if (status !== 'notFlagged' && status !== 'flagged' && status !== 'complete')
+      throw graphError(400, 'BadRequest', `Requested value '${String(status)}' was not found.`);
     m.flagStatus = status;
   }
   if ('categories' in patch) {
-    if (!Array.isArray(patch.categories) || patch.categories.some((c) => typeof c !== 'string')) throw graphError(400, 'BadRequest', 'categories must be an array of strings.');
+    if (!Array.isArray(patch.categories) || patch.categories.some((c) => typeof c !== 'string'))
+      throw graphError(400, 'BadRequest', 'categories must be an array of strings.');
     m.categories = patch.categories as string[];
   }
   mb.touch(m);
@@ -164,7 +212,8 @@ async function patchMessage(req: EmulatorRequest, user: GraphUser): Promise<Emul
 }
 
 export function mailRoutes(env: GraphEnv): Route[] {
-  const r = (method: Route['method'], path: string, endpoint: string, h: Parameters<typeof graphRoutes>[4]) => graphRoutes(env, method, path, endpoint, h);
+  const r = (method: Route['method'], path: string, endpoint: string, h: Parameters<typeof graphRoutes>[4]) =>
+    graphRoutes(env, method, path, endpoint, h);
   return [
     ...r('GET', '', 'graph.me', (_q, u) => ({
       status: 200,
@@ -183,26 +232,61 @@ export function mailRoutes(env: GraphEnv): Route[] {
         preferredLanguage: 'en-US',
       },
     })),
-    ...r('GET', '/mailFolders', 'graph.mailFolders.list', (req, u) => {
+    ...r('GET', '/mailFolders', 'graph.mailFolders.list', (_req, u) => {
       const mb = u.mailbox;
       const top = [...mb.folders.values()].filter((f) => f.parentFolderId === mb.rootId);
-      return { status: 200, body: { '@odata.context': `${env.ctx.baseUrl}/v1.0/$metadata#users('${mb.userId}')/mailFolders`, value: top.map((f) => folderJson(mb, f)) } };
+      return {
+        status: 200,
+        body: {
+          '@odata.context': `${env.ctx.baseUrl}/v1.0/$metadata#users('${mb.userId}')/mailFolders`,
+          value: top.map((f) => folderJson(mb, f)),
+        },
+      };
     }),
-    ...r('GET', '/mailFolders/:folder', 'graph.mailFolders.get', (req, u) => ({ status: 200, body: folderJson(u.mailbox, requireFolder(u.mailbox, req.params.folder!)) })),
+    ...r('GET', '/mailFolders/:folder', 'graph.mailFolders.get', (req, u) => ({
+      status: 200,
+      body: folderJson(u.mailbox, requireFolder(u.mailbox, req.params.folder!)),
+    })),
     ...r('GET', '/mailFolders/:folder/childFolders', 'graph.mailFolders.childFolders', (req, u) => {
       const f = requireFolder(u.mailbox, req.params.folder!);
-      return { status: 200, body: { value: [...u.mailbox.folders.values()].filter((c) => c.parentFolderId === f.id).map((c) => folderJson(u.mailbox, c)) } };
+      return {
+        status: 200,
+        body: {
+          value: [...u.mailbox.folders.values()].filter((c) => c.parentFolderId === f.id).map((c) => folderJson(u.mailbox, c)),
+        },
+      };
     }),
-    ...r('GET', '/mailFolders/:folder/messages/delta', 'graph.messages.delta', (req, u) => messageDelta(env, req, u, req.params.folder!)),
-    ...r('GET', '/mailFolders/:folder/messages', 'graph.messages.list', (req, u) => listMessages(env, req, u.mailbox.inFolder(requireFolder(u.mailbox, req.params.folder!).id))),
+    ...r('GET', '/mailFolders/:folder/messages/delta', 'graph.messages.delta', (req, u) =>
+      messageDelta(env, req, u, req.params.folder!),
+    ),
+    ...r('GET', '/mailFolders/:folder/messages', 'graph.messages.list', (req, u) =>
+      listMessages(env, req, u.mailbox.inFolder(requireFolder(u.mailbox, req.params.folder!).id)),
+    ),
     ...r('GET', '/messages', 'graph.messages.list', (req, u) => listMessages(env, req, [...u.mailbox.messages.values()])),
-    ...r('GET', '/messages/:id', 'graph.messages.get', async (req, u) => ({ status: 200, body: await messageJson(requireMessage(u.mailbox, req.params.id!), selectParam(req)) })),
-    ...r('GET', '/messages/:id/$value', 'graph.messages.value', (req, u) => ({ status: 200, headers: { 'content-type': 'text/plain' }, body: Buffer.from(requireMessage(u.mailbox, req.params.id!).raw, 'utf8') })),
-    ...r('GET', '/messages/:id/attachments', 'graph.attachments.list', async (req, u) => ({ status: 200, body: { value: await attachmentsJson(requireMessage(u.mailbox, req.params.id!), true) } })),
-    ...r('GET', '/messages/:id/attachments/:aid', 'graph.attachments.get', async (req, u) => ({ status: 200, body: await findAttachment(u, req.params.id!, req.params.aid!) })),
+    ...r('GET', '/messages/:id', 'graph.messages.get', async (req, u) => ({
+      status: 200,
+      body: await messageJson(requireMessage(u.mailbox, req.params.id!), selectParam(req)),
+    })),
+    ...r('GET', '/messages/:id/$value', 'graph.messages.value', (req, u) => ({
+      status: 200,
+      headers: { 'content-type': 'text/plain' },
+      body: Buffer.from(requireMessage(u.mailbox, req.params.id!).raw, 'utf8'),
+    })),
+    ...r('GET', '/messages/:id/attachments', 'graph.attachments.list', async (req, u) => ({
+      status: 200,
+      body: { value: await attachmentsJson(requireMessage(u.mailbox, req.params.id!), true) },
+    })),
+    ...r('GET', '/messages/:id/attachments/:aid', 'graph.attachments.get', async (req, u) => ({
+      status: 200,
+      body: await findAttachment(u, req.params.id!, req.params.aid!),
+    })),
     ...r('GET', '/messages/:id/attachments/:aid/$value', 'graph.attachments.value', async (req, u) => {
       const a = await findAttachment(u, req.params.id!, req.params.aid!);
-      return { status: 200, headers: { 'content-type': String(a.contentType) }, body: Buffer.from(String(a.contentBytes), 'base64') };
+      return {
+        status: 200,
+        headers: { 'content-type': String(a.contentType) },
+        body: Buffer.from(String(a.contentBytes), 'base64'),
+      };
     }),
     ...r('PATCH', '/messages/:id', 'graph.messages.update', (req, u) => patchMessage(req, u)),
     ...r('POST', '/messages/:id/move', 'graph.messages.move', async (req, u) => {

@@ -1,6 +1,6 @@
 import PostalMime from 'postal-mime';
-import { readHeaders } from './headers.ts';
 import type { Address } from './headers.ts';
+import { readHeaders } from './headers.ts';
 import { changeKey } from './ids.ts';
 import type { StoredMessage } from './mailbox.ts';
 
@@ -50,7 +50,11 @@ export async function messageJson(m: StoredMessage, select?: string[]): Promise<
     isDraft: m.isDraft,
     webLink: `https://outlook.office365.com/owa/?ItemID=${encodeURIComponent(m.id)}&exvsurl=1&viewmodel=ReadMessageItem`,
     inferenceClassification: 'focused',
-    body: email ? (bodyHtml ? { contentType: 'html', content: bodyHtml } : { contentType: 'text', content: bodyText }) : undefined,
+    body: email
+      ? bodyHtml
+        ? { contentType: 'html', content: bodyHtml }
+        : { contentType: 'text', content: bodyText }
+      : undefined,
     sender: s.from ? recipient(s.from) : null,
     from: s.from ? recipient(s.from) : null,
     toRecipients: s.to.map(recipient),
@@ -92,5 +96,8 @@ export function iso(ms: number): string {
 }
 
 function stripTags(html: string): string {
-  return html.replace(/<style[\s\S]*?<\/style>|<script[\s\S]*?<\/script>/gi, ' ').replace(/<[^>]+>/g, ' ').replace(/&nbsp;/g, ' ');
+  return html
+    .replace(/<style[\s\S]*?<\/style>|<script[\s\S]*?<\/script>/gi, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&nbsp;/g, ' ');
 }

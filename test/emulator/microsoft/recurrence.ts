@@ -38,7 +38,9 @@ export function* occurrenceDates(rec: Recurrence, firstStart: string, limitDate:
         break;
       }
       case 'absoluteYearly':
-        hit = day.getUTCMonth() + 1 === (rec.pattern.month ?? start.getUTCMonth() + 1) && day.getUTCDate() === (rec.pattern.dayOfMonth ?? start.getUTCDate());
+        hit =
+          day.getUTCMonth() + 1 === (rec.pattern.month ?? start.getUTCMonth() + 1) &&
+          day.getUTCDate() === (rec.pattern.dayOfMonth ?? start.getUTCDate());
         break;
     }
     if (hit) {
@@ -54,7 +56,16 @@ export function zonedToUtc(local: string, timeZone: string): number {
   const naive = Date.parse(`${local.slice(0, 19)}Z`);
   if (timeZone === 'UTC' || !timeZone) return naive;
   const offsetAt = (t: number) => {
-    const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(new Date(t));
+    const parts = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    }).formatToParts(new Date(t));
     const g = (k: string) => Number(parts.find((p) => p.type === k)!.value);
     return Date.UTC(g('year'), g('month') - 1, g('day'), g('hour'), g('minute'), g('second')) - t;
   };
@@ -64,7 +75,16 @@ export function zonedToUtc(local: string, timeZone: string): number {
 
 /** Wall-clock "YYYY-MM-DDTHH:mm:ss.0000000" of an instant in a zone (Graph's dateTimeTimeZone format). */
 export function utcToZoned(t: number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: timeZone || 'UTC', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(new Date(t));
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: timeZone || 'UTC',
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(t));
   const g = (k: string) => parts.find((p) => p.type === k)!.value;
   return `${g('year')}-${g('month')}-${g('day')}T${g('hour')}:${g('minute')}:${g('second')}.0000000`;
 }

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { buildMime } from './mimeBuild.ts';
 import type { EmulatorRequest, Route } from '../kit/types.ts';
 import { graphError, parseJsonBody } from './errors.ts';
 import { type GraphEnv, type GraphUser, graphRoutes } from './graphContext.ts';
 import type { Address } from './headers.ts';
 import { summarize } from './headers.ts';
 import type { StoredMessage } from './mailbox.ts';
-import { messageJson } from './messageView.ts';
 import { requireMessage } from './mailRoutes.ts';
+import { messageJson } from './messageView.ts';
+import { buildMime } from './mimeBuild.ts';
 
 type Recipient = { emailAddress?: { address?: string; name?: string } };
 
@@ -16,7 +16,8 @@ function addresses(list: unknown): Address[] {
   if (!Array.isArray(list)) throw graphError(400, 'ErrorInvalidRecipients', 'At least one recipient is not valid.');
   return (list as Recipient[]).map((r) => {
     const address = r?.emailAddress?.address;
-    if (typeof address !== 'string' || !address.includes('@')) throw graphError(400, 'ErrorInvalidRecipients', 'At least one recipient is not valid., Recipient is not resolved.');
+    if (typeof address !== 'string' || !address.includes('@'))
+      throw graphError(400, 'ErrorInvalidRecipients', 'At least one recipient is not valid., Recipient is not resolved.');
     return { address, name: r.emailAddress?.name ?? '' };
   });
 }
@@ -24,14 +25,27 @@ function addresses(list: unknown): Address[] {
 const fmt = (a: Address[]) => a.map((x) => (x.name ? `"${x.name.replace(/"/g, '')}" <${x.address}>` : x.address));
 
 /** Builds RFC 822 from a Graph JSON message. */
-export async function composeFromJson(user: GraphUser, msg: Record<string, unknown>, extraHeaders: Record<string, string> = {}): Promise<string> {
+export async function composeFromJson(
+  user: GraphUser,
+  msg: Record<string, unknown>,
+  extraHeaders: Record<string, string> = {},
+): Promise<string> {
   const body = (msg.body ?? {}) as { contentType?: string; content?: string };
   const to = addresses(msg.toRecipients);
   const cc = addresses(msg.ccRecipients);
   const bcc = addresses(msg.bccRecipients);
-  if (to.length + cc.length + bcc.length === 0) throw graphError(400, 'ErrorInvalidRecipients', 'At least one recipient is not valid., A message can\'t be sent because it contains no recipients.');
+  if (to.length + cc.length + bcc.length === 0)
+    throw graphError(
+      400,
+      'ErrorInvalidRecipients',
+      "At least one recipient is not valid., A message can't be sent because it contains no recipients.",
+    );
   const attachments = Array.isArray(msg.attachments)
-    ? (msg.attachments as Array<{ name?: string; contentType?: string; contentBytes?: string }>).map((a) => ({ filename: a.name, contentType: a.contentType, content: Buffer.from(a.contentBytes ?? '', 'base64') }))
+    ? (msg.attachments as Array<{ name?: string; contentType?: string; contentBytes?: string }>).map((a) => ({
+        filename: a.name,
+        contentType: a.contentType,
+        content: Buffer.from(a.contentBytes ?? '', 'base64'),
+      }))
     : [];
   return buildMime({
     from: `"${user.mailbox.displayName}" <${user.mailbox.upn}>`,
@@ -48,7 +62,13 @@ export async function composeFromJson(user: GraphUser, msg: Record<string, unkno
 }
 
 /** Delivery: a copy in the sender's Sent Items, and one in each recipient's Inbox if they are emulator users. */
-export function deliver(env: GraphEnv, sender: GraphUser, raw: string, saveToSentItems: boolean, bccList: Address[] = []): StoredMessage | undefined {
+export function deliver(
+  env: GraphEnv,
+  sender: GraphUser,
+  raw: string,
+  saveToSentItems: boolean,
+  bccList: Address[] = [],
+): StoredMessage | undefined {
   const now = env.ctx.now();
   const mb = sender.mailbox;
   const s = summarize(raw);
@@ -56,7 +76,8 @@ export function deliver(env: GraphEnv, sender: GraphUser, raw: string, saveToSen
   if (saveToSentItems) sent = mb.addMessage(raw, mb.folder('sentitems')!.id, { isRead: true, receivedDateTime: now });
   const rcpts = new Set([...s.to, ...s.cc, ...bccList].map((a) => a.address.toLowerCase()));
   for (const u of env.users.values()) {
-    if (rcpts.has(u.mailbox.upn.toLowerCase())) u.mailbox.addMessage(raw, u.mailbox.folder('inbox')!.id, { receivedDateTime: now });
+    if (rcpts.has(u.mailbox.upn.toLowerCase()))
+      u.mailbox.addMessage(raw, u.mailbox.folder('inbox')!.id, { receivedDateTime: now });
   }
   return sent;
 }
@@ -67,26 +88,37 @@ async function sendMail(env: GraphEnv, req: EmulatorRequest, user: GraphUser) {
     // MIME send: the body is the RFC 822 message, base64-encoded.
     const raw = Buffer.from(req.body.toString('utf8').trim(), 'base64').toString('utf8');
     const s = summarize(raw);
-    if (!/\r?\n\r?\n/.test(raw) || s.to.length + s.cc.length === 0) throw graphError(400, 'ErrorMimeContentInvalidBase64String', 'Invalid base64 string for MIME content.');
-    deliver(env, user, raw.includes('Message-ID:') || raw.includes('Message-Id:') ? raw : `Message-ID: <${randomBytes(12).toString('hex')}@${user.mailbox.upn.split('@')[1]}>\r\n${raw}`, true);
+    if (!/\r?\n\r?\n/.test(raw) || s.to.length + s.cc.length === 0)
+      throw graphError(400, 'ErrorMimeContentInvalidBase64String', 'Invalid base64 string for MIME content.');
+    deliver(
+      env,
+      user,
+      raw.includes('Message-ID:') || raw.includes('Message-Id:')
+        ? raw
+        : `Message-ID: <${randomBytes(12).toString('hex')}@${user.mailbox.upn.split('@')[1]}>\r\n${raw}`,
+      true,
+    );
     return { status: 202 };
   }
   const body = parseJsonBody(req.body);
   const msg = body.message as Record<string, unknown> | undefined;
-  if (!msg || typeof msg !== 'object') throw graphError(400, 'ErrorInvalidParameter', "The value of the parameter 'Message' is empty.");
+  if (!msg || typeof msg !== 'object')
+    throw graphError(400, 'ErrorInvalidParameter', "The value of the parameter 'Message' is empty.");
   const raw = await composeFromJson(user, msg);
   deliver(env, user, raw, body.saveToSentItems !== false, addresses(msg.bccRecipients));
   return { status: 202 };
 }
 
 /** createReply/reply/replyAll: same conversation, In-Reply-To/References set, "RE: " subject. */
-async function buildReply(env: GraphEnv, req: EmulatorRequest, user: GraphUser, all: boolean): Promise<string> {
+async function buildReply(_env: GraphEnv, req: EmulatorRequest, user: GraphUser, all: boolean): Promise<string> {
   const original = requireMessage(user.mailbox, req.params.id!);
   const input = req.body.length ? parseJsonBody(req.body) : {};
   const s = original.summary;
   const me = user.mailbox.upn.toLowerCase();
   const to = [s.replyTo[0] ?? s.from].filter((a): a is Address => !!a);
-  const cc = all ? [...s.to, ...s.cc].filter((a) => a.address.toLowerCase() !== me && !to.some((t) => t.address === a.address)) : [];
+  const cc = all
+    ? [...s.to, ...s.cc].filter((a) => a.address.toLowerCase() !== me && !to.some((t) => t.address === a.address))
+    : [];
   const given = (input.message ?? {}) as Record<string, unknown>;
   const comment = typeof input.comment === 'string' ? input.comment : '';
   const msg = {
@@ -100,10 +132,15 @@ async function buildReply(env: GraphEnv, req: EmulatorRequest, user: GraphUser, 
 }
 
 export function sendRoutes(env: GraphEnv): Route[] {
-  const r = (method: Route['method'], path: string, endpoint: string, h: Parameters<typeof graphRoutes>[4]) => graphRoutes(env, method, path, endpoint, h);
+  const r = (method: Route['method'], path: string, endpoint: string, h: Parameters<typeof graphRoutes>[4]) =>
+    graphRoutes(env, method, path, endpoint, h);
   const draft = (all: boolean) => async (req: EmulatorRequest, u: GraphUser) => {
     const raw = await buildReply(env, req, u, all);
-    const m = u.mailbox.addMessage(raw, u.mailbox.folder('drafts')!.id, { isDraft: true, isRead: true, receivedDateTime: env.ctx.now() });
+    const m = u.mailbox.addMessage(raw, u.mailbox.folder('drafts')!.id, {
+      isDraft: true,
+      isRead: true,
+      receivedDateTime: env.ctx.now(),
+    });
     return { status: 201, body: await messageJson(m) };
   };
   const direct = (all: boolean) => async (req: EmulatorRequest, u: GraphUser) => {
