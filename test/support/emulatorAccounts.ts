@@ -59,3 +59,57 @@ export function normalizeSnapshot(messages: GmailSnapshotMessage[]): GmailSnapsh
     .map((m) => ({ id: m.id, threadId: m.threadId, labelIds: [...m.labelIds].sort() }))
     .sort((a, b) => a.id.localeCompare(b.id));
 }
+
+export interface GraphSnapshotMessage {
+  id: string;
+  conversationId: string;
+  parentFolderId: string;
+  isRead: boolean;
+  flagStatus: string;
+  categories: string[];
+}
+
+/** The index's view of an Outlook account in the emulator snapshot's terms. */
+export function indexAsGraphSnapshot(
+  db: IndexDb,
+  accountId: string,
+): Array<Omit<GraphSnapshotMessage, 'flagStatus'> & { flagged: boolean }> {
+  const rows = db
+    .prepare(
+      `SELECT m.id AS row, m.remote_id AS id, t.remote_id AS conversationId, m.is_unread, m.is_starred
+       FROM messages m JOIN threads t ON t.id = m.thread_id WHERE m.account_id = ?`,
+    )
+    .all(accountId) as Array<{ row: number; id: string; conversationId: string; is_unread: number; is_starred: number }>;
+  const labelsOf = db.prepare(
+    'SELECT l.remote_id, l.kind FROM message_labels ml JOIN labels l ON l.id = ml.label_id WHERE ml.message_id = ?',
+  );
+  return rows
+    .map((r) => {
+      const labels = labelsOf.all(r.row) as Array<{ remote_id: string; kind: string }>;
+      return {
+        id: r.id,
+        conversationId: r.conversationId,
+        parentFolderId: labels.find((l) => l.kind === 'folder')?.remote_id ?? '',
+        isRead: r.is_unread === 0,
+        flagged: r.is_starred === 1,
+        categories: labels
+          .filter((l) => l.kind === 'category')
+          .map((l) => l.remote_id.slice('category:'.length))
+          .sort(),
+      };
+    })
+    .sort((a, b) => a.id.localeCompare(b.id));
+}
+
+export function normalizeGraphSnapshot(messages: GraphSnapshotMessage[]) {
+  return messages
+    .map((m) => ({
+      id: m.id,
+      conversationId: m.conversationId,
+      parentFolderId: m.parentFolderId,
+      isRead: m.isRead,
+      flagged: m.flagStatus === 'flagged',
+      categories: [...m.categories].sort(),
+    }))
+    .sort((a, b) => a.id.localeCompare(b.id));
+}

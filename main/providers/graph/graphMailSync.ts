@@ -5,7 +5,7 @@ import { deleteMessages, type MessageInput, writeMessages } from '../../db/queri
 import { clearSeen, deleteCursor, getCursor, markSeen, setCursor } from '../../db/queries/syncCursors.ts';
 import { stmt } from '../../db/statements.ts';
 import type { SyncCounts } from '../gmail/gmailSyncContext.ts';
-import { type GraphClient, GraphHttpError } from './graphClient.ts';
+import type { GraphClient } from './graphClient.ts';
 import {
   categoryLabel,
   folderLabel,
@@ -121,6 +121,7 @@ async function syncFolder(
   };
   if (!stored || (full && cursor.complete)) startResync();
   let processed = 0;
+  let restarts = 0;
 
   for (;;) {
     ctx.signal?.throwIfAborted();
@@ -128,7 +129,7 @@ async function syncFolder(
     try {
       page = await client.request(cursor.link, { headers: { prefer: `odata.maxpagesize=${PAGE_SIZE}` } });
     } catch (error) {
-      if (error instanceof GraphHttpError && error.status === 410) {
+      if ((error as { status?: number }).status === 410 && restarts++ === 0) {
         startResync(); // the delta token expired: walk the folder again and reconcile
         continue;
       }

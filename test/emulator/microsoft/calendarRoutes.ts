@@ -131,7 +131,7 @@ function calendarViewDelta(env: GraphEnv, req: EmulatorRequest, u: GraphUser, ca
   const q = req.url.searchParams;
   const token = q.get('$deltatoken') ?? q.get('$skiptoken');
   const st: CalDelta = token ? decodeToken<CalDelta>(token) : { s: 0, ...window(req) };
-  if (token && st.s < cal.minValidSeq)
+  if (token && (st.u ?? st.s + 1) < cal.minValidSeq)
     throw graphError(
       410,
       'SyncStateNotFound',

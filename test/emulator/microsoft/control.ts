@@ -156,8 +156,9 @@ export function controlRoutes(env: GraphEnv): Route[] {
     }),
     c('POST', '/invalidate-delta', (req) => {
       const u = user(req, body(req));
-      u.mailbox.minValidSeq = u.mailbox.seq;
-      u.calendars.minValidSeq = u.calendars.seq;
+      // Bump the sequences so tokens minted from now on are told apart from the invalidated ones.
+      u.mailbox.minValidSeq = ++u.mailbox.seq;
+      u.calendars.minValidSeq = ++u.calendars.seq;
       return ok();
     }),
     c('POST', '/throttle', (req) => {

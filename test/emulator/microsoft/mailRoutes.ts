@@ -143,7 +143,8 @@ async function messageDelta(env: GraphEnv, req: EmulatorRequest, user: GraphUser
   const token = q.get('$deltatoken') ?? q.get('$skiptoken');
   const state: DeltaState = token ? decodeToken<DeltaState>(token) : { s: 0, sel: q.get('$select') ?? undefined };
   if (typeof state.s !== 'number') throw graphError(400, 'BadRequest', 'The delta or skip token is malformed.');
-  if (token && state.s < mb.minValidSeq) {
+  // A token dates from the round that minted it (u, or s + 1 for a deltaLink): only rounds begun before an invalidation are gone.
+  if (token && (state.u ?? state.s + 1) < mb.minValidSeq) {
     throw graphError(
       410,
       'SyncStateNotFound',

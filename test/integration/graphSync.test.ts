@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectMicrosoft } from '../../main/auth/connectMicrosoft.ts';
+import type { MicrosoftConfig } from '../../main/auth/providerConfig.ts';
+import { type Engine, openEngine } from '../../main/core/engine.ts';
+import { getAccount } from '../../main/db/queries/accounts.ts';
+import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
+import { openBrowser as formPostBrowser } from '../emulator/microsoft/testAuth.ts';
+import { type GraphSnapshotMessage, indexAsGraphSnapshot, normalizeGraphSnapshot } from '../support/emulatorAccounts.ts';
+import { makeTempDir } from '../support/tempDir.ts';
+
+const USER = 'bob@contoso.test';
+
+describe('Outlook sync against the emulator (msal-node loopback flow, Graph delta over fetch)', () => {
+  const dir = makeTempDir();
+  let emulator: RunningEmulator;
+  let engine: Engine;
+  let accountId: string;
+
+  const control = async (path: string, init: { method?: string; body?: unknown } = {}) => {
+    const response = await fetch(`${emulator.controlUrl}${path}`, {
+      method: init.method ?? 'GET',
+      headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
+    if (!response.ok) throw new Error(`control ${path}: ${response.status} ${await response.text()}`);
+    return response.json() as Promise<Record<string, unknown>>;
+  };
+  const remote = async () => {
+    const snapshot = (await control('/snapshot')) as {
+      microsoft: { users: Array<{ upn: string; messages: GraphSnapshotMessage[] }> };
+    };
+    return normalizeGraphSnapshot(snapshot.microsoft.users.find((u) => u.upn === USER)?.messages ?? []);
+  };
+  const sync = async (mode: 'full' | 'incremental' = 'incremental') => {
+    const job = engine.jobs.enqueue({ kind: 'email_sync', mode, accountIds: [accountId] });
+    engine.runner.wake();
+    await engine.runner.idle();
+    return engine.jobs.get(job.id);
+  };
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ autoConsent: true, seed: { kind: 'synthetic', count: 300 } });
+    const config: MicrosoftConfig = {
+      clientId: '11111111-2222-3333-4444-555555555555',
+      authority: `${emulator.baseUrl}/common`,
+      knownAuthorities: [new URL(emulator.baseUrl).host],
+      graphBaseUrl: `${emulator.baseUrl}/v1.0`,
+    };
+    engine = openEngine({ dataDir: dir.path, providers: { google: null, microsoft: config } });
+    const account = await connectMicrosoft(engine.db, engine.vault, config, { openBrowser: formPostBrowser });
+    accountId = account.id;
+    expect(account.email).toBe(USER);
+  }, 60_000);
+  afterAll(async () => {
+    await engine?.close();
+    await emulator?.stop();
+    dir.remove();
+  });
+
+  it('full-syncs every folder so the index equals the mailbox', async () => {
+    const job = await sync();
+    expect(job?.error).toBeNull();
+    expect(indexAsGraphSnapshot(engine.db, accountId)).toEqual(await remote());
+  });
+
+  it('converges after new mail, replies, moves, read/flag/category changes and deletes', async () => {
+    const [a, b, c, d] = await remote();
+    await control('/microsoft/messages', { method: 'POST', body: { subject: 'Fresh', from: 'dan@example.test', body: 'Hello' } });
+    await control(`/microsoft/messages/${a?.id}/reply`, { method: 'POST', body: { from: 'carol@example.test', body: 'Reply' } });
+    await control(`/microsoft/messages/${b?.id}`, {
+      method: 'PATCH',
+      body: { isRead: !b?.isRead, flagStatus: 'flagged', categories: ['Red category'] },
+    });
+    await control(`/microsoft/messages/${c?.id}/move`, { method: 'POST', body: { folder: 'archive' } });
+    await control(`/microsoft/messages/${d?.id}`, { method: 'DELETE' });
+    const job = await sync();
+    expect(job?.error).toBeNull();
+    expect(indexAsGraphSnapshot(engine.db, accountId)).toEqual(await remote());
+  });
+
+  it('reconciles after every delta token expires (410)', async () => {
+    const [victim] = await remote();
+    await control(`/microsoft/messages/${victim?.id}`, { method: 'DELETE' });
+    await control('/microsoft/invalidate-delta', { method: 'POST', body: {} });
+    const job = await sync();
+    expect(job?.error).toBeNull();
+    expect(indexAsGraphSnapshot(engine.db, accountId)).toEqual(await remote());
+  });
+
+  it('marks the account needs_reauth when its refresh token is revoked', async () => {
+    await control('/microsoft/revoke', { method: 'POST', body: {} });
+    await control('/clock', { method: 'POST', body: { advanceMs: 2 * 3600 * 1000 } });
+    const job = await sync();
+    expect(job).toMatchObject({ status: 'failed', error: { code: 'needs_reauth' } });
+    expect(getAccount(engine.db, accountId)?.status).toBe('needs_reauth');
+  });
+});
