@@ -25,6 +25,7 @@ import { registerSendRoutes, SEND_BODY_LIMIT_BYTES } from './routes/send.ts';
 import { registerSyncRoutes } from './routes/sync.ts';
 import { registerThreadRoutes } from './routes/threads.ts';
 import { registerUiRoutes } from './routes/ui.ts';
+import { registerWebhookRoutes } from './routes/webhooks.ts';
 import type { EmailSendService } from './sendContract.ts';
 
 export interface ApiDeps {
@@ -118,6 +119,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
   registerSyncRoutes(app, { ...deps, limits });
   registerKeyRoutes(app, deps);
   registerJobRoutes(app, deps);
+  registerWebhookRoutes(app, deps);
   registerSendRoutes(app, { ...deps, limits });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   if (deps.rendererDir) await registerUiRoutes(app, deps.rendererDir);

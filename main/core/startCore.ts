@@ -3,6 +3,7 @@ import type { JobKind } from '../../shared/events.ts';
 import type { RateLimitConfig } from '../api/rateLimits.ts';
 import type { EmailSendService } from '../api/sendContract.ts';
 import { type ApiServer, buildApiServer } from '../api/server.ts';
+import { WebhookWorker } from '../api/webhooks/webhookWorker.ts';
 import { listAccounts } from '../db/queries/accounts.ts';
 import { SyncScheduler } from '../sync/syncScheduler.ts';
 import { type Engine, type EngineConfig, openEngine } from './engine.ts';
@@ -18,6 +19,8 @@ export interface CoreConfig extends EngineConfig {
   rateLimits?: Partial<RateLimitConfig>;
   /** The service behind POST /v1/email/send (issue 8 wires the outbox here); absent: 503 service_unavailable. */
   send?: EmailSendService;
+  /** How often the webhook worker looks for due deliveries (default 2 s). */
+  webhookPollMs?: number;
 }
 
 export interface Core extends Engine {
@@ -71,6 +74,8 @@ export async function startCore(config: CoreConfig): Promise<Core> {
         });
   engine.runner.wake();
   scheduler?.start();
+  const webhooks = new WebhookWorker(engine.db, engine.events, config.webhookPollMs ? { pollMs: config.webhookPollMs } : {});
+  webhooks.start();
   // Mail a crash left half-sent is settled first; queued mail then goes out, and again every 30 s (offline, outages).
   const deliverQueued = () =>
     void engine.send.outbox.deliverDue().catch((error: Error) => console.error('outbox delivery failed:', error.message));
@@ -89,6 +94,7 @@ export async function startCore(config: CoreConfig): Promise<Core> {
     async close() {
       clearInterval(deliveryTimer);
       scheduler?.stop();
+      await webhooks.stop();
       await api.close();
       await engine.close();
     },

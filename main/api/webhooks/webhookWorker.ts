@@ -1,0 +1,89 @@
+import { createHmac } from 'node:crypto';
+import type { EventBus } from '../../core/eventBus.ts';
+import type { IndexDb } from '../../db/openIndex.ts';
+import { dueDeliveries, recordAttempt, recordDeliveries, webhookEventOf } from './webhookStore.ts';
+
+export const SIGNATURE_HEADER = 'Outpost-Signature';
+
+/** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>" with the subscription's secret>`. */
+export function signWebhook(secret: string, timestamp: number, body: string): string {
+  return `t=${timestamp},v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+}
+
+/**
+ * Persists a delivery for every matching event and posts due deliveries.
+ * Rows survive a restart: the worker of the next start picks up what is due.
+ */
+export class WebhookWorker {
+  readonly #db: IndexDb;
+  readonly #events: EventBus;
+  readonly #pollMs: number;
+  readonly #timeoutMs: number;
+  #timer: NodeJS.Timeout | null = null;
+  #unsubscribe: (() => void) | null = null;
+  #running: Promise<void> | null = null;
+
+  constructor(db: IndexDb, events: EventBus, options: { pollMs?: number; timeoutMs?: number } = {}) {
+    this.#db = db;
+    this.#events = events;
+    this.#pollMs = options.pollMs ?? 2000;
+    this.#timeoutMs = options.timeoutMs ?? 10_000;
+  }
+
+  start(): void {
+    this.#unsubscribe = this.#events.subscribe((event) => {
+      const hook = webhookEventOf(event);
+      if (hook && recordDeliveries(this.#db, hook) > 0) this.tick();
+    });
+    this.#timer = setInterval(() => this.tick(), this.#pollMs);
+    this.#timer.unref();
+    this.tick();
+  }
+
+  async stop(): Promise<void> {
+    this.#unsubscribe?.();
+    if (this.#timer) clearInterval(this.#timer);
+    await this.#running;
+  }
+
+  /** Delivers what is due (one pass at a time). */
+  tick(): void {
+    if (this.#running) return;
+    this.#running = this.#deliverDue()
+      .catch((error: Error) => console.error('webhook delivery pass failed:', error.message))
+      .finally(() => {
+        this.#running = null;
+      });
+  }
+
+  async #deliverDue(): Promise<void> {
+    for (const delivery of dueDeliveries(this.#db, Date.now(), 20)) {
+      const timestamp = Math.floor(Date.now() / 1000);
+      let outcome: { ok: boolean; statusCode: number | null; error: string | null };
+      try {
+        const res = await fetch(delivery.url, {
+          method: 'POST',
+          redirect: 'manual', // a receiver that redirects is not followed: the signature is for this URL only
+          signal: AbortSignal.timeout(this.#timeoutMs),
+          headers: {
+            'content-type': 'application/json',
+            'user-agent': 'Outpost-Webhooks/1',
+            [SIGNATURE_HEADER]: signWebhook(delivery.secret, timestamp, delivery.payload),
+            'Outpost-Event': delivery.event_type,
+            'Outpost-Delivery': delivery.id,
+          },
+          body: delivery.payload,
+        });
+        await res.body?.cancel();
+        outcome = {
+          ok: res.status >= 200 && res.status < 300,
+          statusCode: res.status,
+          error: res.ok ? null : `HTTP ${res.status}`,
+        };
+      } catch (error) {
+        outcome = { ok: false, statusCode: null, error: (error as Error).message };
+      }
+      recordAttempt(this.#db, delivery, outcome, Date.now());
+    }
+  }
+}
