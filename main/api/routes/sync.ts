@@ -26,7 +26,7 @@ const emailSync = { rateLimit: 'sync', idempotent: true, scope: 'write:email' } 
 const calendarSync = { rateLimit: 'sync', idempotent: true, scope: 'write:calendar' } as const;
 
 export function registerSyncRoutes(app: ApiServer, deps: ApiDeps & { limits: RateLimits }): void {
-  const { db, jobs, limits } = deps;
+  const { db, jobs } = deps;
 
   app.post(
     '/v1/email/sync',
@@ -86,7 +86,7 @@ export function registerSyncRoutes(app: ApiServer, deps: ApiDeps & { limits: Rat
     },
     async (request, reply) => {
       const account = getAccount(db, request.params.id);
-      if (!account || account.provider !== 'gmail') {
+      if (account?.provider !== 'gmail') {
         const detail = `no Gmail connection ${request.params.id}`;
         return reply.status(404).header('content-type', 'application/problem+json; charset=utf-8').send({
           type: null,
