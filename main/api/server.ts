@@ -17,6 +17,7 @@ import { idempotencyHooks } from './idempotency.ts';
 import { checkLoopbackHost } from './loopbackHost.ts';
 import { type RateLimitConfig, RateLimitedError, RateLimits, setRateLimitHeaders } from './rateLimits.ts';
 import { registerCalendarRoutes } from './routes/calendar.ts';
+import { registerEventRoutes } from './routes/events.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerJobRoutes } from './routes/jobs.ts';
 import { registerKeyRoutes } from './routes/keys.ts';
@@ -120,6 +121,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
   registerKeyRoutes(app, deps);
   registerJobRoutes(app, deps);
   registerWebhookRoutes(app, deps);
+  registerEventRoutes(app, deps);
   registerSendRoutes(app, { ...deps, limits });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   if (deps.rendererDir) await registerUiRoutes(app, deps.rendererDir);

@@ -123,6 +123,30 @@ describe('reference curl examples against a running core', () => {
     expect(accounts.data).toEqual([expect.objectContaining({ id: gmailId, provider: 'gmail', status: 'active' })]);
   });
 
+  it('GET /v1/events streams the events the key may read (SSE)', async () => {
+    const calendarOnly = createApiKey(core.db, 'cal', ['read:calendar', 'write:calendar']).key;
+    const controller = new AbortController();
+    const res = await fetch(`${core.baseUrl}/v1/events`, {
+      headers: { Authorization: `Bearer ${calendarOnly}` },
+      signal: controller.signal,
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expectStandardHeaders(res);
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    await fetch(`${core.baseUrl}/v1/email/sync`, { method: 'POST', headers: { Authorization: `Bearer ${key}` } });
+    await fetch(`${core.baseUrl}/v1/calendar/sync`, { method: 'POST', headers: { Authorization: `Bearer ${key}` } });
+    let text = '';
+    while (!text.includes('event: calendar.sync.completed')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    expect(text).toContain('event: calendar.sync.completed');
+    expect(text).not.toContain('email_sync');
+    controller.abort();
+  });
+
   it('gmail-connections-id-sync: POST /gmail-connections/{id}/sync with x-dolfin-api-key -> 202 {jobId}', async () => {
     const res = await fetch(`${core.baseUrl}/gmail-connections/${gmailId}/sync`, {
       method: 'POST',

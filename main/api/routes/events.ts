@@ -1,0 +1,53 @@
+import type { CoreEvent } from '../../../shared/events.ts';
+import type { Scope } from '../auth/apiKeys.ts';
+import { authenticate } from '../auth/authenticate.ts';
+import type { ApiDeps, ApiServer } from '../server.ts';
+
+const KEEP_ALIVE_MS = 15_000;
+
+/** The read scope an event needs: job events by their kind. */
+function scopeOf(event: CoreEvent): Scope {
+  if ('job' in event) return event.job.kind === 'calendar_sync' ? 'read:calendar' : 'read:email';
+  return 'read:email';
+}
+
+/**
+ * GET /v1/events: Server-Sent Events of the core's events the caller may read,
+ * with a keep-alive comment every 15 s. Streams end when the server closes.
+ */
+export function registerEventRoutes(app: ApiServer, { db, events }: ApiDeps): void {
+  const open = new Set<() => void>();
+  app.addHook('onClose', async () => {
+    for (const end of open) end();
+  });
+  app.get(
+    '/v1/events',
+    { schema: { summary: 'Server-Sent Events stream of core events (job progress, sync results)' } },
+    (request, reply) => {
+      const principal = authenticate(db, request);
+      const allowed = (event: CoreEvent) => principal.scopes.includes('admin') || principal.scopes.includes(scopeOf(event));
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        ...(reply.getHeaders() as Record<string, string>),
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+      });
+      res.write(': connected\n\n');
+      const unsubscribe = events.subscribe((event) => {
+        if (allowed(event)) res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+      });
+      const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
+      keepAlive.unref();
+      const end = () => {
+        clearInterval(keepAlive);
+        unsubscribe();
+        open.delete(end);
+        res.end();
+      };
+      open.add(end);
+      request.raw.on('close', end);
+    },
+  );
+}
