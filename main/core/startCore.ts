@@ -1,10 +1,12 @@
 import type { AddressInfo } from 'node:net';
+import { delimiter, join } from 'node:path';
 import type { JobKind } from '../../shared/events.ts';
 import type { RateLimitConfig } from '../api/rateLimits.ts';
 import type { EmailSendService } from '../api/sendContract.ts';
 import { type ApiServer, buildApiServer } from '../api/server.ts';
 import { WebhookWorker } from '../api/webhooks/webhookWorker.ts';
 import { listAccounts } from '../db/queries/accounts.ts';
+import { apiSendService } from '../send/apiSendService.ts';
 import { SyncScheduler } from '../sync/syncScheduler.ts';
 import { type Engine, type EngineConfig, openEngine } from './engine.ts';
 
@@ -17,8 +19,10 @@ export interface CoreConfig extends EngineConfig {
   schedule?: Partial<Record<JobKind, number>> | false;
   /** Overrides of the local API's rate limits (main/api/rateLimits.ts). */
   rateLimits?: Partial<RateLimitConfig>;
-  /** The service behind POST /v1/email/send (issue 8 wires the outbox here); absent: 503 service_unavailable. */
+  /** Replaces the send engine behind POST /v1/email/send (tests of the HTTP contract). */
   send?: EmailSendService;
+  /** Folders whose files may be attached by storage_path (default: <dataDir>/attachments and $OUTPOST_ATTACHMENT_DIRS). */
+  attachmentRoots?: readonly string[];
   /** How often the webhook worker looks for due deliveries (default 2 s). */
   webhookPollMs?: number;
 }
@@ -37,6 +41,7 @@ export class PortInUseError extends Error {
 /** The composition root: the engine of a data directory, its scheduler, and the API on 127.0.0.1 (never other interfaces). */
 export async function startCore(config: CoreConfig): Promise<Core> {
   const engine = openEngine(config);
+  const attachmentRoots = config.attachmentRoots ?? defaultAttachmentRoots(config.dataDir);
   let port = config.port;
   let api: ApiServer;
   try {
@@ -50,7 +55,8 @@ export async function startCore(config: CoreConfig): Promise<Core> {
       rendererDir: config.rendererDir,
       allowedPorts: () => [port],
       ...(config.rateLimits ? { rateLimits: config.rateLimits } : {}),
-      ...(config.send ? { send: config.send } : {}),
+      send: config.send ?? apiSendService(engine.send, attachmentRoots),
+      attachmentRoots,
     });
     await api.listen({ host: '127.0.0.1', port: config.port });
   } catch (error) {
@@ -99,4 +105,10 @@ export async function startCore(config: CoreConfig): Promise<Core> {
       await engine.close();
     },
   };
+}
+
+/** Where storage_path attachments may come from: Outpost's own attachments folder, plus folders the user lists. */
+export function defaultAttachmentRoots(dataDir: string, env: NodeJS.ProcessEnv = process.env): string[] {
+  const extra = (env.OUTPOST_ATTACHMENT_DIRS ?? '').split(delimiter).filter(Boolean);
+  return [join(dataDir, 'attachments'), ...extra];
 }

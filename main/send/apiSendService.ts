@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import type { EmailSendRequest, EmailSendResult, EmailSendService } from '../api/sendContract.ts';
+import { resolveAttachmentPath } from './attachmentSources.ts';
+import type { SendService } from './sendService.ts';
+
+const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
+
+/**
+ * POST /v1/email/send's body (the documented contract) -> the send engine.
+ * storage_path attachments are read only from inside the allowed folders.
+ * A message the provider refused for good becomes 502 provider_error; one
+ * still queued (offline, provider outage) is answered with status "queued".
+ */
+export function apiSendService(service: SendService, attachmentRoots: readonly string[]): EmailSendService {
+  return {
+    async submit(body: EmailSendRequest, options): Promise<EmailSendResult> {
+      const attachments = body.attachments?.map((a) => ({
+        filename: a.filename,
+        mimeType: a.mime_type ?? 'application/octet-stream',
+        content:
+          a.content_base64 !== undefined
+            ? Buffer.from(a.content_base64, 'base64')
+            : readFileSync(resolveAttachmentPath(a.storage_path as string, attachmentRoots, MAX_ATTACHMENT_BYTES)),
+      }));
+      const result = await service.submit(
+        {
+          to: typeof body.to === 'string' ? [body.to] : body.to,
+          cc: body.cc,
+          bcc: body.bcc,
+          replyTo: body.reply_to,
+          subject: body.subject,
+          html: body.body_html,
+          text: body.body_text,
+          attachments,
+          threadId: body.thread_id,
+        },
+        options,
+      );
+      if (result.status === 'failed')
+        throw Object.assign(new Error(result.error ?? 'the provider refused the message'), { code: 'provider_error' });
+      return {
+        id: result.id,
+        thread_id: result.thread_id ?? result.id,
+        provider: result.provider === 'microsoft' ? 'microsoft' : 'gmail',
+        status: result.status,
+        sent_at: result.sent_at,
+      };
+    },
+  };
+}
