@@ -5,10 +5,12 @@ import { getAccount } from '../../main/db/queries/accounts.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
 import {
   autoConsentBrowser,
+  emulatorControl,
   type GmailSnapshotMessage,
   googleConfigFor,
   indexAsGmailSnapshot,
   normalizeSnapshot,
+  runMailSync,
 } from '../support/emulatorAccounts.ts';
 import { makeTempDir } from '../support/tempDir.ts';
 
@@ -20,25 +22,12 @@ describe('Gmail sync against the emulator (googleapis, google-auth-library, real
   let engine: Engine;
   let accountId: string;
 
-  const control = async (path: string, init: { method?: string; body?: unknown } = {}) => {
-    const response = await fetch(`${emulator.controlUrl}${path}`, {
-      method: init.method ?? 'GET',
-      headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    });
-    if (!response.ok) throw new Error(`control ${path}: ${response.status} ${await response.text()}`);
-    return response.json() as Promise<Record<string, unknown>>;
-  };
+  const control = (path: string, init?: { method?: string; body?: unknown }) => emulatorControl(emulator)(path, init);
   const remote = async (): Promise<GmailSnapshotMessage[]> => {
     const snapshot = (await control('/snapshot')) as { google: Record<string, { messages: GmailSnapshotMessage[] }> };
     return normalizeSnapshot(snapshot.google[USER]?.messages ?? []);
   };
-  const sync = async (mode: 'full' | 'incremental' = 'incremental') => {
-    const job = engine.jobs.enqueue({ kind: 'email_sync', mode, accountIds: [accountId] });
-    engine.runner.wake();
-    await engine.runner.idle();
-    return engine.jobs.get(job.id);
-  };
+  const sync = (mode: 'full' | 'incremental' = 'incremental') => runMailSync(engine, accountId, mode);
 
   beforeAll(async () => {
     emulator = await startEmulator({

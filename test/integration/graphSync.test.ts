@@ -5,7 +5,13 @@ import { type Engine, openEngine } from '../../main/core/engine.ts';
 import { getAccount } from '../../main/db/queries/accounts.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
 import { openBrowser as formPostBrowser } from '../emulator/microsoft/testAuth.ts';
-import { type GraphSnapshotMessage, indexAsGraphSnapshot, normalizeGraphSnapshot } from '../support/emulatorAccounts.ts';
+import {
+  emulatorControl,
+  type GraphSnapshotMessage,
+  indexAsGraphSnapshot,
+  normalizeGraphSnapshot,
+  runMailSync,
+} from '../support/emulatorAccounts.ts';
 import { makeTempDir } from '../support/tempDir.ts';
 
 const USER = 'bob@contoso.test';
@@ -16,27 +22,14 @@ describe('Outlook sync against the emulator (msal-node loopback flow, Graph delt
   let engine: Engine;
   let accountId: string;
 
-  const control = async (path: string, init: { method?: string; body?: unknown } = {}) => {
-    const response = await fetch(`${emulator.controlUrl}${path}`, {
-      method: init.method ?? 'GET',
-      headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    });
-    if (!response.ok) throw new Error(`control ${path}: ${response.status} ${await response.text()}`);
-    return response.json() as Promise<Record<string, unknown>>;
-  };
+  const control = (path: string, init?: { method?: string; body?: unknown }) => emulatorControl(emulator)(path, init);
   const remote = async () => {
     const snapshot = (await control('/snapshot')) as {
       microsoft: { users: Array<{ upn: string; messages: GraphSnapshotMessage[] }> };
     };
     return normalizeGraphSnapshot(snapshot.microsoft.users.find((u) => u.upn === USER)?.messages ?? []);
   };
-  const sync = async (mode: 'full' | 'incremental' = 'incremental') => {
-    const job = engine.jobs.enqueue({ kind: 'email_sync', mode, accountIds: [accountId] });
-    engine.runner.wake();
-    await engine.runner.idle();
-    return engine.jobs.get(job.id);
-  };
+  const sync = (mode: 'full' | 'incremental' = 'incremental') => runMailSync(engine, accountId, mode);
 
   beforeAll(async () => {
     emulator = await startEmulator({ autoConsent: true, seed: { kind: 'synthetic', count: 300 } });

@@ -1,5 +1,8 @@
 import type { GoogleConfig } from '../../main/auth/providerConfig.ts';
+import type { Engine } from '../../main/core/engine.ts';
 import type { IndexDb } from '../../main/db/openIndex.ts';
+import type { JobMode } from '../../shared/events.ts';
+import type { RunningEmulator } from '../emulator/index.ts';
 
 /** The product's Google configuration pointed at a running emulator. */
 export function googleConfigFor(baseUrl: string): GoogleConfig {
@@ -112,4 +115,25 @@ export function normalizeGraphSnapshot(messages: GraphSnapshotMessage[]) {
       categories: [...m.categories].sort(),
     }))
     .sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** Calls the emulator's control API (JSON in, JSON out); a failing call fails the test with its answer. */
+export function emulatorControl(emulator: RunningEmulator) {
+  return async (path: string, init: { method?: string; body?: unknown } = {}): Promise<Record<string, unknown>> => {
+    const response = await fetch(`${emulator.controlUrl}${path}`, {
+      method: init.method ?? 'GET',
+      headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
+    if (!response.ok) throw new Error(`control ${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as Record<string, unknown>;
+  };
+}
+
+/** Queues a mail sync of one account and waits until the engine is idle; returns the finished job. */
+export async function runMailSync(engine: Engine, accountId: string, mode: JobMode = 'incremental') {
+  const job = engine.jobs.enqueue({ kind: 'email_sync', mode, accountIds: [accountId] });
+  engine.runner.wake();
+  await engine.runner.idle();
+  return engine.jobs.get(job.id);
 }

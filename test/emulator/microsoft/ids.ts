@@ -10,14 +10,5 @@ export function changeKey(version: number, id: string): string {
   return createHash('sha1').update(`${id}:${version}`).digest('base64').slice(0, 24);
 }
 
-/** Small deterministic PRNG (mulberry32) so seeds are reproducible. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The kit's seeded PRNG (mulberry32), so Microsoft seeds are reproducible too. */
+export { seededRandom as prng } from '../kit/faults.ts';
