@@ -23,24 +23,36 @@ export async function syncCommand(options: { dataDir: string; full: boolean; acc
       if (event.type === 'job.progress' && event.account_id)
         render(emails.get(event.account_id) ?? event.account_id, event.done, event.total);
     });
-    const job = engine.jobs.enqueue({
-      kind: 'email_sync',
-      mode: options.full ? 'full' : 'incremental',
-      accountIds: accounts.map((a) => a.id),
-    });
+    const accountIds = accounts.map((a) => a.id);
+    // A full sync interrupted by a crash or kill is back in the queue: finish it rather than refuse.
+    const interrupted = engine.jobs.openFullSyncs('email_sync', accountIds);
+    if (interrupted.length > 0) process.stderr.write(`resuming ${interrupted.length} interrupted full sync(s)\n`);
+    const resumed = new Set(interrupted.map((j) => j.account_id));
+    const rest = accountIds.filter((id) => !resumed.has(id));
+    const jobIds = interrupted.map((j) => j.id);
+    if (rest.length > 0)
+      jobIds.push(engine.jobs.enqueue({ kind: 'email_sync', mode: options.full ? 'full' : 'incremental', accountIds: rest }).id);
     engine.runner.wake();
     await engine.runner.idle();
     unsubscribe();
-    const result = engine.jobs.get(job.id);
     if (process.stderr.isTTY) process.stderr.write('\n');
-    if (result?.status !== 'succeeded') throw new CliError(`sync failed: ${result?.error?.message ?? 'unknown error'}`);
-    const counts = result.counts;
+    const results = jobIds.map((id) => engine.jobs.get(id));
+    const failed = results.find((r) => r?.status !== 'succeeded');
+    if (failed !== undefined || results.length === 0)
+      throw new CliError(`sync failed: ${failed?.error?.message ?? 'unknown error'}`);
+    const counts = sumCounts(results.map((r) => r?.counts ?? {}));
     process.stdout.write(
       `synced ${accounts.length} account(s): ${counts.messagesProcessed ?? 0} messages, ${counts.threadsProcessed ?? 0} threads, ${counts.messagesDeleted ?? 0} deleted\n`,
     );
   } finally {
     await engine.close();
   }
+}
+
+function sumCounts(all: Record<string, number>[]): Record<string, number> {
+  const total: Record<string, number> = {};
+  for (const counts of all) for (const [k, v] of Object.entries(counts)) total[k] = (total[k] ?? 0) + v;
+  return total;
 }
 
 function progressRenderer() {

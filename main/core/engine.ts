@@ -4,7 +4,7 @@ import { TokenVault } from '../auth/tokenVault.ts';
 import { loadOrCreateVaultKey } from '../auth/vaultKeyFile.ts';
 import { BlobStore } from '../db/blobStore.ts';
 import { type IndexDb, openIndex } from '../db/openIndex.ts';
-import type { GmailQuotaSettings } from '../providers/gmail/gmailSession.ts';
+import { type GmailQuotaSettings, gmailQuotaFromEnv } from '../providers/gmail/gmailSession.ts';
 import { accountSendProvider } from '../send/accountSendProvider.ts';
 import { SendService } from '../send/sendService.ts';
 import { createCalendarSyncHandler } from '../sync/calendarSyncHandler.ts';
@@ -25,6 +25,7 @@ export interface EngineConfig {
   providers?: ProviderConfig;
   /** Attachments larger than this keep metadata only (default 25 MiB). */
   attachmentSizeCap?: number;
+  /** Default: Gmail's per-user limit, or OUTPOST_GMAIL_QUOTA_UNITS_PER_SECOND. */
   gmailQuota?: GmailQuotaSettings;
 }
 
@@ -69,7 +70,7 @@ export function openEngine(config: EngineConfig): Engine {
     events,
     providers,
     attachmentSizeCap: config.attachmentSizeCap ?? 25 * 1024 * 1024,
-    gmailQuota: config.gmailQuota,
+    gmailQuota: config.gmailQuota ?? gmailQuotaFromEnv(),
   };
   const runner = new JobRunner(jobs, {
     email_sync: createMailSyncHandler(syncDeps),

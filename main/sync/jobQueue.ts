@@ -152,6 +152,14 @@ export class JobQueue {
     ).run().changes;
   }
 
+  /** Full syncs still queued or running (e.g. requeued after a crash) for any of these accounts. */
+  openFullSyncs(kind: JobKind, accountIds: readonly string[]): JobSnapshot[] {
+    return accountIds
+      .map((accountId) => this.openFullJob(kind, accountId))
+      .filter((row): row is JobRow => row !== undefined)
+      .map((row) => this.get(row.id) as JobSnapshot);
+  }
+
   private openFullJob(kind: JobKind, accountId: string): JobRow | undefined {
     return stmt<[string, string], JobRow>(
       this.#db,

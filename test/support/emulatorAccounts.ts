@@ -1,4 +1,4 @@
-import type { GoogleConfig } from '../../main/auth/providerConfig.ts';
+import type { GoogleConfig, MicrosoftConfig } from '../../main/auth/providerConfig.ts';
 import type { Engine } from '../../main/core/engine.ts';
 import type { IndexDb } from '../../main/db/openIndex.ts';
 import type { JobMode } from '../../shared/events.ts';
@@ -13,6 +13,34 @@ export function googleConfigFor(baseUrl: string): GoogleConfig {
     tokenUrl: `${baseUrl}/token`,
     revokeUrl: `${baseUrl}/revoke`,
     apiRootUrl: `${baseUrl}/`,
+  };
+}
+
+/** The product's Microsoft configuration pointed at a running emulator. */
+export function microsoftConfigFor(baseUrl: string): MicrosoftConfig {
+  return {
+    clientId: '11111111-2222-3333-4444-555555555555',
+    authority: `${baseUrl}/common`,
+    knownAuthorities: [new URL(baseUrl).host],
+    graphBaseUrl: `${baseUrl}/v1.0`,
+  };
+}
+
+/** The same configuration as environment variables, for `outpost` processes (main/auth/providerConfig.ts). */
+export function providerEnvFor(baseUrl: string): Record<string, string> {
+  const google = googleConfigFor(baseUrl);
+  const microsoft = microsoftConfigFor(baseUrl);
+  return {
+    OUTPOST_GOOGLE_CLIENT_ID: google.clientId,
+    OUTPOST_GOOGLE_CLIENT_SECRET: google.clientSecret ?? '',
+    OUTPOST_GOOGLE_AUTH_URL: google.authUrl,
+    OUTPOST_GOOGLE_TOKEN_URL: google.tokenUrl,
+    OUTPOST_GOOGLE_REVOKE_URL: google.revokeUrl,
+    OUTPOST_GOOGLE_API_ROOT: google.apiRootUrl,
+    OUTPOST_MICROSOFT_CLIENT_ID: microsoft.clientId,
+    OUTPOST_MICROSOFT_AUTHORITY: microsoft.authority,
+    OUTPOST_MICROSOFT_KNOWN_AUTHORITIES: microsoft.knownAuthorities.join(','),
+    OUTPOST_GRAPH_BASE_URL: microsoft.graphBaseUrl,
   };
 }
 

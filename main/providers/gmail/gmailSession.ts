@@ -23,6 +23,16 @@ export interface GmailQuotaSettings {
 
 export const DEFAULT_GMAIL_QUOTA: GmailQuotaSettings = { unitsPerSecond: 245, burst: 125 };
 
+/**
+ * OUTPOST_GMAIL_QUOTA_UNITS_PER_SECOND replaces the pacing rate: for a Google
+ * project granted a higher per-user quota, or an emulator with quota off.
+ */
+export function gmailQuotaFromEnv(env: NodeJS.ProcessEnv = process.env): GmailQuotaSettings {
+  const rate = Number(env.OUTPOST_GMAIL_QUOTA_UNITS_PER_SECOND);
+  if (!Number.isFinite(rate) || rate <= 0) return DEFAULT_GMAIL_QUOTA;
+  return { unitsPerSecond: rate, burst: Math.max(DEFAULT_GMAIL_QUOTA.burst, Math.ceil(rate / 2)) };
+}
+
 export function newGoogleOAuthClient(config: GoogleConfig, redirectUri?: string): OAuth2Client {
   return new OAuth2Client({
     clientId: config.clientId,
