@@ -165,3 +165,19 @@ export async function runMailSync(engine: Engine, accountId: string, mode: JobMo
   await engine.runner.idle();
   return engine.jobs.get(job.id);
 }
+
+/** The emulator's Gmail mailbox of one user, in the comparable shape of indexAsGmailSnapshot. */
+export async function remoteGmailSnapshot(emulator: RunningEmulator, email: string): Promise<GmailSnapshotMessage[]> {
+  const snapshot = (await emulatorControl(emulator)('/snapshot')) as {
+    google: Record<string, { messages: GmailSnapshotMessage[] }>;
+  };
+  return normalizeSnapshot(snapshot.google[email]?.messages ?? []);
+}
+
+/** The emulator's Outlook mailbox of one user, in the comparable shape of indexAsGraphSnapshot. */
+export async function remoteGraphSnapshot(emulator: RunningEmulator, upn: string) {
+  const snapshot = (await emulatorControl(emulator)('/snapshot')) as {
+    microsoft: { users: Array<{ upn: string; messages: GraphSnapshotMessage[] }> };
+  };
+  return normalizeGraphSnapshot(snapshot.microsoft.users.find((u) => u.upn === upn)?.messages ?? []);
+}

@@ -2,7 +2,7 @@ import { parseRetryAfter, withRetry } from '../../sync/retryPolicy.ts';
 import { ProviderError } from '../providerErrors.ts';
 import { type BatchPart, decodeBatch, encodeBatch } from './gmailBatch.ts';
 import { classifyGoogleFailure, toProviderError } from './gmailErrors.ts';
-import type { GmailSession } from './gmailSession.ts';
+import { expireAccessToken, type GmailSession } from './gmailSession.ts';
 
 /** Gmail quota units per method (developers.google.com/gmail/api/reference/quota). */
 export const QUOTA_UNITS = { messagesGet: 5, messagesList: 5, historyList: 2, labelsList: 1, getProfile: 1 } as const;
@@ -63,19 +63,25 @@ async function fetchChunk(
 ): Promise<Map<string, FetchedMessage | null>> {
   const done = new Map<string, FetchedMessage | null>();
   let pending = [...ids];
+  let refreshed = false;
   try {
     await withRetry(
       async () => {
         await session.quota.take(QUOTA_UNITS.messagesGet * pending.length, signal);
-        const parts = await sendBatch(
-          session,
-          pending.map((id, index) => ({
-            id: `m${index}`,
-            method: 'GET',
-            path: `/gmail/v1/users/me/messages/${encodeURIComponent(id)}?format=${format}`,
-          })),
-          signal,
-        );
+        let parts = await sendBatch(session, batchParts(pending, format), signal);
+        // Parts answered 401 (the access token expired or was revoked mid-batch; the envelope
+        // itself was accepted): refresh once and ask again for those parts straight away.
+        const unauthorized = pending.filter((_, index) => parts.get(`m${index}`)?.status === 401);
+        if (unauthorized.length > 0 && !refreshed) {
+          refreshed = true;
+          expireAccessToken(session);
+          const again = await sendBatch(session, batchParts(unauthorized, format), signal);
+          parts = new Map(parts);
+          unauthorized.forEach((id, index) => {
+            const part = again.get(`m${index}`);
+            if (part) parts.set(`m${pending.indexOf(id)}`, part);
+          });
+        }
         const retry: string[] = [];
         let retryAfterMs: number | undefined;
         pending.forEach((id, index) => {
@@ -114,6 +120,14 @@ async function fetchChunk(
   return done;
 }
 
+function batchParts(ids: readonly string[], format: 'raw' | 'minimal'): BatchPart[] {
+  return ids.map((id, index) => ({
+    id: `m${index}`,
+    method: 'GET',
+    path: `/gmail/v1/users/me/messages/${encodeURIComponent(id)}?format=${format}`,
+  }));
+}
+
 async function sendBatch(session: GmailSession, parts: BatchPart[], signal?: AbortSignal) {
   const { contentType, body } = encodeBatch(parts);
   for (let attempt = 0; ; attempt++) {
@@ -129,7 +143,7 @@ async function sendBatch(session: GmailSession, parts: BatchPart[], signal?: Abo
     const text = await response.text();
     // An access token revoked or expired early: refresh once, then let the error speak.
     if (response.status === 401 && attempt === 0) {
-      session.oauth.credentials.expiry_date = 0;
+      expireAccessToken(session);
       continue;
     }
     if (!response.ok) {

@@ -76,3 +76,11 @@ export function openGmailSession(
     quota: new QuotaBucket(quota),
   };
 }
+
+/**
+ * Makes the next getAccessToken() refresh. google-auth-library treats a
+ * falsy expiry_date as "never expires", so the past must be a real instant.
+ */
+export function expireAccessToken(session: GmailSession): void {
+  session.oauth.credentials.expiry_date = 1;
+}
