@@ -25,6 +25,8 @@ export const AccountSchema = Type.Object({
   display_name: Type.Union([Type.String(), Type.Null()]),
   status: Type.String({ description: 'active, needs_reauth or disconnected' }),
   created_at: Type.String(),
+  last_synced_at: Type.Union([Type.String(), Type.Null()], { description: 'end of the last successful mail sync' }),
+  last_error: Type.Union([Type.String(), Type.Null()], { description: 'why the last sync failed, until one succeeds' }),
 });
 
 export const AccountListResponse = Type.Object({ data: Type.Array(AccountSchema) });

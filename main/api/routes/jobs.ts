@@ -15,7 +15,11 @@ export function registerJobRoutes(app: ApiServer, { db, jobs }: ApiDeps): void {
       schema: { summary: 'List connected accounts', response: { 200: AccountListResponse, ...errors } },
     },
     async () => ({
-      data: listAccounts(db).map((a) => ({ ...a, created_at: new Date(a.created_at).toISOString() })),
+      data: listAccounts(db).map((a) => ({
+        ...a,
+        created_at: new Date(a.created_at).toISOString(),
+        last_synced_at: a.last_synced_at === null ? null : new Date(a.last_synced_at).toISOString(),
+      })),
     }),
   );
   app.get(

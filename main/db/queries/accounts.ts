@@ -12,6 +12,8 @@ export interface AccountRow {
   display_name: string | null;
   status: AccountStatus;
   created_at: number;
+  last_synced_at: number | null;
+  last_error: string | null;
 }
 
 export function listAccounts(db: IndexDb): AccountRow[] {
@@ -37,6 +39,8 @@ export function ensureAccount(db: IndexDb, provider: Provider, email: string, di
     display_name: displayName,
     status: 'active',
     created_at: Date.now(),
+    last_synced_at: null,
+    last_error: null,
   };
   stmt(
     db,
