@@ -7,10 +7,8 @@
  * them with progress shown, then the UI URL, an API key with every scope and
  * the emulator's JSON line. Ctrl-C stops everything it started.
  *
- * It runs in two stages: the first creates the emulator's CA and restarts
- * itself with NODE_EXTRA_CA_CERTS naming it, because Node reads that variable
- * only at start-up; every client (googleapis, msal-node, fetch) then trusts
- * the emulator exactly as it trusts Google and Microsoft, with no code change.
+ * It reruns itself trusting the emulator's CA (test/support/trustEmulatorCa.ts),
+ * so every client trusts the emulator as it trusts Google and Microsoft.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -22,10 +20,10 @@ import { connectGoogle } from '../main/auth/connectGoogle.ts';
 import { connectMicrosoft } from '../main/auth/connectMicrosoft.ts';
 import { openEngine } from '../main/core/engine.ts';
 import { type RunningEmulator, startEmulator } from '../test/emulator/index.ts';
-import { ensureTls } from '../test/emulator/kit/tls.ts';
 import type { SeedSpec } from '../test/emulator/kit/types.ts';
 import { openBrowser as formPostBrowser } from '../test/emulator/microsoft/testAuth.ts';
 import { autoConsentBrowser, googleConfigFor, microsoftConfigFor, providerEnvFor } from '../test/support/emulatorAccounts.ts';
+import { runTrustingEmulatorCa } from '../test/support/trustEmulatorCa.ts';
 
 const CLI = join(import.meta.dirname, '..', 'dist', 'main', 'cli.js');
 
@@ -65,23 +63,7 @@ function parseArgs(argv: string[]): DemoArgs {
   return args;
 }
 
-/** Stage 1: make the CA, rerun this script trusting it, clean up after it. */
-async function launch(): Promise<void> {
-  parseArgs(process.argv.slice(2)); // bad arguments fail here, before anything starts
-  const tlsDir = mkdtempSync(join(tmpdir(), 'outpost-demo-tls-'));
-  const { caCertPath } = await ensureTls(tlsDir);
-  const child = spawn(process.execPath, [...process.execArgv, import.meta.filename, ...process.argv.slice(2)], {
-    stdio: 'inherit',
-    env: { ...process.env, NODE_EXTRA_CA_CERTS: caCertPath, OUTPOST_DEMO_TLS_DIR: tlsDir },
-  });
-  // A terminal's Ctrl-C reaches both stages; a `kill` of this one is passed on.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
-  const [code] = (await once(child, 'exit')) as [number | null];
-  rmSync(tlsDir, { recursive: true, force: true });
-  process.exit(code ?? 0);
-}
-
-/** Stage 2: emulator, accounts, API key, `outpost serve`, progress, then wait for Ctrl-C. */
+/** Emulator, accounts, API key, `outpost serve`, progress, then wait for Ctrl-C. */
 async function run(tlsDir: string): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const ownDataDir = args.dataDir === null;
@@ -225,6 +207,5 @@ async function showSyncProgress(origin: string, apiKey: string): Promise<void> {
   await reader.cancel();
 }
 
-const tlsDir = process.env.OUTPOST_DEMO_TLS_DIR;
-if (tlsDir) await run(tlsDir);
-else await launch();
+parseArgs(process.argv.slice(2)); // bad arguments fail here, before anything starts
+await run(await runTrustingEmulatorCa());

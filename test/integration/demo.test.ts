@@ -17,7 +17,7 @@ describe('npm run demo', () => {
     demo = spawn(
       process.execPath,
       ['--experimental-strip-types', '--no-warnings', DEMO, '--port', '0', '--seed', 'synthetic:200'],
-      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_EXTRA_CA_CERTS: '', OUTPOST_DEMO_TLS_DIR: '' } },
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_EXTRA_CA_CERTS: '', OUTPOST_TEST_TLS_DIR: '' } },
     );
     let stdout = '';
     let stderr = '';
