@@ -1,5 +1,8 @@
 import type { IndexDb } from '../db/openIndex.ts';
+import { highlightFragment, highlightPattern } from './highlightMatches.ts';
 import type { SearchClause, SearchQuery, SearchTerm, TextField } from './parseSearchQuery.ts';
+
+export { HIGHLIGHT_END, HIGHLIGHT_START } from './highlightMatches.ts';
 
 export interface SearchOptions {
   accountId?: string;
@@ -39,8 +42,6 @@ const FTS_COLUMNS: Record<TextField, string | null> = {
 const BM25 = 'bm25(messages_fts, 10.0, 4.0, 2.0, 1.0)';
 const HIT_COLUMNS = `m.id, m.thread_id, m.account_id, m.subject, m.from_name, m.from_email, m.sent_at, m.snippet,
   m.is_unread, m.is_starred, m.has_attachments`;
-export const HIGHLIGHT_START = '\u0002';
-export const HIGHLIGHT_END = '\u0003';
 
 /**
  * Runs a parsed query. Clauses made only of words go into one FTS5 MATCH,
@@ -71,38 +72,27 @@ export function searchMessages(db: IndexDb, query: SearchQuery, options: SearchO
 
   if (ftsClauses.length > 0) {
     const match = ftsClauses.join(' AND ');
-    if (matchesAtLeast(db, match, RANKING_LIMIT)) return newestMatches(db, match, where, params, options);
-    // Rank ids first, so the sorter holds narrow rows; the messages table is
-    // joined only when a filter needs it, and snippets are built for the page only.
-    // CROSS JOIN keeps the full-text match as the outer loop (SQLite never reorders it).
-    const join = conditions.length || options.accountId ? 'CROSS JOIN messages m ON m.id = messages_fts.rowid' : '';
-    const ranked = db
-      .prepare(
-        `SELECT messages_fts.rowid AS id, ${BM25} AS score FROM messages_fts ${join}
-         WHERE messages_fts MATCH ?${where} ORDER BY score LIMIT ? OFFSET ?`,
-      )
-      .all(match, ...params, options.limit, options.offset) as Array<{ id: number; score: number }>;
-    if (ranked.length === 0) return [];
-    const ids = ranked.map((r) => r.id);
+    const ids = matchesAtLeast(db, match, RANKING_LIMIT)
+      ? newestMatchIds(db, match, where, params, options)
+      : rankedMatchIds(db, match, where, params, options);
+    if (ids.length === 0) return [];
     const placeholders = ids.map(() => '?').join(', ');
     const rows = new Map(
-      (db.prepare(`SELECT ${HIT_COLUMNS} FROM messages m WHERE m.id IN (${placeholders})`).all(...ids) as SearchHitRow[]).map(
-        (r) => [r.id, r],
-      ),
-    );
-    const highlights = new Map(
       (
         db
-          .prepare(
-            `SELECT rowid AS id, snippet(messages_fts, -1, '${HIGHLIGHT_START}', '${HIGHLIGHT_END}', '…', 16) AS highlight
-             FROM messages_fts WHERE messages_fts MATCH ? AND rowid IN (${placeholders})`,
-          )
-          .all(match, ...ids) as Array<{ id: number; highlight: string }>
-      ).map((h) => [h.id, h.highlight]),
+          .prepare(`SELECT ${HIT_COLUMNS} FROM messages m WHERE m.id IN (${placeholders})`)
+          .all(...ids.map((r) => r.id)) as SearchHitRow[]
+      ).map((r) => [r.id, r]),
     );
-    return ranked.flatMap((r) => {
+    const pattern = highlightPattern(query);
+    const texts = db.prepare('SELECT body_text, subject, from_text, recipients_text FROM messages WHERE id = ?').raw();
+    const highlightOf = (id: number): string | null => {
+      const row = pattern ? (texts.get(id) as string[] | undefined) : undefined;
+      return row && pattern ? highlightFragment(row, pattern) : null;
+    };
+    return ids.flatMap((r) => {
       const row = rows.get(r.id);
-      return row ? [{ ...row, score: r.score, highlight: highlights.get(r.id) ?? null }] : [];
+      return row ? [{ ...row, score: r.score, highlight: highlightOf(r.id) }] : [];
     });
   }
   const sql = `SELECT ${HIT_COLUMNS}, NULL AS score, NULL AS highlight FROM messages m
@@ -111,11 +101,12 @@ export function searchMessages(db: IndexDb, query: SearchQuery, options: SearchO
 }
 
 /**
- * Above this many full-text matches, relevance ranking would score every one
- * of them (bm25 costs ~2 ms per 1,000 matches: ~200 ms for a word in every
- * message); such queries are answered newest first, as Gmail answers every search.
+ * Up to this many full-text matches, results are ranked by relevance (bm25
+ * scores every match: ~2 ms per 1,000). Beyond it the words are common and
+ * relevance says little; results come newest first, as Gmail answers every
+ * search, which the date-ordered full-text keys make cheap (migration 006).
  */
-const RANKING_LIMIT = 20_000;
+const RANKING_LIMIT = 2_000;
 
 /** Counts matches only up to `limit`: the doclist walk stops there. */
 function matchesAtLeast(db: IndexDb, match: string, limit: number): boolean {
@@ -126,33 +117,30 @@ function matchesAtLeast(db: IndexDb, match: string, limit: number): boolean {
   return count > limit;
 }
 
-/**
- * The newest messages among many matches: the match set is gathered once,
- * then messages_by_date is walked from the newest until the page is full —
- * soon, since the words are common. (Probing the full-text index per row is
- * slower: each probe re-opens a large doclist.)
- */
-function newestMatches(db: IndexDb, match: string, where: string, params: unknown[], options: SearchOptions): SearchHitRow[] {
-  const rows = db
+type RankedId = { id: number; score: number | null };
+
+/** bm25 order over a few thousand matches at most; messages is joined for filters and the id. */
+function rankedMatchIds(db: IndexDb, match: string, where: string, params: unknown[], options: SearchOptions): RankedId[] {
+  // CROSS JOIN keeps the full-text match as the outer loop (SQLite never reorders it).
+  return db
     .prepare(
-      `SELECT ${HIT_COLUMNS}, NULL AS score FROM messages m INDEXED BY messages_by_date
-       WHERE m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)${where}
-       ORDER BY m.sent_at DESC LIMIT ? OFFSET ?`,
+      `SELECT m.id, ${BM25} AS score FROM messages_fts CROSS JOIN messages m ON m.search_key = messages_fts.rowid
+       WHERE messages_fts MATCH ?${where} ORDER BY score LIMIT ? OFFSET ?`,
     )
-    .all(match, ...params, options.limit, options.offset) as SearchHitRow[];
-  if (rows.length === 0) return [];
-  const placeholders = rows.map(() => '?').join(', ');
-  const highlights = new Map(
-    (
-      db
-        .prepare(
-          `SELECT rowid AS id, snippet(messages_fts, -1, '${HIGHLIGHT_START}', '${HIGHLIGHT_END}', '…', 16) AS highlight
-           FROM messages_fts WHERE messages_fts MATCH ? AND rowid IN (${placeholders})`,
-        )
-        .all(match, ...rows.map((r) => r.id)) as Array<{ id: number; highlight: string }>
-    ).map((h) => [h.id, h.highlight]),
-  );
-  return rows.map((row) => ({ ...row, highlight: highlights.get(row.id) ?? null }));
+    .all(match, ...params, options.limit, options.offset) as RankedId[];
+}
+
+/**
+ * Newest matches first: FTS5 walks the doclists from the highest (newest)
+ * search_key down and the walk stops once the page is full, filters included.
+ */
+function newestMatchIds(db: IndexDb, match: string, where: string, params: unknown[], options: SearchOptions): RankedId[] {
+  return db
+    .prepare(
+      `SELECT m.id, NULL AS score FROM messages_fts CROSS JOIN messages m ON m.search_key = messages_fts.rowid
+       WHERE messages_fts MATCH ?${where} ORDER BY messages_fts.rowid DESC LIMIT ? OFFSET ?`,
+    )
+    .all(match, ...params, options.limit, options.offset) as RankedId[];
 }
 
 type TextTerm = Extract<SearchTerm, { kind: 'text' }>;
@@ -185,7 +173,10 @@ function clauseCondition(clause: SearchClause, lastPlainWord: TextTerm | null): 
 function termCondition(term: SearchTerm, asPrefix: boolean): { sql: string; value?: unknown } {
   switch (term.kind) {
     case 'text':
-      return { sql: 'm.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)', value: ftsTerm(term, asPrefix) };
+      return {
+        sql: 'm.search_key IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)',
+        value: ftsTerm(term, asPrefix),
+      };
     case 'label':
       return {
         sql: `m.id IN (SELECT ml.message_id FROM message_labels ml JOIN labels l ON l.id = ml.label_id

@@ -4,6 +4,7 @@ import * as localApi from './002_local_api.ts';
 import * as syncState from './003_sync_state.ts';
 import * as outbox from './004_outbox.ts';
 import * as pendingChanges from './005_pending_changes.ts';
+import * as searchByDate from './006_search_by_date.ts';
 
 interface Migration {
   version: number;
@@ -18,6 +19,7 @@ export const migrations: readonly Migration[] = [
   { version: 3, name: 'sync_state', up: syncState.up },
   { version: 4, name: 'outbox', up: outbox.up },
   { version: 5, name: 'pending_changes', up: pendingChanges.up },
+  { version: 6, name: 'search_by_date', up: searchByDate.up },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

@@ -147,7 +147,7 @@ describe('the mail index write path', () => {
       }),
     ]);
     const search = db.prepare(
-      'SELECT m.remote_id FROM messages_fts f JOIN messages m ON m.id = f.rowid WHERE messages_fts MATCH ? ORDER BY rank',
+      'SELECT m.remote_id FROM messages_fts f JOIN messages m ON m.search_key = f.rowid WHERE messages_fts MATCH ? ORDER BY rank',
     );
     expect(search.pluck().all('revenue')).toEqual(['m1']);
     expect(search.pluck().all('quarter*')).toEqual(['m1']);

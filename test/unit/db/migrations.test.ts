@@ -2,8 +2,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { latestSchemaVersion } from '../../../main/db/migrations/index.ts';
-import { IndexOpenError, openIndex } from '../../../main/db/openIndex.ts';
+import { latestSchemaVersion, migrations } from '../../../main/db/migrations/index.ts';
+import { type IndexDb, IndexOpenError, openIndex } from '../../../main/db/openIndex.ts';
+import { writeMessages } from '../../../main/db/queries/messageWrites.ts';
+import { messageInput, seedAccount } from '../../support/indexFixtures.ts';
 import { makeTempDir } from '../../support/tempDir.ts';
 
 describe('opening and migrating the index', () => {
@@ -37,6 +39,31 @@ describe('opening and migrating the index', () => {
     ]) {
       expect(tables).toContain(t);
     }
+    db.close();
+  });
+
+  it('upgrades an index with mail in it: migration 6 re-keys the full-text index by date and keeps every message findable', () => {
+    const path = join(dir.path, 'index.sqlite');
+    const old = new Database(path);
+    for (const m of migrations.filter((m) => m.version <= 5)) m.up(old);
+    old.pragma('user_version = 5');
+    const { account, inbox } = seedAccount(old as IndexDb);
+    writeMessages(old as IndexDb, account.id, [
+      messageInput({ remoteId: 'older', subject: 'Quarterly numbers', sentAt: Date.UTC(2024, 0, 1), labelIds: [inbox] }),
+      messageInput({ remoteId: 'newer', subject: 'Quarterly plans', sentAt: Date.UTC(2025, 0, 1), labelIds: [inbox] }),
+    ]);
+    old.close();
+
+    const db = openIndex(path);
+    expect(db.pragma('user_version', { simple: true })).toBe(latestSchemaVersion);
+    const found = db
+      .prepare(
+        `SELECT m.remote_id FROM messages_fts CROSS JOIN messages m ON m.search_key = messages_fts.rowid
+         WHERE messages_fts MATCH 'quarterly' ORDER BY messages_fts.rowid DESC`,
+      )
+      .pluck()
+      .all();
+    expect(found).toEqual(['newer', 'older']);
     db.close();
   });
 

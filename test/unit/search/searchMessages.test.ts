@@ -125,3 +125,64 @@ describe('searchMessages over the index', () => {
     expect(hit?.highlight).toContain(`${HIGHLIGHT_START}Tacos${HIGHLIGHT_END}`);
   });
 });
+
+describe('searchMessages for words that match thousands of messages', () => {
+  let db: IndexDb;
+  const sentAt: number[] = [];
+
+  beforeAll(() => {
+    db = openIndex(':memory:');
+    const { account, inbox } = seedAccount(db);
+    // Written in an order unrelated to their dates, as a sync writes pages of mixed ages.
+    const count = 2_500;
+    for (let n = 0; n < count; n++) sentAt.push(Date.UTC(2020, 0, 1) + ((n * 7919) % count) * 60_000);
+    writeMessages(
+      db,
+      account.id,
+      sentAt.map((at, n) =>
+        messageInput({
+          remoteId: `m${n}`,
+          subject: `Status ${n}`,
+          bodyText: `common words everywhere ${n}`,
+          sentAt: at,
+          isUnread: n % 3 === 0,
+          labelIds: [inbox],
+        }),
+      ),
+    );
+  });
+  afterAll(() => db.close());
+
+  const search = (q: string, offset = 0) => searchMessages(db, parseSearchQuery(q), { limit: 10, offset });
+
+  it('answers newest first, page after page, with the filters applied', () => {
+    const newest = [...sentAt].sort((a, b) => b - a);
+    expect(search('common').map((r) => r.sent_at)).toEqual(newest.slice(0, 10));
+    expect(search('common', 10).map((r) => r.sent_at)).toEqual(newest.slice(10, 20));
+    const unread = search('is:unread common');
+    expect(unread).toHaveLength(10);
+    expect(unread.every((r) => r.is_unread === 1)).toBe(true);
+    expect(unread.map((r) => r.sent_at)).toEqual([...unread.map((r) => r.sent_at)].sort((a, b) => b - a));
+    expect(search('common')[0]?.highlight).toContain(`${HIGHLIGHT_START}common${HIGHLIGHT_END}`);
+  });
+
+  it('reads the full-text index in date order instead of sorting every match', () => {
+    const plan = db
+      .prepare(
+        `EXPLAIN QUERY PLAN SELECT m.id FROM messages_fts CROSS JOIN messages m ON m.search_key = messages_fts.rowid
+         WHERE messages_fts MATCH ? AND m.is_unread = 1 ORDER BY messages_fts.rowid DESC LIMIT 10`,
+      )
+      .all('common') as Array<{ detail: string }>;
+    const details = plan.map((p) => p.detail).join('\n');
+    expect(details).toContain('messages_by_search_key');
+    expect(details).not.toMatch(/TEMP B-TREE/);
+  });
+
+  it('keeps the date order when a message is rewritten with another date', () => {
+    db.prepare(`UPDATE messages SET sent_at = ? WHERE remote_id = 'm5'`).run(Date.UTC(2030, 0, 1));
+    expect(search('common')[0]?.subject).toBe('Status 5');
+    db.prepare(`DELETE FROM messages WHERE remote_id = 'm5'`).run();
+    expect(search('common')[0]?.subject).not.toBe('Status 5');
+    expect(db.prepare(`SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'common'`).pluck().get()).toBe(2_499);
+  });
+});
