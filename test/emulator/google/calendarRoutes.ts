@@ -56,7 +56,7 @@ export function fullSyncRequired(): never {
   throw googleError(410, 'fullSyncRequired', 'Sync token is no longer valid, a full sync is required.');
 }
 
-function expandInstances(cal: Calendar, ev: CalendarEvent, minMs: number, maxMs: number): CalendarEvent[] {
+export function expandInstances(cal: Calendar, ev: CalendarEvent, minMs: number, maxMs: number): CalendarEvent[] {
   const zone = ev.start.timeZone ?? cal.timeZone;
   const durationMs = startMillis(ev.end, zone) - startMillis(ev.start, zone);
   const out: CalendarEvent[] = [];
@@ -82,6 +82,28 @@ function expandInstances(cal: Calendar, ev: CalendarEvent, minMs: number, maxMs:
     if (e > minMs && s < maxMs) out.push(inst);
   }
   return out;
+}
+
+/** What events.list answers for timeMin/timeMax (series expanded when singleEvents), before ordering and paging. */
+export function listWindow(cal: Calendar, minMs: number, maxMs: number, single: boolean, showDeleted: boolean): CalendarEvent[] {
+  const overlaps = (e: CalendarEvent) => startMillis(e.end, cal.timeZone) > minMs && startMillis(e.start, cal.timeZone) < maxMs;
+  const items: CalendarEvent[] = [];
+  for (const e of cal.events.values()) {
+    if (e.recurringEventId && single) continue; // exceptions appear through their series
+    if (e.recurrence && single) {
+      if (e.status !== 'cancelled')
+        items.push(
+          ...expandInstances(cal, e, minMs, Number.isFinite(maxMs) ? maxMs : Date.now() + 2 * 365 * 86_400_000).filter(
+            (i) => showDeleted || i.status !== 'cancelled',
+          ),
+        );
+      else if (showDeleted) items.push(e);
+      continue;
+    }
+    if (!showDeleted && e.status === 'cancelled') continue;
+    if (e.recurrence || overlaps(e)) items.push(e);
+  }
+  return items;
 }
 
 export function calendarRoutes(deps: CalendarDeps): Route[] {
@@ -177,24 +199,7 @@ export function calendarRoutes(deps: CalendarDeps): Route[] {
           if (orderBy === 'startTime' && !single)
             throw badRequest('The requested ordering is not available for the particular query.');
           const showDeleted = q.get('showDeleted') === 'true';
-          const overlaps = (e: CalendarEvent) =>
-            startMillis(e.end, cal.timeZone) > minMs && startMillis(e.start, cal.timeZone) < maxMs;
-          items = [];
-          for (const e of cal.events.values()) {
-            if (e.recurringEventId && single) continue; // exceptions appear through their series
-            if (e.recurrence && single) {
-              if (e.status !== 'cancelled')
-                items.push(
-                  ...expandInstances(cal, e, minMs, Number.isFinite(maxMs) ? maxMs : Date.now() + 2 * 365 * 86_400_000).filter(
-                    (i) => showDeleted || i.status !== 'cancelled',
-                  ),
-                );
-              else if (showDeleted) items.push(e);
-              continue;
-            }
-            if (!showDeleted && e.status === 'cancelled') continue;
-            if (e.recurrence || overlaps(e)) items.push(e);
-          }
+          items = listWindow(cal, minMs, maxMs, single, showDeleted);
           if (orderBy === 'startTime')
             items.sort((a, b) => startMillis(a.start, cal.timeZone) - startMillis(b.start, cal.timeZone));
           if (orderBy === 'updated') items.sort((a, b) => a.updated.localeCompare(b.updated));
@@ -318,10 +323,29 @@ export function patchEvent(acct: CalendarAccount, cal: Calendar, id: string, bod
     'transparency',
     'visibility',
   ];
+  const horizon = Date.now() + 5 * 365 * 86_400_000;
+  const before = ev.recurrence ? expandInstances(cal, ev, Number.NEGATIVE_INFINITY, horizon) : [];
   for (const [k, v] of Object.entries(body)) if (allowed.includes(k)) ev[k] = v;
   if (body.start || body.end) validateEvent({ start: ev.start, end: ev.end });
   ev.sequence += body.start || body.end ? 1 : 0;
-  void acct;
+  // Instances a series change removes (moved to other times, rule shortened) are reported cancelled to
+  // syncing clients, under their old instance ids.
+  const after = new Set(
+    ev.recurrence && ev.status !== 'cancelled'
+      ? expandInstances(cal, ev, Number.NEGATIVE_INFINITY, horizon).map((i) => i.id)
+      : [],
+  );
+  for (const gone of before) {
+    if (after.has(gone.id) || cal.events.has(gone.id)) continue;
+    cal.events.set(gone.id, {
+      ...gone,
+      status: 'cancelled',
+      recurrence: undefined,
+      recurringEventId: ev.id,
+      originalStartTime: gone.originalStartTime,
+      seq: acct.nextSeq(),
+    });
+  }
   return ev;
 }
 

@@ -1,7 +1,7 @@
 /** /_control/google/...: act as another client (history / sync-token changes follow), tokens, quota, windows. */
 import type { EmulatorRequest, Route } from '../kit/types.ts';
-import { findEvent, patchEvent } from './calendarRoutes.ts';
-import type { CalendarAccount, CalendarEvent } from './calendarStore.ts';
+import { findEvent, listWindow, patchEvent, serializeEvent } from './calendarRoutes.ts';
+import { type CalendarAccount, type CalendarEvent, startMillis } from './calendarStore.ts';
 import { badRequest, notFound } from './errors.ts';
 import { jsonBody } from './gmailAccess.ts';
 import { gmailId, type Mailbox } from './mailbox.ts';
@@ -159,6 +159,28 @@ export function googleControlRoutes(d: ControlDeps): Route[] {
       ev.seq = acct.nextSeq();
       ev.updated = new Date(d.now()).toISOString();
       return ok({ id: ev.id });
+    }),
+    route('GET', '/users/:email/calendar-instances', (req) => {
+      // Every calendar's events as events.list(singleEvents, timeMin, timeMax) answers them, with UTC instants.
+      const acct = d.calendars.get(req.params.email ?? '');
+      if (!acct) throw notFound();
+      const minMs = Date.parse(req.url.searchParams.get('timeMin') ?? '');
+      const maxMs = Date.parse(req.url.searchParams.get('timeMax') ?? '');
+      if (!Number.isFinite(minMs) || !Number.isFinite(maxMs)) throw badRequest('timeMin and timeMax required');
+      return ok({
+        calendars: [...acct.calendars.values()].map((c) => ({
+          id: c.id,
+          timeZone: c.timeZone,
+          instances: listWindow(c, minMs, maxMs, true, false).map((e) => ({
+            ...serializeEvent(c, e),
+            startMs: startMillis(e.start, e.start.timeZone ?? c.timeZone),
+            endMs: startMillis(e.end, e.start.timeZone ?? c.timeZone),
+            originalStartMs: e.originalStartTime
+              ? startMillis(e.originalStartTime, e.originalStartTime.timeZone ?? e.start.timeZone ?? c.timeZone)
+              : null,
+          })),
+        })),
+      });
     }),
     route('POST', '/users/:email/calendars/:calendarId/sync/expire', (req) => {
       const { acct, c } = cal(req);
