@@ -10,10 +10,18 @@ import type { MailSyncDeps } from './mailSyncHandler.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
 
-/** The window a calendar sync covers: the job's from_date/to_date, else 90 days back and 180 ahead (the API reference's defaults). */
-export function calendarWindow(params: { from_date?: string; to_date?: string }, now = Date.now()): { from: number; to: number } {
-  const from = params.from_date ? Date.parse(params.from_date) : now - 90 * DAY_MS;
-  const to = params.to_date ? Date.parse(params.to_date) : now + 180 * DAY_MS;
+/**
+ * The window a calendar sync covers: the job's bounds, else 90 days back and 180 ahead (the API reference's
+ * defaults). POST /v1/calendar/sync queues them as from/to; from_date/to_date are the request's own names.
+ */
+export function calendarWindow(
+  params: { from?: string; to?: string; from_date?: string; to_date?: string },
+  now = Date.now(),
+): { from: number; to: number } {
+  const fromParam = params.from ?? params.from_date;
+  const toParam = params.to ?? params.to_date;
+  const from = fromParam ? Date.parse(fromParam) : now - 90 * DAY_MS;
+  const to = toParam ? Date.parse(toParam) : now + 180 * DAY_MS;
   if (Number.isNaN(from) || Number.isNaN(to) || to <= from)
     throw new ProviderError('provider_error', 'the calendar window is not a valid range');
   return { from, to };
@@ -24,7 +32,7 @@ export function createCalendarSyncHandler(deps: MailSyncDeps): JobHandler {
   return async (job, context) => {
     const account = job.account_id ? getAccount(deps.db, job.account_id) : undefined;
     if (!account) throw new ProviderError('not_connected', `account ${job.account_id} is not connected`);
-    const window = calendarWindow(JSON.parse(job.params_json) as { from_date?: string; to_date?: string });
+    const window = calendarWindow(JSON.parse(job.params_json) as Parameters<typeof calendarWindow>[0]);
     const options = { full: job.mode === 'full', window };
     try {
       if (account.provider === 'gmail') {

@@ -156,6 +156,15 @@ export function deleteEvents(db: IndexDb, calendarId: number, remoteIds: readonl
   return deleted;
 }
 
+/** A deleted series takes every instance and exception it had with it. */
+export function deleteSeries(db: IndexDb, calendarId: number, seriesRemoteId: string): number {
+  return stmt(db, 'DELETE FROM events WHERE calendar_id = ? AND (series_remote_id = ? OR remote_id = ?)').run(
+    calendarId,
+    seriesRemoteId,
+    seriesRemoteId,
+  ).changes;
+}
+
 export function remoteEventIds(db: IndexDb, calendarId: number): string[] {
   return stmt<[number], { remote_id: string }>(db, 'SELECT remote_id FROM events WHERE calendar_id = ?')
     .all(calendarId)

@@ -1,18 +1,23 @@
 import { type calendar_v3, google } from 'googleapis';
 import type { BlobStore } from '../../db/blobStore.ts';
 import type { IndexDb } from '../../db/openIndex.ts';
-import { deleteEvents, listCalendars, remoteEventIds, upsertCalendar, writeEvents } from '../../db/queries/calendarEvents.ts';
+import {
+  deleteEvents,
+  deleteSeries,
+  listCalendars,
+  remoteEventIds,
+  upsertCalendar,
+  writeEvents,
+} from '../../db/queries/calendarEvents.ts';
 import { deleteCursor, getCursor, setCursor } from '../../db/queries/syncCursors.ts';
 import { stmt } from '../../db/statements.ts';
 import { httpStatusOf } from '../gmail/gmailErrors.ts';
 import { call } from '../gmail/gmailFullSync.ts';
 import type { GmailSession } from '../gmail/gmailSession.ts';
 import { gcalEventInput } from './gcalEvents.ts';
+import { type CalendarWindow, forgetWindow, overlapsWindow, storedWindow, storeWindow } from './syncWindow.ts';
 
-export interface CalendarWindow {
-  from: number;
-  to: number;
-}
+export type { CalendarWindow };
 
 export interface CalendarSyncContext {
   db: IndexDb;
@@ -55,6 +60,7 @@ export async function gcalSync(
     for (const stale of listCalendars(db, accountId).filter((c) => !calendars.has(c.remote_id))) {
       stmt(db, 'DELETE FROM calendars WHERE id = ?').run(stale.id);
       deleteCursor(db, accountId, SYNC_TOKEN, stale.remote_id);
+      forgetWindow(db, accountId, SYNC_TOKEN, stale.remote_id);
     }
   })();
 
@@ -63,6 +69,8 @@ export async function gcalSync(
   for (const [calendarId, calendar] of calendars) {
     signal?.throwIfAborted();
     let token = options.full ? null : getCursor(db, accountId, SYNC_TOKEN, calendarId);
+    // A token answers for the window its full listing covered; a resync after 410 walks that same window.
+    const window = (token && storedWindow(db, accountId, SYNC_TOKEN, calendarId)) || options.window;
     const seen = new Set<string>();
     let pageToken: string | undefined;
     for (;;) {
@@ -78,8 +86,8 @@ export async function gcalSync(
                     singleEvents: true,
                     showDeleted: false,
                     maxResults: 2500,
-                    timeMin: new Date(options.window.from).toISOString(),
-                    timeMax: new Date(options.window.to).toISOString(),
+                    timeMin: new Date(window.from).toISOString(),
+                    timeMax: new Date(window.to).toISOString(),
                     ...(pageToken ? { pageToken } : {}),
                   },
               { signal },
@@ -95,14 +103,25 @@ export async function gcalSync(
         }
         throw error;
       }
-      const inputs = (page.items ?? []).map((e) => gcalEventInput(e, calendar.timeZone)).filter((e) => e !== null);
-      const cancelled = inputs.filter((e) => e.status === 'cancelled').map((e) => e.remoteId);
-      const live = inputs.filter((e) => e.status !== 'cancelled');
+      const items = page.items ?? [];
+      // Deleted events come back as little more than an id and status: they are not mapped, only removed.
+      const cancelled = items.filter((e) => e.status === 'cancelled' && e.id);
+      const inputs = items
+        .filter((e) => e.status !== 'cancelled')
+        .map((e) => gcalEventInput(e, calendar.timeZone))
+        .filter((e) => e !== null);
+      // Incremental pages carry every changed instance wherever it now lies; the index keeps the window only.
+      const live = inputs.filter((e) => overlapsWindow(e, window));
+      const gone = inputs.filter((e) => !overlapsWindow(e, window)).map((e) => e.remoteId);
       for (const e of live) seen.add(e.remoteId);
       const fullListing = token === null;
       db.transaction(() => {
         writeEvents(db, calendar.rowId, live);
-        counts.eventsDeleted += deleteEvents(db, calendar.rowId, cancelled);
+        counts.eventsDeleted += deleteEvents(db, calendar.rowId, gone);
+        for (const e of cancelled)
+          counts.eventsDeleted += e.recurringEventId
+            ? deleteEvents(db, calendar.rowId, [e.id as string]) // one cancelled instance
+            : deleteSeries(db, calendar.rowId, e.id as string); // a single event, or a whole series with its instances
         if (!page.nextPageToken && fullListing) {
           // A full listing is the whole truth for the window: what it did not return is gone.
           counts.eventsDeleted += deleteEvents(
@@ -111,9 +130,12 @@ export async function gcalSync(
             remoteEventIds(db, calendar.rowId).filter((id) => !seen.has(id)),
           );
         }
-        if (!page.nextPageToken && page.nextSyncToken) setCursor(db, accountId, SYNC_TOKEN, calendarId, page.nextSyncToken);
+        if (!page.nextPageToken && page.nextSyncToken) {
+          setCursor(db, accountId, SYNC_TOKEN, calendarId, page.nextSyncToken);
+          storeWindow(db, accountId, SYNC_TOKEN, calendarId, window);
+        }
       })();
-      counts.eventsProcessed += inputs.length;
+      counts.eventsProcessed += items.length;
       pageToken = page.nextPageToken ?? undefined;
       if (!pageToken) break;
     }

@@ -1,0 +1,305 @@
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectGoogle } from '../../main/auth/connectGoogle.ts';
+import { type Engine, openEngine } from '../../main/core/engine.ts';
+import type { JobMode } from '../../shared/events.ts';
+import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
+import { autoConsentBrowser, emulatorControl, googleConfigFor } from '../support/emulatorAccounts.ts';
+import { makeTempDir } from '../support/tempDir.ts';
+
+const USER = 'alice@gmail.test';
+const WORK = 'work.alice@group.calendar.google.com';
+// The seeded series lie in 2026 (the emulator seeds the current year); the random events spread
+// from August 2026 into 2027, so some lie outside this window on purpose.
+const WINDOW = { from: Date.UTC(2026, 0, 1), to: Date.UTC(2027, 0, 1) };
+
+interface Instance {
+  calendar: string;
+  id: string;
+  seriesId: string | null;
+  originalStartAt: number | null;
+  startsAt: number;
+  endsAt: number;
+  allDay: boolean;
+  status: string;
+  summary: string;
+}
+
+interface RemoteInstance {
+  id: string;
+  status: string;
+  summary?: string;
+  recurringEventId?: string;
+  start: { date?: string; dateTime?: string; timeZone?: string };
+  startMs: number;
+  endMs: number;
+  originalStartMs: number | null;
+}
+
+const byIdentity = (a: Instance, b: Instance) => a.calendar.localeCompare(b.calendar) || a.id.localeCompare(b.id);
+
+describe('Google Calendar sync against the emulator (googleapis, real loopback flow)', () => {
+  const dir = makeTempDir();
+  let emulator: RunningEmulator;
+  let engine: Engine;
+  let accountId: string;
+
+  const control = (path: string, init?: { method?: string; body?: unknown }) => emulatorControl(emulator)(path, init);
+  const events = (calendarId: string) => `/google/users/${USER}/calendars/${encodeURIComponent(calendarId)}/events`;
+
+  /** The emulator's calendars expanded over a window as events.list(singleEvents) answers, in the index's terms. */
+  const remote = async (window = WINDOW): Promise<Instance[]> => {
+    const q = `timeMin=${new Date(window.from).toISOString()}&timeMax=${new Date(window.to).toISOString()}`;
+    const answer = (await control(`/google/users/${USER}/calendar-instances?${q}`)) as unknown as {
+      calendars: Array<{ id: string; instances: RemoteInstance[] }>;
+    };
+    return answer.calendars
+      .flatMap((c) =>
+        c.instances.map((e) => ({
+          calendar: c.id,
+          id: e.id,
+          seriesId: e.recurringEventId ?? null,
+          originalStartAt: e.originalStartMs,
+          startsAt: e.startMs,
+          endsAt: e.endMs,
+          allDay: e.start.date !== undefined,
+          status: e.status,
+          summary: e.summary ?? '',
+        })),
+      )
+      .sort(byIdentity);
+  };
+
+  const indexed = (): Instance[] =>
+    (
+      engine.db
+        .prepare(
+          `SELECT c.remote_id AS calendar, e.remote_id AS id, e.series_remote_id AS seriesId, e.original_start_at AS originalStartAt,
+             e.starts_at AS startsAt, e.ends_at AS endsAt, e.is_all_day AS allDay, e.status, e.summary
+           FROM events e JOIN calendars c ON c.id = e.calendar_id WHERE c.account_id = ?`,
+        )
+        .all(accountId) as Array<Omit<Instance, 'allDay'> & { allDay: number }>
+    )
+      .map((r) => ({ ...r, allDay: r.allDay === 1 }))
+      .sort(byIdentity);
+
+  const sync = async (mode: JobMode = 'incremental') => {
+    const params = mode === 'full' ? { from: new Date(WINDOW.from).toISOString(), to: new Date(WINDOW.to).toISOString() } : {};
+    const job = engine.jobs.enqueue({ kind: 'calendar_sync', mode, accountIds: [accountId], params });
+    engine.runner.wake();
+    await engine.runner.idle();
+    return engine.jobs.get(job.id);
+  };
+
+  const seriesOf = (summary: string) => indexed().filter((e) => e.summary === summary && e.seriesId !== null);
+
+  beforeAll(async () => {
+    emulator = await startEmulator({
+      autoConsent: true,
+      seed: { kind: 'synthetic', count: 20 },
+      serviceOptions: { google: { quotaEnabled: false } },
+    });
+    engine = openEngine({
+      dataDir: dir.path,
+      providers: { google: googleConfigFor(emulator.baseUrl), microsoft: null },
+      gmailQuota: { unitsPerSecond: 1_000_000 },
+    });
+    const account = await connectGoogle(engine.db, engine.vault, googleConfigFor(emulator.baseUrl), {
+      openBrowser: autoConsentBrowser,
+    });
+    accountId = account.id;
+  }, 60_000);
+  afterAll(async () => {
+    await engine?.close();
+    await emulator?.stop();
+    dir.remove();
+  });
+
+  it('full-syncs every calendar over the window: the index equals the emulator expanded over it, nothing outside', async () => {
+    const job = await sync('full');
+    expect(job).toMatchObject({ status: 'succeeded' });
+    const expected = await remote();
+    expect(new Set(expected.map((e) => e.calendar)).size).toBe(3); // the holidays calendar is empty
+    expect(engine.db.prepare('SELECT count(*) FROM calendars WHERE account_id = ?').pluck().get(accountId)).toBe(4);
+    expect(indexed()).toEqual(expected);
+    // The window is a real bound: the emulator holds events on both sides of it, the index only inside.
+    const everything = await remote({ from: Date.UTC(2000, 0, 1), to: Date.UTC(2040, 0, 1) });
+    const outside = everything.filter((e) => e.endsAt <= WINDOW.from || e.startsAt >= WINDOW.to);
+    expect(outside.length).toBeGreaterThan(10);
+    const ids = new Set(indexed().map((e) => e.id));
+    expect(outside.filter((e) => ids.has(e.id))).toEqual([]);
+    for (const e of indexed()) expect(e.endsAt > WINDOW.from && e.startsAt < WINDOW.to).toBe(true);
+  });
+
+  it('puts a weekly 09:00 New York series on the right days and instants across the March DST change', () => {
+    const instances = seriesOf('Weekly sync (New York)').sort((a, b) => a.originalStartAt! - b.originalStartAt!);
+    // Seeded: Fridays from 20 February, COUNT=20; the third moved two hours later, the sixth cancelled.
+    const first = DateTime.fromObject({ year: 2026, month: 2, day: 20, hour: 9 }, { zone: 'America/New_York' });
+    const expected = Array.from({ length: 20 }, (_, k) => first.plus({ weeks: k }))
+      .filter((_, k) => k !== 5)
+      .map((d, i) => (i === 2 ? d.plus({ hours: 2 }) : d).toMillis());
+    expect(instances.map((e) => e.startsAt)).toEqual(expected);
+    for (const e of instances) {
+      const local = DateTime.fromMillis(e.startsAt, { zone: 'America/New_York' });
+      expect(local.weekday).toBe(5);
+      expect(local.hour).toBe(e.id === instances[2]?.id ? 11 : 9);
+    }
+    // Either side of 8 March 2026: 09:00 EST is 14:00 UTC, 09:00 EDT is 13:00 UTC.
+    expect(instances.map((e) => new Date(e.startsAt).toISOString())).toContain('2026-02-27T14:00:00.000Z');
+    expect(instances.map((e) => new Date(e.startsAt).toISOString())).toContain('2026-03-13T13:00:00.000Z');
+    expect(instances[2]?.originalStartAt).toBe(Date.parse('2026-03-06T14:00:00Z'));
+    expect(instances.some((e) => e.originalStartAt === Date.parse('2026-03-27T13:00:00Z'))).toBe(false);
+  });
+
+  it('puts a Mon/Wed/Fri 10:00 Berlin series on the right days and instants across the October DST change', () => {
+    const instances = seriesOf('Standup (Berlin)').sort((a, b) => a.startsAt - b.startsAt);
+    // 1 October (a Thursday) to 15 December 2026: Mon/Wed/Fri only, and Thursday 1 October itself is not one.
+    let day = DateTime.fromObject({ year: 2026, month: 10, day: 2, hour: 10 }, { zone: 'Europe/Berlin' });
+    const expected: number[] = [];
+    while (day.toMillis() < Date.parse('2026-12-15T00:00:00Z')) {
+      if ([1, 3, 5].includes(day.weekday)) expected.push(day.toMillis());
+      day = day.plus({ days: 1 });
+    }
+    expect(instances.map((e) => e.startsAt)).toEqual(expected);
+    const utc = instances.map((e) => new Date(e.startsAt).toISOString());
+    expect(utc).toContain('2026-10-23T08:00:00.000Z'); // CEST, UTC+2
+    expect(utc).toContain('2026-10-26T09:00:00.000Z'); // CET, UTC+1 after 25 October
+  });
+
+  it('converges after creates, edits, deletes, moved and cancelled instances, series changes and cancellations', async () => {
+    const before = await remote();
+    const ny = seriesOf('Weekly sync (New York)')[0]?.seriesId as string;
+    const single = before.filter((e) => e.calendar === USER && e.seriesId === null && !e.allDay);
+    const [edited, deleted, movedOut] = single;
+    const work = before.filter((e) => e.calendar === WORK && e.seriesId === null);
+
+    // Creates: a timed event, an all-day event, and a daily series in Berlin that crosses 25 October.
+    await control(events(USER), {
+      method: 'POST',
+      body: {
+        id: 'newsingle001',
+        summary: 'Dentist',
+        start: { dateTime: '2026-11-20T15:00:00-05:00', timeZone: 'America/New_York' },
+        end: { dateTime: '2026-11-20T16:00:00-05:00', timeZone: 'America/New_York' },
+      },
+    });
+    await control(events(USER), {
+      method: 'POST',
+      body: { id: 'newallday001', summary: 'Conference', start: { date: '2026-12-01' }, end: { date: '2026-12-03' } },
+    });
+    await control(events(WORK), {
+      method: 'POST',
+      body: {
+        id: 'newseries001',
+        summary: 'Daily check-in',
+        start: { dateTime: '2026-10-20T08:30:00+02:00', timeZone: 'Europe/Berlin' },
+        end: { dateTime: '2026-10-20T08:45:00+02:00', timeZone: 'Europe/Berlin' },
+        recurrence: ['RRULE:FREQ=DAILY;COUNT=10'],
+      },
+    });
+    // Edits: retitle and move a single event; move one out of the window.
+    await control(`${events(USER)}/${edited?.id}`, {
+      method: 'PATCH',
+      body: {
+        summary: 'Moved and renamed',
+        start: { dateTime: '2026-09-15T07:00:00Z' },
+        end: { dateTime: '2026-09-15T07:45:00Z' },
+      },
+    });
+    await control(`${events(USER)}/${movedOut?.id}`, {
+      method: 'PATCH',
+      body: { start: { dateTime: '2027-03-01T10:00:00Z' }, end: { dateTime: '2027-03-01T11:00:00Z' } },
+    });
+    // Deletes: a single event, and the seeded Berlin standup series as a whole.
+    await control(`${events(USER)}/${deleted?.id}`, { method: 'DELETE' });
+    const standup = seriesOf('Standup (Berlin)')[0]?.seriesId as string;
+    await control(`${events(WORK)}/${standup}`, { method: 'DELETE' });
+    // Recurrence exceptions of the New York series: one instance moved, one cancelled.
+    await control(`${events(USER)}/${ny}_20260410T130000Z`, {
+      method: 'PATCH',
+      body: {
+        summary: 'Weekly sync (moved)',
+        start: { dateTime: '2026-04-09T16:00:00-04:00', timeZone: 'America/New_York' },
+        end: { dateTime: '2026-04-09T16:30:00-04:00', timeZone: 'America/New_York' },
+      },
+    });
+    await control(`${events(USER)}/${ny}_20260501T130000Z`, { method: 'DELETE' });
+    // A cancellation in another calendar.
+    await control(`${events(WORK)}/${work[0]?.id}`, { method: 'DELETE' });
+
+    const job = await sync();
+    expect(job).toMatchObject({ status: 'succeeded' });
+    const after = await remote();
+    expect(indexed()).toEqual(after);
+
+    // The changes really are in there.
+    const ids = new Set(after.map((e) => e.id));
+    expect(ids.has('newsingle001') && ids.has('newallday001')).toBe(true);
+    expect([deleted?.id, movedOut?.id, work[0]?.id, `${ny}_20260501T130000Z`].some((id) => ids.has(id as string))).toBe(false);
+    expect(after.filter((e) => e.seriesId === standup)).toEqual([]);
+    const daily = after.filter((e) => e.seriesId === 'newseries001').map((e) => new Date(e.startsAt).toISOString());
+    expect(daily).toHaveLength(10);
+    expect(daily[0]).toBe('2026-10-20T06:30:00.000Z');
+    expect(daily.at(-1)).toBe('2026-10-29T07:30:00.000Z'); // 08:30 CET after 25 October
+    expect(after.find((e) => e.id === `${ny}_20260410T130000Z`)).toMatchObject({
+      startsAt: Date.parse('2026-04-09T20:00:00Z'),
+      originalStartAt: Date.parse('2026-04-10T13:00:00Z'),
+      summary: 'Weekly sync (moved)',
+    });
+    expect(after.find((e) => e.id === 'newallday001')).toMatchObject({ allDay: true });
+  });
+
+  it('replaces every instance of a series moved to another time (the old instance ids come back cancelled)', async () => {
+    const oldIds = indexed()
+      .filter((e) => e.seriesId === 'newseries001')
+      .map((e) => e.id);
+    expect(oldIds).toHaveLength(10);
+    await control(`${events(WORK)}/newseries001`, {
+      method: 'PATCH',
+      body: {
+        start: { dateTime: '2026-10-20T09:00:00+02:00', timeZone: 'Europe/Berlin' },
+        end: { dateTime: '2026-10-20T09:15:00+02:00', timeZone: 'Europe/Berlin' },
+        recurrence: ['RRULE:FREQ=DAILY;COUNT=8'],
+      },
+    });
+    expect(await sync()).toMatchObject({ status: 'succeeded' });
+    const after = await remote();
+    expect(indexed()).toEqual(after);
+    const daily = after.filter((e) => e.seriesId === 'newseries001');
+    expect(daily.map((e) => new Date(e.startsAt).toISOString())).toEqual(
+      Array.from({ length: 8 }, (_, k) =>
+        new Date(Date.parse('2026-10-20T07:00:00Z') + k * 86_400_000 + (k >= 5 ? 3_600_000 : 0)).toISOString(),
+      ),
+    );
+    expect(daily.filter((e) => oldIds.includes(e.id))).toEqual([]);
+  });
+
+  it('converges through a full resync that reconciles when the sync tokens expire (410)', async () => {
+    const [victim] = (await remote()).filter((e) => e.calendar === USER && e.seriesId === null);
+    await control(`${events(USER)}/${victim?.id}`, { method: 'DELETE' });
+    await control(events(USER), {
+      method: 'POST',
+      body: {
+        id: 'after410001',
+        summary: 'After the token expired',
+        start: { dateTime: '2026-12-10T12:00:00Z' },
+        end: { dateTime: '2026-12-10T13:00:00Z' },
+      },
+    });
+    const calendars = (await remote()).map((e) => e.calendar);
+    for (const c of new Set(calendars))
+      await control(`/google/users/${USER}/calendars/${encodeURIComponent(c)}/sync/expire`, { method: 'POST', body: {} });
+
+    const job = await sync();
+    expect(job).toMatchObject({ status: 'succeeded' });
+    expect(job?.counts.eventsDeleted).toBeGreaterThanOrEqual(1);
+    expect(indexed()).toEqual(await remote());
+    expect(indexed().some((e) => e.id === victim?.id)).toBe(false);
+
+    // And the tokens the resync minted work: a further change arrives incrementally.
+    await control(`${events(USER)}/after410001`, { method: 'PATCH', body: { summary: 'Renamed after 410' } });
+    expect(await sync()).toMatchObject({ status: 'succeeded' });
+    expect(indexed()).toEqual(await remote());
+    expect(indexed().find((e) => e.id === 'after410001')?.summary).toBe('Renamed after 410');
+  });
+});
