@@ -14,13 +14,15 @@ const WINDOWS_ZONES: Record<string, string> = {
 };
 const iana = (tz: string | undefined) => WINDOWS_ZONES[tz ?? ''] ?? tz ?? 'UTC';
 
-interface Instance {
+export interface Instance {
   id: string;
   ev: StoredEvent;
   type: 'singleInstance' | 'occurrence' | 'exception' | 'seriesMaster';
   start: number;
   end: number;
   seriesMasterId?: string;
+  /** Occurrences and exceptions: where the series put this one (Graph's originalStart). */
+  originalStart?: number;
 }
 
 type DateTimeTZ = { dateTime: string; timeZone?: string };
@@ -31,12 +33,25 @@ function span(data: Record<string, unknown>): { start: number; end: number } {
   return { start: zonedToUtc(s.dateTime, iana(s.timeZone)), end: zonedToUtc(e.dateTime, iana(e.timeZone)) };
 }
 
-/** Instances overlapping [from, to): singles, expanded occurrences (wall clock kept in the series' zone), exceptions. */
-function instances(cal: Calendars, calendarId: string | undefined, from: number, to: number): Instance[] {
+/** Far enough out that every finite series, and ten years of an endless one, is in it. */
+const ALL_TIME = { from: Date.UTC(2000, 0, 1), to: Date.UTC(2045, 0, 1) };
+
+/**
+ * Instances overlapping [from, to): singles, expanded occurrences (wall clock kept in the series' zone), exceptions.
+ * An exception keeps the id of the occurrence it replaces, as Exchange does.
+ */
+export function instances(
+  cal: Calendars,
+  calendarId: string | undefined,
+  from: number,
+  to: number,
+  masterId?: string,
+): Instance[] {
   const out: Instance[] = [];
   const limit = new Date(to + 86_400_000).toISOString().slice(0, 10);
   for (const ev of cal.events.values()) {
     if (calendarId && ev.calendarId !== calendarId) continue;
+    if (masterId && ev.id !== masterId) continue;
     if (ev.data.seriesMasterId) continue; // exceptions are emitted with their master
     const { start, end } = span(ev.data);
     const rec = ev.data.recurrence as Recurrence | null | undefined;
@@ -51,24 +66,60 @@ function instances(cal: Calendars, calendarId: string | undefined, from: number,
     const exceptions = [...cal.events.values()].filter((x) => x.data.seriesMasterId === ev.id);
     for (const date of occurrenceDates(rec, s.dateTime, limit)) {
       const occStart = zonedToUtc(`${date}${time}`, zone);
-      const id = `${ev.id}_${date.replace(/-/g, '')}`;
+      const id = occurrenceId(ev.id, date);
       const exception = exceptions.find((x) => x.data.originalStartDate === date);
       if (exception) {
         const x = span(exception.data);
-        if (!exception.cancelled && x.start < to && x.end > from)
-          out.push({ id: exception.id, ev: exception, type: 'exception', start: x.start, end: x.end, seriesMasterId: ev.id });
+        if (!exception.cancelled && !ev.cancelled && x.start < to && x.end > from)
+          out.push({
+            id: exception.id,
+            ev: exception,
+            type: 'exception',
+            start: x.start,
+            end: x.end,
+            seriesMasterId: ev.id,
+            originalStart: occStart,
+          });
         continue;
       }
       if (cancelledDates.has(date) || ev.cancelled) continue;
       const occEnd = occStart + (end - start);
       if (occStart < to && occEnd > from)
-        out.push({ id, ev, type: 'occurrence', start: occStart, end: occEnd, seriesMasterId: ev.id });
+        out.push({ id, ev, type: 'occurrence', start: occStart, end: occEnd, seriesMasterId: ev.id, originalStart: occStart });
     }
   }
   return out.sort((a, b) => a.start - b.start || (a.id < b.id ? -1 : 1));
 }
 
-function eventJson(inst: Instance, req: EmulatorRequest): Record<string, unknown> {
+export function occurrenceId(masterId: string, date: string): string {
+  return `${masterId}_${date.replace(/-/g, '')}`;
+}
+
+/**
+ * Applies a change to an event; occurrences and exceptions of a series that
+ * the change makes vanish (cancelled, deleted, series shortened or moved to
+ * other days) leave tombstones, so calendarView/delta reports them "@removed".
+ */
+export function changeEvent(cal: Calendars, ev: StoredEvent, mutate: () => void): void {
+  const idsOf = () =>
+    ev.data.recurrence && cal.events.get(ev.id) === ev
+      ? new Set(instances(cal, ev.calendarId, ALL_TIME.from, ALL_TIME.to, ev.id).map((i) => i.id))
+      : new Set<string>();
+  const before = idsOf();
+  mutate();
+  const after = idsOf();
+  for (const id of before) if (!after.has(id)) cal.tombstones.push({ id, calendarId: ev.calendarId, seq: cal.seq++ });
+}
+
+/** Deleting a series deletes its exceptions too; every instance it had is reported removed. */
+export function deleteEvent(cal: Calendars, ev: StoredEvent): void {
+  changeEvent(cal, ev, () => {
+    for (const x of [...cal.events.values()]) if (x.data.seriesMasterId === ev.id) cal.events.delete(x.id);
+    cal.remove(ev);
+  });
+}
+
+export function eventJson(inst: Instance, req: EmulatorRequest): Record<string, unknown> {
   const zone = /outlook\.timezone="([^"]+)"/i.exec(req.headers.prefer ?? '')?.[1] ?? 'UTC';
   const d = inst.ev.data;
   const allDay = d.isAllDay === true;
@@ -91,6 +142,9 @@ function eventJson(inst: Instance, req: EmulatorRequest): Record<string, unknown
     showAs: d.showAs ?? 'busy',
     type: inst.type,
     seriesMasterId: inst.seriesMasterId ?? null,
+    ...(inst.originalStart !== undefined
+      ? { originalStart: new Date(inst.originalStart).toISOString().replace('.000Z', 'Z') }
+      : {}),
     start: when(inst.start),
     end: when(inst.end),
     originalStartTimeZone: (d.start as DateTimeTZ).timeZone ?? 'UTC',
@@ -138,20 +192,31 @@ function calendarViewDelta(env: GraphEnv, req: EmulatorRequest, u: GraphUser, ca
       'The sync state generation is not found or has expired. Resync required (resyncRequired).',
     );
   const upTo = st.u ?? cal.seq;
-  const changed = instances(cal, calendarId, st.from, st.to)
-    .filter((i) => i.ev.seq > st.s && i.ev.seq < upTo)
-    .map((i) => eventJson(i, req));
+  const isChanged = (i: { ev: StoredEvent }) => i.ev.seq > st.s && i.ev.seq < upTo;
+  const inWindow = instances(cal, calendarId, st.from, st.to);
+  const changed = inWindow.filter(isChanged).map((i) => eventJson(i, req));
+  const inWindowIds = new Set(inWindow.map((i) => i.id));
+  const gone = (id: string) => ({ id, '@removed': { reason: 'deleted' } });
+  // Later rounds: what left the window, was deleted or cancelled, or vanished from its series.
+  const movedOut =
+    st.s > 0
+      ? instances(cal, calendarId, ALL_TIME.from, ALL_TIME.to)
+          .filter((i) => isChanged(i) && !inWindowIds.has(i.id))
+          .map((i) => gone(i.id))
+      : [];
   const removed =
     st.s > 0
-      ? cal.tombstones.filter((t) => t.seq > st.s && t.seq < upTo).map((t) => ({ id: t.id, '@removed': { reason: 'deleted' } }))
+      ? cal.tombstones
+          .filter((t) => (!calendarId || t.calendarId === calendarId) && t.seq > st.s && t.seq < upTo)
+          .map((t) => gone(t.id))
       : [];
   const cancelled =
     st.s > 0
       ? [...cal.events.values()]
-          .filter((e) => e.cancelled && e.seq > st.s && e.seq < upTo)
-          .map((e) => ({ id: e.id, '@removed': { reason: 'deleted' } }))
+          .filter((e) => (!calendarId || e.calendarId === calendarId) && e.cancelled && e.seq > st.s && e.seq < upTo)
+          .map((e) => gone(e.id))
       : [];
-  const all = [...changed, ...removed, ...cancelled];
+  const all = [...changed, ...movedOut, ...removed, ...cancelled];
   const { size, applied } = maxPageSize(req, 50);
   const offset = st.o ?? 0;
   const link = new URL(`${env.ctx.baseUrl}${req.url.pathname}`);
@@ -275,18 +340,22 @@ export function calendarRoutes(env: GraphEnv): Route[] {
       const ev = requireEvent(u.calendars, req.params.id!);
       const next = { ...ev.data, ...parseJsonBody(req.body) };
       validateEvent(next);
-      ev.data = next;
-      u.calendars.touch(ev);
+      changeEvent(u.calendars, ev, () => {
+        ev.data = next;
+        u.calendars.touch(ev);
+      });
       return { status: 200, body: eventJson(master(ev), req) };
     }),
     ...r('DELETE', '/events/:id', 'graph.events.delete', (req, u) => {
-      u.calendars.remove(requireEvent(u.calendars, req.params.id!));
+      deleteEvent(u.calendars, requireEvent(u.calendars, req.params.id!));
       return { status: 204 };
     }),
     ...r('POST', '/events/:id/cancel', 'graph.events.cancel', (req, u) => {
       const ev = requireEvent(u.calendars, req.params.id!);
-      ev.cancelled = true;
-      u.calendars.touch(ev);
+      changeEvent(u.calendars, ev, () => {
+        ev.cancelled = true;
+        u.calendars.touch(ev);
+      });
       return { status: 202 };
     }),
   ];

@@ -22,7 +22,8 @@ export class Calendars {
   readonly upn: string;
   calendars = new Map<string, Calendar>();
   events = new Map<string, StoredEvent>();
-  tombstones: Array<{ id: string; seq: number }> = [];
+  /** Deleted events and vanished occurrences, per calendar, for calendarView/delta's "@removed". */
+  tombstones: Array<{ id: string; calendarId: string; seq: number }> = [];
   seq = 1;
   minValidSeq = 0;
 
@@ -59,6 +60,6 @@ export class Calendars {
 
   remove(ev: StoredEvent): void {
     this.events.delete(ev.id);
-    this.tombstones.push({ id: ev.id, seq: this.seq++ });
+    this.tombstones.push({ id: ev.id, calendarId: ev.calendarId, seq: this.seq++ });
   }
 }

@@ -1,6 +1,6 @@
 import type { EmulatorReply, EmulatorRequest, Route } from '../kit/types.ts';
 import { HttpError } from '../kit/types.ts';
-import { validateEvent } from './calendarRoutes.ts';
+import { changeEvent, deleteEvent, eventJson, instances, occurrenceId, validateEvent } from './calendarRoutes.ts';
 import { parseJsonBody } from './errors.ts';
 import type { GraphEnv, GraphUser } from './graphContext.ts';
 import { requireFolder, requireMessage } from './mailRoutes.ts';
@@ -106,9 +106,12 @@ export function controlRoutes(env: GraphEnv): Route[] {
       const u = user(req, b);
       const ev = u.calendars.events.get(req.params.id!);
       if (!ev) throw new HttpError({ status: 404, body: { error: 'no such event' } });
-      ev.data = { ...ev.data, ...(b.event as object) };
-      validateEvent(ev.data);
-      u.calendars.touch(ev);
+      const next = { ...ev.data, ...(b.event as object) };
+      validateEvent(next);
+      changeEvent(u.calendars, ev, () => {
+        ev.data = next;
+        u.calendars.touch(ev);
+      });
       return ok();
     }),
     c('POST', '/events/:id/exception', (req) => {
@@ -118,37 +121,64 @@ export function controlRoutes(env: GraphEnv): Route[] {
       const master = u.calendars.events.get(req.params.id!);
       if (!master?.data.recurrence) throw new HttpError({ status: 404, body: { error: 'no such series' } });
       const date = String(b.originalStartDate ?? '');
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw bad('originalStartDate (YYYY-MM-DD) is required');
+      const id = occurrenceId(master.id, date);
+      const existing = u.calendars.events.get(id);
       if (b.cancel === true) {
-        master.data.cancelledOccurrences = [...((master.data.cancelledOccurrences as string[]) ?? []), date];
-        u.calendars.touch(master);
-        return ok();
+        // The occurrence (or the exception already made of it) is cancelled and drops out of the series.
+        changeEvent(u.calendars, master, () => {
+          if (existing) {
+            existing.cancelled = true;
+            u.calendars.touch(existing);
+          } else master.data.cancelledOccurrences = [...((master.data.cancelledOccurrences as string[]) ?? []), date];
+        });
+        return ok({ id });
       }
       const data = {
-        ...master.data,
-        recurrence: null,
+        ...(existing?.data ?? { ...master.data, recurrence: null, cancelledOccurrences: undefined }),
         ...(b.event as object),
         seriesMasterId: master.id,
         originalStartDate: date,
       };
       validateEvent(data);
-      const x = u.calendars.upsert(master.calendarId, data);
-      u.calendars.touch(master);
-      return { status: 201, body: { id: x.id } };
+      // The exception keeps the occurrence's id, as Exchange does.
+      changeEvent(u.calendars, master, () => u.calendars.upsert(master.calendarId, data, id));
+      return { status: 201, body: { id } };
     }),
     c('POST', '/events/:id/cancel', (req) => {
       const u = user(req, body(req));
       const ev = u.calendars.events.get(req.params.id!);
       if (!ev) throw new HttpError({ status: 404, body: { error: 'no such event' } });
-      ev.cancelled = true;
-      u.calendars.touch(ev);
+      changeEvent(u.calendars, ev, () => {
+        ev.cancelled = true;
+        u.calendars.touch(ev);
+      });
       return ok();
     }),
     c('DELETE', '/events/:id', (req) => {
       const u = user(req, {});
       const ev = u.calendars.events.get(req.params.id!);
       if (!ev) throw new HttpError({ status: 404, body: { error: 'no such event' } });
-      u.calendars.remove(ev);
+      deleteEvent(u.calendars, ev);
       return ok();
+    }),
+    c('GET', '/calendar/instances', (req) => {
+      // What calendarView answers over [startDateTime, endDateTime) for each calendar, times in UTC.
+      const u = user(req, {});
+      const from = Date.parse(req.url.searchParams.get('startDateTime') ?? '');
+      const to = Date.parse(req.url.searchParams.get('endDateTime') ?? '');
+      if (!Number.isFinite(from) || !Number.isFinite(to)) throw bad('startDateTime and endDateTime are required');
+      return ok({
+        calendars: [...u.calendars.calendars.values()].map((cal) => ({
+          id: cal.id,
+          instances: instances(u.calendars, cal.id, from, to).map((i) => ({
+            ...eventJson(i, req),
+            startMs: i.start,
+            endMs: i.end,
+            originalStartMs: i.originalStart ?? null,
+          })),
+        })),
+      });
     }),
     c('POST', '/revoke', (req) => {
       const u = user(req, body(req));
