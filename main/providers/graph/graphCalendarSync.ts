@@ -3,6 +3,7 @@ import type { IndexDb } from '../../db/openIndex.ts';
 import {
   type Attendee,
   deleteEvents,
+  deleteSeries,
   type EventInput,
   listCalendars,
   remoteEventIds,
@@ -12,7 +13,7 @@ import {
 import { deleteCursor, getCursor, setCursor } from '../../db/queries/syncCursors.ts';
 import { stmt } from '../../db/statements.ts';
 import { localMidnight } from '../gcal/gcalEvents.ts';
-import type { CalendarWindow } from '../gcal/gcalSync.ts';
+import { type CalendarWindow, forgetWindow, overlapsWindow, storedWindow, storeWindow } from '../gcal/syncWindow.ts';
 import { type GraphClient, GraphHttpError } from './graphClient.ts';
 
 interface GraphEvent {
@@ -140,13 +141,16 @@ export async function graphCalendarSync(
     for (const stale of listCalendars(db, accountId).filter((c) => !calendars.has(c.remote_id))) {
       stmt(db, 'DELETE FROM calendars WHERE id = ?').run(stale.id);
       deleteCursor(db, accountId, CURSOR, stale.remote_id);
+      forgetWindow(db, accountId, CURSOR, stale.remote_id);
     }
   })();
   const counts = { eventsProcessed: 0, eventsDeleted: 0 };
   let done = 0;
   for (const [calendarId, rowId] of calendars) {
-    const initial = `/me/calendars/${encodeURIComponent(calendarId)}/calendarView/delta?startDateTime=${new Date(options.window.from).toISOString()}&endDateTime=${new Date(options.window.to).toISOString()}`;
     let link = options.full ? null : getCursor(db, accountId, CURSOR, calendarId);
+    // A deltaLink covers the window it was started with; a 410's resync walks that same window.
+    const window = (link && storedWindow(db, accountId, CURSOR, calendarId)) || options.window;
+    const initial = `/me/calendars/${encodeURIComponent(calendarId)}/calendarView/delta?startDateTime=${new Date(window.from).toISOString()}&endDateTime=${new Date(window.to).toISOString()}`;
     let reconcile = link === null;
     link ??= initial;
     const seen = new Set<string>();
@@ -169,17 +173,15 @@ export async function graphCalendarSync(
         .filter((e) => !e['@removed'] && e.type !== 'seriesMaster')
         .map(graphEventInput)
         .filter((e) => e !== null);
-      for (const e of inputs) seen.add(e.remoteId);
+      const live = inputs.filter((e) => e.status !== 'cancelled' && overlapsWindow(e, window));
+      for (const e of live) seen.add(e.remoteId);
       const next = result['@odata.nextLink'];
       db.transaction(() => {
-        writeEvents(
-          db,
-          rowId,
-          inputs.filter((e) => e.status !== 'cancelled'),
-        );
+        writeEvents(db, rowId, live);
+        // A removed seriesMaster takes its occurrences and exceptions with it.
+        for (const id of removed) counts.eventsDeleted += deleteSeries(db, rowId, id);
         counts.eventsDeleted += deleteEvents(db, rowId, [
-          ...removed,
-          ...inputs.filter((e) => e.status === 'cancelled').map((e) => e.remoteId),
+          ...inputs.filter((e) => e.status === 'cancelled' || !overlapsWindow(e, window)).map((e) => e.remoteId),
         ]);
         if (!next && reconcile)
           counts.eventsDeleted += deleteEvents(
@@ -187,7 +189,10 @@ export async function graphCalendarSync(
             rowId,
             remoteEventIds(db, rowId).filter((id) => !seen.has(id)),
           );
-        if (!next && result['@odata.deltaLink']) setCursor(db, accountId, CURSOR, calendarId, result['@odata.deltaLink']);
+        if (!next && result['@odata.deltaLink']) {
+          setCursor(db, accountId, CURSOR, calendarId, result['@odata.deltaLink']);
+          storeWindow(db, accountId, CURSOR, calendarId, window);
+        }
       })();
       counts.eventsProcessed += result.value.length;
       if (!next) break;

@@ -1,0 +1,307 @@
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectMicrosoft } from '../../main/auth/connectMicrosoft.ts';
+import { type Engine, openEngine } from '../../main/core/engine.ts';
+import type { JobMode } from '../../shared/events.ts';
+import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
+import { openBrowser as formPostBrowser } from '../emulator/microsoft/testAuth.ts';
+import { emulatorControl, microsoftConfigFor } from '../support/emulatorAccounts.ts';
+import { makeTempDir } from '../support/tempDir.ts';
+
+const USER = 'bob@contoso.test';
+// The seeded events run from September 2026 to March 2027 (the "Piano lesson" series never ends),
+// so the window cuts through them on purpose.
+const WINDOW = { from: Date.UTC(2026, 8, 1), to: Date.UTC(2027, 0, 1) };
+
+interface Instance {
+  calendar: string;
+  id: string;
+  seriesId: string | null;
+  originalStartAt: number | null;
+  startsAt: number;
+  endsAt: number;
+  allDay: boolean;
+  status: string;
+  summary: string;
+  timeZone: string | null;
+}
+
+interface RemoteInstance {
+  id: string;
+  type: string;
+  subject: string;
+  seriesMasterId: string | null;
+  isAllDay: boolean;
+  showAs: string;
+  originalStartTimeZone: string;
+  startMs: number;
+  endMs: number;
+  originalStartMs: number | null;
+}
+
+const byIdentity = (a: { calendar: string; id: string }, b: { calendar: string; id: string }) =>
+  a.calendar.localeCompare(b.calendar) || a.id.localeCompare(b.id);
+
+describe('Outlook calendar sync against the emulator (msal-node loopback flow, calendarView/delta)', () => {
+  const dir = makeTempDir();
+  let emulator: RunningEmulator;
+  let engine: Engine;
+  let accountId: string;
+
+  const control = (path: string, init?: { method?: string; body?: unknown }) => emulatorControl(emulator)(path, init);
+
+  /** What calendarView answers over a window for each calendar, in the index's terms (times as UTC instants). */
+  const remoteRaw = async (window = WINDOW) => {
+    const q = `user=${USER}&startDateTime=${new Date(window.from).toISOString()}&endDateTime=${new Date(window.to).toISOString()}`;
+    const answer = (await control(`/microsoft/calendar/instances?${q}`)) as unknown as {
+      calendars: Array<{ id: string; instances: RemoteInstance[] }>;
+    };
+    return answer.calendars.flatMap((c) => c.instances.map((e) => ({ ...e, calendar: c.id })));
+  };
+  const remote = async (window = WINDOW): Promise<Omit<Instance, 'timeZone'>[]> =>
+    (await remoteRaw(window))
+      .map((e) => ({
+        calendar: e.calendar,
+        id: e.id,
+        seriesId: e.seriesMasterId,
+        originalStartAt: e.originalStartMs,
+        startsAt: e.startMs,
+        endsAt: e.endMs,
+        allDay: e.isAllDay,
+        status: e.showAs === 'tentative' ? 'tentative' : 'confirmed',
+        summary: e.subject,
+      }))
+      .sort(byIdentity);
+
+  const indexedWithZones = (): Instance[] =>
+    (
+      engine.db
+        .prepare(
+          `SELECT c.remote_id AS calendar, e.remote_id AS id, e.series_remote_id AS seriesId, e.original_start_at AS originalStartAt,
+             e.starts_at AS startsAt, e.ends_at AS endsAt, e.is_all_day AS allDay, e.status, e.summary, e.time_zone AS timeZone
+           FROM events e JOIN calendars c ON c.id = e.calendar_id WHERE c.account_id = ?`,
+        )
+        .all(accountId) as Array<Omit<Instance, 'allDay'> & { allDay: number }>
+    )
+      .map((r) => ({ ...r, allDay: r.allDay === 1 }))
+      .sort(byIdentity);
+  const indexed = () => indexedWithZones().map(({ timeZone: _zone, ...rest }) => rest);
+
+  const sync = async (mode: JobMode = 'incremental') => {
+    const params = mode === 'full' ? { from: new Date(WINDOW.from).toISOString(), to: new Date(WINDOW.to).toISOString() } : {};
+    const job = engine.jobs.enqueue({ kind: 'calendar_sync', mode, accountIds: [accountId], params });
+    engine.runner.wake();
+    await engine.runner.idle();
+    return engine.jobs.get(job.id);
+  };
+
+  const series = (subject: string) => indexedWithZones().filter((e) => e.summary === subject && e.seriesId !== null);
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ autoConsent: true, seed: { kind: 'synthetic', count: 20 } });
+    const config = microsoftConfigFor(emulator.baseUrl);
+    engine = openEngine({ dataDir: dir.path, providers: { google: null, microsoft: config } });
+    const account = await connectMicrosoft(engine.db, engine.vault, config, { openBrowser: formPostBrowser });
+    accountId = account.id;
+    expect(account.email).toBe(USER);
+  }, 60_000);
+  afterAll(async () => {
+    await engine?.close();
+    await emulator?.stop();
+    dir.remove();
+  });
+
+  it('full-syncs both calendars over the window: the index equals calendarView over it, nothing outside', async () => {
+    const job = await sync('full');
+    expect(job).toMatchObject({ status: 'succeeded' });
+    const expected = await remote();
+    expect(new Set(expected.map((e) => e.calendar)).size).toBe(2);
+    expect(indexed()).toEqual(expected);
+    const everything = await remote({ from: Date.UTC(2025, 0, 1), to: Date.UTC(2028, 0, 1) });
+    const outside = everything.filter((e) => e.endsAt <= WINDOW.from || e.startsAt >= WINDOW.to);
+    expect(outside.length).toBeGreaterThan(10);
+    const ids = new Set(indexed().map((e) => e.id));
+    expect(outside.filter((e) => ids.has(e.id))).toEqual([]);
+    for (const e of indexed()) expect(e.endsAt > WINDOW.from && e.startsAt < WINDOW.to).toBe(true);
+  });
+
+  it('maps the Windows zone "Eastern Standard Time" and keeps 09:30 New York on Mon/Wed/Fri across 1 November', () => {
+    const standups = series('Team standup').sort((a, b) => a.startsAt - b.startsAt);
+    let day = DateTime.fromObject({ year: 2026, month: 9, day: 1, hour: 9, minute: 30 }, { zone: 'America/New_York' });
+    const expected: number[] = [];
+    while (day.toMillis() < WINDOW.to) {
+      if ([1, 3, 5].includes(day.weekday)) expected.push(day.toMillis());
+      day = day.plus({ days: 1 });
+    }
+    expect(standups.map((e) => e.startsAt)).toEqual(expected);
+    expect(new Set(standups.map((e) => e.timeZone))).toEqual(new Set(['America/New_York']));
+    const utc = standups.map((e) => new Date(e.startsAt).toISOString());
+    expect(utc).toContain('2026-10-30T13:30:00.000Z'); // EDT, UTC-4
+    expect(utc).toContain('2026-11-02T14:30:00.000Z'); // EST, UTC-5
+  });
+
+  it('keeps Thursday 16:00 Berlin across 25 October (14:00 UTC before, 15:00 UTC after)', () => {
+    const berlin = series('Berlin sync').sort((a, b) => a.startsAt - b.startsAt);
+    // 20 Thursdays from 1 October 2026; those up to 31 December are in the window.
+    const expected = Array.from({ length: 20 }, (_, k) =>
+      DateTime.fromObject({ year: 2026, month: 10, day: 1, hour: 16 }, { zone: 'Europe/Berlin' }).plus({ weeks: k }),
+    )
+      .map((d) => d.toMillis())
+      .filter((t) => t < WINDOW.to);
+    expect(berlin.map((e) => e.startsAt)).toEqual(expected);
+    for (const e of berlin) expect(DateTime.fromMillis(e.startsAt, { zone: 'Europe/Berlin' }).weekday).toBe(4);
+    const utc = berlin.map((e) => new Date(e.startsAt).toISOString());
+    expect(utc).toContain('2026-10-22T14:00:00.000Z');
+    expect(utc).toContain('2026-10-29T15:00:00.000Z');
+    expect(berlin[0]?.timeZone).toBe('Europe/Berlin');
+  });
+
+  it('converges after creates, edits, deletes, moved and cancelled occurrences, cancellations and a deleted series', async () => {
+    const raw = await remoteRaw();
+    const masterOf = (subject: string) => raw.find((e) => e.subject === subject && e.seriesMasterId)?.seriesMasterId as string;
+    const standup = masterOf('Team standup');
+    const berlin = masterOf('Berlin sync');
+    const piano = masterOf('Piano lesson');
+    const singles = raw.filter((e) => e.type === 'singleInstance' && !e.isAllDay);
+    const [edited, deleted, cancelled, movedOut] = singles;
+    const family = raw.find((e) => e.subject === 'Piano lesson')?.calendar as string;
+
+    await control('/microsoft/events', {
+      method: 'POST',
+      body: {
+        user: USER,
+        event: {
+          subject: 'Quarterly review',
+          start: { dateTime: '2026-11-12T15:00:00.0000000', timeZone: 'W. Europe Standard Time' },
+          end: { dateTime: '2026-11-12T16:00:00.0000000', timeZone: 'W. Europe Standard Time' },
+        },
+      },
+    });
+    await control('/microsoft/events', {
+      method: 'POST',
+      body: {
+        user: USER,
+        calendarId: family,
+        event: {
+          subject: 'Holiday',
+          isAllDay: true,
+          start: { dateTime: '2026-12-24T00:00:00.0000000', timeZone: 'UTC' },
+          end: { dateTime: '2026-12-27T00:00:00.0000000', timeZone: 'UTC' },
+        },
+      },
+    });
+    await control(`/microsoft/events/${edited?.id}`, {
+      method: 'PATCH',
+      body: {
+        user: USER,
+        event: {
+          subject: 'Renamed and moved',
+          start: { dateTime: '2026-10-05T08:00:00.0000000', timeZone: 'Pacific Standard Time' },
+          end: { dateTime: '2026-10-05T09:00:00.0000000', timeZone: 'Pacific Standard Time' },
+        },
+      },
+    });
+    await control(`/microsoft/events/${movedOut?.id}`, {
+      method: 'PATCH',
+      body: {
+        user: USER,
+        event: {
+          start: { dateTime: '2027-02-10T08:00:00.0000000', timeZone: 'UTC' },
+          end: { dateTime: '2027-02-10T09:00:00.0000000', timeZone: 'UTC' },
+        },
+      },
+    });
+    await control(`/microsoft/events/${deleted?.id}?user=${USER}`, { method: 'DELETE' });
+    await control(`/microsoft/events/${cancelled?.id}/cancel`, { method: 'POST', body: { user: USER } });
+    // Exceptions of the standup series: one occurrence moved to the afternoon, one cancelled.
+    await control(`/microsoft/events/${standup}/exception`, {
+      method: 'POST',
+      body: {
+        user: USER,
+        originalStartDate: '2026-11-04',
+        event: {
+          subject: 'Team standup (afternoon)',
+          start: { dateTime: '2026-11-04T15:00:00.0000000', timeZone: 'Eastern Standard Time' },
+          end: { dateTime: '2026-11-04T15:15:00.0000000', timeZone: 'Eastern Standard Time' },
+        },
+      },
+    });
+    await control(`/microsoft/events/${standup}/exception`, {
+      method: 'POST',
+      body: { user: USER, originalStartDate: '2026-11-06', cancel: true },
+    });
+    // The Berlin series moves to Fridays 09:00: every Thursday occurrence goes, Friday ones come.
+    await control(`/microsoft/events/${berlin}`, {
+      method: 'PATCH',
+      body: {
+        user: USER,
+        event: {
+          start: { dateTime: '2026-10-02T09:00:00.0000000', timeZone: 'Europe/Berlin' },
+          end: { dateTime: '2026-10-02T10:00:00.0000000', timeZone: 'Europe/Berlin' },
+          recurrence: {
+            pattern: { type: 'weekly', interval: 1, daysOfWeek: ['friday'] },
+            range: { type: 'numbered', startDate: '2026-10-02', numberOfOccurrences: 10 },
+          },
+        },
+      },
+    });
+    // The piano lessons stop altogether.
+    await control(`/microsoft/events/${piano}?user=${USER}`, { method: 'DELETE' });
+
+    const job = await sync();
+    expect(job).toMatchObject({ status: 'succeeded' });
+    const after = await remote();
+    expect(indexed()).toEqual(after);
+
+    const ids = new Set(after.map((e) => e.id));
+    for (const gone of [deleted?.id, cancelled?.id, movedOut?.id]) expect(ids.has(gone as string)).toBe(false);
+    expect(after.filter((e) => e.seriesId === piano)).toEqual([]);
+    expect(after.some((e) => e.summary === 'Quarterly review' && e.startsAt === Date.parse('2026-11-12T14:00:00Z'))).toBe(true);
+    expect(after.find((e) => e.summary === 'Holiday')).toMatchObject({ allDay: true });
+    const moved = after.find((e) => e.summary === 'Team standup (afternoon)');
+    expect(moved).toMatchObject({
+      id: `${standup}_20261104`,
+      seriesId: standup,
+      startsAt: Date.parse('2026-11-04T20:00:00Z'),
+      originalStartAt: Date.parse('2026-11-04T14:30:00Z'),
+    });
+    expect(ids.has(`${standup}_20261106`)).toBe(false);
+    const fridays = series('Berlin sync').map((e) => new Date(e.startsAt).toISOString());
+    expect(fridays).toHaveLength(10);
+    expect(fridays).toContain('2026-10-23T07:00:00.000Z'); // 09:00 CEST
+    expect(fridays).toContain('2026-10-30T08:00:00.000Z'); // 09:00 CET
+  });
+
+  it('converges through a reconciling resync when the delta tokens expire (410)', async () => {
+    const [victim] = (await remoteRaw()).filter((e) => e.type === 'singleInstance');
+    await control(`/microsoft/events/${victim?.id}?user=${USER}`, { method: 'DELETE' });
+    await control('/microsoft/invalidate-delta', { method: 'POST', body: { user: USER } });
+    await control('/microsoft/events', {
+      method: 'POST',
+      body: {
+        user: USER,
+        event: {
+          subject: 'After the resync',
+          start: { dateTime: '2026-12-01T10:00:00.0000000', timeZone: 'Tokyo Standard Time' },
+          end: { dateTime: '2026-12-01T11:00:00.0000000', timeZone: 'Tokyo Standard Time' },
+        },
+      },
+    });
+    const job = await sync();
+    expect(job).toMatchObject({ status: 'succeeded' });
+    expect(job?.counts.eventsDeleted).toBeGreaterThanOrEqual(1);
+    expect(indexed()).toEqual(await remote());
+    expect(indexed().some((e) => e.id === victim?.id)).toBe(false);
+    expect(indexedWithZones().find((e) => e.summary === 'After the resync')).toMatchObject({
+      startsAt: Date.parse('2026-12-01T01:00:00Z'),
+      timeZone: 'Asia/Tokyo',
+    });
+
+    // The deltaLinks the resync stored carry on: a later change arrives incrementally.
+    const [next] = (await remoteRaw()).filter((e) => e.type === 'singleInstance');
+    await control(`/microsoft/events/${next?.id}`, { method: 'PATCH', body: { user: USER, event: { subject: 'Late rename' } } });
+    expect(await sync()).toMatchObject({ status: 'succeeded' });
+    expect(indexed()).toEqual(await remote());
+    expect(indexed().find((e) => e.id === next?.id)?.summary).toBe('Late rename');
+  });
+});
