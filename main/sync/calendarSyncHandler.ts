@@ -32,7 +32,10 @@ export function createCalendarSyncHandler(deps: MailSyncDeps): JobHandler {
   return async (job, context) => {
     const account = job.account_id ? getAccount(deps.db, job.account_id) : undefined;
     if (!account) throw new ProviderError('not_connected', `account ${job.account_id} is not connected`);
-    const window = calendarWindow(JSON.parse(job.params_json) as Parameters<typeof calendarWindow>[0]);
+    const params = JSON.parse(job.params_json) as Parameters<typeof calendarWindow>[0];
+    // Without bounds of its own the job syncs the default window, which moves on with the clock.
+    const sliding = !(params.from ?? params.from_date ?? params.to ?? params.to_date);
+    const window = { ...calendarWindow(params), sliding };
     const options = { full: job.mode === 'full', window };
     try {
       if (account.provider === 'gmail') {

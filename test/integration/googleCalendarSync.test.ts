@@ -83,9 +83,15 @@ describe('Google Calendar sync against the emulator (googleapis, real loopback f
       .map((r) => ({ ...r, allDay: r.allDay === 1 }))
       .sort(byIdentity);
 
-  const sync = async (mode: JobMode = 'incremental') => {
+  /** 'full' syncs WINDOW; 'full-default' is a full sync with the default (sliding) window. */
+  const sync = async (mode: JobMode | 'full-default' = 'incremental') => {
     const params = mode === 'full' ? { from: new Date(WINDOW.from).toISOString(), to: new Date(WINDOW.to).toISOString() } : {};
-    const job = engine.jobs.enqueue({ kind: 'calendar_sync', mode, accountIds: [accountId], params });
+    const job = engine.jobs.enqueue({
+      kind: 'calendar_sync',
+      mode: mode === 'full-default' ? 'full' : mode,
+      accountIds: [accountId],
+      params,
+    });
     engine.runner.wake();
     await engine.runner.idle();
     return engine.jobs.get(job.id);
@@ -301,5 +307,45 @@ describe('Google Calendar sync against the emulator (googleapis, real loopback f
     expect(await sync()).toMatchObject({ status: 'succeeded' });
     expect(indexed()).toEqual(await remote());
     expect(indexed().find((e) => e.id === 'after410001')?.summary).toBe('Renamed after 410');
+  });
+
+  it('moves the default window on with the clock: once it has moved a day, the new window is listed and reconciled', async () => {
+    expect(await sync('full-default')).toMatchObject({ status: 'succeeded' });
+    const windowOf = () => {
+      const [from, to, kind] = (
+        engine.db
+          .prepare("SELECT cursor FROM sync_cursors WHERE account_id = ? AND kind = 'gcal.syncToken.window' AND scope = ?")
+          .pluck()
+          .get(accountId, USER) as string
+      ).split('/');
+      return { from: Number(from), to: Number(to), kind };
+    };
+    const first = windowOf();
+    expect(first.kind).toBe('sliding');
+    expect(first.to - first.from).toBe(270 * 86_400_000);
+    expect(indexed()).toEqual(await remote(first));
+
+    // As if that sync had run three days ago: its window ends three days short of today's default.
+    const aged = { from: first.from - 3 * 86_400_000, to: first.to - 3 * 86_400_000 };
+    engine.db
+      .prepare("UPDATE sync_cursors SET cursor = ? WHERE account_id = ? AND kind = 'gcal.syncToken.window'")
+      .run(`${aged.from}/${aged.to}/sliding`, accountId);
+    // An event only today's window reaches.
+    const lateStart = first.to - 86_400_000;
+    await control(events(USER), {
+      method: 'POST',
+      body: {
+        id: 'justinrange01',
+        summary: 'Just in range',
+        start: { dateTime: new Date(lateStart).toISOString() },
+        end: { dateTime: new Date(lateStart + 3_600_000).toISOString() },
+      },
+    });
+
+    expect(await sync()).toMatchObject({ status: 'succeeded' });
+    const now = windowOf();
+    expect(now.to).toBeGreaterThanOrEqual(first.to);
+    expect(indexed()).toEqual(await remote(now));
+    expect(indexed().some((e) => e.id === 'justinrange01')).toBe(true);
   });
 });

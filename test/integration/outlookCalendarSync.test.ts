@@ -87,9 +87,15 @@ describe('Outlook calendar sync against the emulator (msal-node loopback flow, c
       .sort(byIdentity);
   const indexed = () => indexedWithZones().map(({ timeZone: _zone, ...rest }) => rest);
 
-  const sync = async (mode: JobMode = 'incremental') => {
+  /** 'full' syncs WINDOW; 'full-default' is a full sync with the default (sliding) window. */
+  const sync = async (mode: JobMode | 'full-default' = 'incremental') => {
     const params = mode === 'full' ? { from: new Date(WINDOW.from).toISOString(), to: new Date(WINDOW.to).toISOString() } : {};
-    const job = engine.jobs.enqueue({ kind: 'calendar_sync', mode, accountIds: [accountId], params });
+    const job = engine.jobs.enqueue({
+      kind: 'calendar_sync',
+      mode: mode === 'full-default' ? 'full' : mode,
+      accountIds: [accountId],
+      params,
+    });
     engine.runner.wake();
     await engine.runner.idle();
     return engine.jobs.get(job.id);
@@ -303,5 +309,48 @@ describe('Outlook calendar sync against the emulator (msal-node loopback flow, c
     expect(await sync()).toMatchObject({ status: 'succeeded' });
     expect(indexed()).toEqual(await remote());
     expect(indexed().find((e) => e.id === next?.id)?.summary).toBe('Late rename');
+  });
+
+  it('moves the default window on with the clock: once it has moved a day, the new window is listed and reconciled', async () => {
+    expect(await sync('full-default')).toMatchObject({ status: 'succeeded' });
+    const windows = () =>
+      (
+        engine.db
+          .prepare("SELECT cursor FROM sync_cursors WHERE account_id = ? AND kind = 'graph.calendarView.window'")
+          .pluck()
+          .all(accountId) as string[]
+      ).map((cursor) => {
+        const [from, to, kind] = cursor.split('/');
+        return { from: Number(from), to: Number(to), kind };
+      });
+    const [first] = windows();
+    expect(windows()).toHaveLength(2);
+    expect(first?.kind).toBe('sliding');
+    expect(indexed()).toEqual(await remote(first));
+
+    // As if that sync had run three days ago, then an event lands where only today's window reaches.
+    const day = 86_400_000;
+    engine.db
+      .prepare("UPDATE sync_cursors SET cursor = ? WHERE account_id = ? AND kind = 'graph.calendarView.window'")
+      .run(`${(first?.from ?? 0) - 3 * day}/${(first?.to ?? 0) - 3 * day}/sliding`, accountId);
+    const wallClock = (t: number) => new Date(t).toISOString().slice(0, 19);
+    const late = (first?.to ?? 0) - day;
+    await control('/microsoft/events', {
+      method: 'POST',
+      body: {
+        user: USER,
+        event: {
+          subject: 'Just in range',
+          start: { dateTime: wallClock(late), timeZone: 'UTC' },
+          end: { dateTime: wallClock(late + 3_600_000), timeZone: 'UTC' },
+        },
+      },
+    });
+
+    expect(await sync()).toMatchObject({ status: 'succeeded' });
+    const [now] = windows();
+    expect(now?.to).toBeGreaterThanOrEqual(first?.to ?? 0);
+    expect(indexed()).toEqual(await remote(now));
+    expect(indexed().some((e) => e.summary === 'Just in range')).toBe(true);
   });
 });

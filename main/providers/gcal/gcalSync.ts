@@ -15,7 +15,7 @@ import { httpStatusOf } from '../gmail/gmailErrors.ts';
 import { call } from '../gmail/gmailFullSync.ts';
 import type { GmailSession } from '../gmail/gmailSession.ts';
 import { gcalEventInput } from './gcalEvents.ts';
-import { type CalendarWindow, forgetWindow, overlapsWindow, storedWindow, storeWindow } from './syncWindow.ts';
+import { type CalendarWindow, forgetWindow, overlapsWindow, roundWindow, storedWindow, storeWindow } from './syncWindow.ts';
 
 export type { CalendarWindow };
 
@@ -70,7 +70,9 @@ export async function gcalSync(
     signal?.throwIfAborted();
     let token = options.full ? null : getCursor(db, accountId, SYNC_TOKEN, calendarId);
     // A token answers for the window its full listing covered; a resync after 410 walks that same window.
-    const window = (token && storedWindow(db, accountId, SYNC_TOKEN, calendarId)) || options.window;
+    const round = roundWindow(token ? storedWindow(db, accountId, SYNC_TOKEN, calendarId) : null, options.window);
+    const window = round.window;
+    if (round.relist) token = null;
     const seen = new Set<string>();
     let pageToken: string | undefined;
     for (;;) {

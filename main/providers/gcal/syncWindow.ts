@@ -5,23 +5,40 @@ import { deleteCursor, getCursor, setCursor } from '../../db/queries/syncCursors
 export interface CalendarWindow {
   from: number;
   to: number;
+  /** The default window (days back and ahead of now), which moves with the clock; a job's explicit bounds do not. */
+  sliding?: boolean;
 }
 
-/**
- * The window a calendar's cursor was minted for. Incremental rounds (and a
- * 410's resync) keep to it: a later job's default window slides with the
- * clock, and mixing the two would leave events of the old window behind.
- */
+const DAY_MS = 24 * 3600 * 1000;
+
+/** The window a calendar's cursor was minted for. */
 export function storedWindow(db: IndexDb, accountId: string, kind: string, calendarId: string): CalendarWindow | null {
-  const [from, to] = (getCursor(db, accountId, `${kind}.window`, calendarId) ?? '').split('/').map(Number);
-  return from !== undefined && to !== undefined && Number.isFinite(from) && Number.isFinite(to) && to > from
-    ? { from, to }
-    : null;
+  const [from, to, kindOfWindow] = (getCursor(db, accountId, `${kind}.window`, calendarId) ?? '').split('/');
+  const window = { from: Number(from), to: Number(to), sliding: kindOfWindow === 'sliding' };
+  return Number.isFinite(window.from) && Number.isFinite(window.to) && window.to > window.from ? window : null;
 }
 
 /** Written in the transaction that stores the cursor itself. */
 export function storeWindow(db: IndexDb, accountId: string, kind: string, calendarId: string, window: CalendarWindow): void {
-  setCursor(db, accountId, `${kind}.window`, calendarId, `${window.from}/${window.to}`);
+  setCursor(db, accountId, `${kind}.window`, calendarId, `${window.from}/${window.to}/${window.sliding ? 'sliding' : 'fixed'}`);
+}
+
+/**
+ * Which window an incremental round answers for, and whether it must list that window afresh.
+ * Incremental rounds (and a 410's resync) keep to the window their cursor was minted for: mixing
+ * windows would leave events of the old one behind. But the default window moves with the clock,
+ * and a cursor never brings in instances that merely came into range (next month's occurrences
+ * of a weekly meeting), so once the default has moved on by a day the window is listed again
+ * and reconciled.
+ */
+export function roundWindow(
+  stored: CalendarWindow | null,
+  requested: CalendarWindow,
+): { window: CalendarWindow; relist: boolean } {
+  if (!stored) return { window: requested, relist: false };
+  if (stored.sliding && requested.sliding && Math.abs(requested.to - stored.to) >= DAY_MS)
+    return { window: requested, relist: true };
+  return { window: stored, relist: false };
 }
 
 export function forgetWindow(db: IndexDb, accountId: string, kind: string, calendarId: string): void {

@@ -13,7 +13,7 @@ import {
 import { deleteCursor, getCursor, setCursor } from '../../db/queries/syncCursors.ts';
 import { stmt } from '../../db/statements.ts';
 import { localMidnight } from '../gcal/gcalEvents.ts';
-import { type CalendarWindow, forgetWindow, overlapsWindow, storedWindow, storeWindow } from '../gcal/syncWindow.ts';
+import { type CalendarWindow, forgetWindow, overlapsWindow, roundWindow, storedWindow, storeWindow } from '../gcal/syncWindow.ts';
 import { type GraphClient, GraphHttpError } from './graphClient.ts';
 
 interface GraphEvent {
@@ -149,7 +149,9 @@ export async function graphCalendarSync(
   for (const [calendarId, rowId] of calendars) {
     let link = options.full ? null : getCursor(db, accountId, CURSOR, calendarId);
     // A deltaLink covers the window it was started with; a 410's resync walks that same window.
-    const window = (link && storedWindow(db, accountId, CURSOR, calendarId)) || options.window;
+    const round = roundWindow(link ? storedWindow(db, accountId, CURSOR, calendarId) : null, options.window);
+    const window = round.window;
+    if (round.relist) link = null;
     const initial = `/me/calendars/${encodeURIComponent(calendarId)}/calendarView/delta?startDateTime=${new Date(window.from).toISOString()}&endDateTime=${new Date(window.to).toISOString()}`;
     let reconcile = link === null;
     link ??= initial;
