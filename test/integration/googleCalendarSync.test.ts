@@ -23,12 +23,16 @@ interface Instance {
   allDay: boolean;
   status: string;
   summary: string;
+  location: string;
+  attendees: Array<{ email: string; response: string }>;
 }
 
 interface RemoteInstance {
   id: string;
   status: string;
   summary?: string;
+  location?: string;
+  attendees?: Array<{ email: string; responseStatus: string }>;
   recurringEventId?: string;
   start: { date?: string; dateTime?: string; timeZone?: string };
   startMs: number;
@@ -65,6 +69,8 @@ describe('Google Calendar sync against the emulator (googleapis, real loopback f
           allDay: e.start.date !== undefined,
           status: e.status,
           summary: e.summary ?? '',
+          location: e.location ?? '',
+          attendees: (e.attendees ?? []).map((a) => ({ email: a.email.toLowerCase(), response: a.responseStatus })),
         })),
       )
       .sort(byIdentity);
@@ -75,12 +81,20 @@ describe('Google Calendar sync against the emulator (googleapis, real loopback f
       engine.db
         .prepare(
           `SELECT c.remote_id AS calendar, e.remote_id AS id, e.series_remote_id AS seriesId, e.original_start_at AS originalStartAt,
-             e.starts_at AS startsAt, e.ends_at AS endsAt, e.is_all_day AS allDay, e.status, e.summary
+             e.starts_at AS startsAt, e.ends_at AS endsAt, e.is_all_day AS allDay, e.status, e.summary, e.location,
+             e.attendees_json AS attendees
            FROM events e JOIN calendars c ON c.id = e.calendar_id WHERE c.account_id = ?`,
         )
-        .all(accountId) as Array<Omit<Instance, 'allDay'> & { allDay: number }>
+        .all(accountId) as Array<Omit<Instance, 'allDay' | 'attendees'> & { allDay: number; attendees: string }>
     )
-      .map((r) => ({ ...r, allDay: r.allDay === 1 }))
+      .map((r) => ({
+        ...r,
+        allDay: r.allDay === 1,
+        attendees: (JSON.parse(r.attendees) as Array<{ email: string; response: string }>).map((a) => ({
+          email: a.email,
+          response: a.response,
+        })),
+      }))
       .sort(byIdentity);
 
   /** 'full' syncs WINDOW; 'full-default' is a full sync with the default (sliding) window. */
@@ -230,6 +244,18 @@ describe('Google Calendar sync against the emulator (googleapis, real loopback f
       },
     });
     await control(`${events(USER)}/${ny}_20260501T130000Z`, { method: 'DELETE' });
+    // Status, location and attendees' responses change on an event another calendar holds.
+    await control(`${events(WORK)}/${work[1]?.id}`, {
+      method: 'PATCH',
+      body: {
+        status: 'tentative',
+        location: 'Raum 2.07',
+        attendees: [
+          { email: USER, responseStatus: 'tentative', self: true },
+          { email: 'Dieter@Example.com', responseStatus: 'declined' },
+        ],
+      },
+    });
     // A cancellation in another calendar.
     await control(`${events(WORK)}/${work[0]?.id}`, { method: 'DELETE' });
 
@@ -253,6 +279,14 @@ describe('Google Calendar sync against the emulator (googleapis, real loopback f
       summary: 'Weekly sync (moved)',
     });
     expect(after.find((e) => e.id === 'newallday001')).toMatchObject({ allDay: true });
+    expect(after.find((e) => e.id === work[1]?.id)).toMatchObject({
+      status: 'tentative',
+      location: 'Raum 2.07',
+      attendees: [
+        { email: USER, response: 'tentative' },
+        { email: 'dieter@example.com', response: 'declined' },
+      ],
+    });
   });
 
   it('replaces every instance of a series moved to another time (the old instance ids come back cancelled)', async () => {

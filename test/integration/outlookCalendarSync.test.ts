@@ -23,8 +23,20 @@ interface Instance {
   allDay: boolean;
   status: string;
   summary: string;
+  location: string;
+  attendees: Array<{ email: string; response: string }>;
   timeZone: string | null;
 }
+
+/** Graph's response words in the index's (Google's) terms. */
+const RESPONSE: Record<string, string> = {
+  accepted: 'accepted',
+  declined: 'declined',
+  tentativelyAccepted: 'tentative',
+  organizer: 'accepted',
+  none: 'needsAction',
+  notResponded: 'needsAction',
+};
 
 interface RemoteInstance {
   id: string;
@@ -33,6 +45,8 @@ interface RemoteInstance {
   seriesMasterId: string | null;
   isAllDay: boolean;
   showAs: string;
+  location: { displayName?: string };
+  attendees: Array<{ status?: { response?: string }; emailAddress: { address: string } }>;
   originalStartTimeZone: string;
   startMs: number;
   endMs: number;
@@ -70,6 +84,11 @@ describe('Outlook calendar sync against the emulator (msal-node loopback flow, c
         allDay: e.isAllDay,
         status: e.showAs === 'tentative' ? 'tentative' : 'confirmed',
         summary: e.subject,
+        location: e.location.displayName ?? '',
+        attendees: e.attendees.map((a) => ({
+          email: a.emailAddress.address.toLowerCase(),
+          response: RESPONSE[a.status?.response ?? 'none'] ?? 'needsAction',
+        })),
       }))
       .sort(byIdentity);
 
@@ -78,12 +97,20 @@ describe('Outlook calendar sync against the emulator (msal-node loopback flow, c
       engine.db
         .prepare(
           `SELECT c.remote_id AS calendar, e.remote_id AS id, e.series_remote_id AS seriesId, e.original_start_at AS originalStartAt,
-             e.starts_at AS startsAt, e.ends_at AS endsAt, e.is_all_day AS allDay, e.status, e.summary, e.time_zone AS timeZone
+             e.starts_at AS startsAt, e.ends_at AS endsAt, e.is_all_day AS allDay, e.status, e.summary, e.location,
+             e.attendees_json AS attendees, e.time_zone AS timeZone
            FROM events e JOIN calendars c ON c.id = e.calendar_id WHERE c.account_id = ?`,
         )
-        .all(accountId) as Array<Omit<Instance, 'allDay'> & { allDay: number }>
+        .all(accountId) as Array<Omit<Instance, 'allDay' | 'attendees'> & { allDay: number; attendees: string }>
     )
-      .map((r) => ({ ...r, allDay: r.allDay === 1 }))
+      .map((r) => ({
+        ...r,
+        allDay: r.allDay === 1,
+        attendees: (JSON.parse(r.attendees) as Array<{ email: string; response: string }>).map((a) => ({
+          email: a.email,
+          response: a.response,
+        })),
+      }))
       .sort(byIdentity);
   const indexed = () => indexedWithZones().map(({ timeZone: _zone, ...rest }) => rest);
 
@@ -169,7 +196,7 @@ describe('Outlook calendar sync against the emulator (msal-node loopback flow, c
     const berlin = masterOf('Berlin sync');
     const piano = masterOf('Piano lesson');
     const singles = raw.filter((e) => e.type === 'singleInstance' && !e.isAllDay);
-    const [edited, deleted, cancelled, movedOut] = singles;
+    const [edited, deleted, cancelled, movedOut, tentative] = singles;
     const family = raw.find((e) => e.subject === 'Piano lesson')?.calendar as string;
 
     await control('/microsoft/events', {
@@ -219,6 +246,20 @@ describe('Outlook calendar sync against the emulator (msal-node loopback flow, c
     });
     await control(`/microsoft/events/${deleted?.id}?user=${USER}`, { method: 'DELETE' });
     await control(`/microsoft/events/${cancelled?.id}/cancel`, { method: 'POST', body: { user: USER } });
+    await control(`/microsoft/events/${tentative?.id}`, {
+      method: 'PATCH',
+      body: {
+        user: USER,
+        event: {
+          showAs: 'tentative',
+          location: { displayName: 'Building 92' },
+          attendees: [
+            { type: 'required', status: { response: 'tentativelyAccepted' }, emailAddress: { address: 'Alice@Contoso.test' } },
+            { type: 'optional', status: { response: 'declined' }, emailAddress: { address: 'carol@fabrikam.test' } },
+          ],
+        },
+      },
+    });
     // Exceptions of the standup series: one occurrence moved to the afternoon, one cancelled.
     await control(`/microsoft/events/${standup}/exception`, {
       method: 'POST',
@@ -264,6 +305,14 @@ describe('Outlook calendar sync against the emulator (msal-node loopback flow, c
     expect(after.filter((e) => e.seriesId === piano)).toEqual([]);
     expect(after.some((e) => e.summary === 'Quarterly review' && e.startsAt === Date.parse('2026-11-12T14:00:00Z'))).toBe(true);
     expect(after.find((e) => e.summary === 'Holiday')).toMatchObject({ allDay: true });
+    expect(after.find((e) => e.id === tentative?.id)).toMatchObject({
+      status: 'tentative',
+      location: 'Building 92',
+      attendees: [
+        { email: 'alice@contoso.test', response: 'tentative' },
+        { email: 'carol@fabrikam.test', response: 'declined' },
+      ],
+    });
     const moved = after.find((e) => e.summary === 'Team standup (afternoon)');
     expect(moved).toMatchObject({
       id: `${standup}_20261104`,
