@@ -1,4 +1,4 @@
-import { sleep } from './quotaBucket.ts';
+import { sleep } from './sleep.ts';
 
 /** What a failed provider call means for a retry. */
 export type FailureClass =

@@ -38,7 +38,7 @@ describe('Gmail sync against the emulator (googleapis, google-auth-library, real
     engine = openEngine({
       dataDir: dir.path,
       providers: { google: googleConfigFor(emulator.baseUrl), microsoft: null },
-      gmailQuota: { unitsPerSecond: 1_000_000, burst: 10_000 },
+      gmailQuota: { unitsPerSecond: 1_000_000 },
     });
     const account = await connectGoogle(engine.db, engine.vault, googleConfigFor(emulator.baseUrl), {
       openBrowser: autoConsentBrowser,

@@ -49,7 +49,7 @@ describe('POST /v1/email/send through the outbox to Gmail (emulator)', () => {
       rendererDir: null,
       schedule: false,
       providers: { google: googleConfigFor(emulator.baseUrl), microsoft: null },
-      gmailQuota: { unitsPerSecond: 1_000_000, burst: 10_000 },
+      gmailQuota: { unitsPerSecond: 1_000_000 },
     });
     const account = await connectGoogle(core.db, core.vault, googleConfigFor(emulator.baseUrl), {
       openBrowser: autoConsentBrowser,

@@ -53,7 +53,7 @@ describe(`random mailbox mutations + incremental syncs converge every round (see
     engine = openEngine({
       dataDir: dir.path,
       providers: { google, microsoft },
-      gmailQuota: { unitsPerSecond: 1_000_000, burst: 10_000 },
+      gmailQuota: { unitsPerSecond: 1_000_000 },
     });
     gmailAccount = (await connectGoogle(engine.db, engine.vault, google, { openBrowser: autoConsentBrowser })).id;
     outlookAccount = (await connectMicrosoft(engine.db, engine.vault, microsoft, { openBrowser: formPostBrowser })).id;

@@ -49,7 +49,7 @@ describe('mail sync under token expiry, 429 storms and 5xx (both providers)', ()
     engine = openEngine({
       dataDir: dir.path,
       providers: { google, microsoft },
-      gmailQuota: { unitsPerSecond: 1_000_000, burst: 10_000 },
+      gmailQuota: { unitsPerSecond: 1_000_000 },
     });
     gmailAccount = (await connectGoogle(engine.db, engine.vault, google, { openBrowser: autoConsentBrowser })).id;
     outlookAccount = (await connectMicrosoft(engine.db, engine.vault, microsoft, { openBrowser: formPostBrowser })).id;

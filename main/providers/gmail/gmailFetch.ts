@@ -17,7 +17,14 @@ export interface FetchedMessage {
   raw?: Buffer;
 }
 
-const BATCH_SIZE = 25;
+/**
+ * Messages per batch: 25 when the quota is generous; under Gmail's 250 units/s,
+ * 10 (50 units), so a moving second holds five batches and a stray small call
+ * (a list page, 5 units) delays the next batch by little (see QuotaWindow).
+ */
+function batchSizeFor(session: GmailSession): number {
+  return Math.max(1, Math.min(25, Math.floor(session.quota.unitsPerWindow / 25)));
+}
 const BATCHES_IN_FLIGHT = 2;
 const REQUEST_TIMEOUT_MS = 60_000;
 
@@ -30,7 +37,7 @@ class BatchHttpError extends Error {
 }
 
 /**
- * Fetches messages through Gmail's batch endpoint, 25 per batch, paced by
+ * Fetches messages through Gmail's batch endpoint (batchSizeFor), paced by
  * the account's quota bucket. Parts that fail with a retryable status are
  * retried (the bucket pauses on 429 for everyone); a message deleted in the
  * meantime (404) comes back as null.
@@ -43,7 +50,8 @@ export async function fetchMessages(
 ): Promise<Map<string, FetchedMessage | null>> {
   const results = new Map<string, FetchedMessage | null>();
   const chunks: string[][] = [];
-  for (let i = 0; i < ids.length; i += BATCH_SIZE) chunks.push(ids.slice(i, i + BATCH_SIZE));
+  const batchSize = batchSizeFor(session);
+  for (let i = 0; i < ids.length; i += batchSize) chunks.push(ids.slice(i, i + batchSize));
   let next = 0;
   const worker = async () => {
     while (next < chunks.length) {
@@ -84,6 +92,7 @@ async function fetchChunk(
         }
         const retry: string[] = [];
         let retryAfterMs: number | undefined;
+        let rateLimited = false;
         pending.forEach((id, index) => {
           const part = parts.get(`m${index}`);
           if (part?.status === 200) done.set(id, toFetched(JSON.parse(part.body) as GmailMessageJson));
@@ -95,6 +104,7 @@ async function fetchChunk(
             (part.status === 403 && /rateLimitExceeded/.test(part.body))
           ) {
             retry.push(id);
+            rateLimited ||= part?.status === 429 || part?.status === 403;
             retryAfterMs = Math.max(retryAfterMs ?? 0, parseRetryAfter(part?.headers['retry-after']) ?? 0) || undefined;
           } else {
             throw new ProviderError(
@@ -106,9 +116,13 @@ async function fetchChunk(
         });
         pending = retry;
         if (retry.length > 0) {
-          session.quota.pause(retryAfterMs ?? 1_000);
+          if (rateLimited) session.quota.rateLimited(retryAfterMs);
+          // Retried with backoff (Retry-After when given) by withRetry, classified like a 429/503.
           throw Object.assign(new Error(`${retry.length} batch parts were rate limited or failed`), {
-            response: { status: 429, headers: {} },
+            response: {
+              status: rateLimited ? 429 : 503,
+              headers: retryAfterMs ? { 'retry-after': String(retryAfterMs / 1000) } : {},
+            },
           });
         }
       },
@@ -147,7 +161,7 @@ async function sendBatch(session: GmailSession, parts: BatchPart[], signal?: Abo
       continue;
     }
     if (!response.ok) {
-      if (response.status === 429) session.quota.pause(parseRetryAfter(response.headers.get('retry-after')) ?? 1_000);
+      if (response.status === 429) session.quota.rateLimited(parseRetryAfter(response.headers.get('retry-after')));
       throw new BatchHttpError(response.status, response.headers, safeJson(text));
     }
     return decodeBatch(response.headers.get('content-type') ?? '', text);

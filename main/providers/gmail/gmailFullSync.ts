@@ -57,23 +57,28 @@ export async function gmailFullSync(ctx: GmailSyncContext, options: FullSyncOpti
     })();
   }
 
+  // A pipeline, so the quota never idles: as soon as a page is listed, the
+  // next one is listed and fetched too, sharing the quota, while this one
+  // finishes and is committed (at most two pages in memory). Commits stay in
+  // page order, each with the token after it, so a kill resumes exactly there.
+  const start = (pageToken: string | null) => {
+    const listed = listPage(ctx, { ...state, pageToken });
+    const fetched = listed.then((page) => fetchPage(ctx, page));
+    fetched.catch(() => {}); // awaited in order below, where a failure surfaces
+    return { listed, fetched };
+  };
+  let current = start(state.pageToken);
   for (;;) {
     signal?.throwIfAborted();
-    const page = await listPage(ctx, state);
-    const listed = (page.messages ?? []).filter((m): m is { id: string; threadId: string } => Boolean(m.id && m.threadId));
-    const ids = listed.map((m) => m.id);
-    const known = existingRemoteIds(db, accountId, ids);
-    const unknownIds = ids.filter((id) => !known.has(id));
-    const [full, minimal] = await Promise.all([
-      fetchMessages(session, unknownIds, 'raw', signal),
-      fetchMessages(session, [...known], 'minimal', signal),
-    ]);
+    const nextToken = (await current.listed).nextPageToken ?? null;
+    const upcoming = nextToken ? start(nextToken) : null;
+    const { listed, ids, full, minimal } = await current.fetched;
     const inputs = await toMessageInputs(
       [...full.values()].filter((m) => m !== null),
       labels,
       ctx,
     );
-    const next: FullSyncState = { ...state, pageToken: page.nextPageToken ?? null, done: state.done + ids.length };
+    const next: FullSyncState = { ...state, pageToken: nextToken, done: state.done + ids.length };
     db.transaction(() => {
       writeMessages(db, accountId, inputs);
       for (const message of minimal.values())
@@ -91,7 +96,8 @@ export async function gmailFullSync(ctx: GmailSyncContext, options: FullSyncOpti
     for (const m of listed) threads.add(m.threadId);
     state = next;
     ctx.reportProgress(state.done, state.total === null ? null : Math.max(state.total, state.done));
-    if (!state.pageToken) break;
+    if (!upcoming) break;
+    current = upcoming;
   }
 
   db.transaction(() => {
@@ -102,6 +108,21 @@ export async function gmailFullSync(ctx: GmailSyncContext, options: FullSyncOpti
   })();
   counts.threadsProcessed = threads.size;
   return counts;
+}
+
+type ListedPage = Awaited<ReturnType<typeof listPage>>;
+
+/** The messages of one listed page: raw for those the index lacks, labels only for the others. */
+async function fetchPage(ctx: GmailSyncContext, page: ListedPage) {
+  const listed = (page.messages ?? []).filter((m): m is { id: string; threadId: string } => Boolean(m.id && m.threadId));
+  const ids = listed.map((m) => m.id);
+  const known = existingRemoteIds(ctx.db, ctx.accountId, ids);
+  const unknownIds = ids.filter((id) => !known.has(id));
+  const [full, minimal] = await Promise.all([
+    fetchMessages(ctx.session, unknownIds, 'raw', ctx.signal),
+    fetchMessages(ctx.session, [...known], 'minimal', ctx.signal),
+  ]);
+  return { page, listed, ids, full, minimal };
 }
 
 async function listPage(ctx: GmailSyncContext, state: FullSyncState) {
@@ -140,7 +161,7 @@ export async function call<T>(ctx: GmailSyncContext, units: number, operation: (
         try {
           return await operation();
         } catch (error) {
-          if (httpStatusOf(error) === 429) ctx.session.quota.pause(1_000);
+          if (httpStatusOf(error) === 429) ctx.session.quota.rateLimited();
           throw error;
         }
       },

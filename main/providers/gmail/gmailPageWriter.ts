@@ -27,8 +27,15 @@ export async function toMessageInputs(
   storage: { blobs: BlobStore; attachmentSizeCap: number },
 ): Promise<MessageInput[]> {
   const inputs: MessageInput[] = [];
+  let sinceYield = 0;
   for (const message of fetched) {
     if (!message.raw) continue;
+    // Parsing resolves through microtasks only; let timers and sockets run now and
+    // then, so the requests paced for the next page keep going out meanwhile.
+    if (++sinceYield === 10) {
+      sinceYield = 0;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     const parsed = await parseRfc822(message.raw);
     const state = messageState(labels, message.labelIds);
     inputs.push(

@@ -2,7 +2,7 @@ import { type Credentials, OAuth2Client } from 'google-auth-library';
 import { type gmail_v1, google } from 'googleapis';
 import type { GoogleConfig } from '../../auth/providerConfig.ts';
 import type { TokenVault } from '../../auth/tokenVault.ts';
-import { QuotaBucket } from '../../sync/quotaBucket.ts';
+import { QuotaWindow } from '../../sync/quotaWindow.ts';
 import { ProviderError } from '../providerErrors.ts';
 
 export const GOOGLE_TOKENS = 'google.tokens';
@@ -12,25 +12,30 @@ export interface GmailSession {
   gmail: gmail_v1.Gmail;
   oauth: OAuth2Client;
   apiRootUrl: string;
-  quota: QuotaBucket;
+  quota: QuotaWindow;
 }
 
 export interface GmailQuotaSettings {
-  /** Gmail's per-user limit is 250 units/s; Outpost aims just under it. */
+  /** Gmail's per-user limit: 250 units per user per moving second. */
   unitsPerSecond: number;
-  burst: number;
+  /**
+   * How much longer than a second the client's window starts (default 10 ms,
+   * so at most 1000 / 1010 = 99 % of the quota is reachable); every 429 widens
+   * it by 10 ms more (QuotaWindow.rateLimited), absorbing the network's jitter.
+   */
+  windowMarginMs?: number;
 }
 
-export const DEFAULT_GMAIL_QUOTA: GmailQuotaSettings = { unitsPerSecond: 245, burst: 125 };
+export const DEFAULT_GMAIL_QUOTA: GmailQuotaSettings = { unitsPerSecond: 250, windowMarginMs: 10 };
 
 /**
- * OUTPOST_GMAIL_QUOTA_UNITS_PER_SECOND replaces the pacing rate: for a Google
- * project granted a higher per-user quota, or an emulator with quota off.
+ * OUTPOST_GMAIL_QUOTA_UNITS_PER_SECOND replaces the per-user limit paced to:
+ * for a Google project granted a higher quota, or an emulator with quota off.
  */
 export function gmailQuotaFromEnv(env: NodeJS.ProcessEnv = process.env): GmailQuotaSettings {
   const rate = Number(env.OUTPOST_GMAIL_QUOTA_UNITS_PER_SECOND);
   if (!Number.isFinite(rate) || rate <= 0) return DEFAULT_GMAIL_QUOTA;
-  return { unitsPerSecond: rate, burst: Math.max(DEFAULT_GMAIL_QUOTA.burst, Math.ceil(rate / 2)) };
+  return { ...DEFAULT_GMAIL_QUOTA, unitsPerSecond: rate };
 }
 
 export function newGoogleOAuthClient(config: GoogleConfig, redirectUri?: string): OAuth2Client {
@@ -73,7 +78,7 @@ export function openGmailSession(
     gmail: google.gmail({ version: 'v1', auth: oauth, rootUrl: config.apiRootUrl }),
     oauth,
     apiRootUrl: config.apiRootUrl,
-    quota: new QuotaBucket(quota),
+    quota: new QuotaWindow({ unitsPerWindow: quota.unitsPerSecond, windowMs: 1000 + (quota.windowMarginMs ?? 10) }),
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { QuotaBucket } from '../../../main/sync/quotaBucket.ts';
+import { QuotaWindow } from '../../../main/sync/quotaWindow.ts';
 import { type FailureClass, parseRetryAfter, withRetry } from '../../../main/sync/retryPolicy.ts';
 
 function fakeClock() {
@@ -12,26 +12,34 @@ function fakeClock() {
   };
 }
 
-describe('QuotaBucket', () => {
-  it('never lets spending outrun the rate beyond the burst', async () => {
+describe('QuotaWindow', () => {
+  it('never spends more than the limit in any moving window, and gets close to it', async () => {
     const clock = fakeClock();
-    const bucket = new QuotaBucket({ unitsPerSecond: 250, burst: 50, ...clock });
-    for (let i = 0; i < 500; i++) await bucket.take(5);
-    // 2,500 units at 250/s with 50 banked: 2,450 / 250 = 9.8 s.
-    expect(clock.now()).toBeGreaterThanOrEqual(9_800);
-    expect(clock.now()).toBeLessThan(9_900);
+    const window = new QuotaWindow({ unitsPerWindow: 250, windowMs: 1_000, ...clock });
+    const spends: Array<{ at: number; units: number }> = [];
+    for (let i = 0; i < 200; i++) {
+      const units = i % 50 === 0 ? 5 : 50; // batches of 10 messages.get, a list call per 500 messages
+      await window.take(units);
+      spends.push({ at: clock.now(), units });
+    }
+    for (const s of spends) {
+      const inWindow = spends.filter((o) => o.at >= s.at && o.at < s.at + 1_000).reduce((n, o) => n + o.units, 0);
+      expect(inWindow).toBeLessThanOrEqual(250);
+    }
+    const total = spends.reduce((n, s) => n + s.units, 0);
+    expect(total / (clock.now() / 1000)).toBeGreaterThan(0.95 * 250);
   });
 
   it('pauses every caller after a 429', async () => {
     const clock = fakeClock();
-    const bucket = new QuotaBucket({ unitsPerSecond: 100, ...clock });
-    bucket.pause(2_000);
-    await bucket.take(1);
+    const window = new QuotaWindow({ unitsPerWindow: 100, windowMs: 1_000, ...clock });
+    window.pause(2_000);
+    await window.take(1);
     expect(clock.now()).toBeGreaterThanOrEqual(2_000);
   });
 
-  it('refuses a request larger than the bucket', () => {
-    expect(() => new QuotaBucket({ unitsPerSecond: 10 }).take(11)).toThrow();
+  it('refuses a request larger than the window', () => {
+    expect(() => new QuotaWindow({ unitsPerWindow: 10, windowMs: 1_000 }).take(11)).toThrow();
   });
 });
 
