@@ -160,6 +160,31 @@ export function googleControlRoutes(d: ControlDeps): Route[] {
       ev.updated = new Date(d.now()).toISOString();
       return ok({ id: ev.id });
     }),
+    route('POST', '/users/:email/calendars', (req) => {
+      // A calendar subscribed or created elsewhere: it appears in calendarList.
+      const acct = d.calendars.get(req.params.email ?? '');
+      if (!acct) throw notFound();
+      const b = jsonBody(req);
+      if (typeof b.summary !== 'string') throw badRequest('summary required');
+      const id = typeof b.id === 'string' ? b.id : `${gmailId()}@group.calendar.google.com`;
+      acct.calendars.set(id, {
+        id,
+        summary: b.summary,
+        timeZone: typeof b.timeZone === 'string' ? b.timeZone : 'UTC',
+        accessRole: 'owner',
+        backgroundColor: '#ac725e',
+        events: new Map(),
+        minValidSeq: 0,
+      });
+      return ok({ id });
+    }),
+    route('DELETE', '/users/:email/calendars/:calendarId', (req) => {
+      // Unsubscribed (or deleted): gone from calendarList, its events with it.
+      const { acct, c } = cal(req);
+      if (c.primary) throw badRequest('the primary calendar cannot be removed');
+      acct.calendars.delete(c.id);
+      return ok();
+    }),
     route('GET', '/users/:email/calendar-instances', (req) => {
       // Every calendar's events as events.list(singleEvents, timeMin, timeMax) answers them, with UTC instants.
       const acct = d.calendars.get(req.params.email ?? '');

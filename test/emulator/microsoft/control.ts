@@ -162,6 +162,24 @@ export function controlRoutes(env: GraphEnv): Route[] {
       deleteEvent(u.calendars, ev);
       return ok();
     }),
+    c('POST', '/calendars', (req) => {
+      // A calendar created by another client: it appears in /me/calendars.
+      const b = body(req);
+      const u = user(req, b);
+      if (typeof b.name !== 'string') throw bad('name is required');
+      const cal = u.calendars.addCalendar(b.name, typeof b.color === 'string' ? b.color : 'auto');
+      return { status: 201, body: { id: cal.id } };
+    }),
+    c('DELETE', '/calendars/:id', (req) => {
+      // Deleted by another client, with every event in it.
+      const u = user(req, {});
+      const cal = u.calendars.calendars.get(req.params.id!);
+      if (!cal) throw new HttpError({ status: 404, body: { error: 'no such calendar' } });
+      if (cal.isDefaultCalendar) throw bad('the default calendar cannot be deleted');
+      u.calendars.calendars.delete(cal.id);
+      for (const ev of [...u.calendars.events.values()]) if (ev.calendarId === cal.id) u.calendars.events.delete(ev.id);
+      return ok();
+    }),
     c('GET', '/calendar/instances', (req) => {
       // What calendarView answers over [startDateTime, endDateTime) for each calendar, times in UTC.
       const u = user(req, {});
