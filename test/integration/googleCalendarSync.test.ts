@@ -111,6 +111,17 @@ describe('Google Calendar sync against the emulator (googleapis, real loopback f
     return engine.jobs.get(job.id);
   };
 
+  /** The window the primary calendar's sync token was minted for, as stored. */
+  const windowOf = () => {
+    const [from, to, kind] = (
+      engine.db
+        .prepare("SELECT cursor FROM sync_cursors WHERE account_id = ? AND kind = 'gcal.syncToken.window' AND scope = ?")
+        .pluck()
+        .get(accountId, USER) as string
+    ).split('/');
+    return { from: Number(from), to: Number(to), kind };
+  };
+
   const seriesOf = (summary: string) => indexed().filter((e) => e.summary === summary && e.seriesId !== null);
 
   beforeAll(async () => {
@@ -345,15 +356,6 @@ describe('Google Calendar sync against the emulator (googleapis, real loopback f
 
   it('moves the default window on with the clock: once it has moved a day, the new window is listed and reconciled', async () => {
     expect(await sync('full-default')).toMatchObject({ status: 'succeeded' });
-    const windowOf = () => {
-      const [from, to, kind] = (
-        engine.db
-          .prepare("SELECT cursor FROM sync_cursors WHERE account_id = ? AND kind = 'gcal.syncToken.window' AND scope = ?")
-          .pluck()
-          .get(accountId, USER) as string
-      ).split('/');
-      return { from: Number(from), to: Number(to), kind };
-    };
     const first = windowOf();
     expect(first.kind).toBe('sliding');
     expect(first.to - first.from).toBe(270 * 86_400_000);
@@ -381,5 +383,45 @@ describe('Google Calendar sync against the emulator (googleapis, real loopback f
     expect(now.to).toBeGreaterThanOrEqual(first.to);
     expect(indexed()).toEqual(await remote(now));
     expect(indexed().some((e) => e.id === 'justinrange01')).toBe(true);
+  });
+
+  it('follows calendarList: a new calendar is synced in full, a removed one leaves with its events', async () => {
+    const club = 'bookclub@group.calendar.google.com';
+    await control(`/google/users/${USER}/calendars`, {
+      method: 'POST',
+      body: { id: club, summary: 'Book club', timeZone: 'Europe/London' },
+    });
+    // Tuesdays 19:00 in London from 2 March 2027, across the switch to BST on 28 March.
+    await control(events(club), {
+      method: 'POST',
+      body: {
+        id: 'bookseries01',
+        summary: 'Book club',
+        start: { dateTime: '2027-03-02T19:00:00Z', timeZone: 'Europe/London' },
+        end: { dateTime: '2027-03-02T21:00:00Z', timeZone: 'Europe/London' },
+        recurrence: ['RRULE:FREQ=WEEKLY;COUNT=6'],
+      },
+    });
+    const family = `family.${USER.split('@')[0]}@group.calendar.google.com`;
+    expect(indexed().some((e) => e.calendar === family)).toBe(true);
+    await control(`/google/users/${USER}/calendars/${encodeURIComponent(family)}`, { method: 'DELETE' });
+
+    expect(await sync()).toMatchObject({ status: 'succeeded' });
+    expect(indexed()).toEqual(await remote(windowOf()));
+    expect(indexed().some((e) => e.calendar === family)).toBe(false);
+    const names = engine.db.prepare('SELECT name FROM calendars WHERE account_id = ? ORDER BY name').pluck().all(accountId);
+    expect(names).toContain('Book club');
+    expect(names).not.toContain('Family');
+    const club19 = indexed()
+      .filter((e) => e.seriesId === 'bookseries01')
+      .map((e) => new Date(e.startsAt).toISOString());
+    expect(club19).toEqual([
+      '2027-03-02T19:00:00.000Z',
+      '2027-03-09T19:00:00.000Z',
+      '2027-03-16T19:00:00.000Z',
+      '2027-03-23T19:00:00.000Z',
+      '2027-03-30T18:00:00.000Z', // 19:00 BST
+      '2027-04-06T18:00:00.000Z',
+    ]);
   });
 });

@@ -402,4 +402,51 @@ describe('Outlook calendar sync against the emulator (msal-node loopback flow, c
     expect(indexed()).toEqual(await remote(now));
     expect(indexed().some((e) => e.summary === 'Just in range')).toBe(true);
   });
+
+  it('follows /me/calendars: a new calendar is synced in full, a deleted one leaves with its events', async () => {
+    const { id: club } = (await control('/microsoft/calendars', {
+      method: 'POST',
+      body: { user: USER, name: 'Book club' },
+    })) as { id: string };
+    // Tuesdays 19:00 London time ("GMT Standard Time") from 2 March 2027, across the switch to BST on 28 March.
+    await control('/microsoft/events', {
+      method: 'POST',
+      body: {
+        user: USER,
+        calendarId: club,
+        event: {
+          subject: 'Book club',
+          start: { dateTime: '2027-03-02T19:00:00.0000000', timeZone: 'GMT Standard Time' },
+          end: { dateTime: '2027-03-02T21:00:00.0000000', timeZone: 'GMT Standard Time' },
+          recurrence: {
+            pattern: { type: 'weekly', interval: 1, daysOfWeek: ['tuesday'] },
+            range: { type: 'numbered', startDate: '2027-03-02', numberOfOccurrences: 6 },
+          },
+        },
+      },
+    });
+    const family = indexed().find((e) => e.summary.startsWith('Holiday'))?.calendar as string;
+    expect(family).toBeTruthy();
+    await control(`/microsoft/calendars/${encodeURIComponent(family)}?user=${USER}`, { method: 'DELETE' });
+
+    expect(await sync()).toMatchObject({ status: 'succeeded' });
+    const [window] = (
+      engine.db
+        .prepare("SELECT cursor FROM sync_cursors WHERE account_id = ? AND kind = 'graph.calendarView.window'")
+        .pluck()
+        .all(accountId) as string[]
+    ).map((cursor) => cursor.split('/').map(Number));
+    expect(indexed()).toEqual(await remote({ from: window?.[0] ?? 0, to: window?.[1] ?? 0 }));
+    expect(indexed().some((e) => e.calendar === family)).toBe(false);
+    const book = indexedWithZones().filter((e) => e.summary === 'Book club');
+    expect(new Set(book.map((e) => e.timeZone))).toEqual(new Set(['Europe/London']));
+    expect(book.map((e) => new Date(e.startsAt).toISOString())).toEqual([
+      '2027-03-02T19:00:00.000Z',
+      '2027-03-09T19:00:00.000Z',
+      '2027-03-16T19:00:00.000Z',
+      '2027-03-23T19:00:00.000Z',
+      '2027-03-30T18:00:00.000Z', // 19:00 BST
+      '2027-04-06T18:00:00.000Z',
+    ]);
+  });
 });
