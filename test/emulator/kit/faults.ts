@@ -1,6 +1,12 @@
 /** Fault injection per endpoint name (or prefix), deterministic through a seeded RNG. */
 
-export type FaultKind = 'latency' | 'status' | 'rateLimit' | 'reset' | 'truncate';
+/**
+ * latency: wait before handling; status / rateLimit: answer an error instead;
+ * reset: handle, then drop the connection unanswered (the client cannot know
+ * the request took effect); truncate: send half the answer; stall: handle, then
+ * hold the answer for latencyMs (a window to kill a client after the service acted).
+ */
+export type FaultKind = 'latency' | 'status' | 'rateLimit' | 'reset' | 'truncate' | 'stall';
 
 export interface FaultRule {
   /** Endpoint name ("gmail.users.messages.get") or prefix ending in "*" ("gmail.*"); "*" matches all. */
@@ -8,7 +14,7 @@ export interface FaultRule {
   kind: FaultKind;
   /** For kind "status" (default 503) and "rateLimit" (default 429). */
   status?: number;
-  /** For kind "latency". */
+  /** For kinds "latency" and "stall". */
   latencyMs?: number;
   /** Apply to the next N matching requests, then retire. */
   count?: number;
@@ -79,7 +85,7 @@ function matches(pattern: string, endpoint: string): boolean {
 }
 
 function validateRule(rule: FaultRule): void {
-  const kinds: FaultKind[] = ['latency', 'status', 'rateLimit', 'reset', 'truncate'];
+  const kinds: FaultKind[] = ['latency', 'status', 'rateLimit', 'reset', 'truncate', 'stall'];
   if (typeof rule.endpoint !== 'string' || !kinds.includes(rule.kind)) {
     throw new Error(`invalid fault rule: ${JSON.stringify(rule)}`);
   }

@@ -213,6 +213,7 @@ export async function startServer(options: EmulatorOptions, factories: ServiceFa
       body: Buffer.concat(chunks),
       params: {},
     });
+    if (fault?.kind === 'stall') await new Promise((r) => setTimeout(r, fault.latencyMs ?? 1000));
     if (fault?.kind === 'reset') {
       req.socket.destroy();
       return;
