@@ -424,4 +424,24 @@ describe('Google Calendar sync against the emulator (googleapis, real loopback f
       '2027-04-06T18:00:00.000Z',
     ]);
   });
+
+  it('rides out 429 with Retry-After and 5xx answers and still converges', async () => {
+    await control(`${events(USER)}/justinrange01`, { method: 'PATCH', body: { summary: 'Through the storm' } });
+    await control('/faults', {
+      method: 'POST',
+      body: {
+        seed: 11,
+        faults: [
+          { endpoint: 'calendar.events.list', kind: 'rateLimit', count: 2, retryAfter: 1 },
+          { endpoint: 'calendar.events.list', kind: 'status', status: 503, count: 2 },
+          { endpoint: 'calendar.calendarList.list', kind: 'status', status: 500, count: 1 },
+        ],
+      },
+    });
+    const job = await sync();
+    expect(job).toMatchObject({ status: 'succeeded' });
+    expect(((await control('/faults')) as { faults: unknown[] }).faults).toEqual([]);
+    expect(indexed()).toEqual(await remote(windowOf()));
+    expect(indexed().some((e) => e.summary === 'Through the storm')).toBe(true);
+  }, 60_000);
 });

@@ -128,6 +128,17 @@ describe('Outlook calendar sync against the emulator (msal-node loopback flow, c
     return engine.jobs.get(job.id);
   };
 
+  /** The window the first calendar's deltaLink was started with, as stored. */
+  const storedWindow = () => {
+    const [from, to] = (
+      engine.db
+        .prepare("SELECT cursor FROM sync_cursors WHERE account_id = ? AND kind = 'graph.calendarView.window' ORDER BY scope")
+        .pluck()
+        .get(accountId) as string
+    ).split('/');
+    return { from: Number(from), to: Number(to) };
+  };
+
   const series = (subject: string) => indexedWithZones().filter((e) => e.summary === subject && e.seriesId !== null);
 
   beforeAll(async () => {
@@ -430,13 +441,7 @@ describe('Outlook calendar sync against the emulator (msal-node loopback flow, c
     await control(`/microsoft/calendars/${encodeURIComponent(family)}?user=${USER}`, { method: 'DELETE' });
 
     expect(await sync()).toMatchObject({ status: 'succeeded' });
-    const [window] = (
-      engine.db
-        .prepare("SELECT cursor FROM sync_cursors WHERE account_id = ? AND kind = 'graph.calendarView.window'")
-        .pluck()
-        .all(accountId) as string[]
-    ).map((cursor) => cursor.split('/').map(Number));
-    expect(indexed()).toEqual(await remote({ from: window?.[0] ?? 0, to: window?.[1] ?? 0 }));
+    expect(indexed()).toEqual(await remote(storedWindow()));
     expect(indexed().some((e) => e.calendar === family)).toBe(false);
     const book = indexedWithZones().filter((e) => e.summary === 'Book club');
     expect(new Set(book.map((e) => e.timeZone))).toEqual(new Set(['Europe/London']));
@@ -449,4 +454,28 @@ describe('Outlook calendar sync against the emulator (msal-node loopback flow, c
       '2027-04-06T18:00:00.000Z',
     ]);
   });
+
+  it('rides out 429 with Retry-After and 5xx answers and still converges', async () => {
+    const [single] = (await remoteRaw()).filter((e) => e.type === 'singleInstance');
+    await control(`/microsoft/events/${single?.id}`, {
+      method: 'PATCH',
+      body: { user: USER, event: { subject: 'Through the storm' } },
+    });
+    await control('/faults', {
+      method: 'POST',
+      body: {
+        seed: 11,
+        faults: [
+          { endpoint: 'graph.calendarView.delta', kind: 'rateLimit', count: 2, retryAfter: 1 },
+          { endpoint: 'graph.calendarView.delta', kind: 'status', status: 503, count: 2 },
+          { endpoint: 'graph.calendars.list', kind: 'status', status: 504, count: 1 },
+        ],
+      },
+    });
+    const job = await sync();
+    expect(job).toMatchObject({ status: 'succeeded' });
+    expect(((await control('/faults')) as { faults: unknown[] }).faults).toEqual([]);
+    expect(indexed()).toEqual(await remote(storedWindow()));
+    expect(indexed().some((e) => e.summary === 'Through the storm')).toBe(true);
+  }, 60_000);
 });
