@@ -17,6 +17,7 @@ export function apiSendService(service: SendService, attachmentRoots: readonly s
       const attachments = body.attachments?.map((a) => ({
         filename: a.filename,
         mimeType: a.mime_type ?? 'application/octet-stream',
+        ...(a.content_id ? { contentId: a.content_id } : {}),
         content:
           a.content_base64 !== undefined
             ? Buffer.from(a.content_base64, 'base64')

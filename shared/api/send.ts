@@ -14,6 +14,12 @@ export const SendAttachment = Type.Object(
     ),
     content_base64: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9+/\\r\\n]*={0,2}$' })),
     storage_path: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
+    content_id: Type.Optional(
+      Type.String({
+        pattern: "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.@-]{1,200}$",
+        description: 'Outpost extension: sends the attachment inline, for body_html to show as <img src="cid:CONTENT_ID">',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

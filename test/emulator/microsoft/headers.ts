@@ -34,21 +34,45 @@ export function readHeaders(raw: string): Map<string, string> {
   return map;
 }
 
+/**
+ * RFC 2047 encoded-words -> text. Whitespace between adjacent encoded-words
+ * is not part of the text (RFC 2047 6.2), and a character's bytes may be split
+ * across two words, so runs of words in one charset are decoded together.
+ */
 export function decodeWords(value: string): string {
-  return value.replace(/=\?([^?]+)\?([bBqQ])\?([^?]*)\?=/g, (_m, charset: string, enc: string, text: string) => {
-    try {
-      const bytes =
+  const word = /=\?([^?]+)\?([bBqQ])\?([^?]*)\?=/g;
+  return value.replace(/(?:=\?[^?]+\?[bBqQ]\?[^?]*\?=\s*)+/g, (run) => {
+    const trailing = /\s*$/.exec(run)?.[0] ?? '';
+    let out = '';
+    let charset = '';
+    let bytes: Buffer[] = [];
+    const flush = () => {
+      if (bytes.length) out += decodeBytes(Buffer.concat(bytes), charset);
+      bytes = [];
+    };
+    for (const [, cs = '', enc = '', text = ''] of run.matchAll(word)) {
+      if (cs.toLowerCase() !== charset) flush();
+      charset = cs.toLowerCase();
+      bytes.push(
         enc.toUpperCase() === 'B'
           ? Buffer.from(text, 'base64')
           : Buffer.from(
               text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_x, h: string) => String.fromCharCode(parseInt(h, 16))),
               'latin1',
-            );
-      return new TextDecoder(charset.toLowerCase(), { fatal: false }).decode(bytes);
-    } catch {
-      return text;
+            ),
+      );
     }
+    flush();
+    return out + trailing;
   });
+}
+
+function decodeBytes(bytes: Buffer, charset: string): string {
+  try {
+    return new TextDecoder(charset.replace(/\*.*$/, ''), { fatal: false }).decode(bytes);
+  } catch {
+    return bytes.toString('latin1');
+  }
 }
 
 export function parseAddresses(value: string | undefined): Address[] {

@@ -3,7 +3,7 @@ import type { EmulatorRequest, Route } from '../kit/types.ts';
 import { graphError, parseJsonBody } from './errors.ts';
 import { type GraphEnv, type GraphUser, graphRoutes } from './graphContext.ts';
 import type { Address } from './headers.ts';
-import { summarize } from './headers.ts';
+import { parseAddresses, readHeaders, summarize } from './headers.ts';
 import type { StoredMessage } from './mailbox.ts';
 import { requireMessage } from './mailRoutes.ts';
 import { messageJson } from './messageView.ts';
@@ -75,11 +75,21 @@ export function deliver(
   let sent: StoredMessage | undefined;
   if (saveToSentItems) sent = mb.addMessage(raw, mb.folder('sentitems')!.id, { isRead: true, receivedDateTime: now });
   const rcpts = new Set([...s.to, ...s.cc, ...bccList].map((a) => a.address.toLowerCase()));
+  // Recipients never see the Bcc header; the sender's Sent Items copy keeps it.
+  const delivered = withoutBcc(raw);
   for (const u of env.users.values()) {
     if (rcpts.has(u.mailbox.upn.toLowerCase()))
-      u.mailbox.addMessage(raw, u.mailbox.folder('inbox')!.id, { receivedDateTime: now });
+      u.mailbox.addMessage(delivered, u.mailbox.folder('inbox')!.id, { receivedDateTime: now });
   }
   return sent;
+}
+
+/** The message without its Bcc header field (and the field's folded continuation lines). */
+function withoutBcc(raw: string): string {
+  const end = raw.search(/\r?\n\r?\n/);
+  if (end < 0) return raw;
+  const head = raw.slice(0, end).replace(/^bcc:.*(?:\r?\n[ \t].*)*(?:\r?\n|$)/gim, '');
+  return head.replace(/\r?\n$/, '') + raw.slice(end);
 }
 
 async function sendMail(env: GraphEnv, req: EmulatorRequest, user: GraphUser) {
@@ -88,8 +98,10 @@ async function sendMail(env: GraphEnv, req: EmulatorRequest, user: GraphUser) {
     // MIME send: the body is the RFC 822 message, base64-encoded.
     const raw = Buffer.from(req.body.toString('utf8').trim(), 'base64').toString('utf8');
     const s = summarize(raw);
-    if (!/\r?\n\r?\n/.test(raw) || s.to.length + s.cc.length === 0)
+    const bcc = parseAddresses(readHeaders(raw).get('bcc'));
+    if (!/\r?\n\r?\n/.test(raw) || s.to.length + s.cc.length + bcc.length === 0)
       throw graphError(400, 'ErrorMimeContentInvalidBase64String', 'Invalid base64 string for MIME content.');
+    // Exchange takes Bcc recipients of a MIME message from its Bcc header.
     deliver(
       env,
       user,
@@ -97,6 +109,7 @@ async function sendMail(env: GraphEnv, req: EmulatorRequest, user: GraphUser) {
         ? raw
         : `Message-ID: <${randomBytes(12).toString('hex')}@${user.mailbox.upn.split('@')[1]}>\r\n${raw}`,
       true,
+      bcc,
     );
     return { status: 202 };
   }
