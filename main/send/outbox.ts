@@ -57,6 +57,8 @@ export interface OutboxOptions {
  * provider may have accepted it just before a crash — so it is looked up in
  * the provider's Sent mail by Message-ID before any retry. Each row is
  * therefore delivered at most once, and (while it can be) at least once.
+ * The same lookup precedes every retry after a failed attempt, since a
+ * reset, timeout or 5xx does not prove the provider did not take the message.
  */
 export class Outbox {
   readonly #db: IndexDb;
@@ -142,8 +144,28 @@ export class Outbox {
   }
 
   async #deliver(row: OutboxRow): Promise<boolean> {
-    this.#update(row.id, { status: 'sending', attempts: row.attempts + 1 });
     const provider = this.#options.providerFor(row.account_id);
+    if (row.attempts > 0) {
+      // An earlier attempt failed in a way that cannot prove the provider did not
+      // take it (a reset or timeout after the request left, a 5xx after acceptance):
+      // look for it in Sent before sending again, and never resend blindly.
+      let found: Awaited<ReturnType<SendProvider['findSent']>>;
+      try {
+        found = await provider.findSent(row.rfc822_message_id);
+      } catch (error) {
+        const backoff = Math.min(3_600_000, 5_000 * 2 ** row.attempts);
+        this.#update(row.id, {
+          next_attempt_at: this.#now() + backoff,
+          last_error: `could not check whether it was sent: ${(error as Error).message}`,
+        });
+        return false;
+      }
+      if (found) {
+        await this.#markSent(row, found);
+        return true;
+      }
+    }
+    this.#update(row.id, { status: 'sending', attempts: row.attempts + 1 });
     let result: Awaited<ReturnType<SendProvider['send']>>;
     try {
       result = await provider.send(this.#blobs.read(row.raw_sha256), { providerThreadId: row.provider_thread_id });
