@@ -138,5 +138,17 @@ describe('POST /v1/email/send through the outbox to Gmail (emulator)', () => {
     expect(data.thread_id).toBe(thread?.id);
     const sentReply = (await sentIds()).find((m) => m.threadId === thread?.provider_thread_id);
     expect(sentReply).toBeDefined();
+    // Reply headers name the thread's last message, as Gmail's threading rules require.
+    const raw = Buffer.from(((await gmail(`messages/${sentReply?.id}?format=raw`)) as { raw: string }).raw, 'base64url');
+    const parsed = await PostalMime.parse(raw);
+    const last = core.db
+      .prepare(
+        `SELECT m.rfc822_message_id FROM messages m JOIN threads t ON t.id = m.thread_id
+         WHERE t.remote_id = ? AND m.rfc822_message_id IS NOT NULL AND m.subject != ? ORDER BY m.sent_at DESC LIMIT 1`,
+      )
+      .pluck()
+      .get(thread?.provider_thread_id, `Re: ${thread?.subject}`) as string;
+    expect(parsed.inReplyTo).toBe(`<${last}>`);
+    expect(parsed.references).toContain(`<${last}>`);
   });
 });
