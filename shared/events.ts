@@ -27,6 +27,8 @@ export type CoreEvent =
   | { type: 'calendar.sync.completed'; job: JobSnapshot }
   | { type: 'calendar.sync.failed'; job: JobSnapshot }
   | { type: 'account.updated'; account_id: string; status: string }
-  | { type: 'mail.changed'; account_id: string; thread_ids: string[] };
+  | { type: 'mail.changed'; account_id: string; thread_ids: string[] }
+  /** New unread inbox mail an incremental sync brought (not a first full sync's backlog); newest first. */
+  | { type: 'mail.received'; messages: Array<{ account_id: string; thread_id: string; from: string; subject: string }> };
 
 export type CoreEventType = CoreEvent['type'];

@@ -9,6 +9,7 @@ import { listAccounts } from '../db/queries/accounts.ts';
 import { apiSendService } from '../send/apiSendService.ts';
 import { SyncScheduler } from '../sync/syncScheduler.ts';
 import { type Engine, type EngineConfig, openEngine } from './engine.ts';
+import { NewMailWatch } from './newMailWatch.ts';
 
 export interface CoreConfig extends EngineConfig {
   /** 0 picks a free port. */
@@ -78,6 +79,13 @@ export async function startCore(config: CoreConfig): Promise<Core> {
               .filter((a) => a.status === 'active' && a.provider !== 'local')
               .map((a) => ({ id: a.id, kinds: ['email_sync', 'calendar_sync'] as const })),
         });
+  // New inbox mail after each mail sync: one `mail.received` event (notifications, scripts).
+  const newMail = new NewMailWatch(engine.db);
+  const unsubscribeNewMail = engine.events.subscribe((event) => {
+    if (event.type !== 'email.sync.completed' && event.type !== 'email.sync.failed') return;
+    const messages = newMail.take();
+    if (messages.length > 0) engine.events.emit({ type: 'mail.received', messages });
+  });
   engine.runner.wake();
   scheduler?.start();
   const webhooks = new WebhookWorker(engine.db, engine.events, config.webhookPollMs ? { pollMs: config.webhookPollMs } : {});
@@ -99,6 +107,7 @@ export async function startCore(config: CoreConfig): Promise<Core> {
     baseUrl: `http://127.0.0.1:${port}`,
     async close() {
       clearInterval(deliveryTimer);
+      unsubscribeNewMail();
       scheduler?.stop();
       await webhooks.stop();
       await api.close();
