@@ -1,6 +1,8 @@
-// The preload: exposes the API's base URL and this launch's session token, nothing else.
-import { contextBridge } from 'electron';
-import type { DesktopBridge } from '../shared/desktopBridge.ts';
+// The preload: exposes the API's base URL, this launch's session token, and
+// two notifications from the main process (open a thread, show a view).
+// Nothing else: no ipcRenderer, no Node.
+import { contextBridge, ipcRenderer } from 'electron';
+import type { DesktopBridge, DesktopView } from '../shared/desktopBridge.ts';
 
 function argument(prefix: string): string {
   return process.argv.find((arg) => arg.startsWith(prefix))?.slice(prefix.length) ?? '';
@@ -9,6 +11,12 @@ function argument(prefix: string): string {
 const bridge = {
   apiBaseUrl: argument('--outpost-api='),
   sessionToken: argument('--outpost-session='),
+  onOpenThread(listener: (threadId: string) => void) {
+    ipcRenderer.on('outpost:open-thread', (_event, threadId: string) => listener(String(threadId)));
+  },
+  onNavigate(listener: (view: DesktopView) => void) {
+    ipcRenderer.on('outpost:navigate', (_event, view: DesktopView) => listener(view));
+  },
 } satisfies DesktopBridge;
 
 contextBridge.exposeInMainWorld('outpost', bridge);

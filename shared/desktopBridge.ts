@@ -1,7 +1,14 @@
+/** Views the desktop shell's menus can ask the renderer to show. */
+export type DesktopView = 'settings' | 'shortcuts';
+
 /** What the preload exposes to the renderer as `window.outpost` (and nothing more). */
 export interface DesktopBridge {
   /** e.g. http://127.0.0.1:53412 */
   readonly apiBaseUrl: string;
   /** A per-launch admin session token for the API. */
   readonly sessionToken: string;
+  /** A notification was clicked: show this thread (a public thread id, thr_...). */
+  onOpenThread(listener: (threadId: string) => void): void;
+  /** A menu item asked for a view. */
+  onNavigate(listener: (view: DesktopView) => void): void;
 }

@@ -1,25 +1,83 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, safeStorage, session, shell, type UtilityProcess, utilityProcess } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  Menu,
+  Notification,
+  nativeImage,
+  safeStorage,
+  screen,
+  session,
+  shell,
+  Tray,
+  type UtilityProcess,
+  utilityProcess,
+} from 'electron';
+import Store from 'electron-store';
+import type { ComposeDraft } from '../../shared/composeDraft.ts';
 import { appRoot, defaultDataDir } from '../core/paths.ts';
+import { appMenuTemplate, badgeText, type MenuActions, trayMenuTemplate, unreadLabel } from './appMenus.ts';
 import type { CoreHostMessage, CoreHostRequest } from './coreHost.ts';
 import { CoreRestartPolicy } from './coreRestartPolicy.ts';
+import { DesktopPrefs, type DesktopPrefsData, PREFS_DEFAULTS, PREFS_SCHEMA } from './desktopPrefs.ts';
+import { MailtoError, parseMailto } from './mailtoLink.ts';
+import { NotificationBatcher } from './notificationBatcher.ts';
 import { desktopVaultKey } from './vaultKeySource.ts';
 import {
   BRIDGE_ARG_API,
   BRIDGE_ARG_SESSION,
+  composeWindowUrl,
   hardenedWebPreferences,
   isExternalLinkAllowed,
   isInAppNavigation,
+  mailtoArgument,
 } from './windowPolicy.ts';
 
-// The only module that imports electron at runtime: windows, lifecycle, OS integration.
+// The only module that imports electron at runtime: windows, lifecycle, OS
+// integration. Every decision it makes lives in a module tested under Node.
+
+interface CoreConnection {
+  baseUrl: string;
+  sessionToken: string;
+}
 
 let core: UtilityProcess | null = null;
+let connection: CoreConnection | null = null;
+let mainWindow: BrowserWindow | null = null;
+let tray: Tray | null = null;
+let unread = 0;
 let quitting = false;
+const pendingMailto: string[] = [];
 const restartPolicy = new CoreRestartPolicy();
+const prefs = new DesktopPrefs(
+  new Store<DesktopPrefsData>({ name: 'preferences', defaults: PREFS_DEFAULTS, schema: PREFS_SCHEMA, clearInvalidConfig: true }),
+);
+const notifications = new NotificationBatcher({
+  settings: () => prefs.notificationSettings(),
+  show: ({ title, body, threadId }) => {
+    if (!Notification.isSupported()) return;
+    const notification = new Notification({ title, body, silent: false });
+    notification.on('click', () => openThread(threadId));
+    notification.show();
+  },
+});
 
-function startCoreProcess(dataDir: string, vaultKey: Buffer): Promise<{ baseUrl: string; sessionToken: string }> {
+const actions: MenuActions = {
+  compose: () => openCompose({ to: [], cc: [], bcc: [], subject: '', body: '' }),
+  syncNow: () => core?.postMessage({ type: 'syncNow' } satisfies CoreHostRequest),
+  openSettings: () => sendToMainWindow('outpost:navigate', 'settings'),
+  showWindow: () => showMainWindow(),
+  toggleDoNotDisturb: () => {
+    prefs.setDoNotDisturb(!prefs.doNotDisturb);
+    refreshMenus();
+  },
+  showShortcuts: () => sendToMainWindow('outpost:navigate', 'shortcuts'),
+  quit: () => app.quit(),
+};
+
+function startCoreProcess(dataDir: string, vaultKey: Buffer): Promise<CoreConnection> {
   return new Promise((resolve, reject) => {
     const child = utilityProcess.fork(join(appRoot(), 'dist', 'electron', 'coreHost.js'), [], {
       serviceName: 'Outpost core',
@@ -30,10 +88,25 @@ function startCoreProcess(dataDir: string, vaultKey: Buffer): Promise<{ baseUrl:
     child.once('spawn', () => {
       child.postMessage({ type: 'start', dataDir, vaultKeyBase64: vaultKey.toString('base64') } satisfies CoreHostRequest);
     });
-    child.once('message', (message: CoreHostMessage) => {
-      ready = message.type === 'ready';
-      if (message.type === 'ready') resolve({ baseUrl: message.baseUrl, sessionToken: message.sessionToken });
-      else reject(new Error(message.message));
+    child.on('message', (message: CoreHostMessage) => {
+      switch (message.type) {
+        case 'ready':
+          ready = true;
+          resolve({ baseUrl: message.baseUrl, sessionToken: message.sessionToken });
+          break;
+        case 'failed':
+          reject(new Error(message.message));
+          break;
+        case 'mail':
+          // Oldest first, so the batch's click opens the newest thread.
+          for (const m of [...message.messages].reverse())
+            notifications.add({ accountId: m.account_id, threadId: m.thread_id, from: m.from, subject: m.subject });
+          break;
+        case 'unread':
+          unread = message.count;
+          refreshMenus();
+          break;
+      }
     });
     child.once('exit', (code) => {
       if (!ready) return reject(new Error(`the Outpost core exited during start-up (code ${code})`));
@@ -42,7 +115,7 @@ function startCoreProcess(dataDir: string, vaultKey: Buffer): Promise<{ baseUrl:
   });
 }
 
-/** The core died while the app runs: restart it with backoff, reload the windows, and tell the user if it keeps dying. */
+/** The core died while the app runs: tell the user, restart it with backoff, reload the windows; give up if it keeps dying. */
 async function onCoreCrash(dataDir: string, vaultKey: Buffer, code: number): Promise<void> {
   const delay = restartPolicy.onCrash(Date.now());
   if (delay === null) {
@@ -52,11 +125,13 @@ async function onCoreCrash(dataDir: string, vaultKey: Buffer, code: number): Pro
     );
     return;
   }
+  if (Notification.isSupported())
+    new Notification({ title: 'Outpost is restarting its core', body: `It stopped unexpectedly (exit code ${code}).` }).show();
   await new Promise((resolve) => setTimeout(resolve, delay));
   try {
-    const { baseUrl, sessionToken } = await startCoreProcess(dataDir, vaultKey);
+    connection = await startCoreProcess(dataDir, vaultKey);
     for (const window of BrowserWindow.getAllWindows()) window.destroy();
-    createMainWindow(baseUrl, sessionToken);
+    mainWindow = createMainWindow(connection);
   } catch (error) {
     await onCoreCrash(dataDir, vaultKey, -1).catch(() =>
       dialog.showErrorBox('Outpost could not restart', (error as Error).message),
@@ -64,51 +139,145 @@ async function onCoreCrash(dataDir: string, vaultKey: Buffer, code: number): Pro
   }
 }
 
-function createMainWindow(baseUrl: string, sessionToken: string): BrowserWindow {
+/** A window on the core's UI with the hardened settings and link rules of windowPolicy.ts. */
+function createAppWindow(conn: CoreConnection, url: string, options: Electron.BrowserWindowConstructorOptions): BrowserWindow {
   const window = new BrowserWindow({
-    width: 1280,
-    height: 820,
     title: 'Outpost',
     show: false,
+    ...options,
     webPreferences: hardenedWebPreferences(join(appRoot(), 'dist', 'preload', 'index.cjs'), [
-      BRIDGE_ARG_API + baseUrl,
-      BRIDGE_ARG_SESSION + sessionToken,
+      BRIDGE_ARG_API + conn.baseUrl,
+      BRIDGE_ARG_SESSION + conn.sessionToken,
     ]),
   });
-  const appOrigin = new URL(baseUrl).origin;
-  window.webContents.setWindowOpenHandler(({ url }) => {
-    if (isExternalLinkAllowed(url)) void shell.openExternal(url);
+  const appOrigin = new URL(conn.baseUrl).origin;
+  window.webContents.setWindowOpenHandler(({ url: target }) => {
+    if (isExternalLinkAllowed(target)) void shell.openExternal(target);
     return { action: 'deny' };
   });
-  window.webContents.on('will-navigate', (event, url) => {
-    if (!isInAppNavigation(url, appOrigin)) {
+  window.webContents.on('will-navigate', (event, target) => {
+    if (!isInAppNavigation(target, appOrigin)) {
       event.preventDefault();
-      if (isExternalLinkAllowed(url)) void shell.openExternal(url);
+      if (isExternalLinkAllowed(target)) void shell.openExternal(target);
     }
   });
   window.once('ready-to-show', () => window.show());
-  void window.loadURL(`${baseUrl}/`);
+  void window.loadURL(url);
   return window;
+}
+
+function createMainWindow(conn: CoreConnection): BrowserWindow {
+  const bounds = prefs.windowBounds(screen.getAllDisplays().map((d) => d.workArea));
+  const window = createAppWindow(conn, `${conn.baseUrl}/`, { ...bounds, minWidth: 640, minHeight: 400 });
+  if (bounds.maximized) window.maximize();
+  const save = () => {
+    if (!window.isDestroyed() && !window.isMinimized()) prefs.saveWindow(window.getNormalBounds(), window.isMaximized());
+  };
+  window.on('resized', save);
+  window.on('moved', save);
+  window.on('close', save);
+  return window;
+}
+
+function showMainWindow(): BrowserWindow | null {
+  if (!connection) return null;
+  if (!mainWindow || mainWindow.isDestroyed()) mainWindow = createMainWindow(connection);
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.show();
+  mainWindow.focus();
+  return mainWindow;
+}
+
+function sendToMainWindow(channel: string, value: string): void {
+  const window = showMainWindow();
+  if (!window) return;
+  if (window.webContents.isLoading()) window.webContents.once('did-finish-load', () => window.webContents.send(channel, value));
+  else window.webContents.send(channel, value);
+}
+
+function openThread(threadId: string): void {
+  sendToMainWindow('outpost:open-thread', threadId);
+}
+
+/** Compose is its own window, prefilled (from mailto:, the menu, the tray). */
+function openCompose(draft: ComposeDraft): void {
+  if (!connection) return;
+  createAppWindow(connection, composeWindowUrl(connection.baseUrl, draft), { width: 760, height: 640, title: 'New Message' });
+}
+
+function handleMailto(url: string): void {
+  if (!connection) {
+    pendingMailto.push(url); // the app is still starting: open once the core is up
+    return;
+  }
+  try {
+    openCompose(parseMailto(url));
+  } catch (error) {
+    if (error instanceof MailtoError) dialog.showErrorBox('Outpost cannot open this link', error.message);
+    else throw error;
+  }
+}
+
+function refreshMenus(): void {
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      appMenuTemplate({ platform: process.platform, appName: app.name, doNotDisturb: prefs.doNotDisturb, actions }),
+    ),
+  );
+  if (process.platform === 'darwin') app.dock?.setBadge(badgeText(unread));
+  else app.setBadgeCount(unread);
+  if (!tray) return;
+  tray.setToolTip(`Outpost — ${unreadLabel(unread)}`);
+  tray.setContextMenu(Menu.buildFromTemplate(trayMenuTemplate({ unread, doNotDisturb: prefs.doNotDisturb, actions })));
+}
+
+/** Asks once (never silently) whether Outpost should open mailto: links. */
+async function offerMailtoHandler(): Promise<void> {
+  if (prefs.mailtoHandler !== 'unasked' || app.isDefaultProtocolClient('mailto')) return;
+  const { response } = await dialog.showMessageBox({
+    type: 'question',
+    buttons: ['Use Outpost', 'Not now'],
+    defaultId: 0,
+    cancelId: 1,
+    message: 'Open email links (mailto:) with Outpost?',
+    detail: 'You can change this later in your system settings.',
+  });
+  const accepted = response === 0;
+  prefs.setMailtoHandler(accepted ? 'accepted' : 'declined');
+  if (accepted) app.setAsDefaultProtocolClient('mailto');
 }
 
 async function launch(): Promise<void> {
   if (!app.requestSingleInstanceLock()) {
-    app.quit();
+    app.quit(); // the running instance gets our argv (a mailto: link) through 'second-instance'
     return;
   }
+  app.on('second-instance', (_event, argv) => {
+    const mailto = mailtoArgument(argv);
+    if (mailto) handleMailto(mailto);
+    else showMainWindow();
+  });
+  // macOS delivers links as an event, possibly before 'ready'.
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    handleMailto(url);
+  });
+  const launchMailto = mailtoArgument(process.argv);
+  if (launchMailto) pendingMailto.push(launchMailto);
+
   await app.whenReady();
   session.defaultSession.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false));
   const dataDir = process.env.OUTPOST_DATA_DIR ?? defaultDataDir();
   try {
     mkdirSync(dataDir, { recursive: true });
     const { key } = desktopVaultKey(dataDir, safeStorage);
-    const { baseUrl, sessionToken } = await startCoreProcess(dataDir, key);
-    let window = createMainWindow(baseUrl, sessionToken);
-    app.on('second-instance', () => {
-      if (window.isDestroyed()) window = createMainWindow(baseUrl, sessionToken);
-      if (window.isMinimized()) window.restore();
-      window.focus();
-    });
+    connection = await startCoreProcess(dataDir, key);
+    mainWindow = createMainWindow(connection);
+    tray = new Tray(nativeImage.createFromPath(join(appRoot(), 'resources', 'tray.png')));
+    tray.on('click', () => showMainWindow());
+    refreshMenus();
+    for (const url of pendingMailto.splice(0)) handleMailto(url);
+    if (!process.env.OUTPOST_NO_PROMPTS) void offerMailtoHandler();
   } catch (error) {
     dialog.showErrorBox('Outpost could not start', (error as Error).message);
     app.exit(1);
@@ -116,11 +285,27 @@ async function launch(): Promise<void> {
 }
 
 app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit();
+  // The tray keeps Outpost (and its syncs) running; quit from the tray or the menu.
+  if (!tray && process.platform !== 'darwin') app.quit();
 });
-app.on('before-quit', () => {
+app.on('activate', () => showMainWindow());
+// Quit waits for the core to close (running transactions finish, the lock is released), 10 s at most.
+let coreStopped = false;
+app.on('before-quit', (event) => {
   quitting = true;
-  core?.postMessage({ type: 'shutdown' } satisfies CoreHostRequest);
+  if (!core || coreStopped) return;
+  event.preventDefault();
+  const child = core;
+  const done = () => {
+    coreStopped = true;
+    app.quit();
+  };
+  child.once('exit', done);
+  setTimeout(() => {
+    child.kill();
+    done();
+  }, 10_000).unref();
+  child.postMessage({ type: 'shutdown' } satisfies CoreHostRequest);
 });
 
 void launch();

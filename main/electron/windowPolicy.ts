@@ -1,4 +1,5 @@
 import type { WebPreferences } from 'electron';
+import type { ComposeDraft } from '../../shared/composeDraft.ts';
 
 /**
  * The security rules of Outpost's windows, kept free of Electron's runtime so
@@ -40,3 +41,13 @@ export function isExternalLinkAllowed(targetUrl: string): boolean {
 
 export const BRIDGE_ARG_API = '--outpost-api=';
 export const BRIDGE_ARG_SESSION = '--outpost-session=';
+
+/** The compose window's page: the UI with the draft in its query (the renderer opens compose-only). */
+export function composeWindowUrl(baseUrl: string, draft: ComposeDraft): string {
+  return `${baseUrl}/?compose=${Buffer.from(JSON.stringify(draft), 'utf8').toString('base64url')}`;
+}
+
+/** A mailto: link among a launch's arguments (Windows and Linux pass it on the command line). */
+export function mailtoArgument(argv: readonly string[]): string | null {
+  return argv.find((arg) => /^mailto:/i.test(arg)) ?? null;
+}

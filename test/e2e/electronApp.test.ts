@@ -37,4 +37,31 @@ describe.skipIf(binary.path === null)(`the Electron desktop app${binary.reason ?
       await app.close();
     }
   });
+
+  it('opens a compose window prefilled from a mailto: link given at launch, and closes cleanly', async () => {
+    const app = await electron.launch({
+      executablePath: binary.path!,
+      args: [
+        ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
+        appDir,
+        'mailto:ann@example.test?cc=bo@example.test&subject=Caf%C3%A9%20plans&body=See%20you%20at%209',
+      ],
+      env: { ...process.env, OUTPOST_DATA_DIR: join(dir.path, 'data'), OUTPOST_NO_PROMPTS: '1' } as Record<string, string>,
+    });
+    try {
+      const main = await app.firstWindow();
+      await expect.poll(() => main.getByRole('option').count(), { timeout: 20_000 }).toBeGreaterThan(5);
+      await expect.poll(() => app.windows().length, { timeout: 10_000 }).toBe(2);
+      const compose = app.windows().find((w) => w.url().includes('compose='));
+      expect(compose).toBeDefined();
+      await expect.poll(() => compose?.getByLabel('To').inputValue(), { timeout: 10_000 }).toContain('ann@example.test');
+      expect(await compose?.getByLabel('Cc').inputValue()).toContain('bo@example.test');
+      expect(await compose?.getByLabel('Subject').inputValue()).toBe('Café plans');
+    } finally {
+      await app.close();
+    }
+    // Closed cleanly: the core released the data directory's lock.
+    const reopened = await runCli(['accounts', 'list', '--data-dir', join(dir.path, 'data')]);
+    expect(reopened.code).toBe(0);
+  });
 });

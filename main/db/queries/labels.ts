@@ -62,3 +62,16 @@ export function listLabelsWithCounts(db: IndexDb, accountId?: string): LabelWith
     FROM labels l ${accountId ? 'WHERE l.account_id = ?' : ''} ORDER BY l.account_id, l.role IS NULL, l.kind, l.name`;
   return (accountId ? db.prepare(sql).all(accountId) : db.prepare(sql).all()) as LabelWithCounts[];
 }
+
+/** Inbox threads with unread mail across every account: the tray and dock badge. */
+export function inboxUnreadThreadCount(db: IndexDb): number {
+  return db
+    .prepare(
+      `SELECT count(DISTINCT tl.thread_id) FROM labels l
+         JOIN thread_labels tl ON tl.label_id = l.id
+         JOIN threads t ON t.id = tl.thread_id
+        WHERE l.role = 'inbox' AND t.unread_count > 0`,
+    )
+    .pluck()
+    .get() as number;
+}
