@@ -8,6 +8,7 @@ import { WebhookWorker } from '../api/webhooks/webhookWorker.ts';
 import { listAccounts } from '../db/queries/accounts.ts';
 import { apiSendService } from '../send/apiSendService.ts';
 import { SyncScheduler } from '../sync/syncScheduler.ts';
+import { ConnectivityWatch } from './connectivityWatch.ts';
 import { type Engine, type EngineConfig, openEngine } from './engine.ts';
 import { NewMailWatch } from './newMailWatch.ts';
 
@@ -86,8 +87,11 @@ export async function startCore(config: CoreConfig): Promise<Core> {
     const messages = newMail.take();
     if (messages.length > 0) engine.events.emit({ type: 'mail.received', messages });
   });
+  // Network back or machine awake after sleep: sync now rather than at the next interval.
+  const connectivity = scheduler ? new ConnectivityWatch({ onRegain: () => scheduler.nudge() }) : null;
   engine.runner.wake();
   scheduler?.start();
+  connectivity?.start();
   const webhooks = new WebhookWorker(engine.db, engine.events, config.webhookPollMs ? { pollMs: config.webhookPollMs } : {});
   webhooks.start();
   // Mail a crash left half-sent is settled first; queued mail then goes out, and again every 30 s (offline, outages).
@@ -108,6 +112,7 @@ export async function startCore(config: CoreConfig): Promise<Core> {
     async close() {
       clearInterval(deliveryTimer);
       unsubscribeNewMail();
+      connectivity?.stop();
       scheduler?.stop();
       await webhooks.stop();
       await api.close();
