@@ -85,12 +85,16 @@ export function deleteMessages(db: IndexDb, accountId: string, remoteIds: readon
   return deleted;
 }
 
+/** The thread's row id, created when new. A read first: an upsert would rewrite the row and its index entry for every message. */
 function ensureThread(db: IndexDb, accountId: string, remoteId: string): number {
+  const existing = stmt<[string, string], { id: number }>(
+    db,
+    'SELECT id FROM threads WHERE account_id = ? AND remote_id = ?',
+  ).get(accountId, remoteId);
+  if (existing) return existing.id;
   const row = stmt<[string, string], { id: number }>(
     db,
-    `INSERT INTO threads (account_id, remote_id) VALUES (?, ?)
-     ON CONFLICT (account_id, remote_id) DO UPDATE SET remote_id = excluded.remote_id
-     RETURNING id`,
+    'INSERT INTO threads (account_id, remote_id) VALUES (?, ?) RETURNING id',
   ).get(accountId, remoteId);
   return (row as { id: number }).id;
 }
