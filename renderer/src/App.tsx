@@ -1,15 +1,49 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { decodeDraftParam } from '../../shared/composeDraft.ts';
 import { CalendarView } from './components/CalendarView.tsx';
+import { ComposeForm } from './components/ComposeForm.tsx';
 import { SearchBox } from './components/SearchBox.tsx';
 import { SearchResults } from './components/SearchResults.tsx';
 import { ShortcutsHelp } from './components/ShortcutsHelp.tsx';
 import { Sidebar } from './components/Sidebar.tsx';
 import { ThreadList } from './components/ThreadList.tsx';
 import { ThreadView } from './components/ThreadView.tsx';
+import { emptyDraft } from './composeDrafts.ts';
+import { useComposeStore } from './composeStore.ts';
 import { useMailStore } from './mailStore.ts';
 import { useKeyboardShortcuts } from './useKeyboardShortcuts.ts';
 
+/** The desktop's compose window (`?compose=<draft>`) shows only the form; otherwise the whole client. */
 export function App() {
+  const composeParam = new URLSearchParams(window.location.search).get('compose');
+  if (composeParam !== null) return <ComposeWindow param={composeParam} />;
+  return <MailClient />;
+}
+
+function ComposeWindow({ param }: { param: string }) {
+  const [status, setStatus] = useState<string | null>(null);
+  const draft = useMemo(() => decodeDraftParam(param) ?? emptyDraft(), [param]);
+  if (status)
+    return (
+      <p className="notice" role="status">
+        {status === 'sent' ? 'Message sent.' : 'Message queued.'}
+      </p>
+    );
+  return (
+    <main className="compose-window">
+      <ComposeForm
+        initial={draft}
+        onClose={() => window.close()}
+        onSent={(s) => {
+          setStatus(s);
+          setTimeout(() => window.close(), 800);
+        }}
+      />
+    </main>
+  );
+}
+
+function MailClient() {
   const showLabel = useMailStore((s) => s.showLabel);
   const loadLabels = useMailStore((s) => s.loadLabels);
   const step = useMailStore((s) => s.step);
@@ -19,6 +53,11 @@ export function App() {
   const title = useMailStore((s) => (s.view.kind === 'label' ? s.view.title : `Search: ${s.view.query}`));
   const searchInput = useRef<HTMLInputElement>(null);
   const [helpOpen, setHelpOpen] = useState(false);
+  const draft = useComposeStore((s) => s.draft);
+  const notice = useComposeStore((s) => s.notice);
+  const compose = useComposeStore((s) => s.compose);
+  const closeCompose = useComposeStore((s) => s.close);
+  const sent = useComposeStore((s) => s.sent);
 
   useEffect(() => {
     void loadLabels();
@@ -37,15 +76,30 @@ export function App() {
       goInbox: () => void showLabel('inbox', 'Inbox'),
       toggleHelp: () => setHelpOpen((open) => !open),
       escape: () => setHelpOpen(false),
+      compose: () => useComposeStore.getState().compose(),
+      reply: () => void useComposeStore.getState().reply('reply'),
+      replyAll: () => void useComposeStore.getState().reply('replyAll'),
+      forward: () => void useComposeStore.getState().reply('forward'),
     }),
     [step, showLabel, act],
   );
   useKeyboardShortcuts(actions);
 
+  // The desktop shell: a clicked notification opens its thread; menus ask for views.
+  useEffect(() => {
+    window.outpost?.onOpenThread?.((threadId) => void useMailStore.getState().selectThread(threadId));
+    window.outpost?.onNavigate?.((view) => {
+      if (view === 'shortcuts') setHelpOpen(true);
+    });
+  }, []);
+
   return (
     <div className="app">
       <header className="app-header">
         <h1>Outpost</h1>
+        <button type="button" className="compose-button" onClick={() => compose()} title="Compose (c)">
+          Compose
+        </button>
         <SearchBox ref={searchInput} />
         <button type="button" className="help-button" aria-label="Keyboard shortcuts" onClick={() => setHelpOpen(true)}>
           ?
@@ -66,6 +120,18 @@ export function App() {
         )}
       </main>
       {helpOpen && <ShortcutsHelp onClose={() => setHelpOpen(false)} />}
+      {draft && (
+        <div className="overlay" role="dialog" aria-modal="true" aria-label="Compose">
+          <div className="dialog compose-dialog">
+            <ComposeForm initial={draft} onClose={closeCompose} onSent={sent} />
+          </div>
+        </div>
+      )}
+      {notice && (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      )}
     </div>
   );
 }

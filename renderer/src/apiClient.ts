@@ -1,5 +1,7 @@
 import type { EventListResponse } from '../../shared/api/calendar.ts';
+import type { AccountListResponseBody } from '../../shared/api/jobs.ts';
 import type { SearchResponse } from '../../shared/api/search.ts';
+import type { EmailSendRequestBody, EmailSendResponseBody } from '../../shared/api/send.ts';
 import type { LabelListResponse, ThreadActionBody, ThreadListResponse, ThreadResponse } from '../../shared/api/threads.ts';
 import type { DesktopBridge } from '../../shared/desktopBridge.ts';
 
@@ -30,16 +32,23 @@ function connection(): { baseUrl: string; token: string | null } {
 export class ApiRequestError extends Error {
   readonly status: number;
   readonly code: string;
-  constructor(status: number, code: string, message: string) {
+  /** For validation_error: the request field at fault. */
+  readonly field: string | null;
+  constructor(status: number, code: string, message: string, field: string | null = null) {
     super(message);
     this.status = status;
     this.code = code;
+    this.field = field;
   }
 }
 
-async function getJson<T>(path: string, signal?: AbortSignal, init: { method?: string; body?: unknown } = {}): Promise<T> {
+async function getJson<T>(
+  path: string,
+  signal?: AbortSignal,
+  init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<T> {
   const { baseUrl, token } = connection();
-  const headers: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};
+  const headers: Record<string, string> = { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...init.headers };
   if (init.body !== undefined) headers['Content-Type'] = 'application/json';
   const response = await fetch(baseUrl + path, {
     method: init.method ?? 'GET',
@@ -47,9 +56,14 @@ async function getJson<T>(path: string, signal?: AbortSignal, init: { method?: s
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
     signal,
   });
-  const body = (await response.json().catch(() => null)) as { code?: string; message?: string } | null;
+  const body = (await response.json().catch(() => null)) as { code?: string; message?: string; field?: string } | null;
   if (!response.ok) {
-    throw new ApiRequestError(response.status, body?.code ?? 'http_error', body?.message ?? `HTTP ${response.status}`);
+    throw new ApiRequestError(
+      response.status,
+      body?.code ?? 'http_error',
+      body?.message ?? `HTTP ${response.status}`,
+      body?.field ?? null,
+    );
   }
   return body as T;
 }
@@ -65,6 +79,13 @@ export const api = {
   },
   threadAction(id: string, action: ThreadActionBody['action']): Promise<ThreadResponse> {
     return getJson(`/v1/email/threads/${encodeURIComponent(id)}/actions`, undefined, { method: 'POST', body: { action } });
+  },
+  /** One send per Idempotency-Key: a double click or a retry after a lost answer sends once. */
+  sendEmail(body: EmailSendRequestBody, idempotencyKey: string): Promise<EmailSendResponseBody> {
+    return getJson('/v1/email/send', undefined, { method: 'POST', body, headers: { 'Idempotency-Key': idempotencyKey } });
+  },
+  listAccounts(): Promise<AccountListResponseBody> {
+    return getJson('/v1/accounts');
   },
   listLabels(): Promise<LabelListResponse> {
     return getJson('/v1/email/labels');

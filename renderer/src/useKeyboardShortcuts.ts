@@ -11,6 +11,10 @@ export interface ShortcutActions {
   goInbox(): void;
   toggleHelp(): void;
   escape(): void;
+  compose(): void;
+  reply(): void;
+  replyAll(): void;
+  forward(): void;
 }
 
 /** Gmail-style single-key shortcuts; ignored while typing in a field. "g" starts a two-key sequence. */
@@ -51,6 +55,18 @@ export function useKeyboardShortcuts(actions: ShortcutActions): void {
         case 'g':
           pendingG = true;
           return;
+        case 'c':
+          event.preventDefault();
+          return actions.compose();
+        case 'r':
+          event.preventDefault();
+          return actions.reply();
+        case 'a':
+          event.preventDefault();
+          return actions.replyAll();
+        case 'f':
+          event.preventDefault();
+          return actions.forward();
       }
     };
     window.addEventListener('keydown', onKey);

@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 
 export const JobSchema = Type.Object({
   id: Type.String(),
@@ -30,3 +30,4 @@ export const AccountSchema = Type.Object({
 });
 
 export const AccountListResponse = Type.Object({ data: Type.Array(AccountSchema) });
+export type AccountListResponseBody = Static<typeof AccountListResponse>;

@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 
 const Address = Type.String({
   minLength: 3,
@@ -50,3 +50,6 @@ export const EmailSendResponse = Type.Object({
     sent_at: Type.Union([Type.String(), Type.Null()]),
   }),
 });
+
+export type EmailSendRequestBody = Static<typeof EmailSendBody>;
+export type EmailSendResponseBody = Static<typeof EmailSendResponse>;

@@ -13,9 +13,14 @@ export interface RunningServe {
 }
 
 /** Starts the built `outpost serve` on a random port and waits for its UI line. */
-export async function startServe(dataDir: string, extraArgs: string[] = []): Promise<RunningServe> {
+export async function startServe(
+  dataDir: string,
+  extraArgs: string[] = [],
+  env: Record<string, string> = {},
+): Promise<RunningServe> {
   const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dataDir, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   let output = '';
   const uiLine = await new Promise<string>((resolve, reject) => {

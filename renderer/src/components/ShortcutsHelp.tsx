@@ -2,6 +2,9 @@ import { useEffect, useRef } from 'react';
 
 export const SHORTCUTS: Array<[string, string]> = [
   ['j / k', 'Next / previous conversation'],
+  ['c', 'Compose a new message'],
+  ['r / a / f', 'Reply / reply all / forward'],
+  ['Ctrl+Enter', 'Send the message being written'],
   ['e', 'Archive'],
   ['#', 'Delete'],
   ['s', 'Star or unstar'],

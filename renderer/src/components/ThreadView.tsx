@@ -1,4 +1,5 @@
 import type { Message } from '../../../shared/api/threads.ts';
+import { useComposeStore } from '../composeStore.ts';
 import { formatLongDate } from '../formatDate.ts';
 import { useMailStore } from '../mailStore.ts';
 import { MessageBody } from './MessageBody.tsx';
@@ -58,8 +59,18 @@ function MessageCard({ message }: { message: Message }) {
 
 function ThreadToolbar({ unread, starred }: { unread: boolean; starred: boolean }) {
   const act = useMailStore((s) => s.act);
+  const reply = useComposeStore((s) => s.reply);
   return (
     <div className="thread-toolbar" role="toolbar" aria-label="Thread actions">
+      <button type="button" onClick={() => void reply('reply')} title="Reply (r)">
+        Reply
+      </button>
+      <button type="button" onClick={() => void reply('replyAll')} title="Reply all (a)">
+        Reply all
+      </button>
+      <button type="button" onClick={() => void reply('forward')} title="Forward (f)">
+        Forward
+      </button>
       <button type="button" onClick={() => void act('archive')} title="Archive (e)">
         Archive
       </button>

@@ -1,0 +1,170 @@
+import { type ChangeEvent, type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
+import type { ComposeDraft } from '../../../shared/composeDraft.ts';
+import { ApiRequestError, api } from '../apiClient.ts';
+import { formatSize, invalidAddresses, type PickedAttachment, sendBody, splitAddresses } from '../composeDrafts.ts';
+
+const FIELD_LABELS: Record<string, string> = { to: 'To', cc: 'Cc', bcc: 'Bcc', subject: 'Subject', attachments: 'Attachments' };
+
+/**
+ * Writing a message: recipients, subject, plain-text body and files from disk,
+ * sent through POST /v1/email/send with one Idempotency-Key per draft, so a
+ * double click or a retry after a lost answer sends it once. Ctrl/Cmd+Enter
+ * sends; Escape closes, asking first when something was written.
+ */
+export function ComposeForm(props: { initial: ComposeDraft; onClose(): void; onSent(status: string): void }) {
+  const [to, setTo] = useState(props.initial.to.join(', '));
+  const [cc, setCc] = useState(props.initial.cc.join(', '));
+  const [bcc, setBcc] = useState(props.initial.bcc.join(', '));
+  const [subject, setSubject] = useState(props.initial.subject);
+  const [body, setBody] = useState(props.initial.body);
+  const [attachments, setAttachments] = useState<Array<PickedAttachment & { key: string }>>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [sending, setSending] = useState(false);
+  const idempotencyKey = useMemo(() => crypto.randomUUID(), []);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const toInput = useRef<HTMLInputElement>(null);
+  const bodyInput = useRef<HTMLTextAreaElement>(null);
+  // The user opened compose: start where they will type (the body of a reply, else the recipients).
+  const startsWithRecipients = props.initial.to.length === 0;
+  useEffect(() => {
+    if (startsWithRecipients) toInput.current?.focus();
+    else {
+      bodyInput.current?.focus();
+      bodyInput.current?.setSelectionRange(0, 0);
+    }
+  }, [startsWithRecipients]);
+  const touched =
+    to !== props.initial.to.join(', ') ||
+    subject !== props.initial.subject ||
+    body !== props.initial.body ||
+    attachments.length > 0;
+
+  const addFiles = async (event: ChangeEvent<HTMLInputElement>) => {
+    const files = [...(event.target.files ?? [])];
+    event.target.value = '';
+    const picked = await Promise.all(
+      files.map(async (file) => ({
+        key: crypto.randomUUID(),
+        filename: file.name,
+        mimeType: file.type,
+        size: file.size,
+        contentBase64: await toBase64(file),
+      })),
+    );
+    setAttachments((current) => [...current, ...picked]);
+  };
+
+  const send = async () => {
+    if (sending) return;
+    const draft: ComposeDraft = {
+      to: splitAddresses(to),
+      cc: splitAddresses(cc),
+      bcc: splitAddresses(bcc),
+      subject,
+      body,
+      ...(props.initial.threadId ? { threadId: props.initial.threadId } : {}),
+    };
+    if (draft.to.length + draft.cc.length + draft.bcc.length === 0) return setError('Add at least one recipient.');
+    const bad = invalidAddresses([...draft.to, ...draft.cc, ...draft.bcc]);
+    if (bad.length > 0) return setError(`Not an email address: ${bad.join(', ')}`);
+    setSending(true);
+    setError(null);
+    try {
+      const { data } = await api.sendEmail(sendBody(draft, attachments), idempotencyKey);
+      props.onSent(data.status);
+    } catch (caught) {
+      const e = caught as Error;
+      const field = e instanceof ApiRequestError && e.field ? `${FIELD_LABELS[e.field.split(/[.[]/)[0] ?? ''] ?? e.field}: ` : '';
+      setError(`${field}${e.message}`);
+      setSending(false);
+    }
+  };
+
+  const close = () => {
+    if (!touched || window.confirm('Discard this message?')) props.onClose();
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLFormElement>) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      void send();
+    } else if (event.key === 'Escape') {
+      event.preventDefault();
+      event.stopPropagation();
+      close();
+    }
+  };
+
+  return (
+    <form
+      className="compose"
+      aria-label="New message"
+      onKeyDown={onKeyDown}
+      onSubmit={(event) => {
+        event.preventDefault();
+        void send();
+      }}
+    >
+      <label>
+        To
+        <input ref={toInput} value={to} onChange={(e) => setTo(e.target.value)} />
+      </label>
+      <label>
+        Cc
+        <input value={cc} onChange={(e) => setCc(e.target.value)} />
+      </label>
+      <label>
+        Bcc
+        <input value={bcc} onChange={(e) => setBcc(e.target.value)} />
+      </label>
+      <label>
+        Subject
+        <input value={subject} onChange={(e) => setSubject(e.target.value)} />
+      </label>
+      <label className="compose-body">
+        Message
+        <textarea ref={bodyInput} value={body} onChange={(e) => setBody(e.target.value)} rows={14} />
+      </label>
+      {attachments.length > 0 && (
+        <ul className="compose-attachments" aria-label="Attachments">
+          {attachments.map((a) => (
+            <li key={a.key}>
+              {a.filename} <span className="size">{formatSize(a.size)}</span>
+              <button
+                type="button"
+                aria-label={`Remove ${a.filename}`}
+                onClick={() => setAttachments((current) => current.filter((other) => other.key !== a.key))}
+              >
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {error && (
+        <p className="compose-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="compose-actions">
+        <button type="submit" disabled={sending}>
+          {sending ? 'Sending…' : 'Send'}
+        </button>
+        <button type="button" onClick={() => fileInput.current?.click()}>
+          Attach files
+        </button>
+        <input ref={fileInput} type="file" multiple hidden aria-label="Attach files" onChange={(e) => void addFiles(e)} />
+        <button type="button" onClick={close}>
+          Discard
+        </button>
+      </div>
+    </form>
+  );
+}
+
+async function toBase64(file: File): Promise<string> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}

@@ -1,0 +1,129 @@
+import type { EmailSendRequestBody } from '../../shared/api/send.ts';
+import type { Message, Thread } from '../../shared/api/threads.ts';
+import type { ComposeDraft } from '../../shared/composeDraft.ts';
+
+type EmailAddress = { name: string; email: string };
+
+export type ReplyMode = 'reply' | 'replyAll' | 'forward';
+
+export function emptyDraft(): ComposeDraft {
+  return { to: [], cc: [], bcc: [], subject: '', body: '' };
+}
+
+/** "Name" <email>, quoting a display name that needs it (RFC 5322). */
+export function formatAddress(address: EmailAddress): string {
+  if (!address.name) return address.email;
+  const name = /^[\w .'-]+$/u.test(address.name) ? address.name : `"${address.name.replace(/["\\]/g, '\\$&')}"`;
+  return `${name} <${address.email}>`;
+}
+
+/** A reply, reply-all or forward of a thread's newest message, from the user's own addresses' point of view. */
+export function draftFor(thread: Thread, mode: ReplyMode, myAddresses: readonly string[]): ComposeDraft {
+  const last = thread.messages.at(-1) as Message;
+  const mine = new Set(myAddresses.map((a) => a.toLowerCase()));
+  const isMine = (a: EmailAddress) => mine.has(a.email.toLowerCase());
+  const date = new Date(last.date).toUTCString();
+  const from = last.from ? formatAddress(last.from) : 'unknown sender';
+  if (mode === 'forward') {
+    return {
+      ...emptyDraft(),
+      subject: /^fwd?:/i.test(last.subject) ? last.subject : `Fwd: ${last.subject}`,
+      body: [
+        '',
+        '',
+        '---------- Forwarded message ---------',
+        `From: ${from}`,
+        `Date: ${date}`,
+        `Subject: ${last.subject}`,
+        `To: ${last.to.map(formatAddress).join(', ')}`,
+        '',
+        last.body_text,
+      ].join('\n'),
+    };
+  }
+  // Replying to one's own message goes to its recipients, as mail clients do.
+  const sender = last.reply_to.length > 0 ? last.reply_to : last.from ? [last.from] : [];
+  const primary = sender.every(isMine) ? last.to : sender;
+  const seen = new Set(primary.map((a) => a.email.toLowerCase()));
+  const others =
+    mode === 'replyAll'
+      ? [...last.to, ...last.cc].filter((a) => {
+          const key = a.email.toLowerCase();
+          if (isMine(a) || seen.has(key)) return false;
+          seen.add(key);
+          return true;
+        })
+      : [];
+  return {
+    ...emptyDraft(),
+    to: primary.map(formatAddress),
+    cc: others.map(formatAddress),
+    subject: /^re:/i.test(last.subject) ? last.subject : `Re: ${last.subject}`,
+    body: `\n\nOn ${date}, ${from} wrote:\n${last.body_text
+      .split('\n')
+      .map((line) => `> ${line}`)
+      .join('\n')}`,
+    threadId: thread.id,
+  };
+}
+
+/** A recipients field -> addresses: split on commas and semicolons outside quotes and angle brackets. */
+export function splitAddresses(text: string): string[] {
+  const out: string[] = [];
+  let current = '';
+  let quoted = false;
+  let angle = false;
+  for (const ch of text) {
+    if (ch === '"') quoted = !quoted;
+    else if (ch === '<' && !quoted) angle = true;
+    else if (ch === '>' && !quoted) angle = false;
+    if ((ch === ',' || ch === ';') && !quoted && !angle) {
+      out.push(current);
+      current = '';
+    } else current += ch;
+  }
+  out.push(current);
+  return out.map((a) => a.trim()).filter(Boolean);
+}
+
+/** The addresses of a field that are not plausible mailboxes (shown to the user before anything is sent). */
+export function invalidAddresses(addresses: readonly string[]): string[] {
+  return addresses.filter((a) => {
+    const email = /<([^<>]*)>\s*$/.exec(a)?.[1] ?? a;
+    return !/^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/.test(email.trim());
+  });
+}
+
+export interface PickedAttachment {
+  filename: string;
+  mimeType: string;
+  size: number;
+  contentBase64: string;
+}
+
+/** The draft -> POST /v1/email/send's documented body. */
+export function sendBody(draft: ComposeDraft, attachments: readonly PickedAttachment[]): EmailSendRequestBody {
+  return {
+    to: draft.to,
+    ...(draft.cc.length ? { cc: draft.cc } : {}),
+    ...(draft.bcc.length ? { bcc: draft.bcc } : {}),
+    subject: draft.subject,
+    body_text: draft.body,
+    ...(draft.threadId ? { thread_id: draft.threadId } : {}),
+    ...(attachments.length
+      ? {
+          attachments: attachments.map((a) => ({
+            filename: a.filename,
+            mime_type: a.mimeType || 'application/octet-stream',
+            content_base64: a.contentBase64,
+          })),
+        }
+      : {}),
+  };
+}
+
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}

@@ -1,0 +1,158 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright';
+import PostalMime from 'postal-mime';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectGoogle } from '../../main/auth/connectGoogle.ts';
+import { openEngine } from '../../main/core/engine.ts';
+import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
+import { chromiumMissingReason, launchChromium } from '../support/chromium.ts';
+import {
+  autoConsentBrowser,
+  emulatorControl,
+  googleConfigFor,
+  providerEnvFor,
+  runMailSync,
+} from '../support/emulatorAccounts.ts';
+import { type RunningServe, startServe } from '../support/serveProcess.ts';
+import { makeTempDir } from '../support/tempDir.ts';
+import { SCREENSHOTS } from '../support/uiHarness.ts';
+
+const USER = 'alice@gmail.test';
+
+describe.skipIf(chromiumMissingReason !== null)(
+  `composing and replying in the UI, delivered to Gmail (emulator)${chromiumMissingReason ? ` — skipped: ${chromiumMissingReason}` : ''}`,
+  () => {
+    const dir = makeTempDir();
+    let emulator: RunningEmulator;
+    let serve: RunningServe;
+    let browser: Browser;
+
+    /** Gmail's SENT mail, read straight from the emulator: id, thread, raw bytes. */
+    const sentMail = async () => {
+      const minted = (await emulatorControl(emulator)('/google/tokens', {
+        method: 'POST',
+        body: { email: USER, scopes: ['https://mail.google.com/'] },
+      })) as { access_token: string };
+      const get = async (path: string) =>
+        (await (
+          await fetch(`${emulator.baseUrl}/gmail/v1/users/me/${path}`, {
+            headers: { authorization: `Bearer ${minted.access_token}` },
+          })
+        ).json()) as Record<string, unknown>;
+      const list = ((await get('messages?labelIds=SENT&maxResults=50')).messages ?? []) as Array<{
+        id: string;
+        threadId: string;
+      }>;
+      return Promise.all(
+        list.map(async (m) => ({
+          ...m,
+          raw: Buffer.from(((await get(`messages/${m.id}?format=raw`)) as { raw: string }).raw, 'base64url'),
+        })),
+      );
+    };
+
+    beforeAll(async () => {
+      emulator = await startEmulator({
+        autoConsent: true,
+        seed: { kind: 'synthetic', count: 80 },
+        serviceOptions: { google: { quotaEnabled: false } },
+      });
+      const dataDir = join(dir.path, 'data');
+      const engine = openEngine({ dataDir, providers: { google: googleConfigFor(emulator.baseUrl), microsoft: null } });
+      try {
+        const account = await connectGoogle(engine.db, engine.vault, googleConfigFor(emulator.baseUrl), {
+          openBrowser: autoConsentBrowser,
+        });
+        await runMailSync(engine, account.id);
+      } finally {
+        await engine.close();
+      }
+      serve = await startServe(dataDir, [], {
+        ...providerEnvFor(emulator.baseUrl),
+        OUTPOST_GMAIL_QUOTA_UNITS_PER_SECOND: '1000000',
+      });
+      browser = await launchChromium();
+    }, 90_000);
+    afterAll(async () => {
+      await browser?.close();
+      await serve?.stop();
+      await emulator?.stop();
+      dir.remove();
+    });
+
+    it('composes a message with an attachment (c, Ctrl+Enter) and Gmail receives exactly it', async () => {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      await page.goto(serve.uiUrl);
+      await expect.poll(() => page.getByRole('option').count(), { timeout: 15_000 }).toBeGreaterThan(5);
+      const attachment = join(dir.path, 'figures.csv');
+      const bytes = Buffer.from('quarter,total\nQ3,1200\nQ4,1410\n\u00e9t\u00e9,1\n', 'utf8');
+      writeFileSync(attachment, bytes);
+
+      await page.keyboard.press('c');
+      const form = page.getByRole('form', { name: 'New message' });
+      await form.getByLabel('To').fill('"Doe, Jane" <jane@example.test>, bo');
+      await form.getByLabel('Subject').fill('Figures for Q4 — final');
+      await form.getByLabel('Message').fill('Hi Jane,\nthe figures are attached.');
+      await form.getByLabel('Attach files').setInputFiles(attachment);
+      await expect.poll(() => form.getByRole('list', { name: 'Attachments' }).textContent()).toContain('figures.csv');
+      await form.getByRole('button', { name: 'Send' }).click();
+      // "bo" is not an address: nothing is sent, the user is told which.
+      await expect.poll(() => form.getByRole('alert').textContent()).toContain('Not an email address: bo');
+      await form.getByLabel('To').fill('"Doe, Jane" <jane@example.test>');
+      await page.screenshot({ path: join(SCREENSHOTS, 'compose.png') });
+      await form.getByLabel('Message').press('Control+Enter');
+      await expect.poll(() => page.getByRole('status').textContent(), { timeout: 15_000 }).toBe('Message sent.');
+
+      const sent = (await sentMail()).map(async (m) => ({
+        m,
+        parsed: await PostalMime.parse(m.raw, { attachmentEncoding: 'arraybuffer' }),
+      }));
+      const mine = (await Promise.all(sent)).filter(({ parsed }) => parsed.subject === 'Figures for Q4 — final');
+      expect(mine).toHaveLength(1);
+      const parsed = mine[0]?.parsed;
+      expect(parsed?.to?.map((a) => ('address' in a ? [a.name, a.address] : []))).toEqual([['Doe, Jane', 'jane@example.test']]);
+      expect(parsed?.text?.trim()).toBe('Hi Jane,\nthe figures are attached.');
+      expect(parsed?.attachments.map((a) => a.filename)).toEqual(['figures.csv']);
+      expect(Buffer.from(parsed?.attachments[0]?.content as ArrayBuffer).equals(bytes)).toBe(true);
+      await page.close();
+    }, 60_000);
+
+    it('replies to the open thread (r) and the reply lands in that Gmail thread', async () => {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      await page.goto(serve.uiUrl);
+      const rows = page.getByRole('option');
+      await expect.poll(() => rows.count(), { timeout: 15_000 }).toBeGreaterThan(5);
+      await rows.first().click();
+      const pane = page.getByRole('region', { name: 'Reading pane' });
+      await expect.poll(() => pane.locator('article.message').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+      const subject = ((await pane.locator('.thread-subject').textContent()) ?? '').trim();
+
+      await page.locator('body').press('r');
+      const form = page.getByRole('form', { name: 'New message' });
+      expect(await form.getByLabel('To').inputValue()).toMatch(/@/);
+      expect(await form.getByLabel('Subject').inputValue()).toMatch(/^re: /i);
+      await form.getByLabel('Message').press('Control+Home');
+      await form.getByLabel('Message').pressSequentially('Sounds good to me.');
+      await form.getByRole('button', { name: 'Send' }).click();
+      await expect.poll(() => page.getByRole('status').textContent(), { timeout: 15_000 }).toBe('Message sent.');
+
+      const reply = (await Promise.all((await sentMail()).map(async (m) => ({ m, parsed: await PostalMime.parse(m.raw) })))).find(
+        ({ parsed }) => parsed.text?.startsWith('Sounds good to me.'),
+      );
+      expect(reply).toBeDefined();
+      expect(reply?.parsed.subject?.toLowerCase()).toBe(
+        subject.toLowerCase().startsWith('re:') ? subject.toLowerCase() : `re: ${subject.toLowerCase()}`,
+      );
+      expect(reply?.parsed.inReplyTo).toMatch(/^<.+>$/);
+      // Gmail put it in the thread that was open (the emulator applies Gmail's threading rules).
+      const threads = (await (
+        await fetch(`${serve.baseUrl}/v1/email/threads?label=sent&limit=50`, {
+          headers: { authorization: `Bearer ${serve.sessionToken}` },
+        })
+      ).json()) as { data: Array<{ provider_thread_id: string; message_count: number }> };
+      expect(threads.data.some((t) => t.provider_thread_id === reply?.m.threadId && t.message_count > 1)).toBe(true);
+      await page.close();
+    }, 60_000);
+  },
+);

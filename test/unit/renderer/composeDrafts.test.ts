@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { draftFor, invalidAddresses, sendBody, splitAddresses } from '../../../renderer/src/composeDrafts.ts';
+import type { Message, Thread } from '../../../shared/api/threads.ts';
+import { decodeDraftParam } from '../../../shared/composeDraft.ts';
+
+function message(overrides: Partial<Message>): Message {
+  return {
+    id: 'msg_1',
+    thread_id: 'thr_9',
+    account_id: 'acc',
+    provider_message_id: 'p1',
+    rfc822_message_id: 'a@b',
+    subject: 'Plans',
+    from: { name: 'Ann Lee', email: 'ann@example.test' },
+    to: [{ name: '', email: 'me@example.test' }],
+    cc: [{ name: 'Bo', email: 'bo@example.test' }],
+    bcc: [],
+    reply_to: [],
+    date: '2026-11-20T10:00:00.000Z',
+    snippet: '',
+    body_text: 'Lunch at noon?\nOr one?',
+    body_html: null,
+    is_unread: false,
+    is_starred: false,
+    label_ids: [],
+    attachments: [],
+    ...overrides,
+  };
+}
+
+const thread = (messages: Message[]) => ({ id: 'thr_9', messages }) as unknown as Thread;
+
+describe('compose drafts', () => {
+  it('replies to the sender, quotes the message, and goes into the thread', () => {
+    const draft = draftFor(thread([message({})]), 'reply', ['me@example.test']);
+    expect(draft).toMatchObject({ to: ['Ann Lee <ann@example.test>'], cc: [], subject: 'Re: Plans', threadId: 'thr_9' });
+    expect(draft.body).toContain('Ann Lee <ann@example.test> wrote:\n> Lunch at noon?\n> Or one?');
+    expect(draftFor(thread([message({ subject: 'RE: Plans' })]), 'reply', []).subject).toBe('RE: Plans');
+  });
+
+  it('replies to all but the user, each once, honouring Reply-To', () => {
+    const draft = draftFor(
+      thread([
+        message({
+          reply_to: [{ name: '', email: 'list@example.test' }],
+          cc: [
+            { name: 'Bo', email: 'bo@example.test' },
+            { name: '', email: 'LIST@example.test' },
+          ],
+        }),
+      ]),
+      'replyAll',
+      ['ME@example.test'],
+    );
+    expect(draft.to).toEqual(['list@example.test']);
+    expect(draft.cc).toEqual(['Bo <bo@example.test>']);
+  });
+
+  it('replying to my own message goes to its recipients', () => {
+    const mine = message({ from: { name: 'Me', email: 'me@example.test' }, to: [{ name: '', email: 'zoe@example.test' }] });
+    expect(draftFor(thread([mine]), 'reply', ['me@example.test']).to).toEqual(['zoe@example.test']);
+  });
+
+  it('forwards with the original headers and no thread', () => {
+    const draft = draftFor(thread([message({})]), 'forward', []);
+    expect(draft).toMatchObject({ to: [], subject: 'Fwd: Plans' });
+    expect(draft.threadId).toBeUndefined();
+    expect(draft.body).toContain('---------- Forwarded message ---------\nFrom: Ann Lee <ann@example.test>');
+  });
+
+  it('splits recipient fields without breaking quoted names, and flags what is not an address', () => {
+    expect(splitAddresses('"Doe, Jane" <jane@example.test>; bo@example.test, ,')).toEqual([
+      '"Doe, Jane" <jane@example.test>',
+      'bo@example.test',
+    ]);
+    expect(invalidAddresses(['jane@example.test', 'Bo <bo@example.test>', 'bo', 'x@y', '<@example.test>'])).toEqual([
+      'bo',
+      'x@y',
+      '<@example.test>',
+    ]);
+  });
+
+  it('builds the documented send body', () => {
+    expect(
+      sendBody({ to: ['a@example.test'], cc: [], bcc: ['b@example.test'], subject: 'S', body: 'B', threadId: 'thr_1' }, [
+        { filename: 'a.pdf', mimeType: '', size: 3, contentBase64: 'AAEC' },
+      ]),
+    ).toEqual({
+      to: ['a@example.test'],
+      bcc: ['b@example.test'],
+      subject: 'S',
+      body_text: 'B',
+      thread_id: 'thr_1',
+      attachments: [{ filename: 'a.pdf', mime_type: 'application/octet-stream', content_base64: 'AAEC' }],
+    });
+  });
+
+  it("decodes the desktop compose window's draft parameter (UTF-8), and refuses garbage", () => {
+    const param = Buffer.from(JSON.stringify({ to: ['ann@example.test'], subject: 'Café', body: 'x', evil: 1 }), 'utf8').toString(
+      'base64url',
+    );
+    expect(decodeDraftParam(param)).toEqual({ to: ['ann@example.test'], cc: [], bcc: [], subject: 'Café', body: 'x' });
+    expect(decodeDraftParam('%%%')).toBeNull();
+  });
+});
