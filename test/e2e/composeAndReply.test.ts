@@ -91,7 +91,7 @@ describe.skipIf(chromiumMissingReason !== null)(
 
       await page.keyboard.press('c');
       const form = page.getByRole('form', { name: 'New message' });
-      await form.getByLabel('To').fill('"Doe, Jane" <jane@example.test>, bo');
+      await form.getByLabel('To', { exact: true }).fill('"Doe, Jane" <jane@example.test>, bo');
       await form.getByLabel('Subject').fill('Figures for Q4 — final');
       await form.getByLabel('Message').fill('Hi Jane,\nthe figures are attached.');
       await form.getByLabel('Attach files').setInputFiles(attachment);
@@ -99,7 +99,7 @@ describe.skipIf(chromiumMissingReason !== null)(
       await form.getByRole('button', { name: 'Send' }).click();
       // "bo" is not an address: nothing is sent, the user is told which.
       await expect.poll(() => form.getByRole('alert').textContent()).toContain('Not an email address: bo');
-      await form.getByLabel('To').fill('"Doe, Jane" <jane@example.test>');
+      await form.getByLabel('To', { exact: true }).fill('"Doe, Jane" <jane@example.test>');
       await page.screenshot({ path: join(SCREENSHOTS, 'compose.png') });
       await form.getByLabel('Message').press('Control+Enter');
       await expect.poll(() => page.getByRole('status').textContent(), { timeout: 15_000 }).toBe('Message sent.');
@@ -118,6 +118,54 @@ describe.skipIf(chromiumMissingReason !== null)(
       await page.close();
     }, 60_000);
 
+    it('archives a thread (e): it leaves the inbox at once, and Gmail after the next sync pushes the change', async () => {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      await page.goto(serve.uiUrl);
+      const rows = page.getByRole('option');
+      await expect.poll(() => rows.count(), { timeout: 15_000 }).toBeGreaterThan(5);
+      await rows.first().click();
+      const pane = page.getByRole('region', { name: 'Reading pane' });
+      await expect.poll(() => pane.locator('article.message').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+      const open = (await (
+        await fetch(`${serve.baseUrl}/v1/email/threads?label=inbox&limit=1`, {
+          headers: { authorization: `Bearer ${serve.sessionToken}` },
+        })
+      ).json()) as { data: Array<{ id: string; provider_thread_id: string; subject: string }> };
+      const thread = open.data[0];
+      await page.locator('body').press('e');
+      await expect
+        .poll(async () => {
+          const inbox = (await (
+            await fetch(`${serve.baseUrl}/v1/email/threads?label=inbox&limit=100`, {
+              headers: { authorization: `Bearer ${serve.sessionToken}` },
+            })
+          ).json()) as { data: Array<{ id: string }> };
+          return inbox.data.some((t) => t.id === thread?.id);
+        })
+        .toBe(false);
+      // The next sync pushes the pending change to Gmail first.
+      const queued = await fetch(`${serve.baseUrl}/v1/email/sync`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${serve.sessionToken}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(queued.status).toBe(200);
+      await expect
+        .poll(
+          async () => {
+            const snapshot = (await emulatorControl(emulator)('/snapshot')) as {
+              google: Record<string, { messages: Array<{ threadId: string; labelIds: string[] }> }>;
+            };
+            return snapshot.google[USER]?.messages
+              .filter((m) => m.threadId === thread?.provider_thread_id)
+              .some((m) => m.labelIds.includes('INBOX'));
+          },
+          { timeout: 15_000 },
+        )
+        .toBe(false);
+      await page.close();
+    }, 60_000);
+
     it('replies to the open thread (r) and the reply lands in that Gmail thread', async () => {
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       await page.goto(serve.uiUrl);
@@ -130,7 +178,7 @@ describe.skipIf(chromiumMissingReason !== null)(
 
       await page.locator('body').press('r');
       const form = page.getByRole('form', { name: 'New message' });
-      expect(await form.getByLabel('To').inputValue()).toMatch(/@/);
+      expect(await form.getByLabel('To', { exact: true }).inputValue()).toMatch(/@/);
       expect(await form.getByLabel('Subject').inputValue()).toMatch(/^re: /i);
       await form.getByLabel('Message').press('Control+Home');
       await form.getByLabel('Message').pressSequentially('Sounds good to me.');

@@ -54,7 +54,9 @@ describe.skipIf(binary.path === null)(`the Electron desktop app${binary.reason ?
       await expect.poll(() => app.windows().length, { timeout: 10_000 }).toBe(2);
       const compose = app.windows().find((w) => w.url().includes('compose='));
       expect(compose).toBeDefined();
-      await expect.poll(() => compose?.getByLabel('To').inputValue(), { timeout: 10_000 }).toContain('ann@example.test');
+      await expect
+        .poll(() => compose?.getByLabel('To', { exact: true }).inputValue(), { timeout: 10_000 })
+        .toContain('ann@example.test');
       expect(await compose?.getByLabel('Cc').inputValue()).toContain('bo@example.test');
       expect(await compose?.getByLabel('Subject').inputValue()).toBe('Café plans');
     } finally {
