@@ -11,6 +11,7 @@ export const errorStatus = {
   method_not_allowed: 405,
   sync_in_progress: 409,
   not_connected: 409,
+  provider_not_configured: 409,
   needs_reauth: 409,
   idempotency_conflict: 409,
   payload_too_large: 413,

@@ -17,6 +17,7 @@ import { idempotencyHooks } from './idempotency.ts';
 import { checkLoopbackHost } from './loopbackHost.ts';
 import { type RateLimitConfig, RateLimitedError, RateLimits, setRateLimitHeaders } from './rateLimits.ts';
 import { registerCalendarRoutes } from './routes/calendar.ts';
+import { registerConnectRoutes } from './routes/connect.ts';
 import { registerEventRoutes } from './routes/events.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerJobRoutes } from './routes/jobs.ts';
@@ -46,6 +47,8 @@ export interface ApiDeps {
   send?: EmailSendService;
   /** Folders an attachment's storage_path may point into (nothing else is readable through the API). */
   attachmentRoots?: readonly string[];
+  /** Starts connecting an account (main/core/accountConnector.ts); absent: POST /v1/accounts/connect answers 503. */
+  connectAccount?: (provider: 'google' | 'microsoft') => Promise<{ authorizationUrl: string }>;
 }
 
 export type ApiServer = FastifyInstance<
@@ -120,6 +123,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
   registerSyncRoutes(app, { ...deps, limits });
   registerKeyRoutes(app, deps);
   registerJobRoutes(app, deps);
+  registerConnectRoutes(app, deps);
   registerWebhookRoutes(app, deps);
   registerEventRoutes(app, deps);
   registerSendRoutes(app, { ...deps, limits });

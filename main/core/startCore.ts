@@ -8,6 +8,7 @@ import { WebhookWorker } from '../api/webhooks/webhookWorker.ts';
 import { listAccounts } from '../db/queries/accounts.ts';
 import { apiSendService } from '../send/apiSendService.ts';
 import { SyncScheduler } from '../sync/syncScheduler.ts';
+import { AccountConnector } from './accountConnector.ts';
 import { ConnectivityWatch } from './connectivityWatch.ts';
 import { type Engine, type EngineConfig, openEngine } from './engine.ts';
 import { NewMailWatch } from './newMailWatch.ts';
@@ -43,6 +44,7 @@ export class PortInUseError extends Error {
 /** The composition root: the engine of a data directory, its scheduler, and the API on 127.0.0.1 (never other interfaces). */
 export async function startCore(config: CoreConfig): Promise<Core> {
   const engine = openEngine(config);
+  const connector = new AccountConnector(engine);
   const attachmentRoots = config.attachmentRoots ?? defaultAttachmentRoots(config.dataDir);
   let port = config.port;
   let api: ApiServer;
@@ -59,6 +61,7 @@ export async function startCore(config: CoreConfig): Promise<Core> {
       ...(config.rateLimits ? { rateLimits: config.rateLimits } : {}),
       send: config.send ?? apiSendService(engine.send, attachmentRoots),
       attachmentRoots,
+      connectAccount: (provider) => connector.start(provider),
     });
     await api.listen({ host: '127.0.0.1', port: config.port });
   } catch (error) {
@@ -113,6 +116,7 @@ export async function startCore(config: CoreConfig): Promise<Core> {
       clearInterval(deliveryTimer);
       unsubscribeNewMail();
       connectivity?.stop();
+      connector.stop();
       scheduler?.stop();
       await webhooks.stop();
       await api.close();

@@ -4,6 +4,7 @@ import { CalendarView } from './components/CalendarView.tsx';
 import { ComposeForm } from './components/ComposeForm.tsx';
 import { SearchBox } from './components/SearchBox.tsx';
 import { SearchResults } from './components/SearchResults.tsx';
+import { SettingsView } from './components/SettingsView.tsx';
 import { ShortcutsHelp } from './components/ShortcutsHelp.tsx';
 import { Sidebar } from './components/Sidebar.tsx';
 import { ThreadList } from './components/ThreadList.tsx';
@@ -90,6 +91,7 @@ function MailClient() {
     window.outpost?.onOpenThread?.((threadId) => void useMailStore.getState().selectThread(threadId));
     window.outpost?.onNavigate?.((view) => {
       if (view === 'shortcuts') setHelpOpen(true);
+      if (view === 'settings') useMailStore.getState().showSettings();
     });
   }, []);
 
@@ -105,10 +107,12 @@ function MailClient() {
           ?
         </button>
       </header>
-      <main className={`panes${section === 'calendar' ? ' calendar-section' : ''}`}>
+      <main className={`panes${section !== 'mail' ? ' calendar-section' : ''}`}>
         <Sidebar />
         {section === 'calendar' ? (
           <CalendarView />
+        ) : section === 'settings' ? (
+          <SettingsView />
         ) : (
           <>
             <section className="list-pane" aria-label={title}>

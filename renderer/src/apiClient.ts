@@ -1,5 +1,7 @@
 import type { EventListResponse } from '../../shared/api/calendar.ts';
+import type { ConnectAccountResponseBody } from '../../shared/api/connect.ts';
 import type { AccountListResponseBody } from '../../shared/api/jobs.ts';
+import type { CreatedKeyResponseBody, KeyListResponseBody } from '../../shared/api/keys.ts';
 import type { SearchResponse } from '../../shared/api/search.ts';
 import type { EmailSendRequestBody, EmailSendResponseBody } from '../../shared/api/send.ts';
 import type { LabelListResponse, ThreadActionBody, ThreadListResponse, ThreadResponse } from '../../shared/api/threads.ts';
@@ -86,6 +88,21 @@ export const api = {
   },
   listAccounts(): Promise<AccountListResponseBody> {
     return getJson('/v1/accounts');
+  },
+  connectAccount(provider: 'google' | 'microsoft'): Promise<ConnectAccountResponseBody> {
+    return getJson('/v1/accounts/connect', undefined, { method: 'POST', body: { provider } });
+  },
+  listKeys(): Promise<KeyListResponseBody> {
+    return getJson('/v1/keys');
+  },
+  createKey(name: string, scopes: string[]): Promise<CreatedKeyResponseBody> {
+    return getJson('/v1/keys', undefined, { method: 'POST', body: { name, scopes } });
+  },
+  revokeKey(id: string): Promise<unknown> {
+    return getJson(`/v1/keys/${encodeURIComponent(id)}`, undefined, { method: 'DELETE' });
+  },
+  syncNow(): Promise<unknown> {
+    return getJson('/v1/email/sync', undefined, { method: 'POST', body: {} });
   },
   listLabels(): Promise<LabelListResponse> {
     return getJson('/v1/email/labels');

@@ -8,8 +8,9 @@ export type ListView = { kind: 'label'; label: string; title: string } | { kind:
 
 interface MailState {
   /** Which main area is shown: mail (list + reader) or the calendar. */
-  section: 'mail' | 'calendar';
+  section: 'mail' | 'calendar' | 'settings';
   showCalendar(): void;
+  showSettings(): void;
   view: ListView;
   labels: Label[];
   threads: ThreadSummary[];
@@ -39,6 +40,9 @@ export const useMailStore = create<MailState>((set, get) => ({
   showCalendar() {
     set({ section: 'calendar' });
   },
+  showSettings() {
+    set({ section: 'settings' });
+  },
   view: { kind: 'label', label: 'inbox', title: 'Inbox' },
   labels: [],
   threads: [],
@@ -61,6 +65,7 @@ export const useMailStore = create<MailState>((set, get) => ({
   async showLabel(label, title) {
     searchAbort?.abort();
     set({
+      section: 'mail',
       view: { kind: 'label', label, title },
       listStatus: 'loading',
       listError: null,

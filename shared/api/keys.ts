@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 
 export const ScopeSchema = Type.Union([
   Type.Literal('read:email'),
@@ -35,3 +35,5 @@ export const CreatedKeyResponse = Type.Object({
 
 export const KeyListResponse = Type.Object({ data: Type.Array(ApiKeySchema) });
 export const KeyParams = Type.Object({ id: Type.String({ maxLength: 100 }) });
+export type KeyListResponseBody = Static<typeof KeyListResponse>;
+export type CreatedKeyResponseBody = Static<typeof CreatedKeyResponse>;

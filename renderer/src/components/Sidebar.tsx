@@ -24,6 +24,7 @@ export function Sidebar() {
     if (!label.role) byAccount.set(label.account_id, [...(byAccount.get(label.account_id) ?? []), label]);
   const section = useMailStore((s) => s.section);
   const showCalendar = useMailStore((s) => s.showCalendar);
+  const showSettings = useMailStore((s) => s.showSettings);
   const active = section === 'mail' && view.kind === 'label' ? view.label : null;
 
   return (
@@ -41,6 +42,7 @@ export function Sidebar() {
       </ul>
       <ul>
         <SidebarItem title="Calendar" unread={0} active={section === 'calendar'} onSelect={showCalendar} />
+        <SidebarItem title="Settings" unread={0} active={section === 'settings'} onSelect={showSettings} />
       </ul>
       {[...byAccount.entries()].map(([accountId, accountLabels]) => (
         <section key={accountId} aria-label="Labels">

@@ -1,0 +1,198 @@
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import type { AccountListResponseBody } from '../../../shared/api/jobs.ts';
+import type { KeyListResponseBody } from '../../../shared/api/keys.ts';
+import { api } from '../apiClient.ts';
+import { formatLongDate } from '../formatDate.ts';
+import { useMailStore } from '../mailStore.ts';
+
+type Account = AccountListResponseBody['data'][number];
+type ApiKey = KeyListResponseBody['data'][number];
+
+const SCOPES = ['read:email', 'write:email', 'read:calendar', 'write:calendar', 'admin'] as const;
+const PROVIDER_NAMES: Record<string, string> = { gmail: 'Gmail', microsoft: 'Microsoft 365', local: 'Imported' };
+
+/** Accounts (connect, reconnect, sync) and API keys for scripts. */
+export function SettingsView() {
+  return (
+    <section className="settings" aria-label="Settings">
+      <h2>Settings</h2>
+      <AccountsSettings />
+      <KeySettings />
+    </section>
+  );
+}
+
+function AccountsSettings() {
+  const [accounts, setAccounts] = useState<Account[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [waiting, setWaiting] = useState(false);
+
+  const load = useCallback(async () => {
+    try {
+      const next = (await api.listAccounts()).data;
+      setAccounts((previous) => {
+        // A new or newly synced account brings labels and unread counts to the sidebar.
+        if (next.map((a) => a.last_synced_at).join() !== previous.map((a) => a.last_synced_at).join())
+          void useMailStore.getState().loadLabels();
+        return next;
+      });
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }, []);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  // While a sign-in is under way in the other tab or the browser, look for the new account.
+  useEffect(() => {
+    if (!waiting) return;
+    const timer = setInterval(() => void load(), 1_500);
+    const stop = setTimeout(() => setWaiting(false), 5 * 60_000);
+    return () => {
+      clearInterval(timer);
+      clearTimeout(stop);
+    };
+  }, [waiting, load]);
+
+  const connect = async (provider: 'google' | 'microsoft') => {
+    setError(null);
+    try {
+      const { data } = await api.connectAccount(provider);
+      // The consent page opens beside the app (Electron hands it to the system browser).
+      window.open(data.authorization_url, '_blank', 'noopener');
+      setWaiting(true);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
+  const needsReauth = accounts.filter((a) => a.status === 'needs_reauth');
+  return (
+    <section aria-labelledby="accounts-title">
+      <h3 id="accounts-title">Accounts</h3>
+      {needsReauth.map((a) => (
+        <p key={a.id} className="banner" role="alert">
+          {a.email} needs you to sign in again; Outpost cannot sync it until you do.{' '}
+          <button type="button" onClick={() => void connect(a.provider === 'microsoft' ? 'microsoft' : 'google')}>
+            Reconnect
+          </button>
+        </p>
+      ))}
+      <ul className="account-list" aria-label="Connected accounts">
+        {accounts.map((a) => (
+          <li key={a.id}>
+            <strong>{a.email}</strong> · {PROVIDER_NAMES[a.provider] ?? a.provider} · {a.status.replace('_', ' ')}
+            <span className="muted"> · {a.last_synced_at ? `synced ${formatLongDate(a.last_synced_at)}` : 'not synced yet'}</span>
+            {a.last_error && <span className="error"> · {a.last_error}</span>}
+          </li>
+        ))}
+        {accounts.length === 0 && <li className="muted">No accounts yet.</li>}
+      </ul>
+      <div className="settings-actions">
+        <button type="button" onClick={() => void connect('google')}>
+          Connect Google
+        </button>
+        <button type="button" onClick={() => void connect('microsoft')}>
+          Connect Microsoft
+        </button>
+        <button type="button" onClick={() => void api.syncNow().then(load, (e: Error) => setError(e.message))}>
+          Sync now
+        </button>
+      </div>
+      {waiting && <p className="muted">Waiting for you to allow access in the sign-in page…</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
+
+function KeySettings() {
+  const [keys, setKeys] = useState<ApiKey[]>([]);
+  const [name, setName] = useState('');
+  const [scopes, setScopes] = useState<string[]>(['read:email']);
+  const [created, setCreated] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      setKeys((await api.listKeys()).data);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }, []);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const create = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    try {
+      const { data } = await api.createKey(name.trim(), scopes);
+      setCreated(data.key);
+      setName('');
+      await load();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
+  return (
+    <section aria-labelledby="keys-title">
+      <h3 id="keys-title">API keys</h3>
+      <p className="muted">For scripts calling the local API. A key is shown once, when it is created.</p>
+      <form className="key-form" aria-label="New API key" onSubmit={(e) => void create(e)}>
+        <label>
+          Name
+          <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} />
+        </label>
+        <fieldset>
+          <legend>Scopes</legend>
+          {SCOPES.map((scope) => (
+            <label key={scope}>
+              <input
+                type="checkbox"
+                checked={scopes.includes(scope)}
+                onChange={(e) => setScopes((s) => (e.target.checked ? [...s, scope] : s.filter((x) => x !== scope)))}
+              />
+              {scope}
+            </label>
+          ))}
+        </fieldset>
+        <button type="submit" disabled={!name.trim() || scopes.length === 0}>
+          Create key
+        </button>
+      </form>
+      {created && (
+        <p className="created-key" role="status">
+          New key (copy it now; it will not be shown again): <code className="new-key">{created}</code>{' '}
+          <button type="button" onClick={() => void navigator.clipboard?.writeText(created)}>
+            Copy
+          </button>
+        </p>
+      )}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <ul className="key-list" aria-label="API keys">
+        {keys.map((k) => (
+          <li key={k.id}>
+            <strong>{k.name}</strong> <code>{k.prefix}…</code> {k.scopes.join(', ')}
+            {k.revoked_at ? (
+              <span className="muted"> · revoked</span>
+            ) : (
+              <button type="button" onClick={() => void api.revokeKey(k.id).then(load)}>
+                Revoke
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,94 @@
+import { join } from 'node:path';
+import type { Browser } from 'playwright';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
+import { chromiumMissingReason, launchChromium } from '../support/chromium.ts';
+import { providerEnvFor } from '../support/emulatorAccounts.ts';
+import { type RunningServe, startServe } from '../support/serveProcess.ts';
+import { makeTempDir } from '../support/tempDir.ts';
+import { SCREENSHOTS } from '../support/uiHarness.ts';
+
+describe.skipIf(chromiumMissingReason !== null)(
+  `settings in the UI: connecting accounts and API keys${chromiumMissingReason ? ` — skipped: ${chromiumMissingReason}` : ''}`,
+  () => {
+    const dir = makeTempDir();
+    let emulator: RunningEmulator;
+    let serve: RunningServe;
+    let browser: Browser;
+
+    beforeAll(async () => {
+      // No auto-consent: the user clicks through the providers' consent pages.
+      emulator = await startEmulator({
+        seed: { kind: 'synthetic', count: 40 },
+        serviceOptions: { google: { quotaEnabled: false } },
+      });
+      serve = await startServe(join(dir.path, 'data'), [], {
+        ...providerEnvFor(emulator.baseUrl),
+        OUTPOST_GMAIL_QUOTA_UNITS_PER_SECOND: '1000000',
+      });
+      browser = await launchChromium();
+    }, 60_000);
+    afterAll(async () => {
+      await browser?.close();
+      await serve?.stop();
+      await emulator?.stop();
+      dir.remove();
+    });
+
+    it('connects a Google and a Microsoft account through their consent pages, and their mail arrives', async () => {
+      // The consent pages are the emulator's, on its own test CA (the real ones carry public certificates).
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ignoreHTTPSErrors: true });
+      const page = await context.newPage();
+      await page.goto(serve.uiUrl);
+      await page.getByRole('button', { name: 'Settings' }).click();
+      const accounts = page.getByRole('list', { name: 'Connected accounts' });
+      await expect.poll(() => accounts.textContent()).toContain('No accounts yet.');
+
+      const googlePopup = page.waitForEvent('popup');
+      await page.getByRole('button', { name: 'Connect Google' }).click();
+      const consent = await googlePopup;
+      await consent.getByRole('button', { name: 'Allow' }).click();
+      await expect.poll(() => accounts.textContent(), { timeout: 15_000 }).toContain('alice@gmail.test');
+
+      const microsoftPopup = page.waitForEvent('popup');
+      await page.getByRole('button', { name: 'Connect Microsoft' }).click();
+      const msConsent = await microsoftPopup;
+      await msConsent.getByRole('button', { name: 'Accept' }).click();
+      await expect.poll(() => accounts.textContent(), { timeout: 15_000 }).toContain('bob@contoso.test');
+
+      // Connecting queued the first syncs: both accounts report one.
+      await expect
+        .poll(async () => ((await accounts.textContent()) ?? '').match(/synced /g)?.length ?? 0, { timeout: 30_000 })
+        .toBe(2);
+      await page.screenshot({ path: join(SCREENSHOTS, 'settings.png') });
+      await page.getByRole('button', { name: 'Inbox' }).click();
+      await expect.poll(() => page.getByRole('option').count(), { timeout: 10_000 }).toBeGreaterThan(5);
+      await context.close();
+    }, 90_000);
+
+    it('creates an API key shown once, which a script can then use', async () => {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      await page.goto(serve.uiUrl);
+      await page.getByRole('button', { name: 'Settings' }).click();
+      const form = page.getByRole('form', { name: 'New API key' });
+      await form.getByLabel('Name').fill('nightly report');
+      await form.getByLabel('read:calendar').check();
+      await form.getByRole('button', { name: 'Create key' }).click();
+      const key = (await page.locator('code.new-key').textContent()) ?? '';
+      expect(key).toMatch(/^wbk_/);
+      await expect.poll(() => page.getByRole('list', { name: 'API keys' }).textContent()).toContain('nightly report');
+
+      const asScript = await fetch(`${serve.baseUrl}/v1/accounts`, { headers: { authorization: `Bearer ${key}` } });
+      expect(asScript.status).toBe(200);
+      // Its scopes are what was ticked: no admin.
+      const admin = await fetch(`${serve.baseUrl}/v1/keys`, { headers: { authorization: `Bearer ${key}` } });
+      expect(admin.status).toBe(403);
+      // Shown once: a reload shows only its prefix.
+      await page.reload();
+      await page.getByRole('button', { name: 'Settings' }).click();
+      await expect.poll(() => page.getByRole('list', { name: 'API keys' }).textContent()).toContain('nightly report');
+      expect(await page.content()).not.toContain(key);
+      await page.close();
+    }, 60_000);
+  },
+);
