@@ -16,6 +16,7 @@ import { ApiError, type ErrorCode, errorStatus } from './errors.ts';
 import { idempotencyHooks } from './idempotency.ts';
 import { checkLoopbackHost } from './loopbackHost.ts';
 import { type RateLimitConfig, RateLimitedError, RateLimits, setRateLimitHeaders } from './rateLimits.ts';
+import { registerAttachmentRoutes } from './routes/attachments.ts';
 import { registerCalendarRoutes } from './routes/calendar.ts';
 import { registerConnectRoutes } from './routes/connect.ts';
 import { registerEventRoutes } from './routes/events.ts';
@@ -124,6 +125,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
   registerKeyRoutes(app, deps);
   registerJobRoutes(app, deps);
   registerConnectRoutes(app, deps);
+  registerAttachmentRoutes(app, deps);
   registerWebhookRoutes(app, deps);
   registerEventRoutes(app, deps);
   registerSendRoutes(app, { ...deps, limits });

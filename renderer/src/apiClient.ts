@@ -70,7 +70,21 @@ async function getJson<T>(
   return body as T;
 }
 
+/** An attachment's bytes (authenticated, so not a plain link). */
+async function fetchBlob(path: string): Promise<Blob> {
+  const { baseUrl, token } = connection();
+  const response = await fetch(baseUrl + path, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  if (!response.ok) {
+    const body = (await response.json().catch(() => null)) as { code?: string; message?: string } | null;
+    throw new ApiRequestError(response.status, body?.code ?? 'http_error', body?.message ?? `HTTP ${response.status}`);
+  }
+  return response.blob();
+}
+
 export const api = {
+  attachment(id: string): Promise<Blob> {
+    return fetchBlob(`/v1/email/attachments/${encodeURIComponent(id)}`);
+  },
   listThreads(params: { label: string; cursor?: string | null; limit?: number }): Promise<ThreadListResponse> {
     const query = new URLSearchParams({ label: params.label, limit: String(params.limit ?? 50) });
     if (params.cursor) query.set('cursor', params.cursor);

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright';
 import PostalMime from 'postal-mime';
@@ -115,6 +115,18 @@ describe.skipIf(chromiumMissingReason !== null)(
       expect(parsed?.text?.trim()).toBe('Hi Jane,\nthe figures are attached.');
       expect(parsed?.attachments.map((a) => a.filename)).toEqual(['figures.csv']);
       expect(Buffer.from(parsed?.attachments[0]?.content as ArrayBuffer).equals(bytes)).toBe(true);
+
+      // The sent copy is in Sent at once, and its attachment saves from the reader byte for byte.
+      await page.getByRole('button', { name: 'Sent' }).click();
+      await page.getByRole('option').filter({ hasText: 'Figures for Q4' }).first().click();
+      const pane = page.getByRole('region', { name: 'Reading pane' });
+      const download = page.waitForEvent('download');
+      await pane.getByRole('button', { name: 'Save' }).click();
+      const saved = await download;
+      expect(saved.suggestedFilename()).toBe('figures.csv');
+      const savedPath = join(dir.path, 'saved.csv');
+      await saved.saveAs(savedPath);
+      expect(readFileSync(savedPath).equals(bytes)).toBe(true);
       await page.close();
     }, 60_000);
 

@@ -1,4 +1,5 @@
 import type { Message } from '../../../shared/api/threads.ts';
+import { api } from '../apiClient.ts';
 import { useComposeStore } from '../composeStore.ts';
 import { formatLongDate } from '../formatDate.ts';
 import { useMailStore } from '../mailStore.ts';
@@ -48,7 +49,16 @@ function MessageCard({ message }: { message: Message }) {
         <ul className="attachments" aria-label="Attachments">
           {message.attachments.map((a) => (
             <li key={a.id}>
-              {a.filename || '(unnamed)'} · {a.mime_type} · {Math.ceil(a.size_bytes / 1024)} KB
+              {a.filename || '(unnamed)'} · {a.mime_type} · {Math.ceil(a.size_bytes / 1024)} KB{' '}
+              {a.content_available ? (
+                <button type="button" onClick={() => void saveAttachment(a.id, a.filename)}>
+                  Save
+                </button>
+              ) : (
+                <span className="muted" title="Larger than the sync size cap: only its name and size are stored">
+                  (not downloaded)
+                </span>
+              )}
             </li>
           ))}
         </ul>
@@ -85,4 +95,18 @@ function ThreadToolbar({ unread, starred }: { unread: boolean; starred: boolean 
       </button>
     </div>
   );
+}
+
+/** Downloads an attachment through the API (authenticated) and hands it to the browser's save dialog. */
+async function saveAttachment(id: string, filename: string): Promise<void> {
+  try {
+    const url = URL.createObjectURL(await api.attachment(id));
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = filename || 'attachment';
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  } catch (error) {
+    window.alert(`Could not save the attachment: ${(error as Error).message}`);
+  }
 }
