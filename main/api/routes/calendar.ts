@@ -13,7 +13,10 @@ const errors = { 400: { $ref: 'ApiError#' }, 401: { $ref: 'ApiError#' }, 404: { 
 export function registerCalendarRoutes(app: ApiServer, { db }: ApiDeps): void {
   app.get(
     '/v1/calendar/calendars',
-    { schema: { summary: 'Calendars of every connected account', response: { 200: CalendarListResponse, ...errors } } },
+    {
+      config: { scope: 'read:calendar' },
+      schema: { summary: 'Calendars of every connected account', response: { 200: CalendarListResponse, ...errors } },
+    },
     async (request) => {
       authenticate(db, request);
       return { data: listCalendars(db).map(presentCalendar) };
@@ -23,6 +26,7 @@ export function registerCalendarRoutes(app: ApiServer, { db }: ApiDeps): void {
   app.get(
     '/v1/calendar/events',
     {
+      config: { scope: 'read:calendar' },
       schema: {
         summary: 'Events overlapping [from, to) across calendars, recurring series expanded into instances, in start order',
         querystring: EventListQuery,
@@ -50,6 +54,7 @@ export function registerCalendarRoutes(app: ApiServer, { db }: ApiDeps): void {
   app.get(
     '/v1/calendar/events/:id',
     {
+      config: { scope: 'read:calendar' },
       schema: {
         summary: 'One event',
         params: Type.Object({ id: Type.String({ maxLength: 40 }) }),

@@ -13,6 +13,7 @@ export function registerSearchRoutes(app: ApiServer, { db }: ApiDeps): void {
   app.get(
     '/v1/email/search',
     {
+      config: { scope: 'read:email' },
       schema: {
         summary: 'Full-text search over the local index with Gmail-style operators, ranked',
         querystring: SearchQuerySchema,

@@ -33,6 +33,7 @@ export function registerThreadRoutes(app: ApiServer, { db, jobs, runner }: ApiDe
   app.get(
     '/v1/email/threads',
     {
+      config: { scope: 'read:email' },
       schema: {
         summary: 'List threads in a label, newest first (keyset-paged)',
         querystring: ListThreadsQuery,
@@ -69,6 +70,7 @@ export function registerThreadRoutes(app: ApiServer, { db, jobs, runner }: ApiDe
   app.get(
     '/v1/email/threads/:id',
     {
+      config: { scope: 'read:email' },
       schema: {
         summary: 'One thread with all its messages, oldest first',
         params: Type.Object({ id: Type.String({ maxLength: 40 }) }),
@@ -91,6 +93,7 @@ export function registerThreadRoutes(app: ApiServer, { db, jobs, runner }: ApiDe
   app.post(
     '/v1/email/threads/:id/actions',
     {
+      config: { scope: 'write:email' },
       schema: {
         summary: 'Archive, trash, move to inbox, mark read/unread, star/unstar a thread (local at once, then the provider)',
         params: Type.Object({ id: Type.String({ maxLength: 40 }) }),
@@ -131,6 +134,7 @@ export function registerThreadRoutes(app: ApiServer, { db, jobs, runner }: ApiDe
   app.get(
     '/v1/email/labels',
     {
+      config: { scope: 'read:email' },
       schema: {
         summary: 'Labels, folders and categories of every account (or one), with thread and unread counts',
         querystring: Type.Object({ account_id: Type.Optional(Type.String({ maxLength: 100 })) }),
