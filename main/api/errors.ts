@@ -13,6 +13,7 @@ export const errorStatus = {
   not_connected: 409,
   provider_not_configured: 409,
   attachment_not_available: 409,
+  raw_not_available: 409,
   needs_reauth: 409,
   idempotency_conflict: 409,
   payload_too_large: 413,

@@ -23,6 +23,7 @@ import { registerEventRoutes } from './routes/events.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerJobRoutes } from './routes/jobs.ts';
 import { registerKeyRoutes } from './routes/keys.ts';
+import { registerMessageRoutes } from './routes/messages.ts';
 import { registerSearchRoutes } from './routes/search.ts';
 import { registerSendRoutes, SEND_BODY_LIMIT_BYTES } from './routes/send.ts';
 import { registerSyncRoutes } from './routes/sync.ts';
@@ -126,6 +127,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
   registerJobRoutes(app, deps);
   registerConnectRoutes(app, deps);
   registerAttachmentRoutes(app, deps);
+  registerMessageRoutes(app, deps);
   registerWebhookRoutes(app, deps);
   registerEventRoutes(app, deps);
   registerSendRoutes(app, { ...deps, limits });

@@ -75,6 +75,7 @@ export const ThreadListResponse = Type.Object({
 export type ThreadListResponse = Static<typeof ThreadListResponse>;
 
 export const ThreadResponse = Type.Object({ data: ThreadSchema });
+export const MessageResponse = Type.Object({ data: MessageSchema });
 export type ThreadResponse = Static<typeof ThreadResponse>;
 
 export const LabelSchema = Type.Object({

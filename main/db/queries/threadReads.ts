@@ -129,3 +129,12 @@ export function attachmentsOfMessage(db: IndexDb, messageId: number): Attachment
 function compareNewestFirst(a: ThreadRow, b: ThreadRow): number {
   return b.last_message_at - a.last_message_at || b.id - a.id;
 }
+
+export function getMessageRow(db: IndexDb, messageId: number): (MessageRow & { raw_sha256: string | null }) | undefined {
+  return stmt<[number], MessageRow & { raw_sha256: string | null }>(
+    db,
+    `SELECT id, account_id, thread_id, remote_id, rfc822_message_id, subject, from_name, from_email, to_json, cc_json,
+       bcc_json, reply_to_json, sent_at, snippet, body_text, body_html, is_unread, is_starred
+    , raw_sha256 FROM messages WHERE id = ?`,
+  ).get(messageId);
+}

@@ -15,6 +15,8 @@ const ROUTES: Array<{ method: 'GET' | 'POST' | 'DELETE'; url: string; scope: Sco
   { method: 'GET', url: '/v1/email/labels', scope: 'read:email' },
   { method: 'GET', url: '/v1/email/search?q=hello', scope: 'read:email' },
   { method: 'GET', url: '/v1/email/attachments/att_1', scope: 'read:email' },
+  { method: 'GET', url: '/v1/email/messages/msg_1', scope: 'read:email' },
+  { method: 'GET', url: '/v1/email/messages/msg_1/raw', scope: 'read:email' },
   { method: 'GET', url: '/v1/accounts', scope: 'read:email' },
   { method: 'GET', url: '/v1/calendar/calendars', scope: 'read:calendar' },
   { method: 'GET', url: '/v1/calendar/events', scope: 'read:calendar' },
