@@ -75,6 +75,23 @@ export const ThreadListResponse = Type.Object({
 export type ThreadListResponse = Static<typeof ThreadListResponse>;
 
 export const ThreadResponse = Type.Object({ data: ThreadSchema });
+
+/** GET /api/threads (the services document's "next steps"): serviceId = a connected account's id. */
+export const ServiceThreadsQuery = Type.Object(
+  {
+    serviceId: Type.Optional(Type.String({ maxLength: 200 })),
+    label: Type.Optional(
+      Type.String({ maxLength: 200, description: 'a role (inbox, sent, ...), a label id, or "all" with serviceId' }),
+    ),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+    cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor of the previous page' })),
+  },
+  { additionalProperties: false },
+);
+export const ServiceThreadsResponse = Type.Object({
+  threads: Type.Array(ThreadSummarySchema),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
 export const MessageResponse = Type.Object({ data: MessageSchema });
 export type ThreadResponse = Static<typeof ThreadResponse>;
 

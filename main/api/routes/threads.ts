@@ -2,6 +2,8 @@ import { Type } from 'typebox';
 import {
   LabelListResponse,
   ListThreadsQuery,
+  ServiceThreadsQuery,
+  ServiceThreadsResponse,
   ThreadActionBody,
   ThreadListResponse,
   ThreadResponse,
@@ -41,31 +43,53 @@ export function registerThreadRoutes(app: ApiServer, { db, jobs, runner }: ApiDe
       },
     },
     async (request) => {
-      authenticate(db, request);
       const { label = 'inbox', account_id: accountId, limit = 50, cursor } = request.query;
-      if (accountId && !getAccount(db, accountId))
-        throw new ApiError('not_found', `no account ${accountId}`, { field: 'account_id' });
-      const after = cursor ? decodeCursor(cursor) : undefined;
-      let rows: ThreadRow[];
-      if (label === 'all') {
-        if (!accountId) throw new ApiError('validation_error', 'label "all" needs account_id', { field: 'account_id' });
-        rows = listThreadsOfAccount(db, accountId, limit + 1, after);
-      } else {
-        rows = listThreadsByLabels(db, resolveLabelIds(label, accountId), limit + 1, after);
-      }
-      const page = rows.slice(0, limit);
-      const labels = labelIdsOfThreads(
-        db,
-        page.map((row) => row.id),
-      );
-      const last = page.at(-1);
-      return {
-        data: page.map((row) => presentThreadSummary(row, labels.get(row.id) ?? [])),
-        next_cursor:
-          rows.length > limit && last ? encodeCursor({ lastMessageAt: last.last_message_at, threadId: last.id }) : null,
-      };
+      const page = listPage(label, accountId, limit, cursor);
+      return { data: page.threads, next_cursor: page.nextCursor };
     },
   );
+
+  // The services document's "next steps": the same listing for the admin session, in its camelCase vocabulary.
+  app.get(
+    '/api/threads',
+    {
+      config: { admin: true },
+      schema: {
+        summary: 'List email threads (admin session; services API vocabulary)',
+        querystring: ServiceThreadsQuery,
+        response: { 200: ServiceThreadsResponse, ...errors, 403: { $ref: 'ApiError#' } },
+      },
+    },
+    async (request) => {
+      const principal = authenticate(db, request);
+      if (!principal.isAdmin) throw new ApiError('insufficient_permissions', 'this endpoint requires an admin session');
+      const { serviceId, label = 'inbox', limit = 50, cursor } = request.query;
+      return listPage(label, serviceId, limit, cursor);
+    },
+  );
+
+  function listPage(label: string, accountId: string | undefined, limit: number, cursor: string | undefined) {
+    if (accountId && !getAccount(db, accountId))
+      throw new ApiError('not_found', `no account ${accountId}`, { field: 'account_id' });
+    const after = cursor ? decodeCursor(cursor) : undefined;
+    let rows: ThreadRow[];
+    if (label === 'all') {
+      if (!accountId) throw new ApiError('validation_error', 'label "all" needs account_id', { field: 'account_id' });
+      rows = listThreadsOfAccount(db, accountId, limit + 1, after);
+    } else {
+      rows = listThreadsByLabels(db, resolveLabelIds(label, accountId), limit + 1, after);
+    }
+    const page = rows.slice(0, limit);
+    const labels = labelIdsOfThreads(
+      db,
+      page.map((row) => row.id),
+    );
+    const last = page.at(-1);
+    return {
+      threads: page.map((row) => presentThreadSummary(row, labels.get(row.id) ?? [])),
+      nextCursor: rows.length > limit && last ? encodeCursor({ lastMessageAt: last.last_message_at, threadId: last.id }) : null,
+    };
+  }
 
   app.get(
     '/v1/email/threads/:id',
