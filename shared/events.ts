@@ -28,6 +28,18 @@ export type CoreEvent =
   | { type: 'calendar.sync.failed'; job: JobSnapshot }
   | { type: 'account.updated'; account_id: string; status: string }
   | { type: 'mail.changed'; account_id: string; thread_ids: string[] }
+  /** A message left the outbox: the provider accepted it (also the `email.sent` webhook). */
+  | {
+      type: 'email.sent';
+      message: {
+        id: string;
+        account_id: string;
+        provider_message_id: string | null;
+        provider_thread_id: string | null;
+        rfc822_message_id: string;
+        sent_at: string;
+      };
+    }
   /** New unread inbox mail an incremental sync brought (not a first full sync's backlog); newest first. */
   | { type: 'mail.received'; messages: Array<{ account_id: string; thread_id: string; from: string; subject: string }> };
 

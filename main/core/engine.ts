@@ -77,7 +77,26 @@ export function openEngine(config: EngineConfig): Engine {
     calendar_sync: createCalendarSyncHandler(syncDeps),
     ...config.jobHandlers,
   });
-  const send = new SendService(db, blobs, (account) => accountSendProvider(account, providers, vault));
+  const send = new SendService(
+    db,
+    blobs,
+    (account) => accountSendProvider(account, providers, vault),
+    // Emitted inside the transaction that marks the row sent, so a webhook delivery is recorded with it or not at all.
+    (row) => {
+      if (row.status !== 'sent') return;
+      events.emit({
+        type: 'email.sent',
+        message: {
+          id: row.id,
+          account_id: row.account_id,
+          provider_message_id: row.provider_message_id,
+          provider_thread_id: row.provider_thread_id,
+          rfc822_message_id: row.rfc822_message_id,
+          sent_at: new Date(row.sent_at ?? Date.now()).toISOString(),
+        },
+      });
+    },
+  );
   jobs.requeueInterrupted();
   return {
     dataDir: config.dataDir,

@@ -1,6 +1,9 @@
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession } from '../../main/api/auth/sessions.ts';
+import { signWebhook } from '../../main/api/webhooks/webhookWorker.ts';
 import { connectGoogle } from '../../main/auth/connectGoogle.ts';
 import { type Core, startCore } from '../../main/core/startCore.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
@@ -108,6 +111,44 @@ describe('POST /v1/email/send through the outbox to Gmail (emulator)', () => {
     expect(((await local.json()) as { data: Array<{ subject: string }> }).data.map((t) => t.subject)).toContain(
       'Grüße — quarterly numbers ✓',
     );
+  });
+
+  it('tells email.sent webhook subscribers, signed', async () => {
+    const received: Array<{ headers: IncomingHttpHeaders; body: string }> = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => {
+        body += c.toString();
+      });
+      req.on('end', () => {
+        received.push({ headers: req.headers, body });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+      const created = await fetch(`${core.baseUrl}/v1/webhooks`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ url, events: ['email.sent'] }),
+      });
+      expect(created.status).toBeLessThan(300);
+      const { secret } = ((await created.json()) as { data: { secret: string } }).data;
+      const response = await send({ to: 'jane@example.test', subject: 'Hooked', body_text: 'ping' });
+      const { data } = (await response.json()) as { data: { id: string } };
+      await expect.poll(() => received.length, { timeout: 10_000 }).toBe(1);
+      const delivery = received[0] as { headers: IncomingHttpHeaders; body: string };
+      const event = JSON.parse(delivery.body) as { type: string; data: { id: string; provider_message_id: string } };
+      expect(event.type).toBe('email.sent');
+      expect(event.data.provider_message_id).toBeTruthy();
+      expect(event.data.id).toBe(data.id);
+      const signature = String(delivery.headers['outpost-signature']);
+      const t = Number(/t=(\d+)/.exec(signature)?.[1]);
+      expect(signature).toBe(signWebhook(secret, t, delivery.body));
+    } finally {
+      receiver.close();
+    }
   });
 
   it('sends once when a client retries with the same Idempotency-Key', async () => {

@@ -83,6 +83,7 @@ export function deactivateSubscription(db: IndexDb, id: string): boolean {
 export function webhookEventOf(event: CoreEvent): { id: string; type: WebhookEvent; data: unknown } | null {
   if ((WEBHOOK_EVENTS as readonly string[]).includes(event.type) && 'job' in event)
     return { id: `evt_${event.type}_${event.job.id}`, type: event.type as WebhookEvent, data: event.job };
+  if (event.type === 'email.sent') return { id: `evt_email.sent_${event.message.id}`, type: 'email.sent', data: event.message };
   return null;
 }
 
