@@ -127,3 +127,24 @@ export function setRateLimitHeaders(reply: FastifyReply, state: WindowState): vo
   reply.header('X-RateLimit-Remaining', String(state.remaining));
   reply.header('X-RateLimit-Reset', String(state.reset));
 }
+
+/** Environment overrides of the limits for `outpost serve` (a heavy script, a load test): OUTPOST_SYNC_PER_HOUR, ... */
+export const RATE_LIMIT_ENV: Record<keyof RateLimitConfig, string> = {
+  syncPerHour: 'OUTPOST_SYNC_PER_HOUR',
+  sendPerSecond: 'OUTPOST_SEND_PER_SECOND',
+  sendPerDay: 'OUTPOST_SEND_PER_DAY',
+  requestsPerMinute: 'OUTPOST_API_REQUESTS_PER_MINUTE',
+};
+
+/** The overrides set in the environment; a value that is not a positive integer is an error naming the variable. */
+export function rateLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<RateLimitConfig> {
+  const limits: Partial<RateLimitConfig> = {};
+  for (const [field, name] of Object.entries(RATE_LIMIT_ENV) as Array<[keyof RateLimitConfig, string]>) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive whole number, not "${value}"`);
+    limits[field] = n;
+  }
+  return limits;
+}
