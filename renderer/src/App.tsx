@@ -67,8 +67,14 @@ function MailClient() {
 
   const actions = useMemo(
     () => ({
-      archive: () => void act('archive'),
-      trash: () => void act('trash'),
+      // With threads ticked, e and # act on all of them; otherwise on the open thread.
+      archive: () =>
+        void (useMailStore.getState().checked.size ? useMailStore.getState().actOnChecked('archive') : act('archive')),
+      trash: () => void (useMailStore.getState().checked.size ? useMailStore.getState().actOnChecked('trash') : act('trash')),
+      toggleChecked: () => {
+        const open = useMailStore.getState().openThread;
+        if (open) useMailStore.getState().toggleChecked(open.id);
+      },
       toggleStar: () => void act(useMailStore.getState().openThread?.messages.some((m) => m.is_starred) ? 'unstar' : 'star'),
       markUnread: () => void act('mark_unread'),
       next: () => void step(1),

@@ -30,7 +30,16 @@ interface MailState {
   step(direction: 1 | -1): Promise<void>;
   /** Applies an action to the open thread; one that takes it out of the list opens the next thread. */
   act(action: ThreadActionBody['action']): Promise<void>;
+  /** Threads ticked for a bulk action (Ctrl/Cmd-click, Shift-click for a range, x). */
+  checked: ReadonlySet<string>;
+  toggleChecked(id: string): void;
+  checkRangeTo(id: string): void;
+  clearChecked(): void;
+  /** Applies an action to every ticked thread, then shows the list as it now is. */
+  actOnChecked(action: ThreadActionBody['action']): Promise<void>;
 }
+
+let checkAnchor: string | null = null;
 
 let searchAbort: AbortController | null = null;
 
@@ -53,6 +62,45 @@ export const useMailStore = create<MailState>((set, get) => ({
   openThread: null,
   threadStatus: 'idle',
   threadError: null,
+  checked: new Set<string>(),
+
+  toggleChecked(id) {
+    checkAnchor = id;
+    set((s) => {
+      const checked = new Set(s.checked);
+      if (checked.has(id)) checked.delete(id);
+      else checked.add(id);
+      return { checked };
+    });
+  },
+  checkRangeTo(id) {
+    const ids = get().threads.map((t) => t.id);
+    const from = checkAnchor ? ids.indexOf(checkAnchor) : -1;
+    const to = ids.indexOf(id);
+    if (to < 0) return;
+    const [a, b] = from < 0 ? [to, to] : [Math.min(from, to), Math.max(from, to)];
+    set((s) => ({ checked: new Set([...s.checked, ...ids.slice(a, b + 1)]) }));
+    checkAnchor = id;
+  },
+  clearChecked() {
+    checkAnchor = null;
+    set({ checked: new Set() });
+  },
+  async actOnChecked(action) {
+    const ids = [...get().checked];
+    const failures: string[] = [];
+    for (const id of ids) {
+      try {
+        await api.threadAction(id, action);
+      } catch (error) {
+        failures.push((error as Error).message);
+      }
+    }
+    set({ checked: new Set(), listError: failures.length ? `${failures.length} of ${ids.length} failed: ${failures[0]}` : null });
+    const { view } = get();
+    if (view.kind === 'label') await get().showLabel(view.label, view.title);
+    void get().loadLabels();
+  },
 
   async loadLabels() {
     try {
@@ -64,8 +112,10 @@ export const useMailStore = create<MailState>((set, get) => ({
 
   async showLabel(label, title) {
     searchAbort?.abort();
+    checkAnchor = null;
     set({
       section: 'mail',
+      checked: new Set(),
       view: { kind: 'label', label, title },
       listStatus: 'loading',
       listError: null,

@@ -15,6 +15,7 @@ export interface ShortcutActions {
   reply(): void;
   replyAll(): void;
   forward(): void;
+  toggleChecked(): void;
 }
 
 /** Gmail-style single-key shortcuts; ignored while typing in a field. "g" starts a two-key sequence. */
@@ -58,6 +59,8 @@ export function useKeyboardShortcuts(actions: ShortcutActions): void {
         case 'c':
           event.preventDefault();
           return actions.compose();
+        case 'x':
+          return actions.toggleChecked();
         case 'r':
           event.preventDefault();
           return actions.reply();

@@ -15,6 +15,9 @@ export function ThreadList() {
   const openId = useMailStore((s) => s.openThread?.id);
   const selectThread = useMailStore((s) => s.selectThread);
   const loadMore = useMailStore((s) => s.loadMore);
+  const checked = useMailStore((s) => s.checked);
+  const toggleChecked = useMailStore((s) => s.toggleChecked);
+  const checkRangeTo = useMailStore((s) => s.checkRangeTo);
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: threads.length,
@@ -38,6 +41,7 @@ export function ThreadList() {
 
   return (
     <div className="thread-list" ref={scrollRef}>
+      {checked.size > 0 && <BulkActions count={checked.size} />}
       {error && (
         <p role="alert" className="error">
           Could not load threads: {error}
@@ -55,7 +59,12 @@ export function ThreadList() {
               total={threads.length}
               top={item.start}
               selected={thread.id === openId}
-              onOpen={() => void selectThread(thread.id)}
+              checked={checked.has(thread.id)}
+              onOpen={(event) => {
+                if (event.shiftKey) checkRangeTo(thread.id);
+                else if (event.ctrlKey || event.metaKey) toggleChecked(thread.id);
+                else void selectThread(thread.id);
+              }}
             />
           );
         })}
@@ -70,6 +79,7 @@ function ThreadRow({
   total,
   top,
   selected,
+  checked,
   onOpen,
 }: {
   thread: ThreadSummary;
@@ -77,7 +87,8 @@ function ThreadRow({
   total: number;
   top: number;
   selected: boolean;
-  onOpen: () => void;
+  checked: boolean;
+  onOpen: (event: { shiftKey: boolean; ctrlKey: boolean; metaKey: boolean }) => void;
 }) {
   const senders = thread.participants.map((p) => p.name || p.email).join(', ') || '(no sender)';
   return (
@@ -87,14 +98,15 @@ function ThreadRow({
       aria-setsize={total}
       aria-posinset={position}
       tabIndex={selected ? 0 : -1}
-      className={`thread-row${thread.unread_count > 0 ? ' unread' : ''}${selected ? ' selected' : ''}`}
+      className={`thread-row${thread.unread_count > 0 ? ' unread' : ''}${selected ? ' selected' : ''}${checked ? ' checked' : ''}`}
+      data-checked={checked || undefined}
       data-thread-id={thread.id}
       style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
       onClick={onOpen}
       onKeyDown={(event) => {
         if (event.key === 'Enter' || event.key === ' ') {
           event.preventDefault();
-          onOpen();
+          onOpen(event);
         }
       }}
     >
@@ -109,6 +121,32 @@ function ThreadRow({
       </time>
       <span className="subject">{thread.subject || '(no subject)'}</span>
       <span className="snippet">{thread.snippet}</span>
+    </div>
+  );
+}
+
+/** The toolbar over the list while threads are ticked. */
+function BulkActions({ count }: { count: number }) {
+  const actOnChecked = useMailStore((s) => s.actOnChecked);
+  const clearChecked = useMailStore((s) => s.clearChecked);
+  const actions = [
+    ['archive', 'Archive'],
+    ['trash', 'Delete'],
+    ['mark_read', 'Mark read'],
+    ['mark_unread', 'Mark unread'],
+    ['star', 'Star'],
+  ] as const;
+  return (
+    <div className="bulk-actions" role="toolbar" aria-label={`${count} selected`}>
+      <span>{count} selected</span>
+      {actions.map(([action, label]) => (
+        <button key={action} type="button" onClick={() => void actOnChecked(action)}>
+          {label}
+        </button>
+      ))}
+      <button type="button" onClick={clearChecked}>
+        Clear
+      </button>
     </div>
   );
 }
