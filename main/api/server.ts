@@ -28,6 +28,7 @@ import { registerSearchRoutes } from './routes/search.ts';
 import { registerSendRoutes, SEND_BODY_LIMIT_BYTES } from './routes/send.ts';
 import { registerSyncRoutes } from './routes/sync.ts';
 import { registerThreadRoutes } from './routes/threads.ts';
+import { registerTrustedSenderRoutes } from './routes/trustedSenders.ts';
 import { registerUiRoutes } from './routes/ui.ts';
 import { registerWebhookRoutes } from './routes/webhooks.ts';
 import type { EmailSendService } from './sendContract.ts';
@@ -128,6 +129,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
   registerConnectRoutes(app, deps);
   registerAttachmentRoutes(app, deps);
   registerMessageRoutes(app, deps);
+  registerTrustedSenderRoutes(app, deps);
   registerWebhookRoutes(app, deps);
   registerEventRoutes(app, deps);
   registerSendRoutes(app, { ...deps, limits });

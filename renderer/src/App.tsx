@@ -26,7 +26,7 @@ function ComposeWindow({ param }: { param: string }) {
   const draft = useMemo(() => decodeDraftParam(param) ?? emptyDraft(), [param]);
   if (status)
     return (
-      <p className="notice" role="status">
+      <p className="toast" role="status">
         {status === 'sent' ? 'Message sent.' : 'Message queued.'}
       </p>
     );
@@ -138,7 +138,7 @@ function MailClient() {
         </div>
       )}
       {notice && (
-        <p className="notice" role="status">
+        <p className="toast" role="status">
           {notice}
         </p>
       )}

@@ -5,6 +5,7 @@ import type { CreatedKeyResponseBody, KeyListResponseBody } from '../../shared/a
 import type { SearchResponse } from '../../shared/api/search.ts';
 import type { EmailSendRequestBody, EmailSendResponseBody } from '../../shared/api/send.ts';
 import type { LabelListResponse, ThreadActionBody, ThreadListResponse, ThreadResponse } from '../../shared/api/threads.ts';
+import type { TrustedSenderListResponseBody } from '../../shared/api/trustedSenders.ts';
 import type { DesktopBridge } from '../../shared/desktopBridge.ts';
 
 declare global {
@@ -114,6 +115,17 @@ export const api = {
   },
   revokeKey(id: string): Promise<unknown> {
     return getJson(`/v1/keys/${encodeURIComponent(id)}`, undefined, { method: 'DELETE' });
+  },
+  trustedSenders(): Promise<TrustedSenderListResponseBody> {
+    return getJson('/v1/email/trusted-senders');
+  },
+  async trustSender(email: string): Promise<void> {
+    const { baseUrl, token } = connection();
+    const response = await fetch(`${baseUrl}/v1/email/trusted-senders/${encodeURIComponent(email)}`, {
+      method: 'PUT',
+      headers: token ? { Authorization: `Bearer ${token}` } : {},
+    });
+    if (!response.ok) throw new ApiRequestError(response.status, 'http_error', `HTTP ${response.status}`);
   },
   syncNow(): Promise<unknown> {
     return getJson('/v1/email/sync', undefined, { method: 'POST', body: {} });

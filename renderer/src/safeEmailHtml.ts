@@ -24,7 +24,7 @@ export interface SafeEmailDocument {
  * javascript: URLs, forms, frames, objects go), removes remote references
  * (counted, so the reader can say so), and makes links open outside the app.
  */
-export function safeEmailDocument(html: string): SafeEmailDocument {
+export function safeEmailDocument(html: string, options: { showRemoteImages?: boolean } = {}): SafeEmailDocument {
   const purifier = DOMPurify(window);
   let blockedRemote = 0;
   purifier.addHook('uponSanitizeElement', (node, data) => {
@@ -40,7 +40,10 @@ export function safeEmailDocument(html: string): SafeEmailDocument {
     const element = node as Element;
     for (const attribute of ['src', 'srcset', 'background', 'poster', 'lowsrc', 'dynsrc']) {
       const value = element.getAttribute?.(attribute);
-      if (value && REMOTE.test(value)) {
+      // Shown on request: https images only (never http, never styles or backgrounds).
+      const allowed =
+        options.showRemoteImages && element.tagName === 'IMG' && attribute === 'src' && value?.startsWith('https://');
+      if (value && REMOTE.test(value) && !allowed) {
         element.removeAttribute(attribute);
         element.setAttribute('data-blocked-src', value.slice(0, 2000));
         blockedRemote++;
@@ -82,6 +85,7 @@ export function safeEmailDocument(html: string): SafeEmailDocument {
     FORBID_ATTR: ['action', 'formaction', 'ping'],
     ALLOW_DATA_ATTR: false,
   });
-  const srcdoc = `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${EMAIL_FRAME_CSP}"><style>html,body{margin:0;padding:0;font-family:system-ui,sans-serif;font-size:14px;line-height:1.5;overflow-wrap:anywhere;background:#fff;color:#1d1f23}img{max-width:100%;height:auto}table{max-width:100%}</style></head><body>${body}</body></html>`;
+  const csp = options.showRemoteImages ? EMAIL_FRAME_CSP.replace('img-src data:', 'img-src data: https:') : EMAIL_FRAME_CSP;
+  const srcdoc = `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${csp}"><style>html,body{margin:0;padding:0;font-family:system-ui,sans-serif;font-size:14px;line-height:1.5;overflow-wrap:anywhere;background:#fff;color:#1d1f23}img{max-width:100%;height:auto}table{max-width:100%}</style></head><body>${body}</body></html>`;
   return { srcdoc, blockedRemote };
 }

@@ -8,6 +8,20 @@ import { writeCorpusMbox } from '../support/corpusMbox.ts';
 import { runCli } from '../support/serveProcess.ts';
 import { SCREENSHOTS, useUiHarness } from '../support/uiHarness.ts';
 
+const NEWSLETTER = [
+  'From news@shop.example Mon Nov 23 10:00:00 2026',
+  'From: Shop News <news@shop.example>',
+  'To: me@example.test',
+  'Subject: Weekly picks with pictures',
+  'Date: Mon, 23 Nov 2026 10:00:00 +0000',
+  'Message-ID: <weekly-picks@shop.example>',
+  'MIME-Version: 1.0',
+  'Content-Type: text/html; charset=utf-8',
+  '',
+  '<p>Our picks</p><img src="https://images.shop.example/picks.png" alt="picks"><img src="http://tracker.shop.example/open.gif">',
+  '',
+].join('\n');
+
 describe.skipIf(chromiumMissingReason !== null)(
   `the reader and search in the UI (real Chromium)${chromiumMissingReason ? ` — skipped: ${chromiumMissingReason}` : ''}`,
   () => {
@@ -15,6 +29,7 @@ describe.skipIf(chromiumMissingReason !== null)(
       const mbox = join(scratch, 'mail.mbox');
       writeCorpusMbox(mbox, 300);
       appendFileSync(mbox, `\n${HOSTILE_EMAIL}`);
+      appendFileSync(mbox, `\n${NEWSLETTER}`);
       const imported = await runCli(['import-mbox', mbox, '--data-dir', dataDir]);
       expect(imported.code).toBe(0);
     });
@@ -72,6 +87,29 @@ describe.skipIf(chromiumMissingReason !== null)(
       expect(await page.getByRole('note').textContent()).toMatch(/Remote images and styles .* were blocked/);
       await page.screenshot({ path: join(SCREENSHOTS, 'reader-hostile-html.png') });
       await page.context().close();
+    });
+
+    it('shows remote images only when asked, https images only, and remembers a trusted sender', async () => {
+      const { page, remoteRequests } = await guardedPage();
+      await page.getByRole('option').filter({ hasText: 'Weekly picks' }).click();
+      const note = page.getByRole('note');
+      await expect.poll(() => note.textContent(), { timeout: 10_000 }).toMatch(/blocked/);
+      expect(remoteRequests).toEqual([]);
+      await note.getByRole('button', { name: 'Show images', exact: true }).click();
+      await expect.poll(() => remoteRequests).toEqual(['https://images.shop.example/picks.png']);
+      await note.getByRole('button', { name: /Always show images from news@shop\.example/ }).isHidden();
+      // Trust the sender: a new page shows the images without asking.
+      await page.reload();
+      await page.getByRole('option').filter({ hasText: 'Weekly picks' }).click();
+      await page
+        .getByRole('note')
+        .getByRole('button', { name: /Always show images from news@shop\.example/ })
+        .click();
+      const second = await guardedPage();
+      await second.page.getByRole('option').filter({ hasText: 'Weekly picks' }).click();
+      await expect.poll(() => second.remoteRequests, { timeout: 10_000 }).toEqual(['https://images.shop.example/picks.png']);
+      await page.context().close();
+      await second.page.context().close();
     });
 
     it('searches as you type, marks the matches and opens a result', async () => {

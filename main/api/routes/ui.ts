@@ -12,7 +12,9 @@ export const UI_CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
+  // https: only so an email frame whose own, stricter CSP allows it (the user asked to show images) can load
+  // them: srcdoc frames inherit this policy too, and both must allow a request.
+  "img-src 'self' data: blob: https:",
   "font-src 'self'",
   "connect-src 'self'",
   "frame-src 'self' blob:",

@@ -5,6 +5,7 @@ import * as syncState from './003_sync_state.ts';
 import * as outbox from './004_outbox.ts';
 import * as pendingChanges from './005_pending_changes.ts';
 import * as searchByDate from './006_search_by_date.ts';
+import * as trustedSenders from './007_trusted_senders.ts';
 
 interface Migration {
   version: number;
@@ -20,6 +21,7 @@ export const migrations: readonly Migration[] = [
   { version: 4, name: 'outbox', up: outbox.up },
   { version: 5, name: 'pending_changes', up: pendingChanges.up },
   { version: 6, name: 'search_by_date', up: searchByDate.up },
+  { version: 7, name: 'trusted_senders', up: trustedSenders.up },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

@@ -1,6 +1,7 @@
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Message } from '../../../shared/api/threads.ts';
 import { safeEmailDocument } from '../safeEmailHtml.ts';
+import { useTrustedSenders } from '../trustedSenders.ts';
 
 /**
  * An email's body. HTML is sanitized and shown in a sandboxed frame: no
@@ -9,7 +10,19 @@ import { safeEmailDocument } from '../safeEmailHtml.ts';
  * Plain text is rendered as text.
  */
 export function MessageBody({ message }: { message: Message }) {
-  const document = useMemo(() => (message.body_html ? safeEmailDocument(message.body_html) : null), [message.body_html]);
+  const sender = message.from?.email.toLowerCase() ?? '';
+  const trusted = useTrustedSenders((s) => s.emails.has(sender));
+  const loadTrusted = useTrustedSenders((s) => s.load);
+  const trust = useTrustedSenders((s) => s.trust);
+  const [showOnce, setShowOnce] = useState(false);
+  const showImages = trusted || showOnce;
+  useEffect(() => {
+    void loadTrusted();
+  }, [loadTrusted]);
+  const document = useMemo(
+    () => (message.body_html ? safeEmailDocument(message.body_html, { showRemoteImages: showImages }) : null),
+    [message.body_html, showImages],
+  );
   const frame = useRef<HTMLIFrameElement>(null);
   const [height, setHeight] = useState(120);
 
@@ -17,8 +30,21 @@ export function MessageBody({ message }: { message: Message }) {
   return (
     <div className="message-html">
       {document.blockedRemote > 0 && (
-        <p className="notice" role="note">
-          Remote images and styles in this message were blocked to protect your privacy.
+        <p className="blocked-notice" role="note">
+          Remote {showImages ? 'styles' : 'images and styles'} in this message were blocked to protect your privacy.
+          {!showImages && (
+            <>
+              {' '}
+              <button type="button" onClick={() => setShowOnce(true)}>
+                Show images
+              </button>
+              {sender && (
+                <button type="button" onClick={() => void trust(sender)}>
+                  Always show images from {sender}
+                </button>
+              )}
+            </>
+          )}
         </p>
       )}
       <iframe

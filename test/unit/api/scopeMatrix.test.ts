@@ -8,7 +8,7 @@ import { makeTempDir } from '../../support/tempDir.ts';
 const host = '127.0.0.1:7766';
 
 /** Every route a key can call, with the scope it needs: a key with any other scope gets 403, with it anything but 401/403. */
-const ROUTES: Array<{ method: 'GET' | 'POST' | 'DELETE'; url: string; scope: Scope; body?: unknown }> = [
+const ROUTES: Array<{ method: 'GET' | 'POST' | 'PUT' | 'DELETE'; url: string; scope: Scope; body?: unknown }> = [
   { method: 'GET', url: '/v1/email/threads', scope: 'read:email' },
   { method: 'GET', url: '/v1/email/threads/thr_1', scope: 'read:email' },
   { method: 'POST', url: '/v1/email/threads/thr_1/actions', scope: 'write:email', body: { action: 'archive' } },
@@ -18,6 +18,8 @@ const ROUTES: Array<{ method: 'GET' | 'POST' | 'DELETE'; url: string; scope: Sco
   { method: 'GET', url: '/v1/email/messages/msg_1', scope: 'read:email' },
   { method: 'GET', url: '/v1/email/messages/msg_1/raw', scope: 'read:email' },
   { method: 'GET', url: '/v1/accounts', scope: 'read:email' },
+  { method: 'GET', url: '/v1/email/trusted-senders', scope: 'read:email' },
+  { method: 'PUT', url: '/v1/email/trusted-senders/news%40shop.example', scope: 'write:email' },
   { method: 'GET', url: '/v1/calendar/calendars', scope: 'read:calendar' },
   { method: 'GET', url: '/v1/calendar/events', scope: 'read:calendar' },
   { method: 'GET', url: '/v1/calendar/events/evt_1', scope: 'read:calendar' },

@@ -1,0 +1,58 @@
+import { TrustedSenderListResponse, TrustedSenderParams } from '../../../shared/api/trustedSenders.ts';
+import { ApiError } from '../errors.ts';
+import type { ApiDeps, ApiServer } from '../server.ts';
+
+const errors = Object.fromEntries([400, 401, 403, 404].map((s) => [s, { $ref: 'ApiError#' }]));
+
+/** "Always show images from this sender": the reader loads remote images only for these addresses. */
+export function registerTrustedSenderRoutes(app: ApiServer, { db }: ApiDeps): void {
+  app.get(
+    '/v1/email/trusted-senders',
+    {
+      config: { scope: 'read:email' },
+      schema: { summary: 'Senders whose remote images are shown', response: { 200: TrustedSenderListResponse, ...errors } },
+    },
+    async () => ({
+      data: (
+        db.prepare('SELECT email, created_at FROM trusted_senders ORDER BY email').all() as Array<{
+          email: string;
+          created_at: number;
+        }>
+      ).map((r) => ({ email: r.email, created_at: new Date(r.created_at).toISOString() })),
+    }),
+  );
+  app.put(
+    '/v1/email/trusted-senders/:email',
+    {
+      config: { scope: 'write:email' },
+      schema: {
+        summary: "Always show this sender's remote images",
+        params: TrustedSenderParams,
+        response: { 204: { type: 'null' }, ...errors },
+      },
+    },
+    async (request, reply) => {
+      db.prepare('INSERT OR IGNORE INTO trusted_senders (email, created_at) VALUES (?, ?)').run(
+        request.params.email.toLowerCase(),
+        Date.now(),
+      );
+      return reply.code(204).send(null);
+    },
+  );
+  app.delete(
+    '/v1/email/trusted-senders/:email',
+    {
+      config: { scope: 'write:email' },
+      schema: {
+        summary: "Block this sender's remote images again",
+        params: TrustedSenderParams,
+        response: { 204: { type: 'null' }, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const removed = db.prepare('DELETE FROM trusted_senders WHERE email = ?').run(request.params.email).changes;
+      if (removed === 0) throw new ApiError('not_found', `${request.params.email} is not a trusted sender`);
+      return reply.code(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,9 @@
+import { type Static, Type } from 'typebox';
+
+export const TrustedSenderParams = Type.Object({
+  email: Type.String({ minLength: 3, maxLength: 320, pattern: '^[^\\s@<>"]+@[^\\s@<>"]+$' }),
+});
+export const TrustedSenderListResponse = Type.Object({
+  data: Type.Array(Type.Object({ email: Type.String(), created_at: Type.String() })),
+});
+export type TrustedSenderListResponseBody = Static<typeof TrustedSenderListResponse>;
