@@ -6,6 +6,7 @@ import type { SearchResponse } from '../../shared/api/search.ts';
 import type { EmailSendRequestBody, EmailSendResponseBody } from '../../shared/api/send.ts';
 import type { LabelListResponse, ThreadActionBody, ThreadListResponse, ThreadResponse } from '../../shared/api/threads.ts';
 import type { TrustedSenderListResponseBody } from '../../shared/api/trustedSenders.ts';
+import type { CreatedWebhookResponseBody, DeliveryListResponseBody, WebhookListResponseBody } from '../../shared/api/webhooks.ts';
 import type { DesktopBridge } from '../../shared/desktopBridge.ts';
 
 declare global {
@@ -126,6 +127,18 @@ export const api = {
       headers: token ? { Authorization: `Bearer ${token}` } : {},
     });
     if (!response.ok) throw new ApiRequestError(response.status, 'http_error', `HTTP ${response.status}`);
+  },
+  listWebhooks(): Promise<WebhookListResponseBody> {
+    return getJson('/v1/webhooks');
+  },
+  createWebhook(url: string, events: string[]): Promise<CreatedWebhookResponseBody> {
+    return getJson('/v1/webhooks', undefined, { method: 'POST', body: { url, events } });
+  },
+  deleteWebhook(id: string): Promise<unknown> {
+    return getJson(`/v1/webhooks/${encodeURIComponent(id)}`, undefined, { method: 'DELETE' });
+  },
+  webhookDeliveries(id: string): Promise<DeliveryListResponseBody> {
+    return getJson(`/v1/webhooks/${encodeURIComponent(id)}/deliveries`);
   },
   syncNow(): Promise<unknown> {
     return getJson('/v1/email/sync', undefined, { method: 'POST', body: {} });

@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 
 export const WebhookEventName = Type.Union([
   Type.Literal('email.sync.completed'),
@@ -48,3 +48,7 @@ export const DeliveryListResponse = Type.Object({
     }),
   ),
 });
+
+export type WebhookListResponseBody = Static<typeof WebhookListResponse>;
+export type CreatedWebhookResponseBody = Static<typeof CreatedWebhookResponse>;
+export type DeliveryListResponseBody = Static<typeof DeliveryListResponse>;

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,6 +67,38 @@ describe.skipIf(chromiumMissingReason !== null)(
       await expect.poll(() => page.getByRole('option').count(), { timeout: 10_000 }).toBeGreaterThan(5);
       await context.close();
     }, 90_000);
+
+    it('adds a webhook, which receives the next sync signed, with the delivery in its log', async () => {
+      const bodies: string[] = [];
+      const receiver = createServer((req, res) => {
+        let body = '';
+        req.on('data', (c: Buffer) => {
+          body += c.toString();
+        });
+        req.on('end', () => {
+          bodies.push(body);
+          res.writeHead(204).end();
+        });
+      });
+      await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+      try {
+        const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+        await page.goto(serve.uiUrl);
+        await page.getByRole('button', { name: 'Settings' }).click();
+        const form = page.getByRole('form', { name: 'New webhook' });
+        await form.getByLabel('URL').fill(`http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`);
+        await form.getByRole('button', { name: 'Add webhook' }).click();
+        expect(await page.locator('code.new-secret').textContent()).toMatch(/\S{16,}/);
+        await page.getByRole('button', { name: 'Sync now' }).click();
+        await expect.poll(() => bodies.length, { timeout: 20_000 }).toBeGreaterThan(0);
+        expect(JSON.parse(bodies[0] as string)).toMatchObject({ type: 'email.sync.completed' });
+        await page.getByRole('list', { name: 'Webhooks' }).getByRole('button', { name: 'Deliveries' }).click();
+        await expect.poll(() => page.getByRole('list', { name: /Deliveries to/ }).textContent()).toContain('delivered');
+        await page.close();
+      } finally {
+        receiver.close();
+      }
+    }, 60_000);
 
     it('creates an API key shown once, which a script can then use', async () => {
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

@@ -1,12 +1,23 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import type { AccountListResponseBody } from '../../../shared/api/jobs.ts';
 import type { KeyListResponseBody } from '../../../shared/api/keys.ts';
+import type { DeliveryListResponseBody, WebhookListResponseBody } from '../../../shared/api/webhooks.ts';
 import { api } from '../apiClient.ts';
 import { formatLongDate } from '../formatDate.ts';
 import { useMailStore } from '../mailStore.ts';
 
 type Account = AccountListResponseBody['data'][number];
 type ApiKey = KeyListResponseBody['data'][number];
+type Webhook = WebhookListResponseBody['data'][number];
+type Delivery = DeliveryListResponseBody['data'][number];
+
+const WEBHOOK_EVENTS = [
+  'email.sync.completed',
+  'email.sync.failed',
+  'calendar.sync.completed',
+  'calendar.sync.failed',
+  'email.sent',
+] as const;
 
 const SCOPES = ['read:email', 'write:email', 'read:calendar', 'write:calendar', 'admin'] as const;
 const PROVIDER_NAMES: Record<string, string> = { gmail: 'Gmail', microsoft: 'Microsoft 365', local: 'Imported' };
@@ -18,6 +29,7 @@ export function SettingsView() {
       <h2>Settings</h2>
       <AccountsSettings />
       <KeySettings />
+      <WebhookSettings />
     </section>
   );
 }
@@ -189,6 +201,112 @@ function KeySettings() {
               <button type="button" onClick={() => void api.revokeKey(k.id).then(load)}>
                 Revoke
               </button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function WebhookSettings() {
+  const [hooks, setHooks] = useState<Webhook[]>([]);
+  const [url, setUrl] = useState('');
+  const [events, setEvents] = useState<string[]>(['email.sync.completed']);
+  const [secret, setSecret] = useState<string | null>(null);
+  const [log, setLog] = useState<{ id: string; deliveries: Delivery[] } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      setHooks((await api.listWebhooks()).data);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }, []);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const create = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    try {
+      setSecret((await api.createWebhook(url.trim(), events)).data.secret);
+      setUrl('');
+      await load();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  const showLog = async (id: string) => {
+    try {
+      setLog({ id, deliveries: (await api.webhookDeliveries(id)).data });
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
+  return (
+    <section aria-labelledby="webhooks-title">
+      <h3 id="webhooks-title">Webhooks</h3>
+      <p className="muted">
+        Outpost POSTs signed JSON (header Outpost-Signature: t=…,v1=HMAC-SHA256 of "t.body") when these events happen, retrying
+        for 24 hours.
+      </p>
+      <form className="key-form" aria-label="New webhook" onSubmit={(e) => void create(e)}>
+        <label>
+          URL
+          <input value={url} onChange={(e) => setUrl(e.target.value)} required placeholder="http://127.0.0.1:8080/hook" />
+        </label>
+        <fieldset>
+          <legend>Events</legend>
+          {WEBHOOK_EVENTS.map((name) => (
+            <label key={name}>
+              <input
+                type="checkbox"
+                checked={events.includes(name)}
+                onChange={(e) => setEvents((s) => (e.target.checked ? [...s, name] : s.filter((x) => x !== name)))}
+              />
+              {name}
+            </label>
+          ))}
+        </fieldset>
+        <button type="submit" disabled={!url.trim() || events.length === 0}>
+          Add webhook
+        </button>
+      </form>
+      {secret && (
+        <p className="created-key" role="status">
+          Signing secret (copy it now; it will not be shown again): <code className="new-secret">{secret}</code>
+        </p>
+      )}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <ul className="key-list" aria-label="Webhooks">
+        {hooks.map((h) => (
+          <li key={h.id}>
+            <strong>{h.url}</strong> {h.events.join(', ')}{' '}
+            <button type="button" onClick={() => void showLog(h.id)}>
+              Deliveries
+            </button>
+            <button type="button" onClick={() => void api.deleteWebhook(h.id).then(load)}>
+              Delete
+            </button>
+            {log?.id === h.id && (
+              <ul aria-label={`Deliveries to ${h.url}`}>
+                {log.deliveries.length === 0 && <li className="muted">No deliveries yet.</li>}
+                {log.deliveries.map((d) => (
+                  <li key={d.id}>
+                    {d.event_type} · {d.status} · {d.attempts} attempt{d.attempts === 1 ? '' : 's'}
+                    {d.last_status_code ? ` · HTTP ${d.last_status_code}` : ''}
+                    {d.last_error ? ` · ${d.last_error}` : ''}
+                  </li>
+                ))}
+              </ul>
             )}
           </li>
         ))}
