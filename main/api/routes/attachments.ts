@@ -1,17 +1,31 @@
 import { Type } from 'typebox';
 import { parsePublicId } from '../../../shared/ids.ts';
+import type { BlobStore } from '../../db/blobStore.ts';
+import type { IndexDb } from '../../db/openIndex.ts';
+import { parseRfc822 } from '../../mail/parseRfc822.ts';
 import { ApiError } from '../errors.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
 
 const Params = Type.Object({ id: Type.String({ maxLength: 40, description: 'att_<n>' }) });
 const errors = Object.fromEntries([400, 401, 403, 404, 409].map((s) => [s, { $ref: 'ApiError#' }]));
 
+interface AttachmentRow {
+  id: number;
+  part_index: number;
+  filename: string;
+  mime_type: string;
+  size_bytes: number;
+  blob_sha256: string | null;
+  raw_sha256: string | null;
+}
+
 /**
  * GET /v1/email/attachments/{id}: an attachment's bytes, for reading mail
  * offline. Served as a download (never rendered by the browser in the API's
  * origin): Content-Disposition attachment with an RFC 6266 / 5987 filename,
- * nosniff, and a sandboxing CSP. Attachments over the sync's size cap have
- * metadata only (409 attachment_not_available).
+ * nosniff, and a sandboxing CSP. An attachment over the sync's size cap is
+ * taken out of the message's stored original the first time it is asked for
+ * (and kept, content-addressed); without an original, 409 attachment_not_available.
  */
 export function registerAttachmentRoutes(app: ApiServer, { db, blobs }: ApiDeps): void {
   app.get(
@@ -30,16 +44,20 @@ export function registerAttachmentRoutes(app: ApiServer, { db, blobs }: ApiDeps)
       const row =
         rowId === null
           ? undefined
-          : (db.prepare('SELECT filename, mime_type, blob_sha256 FROM attachments WHERE id = ?').get(rowId) as
-              | { filename: string; mime_type: string; blob_sha256: string | null }
-              | undefined);
+          : (db
+              .prepare(
+                `SELECT a.id, a.part_index, a.filename, a.mime_type, a.size_bytes, a.blob_sha256, m.raw_sha256
+                 FROM attachments a JOIN messages m ON m.id = a.message_id WHERE a.id = ?`,
+              )
+              .get(rowId) as AttachmentRow | undefined);
       if (!row) throw new ApiError('not_found', `no attachment ${request.params.id}`);
-      if (!row.blob_sha256)
+      const sha256 = row.blob_sha256 ?? (await storeFromOriginal(db, blobs, row));
+      if (!sha256)
         throw new ApiError(
           'attachment_not_available',
-          'this attachment is larger than the sync size cap, so only its name and size are stored; open the message at the provider',
+          'this attachment was larger than the sync size cap and the original message is not stored, so only its name and size are known; open the message at the provider',
         );
-      const bytes = blobs.read(row.blob_sha256);
+      const bytes = blobs.read(sha256);
       return reply
         .header('content-type', safeMimeType(row.mime_type))
         .header('content-disposition', contentDisposition(row.filename || 'attachment'))
@@ -49,6 +67,28 @@ export function registerAttachmentRoutes(app: ApiServer, { db, blobs }: ApiDeps)
         .send(bytes);
     },
   );
+}
+
+/**
+ * The attachment's bytes from the message's stored RFC 822 original (Gmail
+ * and imported mail keep it): the same parser that indexed the message gives
+ * the same part order, checked against the stored name and size before the
+ * bytes are kept and the row points at them. Null when there is no original
+ * or the part does not match.
+ */
+async function storeFromOriginal(db: IndexDb, blobs: BlobStore, row: AttachmentRow): Promise<string | null> {
+  if (!row.raw_sha256) return null;
+  let raw: Buffer;
+  try {
+    raw = blobs.read(row.raw_sha256);
+  } catch {
+    return null;
+  }
+  const part = (await parseRfc822(raw)).attachments[row.part_index];
+  if (!part || part.filename !== row.filename || part.content.byteLength !== row.size_bytes) return null;
+  const sha256 = blobs.put(part.content);
+  db.prepare('UPDATE attachments SET blob_sha256 = ? WHERE id = ? AND blob_sha256 IS NULL').run(sha256, row.id);
+  return sha256;
 }
 
 /** A type token only (no parameters an attacker could craft), else a neutral binary type. */
