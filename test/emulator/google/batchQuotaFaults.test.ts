@@ -31,7 +31,7 @@ describe('Gmail batch, quota and fault injection', () => {
     const { data } = await gmail.users.messages.list({ userId: 'me', maxResults: 3 });
     const paths = (data.messages ?? [])
       .map((m) => `/gmail/v1/users/me/messages/${m.id}?format=minimal`)
-      .concat('/gmail/v1/users/me/messages/ffffffffffffffff');
+      .concat('/gmail/v1/users/me/messages/7fffffffffffffff');
     const res = await batch(batchBody('b1', paths));
     expect(res.status).toBe(200);
     const type = res.headers.get('content-type') ?? '';
@@ -55,7 +55,9 @@ describe('Gmail batch, quota and fault injection', () => {
       ),
     );
     expect(tooMany.status).toBe(400);
-    expect(((await tooMany.json()) as AnyJson).error.message).toContain('maximum is 100');
+    expect(((await tooMany.json()) as AnyJson).error.message).toBe(
+      'Inner request count exceeds the limit. Received: 101, Limit: 100',
+    );
   });
 
   it('charges quota per part and answers 429 rateLimitExceeded beyond 250 units per second', async () => {

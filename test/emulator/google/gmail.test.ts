@@ -78,7 +78,9 @@ describe('Gmail API v1 against the corpus mailbox', () => {
     const min = await gmail.users.messages.get({ userId: 'me', id, format: 'minimal' });
     expect(min.data.payload).toBeUndefined();
     expect(min.data.labelIds).toContain('INBOX');
-    expect((await failure(gmail.users.messages.get({ userId: 'me', id: 'ffffffffffffffff' }))).status).toBe(404);
+    // Gmail ids are signed 64-bit hex: parsable but unknown -> 404, unparsable -> 400 "Invalid id value".
+    expect((await failure(gmail.users.messages.get({ userId: 'me', id: '7fffffffffffffff' }))).status).toBe(404);
+    expect((await failure(gmail.users.messages.get({ userId: 'me', id: 'ffffffffffffffff' }))).status).toBe(400);
   });
 
   it('builds payload trees for every corpus message without failing', async () => {

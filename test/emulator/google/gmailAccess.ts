@@ -1,6 +1,6 @@
 /** Shared by every Gmail route: bearer + scope check, userId resolution, quota charge. */
 import type { EmulatorContext, EmulatorRequest } from '../kit/types.ts';
-import { googleError, notFound } from './errors.ts';
+import { checkGmailId, googleError, invalidParameter, notFound } from './errors.ts';
 import type { Mailbox } from './mailbox.ts';
 import type { GoogleOAuth } from './oauth.ts';
 import type { GmailQuota } from './quota.ts';
@@ -39,12 +39,7 @@ export function openMailbox(
   endpoint: string,
   scopes: readonly string[],
 ): { box: Mailbox; scopes: string[] } {
-  const grant = deps.oauth.authorize(
-    req,
-    [...scopes],
-    'gmail.googleapis.com',
-    endpoint.replace(/^gmail\./, 'caribou.api.proto.MailboxService.'),
-  );
+  const grant = deps.oauth.authorize(req, [...scopes], 'gmail.googleapis.com', protoMethod(endpoint));
   const userId = req.params.userId ?? 'me';
   const email = userId === 'me' ? grant.email : userId;
   if (email.toLowerCase() !== grant.email.toLowerCase()) {
@@ -56,6 +51,26 @@ export function openMailbox(
   return { box, scopes: grant.scopes };
 }
 
+/**
+ * The RPC name Gmail reports in ErrorInfo.metadata.method, e.g. gmail.users.messages.get ->
+ * caribou.api.proto.MailboxService.GetMessage (verb + resource, plural for list/batch verbs).
+ */
+export function protoMethod(endpoint: string): string {
+  const parts = endpoint.split('.').slice(2);
+  const verb = parts.at(-1) ?? '';
+  const resource = parts.length > 1 ? (parts.at(-2) as string) : '';
+  const plural = /^(list|batch)/.test(verb) || resource === 'history';
+  const noun = resource.charAt(0).toUpperCase() + (plural ? resource.slice(1) : resource.slice(1).replace(/s$/, ''));
+  const action = verb.charAt(0).toUpperCase() + verb.slice(1);
+  return `caribou.api.proto.MailboxService.${action}${noun}`;
+}
+
+/** Looks a message or thread up by id: 400 for an id Gmail cannot parse, 404 when it names nothing. */
+export function byGmailId<T>(map: Map<string, T>, id: string | undefined): T {
+  checkGmailId(id ?? '');
+  return messageOr404(map.get(id ?? ''));
+}
+
 export function messageOr404<T>(value: T | undefined): T {
   if (value === undefined) throw notFound();
   return value;
@@ -65,7 +80,7 @@ export function intParam(req: EmulatorRequest, name: string, fallback: number, m
   const raw = req.url.searchParams.get(name);
   if (raw === null) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw googleError(400, 'invalid', `Invalid value for ${name}: ${raw}`);
+  if (!Number.isInteger(n) || n < 0) throw invalidParameter(name, 'TYPE_UINT32', raw);
   return Math.min(n, max);
 }
 

@@ -33,7 +33,11 @@ function parseParts(req: EmulatorRequest): SubRequest[] {
     parts.push(parsePart(piece.replace(/^\r?\n/, '')));
   }
   if (parts.length === 0) throw googleError(400, 'badRequest', 'Invalid multipart request with 0 mime parts.');
-  if (parts.length > MAX_PARTS) throw googleError(400, 'badRequest', `Too many requests in batch; maximum is ${MAX_PARTS}.`);
+  if (parts.length > MAX_PARTS) {
+    // Gmail's own wording (seen from gmail.googleapis.com/batch), not the client libraries' 1,000 limit.
+    const message = `Inner request count exceeds the limit. Received: ${parts.length}, Limit: ${MAX_PARTS}`;
+    throw googleError(400, 'invalidArgument', message);
+  }
   return parts;
 }
 

@@ -2,6 +2,7 @@
 import type { EmulatorRequest, Route } from '../kit/types.ts';
 import { badRequest, googleError, notFound } from './errors.ts';
 import {
+  byGmailId,
   GMAIL_SCOPES,
   type GmailDeps,
   intParam,
@@ -52,7 +53,7 @@ export function filterMessages(box: Mailbox, req: EmulatorRequest): StoredMessag
 export function gmailMessageRoutes(deps: GmailDeps): Route[] {
   const open = (req: EmulatorRequest, endpoint: string, scopes: readonly string[]) =>
     openMailbox(deps, req, endpoint, scopes).box;
-  const find = (box: Mailbox, id: string | undefined) => messageOr404(box.messages.get(id ?? ''));
+  const find = (box: Mailbox, id: string | undefined) => byGmailId(box.messages, id);
 
   return [
     {

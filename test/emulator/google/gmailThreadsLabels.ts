@@ -1,7 +1,16 @@
 /** Gmail users.getProfile, labels.*, threads.*, history.list. */
 import type { EmulatorRequest, Route } from '../kit/types.ts';
 import { badRequest, googleError, notFound } from './errors.ts';
-import { GMAIL_SCOPES, type GmailDeps, intParam, jsonBody, openMailbox, pageToken, readPageToken } from './gmailAccess.ts';
+import {
+  byGmailId,
+  GMAIL_SCOPES,
+  type GmailDeps,
+  intParam,
+  jsonBody,
+  openMailbox,
+  pageToken,
+  readPageToken,
+} from './gmailAccess.ts';
 import { filterMessages, labelList } from './gmailMessages.ts';
 import { type GmailLabel, gmailId, type HistoryType, type Mailbox } from './mailbox.ts';
 import { parsed, readFormat, renderMessage } from './messageView.ts';
@@ -35,8 +44,7 @@ function labelResource(box: Mailbox, label: GmailLabel, counts: boolean): Record
 }
 
 function threadResource(box: Mailbox, threadId: string, req: EmulatorRequest): Record<string, unknown> {
-  const ids = box.threads.get(threadId);
-  if (!ids) throw notFound();
+  const ids = byGmailId(box.threads, threadId);
   const format = readFormat(req.url.searchParams.get('format'));
   const msgs = ids
     .map((id) => box.messages.get(id))
@@ -159,8 +167,7 @@ export function gmailThreadAndLabelRoutes(deps: GmailDeps): Route[] {
       endpoint: 'gmail.users.threads.modify',
       handler: (req) => {
         const box = open(req, 'gmail.users.threads.modify', GMAIL_SCOPES.modify);
-        const ids = box.threads.get(req.params.id ?? '');
-        if (!ids) throw notFound();
+        const ids = byGmailId(box.threads, req.params.id);
         const body = jsonBody(req);
         const add = labelList(box, body.addLabelIds, 'addLabelIds');
         const remove = labelList(box, body.removeLabelIds, 'removeLabelIds');
@@ -177,8 +184,7 @@ export function gmailThreadAndLabelRoutes(deps: GmailDeps): Route[] {
       endpoint: 'gmail.users.threads.trash',
       handler: (req) => {
         const box = open(req, 'gmail.users.threads.trash', GMAIL_SCOPES.modify);
-        const ids = box.threads.get(req.params.id ?? '');
-        if (!ids) throw notFound();
+        const ids = byGmailId(box.threads, req.params.id);
         for (const id of [...ids]) {
           const m = box.messages.get(id);
           if (m) box.modify(m, ['TRASH'], ['SPAM']);

@@ -56,8 +56,11 @@ export const SYSTEM_LABELS = [
   'CATEGORY_FORUMS',
 ];
 
+/** 16 hex digits below 2^63 (Gmail ids are signed 64-bit integers; see checkGmailId). */
 export function gmailId(): string {
-  return randomBytes(8).toString('hex').replace(/^0/, '1');
+  const bytes = randomBytes(8);
+  bytes[0] = 0x10 | ((bytes[0] as number) & 0x6f);
+  return bytes.toString('hex');
 }
 
 export function normalizeSubject(subject: string): string {

@@ -55,7 +55,7 @@ export class GoogleOAuth {
     const token = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim() ?? req.url.searchParams.get('access_token') ?? '';
     const grant = this.access.get(token);
     if (!grant || grant.expiresAt <= this.ctx.now()) throw invalidCredentials();
-    if (!grant.scopes.some((s) => accepted.includes(s))) throw insufficientScopes(service, method);
+    if (!grant.scopes.some((s) => accepted.includes(s))) throw insufficientScopes(service, method, accepted);
     return grant;
   }
 
