@@ -99,8 +99,10 @@ export function jsonBody(req: EmulatorRequest): Record<string, unknown> {
 export function readPageToken(req: EmulatorRequest): number {
   const token = req.url.searchParams.get('pageToken');
   if (!token) return 0;
-  const n = Number(Buffer.from(token, 'base64url').toString());
-  if (!Number.isInteger(n) || n < 0) throw googleError(400, 'invalid', 'Invalid pageToken');
+  const text = Buffer.from(token, 'base64url').toString();
+  const n = Number(text);
+  // Only tokens this emulator minted: a decimal offset that encodes back to the same token.
+  if (!/^\d+$/.test(text) || pageToken(n) !== token) throw googleError(400, 'invalidArgument', 'Invalid pageToken');
   return n;
 }
 

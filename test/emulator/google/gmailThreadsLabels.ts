@@ -67,10 +67,8 @@ export function gmailThreadAndLabelRoutes(deps: GmailDeps): Route[] {
       path: `${U}/profile`,
       endpoint: 'gmail.users.getProfile',
       handler: (req) => {
-        const box = open(req, 'gmail.users.getProfile', [
-          ...GMAIL_SCOPES.labelsRead,
-          'https://www.googleapis.com/auth/gmail.compose',
-        ]);
+        // The reference lists full, modify, compose, readonly and metadata: not gmail.labels.
+        const box = open(req, 'gmail.users.getProfile', [...GMAIL_SCOPES.read, 'https://www.googleapis.com/auth/gmail.compose']);
         return {
           status: 200,
           body: {
