@@ -7,10 +7,12 @@ import { SearchResults } from './components/SearchResults.tsx';
 import { SettingsView } from './components/SettingsView.tsx';
 import { ShortcutsHelp } from './components/ShortcutsHelp.tsx';
 import { Sidebar } from './components/Sidebar.tsx';
+import { SyncStatus } from './components/SyncStatus.tsx';
 import { ThreadList } from './components/ThreadList.tsx';
 import { ThreadView } from './components/ThreadView.tsx';
 import { emptyDraft } from './composeDrafts.ts';
 import { useComposeStore } from './composeStore.ts';
+import { onCoreEvent, onEventGap, startLiveEvents } from './liveEvents.ts';
 import { useMailStore } from './mailStore.ts';
 import { useKeyboardShortcuts } from './useKeyboardShortcuts.ts';
 
@@ -65,6 +67,26 @@ function MailClient() {
     void showLabel('inbox', 'Inbox');
   }, [loadLabels, showLabel]);
 
+  // Live: a finished sync, a sent message or a dropped stream coming back shows the index as it now is.
+  useEffect(() => {
+    startLiveEvents();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const refreshSoon = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => void useMailStore.getState().refresh(), 250);
+    };
+    const stopEvents = onCoreEvent((event) => {
+      if (event.type === 'email.sent') useComposeStore.getState().delivered(event.message.id);
+      if (event.type === 'email.sync.completed' || event.type === 'email.sent' || event.type === 'mail.received') refreshSoon();
+    });
+    const stopGaps = onEventGap(refreshSoon);
+    return () => {
+      clearTimeout(timer);
+      stopEvents();
+      stopGaps();
+    };
+  }, []);
+
   const actions = useMemo(
     () => ({
       // With threads ticked, e and # act on all of them; otherwise on the open thread.
@@ -109,6 +131,7 @@ function MailClient() {
           Compose
         </button>
         <SearchBox ref={searchInput} />
+        <SyncStatus />
         <button type="button" className="help-button" aria-label="Keyboard shortcuts" onClick={() => setHelpOpen(true)}>
           ?
         </button>

@@ -84,6 +84,16 @@ async function fetchBlob(path: string): Promise<Blob> {
 }
 
 export const api = {
+  /** GET /v1/events as a streaming response (fetch, not EventSource, which cannot send the Authorization header). */
+  async eventStream(signal: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+    const { baseUrl, token } = connection();
+    const response = await fetch(`${baseUrl}/v1/events`, {
+      headers: { Accept: 'text/event-stream', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+      signal,
+    });
+    if (!response.ok || !response.body) throw new ApiRequestError(response.status, 'http_error', `HTTP ${response.status}`);
+    return response.body;
+  },
   attachment(id: string): Promise<Blob> {
     return fetchBlob(`/v1/email/attachments/${encodeURIComponent(id)}`);
   },
@@ -142,6 +152,9 @@ export const api = {
   },
   syncNow(): Promise<unknown> {
     return getJson('/v1/email/sync', undefined, { method: 'POST', body: {} });
+  },
+  syncCalendarsNow(): Promise<unknown> {
+    return getJson('/v1/calendar/sync', undefined, { method: 'POST', body: {} });
   },
   listLabels(): Promise<LabelListResponse> {
     return getJson('/v1/email/labels');

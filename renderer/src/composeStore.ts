@@ -12,8 +12,14 @@ interface ComposeState {
   compose(draft?: ComposeDraft): void;
   reply(mode: ReplyMode): Promise<void>;
   close(): void;
-  sent(status: string): void;
+  /** The send was accepted: "sent", or "queued" with the outbox id to watch for. */
+  sent(status: string, id?: string): void;
+  /** The core reports a message left the outbox: a queued one's notice turns into "sent". */
+  delivered(id: string): void;
 }
+
+let queuedId: string | null = null;
+let noticeTimer: ReturnType<typeof setTimeout> | undefined;
 
 let myAddresses: string[] | null = null;
 
@@ -42,10 +48,21 @@ export const useComposeStore = create<ComposeState>((set) => ({
   close() {
     set({ draft: null });
   },
-  sent(status) {
+  sent(status, id) {
+    queuedId = status === 'sent' ? null : (id ?? null);
     set({
       draft: null,
       notice: status === 'sent' ? 'Message sent.' : 'Message queued: it goes out as soon as the provider can be reached.',
     });
+    clearTimeout(noticeTimer);
+    // A confirmation fades; a queued message's notice stays until it is sent.
+    if (status === 'sent') noticeTimer = setTimeout(() => set({ notice: null }), 8_000);
+  },
+  delivered(id) {
+    if (id !== queuedId) return;
+    queuedId = null;
+    set({ notice: 'Message sent.' });
+    clearTimeout(noticeTimer);
+    noticeTimer = setTimeout(() => set({ notice: null }), 8_000);
   },
 }));

@@ -25,6 +25,12 @@ interface MailState {
   showLabel(label: string, title: string): Promise<void>;
   search(query: string): Promise<void>;
   loadMore(): Promise<void>;
+  /**
+   * Shows what changed underneath (a sync brought mail, a message was sent):
+   * the label's first page and the open thread again, keeping the scroll
+   * position's threads, the open thread and the ticks. Search results stay.
+   */
+  refresh(): Promise<void>;
   selectThread(id: string): Promise<void>;
   /** Opens the thread before/after the open one in the list (j/k). */
   step(direction: 1 | -1): Promise<void>;
@@ -161,6 +167,29 @@ export const useMailStore = create<MailState>((set, get) => ({
       }
     } catch (error) {
       set({ listStatus: 'error', listError: (error as Error).message });
+    }
+  },
+
+  async refresh() {
+    void get().loadLabels();
+    const { view, openThread, section } = get();
+    if (section !== 'mail' || view.kind !== 'label' || get().listStatus === 'loading') return;
+    try {
+      const page = await api.listThreads({ label: view.label, limit: Math.min(500, Math.max(50, get().threads.length)) });
+      const now = get();
+      if (now.view !== view) return; // the user moved on meanwhile
+      const ids = new Set(page.data.map((t) => t.id));
+      set({
+        threads: page.data,
+        nextCursor: page.next_cursor,
+        checked: new Set([...now.checked].filter((id) => ids.has(id))),
+      });
+      if (openThread && now.openThread?.id === openThread.id) {
+        const { data } = await api.getThread(openThread.id);
+        if (get().openThread?.id === data.id) set({ openThread: data });
+      }
+    } catch {
+      // The list keeps what it shows; the next event or action tries again.
     }
   },
 

@@ -28,6 +28,8 @@ export function useKeyboardShortcuts(actions: ShortcutActions): void {
       const typing = target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable);
       if (event.key === 'Escape') return actions.escape();
       if (typing) return;
+      // Behind a dialog (compose, an attachment) the list's keys must not act on what is hidden.
+      if (document.querySelector('[aria-modal="true"]') && event.key !== '?') return;
       if (pendingG) {
         pendingG = false;
         if (event.key === 'i') {

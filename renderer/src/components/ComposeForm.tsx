@@ -11,7 +11,13 @@ const FIELD_LABELS: Record<string, string> = { to: 'To', cc: 'Cc', bcc: 'Bcc', s
  * double click or a retry after a lost answer sends it once. Ctrl/Cmd+Enter
  * sends; Escape closes, asking first when something was written.
  */
-export function ComposeForm(props: { initial: ComposeDraft; onClose(): void; onSent(status: string): void }) {
+/**
+ * The send route takes up to 25 MiB of JSON; base64 makes files 4/3 larger, so
+ * this much in files is what fits (Gmail's own limit is 25 MB after encoding).
+ */
+const MAX_ATTACHMENT_BYTES = 18 * 1024 * 1024;
+
+export function ComposeForm(props: { initial: ComposeDraft; onClose(): void; onSent(status: string, id: string): void }) {
   const [to, setTo] = useState(props.initial.to.join(', '));
   const [cc, setCc] = useState(props.initial.cc.join(', '));
   const [bcc, setBcc] = useState(props.initial.bcc.join(', '));
@@ -20,6 +26,7 @@ export function ComposeForm(props: { initial: ComposeDraft; onClose(): void; onS
   const [attachments, setAttachments] = useState<Array<PickedAttachment & { key: string }>>([]);
   const [error, setError] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
+  const [dragging, setDragging] = useState(false);
   const idempotencyKey = useMemo(() => crypto.randomUUID(), []);
   const fileInput = useRef<HTMLInputElement>(null);
   const toInput = useRef<HTMLInputElement>(null);
@@ -35,13 +42,15 @@ export function ComposeForm(props: { initial: ComposeDraft; onClose(): void; onS
   }, [startsWithRecipients]);
   const touched =
     to !== props.initial.to.join(', ') ||
+    cc !== props.initial.cc.join(', ') ||
+    bcc !== props.initial.bcc.join(', ') ||
     subject !== props.initial.subject ||
     body !== props.initial.body ||
     attachments.length > 0;
 
-  const addFiles = async (event: ChangeEvent<HTMLInputElement>) => {
-    const files = [...(event.target.files ?? [])];
-    event.target.value = '';
+  const totalBytes = attachments.reduce((sum, a) => sum + a.size, 0);
+
+  const addFiles = async (files: readonly File[]) => {
     const picked = await Promise.all(
       files.map(async (file) => ({
         key: crypto.randomUUID(),
@@ -52,6 +61,11 @@ export function ComposeForm(props: { initial: ComposeDraft; onClose(): void; onS
       })),
     );
     setAttachments((current) => [...current, ...picked]);
+  };
+  const pickFiles = (event: ChangeEvent<HTMLInputElement>) => {
+    const files = [...(event.target.files ?? [])];
+    event.target.value = '';
+    void addFiles(files);
   };
 
   const send = async () => {
@@ -67,11 +81,15 @@ export function ComposeForm(props: { initial: ComposeDraft; onClose(): void; onS
     if (draft.to.length + draft.cc.length + draft.bcc.length === 0) return setError('Add at least one recipient.');
     const bad = invalidAddresses([...draft.to, ...draft.cc, ...draft.bcc]);
     if (bad.length > 0) return setError(`Not an email address: ${bad.join(', ')}`);
+    if (totalBytes > MAX_ATTACHMENT_BYTES)
+      return setError(
+        `Attachments: ${formatSize(totalBytes)} in all; at most ${formatSize(MAX_ATTACHMENT_BYTES)} fit in one message.`,
+      );
     setSending(true);
     setError(null);
     try {
       const { data } = await api.sendEmail(sendBody(draft, attachments), idempotencyKey);
-      props.onSent(data.status);
+      props.onSent(data.status, data.id);
     } catch (caught) {
       const e = caught as Error;
       const field = e instanceof ApiRequestError && e.field ? `${FIELD_LABELS[e.field.split(/[.[]/)[0] ?? ''] ?? e.field}: ` : '';
@@ -97,9 +115,24 @@ export function ComposeForm(props: { initial: ComposeDraft; onClose(): void; onS
 
   return (
     <form
-      className="compose"
+      className={`compose${dragging ? ' dragging' : ''}`}
       aria-label="New message"
       onKeyDown={onKeyDown}
+      // Files dropped anywhere on the message are attached.
+      onDragOver={(event) => {
+        if (!event.dataTransfer.types.includes('Files')) return;
+        event.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={(event) => {
+        if (event.currentTarget === event.target) setDragging(false);
+      }}
+      onDrop={(event) => {
+        if (event.dataTransfer.files.length === 0) return;
+        event.preventDefault();
+        setDragging(false);
+        void addFiles([...event.dataTransfer.files]);
+      }}
       onSubmit={(event) => {
         event.preventDefault();
         void send();
@@ -126,7 +159,7 @@ export function ComposeForm(props: { initial: ComposeDraft; onClose(): void; onS
         <textarea ref={bodyInput} value={body} onChange={(e) => setBody(e.target.value)} rows={14} />
       </label>
       {attachments.length > 0 && (
-        <ul className="compose-attachments" aria-label="Attachments">
+        <ul className="compose-attachments" aria-label={`Attachments, ${formatSize(totalBytes)}`}>
           {attachments.map((a) => (
             <li key={a.key}>
               {a.filename} <span className="size">{formatSize(a.size)}</span>
@@ -153,7 +186,7 @@ export function ComposeForm(props: { initial: ComposeDraft; onClose(): void; onS
         <button type="button" onClick={() => fileInput.current?.click()}>
           Attach files
         </button>
-        <input ref={fileInput} type="file" multiple hidden aria-label="Attach files" onChange={(e) => void addFiles(e)} />
+        <input ref={fileInput} type="file" multiple hidden aria-label="Attach files" onChange={pickFiles} />
         <button type="button" onClick={close}>
           Discard
         </button>

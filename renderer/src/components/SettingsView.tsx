@@ -2,9 +2,11 @@ import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import type { AccountListResponseBody } from '../../../shared/api/jobs.ts';
 import type { KeyListResponseBody } from '../../../shared/api/keys.ts';
 import type { DeliveryListResponseBody, WebhookListResponseBody } from '../../../shared/api/webhooks.ts';
-import { api } from '../apiClient.ts';
+import { type ApiRequestError, api } from '../apiClient.ts';
 import { formatLongDate } from '../formatDate.ts';
+import { onCoreEvent, useLiveStore } from '../liveEvents.ts';
 import { useMailStore } from '../mailStore.ts';
+import { progressText } from './SyncStatus.tsx';
 
 type Account = AccountListResponseBody['data'][number];
 type ApiKey = KeyListResponseBody['data'][number];
@@ -38,6 +40,7 @@ function AccountsSettings() {
   const [accounts, setAccounts] = useState<Account[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [waiting, setWaiting] = useState(false);
+  const [syncNotice, setSyncNotice] = useState<string | null>(null);
 
   const load = useCallback(async () => {
     try {
@@ -55,6 +58,18 @@ function AccountsSettings() {
   useEffect(() => {
     void load();
   }, [load]);
+  // Live: an account connected, needing reauth, or a sync of it finished.
+  useEffect(
+    () =>
+      onCoreEvent((event) => {
+        if (
+          event.type === 'account.updated' ||
+          (event.type === 'job.updated' && (event.job.status === 'succeeded' || event.job.status === 'failed'))
+        )
+          void load();
+      }),
+    [load],
+  );
   // While a sign-in is under way in the other tab or the browser, look for the new account.
   useEffect(() => {
     if (!waiting) return;
@@ -78,6 +93,17 @@ function AccountsSettings() {
     }
   };
 
+  const syncNow = async () => {
+    setError(null);
+    setSyncNotice(null);
+    const results = await Promise.allSettled([api.syncNow(), api.syncCalendarsNow()]);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      const e = failed.reason as ApiRequestError;
+      setError(e.code === 'sync_in_progress' ? 'A sync is already running.' : e.message);
+    } else setSyncNotice('Sync started.');
+  };
+
   const needsReauth = accounts.filter((a) => a.status === 'needs_reauth');
   return (
     <section aria-labelledby="accounts-title">
@@ -96,6 +122,7 @@ function AccountsSettings() {
             <strong>{a.email}</strong> · {PROVIDER_NAMES[a.provider] ?? a.provider} · {a.status.replace('_', ' ')}
             <span className="muted"> · {a.last_synced_at ? `synced ${formatLongDate(a.last_synced_at)}` : 'not synced yet'}</span>
             {a.last_error && <span className="error"> · {a.last_error}</span>}
+            <AccountSyncProgress accountId={a.id} email={a.email} />
           </li>
         ))}
         {accounts.length === 0 && <li className="muted">No accounts yet.</li>}
@@ -107,10 +134,11 @@ function AccountsSettings() {
         <button type="button" onClick={() => void connect('microsoft')}>
           Connect Microsoft
         </button>
-        <button type="button" onClick={() => void api.syncNow().then(load, (e: Error) => setError(e.message))}>
+        <button type="button" onClick={() => void syncNow()}>
           Sync now
         </button>
       </div>
+      {syncNotice && <p className="muted">{syncNotice}</p>}
       {waiting && <p className="muted">Waiting for you to allow access in the sign-in page…</p>}
       {error && (
         <p className="error" role="alert">
@@ -118,6 +146,32 @@ function AccountsSettings() {
         </p>
       )}
     </section>
+  );
+}
+
+/** A running sync of one account: a progress bar (indeterminate until the provider says how many). */
+function AccountSyncProgress({ accountId, email }: { accountId: string; email: string }) {
+  const job = useLiveStore((s) =>
+    Object.values(s.jobs).find((j) => j.account_id === accountId && j.kind === 'email_sync' && j.status === 'running'),
+  );
+  const calendar = useLiveStore((s) =>
+    Object.values(s.jobs).some((j) => j.account_id === accountId && j.kind === 'calendar_sync' && j.status === 'running'),
+  );
+  if (!job && !calendar) return null;
+  if (!job) return <div className="sync-progress muted">Syncing calendars…</div>;
+  const { done, total } = job.progress;
+  return (
+    <div className="sync-progress">
+      <progress
+        aria-label={`Syncing ${email}`}
+        max={total ?? undefined}
+        value={total === null ? undefined : Math.min(done, total)}
+      />
+      <span className="muted">
+        {' '}
+        {job.mode === 'full' ? 'Full sync' : 'Syncing'}: {progressText(job.progress)} messages
+      </span>
+    </div>
   );
 }
 

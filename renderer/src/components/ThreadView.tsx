@@ -1,8 +1,8 @@
 import type { Message } from '../../../shared/api/threads.ts';
-import { api } from '../apiClient.ts';
 import { useComposeStore } from '../composeStore.ts';
 import { formatLongDate } from '../formatDate.ts';
 import { useMailStore } from '../mailStore.ts';
+import { AttachmentList } from './Attachments.tsx';
 import { MessageBody } from './MessageBody.tsx';
 
 export function ThreadView() {
@@ -45,24 +45,7 @@ function MessageCard({ message }: { message: Message }) {
         {to && <div className="to">to {to}</div>}
       </header>
       <MessageBody message={message} />
-      {message.attachments.length > 0 && (
-        <ul className="attachments" aria-label="Attachments">
-          {message.attachments.map((a) => (
-            <li key={a.id}>
-              {a.filename || '(unnamed)'} · {a.mime_type} · {Math.ceil(a.size_bytes / 1024)} KB{' '}
-              {a.content_available ? (
-                <button type="button" onClick={() => void saveAttachment(a.id, a.filename)}>
-                  Save
-                </button>
-              ) : (
-                <span className="muted" title="Larger than the sync size cap: only its name and size are stored">
-                  (not downloaded)
-                </span>
-              )}
-            </li>
-          ))}
-        </ul>
-      )}
+      <AttachmentList message={message} />
     </article>
   );
 }
@@ -95,18 +78,4 @@ function ThreadToolbar({ unread, starred }: { unread: boolean; starred: boolean 
       </button>
     </div>
   );
-}
-
-/** Downloads an attachment through the API (authenticated) and hands it to the browser's save dialog. */
-async function saveAttachment(id: string, filename: string): Promise<void> {
-  try {
-    const url = URL.createObjectURL(await api.attachment(id));
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = filename || 'attachment';
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(url), 60_000);
-  } catch (error) {
-    window.alert(`Could not save the attachment: ${(error as Error).message}`);
-  }
 }
