@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EmulatorReply } from '../kit/types.ts';
+import type { EmulatorReply, EmulatorRequest, Route } from '../kit/types.ts';
 import { HttpError } from '../kit/types.ts';
 
 /** Graph's error body: {"error":{"code","message","innerError":{date,request-id,client-request-id}}}. */
@@ -55,4 +55,45 @@ export function parseJsonBody(body: Buffer): Record<string, unknown> {
     'BadRequest',
     'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.',
   );
+}
+
+/**
+ * Every Graph answer carries request-id and client-request-id headers (the client's own
+ * client-request-id echoed when it sent one), and error bodies repeat both in innerError;
+ * Prefer: IdType="ImmutableId" is acknowledged in Preference-Applied (ids here never change on move).
+ */
+export function withGraphHeaders(route: Route): Route {
+  return {
+    ...route,
+    handler: async (req) => {
+      let reply: EmulatorReply;
+      try {
+        reply = await route.handler(req);
+      } catch (err) {
+        if (!(err instanceof HttpError)) throw err;
+        reply = err.reply;
+      }
+      return stampGraphReply(reply, req);
+    },
+  };
+}
+
+function stampGraphReply(reply: EmulatorReply, req: EmulatorRequest): EmulatorReply {
+  const requestId = reply.headers?.['request-id'] ?? randomUUID();
+  const clientRequestId = req.headers['client-request-id'] ?? requestId;
+  const headers: Record<string, string> = {
+    ...(reply.headers ?? {}),
+    'request-id': requestId,
+    'client-request-id': clientRequestId,
+  };
+  if (/IdType\s*=\s*"?ImmutableId"?/i.test(req.headers.prefer ?? '')) {
+    headers['preference-applied'] = [headers['preference-applied'], 'IdType="ImmutableId"'].filter(Boolean).join(', ');
+  }
+  const body = reply.body as { error?: { innerError?: Record<string, string> } } | undefined;
+  const inner = body && typeof body === 'object' && !Buffer.isBuffer(body) ? body.error?.innerError : undefined;
+  if (inner) {
+    inner['request-id'] = requestId;
+    inner['client-request-id'] = clientRequestId;
+  }
+  return { ...reply, headers };
 }

@@ -223,7 +223,7 @@ describe('Graph mail', () => {
             body: { isRead: false },
           },
           { id: '2', method: 'GET', url: `/me/messages/${some.id}?$select=isRead`, dependsOn: ['1'] },
-          { id: '3', method: 'GET', url: '/me/messages/unknown' },
+          { id: '3', method: 'GET', url: '/me/messages/AAMkAGI2doesnotexist' },
           { id: '4', method: 'GET', url: '/me', dependsOn: ['3'] },
         ],
       }),

@@ -73,7 +73,7 @@ describe('identity platform with msal-node', () => {
       .acquireTokenSilent({ account: result.account!, scopes: SCOPES, forceRefresh: true })
       .catch((e: unknown) => e);
     expect(err).toMatchObject({ errorCode: 'invalid_grant' });
-    expect(String((err as Error).message)).toContain('AADSTS700082');
+    expect(String((err as Error).message)).toContain('AADSTS50173');
   });
 
   it('rejects a wrong PKCE verifier and an unknown grant in the identity platform shape', async () => {
@@ -113,7 +113,7 @@ describe('identity platform with msal-node', () => {
         redirect_uri: 'http://localhost:1/cb',
       }),
     });
-    expect((await reused.json()) as object).toMatchObject({ error: 'invalid_grant', error_codes: [70008] });
+    expect((await reused.json()) as object).toMatchObject({ error: 'invalid_grant', error_codes: [54005] });
   });
 
   it('shows a consent page with an Accept button when auto-consent is off', async () => {

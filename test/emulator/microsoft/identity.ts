@@ -31,7 +31,9 @@ export interface IdentityOptions {
 /** Identity platform v2.0: OpenID configuration, authorize (consent page), token (code+PKCE, refresh with rotation). */
 export class IdentityPlatform {
   private codes = new Map<string, PendingCode>();
-  private refresh = new Map<string, Grant & { revoked: boolean }>();
+  /** Codes already presented to the token endpoint: a second use is AADSTS54005, not "expired". */
+  private redeemed = new Set<string>();
+  private refresh = new Map<string, Grant & { revoked: boolean; issuedAt: number; revokedAt?: number }>();
   readonly access = new Map<string, AccessGrant>();
   private key: { privateKey: KeyObject; kid: string; jwk: object };
   private ctx: EmulatorContext;
@@ -165,6 +167,18 @@ export class IdentityPlatform {
     if (p.get('response_type') !== 'code')
       return htmlError(400, 9002325, 'Only response_type=code is supported by the authorization code flow.');
     const user = this.userFor(p.get('login_hint'));
+    if (p.get('consent') === 'cancel') {
+      // The user pressed Cancel: the identity platform answers the redirect URI with access_denied.
+      return answer(
+        redirectUri,
+        p,
+        new URLSearchParams({
+          error: 'access_denied',
+          error_subcode: 'cancel',
+          error_description: 'AADSTS65004: User declined to consent to access the app.',
+        }),
+      );
+    }
     const accepted = p.get('consent') === 'accept' || this.options.autoConsent;
     if (!accepted) return consentPage(req.url.pathname, p, user.upn);
     const code = `1.A${randomBytes(48).toString('base64url')}`;
@@ -178,14 +192,7 @@ export class IdentityPlatform {
       nonce: p.get('nonce') ?? undefined,
       expires: this.ctx.now() + 10 * 60_000,
     });
-    const target = new URL(redirectUri);
-    const answer = new URLSearchParams({ code });
-    if (p.get('state')) answer.set('state', p.get('state')!);
-    answer.set('session_state', randomUUID());
-    if (p.get('response_mode') === 'form_post') return formPost(redirectUri, answer);
-    if (p.get('response_mode') === 'fragment') target.hash = answer.toString();
-    else for (const [k, v] of answer) target.searchParams.set(k, v);
-    return { status: 302, headers: { location: target.toString() }, body: '' };
+    return answer(redirectUri, p, new URLSearchParams({ code, session_state: randomUUID() }));
   }
 
   private token(req: EmulatorRequest): EmulatorReply {
@@ -194,8 +201,19 @@ export class IdentityPlatform {
     if (!clientId)
       throw aadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'client_id'.");
     const grantType = p.get('grant_type');
+    if (!grantType) throw missingParameter('grant_type');
     if (grantType === 'authorization_code') {
-      const code = this.codes.get(p.get('code') ?? '');
+      const presented = p.get('code');
+      if (!presented) throw missingParameter('code');
+      if (this.redeemed.has(presented))
+        throw aadError(
+          400,
+          'invalid_grant',
+          54005,
+          'OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.',
+        );
+      const code = this.codes.get(presented);
+      if (code) this.redeemed.add(presented);
       if (!code || code.expires < this.ctx.now())
         throw aadError(
           400,
@@ -226,14 +244,16 @@ export class IdentityPlatform {
       return { status: 200, headers: { 'cache-control': 'no-store' }, body: this.issue(code, code.nonce) };
     }
     if (grantType === 'refresh_token') {
-      const token = p.get('refresh_token') ?? '';
+      const token = p.get('refresh_token');
+      if (!token) throw missingParameter('refresh_token');
       const grant = this.refresh.get(token);
-      if (!grant || grant.revoked)
+      if (!grant) throw aadError(400, 'invalid_grant', 9002313, 'Invalid request. Request is malformed or invalid.');
+      if (grant.revoked)
         throw aadError(
           400,
           'invalid_grant',
-          700082,
-          'The refresh token has expired due to inactivity. The token was issued on 2026-01-01T00:00:00Z and was inactive for 90.00:00:00.',
+          50173,
+          `The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password. The grant was issued on '${isoSeconds(grant.issuedAt)}' and the TokensValidFrom date (before which tokens are not valid) for this user is '${isoSeconds(grant.revokedAt ?? this.ctx.now())}'.`,
         );
       if (grant.clientId !== clientId) throw aadError(400, 'invalid_grant', 70000, 'Provided grant is invalid or malformed.');
       // Rotation: the old refresh token stays usable (as Microsoft's do), a new one is returned.
@@ -267,7 +287,13 @@ export class IdentityPlatform {
     };
     if (grant.scopes.includes('offline_access')) {
       const rt = `M.C${randomBytes(64).toString('base64url')}`;
-      this.refresh.set(rt, { upn: grant.upn, clientId: grant.clientId, scopes: grant.scopes, revoked: false });
+      this.refresh.set(rt, {
+        upn: grant.upn,
+        clientId: grant.clientId,
+        scopes: grant.scopes,
+        revoked: false,
+        issuedAt: this.ctx.now(),
+      });
       body.refresh_token = rt;
     }
     if (grant.scopes.includes('openid')) {
@@ -304,6 +330,7 @@ export class IdentityPlatform {
     for (const g of this.refresh.values())
       if (g.upn.toLowerCase() === upn.toLowerCase() && !g.revoked) {
         g.revoked = true;
+        g.revokedAt = this.ctx.now();
         n++;
       }
     return n;
@@ -339,6 +366,23 @@ function unauthorized(message: string): HttpError {
   });
 }
 
+function missingParameter(name: string): HttpError {
+  return aadError(400, 'invalid_request', 900144, `The request body must contain the following parameter: '${name}'.`);
+}
+
+const isoSeconds = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}Z`;
+
+/** Sends an authorization answer (code or error) back the way the request asked: query, fragment or form_post. */
+function answer(redirectUri: string, p: URLSearchParams, fields: URLSearchParams): EmulatorReply {
+  const state = p.get('state');
+  if (state) fields.set('state', state);
+  if (p.get('response_mode') === 'form_post') return formPost(redirectUri, fields);
+  const target = new URL(redirectUri);
+  if (p.get('response_mode') === 'fragment') target.hash = fields.toString();
+  else for (const [k, v] of fields) target.searchParams.set(k, v);
+  return { status: 302, headers: { location: target.toString() }, body: '' };
+}
+
 function splitScopes(s: string): string[] {
   return s.split(/\s+/).filter(Boolean);
 }
@@ -359,7 +403,7 @@ function consentPage(path: string, p: URLSearchParams, upn: string): EmulatorRep
   return {
     status: 200,
     headers: { 'content-type': 'text/html; charset=utf-8' },
-    body: `<!doctype html><title>Permissions requested</title><h1>Permissions requested</h1><p>${escapeHtml(upn)}</p><ul>${scopes}</ul><form method="post" action="${escapeHtml(path)}">${hidden}<button name="consent" value="accept">Accept</button></form>`,
+    body: `<!doctype html><title>Permissions requested</title><h1>Permissions requested</h1><p>${escapeHtml(upn)}</p><ul>${scopes}</ul><form method="post" action="${escapeHtml(path)}">${hidden}<button name="consent" value="cancel">Cancel</button> <button name="consent" value="accept">Accept</button></form>`,
   };
 }
 

@@ -2,7 +2,7 @@ import type { EmulatorContext, EmulatorReply, EmulatorService, SeedSpec } from '
 import { batchRoute } from './batch.ts';
 import { calendarRoutes } from './calendarRoutes.ts';
 import { controlRoutes } from './control.ts';
-import { graphErrorReply } from './errors.ts';
+import { graphErrorReply, withGraphHeaders } from './errors.ts';
 import type { GraphEnv, GraphUser } from './graphContext.ts';
 import { IdentityPlatform } from './identity.ts';
 import { mailRoutes } from './mailRoutes.ts';
@@ -28,7 +28,7 @@ export function createMicrosoftService(ctx: EmulatorContext, seed: SeedSpec, opt
   const graphPaths = (path: string) => path.startsWith('/v1.0/');
   return {
     name: 'microsoft',
-    routes: [...identity.routes(), batchRoute(ctx), ...mailRoutes(env), ...calendarRoutes(env)],
+    routes: [...identity.routes(), ...[batchRoute(ctx), ...mailRoutes(env), ...calendarRoutes(env)].map(withGraphHeaders)],
     controlRoutes: controlRoutes(env),
     users: () => [...users.values()].map((u) => ({ provider: 'microsoft' as const, email: u.mailbox.upn })),
     urls: () => ({ microsoftIdentity: ctx.baseUrl, microsoftGraph: `${ctx.baseUrl}/v1.0` }),

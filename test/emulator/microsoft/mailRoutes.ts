@@ -30,16 +30,29 @@ export function folderJson(mb: Mailbox, f: Folder): Record<string, unknown> {
   };
 }
 
+/**
+ * Exchange ids are base64 of a binary entry id: text that cannot be one (other characters, or
+ * too short to hold an entry id) is 400 ErrorInvalidIdMalformed; a well-formed id that names
+ * nothing is 404 ErrorItemNotFound.
+ */
+export function checkGraphId(id: string): void {
+  if (!/^[A-Za-z0-9+/_=-]{16,}$/.test(id)) throw graphError(400, 'ErrorInvalidIdMalformed', 'Id is malformed.');
+}
+
 export function requireFolder(mb: Mailbox, id: string): Folder {
-  const f = mb.folder(decodeURIComponent(id));
-  if (!f) throw graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
-  return f;
+  const key = decodeURIComponent(id);
+  const f = mb.folder(key);
+  if (f) return f;
+  checkGraphId(key);
+  throw graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
 }
 
 export function requireMessage(mb: Mailbox, id: string): StoredMessage {
-  const m = mb.messages.get(decodeURIComponent(id));
-  if (!m) throw graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
-  return m;
+  const key = decodeURIComponent(id);
+  const m = mb.messages.get(key);
+  if (m) return m;
+  checkGraphId(key);
+  throw graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
 }
 
 /** $filter subset: isRead eq true|false, flag/flagStatus eq '...', receivedDateTime ge|gt|lt|le ..., conversationId eq '...', joined by "and". */
@@ -145,10 +158,12 @@ async function messageDelta(env: GraphEnv, req: EmulatorRequest, user: GraphUser
   if (typeof state.s !== 'number') throw graphError(400, 'BadRequest', 'The delta or skip token is malformed.');
   // A token dates from the round that minted it (u, or s + 1 for a deltaLink): only rounds begun before an invalidation are gone.
   if (token && (state.u ?? state.s + 1) < mb.minValidSeq) {
+    // Exchange's wording, as seen on real 410s: the token's generation against the newest ones kept.
+    const g = mb.seq;
     throw graphError(
       410,
       'SyncStateNotFound',
-      'The sync state generation is not found or has expired. Resync required (resyncRequired).',
+      `The sync state generation is not found; generation=${state.u ?? state.s};[highest=${g}][${g}][${g - 2}][${g - 1}].`,
     );
   }
   const upTo = state.u ?? mb.seq;
