@@ -7,7 +7,6 @@ import {
   type GmailDeps,
   intParam,
   jsonBody,
-  messageOr404,
   openMailbox,
   pageToken,
   readPageToken,
