@@ -127,13 +127,14 @@ export class GoogleOAuth {
         method: 'GET',
         path: '/tokeninfo',
         endpoint: 'oauth2.tokeninfo',
-        handler: (req) => this.tokenInfo(req.url.searchParams.get('access_token') ?? ''),
+        handler: (req) => this.tokenInfo(req.url.searchParams.get('access_token') ?? bearer(req) ?? ''),
       },
       {
         method: 'POST',
         path: '/tokeninfo',
         endpoint: 'oauth2.tokeninfo',
-        handler: (req) => this.tokenInfo(new URLSearchParams(req.body.toString()).get('access_token') ?? ''),
+        // google-auth-library's getTokenInfo posts no body and sends the token as a bearer header.
+        handler: (req) => this.tokenInfo(new URLSearchParams(req.body.toString()).get('access_token') ?? bearer(req) ?? ''),
       },
       {
         method: 'GET',
@@ -290,6 +291,10 @@ export class GoogleOAuth {
       },
     };
   }
+}
+
+function bearer(req: EmulatorRequest): string | undefined {
+  return /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
 }
 
 function esc(s: string): string {
