@@ -7,7 +7,7 @@ interface LiveState {
   connected: boolean | null;
   /** The machine's own network state: syncs cannot reach the providers without it, the index still reads. */
   online: boolean;
-  /** Sync jobs queued or running, by job id, with their latest progress. */
+  /** Sync jobs queued or running, by job id, with their latest progress (both count as under way). */
   jobs: Readonly<Record<string, JobSnapshot>>;
 }
 
@@ -68,7 +68,10 @@ function applyJobEvent(event: CoreEvent): void {
     useLiveStore.setState((s) => {
       const job = s.jobs[event.job_id];
       if (!job) return s;
-      return { jobs: { ...s.jobs, [job.id]: { ...job, progress: { done: event.done, total: event.total } } } };
+      // The queue announces a job queued and finished; progress between the two means it runs.
+      return {
+        jobs: { ...s.jobs, [job.id]: { ...job, status: 'running', progress: { done: event.done, total: event.total } } },
+      };
     });
   }
 }

@@ -39,6 +39,7 @@ function typeLabel(mimeType: string): string {
       ?.toUpperCase() ?? '';
   if (kind === 'image') return `${short} image`;
   if (mimeType === 'application/octet-stream') return 'File';
+  if (mimeType === 'text/plain') return 'Text';
   return short.length > 0 && short.length <= 12 ? short : mimeType;
 }
 

@@ -39,7 +39,10 @@ export function SettingsView() {
 function AccountsSettings() {
   const [accounts, setAccounts] = useState<Account[]>([]);
   const [error, setError] = useState<string | null>(null);
-  const [waiting, setWaiting] = useState(false);
+  /** While a sign-in is under way: the accounts as they were when it started ("id:status" list). */
+  const [waitingSince, setWaitingSince] = useState<string | null>(null);
+  const waiting = waitingSince !== null;
+  const setWaiting = (on: boolean) => setWaitingSince(on ? accountsKey(accounts) : null);
   const [syncNotice, setSyncNotice] = useState<string | null>(null);
 
   const load = useCallback(async () => {
@@ -70,11 +73,15 @@ function AccountsSettings() {
       }),
     [load],
   );
-  // While a sign-in is under way in the other tab or the browser, look for the new account.
+  // A new account, or one reconnected: the sign-in finished.
+  useEffect(() => {
+    if (waitingSince !== null && accountsKey(accounts) !== waitingSince) setWaitingSince(null);
+  }, [accounts, waitingSince]);
+  // While a sign-in is under way in the other tab or the browser, look for the new account (events may lag or be down).
   useEffect(() => {
     if (!waiting) return;
     const timer = setInterval(() => void load(), 1_500);
-    const stop = setTimeout(() => setWaiting(false), 5 * 60_000);
+    const stop = setTimeout(() => setWaitingSince(null), 5 * 60_000);
     return () => {
       clearInterval(timer);
       clearTimeout(stop);
@@ -149,13 +156,15 @@ function AccountsSettings() {
   );
 }
 
+function accountsKey(accounts: readonly Account[]): string {
+  return accounts.map((a) => `${a.id}:${a.status}`).join();
+}
+
 /** A running sync of one account: a progress bar (indeterminate until the provider says how many). */
 function AccountSyncProgress({ accountId, email }: { accountId: string; email: string }) {
-  const job = useLiveStore((s) =>
-    Object.values(s.jobs).find((j) => j.account_id === accountId && j.kind === 'email_sync' && j.status === 'running'),
-  );
+  const job = useLiveStore((s) => Object.values(s.jobs).find((j) => j.account_id === accountId && j.kind === 'email_sync'));
   const calendar = useLiveStore((s) =>
-    Object.values(s.jobs).some((j) => j.account_id === accountId && j.kind === 'calendar_sync' && j.status === 'running'),
+    Object.values(s.jobs).some((j) => j.account_id === accountId && j.kind === 'calendar_sync'),
   );
   if (!job && !calendar) return null;
   if (!job) return <div className="sync-progress muted">Syncing calendars…</div>;
@@ -169,7 +178,8 @@ function AccountSyncProgress({ accountId, email }: { accountId: string; email: s
       />
       <span className="muted">
         {' '}
-        {job.mode === 'full' ? 'Full sync' : 'Syncing'}: {progressText(job.progress)} messages
+        {job.status === 'queued' ? 'Waiting to sync' : job.mode === 'full' ? 'Full sync' : 'Syncing'}
+        {done > 0 ? `: ${progressText(job.progress)} messages` : '…'}
       </span>
     </div>
   );

@@ -15,10 +15,8 @@ export function progressText(progress: JobSnapshot['progress']): string {
 export function SyncStatus() {
   const connected = useLiveStore((s) => s.connected);
   const online = useLiveStore((s) => s.online);
-  const running = useLiveStore((s) =>
-    Object.values(s.jobs).find((j) => j.status === 'running' && j.kind === 'email_sync' && j.progress.done > 0),
-  );
-  const syncing = useLiveStore((s) => Object.values(s.jobs).some((j) => j.status === 'running'));
+  const running = useLiveStore((s) => Object.values(s.jobs).find((j) => j.kind === 'email_sync' && j.progress.done > 0));
+  const syncing = useLiveStore((s) => Object.keys(s.jobs).length > 0);
   if (!online || connected === false)
     return (
       <span className="sync-status offline" title="Reading the local copy; changes go out when the connection is back">
