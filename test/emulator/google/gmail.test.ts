@@ -215,4 +215,14 @@ describe('Gmail API v1 against the corpus mailbox', () => {
     const { data } = await limited.users.messages.list({ userId: 'me', maxResults: 1 });
     expect((await failure(limited.users.messages.delete({ userId: 'me', id: data.messages?.[0]?.id ?? '' }))).status).toBe(403);
   });
+
+  it('pretty-prints JSON by default and answers compact JSON for prettyPrint=false', async () => {
+    const auth = await signIn(emu, [FULL]);
+    const headers = { authorization: `Bearer ${auth.credentials.access_token}` };
+    const pretty = await (await fetch(`${emu.baseUrl}/gmail/v1/users/me/profile`, { headers })).text();
+    const compact = await (await fetch(`${emu.baseUrl}/gmail/v1/users/me/profile?prettyPrint=false`, { headers })).text();
+    expect(pretty).toContain('\n  "emailAddress": "alice@gmail.test"');
+    expect(compact).not.toContain('\n');
+    expect(JSON.parse(compact)).toEqual(JSON.parse(pretty));
+  });
 });

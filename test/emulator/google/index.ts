@@ -76,7 +76,8 @@ export function createGoogleService(ctx: EmulatorContext, seed: SeedSpec, option
     handler: async (req: EmulatorRequest) => {
       const reply = await r.handler(req);
       for (const box of mailboxes.values()) box.trimHistory(retention);
-      return reply;
+      // The standard prettyPrint parameter (default true): false answers compact JSON, as Google does.
+      return req.url.searchParams.get('prettyPrint') === 'false' ? { ...reply, json: 'compact' as const } : reply;
     },
   }));
 

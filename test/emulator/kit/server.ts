@@ -280,7 +280,8 @@ function encodeBody(reply: EmulatorReply): { body: Buffer; contentType?: string 
   if (reply.body === undefined) return { body: Buffer.alloc(0) };
   if (Buffer.isBuffer(reply.body)) return { body: reply.body };
   if (typeof reply.body === 'string') return { body: Buffer.from(reply.body), contentType: 'text/plain; charset=UTF-8' };
-  return { body: Buffer.from(JSON.stringify(reply.body, null, 2)), contentType: 'application/json; charset=UTF-8' };
+  const text = reply.json === 'compact' ? JSON.stringify(reply.body) : JSON.stringify(reply.body, null, 2);
+  return { body: Buffer.from(text), contentType: 'application/json; charset=UTF-8' };
 }
 
 export function parseJson(body: Buffer): Record<string, unknown> {

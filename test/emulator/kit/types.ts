@@ -21,6 +21,8 @@ export interface EmulatorReply {
   headers?: Record<string, string>;
   /** An object is sent as JSON (content-type application/json; charset=UTF-8 unless set). */
   body?: string | Buffer | object;
+  /** How an object body is written: Google pretty-prints (unless prettyPrint=false), Graph sends compact JSON. Default pretty. */
+  json?: 'pretty' | 'compact';
 }
 
 export type RouteHandler = (req: EmulatorRequest) => EmulatorReply | Promise<EmulatorReply>;

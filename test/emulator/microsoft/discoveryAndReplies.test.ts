@@ -144,6 +144,9 @@ describe('Graph mail: child folders, $count, reply all', () => {
     const immutable = { prefer: 'IdType="ImmutableId"' };
     const list = await g('/me/mailFolders/inbox/messages?$top=1&$select=id,subject', bob, { headers: immutable });
     expect(list.headers.get('preference-applied')).toBe('IdType="ImmutableId"');
+    // Graph answers compact JSON (Google pretty-prints; the emulator follows each).
+    const raw = await fetch(`${emu.baseUrl}/v1.0/me/mailFolders/inbox`, { headers: { authorization: `Bearer ${bob}` } });
+    expect(await raw.text()).not.toContain('\n');
     const id = list.body.value[0].id;
     const moved = await g(`/me/messages/${id}/move`, bob, {
       method: 'POST',

@@ -61,6 +61,7 @@ export function parseJsonBody(body: Buffer): Record<string, unknown> {
  * Every Graph answer carries request-id and client-request-id headers (the client's own
  * client-request-id echoed when it sent one), and error bodies repeat both in innerError;
  * Prefer: IdType="ImmutableId" is acknowledged in Preference-Applied (ids here never change on move).
+ * Bodies are compact JSON, as Graph sends them.
  */
 export function withGraphHeaders(route: Route): Route {
   return {
@@ -95,5 +96,5 @@ function stampGraphReply(reply: EmulatorReply, req: EmulatorRequest): EmulatorRe
     inner['request-id'] = requestId;
     inner['client-request-id'] = clientRequestId;
   }
-  return { ...reply, headers };
+  return { ...reply, headers, json: 'compact' };
 }
