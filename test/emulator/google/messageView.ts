@@ -24,10 +24,17 @@ function parseSynthetic(synthetic: NonNullable<StoredMessage['synthetic']>): Par
     tpl = { payload, attachments, snippet: snippetOf(payload), size: synthetic.templateBody.length };
     templateCache.set(synthetic.templateBody, tpl);
   }
-  const prefix = synthetic.headPrefix();
-  const payload = { ...tpl.payload, headers: [...parseHeaders(prefix), ...tpl.payload.headers] };
-  return { ...tpl, payload, size: tpl.size + prefix.length };
+  let own = prefixCache.get(synthetic);
+  if (!own) {
+    const prefix = synthetic.headPrefix();
+    own = { headers: [...parseHeaders(prefix), ...tpl.payload.headers], size: tpl.size + prefix.length };
+    prefixCache.set(synthetic, own);
+  }
+  return { ...tpl, payload: { ...tpl.payload, headers: own.headers }, size: own.size };
 }
+
+/** A synthetic message's own headers never change: parse them once, on its first read (freed with the message). */
+const prefixCache = new WeakMap<object, { headers: MessagePart['headers']; size: number }>();
 
 export function parsed(msg: StoredMessage): Parsed {
   if (msg.synthetic) return parseSynthetic(msg.synthetic);

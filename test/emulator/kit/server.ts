@@ -201,8 +201,14 @@ export async function startServer(options: EmulatorOptions, factories: ServiceFa
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Most calls (GET) carry no body: skip the stream's async iterator for them.
+    const hasBody =
+      req.headers['content-length'] !== undefined
+        ? req.headers['content-length'] !== '0'
+        : req.headers['transfer-encoding'] !== undefined;
     const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
+    if (hasBody) for await (const chunk of req) chunks.push(chunk as Buffer);
+    else req.resume();
     const headers: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : (v as string | undefined);
     const url = new URL(req.url ?? '/', baseUrl);
@@ -210,7 +216,7 @@ export async function startServer(options: EmulatorOptions, factories: ServiceFa
       method: req.method ?? 'GET',
       url,
       headers,
-      body: Buffer.concat(chunks),
+      body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks),
       params: {},
     });
     if (fault?.kind === 'stall') await new Promise((r) => setTimeout(r, fault.latencyMs ?? 1000));
