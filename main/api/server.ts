@@ -19,6 +19,7 @@ import { type RateLimitConfig, RateLimitedError, RateLimits, setRateLimitHeaders
 import { registerAttachmentRoutes } from './routes/attachments.ts';
 import { registerCalendarRoutes } from './routes/calendar.ts';
 import { registerConnectRoutes } from './routes/connect.ts';
+import { registerContactRoutes } from './routes/contacts.ts';
 import { registerEventRoutes } from './routes/events.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerJobRoutes } from './routes/jobs.ts';
@@ -130,6 +131,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
   registerAttachmentRoutes(app, deps);
   registerMessageRoutes(app, deps);
   registerTrustedSenderRoutes(app, deps);
+  registerContactRoutes(app, deps);
   registerWebhookRoutes(app, deps);
   registerEventRoutes(app, deps);
   registerSendRoutes(app, { ...deps, limits });

@@ -19,6 +19,7 @@ const ROUTES: Array<{ method: 'GET' | 'POST' | 'PUT' | 'DELETE'; url: string; sc
   { method: 'GET', url: '/v1/email/messages/msg_1/raw', scope: 'read:email' },
   { method: 'GET', url: '/v1/accounts', scope: 'read:email' },
   { method: 'GET', url: '/v1/email/trusted-senders', scope: 'read:email' },
+  { method: 'GET', url: '/v1/email/contacts?q=da', scope: 'read:email' },
   { method: 'PUT', url: '/v1/email/trusted-senders/news%40shop.example', scope: 'write:email' },
   { method: 'GET', url: '/v1/calendar/calendars', scope: 'read:calendar' },
   { method: 'GET', url: '/v1/calendar/events', scope: 'read:calendar' },
