@@ -1,5 +1,6 @@
 import type { EventListResponse } from '../../shared/api/calendar.ts';
 import type { ConnectAccountResponseBody } from '../../shared/api/connect.ts';
+import type { ContactListResponseBody } from '../../shared/api/contacts.ts';
 import type { AccountListResponseBody } from '../../shared/api/jobs.ts';
 import type { CreatedKeyResponseBody, KeyListResponseBody } from '../../shared/api/keys.ts';
 import type { SearchResponse } from '../../shared/api/search.ts';
@@ -111,6 +112,10 @@ export const api = {
   /** One send per Idempotency-Key: a double click or a retry after a lost answer sends once. */
   sendEmail(body: EmailSendRequestBody, idempotencyKey: string): Promise<EmailSendResponseBody> {
     return getJson('/v1/email/send', undefined, { method: 'POST', body, headers: { 'Idempotency-Key': idempotencyKey } });
+  },
+  /** People from the index for a recipient field, best first. */
+  contacts(q: string, signal?: AbortSignal): Promise<ContactListResponseBody> {
+    return getJson(`/v1/email/contacts?${new URLSearchParams({ q, limit: '6' })}`, signal);
   },
   listAccounts(): Promise<AccountListResponseBody> {
     return getJson('/v1/accounts');

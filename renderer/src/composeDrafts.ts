@@ -6,6 +6,12 @@ type EmailAddress = { name: string; email: string };
 
 export type ReplyMode = 'reply' | 'replyAll' | 'forward';
 
+/** A stored attachment a forward carries along (its bytes come through the API when compose opens). */
+export type ForwardedAttachment = Pick<Message['attachments'][number], 'id' | 'filename' | 'mime_type' | 'size_bytes'>;
+
+/** The compose dialog's draft: the shared one, plus a forward's original attachments. */
+export type Draft = ComposeDraft & { forwardAttachments?: ForwardedAttachment[] };
+
 export function emptyDraft(): ComposeDraft {
   return { to: [], cc: [], bcc: [], subject: '', body: '' };
 }
@@ -18,7 +24,7 @@ export function formatAddress(address: EmailAddress): string {
 }
 
 /** A reply, reply-all or forward of a thread's newest message, from the user's own addresses' point of view. */
-export function draftFor(thread: Thread, mode: ReplyMode, myAddresses: readonly string[]): ComposeDraft {
+export function draftFor(thread: Thread, mode: ReplyMode, myAddresses: readonly string[]): Draft {
   const last = thread.messages.at(-1) as Message;
   const mine = new Set(myAddresses.map((a) => a.toLowerCase()));
   const isMine = (a: EmailAddress) => mine.has(a.email.toLowerCase());
@@ -39,6 +45,10 @@ export function draftFor(thread: Thread, mode: ReplyMode, myAddresses: readonly 
         '',
         last.body_text,
       ].join('\n'),
+      // As mail clients forward: the files go along; inline images of an HTML body do not (the quote is text).
+      forwardAttachments: last.attachments
+        .filter((a) => !(a.content_id && last.body_html?.toLowerCase().includes(`cid:${a.content_id.toLowerCase()}`)))
+        .map(({ id, filename, mime_type, size_bytes }) => ({ id, filename, mime_type, size_bytes })),
     };
   }
   // Replying to one's own message goes to its recipients, as mail clients do.
@@ -84,6 +94,14 @@ export function splitAddresses(text: string): string[] {
   }
   out.push(current);
   return out.map((a) => a.trim()).filter(Boolean);
+}
+
+/** The address being typed: what follows the last separator outside quotes and angle brackets. */
+export function currentToken(text: string): { before: string; token: string } {
+  const parts = splitAddresses(`${text}\u0000`);
+  const last = (parts.at(-1) ?? '\u0000').replace('\u0000', '');
+  const done = parts.slice(0, -1);
+  return { before: done.length ? `${done.join(', ')}, ` : '', token: last.trim() };
 }
 
 /** The addresses of a field that are not plausible mailboxes (shown to the user before anything is sent). */

@@ -1,12 +1,12 @@
 import { create } from 'zustand';
 import type { ComposeDraft } from '../../shared/composeDraft.ts';
 import { api } from './apiClient.ts';
-import { draftFor, emptyDraft, type ReplyMode } from './composeDrafts.ts';
+import { type Draft, draftFor, emptyDraft, type ReplyMode } from './composeDrafts.ts';
 import { useMailStore } from './mailStore.ts';
 
 interface ComposeState {
   /** The draft being written in the compose dialog, or null when none is open. */
-  draft: ComposeDraft | null;
+  draft: Draft | null;
   /** One line after a send: "Sent" or "Queued: it goes out when the provider is reachable". */
   notice: string | null;
   compose(draft?: ComposeDraft): void;

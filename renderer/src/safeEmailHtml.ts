@@ -24,7 +24,14 @@ export interface SafeEmailDocument {
  * javascript: URLs, forms, frames, objects go), removes remote references
  * (counted, so the reader can say so), and makes links open outside the app.
  */
-export function safeEmailDocument(html: string, options: { showRemoteImages?: boolean } = {}): SafeEmailDocument {
+export function safeEmailDocument(
+  html: string,
+  options: {
+    showRemoteImages?: boolean;
+    /** The message's own inline images (cid: references), as data: URLs: part of the message, not remote. */
+    inlineImages?: ReadonlyMap<string, string>;
+  } = {},
+): SafeEmailDocument {
   const purifier = DOMPurify(window);
   let blockedRemote = 0;
   purifier.addHook('uponSanitizeElement', (node, data) => {
@@ -38,6 +45,12 @@ export function safeEmailDocument(html: string, options: { showRemoteImages?: bo
   });
   purifier.addHook('afterSanitizeAttributes', (node) => {
     const element = node as Element;
+    const src = element.getAttribute?.('src');
+    if (element.tagName === 'IMG' && src && /^cid:/i.test(src)) {
+      const inline = options.inlineImages?.get(normalizeContentId(src.slice(4)));
+      if (inline) element.setAttribute('src', inline);
+      else element.removeAttribute('src');
+    }
     for (const attribute of ['src', 'srcset', 'background', 'poster', 'lowsrc', 'dynsrc']) {
       const value = element.getAttribute?.(attribute);
       // Shown on request: https images only (never http, never styles or backgrounds).
@@ -88,4 +101,15 @@ export function safeEmailDocument(html: string, options: { showRemoteImages?: bo
   const csp = options.showRemoteImages ? EMAIL_FRAME_CSP.replace('img-src data:', 'img-src data: https:') : EMAIL_FRAME_CSP;
   const srcdoc = `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${csp}"><style>html,body{margin:0;padding:0;font-family:system-ui,sans-serif;font-size:14px;line-height:1.5;overflow-wrap:anywhere;background:#fff;color:#1d1f23}img{max-width:100%;height:auto}table{max-width:100%}</style></head><body>${body}</body></html>`;
   return { srcdoc, blockedRemote };
+}
+
+/** A Content-ID as a cid: URL or a header names it: without angle brackets, percent-decoded, lower case. */
+export function normalizeContentId(id: string): string {
+  let bare = id.trim().replace(/^<|>$/g, '');
+  try {
+    bare = decodeURIComponent(bare);
+  } catch {
+    // not percent-encoded
+  }
+  return bare.toLowerCase();
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import type { Browser } from 'playwright';
+import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectGoogle } from '../../main/auth/connectGoogle.ts';
 import { openEngine } from '../../main/core/engine.ts';
@@ -91,6 +92,31 @@ const RAW = [
   '',
 ].join('\r\n');
 
+const logo = png(20, 10);
+const INLINE_RAW = [
+  'From: Dave Design <dave@example.test>',
+  `To: ${USER}`,
+  'Subject: New letterhead',
+  'Date: Mon, 23 Nov 2026 08:00:00 +0000',
+  'Message-ID: <letterhead@example.test>',
+  'MIME-Version: 1.0',
+  'Content-Type: multipart/related; boundary="rel"',
+  '',
+  '--rel',
+  'Content-Type: text/html; charset=utf-8',
+  '',
+  '<p>The new logo: <img id="logo" src="cid:logo.20x10@example.test" alt="logo"></p>',
+  '--rel',
+  'Content-Type: image/png; name="logo.png"',
+  'Content-Disposition: inline; filename="logo.png"',
+  'Content-ID: <logo.20x10@example.test>',
+  'Content-Transfer-Encoding: base64',
+  '',
+  logo.toString('base64'),
+  '--rel--',
+  '',
+].join('\r\n');
+
 describe.skipIf(chromiumMissingReason !== null)(
   `the UI stays live (event stream) and shows attachments${chromiumMissingReason ? ` — skipped: ${chromiumMissingReason}` : ''}`,
   () => {
@@ -108,6 +134,27 @@ describe.skipIf(chromiumMissingReason !== null)(
         },
         body: init.body === undefined ? undefined : JSON.stringify(init.body),
       });
+
+    /** Gmail's SENT mail, read straight from the emulator and parsed. */
+    const sentMail = async () => {
+      const minted = (await control('/google/tokens', {
+        method: 'POST',
+        body: { email: USER, scopes: ['https://mail.google.com/'] },
+      })) as { access_token: string };
+      const get = async (path: string) =>
+        (await (
+          await fetch(`${emulator.baseUrl}/gmail/v1/users/me/${path}`, {
+            headers: { authorization: `Bearer ${minted.access_token}` },
+          })
+        ).json()) as Record<string, unknown>;
+      const list = ((await get('messages?labelIds=SENT&maxResults=50')).messages ?? []) as Array<{ id: string }>;
+      return Promise.all(
+        list.map(async (m) => {
+          const raw = Buffer.from(((await get(`messages/${m.id}?format=raw`)) as { raw: string }).raw, 'base64url');
+          return { id: m.id, parsed: await PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer' }) };
+        }),
+      );
+    };
 
     beforeAll(async () => {
       emulator = await startEmulator({
@@ -146,10 +193,11 @@ describe.skipIf(chromiumMissingReason !== null)(
       await expect.poll(() => rows.count(), { timeout: 15_000 }).toBeGreaterThan(5);
       await expect.poll(() => rows.filter({ hasText: 'Board pack' }).count()).toBe(0);
 
-      await control(`/google/users/${USER}/messages`, {
-        method: 'POST',
-        body: { raw: Buffer.from(RAW).toString('base64url'), encoding: 'base64url', labelIds: ['INBOX', 'UNREAD'] },
-      });
+      for (const raw of [INLINE_RAW, RAW])
+        await control(`/google/users/${USER}/messages`, {
+          method: 'POST',
+          body: { raw: Buffer.from(raw).toString('base64url'), encoding: 'base64url', labelIds: ['INBOX', 'UNREAD'] },
+        });
       // A script (or the scheduler) syncs; the page only listens.
       expect((await api('/v1/email/sync', { method: 'POST', body: {} })).status).toBe(200);
       await expect.poll(() => rows.filter({ hasText: 'Board pack' }).count(), { timeout: 15_000 }).toBe(1);
@@ -206,6 +254,59 @@ describe.skipIf(chromiumMissingReason !== null)(
       const path = join(dir.path, 'report.pdf');
       await saved.saveAs(path);
       expect(readFileSync(path).equals(report)).toBe(true);
+      await page.close();
+    }, 60_000);
+
+    it("shows an HTML message's inline (cid:) images, which are part of it, and lists no attachment for them", async () => {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      await page.goto(serve.uiUrl);
+      await page.getByRole('option').filter({ hasText: 'New letterhead' }).first().click();
+      const pane = page.getByRole('region', { name: 'Reading pane' });
+      const image = pane.frameLocator('iframe').locator('#logo');
+      await expect
+        .poll(() => image.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), { timeout: 10_000 })
+        .toBe(20);
+      expect(await image.getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+      expect(await pane.locator('.blocked-notice').count()).toBe(0);
+      expect(await pane.getByRole('list', { name: 'Attachments' }).count()).toBe(0);
+      await page.close();
+    }, 60_000);
+
+    it('forwards a message with its attachments to a recipient picked from the suggestions, byte for byte', async () => {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.goto(serve.uiUrl);
+      await page.getByRole('option').filter({ hasText: 'Board pack' }).first().click();
+      const pane = page.getByRole('region', { name: 'Reading pane' });
+      await expect.poll(() => pane.getByRole('list', { name: 'Attachments' }).count(), { timeout: 10_000 }).toBe(1);
+      await page.locator('body').press('f');
+      const form = page.getByRole('form', { name: 'New message' });
+      expect(await form.getByLabel('Subject', { exact: true }).inputValue()).toBe('Fwd: Board pack with attachments');
+      const files = form.getByRole('list', { name: /^Attachments/ });
+      await expect.poll(() => files.getByRole('listitem').count(), { timeout: 10_000 }).toBe(3);
+
+      const to = form.getByRole('combobox', { name: 'To' });
+      await to.pressSequentially('caro');
+      const suggestions = form.getByRole('listbox', { name: 'To suggestions' });
+      await expect
+        .poll(() => suggestions.getByRole('option').first().textContent(), { timeout: 10_000 })
+        .toContain('Carol Finance');
+      await page.screenshot({ path: join(SCREENSHOTS, 'compose-forward-suggestions.png') });
+      await to.press('Enter');
+      expect(await to.inputValue()).toBe('Carol Finance <carol@example.test>, ');
+      expect(await form.count()).toBe(1); // Enter took the suggestion; it did not send
+      await form.locator('textarea').press('Control+Home');
+      await form.locator('textarea').pressSequentially('For the meeting.');
+      await form.locator('textarea').press('Control+Enter');
+      await expect.poll(() => page.getByRole('status').textContent(), { timeout: 15_000 }).toBe('Message sent.');
+
+      const forwarded = (await sentMail()).find((m) => m.parsed.subject === 'Fwd: Board pack with attachments');
+      expect(forwarded?.parsed.to?.map((a) => ('address' in a ? a.address : ''))).toEqual(['carol@example.test']);
+      expect(forwarded?.parsed.text).toContain('---------- Forwarded message ---------');
+      const byName = new Map(forwarded?.parsed.attachments.map((a) => [a.filename, Buffer.from(a.content as ArrayBuffer)]) ?? []);
+      expect([...byName.keys()].sort()).toEqual(['Q4 report.pdf', 'chart.png', 'notes.txt']);
+      expect(byName.get('chart.png')?.equals(chart)).toBe(true);
+      expect(byName.get('notes.txt')?.equals(notes)).toBe(true);
+      expect(byName.get('Q4 report.pdf')?.equals(report)).toBe(true);
       await page.close();
     }, 60_000);
 

@@ -43,11 +43,17 @@ function typeLabel(mimeType: string): string {
   return short.length > 0 && short.length <= 12 ? short : mimeType;
 }
 
+/** An inline image the HTML body shows (cid:); listed files are everything else. */
+export function isShownInBody(message: Pick<Message, 'body_html'>, attachment: Attachment): boolean {
+  if (!attachment.content_id || !message.body_html) return false;
+  return message.body_html.toLowerCase().includes(`cid:${attachment.content_id.toLowerCase()}`);
+}
+
 /** The message's attachments: name, size and type, Open (inside the app, for safe types) and Save. */
 export function AttachmentList({ message }: { message: Message }) {
   const [opened, setOpened] = useState<Attachment | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const files = message.attachments.filter((a) => !(a.is_inline && a.content_id));
+  const files = message.attachments.filter((a) => !isShownInBody(message, a));
   if (files.length === 0) return null;
   const total = files.reduce((sum, a) => sum + a.size_bytes, 0);
   return (

@@ -1,7 +1,8 @@
 import { type ChangeEvent, type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
 import type { ComposeDraft } from '../../../shared/composeDraft.ts';
 import { ApiRequestError, api } from '../apiClient.ts';
-import { formatSize, invalidAddresses, type PickedAttachment, sendBody, splitAddresses } from '../composeDrafts.ts';
+import { type Draft, formatSize, invalidAddresses, type PickedAttachment, sendBody, splitAddresses } from '../composeDrafts.ts';
+import { AddressField } from './AddressField.tsx';
 
 const FIELD_LABELS: Record<string, string> = { to: 'To', cc: 'Cc', bcc: 'Bcc', subject: 'Subject', attachments: 'Attachments' };
 
@@ -17,13 +18,15 @@ const FIELD_LABELS: Record<string, string> = { to: 'To', cc: 'Cc', bcc: 'Bcc', s
  */
 const MAX_ATTACHMENT_BYTES = 18 * 1024 * 1024;
 
-export function ComposeForm(props: { initial: ComposeDraft; onClose(): void; onSent(status: string, id: string): void }) {
+export function ComposeForm(props: { initial: Draft; onClose(): void; onSent(status: string, id: string): void }) {
   const [to, setTo] = useState(props.initial.to.join(', '));
   const [cc, setCc] = useState(props.initial.cc.join(', '));
   const [bcc, setBcc] = useState(props.initial.bcc.join(', '));
   const [subject, setSubject] = useState(props.initial.subject);
   const [body, setBody] = useState(props.initial.body);
   const [attachments, setAttachments] = useState<Array<PickedAttachment & { key: string }>>([]);
+  /** A forward's original files still being fetched. */
+  const [pending, setPending] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
   const [dragging, setDragging] = useState(false);
@@ -40,13 +43,43 @@ export function ComposeForm(props: { initial: ComposeDraft; onClose(): void; onS
       bodyInput.current?.setSelectionRange(0, 0);
     }
   }, [startsWithRecipients]);
+  // A forward carries the original's files: their bytes come from the index through the API.
+  const forwarded = props.initial.forwardAttachments;
+  useEffect(() => {
+    if (!forwarded?.length) return;
+    let cancelled = false;
+    setPending(forwarded.map((a) => a.filename));
+    void Promise.all(
+      forwarded.map(async (a) => {
+        try {
+          const blob = await api.attachment(a.id);
+          if (cancelled) return;
+          const picked = {
+            key: a.id,
+            filename: a.filename || 'attachment',
+            mimeType: a.mime_type,
+            size: blob.size,
+            contentBase64: await toBase64(blob),
+          };
+          setAttachments((current) => [...current, picked]);
+        } catch (caught) {
+          if (!cancelled) setError(`Could not attach ${a.filename}: ${(caught as Error).message}`);
+        } finally {
+          if (!cancelled) setPending((p) => p.filter((name) => name !== a.filename));
+        }
+      }),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [forwarded]);
   const touched =
     to !== props.initial.to.join(', ') ||
     cc !== props.initial.cc.join(', ') ||
     bcc !== props.initial.bcc.join(', ') ||
     subject !== props.initial.subject ||
     body !== props.initial.body ||
-    attachments.length > 0;
+    attachments.length > (forwarded?.length ?? 0);
 
   const totalBytes = attachments.reduce((sum, a) => sum + a.size, 0);
 
@@ -70,6 +103,7 @@ export function ComposeForm(props: { initial: ComposeDraft; onClose(): void; onS
 
   const send = async () => {
     if (sending) return;
+    if (pending.length > 0) return setError(`Still attaching ${pending.join(', ')}…`);
     const draft: ComposeDraft = {
       to: splitAddresses(to),
       cc: splitAddresses(cc),
@@ -138,18 +172,9 @@ export function ComposeForm(props: { initial: ComposeDraft; onClose(): void; onS
         void send();
       }}
     >
-      <label>
-        To
-        <input ref={toInput} value={to} onChange={(e) => setTo(e.target.value)} />
-      </label>
-      <label>
-        Cc
-        <input value={cc} onChange={(e) => setCc(e.target.value)} />
-      </label>
-      <label>
-        Bcc
-        <input value={bcc} onChange={(e) => setBcc(e.target.value)} />
-      </label>
+      <AddressField ref={toInput} label="To" value={to} onChange={setTo} />
+      <AddressField label="Cc" value={cc} onChange={setCc} />
+      <AddressField label="Bcc" value={bcc} onChange={setBcc} />
       <label>
         Subject
         <input value={subject} onChange={(e) => setSubject(e.target.value)} />
@@ -174,6 +199,7 @@ export function ComposeForm(props: { initial: ComposeDraft; onClose(): void; onS
           ))}
         </ul>
       )}
+      {pending.length > 0 && <p className="muted">Attaching {pending.join(', ')}…</p>}
       {error && (
         <p className="compose-error" role="alert">
           {error}
@@ -195,7 +221,7 @@ export function ComposeForm(props: { initial: ComposeDraft; onClose(): void; onS
   );
 }
 
-async function toBase64(file: File): Promise<string> {
+async function toBase64(file: Blob): Promise<string> {
   const bytes = new Uint8Array(await file.arrayBuffer());
   let binary = '';
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Message } from '../../../shared/api/threads.ts';
-import { safeEmailDocument } from '../safeEmailHtml.ts';
+import { api } from '../apiClient.ts';
+import { normalizeContentId, safeEmailDocument } from '../safeEmailHtml.ts';
 import { useTrustedSenders } from '../trustedSenders.ts';
 
 /**
@@ -19,9 +20,10 @@ export function MessageBody({ message }: { message: Message }) {
   useEffect(() => {
     void loadTrusted();
   }, [loadTrusted]);
+  const inlineImages = useInlineImages(message);
   const document = useMemo(
-    () => (message.body_html ? safeEmailDocument(message.body_html, { showRemoteImages: showImages }) : null),
-    [message.body_html, showImages],
+    () => (message.body_html ? safeEmailDocument(message.body_html, { showRemoteImages: showImages, inlineImages }) : null),
+    [message.body_html, showImages, inlineImages],
   );
   const frame = useRef<HTMLIFrameElement>(null);
   const [height, setHeight] = useState(120);
@@ -61,4 +63,54 @@ export function MessageBody({ message }: { message: Message }) {
       />
     </div>
   );
+}
+
+const INLINE_IMAGE_MAX_BYTES = 5 * 1024 * 1024;
+
+/**
+ * The message's inline images (logos, signatures, pasted pictures the HTML
+ * shows through cid: references), read from the index as data: URLs: they
+ * are part of the message, so they show without "Show images". Raster types
+ * only; until they arrive the body shows without them.
+ */
+function useInlineImages(message: Message): ReadonlyMap<string, string> | undefined {
+  const [images, setImages] = useState<ReadonlyMap<string, string>>();
+  const wanted = useMemo(
+    () =>
+      message.body_html && /\bcid:/i.test(message.body_html)
+        ? message.attachments.filter(
+            (a) =>
+              a.content_id &&
+              /^image\/(png|jpeg|gif|webp|bmp|avif)$/i.test(a.mime_type) &&
+              a.size_bytes <= INLINE_IMAGE_MAX_BYTES,
+          )
+        : [],
+    [message.body_html, message.attachments],
+  );
+  useEffect(() => {
+    if (wanted.length === 0) return;
+    let cancelled = false;
+    void Promise.all(
+      wanted.map(async (a) => {
+        try {
+          const blob = await api.attachment(a.id);
+          const url = await new Promise<string>((resolve, reject) => {
+            const reader = new FileReader();
+            reader.onload = () => resolve(String(reader.result));
+            reader.onerror = () => reject(reader.error);
+            reader.readAsDataURL(new Blob([blob], { type: a.mime_type.toLowerCase() }));
+          });
+          return [normalizeContentId(a.content_id ?? ''), url] as const;
+        } catch {
+          return null;
+        }
+      }),
+    ).then((entries) => {
+      if (!cancelled) setImages(new Map(entries.filter((e): e is readonly [string, string] => e !== null)));
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [wanted]);
+  return images;
 }
