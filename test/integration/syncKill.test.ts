@@ -77,8 +77,12 @@ describe('a 20,000-message full sync killed with SIGKILL at random points', () =
     for (let kill = 0; kill < 4; kill++) {
       const child = startSync();
       const exited = once(child, 'exit');
-      // Let it get into the thick of it: past start-up, in the middle of pages and batches.
-      await new Promise((resolve) => setTimeout(resolve, 1_500 + Math.floor(rng() * 2_500)));
+      // Let it get into the thick of it: past start-up and its first committed page (however slow
+      // the machine), then a random moment in the middle of pages and batches.
+      const before = progress.at(-1) ?? 0;
+      for (let waited = 0; waited < 60_000 && storedCount() <= before && child.exitCode === null; waited += 200)
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      await new Promise((resolve) => setTimeout(resolve, Math.floor(rng() * 1_500)));
       child.kill('SIGKILL');
       const [, signal] = (await exited) as [number | null, string | null];
       // A run that already finished would exit 0 instead; then later rounds just resume nothing.
