@@ -120,13 +120,19 @@ export interface PickedAttachment {
 }
 
 /** The draft -> POST /v1/email/send's documented body. */
-export function sendBody(draft: ComposeDraft, attachments: readonly PickedAttachment[]): EmailSendRequestBody {
+export function sendBody(
+  draft: ComposeDraft,
+  attachments: readonly PickedAttachment[],
+  /** A rich-text message's HTML (already sanitized); body stays its plain-text alternative. */
+  html?: string,
+): EmailSendRequestBody {
   return {
     to: draft.to,
     ...(draft.cc.length ? { cc: draft.cc } : {}),
     ...(draft.bcc.length ? { bcc: draft.bcc } : {}),
     subject: draft.subject,
     body_text: draft.body,
+    ...(html ? { body_html: html } : {}),
     ...(draft.threadId ? { thread_id: draft.threadId } : {}),
     ...(attachments.length
       ? {
@@ -144,4 +150,25 @@ export function formatSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** Plain text as the HTML a rich-text editor starts from: escaped, lines kept, "> " quotes as blockquotes. */
+export function textToHtml(text: string): string {
+  const escapeHtml = (line: string) =>
+    line.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  const out: string[] = [];
+  let quote: string[] = [];
+  const flush = () => {
+    if (quote.length) out.push(`<blockquote>${quote.join('<br>')}</blockquote>`);
+    quote = [];
+  };
+  for (const line of text.split('\n')) {
+    if (/^>( |$)/.test(line)) quote.push(escapeHtml(line.replace(/^> ?/, '')));
+    else {
+      flush();
+      out.push(line ? `<div>${escapeHtml(line)}</div>` : '<div><br></div>');
+    }
+  }
+  flush();
+  return out.join('');
 }

@@ -310,6 +310,35 @@ describe.skipIf(chromiumMissingReason !== null)(
       await page.close();
     }, 60_000);
 
+    it('sends a rich-text message as HTML with a plain-text alternative', async () => {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      await page.goto(serve.uiUrl);
+      await expect.poll(() => page.getByRole('option').count(), { timeout: 15_000 }).toBeGreaterThan(5);
+      await page.locator('body').press('c');
+      const form = page.getByRole('form', { name: 'New message' });
+      await form.getByRole('combobox', { name: 'To' }).fill('dave@example.test');
+      await form.getByLabel('Subject', { exact: true }).fill('Formatting check');
+      await form.getByRole('button', { name: 'Rich text' }).click();
+      const editor = form.getByRole('textbox', { name: 'Message' });
+      await editor.click();
+      await editor.pressSequentially('Hello ');
+      await editor.press('Control+b');
+      await editor.pressSequentially('world');
+      await editor.press('Control+b');
+      await editor.press('Enter');
+      await form.getByRole('button', { name: 'Bulleted list' }).click();
+      await editor.pressSequentially('first point');
+      await page.screenshot({ path: join(SCREENSHOTS, 'compose-rich-text.png') });
+      await editor.press('Control+Enter');
+      await expect.poll(() => page.getByRole('status').textContent(), { timeout: 15_000 }).toBe('Message sent.');
+
+      const sent = (await sentMail()).find((m) => m.parsed.subject === 'Formatting check');
+      expect(sent?.parsed.html).toMatch(/Hello <b>world<\/b>/);
+      expect(sent?.parsed.html).toMatch(/<ul><li>first point<\/li><\/ul>/);
+      expect(sent?.parsed.text?.replace(/\s+/g, ' ').trim()).toBe('Hello world first point');
+      await page.close();
+    }, 60_000);
+
     it('shows a running sync with a progress bar in Settings and in the header, gone when it finishes', async () => {
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       await page.goto(serve.uiUrl);

@@ -3,6 +3,7 @@ import type { ComposeDraft } from '../../../shared/composeDraft.ts';
 import { ApiRequestError, api } from '../apiClient.ts';
 import { type Draft, formatSize, invalidAddresses, type PickedAttachment, sendBody, splitAddresses } from '../composeDrafts.ts';
 import { AddressField } from './AddressField.tsx';
+import { RichTextEditor, type RichTextHandle } from './RichTextEditor.tsx';
 
 const FIELD_LABELS: Record<string, string> = { to: 'To', cc: 'Cc', bcc: 'Bcc', subject: 'Subject', attachments: 'Attachments' };
 
@@ -30,6 +31,9 @@ export function ComposeForm(props: { initial: Draft; onClose(): void; onSent(sta
   const [error, setError] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
   const [dragging, setDragging] = useState(false);
+  /** Rich text (HTML with a plain-text alternative) or plain text only. */
+  const [rich, setRich] = useState(false);
+  const richEditor = useRef<RichTextHandle>(null);
   const idempotencyKey = useMemo(() => crypto.randomUUID(), []);
   const fileInput = useRef<HTMLInputElement>(null);
   const toInput = useRef<HTMLInputElement>(null);
@@ -122,7 +126,8 @@ export function ComposeForm(props: { initial: Draft; onClose(): void; onSent(sta
     setSending(true);
     setError(null);
     try {
-      const { data } = await api.sendEmail(sendBody(draft, attachments), idempotencyKey);
+      const html = rich ? richEditor.current?.html() : undefined;
+      const { data } = await api.sendEmail(sendBody(draft, attachments, html), idempotencyKey);
       props.onSent(data.status, data.id);
     } catch (caught) {
       const e = caught as Error;
@@ -179,10 +184,14 @@ export function ComposeForm(props: { initial: Draft; onClose(): void; onSent(sta
         Subject
         <input value={subject} onChange={(e) => setSubject(e.target.value)} />
       </label>
-      <label className="compose-body">
-        Message
-        <textarea ref={bodyInput} value={body} onChange={(e) => setBody(e.target.value)} rows={14} />
-      </label>
+      {rich ? (
+        <RichTextEditor ref={richEditor} initialText={body} onText={setBody} />
+      ) : (
+        <label className="compose-body">
+          Message
+          <textarea ref={bodyInput} value={body} onChange={(e) => setBody(e.target.value)} rows={14} />
+        </label>
+      )}
       {attachments.length > 0 && (
         <ul className="compose-attachments" aria-label={`Attachments, ${formatSize(totalBytes)}`}>
           {attachments.map((a) => (
@@ -213,6 +222,14 @@ export function ComposeForm(props: { initial: Draft; onClose(): void; onSent(sta
           Attach files
         </button>
         <input ref={fileInput} type="file" multiple hidden aria-label="Attach files" onChange={pickFiles} />
+        <button
+          type="button"
+          aria-pressed={rich}
+          title={rich ? 'Back to plain text (formatting is dropped)' : 'Bold, italic, lists: sent as HTML with a plain-text copy'}
+          onClick={() => setRich((r) => !r)}
+        >
+          Rich text
+        </button>
         <button type="button" onClick={close}>
           Discard
         </button>
