@@ -18,6 +18,7 @@ import { checkLoopbackHost } from './loopbackHost.ts';
 import { type RateLimitConfig, RateLimitedError, RateLimits, setRateLimitHeaders } from './rateLimits.ts';
 import { registerAttachmentRoutes } from './routes/attachments.ts';
 import { registerCalendarRoutes } from './routes/calendar.ts';
+import { registerComposeDraftRoutes } from './routes/composeDrafts.ts';
 import { registerConnectRoutes } from './routes/connect.ts';
 import { registerContactRoutes } from './routes/contacts.ts';
 import { registerEventRoutes } from './routes/events.ts';
@@ -132,6 +133,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
   registerMessageRoutes(app, deps);
   registerTrustedSenderRoutes(app, deps);
   registerContactRoutes(app, deps);
+  registerComposeDraftRoutes(app, deps);
   registerWebhookRoutes(app, deps);
   registerEventRoutes(app, deps);
   registerSendRoutes(app, { ...deps, limits });

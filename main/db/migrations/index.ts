@@ -6,6 +6,7 @@ import * as outbox from './004_outbox.ts';
 import * as pendingChanges from './005_pending_changes.ts';
 import * as searchByDate from './006_search_by_date.ts';
 import * as trustedSenders from './007_trusted_senders.ts';
+import * as composeDrafts from './008_compose_drafts.ts';
 
 interface Migration {
   version: number;
@@ -22,6 +23,7 @@ export const migrations: readonly Migration[] = [
   { version: 5, name: 'pending_changes', up: pendingChanges.up },
   { version: 6, name: 'search_by_date', up: searchByDate.up },
   { version: 7, name: 'trusted_senders', up: trustedSenders.up },
+  { version: 8, name: 'compose_drafts', up: composeDrafts.up },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

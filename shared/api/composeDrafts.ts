@@ -1,0 +1,29 @@
+import { type Static, Type } from 'typebox';
+
+const Addresses = Type.Array(Type.String({ maxLength: 1000 }), { maxItems: 500 });
+
+/** What the compose window has typed so far. */
+export const ComposeDraftBody = Type.Object(
+  {
+    to: Addresses,
+    cc: Addresses,
+    bcc: Addresses,
+    subject: Type.String({ maxLength: 2000 }),
+    body_text: Type.String({ maxLength: 500_000 }),
+    body_html: Type.Optional(Type.String({ maxLength: 500_000 })),
+    thread_id: Type.Optional(Type.String({ maxLength: 200, description: 'thr_…: the thread a reply goes into' })),
+  },
+  { additionalProperties: false },
+);
+export type ComposeDraftBodyType = Static<typeof ComposeDraftBody>;
+
+export const ComposeDraftParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+const SavedDraft = Type.Intersect([
+  Type.Object({ id: Type.String(), updated_at: Type.String({ description: 'ISO 8601' }) }),
+  ComposeDraftBody,
+]);
+
+export const ComposeDraftResponse = Type.Object({ data: SavedDraft });
+export const ComposeDraftListResponse = Type.Object({ data: Type.Array(SavedDraft) });
+export type ComposeDraftListResponseBody = Static<typeof ComposeDraftListResponse>;
