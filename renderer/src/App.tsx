@@ -10,7 +10,7 @@ import { Sidebar } from './components/Sidebar.tsx';
 import { SyncStatus } from './components/SyncStatus.tsx';
 import { ThreadList } from './components/ThreadList.tsx';
 import { ThreadView } from './components/ThreadView.tsx';
-import { emptyDraft } from './composeDrafts.ts';
+import { type Draft, emptyDraft } from './composeDrafts.ts';
 import { useComposeStore } from './composeStore.ts';
 import { onCoreEvent, onEventGap, startLiveEvents } from './liveEvents.ts';
 import { useMailStore } from './mailStore.ts';
@@ -25,7 +25,7 @@ export function App() {
 
 function ComposeWindow({ param }: { param: string }) {
   const [status, setStatus] = useState<string | null>(null);
-  const draft = useMemo(() => decodeDraftParam(param) ?? emptyDraft(), [param]);
+  const [draft, setDraft] = useState<Draft>(() => decodeDraftParam(param) ?? emptyDraft());
   if (status)
     return (
       <p className="toast" role="status">
@@ -35,7 +35,9 @@ function ComposeWindow({ param }: { param: string }) {
   return (
     <main className="compose-window">
       <ComposeForm
+        key={draft.draftId ?? 'new'}
         initial={draft}
+        onRestore={setDraft}
         onClose={() => window.close()}
         onSent={(s) => {
           setStatus(s);
@@ -156,7 +158,7 @@ function MailClient() {
       {draft && (
         <div className="overlay" role="dialog" aria-modal="true" aria-label="Compose">
           <div className="dialog compose-dialog">
-            <ComposeForm initial={draft} onClose={closeCompose} onSent={sent} />
+            <ComposeForm key={draft.draftId ?? 'new'} initial={draft} onClose={closeCompose} onSent={sent} onRestore={compose} />
           </div>
         </div>
       )}

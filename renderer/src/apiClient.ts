@@ -1,4 +1,5 @@
 import type { EventListResponse } from '../../shared/api/calendar.ts';
+import type { ComposeDraftBodyType, ComposeDraftListResponseBody } from '../../shared/api/composeDrafts.ts';
 import type { ConnectAccountResponseBody } from '../../shared/api/connect.ts';
 import type { ContactListResponseBody } from '../../shared/api/contacts.ts';
 import type { AccountListResponseBody } from '../../shared/api/jobs.ts';
@@ -116,6 +117,19 @@ export const api = {
   /** People from the index for a recipient field, best first. */
   contacts(q: string, signal?: AbortSignal): Promise<ContactListResponseBody> {
     return getJson(`/v1/email/contacts?${new URLSearchParams({ q, limit: '6' })}`, signal);
+  },
+  composeDrafts(): Promise<ComposeDraftListResponseBody> {
+    return getJson('/v1/email/compose-drafts');
+  },
+  saveComposeDraft(id: string, draft: ComposeDraftBodyType): Promise<unknown> {
+    return getJson(`/v1/email/compose-drafts/${encodeURIComponent(id)}`, undefined, { method: 'PUT', body: draft });
+  },
+  async deleteComposeDraft(id: string): Promise<void> {
+    const { baseUrl, token } = connection();
+    await fetch(`${baseUrl}/v1/email/compose-drafts/${encodeURIComponent(id)}`, {
+      method: 'DELETE',
+      headers: token ? { Authorization: `Bearer ${token}` } : {},
+    });
   },
   listAccounts(): Promise<AccountListResponseBody> {
     return getJson('/v1/accounts');

@@ -9,8 +9,35 @@ export type ReplyMode = 'reply' | 'replyAll' | 'forward';
 /** A stored attachment a forward carries along (its bytes come through the API when compose opens). */
 export type ForwardedAttachment = Pick<Message['attachments'][number], 'id' | 'filename' | 'mime_type' | 'size_bytes'>;
 
-/** The compose dialog's draft: the shared one, plus a forward's original attachments. */
-export type Draft = ComposeDraft & { forwardAttachments?: ForwardedAttachment[] };
+/**
+ * The compose dialog's draft: the shared one, plus a forward's original
+ * attachments, and for a message reopened from the index its id (also its
+ * Idempotency-Key) and rich-text HTML.
+ */
+export type Draft = ComposeDraft & { forwardAttachments?: ForwardedAttachment[]; draftId?: string; html?: string };
+
+/** A saved unsent message -> the draft the compose form reopens. */
+export function draftFromSaved(saved: {
+  id: string;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  subject: string;
+  body_text: string;
+  body_html?: string;
+  thread_id?: string;
+}): Draft {
+  return {
+    to: saved.to,
+    cc: saved.cc,
+    bcc: saved.bcc,
+    subject: saved.subject,
+    body: saved.body_text,
+    draftId: saved.id,
+    ...(saved.body_html ? { html: saved.body_html } : {}),
+    ...(saved.thread_id ? { threadId: saved.thread_id } : {}),
+  };
+}
 
 export function emptyDraft(): ComposeDraft {
   return { to: [], cc: [], bcc: [], subject: '', body: '' };

@@ -1,5 +1,4 @@
 import { create } from 'zustand';
-import type { ComposeDraft } from '../../shared/composeDraft.ts';
 import { api } from './apiClient.ts';
 import { type Draft, draftFor, emptyDraft, type ReplyMode } from './composeDrafts.ts';
 import { useMailStore } from './mailStore.ts';
@@ -9,7 +8,7 @@ interface ComposeState {
   draft: Draft | null;
   /** One line after a send: "Sent" or "Queued: it goes out when the provider is reachable". */
   notice: string | null;
-  compose(draft?: ComposeDraft): void;
+  compose(draft?: Draft): void;
   reply(mode: ReplyMode): Promise<void>;
   close(): void;
   /** The send was accepted: "sent", or "queued" with the outbox id to watch for. */

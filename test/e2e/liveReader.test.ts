@@ -339,6 +339,47 @@ describe.skipIf(chromiumMissingReason !== null)(
       await page.close();
     }, 60_000);
 
+    it('keeps an unsent message in the index as it is typed, reopens it after a reload, and forgets it when discarded', async () => {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      await page.goto(serve.uiUrl);
+      await expect.poll(() => page.getByRole('option').count(), { timeout: 15_000 }).toBeGreaterThan(5);
+      const form = page.getByRole('form', { name: 'New message' });
+      // Nothing written: Escape just closes.
+      await page.locator('body').press('c');
+      await form.getByRole('combobox', { name: 'To' }).press('Escape');
+      await expect.poll(() => form.count()).toBe(0);
+
+      await page.locator('body').press('c');
+      await form.getByRole('combobox', { name: 'To' }).fill('dave@example.test');
+      await form.getByLabel('Subject', { exact: true }).fill('Half-written');
+      await form.locator('textarea').fill('Notes so far');
+      await expect.poll(() => form.locator('.compose-saved').textContent(), { timeout: 10_000 }).toBe('Draft saved');
+      await form.locator('textarea').press('Escape');
+      const question = page.getByRole('alertdialog', { name: 'Close this message?' });
+      await page.screenshot({ path: join(SCREENSHOTS, 'compose-close-question.png') });
+      await question.getByRole('button', { name: 'Keep as draft' }).click();
+      await expect.poll(() => form.count()).toBe(0);
+
+      await page.reload();
+      await expect.poll(() => page.getByRole('option').count(), { timeout: 15_000 }).toBeGreaterThan(5);
+      await page.locator('body').press('c');
+      await form
+        .getByRole('region', { name: 'Unsent messages' })
+        .getByRole('button', { name: /Half-written/ })
+        .click();
+      await expect.poll(() => form.getByLabel('Subject', { exact: true }).inputValue()).toBe('Half-written');
+      expect(await form.getByRole('combobox', { name: 'To' }).inputValue()).toBe('dave@example.test');
+      expect(await form.locator('textarea').inputValue()).toBe('Notes so far');
+
+      await form.locator('textarea').press('Escape');
+      await question.getByRole('button', { name: 'Discard' }).click();
+      await expect.poll(() => form.count()).toBe(0);
+      await expect
+        .poll(async () => ((await (await api('/v1/email/compose-drafts')).json()) as { data: Array<{ subject: string }> }).data)
+        .toEqual([]);
+      await page.close();
+    }, 60_000);
+
     it('shows a running sync with a progress bar in Settings and in the header, gone when it finishes', async () => {
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       await page.goto(serve.uiUrl);

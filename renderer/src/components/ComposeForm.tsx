@@ -1,25 +1,46 @@
-import { type ChangeEvent, type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { type ChangeEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
+import type { ComposeDraftListResponseBody } from '../../../shared/api/composeDrafts.ts';
 import type { ComposeDraft } from '../../../shared/composeDraft.ts';
 import { ApiRequestError, api } from '../apiClient.ts';
-import { type Draft, formatSize, invalidAddresses, type PickedAttachment, sendBody, splitAddresses } from '../composeDrafts.ts';
+import {
+  type Draft,
+  draftFromSaved,
+  formatSize,
+  invalidAddresses,
+  type PickedAttachment,
+  sendBody,
+  splitAddresses,
+} from '../composeDrafts.ts';
+import { formatLongDate } from '../formatDate.ts';
 import { AddressField } from './AddressField.tsx';
 import { RichTextEditor, type RichTextHandle } from './RichTextEditor.tsx';
 
 const FIELD_LABELS: Record<string, string> = { to: 'To', cc: 'Cc', bcc: 'Bcc', subject: 'Subject', attachments: 'Attachments' };
 
 /**
- * Writing a message: recipients, subject, plain-text body and files from disk,
- * sent through POST /v1/email/send with one Idempotency-Key per draft, so a
- * double click or a retry after a lost answer sends it once. Ctrl/Cmd+Enter
- * sends; Escape closes, asking first when something was written.
- */
-/**
  * The send route takes up to 25 MiB of JSON; base64 makes files 4/3 larger, so
  * this much in files is what fits (Gmail's own limit is 25 MB after encoding).
  */
 const MAX_ATTACHMENT_BYTES = 18 * 1024 * 1024;
 
-export function ComposeForm(props: { initial: Draft; onClose(): void; onSent(status: string, id: string): void }) {
+/** How long typing pauses before what was typed is saved to the index. */
+const AUTOSAVE_MS = 800;
+
+/**
+ * Writing a message: recipients (suggested from the index), subject, plain or
+ * rich text, files from disk or dropped, sent through POST /v1/email/send with
+ * one Idempotency-Key per draft, so a double click or a retry after a lost
+ * answer sends it once. What is typed is saved to the index as it is typed,
+ * and reopens from there. Ctrl/Cmd+Enter sends; Escape closes, asking first
+ * when something was written.
+ */
+export function ComposeForm(props: {
+  initial: Draft;
+  onClose(): void;
+  onSent(status: string, id: string): void;
+  /** Reopen a saved unsent message in place of this empty one. */
+  onRestore?(draft: Draft): void;
+}) {
   const [to, setTo] = useState(props.initial.to.join(', '));
   const [cc, setCc] = useState(props.initial.cc.join(', '));
   const [bcc, setBcc] = useState(props.initial.bcc.join(', '));
@@ -32,9 +53,20 @@ export function ComposeForm(props: { initial: Draft; onClose(): void; onSent(sta
   const [sending, setSending] = useState(false);
   const [dragging, setDragging] = useState(false);
   /** Rich text (HTML with a plain-text alternative) or plain text only. */
-  const [rich, setRich] = useState(false);
+  const [rich, setRich] = useState(Boolean(props.initial.html));
   const richEditor = useRef<RichTextHandle>(null);
-  const idempotencyKey = useMemo(() => crypto.randomUUID(), []);
+  /** The draft's id in the index, and its Idempotency-Key: a reopened draft sent twice still goes out once. */
+  const [draftId] = useState(() => props.initial.draftId ?? crypto.randomUUID());
+  const idempotencyKey = draftId;
+  /** Bumped by edits the text state does not see (formatting). */
+  const [htmlEdits, setHtmlEdits] = useState(0);
+  const [saved, setSaved] = useState<'saving' | 'saved' | 'failed' | null>(null);
+  const [confirmingClose, setConfirmingClose] = useState(false);
+  const keepWriting = useRef<HTMLButtonElement>(null);
+  // The question takes the focus, on its safest answer, so Enter or Escape does not lose the message.
+  useEffect(() => {
+    if (confirmingClose) keepWriting.current?.focus();
+  }, [confirmingClose]);
   const fileInput = useRef<HTMLInputElement>(null);
   const toInput = useRef<HTMLInputElement>(null);
   const bodyInput = useRef<HTMLTextAreaElement>(null);
@@ -85,6 +117,39 @@ export function ComposeForm(props: { initial: Draft; onClose(): void; onSent(sta
     body !== props.initial.body ||
     attachments.length > (forwarded?.length ?? 0);
 
+  // Saved as typed (debounced); a reopened draft is saved again only once it changes.
+  const everTouched = useRef(false);
+  /** The save under way, so forgetting the draft (sent, discarded) waits for it instead of racing it. */
+  const lastSave = useRef<Promise<unknown>>(Promise.resolve());
+  const forgetDraft = () => {
+    void lastSave.current.finally(() => api.deleteComposeDraft(draftId));
+  };
+  // biome-ignore lint/correctness/useExhaustiveDependencies: htmlEdits re-saves when formatting changes the HTML but not the text
+  useEffect(() => {
+    if (!touched && !everTouched.current) return;
+    everTouched.current = true;
+    if (sending) return;
+    setSaved('saving');
+    const timer = setTimeout(() => {
+      const html = rich ? richEditor.current?.html() : undefined;
+      lastSave.current = api
+        .saveComposeDraft(draftId, {
+          to: splitAddresses(to),
+          cc: splitAddresses(cc),
+          bcc: splitAddresses(bcc),
+          subject,
+          body_text: body,
+          ...(html ? { body_html: html } : {}),
+          ...(props.initial.threadId ? { thread_id: props.initial.threadId } : {}),
+        })
+        .then(
+          () => setSaved('saved'),
+          () => setSaved('failed'),
+        );
+    }, AUTOSAVE_MS);
+    return () => clearTimeout(timer);
+  }, [to, cc, bcc, subject, body, rich, htmlEdits, touched, sending, draftId, props.initial.threadId]);
+
   const totalBytes = attachments.reduce((sum, a) => sum + a.size, 0);
 
   const addFiles = async (files: readonly File[]) => {
@@ -128,6 +193,7 @@ export function ComposeForm(props: { initial: Draft; onClose(): void; onSent(sta
     try {
       const html = rich ? richEditor.current?.html() : undefined;
       const { data } = await api.sendEmail(sendBody(draft, attachments, html), idempotencyKey);
+      forgetDraft();
       props.onSent(data.status, data.id);
     } catch (caught) {
       const e = caught as Error;
@@ -137,8 +203,14 @@ export function ComposeForm(props: { initial: Draft; onClose(): void; onSent(sta
     }
   };
 
+  const discard = () => {
+    forgetDraft();
+    props.onClose();
+  };
+  /** Closing with something written, or a saved draft reopened, asks: discard it, or keep it for later (it is saved already). */
   const close = () => {
-    if (!touched || window.confirm('Discard this message?')) props.onClose();
+    if (!touched && !everTouched.current && !props.initial.draftId) return props.onClose();
+    setConfirmingClose(true);
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLFormElement>) => {
@@ -148,7 +220,8 @@ export function ComposeForm(props: { initial: Draft; onClose(): void; onSent(sta
     } else if (event.key === 'Escape') {
       event.preventDefault();
       event.stopPropagation();
-      close();
+      if (confirmingClose) setConfirmingClose(false);
+      else close();
     }
   };
 
@@ -177,6 +250,7 @@ export function ComposeForm(props: { initial: Draft; onClose(): void; onSent(sta
         void send();
       }}
     >
+      {props.onRestore && isBlank(props.initial) && <UnsentDrafts except={draftId} onRestore={props.onRestore} />}
       <AddressField ref={toInput} label="To" value={to} onChange={setTo} />
       <AddressField label="Cc" value={cc} onChange={setCc} />
       <AddressField label="Bcc" value={bcc} onChange={setBcc} />
@@ -185,7 +259,13 @@ export function ComposeForm(props: { initial: Draft; onClose(): void; onSent(sta
         <input value={subject} onChange={(e) => setSubject(e.target.value)} />
       </label>
       {rich ? (
-        <RichTextEditor ref={richEditor} initialText={body} onText={setBody} />
+        <RichTextEditor
+          ref={richEditor}
+          initialText={body}
+          initialHtml={props.initial.html}
+          onText={setBody}
+          onHtml={() => setHtmlEdits((n) => n + 1)}
+        />
       ) : (
         <label className="compose-body">
           Message
@@ -233,7 +313,24 @@ export function ComposeForm(props: { initial: Draft; onClose(): void; onSent(sta
         <button type="button" onClick={close}>
           Discard
         </button>
+        <span className="muted compose-saved" aria-live="polite">
+          {saved === 'saving' ? 'Saving…' : saved === 'saved' ? 'Draft saved' : saved === 'failed' ? 'Not saved' : ''}
+        </span>
       </div>
+      {confirmingClose && (
+        <div className="compose-confirm" role="alertdialog" aria-label="Close this message?">
+          <span>Discard this message, or keep it to finish later?</span>
+          <button type="button" onClick={discard}>
+            Discard
+          </button>
+          <button type="button" onClick={props.onClose}>
+            Keep as draft
+          </button>
+          <button type="button" ref={keepWriting} onClick={() => setConfirmingClose(false)}>
+            Keep writing
+          </button>
+        </div>
+      )}
     </form>
   );
 }
@@ -243,4 +340,43 @@ async function toBase64(file: Blob): Promise<string> {
   let binary = '';
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(binary);
+}
+
+function isBlank(draft: Draft): boolean {
+  return (
+    !draft.draftId &&
+    !draft.threadId &&
+    draft.to.length + draft.cc.length + draft.bcc.length === 0 &&
+    !draft.subject &&
+    !draft.body.trim() &&
+    !draft.forwardAttachments?.length
+  );
+}
+
+/** A new message offers the unsent ones saved earlier (newest three). */
+function UnsentDrafts({ except, onRestore }: { except: string; onRestore(draft: Draft): void }) {
+  const [drafts, setDrafts] = useState<ComposeDraftListResponseBody['data']>([]);
+  useEffect(() => {
+    api.composeDrafts().then(
+      ({ data }) => setDrafts(data.filter((d) => d.id !== except).slice(0, 3)),
+      () => {},
+    );
+  }, [except]);
+  if (drafts.length === 0) return null;
+  return (
+    <section className="unsent-drafts" aria-label="Unsent messages">
+      <span className="muted">Unsent:</span>
+      {drafts.map((d) => (
+        <button
+          key={d.id}
+          type="button"
+          onClick={() => onRestore(draftFromSaved(d))}
+          title={`Saved ${formatLongDate(d.updated_at)}`}
+        >
+          {d.subject || '(no subject)'}
+          {d.to.length > 0 && <span className="muted"> to {d.to.join(', ')}</span>}
+        </button>
+      ))}
+    </section>
+  );
 }

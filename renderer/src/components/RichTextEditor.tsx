@@ -28,53 +28,58 @@ function plainText(element: HTMLElement | null): string {
  * own editing commands, so Ctrl+B/I/U and undo work as everywhere).
  * onText reports the plain text as it changes (the message's text part).
  */
-export const RichTextEditor = forwardRef<RichTextHandle, { initialText: string; onText(text: string): void }>(
-  function RichTextEditor({ initialText, onText }, ref) {
-    const editor = useRef<HTMLDivElement>(null);
-    const start = useRef(initialText);
-    useEffect(() => {
-      if (editor.current) editor.current.innerHTML = textToHtml(start.current);
-    }, []);
-    useImperativeHandle(ref, () => ({
-      html: () =>
-        DOMPurify.sanitize(editor.current?.innerHTML ?? '', {
-          FORBID_TAGS: ['style', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'object', 'embed'],
-        }),
-      focus: () => editor.current?.focus(),
-    }));
-    return (
-      <div className="rich-text">
-        <div className="rich-toolbar" role="toolbar" aria-label="Formatting">
-          {COMMANDS.map((c) => (
-            <button
-              key={c.command}
-              type="button"
-              aria-label={c.label}
-              title={c.title}
-              // The selection in the editor stays where it is.
-              onMouseDown={(event) => event.preventDefault()}
-              onClick={() => {
-                document.execCommand(c.command);
-                onText(plainText(editor.current));
-              }}
-            >
-              {c.text}
-            </button>
-          ))}
-        </div>
-        {/* biome-ignore lint/a11y/useSemanticElements: an editable rich-text region has no native element */}
-        <div
-          ref={editor}
-          className="rich-body"
-          role="textbox"
-          aria-multiline="true"
-          aria-label="Message"
-          tabIndex={0}
-          contentEditable
-          suppressContentEditableWarning
-          onInput={() => onText(plainText(editor.current))}
-        />
+export const RichTextEditor = forwardRef<
+  RichTextHandle,
+  { initialText: string; initialHtml?: string | undefined; onText(text: string): void; onHtml?(): void }
+>(function RichTextEditor({ initialText, initialHtml, onText, onHtml }, ref) {
+  const editor = useRef<HTMLDivElement>(null);
+  const start = useRef(initialHtml ? DOMPurify.sanitize(initialHtml) : textToHtml(initialText));
+  useEffect(() => {
+    if (editor.current) editor.current.innerHTML = start.current;
+  }, []);
+  useImperativeHandle(ref, () => ({
+    html: () =>
+      DOMPurify.sanitize(editor.current?.innerHTML ?? '', {
+        FORBID_TAGS: ['style', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'object', 'embed'],
+      }),
+    focus: () => editor.current?.focus(),
+  }));
+  return (
+    <div className="rich-text">
+      <div className="rich-toolbar" role="toolbar" aria-label="Formatting">
+        {COMMANDS.map((c) => (
+          <button
+            key={c.command}
+            type="button"
+            aria-label={c.label}
+            title={c.title}
+            // The selection in the editor stays where it is.
+            onMouseDown={(event) => event.preventDefault()}
+            onClick={() => {
+              document.execCommand(c.command);
+              onText(plainText(editor.current));
+              onHtml?.();
+            }}
+          >
+            {c.text}
+          </button>
+        ))}
       </div>
-    );
-  },
-);
+      {/* biome-ignore lint/a11y/useSemanticElements: an editable rich-text region has no native element */}
+      <div
+        ref={editor}
+        className="rich-body"
+        role="textbox"
+        aria-multiline="true"
+        aria-label="Message"
+        tabIndex={0}
+        contentEditable
+        suppressContentEditableWarning
+        onInput={() => {
+          onText(plainText(editor.current));
+          onHtml?.();
+        }}
+      />
+    </div>
+  );
+});
