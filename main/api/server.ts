@@ -16,6 +16,7 @@ import { ApiError, type ErrorCode, errorStatus } from './errors.ts';
 import { idempotencyHooks } from './idempotency.ts';
 import { checkLoopbackHost } from './loopbackHost.ts';
 import { type RateLimitConfig, RateLimitedError, RateLimits, setRateLimitHeaders } from './rateLimits.ts';
+import { registerAccountRoutes } from './routes/accounts.ts';
 import { registerAttachmentRoutes } from './routes/attachments.ts';
 import { registerCalendarRoutes } from './routes/calendar.ts';
 import { registerComposeDraftRoutes } from './routes/composeDrafts.ts';
@@ -127,6 +128,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
   registerCalendarRoutes(app, deps);
   registerSyncRoutes(app, { ...deps, limits });
   registerKeyRoutes(app, deps);
+  registerAccountRoutes(app, deps);
   registerJobRoutes(app, deps);
   registerConnectRoutes(app, deps);
   registerAttachmentRoutes(app, deps);

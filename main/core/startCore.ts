@@ -7,7 +7,7 @@ import { type ApiServer, buildApiServer } from '../api/server.ts';
 import { WebhookWorker } from '../api/webhooks/webhookWorker.ts';
 import { listAccounts } from '../db/queries/accounts.ts';
 import { apiSendService } from '../send/apiSendService.ts';
-import { SyncScheduler } from '../sync/syncScheduler.ts';
+import { SyncScheduler, scheduledAccounts } from '../sync/syncScheduler.ts';
 import { AccountConnector } from './accountConnector.ts';
 import { ConnectivityWatch } from './connectivityWatch.ts';
 import { type Engine, type EngineConfig, openEngine } from './engine.ts';
@@ -78,10 +78,7 @@ export async function startCore(config: CoreConfig): Promise<Core> {
       ? null
       : new SyncScheduler(engine.jobs, engine.runner, {
           intervalMinutes: config.schedule ?? {},
-          accounts: () =>
-            listAccounts(engine.db)
-              .filter((a) => a.status === 'active' && a.provider !== 'local')
-              .map((a) => ({ id: a.id, kinds: ['email_sync', 'calendar_sync'] as const })),
+          accounts: () => scheduledAccounts(listAccounts(engine.db)),
         });
   // New inbox mail after each mail sync: one `mail.received` event (notifications, scripts).
   const newMail = new NewMailWatch(engine.db);

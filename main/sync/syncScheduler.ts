@@ -1,14 +1,29 @@
 import type { JobKind } from '../../shared/events.ts';
+import { DEFAULT_SYNC_MINUTES } from '../../shared/syncIntervals.ts';
+import type { AccountRow } from '../db/queries/accounts.ts';
 import type { JobQueue } from './jobQueue.ts';
 import type { JobRunner } from './jobRunner.ts';
 
 export interface ScheduledAccount {
   id: string;
   kinds: readonly JobKind[];
+  /** The account's own minutes per kind (null or absent: the scheduler's; 0: never on its own). */
+  intervalMinutes?: Partial<Record<JobKind, number | null>>;
+}
+
+/** The accounts the scheduler keeps in sync (connected, not imported), each with its own intervals. */
+export function scheduledAccounts(accounts: readonly AccountRow[]): ScheduledAccount[] {
+  return accounts
+    .filter((a) => a.status === 'active' && a.provider !== 'local')
+    .map((a) => ({
+      id: a.id,
+      kinds: ['email_sync', 'calendar_sync'],
+      intervalMinutes: { email_sync: a.email_sync_minutes, calendar_sync: a.calendar_sync_minutes },
+    }));
 }
 
 export interface SchedulerOptions {
-  /** Minutes between incremental syncs per kind (defaults: mail 5, calendar 15). */
+  /** Minutes between incremental syncs per kind for accounts that kept the default (DEFAULT_SYNC_MINUTES). */
   intervalMinutes: Partial<Record<JobKind, number>>;
   /** Accounts to keep in sync, read at every tick (connecting an account needs no restart). */
   accounts(): ScheduledAccount[];
@@ -18,13 +33,12 @@ export interface SchedulerOptions {
   now?: () => number;
 }
 
-const DEFAULT_INTERVALS: Record<JobKind, number> = { email_sync: 5, calendar_sync: 15 };
-
 /**
  * Keeps every active account in sync: a catch-up sync of each at start-up,
- * then an incremental sync every N minutes, skipped while one is already
- * queued or running. nudge() (network regained, laptop woke up) syncs
- * everything now.
+ * then an incremental sync every N minutes (the account's own interval or the
+ * default), skipped while one is already queued or running. nudge() (network
+ * regained, laptop woke up) syncs everything now. An account set to sync only
+ * when asked (0 minutes) is left alone by both.
  */
 export class SyncScheduler {
   readonly #jobs: JobQueue;
@@ -72,7 +86,9 @@ export class SyncScheduler {
     for (const account of this.#options.accounts()) {
       for (const kind of account.kinds) {
         const key = `${account.id}:${kind}`;
-        const intervalMs = (this.#options.intervalMinutes[kind] ?? DEFAULT_INTERVALS[kind]) * 60_000;
+        const minutes = account.intervalMinutes?.[kind] ?? this.#options.intervalMinutes[kind] ?? DEFAULT_SYNC_MINUTES[kind];
+        if (minutes <= 0) continue;
+        const intervalMs = minutes * 60_000;
         const last = this.#lastQueued.get(key);
         if (last !== undefined && now - last < intervalMs) continue;
         if (this.#jobs.hasOpenJob(kind, account.id)) continue;

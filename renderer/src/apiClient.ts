@@ -1,8 +1,8 @@
+import type { AccountListResponseBody, AccountResponseBody, UpdateAccountBodyType } from '../../shared/api/accounts.ts';
 import type { EventListResponse } from '../../shared/api/calendar.ts';
 import type { ComposeDraftBodyType, ComposeDraftListResponseBody } from '../../shared/api/composeDrafts.ts';
 import type { ConnectAccountResponseBody } from '../../shared/api/connect.ts';
 import type { ContactListResponseBody } from '../../shared/api/contacts.ts';
-import type { AccountListResponseBody } from '../../shared/api/jobs.ts';
 import type { CreatedKeyResponseBody, KeyListResponseBody } from '../../shared/api/keys.ts';
 import type { SearchResponse } from '../../shared/api/search.ts';
 import type { EmailSendRequestBody, EmailSendResponseBody } from '../../shared/api/send.ts';
@@ -133,6 +133,9 @@ export const api = {
   },
   listAccounts(): Promise<AccountListResponseBody> {
     return getJson('/v1/accounts');
+  },
+  updateAccount(id: string, change: UpdateAccountBodyType): Promise<AccountResponseBody> {
+    return getJson(`/v1/accounts/${encodeURIComponent(id)}`, undefined, { method: 'PATCH', body: change });
   },
   connectAccount(provider: 'google' | 'microsoft'): Promise<ConnectAccountResponseBody> {
     return getJson('/v1/accounts/connect', undefined, { method: 'POST', body: { provider } });

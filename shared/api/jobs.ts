@@ -17,17 +17,3 @@ export const JobSchema = Type.Object({
 
 export const JobResponse = Type.Object({ data: JobSchema });
 export const JobParams = Type.Object({ job_id: Type.String({ maxLength: 100 }) });
-
-export const AccountSchema = Type.Object({
-  id: Type.String(),
-  provider: Type.String({ description: 'gmail, microsoft or local' }),
-  email: Type.String(),
-  display_name: Type.Union([Type.String(), Type.Null()]),
-  status: Type.String({ description: 'active, needs_reauth or disconnected' }),
-  created_at: Type.String(),
-  last_synced_at: Type.Union([Type.String(), Type.Null()], { description: 'end of the last successful mail sync' }),
-  last_error: Type.Union([Type.String(), Type.Null()], { description: 'why the last sync failed, until one succeeds' }),
-});
-
-export const AccountListResponse = Type.Object({ data: Type.Array(AccountSchema) });
-export type AccountListResponseBody = Static<typeof AccountListResponse>;

@@ -68,6 +68,46 @@ describe.skipIf(chromiumMissingReason !== null)(
       await context.close();
     }, 90_000);
 
+    it('changes how often an account syncs, kept across a reload and reported by the API', async () => {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      await page.goto(serve.uiUrl);
+      await page.getByRole('button', { name: 'Settings' }).click();
+      const alice = page
+        .getByRole('list', { name: 'Connected accounts' })
+        .getByRole('listitem')
+        .filter({ hasText: 'alice@gmail.test' });
+      const mail = alice.getByLabel('Check mail');
+      const calendars = alice.getByLabel('Calendars');
+      await expect.poll(() => mail.inputValue(), { timeout: 10_000 }).toBe('default');
+      expect(await mail.locator('option:checked').textContent()).toBe('Default (every 5 minutes)');
+      await mail.selectOption({ label: 'Every minute' });
+      await calendars.selectOption({ label: 'Only when I ask' });
+      const stored = async () => {
+        const response = await fetch(`${serve.baseUrl}/v1/accounts`, {
+          headers: { authorization: `Bearer ${serve.sessionToken}` },
+        });
+        const { data } = (await response.json()) as {
+          data: Array<{ email: string; email_sync_minutes: number | null; calendar_sync_minutes: number | null }>;
+        };
+        return data.map((a) => [a.email, a.email_sync_minutes, a.calendar_sync_minutes]);
+      };
+      await expect.poll(stored).toEqual([
+        ['alice@gmail.test', 1, 0],
+        ['bob@contoso.test', null, null],
+      ]);
+      await page.reload();
+      await page.getByRole('button', { name: 'Settings' }).click();
+      await expect.poll(() => mail.inputValue(), { timeout: 10_000 }).toBe('1');
+      expect(await calendars.inputValue()).toBe('0');
+      // Back to the default.
+      await mail.selectOption('default');
+      await expect.poll(stored).toEqual([
+        ['alice@gmail.test', null, 0],
+        ['bob@contoso.test', null, null],
+      ]);
+      await page.close();
+    }, 60_000);
+
     it('adds a webhook, which receives the next sync signed, with the delivery in its log', async () => {
       const bodies: string[] = [];
       const receiver = createServer((req, res) => {

@@ -1,27 +1,12 @@
-import { AccountListResponse, JobParams, JobResponse } from '../../../shared/api/jobs.ts';
-import { listAccounts } from '../../db/queries/accounts.ts';
+import { JobParams, JobResponse } from '../../../shared/api/jobs.ts';
 import { authenticate, requireScope } from '../auth/authenticate.ts';
 import { ApiError } from '../errors.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
 
 const errors = Object.fromEntries([401, 403, 404].map((s) => [s, { $ref: 'ApiError#' }]));
 
-/** Reads a script needs around a sync: which accounts exist, and how a queued job ended. */
+/** How a queued sync job is doing, and how it ended. */
 export function registerJobRoutes(app: ApiServer, { db, jobs }: ApiDeps): void {
-  app.get(
-    '/v1/accounts',
-    {
-      config: { scope: 'read:email' },
-      schema: { summary: 'List connected accounts', response: { 200: AccountListResponse, ...errors } },
-    },
-    async () => ({
-      data: listAccounts(db).map((a) => ({
-        ...a,
-        created_at: new Date(a.created_at).toISOString(),
-        last_synced_at: a.last_synced_at === null ? null : new Date(a.last_synced_at).toISOString(),
-      })),
-    }),
-  );
   app.get(
     '/v1/jobs/:job_id',
     {

@@ -7,6 +7,7 @@ import * as pendingChanges from './005_pending_changes.ts';
 import * as searchByDate from './006_search_by_date.ts';
 import * as trustedSenders from './007_trusted_senders.ts';
 import * as composeDrafts from './008_compose_drafts.ts';
+import * as syncIntervals from './009_sync_intervals.ts';
 
 interface Migration {
   version: number;
@@ -24,6 +25,7 @@ export const migrations: readonly Migration[] = [
   { version: 6, name: 'search_by_date', up: searchByDate.up },
   { version: 7, name: 'trusted_senders', up: trustedSenders.up },
   { version: 8, name: 'compose_drafts', up: composeDrafts.up },
+  { version: 9, name: 'sync_intervals', up: syncIntervals.up },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

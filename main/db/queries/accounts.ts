@@ -14,6 +14,16 @@ export interface AccountRow {
   created_at: number;
   last_synced_at: number | null;
   last_error: string | null;
+  /** Minutes between automatic mail syncs; null: the core's default; 0: only when asked. */
+  email_sync_minutes: number | null;
+  /** The same for calendars. */
+  calendar_sync_minutes: number | null;
+}
+
+/** The per-account sync intervals Settings can change (minutes; null: default; 0: manual only). */
+export interface SyncIntervals {
+  email_sync?: number | null;
+  calendar_sync?: number | null;
 }
 
 export function listAccounts(db: IndexDb): AccountRow[] {
@@ -41,10 +51,24 @@ export function ensureAccount(db: IndexDb, provider: Provider, email: string, di
     created_at: Date.now(),
     last_synced_at: null,
     last_error: null,
+    email_sync_minutes: null,
+    calendar_sync_minutes: null,
   };
   stmt(
     db,
     'INSERT INTO accounts (id, provider, email, display_name, status, created_at) VALUES (@id, @provider, @email, @display_name, @status, @created_at)',
   ).run(row);
   return row;
+}
+
+/** Changes the intervals named (the others stay); false when there is no such account. */
+export function setSyncIntervals(db: IndexDb, id: string, intervals: SyncIntervals): boolean {
+  const account = getAccount(db, id);
+  if (!account) return false;
+  stmt(db, 'UPDATE accounts SET email_sync_minutes = ?, calendar_sync_minutes = ? WHERE id = ?').run(
+    intervals.email_sync === undefined ? account.email_sync_minutes : intervals.email_sync,
+    intervals.calendar_sync === undefined ? account.calendar_sync_minutes : intervals.calendar_sync,
+    id,
+  );
+  return true;
 }

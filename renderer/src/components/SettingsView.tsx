@@ -1,7 +1,8 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import type { AccountListResponseBody } from '../../../shared/api/jobs.ts';
+import type { AccountListResponseBody } from '../../../shared/api/accounts.ts';
 import type { KeyListResponseBody } from '../../../shared/api/keys.ts';
 import type { DeliveryListResponseBody, WebhookListResponseBody } from '../../../shared/api/webhooks.ts';
+import { DEFAULT_SYNC_MINUTES } from '../../../shared/syncIntervals.ts';
 import { type ApiRequestError, api } from '../apiClient.ts';
 import { formatLongDate } from '../formatDate.ts';
 import { onCoreEvent, useLiveStore } from '../liveEvents.ts';
@@ -130,6 +131,7 @@ function AccountsSettings() {
             <span className="muted"> · {a.last_synced_at ? `synced ${formatLongDate(a.last_synced_at)}` : 'not synced yet'}</span>
             {a.last_error && <span className="error"> · {a.last_error}</span>}
             <AccountSyncProgress accountId={a.id} email={a.email} />
+            {a.provider !== 'local' && <SyncIntervals account={a} onChanged={load} />}
           </li>
         ))}
         {accounts.length === 0 && <li className="muted">No accounts yet.</li>}
@@ -153,6 +155,60 @@ function AccountsSettings() {
         </p>
       )}
     </section>
+  );
+}
+
+/** The choices offered, in minutes (0: only when asked). The API takes any whole number up to a day. */
+const MAIL_CHOICES = [1, 2, 5, 10, 15, 30, 60, 0];
+const CALENDAR_CHOICES = [5, 15, 30, 60, 240, 0];
+
+function intervalText(minutes: number): string {
+  if (minutes === 0) return 'Only when I ask';
+  if (minutes % 60 === 0) return minutes === 60 ? 'Every hour' : `Every ${minutes / 60} hours`;
+  return minutes === 1 ? 'Every minute' : `Every ${minutes} minutes`;
+}
+
+/** How often an account syncs on its own: mail and calendars each, or the default. */
+function SyncIntervals({ account, onChanged }: { account: Account; onChanged(): Promise<void> }) {
+  const [error, setError] = useState<string | null>(null);
+  const change = async (field: 'email_sync_minutes' | 'calendar_sync_minutes', value: string) => {
+    setError(null);
+    try {
+      await api.updateAccount(account.id, { [field]: value === 'default' ? null : Number(value) });
+      await onChanged();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  const picker = (field: 'email_sync_minutes' | 'calendar_sync_minutes', label: string, choices: number[], fallback: number) => {
+    const current = account[field];
+    // A value set through the API that the list does not offer still shows as chosen.
+    const offered = current === null || choices.includes(current) ? choices : [...choices, current];
+    return (
+      <label>
+        {label}{' '}
+        <select value={current === null ? 'default' : String(current)} onChange={(e) => void change(field, e.target.value)}>
+          <option value="default">Default ({intervalText(fallback).toLowerCase()})</option>
+          {offered.map((m) => (
+            <option key={m} value={String(m)}>
+              {intervalText(m)}
+            </option>
+          ))}
+        </select>
+      </label>
+    );
+  };
+  return (
+    <fieldset className="sync-intervals">
+      <legend className="sr-only">How often {account.email} syncs</legend>
+      {picker('email_sync_minutes', 'Check mail', MAIL_CHOICES, DEFAULT_SYNC_MINUTES.email_sync)}
+      {picker('calendar_sync_minutes', 'Calendars', CALENDAR_CHOICES, DEFAULT_SYNC_MINUTES.calendar_sync)}
+      {error && (
+        <span className="error" role="alert">
+          {error}
+        </span>
+      )}
+    </fieldset>
   );
 }
 

@@ -8,7 +8,7 @@ import { makeTempDir } from '../../support/tempDir.ts';
 const host = '127.0.0.1:7766';
 
 /** Every route a key can call, with the scope it needs: a key with any other scope gets 403, with it anything but 401/403. */
-const ROUTES: Array<{ method: 'GET' | 'POST' | 'PUT' | 'DELETE'; url: string; scope: Scope; body?: unknown }> = [
+const ROUTES: Array<{ method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; url: string; scope: Scope; body?: unknown }> = [
   { method: 'GET', url: '/v1/email/threads', scope: 'read:email' },
   { method: 'GET', url: '/v1/email/threads/thr_1', scope: 'read:email' },
   { method: 'POST', url: '/v1/email/threads/thr_1/actions', scope: 'write:email', body: { action: 'archive' } },
@@ -26,6 +26,15 @@ const ROUTES: Array<{ method: 'GET' | 'POST' | 'PUT' | 'DELETE'; url: string; sc
   { method: 'GET', url: '/v1/calendar/events/evt_1', scope: 'read:calendar' },
   { method: 'GET', url: '/v1/keys', scope: 'admin' },
   { method: 'POST', url: '/v1/accounts/connect', scope: 'admin', body: { provider: 'google' } },
+  { method: 'PATCH', url: '/v1/accounts/acc_1', scope: 'admin', body: { email_sync_minutes: 10 } },
+  { method: 'GET', url: '/v1/email/compose-drafts', scope: 'read:email' },
+  {
+    method: 'PUT',
+    url: '/v1/email/compose-drafts/0b7f3c3e-9d47-4c3a-8c1e-1f2a3b4c5d6e',
+    scope: 'write:email',
+    body: { to: [], cc: [], bcc: [], subject: 's', body_text: '' },
+  },
+  { method: 'DELETE', url: '/v1/email/compose-drafts/0b7f3c3e-9d47-4c3a-8c1e-1f2a3b4c5d6e', scope: 'write:email' },
 ];
 const ALL: Scope[] = ['read:email', 'write:email', 'read:calendar', 'write:calendar', 'admin'];
 

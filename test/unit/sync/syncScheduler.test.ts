@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EventBus } from '../../../main/core/eventBus.ts';
 import { type IndexDb, openIndex } from '../../../main/db/openIndex.ts';
-import { ensureAccount } from '../../../main/db/queries/accounts.ts';
+import { ensureAccount, listAccounts, setSyncIntervals } from '../../../main/db/queries/accounts.ts';
 import { JobQueue } from '../../../main/sync/jobQueue.ts';
 import { JobRunner } from '../../../main/sync/jobRunner.ts';
-import { SyncScheduler } from '../../../main/sync/syncScheduler.ts';
+import { SyncScheduler, scheduledAccounts } from '../../../main/sync/syncScheduler.ts';
 
 describe('SyncScheduler', () => {
   let db: IndexDb;
@@ -48,6 +48,42 @@ describe('SyncScheduler', () => {
     expect(s.tick()).toBe(0);
     s.nudge();
     expect(openJobs()).toHaveLength(2);
+  });
+
+  it("follows each account's own intervals, and never syncs a manual-only kind on its own, even when nudged", () => {
+    const other = ensureAccount(db, 'microsoft', 'b@example.test').id;
+    const s = new SyncScheduler(queue, new JobRunner(queue, {}, { concurrency: 0 }), {
+      intervalMinutes: {},
+      accounts: () => [
+        { id: accountId, kinds: ['email_sync', 'calendar_sync'], intervalMinutes: { email_sync: 1, calendar_sync: 0 } },
+        { id: other, kinds: ['email_sync'], intervalMinutes: { email_sync: null } },
+      ],
+      now: () => now,
+    });
+    const jobsOf = (id: string) =>
+      db.prepare(`SELECT kind FROM jobs WHERE account_id = ? ORDER BY queued_at, rowid`).pluck().all(id);
+    expect(s.tick()).toBe(2); // both mails at start; the manual calendar not at all
+    expect(jobsOf(accountId)).toEqual(['email_sync']);
+    db.prepare(`UPDATE jobs SET status = 'succeeded'`).run();
+    now += 61_000; // past the account's 1 minute, not the default 5
+    expect(s.tick()).toBe(1);
+    db.prepare(`UPDATE jobs SET status = 'succeeded'`).run();
+    now += 4 * 60_000;
+    expect(s.tick()).toBe(2); // 5 minutes: the default account's turn too
+    db.prepare(`UPDATE jobs SET status = 'succeeded'`).run();
+    s.nudge();
+    expect(jobsOf(accountId).filter((k) => k === 'calendar_sync')).toEqual([]);
+  });
+
+  it('schedules connected accounts with the intervals Settings stored, not imported or disconnected ones', () => {
+    setSyncIntervals(db, accountId, { email_sync: 2 });
+    setSyncIntervals(db, accountId, { calendar_sync: 0 });
+    ensureAccount(db, 'local', 'archive@example.test');
+    const gone = ensureAccount(db, 'microsoft', 'gone@example.test').id;
+    db.prepare(`UPDATE accounts SET status = 'disconnected' WHERE id = ?`).run(gone);
+    expect(scheduledAccounts(listAccounts(db))).toEqual([
+      { id: accountId, kinds: ['email_sync', 'calendar_sync'], intervalMinutes: { email_sync: 2, calendar_sync: 0 } },
+    ]);
   });
 
   it('leaves an account alone while its full sync runs', () => {

@@ -1,0 +1,49 @@
+import { AccountListResponse, AccountParams, AccountResponse, UpdateAccountBody } from '../../../shared/api/accounts.ts';
+import { type AccountRow, getAccount, listAccounts, setSyncIntervals } from '../../db/queries/accounts.ts';
+import { ApiError } from '../errors.ts';
+import type { ApiDeps, ApiServer } from '../server.ts';
+
+const errors = Object.fromEntries([400, 401, 403, 404].map((s) => [s, { $ref: 'ApiError#' }]));
+
+function present(account: AccountRow) {
+  return {
+    ...account,
+    created_at: new Date(account.created_at).toISOString(),
+    last_synced_at: account.last_synced_at === null ? null : new Date(account.last_synced_at).toISOString(),
+  };
+}
+
+/** The connected accounts, and the settings each keeps (how often it syncs on its own). */
+export function registerAccountRoutes(app: ApiServer, { db }: ApiDeps): void {
+  app.get(
+    '/v1/accounts',
+    {
+      config: { scope: 'read:email' },
+      schema: { summary: 'List connected accounts', response: { 200: AccountListResponse, ...errors } },
+    },
+    async () => ({ data: listAccounts(db).map(present) }),
+  );
+  // Settings, like API keys, are the owner's: an admin session or an admin key.
+  app.patch(
+    '/v1/accounts/:id',
+    {
+      config: { scope: 'admin' },
+      schema: {
+        summary: "Change an account's sync intervals (the scheduler reads them within 30 s)",
+        params: AccountParams,
+        body: UpdateAccountBody,
+        response: { 200: AccountResponse, ...errors },
+      },
+    },
+    async (request) => {
+      if (
+        !setSyncIntervals(db, request.params.id, {
+          email_sync: request.body.email_sync_minutes,
+          calendar_sync: request.body.calendar_sync_minutes,
+        })
+      )
+        throw new ApiError('not_found', `no account ${request.params.id}`);
+      return { data: present(getAccount(db, request.params.id) as AccountRow) };
+    },
+  );
+}

@@ -1,0 +1,34 @@
+import { type Static, Type } from 'typebox';
+import { MAX_SYNC_MINUTES } from '../syncIntervals.ts';
+
+const SyncMinutes = (what: string) =>
+  Type.Union([Type.Integer({ minimum: 0, maximum: MAX_SYNC_MINUTES }), Type.Null()], {
+    description: `minutes between automatic ${what} syncs; null: the default; 0: only when asked (Sync now, POST /v1/email/sync)`,
+  });
+
+export const AccountSchema = Type.Object({
+  id: Type.String(),
+  provider: Type.String({ description: 'gmail, microsoft or local' }),
+  email: Type.String(),
+  display_name: Type.Union([Type.String(), Type.Null()]),
+  status: Type.String({ description: 'active, needs_reauth or disconnected' }),
+  created_at: Type.String(),
+  last_synced_at: Type.Union([Type.String(), Type.Null()], { description: 'end of the last successful mail sync' }),
+  last_error: Type.Union([Type.String(), Type.Null()], { description: 'why the last sync failed, until one succeeds' }),
+  email_sync_minutes: SyncMinutes('mail'),
+  calendar_sync_minutes: SyncMinutes('calendar'),
+});
+
+export const AccountListResponse = Type.Object({ data: Type.Array(AccountSchema) });
+export type AccountListResponseBody = Static<typeof AccountListResponse>;
+export const AccountResponse = Type.Object({ data: AccountSchema });
+export type AccountResponseBody = Static<typeof AccountResponse>;
+
+export const AccountParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
+
+/** Settings an account keeps; the fields left out stay as they are. */
+export const UpdateAccountBody = Type.Object(
+  { email_sync_minutes: Type.Optional(SyncMinutes('mail')), calendar_sync_minutes: Type.Optional(SyncMinutes('calendar')) },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateAccountBodyType = Static<typeof UpdateAccountBody>;
