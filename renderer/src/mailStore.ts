@@ -198,6 +198,7 @@ export const useMailStore = create<MailState>((set, get) => ({
     try {
       const { data } = await api.getThread(id);
       set({ openThread: data, threadStatus: 'idle' });
+      if (data.unread_count > 0) void markRead(data.id);
     } catch (error) {
       set({ threadStatus: 'error', threadError: (error as Error).message });
     }
@@ -240,3 +241,21 @@ export const useMailStore = create<MailState>((set, get) => ({
     await get().selectThread(ids[next] as string);
   },
 }));
+
+/**
+ * Opening a thread reads it: marked read here at once and at the provider by
+ * the queued change. Unlike act(), the thread stays open and selected even in
+ * a list it no longer belongs to, so opening never moves on by itself.
+ */
+async function markRead(threadId: string): Promise<void> {
+  try {
+    const { data } = await api.threadAction(threadId, 'mark_read');
+    useMailStore.setState((s) => ({
+      openThread: s.openThread?.id === threadId ? data : s.openThread,
+      threads: s.threads.map((t) => (t.id === threadId ? { ...t, ...data } : t)),
+    }));
+    void useMailStore.getState().loadLabels();
+  } catch {
+    // Still unread: the reader can mark it by hand; the list shows it as it is.
+  }
+}

@@ -1,7 +1,9 @@
-import type { Message } from '../../../shared/api/threads.ts';
+import { useState } from 'react';
+import type { Message, Thread } from '../../../shared/api/threads.ts';
 import { useComposeStore } from '../composeStore.ts';
 import { formatLongDate } from '../formatDate.ts';
 import { useMailStore } from '../mailStore.ts';
+import { openByDefault, threadRows } from '../threadLayout.ts';
 import { AttachmentList } from './Attachments.tsx';
 import { MessageBody } from './MessageBody.tsx';
 
@@ -26,26 +28,95 @@ export function ThreadView() {
   return (
     <section className="thread-view" aria-label="Reading pane">
       <ThreadToolbar unread={thread.unread_count > 0} starred={thread.messages.some((m) => m.is_starred)} />
-      <h2 className="thread-subject">{thread.subject || '(no subject)'}</h2>
-      {thread.messages.map((message) => (
-        <MessageCard key={message.id} message={message} />
-      ))}
+      {/* A new thread starts with its own open and closed messages. */}
+      <ThreadMessages key={thread.id} thread={thread} />
     </section>
   );
 }
 
-function MessageCard({ message }: { message: Message }) {
-  const to = message.to.map((a) => a.name || a.email).join(', ');
+/** The thread's messages, newest and unread open, the others as headers to open, long read runs folded. */
+function ThreadMessages({ thread }: { thread: Thread }) {
+  const [toggled, setToggled] = useState<ReadonlySet<string>>(new Set());
+  const [unfolded, setUnfolded] = useState<ReadonlySet<string>>(new Set());
+  const [unreadWhenOpened] = useState<ReadonlySet<string>>(
+    () => new Set(thread.messages.filter((m) => m.is_unread).map((m) => m.id)),
+  );
+  const rows = threadRows(thread.messages, toggled, unfolded, unreadWhenOpened);
+  const toggle = (id: string) =>
+    setToggled((previous) => {
+      const next = new Set(previous);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
+  const allOpen = rows.every((r) => r.kind === 'message' && r.expanded);
+  const setAll = (open: boolean) => {
+    setUnfolded(new Set(thread.messages.map((m) => m.id)));
+    const last = thread.messages.length - 1;
+    // A toggle flips the default: open all = toggle every closed-by-default message, and the reverse.
+    setToggled(
+      new Set(thread.messages.filter((m, i) => openByDefault(m, i === last, unreadWhenOpened) !== open).map((m) => m.id)),
+    );
+  };
   return (
-    <article className="message" aria-label={`Message from ${message.from?.name || message.from?.email || 'unknown'}`}>
-      <header className="message-header">
-        <strong className="from">{message.from ? message.from.name || message.from.email : '(unknown sender)'}</strong>
-        {message.from?.name && <span className="address"> &lt;{message.from.email}&gt;</span>}
+    <>
+      <div className="thread-heading">
+        <h2 className="thread-subject">{thread.subject || '(no subject)'}</h2>
+        {thread.messages.length > 1 && (
+          <button type="button" className="link-button" onClick={() => setAll(!allOpen)}>
+            {allOpen ? 'Collapse all' : 'Expand all'}
+          </button>
+        )}
+      </div>
+      {rows.map((row) =>
+        row.kind === 'fold' ? (
+          <button
+            key={`fold-${row.messages[0]?.id}`}
+            type="button"
+            className="message-fold"
+            onClick={() => setUnfolded((previous) => new Set([...previous, row.messages[0]?.id ?? '']))}
+          >
+            {row.messages.length} more messages
+          </button>
+        ) : (
+          <MessageCard
+            key={row.message.id}
+            message={row.message}
+            expanded={row.expanded}
+            onToggle={() => toggle(row.message.id)}
+          />
+        ),
+      )}
+    </>
+  );
+}
+
+function MessageCard({ message, expanded, onToggle }: { message: Message; expanded: boolean; onToggle(): void }) {
+  const to = message.to.map((a) => a.name || a.email).join(', ');
+  const sender = message.from ? message.from.name || message.from.email : '(unknown sender)';
+  return (
+    <article
+      className={`message${expanded ? '' : ' collapsed'}`}
+      aria-label={`Message from ${message.from?.name || message.from?.email || 'unknown'}`}
+    >
+      {/* The header opens and closes the message (a button, so keyboard and screen readers reach it). */}
+      <button type="button" className="message-header" aria-expanded={expanded} onClick={onToggle}>
+        <strong className="from">{sender}</strong>
+        {expanded && message.from?.name && <span className="address"> &lt;{message.from.email}&gt;</span>}
+        {!expanded && <span className="message-snippet">{message.snippet}</span>}
+        {!expanded && message.attachments.length > 0 && (
+          <span className="attachment-mark" title={`${message.attachments.length} attachments`}>
+            📎
+          </span>
+        )}
         <time dateTime={message.date}>{formatLongDate(message.date)}</time>
-        {to && <div className="to">to {to}</div>}
-      </header>
-      <MessageBody message={message} />
-      <AttachmentList message={message} />
+        {expanded && to && <span className="to">to {to}</span>}
+      </button>
+      {expanded && (
+        <>
+          <MessageBody message={message} />
+          <AttachmentList message={message} />
+        </>
+      )}
     </article>
   );
 }
