@@ -3,7 +3,7 @@
 // and renderer memory. Seeds the index directly (no MIME parsing) to keep the
 // setup short.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { indexPath } from '../../main/core/paths.ts';
@@ -60,6 +60,7 @@ try {
   let frameTimes: number[] = [];
   let heapMb = 0;
   let domNodes = 0;
+  let renderers: RendererMemory[] = [];
   for (let run = 0; run < 5; run++) {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const t0 = performance.now();
@@ -98,6 +99,17 @@ try {
         (after.metrics.find((m) => m.name === name) ?? metrics.metrics.find((m) => m.name === name))?.value ?? 0;
       heapMb = value('JSHeapTotalSize') / 2 ** 20;
       domNodes = value('Nodes');
+      // Then read 20 threads one after another (j), as a person would, and weigh the renderer processes.
+      await page.locator('.thread-list').evaluate((el) => {
+        (el as unknown as { scrollTop: number }).scrollTop = 0;
+      });
+      await page.getByRole('option').first().click();
+      for (let i = 0; i < 20; i++) {
+        await page.locator('body').press('j');
+        await page.locator('article.message').first().waitFor();
+      }
+      await cdp.send('HeapProfiler.collectGarbage');
+      renderers = rendererMemory();
     }
     await page.close();
   }
@@ -112,6 +124,51 @@ try {
     `scrolling frame intervals over ${frameTimes.length} frames: p50 ${median(frameTimes).toFixed(1)} ms, p95 ${percentile(frameTimes, 95).toFixed(1)} ms, p99 ${percentile(frameTimes, 99).toFixed(1)} ms`,
   );
   console.log(`renderer JS heap after scrolling: ${heapMb.toFixed(1)} MB; DOM nodes: ${domNodes}`);
+  const page = renderers.reduce((a, b) => (b.pssMb > a.pssMb ? b : a), { pid: 0, rssMb: 0, pssMb: 0 });
+  console.log(
+    `renderer processes after scrolling and reading 20 threads: ${renderers.length}; the page's: PSS ${page.pssMb.toFixed(0)} MB, RSS ${page.rssMb.toFixed(0)} MB; all renderers PSS ${renderers.reduce((n, r) => n + r.pssMb, 0).toFixed(0)} MB`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
+}
+
+interface RendererMemory {
+  pid: number;
+  rssMb: number;
+  pssMb: number;
+}
+
+/**
+ * Chromium's renderer processes started under this process (Linux /proc): the
+ * memory a person's machine gives the UI, not only the JS heap. PSS shares the
+ * pages common with other Chromium processes fairly; RSS counts them in full.
+ */
+function rendererMemory(): RendererMemory[] {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const descends = (pid: number): boolean => {
+    for (let p = parents.get(pid); p !== undefined && p > 1; p = parents.get(p)) if (p === process.pid) return true;
+    return false;
+  };
+  const result: RendererMemory[] = [];
+  for (const pid of parents.keys()) {
+    if (!descends(pid)) continue;
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) continue;
+      const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+      const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(rollup)?.[1] ?? 0);
+      result.push({ pid, rssMb: kb('Rss') / 1024, pssMb: kb('Pss') / 1024 });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return result;
 }
