@@ -1,7 +1,8 @@
-// The preload: exposes the API's base URL, this launch's session token, and
-// two notifications from the main process (open a thread, show a view).
-// Nothing else: no ipcRenderer, no Node.
+// The preload: exposes the API's base URL, this launch's session token, two
+// notifications from the main process (open a thread, show a view) and one
+// request to it (open a compose window). Nothing else: no ipcRenderer, no Node.
 import { contextBridge, ipcRenderer } from 'electron';
+import type { ComposeDraft } from '../shared/composeDraft.ts';
 import type { DesktopBridge, DesktopView } from '../shared/desktopBridge.ts';
 
 function argument(prefix: string): string {
@@ -16,6 +17,9 @@ const bridge = {
   },
   onNavigate(listener: (view: DesktopView) => void) {
     ipcRenderer.on('outpost:navigate', (_event, view: DesktopView) => listener(view));
+  },
+  openCompose(draft: ComposeDraft) {
+    ipcRenderer.send('outpost:compose', draft);
   },
 } satisfies DesktopBridge;
 

@@ -1,3 +1,5 @@
+import type { ComposeDraft } from './composeDraft.ts';
+
 /** Views the desktop shell's menus can ask the renderer to show. */
 export type DesktopView = 'settings' | 'shortcuts';
 
@@ -11,4 +13,6 @@ export interface DesktopBridge {
   onOpenThread(listener: (threadId: string) => void): void;
   /** A menu item asked for a view. */
   onNavigate(listener: (view: DesktopView) => void): void;
+  /** Write a message in its own window (new, reply, forward, a saved draft reopened). */
+  openCompose(draft: ComposeDraft): void;
 }

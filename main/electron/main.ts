@@ -4,6 +4,7 @@ import {
   app,
   BrowserWindow,
   dialog,
+  ipcMain,
   Menu,
   Notification,
   nativeImage,
@@ -16,7 +17,7 @@ import {
   utilityProcess,
 } from 'electron';
 import Store from 'electron-store';
-import type { ComposeDraft } from '../../shared/composeDraft.ts';
+import { type ComposeDraft, draftFromJson } from '../../shared/composeDraft.ts';
 import { appRoot, defaultDataDir } from '../core/paths.ts';
 import { appMenuTemplate, badgeText, type MenuActions, trayMenuTemplate, unreadLabel } from './appMenus.ts';
 import type { CoreHostMessage, CoreHostRequest } from './coreHost.ts';
@@ -267,6 +268,14 @@ async function launch(): Promise<void> {
 
   await app.whenReady();
   session.defaultSession.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false));
+  // The UI's Compose, Reply and Forward open their own window. Only the app's own pages may ask, and
+  // what they send is read as untrusted JSON (drafts carry only known fields of their types).
+  ipcMain.on('outpost:compose', (event, value: unknown) => {
+    const from = event.senderFrame?.url ?? '';
+    if (!connection || !isInAppNavigation(from, new URL(connection.baseUrl).origin)) return;
+    const draft = draftFromJson(value);
+    if (draft) openCompose(draft);
+  });
   const dataDir = process.env.OUTPOST_DATA_DIR ?? defaultDataDir();
   try {
     mkdirSync(dataDir, { recursive: true });

@@ -6,15 +6,9 @@ type EmailAddress = { name: string; email: string };
 
 export type ReplyMode = 'reply' | 'replyAll' | 'forward';
 
-/** A stored attachment a forward carries along (its bytes come through the API when compose opens). */
-export type ForwardedAttachment = Pick<Message['attachments'][number], 'id' | 'filename' | 'mime_type' | 'size_bytes'>;
-
-/**
- * The compose dialog's draft: the shared one, plus a forward's original
- * attachments, and for a message reopened from the index its id (also its
- * Idempotency-Key) and rich-text HTML.
- */
-export type Draft = ComposeDraft & { forwardAttachments?: ForwardedAttachment[]; draftId?: string; html?: string };
+/** The compose form's draft: the shared shape (also what the desktop's compose window is opened with). */
+export type Draft = ComposeDraft;
+export type { ForwardedAttachment } from '../../shared/composeDraft.ts';
 
 /** A saved unsent message -> the draft the compose form reopens. */
 export function draftFromSaved(saved: {

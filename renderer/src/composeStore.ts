@@ -33,16 +33,24 @@ async function ownAddresses(): Promise<string[]> {
   return myAddresses;
 }
 
+/** The desktop app writes in a window of its own; a browser tab in the dialog over the mail. */
+function open(draft: Draft, set: (state: Partial<ComposeState>) => void): void {
+  if (window.outpost?.openCompose) {
+    window.outpost.openCompose(draft);
+    set({ notice: null });
+  } else set({ draft, notice: null });
+}
+
 export const useComposeStore = create<ComposeState>((set) => ({
   draft: null,
   notice: null,
   compose(draft) {
-    set({ draft: draft ?? emptyDraft(), notice: null });
+    open(draft ?? emptyDraft(), set);
   },
   async reply(mode) {
     const thread = useMailStore.getState().openThread;
     if (!thread || thread.messages.length === 0) return;
-    set({ draft: draftFor(thread, mode, await ownAddresses()), notice: null });
+    open(draftFor(thread, mode, await ownAddresses()), set);
   },
   close() {
     set({ draft: null });

@@ -1,4 +1,4 @@
-import { type Static, Type } from 'typebox';
+import { Type } from 'typebox';
 
 export const JobSchema = Type.Object({
   id: Type.String(),

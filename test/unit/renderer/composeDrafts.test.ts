@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { draftFor, invalidAddresses, sendBody, splitAddresses } from '../../../renderer/src/composeDrafts.ts';
 import type { Message, Thread } from '../../../shared/api/threads.ts';
-import { decodeDraftParam } from '../../../shared/composeDraft.ts';
+import { decodeDraftParam, draftFromJson } from '../../../shared/composeDraft.ts';
 
 function message(overrides: Partial<Message>): Message {
   return {
@@ -101,5 +101,35 @@ describe('compose drafts', () => {
     );
     expect(decodeDraftParam(param)).toEqual({ to: ['ann@example.test'], cc: [], bcc: [], subject: 'Café', body: 'x' });
     expect(decodeDraftParam('%%%')).toBeNull();
+  });
+
+  it('reads a draft sent between the desktop processes as untrusted JSON: known fields of their types only', () => {
+    const file = { id: 'att_1', filename: 'a.pdf', mime_type: 'application/pdf', size_bytes: 10 };
+    expect(
+      draftFromJson({
+        to: ['ann@example.test', 7],
+        cc: 'bob@example.test',
+        subject: 'Re: plans',
+        body: '> quoted',
+        threadId: 'thr_9',
+        inReplyTo: '<m1@example.test>',
+        draftId: '0b7f3c3e-9d47-4c3a-8c1e-1f2a3b4c5d6e',
+        html: '<p>hi</p>',
+        forwardAttachments: [{ ...file, path: '/etc/passwd' }, { id: 'att_2' }, null],
+        __proto__: { polluted: true },
+      }),
+    ).toEqual({
+      to: ['ann@example.test'],
+      cc: [],
+      bcc: [],
+      subject: 'Re: plans',
+      body: '> quoted',
+      threadId: 'thr_9',
+      inReplyTo: '<m1@example.test>',
+      draftId: '0b7f3c3e-9d47-4c3a-8c1e-1f2a3b4c5d6e',
+      html: '<p>hi</p>',
+      forwardAttachments: [file],
+    });
+    for (const bad of [null, 'draft', 42, ['to']]) expect(draftFromJson(bad)).toBeNull();
   });
 });
