@@ -1,12 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright';
+import type { Page } from 'playwright';
 import PostalMime from 'postal-mime';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { connectGoogle } from '../../main/auth/connectGoogle.ts';
 import { openEngine } from '../../main/core/engine.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
-import { chromiumMissingReason, launchChromium } from '../support/chromium.ts';
 import {
   autoConsentBrowser,
   emulatorControl,
@@ -14,51 +13,54 @@ import {
   providerEnvFor,
   runMailSync,
 } from '../support/emulatorAccounts.ts';
-import { type RunningServe, startServe } from '../support/serveProcess.ts';
 import { makeTempDir } from '../support/tempDir.ts';
-import { SCREENSHOTS } from '../support/uiHarness.ts';
+import { useUiSession } from '../support/uiHarness.ts';
+import { describeOnEachSurface } from '../support/uiSurface.ts';
 
 const USER = 'alice@gmail.test';
 
-describe.skipIf(chromiumMissingReason !== null)(
-  `composing and replying in the UI, delivered to Gmail (emulator)${chromiumMissingReason ? ` — skipped: ${chromiumMissingReason}` : ''}`,
-  () => {
-    const dir = makeTempDir();
-    let emulator: RunningEmulator;
-    let serve: RunningServe;
-    let browser: Browser;
+describeOnEachSurface('composing and replying, delivered to Gmail (emulator)', (surface) => {
+  const dir = makeTempDir();
+  let emulator: RunningEmulator;
 
-    /** Gmail's SENT mail, read straight from the emulator: id, thread, raw bytes. */
-    const sentMail = async () => {
-      const minted = (await emulatorControl(emulator)('/google/tokens', {
-        method: 'POST',
-        body: { email: USER, scopes: ['https://mail.google.com/'] },
-      })) as { access_token: string };
-      const get = async (path: string) =>
-        (await (
-          await fetch(`${emulator.baseUrl}/gmail/v1/users/me/${path}`, {
-            headers: { authorization: `Bearer ${minted.access_token}` },
-          })
-        ).json()) as Record<string, unknown>;
-      const list = ((await get('messages?labelIds=SENT&maxResults=50')).messages ?? []) as Array<{
-        id: string;
-        threadId: string;
-      }>;
-      return Promise.all(
-        list.map(async (m) => ({
-          ...m,
-          raw: Buffer.from(((await get(`messages/${m.id}?format=raw`)) as { raw: string }).raw, 'base64url'),
-        })),
-      );
-    };
+  /** Gmail's SENT mail, read straight from the emulator: id, thread, raw bytes. */
+  const sentMail = async () => {
+    const minted = (await emulatorControl(emulator)('/google/tokens', {
+      method: 'POST',
+      body: { email: USER, scopes: ['https://mail.google.com/'] },
+    })) as { access_token: string };
+    const get = async (path: string) =>
+      (await (
+        await fetch(`${emulator.baseUrl}/gmail/v1/users/me/${path}`, {
+          headers: { authorization: `Bearer ${minted.access_token}` },
+        })
+      ).json()) as Record<string, unknown>;
+    const list = ((await get('messages?labelIds=SENT&maxResults=50')).messages ?? []) as Array<{
+      id: string;
+      threadId: string;
+    }>;
+    return Promise.all(
+      list.map(async (m) => ({
+        ...m,
+        raw: Buffer.from(((await get(`messages/${m.id}?format=raw`)) as { raw: string }).raw, 'base64url'),
+      })),
+    );
+  };
 
-    beforeAll(async () => {
-      emulator = await startEmulator({
-        autoConsent: true,
-        seed: { kind: 'synthetic', count: 80 },
-        serviceOptions: { google: { quotaEnabled: false } },
-      });
-      const dataDir = join(dir.path, 'data');
+  beforeAll(async () => {
+    emulator = await startEmulator({
+      autoConsent: true,
+      seed: { kind: 'synthetic', count: 80 },
+      serviceOptions: { google: { quotaEnabled: false } },
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await emulator?.stop();
+    dir.remove();
+  });
+  const ui = useUiSession(
+    surface,
+    async (dataDir) => {
       const engine = openEngine({ dataDir, providers: { google: googleConfigFor(emulator.baseUrl), microsoft: null } });
       try {
         const account = await connectGoogle(engine.db, engine.vault, googleConfigFor(emulator.baseUrl), {
@@ -68,58 +70,59 @@ describe.skipIf(chromiumMissingReason !== null)(
       } finally {
         await engine.close();
       }
-      serve = await startServe(dataDir, [], {
-        ...providerEnvFor(emulator.baseUrl),
-        OUTPOST_GMAIL_QUOTA_UNITS_PER_SECOND: '1000000',
-      });
-      browser = await launchChromium();
-    }, 90_000);
-    afterAll(async () => {
-      await browser?.close();
-      await serve?.stop();
-      await emulator?.stop();
-      dir.remove();
-    });
+    },
+    () => ({ ...providerEnvFor(emulator.baseUrl), OUTPOST_GMAIL_QUOTA_UNITS_PER_SECOND: '1000000' }),
+  );
+  const api = async <T>(path: string, init?: RequestInit) => (await (await ui.api(path, init)).json()) as T;
 
-    it('composes a message with an attachment (c, Ctrl+Enter) and Gmail receives exactly it', async () => {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-      await page.goto(serve.uiUrl);
-      await expect.poll(() => page.getByRole('option').count(), { timeout: 15_000 }).toBeGreaterThan(5);
-      const attachment = join(dir.path, 'figures.csv');
-      const bytes = Buffer.from('quarter,total\nQ3,1200\nQ4,1410\n\u00e9t\u00e9,1\n', 'utf8');
-      writeFileSync(attachment, bytes);
-
-      await page.keyboard.press('c');
-      const form = page.getByRole('form', { name: 'New message' });
-      await form.getByLabel('To', { exact: true }).fill('"Doe, Jane" <jane@example.test>, bo');
-      await form.getByLabel('Subject').fill('Figures for Q4 — final');
-      await form.getByLabel('Message').fill('Hi Jane,\nthe figures are attached.');
-      await form.getByLabel('Attach files').setInputFiles(attachment);
-      await expect.poll(() => form.getByRole('list', { name: 'Attachments' }).textContent()).toContain('figures.csv');
-      await form.getByRole('button', { name: 'Send' }).click();
-      // "bo" is not an address: nothing is sent, the user is told which.
-      await expect.poll(() => form.getByRole('alert').textContent()).toContain('Not an email address: bo');
-      await form.getByLabel('To', { exact: true }).fill('"Doe, Jane" <jane@example.test>');
-      await page.screenshot({ path: join(SCREENSHOTS, 'compose.png') });
-      await form.getByLabel('Message').press('Control+Enter');
+  /** After Send: the dialog's notice in a browser; in the desktop app the compose window says so and closes. */
+  const sentConfirmed = async (page: Page, composer: Page) => {
+    if (composer === page)
       await expect.poll(() => page.getByRole('status').textContent(), { timeout: 15_000 }).toBe('Message sent.');
+    else await composer.waitForEvent('close', { timeout: 15_000 });
+  };
 
-      const sent = (await sentMail()).map(async (m) => ({
-        m,
-        parsed: await PostalMime.parse(m.raw, { attachmentEncoding: 'arraybuffer' }),
-      }));
-      const mine = (await Promise.all(sent)).filter(({ parsed }) => parsed.subject === 'Figures for Q4 — final');
-      expect(mine).toHaveLength(1);
-      const parsed = mine[0]?.parsed;
-      expect(parsed?.to?.map((a) => ('address' in a ? [a.name, a.address] : []))).toEqual([['Doe, Jane', 'jane@example.test']]);
-      expect(parsed?.text?.trim()).toBe('Hi Jane,\nthe figures are attached.');
-      expect(parsed?.attachments.map((a) => a.filename)).toEqual(['figures.csv']);
-      expect(Buffer.from(parsed?.attachments[0]?.content as ArrayBuffer).equals(bytes)).toBe(true);
+  it('composes a message with an attachment (c, Ctrl+Enter) and Gmail receives exactly it', async () => {
+    const page = await ui.openPage({ viewport: { width: 1280, height: 800 } });
+    await expect.poll(() => page.getByRole('option').count(), { timeout: 15_000 }).toBeGreaterThan(5);
+    const attachment = join(dir.path, 'figures.csv');
+    const bytes = Buffer.from('quarter,total\nQ3,1200\nQ4,1410\n\u00e9t\u00e9,1\n', 'utf8');
+    writeFileSync(attachment, bytes);
 
-      // The sent copy is in Sent at once, and its attachment saves from the reader byte for byte.
-      await page.getByRole('button', { name: 'Sent' }).click();
-      await page.getByRole('option').filter({ hasText: 'Figures for Q4' }).first().click();
-      const pane = page.getByRole('region', { name: 'Reading pane' });
+    const composer = await ui.composer(page, () => page.keyboard.press('c'));
+    const form = composer.getByRole('form', { name: 'New message' });
+    await form.getByLabel('To', { exact: true }).fill('"Doe, Jane" <jane@example.test>, bo');
+    await form.getByLabel('Subject').fill('Figures for Q4 — final');
+    await form.getByLabel('Message').fill('Hi Jane,\nthe figures are attached.');
+    await form.getByLabel('Attach files').setInputFiles(attachment);
+    await expect.poll(() => form.getByRole('list', { name: 'Attachments' }).textContent()).toContain('figures.csv');
+    await form.getByRole('button', { name: 'Send' }).click();
+    // "bo" is not an address: nothing is sent, the user is told which.
+    await expect.poll(() => form.getByRole('alert').textContent()).toContain('Not an email address: bo');
+    await form.getByLabel('To', { exact: true }).fill('"Doe, Jane" <jane@example.test>');
+    await ui.screenshot(composer, 'compose.png');
+    await form.getByLabel('Message').press('Control+Enter');
+    await sentConfirmed(page, composer);
+
+    const sent = (await sentMail()).map(async (m) => ({
+      m,
+      parsed: await PostalMime.parse(m.raw, { attachmentEncoding: 'arraybuffer' }),
+    }));
+    const mine = (await Promise.all(sent)).filter(({ parsed }) => parsed.subject === 'Figures for Q4 — final');
+    expect(mine).toHaveLength(1);
+    const parsed = mine[0]?.parsed;
+    expect(parsed?.to?.map((a) => ('address' in a ? [a.name, a.address] : []))).toEqual([['Doe, Jane', 'jane@example.test']]);
+    expect(parsed?.text?.trim()).toBe('Hi Jane,\nthe figures are attached.');
+    expect(parsed?.attachments.map((a) => a.filename)).toEqual(['figures.csv']);
+    expect(Buffer.from(parsed?.attachments[0]?.content as ArrayBuffer).equals(bytes)).toBe(true);
+
+    // The sent copy is in Sent at once, and its attachment saves from the reader byte for byte.
+    await page.getByRole('button', { name: 'Sent' }).click();
+    await page.getByRole('option').filter({ hasText: 'Figures for Q4' }).first().click();
+    const pane = page.getByRole('region', { name: 'Reading pane' });
+    await expect.poll(() => pane.getByRole('button', { name: 'Save' }).count(), { timeout: 10_000 }).toBe(1);
+    // A browser hands Save to Playwright as a download; the desktop app asks where to save in a native dialog.
+    if (surface.name === 'chromium') {
       const download = page.waitForEvent('download');
       await pane.getByRole('button', { name: 'Save' }).click();
       const saved = await download;
@@ -127,92 +130,82 @@ describe.skipIf(chromiumMissingReason !== null)(
       const savedPath = join(dir.path, 'saved.csv');
       await saved.saveAs(savedPath);
       expect(readFileSync(savedPath).equals(bytes)).toBe(true);
-      await page.close();
-    }, 60_000);
+    }
+    await ui.closePage(page);
+  }, 60_000);
 
-    it('archives a thread (e): it leaves the inbox at once, and Gmail after the next sync pushes the change', async () => {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-      await page.goto(serve.uiUrl);
-      const rows = page.getByRole('option');
-      await expect.poll(() => rows.count(), { timeout: 15_000 }).toBeGreaterThan(5);
-      await rows.first().click();
-      const pane = page.getByRole('region', { name: 'Reading pane' });
-      await expect.poll(() => pane.locator('article.message').count(), { timeout: 10_000 }).toBeGreaterThan(0);
-      const open = (await (
-        await fetch(`${serve.baseUrl}/v1/email/threads?label=inbox&limit=1`, {
-          headers: { authorization: `Bearer ${serve.sessionToken}` },
-        })
-      ).json()) as { data: Array<{ id: string; provider_thread_id: string; subject: string }> };
-      const thread = open.data[0];
-      await page.locator('body').press('e');
-      await expect
-        .poll(async () => {
-          const inbox = (await (
-            await fetch(`${serve.baseUrl}/v1/email/threads?label=inbox&limit=100`, {
-              headers: { authorization: `Bearer ${serve.sessionToken}` },
-            })
-          ).json()) as { data: Array<{ id: string }> };
-          return inbox.data.some((t) => t.id === thread?.id);
-        })
-        .toBe(false);
-      // The next sync pushes the pending change to Gmail first.
-      const queued = await fetch(`${serve.baseUrl}/v1/email/sync`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${serve.sessionToken}`, 'content-type': 'application/json' },
-        body: '{}',
-      });
-      expect(queued.status).toBe(200);
-      await expect
-        .poll(
-          async () => {
-            const snapshot = (await emulatorControl(emulator)('/snapshot')) as {
-              google: Record<string, { messages: Array<{ threadId: string; labelIds: string[] }> }>;
-            };
-            return snapshot.google[USER]?.messages
-              .filter((m) => m.threadId === thread?.provider_thread_id)
-              .some((m) => m.labelIds.includes('INBOX'));
-          },
-          { timeout: 15_000 },
-        )
-        .toBe(false);
-      await page.close();
-    }, 60_000);
+  it('archives a thread (e): it leaves the inbox at once, and Gmail after the next sync pushes the change', async () => {
+    const page = await ui.openPage({ viewport: { width: 1280, height: 800 } });
+    const rows = page.getByRole('option');
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBeGreaterThan(5);
+    await rows.first().click();
+    const pane = page.getByRole('region', { name: 'Reading pane' });
+    await expect.poll(() => pane.locator('article.message').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    const open = await api<{ data: Array<{ id: string; provider_thread_id: string; subject: string }> }>(
+      '/v1/email/threads?label=inbox&limit=1',
+    );
+    const thread = open.data[0];
+    await page.locator('body').press('e');
+    await expect
+      .poll(async () => {
+        const inbox = await api<{ data: Array<{ id: string }> }>('/v1/email/threads?label=inbox&limit=100');
+        return inbox.data.some((t) => t.id === thread?.id);
+      })
+      .toBe(false);
+    // The next sync pushes the pending change to Gmail first.
+    const queued = await ui.api('/v1/email/sync', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(queued.status).toBe(200);
+    await expect
+      .poll(
+        async () => {
+          const snapshot = (await emulatorControl(emulator)('/snapshot')) as {
+            google: Record<string, { messages: Array<{ threadId: string; labelIds: string[] }> }>;
+          };
+          return snapshot.google[USER]?.messages
+            .filter((m) => m.threadId === thread?.provider_thread_id)
+            .some((m) => m.labelIds.includes('INBOX'));
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(false);
+    await ui.closePage(page);
+  }, 60_000);
 
-    it('replies to the open thread (r) and the reply lands in that Gmail thread', async () => {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-      await page.goto(serve.uiUrl);
-      const rows = page.getByRole('option');
-      await expect.poll(() => rows.count(), { timeout: 15_000 }).toBeGreaterThan(5);
-      await rows.first().click();
-      const pane = page.getByRole('region', { name: 'Reading pane' });
-      await expect.poll(() => pane.locator('article.message').count(), { timeout: 10_000 }).toBeGreaterThan(0);
-      const subject = ((await pane.locator('.thread-subject').textContent()) ?? '').trim();
+  it('replies to the open thread (r) and the reply lands in that Gmail thread', async () => {
+    const page = await ui.openPage({ viewport: { width: 1280, height: 800 } });
+    const rows = page.getByRole('option');
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBeGreaterThan(5);
+    await rows.first().click();
+    const pane = page.getByRole('region', { name: 'Reading pane' });
+    await expect.poll(() => pane.locator('article.message').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    const subject = ((await pane.locator('.thread-subject').textContent()) ?? '').trim();
 
-      await page.locator('body').press('r');
-      const form = page.getByRole('form', { name: 'New message' });
-      expect(await form.getByLabel('To', { exact: true }).inputValue()).toMatch(/@/);
-      expect(await form.getByLabel('Subject').inputValue()).toMatch(/^re: /i);
-      await form.getByLabel('Message').press('Control+Home');
-      await form.getByLabel('Message').pressSequentially('Sounds good to me.');
-      await form.getByRole('button', { name: 'Send' }).click();
-      await expect.poll(() => page.getByRole('status').textContent(), { timeout: 15_000 }).toBe('Message sent.');
+    const composer = await ui.composer(page, () => page.locator('body').press('r'));
+    const form = composer.getByRole('form', { name: 'New message' });
+    expect(await form.getByLabel('To', { exact: true }).inputValue()).toMatch(/@/);
+    expect(await form.getByLabel('Subject').inputValue()).toMatch(/^re: /i);
+    await form.getByLabel('Message').press('Control+Home');
+    await form.getByLabel('Message').pressSequentially('Sounds good to me.');
+    await form.getByRole('button', { name: 'Send' }).click();
+    await sentConfirmed(page, composer);
 
-      const reply = (await Promise.all((await sentMail()).map(async (m) => ({ m, parsed: await PostalMime.parse(m.raw) })))).find(
-        ({ parsed }) => parsed.text?.startsWith('Sounds good to me.'),
-      );
-      expect(reply).toBeDefined();
-      expect(reply?.parsed.subject?.toLowerCase()).toBe(
-        subject.toLowerCase().startsWith('re:') ? subject.toLowerCase() : `re: ${subject.toLowerCase()}`,
-      );
-      expect(reply?.parsed.inReplyTo).toMatch(/^<.+>$/);
-      // Gmail put it in the thread that was open (the emulator applies Gmail's threading rules).
-      const threads = (await (
-        await fetch(`${serve.baseUrl}/v1/email/threads?label=sent&limit=50`, {
-          headers: { authorization: `Bearer ${serve.sessionToken}` },
-        })
-      ).json()) as { data: Array<{ provider_thread_id: string; message_count: number }> };
-      expect(threads.data.some((t) => t.provider_thread_id === reply?.m.threadId && t.message_count > 1)).toBe(true);
-      await page.close();
-    }, 60_000);
-  },
-);
+    const reply = (await Promise.all((await sentMail()).map(async (m) => ({ m, parsed: await PostalMime.parse(m.raw) })))).find(
+      ({ parsed }) => parsed.text?.startsWith('Sounds good to me.'),
+    );
+    expect(reply).toBeDefined();
+    expect(reply?.parsed.subject?.toLowerCase()).toBe(
+      subject.toLowerCase().startsWith('re:') ? subject.toLowerCase() : `re: ${subject.toLowerCase()}`,
+    );
+    expect(reply?.parsed.inReplyTo).toMatch(/^<.+>$/);
+    // Gmail put it in the thread that was open (the emulator applies Gmail's threading rules).
+    const threads = await api<{ data: Array<{ provider_thread_id: string; message_count: number }> }>(
+      '/v1/email/threads?label=sent&limit=50',
+    );
+    expect(threads.data.some((t) => t.provider_thread_id === reply?.m.threadId && t.message_count > 1)).toBe(true);
+    await ui.closePage(page);
+  }, 60_000);
+});

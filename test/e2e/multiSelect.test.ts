@@ -1,48 +1,44 @@
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { chromiumMissingReason } from '../support/chromium.ts';
+import { expect, it } from 'vitest';
 import { writeCorpusMbox } from '../support/corpusMbox.ts';
 import { runCli } from '../support/serveProcess.ts';
-import { SCREENSHOTS, useUiHarness } from '../support/uiHarness.ts';
+import { useUiSession } from '../support/uiHarness.ts';
+import { describeOnEachSurface } from '../support/uiSurface.ts';
 
-describe.skipIf(chromiumMissingReason !== null)(
-  `multi-select in the thread list (real Chromium)${chromiumMissingReason ? ` — skipped: ${chromiumMissingReason}` : ''}`,
-  () => {
-    const ui = useUiHarness(async (dataDir, scratch) => {
-      const mbox = join(scratch, 'corpus.mbox');
-      writeCorpusMbox(mbox, 60);
-      await runCli(['import-mbox', mbox, '--data-dir', dataDir]);
-    });
+describeOnEachSurface('multi-select in the thread list', (surface) => {
+  const ui = useUiSession(surface, async (dataDir, scratch) => {
+    const mbox = join(scratch, 'corpus.mbox');
+    writeCorpusMbox(mbox, 60);
+    await runCli(['import-mbox', mbox, '--data-dir', dataDir]);
+  });
 
-    it('ticks threads with Ctrl-click and Shift-click, and archives them together', async () => {
-      const page = await ui.browser.newPage({ viewport: { width: 1280, height: 800 } });
-      await page.goto(ui.serve.uiUrl);
-      const rows = page.getByRole('option');
-      await expect.poll(() => rows.count(), { timeout: 10_000 }).toBeGreaterThan(8);
-      const idOf = (i: number) => rows.nth(i).getAttribute('data-thread-id');
-      const picked = [await idOf(0), await idOf(2), await idOf(3), await idOf(4)];
+  it('ticks threads with Ctrl-click and Shift-click, and archives them together', async () => {
+    const page = await ui.openPage({ viewport: { width: 1280, height: 800 } });
+    const rows = page.getByRole('option');
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBeGreaterThan(8);
+    const idOf = (i: number) => rows.nth(i).getAttribute('data-thread-id');
+    const picked = [await idOf(0), await idOf(2), await idOf(3), await idOf(4)];
 
-      await rows.nth(0).click({ modifiers: ['Control'] });
-      await rows.nth(2).click({ modifiers: ['Control'] });
-      await rows.nth(4).click({ modifiers: ['Shift'] }); // the range 2..4
-      const toolbar = page.getByRole('toolbar', { name: '4 selected' });
-      await expect.poll(() => toolbar.isVisible()).toBe(true);
-      expect(await page.locator('[data-checked]').count()).toBe(4);
-      await page.screenshot({ path: join(SCREENSHOTS, 'multi-select.png') });
+    await rows.nth(0).click({ modifiers: ['Control'] });
+    await rows.nth(2).click({ modifiers: ['Control'] });
+    await rows.nth(4).click({ modifiers: ['Shift'] }); // the range 2..4
+    const toolbar = page.getByRole('toolbar', { name: '4 selected' });
+    await expect.poll(() => toolbar.isVisible()).toBe(true);
+    expect(await page.locator('[data-checked]').count()).toBe(4);
+    await ui.screenshot(page, 'multi-select.png');
 
-      await toolbar.getByRole('button', { name: 'Archive' }).click();
-      await expect.poll(() => page.getByRole('toolbar', { name: /selected/ }).count()).toBe(0);
-      await expect
-        .poll(async () => {
-          const ids = await page
-            .locator('[data-thread-id]')
-            .evaluateAll((els) =>
-              els.map((e) => (e as unknown as { getAttribute(n: string): string | null }).getAttribute('data-thread-id')),
-            );
-          return picked.filter((id) => ids.includes(id)).length;
-        })
-        .toBe(0);
-      await page.close();
-    });
-  },
-);
+    await toolbar.getByRole('button', { name: 'Archive' }).click();
+    await expect.poll(() => page.getByRole('toolbar', { name: /selected/ }).count()).toBe(0);
+    await expect
+      .poll(async () => {
+        const ids = await page
+          .locator('[data-thread-id]')
+          .evaluateAll((els) =>
+            els.map((e) => (e as unknown as { getAttribute(n: string): string | null }).getAttribute('data-thread-id')),
+          );
+        return picked.filter((id) => ids.includes(id)).length;
+      })
+      .toBe(0);
+    await ui.closePage(page);
+  });
+});

@@ -1,12 +1,12 @@
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { HOSTILE_EMAIL, HOSTILE_SUBJECT } from '../fixtures/hostileEmail.ts';
-import { chromiumMissingReason } from '../support/chromium.ts';
 import { writeCorpusMbox } from '../support/corpusMbox.ts';
 import { runCli } from '../support/serveProcess.ts';
-import { SCREENSHOTS, useUiHarness } from '../support/uiHarness.ts';
+import { useUiSession } from '../support/uiHarness.ts';
+import { describeOnEachSurface } from '../support/uiSurface.ts';
 
 const NEWSLETTER = [
   'From news@shop.example Mon Nov 23 10:00:00 2026',
@@ -22,183 +22,178 @@ const NEWSLETTER = [
   '',
 ].join('\n');
 
-describe.skipIf(chromiumMissingReason !== null)(
-  `the reader and search in the UI (real Chromium)${chromiumMissingReason ? ` — skipped: ${chromiumMissingReason}` : ''}`,
-  () => {
-    const ui = useUiHarness(async (dataDir, scratch) => {
-      const mbox = join(scratch, 'mail.mbox');
-      writeCorpusMbox(mbox, 300);
-      appendFileSync(mbox, `\n${HOSTILE_EMAIL}`);
-      appendFileSync(mbox, `\n${NEWSLETTER}`);
-      const imported = await runCli(['import-mbox', mbox, '--data-dir', dataDir]);
-      expect(imported.code).toBe(0);
-    });
+describeOnEachSurface('the reader and search in the UI', (surface) => {
+  const ui = useUiSession(surface, async (dataDir, scratch) => {
+    const mbox = join(scratch, 'mail.mbox');
+    writeCorpusMbox(mbox, 300);
+    appendFileSync(mbox, `\n${HOSTILE_EMAIL}`);
+    appendFileSync(mbox, `\n${NEWSLETTER}`);
+    const imported = await runCli(['import-mbox', mbox, '--data-dir', dataDir]);
+    expect(imported.code).toBe(0);
+  });
 
-    /** A page whose every request leaving 127.0.0.1 is recorded and refused. */
-    async function guardedPage(): Promise<{ page: Page; remoteRequests: string[] }> {
-      const context = await ui.browser.newContext({ viewport: { width: 1400, height: 900 } });
-      const remoteRequests: string[] = [];
-      await context.route('**/*', (route) => {
-        const url = new URL(route.request().url());
-        if (url.hostname === '127.0.0.1') return route.continue();
-        remoteRequests.push(route.request().url());
-        return route.abort();
-      });
-      const page = await context.newPage();
-      await page.goto(ui.serve.uiUrl);
-      await expect.poll(() => page.getByRole('option').count(), { timeout: 10_000 }).toBeGreaterThan(5);
-      return { page, remoteRequests };
+  /** A page whose every request leaving 127.0.0.1 is recorded and refused. */
+  async function guardedPage(): Promise<{ page: Page; remoteRequests: string[] }> {
+    const page = await ui.openPage({ viewport: { width: 1400, height: 900 } });
+    const remoteRequests: string[] = [];
+    // Every frame's requests, the message iframes' too, pass the page's routes.
+    await page.route('**/*', (route) => {
+      const url = new URL(route.request().url());
+      if (url.hostname === '127.0.0.1') return route.continue();
+      remoteRequests.push(route.request().url());
+      return route.abort();
+    });
+    await page.reload();
+    await expect.poll(() => page.getByRole('option').count(), { timeout: 10_000 }).toBeGreaterThan(5);
+    return { page, remoteRequests };
+  }
+
+  it('shows a hostile HTML email with nothing run and nothing remote loaded', async () => {
+    const { page, remoteRequests } = await guardedPage();
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.getByRole('option').filter({ hasText: HOSTILE_SUBJECT }).click();
+    const frame = page.frameLocator('iframe[title^="Message"]');
+    await expect.poll(() => frame.locator('body').textContent(), { timeout: 10_000 }).toContain('Visible text here');
+    await page.locator('a', { hasText: 'click' }).count(); // nothing to click in the parent
+    await frame
+      .locator('a', { hasText: 'click' })
+      .click()
+      .catch(() => {});
+    await page.waitForTimeout(500);
+
+    expect(await page.evaluate(() => (globalThis as { __pwned?: unknown }).__pwned)).toBeUndefined();
+    expect(dialogs).toEqual([]);
+    expect(remoteRequests).toEqual([]);
+    for (const selector of [
+      'script',
+      'form',
+      'input',
+      'iframe',
+      'object',
+      'link',
+      'meta[http-equiv="refresh"]',
+      '[onload]',
+      '[onerror]',
+    ]) {
+      expect(await frame.locator(selector).count(), selector).toBe(0);
     }
+    expect(await frame.locator('a').first().getAttribute('href')).toBeNull();
+    expect(await page.getByRole('note').textContent()).toMatch(/Remote images and styles .* were blocked/);
+    await ui.screenshot(page, 'reader-hostile-html.png');
+    await ui.closePage(page);
+  });
 
-    it('shows a hostile HTML email with nothing run and nothing remote loaded', async () => {
-      const { page, remoteRequests } = await guardedPage();
-      const dialogs: string[] = [];
-      page.on('dialog', (dialog) => {
-        dialogs.push(dialog.message());
-        void dialog.dismiss();
-      });
-      await page.getByRole('option').filter({ hasText: HOSTILE_SUBJECT }).click();
-      const frame = page.frameLocator('iframe[title^="Message"]');
-      await expect.poll(() => frame.locator('body').textContent(), { timeout: 10_000 }).toContain('Visible text here');
-      await page.locator('a', { hasText: 'click' }).count(); // nothing to click in the parent
-      await frame
-        .locator('a', { hasText: 'click' })
-        .click()
-        .catch(() => {});
-      await page.waitForTimeout(500);
+  it('shows remote images only when asked, https images only, and remembers a trusted sender', async () => {
+    const { page, remoteRequests } = await guardedPage();
+    await page.getByRole('option').filter({ hasText: 'Weekly picks' }).click();
+    const note = page.getByRole('note');
+    await expect.poll(() => note.textContent(), { timeout: 10_000 }).toMatch(/blocked/);
+    expect(remoteRequests).toEqual([]);
+    await note.getByRole('button', { name: 'Show images', exact: true }).click();
+    await expect.poll(() => remoteRequests).toEqual(['https://images.shop.example/picks.png']);
+    await note.getByRole('button', { name: /Always show images from news@shop\.example/ }).isHidden();
+    // Trust the sender: a new page shows the images without asking.
+    await page.reload();
+    await page.getByRole('option').filter({ hasText: 'Weekly picks' }).click();
+    await page
+      .getByRole('note')
+      .getByRole('button', { name: /Always show images from news@shop\.example/ })
+      .click();
+    await ui.closePage(page);
+    const second = await guardedPage();
+    await second.page.getByRole('option').filter({ hasText: 'Weekly picks' }).click();
+    await expect.poll(() => second.remoteRequests, { timeout: 10_000 }).toEqual(['https://images.shop.example/picks.png']);
+    await ui.closePage(second.page);
+  });
 
-      expect(await page.evaluate(() => (globalThis as { __pwned?: unknown }).__pwned)).toBeUndefined();
-      expect(dialogs).toEqual([]);
-      expect(remoteRequests).toEqual([]);
-      for (const selector of [
-        'script',
-        'form',
-        'input',
-        'iframe',
-        'object',
-        'link',
-        'meta[http-equiv="refresh"]',
-        '[onload]',
-        '[onerror]',
-      ]) {
-        expect(await frame.locator(selector).count(), selector).toBe(0);
-      }
-      expect(await frame.locator('a').first().getAttribute('href')).toBeNull();
-      expect(await page.getByRole('note').textContent()).toMatch(/Remote images and styles .* were blocked/);
-      await page.screenshot({ path: join(SCREENSHOTS, 'reader-hostile-html.png') });
-      await page.context().close();
-    });
+  it('searches as you type, marks the matches and opens a result', async () => {
+    const { page } = await guardedPage();
+    await page.getByRole('searchbox', { name: 'Search mail' }).fill('subject:ilug kerne');
+    const results = page.getByRole('listbox', { name: 'Search results' }).getByRole('option');
+    await expect.poll(() => results.count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    const marks = await results.first().locator('mark').allTextContents();
+    expect(marks.join(' ').toLowerCase()).toMatch(/kerne/);
+    await results.first().click();
+    await expect.poll(() => page.locator('.thread-subject').textContent(), { timeout: 10_000 }).toMatch(/ilug/i);
+    await ui.screenshot(page, 'search.png');
 
-    it('shows remote images only when asked, https images only, and remembers a trusted sender', async () => {
-      const { page, remoteRequests } = await guardedPage();
-      await page.getByRole('option').filter({ hasText: 'Weekly picks' }).click();
-      const note = page.getByRole('note');
-      await expect.poll(() => note.textContent(), { timeout: 10_000 }).toMatch(/blocked/);
-      expect(remoteRequests).toEqual([]);
-      await note.getByRole('button', { name: 'Show images', exact: true }).click();
-      await expect.poll(() => remoteRequests).toEqual(['https://images.shop.example/picks.png']);
-      await note.getByRole('button', { name: /Always show images from news@shop\.example/ }).isHidden();
-      // Trust the sender: a new page shows the images without asking.
-      await page.reload();
-      await page.getByRole('option').filter({ hasText: 'Weekly picks' }).click();
+    await page.getByRole('searchbox', { name: 'Search mail' }).fill('is:purple');
+    await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 10_000 }).toMatch(/is:purple is not supported/);
+    await ui.closePage(page);
+  });
+
+  it('is usable from the keyboard: j/k, / and the shortcuts overlay', async () => {
+    const { page } = await guardedPage();
+    await page.keyboard.press('j');
+    await expect.poll(() => page.locator('[role="option"][aria-selected="true"]').count(), { timeout: 5_000 }).toBe(1);
+    const first = await page.locator('[role="option"][aria-selected="true"]').getAttribute('data-thread-id');
+    await page.keyboard.press('j');
+    await expect.poll(() => page.locator('[role="option"][aria-selected="true"]').getAttribute('data-thread-id')).not.toBe(first);
+    await page.keyboard.press('k');
+    await expect.poll(() => page.locator('[role="option"][aria-selected="true"]').getAttribute('data-thread-id')).toBe(first);
+    await page.keyboard.press('?');
+    await expect.poll(() => page.getByRole('dialog', { name: 'Keyboard shortcuts' }).isVisible()).toBe(true);
+    await ui.screenshot(page, 'shortcuts.png');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+    await page.keyboard.press('/');
+    expect(
       await page
-        .getByRole('note')
-        .getByRole('button', { name: /Always show images from news@shop\.example/ })
-        .click();
-      const second = await guardedPage();
-      await second.page.getByRole('option').filter({ hasText: 'Weekly picks' }).click();
-      await expect.poll(() => second.remoteRequests, { timeout: 10_000 }).toEqual(['https://images.shop.example/picks.png']);
-      await page.context().close();
-      await second.page.context().close();
+        .getByRole('searchbox', { name: 'Search mail' })
+        .evaluate((el) => el === (el as unknown as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement),
+    ).toBe(true);
+    await ui.closePage(page);
+  });
+
+  it("lists the local account's inbox with unread counts in the sidebar and scrolls a virtualized list", async () => {
+    const { page } = await guardedPage();
+    const inbox = page.getByRole('navigation', { name: 'Mailboxes' }).getByRole('button', { name: /Inbox/ });
+    await expect.poll(() => inbox.textContent()).toMatch(/Inbox\d+ unread/);
+    // Virtualized: fewer rows in the DOM than threads loaded; scrolling to the end loads the next page.
+    const setSize = async () => Number(await page.getByRole('option').first().getAttribute('aria-setsize'));
+    const loaded = await setSize();
+    expect(await page.getByRole('option').count()).toBeLessThan(loaded);
+    await page.locator('.thread-list').evaluate((el) => {
+      const list = el as unknown as { scrollTop: number; scrollHeight: number };
+      list.scrollTop = list.scrollHeight;
     });
+    await expect.poll(setSize, { timeout: 10_000 }).toBeGreaterThan(loaded);
+    expect(Number(await page.getByRole('option').last().getAttribute('aria-posinset'))).toBeGreaterThan(loaded / 2);
+    await ui.screenshot(page, 'inbox.png');
+    await ui.closePage(page);
+  });
 
-    it('searches as you type, marks the matches and opens a result', async () => {
-      const { page } = await guardedPage();
-      await page.getByRole('searchbox', { name: 'Search mail' }).fill('subject:ilug kerne');
-      const results = page.getByRole('listbox', { name: 'Search results' }).getByRole('option');
-      await expect.poll(() => results.count(), { timeout: 10_000 }).toBeGreaterThan(0);
-      const marks = await results.first().locator('mark').allTextContents();
-      expect(marks.join(' ').toLowerCase()).toMatch(/kerne/);
-      await results.first().click();
-      await expect.poll(() => page.locator('.thread-subject').textContent(), { timeout: 10_000 }).toMatch(/ilug/i);
-      await page.screenshot({ path: join(SCREENSHOTS, 'search.png') });
+  it('archives with "e" (the thread leaves the inbox, the next one opens) and stars from the toolbar', async () => {
+    const { page } = await guardedPage();
+    await page.keyboard.press('j');
+    const selected = page.locator('[role="option"][aria-selected="true"]');
+    await expect.poll(() => selected.count(), { timeout: 5_000 }).toBe(1);
+    const archivedId = await selected.getAttribute('data-thread-id');
+    const subject = await page.locator('.thread-subject').textContent();
+    await page.keyboard.press('e');
+    await expect.poll(() => page.locator(`[data-thread-id="${archivedId}"]`).count(), { timeout: 5_000 }).toBe(0);
+    await expect.poll(() => page.locator('.thread-subject').textContent(), { timeout: 5_000 }).not.toBe(subject);
 
-      await page.getByRole('searchbox', { name: 'Search mail' }).fill('is:purple');
-      await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 10_000 }).toMatch(/is:purple is not supported/);
-      await page.context().close();
-    });
+    const star = page.getByRole('toolbar', { name: 'Thread actions' }).getByRole('button', { name: 'Star' });
+    await star.click();
+    await expect
+      .poll(() =>
+        page
+          .getByRole('toolbar', { name: 'Thread actions' })
+          .getByRole('button', { name: 'Unstar' })
+          .getAttribute('aria-pressed'),
+      )
+      .toBe('true');
+    await ui.screenshot(page, 'thread-actions.png');
 
-    it('is usable from the keyboard: j/k, / and the shortcuts overlay', async () => {
-      const { page } = await guardedPage();
-      await page.keyboard.press('j');
-      await expect.poll(() => page.locator('[role="option"][aria-selected="true"]').count(), { timeout: 5_000 }).toBe(1);
-      const first = await page.locator('[role="option"][aria-selected="true"]').getAttribute('data-thread-id');
-      await page.keyboard.press('j');
-      await expect
-        .poll(() => page.locator('[role="option"][aria-selected="true"]').getAttribute('data-thread-id'))
-        .not.toBe(first);
-      await page.keyboard.press('k');
-      await expect.poll(() => page.locator('[role="option"][aria-selected="true"]').getAttribute('data-thread-id')).toBe(first);
-      await page.keyboard.press('?');
-      await expect.poll(() => page.getByRole('dialog', { name: 'Keyboard shortcuts' }).isVisible()).toBe(true);
-      await page.screenshot({ path: join(SCREENSHOTS, 'shortcuts.png') });
-      await page.keyboard.press('Escape');
-      await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
-      await page.keyboard.press('/');
-      expect(
-        await page
-          .getByRole('searchbox', { name: 'Search mail' })
-          .evaluate((el) => el === (el as unknown as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement),
-      ).toBe(true);
-      await page.context().close();
-    });
-
-    it("lists the local account's inbox with unread counts in the sidebar and scrolls a virtualized list", async () => {
-      const { page } = await guardedPage();
-      const inbox = page.getByRole('navigation', { name: 'Mailboxes' }).getByRole('button', { name: /Inbox/ });
-      await expect.poll(() => inbox.textContent()).toMatch(/Inbox\d+ unread/);
-      // Virtualized: fewer rows in the DOM than threads loaded; scrolling to the end loads the next page.
-      const setSize = async () => Number(await page.getByRole('option').first().getAttribute('aria-setsize'));
-      const loaded = await setSize();
-      expect(await page.getByRole('option').count()).toBeLessThan(loaded);
-      await page.locator('.thread-list').evaluate((el) => {
-        const list = el as unknown as { scrollTop: number; scrollHeight: number };
-        list.scrollTop = list.scrollHeight;
-      });
-      await expect.poll(setSize, { timeout: 10_000 }).toBeGreaterThan(loaded);
-      expect(Number(await page.getByRole('option').last().getAttribute('aria-posinset'))).toBeGreaterThan(loaded / 2);
-      await page.screenshot({ path: join(SCREENSHOTS, 'inbox.png') });
-      await page.context().close();
-    });
-
-    it('archives with "e" (the thread leaves the inbox, the next one opens) and stars from the toolbar', async () => {
-      const { page } = await guardedPage();
-      await page.keyboard.press('j');
-      const selected = page.locator('[role="option"][aria-selected="true"]');
-      await expect.poll(() => selected.count(), { timeout: 5_000 }).toBe(1);
-      const archivedId = await selected.getAttribute('data-thread-id');
-      const subject = await page.locator('.thread-subject').textContent();
-      await page.keyboard.press('e');
-      await expect.poll(() => page.locator(`[data-thread-id="${archivedId}"]`).count(), { timeout: 5_000 }).toBe(0);
-      await expect.poll(() => page.locator('.thread-subject').textContent(), { timeout: 5_000 }).not.toBe(subject);
-
-      const star = page.getByRole('toolbar', { name: 'Thread actions' }).getByRole('button', { name: 'Star' });
-      await star.click();
-      await expect
-        .poll(() =>
-          page
-            .getByRole('toolbar', { name: 'Thread actions' })
-            .getByRole('button', { name: 'Unstar' })
-            .getAttribute('aria-pressed'),
-        )
-        .toBe('true');
-      await page.screenshot({ path: join(SCREENSHOTS, 'thread-actions.png') });
-
-      // The index agrees: the archived thread is gone from the inbox after a reload.
-      await page.reload();
-      await expect.poll(() => page.getByRole('option').count(), { timeout: 10_000 }).toBeGreaterThan(0);
-      expect(await page.locator(`[data-thread-id="${archivedId}"]`).count()).toBe(0);
-      await page.context().close();
-    });
-  },
-);
+    // The index agrees: the archived thread is gone from the inbox after a reload.
+    await page.reload();
+    await expect.poll(() => page.getByRole('option').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(await page.locator(`[data-thread-id="${archivedId}"]`).count()).toBe(0);
+    await ui.closePage(page);
+  });
+});

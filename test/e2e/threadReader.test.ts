@@ -1,102 +1,92 @@
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { indexPath } from '../../main/core/paths.ts';
 import { openIndex } from '../../main/db/openIndex.ts';
 import { writeMessages } from '../../main/db/queries/messageWrites.ts';
-import { chromiumMissingReason } from '../support/chromium.ts';
 import { messageInput, seedAccount } from '../support/indexFixtures.ts';
-import { SCREENSHOTS, useUiHarness } from '../support/uiHarness.ts';
+import { useUiSession } from '../support/uiHarness.ts';
+import { describeOnEachSurface } from '../support/uiSurface.ts';
 
 const PEOPLE = ['Ann', 'Bob', 'Cleo', 'Dev', 'Eve', 'Finn', 'Gus', 'Hana'];
 
-describe.skipIf(chromiumMissingReason !== null)(
-  `reading a long conversation (real Chromium)${chromiumMissingReason ? ` — skipped: ${chromiumMissingReason}` : ''}`,
-  () => {
-    // One thread of eight messages: the fourth unread, the rest read.
-    const ui = useUiHarness((dataDir) => {
-      const db = openIndex(indexPath(dataDir));
-      const { account, inbox } = seedAccount(db);
-      writeMessages(
-        db,
-        account.id,
-        PEOPLE.map((name, i) =>
-          messageInput({
-            remoteId: `m${i + 1}`,
-            threadRemoteId: 'plans',
-            subject: 'Offsite plans',
-            from: { name, email: `${name.toLowerCase()}@example.test` },
-            sentAt: Date.UTC(2026, 10, 2 + i, 9),
-            snippet: `${name} writes about the offsite`,
-            bodyText: `Body of message ${i + 1} from ${name}.`,
-            isUnread: i === 3,
-            attachments: [],
-            labelIds: [inbox],
-          }),
-        ),
+describeOnEachSurface('reading a long conversation', (surface) => {
+  // One thread of eight messages: the fourth unread, the rest read.
+  const ui = useUiSession(surface, (dataDir) => {
+    const db = openIndex(indexPath(dataDir));
+    const { account, inbox } = seedAccount(db);
+    writeMessages(
+      db,
+      account.id,
+      PEOPLE.map((name, i) =>
+        messageInput({
+          remoteId: `m${i + 1}`,
+          threadRemoteId: 'plans',
+          subject: 'Offsite plans',
+          from: { name, email: `${name.toLowerCase()}@example.test` },
+          sentAt: Date.UTC(2026, 10, 2 + i, 9),
+          snippet: `${name} writes about the offsite`,
+          bodyText: `Body of message ${i + 1} from ${name}.`,
+          isUnread: i === 3,
+          attachments: [],
+          labelIds: [inbox],
+        }),
+      ),
+    );
+    db.close();
+  });
+
+  it('opens the newest and unread messages, folds the read middle, and opens the rest on demand', async () => {
+    const page = await ui.openPage({ viewport: { width: 1280, height: 900 } });
+    const row = page.getByRole('option').filter({ hasText: 'Offsite plans' });
+    await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(1);
+    expect(await row.getAttribute('class')).toContain('unread');
+    await row.click();
+
+    const pane = page.getByRole('region', { name: 'Reading pane' });
+    const header = (name: string) => pane.getByRole('button', { name: new RegExp(`^${name}\\b`) });
+    const open = async () =>
+      Promise.all(
+        PEOPLE.map(async (name) => ((await header(name).count()) ? await header(name).getAttribute('aria-expanded') : 'folded')),
       );
-      db.close();
-    });
+    // Ann (first) a header; Bob and Cleo (two read) headers; Dev unread, open; Eve, Finn, Gus (three read) headers; Hana newest, open.
+    await expect.poll(open, { timeout: 10_000 }).toEqual(['false', 'false', 'false', 'true', 'false', 'false', 'false', 'true']);
+    expect(await pane.locator('.message-body').allTextContents()).toEqual([
+      'Body of message 4 from Dev.',
+      'Body of message 8 from Hana.',
+    ]);
+    // A closed message shows its snippet, not its body.
+    expect(await header('Bob').textContent()).toContain('Bob writes about the offsite');
+    // Opening the thread read it: gone from the list's unread, and Dev's message stays open.
+    await expect.poll(async () => (await row.getAttribute('class')) ?? '').not.toContain('unread');
+    expect(await header('Dev').getAttribute('aria-expanded')).toBe('true');
+    await ui.screenshot(page, 'thread-conversation.png');
 
-    it('opens the newest and unread messages, folds the read middle, and opens the rest on demand', async () => {
-      const page = await ui.browser.newPage({ viewport: { width: 1280, height: 900 } });
-      await page.goto(ui.serve.uiUrl);
-      const row = page.getByRole('option').filter({ hasText: 'Offsite plans' });
-      await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(1);
-      expect(await row.getAttribute('class')).toContain('unread');
-      await row.click();
+    // Keyboard: Enter on a header opens it; again closes it.
+    await header('Bob').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => header('Bob').getAttribute('aria-expanded')).toBe('true');
+    expect(await pane.locator('.message-body').allTextContents()).toContain('Body of message 2 from Bob.');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => header('Bob').getAttribute('aria-expanded')).toBe('false');
 
-      const pane = page.getByRole('region', { name: 'Reading pane' });
-      const header = (name: string) => pane.getByRole('button', { name: new RegExp(`^${name}\\b`) });
-      const open = async () =>
-        Promise.all(
-          PEOPLE.map(async (name) =>
-            (await header(name).count()) ? await header(name).getAttribute('aria-expanded') : 'folded',
-          ),
-        );
-      // Ann (first) a header; Bob and Cleo (two read) headers; Dev unread, open; Eve, Finn, Gus (three read) headers; Hana newest, open.
-      await expect
-        .poll(open, { timeout: 10_000 })
-        .toEqual(['false', 'false', 'false', 'true', 'false', 'false', 'false', 'true']);
-      expect(await pane.locator('.message-body').allTextContents()).toEqual([
-        'Body of message 4 from Dev.',
-        'Body of message 8 from Hana.',
-      ]);
-      // A closed message shows its snippet, not its body.
-      expect(await header('Bob').textContent()).toContain('Bob writes about the offsite');
-      // Opening the thread read it: gone from the list's unread, and Dev's message stays open.
-      await expect.poll(async () => (await row.getAttribute('class')) ?? '').not.toContain('unread');
-      expect(await header('Dev').getAttribute('aria-expanded')).toBe('true');
-      await page.screenshot({ path: join(SCREENSHOTS, 'thread-conversation.png') });
+    await pane.getByRole('button', { name: 'Expand all' }).click();
+    await expect.poll(open).toEqual(PEOPLE.map(() => 'true'));
+    expect(await pane.locator('.message-body').count()).toBe(8);
+    await pane.getByRole('button', { name: 'Collapse all' }).click();
+    await expect.poll(open).toEqual(PEOPLE.map(() => 'false'));
+    await ui.closePage(page);
+  });
 
-      // Keyboard: Enter on a header opens it; again closes it.
-      await header('Bob').focus();
-      await page.keyboard.press('Enter');
-      await expect.poll(() => header('Bob').getAttribute('aria-expanded')).toBe('true');
-      expect(await pane.locator('.message-body').allTextContents()).toContain('Body of message 2 from Bob.');
-      await page.keyboard.press('Enter');
-      await expect.poll(() => header('Bob').getAttribute('aria-expanded')).toBe('false');
-
-      await pane.getByRole('button', { name: 'Expand all' }).click();
-      await expect.poll(open).toEqual(PEOPLE.map(() => 'true'));
-      expect(await pane.locator('.message-body').count()).toBe(8);
-      await pane.getByRole('button', { name: 'Collapse all' }).click();
-      await expect.poll(open).toEqual(PEOPLE.map(() => 'false'));
-      await page.close();
-    });
-
-    it('folds a long run of read messages into one row that unfolds them', async () => {
-      const page = await ui.browser.newPage({ viewport: { width: 1280, height: 900 } });
-      await page.goto(ui.serve.uiUrl);
-      await page.getByRole('option').filter({ hasText: 'Offsite plans' }).click();
-      const pane = page.getByRole('region', { name: 'Reading pane' });
-      // Read by now (the first test opened it): only Hana is open, Bob..Gus (six) folded after Ann.
-      const fold = pane.getByRole('button', { name: '6 more messages' });
-      await expect.poll(() => fold.count(), { timeout: 10_000 }).toBe(1);
-      expect(await pane.locator('article.message').count()).toBe(2);
-      await fold.click();
-      await expect.poll(() => pane.locator('article.message').count()).toBe(8);
-      expect(await pane.locator('.message-body').allTextContents()).toEqual(['Body of message 8 from Hana.']);
-      await page.close();
-    });
-  },
-);
+  it('folds a long run of read messages into one row that unfolds them', async () => {
+    const page = await ui.openPage({ viewport: { width: 1280, height: 900 } });
+    await page.getByRole('option').filter({ hasText: 'Offsite plans' }).click();
+    const pane = page.getByRole('region', { name: 'Reading pane' });
+    // Read by now (the first test opened it): only Hana is open, Bob..Gus (six) folded after Ann.
+    const fold = pane.getByRole('button', { name: '6 more messages' });
+    await expect.poll(() => fold.count(), { timeout: 10_000 }).toBe(1);
+    expect(await pane.locator('article.message').count()).toBe(2);
+    await fold.click();
+    await expect.poll(() => pane.locator('article.message').count()).toBe(8);
+    expect(await pane.locator('.message-body').allTextContents()).toEqual(['Body of message 8 from Hana.']);
+    await ui.closePage(page);
+  });
+});

@@ -1,0 +1,141 @@
+import { join } from 'node:path';
+import { type Browser, _electron as electron, type Page } from 'playwright';
+import { describe } from 'vitest';
+import { chromiumMissingReason, launchChromium } from './chromium.ts';
+import { findElectronBinary } from './electronBinary.ts';
+import { startServe } from './serveProcess.ts';
+
+const APP_DIR = join(import.meta.dirname, '..', '..');
+
+export interface PageOptions {
+  viewport?: { width: number; height: number };
+}
+
+/** Outpost's UI running over one data directory, in a browser tab or in the desktop app. */
+export interface UiSession {
+  /** The local API the UI talks to, and the session it uses (an admin session). */
+  readonly baseUrl: string;
+  readonly sessionToken: string;
+  /** A page showing the app from its start: a new tab on `outpost serve`, or the desktop app's window, reloaded. */
+  openPage(options?: PageOptions): Promise<Page>;
+  closePage(page: Page): Promise<void>;
+  /**
+   * Where the message `open` starts is written: the same page in a browser
+   * (a dialog over the mail), a new window in the desktop app.
+   */
+  composer(page: Page, open: () => Promise<void>): Promise<Page>;
+  stop(): Promise<void>;
+}
+
+export interface UiSurface {
+  readonly name: 'chromium' | 'electron';
+  /** Why the UI cannot run on this machine, or null. */
+  readonly skipReason: string | null;
+  start(dataDir: string, env?: Record<string, string>): Promise<UiSession>;
+}
+
+/** Debian's Chromium on the built `outpost serve` (random port). */
+export const chromiumSurface: UiSurface = {
+  name: 'chromium',
+  skipReason: chromiumMissingReason,
+  async start(dataDir, env = {}) {
+    const serve = await startServe(dataDir, [], env);
+    let browser: Browser;
+    try {
+      browser = await launchChromium();
+    } catch (error) {
+      await serve.stop();
+      throw error;
+    }
+    return {
+      baseUrl: serve.baseUrl,
+      sessionToken: serve.sessionToken,
+      async openPage(options = {}) {
+        const page = await browser.newPage(options.viewport ? { viewport: options.viewport } : {});
+        await page.goto(serve.uiUrl);
+        return page;
+      },
+      closePage: (page) => page.close(),
+      async composer(page, open) {
+        await open();
+        return page;
+      },
+      async stop() {
+        await browser.close();
+        await serve.stop();
+      },
+    };
+  },
+};
+
+function electronSkipReason(): string | null {
+  const binary = findElectronBinary();
+  if (binary.reason) return binary.reason;
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY)
+    return 'no display for Electron (run the tests under xvfb-run)';
+  return null;
+}
+
+/** The desktop app (built main, preload and renderer) on the installed Electron binary. */
+export const electronSurface: UiSurface = {
+  name: 'electron',
+  skipReason: electronSkipReason(),
+  async start(dataDir, env = {}) {
+    const binary = findElectronBinary();
+    if (binary.path === null) throw new Error(binary.reason);
+    const app = await electron.launch({
+      executablePath: binary.path,
+      args: [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), APP_DIR],
+      env: { ...process.env, OUTPOST_DATA_DIR: dataDir, OUTPOST_NO_PROMPTS: '1', ...env } as Record<string, string>,
+    });
+    const window = await app.firstWindow();
+    await window.waitForLoadState('domcontentloaded');
+    const startUrl = window.url();
+    const bridge = await window.evaluate(() => {
+      const outpost = (globalThis as unknown as { outpost: { apiBaseUrl: string; sessionToken: string } }).outpost;
+      return { baseUrl: outpost.apiBaseUrl, sessionToken: outpost.sessionToken };
+    });
+    return {
+      ...bridge,
+      async openPage(options = {}) {
+        if (options.viewport) {
+          await app.evaluate(({ BrowserWindow }, size) => {
+            BrowserWindow.getAllWindows()[0]?.setContentSize(size.width, size.height);
+          }, options.viewport);
+        }
+        await window.goto(startUrl);
+        return window;
+      },
+      // The app has one main window: the next test reloads it, without this test's routes and listeners.
+      async closePage(page) {
+        await page.unrouteAll({ behavior: 'ignoreErrors' });
+        for (const event of ['console', 'dialog', 'request', 'popup'] as const) page.removeAllListeners(event);
+      },
+      async composer(_page, open) {
+        const opened = app.waitForEvent('window');
+        await open();
+        const window = await opened;
+        await window.waitForLoadState('domcontentloaded');
+        return window;
+      },
+      stop: () => app.close(),
+    };
+  },
+};
+
+export const UI_SURFACES: readonly UiSurface[] = [chromiumSurface, electronSurface];
+
+/**
+ * The same tests in Debian's Chromium against `outpost serve` and in the
+ * Electron app; each block is reported as skipped, with the reason, where its
+ * surface cannot run (no Electron binary can be downloaded on some machines).
+ */
+export function describeOnEachSurface(title: string, body: (surface: UiSurface) => void): void {
+  for (const surface of UI_SURFACES) {
+    const label = surface.name === 'chromium' ? 'real Chromium' : 'Electron app';
+    describe.skipIf(surface.skipReason !== null)(
+      `${title} (${label})${surface.skipReason ? ` — skipped: ${surface.skipReason}` : ''}`,
+      () => body(surface),
+    );
+  }
+}
