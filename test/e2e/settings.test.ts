@@ -1,168 +1,144 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import type { Browser } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
-import { chromiumMissingReason, launchChromium } from '../support/chromium.ts';
 import { providerEnvFor } from '../support/emulatorAccounts.ts';
-import { type RunningServe, startServe } from '../support/serveProcess.ts';
-import { makeTempDir } from '../support/tempDir.ts';
-import { SCREENSHOTS } from '../support/uiHarness.ts';
+import { useUiSession } from '../support/uiHarness.ts';
+import { describeOnEachSurface } from '../support/uiSurface.ts';
 
-describe.skipIf(chromiumMissingReason !== null)(
-  `settings in the UI: connecting accounts and API keys${chromiumMissingReason ? ` — skipped: ${chromiumMissingReason}` : ''}`,
-  () => {
-    const dir = makeTempDir();
-    let emulator: RunningEmulator;
-    let serve: RunningServe;
-    let browser: Browser;
+describeOnEachSurface('settings: connecting accounts, sync intervals, webhooks and API keys', (surface) => {
+  let emulator: RunningEmulator;
 
-    beforeAll(async () => {
-      // No auto-consent: the user clicks through the providers' consent pages.
-      emulator = await startEmulator({
-        seed: { kind: 'synthetic', count: 40 },
-        serviceOptions: { google: { quotaEnabled: false } },
-      });
-      serve = await startServe(join(dir.path, 'data'), [], {
-        ...providerEnvFor(emulator.baseUrl),
-        OUTPOST_GMAIL_QUOTA_UNITS_PER_SECOND: '1000000',
-      });
-      browser = await launchChromium();
-    }, 60_000);
-    afterAll(async () => {
-      await browser?.close();
-      await serve?.stop();
-      await emulator?.stop();
-      dir.remove();
+  beforeAll(async () => {
+    // No auto-consent: the user clicks through the providers' consent pages.
+    emulator = await startEmulator({
+      seed: { kind: 'synthetic', count: 40 },
+      serviceOptions: { google: { quotaEnabled: false } },
     });
+  }, 60_000);
+  afterAll(async () => {
+    await emulator?.stop();
+  });
+  const ui = useUiSession(
+    surface,
+    () => {},
+    () => ({ ...providerEnvFor(emulator.baseUrl), OUTPOST_GMAIL_QUOTA_UNITS_PER_SECOND: '1000000' }),
+  );
 
-    it('connects a Google and a Microsoft account through their consent pages, and their mail arrives', async () => {
-      // The consent pages are the emulator's, on its own test CA (the real ones carry public certificates).
-      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ignoreHTTPSErrors: true });
-      const page = await context.newPage();
-      await page.goto(serve.uiUrl);
-      await page.getByRole('button', { name: 'Settings' }).click();
-      const accounts = page.getByRole('list', { name: 'Connected accounts' });
-      await expect.poll(() => accounts.textContent()).toContain('No accounts yet.');
+  it('connects a Google and a Microsoft account through their consent pages, and their mail arrives', async () => {
+    // The consent pages are the emulator's, on its own test CA (the real ones carry public certificates).
+    const page = await ui.openPage({ viewport: { width: 1280, height: 800 }, ignoreHTTPSErrors: true });
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const accounts = page.getByRole('list', { name: 'Connected accounts' });
+    await expect.poll(() => accounts.textContent()).toContain('No accounts yet.');
 
-      const googlePopup = page.waitForEvent('popup');
-      await page.getByRole('button', { name: 'Connect Google' }).click();
-      const consent = await googlePopup;
-      await consent.getByRole('button', { name: 'Allow' }).click();
-      await expect.poll(() => accounts.textContent(), { timeout: 15_000 }).toContain('alice@gmail.test');
+    const consent = await ui.external(page, () => page.getByRole('button', { name: 'Connect Google' }).click());
+    await consent.getByRole('button', { name: 'Allow' }).click();
+    await expect.poll(() => accounts.textContent(), { timeout: 15_000 }).toContain('alice@gmail.test');
 
-      const microsoftPopup = page.waitForEvent('popup');
-      await page.getByRole('button', { name: 'Connect Microsoft' }).click();
-      const msConsent = await microsoftPopup;
-      await msConsent.getByRole('button', { name: 'Accept' }).click();
-      await expect.poll(() => accounts.textContent(), { timeout: 15_000 }).toContain('bob@contoso.test');
+    const msConsent = await ui.external(page, () => page.getByRole('button', { name: 'Connect Microsoft' }).click());
+    await msConsent.getByRole('button', { name: 'Accept' }).click();
+    await expect.poll(() => accounts.textContent(), { timeout: 15_000 }).toContain('bob@contoso.test');
 
-      // Connecting queued the first syncs: both accounts report one.
-      await expect
-        .poll(async () => ((await accounts.textContent()) ?? '').match(/synced /g)?.length ?? 0, { timeout: 30_000 })
-        .toBe(2);
-      await page.screenshot({ path: join(SCREENSHOTS, 'settings.png') });
-      await page.getByRole('button', { name: 'Inbox' }).click();
-      await expect.poll(() => page.getByRole('option').count(), { timeout: 10_000 }).toBeGreaterThan(5);
-      await context.close();
-    }, 90_000);
+    // Connecting queued the first syncs: both accounts report one.
+    await expect
+      .poll(async () => ((await accounts.textContent()) ?? '').match(/synced /g)?.length ?? 0, { timeout: 30_000 })
+      .toBe(2);
+    await ui.screenshot(page, 'settings.png');
+    await page.getByRole('button', { name: 'Inbox' }).click();
+    await expect.poll(() => page.getByRole('option').count(), { timeout: 10_000 }).toBeGreaterThan(5);
+    await ui.closePage(page);
+  }, 90_000);
 
-    it('changes how often an account syncs, kept across a reload and reported by the API', async () => {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-      await page.goto(serve.uiUrl);
-      await page.getByRole('button', { name: 'Settings' }).click();
-      const alice = page
-        .getByRole('list', { name: 'Connected accounts' })
-        .getByRole('listitem')
-        .filter({ hasText: 'alice@gmail.test' });
-      const mail = alice.getByLabel('Check mail');
-      const calendars = alice.getByLabel('Calendars');
-      await expect.poll(() => mail.inputValue(), { timeout: 10_000 }).toBe('default');
-      expect(await mail.locator('option:checked').textContent()).toBe('Default (every 5 minutes)');
-      await mail.selectOption({ label: 'Every minute' });
-      await calendars.selectOption({ label: 'Only when I ask' });
-      const stored = async () => {
-        const response = await fetch(`${serve.baseUrl}/v1/accounts`, {
-          headers: { authorization: `Bearer ${serve.sessionToken}` },
-        });
-        const { data } = (await response.json()) as {
-          data: Array<{ email: string; email_sync_minutes: number | null; calendar_sync_minutes: number | null }>;
-        };
-        return data.map((a) => [a.email, a.email_sync_minutes, a.calendar_sync_minutes]);
+  it('changes how often an account syncs, kept across a reload and reported by the API', async () => {
+    const page = await ui.openPage({ viewport: { width: 1280, height: 800 } });
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const alice = page
+      .getByRole('list', { name: 'Connected accounts' })
+      .getByRole('listitem')
+      .filter({ hasText: 'alice@gmail.test' });
+    const mail = alice.getByLabel('Check mail');
+    const calendars = alice.getByLabel('Calendars');
+    await expect.poll(() => mail.inputValue(), { timeout: 10_000 }).toBe('default');
+    expect(await mail.locator('option:checked').textContent()).toBe('Default (every 5 minutes)');
+    await mail.selectOption({ label: 'Every minute' });
+    await calendars.selectOption({ label: 'Only when I ask' });
+    const stored = async () => {
+      const response = await ui.api('/v1/accounts');
+      const { data } = (await response.json()) as {
+        data: Array<{ email: string; email_sync_minutes: number | null; calendar_sync_minutes: number | null }>;
       };
-      await expect.poll(stored).toEqual([
-        ['alice@gmail.test', 1, 0],
-        ['bob@contoso.test', null, null],
-      ]);
-      await page.reload();
-      await page.getByRole('button', { name: 'Settings' }).click();
-      await expect.poll(() => mail.inputValue(), { timeout: 10_000 }).toBe('1');
-      expect(await calendars.inputValue()).toBe('0');
-      // Back to the default.
-      await mail.selectOption('default');
-      await expect.poll(stored).toEqual([
-        ['alice@gmail.test', null, 0],
-        ['bob@contoso.test', null, null],
-      ]);
-      await page.close();
-    }, 60_000);
+      return data.map((a) => [a.email, a.email_sync_minutes, a.calendar_sync_minutes]);
+    };
+    await expect.poll(stored).toEqual([
+      ['alice@gmail.test', 1, 0],
+      ['bob@contoso.test', null, null],
+    ]);
+    await page.reload();
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await expect.poll(() => mail.inputValue(), { timeout: 10_000 }).toBe('1');
+    expect(await calendars.inputValue()).toBe('0');
+    // Back to the default.
+    await mail.selectOption('default');
+    await expect.poll(stored).toEqual([
+      ['alice@gmail.test', null, 0],
+      ['bob@contoso.test', null, null],
+    ]);
+    await ui.closePage(page);
+  }, 60_000);
 
-    it('adds a webhook, which receives the next sync signed, with the delivery in its log', async () => {
-      const bodies: string[] = [];
-      const receiver = createServer((req, res) => {
-        let body = '';
-        req.on('data', (c: Buffer) => {
-          body += c.toString();
-        });
-        req.on('end', () => {
-          bodies.push(body);
-          res.writeHead(204).end();
-        });
+  it('adds a webhook, which receives the next sync signed, with the delivery in its log', async () => {
+    const bodies: string[] = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => {
+        body += c.toString();
       });
-      await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-      try {
-        const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-        await page.goto(serve.uiUrl);
-        await page.getByRole('button', { name: 'Settings' }).click();
-        const form = page.getByRole('form', { name: 'New webhook' });
-        await form.getByLabel('URL').fill(`http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`);
-        await form.getByRole('button', { name: 'Add webhook' }).click();
-        expect(await page.locator('code.new-secret').textContent()).toMatch(/\S{16,}/);
-        await page.getByRole('button', { name: 'Sync now' }).click();
-        await expect.poll(() => bodies.length, { timeout: 20_000 }).toBeGreaterThan(0);
-        expect(JSON.parse(bodies[0] as string)).toMatchObject({ type: 'email.sync.completed' });
-        await page.getByRole('list', { name: 'Webhooks' }).getByRole('button', { name: 'Deliveries' }).click();
-        await expect.poll(() => page.getByRole('list', { name: /Deliveries to/ }).textContent()).toContain('delivered');
-        await page.close();
-      } finally {
-        receiver.close();
-      }
-    }, 60_000);
-
-    it('creates an API key shown once, which a script can then use', async () => {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-      await page.goto(serve.uiUrl);
+      req.on('end', () => {
+        bodies.push(body);
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const page = await ui.openPage({ viewport: { width: 1280, height: 800 } });
       await page.getByRole('button', { name: 'Settings' }).click();
-      const form = page.getByRole('form', { name: 'New API key' });
-      await form.getByLabel('Name').fill('nightly report');
-      await form.getByLabel('read:calendar').check();
-      await form.getByRole('button', { name: 'Create key' }).click();
-      const key = (await page.locator('code.new-key').textContent()) ?? '';
-      expect(key).toMatch(/^wbk_/);
-      await expect.poll(() => page.getByRole('list', { name: 'API keys' }).textContent()).toContain('nightly report');
+      const form = page.getByRole('form', { name: 'New webhook' });
+      await form.getByLabel('URL').fill(`http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`);
+      await form.getByRole('button', { name: 'Add webhook' }).click();
+      expect(await page.locator('code.new-secret').textContent()).toMatch(/\S{16,}/);
+      await page.getByRole('button', { name: 'Sync now' }).click();
+      await expect.poll(() => bodies.length, { timeout: 20_000 }).toBeGreaterThan(0);
+      expect(JSON.parse(bodies[0] as string)).toMatchObject({ type: 'email.sync.completed' });
+      await page.getByRole('list', { name: 'Webhooks' }).getByRole('button', { name: 'Deliveries' }).click();
+      await expect.poll(() => page.getByRole('list', { name: /Deliveries to/ }).textContent()).toContain('delivered');
+      await ui.closePage(page);
+    } finally {
+      receiver.close();
+    }
+  }, 60_000);
 
-      const asScript = await fetch(`${serve.baseUrl}/v1/accounts`, { headers: { authorization: `Bearer ${key}` } });
-      expect(asScript.status).toBe(200);
-      // Its scopes are what was ticked: no admin.
-      const admin = await fetch(`${serve.baseUrl}/v1/keys`, { headers: { authorization: `Bearer ${key}` } });
-      expect(admin.status).toBe(403);
-      // Shown once: a reload shows only its prefix.
-      await page.reload();
-      await page.getByRole('button', { name: 'Settings' }).click();
-      await expect.poll(() => page.getByRole('list', { name: 'API keys' }).textContent()).toContain('nightly report');
-      expect(await page.content()).not.toContain(key);
-      await page.close();
-    }, 60_000);
-  },
-);
+  it('creates an API key shown once, which a script can then use', async () => {
+    const page = await ui.openPage({ viewport: { width: 1280, height: 800 } });
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const form = page.getByRole('form', { name: 'New API key' });
+    await form.getByLabel('Name').fill('nightly report');
+    await form.getByLabel('read:calendar').check();
+    await form.getByRole('button', { name: 'Create key' }).click();
+    const key = (await page.locator('code.new-key').textContent()) ?? '';
+    expect(key).toMatch(/^wbk_/);
+    await expect.poll(() => page.getByRole('list', { name: 'API keys' }).textContent()).toContain('nightly report');
+
+    const asScript = await fetch(`${ui.session.baseUrl}/v1/accounts`, { headers: { authorization: `Bearer ${key}` } });
+    expect(asScript.status).toBe(200);
+    // Its scopes are what was ticked: no admin.
+    const admin = await fetch(`${ui.session.baseUrl}/v1/keys`, { headers: { authorization: `Bearer ${key}` } });
+    expect(admin.status).toBe(403);
+    // Shown once: a reload shows only its prefix.
+    await page.reload();
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await expect.poll(() => page.getByRole('list', { name: 'API keys' }).textContent()).toContain('nightly report');
+    expect(await page.content()).not.toContain(key);
+    await ui.closePage(page);
+  }, 60_000);
+});

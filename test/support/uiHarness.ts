@@ -52,6 +52,8 @@ export interface UiSessionHarness {
   closePage(page: Page): Promise<void>;
   /** The page a message is written in after `open` (the same tab, or the desktop's compose window). */
   composer(page: Page, open: () => Promise<void>): Promise<Page>;
+  /** The page outside the app that `open` leads to (a provider's consent page). */
+  external(page: Page, open: () => Promise<void>): Promise<Page>;
   /** A screenshot under test-results/screenshots, named per surface (electron- prefix for the desktop app). */
   screenshot(page: Page, name: string): Promise<void>;
   /** A call to the local API with the UI's own (admin) session. */
@@ -92,6 +94,7 @@ export function useUiSession(
     openPage: (options) => current().openPage(options),
     closePage: (page) => current().closePage(page),
     composer: (page, open) => current().composer(page, open),
+    external: (page, open) => current().external(page, open),
     async screenshot(page, name) {
       await page.screenshot({ path: join(SCREENSHOTS, surface.name === 'chromium' ? name : `electron-${name}`) });
     },

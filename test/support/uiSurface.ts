@@ -9,6 +9,8 @@ const APP_DIR = join(import.meta.dirname, '..', '..');
 
 export interface PageOptions {
   viewport?: { width: number; height: number };
+  /** For pages that visit the emulator's consent pages, served on its own test CA. */
+  ignoreHTTPSErrors?: boolean;
 }
 
 /** Outpost's UI running over one data directory, in a browser tab or in the desktop app. */
@@ -24,6 +26,12 @@ export interface UiSession {
    * (a dialog over the mail), a new window in the desktop app.
    */
   composer(page: Page, open: () => Promise<void>): Promise<Page>;
+  /**
+   * The page `open` sends the user to outside the app (a provider's consent
+   * page): a popup tab in a browser; in the desktop app the URL it hands to
+   * the system browser, shown in a plain window standing in for that browser.
+   */
+  external(page: Page, open: () => Promise<void>): Promise<Page>;
   stop(): Promise<void>;
 }
 
@@ -51,14 +59,23 @@ export const chromiumSurface: UiSurface = {
       baseUrl: serve.baseUrl,
       sessionToken: serve.sessionToken,
       async openPage(options = {}) {
-        const page = await browser.newPage(options.viewport ? { viewport: options.viewport } : {});
+        const context = await browser.newContext({
+          ...(options.viewport ? { viewport: options.viewport } : {}),
+          ignoreHTTPSErrors: options.ignoreHTTPSErrors ?? false,
+        });
+        const page = await context.newPage();
         await page.goto(serve.uiUrl);
         return page;
       },
-      closePage: (page) => page.close(),
+      closePage: (page) => page.context().close(),
       async composer(page, open) {
         await open();
         return page;
+      },
+      async external(page, open) {
+        const popup = page.waitForEvent('popup');
+        await open();
+        return popup;
       },
       async stop() {
         await browser.close();
@@ -117,6 +134,32 @@ export const electronSurface: UiSurface = {
         const window = await opened;
         await window.waitForLoadState('domcontentloaded');
         return window;
+      },
+      async external(_page, open) {
+        await app.evaluate(({ shell }) => {
+          const opened: string[] = [];
+          (globalThis as { openedExternally?: string[] }).openedExternally = opened;
+          shell.openExternal = async (url: string) => {
+            opened.push(url);
+          };
+        });
+        await open();
+        let url: string | undefined;
+        for (const started = Date.now(); !url && Date.now() - started < 10_000; ) {
+          url = await app.evaluate(() => (globalThis as { openedExternally?: string[] }).openedExternally?.shift());
+          if (!url) await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        if (!url) throw new Error('the app handed nothing to the system browser');
+        const shown = app.waitForEvent('window');
+        await app.evaluate(({ app: electronApp, BrowserWindow }, target) => {
+          // The stand-in browser trusts the emulator's test CA, as the test's Chromium does.
+          electronApp.once('certificate-error', (event, _contents, _url, _error, _certificate, callback) => {
+            event.preventDefault();
+            callback(true);
+          });
+          void new BrowserWindow({ width: 900, height: 700 }).loadURL(target);
+        }, url);
+        return shown;
       },
       stop: () => app.close(),
     };
