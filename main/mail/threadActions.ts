@@ -2,17 +2,20 @@ import type { IndexDb } from '../db/openIndex.ts';
 import { refreshThread } from '../db/queries/messageWrites.ts';
 import { stmt } from '../db/statements.ts';
 
-export type ThreadAction = 'archive' | 'move_to_inbox' | 'mark_read' | 'mark_unread' | 'star' | 'unstar' | 'trash';
+export type ThreadAction =
+  | 'archive'
+  | 'move_to_inbox'
+  | 'mark_read'
+  | 'mark_unread'
+  | 'star'
+  | 'unstar'
+  | 'trash'
+  | 'add_label'
+  | 'remove_label'
+  | 'move_to';
 
-export const THREAD_ACTIONS: readonly ThreadAction[] = [
-  'archive',
-  'move_to_inbox',
-  'mark_read',
-  'mark_unread',
-  'star',
-  'unstar',
-  'trash',
-];
+/** The actions that name a label (the index's label id). */
+export const LABEL_ACTIONS: ReadonlySet<ThreadAction> = new Set(['add_label', 'remove_label', 'move_to']);
 
 export class ThreadActionError extends Error {
   readonly code: 'not_found' | 'validation_error';
@@ -27,20 +30,38 @@ interface LabelRef {
   remote_id: string;
 }
 
+interface TargetLabel extends LabelRef {
+  account_id: string;
+  name: string;
+  kind: 'system' | 'user' | 'folder' | 'category';
+  role: string | null;
+}
+
 /**
  * A thread action in Gmail's model: labels and flags of the thread's
  * messages change in the index at once, and the same change is queued for
  * the provider (pending_changes) in the same transaction. Read/starred are
  * Gmail's UNREAD/STARRED labels; for Outlook, the pusher turns them into
- * isRead/flag and folder changes into moves.
+ * isRead/flag, folder changes into moves and category changes into the
+ * message's categories.
+ *
+ * Labels: add_label / remove_label take a Gmail label of the user's or an
+ * Outlook category; move_to takes a Gmail label (added, the thread leaves the
+ * inbox, as Gmail's "Move to") or an Outlook folder.
  */
-export function applyThreadAction(db: IndexDb, threadId: number, action: ThreadAction): { accountId: string; messages: number } {
+export function applyThreadAction(
+  db: IndexDb,
+  threadId: number,
+  action: ThreadAction,
+  labelId?: number,
+): { accountId: string; messages: number } {
   return db.transaction(() => {
     const thread = stmt<[number], { account_id: string; provider: string }>(
       db,
       'SELECT t.account_id, a.provider FROM threads t JOIN accounts a ON a.id = t.account_id WHERE t.id = ?',
     ).get(threadId);
     if (!thread) throw new ThreadActionError('not_found', `no thread thr_${threadId}`);
+    const target = LABEL_ACTIONS.has(action) ? labelFor(db, thread, action, labelId) : undefined;
     const role = (r: string) =>
       stmt<[string, string], LabelRef>(db, 'SELECT id, remote_id FROM labels WHERE account_id = ? AND role = ? LIMIT 1').get(
         thread.account_id,
@@ -128,11 +149,66 @@ export function applyThreadAction(db: IndexDb, threadId: number, action: ThreadA
         case 'unstar':
           if (m.is_starred) change(m.id, m.remote_id, [], starred ? [starred] : [], { starred: false });
           break;
+        case 'add_label':
+          if (target && !hasLabel(db, m.id, target.id)) change(m.id, m.remote_id, [target], [], {});
+          break;
+        case 'remove_label':
+          if (target && hasLabel(db, m.id, target.id)) change(m.id, m.remote_id, [], [target], {});
+          break;
+        case 'move_to':
+          if (target && thread.provider === 'microsoft') moveTo(m, target, []);
+          else if (target) change(m.id, m.remote_id, [target], inbox && inbox.id !== target.id ? [inbox] : [], {});
+          break;
       }
     }
     refreshThread(db, threadId);
     return { accountId: thread.account_id, messages: messages.length };
   })();
+}
+
+/** The label an action names: the thread's account's own, of a kind the action applies to. */
+function labelFor(
+  db: IndexDb,
+  thread: { account_id: string; provider: string },
+  action: ThreadAction,
+  labelId: number | undefined,
+): TargetLabel {
+  if (labelId === undefined) throw new ThreadActionError('validation_error', `${action} needs a label_id`);
+  const label = stmt<[number], TargetLabel>(
+    db,
+    'SELECT id, remote_id, account_id, name, kind, role FROM labels WHERE id = ?',
+  ).get(labelId);
+  if (!label) throw new ThreadActionError('not_found', `no label lbl_${labelId}`);
+  if (label.account_id !== thread.account_id)
+    throw new ThreadActionError('validation_error', `label ${label.name} belongs to another account than the thread`);
+  const outlook = thread.provider === 'microsoft';
+  if (action === 'move_to') {
+    const movable = outlook ? label.kind === 'folder' : label.kind === 'user' || label.role === 'inbox';
+    if (!movable)
+      throw new ThreadActionError(
+        'validation_error',
+        outlook
+          ? `${label.name} is not a folder: only folders take moves`
+          : `cannot move to ${label.name}: choose one of your labels`,
+      );
+  } else if (label.kind !== (outlook ? 'category' : 'user')) {
+    throw new ThreadActionError(
+      'validation_error',
+      outlook
+        ? `${label.name} is not a category (an Outlook folder is a move: use move_to)`
+        : `${label.name} is not one of your labels (use archive, trash, star or mark_read for system ones)`,
+    );
+  }
+  return label;
+}
+
+function hasLabel(db: IndexDb, messageId: number, labelId: number): boolean {
+  return (
+    stmt<[number, number], { one: number }>(db, 'SELECT 1 AS one FROM message_labels WHERE message_id = ? AND label_id = ?').get(
+      messageId,
+      labelId,
+    ) !== undefined
+  );
 }
 
 function unique(ids: string[]): string[] {

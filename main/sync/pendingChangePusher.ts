@@ -63,7 +63,17 @@ export async function pushGmailChanges(db: IndexDb, session: GmailSession, accou
   return pushed;
 }
 
-/** Outlook: UNREAD/STARRED become isRead/flag; an added folder becomes a move. */
+function categoriesOf(db: IndexDb, accountId: string, remoteId: string): string[] {
+  return stmt<[string, string], { name: string }>(
+    db,
+    `SELECT l.name FROM messages m JOIN message_labels ml ON ml.message_id = m.id JOIN labels l ON l.id = ml.label_id
+      WHERE m.account_id = ? AND m.remote_id = ? AND l.kind = 'category' ORDER BY l.name`,
+  )
+    .all(accountId, remoteId)
+    .map((r) => r.name);
+}
+
+/** Outlook: UNREAD/STARRED become isRead/flag; an added folder becomes a move; categories are set from the index. */
 export async function pushGraphChanges(db: IndexDb, client: GraphClient, accountId: string): Promise<number> {
   let pushed = 0;
   for (const change of pending(db, accountId)) {
@@ -75,6 +85,9 @@ export async function pushGraphChanges(db: IndexDb, client: GraphClient, account
     if (remove.includes('UNREAD')) patch.isRead = true;
     if (add.includes('STARRED')) patch.flag = { flagStatus: 'flagged' };
     if (remove.includes('STARRED')) patch.flag = { flagStatus: 'notFlagged' };
+    // Graph sets categories as a whole list: the message's categories in the index now (later changes agree).
+    if ([...add, ...remove].some((l) => l.startsWith('category:')))
+      patch.categories = categoriesOf(db, accountId, change.message_remote_id);
     const folder = add.find((l) => l !== 'UNREAD' && l !== 'STARRED' && !l.startsWith('category:'));
     try {
       if (Object.keys(patch).length) await client.request(path, { method: 'PATCH', body: patch });

@@ -121,8 +121,18 @@ export const ThreadActionBody = Type.Object({
       Type.Literal('star'),
       Type.Literal('unstar'),
       Type.Literal('trash'),
+      Type.Literal('add_label'),
+      Type.Literal('remove_label'),
+      Type.Literal('move_to'),
     ],
     { description: 'Applied to the local index at once and queued for the provider' },
+  ),
+  label_id: Type.Optional(
+    Type.String({
+      maxLength: 40,
+      description:
+        "add_label, remove_label, move_to: a label of the thread's account (lbl_...). Gmail: your labels (move_to also takes the inbox, and takes the thread out of it otherwise); Outlook: categories to add or remove, folders to move to",
+    }),
   ),
 });
 export type ThreadActionBody = Static<typeof ThreadActionBody>;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectGoogle } from '../../main/auth/connectGoogle.ts';
 import { type Engine, openEngine } from '../../main/core/engine.ts';
 import { getAccount } from '../../main/db/queries/accounts.ts';
+import { applyThreadAction } from '../../main/mail/threadActions.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
 import {
   autoConsentBrowser,
@@ -89,6 +90,38 @@ describe('Gmail sync against the emulator (googleapis, google-auth-library, real
     expect(after.filter((m) => m.threadId === b?.threadId).length).toBeGreaterThan(
       before.filter((m) => m.threadId === b?.threadId).length,
     );
+  });
+
+  it("pushes labels added, removed and moved to in Outpost, and the index still equals Gmail's", async () => {
+    const label = engine.db
+      .prepare(`SELECT id, remote_id FROM labels WHERE account_id = ? AND kind = 'user' ORDER BY id LIMIT 1`)
+      .get(accountId) as { id: number; remote_id: string };
+    const threads = engine.db
+      .prepare(
+        `SELECT DISTINCT m.thread_id AS id, t.remote_id FROM messages m JOIN threads t ON t.id = m.thread_id
+          JOIN message_labels ml ON ml.message_id = m.id JOIN labels l ON l.id = ml.label_id
+          WHERE m.account_id = ? AND l.role = 'inbox'
+            AND m.thread_id NOT IN (SELECT m2.thread_id FROM messages m2 JOIN message_labels x ON x.message_id = m2.id WHERE x.label_id = ?)
+          ORDER BY m.thread_id LIMIT 3`,
+      )
+      .all(accountId, label.id) as Array<{ id: number; remote_id: string }>;
+    const [labelled, unlabelled, moved] = threads;
+    applyThreadAction(engine.db, labelled!.id, 'add_label', label.id);
+    applyThreadAction(engine.db, unlabelled!.id, 'add_label', label.id);
+    applyThreadAction(engine.db, unlabelled!.id, 'remove_label', label.id);
+    applyThreadAction(engine.db, moved!.id, 'move_to', label.id);
+
+    const job = await sync();
+    expect(job).toMatchObject({ status: 'succeeded' });
+    const after = await remote();
+    const labelsOf = (threadId: string) => after.filter((m) => m.threadId === threadId).map((m) => m.labelIds);
+    for (const labels of labelsOf(labelled!.remote_id)) expect(labels).toContain(label.remote_id);
+    for (const labels of labelsOf(unlabelled!.remote_id)) expect(labels).not.toContain(label.remote_id);
+    for (const labels of labelsOf(moved!.remote_id)) {
+      expect(labels).toContain(label.remote_id);
+      expect(labels).not.toContain('INBOX');
+    }
+    expect(indexAsGmailSnapshot(engine.db, accountId)).toEqual(after);
   });
 
   it('falls back to a reconciling full sync when the history position is too old (404)', async () => {

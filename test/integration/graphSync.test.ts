@@ -3,6 +3,7 @@ import { connectMicrosoft } from '../../main/auth/connectMicrosoft.ts';
 import type { MicrosoftConfig } from '../../main/auth/providerConfig.ts';
 import { type Engine, openEngine } from '../../main/core/engine.ts';
 import { getAccount } from '../../main/db/queries/accounts.ts';
+import { applyThreadAction } from '../../main/mail/threadActions.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
 import { openBrowser as formPostBrowser } from '../emulator/microsoft/testAuth.ts';
 import {
@@ -69,6 +70,41 @@ describe('Outlook sync against the emulator (msal-node loopback flow, Graph delt
     const job = await sync();
     expect(job?.error).toBeNull();
     expect(indexAsGraphSnapshot(engine.db, accountId)).toEqual(await remote());
+  });
+
+  it('pushes categories added and removed and moves to folders made in Outpost, and the index still equals the mailbox', async () => {
+    const label = (where: string, ...args: unknown[]) =>
+      engine.db
+        .prepare(`SELECT id, name, remote_id FROM labels WHERE account_id = ? AND ${where} LIMIT 1`)
+        .get(accountId, ...args) as {
+        id: number;
+        name: string;
+        remote_id: string;
+      };
+    const category = label(`kind = 'category'`);
+    const archive = label(`role = 'archive'`);
+    const inInbox = engine.db
+      .prepare(
+        `SELECT DISTINCT t.id, t.remote_id FROM threads t JOIN messages m ON m.thread_id = t.id
+          JOIN message_labels ml ON ml.message_id = m.id JOIN labels l ON l.id = ml.label_id
+          WHERE t.account_id = ? AND l.role = 'inbox' AND (SELECT count(*) FROM messages x WHERE x.thread_id = t.id) = 1
+          ORDER BY t.id LIMIT 2`,
+      )
+      .all(accountId) as Array<{ id: number; remote_id: string }>;
+    const [tagged, moved] = inInbox;
+    applyThreadAction(engine.db, tagged!.id, 'add_label', category.id);
+    applyThreadAction(engine.db, moved!.id, 'add_label', category.id);
+    applyThreadAction(engine.db, moved!.id, 'remove_label', category.id);
+    applyThreadAction(engine.db, moved!.id, 'move_to', archive.id);
+
+    const job = await sync();
+    expect(job?.error).toBeNull();
+    const after = await remote();
+    const message = (conversation: string) => after.find((m) => m.conversationId === conversation);
+    expect(message(tagged!.remote_id)?.categories).toContain(category.name);
+    expect(message(moved!.remote_id)?.categories).not.toContain(category.name);
+    expect(message(moved!.remote_id)?.parentFolderId).toBe(archive.remote_id);
+    expect(indexAsGraphSnapshot(engine.db, accountId)).toEqual(after);
   });
 
   it('reconciles after every delta token expires (410)', async () => {

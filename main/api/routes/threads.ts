@@ -22,7 +22,7 @@ import {
   type ThreadCursor,
   type ThreadRow,
 } from '../../db/queries/threadReads.ts';
-import { applyThreadAction, type ThreadAction, ThreadActionError } from '../../mail/threadActions.ts';
+import { applyThreadAction, LABEL_ACTIONS, type ThreadAction, ThreadActionError } from '../../mail/threadActions.ts';
 import { authenticate } from '../auth/authenticate.ts';
 import { ApiError } from '../errors.ts';
 import { presentMessage, presentThreadSummary } from '../mailPresenters.ts';
@@ -119,7 +119,8 @@ export function registerThreadRoutes(app: ApiServer, { db, jobs, runner }: ApiDe
     {
       config: { scope: 'write:email' },
       schema: {
-        summary: 'Archive, trash, move to inbox, mark read/unread, star/unstar a thread (local at once, then the provider)',
+        summary:
+          'Archive, trash, move to inbox, mark read/unread, star/unstar, label, unlabel or move a thread (local at once, then the provider)',
         params: Type.Object({ id: Type.String({ maxLength: 40 }) }),
         body: ThreadActionBody,
         response: { 200: ThreadResponse, ...errors },
@@ -129,9 +130,18 @@ export function registerThreadRoutes(app: ApiServer, { db, jobs, runner }: ApiDe
       authenticate(db, request);
       const threadId = parsePublicId('thr', request.params.id);
       if (threadId === null) throw new ApiError('not_found', `no thread ${request.params.id}`);
+      const { action, label_id: publicLabelId } = request.body;
+      const labelId = publicLabelId === undefined ? undefined : parsePublicId('lbl', publicLabelId);
+      if (labelId === null) throw new ApiError('not_found', `no label ${publicLabelId}`);
+      if (LABEL_ACTIONS.has(action) !== (labelId !== undefined))
+        throw new ApiError(
+          'validation_error',
+          LABEL_ACTIONS.has(action) ? `${action} needs a label_id` : `${action} takes no label_id`,
+          { field: 'label_id' },
+        );
       let accountId: string;
       try {
-        ({ accountId } = applyThreadAction(db, threadId, request.body.action as ThreadAction));
+        ({ accountId } = applyThreadAction(db, threadId, action as ThreadAction, labelId));
       } catch (error) {
         if (error instanceof ThreadActionError) throw new ApiError(error.code, error.message);
         throw error;

@@ -94,6 +94,36 @@ describe('GET /v1/email/threads and /v1/email/threads/{id}', () => {
     expect(typeof response.json().message).toBe('string');
   });
 
+  it('labels a thread through the actions route, and refuses a label_id missing, superfluous or unknown', async () => {
+    const work = db
+      .prepare(
+        `INSERT INTO labels (account_id, remote_id, name, kind) SELECT account_id, 'Label_1', 'Work', 'user' FROM labels LIMIT 1 RETURNING id`,
+      )
+      .pluck()
+      .get() as number;
+    const act = (body: unknown) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/email/threads/thr_1/actions',
+        headers: { ...host, authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        payload: JSON.stringify(body),
+      });
+    const labelled = await act({ action: 'add_label', label_id: `lbl_${work}` });
+    expect(labelled.statusCode).toBe(200);
+    expect(labelled.json().data.label_ids).toContain(`lbl_${work}`);
+    for (const [body, status, field] of [
+      [{ action: 'add_label' }, 400, 'label_id'],
+      [{ action: 'archive', label_id: `lbl_${work}` }, 400, 'label_id'],
+      [{ action: 'move_to', label_id: 'lbl_99999' }, 404, undefined],
+      [{ action: 'move_to', label_id: 'Work' }, 404, undefined],
+      [{ action: 'add_label', label_id: `lbl_${inboxLabel}` }, 400, undefined],
+    ] as const) {
+      const refused = await act(body);
+      expect(refused.statusCode, JSON.stringify(body)).toBe(status);
+      expect(refused.json()).toMatchObject({ request_id: expect.any(String), ...(field ? { field } : {}) });
+    }
+  });
+
   it('refuses a foreign Host header (DNS rebinding)', async () => {
     const response = await app.inject({ method: 'GET', url: '/v1/health', headers: { host: 'attacker.example:7766' } });
     expect(response.statusCode).toBe(403);

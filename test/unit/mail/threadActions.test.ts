@@ -16,7 +16,7 @@ describe('thread actions', () => {
 
   const pending = () =>
     db
-      .prepare('SELECT message_remote_id AS id, add_labels AS "add", remove_labels AS remove FROM pending_changes ORDER BY id')
+      .prepare('SELECT message_remote_id AS id, add_labels AS "add", remove_labels AS remove FROM pending_changes ORDER BY pending_changes.id')
       .all();
 
   it('archives a Gmail thread by removing INBOX from every message, and queues exactly that', () => {
@@ -60,6 +60,58 @@ describe('thread actions', () => {
     const { id } = listThreadsOfAccount(db, account.id, 1)[0]!;
     applyThreadAction(db, id, 'archive');
     expect(pending()).toEqual([{ id: 'm', add: '["fld-archive"]', remove: '["fld-inbox"]' }]);
+  });
+
+  it("labels, unlabels and moves a Gmail thread with the user's labels, and refuses system labels", () => {
+    const { account, inbox, sent } = seedAccount(db);
+    const work = upsertLabel(db, account.id, { remoteId: 'Label_7', name: 'Work', kind: 'user', role: null });
+    writeMessages(db, account.id, [
+      messageInput({ remoteId: 'a', threadRemoteId: 't', labelIds: [inbox], sentAt: 1 }),
+      messageInput({ remoteId: 'b', threadRemoteId: 't', labelIds: [inbox, work], sentAt: 2 }),
+    ]);
+    const { id } = listThreadsOfAccount(db, account.id, 1)[0]!;
+    applyThreadAction(db, id, 'add_label', work);
+    // Only the message that lacked it changes.
+    expect(pending()).toEqual([{ id: 'a', add: '["Label_7"]', remove: '[]' }]);
+    applyThreadAction(db, id, 'remove_label', work);
+    expect(pending().slice(1)).toEqual([
+      { id: 'a', add: '[]', remove: '["Label_7"]' },
+      { id: 'b', add: '[]', remove: '["Label_7"]' },
+    ]);
+    applyThreadAction(db, id, 'move_to', work);
+    expect(listThreadsByLabels(db, [inbox], 10)).toHaveLength(0);
+    expect(listThreadsByLabels(db, [work], 10)).toHaveLength(1);
+    expect(pending().slice(3)).toEqual([
+      { id: 'a', add: '["Label_7"]', remove: '["INBOX"]' },
+      { id: 'b', add: '["Label_7"]', remove: '["INBOX"]' },
+    ]);
+    for (const [action, label] of [
+      ['add_label', sent],
+      ['move_to', sent],
+      ['remove_label', inbox],
+    ] as const)
+      expect(() => applyThreadAction(db, id, action, label)).toThrow(/not one of your labels|choose one of your labels/);
+    expect(() => applyThreadAction(db, id, 'add_label')).toThrow(/needs a label_id/);
+    expect(() => applyThreadAction(db, id, 'add_label', 9999)).toThrow(/no label/);
+  });
+
+  it("adds and removes Outlook categories, moves to folders, and refuses another account's label", () => {
+    const account = ensureAccount(db, 'microsoft', 'bob@contoso.test');
+    const inbox = upsertLabel(db, account.id, { remoteId: 'fld-inbox', name: 'Inbox', kind: 'folder', role: 'inbox' });
+    const projects = upsertLabel(db, account.id, { remoteId: 'fld-projects', name: 'Projects', kind: 'folder', role: null });
+    const red = upsertLabel(db, account.id, { remoteId: 'category:Red', name: 'Red', kind: 'category', role: null });
+    writeMessages(db, account.id, [messageInput({ remoteId: 'm', threadRemoteId: 'conv', labelIds: [inbox] })]);
+    const { id } = listThreadsOfAccount(db, account.id, 1)[0]!;
+    applyThreadAction(db, id, 'add_label', red);
+    applyThreadAction(db, id, 'move_to', projects);
+    expect(pending()).toEqual([
+      { id: 'm', add: '["category:Red"]', remove: '[]' },
+      { id: 'm', add: '["fld-projects"]', remove: '["fld-inbox"]' },
+    ]);
+    expect(() => applyThreadAction(db, id, 'add_label', projects)).toThrow(/is a move/);
+    expect(() => applyThreadAction(db, id, 'move_to', red)).toThrow(/not a folder/);
+    const other = seedAccount(db, 'other@example.test');
+    expect(() => applyThreadAction(db, id, 'add_label', other.inbox)).toThrow(/another account/);
   });
 
   it('changes imported mail locally only, and refuses unknown threads', () => {
