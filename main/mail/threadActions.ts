@@ -45,8 +45,8 @@ interface TargetLabel extends LabelRef {
  * isRead/flag, folder changes into moves and category changes into the
  * message's categories.
  *
- * Labels: add_label / remove_label take a Gmail label of the user's or an
- * Outlook category; move_to takes a Gmail label (added, the thread leaves the
+ * Labels: add_label / remove_label take a Gmail label of the user's or
+ * category (the inbox tabs), or an Outlook category; move_to takes a Gmail label (added, the thread leaves the
  * inbox, as Gmail's "Move to") or an Outlook folder.
  */
 export function applyThreadAction(
@@ -191,7 +191,7 @@ function labelFor(
           ? `${label.name} is not a folder: only folders take moves`
           : `cannot move to ${label.name}: choose one of your labels`,
       );
-  } else if (label.kind !== (outlook ? 'category' : 'user')) {
+  } else if (!(outlook ? label.kind === 'category' : label.kind === 'user' || label.kind === 'category')) {
     throw new ThreadActionError(
       'validation_error',
       outlook

@@ -111,6 +111,8 @@ function MailClient() {
       reply: () => void useComposeStore.getState().reply('reply'),
       replyAll: () => void useComposeStore.getState().reply('replyAll'),
       forward: () => void useComposeStore.getState().reply('forward'),
+      label: () => useMailStore.getState().setPicker('label'),
+      moveTo: () => useMailStore.getState().setPicker('move'),
     }),
     [step, showLabel, act],
   );

@@ -107,8 +107,11 @@ export const api = {
   getThread(id: string): Promise<ThreadResponse> {
     return getJson(`/v1/email/threads/${encodeURIComponent(id)}`);
   },
-  threadAction(id: string, action: ThreadActionBody['action']): Promise<ThreadResponse> {
-    return getJson(`/v1/email/threads/${encodeURIComponent(id)}/actions`, undefined, { method: 'POST', body: { action } });
+  threadAction(id: string, action: ThreadActionBody['action'], labelId?: string): Promise<ThreadResponse> {
+    return getJson(`/v1/email/threads/${encodeURIComponent(id)}/actions`, undefined, {
+      method: 'POST',
+      body: labelId === undefined ? { action } : { action, label_id: labelId },
+    });
   },
   /** One send per Idempotency-Key: a double click or a retry after a lost answer sends once. */
   sendEmail(body: EmailSendRequestBody, idempotencyKey: string): Promise<EmailSendResponseBody> {

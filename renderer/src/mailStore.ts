@@ -34,8 +34,11 @@ interface MailState {
   selectThread(id: string): Promise<void>;
   /** Opens the thread before/after the open one in the list (j/k). */
   step(direction: 1 | -1): Promise<void>;
-  /** Applies an action to the open thread; one that takes it out of the list opens the next thread. */
-  act(action: ThreadActionBody['action']): Promise<void>;
+  /** Applies an action to the open thread (a label action names its label); one that takes it out of the list opens the next thread. */
+  act(action: ThreadActionBody['action'], labelId?: string): Promise<void>;
+  /** The label or move-to chooser open over the thread (l, v), or null. */
+  picker: 'label' | 'move' | null;
+  setPicker(picker: 'label' | 'move' | null): void;
   /** Threads ticked for a bulk action (Ctrl/Cmd-click, Shift-click for a range, x). */
   checked: ReadonlySet<string>;
   toggleChecked(id: string): void;
@@ -68,6 +71,10 @@ export const useMailStore = create<MailState>((set, get) => ({
   openThread: null,
   threadStatus: 'idle',
   threadError: null,
+  picker: null,
+  setPicker(picker) {
+    set({ picker: picker && get().openThread ? picker : null });
+  },
   checked: new Set<string>(),
 
   toggleChecked(id) {
@@ -194,7 +201,7 @@ export const useMailStore = create<MailState>((set, get) => ({
   },
 
   async selectThread(id) {
-    set({ threadStatus: 'loading', threadError: null });
+    set({ threadStatus: 'loading', threadError: null, picker: null });
     try {
       const { data } = await api.getThread(id);
       set({ openThread: data, threadStatus: 'idle' });
@@ -204,11 +211,11 @@ export const useMailStore = create<MailState>((set, get) => ({
     }
   },
 
-  async act(action) {
+  async act(action, labelId) {
     const { openThread, threads, view } = get();
     if (!openThread) return;
     try {
-      const { data } = await api.threadAction(openThread.id, action);
+      const { data } = await api.threadAction(openThread.id, action, labelId);
       // Still in the list shown? A label id, or a role (inbox, starred, ...) matched through the labels' roles.
       const stillListed =
         view.kind !== 'label' ||

@@ -16,6 +16,8 @@ export interface ShortcutActions {
   replyAll(): void;
   forward(): void;
   toggleChecked(): void;
+  label(): void;
+  moveTo(): void;
 }
 
 /** Gmail-style single-key shortcuts; ignored while typing in a field. "g" starts a two-key sequence. */
@@ -72,6 +74,12 @@ export function useKeyboardShortcuts(actions: ShortcutActions): void {
         case 'f':
           event.preventDefault();
           return actions.forward();
+        case 'l':
+          event.preventDefault();
+          return actions.label();
+        case 'v':
+          event.preventDefault();
+          return actions.moveTo();
       }
     };
     window.addEventListener('keydown', onKey);

@@ -175,6 +175,70 @@ describeOnEachSurface('composing and replying, delivered to Gmail (emulator)', (
     await ui.closePage(page);
   }, 60_000);
 
+  it('labels a thread (l) and moves another (v): the index at once, Gmail after the push', async () => {
+    const page = await ui.openPage({ viewport: { width: 1280, height: 800 } });
+    const rows = page.getByRole('option');
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBeGreaterThan(5);
+    const pane = page.getByRole('region', { name: 'Reading pane' });
+    const openRow = async (i: number) => {
+      await rows.nth(i).click();
+      await expect.poll(() => pane.locator('article.message').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+      return (await rows.nth(i).getAttribute('data-thread-id')) as string;
+    };
+    type Thread = { data: { label_ids: string[]; provider_thread_id: string } };
+    type Labels = { data: Array<{ id: string; name: string; remote_id?: string; kind: string }> };
+    const labels = (await api<Labels>('/v1/email/labels')).data;
+    const userLabels = labels.filter((l) => l.kind === 'user');
+    expect(userLabels.length).toBeGreaterThan(1);
+    const [first, second] = userLabels as [Labels['data'][number], Labels['data'][number]];
+
+    // l: tick a label on, narrowing the list by typing.
+    const labelledId = await openRow(0);
+    await page.locator('body').press('l');
+    const picker = page.getByRole('dialog', { name: 'Label as' });
+    await picker.getByRole('searchbox').fill(first.name.slice(0, 3));
+    await picker.getByRole('checkbox', { name: first.name }).check();
+    await expect.poll(async () => (await api<Thread>(`/v1/email/threads/${labelledId}`)).data.label_ids).toContain(first.id);
+    await ui.screenshot(page, 'label-picker.png');
+    await picker.press('Escape');
+    await expect.poll(() => picker.count()).toBe(0);
+
+    // v: move another thread to a label, out of the inbox.
+    const movedId = await openRow(1);
+    await pane.getByRole('button', { name: 'Move to' }).click();
+    await page.getByRole('dialog', { name: 'Move to' }).getByRole('button', { name: second.name }).click();
+    await expect.poll(() => page.locator(`[data-thread-id="${movedId}"]`).count(), { timeout: 5_000 }).toBe(0);
+
+    // The action queued a sync that pushes both changes to Gmail.
+    const gmailLabelsOf = async (threadId: string) => {
+      const { provider_thread_id } = (await api<Thread>(`/v1/email/threads/${threadId}`)).data;
+      const snapshot = (await emulatorControl(emulator)('/snapshot')) as {
+        google: Record<string, { messages: Array<{ threadId: string; labelIds: string[] }>; labels?: unknown }>;
+      };
+      return snapshot.google[USER]?.messages.filter((m) => m.threadId === provider_thread_id).map((m) => m.labelIds) ?? [];
+    };
+    const remoteIdOf = async (name: string) => {
+      const snapshot = (await emulatorControl(emulator)('/snapshot')) as {
+        google: Record<string, { labels: Array<{ id: string; name: string }> }>;
+      };
+      return snapshot.google[USER]?.labels.find((l) => l.name === name)?.id;
+    };
+    const firstRemote = await remoteIdOf(first.name);
+    const secondRemote = await remoteIdOf(second.name);
+    await expect
+      .poll(async () => (await gmailLabelsOf(labelledId)).every((ids) => ids.includes(firstRemote as string)), {
+        timeout: 15_000,
+      })
+      .toBe(true);
+    await expect
+      .poll(
+        async () => (await gmailLabelsOf(movedId)).every((ids) => ids.includes(secondRemote as string) && !ids.includes('INBOX')),
+        { timeout: 15_000 },
+      )
+      .toBe(true);
+    await ui.closePage(page);
+  }, 60_000);
+
   it('replies to the open thread (r) and the reply lands in that Gmail thread', async () => {
     const page = await ui.openPage({ viewport: { width: 1280, height: 800 } });
     const rows = page.getByRole('option');

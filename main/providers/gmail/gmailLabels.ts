@@ -28,7 +28,9 @@ export function toLabelInput(label: GmailLabel): LabelInput | null {
   if (!id || FLAG_ONLY_LABELS.has(id)) return null;
   const role = SYSTEM_ROLES[id] ?? null;
   const kind = id.startsWith('CATEGORY_') ? 'category' : label.type === 'system' ? 'system' : 'user';
-  return { remoteId: id, name: label.name || displayName(id), kind, role };
+  // Gmail names its own labels by their ids (CATEGORY_FORUMS, CHAT): shown as words instead.
+  const name = label.name && (kind === 'user' || label.name !== id) ? label.name : displayName(id);
+  return { remoteId: id, name, kind, role };
 }
 
 /** A label id seen on a message before labels.list returned it (rare races): a best-effort row. */

@@ -9,6 +9,7 @@ export const SHORTCUTS: Array<[string, string]> = [
   ['x', 'Tick or untick the open conversation (Ctrl/Cmd-click, Shift-click for a range)'],
   ['#', 'Delete'],
   ['s', 'Star or unstar'],
+  ['l / v', 'Label / move the open conversation (type to narrow the list)'],
   ['Shift+U', 'Mark unread'],
   ['/', 'Search'],
   ['g then i', 'Go to the inbox'],

@@ -5,6 +5,7 @@ import { formatLongDate } from '../formatDate.ts';
 import { useMailStore } from '../mailStore.ts';
 import { openByDefault, threadRows } from '../threadLayout.ts';
 import { AttachmentList } from './Attachments.tsx';
+import { LabelPicker } from './LabelPicker.tsx';
 import { MessageBody } from './MessageBody.tsx';
 
 export function ThreadView() {
@@ -27,7 +28,7 @@ export function ThreadView() {
   }
   return (
     <section className="thread-view" aria-label="Reading pane">
-      <ThreadToolbar unread={thread.unread_count > 0} starred={thread.messages.some((m) => m.is_starred)} />
+      <ThreadToolbar thread={thread} />
       {/* A new thread starts with its own open and closed messages. */}
       <ThreadMessages key={thread.id} thread={thread} />
     </section>
@@ -121,8 +122,12 @@ function MessageCard({ message, expanded, onToggle }: { message: Message; expand
   );
 }
 
-function ThreadToolbar({ unread, starred }: { unread: boolean; starred: boolean }) {
+function ThreadToolbar({ thread }: { thread: Thread }) {
+  const unread = thread.unread_count > 0;
+  const starred = thread.messages.some((m) => m.is_starred);
   const act = useMailStore((s) => s.act);
+  const setPicker = useMailStore((s) => s.setPicker);
+  const picker = useMailStore((s) => s.picker);
   const reply = useComposeStore((s) => s.reply);
   return (
     <div className="thread-toolbar" role="toolbar" aria-label="Thread actions">
@@ -141,6 +146,23 @@ function ThreadToolbar({ unread, starred }: { unread: boolean; starred: boolean 
       <button type="button" onClick={() => void act('trash')} title="Delete (#)">
         Delete
       </button>
+      <button
+        type="button"
+        aria-expanded={picker === 'move'}
+        onClick={() => setPicker(picker === 'move' ? null : 'move')}
+        title="Move to (v)"
+      >
+        Move to
+      </button>
+      <button
+        type="button"
+        aria-expanded={picker === 'label'}
+        onClick={() => setPicker(picker === 'label' ? null : 'label')}
+        title="Label (l)"
+      >
+        Label
+      </button>
+      {picker && <LabelPicker key={picker} kind={picker} thread={thread} />}
       <button type="button" onClick={() => void act(unread ? 'mark_read' : 'mark_unread')} title="Mark unread (Shift+U)">
         {unread ? 'Mark read' : 'Mark unread'}
       </button>

@@ -16,7 +16,9 @@ describe('thread actions', () => {
 
   const pending = () =>
     db
-      .prepare('SELECT message_remote_id AS id, add_labels AS "add", remove_labels AS remove FROM pending_changes ORDER BY pending_changes.id')
+      .prepare(
+        'SELECT message_remote_id AS id, add_labels AS "add", remove_labels AS remove FROM pending_changes ORDER BY pending_changes.id',
+      )
       .all();
 
   it('archives a Gmail thread by removing INBOX from every message, and queues exactly that', () => {
@@ -85,6 +87,10 @@ describe('thread actions', () => {
       { id: 'a', add: '["Label_7"]', remove: '["INBOX"]' },
       { id: 'b', add: '["Label_7"]', remove: '["INBOX"]' },
     ]);
+    // The inbox tabs (CATEGORY_*) take labels too.
+    const forums = upsertLabel(db, account.id, { remoteId: 'CATEGORY_FORUMS', name: 'Forums', kind: 'category', role: null });
+    applyThreadAction(db, id, 'add_label', forums);
+    expect(pending().at(-1)).toEqual({ id: 'b', add: '["CATEGORY_FORUMS"]', remove: '[]' });
     for (const [action, label] of [
       ['add_label', sent],
       ['move_to', sent],

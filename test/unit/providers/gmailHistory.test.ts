@@ -34,12 +34,16 @@ describe('Gmail labels in the shared label model', () => {
   it('maps system labels to roles, CATEGORY_* to categories, and keeps UNREAD as a flag only', () => {
     expect(toLabelInput({ id: 'INBOX', name: 'INBOX', type: 'system' })).toEqual({
       remoteId: 'INBOX',
-      name: 'INBOX',
+      name: 'Inbox',
       kind: 'system',
       role: 'inbox',
     });
     expect(toLabelInput({ id: 'TRASH', type: 'system' })).toMatchObject({ role: 'trash', name: 'Trash' });
     expect(toLabelInput({ id: 'CATEGORY_SOCIAL', type: 'system' })).toMatchObject({ kind: 'category', name: 'Social' });
+    // Gmail names its own labels by their ids; a user's label keeps its name even when it looks like one.
+    expect(toLabelInput({ id: 'CATEGORY_FORUMS', name: 'CATEGORY_FORUMS', type: 'system' })).toMatchObject({ name: 'Forums' });
+    expect(toLabelInput({ id: 'CHAT', name: 'CHAT', type: 'system' })).toMatchObject({ kind: 'system', name: 'Chat' });
+    expect(toLabelInput({ id: 'Label_9', name: 'Label_9', type: 'user' })).toMatchObject({ name: 'Label_9' });
     expect(toLabelInput({ id: 'Label_3', name: 'Receipts', type: 'user' })).toEqual({
       remoteId: 'Label_3',
       name: 'Receipts',

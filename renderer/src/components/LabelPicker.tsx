@@ -1,0 +1,95 @@
+import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
+import type { Label, Thread } from '../../../shared/api/threads.ts';
+import { useMailStore } from '../mailStore.ts';
+
+/** What a thread can be labelled with: Gmail labels of the user's, Outlook categories. */
+export function labelChoices(labels: readonly Label[], accountId: string): Label[] {
+  return labels.filter((l) => l.account_id === accountId && (l.kind === 'user' || l.kind === 'category'));
+}
+
+/** Where a thread can move: Outlook folders; Gmail labels of the user's and back to the inbox. */
+export function moveChoices(labels: readonly Label[], accountId: string): Label[] {
+  return labels.filter(
+    (l) =>
+      l.account_id === accountId && (l.kind === 'folder' || l.kind === 'user' || (l.kind === 'system' && l.role === 'inbox')),
+  );
+}
+
+/**
+ * Label (l) or Move to (v) for the open thread, as in Gmail: type to narrow
+ * the list; labels are ticked on and off in place, a move goes at once. Only
+ * the thread's own account's labels are offered.
+ */
+export function LabelPicker({ kind, thread }: { kind: 'label' | 'move'; thread: Thread }) {
+  const labels = useMailStore((s) => s.labels);
+  const act = useMailStore((s) => s.act);
+  const setPicker = useMailStore((s) => s.setPicker);
+  const [filter, setFilter] = useState('');
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => input.current?.focus(), []);
+  // Ticks show at once; the thread as the index has it afterwards is the truth.
+  const [ticked, setTicked] = useState<ReadonlySet<string>>(new Set(thread.label_ids));
+  useEffect(() => setTicked(new Set(thread.label_ids)), [thread.label_ids]);
+
+  const choices = (kind === 'label' ? labelChoices : moveChoices)(labels, thread.account_id).filter((l) =>
+    l.name.toLowerCase().includes(filter.trim().toLowerCase()),
+  );
+  const close = () => setPicker(null);
+  // A failure shows in the reading pane, as every thread action's does.
+  const run = async (action: 'add_label' | 'remove_label' | 'move_to', label: Label) => {
+    await act(action, label.id);
+    if (action === 'move_to') close();
+  };
+  const toggle = (label: Label) => {
+    const on = !ticked.has(label.id);
+    setTicked((previous) => {
+      const next = new Set(previous);
+      if (on) next.add(label.id);
+      else next.delete(label.id);
+      return next;
+    });
+    void run(on ? 'add_label' : 'remove_label', label);
+  };
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'Escape') {
+      event.stopPropagation();
+      close();
+    } else if (event.key === 'Enter' && event.target === input.current && choices[0]) {
+      event.preventDefault();
+      if (kind === 'move') void run('move_to', choices[0]);
+      else toggle(choices[0]);
+    }
+  };
+  const title = kind === 'label' ? 'Label as' : 'Move to';
+  return (
+    <div className="label-picker" role="dialog" aria-modal="true" aria-label={title} onKeyDown={onKeyDown}>
+      <input
+        ref={input}
+        type="search"
+        value={filter}
+        onChange={(e) => setFilter(e.target.value)}
+        placeholder={kind === 'label' ? 'Filter labels' : 'Filter folders and labels'}
+        aria-label={`${title}: filter`}
+      />
+      {choices.length === 0 && <p className="muted">{filter ? 'Nothing matches.' : 'This account has none.'}</p>}
+      <ul>
+        {choices.map((label) => (
+          <li key={label.id}>
+            {kind === 'label' ? (
+              <label>
+                <input type="checkbox" checked={ticked.has(label.id)} onChange={() => toggle(label)} /> {label.name}
+              </label>
+            ) : (
+              <button type="button" onClick={() => void run('move_to', label)} disabled={thread.label_ids.includes(label.id)}>
+                {label.name}
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      <button type="button" className="link-button" onClick={close}>
+        Done
+      </button>
+    </div>
+  );
+}
