@@ -15,6 +15,7 @@ export function presentThreadSummary(row: ThreadRow, labelIds: readonly number[]
     message_count: row.message_count,
     unread_count: row.unread_count,
     has_attachments: row.has_attachments === 1,
+    is_starred: row.is_starred === 1,
     participants: JSON.parse(row.participants) as EmailAddress[],
     label_ids: labelIds.map((id) => publicId('lbl', id)),
   };

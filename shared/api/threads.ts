@@ -11,6 +11,7 @@ export const ThreadSummarySchema = Type.Object({
   message_count: Type.Integer(),
   unread_count: Type.Integer(),
   has_attachments: Type.Boolean(),
+  is_starred: Type.Boolean({ description: 'Any message starred (Gmail) or flagged (Outlook)' }),
   participants: Type.Array(EmailAddressSchema),
   label_ids: Type.Array(Type.String()),
 });

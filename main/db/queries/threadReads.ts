@@ -11,6 +11,7 @@ export interface ThreadRow {
   message_count: number;
   unread_count: number;
   has_attachments: number;
+  is_starred: number;
   participants: string;
 }
 
@@ -52,8 +53,10 @@ export interface ThreadCursor {
   threadId: number;
 }
 
-const THREAD_COLUMNS =
-  't.id, t.account_id, t.remote_id, t.subject, t.snippet, t.last_message_at, t.message_count, t.unread_count, t.has_attachments, t.participants';
+// is_starred is looked up per row shown (messages_by_thread), not stored: a page is 50 threads.
+const THREAD_COLUMNS = `t.id, t.account_id, t.remote_id, t.subject, t.snippet, t.last_message_at, t.message_count, t.unread_count,
+  t.has_attachments, t.participants,
+  EXISTS (SELECT 1 FROM messages sm WHERE sm.thread_id = t.id AND sm.is_starred = 1) AS is_starred`;
 
 /**
  * Threads carrying any of `labelIds`, newest first. Each label is one range

@@ -115,6 +115,8 @@ function ThreadRow({
         {thread.message_count > 1 && <span className="count"> {thread.message_count}</span>}
       </span>
       <time className="date" dateTime={thread.last_message_at}>
+        {thread.is_starred && <StarIcon />}
+        {thread.is_starred && <span className="sr-only">starred, </span>}
         {thread.has_attachments && <PaperclipIcon />}
         {thread.has_attachments && <span className="sr-only">has attachments, </span>}
         {formatListDate(thread.last_message_at)}
@@ -162,6 +164,14 @@ function PaperclipIcon() {
         strokeWidth="1.4"
         strokeLinecap="round"
       />
+    </svg>
+  );
+}
+
+function StarIcon() {
+  return (
+    <svg className="icon star" viewBox="0 0 16 16" width="12" height="12" aria-hidden="true">
+      <path d="m8 1.5 1.9 4.1 4.5.5-3.4 3 1 4.4L8 11.3l-4 2.2 1-4.4-3.4-3 4.5-.5z" fill="currentColor" />
     </svg>
   );
 }

@@ -124,6 +124,18 @@ describe('GET /v1/email/threads and /v1/email/threads/{id}', () => {
     }
   });
 
+  it('marks a thread starred in the list once one of its messages is', async () => {
+    const starredIn = async () =>
+      ((await get('/v1/email/threads?limit=100')).json().data as Array<{ id: string; is_starred: boolean }>)
+        .filter((t) => t.is_starred)
+        .map((t) => t.id);
+    expect(await starredIn()).toEqual([]);
+    db.prepare(`UPDATE messages SET is_starred = 1 WHERE remote_id = 'm3'`).run();
+    const thread = db.prepare(`SELECT thread_id FROM messages WHERE remote_id = 'm3'`).pluck().get() as number;
+    expect(await starredIn()).toEqual([`thr_${thread}`]);
+    db.prepare(`UPDATE messages SET is_starred = 0 WHERE remote_id = 'm3'`).run();
+  });
+
   it('refuses a foreign Host header (DNS rebinding)', async () => {
     const response = await app.inject({ method: 'GET', url: '/v1/health', headers: { host: 'attacker.example:7766' } });
     expect(response.statusCode).toBe(403);
