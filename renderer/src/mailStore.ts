@@ -13,6 +13,8 @@ interface MailState {
   showSettings(): void;
   view: ListView;
   labels: Label[];
+  /** Each account's address, for the sidebar's headings (loaded with the labels). */
+  accountEmails: Readonly<Record<string, string>>;
   threads: ThreadSummary[];
   hits: SearchHit[];
   nextCursor: string | null;
@@ -63,6 +65,7 @@ export const useMailStore = create<MailState>((set, get) => ({
   },
   view: { kind: 'label', label: 'inbox', title: 'Inbox' },
   labels: [],
+  accountEmails: {},
   threads: [],
   hits: [],
   nextCursor: null,
@@ -117,7 +120,8 @@ export const useMailStore = create<MailState>((set, get) => ({
 
   async loadLabels() {
     try {
-      set({ labels: (await api.listLabels()).data });
+      const [labels, accounts] = await Promise.all([api.listLabels(), api.listAccounts()]);
+      set({ labels: labels.data, accountEmails: Object.fromEntries(accounts.data.map((a) => [a.id, a.email])) });
     } catch {
       // The list pane reports API problems; the sidebar keeps what it had.
     }

@@ -47,6 +47,10 @@ describeOnEachSurface('settings: connecting accounts, sync intervals, webhooks a
     await ui.screenshot(page, 'settings.png');
     await page.getByRole('button', { name: 'Inbox' }).click();
     await expect.poll(() => page.getByRole('option').count(), { timeout: 10_000 }).toBeGreaterThan(5);
+    // Two accounts: the sidebar shows each one's labels or folders under its address.
+    const sidebar = page.getByRole('navigation', { name: 'Mailboxes' });
+    await expect.poll(() => sidebar.getByRole('region', { name: 'alice@gmail.test' }).count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => sidebar.getByRole('region', { name: 'bob@contoso.test' }).count(), { timeout: 10_000 }).toBe(1);
     await ui.closePage(page);
   }, 90_000);
 

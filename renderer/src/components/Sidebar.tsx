@@ -26,6 +26,9 @@ export function Sidebar() {
   const showCalendar = useMailStore((s) => s.showCalendar);
   const showSettings = useMailStore((s) => s.showSettings);
   const active = section === 'mail' && view.kind === 'label' ? view.label : null;
+  const accountEmails = useMailStore((s) => s.accountEmails);
+  // One account: "Labels"; several: each account's own, under its address.
+  const headingFor = (accountId: string) => (byAccount.size > 1 ? (accountEmails[accountId] ?? 'Labels') : 'Labels');
 
   return (
     <nav className="sidebar" aria-label="Mailboxes">
@@ -45,8 +48,8 @@ export function Sidebar() {
         <SidebarItem title="Settings" unread={0} active={section === 'settings'} onSelect={showSettings} />
       </ul>
       {[...byAccount.entries()].map(([accountId, accountLabels]) => (
-        <section key={accountId} aria-label="Labels">
-          <h2 className="sidebar-heading">Labels</h2>
+        <section key={accountId} aria-label={headingFor(accountId)}>
+          <h2 className="sidebar-heading">{headingFor(accountId)}</h2>
           <ul>
             {accountLabels.map((label) => (
               <SidebarItem
