@@ -12,6 +12,7 @@ function argument(prefix: string): string {
 const bridge = {
   apiBaseUrl: argument('--outpost-api='),
   sessionToken: argument('--outpost-session='),
+  vaultProtection: argument('--outpost-vault=') === 'file' ? 'file' : 'keychain',
   onOpenThread(listener: (threadId: string) => void) {
     ipcRenderer.on('outpost:open-thread', (_event, threadId: string) => listener(String(threadId)));
   },

@@ -9,6 +9,8 @@ export interface DesktopBridge {
   readonly apiBaseUrl: string;
   /** A per-launch admin session token for the API. */
   readonly sessionToken: string;
+  /** How account tokens' key is kept: the OS keychain, or a 0600 file where no keychain was found. */
+  readonly vaultProtection: 'keychain' | 'file';
   /** A notification was clicked: show this thread (a public thread id, thr_...). */
   onOpenThread(listener: (threadId: string) => void): void;
   /** A menu item asked for a view. */

@@ -29,6 +29,7 @@ import { desktopVaultKey } from './vaultKeySource.ts';
 import {
   BRIDGE_ARG_API,
   BRIDGE_ARG_SESSION,
+  BRIDGE_ARG_VAULT,
   composeWindowUrl,
   hardenedWebPreferences,
   isExternalLinkAllowed,
@@ -46,6 +47,7 @@ interface CoreConnection {
 
 let core: UtilityProcess | null = null;
 let connection: CoreConnection | null = null;
+let vaultProtection: 'keychain' | 'file' = 'keychain';
 let mainWindow: BrowserWindow | null = null;
 let tray: Tray | null = null;
 let unread = 0;
@@ -149,6 +151,7 @@ function createAppWindow(conn: CoreConnection, url: string, options: Electron.Br
     webPreferences: hardenedWebPreferences(join(appRoot(), 'dist', 'preload', 'index.cjs'), [
       BRIDGE_ARG_API + conn.baseUrl,
       BRIDGE_ARG_SESSION + conn.sessionToken,
+      BRIDGE_ARG_VAULT + vaultProtection,
     ]),
   });
   const appOrigin = new URL(conn.baseUrl).origin;
@@ -279,7 +282,8 @@ async function launch(): Promise<void> {
   const dataDir = process.env.OUTPOST_DATA_DIR ?? defaultDataDir();
   try {
     mkdirSync(dataDir, { recursive: true });
-    const { key } = desktopVaultKey(dataDir, safeStorage);
+    const { key, protection } = desktopVaultKey(dataDir, safeStorage);
+    vaultProtection = protection;
     connection = await startCoreProcess(dataDir, key);
     mainWindow = createMainWindow(connection);
     tray = new Tray(nativeImage.createFromPath(join(appRoot(), 'resources', 'tray.png')));

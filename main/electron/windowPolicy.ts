@@ -41,6 +41,8 @@ export function isExternalLinkAllowed(targetUrl: string): boolean {
 
 export const BRIDGE_ARG_API = '--outpost-api=';
 export const BRIDGE_ARG_SESSION = '--outpost-session=';
+/** How the vault's key is kept ("keychain" or "file"), so Settings can warn when no keychain was found. */
+export const BRIDGE_ARG_VAULT = '--outpost-vault=';
 
 /** The compose window's page: the UI with the draft in its query (the renderer opens compose-only). */
 export function composeWindowUrl(baseUrl: string, draft: ComposeDraft): string {

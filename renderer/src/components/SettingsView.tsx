@@ -116,6 +116,12 @@ function AccountsSettings() {
   return (
     <section aria-labelledby="accounts-title">
       <h3 id="accounts-title">Accounts</h3>
+      {window.outpost?.vaultProtection === 'file' && (
+        <p className="banner" role="note">
+          No system keychain was found: your accounts' sign-in tokens are encrypted with a key kept in a file only your user can
+          read (vault.key in Outpost's data folder). Programs running as you can read it too; disk encryption protects it at rest.
+        </p>
+      )}
       {needsReauth.map((a) => (
         <p key={a.id} className="banner" role="alert">
           {a.email} needs you to sign in again; Outpost cannot sync it until you do.{' '}
