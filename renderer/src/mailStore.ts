@@ -47,7 +47,7 @@ interface MailState {
   checkRangeTo(id: string): void;
   clearChecked(): void;
   /** Applies an action to every ticked thread, then shows the list as it now is. */
-  actOnChecked(action: ThreadActionBody['action']): Promise<void>;
+  actOnChecked(action: ThreadActionBody['action'], labelId?: string): Promise<void>;
 }
 
 let checkAnchor: string | null = null;
@@ -102,19 +102,25 @@ export const useMailStore = create<MailState>((set, get) => ({
     checkAnchor = null;
     set({ checked: new Set() });
   },
-  async actOnChecked(action) {
+  async actOnChecked(action, labelId) {
     const ids = [...get().checked];
     const failures: string[] = [];
     for (const id of ids) {
       try {
-        await api.threadAction(id, action);
+        await api.threadAction(id, action, labelId);
       } catch (error) {
         failures.push((error as Error).message);
       }
     }
-    set({ checked: new Set(), listError: failures.length ? `${failures.length} of ${ids.length} failed: ${failures[0]}` : null });
+    // Labelling keeps the ticks (more labels may follow, as in Gmail); anything else is done with them.
+    const keepTicks = action === 'add_label' || action === 'remove_label';
+    set({
+      ...(keepTicks ? {} : { checked: new Set<string>() }),
+      listError: failures.length ? `${failures.length} of ${ids.length} failed: ${failures[0]}` : null,
+    });
     const { view } = get();
-    if (view.kind === 'label') await get().showLabel(view.label, view.title);
+    if (keepTicks) await get().refresh();
+    else if (view.kind === 'label') await get().showLabel(view.label, view.title);
     void get().loadLabels();
   },
 

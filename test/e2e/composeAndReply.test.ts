@@ -239,6 +239,39 @@ describeOnEachSurface('composing and replying, delivered to Gmail (emulator)', (
     await ui.closePage(page);
   }, 60_000);
 
+  it('labels and moves ticked threads together from the bulk toolbar', async () => {
+    const page = await ui.openPage({ viewport: { width: 1280, height: 800 } });
+    const rows = page.getByRole('option');
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBeGreaterThan(5);
+    const ids = [
+      (await rows.nth(2).getAttribute('data-thread-id')) as string,
+      (await rows.nth(3).getAttribute('data-thread-id')) as string,
+    ];
+    await rows.nth(2).click({ modifiers: ['Control'] });
+    await rows.nth(3).click({ modifiers: ['Control'] });
+    const toolbar = page.getByRole('toolbar', { name: '2 selected' });
+    type Labels = { data: Array<{ id: string; name: string; kind: string }> };
+    const travel = (await api<Labels>('/v1/email/labels')).data.find((l) => l.name === 'Travel');
+    const receipts = (await api<Labels>('/v1/email/labels')).data.find((l) => l.name === 'Receipts');
+    const labelsOf = async (id: string) =>
+      (await api<{ data: { label_ids: string[] } }>(`/v1/email/threads/${id}`)).data.label_ids;
+
+    await toolbar.getByRole('button', { name: 'Label' }).click();
+    await page.getByRole('dialog', { name: 'Label as' }).getByRole('checkbox', { name: 'Travel' }).check();
+    await expect
+      .poll(async () => (await Promise.all(ids.map(labelsOf))).every((l) => l.includes(travel?.id as string)))
+      .toBe(true);
+    // Still ticked: more labels may follow.
+    await expect.poll(() => toolbar.count()).toBe(1);
+    await page.getByRole('dialog', { name: 'Label as' }).press('Escape');
+
+    await toolbar.getByRole('button', { name: 'Move to' }).click();
+    await page.getByRole('dialog', { name: 'Move to' }).getByRole('button', { name: 'Receipts' }).click();
+    for (const id of ids) await expect.poll(() => page.locator(`[data-thread-id="${id}"]`).count(), { timeout: 10_000 }).toBe(0);
+    for (const id of ids) expect(await labelsOf(id)).toContain(receipts?.id);
+    await ui.closePage(page);
+  }, 60_000);
+
   it('replies to the open thread (r) and the reply lands in that Gmail thread', async () => {
     const page = await ui.openPage({ viewport: { width: 1280, height: 800 } });
     const rows = page.getByRole('option');

@@ -1,5 +1,5 @@
 import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
-import type { Label, Thread } from '../../../shared/api/threads.ts';
+import type { Label } from '../../../shared/api/threads.ts';
 import { useMailStore } from '../mailStore.ts';
 
 /** What a thread can be labelled with: Gmail labels of the user's, Outlook categories. */
@@ -15,29 +15,42 @@ export function moveChoices(labels: readonly Label[], accountId: string): Label[
   );
 }
 
+export type LabelAction = 'add_label' | 'remove_label' | 'move_to';
+
 /**
- * Label (l) or Move to (v) for the open thread, as in Gmail: type to narrow
- * the list; labels are ticked on and off in place, a move goes at once. Only
- * the thread's own account's labels are offered.
+ * Label (l) or Move to (v), as in Gmail: type to narrow the list; labels are
+ * ticked on and off in place, a move goes at once. Only one account's labels
+ * are offered (the thread's, or the ticked threads' when they share one).
+ * `applied`: the labels already on (every one of) the threads.
  */
-export function LabelPicker({ kind, thread }: { kind: 'label' | 'move'; thread: Thread }) {
+export function LabelPicker({
+  kind,
+  accountId,
+  applied,
+  apply,
+  onClose,
+}: {
+  kind: 'label' | 'move';
+  accountId: string;
+  applied: readonly string[];
+  apply(action: LabelAction, labelId: string): Promise<void>;
+  onClose(): void;
+}) {
   const labels = useMailStore((s) => s.labels);
-  const act = useMailStore((s) => s.act);
-  const setPicker = useMailStore((s) => s.setPicker);
   const [filter, setFilter] = useState('');
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => input.current?.focus(), []);
-  // Ticks show at once; the thread as the index has it afterwards is the truth.
-  const [ticked, setTicked] = useState<ReadonlySet<string>>(new Set(thread.label_ids));
-  useEffect(() => setTicked(new Set(thread.label_ids)), [thread.label_ids]);
+  // Ticks show at once; the threads as the index has them afterwards are the truth.
+  const [ticked, setTicked] = useState<ReadonlySet<string>>(new Set(applied));
+  useEffect(() => setTicked(new Set(applied)), [applied]);
 
-  const choices = (kind === 'label' ? labelChoices : moveChoices)(labels, thread.account_id).filter((l) =>
+  const choices = (kind === 'label' ? labelChoices : moveChoices)(labels, accountId).filter((l) =>
     l.name.toLowerCase().includes(filter.trim().toLowerCase()),
   );
-  const close = () => setPicker(null);
-  // A failure shows in the reading pane, as every thread action's does.
-  const run = async (action: 'add_label' | 'remove_label' | 'move_to', label: Label) => {
-    await act(action, label.id);
+  const close = onClose;
+  // A failure shows where the action's others do (the reading pane, the list).
+  const run = async (action: LabelAction, label: Label) => {
+    await apply(action, label.id);
     if (action === 'move_to') close();
   };
   const toggle = (label: Label) => {
@@ -80,7 +93,7 @@ export function LabelPicker({ kind, thread }: { kind: 'label' | 'move'; thread: 
                 <input type="checkbox" checked={ticked.has(label.id)} onChange={() => toggle(label)} /> {label.name}
               </label>
             ) : (
-              <button type="button" onClick={() => void run('move_to', label)} disabled={thread.label_ids.includes(label.id)}>
+              <button type="button" onClick={() => void run('move_to', label)} disabled={applied.includes(label.id)}>
                 {label.name}
               </button>
             )}

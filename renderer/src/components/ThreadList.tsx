@@ -1,8 +1,9 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ThreadSummary } from '../../../shared/api/threads.ts';
 import { formatListDate } from '../formatDate.ts';
 import { useMailStore } from '../mailStore.ts';
+import { LabelPicker } from './LabelPicker.tsx';
 
 const ROW_HEIGHT = 78;
 
@@ -131,6 +132,14 @@ function ThreadRow({
 function BulkActions({ count }: { count: number }) {
   const actOnChecked = useMailStore((s) => s.actOnChecked);
   const clearChecked = useMailStore((s) => s.clearChecked);
+  const [picker, setPicker] = useState<'label' | 'move' | null>(null);
+  const threads = useMailStore((s) => s.threads);
+  const checked = useMailStore((s) => s.checked);
+  const ticked = threads.filter((t) => checked.has(t.id));
+  // Labels belong to an account: offered when the ticked threads share one.
+  const accounts = new Set(ticked.map((t) => t.account_id));
+  const accountId = accounts.size === 1 ? [...accounts][0] : undefined;
+  const onAll = ticked.length ? (ticked[0]?.label_ids ?? []).filter((id) => ticked.every((t) => t.label_ids.includes(id))) : [];
   const actions = [
     ['archive', 'Archive'],
     ['trash', 'Delete'],
@@ -146,9 +155,29 @@ function BulkActions({ count }: { count: number }) {
           {label}
         </button>
       ))}
+      {accountId && (
+        <>
+          <button type="button" aria-expanded={picker === 'move'} onClick={() => setPicker(picker === 'move' ? null : 'move')}>
+            Move to
+          </button>
+          <button type="button" aria-expanded={picker === 'label'} onClick={() => setPicker(picker === 'label' ? null : 'label')}>
+            Label
+          </button>
+        </>
+      )}
       <button type="button" onClick={clearChecked}>
         Clear
       </button>
+      {picker && accountId && (
+        <LabelPicker
+          key={picker}
+          kind={picker}
+          accountId={accountId}
+          applied={onAll}
+          apply={(action, labelId) => actOnChecked(action, labelId)}
+          onClose={() => setPicker(null)}
+        />
+      )}
     </div>
   );
 }

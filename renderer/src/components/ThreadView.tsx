@@ -162,7 +162,16 @@ function ThreadToolbar({ thread }: { thread: Thread }) {
       >
         Label
       </button>
-      {picker && <LabelPicker key={picker} kind={picker} thread={thread} />}
+      {picker && (
+        <LabelPicker
+          key={picker}
+          kind={picker}
+          accountId={thread.account_id}
+          applied={thread.label_ids}
+          apply={(action, labelId) => act(action, labelId)}
+          onClose={() => setPicker(null)}
+        />
+      )}
       <button type="button" onClick={() => void act(unread ? 'mark_read' : 'mark_unread')} title="Mark unread (Shift+U)">
         {unread ? 'Mark read' : 'Mark unread'}
       </button>
