@@ -49,7 +49,7 @@ async function main(argv: string[]): Promise<void> {
     case 'import-mbox': {
       const file = rest[0];
       if (!file) throw usageError('import-mbox needs a FILE');
-      return importMboxCommand({ dataDir, file, account: values.account ?? 'local@outpost.localhost' });
+      return importMboxCommand({ dataDir, file, account: values.account });
     }
     case 'accounts':
       return accountsCommand({ dataDir, action: rest[0], provider: rest[1] });

@@ -22,6 +22,7 @@ import { registerCalendarRoutes } from './routes/calendar.ts';
 import { registerComposeDraftRoutes } from './routes/composeDrafts.ts';
 import { registerConnectRoutes } from './routes/connect.ts';
 import { registerContactRoutes } from './routes/contacts.ts';
+import { IMPORT_BODY_LIMIT_BYTES, registerEmailImportRoutes } from './routes/emailImport.ts';
 import { registerEventRoutes } from './routes/events.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerJobRoutes } from './routes/jobs.ts';
@@ -136,6 +137,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
   registerTrustedSenderRoutes(app, deps);
   registerContactRoutes(app, deps);
   registerComposeDraftRoutes(app, deps);
+  registerEmailImportRoutes(app, deps);
   registerWebhookRoutes(app, deps);
   registerEventRoutes(app, deps);
   registerSendRoutes(app, { ...deps, limits });
@@ -181,7 +183,7 @@ function toApiError(error: FastifyError | ApiError): { status: number; code: Err
       return {
         status: 413,
         code: 'payload_too_large',
-        message: `request body is larger than ${BODY_LIMIT_BYTES} bytes (${SEND_BODY_LIMIT_BYTES} for /v1/email/send)`,
+        message: `request body is larger than ${BODY_LIMIT_BYTES} bytes (${SEND_BODY_LIMIT_BYTES} for /v1/email/send, ${IMPORT_BODY_LIMIT_BYTES} for /v1/email/import)`,
       };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return { status: 415, code: 'unsupported_media_type', message: 'send the body as application/json' };

@@ -3,14 +3,14 @@ import { blobsDir, indexPath } from '../core/paths.ts';
 import { BlobStore } from '../db/blobStore.ts';
 import { openIndex } from '../db/openIndex.ts';
 import { ensureAccount } from '../db/queries/accounts.ts';
-import { importRawMessages } from '../mail/importRawMessages.ts';
+import { DEFAULT_LOCAL_ACCOUNT, importRawMessages } from '../mail/importRawMessages.ts';
 import { readMbox } from '../mail/mbox.ts';
 import { CliError } from './cliError.ts';
 
 const DEFAULT_ATTACHMENT_CAP = 25 * 1024 * 1024;
 
 /** Seeds the index from an mbox file into a local account, so Outpost shows real mail before any provider is connected. */
-export async function importMboxCommand(options: { dataDir: string; file: string; account: string }): Promise<void> {
+export async function importMboxCommand(options: { dataDir: string; file: string; account?: string | undefined }): Promise<void> {
   try {
     if (!statSync(options.file).isFile()) throw new CliError(`${options.file} is not a file`);
   } catch (error) {
@@ -19,7 +19,7 @@ export async function importMboxCommand(options: { dataDir: string; file: string
   }
   const db = openIndex(indexPath(options.dataDir));
   try {
-    const account = ensureAccount(db, 'local', options.account);
+    const account = ensureAccount(db, 'local', options.account ?? DEFAULT_LOCAL_ACCOUNT);
     const blobs = new BlobStore(db, blobsDir(options.dataDir));
     const result = await importRawMessages(db, blobs, account.id, readMbox(options.file), {
       attachmentSizeCap: DEFAULT_ATTACHMENT_CAP,

@@ -24,6 +24,7 @@ import type { CoreHostMessage, CoreHostRequest } from './coreHost.ts';
 import { CoreRestartPolicy } from './coreRestartPolicy.ts';
 import { DesktopPrefs, type DesktopPrefsData, PREFS_DEFAULTS, PREFS_SCHEMA } from './desktopPrefs.ts';
 import { MailtoError, parseMailto } from './mailtoLink.ts';
+import { importMessageFile, messageFileArguments } from './messageFiles.ts';
 import { NotificationBatcher } from './notificationBatcher.ts';
 import { desktopVaultKey } from './vaultKeySource.ts';
 import {
@@ -53,6 +54,8 @@ let tray: Tray | null = null;
 let unread = 0;
 let quitting = false;
 const pendingMailto: string[] = [];
+/** .eml files opened before the core was up. */
+const pendingFiles: string[] = [];
 const restartPolicy = new CoreRestartPolicy();
 const prefs = new DesktopPrefs(
   new Store<DesktopPrefsData>({ name: 'preferences', defaults: PREFS_DEFAULTS, schema: PREFS_SCHEMA, clearInvalidConfig: true }),
@@ -222,6 +225,21 @@ function handleMailto(url: string): void {
   }
 }
 
+/** An .eml file opened with Outpost: added to the index (Opened files) and shown in the main window. */
+function openMessageFile(path: string): void {
+  if (!connection) {
+    pendingFiles.push(path);
+    return;
+  }
+  importMessageFile(path, connection).then(
+    (threadId) => {
+      showMainWindow();
+      openThread(threadId);
+    },
+    (error: Error) => dialog.showErrorBox('Outpost cannot open this file', `${path}: ${error.message}`),
+  );
+}
+
 function refreshMenus(): void {
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(
@@ -258,16 +276,23 @@ async function launch(): Promise<void> {
   }
   app.on('second-instance', (_event, argv) => {
     const mailto = mailtoArgument(argv);
+    const files = messageFileArguments(argv.slice(1));
     if (mailto) handleMailto(mailto);
-    else showMainWindow();
+    for (const file of files) openMessageFile(file);
+    if (!mailto && files.length === 0) showMainWindow();
   });
-  // macOS delivers links as an event, possibly before 'ready'.
+  // macOS delivers links and opened files as events, possibly before 'ready'.
   app.on('open-url', (event, url) => {
     event.preventDefault();
     handleMailto(url);
   });
+  app.on('open-file', (event, path) => {
+    event.preventDefault();
+    openMessageFile(path);
+  });
   const launchMailto = mailtoArgument(process.argv);
   if (launchMailto) pendingMailto.push(launchMailto);
+  pendingFiles.push(...messageFileArguments(process.argv.slice(1)));
 
   await app.whenReady();
   session.defaultSession.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false));
@@ -290,6 +315,7 @@ async function launch(): Promise<void> {
     tray.on('click', () => showMainWindow());
     refreshMenus();
     for (const url of pendingMailto.splice(0)) handleMailto(url);
+    for (const file of pendingFiles.splice(0)) openMessageFile(file);
     if (!process.env.OUTPOST_NO_PROMPTS) void offerMailtoHandler();
   } catch (error) {
     dialog.showErrorBox('Outpost could not start', (error as Error).message);

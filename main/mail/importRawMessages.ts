@@ -9,6 +9,8 @@ import { toMessageInput } from './toMessageInput.ts';
 
 export interface ImportResult {
   imported: number;
+  /** The imported messages' remote ids (the hash of their bytes), in order. */
+  remoteIds: string[];
   failed: Array<{ index: number; error: string }>;
 }
 
@@ -17,13 +19,20 @@ export interface ImportOptions {
   attachmentSizeCap: number;
   /** Called after each committed batch. */
   onProgress?: (done: number) => void;
+  /** Where the messages go: a label of the account's own (default: its inbox). */
+  label?: { remoteId: string; name: string };
+  /** Mark them read whatever their Status header says (a file the user opened). */
+  read?: boolean;
 }
 
 const BATCH_SIZE = 200;
 
+/** The local account imported mail goes to unless another is named (`outpost import-mbox`, opened .eml files). */
+export const DEFAULT_LOCAL_ACCOUNT = 'local@outpost.localhost';
+
 /**
  * Imports raw RFC 822 messages (an mbox, .eml files, a corpus) into a local
- * account's inbox. Idempotent: a message's id is the hash of its bytes, so a
+ * account's inbox (or another label). Idempotent: a message's id is the hash of its bytes, so a
  * second import of the same file adds nothing. A message that cannot be
  * parsed is reported and skipped; it never aborts the import.
  */
@@ -34,8 +43,10 @@ export async function importRawMessages(
   raws: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   options: ImportOptions,
 ): Promise<ImportResult> {
-  const inboxId = upsertLabel(db, accountId, { remoteId: 'INBOX', name: 'Inbox', kind: 'system', role: 'inbox' });
-  const result: ImportResult = { imported: 0, failed: [] };
+  const labelId = options.label
+    ? upsertLabel(db, accountId, { remoteId: options.label.remoteId, name: options.label.name, kind: 'user', role: null })
+    : upsertLabel(db, accountId, { remoteId: 'INBOX', name: 'Inbox', kind: 'system', role: 'inbox' });
+  const result: ImportResult = { imported: 0, remoteIds: [], failed: [] };
   let batch: Array<{ raw: Uint8Array; parsed: Awaited<ReturnType<typeof parseRfc822>> }> = [];
   let index = 0;
 
@@ -52,8 +63,8 @@ export async function importRawMessages(
             remoteId,
             threadRemoteId,
             receivedAt: null,
-            labelIds: [inboxId],
-            isUnread: !status.includes('R'),
+            labelIds: [labelId],
+            isUnread: !options.read && !status.includes('R'),
             isStarred: false,
             isImportant: false,
             isDraft: false,
@@ -63,6 +74,7 @@ export async function importRawMessages(
         );
         if (input.sentAt === 0) input.sentAt = Date.now();
         writeMessages(db, accountId, [input]);
+        result.remoteIds.push(remoteId);
       }
     })();
     result.imported += batch.length;

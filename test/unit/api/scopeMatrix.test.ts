@@ -28,6 +28,7 @@ const ROUTES: Array<{ method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; url: 
   { method: 'POST', url: '/v1/accounts/connect', scope: 'admin', body: { provider: 'google' } },
   { method: 'PATCH', url: '/v1/accounts/acc_1', scope: 'admin', body: { email_sync_minutes: 10 } },
   { method: 'GET', url: '/v1/email/compose-drafts', scope: 'read:email' },
+  { method: 'POST', url: '/v1/email/import', scope: 'write:email', body: {} },
   {
     method: 'PUT',
     url: '/v1/email/compose-drafts/0b7f3c3e-9d47-4c3a-8c1e-1f2a3b4c5d6e',

@@ -1,0 +1,9 @@
+import { type Static, Type } from 'typebox';
+
+export const EmailImportResponse = Type.Object({
+  data: Type.Object({
+    message_id: Type.String({ description: 'msg_<n>' }),
+    thread_id: Type.String({ description: 'thr_<n>' }),
+  }),
+});
+export type EmailImportResponseBody = Static<typeof EmailImportResponse>;
