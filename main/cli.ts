@@ -1,14 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { accountsCommand } from './cli/accountsCommand.ts';
-import { agendaCommand } from './cli/agendaCommand.ts';
 import { CliError, usageError } from './cli/cliError.ts';
-import { importMboxCommand } from './cli/importMboxCommand.ts';
-import { keysCommand } from './cli/keysCommand.ts';
-import { searchCommand } from './cli/searchCommand.ts';
-import { serveCommand } from './cli/serveCommand.ts';
-import { sessionCreateCommand } from './cli/sessionCommand.ts';
-import { syncCommand } from './cli/syncCommand.ts';
 import { appVersion, defaultDataDir } from './core/paths.ts';
 
 const HELP = `outpost — offline mail and calendar index with a local API
@@ -30,6 +22,7 @@ Common options:
   --data-dir DIR   where the index lives (default: ${defaultDataDir()}; env OUTPOST_DATA_DIR)
 `;
 
+// Each command is loaded when it runs: `outpost --version` or `keys list` need not load the providers' clients.
 async function main(argv: string[]): Promise<void> {
   let parsed: ReturnType<typeof parseCommandLine>;
   try {
@@ -45,33 +38,51 @@ async function main(argv: string[]): Promise<void> {
 
   switch (command) {
     case 'serve':
-      return serveCommand({ dataDir, port: parsePort(values.port ?? '7766') });
+      return (await import('./cli/serveCommand.ts')).serveCommand({ dataDir, port: parsePort(values.port ?? '7766') });
     case 'import-mbox': {
       const file = rest[0];
       if (!file) throw usageError('import-mbox needs a FILE');
-      return importMboxCommand({ dataDir, file, account: values.account });
+      return (await import('./cli/importMboxCommand.ts')).importMboxCommand({ dataDir, file, account: values.account });
     }
     case 'accounts':
-      return accountsCommand({ dataDir, action: rest[0], provider: rest[1] });
+      return (await import('./cli/accountsCommand.ts')).accountsCommand({ dataDir, action: rest[0], provider: rest[1] });
     case 'sync':
-      return syncCommand({ dataDir, full: values.full ?? false, accountId: values.account });
+      return (await import('./cli/syncCommand.ts')).syncCommand({
+        dataDir,
+        full: values.full ?? false,
+        accountId: values.account,
+      });
     case 'agenda': {
       const days = values.days === undefined ? 7 : Number(values.days);
       if (!Number.isInteger(days) || days < 1 || days > 366) throw usageError('--days must be a number from 1 to 366');
       // OUTPOST_NOW pins "today" (tests, and reproducing a user's report).
-      return agendaCommand({ dataDir, days, now: process.env.OUTPOST_NOW ? Number(process.env.OUTPOST_NOW) : undefined });
+      return (await import('./cli/agendaCommand.ts')).agendaCommand({
+        dataDir,
+        days,
+        now: process.env.OUTPOST_NOW ? Number(process.env.OUTPOST_NOW) : undefined,
+      });
     }
     case 'search': {
       if (rest.length === 0) throw usageError('search needs a QUERY');
       const limit = values.limit === undefined ? 20 : Number(values.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw usageError('--limit must be a number from 1 to 500');
-      return searchCommand({ dataDir, query: rest.join(' '), accountId: values.account, limit });
+      return (await import('./cli/searchCommand.ts')).searchCommand({
+        dataDir,
+        query: rest.join(' '),
+        accountId: values.account,
+        limit,
+      });
     }
     case 'keys':
-      return keysCommand({ dataDir, args: rest, name: values.name, scopes: values.scope ?? [] });
+      return (await import('./cli/keysCommand.ts')).keysCommand({
+        dataDir,
+        args: rest,
+        name: values.name,
+        scopes: values.scope ?? [],
+      });
     case 'session':
       if (rest[0] !== 'create') throw usageError('usage: outpost session create [--admin]');
-      return sessionCreateCommand({ dataDir, admin: values.admin ?? false });
+      return (await import('./cli/sessionCommand.ts')).sessionCreateCommand({ dataDir, admin: values.admin ?? false });
     default:
       throw usageError(`unknown command "${command}"`);
   }

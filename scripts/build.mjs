@@ -2,7 +2,7 @@
 // Builds dist/: the core and CLI (esbuild), the Electron main and preload
 // (esbuild), and the renderer (Vite). --if-stale skips work when dist is
 // newer than every source file; --watch rebuilds on change.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -12,7 +12,14 @@ const args = new Set(process.argv.slice(2));
 
 const nodeBuilds = [
   // Native and large dependencies stay in node_modules; only our code is bundled.
-  { entryPoints: { 'main/cli': 'main/cli.ts' }, format: 'esm', outExtension: { '.js': '.js' } },
+  // Split at the CLI's dynamic imports: a command loads only its own modules (and their packages).
+  {
+    entryPoints: { 'main/cli': 'main/cli.ts' },
+    format: 'esm',
+    outExtension: { '.js': '.js' },
+    splitting: true,
+    chunkNames: 'main/chunks/[name]-[hash]',
+  },
   {
     entryPoints: { 'electron/main': 'main/electron/main.ts', 'electron/coreHost': 'main/electron/coreHost.ts' },
     format: 'esm',
@@ -56,6 +63,9 @@ async function buildRenderer(watch) {
 }
 
 if (args.has('--if-stale') && !isStale()) process.exit(0);
+
+// Chunk names carry content hashes: drop the last build's, or they pile up.
+rmSync(join(root, 'dist', 'main', 'chunks'), { recursive: true, force: true });
 
 if (args.has('--watch')) {
   for (const options of nodeBuilds) await (await esbuild.context(options)).watch();
