@@ -136,12 +136,15 @@ export const electronSurface: UiSurface = {
         return window;
       },
       async external(_page, open) {
-        await app.evaluate(({ shell }) => {
+        // The app's window-open rule hands https pages to shell.openExternal; here the main
+        // window's rule records them instead, and a plain window stands in for the browser.
+        await app.evaluate(({ BrowserWindow }) => {
           const opened: string[] = [];
           (globalThis as { openedExternally?: string[] }).openedExternally = opened;
-          shell.openExternal = async (url: string) => {
+          BrowserWindow.getAllWindows()[0]?.webContents.setWindowOpenHandler(({ url }) => {
             opened.push(url);
-          };
+            return { action: 'deny' };
+          });
         });
         await open();
         let url: string | undefined;
@@ -152,8 +155,10 @@ export const electronSurface: UiSurface = {
         if (!url) throw new Error('the app handed nothing to the system browser');
         const shown = app.waitForEvent('window');
         await app.evaluate(({ app: electronApp, BrowserWindow }, target) => {
-          // The stand-in browser trusts the emulator's test CA, as the test's Chromium does.
-          electronApp.once('certificate-error', (event, _contents, _url, _error, _certificate, callback) => {
+          // The stand-in browser trusts the emulator's test CA for the emulator's origin only.
+          const origin = new URL(target).origin;
+          electronApp.on('certificate-error', (event, _contents, url, _error, _certificate, callback) => {
+            if (!url.startsWith(origin)) return;
             event.preventDefault();
             callback(true);
           });
