@@ -23,6 +23,9 @@ interface MailState {
   openThread: Thread | null;
   threadStatus: 'idle' | 'loading' | 'error';
   threadError: string | null;
+  /** Why the last action on the open thread failed (the thread stays shown). */
+  actionError: string | null;
+  dismissActionError(): void;
   loadLabels(): Promise<void>;
   showLabel(label: string, title: string): Promise<void>;
   search(query: string): Promise<void>;
@@ -74,6 +77,10 @@ export const useMailStore = create<MailState>((set, get) => ({
   openThread: null,
   threadStatus: 'idle',
   threadError: null,
+  actionError: null,
+  dismissActionError() {
+    set({ actionError: null });
+  },
   picker: null,
   setPicker(picker) {
     set({ picker: picker && get().openThread ? picker : null });
@@ -211,7 +218,7 @@ export const useMailStore = create<MailState>((set, get) => ({
   },
 
   async selectThread(id) {
-    set({ threadStatus: 'loading', threadError: null, picker: null });
+    set({ threadStatus: 'loading', threadError: null, actionError: null, picker: null });
     try {
       const { data } = await api.getThread(id);
       set({ openThread: data, threadStatus: 'idle' });
@@ -236,6 +243,7 @@ export const useMailStore = create<MailState>((set, get) => ({
       const index = threads.findIndex((t) => t.id === openThread.id);
       const next = leavesList ? (threads[index + 1] ?? threads[index - 1]) : undefined;
       set((s) => ({
+        actionError: null,
         openThread: leavesList ? null : data,
         threads: leavesList
           ? s.threads.filter((t) => t.id !== data.id)
@@ -244,7 +252,7 @@ export const useMailStore = create<MailState>((set, get) => ({
       if (next && next.id !== openThread.id) await get().selectThread(next.id);
       void get().loadLabels();
     } catch (error) {
-      set({ threadError: (error as Error).message });
+      set({ actionError: (error as Error).message });
     }
   },
 

@@ -167,6 +167,27 @@ describeOnEachSurface('the reader and search in the UI', (surface) => {
     await ui.closePage(page);
   });
 
+  it('says when an action fails and keeps the thread shown', async () => {
+    const { page } = await guardedPage();
+    await page.keyboard.press('j');
+    const pane = page.getByRole('region', { name: 'Reading pane' });
+    await expect.poll(() => pane.locator('article.message').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await page.route('**/actions', (route) =>
+      route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        body: JSON.stringify({ code: 'service_unavailable', message: 'the index is busy', request_id: 'req_test' }),
+      }),
+    );
+    await page.keyboard.press('s');
+    await expect.poll(() => pane.getByRole('alert').textContent(), { timeout: 5_000 }).toContain('the index is busy');
+    expect(await pane.locator('article.message').count()).toBeGreaterThan(0);
+    await pane.getByRole('button', { name: 'Dismiss' }).click();
+    await expect.poll(() => pane.getByRole('alert').count()).toBe(0);
+    await page.unroute('**/actions');
+    await ui.closePage(page);
+  });
+
   it('archives with "e" (the thread leaves the inbox, the next one opens) and stars from the toolbar', async () => {
     const { page } = await guardedPage();
     await page.keyboard.press('j');

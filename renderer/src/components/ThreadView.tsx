@@ -12,6 +12,8 @@ export function ThreadView() {
   const thread = useMailStore((s) => s.openThread);
   const status = useMailStore((s) => s.threadStatus);
   const error = useMailStore((s) => s.threadError);
+  const actionError = useMailStore((s) => s.actionError);
+  const dismissActionError = useMailStore((s) => s.dismissActionError);
 
   if (error)
     return (
@@ -29,6 +31,14 @@ export function ThreadView() {
   return (
     <section className="thread-view" aria-label="Reading pane">
       <ThreadToolbar thread={thread} />
+      {actionError && (
+        <p className="error action-error" role="alert">
+          That did not work: {actionError}{' '}
+          <button type="button" className="link-button" onClick={dismissActionError}>
+            Dismiss
+          </button>
+        </p>
+      )}
       {/* A new thread starts with its own open and closed messages. */}
       <ThreadMessages key={thread.id} thread={thread} />
     </section>
