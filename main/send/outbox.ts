@@ -18,6 +18,15 @@ export interface SendProvider {
 
 export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed';
 
+/** Retry or cancel asked of a row that does not exist, or is past the point where it can be. */
+export class OutboxStateError extends Error {
+  readonly code: 'not_found' | 'conflict';
+  constructor(code: OutboxStateError['code'], message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
 export interface OutboxRow {
   id: string;
   account_id: string;
@@ -143,7 +152,53 @@ export class Outbox {
     return sent;
   }
 
-  async #deliver(row: OutboxRow): Promise<boolean> {
+  /** Rows not yet sent (queued, being sent, failed), oldest first: the Outbox view. */
+  pending(): OutboxRow[] {
+    return stmt<[], OutboxRow>(this.#db, `SELECT * FROM outbox WHERE status <> 'sent' ORDER BY created_at, id`).all();
+  }
+
+  /**
+   * "Send now": a queued or failed row becomes due at once. A failed row gets
+   * more attempts, but keeps the check in Sent before the next one (its last
+   * failure may not prove the provider did not take it).
+   */
+  retryNow(id: string): OutboxRow {
+    const row = this.#settable(id, 'send again');
+    this.#update(row.id, { status: 'queued', next_attempt_at: this.#now(), attempts: Math.min(row.attempts, 1) });
+    return this.get(id) as OutboxRow;
+  }
+
+  /** Cancels a queued or failed row: it will not be sent. One being sent or sent cannot be taken back. */
+  cancel(id: string): void {
+    this.#settable(id, 'cancel');
+    const { changes } = stmt(this.#db, `DELETE FROM outbox WHERE id = ? AND status IN ('queued', 'failed')`).run(id);
+    if (changes === 0) throw new OutboxStateError('conflict', `message ${id} is being sent; it cannot be cancelled now`);
+  }
+
+  #settable(id: string, what: string): OutboxRow {
+    const row = this.get(id);
+    if (!row) throw new OutboxStateError('not_found', `no message ${id} in the outbox`);
+    if (row.status === 'sent') throw new OutboxStateError('conflict', `message ${id} was sent already; cannot ${what}`);
+    if (row.status === 'sending') throw new OutboxStateError('conflict', `message ${id} is being sent; cannot ${what} now`);
+    return row;
+  }
+
+  /**
+   * Takes a due row for delivery: queued -> sending in one statement, so two
+   * deliveries running at once (the send route and the 30 s timer) never both
+   * take it. The row as it is now, or null when another delivery has it.
+   */
+  #claim(id: string): OutboxRow | null {
+    const { changes } = stmt(this.#db, `UPDATE outbox SET status = 'sending' WHERE id = ? AND status = 'queued'`).run(id);
+    if (changes === 0) return null;
+    const row = this.get(id) as OutboxRow;
+    this.#options.onStatus?.(row);
+    return row;
+  }
+
+  async #deliver(due: OutboxRow): Promise<boolean> {
+    const row = this.#claim(due.id);
+    if (!row) return false;
     const provider = this.#options.providerFor(row.account_id);
     if (row.attempts > 0) {
       // An earlier attempt failed in a way that cannot prove the provider did not
@@ -155,6 +210,7 @@ export class Outbox {
       } catch (error) {
         const backoff = Math.min(3_600_000, 5_000 * 2 ** row.attempts);
         this.#update(row.id, {
+          status: 'queued',
           next_attempt_at: this.#now() + backoff,
           last_error: `could not check whether it was sent: ${(error as Error).message}`,
         });
@@ -165,7 +221,7 @@ export class Outbox {
         return true;
       }
     }
-    this.#update(row.id, { status: 'sending', attempts: row.attempts + 1 });
+    this.#update(row.id, { attempts: row.attempts + 1 });
     let result: Awaited<ReturnType<SendProvider['send']>>;
     try {
       result = await provider.send(this.#blobs.read(row.raw_sha256), { providerThreadId: row.provider_thread_id });

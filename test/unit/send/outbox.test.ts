@@ -147,4 +147,53 @@ describe('the outbox', () => {
     await outbox.deliverDue();
     expect(fake.accepted).toHaveLength(1);
   });
+
+  it('sends a row once when two deliveries run at the same time (the send route and the timer)', async () => {
+    const fake = fakeProvider();
+    const slow: SendProvider = {
+      ...fake.provider,
+      send: async (raw, options) => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return fake.provider.send(raw, options);
+      },
+    };
+    const outbox = new Outbox(db, blobs, { providerFor: () => slow, now: () => now });
+    outbox.enqueue({ ...message(1), idempotencyKey: null });
+    outbox.enqueue({ ...message(2), idempotencyKey: null });
+    const results = await Promise.all([outbox.deliverDue(), outbox.deliverDue(), outbox.deliverDue()]);
+    expect(results.reduce((a, b) => a + b, 0)).toBe(2);
+    expect(fake.accepted).toHaveLength(2);
+  });
+
+  it('lists what is not sent yet, sends a failed or waiting message now, and cancels one', async () => {
+    const fake = fakeProvider();
+    const outbox = new Outbox(db, blobs, { providerFor: () => fake.provider, now: () => now, maxAttempts: 2 });
+    const waiting = outbox.enqueue({ ...message(1), idempotencyKey: null });
+    const failing = outbox.enqueue({ ...message(2), idempotencyKey: null });
+    const cancelled = outbox.enqueue({ ...message(3), idempotencyKey: null });
+    fake.failNext('retry', 'retry', 'retry');
+    await outbox.deliverDue();
+    now += 1_000; // not yet due again
+    await outbox.deliverDue();
+    expect(outbox.pending().map((r) => [r.id, r.status])).toEqual([
+      [waiting.id, 'queued'],
+      [failing.id, 'queued'],
+      [cancelled.id, 'queued'],
+    ]);
+    db.prepare(`UPDATE outbox SET status = 'failed' WHERE id = ?`).run(failing.id);
+
+    outbox.cancel(cancelled.id);
+    expect(outbox.get(cancelled.id)).toBeUndefined();
+    expect(outbox.retryNow(failing.id)).toMatchObject({ status: 'queued', next_attempt_at: now, attempts: 1 });
+    expect(outbox.retryNow(waiting.id)).toMatchObject({ status: 'queued', next_attempt_at: now });
+    expect(await outbox.deliverDue()).toBe(2);
+    expect(outbox.pending()).toEqual([]);
+    expect(fake.accepted).toHaveLength(2);
+
+    expect(() => outbox.retryNow(waiting.id)).toThrow(/sent already/);
+    expect(() => outbox.cancel(waiting.id)).toThrow(/sent already/);
+    expect(() => outbox.cancel('out_nope')).toThrow(/no message/);
+    db.prepare(`UPDATE outbox SET status = 'sending' WHERE id = ?`).run(failing.id);
+    expect(() => outbox.cancel(failing.id)).toThrow(/being sent/);
+  });
 });
