@@ -2,25 +2,38 @@ import { create } from 'zustand';
 import type { CalendarEvent } from '../../shared/api/calendar.ts';
 import { api } from './apiClient.ts';
 
-export type CalendarMode = 'week' | 'agenda';
+export type CalendarMode = 'day' | 'week' | 'month' | 'agenda';
+
+/** Local days [from, to): `to` is the midnight after the last day shown. */
+export interface DayRange {
+  from: Date;
+  to: Date;
+}
 
 interface CalendarState {
   mode: CalendarMode;
-  /** Monday 00:00 (local) of the week shown; the agenda starts at the same day. */
-  weekStart: Date;
+  /** Local midnight of the day the view is built around (the day shown, or a day of the week or month shown). */
+  anchor: Date;
   events: CalendarEvent[];
   status: 'idle' | 'loading' | 'error';
   error: string | null;
   selected: CalendarEvent | null;
-  setMode(mode: CalendarMode): void;
-  moveWeeks(delta: number): Promise<void>;
+  setMode(mode: CalendarMode): Promise<void>;
+  /** One step of the mode back or forth: a day, a week or a month (the agenda steps by a week). */
+  move(delta: number): Promise<void>;
   today(): Promise<void>;
+  /** The Day view of `day`, as from a day in the month grid. */
+  openDay(day: Date): Promise<void>;
   load(): Promise<void>;
   select(event: CalendarEvent | null): void;
 }
 
+export function startOfDay(date: Date): Date {
+  return new Date(date.getFullYear(), date.getMonth(), date.getDate());
+}
+
 export function startOfWeek(date: Date): Date {
-  const start = new Date(date.getFullYear(), date.getMonth(), date.getDate());
+  const start = startOfDay(date);
   start.setDate(start.getDate() - ((start.getDay() + 6) % 7));
   return start;
 }
@@ -31,33 +44,85 @@ export function addDays(date: Date, days: number): Date {
   return next;
 }
 
+/** The same day of another month, or that month's last day when it is shorter (31 Jan + 1 month is 28 or 29 Feb). */
+export function addMonths(date: Date, months: number): Date {
+  const lastDay = new Date(date.getFullYear(), date.getMonth() + months + 1, 0).getDate();
+  return new Date(date.getFullYear(), date.getMonth() + months, Math.min(date.getDate(), lastDay));
+}
+
+/** The days a mode shows around `anchor`; the month takes whole Monday–Sunday weeks, so neighbouring months' days fill it. */
+export function visibleRange(mode: CalendarMode, anchor: Date): DayRange {
+  switch (mode) {
+    case 'day': {
+      const from = startOfDay(anchor);
+      return { from, to: addDays(from, 1) };
+    }
+    case 'week': {
+      const from = startOfWeek(anchor);
+      return { from, to: addDays(from, 7) };
+    }
+    case 'month': {
+      const lastOfMonth = new Date(anchor.getFullYear(), anchor.getMonth() + 1, 0);
+      return {
+        from: startOfWeek(new Date(anchor.getFullYear(), anchor.getMonth(), 1)),
+        to: addDays(startOfWeek(lastOfMonth), 7),
+      };
+    }
+    case 'agenda': {
+      const from = startOfDay(anchor);
+      return { from, to: addDays(from, 7) };
+    }
+  }
+}
+
+export function daysOf({ from, to }: DayRange): Date[] {
+  const days: Date[] = [];
+  for (let day = from; day < to; day = addDays(day, 1)) days.push(day);
+  return days;
+}
+
+function step(mode: CalendarMode, anchor: Date, delta: number): Date {
+  if (mode === 'month') return addMonths(anchor, delta);
+  return addDays(anchor, mode === 'day' ? delta : 7 * delta);
+}
+
+// Quick clicks on Next start loads that can answer out of order; only the latest one may fill the view.
+let latestLoad = 0;
+
 export const useCalendarStore = create<CalendarState>((set, get) => ({
   mode: 'week',
-  weekStart: startOfWeek(new Date()),
+  anchor: startOfDay(new Date()),
   events: [],
   status: 'idle',
   error: null,
   selected: null,
 
-  setMode(mode) {
+  async setMode(mode) {
     set({ mode });
+    await get().load();
   },
-  async moveWeeks(delta) {
-    set({ weekStart: addDays(get().weekStart, 7 * delta), selected: null });
+  async move(delta) {
+    const { mode, anchor } = get();
+    set({ anchor: step(mode, anchor, delta), selected: null });
     await get().load();
   },
   async today() {
-    set({ weekStart: startOfWeek(new Date()), selected: null });
+    set({ anchor: startOfDay(new Date()), selected: null });
+    await get().load();
+  },
+  async openDay(day) {
+    set({ mode: 'day', anchor: startOfDay(day), selected: null });
     await get().load();
   },
   async load() {
-    const from = get().weekStart;
+    const { from, to } = visibleRange(get().mode, get().anchor);
+    const ticket = ++latestLoad;
     set({ status: 'loading', error: null });
     try {
-      const { data } = await api.listEvents(from, addDays(from, 7));
-      set({ events: data, status: 'idle' });
+      const { data } = await api.listEvents(from, to);
+      if (ticket === latestLoad) set({ events: data, status: 'idle' });
     } catch (error) {
-      set({ status: 'error', error: (error as Error).message });
+      if (ticket === latestLoad) set({ status: 'error', error: (error as Error).message });
     }
   },
   select(event) {

@@ -7,6 +7,22 @@ import { eventInput, seedCalendar } from '../support/calendarFixtures.ts';
 import { chromiumMissingReason } from '../support/chromium.ts';
 import { SCREENSHOTS, useUiHarness } from '../support/uiHarness.ts';
 
+const today = new Date();
+const dayOfThisMonth = (day: number) => new Date(today.getFullYear(), today.getMonth(), day);
+const addDays = (date: Date, days: number) => new Date(date.getFullYear(), date.getMonth(), date.getDate() + days);
+const mondayOf = (date: Date) => addDays(date, -((date.getDay() + 6) % 7));
+const isoDate = (date: Date) =>
+  `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
+// A day of this month with more events than a month cell shows, kept out of today's week and of the
+// agenda's next seven days (the first test ends on an empty one): the 1st, or the 24th early in the month.
+const busyDay = dayOfThisMonth(today.getDate() >= 10 ? 1 : 24);
+/** The one browser global read here (the Node project has no DOM types). */
+type BrowserWindow = { getComputedStyle(element: unknown): { color: string } };
+// The pages below run in en-GB, so the test can name days as the calendar does.
+const longDay = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long' });
+const fullDate = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+const monthName = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric' });
+
 describe.skipIf(chromiumMissingReason !== null)(
   `the calendar views (real Chromium)${chromiumMissingReason ? ` — skipped: ${chromiumMissingReason}` : ''}`,
   () => {
@@ -21,11 +37,9 @@ describe.skipIf(chromiumMissingReason !== null)(
         isPrimary: false,
       });
       // Today at 10:00 and 14:00 local to the browser (TZ of this process), and an all-day event.
-      const today = new Date();
-      const at = (hours: number) => new Date(today.getFullYear(), today.getMonth(), today.getDate(), hours).getTime();
-      const date = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`;
-      const tomorrow = new Date(today.getFullYear(), today.getMonth(), today.getDate() + 1);
-      const nextDate = `${tomorrow.getFullYear()}-${String(tomorrow.getMonth() + 1).padStart(2, '0')}-${String(tomorrow.getDate()).padStart(2, '0')}`;
+      const at = (hours: number, day = today) => new Date(day.getFullYear(), day.getMonth(), day.getDate(), hours).getTime();
+      const date = isoDate(today);
+      const nextDate = isoDate(addDays(today, 1));
       writeEvents(db, calendarId, [
         eventInput({
           remoteId: 'review',
@@ -50,6 +64,30 @@ describe.skipIf(chromiumMissingReason !== null)(
         }),
       ]);
       writeEvents(db, home, [eventInput({ remoteId: 'dentist', startsAt: at(14), endsAt: at(15), summary: 'Dentist' })]);
+      // The busy day: five interviews and the first day of a three-day conference.
+      writeEvents(
+        db,
+        calendarId,
+        [1, 2, 3, 4, 5].map((n) =>
+          eventInput({
+            remoteId: `interview-${n}`,
+            startsAt: at(8 + n, busyDay),
+            endsAt: at(9 + n, busyDay),
+            summary: `Interview ${n}`,
+          }),
+        ),
+      );
+      writeEvents(db, home, [
+        eventInput({
+          remoteId: 'conference',
+          startsAt: at(0, busyDay),
+          endsAt: at(0, addDays(busyDay, 3)),
+          isAllDay: true,
+          startDate: isoDate(busyDay),
+          endDate: isoDate(addDays(busyDay, 3)),
+          summary: 'Conference',
+        }),
+      ]);
       db.close();
     });
 
@@ -83,6 +121,119 @@ describe.skipIf(chromiumMissingReason !== null)(
 
       await page.getByRole('button', { name: 'Next week' }).click();
       await expect.poll(() => page.getByText('Nothing scheduled this week.').count(), { timeout: 10_000 }).toBe(1);
+      await page.close();
+    });
+
+    it('shows one day: timed events at their hours under the all-day event, and steps a day at a time', async () => {
+      const page = await ui.browser.newPage({ viewport: { width: 1400, height: 900 }, locale: 'en-GB' });
+      await page.goto(ui.serve.uiUrl);
+      await page.getByRole('button', { name: 'Calendar' }).click();
+      const calendar = page.getByRole('region', { name: 'Calendar' });
+      await calendar.getByRole('button', { name: 'Day', exact: true }).click();
+      expect(await calendar.getByRole('button', { name: 'Day', exact: true }).getAttribute('aria-pressed')).toBe('true');
+      const day = page.getByRole('region', { name: 'Day', exact: true });
+      await expect.poll(() => day.getByRole('button', { name: /Design review/ }).count(), { timeout: 10_000 }).toBe(1);
+      expect(await calendar.getByRole('heading', { level: 2 }).textContent()).toBe(fullDate.format(today));
+      expect(await day.locator('.day-column').count()).toBe(1);
+
+      // Each timed event starts level with its hour's line; the all-day event sits above the grid.
+      const hourLine = (hour: number) => day.locator('.week-row.timed .hour-label > div').nth(hour).boundingBox();
+      const review = await day.getByRole('button', { name: /Design review/ }).boundingBox();
+      const dentist = await day.getByRole('button', { name: /Dentist/ }).boundingBox();
+      const offsite = await day.getByRole('button', { name: /Team offsite/ }).boundingBox();
+      const ten = await hourLine(10);
+      const two = await hourLine(14);
+      expect(Math.abs((review?.y ?? 0) - (ten?.y ?? -99))).toBeLessThan(3);
+      expect(Math.abs((dentist?.y ?? 0) - (two?.y ?? -99))).toBeLessThan(3);
+      expect(offsite && review && offsite.y < review.y).toBe(true);
+      await page.screenshot({ path: join(SCREENSHOTS, 'calendar-day.png') });
+
+      await calendar.getByRole('button', { name: 'Next day' }).click();
+      await expect.poll(() => page.getByText('Nothing scheduled this day.').count(), { timeout: 10_000 }).toBe(1);
+      expect(await calendar.getByRole('heading', { level: 2 }).textContent()).toBe(fullDate.format(addDays(today, 1)));
+      await calendar.getByRole('button', { name: 'Previous day' }).click();
+      await calendar.getByRole('button', { name: 'Previous day' }).click();
+      await expect
+        .poll(() => calendar.getByRole('heading', { level: 2 }).textContent(), { timeout: 10_000 })
+        .toBe(fullDate.format(addDays(today, -1)));
+      await calendar.getByRole('button', { name: 'Next day' }).click();
+      await expect.poll(() => day.getByRole('button', { name: /Dentist/ }).count(), { timeout: 10_000 }).toBe(1);
+      await page.close();
+    });
+
+    it('shows the month in whole weeks: events per day, "+N more", and a day number opens that day', async () => {
+      const page = await ui.browser.newPage({ viewport: { width: 1400, height: 900 }, locale: 'en-GB' });
+      await page.goto(ui.serve.uiUrl);
+      await page.getByRole('button', { name: 'Calendar' }).click();
+      const calendar = page.getByRole('region', { name: 'Calendar' });
+      await calendar.getByRole('button', { name: 'Month', exact: true }).click();
+      const month = page.getByRole('region', { name: 'Month' });
+      const cell = (day: Date) => month.getByRole('group', { name: longDay.format(day), exact: true });
+      const todays = cell(today);
+      await expect.poll(() => todays.getByRole('button', { name: /Design review/ }).count(), { timeout: 10_000 }).toBe(1);
+      expect(await todays.getByRole('button', { name: /Dentist/ }).count()).toBe(1);
+      expect(await todays.getByRole('button', { name: /Team offsite/ }).count()).toBe(1);
+      expect(await todays.getAttribute('aria-current')).toBe('date');
+      expect(await calendar.getByRole('heading', { level: 2 }).textContent()).toBe(monthName.format(today));
+
+      // Whole Monday–Sunday weeks: days of the neighbouring months fill the first and last week, muted.
+      const first = dayOfThisMonth(1);
+      const last = new Date(today.getFullYear(), today.getMonth() + 1, 0);
+      const gridStart = mondayOf(first);
+      const gridEnd = addDays(mondayOf(last), 7);
+      const weeks = Math.round((gridEnd.getTime() - gridStart.getTime()) / (7 * 24 * 3_600_000));
+      expect(await month.getByRole('group').count()).toBe(7 * weeks);
+      const neighbour = gridStart < first ? gridStart : addDays(gridEnd, -1);
+      if (neighbour.getMonth() !== today.getMonth()) {
+        expect(await cell(neighbour).getAttribute('class')).toMatch(/outside-month/);
+        const colour = (day: Date) =>
+          cell(day)
+            .getByRole('button', { name: String(day.getDate()), exact: true })
+            .evaluate((button) => (globalThis as unknown as BrowserWindow).getComputedStyle(button).color);
+        expect(await colour(neighbour)).not.toBe(await colour(busyDay));
+      }
+      expect(await cell(busyDay).getAttribute('class')).not.toMatch(/outside-month/);
+
+      // The busy day shows three chips and the other three behind "+3 more"; the conference is on each of its days.
+      const busy = cell(busyDay);
+      expect(await busy.getByRole('button', { name: /Conference|Interview/ }).count()).toBe(3);
+      expect(await busy.getByRole('button', { name: '+3 more' }).count()).toBe(1);
+      for (const day of [addDays(busyDay, 1), addDays(busyDay, 2)])
+        expect(
+          await cell(day)
+            .getByRole('button', { name: /Conference/ })
+            .count(),
+        ).toBe(1);
+      expect(
+        await cell(addDays(busyDay, 3))
+          .getByRole('button', { name: /Conference/ })
+          .count(),
+      ).toBe(0);
+      await page.screenshot({ path: join(SCREENSHOTS, 'calendar-month.png') });
+
+      await busy.getByRole('button', { name: '+3 more' }).click();
+      const day = page.getByRole('region', { name: 'Day', exact: true });
+      await expect.poll(() => day.getByRole('button', { name: /Interview/ }).count(), { timeout: 10_000 }).toBe(5);
+      expect(await calendar.getByRole('heading', { level: 2 }).textContent()).toBe(fullDate.format(busyDay));
+
+      await calendar.getByRole('button', { name: 'Month', exact: true }).click();
+      const nextDay = addDays(busyDay, 1);
+      await cell(nextDay)
+        .getByRole('button', { name: String(nextDay.getDate()), exact: true })
+        .click();
+      await expect
+        .poll(() => calendar.getByRole('heading', { level: 2 }).textContent(), { timeout: 10_000 })
+        .toBe(fullDate.format(nextDay));
+      expect(await calendar.getByRole('button', { name: 'Day', exact: true }).getAttribute('aria-pressed')).toBe('true');
+      await expect.poll(() => day.getByRole('button', { name: /Conference/ }).count(), { timeout: 10_000 }).toBe(1);
+      expect(await day.getByRole('button', { name: /Interview/ }).count()).toBe(0);
+
+      await calendar.getByRole('button', { name: 'Month', exact: true }).click();
+      await calendar.getByRole('button', { name: 'Next month' }).click();
+      await expect.poll(() => page.getByText('Nothing scheduled this month.').count(), { timeout: 10_000 }).toBe(1);
+      expect(await calendar.getByRole('heading', { level: 2 }).textContent()).toBe(
+        monthName.format(new Date(today.getFullYear(), today.getMonth() + 1, 1)),
+      );
       await page.close();
     });
   },
