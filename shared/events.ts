@@ -40,6 +40,8 @@ export type CoreEvent =
         sent_at: string;
       };
     }
+  /** An outbox message changed state (queued, sending, sent, failed) or was cancelled. */
+  | { type: 'outbox.updated'; id: string; status: 'queued' | 'sending' | 'sent' | 'failed' | 'cancelled' }
   /** New unread inbox mail an incremental sync brought (not a first full sync's backlog); newest first. */
   | { type: 'mail.received'; messages: Array<{ account_id: string; thread_id: string; from: string; subject: string }> };
 

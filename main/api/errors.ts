@@ -16,6 +16,8 @@ export const errorStatus = {
   raw_not_available: 409,
   needs_reauth: 409,
   idempotency_conflict: 409,
+  already_sent: 409,
+  send_in_progress: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

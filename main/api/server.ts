@@ -7,6 +7,7 @@ import { ApiErrorBody } from '../../shared/api/common.ts';
 import type { EventBus } from '../core/eventBus.ts';
 import type { BlobStore } from '../db/blobStore.ts';
 import type { IndexDb } from '../db/openIndex.ts';
+import type { Outbox } from '../send/outbox.ts';
 import type { JobQueue } from '../sync/jobQueue.ts';
 import type { JobRunner } from '../sync/jobRunner.ts';
 import type { Scope } from './auth/apiKeys.ts';
@@ -28,6 +29,7 @@ import { registerHealthRoutes } from './routes/health.ts';
 import { registerJobRoutes } from './routes/jobs.ts';
 import { registerKeyRoutes } from './routes/keys.ts';
 import { registerMessageRoutes } from './routes/messages.ts';
+import { registerOutboxRoutes } from './routes/outbox.ts';
 import { registerSearchRoutes } from './routes/search.ts';
 import { registerSendRoutes, SEND_BODY_LIMIT_BYTES } from './routes/send.ts';
 import { registerSyncRoutes } from './routes/sync.ts';
@@ -54,6 +56,10 @@ export interface ApiDeps {
   send?: EmailSendService;
   /** Folders an attachment's storage_path may point into (nothing else is readable through the API). */
   attachmentRoots?: readonly string[];
+  /** The send engine's outbox (its rows, send now, cancel); absent: the outbox routes answer 503. */
+  outbox?: Outbox;
+  /** Delivers due outbox rows now (after "send now"). */
+  deliverNow?: () => void;
   /** Starts connecting an account (main/core/accountConnector.ts); absent: POST /v1/accounts/connect answers 503. */
   connectAccount?: (provider: 'google' | 'microsoft') => Promise<{ authorizationUrl: string }>;
 }
@@ -141,6 +147,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
   registerWebhookRoutes(app, deps);
   registerEventRoutes(app, deps);
   registerSendRoutes(app, { ...deps, limits });
+  registerOutboxRoutes(app, deps);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   if (deps.rendererDir) await registerUiRoutes(app, deps.rendererDir);
   return app;

@@ -83,6 +83,7 @@ export function openEngine(config: EngineConfig): Engine {
     (account) => accountSendProvider(account, providers, vault),
     // Emitted inside the transaction that marks the row sent, so a webhook delivery is recorded with it or not at all.
     (row) => {
+      events.emit({ type: 'outbox.updated', id: row.id, status: row.status });
       if (row.status !== 'sent') return;
       events.emit({
         type: 'email.sent',

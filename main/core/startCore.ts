@@ -48,6 +48,8 @@ export async function startCore(config: CoreConfig): Promise<Core> {
   const attachmentRoots = config.attachmentRoots ?? defaultAttachmentRoots(config.dataDir);
   let port = config.port;
   let api: ApiServer;
+  const deliverQueued = () =>
+    void engine.send.outbox.deliverDue().catch((error: Error) => console.error('outbox delivery failed:', error.message));
   try {
     api = await buildApiServer({
       db: engine.db,
@@ -62,6 +64,8 @@ export async function startCore(config: CoreConfig): Promise<Core> {
       send: config.send ?? apiSendService(engine.send, attachmentRoots),
       attachmentRoots,
       connectAccount: (provider) => connector.start(provider),
+      outbox: engine.send.outbox,
+      deliverNow: deliverQueued,
     });
     await api.listen({ host: '127.0.0.1', port: config.port });
   } catch (error) {
@@ -95,8 +99,6 @@ export async function startCore(config: CoreConfig): Promise<Core> {
   const webhooks = new WebhookWorker(engine.db, engine.events, config.webhookPollMs ? { pollMs: config.webhookPollMs } : {});
   webhooks.start();
   // Mail a crash left half-sent is settled first; queued mail then goes out, and again every 30 s (offline, outages).
-  const deliverQueued = () =>
-    void engine.send.outbox.deliverDue().catch((error: Error) => console.error('outbox delivery failed:', error.message));
   void engine.send.outbox
     .reconcileUncertain()
     .catch((error: Error) => console.error('outbox reconcile failed:', error.message))

@@ -20,7 +20,7 @@ export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed';
 
 /** Retry or cancel asked of a row that does not exist, or is past the point where it can be. */
 export class OutboxStateError extends Error {
-  readonly code: 'not_found' | 'conflict';
+  readonly code: 'not_found' | 'already_sent' | 'send_in_progress';
   constructor(code: OutboxStateError['code'], message: string) {
     super(message);
     this.code = code;
@@ -172,14 +172,15 @@ export class Outbox {
   cancel(id: string): void {
     this.#settable(id, 'cancel');
     const { changes } = stmt(this.#db, `DELETE FROM outbox WHERE id = ? AND status IN ('queued', 'failed')`).run(id);
-    if (changes === 0) throw new OutboxStateError('conflict', `message ${id} is being sent; it cannot be cancelled now`);
+    if (changes === 0) throw new OutboxStateError('send_in_progress', `message ${id} is being sent; cannot cancel now`);
   }
 
   #settable(id: string, what: string): OutboxRow {
     const row = this.get(id);
     if (!row) throw new OutboxStateError('not_found', `no message ${id} in the outbox`);
-    if (row.status === 'sent') throw new OutboxStateError('conflict', `message ${id} was sent already; cannot ${what}`);
-    if (row.status === 'sending') throw new OutboxStateError('conflict', `message ${id} is being sent; cannot ${what} now`);
+    if (row.status === 'sent') throw new OutboxStateError('already_sent', `message ${id} was sent already; cannot ${what}`);
+    if (row.status === 'sending')
+      throw new OutboxStateError('send_in_progress', `message ${id} is being sent; cannot ${what} now`);
     return row;
   }
 

@@ -6,6 +6,7 @@ import { type ApiServer, buildApiServer } from '../../main/api/server.ts';
 import { EventBus } from '../../main/core/eventBus.ts';
 import { BlobStore } from '../../main/db/blobStore.ts';
 import type { IndexDb } from '../../main/db/openIndex.ts';
+import type { Outbox } from '../../main/send/outbox.ts';
 import { JobQueue } from '../../main/sync/jobQueue.ts';
 import { type JobHandler, JobRunner } from '../../main/sync/jobRunner.ts';
 
@@ -28,14 +29,18 @@ export async function buildLocalApi(
     rateLimits?: Partial<RateLimitConfig>;
     send?: EmailSendService;
     attachmentRoots?: string[];
+    /** An outbox over the same index and blob folder (its provider faked by the test). */
+    outbox?: (blobs: BlobStore) => Outbox;
+    deliverNow?: () => void;
   } = {},
 ): Promise<LocalApiHarness> {
   const events = new EventBus();
   const jobs = new JobQueue(db, events);
   const runner = new JobRunner(jobs, options.handlers ?? {});
+  const blobs = new BlobStore(db, blobsDir);
   const app = await buildApiServer({
     db,
-    blobs: new BlobStore(db, blobsDir),
+    blobs,
     events,
     jobs,
     runner,
@@ -45,6 +50,8 @@ export async function buildLocalApi(
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
     ...(options.send ? { send: options.send } : {}),
     ...(options.attachmentRoots ? { attachmentRoots: options.attachmentRoots } : {}),
+    ...(options.outbox ? { outbox: options.outbox(blobs) } : {}),
+    ...(options.deliverNow ? { deliverNow: options.deliverNow } : {}),
   });
   return {
     app,

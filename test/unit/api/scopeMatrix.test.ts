@@ -29,6 +29,9 @@ const ROUTES: Array<{ method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; url: 
   { method: 'PATCH', url: '/v1/accounts/acc_1', scope: 'admin', body: { email_sync_minutes: 10 } },
   { method: 'GET', url: '/v1/email/compose-drafts', scope: 'read:email' },
   { method: 'POST', url: '/v1/email/import', scope: 'write:email', body: {} },
+  { method: 'GET', url: '/v1/email/outbox', scope: 'read:email' },
+  { method: 'POST', url: '/v1/email/outbox/out_01ABC/retry', scope: 'write:email' },
+  { method: 'DELETE', url: '/v1/email/outbox/out_01ABC', scope: 'write:email' },
   {
     method: 'PUT',
     url: '/v1/email/compose-drafts/0b7f3c3e-9d47-4c3a-8c1e-1f2a3b4c5d6e',

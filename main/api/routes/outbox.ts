@@ -1,0 +1,96 @@
+import { OutboxListResponse, type OutboxMessage, OutboxMessageResponse, OutboxParams } from '../../../shared/api/outbox.ts';
+import type { BlobStore } from '../../db/blobStore.ts';
+import { parseRfc822 } from '../../mail/parseRfc822.ts';
+import { type Outbox, type OutboxRow, OutboxStateError } from '../../send/outbox.ts';
+import { ApiError } from '../errors.ts';
+import type { ApiDeps, ApiServer } from '../server.ts';
+
+const errors = Object.fromEntries([400, 401, 403, 404, 409, 503].map((s) => [s, { $ref: 'ApiError#' }]));
+
+/** Subject and recipients from the stored message's header block (the body and files are not read). */
+async function present(row: OutboxRow, blobs: BlobStore): Promise<OutboxMessage> {
+  const raw = blobs.read(row.raw_sha256);
+  const end = raw.indexOf('\r\n\r\n');
+  const headers = await parseRfc822(new Uint8Array(end === -1 ? raw : raw.subarray(0, end + 4))).catch(() => null);
+  return {
+    id: row.id,
+    account_id: row.account_id,
+    status: row.status === 'sent' ? 'sending' : row.status,
+    subject: headers?.subject ?? '',
+    to: [...(headers?.to ?? []), ...(headers?.cc ?? []), ...(headers?.bcc ?? [])],
+    attempts: row.attempts,
+    last_error: row.last_error,
+    next_attempt_at: row.status === 'queued' ? new Date(row.next_attempt_at).toISOString() : null,
+    created_at: new Date(row.created_at).toISOString(),
+  };
+}
+
+function outboxOf(deps: ApiDeps): Outbox {
+  if (!deps.outbox) throw new ApiError('service_unavailable', 'this build of Outpost has no outbox');
+  return deps.outbox;
+}
+
+function settle<T>(change: () => T): T {
+  try {
+    return change();
+  } catch (error) {
+    if (error instanceof OutboxStateError) throw new ApiError(error.code, error.message);
+    throw error;
+  }
+}
+
+/**
+ * The outbox: messages accepted by POST /v1/email/send that the provider has
+ * not taken yet (offline, an outage, a refusal), to see, send now or cancel.
+ */
+export function registerOutboxRoutes(app: ApiServer, deps: ApiDeps): void {
+  app.get(
+    '/v1/email/outbox',
+    {
+      config: { scope: 'read:email' },
+      schema: {
+        summary: 'Messages not sent yet: queued, being sent, failed (oldest first)',
+        response: { 200: OutboxListResponse, ...errors },
+      },
+    },
+    async () => ({
+      data: await Promise.all(
+        outboxOf(deps)
+          .pending()
+          .map((row) => present(row, deps.blobs)),
+      ),
+    }),
+  );
+  app.post(
+    '/v1/email/outbox/:id/retry',
+    {
+      config: { scope: 'write:email' },
+      schema: {
+        summary: 'Send a queued or failed message now',
+        params: OutboxParams,
+        response: { 200: OutboxMessageResponse, ...errors },
+      },
+    },
+    async (request) => {
+      const row = settle(() => outboxOf(deps).retryNow(request.params.id));
+      deps.deliverNow?.();
+      return { data: await present(row, deps.blobs) };
+    },
+  );
+  app.delete(
+    '/v1/email/outbox/:id',
+    {
+      config: { scope: 'write:email' },
+      schema: {
+        summary: 'Cancel a queued or failed message',
+        params: OutboxParams,
+        response: { 204: { type: 'null' }, ...errors },
+      },
+    },
+    async (request, reply) => {
+      settle(() => outboxOf(deps).cancel(request.params.id));
+      deps.events.emit({ type: 'outbox.updated', id: request.params.id, status: 'cancelled' });
+      return reply.code(204).send(null);
+    },
+  );
+}
