@@ -228,11 +228,16 @@ describe.skipIf(chromiumMissingReason !== null)(
       await expect.poll(() => day.getByRole('button', { name: /Conference/ }).count(), { timeout: 10_000 }).toBe(1);
       expect(await day.getByRole('button', { name: /Interview/ }).count()).toBe(0);
 
+      // Two months on, since next month's first week can hold the last days of this one.
       await calendar.getByRole('button', { name: 'Month', exact: true }).click();
+      await calendar.getByRole('button', { name: 'Next month' }).click();
+      await expect
+        .poll(() => calendar.getByRole('heading', { level: 2 }).textContent(), { timeout: 10_000 })
+        .toBe(monthName.format(new Date(today.getFullYear(), today.getMonth() + 1, 1)));
       await calendar.getByRole('button', { name: 'Next month' }).click();
       await expect.poll(() => page.getByText('Nothing scheduled this month.').count(), { timeout: 10_000 }).toBe(1);
       expect(await calendar.getByRole('heading', { level: 2 }).textContent()).toBe(
-        monthName.format(new Date(today.getFullYear(), today.getMonth() + 1, 1)),
+        monthName.format(new Date(today.getFullYear(), today.getMonth() + 2, 1)),
       );
       await page.close();
     });
