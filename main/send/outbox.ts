@@ -154,7 +154,7 @@ export class Outbox {
 
   /** Rows not yet sent (queued, being sent, failed), oldest first: the Outbox view. */
   pending(): OutboxRow[] {
-    return stmt<[], OutboxRow>(this.#db, `SELECT * FROM outbox WHERE status <> 'sent' ORDER BY created_at, id`).all();
+    return stmt<[], OutboxRow>(this.#db, `SELECT * FROM outbox WHERE status <> 'sent' ORDER BY created_at, rowid`).all();
   }
 
   /**

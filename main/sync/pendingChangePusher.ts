@@ -31,13 +31,17 @@ function done(db: IndexDb, ids: readonly number[]): void {
  * dropped; other failures leave the rows for the next push.
  */
 export async function pushGmailChanges(db: IndexDb, session: GmailSession, accountId: string): Promise<number> {
-  const groups = new Map<string, PendingChange[]>();
+  // Consecutive changes alike (one action over many messages) go in one batchModify; order is kept
+  // across different ones (label, unlabel, label again ends labelled).
+  const runs: PendingChange[][] = [];
+  const key = (change: PendingChange) => `${change.add_labels}|${change.remove_labels}`;
   for (const change of pending(db, accountId)) {
-    const key = `${change.add_labels}|${change.remove_labels}`;
-    groups.set(key, [...(groups.get(key) ?? []), change]);
+    const last = runs.at(-1);
+    if (last && key(last[0] as PendingChange) === key(change)) last.push(change);
+    else runs.push([change]);
   }
   let pushed = 0;
-  for (const changes of groups.values()) {
+  for (const changes of runs) {
     for (let i = 0; i < changes.length; i += 1000) {
       const chunk = changes.slice(i, i + 1000);
       await session.quota.take(50);

@@ -52,7 +52,8 @@ export function writeMessages(db: IndexDb, accountId: string, inputs: readonly M
   const ids = new Map<string, number>();
   db.transaction(() => {
     const touchedThreads = new Set<number>();
-    for (const input of inputs) {
+    for (const remote of inputs) {
+      const input = { ...remote, ...withPendingChanges(db, accountId, remote.remoteId, remote) };
       const { messageId, threadId, previousThreadId } = upsertMessageRow(db, accountId, input);
       replaceAttachments(db, messageId, input.attachments);
       replaceMessageLabels(db, messageId, input.labelIds);
@@ -249,7 +250,8 @@ export interface MessageState {
  * moves and read-state flips from incremental sync). Returns false when the
  * message is not in the index, so the caller can fetch it in full.
  */
-export function updateMessageState(db: IndexDb, accountId: string, remoteId: string, state: MessageState): boolean {
+export function updateMessageState(db: IndexDb, accountId: string, remoteId: string, remoteState: MessageState): boolean {
+  const state = { ...remoteState, ...withPendingChanges(db, accountId, remoteId, remoteState) };
   return db.transaction(() => {
     const row = stmt<[number, number, number, number, string, string], { id: number; thread_id: number }>(
       db,
@@ -284,4 +286,46 @@ export function deleteUnseenMessages(db: IndexDb, accountId: string, scope: stri
     .all(accountId, accountId, scope)
     .map((r) => r.remote_id);
   return deleteMessages(db, accountId, gone);
+}
+
+interface LabelledState {
+  labelIds: number[];
+  isUnread: boolean;
+  isStarred: boolean;
+}
+
+/**
+ * A message's remote state with the user's changes not yet pushed laid over
+ * it, in the order they were made. Changes are pushed before each sync, but
+ * one made while a sync runs (archive during a pull) would otherwise be undone
+ * on screen until the next sync pushed it and pulled it back.
+ */
+export function withPendingChanges(db: IndexDb, accountId: string, remoteId: string, remote: LabelledState): LabelledState {
+  const changes = stmt<[string, string], { add_labels: string; remove_labels: string }>(
+    db,
+    'SELECT add_labels, remove_labels FROM pending_changes WHERE account_id = ? AND message_remote_id = ? ORDER BY id',
+  ).all(accountId, remoteId);
+  if (changes.length === 0) return { labelIds: [...remote.labelIds], isUnread: remote.isUnread, isStarred: remote.isStarred };
+  const labels = new Set(remote.labelIds);
+  let { isUnread, isStarred } = remote;
+  const localId = (remoteLabel: string) =>
+    stmt<[string, string], { id: number }>(db, 'SELECT id FROM labels WHERE account_id = ? AND remote_id = ?').get(
+      accountId,
+      remoteLabel,
+    )?.id;
+  for (const change of changes) {
+    for (const label of JSON.parse(change.remove_labels) as string[]) {
+      if (label === 'UNREAD') isUnread = false;
+      if (label === 'STARRED') isStarred = false;
+      const id = localId(label);
+      if (id !== undefined) labels.delete(id);
+    }
+    for (const label of JSON.parse(change.add_labels) as string[]) {
+      if (label === 'UNREAD') isUnread = true;
+      if (label === 'STARRED') isStarred = true;
+      const id = localId(label);
+      if (id !== undefined) labels.add(id);
+    }
+  }
+  return { labelIds: [...labels], isUnread, isStarred };
 }
