@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { decodeDraftParam } from '../../shared/composeDraft.ts';
 import { CalendarView } from './components/CalendarView.tsx';
 import { ComposeForm } from './components/ComposeForm.tsx';
+import { OutboxView } from './components/OutboxView.tsx';
 import { SearchBox } from './components/SearchBox.tsx';
 import { SearchResults } from './components/SearchResults.tsx';
 import { SettingsView } from './components/SettingsView.tsx';
@@ -14,6 +15,7 @@ import { type Draft, emptyDraft } from './composeDrafts.ts';
 import { useComposeStore } from './composeStore.ts';
 import { onCoreEvent, onEventGap, startLiveEvents } from './liveEvents.ts';
 import { useMailStore } from './mailStore.ts';
+import { useOutboxStore } from './outboxStore.ts';
 import { useKeyboardShortcuts } from './useKeyboardShortcuts.ts';
 
 /** The desktop's compose window (`?compose=<draft>`) shows only the form; otherwise the whole client. */
@@ -77,11 +79,16 @@ function MailClient() {
       clearTimeout(timer);
       timer = setTimeout(() => void useMailStore.getState().refresh(), 250);
     };
+    void useOutboxStore.getState().load();
     const stopEvents = onCoreEvent((event) => {
+      if (event.type === 'outbox.updated') void useOutboxStore.getState().load();
       if (event.type === 'email.sent') useComposeStore.getState().delivered(event.message.id);
       if (event.type === 'email.sync.completed' || event.type === 'email.sent' || event.type === 'mail.received') refreshSoon();
     });
-    const stopGaps = onEventGap(refreshSoon);
+    const stopGaps = onEventGap(() => {
+      refreshSoon();
+      void useOutboxStore.getState().load();
+    });
     return () => {
       clearTimeout(timer);
       stopEvents();
@@ -146,6 +153,8 @@ function MailClient() {
           <CalendarView />
         ) : section === 'settings' ? (
           <SettingsView />
+        ) : section === 'outbox' ? (
+          <OutboxView />
         ) : (
           <>
             <section className="list-pane" aria-label={title}>

@@ -4,6 +4,7 @@ import type { ComposeDraftBodyType, ComposeDraftListResponseBody } from '../../s
 import type { ConnectAccountResponseBody } from '../../shared/api/connect.ts';
 import type { ContactListResponseBody } from '../../shared/api/contacts.ts';
 import type { CreatedKeyResponseBody, KeyListResponseBody } from '../../shared/api/keys.ts';
+import type { OutboxListResponseBody } from '../../shared/api/outbox.ts';
 import type { SearchResponse } from '../../shared/api/search.ts';
 import type { EmailSendRequestBody, EmailSendResponseBody } from '../../shared/api/send.ts';
 import type { LabelListResponse, ThreadActionBody, ThreadListResponse, ThreadResponse } from '../../shared/api/threads.ts';
@@ -133,6 +134,15 @@ export const api = {
       method: 'DELETE',
       headers: token ? { Authorization: `Bearer ${token}` } : {},
     });
+  },
+  outbox(): Promise<OutboxListResponseBody> {
+    return getJson('/v1/email/outbox');
+  },
+  retryOutbox(id: string): Promise<unknown> {
+    return getJson(`/v1/email/outbox/${encodeURIComponent(id)}/retry`, undefined, { method: 'POST' });
+  },
+  async cancelOutbox(id: string): Promise<void> {
+    await getJson(`/v1/email/outbox/${encodeURIComponent(id)}`, undefined, { method: 'DELETE' });
   },
   listAccounts(): Promise<AccountListResponseBody> {
     return getJson('/v1/accounts');

@@ -8,9 +8,10 @@ export type ListView = { kind: 'label'; label: string; title: string } | { kind:
 
 interface MailState {
   /** Which main area is shown: mail (list + reader) or the calendar. */
-  section: 'mail' | 'calendar' | 'settings';
+  section: 'mail' | 'calendar' | 'settings' | 'outbox';
   showCalendar(): void;
   showSettings(): void;
+  showOutbox(): void;
   view: ListView;
   labels: Label[];
   /** Each account's address, for the sidebar's headings (loaded with the labels). */
@@ -65,6 +66,9 @@ export const useMailStore = create<MailState>((set, get) => ({
   },
   showSettings() {
     set({ section: 'settings' });
+  },
+  showOutbox() {
+    set({ section: 'outbox' });
   },
   view: { kind: 'label', label: 'inbox', title: 'Inbox' },
   labels: [],

@@ -1,5 +1,6 @@
 import type { Label } from '../../../shared/api/threads.ts';
 import { useMailStore } from '../mailStore.ts';
+import { useOutboxStore } from '../outboxStore.ts';
 
 const UNIFIED: Array<{ role: string; title: string }> = [
   { role: 'inbox', title: 'Inbox' },
@@ -25,6 +26,8 @@ export function Sidebar() {
   const section = useMailStore((s) => s.section);
   const showCalendar = useMailStore((s) => s.showCalendar);
   const showSettings = useMailStore((s) => s.showSettings);
+  const showOutbox = useMailStore((s) => s.showOutbox);
+  const outboxCount = useOutboxStore((s) => s.messages.length);
   const active = section === 'mail' && view.kind === 'label' ? view.label : null;
   const accountEmails = useMailStore((s) => s.accountEmails);
   // One account: "Labels"; several: each account's own, under its address.
@@ -44,6 +47,15 @@ export function Sidebar() {
         ))}
       </ul>
       <ul>
+        {(outboxCount > 0 || section === 'outbox') && (
+          <SidebarItem
+            title="Outbox"
+            unread={outboxCount}
+            countText="not sent yet"
+            active={section === 'outbox'}
+            onSelect={showOutbox}
+          />
+        )}
         <SidebarItem title="Calendar" unread={0} active={section === 'calendar'} onSelect={showCalendar} />
         <SidebarItem title="Settings" unread={0} active={section === 'settings'} onSelect={showSettings} />
       </ul>
@@ -70,11 +82,14 @@ export function Sidebar() {
 function SidebarItem({
   title,
   unread,
+  countText = 'unread',
   active,
   onSelect,
 }: {
   title: string;
   unread: number;
+  /** What the count is, for screen readers. */
+  countText?: string;
   active: boolean;
   onSelect: () => void;
 }) {
@@ -90,7 +105,7 @@ function SidebarItem({
         {unread > 0 && (
           <span className="unread-count">
             {unread}
-            <span className="sr-only"> unread</span>
+            <span className="sr-only"> {countText}</span>
           </span>
         )}
       </button>
