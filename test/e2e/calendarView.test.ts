@@ -1,11 +1,10 @@
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { indexPath } from '../../main/core/paths.ts';
 import { openIndex } from '../../main/db/openIndex.ts';
 import { upsertCalendar, writeEvents } from '../../main/db/queries/calendarEvents.ts';
 import { eventInput, seedCalendar } from '../support/calendarFixtures.ts';
-import { chromiumMissingReason } from '../support/chromium.ts';
-import { SCREENSHOTS, useUiHarness } from '../support/uiHarness.ts';
+import { useUiSession } from '../support/uiHarness.ts';
+import { describeOnEachSurface } from '../support/uiSurface.ts';
 
 const today = new Date();
 const dayOfThisMonth = (day: number) => new Date(today.getFullYear(), today.getMonth(), day);
@@ -18,15 +17,15 @@ const isoDate = (date: Date) =>
 const busyDay = dayOfThisMonth(today.getDate() >= 10 ? 1 : 24);
 /** The one browser global read here (the Node project has no DOM types). */
 type BrowserWindow = { getComputedStyle(element: unknown): { color: string } };
-// The pages below run in en-GB, so the test can name days as the calendar does.
+// The UI runs in en-GB (see useUiSession below), so the tests can name days as the calendar does.
 const longDay = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long' });
 const fullDate = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
 const monthName = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric' });
 
-describe.skipIf(chromiumMissingReason !== null)(
-  `the calendar views (real Chromium)${chromiumMissingReason ? ` — skipped: ${chromiumMissingReason}` : ''}`,
-  () => {
-    const ui = useUiHarness((dataDir) => {
+describeOnEachSurface('the calendar views', (surface) => {
+  const ui = useUiSession(
+    surface,
+    (dataDir) => {
       const db = openIndex(indexPath(dataDir));
       const { account, calendarId } = seedCalendar(db, 'Work');
       const home = upsertCalendar(db, account.id, {
@@ -89,157 +88,157 @@ describe.skipIf(chromiumMissingReason !== null)(
         }),
       ]);
       db.close();
-    });
+    },
+    () => ({}),
+    // The calendar shows dates in en-GB, so the tests can name days as it does.
+    { locale: 'en-GB' },
+  );
 
-    it("shows this week with timed and all-day events, and an event's details", async () => {
-      const page = await ui.browser.newPage({ viewport: { width: 1400, height: 900 } });
-      await page.goto(ui.serve.uiUrl);
-      await page.getByRole('button', { name: 'Calendar' }).click();
-      const week = page.getByRole('region', { name: 'Week' });
-      await expect.poll(() => week.getByRole('button', { name: /Design review/ }).count(), { timeout: 10_000 }).toBe(1);
-      expect(await week.getByRole('button', { name: /Dentist/ }).count()).toBe(1);
-      expect(await week.getByRole('button', { name: /Team offsite/ }).count()).toBe(1);
-      // The 10:00 event sits above the 14:00 one in the same day column.
-      const review = await week.getByRole('button', { name: /Design review/ }).boundingBox();
-      const dentist = await week.getByRole('button', { name: /Dentist/ }).boundingBox();
-      expect(review && dentist && review.y < dentist.y).toBe(true);
+  it("shows this week with timed and all-day events, and an event's details", async () => {
+    const page = await ui.openPage({ viewport: { width: 1400, height: 900 } });
+    await page.getByRole('button', { name: 'Calendar' }).click();
+    const week = page.getByRole('region', { name: 'Week' });
+    await expect.poll(() => week.getByRole('button', { name: /Design review/ }).count(), { timeout: 10_000 }).toBe(1);
+    expect(await week.getByRole('button', { name: /Dentist/ }).count()).toBe(1);
+    expect(await week.getByRole('button', { name: /Team offsite/ }).count()).toBe(1);
+    // The 10:00 event sits above the 14:00 one in the same day column.
+    const review = await week.getByRole('button', { name: /Design review/ }).boundingBox();
+    const dentist = await week.getByRole('button', { name: /Dentist/ }).boundingBox();
+    expect(review && dentist && review.y < dentist.y).toBe(true);
 
-      await week.getByRole('button', { name: /Design review/ }).click();
-      const details = page.getByRole('complementary', { name: 'Event details' });
-      expect(await details.textContent()).toMatch(/Room 4/);
-      expect(await details.getByRole('link', { name: 'Join the video call' }).getAttribute('href')).toBe(
-        'https://meet.example.test/review',
-      );
-      expect(await details.getByRole('list', { name: 'Attendees' }).textContent()).toMatch(/Ann.*accepted.*Bob.*declined/);
-      await page.screenshot({ path: join(SCREENSHOTS, 'calendar-week.png') });
+    await week.getByRole('button', { name: /Design review/ }).click();
+    const details = page.getByRole('complementary', { name: 'Event details' });
+    expect(await details.textContent()).toMatch(/Room 4/);
+    expect(await details.getByRole('link', { name: 'Join the video call' }).getAttribute('href')).toBe(
+      'https://meet.example.test/review',
+    );
+    expect(await details.getByRole('list', { name: 'Attendees' }).textContent()).toMatch(/Ann.*accepted.*Bob.*declined/);
+    await ui.screenshot(page, 'calendar-week.png');
 
-      await page.getByRole('button', { name: 'Agenda' }).click();
-      const agendaText = await page.locator('.agenda').textContent();
-      expect(agendaText).toMatch(/All day.*Team offsite/);
-      expect(agendaText?.indexOf('Design review')).toBeLessThan(agendaText?.indexOf('Dentist') ?? 0);
-      await page.screenshot({ path: join(SCREENSHOTS, 'calendar-agenda.png') });
+    await page.getByRole('button', { name: 'Agenda' }).click();
+    const agendaText = await page.locator('.agenda').textContent();
+    expect(agendaText).toMatch(/All day.*Team offsite/);
+    expect(agendaText?.indexOf('Design review')).toBeLessThan(agendaText?.indexOf('Dentist') ?? 0);
+    await ui.screenshot(page, 'calendar-agenda.png');
 
-      await page.getByRole('button', { name: 'Next week' }).click();
-      await expect.poll(() => page.getByText('Nothing scheduled this week.').count(), { timeout: 10_000 }).toBe(1);
-      await page.close();
-    });
+    await page.getByRole('button', { name: 'Next week' }).click();
+    await expect.poll(() => page.getByText('Nothing scheduled this week.').count(), { timeout: 10_000 }).toBe(1);
+    await ui.closePage(page);
+  });
 
-    it('shows one day: timed events at their hours under the all-day event, and steps a day at a time', async () => {
-      const page = await ui.browser.newPage({ viewport: { width: 1400, height: 900 }, locale: 'en-GB' });
-      await page.goto(ui.serve.uiUrl);
-      await page.getByRole('button', { name: 'Calendar' }).click();
-      const calendar = page.getByRole('region', { name: 'Calendar' });
-      await calendar.getByRole('button', { name: 'Day', exact: true }).click();
-      expect(await calendar.getByRole('button', { name: 'Day', exact: true }).getAttribute('aria-pressed')).toBe('true');
-      const day = page.getByRole('region', { name: 'Day', exact: true });
-      await expect.poll(() => day.getByRole('button', { name: /Design review/ }).count(), { timeout: 10_000 }).toBe(1);
-      expect(await calendar.getByRole('heading', { level: 2 }).textContent()).toBe(fullDate.format(today));
-      expect(await day.locator('.day-column').count()).toBe(1);
+  it('shows one day: timed events at their hours under the all-day event, and steps a day at a time', async () => {
+    const page = await ui.openPage({ viewport: { width: 1400, height: 900 } });
+    await page.getByRole('button', { name: 'Calendar' }).click();
+    const calendar = page.getByRole('region', { name: 'Calendar' });
+    await calendar.getByRole('button', { name: 'Day', exact: true }).click();
+    expect(await calendar.getByRole('button', { name: 'Day', exact: true }).getAttribute('aria-pressed')).toBe('true');
+    const day = page.getByRole('region', { name: 'Day', exact: true });
+    await expect.poll(() => day.getByRole('button', { name: /Design review/ }).count(), { timeout: 10_000 }).toBe(1);
+    expect(await calendar.getByRole('heading', { level: 2 }).textContent()).toBe(fullDate.format(today));
+    expect(await day.locator('.day-column').count()).toBe(1);
 
-      // Each timed event starts level with its hour's line; the all-day event sits above the grid.
-      const hourLine = (hour: number) => day.locator('.week-row.timed .hour-label > div').nth(hour).boundingBox();
-      const review = await day.getByRole('button', { name: /Design review/ }).boundingBox();
-      const dentist = await day.getByRole('button', { name: /Dentist/ }).boundingBox();
-      const offsite = await day.getByRole('button', { name: /Team offsite/ }).boundingBox();
-      const ten = await hourLine(10);
-      const two = await hourLine(14);
-      expect(Math.abs((review?.y ?? 0) - (ten?.y ?? -99))).toBeLessThan(3);
-      expect(Math.abs((dentist?.y ?? 0) - (two?.y ?? -99))).toBeLessThan(3);
-      expect(offsite && review && offsite.y < review.y).toBe(true);
-      await page.screenshot({ path: join(SCREENSHOTS, 'calendar-day.png') });
+    // Each timed event starts level with its hour's line; the all-day event sits above the grid.
+    const hourLine = (hour: number) => day.locator('.week-row.timed .hour-label > div').nth(hour).boundingBox();
+    const review = await day.getByRole('button', { name: /Design review/ }).boundingBox();
+    const dentist = await day.getByRole('button', { name: /Dentist/ }).boundingBox();
+    const offsite = await day.getByRole('button', { name: /Team offsite/ }).boundingBox();
+    const ten = await hourLine(10);
+    const two = await hourLine(14);
+    expect(Math.abs((review?.y ?? 0) - (ten?.y ?? -99))).toBeLessThan(3);
+    expect(Math.abs((dentist?.y ?? 0) - (two?.y ?? -99))).toBeLessThan(3);
+    expect(offsite && review && offsite.y < review.y).toBe(true);
+    await ui.screenshot(page, 'calendar-day.png');
 
-      await calendar.getByRole('button', { name: 'Next day' }).click();
-      await expect.poll(() => page.getByText('Nothing scheduled this day.').count(), { timeout: 10_000 }).toBe(1);
-      expect(await calendar.getByRole('heading', { level: 2 }).textContent()).toBe(fullDate.format(addDays(today, 1)));
-      await calendar.getByRole('button', { name: 'Previous day' }).click();
-      await calendar.getByRole('button', { name: 'Previous day' }).click();
-      await expect
-        .poll(() => calendar.getByRole('heading', { level: 2 }).textContent(), { timeout: 10_000 })
-        .toBe(fullDate.format(addDays(today, -1)));
-      await calendar.getByRole('button', { name: 'Next day' }).click();
-      await expect.poll(() => day.getByRole('button', { name: /Dentist/ }).count(), { timeout: 10_000 }).toBe(1);
-      await page.close();
-    });
+    await calendar.getByRole('button', { name: 'Next day' }).click();
+    await expect.poll(() => page.getByText('Nothing scheduled this day.').count(), { timeout: 10_000 }).toBe(1);
+    expect(await calendar.getByRole('heading', { level: 2 }).textContent()).toBe(fullDate.format(addDays(today, 1)));
+    await calendar.getByRole('button', { name: 'Previous day' }).click();
+    await calendar.getByRole('button', { name: 'Previous day' }).click();
+    await expect
+      .poll(() => calendar.getByRole('heading', { level: 2 }).textContent(), { timeout: 10_000 })
+      .toBe(fullDate.format(addDays(today, -1)));
+    await calendar.getByRole('button', { name: 'Next day' }).click();
+    await expect.poll(() => day.getByRole('button', { name: /Dentist/ }).count(), { timeout: 10_000 }).toBe(1);
+    await ui.closePage(page);
+  });
 
-    it('shows the month in whole weeks: events per day, "+N more", and a day number opens that day', async () => {
-      const page = await ui.browser.newPage({ viewport: { width: 1400, height: 900 }, locale: 'en-GB' });
-      await page.goto(ui.serve.uiUrl);
-      await page.getByRole('button', { name: 'Calendar' }).click();
-      const calendar = page.getByRole('region', { name: 'Calendar' });
-      await calendar.getByRole('button', { name: 'Month', exact: true }).click();
-      const month = page.getByRole('region', { name: 'Month' });
-      const cell = (day: Date) => month.getByRole('group', { name: longDay.format(day), exact: true });
-      const todays = cell(today);
-      await expect.poll(() => todays.getByRole('button', { name: /Design review/ }).count(), { timeout: 10_000 }).toBe(1);
-      expect(await todays.getByRole('button', { name: /Dentist/ }).count()).toBe(1);
-      expect(await todays.getByRole('button', { name: /Team offsite/ }).count()).toBe(1);
-      expect(await todays.getAttribute('aria-current')).toBe('date');
-      expect(await calendar.getByRole('heading', { level: 2 }).textContent()).toBe(monthName.format(today));
+  it('shows the month in whole weeks: events per day, "+N more", and a day number opens that day', async () => {
+    const page = await ui.openPage({ viewport: { width: 1400, height: 900 } });
+    await page.getByRole('button', { name: 'Calendar' }).click();
+    const calendar = page.getByRole('region', { name: 'Calendar' });
+    await calendar.getByRole('button', { name: 'Month', exact: true }).click();
+    const month = page.getByRole('region', { name: 'Month' });
+    const cell = (day: Date) => month.getByRole('group', { name: longDay.format(day), exact: true });
+    const todays = cell(today);
+    await expect.poll(() => todays.getByRole('button', { name: /Design review/ }).count(), { timeout: 10_000 }).toBe(1);
+    expect(await todays.getByRole('button', { name: /Dentist/ }).count()).toBe(1);
+    expect(await todays.getByRole('button', { name: /Team offsite/ }).count()).toBe(1);
+    expect(await todays.getAttribute('aria-current')).toBe('date');
+    expect(await calendar.getByRole('heading', { level: 2 }).textContent()).toBe(monthName.format(today));
 
-      // Whole Monday–Sunday weeks: days of the neighbouring months fill the first and last week, muted.
-      const first = dayOfThisMonth(1);
-      const last = new Date(today.getFullYear(), today.getMonth() + 1, 0);
-      const gridStart = mondayOf(first);
-      const gridEnd = addDays(mondayOf(last), 7);
-      const weeks = Math.round((gridEnd.getTime() - gridStart.getTime()) / (7 * 24 * 3_600_000));
-      expect(await month.getByRole('group').count()).toBe(7 * weeks);
-      const neighbour = gridStart < first ? gridStart : addDays(gridEnd, -1);
-      if (neighbour.getMonth() !== today.getMonth()) {
-        expect(await cell(neighbour).getAttribute('class')).toMatch(/outside-month/);
-        const colour = (day: Date) =>
-          cell(day)
-            .getByRole('button', { name: String(day.getDate()), exact: true })
-            .evaluate((button) => (globalThis as unknown as BrowserWindow).getComputedStyle(button).color);
-        expect(await colour(neighbour)).not.toBe(await colour(busyDay));
-      }
-      expect(await cell(busyDay).getAttribute('class')).not.toMatch(/outside-month/);
+    // Whole Monday–Sunday weeks: days of the neighbouring months fill the first and last week, muted.
+    const first = dayOfThisMonth(1);
+    const last = new Date(today.getFullYear(), today.getMonth() + 1, 0);
+    const gridStart = mondayOf(first);
+    const gridEnd = addDays(mondayOf(last), 7);
+    const weeks = Math.round((gridEnd.getTime() - gridStart.getTime()) / (7 * 24 * 3_600_000));
+    expect(await month.getByRole('group').count()).toBe(7 * weeks);
+    const neighbour = gridStart < first ? gridStart : addDays(gridEnd, -1);
+    if (neighbour.getMonth() !== today.getMonth()) {
+      expect(await cell(neighbour).getAttribute('class')).toMatch(/outside-month/);
+      const colour = (day: Date) =>
+        cell(day)
+          .getByRole('button', { name: String(day.getDate()), exact: true })
+          .evaluate((button) => (globalThis as unknown as BrowserWindow).getComputedStyle(button).color);
+      expect(await colour(neighbour)).not.toBe(await colour(busyDay));
+    }
+    expect(await cell(busyDay).getAttribute('class')).not.toMatch(/outside-month/);
 
-      // The busy day shows three chips and the other three behind "+3 more"; the conference is on each of its days.
-      const busy = cell(busyDay);
-      expect(await busy.getByRole('button', { name: /Conference|Interview/ }).count()).toBe(3);
-      expect(await busy.getByRole('button', { name: '+3 more' }).count()).toBe(1);
-      for (const day of [addDays(busyDay, 1), addDays(busyDay, 2)])
-        expect(
-          await cell(day)
-            .getByRole('button', { name: /Conference/ })
-            .count(),
-        ).toBe(1);
+    // The busy day shows three chips and the other three behind "+3 more"; the conference is on each of its days.
+    const busy = cell(busyDay);
+    expect(await busy.getByRole('button', { name: /Conference|Interview/ }).count()).toBe(3);
+    expect(await busy.getByRole('button', { name: '+3 more' }).count()).toBe(1);
+    for (const day of [addDays(busyDay, 1), addDays(busyDay, 2)])
       expect(
-        await cell(addDays(busyDay, 3))
+        await cell(day)
           .getByRole('button', { name: /Conference/ })
           .count(),
-      ).toBe(0);
-      await page.screenshot({ path: join(SCREENSHOTS, 'calendar-month.png') });
+      ).toBe(1);
+    expect(
+      await cell(addDays(busyDay, 3))
+        .getByRole('button', { name: /Conference/ })
+        .count(),
+    ).toBe(0);
+    await ui.screenshot(page, 'calendar-month.png');
 
-      await busy.getByRole('button', { name: '+3 more' }).click();
-      const day = page.getByRole('region', { name: 'Day', exact: true });
-      await expect.poll(() => day.getByRole('button', { name: /Interview/ }).count(), { timeout: 10_000 }).toBe(5);
-      expect(await calendar.getByRole('heading', { level: 2 }).textContent()).toBe(fullDate.format(busyDay));
+    await busy.getByRole('button', { name: '+3 more' }).click();
+    const day = page.getByRole('region', { name: 'Day', exact: true });
+    await expect.poll(() => day.getByRole('button', { name: /Interview/ }).count(), { timeout: 10_000 }).toBe(5);
+    expect(await calendar.getByRole('heading', { level: 2 }).textContent()).toBe(fullDate.format(busyDay));
 
-      await calendar.getByRole('button', { name: 'Month', exact: true }).click();
-      const nextDay = addDays(busyDay, 1);
-      await cell(nextDay)
-        .getByRole('button', { name: String(nextDay.getDate()), exact: true })
-        .click();
-      await expect
-        .poll(() => calendar.getByRole('heading', { level: 2 }).textContent(), { timeout: 10_000 })
-        .toBe(fullDate.format(nextDay));
-      expect(await calendar.getByRole('button', { name: 'Day', exact: true }).getAttribute('aria-pressed')).toBe('true');
-      await expect.poll(() => day.getByRole('button', { name: /Conference/ }).count(), { timeout: 10_000 }).toBe(1);
-      expect(await day.getByRole('button', { name: /Interview/ }).count()).toBe(0);
+    await calendar.getByRole('button', { name: 'Month', exact: true }).click();
+    const nextDay = addDays(busyDay, 1);
+    await cell(nextDay)
+      .getByRole('button', { name: String(nextDay.getDate()), exact: true })
+      .click();
+    await expect
+      .poll(() => calendar.getByRole('heading', { level: 2 }).textContent(), { timeout: 10_000 })
+      .toBe(fullDate.format(nextDay));
+    expect(await calendar.getByRole('button', { name: 'Day', exact: true }).getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(() => day.getByRole('button', { name: /Conference/ }).count(), { timeout: 10_000 }).toBe(1);
+    expect(await day.getByRole('button', { name: /Interview/ }).count()).toBe(0);
 
-      // Two months on, since next month's first week can hold the last days of this one.
-      await calendar.getByRole('button', { name: 'Month', exact: true }).click();
-      await calendar.getByRole('button', { name: 'Next month' }).click();
-      await expect
-        .poll(() => calendar.getByRole('heading', { level: 2 }).textContent(), { timeout: 10_000 })
-        .toBe(monthName.format(new Date(today.getFullYear(), today.getMonth() + 1, 1)));
-      await calendar.getByRole('button', { name: 'Next month' }).click();
-      await expect.poll(() => page.getByText('Nothing scheduled this month.').count(), { timeout: 10_000 }).toBe(1);
-      expect(await calendar.getByRole('heading', { level: 2 }).textContent()).toBe(
-        monthName.format(new Date(today.getFullYear(), today.getMonth() + 2, 1)),
-      );
-      await page.close();
-    });
-  },
-);
+    // Two months on, since next month's first week can hold the last days of this one.
+    await calendar.getByRole('button', { name: 'Month', exact: true }).click();
+    await calendar.getByRole('button', { name: 'Next month' }).click();
+    await expect
+      .poll(() => calendar.getByRole('heading', { level: 2 }).textContent(), { timeout: 10_000 })
+      .toBe(monthName.format(new Date(today.getFullYear(), today.getMonth() + 1, 1)));
+    await calendar.getByRole('button', { name: 'Next month' }).click();
+    await expect.poll(() => page.getByText('Nothing scheduled this month.').count(), { timeout: 10_000 }).toBe(1);
+    expect(await calendar.getByRole('heading', { level: 2 }).textContent()).toBe(
+      monthName.format(new Date(today.getFullYear(), today.getMonth() + 2, 1)),
+    );
+    await ui.closePage(page);
+  });
+});

@@ -39,14 +39,19 @@ export interface UiSurface {
   readonly name: 'chromium' | 'electron';
   /** Why the UI cannot run on this machine, or null. */
   readonly skipReason: string | null;
-  start(dataDir: string, env?: Record<string, string>): Promise<UiSession>;
+  start(dataDir: string, env?: Record<string, string>, options?: SessionOptions): Promise<UiSession>;
+}
+
+export interface SessionOptions {
+  /** The UI's language and formats (dates, weekdays), e.g. en-GB; the surface's default otherwise. */
+  locale?: string;
 }
 
 /** Debian's Chromium on the built `outpost serve` (random port). */
 export const chromiumSurface: UiSurface = {
   name: 'chromium',
   skipReason: chromiumMissingReason,
-  async start(dataDir, env = {}) {
+  async start(dataDir, env = {}, options = {}) {
     const serve = await startServe(dataDir, [], env);
     let browser: Browser;
     try {
@@ -58,14 +63,15 @@ export const chromiumSurface: UiSurface = {
     return {
       baseUrl: serve.baseUrl,
       sessionToken: serve.sessionToken,
-      async openPage(options = {}) {
+      async openPage(page = {}) {
         const context = await browser.newContext({
-          ...(options.viewport ? { viewport: options.viewport } : {}),
-          ignoreHTTPSErrors: options.ignoreHTTPSErrors ?? false,
+          ...(page.viewport ? { viewport: page.viewport } : {}),
+          ...(options.locale ? { locale: options.locale } : {}),
+          ignoreHTTPSErrors: page.ignoreHTTPSErrors ?? false,
         });
-        const page = await context.newPage();
-        await page.goto(serve.uiUrl);
-        return page;
+        const tab = await context.newPage();
+        await tab.goto(serve.uiUrl);
+        return tab;
       },
       closePage: (page) => page.context().close(),
       async composer(page, open) {
@@ -97,12 +103,16 @@ function electronSkipReason(): string | null {
 export const electronSurface: UiSurface = {
   name: 'electron',
   skipReason: electronSkipReason(),
-  async start(dataDir, env = {}) {
+  async start(dataDir, env = {}, options = {}) {
     const binary = findElectronBinary();
     if (binary.path === null) throw new Error(binary.reason);
     const app = await electron.launch({
       executablePath: binary.path,
-      args: [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), APP_DIR],
+      args: [
+        ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
+        ...(options.locale ? [`--lang=${options.locale}`] : []),
+        APP_DIR,
+      ],
       env: { ...process.env, OUTPOST_DATA_DIR: dataDir, OUTPOST_NO_PROMPTS: '1', ...env } as Record<string, string>,
     });
     const window = await app.firstWindow();
