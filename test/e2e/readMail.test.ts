@@ -49,8 +49,7 @@ describeOnEachSurface('reading mail in the UI', (surface) => {
 
   // A browser tab can arrive without a session; the desktop app always has one from its preload.
   it.skipIf(surface.name !== 'chromium')('shows an error, not a blank page, without a session', async () => {
-    const page = await ui.openPage();
-    await page.goto(`${ui.session.baseUrl}/`);
+    const page = await ui.openPage({ withoutSession: true });
     await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 10_000 }).toMatch(/missing credentials/);
     await ui.closePage(page);
   });

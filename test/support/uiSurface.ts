@@ -11,6 +11,8 @@ export interface PageOptions {
   viewport?: { width: number; height: number };
   /** For pages that visit the emulator's consent pages, served on its own test CA. */
   ignoreHTTPSErrors?: boolean;
+  /** A browser tab opened on the UI's address without the session (the desktop app always has one). */
+  withoutSession?: boolean;
 }
 
 /** Outpost's UI running over one data directory, in a browser tab or in the desktop app. */
@@ -70,7 +72,7 @@ export const chromiumSurface: UiSurface = {
           ignoreHTTPSErrors: page.ignoreHTTPSErrors ?? false,
         });
         const tab = await context.newPage();
-        await tab.goto(serve.uiUrl);
+        await tab.goto(page.withoutSession ? `${serve.baseUrl}/` : serve.uiUrl);
         return tab;
       },
       closePage: (page) => page.context().close(),
