@@ -118,6 +118,7 @@ function MailClient() {
       reply: () => void useComposeStore.getState().reply('reply'),
       replyAll: () => void useComposeStore.getState().reply('replyAll'),
       forward: () => void useComposeStore.getState().reply('forward'),
+      undo: () => void useMailStore.getState().undoLast(),
       label: () => useMailStore.getState().setPicker('label'),
       moveTo: () => useMailStore.getState().setPicker('move'),
     }),
@@ -178,6 +179,27 @@ function MailClient() {
           {notice}
         </p>
       )}
+      <UndoToast />
     </div>
+  );
+}
+
+/** "Conversation archived. Undo" for ten seconds after an archive or delete (z undoes too). */
+function UndoToast() {
+  const undo = useMailStore((s) => s.undo);
+  const { undoLast, dismissUndo } = useMailStore.getState();
+  useEffect(() => {
+    if (!undo) return;
+    const timer = setTimeout(dismissUndo, 10_000);
+    return () => clearTimeout(timer);
+  }, [undo, dismissUndo]);
+  if (!undo) return null;
+  return (
+    <p className="toast undo-toast" role="status">
+      {undo.text}{' '}
+      <button type="button" className="link-button" onClick={() => void undoLast()}>
+        Undo
+      </button>
+    </p>
   );
 }

@@ -42,6 +42,10 @@ interface MailState {
   step(direction: 1 | -1): Promise<void>;
   /** Applies an action to the open thread (a label action names its label); one that takes it out of the list opens the next thread. */
   act(action: ThreadActionBody['action'], labelId?: string): Promise<void>;
+  /** The last archive or delete of inbox threads, which Undo (z) puts back; null when there is none to undo. */
+  undo: { text: string; threadIds: string[] } | null;
+  undoLast(): Promise<void>;
+  dismissUndo(): void;
   /** The label or move-to chooser open over the thread (l, v), or null. */
   picker: 'label' | 'move' | null;
   setPicker(picker: 'label' | 'move' | null): void;
@@ -85,6 +89,21 @@ export const useMailStore = create<MailState>((set, get) => ({
   dismissActionError() {
     set({ actionError: null });
   },
+  undo: null,
+  async undoLast() {
+    const undo = get().undo;
+    if (!undo) return;
+    set({ undo: null });
+    const failures: string[] = [];
+    for (const id of undo.threadIds) await api.threadAction(id, 'move_to_inbox').catch((e: Error) => failures.push(e.message));
+    if (failures.length) set({ listError: `Undo failed: ${failures[0]}` });
+    await get().refresh();
+    void get().loadLabels();
+    if (undo.threadIds.length === 1) await get().selectThread(undo.threadIds[0] as string);
+  },
+  dismissUndo() {
+    set({ undo: null });
+  },
   picker: null,
   setPicker(picker) {
     set({ picker: picker && get().openThread ? picker : null });
@@ -116,13 +135,17 @@ export const useMailStore = create<MailState>((set, get) => ({
   async actOnChecked(action, labelId) {
     const ids = [...get().checked];
     const failures: string[] = [];
+    const undone: string[] = [];
     for (const id of ids) {
+      const before = get().threads.find((t) => t.id === id);
       try {
         await api.threadAction(id, action, labelId);
+        if (before && inInbox(get().labels, before.label_ids)) undone.push(id);
       } catch (error) {
         failures.push((error as Error).message);
       }
     }
+    set({ undo: undone.length ? undoFor(action, undone) : null });
     // Labelling keeps the ticks (more labels may follow, as in Gmail); anything else is done with them.
     const keepTicks = action === 'add_label' || action === 'remove_label';
     set({
@@ -235,8 +258,10 @@ export const useMailStore = create<MailState>((set, get) => ({
   async act(action, labelId) {
     const { openThread, threads, view } = get();
     if (!openThread) return;
+    const wasInInbox = inInbox(get().labels, openThread.label_ids);
     try {
       const { data } = await api.threadAction(openThread.id, action, labelId);
+      set({ undo: wasInInbox ? undoFor(action, [openThread.id]) : null });
       // Still in the list shown? A label id, or a role (inbox, starred, ...) matched through the labels' roles.
       const stillListed =
         view.kind !== 'label' ||
@@ -287,4 +312,20 @@ async function markRead(threadId: string): Promise<void> {
   } catch {
     // Still unread: the reader can mark it by hand; the list shows it as it is.
   }
+}
+
+function inInbox(labels: readonly Label[], labelIds: readonly string[]): boolean {
+  return labels.some((l) => l.role === 'inbox' && labelIds.includes(l.id));
+}
+
+/**
+ * What Undo offers after an action: archive and delete of threads that were in
+ * the inbox, undone by moving them back there (the one inverse that is exact
+ * for both providers); nothing for the other actions, which are their own undo.
+ */
+function undoFor(action: ThreadActionBody['action'], threadIds: string[]): MailState['undo'] {
+  const count = threadIds.length === 1 ? 'Conversation' : `${threadIds.length} conversations`;
+  if (action === 'archive') return { text: `${count} archived.`, threadIds };
+  if (action === 'trash') return { text: `${count} moved to Trash.`, threadIds };
+  return null;
 }

@@ -18,6 +18,7 @@ export interface ShortcutActions {
   toggleChecked(): void;
   label(): void;
   moveTo(): void;
+  undo(): void;
 }
 
 /** Gmail-style single-key shortcuts; ignored while typing in a field. "g" starts a two-key sequence. */
@@ -80,6 +81,8 @@ export function useKeyboardShortcuts(actions: ShortcutActions): void {
         case 'v':
           event.preventDefault();
           return actions.moveTo();
+        case 'z':
+          return actions.undo();
       }
     };
     window.addEventListener('keydown', onKey);

@@ -167,6 +167,37 @@ describeOnEachSurface('the reader and search in the UI', (surface) => {
     await ui.closePage(page);
   });
 
+  it('undoes an archive (Undo, or z) and a delete of ticked threads: back in the inbox', async () => {
+    const { page } = await guardedPage();
+    const rows = page.getByRole('option');
+    const inInbox = async (id: string) =>
+      ((await (await ui.api('/v1/email/threads?label=inbox&limit=500')).json()) as { data: Array<{ id: string }> }).data.some(
+        (t) => t.id === id,
+      );
+    await page.keyboard.press('j');
+    const archived = (await page.locator('[role="option"][aria-selected="true"]').getAttribute('data-thread-id')) as string;
+    await page.keyboard.press('e');
+    const toast = page.getByRole('status').filter({ hasText: 'Conversation archived.' });
+    await expect.poll(() => toast.count(), { timeout: 5_000 }).toBe(1);
+    await expect.poll(() => inInbox(archived)).toBe(false);
+    await toast.getByRole('button', { name: 'Undo' }).click();
+    await expect.poll(() => inInbox(archived)).toBe(true);
+    await expect.poll(() => page.locator(`[data-thread-id="${archived}"]`).count()).toBe(1);
+    await expect.poll(() => toast.count()).toBe(0);
+
+    const ids = [
+      (await rows.nth(1).getAttribute('data-thread-id')) as string,
+      (await rows.nth(2).getAttribute('data-thread-id')) as string,
+    ];
+    for (const id of ids) await page.locator(`[data-thread-id="${id}"]`).click({ modifiers: ['Control'] });
+    await page.locator('body').press('#');
+    await expect.poll(() => page.getByRole('status').filter({ hasText: '2 conversations moved to Trash.' }).count()).toBe(1);
+    await expect.poll(async () => (await Promise.all(ids.map(inInbox))).some(Boolean)).toBe(false);
+    await page.locator('body').press('z');
+    await expect.poll(async () => (await Promise.all(ids.map(inInbox))).every(Boolean)).toBe(true);
+    await ui.closePage(page);
+  });
+
   it('says when an action fails and keeps the thread shown', async () => {
     const { page } = await guardedPage();
     await page.keyboard.press('j');

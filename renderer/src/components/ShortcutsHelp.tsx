@@ -8,6 +8,7 @@ export const SHORTCUTS: Array<[string, string]> = [
   ['e', 'Archive (every ticked conversation when some are ticked)'],
   ['x', 'Tick or untick the open conversation (Ctrl/Cmd-click, Shift-click for a range)'],
   ['#', 'Delete'],
+  ['z', 'Undo the last archive or delete'],
   ['s', 'Star or unstar'],
   ['l / v', 'Label / move the open conversation (type to narrow the list)'],
   ['Shift+U', 'Mark unread'],
