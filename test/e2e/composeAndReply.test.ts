@@ -9,6 +9,7 @@ import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
 import {
   autoConsentBrowser,
   emulatorControl,
+  gmailSentMail,
   googleConfigFor,
   providerEnvFor,
   runMailSync,
@@ -23,29 +24,7 @@ describeOnEachSurface('composing and replying, delivered to Gmail (emulator)', (
   const dir = makeTempDir();
   let emulator: RunningEmulator;
 
-  /** Gmail's SENT mail, read straight from the emulator: id, thread, raw bytes. */
-  const sentMail = async () => {
-    const minted = (await emulatorControl(emulator)('/google/tokens', {
-      method: 'POST',
-      body: { email: USER, scopes: ['https://mail.google.com/'] },
-    })) as { access_token: string };
-    const get = async (path: string) =>
-      (await (
-        await fetch(`${emulator.baseUrl}/gmail/v1/users/me/${path}`, {
-          headers: { authorization: `Bearer ${minted.access_token}` },
-        })
-      ).json()) as Record<string, unknown>;
-    const list = ((await get('messages?labelIds=SENT&maxResults=50')).messages ?? []) as Array<{
-      id: string;
-      threadId: string;
-    }>;
-    return Promise.all(
-      list.map(async (m) => ({
-        ...m,
-        raw: Buffer.from(((await get(`messages/${m.id}?format=raw`)) as { raw: string }).raw, 'base64url'),
-      })),
-    );
-  };
+  const sentMail = () => gmailSentMail(emulator, USER);
 
   beforeAll(async () => {
     emulator = await startEmulator({
@@ -75,6 +54,22 @@ describeOnEachSurface('composing and replying, delivered to Gmail (emulator)', (
   );
   const api = async <T>(path: string, init?: RequestInit) => (await (await ui.api(path, init)).json()) as T;
 
+  /** A fresh page on the inbox, its rows listed. */
+  const openInbox = async () => {
+    const page = await ui.openPage({ viewport: { width: 1280, height: 800 } });
+    const rows = page.getByRole('option');
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBeGreaterThan(5);
+    return { page, rows, pane: page.getByRole('region', { name: 'Reading pane' }) };
+  };
+  /** Opens the thread of row i and waits for its messages; its id. */
+  const openRow = async (page: Page, i: number) => {
+    const row = page.getByRole('option').nth(i);
+    await row.click();
+    const pane = page.getByRole('region', { name: 'Reading pane' });
+    await expect.poll(() => pane.locator('article.message').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    return (await row.getAttribute('data-thread-id')) as string;
+  };
+
   /** After Send: the dialog's notice in a browser; in the desktop app the compose window says so and closes. */
   const sentConfirmed = async (page: Page, composer: Page) => {
     if (composer === page)
@@ -83,8 +78,7 @@ describeOnEachSurface('composing and replying, delivered to Gmail (emulator)', (
   };
 
   it('composes a message with an attachment (c, Ctrl+Enter) and Gmail receives exactly it', async () => {
-    const page = await ui.openPage({ viewport: { width: 1280, height: 800 } });
-    await expect.poll(() => page.getByRole('option').count(), { timeout: 15_000 }).toBeGreaterThan(5);
+    const { page } = await openInbox();
     const attachment = join(dir.path, 'figures.csv');
     const bytes = Buffer.from('quarter,total\nQ3,1200\nQ4,1410\n\u00e9t\u00e9,1\n', 'utf8');
     writeFileSync(attachment, bytes);
@@ -135,12 +129,8 @@ describeOnEachSurface('composing and replying, delivered to Gmail (emulator)', (
   }, 60_000);
 
   it('archives a thread (e): it leaves the inbox at once, and Gmail after the next sync pushes the change', async () => {
-    const page = await ui.openPage({ viewport: { width: 1280, height: 800 } });
-    const rows = page.getByRole('option');
-    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBeGreaterThan(5);
-    await rows.first().click();
-    const pane = page.getByRole('region', { name: 'Reading pane' });
-    await expect.poll(() => pane.locator('article.message').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    const { page } = await openInbox();
+    await openRow(page, 0);
     const open = await api<{ data: Array<{ id: string; provider_thread_id: string; subject: string }> }>(
       '/v1/email/threads?label=inbox&limit=1',
     );
@@ -176,15 +166,7 @@ describeOnEachSurface('composing and replying, delivered to Gmail (emulator)', (
   }, 60_000);
 
   it('labels a thread (l) and moves another (v): the index at once, Gmail after the push', async () => {
-    const page = await ui.openPage({ viewport: { width: 1280, height: 800 } });
-    const rows = page.getByRole('option');
-    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBeGreaterThan(5);
-    const pane = page.getByRole('region', { name: 'Reading pane' });
-    const openRow = async (i: number) => {
-      await rows.nth(i).click();
-      await expect.poll(() => pane.locator('article.message').count(), { timeout: 10_000 }).toBeGreaterThan(0);
-      return (await rows.nth(i).getAttribute('data-thread-id')) as string;
-    };
+    const { page, pane } = await openInbox();
     type Thread = { data: { label_ids: string[]; provider_thread_id: string } };
     type Labels = { data: Array<{ id: string; name: string; remote_id?: string; kind: string }> };
     const labels = (await api<Labels>('/v1/email/labels')).data;
@@ -193,7 +175,7 @@ describeOnEachSurface('composing and replying, delivered to Gmail (emulator)', (
     const [first, second] = userLabels as [Labels['data'][number], Labels['data'][number]];
 
     // l: tick a label on, narrowing the list by typing.
-    const labelledId = await openRow(0);
+    const labelledId = await openRow(page, 0);
     await page.locator('body').press('l');
     const picker = page.getByRole('dialog', { name: 'Label as' });
     await picker.getByRole('searchbox').fill(first.name.slice(0, 3));
@@ -204,7 +186,7 @@ describeOnEachSurface('composing and replying, delivered to Gmail (emulator)', (
     await expect.poll(() => picker.count()).toBe(0);
 
     // v: move another thread to a label, out of the inbox.
-    const movedId = await openRow(1);
+    const movedId = await openRow(page, 1);
     await pane.getByRole('button', { name: 'Move to' }).click();
     await page.getByRole('dialog', { name: 'Move to' }).getByRole('button', { name: second.name }).click();
     await expect.poll(() => page.locator(`[data-thread-id="${movedId}"]`).count(), { timeout: 5_000 }).toBe(0);
@@ -240,9 +222,7 @@ describeOnEachSurface('composing and replying, delivered to Gmail (emulator)', (
   }, 60_000);
 
   it('labels and moves ticked threads together from the bulk toolbar', async () => {
-    const page = await ui.openPage({ viewport: { width: 1280, height: 800 } });
-    const rows = page.getByRole('option');
-    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBeGreaterThan(5);
+    const { page, rows } = await openInbox();
     // Tick by id, not by position: the list may still be refreshing after the last test's sync.
     const ids = [
       (await rows.nth(2).getAttribute('data-thread-id')) as string,
@@ -278,8 +258,7 @@ describeOnEachSurface('composing and replying, delivered to Gmail (emulator)', (
       method: 'POST',
       body: { fault: { endpoint: 'gmail.users.messages.send', kind: 'status', status: 503 } },
     });
-    const page = await ui.openPage({ viewport: { width: 1280, height: 800 } });
-    await expect.poll(() => page.getByRole('option').count(), { timeout: 15_000 }).toBeGreaterThan(5);
+    const { page } = await openInbox();
     const write = async (subject: string) => {
       const composer = await ui.composer(page, () => page.locator('body').press('c'));
       const form = composer.getByRole('form', { name: 'New message' });
@@ -317,12 +296,8 @@ describeOnEachSurface('composing and replying, delivered to Gmail (emulator)', (
   }, 60_000);
 
   it('replies to the open thread (r) and the reply lands in that Gmail thread', async () => {
-    const page = await ui.openPage({ viewport: { width: 1280, height: 800 } });
-    const rows = page.getByRole('option');
-    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBeGreaterThan(5);
-    await rows.first().click();
-    const pane = page.getByRole('region', { name: 'Reading pane' });
-    await expect.poll(() => pane.locator('article.message').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    const { page, pane } = await openInbox();
+    await openRow(page, 0);
     const subject = ((await pane.locator('.thread-subject').textContent()) ?? '').trim();
 
     const composer = await ui.composer(page, () => page.locator('body').press('r'));

@@ -11,6 +11,7 @@ import { chromiumMissingReason, launchChromium } from '../support/chromium.ts';
 import {
   autoConsentBrowser,
   emulatorControl,
+  gmailSentMail,
   googleConfigFor,
   providerEnvFor,
   runMailSync,
@@ -136,25 +137,13 @@ describe.skipIf(chromiumMissingReason !== null)(
       });
 
     /** Gmail's SENT mail, read straight from the emulator and parsed. */
-    const sentMail = async () => {
-      const minted = (await control('/google/tokens', {
-        method: 'POST',
-        body: { email: USER, scopes: ['https://mail.google.com/'] },
-      })) as { access_token: string };
-      const get = async (path: string) =>
-        (await (
-          await fetch(`${emulator.baseUrl}/gmail/v1/users/me/${path}`, {
-            headers: { authorization: `Bearer ${minted.access_token}` },
-          })
-        ).json()) as Record<string, unknown>;
-      const list = ((await get('messages?labelIds=SENT&maxResults=50')).messages ?? []) as Array<{ id: string }>;
-      return Promise.all(
-        list.map(async (m) => {
-          const raw = Buffer.from(((await get(`messages/${m.id}?format=raw`)) as { raw: string }).raw, 'base64url');
-          return { id: m.id, parsed: await PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer' }) };
-        }),
+    const sentMail = async () =>
+      Promise.all(
+        (await gmailSentMail(emulator, USER)).map(async (m) => ({
+          id: m.id,
+          parsed: await PostalMime.parse(m.raw, { attachmentEncoding: 'arraybuffer' }),
+        })),
       );
-    };
 
     beforeAll(async () => {
       emulator = await startEmulator({

@@ -181,3 +181,27 @@ export async function remoteGraphSnapshot(emulator: RunningEmulator, upn: string
   };
   return normalizeGraphSnapshot(snapshot.microsoft.users.find((u) => u.upn === upn)?.messages ?? []);
 }
+
+/** A Gmail user's SENT mail, read straight from the emulator (newest first, at most 50): id, thread, raw bytes. */
+export async function gmailSentMail(
+  emulator: RunningEmulator,
+  email: string,
+): Promise<Array<{ id: string; threadId: string; raw: Buffer }>> {
+  const minted = (await emulatorControl(emulator)('/google/tokens', {
+    method: 'POST',
+    body: { email, scopes: ['https://mail.google.com/'] },
+  })) as { access_token: string };
+  const get = async (path: string) =>
+    (await (
+      await fetch(`${emulator.baseUrl}/gmail/v1/users/me/${path}`, {
+        headers: { authorization: `Bearer ${minted.access_token}` },
+      })
+    ).json()) as Record<string, unknown>;
+  const list = ((await get('messages?labelIds=SENT&maxResults=50')).messages ?? []) as Array<{ id: string; threadId: string }>;
+  return Promise.all(
+    list.map(async (m) => ({
+      ...m,
+      raw: Buffer.from(((await get(`messages/${m.id}?format=raw`)) as { raw: string }).raw, 'base64url'),
+    })),
+  );
+}
