@@ -51,6 +51,12 @@ export function highlightFragment(texts: readonly string[], pattern: RegExp): st
   return null;
 }
 
+/** Every match in a short text (a subject) wrapped in HIGHLIGHT_START/END. */
+export function markMatches(text: string, pattern: RegExp): string {
+  pattern.lastIndex = 0;
+  return text.replace(pattern, (word) => `${HIGHLIGHT_START}${word}${HIGHLIGHT_END}`);
+}
+
 function roughStem(word: string): string {
   if (word.length <= 4) return word;
   for (const suffix of ['ing', 'ed', 'es', 's']) if (word.endsWith(suffix)) return word.slice(0, -suffix.length);

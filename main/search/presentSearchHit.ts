@@ -16,6 +16,7 @@ export function presentSearchHit(row: SearchHitRow): SearchHit {
     has_attachments: row.has_attachments === 1,
     score: row.score,
     highlight: splitHighlight(row.highlight ?? row.snippet),
+    subject_highlight: splitHighlight(row.subject_highlight ?? row.subject),
   };
 }
 

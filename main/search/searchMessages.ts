@@ -1,5 +1,5 @@
 import type { IndexDb } from '../db/openIndex.ts';
-import { highlightFragment, highlightPattern } from './highlightMatches.ts';
+import { highlightFragment, highlightPattern, markMatches } from './highlightMatches.ts';
 import type { SearchClause, SearchQuery, SearchTerm, TextField } from './parseSearchQuery.ts';
 
 export { HIGHLIGHT_END, HIGHLIGHT_START } from './highlightMatches.ts';
@@ -27,6 +27,8 @@ export interface SearchHitRow {
   score: number | null;
   /** Matched words wrapped in \u0002 ... \u0003 (FTS5 snippet), or null for searches without words. */
   highlight: string | null;
+  /** The subject with the query's words marked (full-text queries only). */
+  subject_highlight: string | null;
 }
 
 const FTS_COLUMNS: Record<TextField, string | null> = {
@@ -92,10 +94,19 @@ export function searchMessages(db: IndexDb, query: SearchQuery, options: SearchO
     };
     return ids.flatMap((r) => {
       const row = rows.get(r.id);
-      return row ? [{ ...row, score: r.score, highlight: highlightOf(r.id) }] : [];
+      return row
+        ? [
+            {
+              ...row,
+              score: r.score,
+              highlight: highlightOf(r.id),
+              subject_highlight: pattern ? markMatches(row.subject, pattern) : null,
+            },
+          ]
+        : [];
     });
   }
-  const sql = `SELECT ${HIT_COLUMNS}, NULL AS score, NULL AS highlight FROM messages m
+  const sql = `SELECT ${HIT_COLUMNS}, NULL AS score, NULL AS highlight, NULL AS subject_highlight FROM messages m
     WHERE 1${where} ORDER BY m.sent_at DESC, m.id DESC LIMIT ? OFFSET ?`;
   return db.prepare(sql).all(...params, options.limit, options.offset) as SearchHitRow[];
 }

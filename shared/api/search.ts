@@ -31,6 +31,7 @@ export const SearchHitSchema = Type.Object({
     description: 'bm25 relevance (lower is better); null when the query has no words',
   }),
   highlight: Type.Array(HighlightSegment, { description: 'The best-matching passage, split into plain and matched text' }),
+  subject_highlight: Type.Array(HighlightSegment, { description: "The subject, the query's words marked" }),
 });
 export type SearchHit = Static<typeof SearchHitSchema>;
 

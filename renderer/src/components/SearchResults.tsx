@@ -1,3 +1,4 @@
+import type { SearchHit } from '../../../shared/api/search.ts';
 import { formatListDate } from '../formatDate.ts';
 import { useMailStore } from '../mailStore.ts';
 
@@ -36,12 +37,9 @@ export function SearchResults() {
             <time className="date" dateTime={hit.date}>
               {formatListDate(hit.date)}
             </time>
-            <span className="subject">{hit.subject || '(no subject)'}</span>
+            <span className="subject">{hit.subject ? <Highlighted segments={hit.subject_highlight} /> : '(no subject)'}</span>
             <span className="snippet">
-              {hit.highlight.map((segment, index) =>
-                // biome-ignore lint/suspicious/noArrayIndexKey: segments have no identity beyond their position
-                segment.match ? <mark key={index}>{segment.text}</mark> : <span key={index}>{segment.text}</span>,
-              )}
+              <Highlighted segments={hit.highlight} />
             </span>
           </div>
         ))}
@@ -52,5 +50,13 @@ export function SearchResults() {
         </button>
       )}
     </div>
+  );
+}
+
+/** Text with the matched words marked: rendered as text, never as HTML. */
+function Highlighted({ segments }: { segments: SearchHit['highlight'] }) {
+  return segments.map((segment, index) =>
+    // biome-ignore lint/suspicious/noArrayIndexKey: segments have no identity beyond their position
+    segment.match ? <mark key={index}>{segment.text}</mark> : <span key={index}>{segment.text}</span>,
   );
 }

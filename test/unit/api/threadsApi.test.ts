@@ -195,6 +195,21 @@ describe('GET /v1/email/search', () => {
     expect(data[1]?.highlight.map((s) => s.text).join('')).toContain('<b>tacos</b>');
   });
 
+  it('marks the query words in the subject too, subject: terms included', async () => {
+    type Hit = { subject: string; subject_highlight: Array<{ text: string; match: boolean }> };
+    const marked = (hit: Hit | undefined) => hit?.subject_highlight.filter((s) => s.match).map((s) => s.text);
+    const plain = (await search('q=invoice')).json().data as Hit[];
+    expect(plain[0]?.subject_highlight).toEqual([
+      { text: 'Quarterly ', match: false },
+      { text: 'invoice', match: true },
+    ]);
+    expect(plain[1]?.subject_highlight).toEqual([{ text: 'Lunch', match: false }]);
+    expect(marked(((await search('q=subject:quarterly')).json().data as Hit[])[0])).toEqual(['Quarterly']);
+    // No words, nothing marked.
+    const unread = (await search('q=is:unread&limit=1')).json().data as Hit[];
+    expect(unread[0]?.subject_highlight.every((s) => !s.match)).toBe(true);
+  });
+
   it('pages with next_cursor', async () => {
     const first = (await search('q=digest&limit=20')).json() as { data: unknown[]; next_cursor: string };
     expect(first.data).toHaveLength(20);
