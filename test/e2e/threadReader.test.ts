@@ -31,6 +31,19 @@ describeOnEachSurface('reading a long conversation', (surface) => {
         }),
       ),
     );
+    // Older, in another thread: a plain-text reply that ends with the message it answers.
+    writeMessages(db, account.id, [
+      messageInput({
+        remoteId: 'reply',
+        threadRemoteId: 'lunch',
+        subject: 'Re: Lunch',
+        from: { name: 'Ann', email: 'ann@example.test' },
+        sentAt: Date.UTC(2026, 9, 1, 12),
+        bodyText: 'Noon works.\n\nOn Wed, 30 Sep 2026, Bob wrote:\n> Lunch tomorrow?\n> Bob\n',
+        isUnread: false,
+        labelIds: [inbox],
+      }),
+    ]);
     db.close();
   });
 
@@ -87,6 +100,20 @@ describeOnEachSurface('reading a long conversation', (surface) => {
     await fold.click();
     await expect.poll(() => pane.locator('article.message').count()).toBe(8);
     expect(await pane.locator('.message-body').allTextContents()).toEqual(['Body of message 8 from Hana.']);
+    await ui.closePage(page);
+  });
+
+  it('folds the quote a plain-text reply ends with behind •••, and shows it on demand', async () => {
+    const page = await ui.openPage({ viewport: { width: 1280, height: 900 } });
+    await page.getByRole('option').filter({ hasText: 'Re: Lunch' }).click();
+    const body = page.getByRole('region', { name: 'Reading pane' }).locator('.message-body');
+    await expect.poll(() => body.textContent(), { timeout: 10_000 }).toContain('Noon works.');
+    expect(await body.textContent()).not.toContain('Lunch tomorrow?');
+    const toggle = body.getByRole('button', { name: 'Show quoted text' });
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    await toggle.click();
+    await expect.poll(() => body.locator('blockquote.quoted').textContent()).toContain('> Lunch tomorrow?');
+    expect(await body.textContent()).toContain('On Wed, 30 Sep 2026, Bob wrote:');
     await ui.closePage(page);
   });
 });

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Message } from '../../../shared/api/threads.ts';
 import { api } from '../apiClient.ts';
+import { plainTextBlocks } from '../plainTextBlocks.ts';
 import { normalizeContentId, safeEmailDocument } from '../safeEmailHtml.ts';
 import { useTrustedSenders } from '../trustedSenders.ts';
 
@@ -28,7 +29,7 @@ export function MessageBody({ message }: { message: Message }) {
   const frame = useRef<HTMLIFrameElement>(null);
   const [height, setHeight] = useState(120);
 
-  if (!document) return <div className="message-body">{message.body_text || message.snippet}</div>;
+  if (!document) return <PlainTextBody text={message.body_text || message.snippet} />;
   return (
     <div className="message-html">
       {document.blockedRemote > 0 && (
@@ -113,4 +114,42 @@ function useInlineImages(message: Message): ReadonlyMap<string, string> | undefi
     };
   }, [wanted]);
   return images;
+}
+
+/** Plain text as text, quoted lines set off, and the quote a reply ends with folded behind "•••". */
+function PlainTextBody({ text }: { text: string }) {
+  const { blocks, trailing } = useMemo(() => plainTextBlocks(text), [text]);
+  const [showQuoted, setShowQuoted] = useState(false);
+  const render = (list: typeof blocks) =>
+    list.map((block, index) =>
+      block.kind === 'quote' ? (
+        // biome-ignore lint/suspicious/noArrayIndexKey: blocks are positional and never reorder
+        <blockquote key={index} className="quoted">
+          {block.text}
+        </blockquote>
+      ) : (
+        // biome-ignore lint/suspicious/noArrayIndexKey: blocks are positional and never reorder
+        <span key={index}>{block.text}</span>
+      ),
+    );
+  return (
+    <div className="message-body">
+      {render(blocks)}
+      {trailing.length > 0 && (
+        <>
+          <button
+            type="button"
+            className="show-quoted"
+            aria-expanded={showQuoted}
+            title={showQuoted ? 'Hide quoted text' : 'Show quoted text'}
+            onClick={() => setShowQuoted((shown) => !shown)}
+          >
+            <span aria-hidden="true">•••</span>
+            <span className="sr-only">{showQuoted ? 'Hide quoted text' : 'Show quoted text'}</span>
+          </button>
+          {showQuoted && <div className="quoted-tail">{render(trailing)}</div>}
+        </>
+      )}
+    </div>
+  );
 }
