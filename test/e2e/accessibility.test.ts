@@ -64,6 +64,11 @@ describeOnEachSurface('accessibility of the main views (axe-core, WCAG 2.1 A/AA)
     expect(await violations(page)).toEqual([]);
     await page.getByRole('searchbox', { name: 'Search mail' }).press('Escape');
 
+    const composer = await ui.composer(page, () => page.locator('body').press('c'));
+    await expect.poll(() => composer.getByRole('form', { name: 'New message' }).count(), { timeout: 10_000 }).toBe(1);
+    expect(await violations(composer)).toEqual([]);
+    await composer.getByRole('combobox', { name: 'To' }).press('Escape');
+
     await page.locator('body').press('?');
     await expect.poll(() => page.getByRole('dialog', { name: 'Keyboard shortcuts' }).count()).toBe(1);
     expect(await violations(page)).toEqual([]);
