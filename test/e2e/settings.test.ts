@@ -51,6 +51,14 @@ describeOnEachSurface('settings: connecting accounts, sync intervals, webhooks a
     const sidebar = page.getByRole('navigation', { name: 'Mailboxes' });
     await expect.poll(() => sidebar.getByRole('region', { name: 'alice@gmail.test' }).count(), { timeout: 10_000 }).toBe(1);
     await expect.poll(() => sidebar.getByRole('region', { name: 'bob@contoso.test' }).count(), { timeout: 10_000 }).toBe(1);
+    // The unified inbox marks each conversation with its account.
+    const rows = page.getByRole('option');
+    await expect.poll(async () => (await rows.locator('.account-dot').count()) === (await rows.count())).toBe(true);
+    const dots = rows.locator('.account-dot');
+    const titles = new Set(
+      await Promise.all(Array.from({ length: await dots.count() }, (_, i) => dots.nth(i).getAttribute('title'))),
+    );
+    expect([...titles].every((t) => t === 'alice@gmail.test' || t === 'bob@contoso.test')).toBe(true);
     await ui.closePage(page);
   }, 90_000);
 

@@ -92,6 +92,8 @@ function ThreadRow({
   onOpen: (event: { shiftKey: boolean; ctrlKey: boolean; metaKey: boolean }) => void;
 }) {
   const senders = thread.participants.map((p) => p.name || p.email).join(', ') || '(no sender)';
+  // In a unified view of several accounts, which one the conversation is in.
+  const account = useMailStore((s) => (Object.keys(s.accountEmails).length > 1 ? s.accountEmails[thread.account_id] : undefined));
   return (
     <div
       role="option"
@@ -112,6 +114,11 @@ function ThreadRow({
       }}
     >
       <span className="senders">
+        {account && (
+          <span className="account-dot" style={{ background: accountColor(thread.account_id) }} title={account}>
+            <span className="sr-only">{account}: </span>
+          </span>
+        )}
         {senders}
         {thread.message_count > 1 && <span className="count"> {thread.message_count}</span>}
       </span>
@@ -203,4 +210,13 @@ function StarIcon() {
       <path d="m8 1.5 1.9 4.1 4.5.5-3.4 3 1 4.4L8 11.3l-4 2.2 1-4.4-3.4-3 4.5-.5z" fill="currentColor" />
     </svg>
   );
+}
+
+const ACCOUNT_COLORS = ['#2f6fed', '#e8710a', '#12a594', '#c2185b', '#7b5cd6', '#6b8e23'];
+
+/** A steady colour per account (its id hashed onto a small palette). */
+function accountColor(accountId: string): string {
+  let hash = 0;
+  for (const char of accountId) hash = (hash * 31 + (char.codePointAt(0) ?? 0)) >>> 0;
+  return ACCOUNT_COLORS[hash % ACCOUNT_COLORS.length] as string;
 }
