@@ -119,6 +119,25 @@ export function deleteEvent(cal: Calendars, ev: StoredEvent): void {
   });
 }
 
+type GraphAttendee = { type?: string; status?: { response?: string; time?: string }; emailAddress?: { address?: string } };
+
+/** Events without an organizer were made in this mailbox (Graph's create sets it to the user). */
+export function isOrganizer(ev: StoredEvent): boolean {
+  const address = (ev.data.organizer as { emailAddress?: { address?: string } } | undefined)?.emailAddress?.address;
+  return !address || address.toLowerCase() === ev.owner.toLowerCase();
+}
+
+/** Graph's event.responseStatus: the mailbox owner's own answer ("organizer" for its own meetings). */
+function responseStatus(ev: StoredEvent): { response: string; time: string } {
+  if (isOrganizer(ev)) return { response: 'organizer', time: '0001-01-01T00:00:00Z' };
+  return (
+    (ev.data.responseStatus as { response: string; time: string } | undefined) ?? {
+      response: 'notResponded',
+      time: '0001-01-01T00:00:00Z',
+    }
+  );
+}
+
 export function eventJson(inst: Instance, req: EmulatorRequest): Record<string, unknown> {
   const zone = /outlook\.timezone="([^"]+)"/i.exec(req.headers.prefer ?? '')?.[1] ?? 'UTC';
   const d = inst.ev.data;
@@ -138,7 +157,8 @@ export function eventJson(inst: Instance, req: EmulatorRequest): Record<string, 
     body: d.body ?? { contentType: 'text', content: '' },
     isAllDay: allDay,
     isCancelled: inst.ev.cancelled,
-    isOrganizer: true,
+    isOrganizer: isOrganizer(inst.ev),
+    responseStatus: responseStatus(inst.ev),
     showAs: d.showAs ?? 'busy',
     type: inst.type,
     seriesMasterId: inst.seriesMasterId ?? null,
@@ -239,6 +259,34 @@ function requireCalendar(cal: Calendars, id: string): Calendar {
   if (!c) throw graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
   return c;
 }
+/**
+ * The event an action names; an occurrence of a series becomes an exception first (keeping the
+ * occurrence's id, as Exchange does), so answering one occurrence leaves the others as they were.
+ */
+function requireEventOrOccurrence(cal: Calendars, id: string): StoredEvent {
+  const decoded = decodeURIComponent(id);
+  const stored = cal.events.get(decoded);
+  if (stored) return stored;
+  const occurrence = instances(cal, undefined, ALL_TIME.from, ALL_TIME.to).find(
+    (i) => i.id === decoded && i.type === 'occurrence',
+  );
+  const master = occurrence?.seriesMasterId ? cal.events.get(occurrence.seriesMasterId) : undefined;
+  if (!occurrence || !master) throw graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+  const date = decoded.slice(-8).replace(/(\d{4})(\d{2})(\d{2})/, '$1-$2-$3');
+  const data = {
+    ...master.data,
+    recurrence: null,
+    cancelledOccurrences: undefined,
+    seriesMasterId: master.id,
+    originalStartDate: date,
+  };
+  let exception: StoredEvent | undefined;
+  changeEvent(cal, master, () => {
+    exception = cal.upsert(master.calendarId, data, decoded);
+  });
+  return exception as StoredEvent;
+}
+
 function requireEvent(cal: Calendars, id: string): StoredEvent {
   const e = cal.events.get(decodeURIComponent(id));
   if (!e) throw graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
@@ -305,7 +353,34 @@ export function calendarRoutes(env: GraphEnv): Route[] {
     }
     return { status: 200, body };
   };
+  /**
+   * accept / tentativelyAccept / decline: 202 with no body; the user's attendee and the event's
+   * responseStatus take the answer, and calendarView/delta reports the event changed. The
+   * organizer cannot answer its own meeting (Exchange's ErrorCalendarIsOrganizerFor* codes).
+   */
+  const respond = (action: 'accept' | 'tentativelyAccept' | 'decline', response: string, organizerCode: string) =>
+    r('POST', `/events/:id/${action}`, `graph.events.${action}`, (req, u) => {
+      const ev = requireEventOrOccurrence(u.calendars, req.params.id!);
+      const body = req.body.length ? parseJsonBody(req.body) : {};
+      if (body.sendResponse !== undefined && typeof body.sendResponse !== 'boolean')
+        throw graphError(400, 'RequestBodyRead', "Cannot convert the literal to the expected type 'Edm.Boolean'.");
+      if (isOrganizer(ev))
+        throw graphError(400, organizerCode, "You can't respond to this meeting because you're the meeting organizer.");
+      const time = new Date(env.ctx.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      const upn = u.mailbox.upn.toLowerCase();
+      changeEvent(u.calendars, ev, () => {
+        ev.data.attendees = ((ev.data.attendees as GraphAttendee[] | undefined) ?? []).map((a) =>
+          a.emailAddress?.address?.toLowerCase() === upn ? { ...a, status: { response, time } } : a,
+        );
+        ev.data.responseStatus = { response, time };
+        u.calendars.touch(ev);
+      });
+      return { status: 202 };
+    });
   return [
+    ...respond('accept', 'accepted', 'ErrorCalendarIsOrganizerForAccept'),
+    ...respond('tentativelyAccept', 'tentativelyAccepted', 'ErrorCalendarIsOrganizerForTentative'),
+    ...respond('decline', 'declined', 'ErrorCalendarIsOrganizerForDecline'),
     ...r('GET', '/calendars', 'graph.calendars.list', (_q, u) => ({
       status: 200,
       body: { value: [...u.calendars.calendars.values()].map((c) => calendarJson(c, u.mailbox.upn)) },

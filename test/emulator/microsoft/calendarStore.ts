@@ -8,6 +8,8 @@ export interface StoredEvent {
   data: Record<string, unknown>;
   seq: number;
   cancelled: boolean;
+  /** The mailbox whose calendar holds it: its organizer unless data.organizer names someone else. */
+  owner: string;
 }
 
 export interface Calendar {
@@ -49,6 +51,7 @@ export class Calendars {
       data,
       seq: this.seq++,
       cancelled: false,
+      owner: this.upn,
     };
     this.events.set(ev.id, ev);
     return ev;
