@@ -16,6 +16,8 @@ export interface ComposeDraft {
   inReplyTo?: string;
   /** Replies: the public thread id (thr_...) the message goes into. */
   threadId?: string;
+  /** The connected account to send from, by address (new messages; a reply goes from its thread's account). */
+  from?: string;
   /** A forward: the original's files. */
   forwardAttachments?: ForwardedAttachment[];
   /** A message reopened from the index: its id there (also its Idempotency-Key). */
@@ -48,6 +50,7 @@ export function draftFromJson(value: unknown): ComposeDraft | null {
   const inReplyTo = text(draft.inReplyTo);
   const threadId = text(draft.threadId);
   const draftId = text(draft.draftId);
+  const from = text(draft.from);
   const html = text(draft.html);
   return {
     to: strings(draft.to),
@@ -63,6 +66,7 @@ export function draftFromJson(value: unknown): ComposeDraft | null {
         }
       : {}),
     ...(draftId !== undefined ? { draftId } : {}),
+    ...(from !== undefined ? { from } : {}),
     ...(html !== undefined ? { html } : {}),
   };
 }

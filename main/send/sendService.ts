@@ -67,7 +67,7 @@ export class SendService {
       const existing = this.outbox.byIdempotencyKey(options.idempotencyKey);
       if (existing) return this.#result(existing);
     }
-    const account = this.#sendingAccount(request.from);
+    const account = this.#sendingAccount(request.from, request.threadId);
     const reply = request.threadId ? this.#replyContext(account, request.threadId) : null;
     const composed = await composeMessage({
       from: { name: account.display_name ?? '', email: account.email },
@@ -93,10 +93,17 @@ export class SendService {
     return this.#result(this.outbox.get(row.id) as OutboxRow);
   }
 
-  #sendingAccount(from: string | undefined): AccountRow {
+  /** The named sender; else a reply goes from the account its thread is in; else the first connected account. */
+  #sendingAccount(from: string | undefined, threadPublicId: string | undefined): AccountRow {
     const accounts = listAccounts(this.#db).filter((a) => a.provider !== 'local' && a.status === 'active');
     if (accounts.length === 0) throw new SendError('insufficient_permissions', 'no connected email account to send from');
-    if (!from) return accounts[0] as AccountRow;
+    if (!from) {
+      const threadId = threadPublicId ? /^thr_(\d+)$/.exec(threadPublicId)?.[1] : undefined;
+      const owner = threadId
+        ? stmt<[number], { account_id: string }>(this.#db, 'SELECT account_id FROM threads WHERE id = ?').get(Number(threadId))
+        : undefined;
+      return accounts.find((a) => a.id === owner?.account_id) ?? (accounts[0] as AccountRow);
+    }
     const wanted = from.trim().toLowerCase();
     const account = accounts.find((a) => a.email === wanted);
     if (!account) throw new SendError('validation_error', `no connected account sends as ${from}`);

@@ -155,6 +155,7 @@ export function sendBody(
     body_text: draft.body,
     ...(html ? { body_html: html } : {}),
     ...(draft.threadId ? { thread_id: draft.threadId } : {}),
+    ...(draft.from && !draft.threadId ? { from: draft.from } : {}),
     ...(attachments.length
       ? {
           attachments: attachments.map((a) => ({

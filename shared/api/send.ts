@@ -33,6 +33,14 @@ export const EmailSendBody = Type.Object(
     cc: Type.Optional(Type.Array(Address, { maxItems: 500 })),
     bcc: Type.Optional(Type.Array(Address, { maxItems: 500 })),
     reply_to: Type.Optional(Address),
+    from: Type.Optional(
+      Type.String({
+        minLength: 3,
+        maxLength: 320,
+        description:
+          "Outpost extension: the connected account to send from, by address. Default: a reply's own account, else the first connected one",
+      }),
+    ),
     contact_id: Type.Optional(Type.String({ format: 'uuid' })),
     deal_id: Type.Optional(Type.String({ format: 'uuid' })),
     thread_id: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),

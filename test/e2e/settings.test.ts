@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
-import { providerEnvFor } from '../support/emulatorAccounts.ts';
+import { emulatorControl, providerEnvFor } from '../support/emulatorAccounts.ts';
 import { useUiSession } from '../support/uiHarness.ts';
 import { describeOnEachSurface } from '../support/uiSurface.ts';
 
@@ -96,6 +96,57 @@ describeOnEachSurface('settings: connecting accounts, sync intervals, webhooks a
       ['alice@gmail.test', null, 0],
       ['bob@contoso.test', null, null],
     ]);
+    await ui.closePage(page);
+  }, 60_000);
+
+  it('sends a new message from the account chosen in From (Outlook here), and Outlook has it in Sent', async () => {
+    const page = await ui.openPage({ viewport: { width: 1280, height: 800 } });
+    await expect.poll(() => page.getByRole('option').count(), { timeout: 15_000 }).toBeGreaterThan(5);
+    const composer = await ui.composer(page, () => page.locator('body').press('c'));
+    const form = composer.getByRole('form', { name: 'New message' });
+    const from = form.getByLabel('From');
+    await expect
+      .poll(() => from.locator('option').allTextContents(), { timeout: 10_000 })
+      .toEqual(['alice@gmail.test', 'bob@contoso.test']);
+    await from.selectOption('bob@contoso.test');
+    await form.getByLabel('To', { exact: true }).fill('jane@example.test');
+    await form.getByLabel('Subject').fill('From the work account');
+    await form.getByLabel('Message').fill('Sent from Outlook.');
+    await form.getByLabel('Message').press('Control+Enter');
+
+    type Threads = { data: Array<{ id: string; subject: string; account_id: string }> };
+    const accounts = (await (await ui.api('/v1/accounts')).json()) as { data: Array<{ id: string; email: string }> };
+    const bob = accounts.data.find((a) => a.email === 'bob@contoso.test')?.id;
+    let sent: Threads['data'][number] | undefined;
+    await expect
+      .poll(
+        async () => {
+          sent = ((await (await ui.api('/v1/email/threads?label=sent&limit=100')).json()) as Threads).data.find(
+            (t) => t.subject === 'From the work account',
+          );
+          return sent?.account_id;
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(bob);
+    const message = (
+      (await (await ui.api(`/v1/email/threads/${sent?.id}`)).json()) as {
+        data: { messages: Array<{ rfc822_message_id: string }> };
+      }
+    ).data.messages[0];
+    const snapshot = (await emulatorControl(emulator)('/snapshot')) as {
+      microsoft: {
+        users: Array<{
+          upn: string;
+          folders: Array<{ id: string; wellKnownName: string | null }>;
+          messages: Array<{ internetMessageId: string; parentFolderId: string }>;
+        }>;
+      };
+    };
+    const outlook = snapshot.microsoft.users.find((u) => u.upn === 'bob@contoso.test');
+    const sentItems = outlook?.folders.find((f) => f.wellKnownName === 'sentitems')?.id;
+    const copy = outlook?.messages.find((m) => m.internetMessageId.replace(/[<>]/g, '') === message?.rfc822_message_id);
+    expect(copy?.parentFolderId).toBe(sentItems);
     await ui.closePage(page);
   }, 60_000);
 

@@ -51,6 +51,9 @@ export function ComposeForm(props: {
   const [pending, setPending] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
+  /** Addresses this message can go from (the connected mail accounts); a choice shows when there are several. */
+  const senders = useSenders();
+  const [from, setFrom] = useState(props.initial.from ?? '');
   const [dragging, setDragging] = useState(false);
   /** Rich text (HTML with a plain-text alternative) or plain text only. */
   const [rich, setRich] = useState(Boolean(props.initial.html));
@@ -180,6 +183,7 @@ export function ComposeForm(props: {
       subject,
       body,
       ...(props.initial.threadId ? { threadId: props.initial.threadId } : {}),
+      ...(from ? { from } : {}),
     };
     if (draft.to.length + draft.cc.length + draft.bcc.length === 0) return setError('Add at least one recipient.');
     const bad = invalidAddresses([...draft.to, ...draft.cc, ...draft.bcc]);
@@ -251,6 +255,18 @@ export function ComposeForm(props: {
       }}
     >
       {props.onRestore && isBlank(props.initial) && <UnsentDrafts except={draftId} onRestore={props.onRestore} />}
+      {!props.initial.threadId && senders.length > 1 && (
+        <label className="compose-from">
+          From
+          <select value={from || senders[0]} onChange={(e) => setFrom(e.target.value)}>
+            {senders.map((address) => (
+              <option key={address} value={address}>
+                {address}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       <AddressField ref={toInput} label="To" value={to} onChange={setTo} />
       <AddressField label="Cc" value={cc} onChange={setCc} />
       <AddressField label="Bcc" value={bcc} onChange={setBcc} />
@@ -379,4 +395,16 @@ function UnsentDrafts({ except, onRestore }: { except: string; onRestore(draft: 
       ))}
     </section>
   );
+}
+
+/** The addresses of the connected mail accounts (not imported mail), in the order the core lists them. */
+function useSenders(): string[] {
+  const [senders, setSenders] = useState<string[]>([]);
+  useEffect(() => {
+    api.listAccounts().then(
+      ({ data }) => setSenders(data.filter((a) => a.provider !== 'local' && a.status === 'active').map((a) => a.email)),
+      () => {},
+    );
+  }, []);
+  return senders;
 }

@@ -90,4 +90,31 @@ describe('SendService', () => {
       service.submit({ to: ['a@b.test'], subject: 's', text: 't', threadId: 'thr_999' }, { idempotencyKey: null }),
     ).rejects.toMatchObject({ code: 'not_found' });
   });
+
+  it('sends a reply from the account its thread is in, and a new message from the account named in from', async () => {
+    const second = seedAccount(db, 'me@work.test');
+    writeMessages(db, second.account.id, [
+      messageInput({ remoteId: 'w1', threadRemoteId: 'wthread', rfc822MessageId: 'w1@work.test', labelIds: [second.inbox] }),
+    ]);
+    const workThread = `thr_${listThreadsOfAccount(db, second.account.id, 1)[0]?.id}`;
+    const fromOf = async (n: number) => (await PostalMime.parse(accepted[n]?.raw as Buffer)).from?.address;
+
+    const reply = await service.submit(
+      { to: ['a@b.test'], subject: 'Re', text: 't', threadId: workThread },
+      { idempotencyKey: null },
+    );
+    expect(reply.status).toBe('sent');
+    expect(await fromOf(0)).toBe('me@work.test');
+    await service.submit({ from: 'ME@work.test', to: ['a@b.test'], subject: 'New', text: 't' }, { idempotencyKey: null });
+    expect(await fromOf(1)).toBe('me@work.test');
+    await service.submit({ to: ['a@b.test'], subject: 'Default', text: 't' }, { idempotencyKey: null });
+    expect(await fromOf(2)).toBe('me@example.test');
+    // A reply sent as another account than its thread's is refused, not sent into a foreign thread.
+    await expect(
+      service.submit(
+        { from: 'me@example.test', to: ['a@b.test'], subject: 'Re', text: 't', threadId: workThread },
+        { idempotencyKey: null },
+      ),
+    ).rejects.toMatchObject({ code: 'validation_error' });
+  });
 });
