@@ -4,9 +4,11 @@ import fastifySwagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { ApiErrorBody } from '../../shared/api/common.ts';
+import type { RsvpAnswer } from '../calendar/respondToEvent.ts';
 import type { EventBus } from '../core/eventBus.ts';
 import type { BlobStore } from '../db/blobStore.ts';
 import type { IndexDb } from '../db/openIndex.ts';
+import type { EventRow } from '../db/queries/calendarEvents.ts';
 import type { Outbox } from '../send/outbox.ts';
 import type { JobQueue } from '../sync/jobQueue.ts';
 import type { JobRunner } from '../sync/jobRunner.ts';
@@ -62,6 +64,8 @@ export interface ApiDeps {
   deliverNow?: () => void;
   /** Starts connecting an account (main/core/accountConnector.ts); absent: POST /v1/accounts/connect answers 503. */
   connectAccount?: (provider: 'google' | 'microsoft') => Promise<{ authorizationUrl: string }>;
+  /** Answers an invitation at the provider and in the index (main/calendar/respondToEvent.ts); absent: 503. */
+  respondToEvent?: (eventId: number, answer: RsvpAnswer) => Promise<EventRow>;
 }
 
 export type ApiServer = FastifyInstance<

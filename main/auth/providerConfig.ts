@@ -31,10 +31,12 @@ export interface ProviderConfig {
 
 export const GOOGLE_SCOPES = [
   'https://www.googleapis.com/auth/gmail.modify', // read, label, send; never permanent delete
-  'https://www.googleapis.com/auth/calendar.readonly',
+  'https://www.googleapis.com/auth/calendar.readonly', // calendarList and every calendar's events
+  'https://www.googleapis.com/auth/calendar.events', // answering invitations (events.patch of one's own attendee)
 ];
 
-export const MICROSOFT_SCOPES = ['Mail.ReadWrite', 'Mail.Send', 'Calendars.Read', 'User.Read', 'offline_access'];
+/** Calendars.ReadWrite, not Read: answering invitations (accept, tentativelyAccept, decline) writes. */
+export const MICROSOFT_SCOPES = ['Mail.ReadWrite', 'Mail.Send', 'Calendars.ReadWrite', 'User.Read', 'offline_access'];
 
 /** Providers whose client id is configured; the others cannot be connected (and say so). */
 export function providerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ProviderConfig {

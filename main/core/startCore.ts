@@ -5,7 +5,9 @@ import type { RateLimitConfig } from '../api/rateLimits.ts';
 import type { EmailSendService } from '../api/sendContract.ts';
 import { type ApiServer, buildApiServer } from '../api/server.ts';
 import { WebhookWorker } from '../api/webhooks/webhookWorker.ts';
+import { respondToEvent } from '../calendar/respondToEvent.ts';
 import { listAccounts } from '../db/queries/accounts.ts';
+import { gmailQuotaFromEnv } from '../providers/gmail/gmailSession.ts';
 import { apiSendService } from '../send/apiSendService.ts';
 import { SyncScheduler, scheduledAccounts } from '../sync/syncScheduler.ts';
 import { AccountConnector } from './accountConnector.ts';
@@ -64,6 +66,17 @@ export async function startCore(config: CoreConfig): Promise<Core> {
       send: config.send ?? apiSendService(engine.send, attachmentRoots),
       attachmentRoots,
       connectAccount: (provider) => connector.start(provider),
+      respondToEvent: (eventId, answer) =>
+        respondToEvent(
+          {
+            db: engine.db,
+            vault: engine.vault,
+            providers: engine.providers,
+            gmailQuota: config.gmailQuota ?? gmailQuotaFromEnv(),
+          },
+          eventId,
+          answer,
+        ),
       outbox: engine.send.outbox,
       deliverNow: deliverQueued,
     });

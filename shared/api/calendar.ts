@@ -59,3 +59,13 @@ export const EventListQuery = Type.Object({
 export const EventListResponse = Type.Object({ data: Type.Array(EventSchema) });
 export type EventListResponse = Static<typeof EventListResponse>;
 export const EventResponse = Type.Object({ data: EventSchema });
+
+export const EventRsvpBody = Type.Object(
+  {
+    response: Type.Union([Type.Literal('accepted'), Type.Literal('tentative'), Type.Literal('declined')], {
+      description: 'Yes, maybe or no to the invitation',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type EventRsvpBody = Static<typeof EventRsvpBody>;

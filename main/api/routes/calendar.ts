@@ -1,7 +1,15 @@
 import { Type } from 'typebox';
-import { CalendarListResponse, EventListQuery, EventListResponse, EventResponse } from '../../../shared/api/calendar.ts';
+import {
+  CalendarListResponse,
+  EventListQuery,
+  EventListResponse,
+  EventResponse,
+  EventRsvpBody,
+} from '../../../shared/api/calendar.ts';
 import { parsePublicId } from '../../../shared/ids.ts';
+import { RsvpRefusedError } from '../../calendar/respondToEvent.ts';
 import { getEvent, listCalendars, listEventsInRange } from '../../db/queries/calendarEvents.ts';
+import { ProviderError } from '../../providers/providerErrors.ts';
 import { authenticate } from '../auth/authenticate.ts';
 import { presentCalendar, presentEvent } from '../calendarPresenters.ts';
 import { ApiError } from '../errors.ts';
@@ -9,8 +17,15 @@ import type { ApiDeps, ApiServer } from '../server.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
 const errors = { 400: { $ref: 'ApiError#' }, 401: { $ref: 'ApiError#' }, 404: { $ref: 'ApiError#' } };
+const writeErrors = {
+  ...errors,
+  403: { $ref: 'ApiError#' },
+  409: { $ref: 'ApiError#' },
+  502: { $ref: 'ApiError#' },
+  503: { $ref: 'ApiError#' },
+};
 
-export function registerCalendarRoutes(app: ApiServer, { db }: ApiDeps): void {
+export function registerCalendarRoutes(app: ApiServer, { db, respondToEvent }: ApiDeps): void {
   app.get(
     '/v1/calendar/calendars',
     {
@@ -69,4 +84,42 @@ export function registerCalendarRoutes(app: ApiServer, { db }: ApiDeps): void {
       return { data: presentEvent(row) };
     },
   );
+
+  app.post(
+    '/v1/calendar/events/:id/respond',
+    {
+      config: { scope: 'write:calendar' },
+      schema: {
+        summary:
+          "Answers an invitation (yes, maybe, no) at the provider, the organizer notified; returns the event with the user's answer",
+        params: Type.Object({ id: Type.String({ maxLength: 40 }) }),
+        body: EventRsvpBody,
+        response: { 200: EventResponse, ...writeErrors },
+      },
+    },
+    async (request) => {
+      authenticate(db, request);
+      const id = parsePublicId('evt', request.params.id);
+      if (id === null || !getEvent(db, id)) throw new ApiError('not_found', `no event ${request.params.id}`);
+      if (!respondToEvent) throw new ApiError('service_unavailable', 'answering invitations is not available in this process');
+      try {
+        return { data: presentEvent(await respondToEvent(id, request.body.response)) };
+      } catch (error) {
+        throw rsvpFailure(error, request.params.id);
+      }
+    },
+  );
+}
+
+/** A refusal before the provider was asked, or the provider's classified failure, as the API's error. */
+function rsvpFailure(error: unknown, publicId: string): unknown {
+  if (error instanceof RsvpRefusedError) {
+    if (error.reason === 'not_found') return new ApiError('not_found', `no event ${publicId}`);
+    return new ApiError('validation_error', error.message, { field: 'response' });
+  }
+  if (error instanceof ProviderError) {
+    const hint = error.code === 'needs_reauth' ? '; reconnect the account' : '';
+    return new ApiError(error.code, `the answer was not sent: ${error.message}${hint}`);
+  }
+  return error;
 }

@@ -153,7 +153,11 @@ async function listPage(ctx: GmailSyncContext, state: FullSyncState) {
 }
 
 /** One quota-paced Gmail call with classified retries. */
-export async function call<T>(ctx: GmailSyncContext, units: number, operation: () => Promise<T>): Promise<T> {
+export async function call<T>(
+  ctx: Pick<GmailSyncContext, 'session' | 'signal'>,
+  units: number,
+  operation: () => Promise<T>,
+): Promise<T> {
   try {
     return await withRetry(
       async () => {

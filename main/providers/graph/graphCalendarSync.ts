@@ -1,5 +1,6 @@
 import { findIana } from 'windows-iana';
 import type { IndexDb } from '../../db/openIndex.ts';
+import { getAccount } from '../../db/queries/accounts.ts';
 import {
   type Attendee,
   deleteEvents,
@@ -62,7 +63,12 @@ function ianaZone(name: string | undefined): string {
   return findIana(name)[0] ?? 'UTC';
 }
 
-export function graphEventInput(event: GraphEvent): EventInput | null {
+/**
+ * A Graph event -> the index's event model. Graph's attendees do not say which one is the
+ * user (Google's self does): the one whose address is the account's, when it is given.
+ */
+export function graphEventInput(event: GraphEvent, accountEmail?: string): EventInput | null {
+  const selfEmail = accountEmail?.toLowerCase();
   const startsAt = utc(event.start?.dateTime);
   const endsAt = utc(event.end?.dateTime);
   if (!event.id || Number.isNaN(startsAt) || Number.isNaN(endsAt)) return null;
@@ -96,7 +102,7 @@ export function graphEventInput(event: GraphEvent): EventInput | null {
           response: RESPONSES[a.status?.response ?? 'none'] ?? 'needsAction',
           optional: a.type === 'optional',
           organizer: a.status?.response === 'organizer',
-          self: false,
+          self: selfEmail !== undefined && (a.emailAddress?.address ?? '').toLowerCase() === selfEmail,
         }),
       ),
     conferenceUrl: event.onlineMeeting?.joinUrl ?? null,
@@ -122,6 +128,7 @@ export async function graphCalendarSync(
   options: { full: boolean; window: CalendarWindow },
 ): Promise<Record<string, number>> {
   const { db, client, accountId } = ctx;
+  const accountEmail = getAccount(db, accountId)?.email;
   const page: { value: Array<{ id: string; name?: string; hexColor?: string; isDefaultCalendar?: boolean }> } =
     await client.request('/me/calendars?$top=100');
   const calendars = new Map<string, number>();
@@ -173,7 +180,7 @@ export async function graphCalendarSync(
       const removed = result.value.filter((e) => e['@removed']).map((e) => e.id);
       const inputs = result.value
         .filter((e) => !e['@removed'] && e.type !== 'seriesMaster')
-        .map(graphEventInput)
+        .map((e) => graphEventInput(e, accountEmail))
         .filter((e) => e !== null);
       const live = inputs.filter((e) => e.status !== 'cancelled' && overlapsWindow(e, window));
       for (const e of live) seen.add(e.remoteId);

@@ -24,6 +24,7 @@ const ROUTES: Array<{ method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; url: 
   { method: 'GET', url: '/v1/calendar/calendars', scope: 'read:calendar' },
   { method: 'GET', url: '/v1/calendar/events', scope: 'read:calendar' },
   { method: 'GET', url: '/v1/calendar/events/evt_1', scope: 'read:calendar' },
+  { method: 'POST', url: '/v1/calendar/events/evt_1/respond', scope: 'write:calendar', body: { response: 'accepted' } },
   { method: 'GET', url: '/v1/keys', scope: 'admin' },
   { method: 'POST', url: '/v1/accounts/connect', scope: 'admin', body: { provider: 'google' } },
   { method: 'PATCH', url: '/v1/accounts/acc_1', scope: 'admin', body: { email_sync_minutes: 10 } },

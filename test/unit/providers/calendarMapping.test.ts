@@ -100,6 +100,23 @@ describe('Outlook events in the index model', () => {
     });
   });
 
+  it("marks as self the attendee whose address is the account's, whatever its case", () => {
+    const event = {
+      id: 'inv',
+      start: { dateTime: '2026-03-05T14:00:00' },
+      end: { dateTime: '2026-03-05T15:00:00' },
+      attendees: [
+        { status: { response: 'none' }, emailAddress: { address: 'Bob@Contoso.test' } },
+        { status: { response: 'accepted' }, emailAddress: { address: 'ann@contoso.test' } },
+      ],
+    };
+    expect(graphEventInput(event, 'bob@contoso.test')?.attendees.map((a) => [a.email, a.self])).toEqual([
+      ['bob@contoso.test', true],
+      ['ann@contoso.test', false],
+    ]);
+    expect(graphEventInput(event)?.attendees.every((a) => !a.self)).toBe(true);
+  });
+
   it('marks cancelled occurrences and all-day events', () => {
     expect(
       graphEventInput({
