@@ -1,5 +1,5 @@
 import type { AccountListResponseBody, AccountResponseBody, UpdateAccountBodyType } from '../../shared/api/accounts.ts';
-import type { EventListResponse } from '../../shared/api/calendar.ts';
+import type { CalendarEvent, EventListResponse, EventRsvpBody } from '../../shared/api/calendar.ts';
 import type { ComposeDraftBodyType, ComposeDraftListResponseBody } from '../../shared/api/composeDrafts.ts';
 import type { ConnectAccountResponseBody } from '../../shared/api/connect.ts';
 import type { ContactListResponseBody } from '../../shared/api/contacts.ts';
@@ -196,6 +196,9 @@ export const api = {
   },
   listEvents(from: Date, to: Date): Promise<EventListResponse> {
     return getJson(`/v1/calendar/events?${new URLSearchParams({ from: from.toISOString(), to: to.toISOString() })}`);
+  },
+  respondToEvent(id: string, response: EventRsvpBody['response']): Promise<{ data: CalendarEvent }> {
+    return getJson(`/v1/calendar/events/${encodeURIComponent(id)}/respond`, undefined, { method: 'POST', body: { response } });
   },
   search(q: string, options: { cursor?: string | null; signal?: AbortSignal } = {}): Promise<SearchResponse> {
     const query = new URLSearchParams({ q, limit: '50', prefix: 'true' });

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { CalendarEvent } from '../../shared/api/calendar.ts';
+import type { CalendarEvent, EventRsvpBody } from '../../shared/api/calendar.ts';
 import { api } from './apiClient.ts';
 
 export type CalendarMode = 'day' | 'week' | 'month' | 'agenda';
@@ -26,6 +26,16 @@ interface CalendarState {
   openDay(day: Date): Promise<void>;
   load(): Promise<void>;
   select(event: CalendarEvent | null): void;
+  /**
+   * Answers an invitation: the answer shows at once (the event in the list and in the details),
+   * then the event as the API returns it; on failure the previous answer comes back and the error is thrown.
+   */
+  respond(event: CalendarEvent, response: EventRsvpBody['response']): Promise<void>;
+}
+
+/** The event with the user's own attendee answering `response`. */
+function withOwnAnswer(event: CalendarEvent, response: string): CalendarEvent {
+  return { ...event, attendees: event.attendees.map((a) => (a.self ? { ...a, response } : a)) };
 }
 
 export function startOfDay(date: Date): Date {
@@ -127,5 +137,20 @@ export const useCalendarStore = create<CalendarState>((set, get) => ({
   },
   select(event) {
     set({ selected: event });
+  },
+  async respond(event, response) {
+    const replace = (next: CalendarEvent) =>
+      set((state) => ({
+        events: state.events.map((e) => (e.id === next.id ? next : e)),
+        selected: state.selected?.id === next.id ? next : state.selected,
+      }));
+    const before = get().events.find((e) => e.id === event.id) ?? event;
+    replace(withOwnAnswer(before, response));
+    try {
+      replace((await api.respondToEvent(event.id, response)).data);
+    } catch (error) {
+      replace(before);
+      throw error;
+    }
   },
 }));

@@ -1,5 +1,5 @@
-import { useEffect } from 'react';
-import type { CalendarEvent } from '../../../shared/api/calendar.ts';
+import { useEffect, useState } from 'react';
+import type { CalendarEvent, EventRsvpBody } from '../../../shared/api/calendar.ts';
 import { addDays, type CalendarMode, type DayRange, daysOf, useCalendarStore, visibleRange } from '../calendarStore.ts';
 
 const HOUR_PX = 44;
@@ -329,7 +329,57 @@ function EventDetails({ event, onClose }: { event: CalendarEvent; onClose: () =>
           ))}
         </ul>
       )}
+      {/* Keyed by event: a failure shown belongs to the event it was about. */}
+      <RsvpButtons key={event.id} event={event} />
       {event.description && <p className="description">{event.description}</p>}
     </aside>
+  );
+}
+
+const ANSWERS: { response: EventRsvpBody['response']; label: string }[] = [
+  { response: 'accepted', label: 'Yes' },
+  { response: 'tentative', label: 'Maybe' },
+  { response: 'declined', label: 'No' },
+];
+
+/** "Going? Yes / Maybe / No" for an invitation: shown only to a guest, never to the organizer (who does not answer). */
+function RsvpButtons({ event }: { event: CalendarEvent }) {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const me = event.attendees.find((a) => a.self);
+  if (!me || me.organizer || event.organizer?.email === me.email) return null;
+  const answer = async (response: EventRsvpBody['response']) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await useCalendarStore.getState().respond(event, response);
+    } catch (failure) {
+      setError((failure as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <fieldset className="calendar-modes rsvp" aria-label="Going?">
+        <legend>Going?</legend>
+        {ANSWERS.map((a) => (
+          <button
+            key={a.response}
+            type="button"
+            aria-pressed={me.response === a.response}
+            disabled={busy}
+            onClick={() => void answer(a.response)}
+          >
+            {a.label}
+          </button>
+        ))}
+      </fieldset>
+      {error && (
+        <p role="alert" className="error">
+          Could not send your answer: {error}
+        </p>
+      )}
+    </>
   );
 }
