@@ -194,3 +194,32 @@ export function textToHtml(text: string): string {
   flush();
   return out.join('');
 }
+
+/** The signature block: the "-- " line that mail clients recognise, then the signature. */
+function signatureBlock(signature: string): string {
+  return `-- \n${signature.trim()}`;
+}
+
+/** Where quoted text starts: a reply's "On … wrote:" line, a forward's header, or a quoted line. */
+const QUOTE_START = /^(On .* wrote:|---------- Forwarded message ---------|>)/m;
+
+/**
+ * A body with the account's signature in place: after what is written, above
+ * a reply's or forward's quoted text, as mail apps put it.
+ */
+export function withSignature(body: string, signature: string): string {
+  if (!signature.trim()) return body;
+  const quote = QUOTE_START.exec(body);
+  const own = (quote ? body.slice(0, quote.index) : body).trimEnd();
+  const rest = quote ? `\n\n${body.slice(quote.index)}` : '';
+  return `${own}\n\n${signatureBlock(signature)}${rest}`;
+}
+
+/** Sending from another account: its signature in place of the other one, if that is still there unchanged. */
+export function swapSignature(body: string, from: string, to: string): string {
+  if (from.trim() && body.includes(signatureBlock(from))) {
+    if (to.trim()) return body.replace(signatureBlock(from), signatureBlock(to));
+    return body.replace(`\n\n${signatureBlock(from)}`, '').replace(signatureBlock(from), '');
+  }
+  return from.trim() ? body : withSignature(body, to);
+}

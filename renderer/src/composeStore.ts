@@ -20,17 +20,17 @@ interface ComposeState {
 let queuedId: string | null = null;
 let noticeTimer: ReturnType<typeof setTimeout> | undefined;
 
-let myAddresses: string[] | null = null;
+let myAccounts: Array<{ id: string; email: string }> | null = null;
 
-/** The connected accounts' addresses, so reply-all leaves the user out. */
-async function ownAddresses(): Promise<string[]> {
-  if (myAddresses) return myAddresses;
+/** The connected accounts' ids and addresses: reply-all leaves the user out, a reply goes from its thread's account. */
+async function ownAccounts(): Promise<Array<{ id: string; email: string }>> {
+  if (myAccounts) return myAccounts;
   try {
-    myAddresses = (await api.listAccounts()).data.map((a) => a.email);
+    myAccounts = (await api.listAccounts()).data.map((a) => ({ id: a.id, email: a.email }));
   } catch {
     return [];
   }
-  return myAddresses;
+  return myAccounts;
 }
 
 /** The desktop app writes in a window of its own; a browser tab in the dialog over the mail. */
@@ -50,7 +50,19 @@ export const useComposeStore = create<ComposeState>((set) => ({
   async reply(mode) {
     const thread = useMailStore.getState().openThread;
     if (!thread || thread.messages.length === 0) return;
-    open(draftFor(thread, mode, await ownAddresses()), set);
+    const accounts = await ownAccounts();
+    const from = accounts.find((a) => a.id === thread.account_id)?.email;
+    open(
+      {
+        ...draftFor(
+          thread,
+          mode,
+          accounts.map((a) => a.email),
+        ),
+        ...(from ? { from } : {}),
+      },
+      set,
+    );
   },
   close() {
     set({ draft: null });

@@ -17,6 +17,7 @@ export const AccountSchema = Type.Object({
   last_error: Type.Union([Type.String(), Type.Null()], { description: 'why the last sync failed, until one succeeds' }),
   email_sync_minutes: SyncMinutes('mail'),
   calendar_sync_minutes: SyncMinutes('calendar'),
+  signature: Type.String({ description: "added below what is written in Outpost's Compose (plain text; empty: none)" }),
 });
 
 export const AccountListResponse = Type.Object({ data: Type.Array(AccountSchema) });
@@ -28,7 +29,11 @@ export const AccountParams = Type.Object({ id: Type.String({ minLength: 1, maxLe
 
 /** Settings an account keeps; the fields left out stay as they are. */
 export const UpdateAccountBody = Type.Object(
-  { email_sync_minutes: Type.Optional(SyncMinutes('mail')), calendar_sync_minutes: Type.Optional(SyncMinutes('calendar')) },
+  {
+    email_sync_minutes: Type.Optional(SyncMinutes('mail')),
+    calendar_sync_minutes: Type.Optional(SyncMinutes('calendar')),
+    signature: Type.Optional(Type.String({ maxLength: 10_000 })),
+  },
   { additionalProperties: false, minProperties: 1 },
 );
 export type UpdateAccountBodyType = Static<typeof UpdateAccountBody>;

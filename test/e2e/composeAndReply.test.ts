@@ -295,6 +295,41 @@ describeOnEachSurface('composing and replying, delivered to Gmail (emulator)', (
     await ui.closePage(page);
   }, 60_000);
 
+  it("adds the signature set in Settings to a new message and above a reply's quote, and sends it", async () => {
+    const { page } = await openInbox();
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.locator('summary', { hasText: 'Signature' }).first().click();
+    const field = page.getByRole('textbox', { name: `Signature for ${USER}` });
+    await field.fill('Alice\nOutpost test team');
+    await page.getByRole('button', { name: 'Save signature' }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Saved.' }).count()).toBe(1);
+
+    await page.getByRole('button', { name: 'Inbox' }).click();
+    const composer = await ui.composer(page, () => page.locator('body').press('c'));
+    const form = composer.getByRole('form', { name: 'New message' });
+    await expect
+      .poll(() => form.getByLabel('Message').inputValue(), { timeout: 10_000 })
+      .toBe('\n\n-- \nAlice\nOutpost test team');
+    // Nothing written yet: Escape closes without asking.
+    await form.getByLabel('Message').press('Escape');
+    if (composer === page) await expect.poll(() => form.count()).toBe(0);
+
+    await openRow(page, 0);
+    const replier = await ui.composer(page, () => page.locator('body').press('r'));
+    const reply = replier.getByRole('form', { name: 'New message' });
+    await expect
+      .poll(() => reply.getByLabel('Message').inputValue(), { timeout: 10_000 })
+      .toMatch(/^\n\n-- \nAlice\nOutpost test team\n\nOn .* wrote:\n> /);
+    await reply.getByLabel('Message').press('Control+Home');
+    await reply.getByLabel('Message').pressSequentially('Signed reply.');
+    await reply.getByRole('button', { name: 'Send' }).click();
+    await sentConfirmed(page, replier);
+    const sent = await Promise.all((await sentMail()).map(async (m) => (await PostalMime.parse(m.raw)).text ?? ''));
+    const text = sent.find((t) => t.startsWith('Signed reply.'));
+    expect(text).toMatch(/^Signed reply\.\n\n-- \nAlice\nOutpost test team\n\nOn .* wrote:/);
+    await ui.closePage(page);
+  }, 60_000);
+
   it('replies to the open thread (r) and the reply lands in that Gmail thread', async () => {
     const { page, pane } = await openInbox();
     await openRow(page, 0);

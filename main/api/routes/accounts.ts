@@ -1,5 +1,5 @@
 import { AccountListResponse, AccountParams, AccountResponse, UpdateAccountBody } from '../../../shared/api/accounts.ts';
-import { type AccountRow, getAccount, listAccounts, setSyncIntervals } from '../../db/queries/accounts.ts';
+import { type AccountRow, getAccount, listAccounts, updateAccountSettings } from '../../db/queries/accounts.ts';
 import { ApiError } from '../errors.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
 
@@ -29,7 +29,7 @@ export function registerAccountRoutes(app: ApiServer, { db }: ApiDeps): void {
     {
       config: { scope: 'admin' },
       schema: {
-        summary: "Change an account's sync intervals (the scheduler reads them within 30 s)",
+        summary: "Change an account's sync intervals (the scheduler reads them within 30 s) or signature",
         params: AccountParams,
         body: UpdateAccountBody,
         response: { 200: AccountResponse, ...errors },
@@ -37,9 +37,10 @@ export function registerAccountRoutes(app: ApiServer, { db }: ApiDeps): void {
     },
     async (request) => {
       if (
-        !setSyncIntervals(db, request.params.id, {
+        !updateAccountSettings(db, request.params.id, {
           email_sync: request.body.email_sync_minutes,
           calendar_sync: request.body.calendar_sync_minutes,
+          ...(request.body.signature !== undefined ? { signature: request.body.signature } : {}),
         })
       )
         throw new ApiError('not_found', `no account ${request.params.id}`);

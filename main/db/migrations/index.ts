@@ -9,6 +9,7 @@ import * as trustedSenders from './007_trusted_senders.ts';
 import * as composeDrafts from './008_compose_drafts.ts';
 import * as syncIntervals from './009_sync_intervals.ts';
 import * as pendingByMessage from './010_pending_changes_by_message.ts';
+import * as signatures from './011_signatures.ts';
 
 interface Migration {
   version: number;
@@ -28,6 +29,7 @@ export const migrations: readonly Migration[] = [
   { version: 8, name: 'compose_drafts', up: composeDrafts.up },
   { version: 9, name: 'sync_intervals', up: syncIntervals.up },
   { version: 10, name: 'pending_changes_by_message', up: pendingByMessage.up },
+  { version: 11, name: 'signatures', up: signatures.up },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

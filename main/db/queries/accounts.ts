@@ -18,6 +18,8 @@ export interface AccountRow {
   email_sync_minutes: number | null;
   /** The same for calendars. */
   calendar_sync_minutes: number | null;
+  /** Added below what is written in Compose (plain text; empty: none). */
+  signature: string;
 }
 
 /** The per-account sync intervals Settings can change (minutes; null: default; 0: manual only). */
@@ -53,6 +55,7 @@ export function ensureAccount(db: IndexDb, provider: Provider, email: string, di
     last_error: null,
     email_sync_minutes: null,
     calendar_sync_minutes: null,
+    signature: '',
   };
   stmt(
     db,
@@ -61,13 +64,19 @@ export function ensureAccount(db: IndexDb, provider: Provider, email: string, di
   return row;
 }
 
-/** Changes the intervals named (the others stay); false when there is no such account. */
-export function setSyncIntervals(db: IndexDb, id: string, intervals: SyncIntervals): boolean {
+/** What Settings changes of an account; the fields left out stay as they are. */
+export interface AccountSettings extends SyncIntervals {
+  signature?: string;
+}
+
+/** Changes the settings named (the others stay); false when there is no such account. */
+export function updateAccountSettings(db: IndexDb, id: string, settings: AccountSettings): boolean {
   const account = getAccount(db, id);
   if (!account) return false;
-  stmt(db, 'UPDATE accounts SET email_sync_minutes = ?, calendar_sync_minutes = ? WHERE id = ?').run(
-    intervals.email_sync === undefined ? account.email_sync_minutes : intervals.email_sync,
-    intervals.calendar_sync === undefined ? account.calendar_sync_minutes : intervals.calendar_sync,
+  stmt(db, 'UPDATE accounts SET email_sync_minutes = ?, calendar_sync_minutes = ?, signature = ? WHERE id = ?').run(
+    settings.email_sync === undefined ? account.email_sync_minutes : settings.email_sync,
+    settings.calendar_sync === undefined ? account.calendar_sync_minutes : settings.calendar_sync,
+    settings.signature ?? account.signature,
     id,
   );
   return true;

@@ -10,6 +10,8 @@ import {
   type PickedAttachment,
   sendBody,
   splitAddresses,
+  swapSignature,
+  withSignature,
 } from '../composeDrafts.ts';
 import { formatLongDate } from '../formatDate.ts';
 import { AddressField } from './AddressField.tsx';
@@ -51,9 +53,30 @@ export function ComposeForm(props: {
   const [pending, setPending] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
-  /** Addresses this message can go from (the connected mail accounts); a choice shows when there are several. */
+  /** The accounts this message can go from (connected mail accounts); a choice shows when there are several. */
   const senders = useSenders();
   const [from, setFrom] = useState(props.initial.from ?? '');
+  /** The body as Outpost filled it in (with the signature): what counts as nothing written yet. */
+  const [baseBody, setBaseBody] = useState(props.initial.body);
+  const signatureOf = (address: string) => senders.find((a) => a.email === address)?.signature ?? '';
+  const sendingAs = from || senders[0]?.email || '';
+  // Once the accounts are known: a new message, reply or forward gets its account's signature (a reopened draft has its own).
+  const signed = useRef(false);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs once, when the accounts arrive
+  useEffect(() => {
+    if (signed.current || senders.length === 0 || props.initial.draftId) return;
+    signed.current = true;
+    const next = withSignature(props.initial.body, signatureOf(sendingAs));
+    if (next === props.initial.body) return;
+    setBaseBody(next);
+    setBody((current) => (current === props.initial.body ? next : current));
+  }, [senders]);
+  const chooseSender = (address: string) => {
+    const next = swapSignature(body, signatureOf(sendingAs), signatureOf(address));
+    if (body === baseBody) setBaseBody(next);
+    setBody(next);
+    setFrom(address);
+  };
   const [dragging, setDragging] = useState(false);
   /** Rich text (HTML with a plain-text alternative) or plain text only. */
   const [rich, setRich] = useState(Boolean(props.initial.html));
@@ -117,7 +140,7 @@ export function ComposeForm(props: {
     cc !== props.initial.cc.join(', ') ||
     bcc !== props.initial.bcc.join(', ') ||
     subject !== props.initial.subject ||
-    body !== props.initial.body ||
+    body !== baseBody ||
     attachments.length > (forwarded?.length ?? 0);
 
   // Saved as typed (debounced); a reopened draft is saved again only once it changes.
@@ -258,10 +281,10 @@ export function ComposeForm(props: {
       {!props.initial.threadId && senders.length > 1 && (
         <label className="compose-from">
           From
-          <select value={from || senders[0]} onChange={(e) => setFrom(e.target.value)}>
-            {senders.map((address) => (
-              <option key={address} value={address}>
-                {address}
+          <select value={sendingAs} onChange={(e) => chooseSender(e.target.value)}>
+            {senders.map(({ email }) => (
+              <option key={email} value={email}>
+                {email}
               </option>
             ))}
           </select>
@@ -397,12 +420,17 @@ function UnsentDrafts({ except, onRestore }: { except: string; onRestore(draft: 
   );
 }
 
-/** The addresses of the connected mail accounts (not imported mail), in the order the core lists them. */
-function useSenders(): string[] {
-  const [senders, setSenders] = useState<string[]>([]);
+/** The connected mail accounts (not imported mail) with their signatures, in the order the core lists them. */
+function useSenders(): Array<{ email: string; signature: string }> {
+  const [senders, setSenders] = useState<Array<{ email: string; signature: string }>>([]);
   useEffect(() => {
     api.listAccounts().then(
-      ({ data }) => setSenders(data.filter((a) => a.provider !== 'local' && a.status === 'active').map((a) => a.email)),
+      ({ data }) =>
+        setSenders(
+          data
+            .filter((a) => a.provider !== 'local' && a.status === 'active')
+            .map((a) => ({ email: a.email, signature: a.signature })),
+        ),
       () => {},
     );
   }, []);

@@ -138,6 +138,7 @@ function AccountsSettings() {
             {a.last_error && <span className="error"> · {a.last_error}</span>}
             <AccountSyncProgress accountId={a.id} email={a.email} />
             {a.provider !== 'local' && <SyncIntervals account={a} onChanged={load} />}
+            {a.provider !== 'local' && <SignatureSetting account={a} onChanged={load} />}
           </li>
         ))}
         {accounts.length === 0 && <li className="muted">No accounts yet.</li>}
@@ -215,6 +216,46 @@ function SyncIntervals({ account, onChanged }: { account: Account; onChanged(): 
         </span>
       )}
     </fieldset>
+  );
+}
+
+/** The text added below what is written from this account (plain text). */
+function SignatureSetting({ account, onChanged }: { account: Account; onChanged(): Promise<void> }) {
+  const [text, setText] = useState(account.signature);
+  const [status, setStatus] = useState<string | null>(null);
+  const save = async (event: FormEvent) => {
+    event.preventDefault();
+    setStatus(null);
+    try {
+      await api.updateAccount(account.id, { signature: text });
+      setStatus('Saved.');
+      await onChanged();
+    } catch (e) {
+      setStatus((e as Error).message);
+    }
+  };
+  return (
+    <details className="signature-setting">
+      <summary>Signature{account.signature ? '' : ' (none)'}</summary>
+      <form aria-label={`Signature for ${account.email}`} onSubmit={(e) => void save(e)}>
+        <textarea
+          aria-label={`Signature for ${account.email}`}
+          value={text}
+          maxLength={10_000}
+          rows={4}
+          onChange={(e) => setText(e.target.value)}
+        />
+        <button type="submit" disabled={text === account.signature}>
+          Save signature
+        </button>
+        {status && (
+          <span className="muted" role="status">
+            {' '}
+            {status}
+          </span>
+        )}
+      </form>
+    </details>
   );
 }
 

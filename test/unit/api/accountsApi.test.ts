@@ -51,6 +51,18 @@ describe('/v1/accounts', () => {
     expect(stored()).toEqual({ email_sync_minutes: null, calendar_sync_minutes: 0 });
   });
 
+  it('keeps a signature per account, alongside its intervals', async () => {
+    const changed = await call('PATCH', `/v1/accounts/${accountId}`, { signature: 'Ann\nExample Ltd' });
+    expect(changed.json().data).toMatchObject({ signature: 'Ann\nExample Ltd', email_sync_minutes: null });
+    await call('PATCH', `/v1/accounts/${accountId}`, { email_sync_minutes: 10 });
+    expect((await call('GET', '/v1/accounts', undefined, api.key('read:email'))).json().data[0]).toMatchObject({
+      signature: 'Ann\nExample Ltd',
+      email_sync_minutes: 10,
+    });
+    const tooLong = await call('PATCH', `/v1/accounts/${accountId}`, { signature: 'x'.repeat(10_001) });
+    expect(tooLong.statusCode).toBe(400);
+  });
+
   it('refuses bad intervals with the field named, and changes nothing', async () => {
     for (const body of [
       { email_sync_minutes: -1 },

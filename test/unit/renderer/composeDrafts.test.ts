@@ -133,3 +133,25 @@ describe('compose drafts', () => {
     for (const bad of [null, 'draft', 42, ['to']]) expect(draftFromJson(bad)).toBeNull();
   });
 });
+
+describe('signatures', () => {
+  it('puts the signature below a new message, and above the quote of a reply or forward', async () => {
+    const { withSignature } = await import('../../../renderer/src/composeDrafts.ts');
+    expect(withSignature('', 'Ann\nExample Ltd')).toBe('\n\n-- \nAnn\nExample Ltd');
+    expect(withSignature('\n\nOn Mon, Bob wrote:\n> Hi', 'Ann')).toBe('\n\n-- \nAnn\n\nOn Mon, Bob wrote:\n> Hi');
+    expect(withSignature('Hello', 'Ann')).toBe('Hello\n\n-- \nAnn');
+    expect(withSignature('Thanks!\n\n---------- Forwarded message ---------\nFrom: Bob', 'Ann')).toBe(
+      'Thanks!\n\n-- \nAnn\n\n---------- Forwarded message ---------\nFrom: Bob',
+    );
+    expect(withSignature('\n\nOn Mon, Bob wrote:\n> Hi', '  ')).toBe('\n\nOn Mon, Bob wrote:\n> Hi');
+  });
+
+  it("swaps one account's signature for another's when the sender changes, and leaves an edited one alone", async () => {
+    const { swapSignature, withSignature } = await import('../../../renderer/src/composeDrafts.ts');
+    const body = `Hi Jo${withSignature('', 'Ann at home')}`;
+    expect(swapSignature(body, 'Ann at home', 'Ann, Example Ltd')).toBe('Hi Jo\n\n-- \nAnn, Example Ltd');
+    expect(swapSignature(body, 'Ann at home', '')).toBe('Hi Jo');
+    expect(swapSignature('Hi Jo', '', 'Ann, Example Ltd')).toBe('Hi Jo\n\n-- \nAnn, Example Ltd');
+    expect(swapSignature('Hi Jo\n\n-- \nAnn (edited)', 'Ann at home', 'Ann, Example Ltd')).toBe('Hi Jo\n\n-- \nAnn (edited)');
+  });
+});

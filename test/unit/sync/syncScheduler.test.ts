@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EventBus } from '../../../main/core/eventBus.ts';
 import { type IndexDb, openIndex } from '../../../main/db/openIndex.ts';
-import { ensureAccount, listAccounts, setSyncIntervals } from '../../../main/db/queries/accounts.ts';
+import { ensureAccount, listAccounts, updateAccountSettings } from '../../../main/db/queries/accounts.ts';
 import { JobQueue } from '../../../main/sync/jobQueue.ts';
 import { JobRunner } from '../../../main/sync/jobRunner.ts';
 import { SyncScheduler, scheduledAccounts } from '../../../main/sync/syncScheduler.ts';
@@ -76,8 +76,8 @@ describe('SyncScheduler', () => {
   });
 
   it('schedules connected accounts with the intervals Settings stored, not imported or disconnected ones', () => {
-    setSyncIntervals(db, accountId, { email_sync: 2 });
-    setSyncIntervals(db, accountId, { calendar_sync: 0 });
+    updateAccountSettings(db, accountId, { email_sync: 2 });
+    updateAccountSettings(db, accountId, { calendar_sync: 0 });
     ensureAccount(db, 'local', 'archive@example.test');
     const gone = ensureAccount(db, 'microsoft', 'gone@example.test').id;
     db.prepare(`UPDATE accounts SET status = 'disconnected' WHERE id = ?`).run(gone);
