@@ -35,8 +35,16 @@ export const GOOGLE_SCOPES = [
   'https://www.googleapis.com/auth/calendar.events', // answering invitations (events.patch of one's own attendee)
 ];
 
-/** Calendars.ReadWrite, not Read: answering invitations (accept, tentativelyAccept, decline) writes. */
-export const MICROSOFT_SCOPES = ['Mail.ReadWrite', 'Mail.Send', 'Calendars.ReadWrite', 'User.Read', 'offline_access'];
+/** What syncing and sending use: every account connected so far consented to these. */
+export const GRAPH_SYNC_SCOPES = ['Mail.ReadWrite', 'Mail.Send', 'Calendars.Read', 'User.Read'];
+
+/**
+ * What connecting asks for: the sync scopes, and Calendars.ReadWrite to answer invitations (accept,
+ * tentativelyAccept, decline). Only that answer asks for a token with it, so an account connected
+ * before it was asked for keeps syncing, and is told to reconnect when it answers an invitation.
+ */
+export const MICROSOFT_SCOPES = [...GRAPH_SYNC_SCOPES, 'Calendars.ReadWrite', 'offline_access'];
+export const GRAPH_RESPOND_SCOPES = [...GRAPH_SYNC_SCOPES, 'Calendars.ReadWrite'];
 
 /** Providers whose client id is configured; the others cannot be connected (and say so). */
 export function providerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ProviderConfig {

@@ -1,5 +1,5 @@
 import { type calendar_v3, google } from 'googleapis';
-import type { ProviderConfig } from '../auth/providerConfig.ts';
+import { GRAPH_RESPOND_SCOPES, type ProviderConfig } from '../auth/providerConfig.ts';
 import type { TokenVault } from '../auth/tokenVault.ts';
 import type { IndexDb } from '../db/openIndex.ts';
 import { getAccount } from '../db/queries/accounts.ts';
@@ -70,7 +70,8 @@ export async function respondToEvent(deps: RsvpDeps, eventId: number, answer: Rs
   } else if (account.provider === 'microsoft') {
     if (!deps.providers.microsoft)
       throw new ProviderError('not_connected', 'no Microsoft OAuth client is configured (OUTPOST_MICROSOFT_CLIENT_ID)');
-    const client = await openGraphClient(deps.providers.microsoft, deps.vault, account.id, deps.signal);
+    // The one call that needs Calendars.ReadWrite: an account connected before it was asked for must reconnect.
+    const client = await openGraphClient(deps.providers.microsoft, deps.vault, account.id, deps.signal, GRAPH_RESPOND_SCOPES);
     await client.request(`/me/events/${encodeURIComponent(row.remote_id)}/${GRAPH_ACTIONS[answer]}`, {
       method: 'POST',
       body: { sendResponse: true },

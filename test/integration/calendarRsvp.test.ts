@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../main/api/auth/apiKeys.ts';
 import { connectGoogle } from '../../main/auth/connectGoogle.ts';
 import { connectMicrosoft } from '../../main/auth/connectMicrosoft.ts';
+import { MICROSOFT_SCOPES } from '../../main/auth/providerConfig.ts';
 import { type Core, startCore } from '../../main/core/startCore.ts';
 import { publicId } from '../../shared/ids.ts';
 import { CALENDAR, signIn as googleSignIn } from '../emulator/google/harness.ts';
@@ -325,5 +326,61 @@ describe('answering invitations on Outlook (emulator): accept, tentativelyAccept
     expect(answer).toMatchObject({ status: 502, body: { code: 'provider_error' } });
     expect(answer.body.message).toMatch(/ErrorItemNotFound/);
     expect(h.indexed(ids.invitation).attendees.find((a) => a.self)?.response).toBe('declined');
+  });
+});
+
+describe('an Outlook account connected before Calendars.ReadWrite was asked for', () => {
+  const h = rsvpHarness();
+  let emulator: RunningEmulator;
+  let invitation = '';
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ autoConsent: true, seed: { kind: 'synthetic', count: 5 } });
+    const config = microsoftConfigFor(emulator.baseUrl);
+    const core = await startCore({
+      dataDir: h.dir.path,
+      port: 0,
+      version: 'test',
+      rendererDir: null,
+      schedule: false,
+      providers: { google: null, microsoft: config },
+    });
+    // Connected as Outpost did before: the same scopes without Calendars.ReadWrite.
+    const granted = MICROSOFT_SCOPES.splice(MICROSOFT_SCOPES.indexOf('Calendars.ReadWrite'), 1);
+    try {
+      h.finish(core, (await connectMicrosoft(core.db, core.vault, config, { openBrowser: formPostBrowser })).id);
+    } finally {
+      MICROSOFT_SCOPES.push(...granted);
+    }
+    invitation = (
+      (await emulatorControl(emulator)('/microsoft/events', {
+        method: 'POST',
+        body: {
+          event: {
+            subject: 'Budget review',
+            start: { dateTime: iso(soon(3, 15)).slice(0, 19), timeZone: 'UTC' },
+            end: { dateTime: iso(soon(3, 16)).slice(0, 19), timeZone: 'UTC' },
+            organizer: { emailAddress: { address: 'alice@contoso.test' } },
+            attendees: [{ type: 'required', status: { response: 'none' }, emailAddress: { address: 'bob@contoso.test' } }],
+          },
+        },
+      })) as unknown as { id: string }
+    ).id;
+    expect(await h.syncCalendars('full')).toMatchObject({ status: 'succeeded' });
+  }, 60_000);
+  afterAll(async () => {
+    await h.close();
+    await emulator?.stop();
+  });
+
+  it('answering is 409 needs_reauth (Microsoft wants consent), while its syncs go on and the account stays connected', async () => {
+    const answer = await h.api(`/v1/calendar/events/${h.indexed(invitation).id}/respond`, { response: 'accepted' });
+    expect(answer).toMatchObject({ status: 409, body: { code: 'needs_reauth' } });
+    expect(answer.body.message).toMatch(/reconnect/);
+    expect(h.indexed(invitation).attendees[0]?.response).toBe('needsAction');
+    expect(await h.syncCalendars()).toMatchObject({ status: 'succeeded' });
+    expect(h.state.core.db.prepare('SELECT status FROM accounts WHERE id = ?').pluck().get(h.state.accountId)).not.toBe(
+      'needs_reauth',
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { type AccountInfo, InteractionRequiredAuthError, type PublicClientApplication } from '@azure/msal-node';
-import { MICROSOFT_SCOPES } from '../../auth/providerConfig.ts';
+import { GRAPH_SYNC_SCOPES } from '../../auth/providerConfig.ts';
 import { type FailureClass, parseRetryAfter, withRetry } from '../../sync/retryPolicy.ts';
 import { ProviderError } from '../providerErrors.ts';
 
@@ -49,12 +49,20 @@ export class GraphClient {
   readonly #msal: PublicClientApplication;
   readonly #account: AccountInfo;
   readonly #signal: AbortSignal | undefined;
+  readonly #scopes: readonly string[];
 
-  constructor(msal: PublicClientApplication, account: AccountInfo, baseUrl: string, signal?: AbortSignal) {
+  constructor(
+    msal: PublicClientApplication,
+    account: AccountInfo,
+    baseUrl: string,
+    signal?: AbortSignal,
+    scopes: readonly string[] = GRAPH_SYNC_SCOPES,
+  ) {
     this.#msal = msal;
     this.#account = account;
     this.baseUrl = baseUrl;
     this.#signal = signal;
+    this.#scopes = scopes;
   }
 
   /** GET/POST/PATCH a Graph path ("/me/mailFolders") or a full nextLink/deltaLink URL; returns parsed JSON (null for 204/202). */
@@ -108,7 +116,7 @@ export class GraphClient {
     try {
       const result = await this.#msal.acquireTokenSilent({
         account: this.#account,
-        scopes: MICROSOFT_SCOPES.filter((s) => s !== 'offline_access'),
+        scopes: [...this.#scopes],
         forceRefresh,
       });
       return result.accessToken;

@@ -76,6 +76,33 @@ describe('identity platform with msal-node', () => {
     expect(String((err as Error).message)).toContain('AADSTS50173');
   });
 
+  it('a refresh may narrow the consented scopes, but not go past them: AADSTS65001 invalid_grant', async () => {
+    const app = pca();
+    const result = await app.acquireTokenInteractive({
+      scopes: SCOPES,
+      openBrowser,
+      successTemplate: 'ok',
+      errorTemplate: 'error',
+    });
+    const narrower = SCOPES.filter((s) => !s.endsWith('/Mail.Send'));
+    expect(
+      (await app.acquireTokenSilent({ account: result.account!, scopes: narrower, forceRefresh: true })).accessToken,
+    ).toBeTruthy();
+    // Back to everything consented, after the narrower refresh: consent is the user's, not the last token's.
+    expect(
+      (await app.acquireTokenSilent({ account: result.account!, scopes: SCOPES, forceRefresh: true })).accessToken,
+    ).toBeTruthy();
+    const err = await app
+      .acquireTokenSilent({
+        account: result.account!,
+        scopes: [...SCOPES, 'https://graph.microsoft.com/Calendars.ReadWrite'],
+        forceRefresh: true,
+      })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ errorCode: 'invalid_grant' });
+    expect(String((err as Error).message)).toContain('AADSTS65001');
+  });
+
   it('rejects a wrong PKCE verifier and an unknown grant in the identity platform shape', async () => {
     const auth = new URL(`${emu.baseUrl}/common/oauth2/v2.0/authorize`);
     auth.search = new URLSearchParams({

@@ -11,6 +11,8 @@ interface Grant {
   upn: string;
   clientId: string;
   scopes: string[];
+  /** What the user consented to at sign-in (default: scopes); a refresh may ask for no more. */
+  consented?: string[];
 }
 interface PendingCode extends Grant {
   redirectUri: string;
@@ -258,10 +260,21 @@ export class IdentityPlatform {
       if (grant.clientId !== clientId) throw aadError(400, 'invalid_grant', 70000, 'Provided grant is invalid or malformed.');
       // Rotation: the old refresh token stays usable (as Microsoft's do), a new one is returned.
       const asked = splitScopes(p.get('scope') ?? '');
+      // Consent is the user's, not the token's: a refresh may narrow the scopes, never go past what was consented.
+      const consented = grant.consented ?? grant.scopes;
+      const agreed = new Set(consented.map(bareScope));
+      const beyond = asked.map(bareScope).filter((s) => !OIDC_SCOPES.includes(s) && !agreed.has(s));
+      if (beyond.length)
+        throw aadError(
+          400,
+          'invalid_grant',
+          65001,
+          `The user or administrator has not consented to use the application with ID '${clientId}'. Send an interactive authorization request for this user and resource.`,
+        );
       return {
         status: 200,
         headers: { 'cache-control': 'no-store' },
-        body: this.issue({ ...grant, scopes: asked.length ? asked : grant.scopes }, undefined),
+        body: this.issue({ ...grant, scopes: asked.length ? asked : grant.scopes, consented }, undefined),
       };
     }
     throw aadError(400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grantType ?? ''}'.`);
@@ -291,6 +304,7 @@ export class IdentityPlatform {
         upn: grant.upn,
         clientId: grant.clientId,
         scopes: grant.scopes,
+        consented: grant.consented ?? grant.scopes,
         revoked: false,
         issuedAt: this.ctx.now(),
       });
@@ -382,6 +396,9 @@ function answer(redirectUri: string, p: URLSearchParams, fields: URLSearchParams
   else for (const [k, v] of fields) target.searchParams.set(k, v);
   return { status: 302, headers: { location: target.toString() }, body: '' };
 }
+
+const OIDC_SCOPES = ['openid', 'profile', 'offline_access', 'email'];
+const bareScope = (s: string) => s.replace(/^https:\/\/graph\.microsoft\.com\//, '');
 
 function splitScopes(s: string): string[] {
   return s.split(/\s+/).filter(Boolean);
