@@ -109,15 +109,31 @@ async function answerOnGoogle(
   const attendees = event.attendees ?? [];
   if (!attendees.some(isUser))
     throw new RsvpRefusedError('not_invited', 'Google no longer lists you among the guests of this event');
-  await call(ctx, 1, () =>
-    calendarApi.events.patch(
-      {
-        calendarId,
-        eventId,
-        sendUpdates: 'all',
-        requestBody: { attendees: attendees.map((a) => (isUser(a) ? { ...a, responseStatus: answer } : a)) },
-      },
-      { signal: ctx.signal },
-    ),
-  );
+  try {
+    await call(ctx, 1, () =>
+      calendarApi.events.patch(
+        {
+          calendarId,
+          eventId,
+          sendUpdates: 'all',
+          requestBody: { attendees: attendees.map((a) => (isUser(a) ? { ...a, responseStatus: answer } : a)) },
+        },
+        { signal: ctx.signal },
+      ),
+    );
+  } catch (error) {
+    // Accounts connected before calendar.events was asked for may read but not write: they must reconnect.
+    if (reasonOf((error as { cause?: unknown }).cause) === 'insufficientPermissions')
+      throw new ProviderError(
+        'needs_reauth',
+        'Google has not allowed Outpost to change events of this account (calendar.events); reconnect it to answer invitations',
+        403,
+      );
+    throw error;
+  }
+}
+
+function reasonOf(error: unknown): string | undefined {
+  return (error as { response?: { data?: { error?: { errors?: Array<{ reason?: string }> } } } })?.response?.data?.error
+    ?.errors?.[0]?.reason;
 }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../main/api/auth/apiKeys.ts';
 import { connectGoogle } from '../../main/auth/connectGoogle.ts';
 import { connectMicrosoft } from '../../main/auth/connectMicrosoft.ts';
-import { MICROSOFT_SCOPES } from '../../main/auth/providerConfig.ts';
+import { GOOGLE_SCOPES, MICROSOFT_SCOPES } from '../../main/auth/providerConfig.ts';
 import { type Core, startCore } from '../../main/core/startCore.ts';
 import { publicId } from '../../shared/ids.ts';
 import { CALENDAR, signIn as googleSignIn } from '../emulator/google/harness.ts';
@@ -382,5 +382,62 @@ describe('an Outlook account connected before Calendars.ReadWrite was asked for'
     expect(h.state.core.db.prepare('SELECT status FROM accounts WHERE id = ?').pluck().get(h.state.accountId)).not.toBe(
       'needs_reauth',
     );
+  });
+});
+
+describe('a Google account connected before calendar.events was asked for', () => {
+  const USER = 'alice@gmail.test';
+  const h = rsvpHarness();
+  let emulator: RunningEmulator;
+  let invitation = '';
+
+  beforeAll(async () => {
+    emulator = await startEmulator({
+      autoConsent: true,
+      seed: { kind: 'synthetic', count: 5 },
+      serviceOptions: { google: { quotaEnabled: false } },
+    });
+    const config = googleConfigFor(emulator.baseUrl);
+    const core = await startCore({
+      dataDir: h.dir.path,
+      port: 0,
+      version: 'test',
+      rendererDir: null,
+      schedule: false,
+      providers: { google: config, microsoft: null },
+      gmailQuota: { unitsPerSecond: 1_000_000 },
+    });
+    // Connected as Outpost did before: gmail.modify and calendar.readonly only.
+    const granted = GOOGLE_SCOPES.splice(GOOGLE_SCOPES.indexOf('https://www.googleapis.com/auth/calendar.events'), 1);
+    try {
+      h.finish(core, (await connectGoogle(core.db, core.vault, config, { openBrowser: autoConsentBrowser })).id);
+    } finally {
+      GOOGLE_SCOPES.push(...granted);
+    }
+    invitation = (
+      (await emulatorControl(emulator)(`/google/users/${USER}/calendars/primary/events`, {
+        method: 'POST',
+        body: {
+          summary: 'Design review',
+          start: { dateTime: iso(soon(3, 15)), timeZone: 'UTC' },
+          end: { dateTime: iso(soon(3, 16)), timeZone: 'UTC' },
+          organizer: { email: 'bob@example.com' },
+          attendees: [{ email: USER, self: true, responseStatus: 'needsAction' }],
+        },
+      })) as unknown as { id: string }
+    ).id;
+    expect(await h.syncCalendars('full')).toMatchObject({ status: 'succeeded' });
+  }, 60_000);
+  afterAll(async () => {
+    await h.close();
+    await emulator?.stop();
+  });
+
+  it('answering is 409 needs_reauth naming calendar.events, while its syncs go on', async () => {
+    const answer = await h.api(`/v1/calendar/events/${h.indexed(invitation).id}/respond`, { response: 'accepted' });
+    expect(answer).toMatchObject({ status: 409, body: { code: 'needs_reauth' } });
+    expect(answer.body.message).toMatch(/calendar\.events/);
+    expect(h.indexed(invitation).attendees[0]?.response).toBe('needsAction');
+    expect(await h.syncCalendars()).toMatchObject({ status: 'succeeded' });
   });
 });
