@@ -34,6 +34,8 @@ interface GraphEvent {
   showAs?: string;
   organizer?: { emailAddress?: { name?: string; address?: string } };
   attendees?: Array<{ type?: string; status?: { response?: string }; emailAddress?: { name?: string; address?: string } }>;
+  /** The mailbox owner's own answer, which the attendee list of an invitee's copy need not carry. */
+  responseStatus?: { response?: string };
   onlineMeeting?: { joinUrl?: string } | null;
   isReminderOn?: boolean;
   reminderMinutesBeforeStart?: number;
@@ -95,16 +97,18 @@ export function graphEventInput(event: GraphEvent, accountEmail?: string): Event
       : null,
     attendees: (event.attendees ?? [])
       .filter((a) => a.emailAddress?.address)
-      .map(
-        (a): Attendee => ({
+      .map((a): Attendee => {
+        const self = selfEmail !== undefined && (a.emailAddress?.address ?? '').toLowerCase() === selfEmail;
+        const own = self ? event.responseStatus?.response : undefined;
+        return {
           email: (a.emailAddress?.address ?? '').toLowerCase(),
           name: a.emailAddress?.name ?? '',
-          response: RESPONSES[a.status?.response ?? 'none'] ?? 'needsAction',
+          response: RESPONSES[own && own !== 'organizer' ? own : (a.status?.response ?? 'none')] ?? 'needsAction',
           optional: a.type === 'optional',
           organizer: a.status?.response === 'organizer',
-          self: selfEmail !== undefined && (a.emailAddress?.address ?? '').toLowerCase() === selfEmail,
-        }),
-      ),
+          self,
+        };
+      }),
     conferenceUrl: event.onlineMeeting?.joinUrl ?? null,
     reminders: event.isReminderOn && event.reminderMinutesBeforeStart !== undefined ? [event.reminderMinutesBeforeStart] : [],
     webLink: event.webLink ?? null,

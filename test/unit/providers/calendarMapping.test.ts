@@ -115,6 +115,11 @@ describe('Outlook events in the index model', () => {
       ['ann@contoso.test', false],
     ]);
     expect(graphEventInput(event)?.attendees.every((a) => !a.self)).toBe(true);
+    // The user's own answer is the event's responseStatus, whatever the attendee list of their copy says.
+    const answered = graphEventInput({ ...event, responseStatus: { response: 'tentativelyAccepted' } }, 'bob@contoso.test');
+    expect(answered?.attendees.map((a) => a.response)).toEqual(['tentative', 'accepted']);
+    const notYet = graphEventInput({ ...event, responseStatus: { response: 'notResponded' } }, 'bob@contoso.test');
+    expect(notYet?.attendees.map((a) => a.response)).toEqual(['needsAction', 'accepted']);
   });
 
   it('marks cancelled occurrences and all-day events', () => {
