@@ -13,6 +13,7 @@ export interface ComposeDraft {
   bcc: string[];
   subject: string;
   body: string;
+  /** Replies: the message of the thread answered (msg_...), when not its newest. */
   inReplyTo?: string;
   /** Replies: the public thread id (thr_...) the message goes into. */
   threadId?: string;

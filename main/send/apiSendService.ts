@@ -34,6 +34,7 @@ export function apiSendService(service: SendService, attachmentRoots: readonly s
           text: body.body_text,
           attachments,
           threadId: body.thread_id,
+          replyToMessageId: body.in_reply_to,
           from: body.from,
         },
         options,

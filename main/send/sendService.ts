@@ -17,6 +17,8 @@ export interface SendRequest extends Omit<ComposeRequest, 'from' | 'inReplyTo' |
   from?: string;
   /** thr_<n>: reply into this thread. */
   threadId?: string;
+  /** msg_<n> of that thread: the message answered (In-Reply-To); default its newest. */
+  replyToMessageId?: string;
 }
 
 export interface SendResult {
@@ -67,8 +69,10 @@ export class SendService {
       const existing = this.outbox.byIdempotencyKey(options.idempotencyKey);
       if (existing) return this.#result(existing);
     }
+    if (request.replyToMessageId && !request.threadId)
+      throw new SendError('validation_error', 'in_reply_to names a message of a thread: send thread_id with it');
     const account = this.#sendingAccount(request.from, request.threadId);
-    const reply = request.threadId ? this.#replyContext(account, request.threadId) : null;
+    const reply = request.threadId ? this.#replyContext(account, request.threadId, request.replyToMessageId) : null;
     const composed = await composeMessage({
       from: { name: account.display_name ?? '', email: account.email },
       to: request.to,
@@ -110,7 +114,7 @@ export class SendService {
     return account;
   }
 
-  #replyContext(account: AccountRow, threadPublicId: string) {
+  #replyContext(account: AccountRow, threadPublicId: string, messagePublicId: string | undefined) {
     const threadId = /^thr_(\d+)$/.exec(threadPublicId)?.[1];
     const thread = threadId
       ? stmt<[number], { remote_id: string; account_id: string }>(
@@ -121,10 +125,19 @@ export class SendService {
     if (!thread) throw new SendError('not_found', `no thread ${threadPublicId}`);
     if (thread.account_id !== account.id)
       throw new SendError('validation_error', `thread ${threadPublicId} belongs to another account`);
-    const last = stmt<[number], { rfc822_message_id: string | null; references_ids: string }>(
-      this.#db,
-      'SELECT rfc822_message_id, references_ids FROM messages WHERE thread_id = ? ORDER BY sent_at DESC, id DESC LIMIT 1',
-    ).get(Number(threadId));
+    // The message answered: the one named, else the thread's newest.
+    const messageId = messagePublicId ? /^msg_(\d+)$/.exec(messagePublicId)?.[1] : undefined;
+    if (messagePublicId && !messageId) throw new SendError('validation_error', `${messagePublicId} is not a message id`);
+    const last = messageId
+      ? stmt<[number, number], { rfc822_message_id: string | null; references_ids: string }>(
+          this.#db,
+          'SELECT rfc822_message_id, references_ids FROM messages WHERE id = ? AND thread_id = ?',
+        ).get(Number(messageId), Number(threadId))
+      : stmt<[number], { rfc822_message_id: string | null; references_ids: string }>(
+          this.#db,
+          'SELECT rfc822_message_id, references_ids FROM messages WHERE thread_id = ? ORDER BY sent_at DESC, id DESC LIMIT 1',
+        ).get(Number(threadId));
+    if (messageId && !last) throw new SendError('validation_error', `${messagePublicId} is not a message of ${threadPublicId}`);
     const references = [
       ...(last?.references_ids ? last.references_ids.split(' ') : []),
       ...(last?.rfc822_message_id ? [last.rfc822_message_id] : []),

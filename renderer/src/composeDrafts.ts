@@ -45,8 +45,10 @@ export function formatAddress(address: EmailAddress): string {
 }
 
 /** A reply, reply-all or forward of a thread's newest message, from the user's own addresses' point of view. */
-export function draftFor(thread: Thread, mode: ReplyMode, myAddresses: readonly string[]): Draft {
-  const last = thread.messages.at(-1) as Message;
+export function draftFor(thread: Thread, mode: ReplyMode, myAddresses: readonly string[], messageId?: string): Draft {
+  // The message answered or forwarded: the one named, else the newest.
+  const chosen = messageId ? thread.messages.find((m) => m.id === messageId) : undefined;
+  const last = chosen ?? (thread.messages.at(-1) as Message);
   const mine = new Set(myAddresses.map((a) => a.toLowerCase()));
   const isMine = (a: EmailAddress) => mine.has(a.email.toLowerCase());
   const date = new Date(last.date).toUTCString();
@@ -95,6 +97,7 @@ export function draftFor(thread: Thread, mode: ReplyMode, myAddresses: readonly 
       .map((line) => `> ${line}`)
       .join('\n')}`,
     threadId: thread.id,
+    ...(chosen ? { inReplyTo: chosen.id } : {}),
   };
 }
 
@@ -156,6 +159,7 @@ export function sendBody(
     ...(html ? { body_html: html } : {}),
     ...(draft.threadId ? { thread_id: draft.threadId } : {}),
     ...(draft.from && !draft.threadId ? { from: draft.from } : {}),
+    ...(draft.threadId && draft.inReplyTo ? { in_reply_to: draft.inReplyTo } : {}),
     ...(attachments.length
       ? {
           attachments: attachments.map((a) => ({

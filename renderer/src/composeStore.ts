@@ -9,7 +9,8 @@ interface ComposeState {
   /** One line after a send: "Sent" or "Queued: it goes out when the provider is reachable". */
   notice: string | null;
   compose(draft?: Draft): void;
-  reply(mode: ReplyMode): Promise<void>;
+  /** Reply, reply all or forward the open thread's newest message, or the one named. */
+  reply(mode: ReplyMode, messageId?: string): Promise<void>;
   close(): void;
   /** The send was accepted: "sent", or "queued" with the outbox id to watch for. */
   sent(status: string, id?: string): void;
@@ -47,7 +48,7 @@ export const useComposeStore = create<ComposeState>((set) => ({
   compose(draft) {
     open(draft ?? emptyDraft(), set);
   },
-  async reply(mode) {
+  async reply(mode, messageId) {
     const thread = useMailStore.getState().openThread;
     if (!thread || thread.messages.length === 0) return;
     const accounts = await ownAccounts();
@@ -58,6 +59,7 @@ export const useComposeStore = create<ComposeState>((set) => ({
           thread,
           mode,
           accounts.map((a) => a.email),
+          messageId,
         ),
         ...(from ? { from } : {}),
       },

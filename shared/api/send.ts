@@ -33,6 +33,13 @@ export const EmailSendBody = Type.Object(
     cc: Type.Optional(Type.Array(Address, { maxItems: 500 })),
     bcc: Type.Optional(Type.Array(Address, { maxItems: 500 })),
     reply_to: Type.Optional(Address),
+    in_reply_to: Type.Optional(
+      Type.String({
+        pattern: '^msg_[0-9]+$',
+        description:
+          "Outpost extension, with thread_id: the message of that thread answered (In-Reply-To). Default: the thread's newest",
+      }),
+    ),
     from: Type.Optional(
       Type.String({
         minLength: 3,

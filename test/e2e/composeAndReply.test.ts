@@ -330,6 +330,47 @@ describeOnEachSurface('composing and replying, delivered to Gmail (emulator)', (
     await ui.closePage(page);
   }, 60_000);
 
+  it('answers an earlier message of a conversation from its own Reply, In-Reply-To that message', async () => {
+    type Thread = {
+      data: {
+        id: string;
+        provider_thread_id: string;
+        messages: Array<{ rfc822_message_id: string; from: { name: string } | null }>;
+      };
+    };
+    const inbox = await api<{ data: Array<{ id: string; provider_thread_id: string }> }>('/v1/email/threads?label=inbox&limit=1');
+    const target = inbox.data[0] as { id: string; provider_thread_id: string };
+    // Someone answers in that thread; a sync brings the answer, so the conversation has two messages.
+    await emulatorControl(emulator)(`/google/users/${USER}/threads/${target.provider_thread_id}/reply`, {
+      method: 'POST',
+      body: { from: 'carol@example.test', body: 'A later answer' },
+    });
+    await ui.api('/v1/email/sync', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    await expect
+      .poll(async () => (await api<Thread>(`/v1/email/threads/${target.id}`)).data.messages.length, { timeout: 15_000 })
+      .toBeGreaterThan(1);
+    const first = (await api<Thread>(`/v1/email/threads/${target.id}`)).data.messages[0];
+
+    const { page, pane } = await openInbox();
+    await page.locator(`[data-thread-id="${target.id}"]`).click();
+    await expect.poll(() => pane.locator('article.message').count(), { timeout: 10_000 }).toBeGreaterThan(1);
+    const older = pane.locator('article.message').first();
+    if ((await older.getByRole('button').first().getAttribute('aria-expanded')) === 'false')
+      await older.getByRole('button').first().click();
+    const replier = await ui.composer(page, () =>
+      older.getByRole('group').getByRole('button', { name: 'Reply', exact: true }).click(),
+    );
+    const form = replier.getByRole('form', { name: 'New message' });
+    await form.getByLabel('Message').press('Control+Home');
+    await form.getByLabel('Message').pressSequentially('About your first message.');
+    await form.getByRole('button', { name: 'Send' }).click();
+    await sentConfirmed(page, replier);
+    const sent = await Promise.all((await sentMail()).map(async (m) => PostalMime.parse(m.raw)));
+    const answer = sent.find((m) => m.text?.startsWith('About your first message.'));
+    expect(answer?.inReplyTo).toBe(`<${first?.rfc822_message_id}>`);
+    await ui.closePage(page);
+  }, 60_000);
+
   it('replies to the open thread (r) and the reply lands in that Gmail thread', async () => {
     const { page, pane } = await openInbox();
     await openRow(page, 0);

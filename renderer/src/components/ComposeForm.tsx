@@ -206,6 +206,7 @@ export function ComposeForm(props: {
       subject,
       body,
       ...(props.initial.threadId ? { threadId: props.initial.threadId } : {}),
+      ...(props.initial.inReplyTo ? { inReplyTo: props.initial.inReplyTo } : {}),
       ...(from ? { from } : {}),
     };
     if (draft.to.length + draft.cc.length + draft.bcc.length === 0) return setError('Add at least one recipient.');

@@ -93,6 +93,7 @@ function ThreadMessages({ thread }: { thread: Thread }) {
             key={row.message.id}
             message={row.message}
             expanded={row.expanded}
+            answerable={thread.messages.length > 1}
             onToggle={() => toggle(row.message.id)}
           />
         ),
@@ -101,7 +102,18 @@ function ThreadMessages({ thread }: { thread: Thread }) {
   );
 }
 
-function MessageCard({ message, expanded, onToggle }: { message: Message; expanded: boolean; onToggle(): void }) {
+function MessageCard({
+  message,
+  expanded,
+  answerable,
+  onToggle,
+}: {
+  message: Message;
+  expanded: boolean;
+  /** One of several: it can be answered on its own (the toolbar answers the newest). */
+  answerable: boolean;
+  onToggle(): void;
+}) {
   const to = message.to.map((a) => a.name || a.email).join(', ');
   const sender = message.from ? message.from.name || message.from.email : '(unknown sender)';
   return (
@@ -126,9 +138,29 @@ function MessageCard({ message, expanded, onToggle }: { message: Message; expand
         <>
           <MessageBody message={message} />
           <AttachmentList message={message} />
+          {answerable && <MessageActions message={message} />}
         </>
       )}
     </article>
+  );
+}
+
+/** Reply, reply all or forward this message of the thread rather than its newest. */
+function MessageActions({ message }: { message: Message }) {
+  const reply = useComposeStore((s) => s.reply);
+  const who = message.from?.name || message.from?.email || 'this message';
+  return (
+    <div className="message-actions" role="group" aria-label={`Answer ${who}'s message`}>
+      <button type="button" onClick={() => void reply('reply', message.id)}>
+        Reply
+      </button>
+      <button type="button" onClick={() => void reply('replyAll', message.id)}>
+        Reply all
+      </button>
+      <button type="button" onClick={() => void reply('forward', message.id)}>
+        Forward
+      </button>
+    </div>
   );
 }
 

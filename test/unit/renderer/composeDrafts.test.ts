@@ -31,6 +31,18 @@ function message(overrides: Partial<Message>): Message {
 const thread = (messages: Message[]) => ({ id: 'thr_9', messages }) as unknown as Thread;
 
 describe('compose drafts', () => {
+  it('answers the message named rather than the newest, and says which', () => {
+    const older = message({ id: 'msg_1', from: { name: 'Ann', email: 'ann@example.test' }, body_text: 'First' });
+    const newer = message({ id: 'msg_2', from: { name: 'Cy', email: 'cy@example.test' }, body_text: 'Second' });
+    const draft = draftFor(thread([older, newer]), 'reply', ['me@example.test'], 'msg_1');
+    expect(draft).toMatchObject({ to: ['Ann <ann@example.test>'], threadId: 'thr_9', inReplyTo: 'msg_1' });
+    expect(draft.body).toContain('> First');
+    const byDefault = draftFor(thread([older, newer]), 'reply', ['me@example.test']);
+    expect(byDefault.inReplyTo).toBeUndefined();
+    expect(byDefault.body).toContain('> Second');
+    expect(sendBody(draft, [])).toMatchObject({ thread_id: 'thr_9', in_reply_to: 'msg_1' });
+  });
+
   it('replies to the sender, quotes the message, and goes into the thread', () => {
     const draft = draftFor(thread([message({})]), 'reply', ['me@example.test']);
     expect(draft).toMatchObject({ to: ['Ann Lee <ann@example.test>'], cc: [], subject: 'Re: Plans', threadId: 'thr_9' });

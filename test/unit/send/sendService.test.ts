@@ -117,4 +117,33 @@ describe('SendService', () => {
       ),
     ).rejects.toMatchObject({ code: 'validation_error' });
   });
+
+  it('answers a particular message of the thread when asked (In-Reply-To and References of that one)', async () => {
+    const thread = listThreadsOfAccount(db, db.prepare('SELECT id FROM accounts').pluck().get() as string, 1)[0]?.id;
+    const root = db.prepare(`SELECT id FROM messages WHERE remote_id = 'g1'`).pluck().get() as number;
+    await service.submit(
+      {
+        to: ['ann@ann.test'],
+        subject: 'Re: Plans',
+        text: 'About your first mail',
+        threadId: `thr_${thread}`,
+        replyToMessageId: `msg_${root}`,
+      },
+      { idempotencyKey: null },
+    );
+    const parsed = await PostalMime.parse(accepted[0]?.raw as Buffer);
+    expect(parsed.inReplyTo).toBe('<root@ann.test>');
+    expect(parsed.references).toBe('<root@ann.test>');
+    for (const [replyToMessageId, threadId] of [
+      ['msg_99999', `thr_${thread}`],
+      ['g1', `thr_${thread}`],
+      [`msg_${root}`, undefined],
+    ] as const)
+      await expect(
+        service.submit(
+          { to: ['a@b.test'], subject: 's', text: 't', replyToMessageId, ...(threadId ? { threadId } : {}) },
+          { idempotencyKey: null },
+        ),
+      ).rejects.toMatchObject({ code: 'validation_error' });
+  });
 });
