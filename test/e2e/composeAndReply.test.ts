@@ -358,7 +358,7 @@ describeOnEachSurface('composing and replying, delivered to Gmail (emulator)', (
     if ((await older.getByRole('button').first().getAttribute('aria-expanded')) === 'false')
       await older.getByRole('button').first().click();
     const replier = await ui.composer(page, () =>
-      older.getByRole('group').getByRole('button', { name: 'Reply', exact: true }).click(),
+      older.getByRole('toolbar').getByRole('button', { name: 'Reply', exact: true }).click(),
     );
     const form = replier.getByRole('form', { name: 'New message' });
     await form.getByLabel('Message').press('Control+Home');

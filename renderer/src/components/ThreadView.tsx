@@ -150,7 +150,7 @@ function MessageActions({ message }: { message: Message }) {
   const reply = useComposeStore((s) => s.reply);
   const who = message.from?.name || message.from?.email || 'this message';
   return (
-    <div className="message-actions" role="group" aria-label={`Answer ${who}'s message`}>
+    <div className="message-actions" role="toolbar" aria-label={`Answer ${who}'s message`}>
       <button type="button" onClick={() => void reply('reply', message.id)}>
         Reply
       </button>
