@@ -55,7 +55,7 @@ describe('outpost serve over an index seeded by import-mbox', () => {
   });
 
   it('returns a real message with its decoded headers and body', async () => {
-    const first = loadCorpus()[0]!.raw;
+    const first = loadCorpus()[0]!.raw.toString('latin1');
     const subject = /^Subject: (.*)$/m.exec(first)![1]!.trim();
     const list = await api('/v1/email/threads?limit=500');
     const summary = list.body.data.find((t: { subject: string }) => t.subject === subject);

@@ -8,5 +8,9 @@ import { loadCorpus } from '../emulator/kit/corpus.ts';
  */
 export function writeCorpusMbox(path: string, count: number, offset = 0): void {
   const messages = loadCorpus().slice(offset, offset + count);
-  writeFileSync(path, messages.map((m) => (m.raw.endsWith('\n') ? m.raw : `${m.raw}\n`)).join('\n'));
+  const newline = Buffer.from('\n');
+  writeFileSync(
+    path,
+    Buffer.concat(messages.flatMap((m) => (m.raw.at(-1) === 0x0a ? [m.raw, newline] : [m.raw, newline, newline]))),
+  );
 }

@@ -59,6 +59,21 @@ describe('Gmail API v1 against the corpus mailbox', () => {
     expect(dated.data.resultSizeEstimate).toBe(1);
   });
 
+  it("keeps an 8-bit ISO-8859-1 corpus message's bytes (raw and the part's body data)", async () => {
+    const list = await gmail.users.messages.list({
+      userId: 'me',
+      q: 'rfc822msgid:E17ytUl-0005ta-00@rhenium.btinternet.com',
+      includeSpamTrash: true,
+    });
+    const id = list.data.messages?.[0]?.id ?? '';
+    const raw = await gmail.users.messages.get({ userId: 'me', id, format: 'raw' });
+    const bytes = Buffer.from(raw.data.raw ?? '', 'base64url');
+    expect(bytes.includes(Buffer.from('Ananova:\xa0', 'latin1'))).toBe(true);
+    const full = await gmail.users.messages.get({ userId: 'me', id, format: 'full' });
+    const body = Buffer.from(full.data.payload?.body?.data ?? '', 'base64url');
+    expect(body.includes(Buffer.from('Ananova:\xa0', 'latin1'))).toBe(true);
+  });
+
   it('messages.get in raw, full, metadata and minimal formats; attachments.get', async () => {
     const { data: list } = await gmail.users.messages.list({ userId: 'me', q: 'rfc822msgid:large-0@example.org' });
     const id = list.messages?.[0]?.id ?? '';

@@ -26,7 +26,7 @@ let templates: Template[] | undefined;
 function corpusTemplates(): Template[] {
   if (templates) return templates;
   templates = loadCorpus().map((c) => {
-    const raw = Buffer.from(c.raw.replace(/^From [^\n]*\n/, ''), 'latin1');
+    const raw = Buffer.from(c.raw.toString('latin1').replace(/^From [^\n]*\n/, ''), 'latin1');
     const { head } = splitHeaderBody(raw);
     const headers = parseHeaders(head);
     const parsedDate = Date.parse(headerValue(headers, 'date') ?? '');
@@ -76,7 +76,7 @@ export function seedCorpus(email: string): Mailbox {
   const corpus = loadCorpus();
   const sorted = corpus.map((c, i) => ({ c, i, t: corpusTemplates()[i] as Template })).sort((a, b) => a.t.date - b.t.date);
   for (const { c, i, t } of sorted) {
-    const raw = Buffer.from(c.raw.replace(/^From [^\n]*\n/, ''), 'latin1');
+    const raw = Buffer.from(c.raw.toString('latin1').replace(/^From [^\n]*\n/, ''), 'latin1');
     box.add(
       {
         id: gmailStyleId(0x18000000000 + i * 7919),

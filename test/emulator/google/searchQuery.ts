@@ -74,7 +74,7 @@ export function compileQuery(q: string): CompiledQuery {
         test = (m) => m.internalDate < parseDate(value);
         break;
       case 'rfc822msgid':
-        test = (m) => m.messageIdHeader.toLowerCase().replace(/[<>]/g, '') === value.replace(/[<>]/g, '');
+        test = (m) => m.messageIdHeader.toLowerCase().replace(/[<>]/g, '') === value.toLowerCase().replace(/[<>]/g, '');
         break;
       default: {
         const word = op ? token.toLowerCase() : value;

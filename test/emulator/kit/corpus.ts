@@ -7,7 +7,8 @@ export interface CorpusMessage {
   /** e.g. "easy-ham-1/00001.7c53336b37003a9286aba55d2945844c" */
   key: string;
   group: 'easy-ham-1' | 'easy-ham-2' | 'hard-ham-1' | 'spam-1' | 'spam-2';
-  raw: string;
+  /** The file's bytes exactly: old mail is often 8-bit in its own charset, which a UTF-8 read would mangle. */
+  raw: Buffer;
 }
 
 let cached: CorpusMessage[] | undefined;
@@ -23,7 +24,7 @@ export function loadCorpus(): CorpusMessage[] {
     return {
       key,
       group: key.split('/')[0] as CorpusMessage['group'],
-      raw: readFileSync(join(dataDir, file), 'utf8'),
+      raw: readFileSync(join(dataDir, file)),
     };
   });
   return cached;

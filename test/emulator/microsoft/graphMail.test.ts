@@ -53,6 +53,17 @@ describe('Graph mail', () => {
     expect(users.id).toBe(inbox.id);
   });
 
+  it('serves an 8-bit ISO-8859-1 corpus message as its own bytes and decodes its body in its charset', async () => {
+    const id = "'<E17ytUl-0005ta-00@rhenium.btinternet.com>'";
+    const [found] = (await (await g(`/messages?$filter=internetMessageId eq ${id}&$select=subject`)).json()).value;
+    expect(found.subject).toBe('[zzzzteana] Dracula theme park could be switched to Bucharest');
+    const message = await (await g(`/messages/${found.id}?$select=body`)).json();
+    expect(message.body.content).toContain('Ananova:\u00a0');
+    expect(message.body.content).not.toContain('\ufffd');
+    const raw = Buffer.from(await (await g(`/messages/${found.id}/$value`)).arrayBuffer());
+    expect(raw.includes(Buffer.from('Ananova:\xa0', 'latin1'))).toBe(true);
+  });
+
   it('lists with $select/$top/$skip/$filter/$orderby and gets a message, $value and attachments', async () => {
     const list = await (
       await g(

@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+
 /** Minimal RFC 822 header reading for seeding summaries; bodies are parsed lazily with postal-mime. */
 export interface HeaderSummary {
   subject: string;
@@ -17,13 +19,25 @@ export interface Address {
 }
 
 /** Strips the mbox "From " envelope line the corpus keeps. */
-export function stripEnvelope(raw: string): string {
-  return raw.startsWith('From ') ? raw.slice(raw.indexOf('\n') + 1) : raw;
+export function stripEnvelope(raw: Buffer): Buffer {
+  return raw.subarray(0, 5).toString('latin1') === 'From ' ? raw.subarray(raw.indexOf(0x0a) + 1) : raw;
 }
 
-export function readHeaders(raw: string): Map<string, string> {
-  const end = raw.search(/\r?\n\r?\n/);
-  const head = (end < 0 ? raw : raw.slice(0, end)).replace(/\r?\n[ \t]+/g, ' ');
+/**
+ * The header block as text. Raw 8-bit header bytes are UTF-8 in modern mail
+ * (RFC 6532) and some legacy 8-bit charset in old mail; Latin-1 stands in for those.
+ */
+function headerText(raw: Buffer | string): string {
+  if (typeof raw === 'string') return raw;
+  const ends = [raw.indexOf('\n\n'), raw.indexOf('\r\n\r\n')].filter((i) => i >= 0);
+  const head = raw.subarray(0, ends.length ? Math.min(...ends) : raw.length);
+  return isUtf8(head) ? head.toString('utf8') : head.toString('latin1');
+}
+
+export function readHeaders(raw: Buffer | string): Map<string, string> {
+  const text = headerText(raw);
+  const end = text.search(/\r?\n\r?\n/);
+  const head = (end < 0 ? text : text.slice(0, end)).replace(/\r?\n[ \t]+/g, ' ');
   const map = new Map<string, string>();
   for (const line of head.split(/\r?\n/)) {
     const i = line.indexOf(':');
@@ -88,7 +102,7 @@ export function parseAddresses(value: string | undefined): Address[] {
   return out;
 }
 
-export function summarize(raw: string): HeaderSummary {
+export function summarize(raw: Buffer | string): HeaderSummary {
   const h = readHeaders(raw);
   const date = h.get('date') ? Date.parse(h.get('date')!.replace(/\s*\([^)]*\)\s*$/, '')) : NaN;
   const ids = (v: string | undefined) => (v ? (v.match(/<[^>]+>/g) ?? []) : []);

@@ -286,7 +286,7 @@ export function mailRoutes(env: GraphEnv): Route[] {
     ...r('GET', '/messages/:id/$value', 'graph.messages.value', (req, u) => ({
       status: 200,
       headers: { 'content-type': 'text/plain' },
-      body: Buffer.from(requireMessage(u.mailbox, req.params.id!).raw, 'utf8'),
+      body: requireMessage(u.mailbox, req.params.id!).raw,
     })),
     ...r('GET', '/messages/:id/attachments', 'graph.attachments.list', async (req, u) => ({
       status: 200,

@@ -11,7 +11,8 @@ export interface Folder {
 
 export interface StoredMessage {
   id: string;
-  raw: string;
+  /** The RFC 822 message's bytes (not text: an 8-bit body is in its own charset). */
+  raw: Buffer;
   summary: HeaderSummary;
   conversationId: string;
   parentFolderId: string;
@@ -87,7 +88,9 @@ export class Mailbox {
     return bySubj ?? graphId('conv', `${this.upn}/${s.messageId || randomUUID()}`).slice(0, 60);
   }
 
-  addMessage(raw: string, folderId: string, opts: Partial<StoredMessage> & { key?: string } = {}): StoredMessage {
+  /** `raw` as bytes, or as text (stored as UTF-8). */
+  addMessage(input: Buffer | string, folderId: string, opts: Partial<StoredMessage> & { key?: string } = {}): StoredMessage {
+    const raw = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
     // A caller resampling the same text passes its summary so N copies share one object.
     const summary = opts.summary ?? summarize(raw);
     const conversationId = opts.conversationId ?? this.conversationFor(summary);

@@ -65,10 +65,11 @@ export async function composeFromJson(
 export function deliver(
   env: GraphEnv,
   sender: GraphUser,
-  raw: string,
+  input: Buffer | string,
   saveToSentItems: boolean,
   bccList: Address[] = [],
 ): StoredMessage | undefined {
+  const raw = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
   const now = env.ctx.now();
   const mb = sender.mailbox;
   const s = summarize(raw);
@@ -85,29 +86,34 @@ export function deliver(
 }
 
 /** The message without its Bcc header field (and the field's folded continuation lines). */
-function withoutBcc(raw: string): string {
-  const end = raw.search(/\r?\n\r?\n/);
+function withoutBcc(raw: Buffer): Buffer {
+  // Latin-1 maps each byte to one character, so the bytes come back unchanged.
+  const text = raw.toString('latin1');
+  const end = text.search(/\r?\n\r?\n/);
   if (end < 0) return raw;
-  const head = raw.slice(0, end).replace(/^bcc:.*(?:\r?\n[ \t].*)*(?:\r?\n|$)/gim, '');
-  return head.replace(/\r?\n$/, '') + raw.slice(end);
+  const head = text.slice(0, end).replace(/^bcc:.*(?:\r?\n[ \t].*)*(?:\r?\n|$)/gim, '');
+  return Buffer.from(head.replace(/\r?\n$/, '') + text.slice(end), 'latin1');
 }
 
 async function sendMail(env: GraphEnv, req: EmulatorRequest, user: GraphUser) {
   const type = req.headers['content-type'] ?? '';
   if (/^text\/plain/i.test(type)) {
     // MIME send: the body is the RFC 822 message, base64-encoded.
-    const raw = Buffer.from(req.body.toString('utf8').trim(), 'base64').toString('utf8');
+    const raw = Buffer.from(req.body.toString('utf8').trim(), 'base64');
     const s = summarize(raw);
     const bcc = parseAddresses(readHeaders(raw).get('bcc'));
-    if (!/\r?\n\r?\n/.test(raw) || s.to.length + s.cc.length + bcc.length === 0)
+    if ((raw.indexOf('\n\n') < 0 && raw.indexOf('\r\n\r\n') < 0) || s.to.length + s.cc.length + bcc.length === 0)
       throw graphError(400, 'ErrorMimeContentInvalidBase64String', 'Invalid base64 string for MIME content.');
     // Exchange takes Bcc recipients of a MIME message from its Bcc header.
     deliver(
       env,
       user,
-      raw.includes('Message-ID:') || raw.includes('Message-Id:')
+      s.messageId
         ? raw
-        : `Message-ID: <${randomBytes(12).toString('hex')}@${user.mailbox.upn.split('@')[1]}>\r\n${raw}`,
+        : Buffer.concat([
+            Buffer.from(`Message-ID: <${randomBytes(12).toString('hex')}@${user.mailbox.upn.split('@')[1]}>\r\n`),
+            raw,
+          ]),
       true,
       bcc,
     );

@@ -59,6 +59,13 @@ describe('parseRfc822', () => {
     expect(parsed.date).toBeNull();
   });
 
+  it("reads an 8-bit ISO-8859-1 corpus message in its own charset (the file's bytes, not a UTF-8 reading of them)", async () => {
+    const message = loadCorpus().find((m) => m.key === 'easy-ham-1/00160.eb0db8e14a3308c08db1cc38c4c7d66a')!;
+    const parsed = await parseRfc822(message.raw);
+    expect(parsed.text).toContain('Ananova:\u00a0');
+    expect(parsed.text).not.toContain('\ufffd');
+  });
+
   it('parses every message of the real SpamAssassin corpus without throwing', async () => {
     const corpus = loadCorpus();
     let withSender = 0;
