@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { decodeDraftParam } from '../../shared/composeDraft.ts';
+import { type CalendarMode, useCalendarStore } from './calendarStore.ts';
 import { CalendarView } from './components/CalendarView.tsx';
 import { ComposeForm } from './components/ComposeForm.tsx';
 import { OutboxView } from './components/OutboxView.tsx';
@@ -60,6 +61,8 @@ function MailClient() {
   const title = useMailStore((s) => (s.view.kind === 'label' ? s.view.title : `Search: ${s.view.query}`));
   const searchInput = useRef<HTMLInputElement>(null);
   const [helpOpen, setHelpOpen] = useState(false);
+  const helpOpenRef = useRef(helpOpen);
+  helpOpenRef.current = helpOpen;
   const draft = useComposeStore((s) => s.draft);
   const notice = useComposeStore((s) => s.notice);
   const compose = useComposeStore((s) => s.compose);
@@ -113,7 +116,11 @@ function MailClient() {
       focusSearch: () => searchInput.current?.focus(),
       goInbox: () => void showLabel('inbox', 'Inbox'),
       toggleHelp: () => setHelpOpen((open) => !open),
-      escape: () => setHelpOpen(false),
+      // Esc closes what is on top: the shortcuts, else an event's details.
+      escape: () => {
+        if (helpOpenRef.current) setHelpOpen(false);
+        else if (useMailStore.getState().section === 'calendar') useCalendarStore.getState().select(null);
+      },
       compose: () => useComposeStore.getState().compose(),
       reply: () => void useComposeStore.getState().reply('reply'),
       replyAll: () => void useComposeStore.getState().reply('replyAll'),
@@ -121,6 +128,16 @@ function MailClient() {
       undo: () => void useMailStore.getState().undoLast(),
       label: () => useMailStore.getState().setPicker('label'),
       moveTo: () => useMailStore.getState().setPicker('move'),
+      goCalendar: () => useMailStore.getState().showCalendar(),
+      section: () => {
+        const section = useMailStore.getState().section;
+        return section === 'mail' || section === 'calendar' ? section : 'other';
+      },
+      calendar: {
+        view: (mode: CalendarMode) => void useCalendarStore.getState().setMode(mode),
+        today: () => void useCalendarStore.getState().today(),
+        step: (delta: number) => void useCalendarStore.getState().move(delta),
+      },
     }),
     [step, showLabel, act],
   );

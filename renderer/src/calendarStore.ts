@@ -24,6 +24,8 @@ interface CalendarState {
   today(): Promise<void>;
   /** The Day view of `day`, as from a day in the month grid. */
   openDay(day: Date): Promise<void>;
+  /** The same view around another day (the month grid's arrow keys crossing into the next month). */
+  showDate(day: Date): Promise<void>;
   load(): Promise<void>;
   select(event: CalendarEvent | null): void;
   /**
@@ -122,6 +124,10 @@ export const useCalendarStore = create<CalendarState>((set, get) => ({
   },
   async openDay(day) {
     set({ mode: 'day', anchor: startOfDay(day), selected: null });
+    await get().load();
+  },
+  async showDate(day) {
+    set({ anchor: startOfDay(day), selected: null });
     await get().load();
   },
   async load() {

@@ -19,9 +19,36 @@ export interface ShortcutActions {
   label(): void;
   moveTo(): void;
   undo(): void;
+  goCalendar(): void;
+  /** Which part of the app has the screen: the mail keys act only on mail, the calendar's only on the calendar. */
+  section(): 'mail' | 'calendar' | 'other';
+  calendar: CalendarShortcutActions;
 }
 
-/** Gmail-style single-key shortcuts; ignored while typing in a field. "g" starts a two-key sequence. */
+/** Google Calendar's keys: d / w / m / a pick the view, t is today, j or n the next span, k or p the previous. */
+export interface CalendarShortcutActions {
+  view(mode: 'day' | 'week' | 'month' | 'agenda'): void;
+  today(): void;
+  step(delta: number): void;
+}
+
+const CALENDAR_VIEWS = { d: 'day', w: 'week', m: 'month', a: 'agenda' } as const;
+
+/** Acts on a calendar key; false when the key is not one of them. */
+function calendarKey(key: string, calendar: CalendarShortcutActions): boolean {
+  if (key in CALENDAR_VIEWS) calendar.view(CALENDAR_VIEWS[key as keyof typeof CALENDAR_VIEWS]);
+  else if (key === 't') calendar.today();
+  else if (key === 'j' || key === 'n') calendar.step(1);
+  else if (key === 'k' || key === 'p') calendar.step(-1);
+  else return false;
+  return true;
+}
+
+/**
+ * Gmail-style single-key shortcuts; ignored while typing in a field. "g" starts a two-key sequence.
+ * Keys that name something on screen (j/k, e, r …) act only where that thing is: the mail keys never
+ * reach a conversation hidden behind the calendar or Settings.
+ */
 export function useKeyboardShortcuts(actions: ShortcutActions): void {
   useEffect(() => {
     let pendingG = false;
@@ -39,7 +66,30 @@ export function useKeyboardShortcuts(actions: ShortcutActions): void {
           event.preventDefault();
           return actions.goInbox();
         }
+        if (event.key === 'c') {
+          event.preventDefault();
+          return actions.goCalendar();
+        }
       }
+      switch (event.key) {
+        case '/':
+          event.preventDefault();
+          return actions.focusSearch();
+        case '?':
+          return actions.toggleHelp();
+        case 'g':
+          pendingG = true;
+          return;
+        case 'c':
+          event.preventDefault();
+          return actions.compose();
+      }
+      const section = actions.section();
+      if (section === 'calendar') {
+        if (calendarKey(event.key, actions.calendar)) event.preventDefault();
+        return;
+      }
+      if (section !== 'mail') return;
       switch (event.key) {
         case 'e':
           return actions.archive();
@@ -53,17 +103,6 @@ export function useKeyboardShortcuts(actions: ShortcutActions): void {
           return actions.next();
         case 'k':
           return actions.previous();
-        case '/':
-          event.preventDefault();
-          return actions.focusSearch();
-        case '?':
-          return actions.toggleHelp();
-        case 'g':
-          pendingG = true;
-          return;
-        case 'c':
-          event.preventDefault();
-          return actions.compose();
         case 'x':
           return actions.toggleChecked();
         case 'r':

@@ -15,6 +15,8 @@ const isoDate = (date: Date) =>
 // A day of this month with more events than a month cell shows, kept out of today's week and of the
 // agenda's next seven days (the first test ends on an empty one): the 1st, or the 24th early in the month.
 const busyDay = dayOfThisMonth(today.getDate() >= 10 ? 1 : 24);
+/** `hours` (fractions allowed) after local midnight of `day`. */
+const at = (hours: number, day = today) => new Date(day.getFullYear(), day.getMonth(), day.getDate(), 0, hours * 60).getTime();
 /** The one browser global read here (the Node project has no DOM types). */
 type BrowserWindow = { getComputedStyle(element: unknown): { color: string } };
 // The UI runs in en-GB (see useUiSession below), so the tests can name days as the calendar does.
@@ -36,7 +38,6 @@ describeOnEachSurface('the calendar views', (surface) => {
         isPrimary: false,
       });
       // Today at 10:00 and 14:00 local to the browser (TZ of this process), and an all-day event.
-      const at = (hours: number, day = today) => new Date(day.getFullYear(), day.getMonth(), day.getDate(), hours).getTime();
       const date = isoDate(today);
       const nextDate = isoDate(addDays(today, 1));
       writeEvents(db, calendarId, [
@@ -62,7 +63,11 @@ describeOnEachSurface('the calendar views', (surface) => {
           summary: 'Team offsite',
         }),
       ]);
-      writeEvents(db, home, [eventInput({ remoteId: 'dentist', startsAt: at(14), endsAt: at(15), summary: 'Dentist' })]);
+      writeEvents(db, home, [
+        eventInput({ remoteId: 'dentist', startsAt: at(14), endsAt: at(15), summary: 'Dentist' }),
+        // Overlaps the design review: the two must stand side by side, not one over the other.
+        eventInput({ remoteId: 'standup', startsAt: at(10.5), endsAt: at(11.5), summary: 'Standup' }),
+      ]);
       // The busy day: five interviews and the first day of a three-day conference.
       writeEvents(
         db,
@@ -105,6 +110,20 @@ describeOnEachSurface('the calendar views', (surface) => {
     const review = await week.getByRole('button', { name: /Design review/ }).boundingBox();
     const dentist = await week.getByRole('button', { name: /Dentist/ }).boundingBox();
     expect(review && dentist && review.y < dentist.y).toBe(true);
+    // Overlapping events share the column side by side, each half as wide, neither covering the other.
+    const standup = await week.getByRole('button', { name: /Standup/ }).boundingBox();
+    expect(review && standup && review.x + review.width <= standup.x + 1).toBe(true);
+    expect(review && standup && Math.abs(review.width - standup.width) < 2 && standup.y > review.y).toBe(true);
+    expect(review && dentist && review.width < dentist.width / 1.8).toBe(true);
+    // The grid opens at 07:00 rather than midnight (nothing starts earlier today), or as near as it scrolls.
+    const scroll = await week.evaluate((grid) => {
+      const { scrollTop, scrollHeight, clientHeight } = grid as unknown as {
+        [k in 'scrollTop' | 'scrollHeight' | 'clientHeight']: number;
+      };
+      return { scrollTop, max: scrollHeight - clientHeight };
+    });
+    expect(scroll.scrollTop).toBe(Math.min(7 * 44, scroll.max));
+    expect(scroll.scrollTop).toBeGreaterThan(6 * 44);
 
     await week.getByRole('button', { name: /Design review/ }).click();
     const details = page.getByRole('complementary', { name: 'Event details' });
@@ -112,7 +131,16 @@ describeOnEachSurface('the calendar views', (surface) => {
     expect(await details.getByRole('link', { name: 'Join the video call' }).getAttribute('href')).toBe(
       'https://meet.example.test/review',
     );
-    expect(await details.getByRole('list', { name: 'Attendees' }).textContent()).toMatch(/Ann.*accepted.*Bob.*declined/);
+    expect(await details.getByRole('list', { name: 'Attendees' }).textContent()).toMatch(
+      /Ann \(organiser\) accepted.*Bob declined/,
+    );
+    expect(await details.locator('.event-when').textContent()).toMatch(
+      new RegExp(`${fullDate.format(today).replace(/^(\w+),?/, '$1,?')}, 10:00 – 11:00`.replace(/ /g, '\\s')),
+    );
+    // Scheduled in Berlin: its clock is named too, unless this machine keeps Berlin's time.
+    const berlinOffset = (zone: string) => new Date(at(10)).toLocaleString('en-GB', { timeZone: zone, hour: '2-digit' });
+    if (berlinOffset('Europe/Berlin') !== berlinOffset(Intl.DateTimeFormat().resolvedOptions().timeZone))
+      expect(await details.textContent()).toMatch(/Scheduled as .*\d\d:\d\d in Europe\/Berlin/);
     await ui.screenshot(page, 'calendar-week.png');
 
     await page.getByRole('button', { name: 'Agenda' }).click();
@@ -169,9 +197,13 @@ describeOnEachSurface('the calendar views', (surface) => {
     await calendar.getByRole('button', { name: 'Month', exact: true }).click();
     const month = page.getByRole('region', { name: 'Month' });
     const cell = (day: Date) => month.getByRole('group', { name: longDay.format(day), exact: true });
+    const dayNumber = (day: Date) => cell(day).getByRole('button', { name: longDay.format(day) });
     const todays = cell(today);
     await expect.poll(() => todays.getByRole('button', { name: /Design review/ }).count(), { timeout: 10_000 }).toBe(1);
-    expect(await todays.getByRole('button', { name: /Dentist/ }).count()).toBe(1);
+    // Four events today: the all-day one first, then by time; the fourth waits behind "+1 more".
+    expect(await todays.getByRole('button', { name: /Standup/ }).count()).toBe(1);
+    expect(await todays.getByRole('button', { name: /Dentist/ }).count()).toBe(0);
+    expect(await todays.getByRole('button', { name: '+1 more' }).count()).toBe(1);
     expect(await todays.getByRole('button', { name: /Team offsite/ }).count()).toBe(1);
     expect(await todays.getAttribute('aria-current')).toBe('date');
     expect(await calendar.getByRole('heading', { level: 2 }).textContent()).toBe(monthName.format(today));
@@ -187,9 +219,7 @@ describeOnEachSurface('the calendar views', (surface) => {
     if (neighbour.getMonth() !== today.getMonth()) {
       expect(await cell(neighbour).getAttribute('class')).toMatch(/outside-month/);
       const colour = (day: Date) =>
-        cell(day)
-          .getByRole('button', { name: String(day.getDate()), exact: true })
-          .evaluate((button) => (globalThis as unknown as BrowserWindow).getComputedStyle(button).color);
+        dayNumber(day).evaluate((button) => (globalThis as unknown as BrowserWindow).getComputedStyle(button).color);
       expect(await colour(neighbour)).not.toBe(await colour(busyDay));
     }
     expect(await cell(busyDay).getAttribute('class')).not.toMatch(/outside-month/);
@@ -218,9 +248,7 @@ describeOnEachSurface('the calendar views', (surface) => {
 
     await calendar.getByRole('button', { name: 'Month', exact: true }).click();
     const nextDay = addDays(busyDay, 1);
-    await cell(nextDay)
-      .getByRole('button', { name: String(nextDay.getDate()), exact: true })
-      .click();
+    await dayNumber(nextDay).click();
     await expect
       .poll(() => calendar.getByRole('heading', { level: 2 }).textContent(), { timeout: 10_000 })
       .toBe(fullDate.format(nextDay));
@@ -239,6 +267,89 @@ describeOnEachSurface('the calendar views', (surface) => {
     expect(await calendar.getByRole('heading', { level: 2 }).textContent()).toBe(
       monthName.format(new Date(today.getFullYear(), today.getMonth() + 2, 1)),
     );
+    await ui.closePage(page);
+  });
+
+  it('works from the keyboard: g c, the view keys, t / j / k, arrow keys through the month, Enter, Esc', async () => {
+    const page = await ui.openPage({ viewport: { width: 1400, height: 900 } });
+    const calendar = page.getByRole('region', { name: 'Calendar' });
+    const heading = () => calendar.getByRole('heading', { level: 2 }).textContent();
+    const pressed = (name: string) => calendar.getByRole('button', { name, exact: true }).getAttribute('aria-pressed');
+    /** The date (YYYY-MM-DD) of the focused day number of the month grid. */
+    const focusedDay = () =>
+      page.evaluate(
+        () =>
+          (globalThis as unknown as { document: { activeElement: { dataset: { date?: string } } } }).document.activeElement
+            .dataset.date,
+      );
+    await page.getByRole('button', { name: 'Compose' }).waitFor();
+
+    await page.keyboard.press('g');
+    await page.keyboard.press('c');
+    await expect.poll(() => pressed('Week'), { timeout: 10_000 }).toBe('true');
+    const thisWeek = await heading();
+
+    await page.keyboard.press('j');
+    await expect.poll(heading, { timeout: 10_000 }).not.toBe(thisWeek);
+    await page.keyboard.press('k');
+    await expect.poll(heading, { timeout: 10_000 }).toBe(thisWeek);
+
+    await page.keyboard.press('m');
+    await expect.poll(() => pressed('Month'), { timeout: 10_000 }).toBe('true');
+    expect(await heading()).toBe(monthName.format(today));
+    // One tab stop for the days: today's number. Arrow keys move between days, a week up and down.
+    const month = page.getByRole('region', { name: 'Month' });
+    const stop = month.locator('.month-day-number[tabindex="0"]');
+    expect(await stop.count()).toBe(1);
+    expect(await stop.getAttribute('data-date')).toBe(isoDate(today));
+    await stop.focus();
+    await page.keyboard.press('ArrowRight');
+    expect(await focusedDay()).toBe(isoDate(addDays(today, 1)));
+    await page.keyboard.press('ArrowDown');
+    expect(await focusedDay()).toBe(isoDate(addDays(today, 8)));
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowLeft');
+    expect(await focusedDay()).toBe(isoDate(today));
+    // PageDown: the same day next month (or its last day), with the month shown changing under it.
+    await page.keyboard.press('PageDown');
+    const nextMonthDay = new Date(
+      today.getFullYear(),
+      today.getMonth() + 1,
+      Math.min(today.getDate(), new Date(today.getFullYear(), today.getMonth() + 2, 0).getDate()),
+    );
+    await expect.poll(heading, { timeout: 10_000 }).toBe(monthName.format(nextMonthDay));
+    await expect.poll(focusedDay, { timeout: 10_000 }).toBe(isoDate(nextMonthDay));
+    await page.keyboard.press('Enter');
+    await expect.poll(() => pressed('Day'), { timeout: 10_000 }).toBe('true');
+    expect(await heading()).toBe(fullDate.format(nextMonthDay));
+
+    await page.keyboard.press('t');
+    await expect.poll(heading, { timeout: 10_000 }).toBe(fullDate.format(today));
+    await page.keyboard.press('a');
+    await expect.poll(() => pressed('Agenda'), { timeout: 10_000 }).toBe('true');
+    await page.keyboard.press('w');
+    await expect.poll(() => pressed('Week'), { timeout: 10_000 }).toBe('true');
+
+    // An event's details take the focus; Esc closes them.
+    const week = page.getByRole('region', { name: 'Week' });
+    await expect.poll(() => week.getByRole('button', { name: /Design review/ }).count(), { timeout: 10_000 }).toBe(1);
+    await week.getByRole('button', { name: /Design review/ }).focus();
+    await page.keyboard.press('Enter');
+    const details = page.getByRole('complementary', { name: 'Event details' });
+    await expect.poll(() => details.count(), { timeout: 10_000 }).toBe(1);
+    expect(
+      await details
+        .getByRole('button', { name: 'Close details' })
+        .evaluate((b) => b === (globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement),
+    ).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => details.count(), { timeout: 10_000 }).toBe(0);
+
+    // The help lists the calendar's keys apart from the mail's.
+    await page.keyboard.press('?');
+    const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    expect(await help.getByRole('table', { name: 'Calendar' }).textContent()).toMatch(/Day \/ week \/ month \/ agenda/);
+    await page.keyboard.press('Escape');
     await ui.closePage(page);
   });
 });

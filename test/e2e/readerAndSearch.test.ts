@@ -135,6 +135,16 @@ describeOnEachSurface('the reader and search in the UI', (surface) => {
     await expect.poll(() => page.locator('[role="option"][aria-selected="true"]').getAttribute('data-thread-id')).not.toBe(first);
     await page.keyboard.press('k');
     await expect.poll(() => page.locator('[role="option"][aria-selected="true"]').getAttribute('data-thread-id')).toBe(first);
+    // In the calendar (g c) the mail keys do not reach the conversation left open behind it; g i comes back.
+    await page.keyboard.press('g');
+    await page.keyboard.press('c');
+    await expect.poll(() => page.getByRole('region', { name: 'Calendar' }).count(), { timeout: 5_000 }).toBe(1);
+    await page.keyboard.press('e');
+    await page.keyboard.press('#');
+    await page.keyboard.press('g');
+    await page.keyboard.press('i');
+    await expect.poll(() => page.locator(`[data-thread-id="${first}"]`).count(), { timeout: 5_000 }).toBe(1);
+    expect(await page.getByRole('status').filter({ hasText: /archived|deleted/ }).count()).toBe(0);
     await page.keyboard.press('?');
     await expect.poll(() => page.getByRole('dialog', { name: 'Keyboard shortcuts' }).isVisible()).toBe(true);
     await ui.screenshot(page, 'shortcuts.png');

@@ -1,8 +1,19 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { CalendarEvent, EventRsvpBody } from '../../../shared/api/calendar.ts';
-import { addDays, type CalendarMode, type DayRange, daysOf, useCalendarStore, visibleRange } from '../calendarStore.ts';
+import { describeWhen, layoutDay } from '../calendarLayout.ts';
+import {
+  addDays,
+  addMonths,
+  type CalendarMode,
+  type DayRange,
+  daysOf,
+  useCalendarStore,
+  visibleRange,
+} from '../calendarStore.ts';
 
 const HOUR_PX = 44;
+/** The hour the Day and Week views open at, unless an event starts earlier. */
+const FIRST_WORKING_HOUR = 7;
 /** Chips a month cell shows before the rest go behind "+N more". */
 const MONTH_CELL_CHIPS = 3;
 const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short' });
@@ -117,8 +128,21 @@ function TimeGrid({
   onSelect: (e: CalendarEvent) => void;
 }) {
   const columns = { gridTemplateColumns: `56px repeat(${days.length}, minmax(0, 1fr))` };
+  const scroller = useRef<HTMLElement>(null);
+  const now = useNow();
+  // Open at the working day, or at the first event before it; again only when the days shown (or that hour) change.
+  const firstDay = days[0]?.getTime() ?? 0;
+  const lastDay = days.at(-1)?.getTime() ?? 0;
+  const earliestHour = Math.min(
+    FIRST_WORKING_HOUR,
+    ...events.filter((e) => !e.all_day && Date.parse(e.start) >= firstDay).map((e) => new Date(e.start).getHours()),
+  );
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the days shown are the reason to scroll, though not read
+  useLayoutEffect(() => {
+    if (scroller.current) scroller.current.scrollTop = earliestHour * HOUR_PX;
+  }, [firstDay, lastDay, earliestHour]);
   return (
-    <section className="week" aria-label={label}>
+    <section className="week" aria-label={label} ref={scroller}>
       <div className="week-row all-day" style={columns}>
         <div className="hour-label" />
         {days.map((day) => (
@@ -141,32 +165,79 @@ function TimeGrid({
             </div>
           ))}
         </div>
-        {days.map((day) => (
-          <div key={day.toISOString()} className="day-column">
-            {eventsOn(day, events)
-              .filter((e) => !e.all_day)
-              .map((e) => {
-                const start = Math.max(Date.parse(e.start), day.getTime());
-                const end = Math.min(Date.parse(e.end), addDays(day, 1).getTime());
-                const top = ((start - day.getTime()) / 3_600_000) * HOUR_PX;
-                const height = Math.max(18, ((end - start) / 3_600_000) * HOUR_PX - 2);
-                return (
-                  <EventChip
-                    key={e.id}
-                    event={e}
-                    onSelect={onSelect}
-                    style={{ top, height, position: 'absolute', left: 2, right: 2 }}
-                  />
-                );
-              })}
-          </div>
-        ))}
+        {days.map((day) => {
+          const dayEnd = addDays(day, 1).getTime();
+          const isToday = now >= day.getTime() && now < dayEnd;
+          return (
+            <div key={day.toISOString()} className={`day-column${isToday ? ' today' : ''}`}>
+              {layoutDay(
+                eventsOn(day, events).filter((e) => !e.all_day),
+                day.getTime(),
+                dayEnd,
+              ).map((p) => (
+                <EventChip
+                  key={p.event.id}
+                  event={p.event}
+                  onSelect={onSelect}
+                  style={{
+                    position: 'absolute',
+                    top: (p.startMinute / 60) * HOUR_PX,
+                    height: ((p.endMinute - p.startMinute) / 60) * HOUR_PX - 2,
+                    left: `calc(${(100 * p.column) / p.columns}% + 2px)`,
+                    width: `calc(${100 / p.columns}% - 4px)`,
+                  }}
+                />
+              ))}
+              {isToday && (
+                <div className="now-line" style={{ top: ((now - day.getTime()) / 3_600_000) * HOUR_PX }} aria-hidden="true" />
+              )}
+            </div>
+          );
+        })}
       </div>
     </section>
   );
 }
 
-/** Whole weeks covering a month; a day's events as one-line chips, the rest behind "+N more" (the Day view). */
+/** The current time, updated every minute (for the line that marks it). */
+function useNow(): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 60_000);
+    return () => clearInterval(timer);
+  }, []);
+  return now;
+}
+
+/** Where an arrow key moves from a day of the month grid; PageUp/PageDown go a month (as in date pickers). */
+function dayAfterKey(day: Date, key: string): Date | null {
+  switch (key) {
+    case 'ArrowLeft':
+      return addDays(day, -1);
+    case 'ArrowRight':
+      return addDays(day, 1);
+    case 'ArrowUp':
+      return addDays(day, -7);
+    case 'ArrowDown':
+      return addDays(day, 7);
+    case 'Home':
+      return addDays(day, -((day.getDay() + 6) % 7));
+    case 'End':
+      return addDays(day, 6 - ((day.getDay() + 6) % 7));
+    case 'PageUp':
+      return addMonths(day, -1);
+    case 'PageDown':
+      return addMonths(day, 1);
+    default:
+      return null;
+  }
+}
+
+/**
+ * Whole weeks covering a month; a day's events as one-line chips, the rest behind "+N more" (the Day view).
+ * The day numbers are one tab stop: arrow keys move between days (into the next or previous month past the
+ * edges), Enter opens the day.
+ */
 function MonthGrid({
   month,
   days,
@@ -181,6 +252,33 @@ function MonthGrid({
   onOpenDay: (day: Date) => void;
 }) {
   const today = dateKey(new Date());
+  const grid = useRef<HTMLDivElement>(null);
+  const inThisMonth = (day: Date) => day.getMonth() === month.getMonth() && day.getFullYear() === month.getFullYear();
+  // The day that holds the tab stop: the one last moved to, else today when shown, else the 1st.
+  const [current, setCurrent] = useState<string | null>(null);
+  const [moved, setMoved] = useState(false);
+  const shownKeys = new Set(days.map(dateKey));
+  const tabStop =
+    current && shownKeys.has(current)
+      ? current
+      : shownKeys.has(today) && days.some((d) => dateKey(d) === today && inThisMonth(d))
+        ? today
+        : dateKey(new Date(month.getFullYear(), month.getMonth(), 1));
+  useEffect(() => {
+    if (!moved) return;
+    grid.current?.querySelector<HTMLButtonElement>(`[data-date="${tabStop}"]`)?.focus();
+  }, [moved, tabStop]);
+  const onKeyDown = (event: React.KeyboardEvent) => {
+    const from = (event.target as HTMLElement).dataset.date;
+    if (!from) return;
+    const [y = 0, m = 1, d = 1] = from.split('-').map(Number);
+    const next = dayAfterKey(new Date(y, m - 1, d), event.key);
+    if (!next) return;
+    event.preventDefault();
+    setCurrent(dateKey(next));
+    setMoved(true);
+    if (!inThisMonth(next)) void useCalendarStore.getState().showDate(next);
+  };
   return (
     <section className="month" aria-label="Month">
       <div className="month-weekdays" aria-hidden="true">
@@ -188,13 +286,15 @@ function MonthGrid({
           <div key={dateKey(day)}>{weekdayFormat.format(day)}</div>
         ))}
       </div>
-      <div className="month-days">
+      {/* biome-ignore lint/a11y/noStaticElementInteractions: arrow keys reach it from the day buttons inside */}
+      <div className="month-days" ref={grid} onKeyDown={onKeyDown}>
         {days.map((day) => (
           <MonthDay
             key={dateKey(day)}
             day={day}
-            inMonth={day.getMonth() === month.getMonth()}
+            inMonth={inThisMonth(day)}
             isToday={dateKey(day) === today}
+            tabbable={dateKey(day) === tabStop}
             events={eventsOn(day, events)}
             onSelect={onSelect}
             onOpenDay={onOpenDay}
@@ -209,6 +309,7 @@ function MonthDay({
   day,
   inMonth,
   isToday,
+  tabbable,
   events,
   onSelect,
   onOpenDay,
@@ -216,6 +317,7 @@ function MonthDay({
   day: Date;
   inMonth: boolean;
   isToday: boolean;
+  tabbable: boolean;
   events: CalendarEvent[];
   onSelect: (e: CalendarEvent) => void;
   onOpenDay: (day: Date) => void;
@@ -229,7 +331,15 @@ function MonthDay({
       aria-label={longDay.format(day)}
       aria-current={isToday ? 'date' : undefined}
     >
-      <button type="button" className="month-day-number" title="Open in the Day view" onClick={() => onOpenDay(day)}>
+      <button
+        type="button"
+        className="month-day-number"
+        title="Open in the Day view"
+        aria-label={`${longDay.format(day)}${events.length ? `, ${events.length} ${events.length === 1 ? 'event' : 'events'}` : ''}`}
+        data-date={dateKey(day)}
+        tabIndex={tabbable ? 0 : -1}
+        onClick={() => onOpenDay(day)}
+      >
         {day.getDate()}
       </button>
       {shown.map((e) => (
@@ -299,17 +409,24 @@ function EventChip({
 }
 
 function EventDetails({ event, onClose }: { event: CalendarEvent; onClose: () => void }) {
-  const when = event.all_day
-    ? `${event.start_date} – ${event.end_date} (all day)`
-    : `${new Date(event.start).toLocaleString()} – ${timeFormat.format(new Date(event.end))}`;
+  const when = describeWhen(event);
+  const closeButton = useRef<HTMLButtonElement>(null);
+  // Opening an event moves focus into its details, so a keyboard user is where the new content is.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: each newly shown event takes the focus
+  useEffect(() => closeButton.current?.focus(), [event.id]);
+  // The organiser is named on their own line unless the attendee list already marks them.
+  const organizer =
+    event.organizer && !event.attendees.some((a) => a.email.toLowerCase() === event.organizer?.email.toLowerCase())
+      ? event.organizer
+      : null;
   return (
     <aside className="event-details" aria-label="Event details">
-      <button type="button" className="close" aria-label="Close details" onClick={onClose}>
+      <button type="button" className="close" aria-label="Close details" onClick={onClose} ref={closeButton}>
         ×
       </button>
       <h3>{event.summary || '(no title)'}</h3>
-      <p>{when}</p>
-      {event.time_zone && <p className="muted">Scheduled in {event.time_zone}</p>}
+      <p className="event-when">{when.local}</p>
+      {when.scheduled && <p className="muted">Scheduled as {when.scheduled}</p>}
       {event.location && <p>Where: {event.location}</p>}
       {event.conference_url && (
         <p>
@@ -318,12 +435,18 @@ function EventDetails({ event, onClose }: { event: CalendarEvent; onClose: () =>
           </a>
         </p>
       )}
-      <p className="muted">{event.calendar_name}</p>
+      <p className="muted event-calendar">
+        <span className="calendar-dot" style={{ background: event.calendar_color ?? 'var(--accent)' }} aria-hidden="true" />
+        {event.calendar_name}
+      </p>
+      {organizer && <p className="muted">Organised by {organizer.name || organizer.email}</p>}
       {event.attendees.length > 0 && (
         <ul className="attendees" aria-label="Attendees">
           {event.attendees.map((a) => (
             <li key={a.email}>
-              {a.name || a.email}{' '}
+              {a.name || a.email}
+              {a.organizer ? ' (organiser)' : ''}
+              {a.optional ? ' (optional)' : ''}{' '}
               <span className={`response ${a.response}`}>{a.response === 'needsAction' ? 'no reply' : a.response}</span>
             </li>
           ))}

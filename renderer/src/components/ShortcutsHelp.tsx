@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 
+/** Mail keys; the calendar's are listed apart (the same letters mean other things there). */
 export const SHORTCUTS: Array<[string, string]> = [
   ['j / k', 'Next / previous conversation'],
   ['c', 'Compose a new message'],
@@ -14,8 +15,16 @@ export const SHORTCUTS: Array<[string, string]> = [
   ['Shift+U', 'Mark unread'],
   ['/', 'Search'],
   ['g then i', 'Go to the inbox'],
-  ['Esc', 'Leave search, close this help'],
+  ['g then c', 'Go to the calendar'],
+  ['Esc', 'Leave search, close this help or an event'],
   ['?', 'Show or hide these shortcuts'],
+];
+
+export const CALENDAR_SHORTCUTS: Array<[string, string]> = [
+  ['d / w / m / a', 'Day / week / month / agenda'],
+  ['t', 'Today'],
+  ['j or n / k or p', 'Next / previous day, week or month'],
+  ['Arrow keys', 'Move between days of the month (Enter opens the day)'],
 ];
 
 export function ShortcutsHelp({ onClose }: { onClose: () => void }) {
@@ -25,22 +34,30 @@ export function ShortcutsHelp({ onClose }: { onClose: () => void }) {
     <div className="overlay" role="dialog" aria-modal="true" aria-labelledby="shortcuts-title">
       <div className="dialog">
         <h2 id="shortcuts-title">Keyboard shortcuts</h2>
-        <table>
-          <tbody>
-            {SHORTCUTS.map(([keys, action]) => (
-              <tr key={keys}>
-                <th scope="row">
-                  <kbd>{keys}</kbd>
-                </th>
-                <td>{action}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ShortcutTable caption="Mail" rows={SHORTCUTS} />
+        <ShortcutTable caption="Calendar" rows={CALENDAR_SHORTCUTS} />
         <button type="button" ref={closeButton} onClick={onClose}>
           Close
         </button>
       </div>
     </div>
+  );
+}
+
+function ShortcutTable({ caption, rows }: { caption: string; rows: Array<[string, string]> }) {
+  return (
+    <table>
+      <caption>{caption}</caption>
+      <tbody>
+        {rows.map(([keys, action]) => (
+          <tr key={keys}>
+            <th scope="row">
+              <kbd>{keys}</kbd>
+            </th>
+            <td>{action}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
