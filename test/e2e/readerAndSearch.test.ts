@@ -144,7 +144,12 @@ describeOnEachSurface('the reader and search in the UI', (surface) => {
     await page.keyboard.press('g');
     await page.keyboard.press('i');
     await expect.poll(() => page.locator(`[data-thread-id="${first}"]`).count(), { timeout: 5_000 }).toBe(1);
-    expect(await page.getByRole('status').filter({ hasText: /archived|deleted/ }).count()).toBe(0);
+    expect(
+      await page
+        .getByRole('status')
+        .filter({ hasText: /archived|deleted/ })
+        .count(),
+    ).toBe(0);
     await page.keyboard.press('?');
     await expect.poll(() => page.getByRole('dialog', { name: 'Keyboard shortcuts' }).isVisible()).toBe(true);
     await ui.screenshot(page, 'shortcuts.png');
