@@ -60,6 +60,12 @@ function MailClient() {
   const section = useMailStore((s) => s.section);
   const title = useMailStore((s) => (s.view.kind === 'label' ? s.view.title : `Search: ${s.view.query}`));
   const searchInput = useRef<HTMLInputElement>(null);
+  const reading = useMailStore((s) => s.openThread !== null || s.threadStatus !== 'idle');
+  const viewKey = useMailStore((s) => (s.view.kind === 'label' ? s.view.label : s.view.query));
+  // In a narrow window the sidebar is a drawer, closed again once something in it is chosen.
+  const [navOpen, setNavOpen] = useState(false);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: choosing a section or a mailbox is what closes the drawer
+  useEffect(() => setNavOpen(false), [section, viewKey]);
   const [helpOpen, setHelpOpen] = useState(false);
   const helpOpenRef = useRef(helpOpen);
   helpOpenRef.current = helpOpen;
@@ -155,6 +161,16 @@ function MailClient() {
   return (
     <div className="app">
       <header className="app-header">
+        <button
+          type="button"
+          className="nav-button"
+          aria-label="Mailboxes"
+          aria-expanded={navOpen}
+          aria-controls="sidebar"
+          onClick={() => setNavOpen((open) => !open)}
+        >
+          ☰
+        </button>
         <h1>Outpost</h1>
         <button type="button" className="compose-button" onClick={() => compose()} title="Compose (c)">
           Compose
@@ -165,7 +181,9 @@ function MailClient() {
           ?
         </button>
       </header>
-      <main className={`panes${section !== 'mail' ? ' calendar-section' : ''}`}>
+      <main
+        className={`panes${section !== 'mail' ? ' calendar-section' : ''}${reading ? ' reading' : ''}${navOpen ? ' nav-open' : ''}`}
+      >
         <Sidebar />
         {section === 'calendar' ? (
           <CalendarView />

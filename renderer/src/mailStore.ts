@@ -38,6 +38,8 @@ interface MailState {
    */
   refresh(): Promise<void>;
   selectThread(id: string): Promise<void>;
+  /** Back to the list with nothing open (a narrow window shows the list or the thread, not both). */
+  closeThread(): void;
   /** Opens the thread before/after the open one in the list (j/k). */
   step(direction: 1 | -1): Promise<void>;
   /** Applies an action to the open thread (a label action names its label); one that takes it out of the list opens the next thread. */
@@ -242,6 +244,10 @@ export const useMailStore = create<MailState>((set, get) => ({
     } catch {
       // The list keeps what it shows; the next event or action tries again.
     }
+  },
+
+  closeThread() {
+    set({ openThread: null, threadStatus: 'idle', threadError: null, actionError: null, picker: null });
   },
 
   async selectThread(id) {

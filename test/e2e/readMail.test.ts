@@ -39,6 +39,42 @@ describeOnEachSurface('reading mail in the UI', (surface) => {
     await ui.closePage(page);
   });
 
+  it('shows one pane at a time in a narrow window: the list, or the thread with Back; mailboxes in a drawer', async () => {
+    const page = await ui.openPage({ viewport: { width: 700, height: 800 } });
+    const rows = page.getByRole('option');
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBeGreaterThan(5);
+    const pane = page.getByRole('region', { name: 'Reading pane' });
+    const mailboxes = page.getByRole('navigation', { name: 'Mailboxes' });
+    expect(await pane.isVisible()).toBe(false);
+    expect(await mailboxes.isVisible()).toBe(false);
+
+    await rows.nth(1).click();
+    await expect.poll(() => pane.locator('.thread-subject').isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await rows.first().isVisible()).toBe(false);
+    // The thread has the whole width (less its padding), not a third of it.
+    expect((await pane.boundingBox())?.width).toBeGreaterThan(650);
+    await ui.screenshot(page, 'narrow-thread.png');
+    await pane.getByRole('button', { name: '← Back' }).click();
+    await expect.poll(() => rows.first().isVisible(), { timeout: 5_000 }).toBe(true);
+    expect(await pane.isVisible()).toBe(false);
+
+    const drawer = page.getByRole('button', { name: 'Mailboxes' });
+    await drawer.click();
+    expect(await drawer.getAttribute('aria-expanded')).toBe('true');
+    await expect.poll(() => mailboxes.isVisible()).toBe(true);
+    await mailboxes.getByRole('button', { name: /^Calendar/ }).click();
+    await expect.poll(() => page.getByRole('region', { name: 'Calendar' }).isVisible(), { timeout: 5_000 }).toBe(true);
+    expect(await mailboxes.isVisible()).toBe(false);
+    await ui.closePage(page);
+
+    // A wide window has no drawer button and shows the list beside the reading pane.
+    const wide = await ui.openPage({ viewport: { width: 1280, height: 800 } });
+    await expect.poll(() => wide.getByRole('option').count(), { timeout: 10_000 }).toBeGreaterThan(5);
+    expect(await wide.getByRole('button', { name: 'Mailboxes' }).count()).toBe(0);
+    expect(await wide.getByRole('region', { name: 'Reading pane' }).isVisible()).toBe(true);
+    await ui.closePage(wide);
+  });
+
   it('keeps working after a reload (session kept for the tab)', async () => {
     const page = await ui.openPage();
     await expect.poll(() => page.getByRole('option').count(), { timeout: 10_000 }).toBeGreaterThan(0);

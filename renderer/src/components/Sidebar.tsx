@@ -34,7 +34,7 @@ export function Sidebar() {
   const headingFor = (accountId: string) => (byAccount.size > 1 ? (accountEmails[accountId] ?? 'Labels') : 'Labels');
 
   return (
-    <nav className="sidebar" aria-label="Mailboxes">
+    <nav className="sidebar" id="sidebar" aria-label="Mailboxes">
       <ul>
         {UNIFIED.filter((u) => u.role === 'inbox' || unreadByRole.has(u.role)).map((u) => (
           <SidebarItem

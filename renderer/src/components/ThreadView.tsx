@@ -18,6 +18,11 @@ export function ThreadView() {
   if (error)
     return (
       <section className="thread-view" role="alert">
+        <div className="thread-toolbar">
+          <button type="button" className="back-button" onClick={useMailStore.getState().closeThread}>
+            ← Back
+          </button>
+        </div>
         Could not open the thread: {error}
       </section>
     );
@@ -171,8 +176,13 @@ function ThreadToolbar({ thread }: { thread: Thread }) {
   const setPicker = useMailStore((s) => s.setPicker);
   const picker = useMailStore((s) => s.picker);
   const reply = useComposeStore((s) => s.reply);
+  const closeThread = useMailStore((s) => s.closeThread);
   return (
     <div className="thread-toolbar" role="toolbar" aria-label="Thread actions">
+      {/* Shown only when the window is too narrow for the list beside the thread. */}
+      <button type="button" className="back-button" onClick={closeThread} title="Back to the list">
+        ← Back
+      </button>
       <button type="button" onClick={() => void reply('reply')} title="Reply (r)">
         Reply
       </button>
