@@ -10,6 +10,8 @@ export type ThreadAction =
   | 'star'
   | 'unstar'
   | 'trash'
+  | 'spam'
+  | 'not_spam'
   | 'add_label'
   | 'remove_label'
   | 'move_to';
@@ -110,6 +112,9 @@ export function applyThreadAction(
     const trash = role('trash');
     const starred = role('starred');
     const archive = role('archive');
+    const spam = role('spam');
+    if ((action === 'spam' || action === 'not_spam') && !spam)
+      throw new ThreadActionError('validation_error', 'this account has no spam folder');
     // Outlook messages live in exactly one folder: a move leaves the current one.
     const foldersOf = (messageId: number) =>
       thread.provider === 'microsoft'
@@ -135,6 +140,13 @@ export function applyThreadAction(
           break;
         case 'trash':
           moveTo(m, trash, inbox ? [inbox] : []);
+          break;
+        case 'spam':
+          // Gmail: SPAM on and out of the inbox (Gmail learns from it); Outlook: into Junk Email.
+          moveTo(m, spam, inbox ? [inbox] : []);
+          break;
+        case 'not_spam':
+          moveTo(m, inbox, spam ? [spam] : []);
           break;
         case 'mark_read':
           if (m.is_unread) change(m.id, m.remote_id, [], [], { unread: false });

@@ -111,6 +111,7 @@ function MailClient() {
       archive: () =>
         void (useMailStore.getState().checked.size ? useMailStore.getState().actOnChecked('archive') : act('archive')),
       trash: () => void (useMailStore.getState().checked.size ? useMailStore.getState().actOnChecked('trash') : act('trash')),
+      reportSpam: () => void (useMailStore.getState().checked.size ? useMailStore.getState().actOnChecked('spam') : act('spam')),
       toggleChecked: () => {
         const open = useMailStore.getState().openThread;
         if (open) useMailStore.getState().toggleChecked(open.id);
@@ -134,6 +135,7 @@ function MailClient() {
       undo: () => void useMailStore.getState().undoLast(),
       label: () => useMailStore.getState().setPicker('label'),
       moveTo: () => useMailStore.getState().setPicker('move'),
+      backToList: () => useMailStore.getState().closeThread(),
       goCalendar: () => useMailStore.getState().showCalendar(),
       section: () => {
         const section = useMailStore.getState().section;

@@ -44,8 +44,8 @@ interface MailState {
   step(direction: 1 | -1): Promise<void>;
   /** Applies an action to the open thread (a label action names its label); one that takes it out of the list opens the next thread. */
   act(action: ThreadActionBody['action'], labelId?: string): Promise<void>;
-  /** The last archive or delete of inbox threads, which Undo (z) puts back; null when there is none to undo. */
-  undo: { text: string; threadIds: string[] } | null;
+  /** The last archive, delete or spam report of inbox threads, which Undo (z) puts back; null when there is none to undo. */
+  undo: { text: string; threadIds: string[]; inverse: 'move_to_inbox' | 'not_spam' } | null;
   undoLast(): Promise<void>;
   dismissUndo(): void;
   /** The label or move-to chooser open over the thread (l, v), or null. */
@@ -97,7 +97,7 @@ export const useMailStore = create<MailState>((set, get) => ({
     if (!undo) return;
     set({ undo: null });
     const failures: string[] = [];
-    for (const id of undo.threadIds) await api.threadAction(id, 'move_to_inbox').catch((e: Error) => failures.push(e.message));
+    for (const id of undo.threadIds) await api.threadAction(id, undo.inverse).catch((e: Error) => failures.push(e.message));
     if (failures.length) set({ listError: `Undo failed: ${failures[0]}` });
     await get().refresh();
     void get().loadLabels();
@@ -325,13 +325,20 @@ function inInbox(labels: readonly Label[], labelIds: readonly string[]): boolean
 }
 
 /**
- * What Undo offers after an action: archive and delete of threads that were in
+ * What Undo offers after an action: archive, delete and spam of threads that were in
  * the inbox, undone by moving them back there (the one inverse that is exact
- * for both providers); nothing for the other actions, which are their own undo.
+ * for both providers; spam's also takes the spam mark off); nothing for the other
+ * actions, which are their own undo.
  */
 function undoFor(action: ThreadActionBody['action'], threadIds: string[]): MailState['undo'] {
   const count = threadIds.length === 1 ? 'Conversation' : `${threadIds.length} conversations`;
-  if (action === 'archive') return { text: `${count} archived.`, threadIds };
-  if (action === 'trash') return { text: `${count} moved to Trash.`, threadIds };
+  if (action === 'archive') return { text: `${count} archived.`, threadIds, inverse: 'move_to_inbox' };
+  if (action === 'trash') return { text: `${count} moved to Trash.`, threadIds, inverse: 'move_to_inbox' };
+  if (action === 'spam') return { text: `${count} reported as spam.`, threadIds, inverse: 'not_spam' };
   return null;
+}
+
+/** Whether the thread carries its account's spam label (Gmail's SPAM, Outlook's Junk Email). */
+export function inSpam(labels: readonly Label[], labelIds: readonly string[]): boolean {
+  return labels.some((l) => l.role === 'spam' && labelIds.includes(l.id));
 }

@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 export interface ShortcutActions {
   archive(): void;
   trash(): void;
+  reportSpam(): void;
   toggleStar(): void;
   markUnread(): void;
   next(): void;
@@ -19,6 +20,7 @@ export interface ShortcutActions {
   label(): void;
   moveTo(): void;
   undo(): void;
+  backToList(): void;
   goCalendar(): void;
   /** Which part of the app has the screen: the mail keys act only on mail, the calendar's only on the calendar. */
   section(): 'mail' | 'calendar' | 'other';
@@ -95,6 +97,8 @@ export function useKeyboardShortcuts(actions: ShortcutActions): void {
           return actions.archive();
         case '#':
           return actions.trash();
+        case '!':
+          return actions.reportSpam();
         case 's':
           return actions.toggleStar();
         case 'U':
@@ -122,6 +126,8 @@ export function useKeyboardShortcuts(actions: ShortcutActions): void {
           return actions.moveTo();
         case 'z':
           return actions.undo();
+        case 'u':
+          return actions.backToList();
       }
     };
     window.addEventListener('keydown', onKey);

@@ -122,6 +122,8 @@ export const ThreadActionBody = Type.Object({
       Type.Literal('star'),
       Type.Literal('unstar'),
       Type.Literal('trash'),
+      Type.Literal('spam'),
+      Type.Literal('not_spam'),
       Type.Literal('add_label'),
       Type.Literal('remove_label'),
       Type.Literal('move_to'),

@@ -165,6 +165,47 @@ describeOnEachSurface('composing and replying, delivered to Gmail (emulator)', (
     await ui.closePage(page);
   }, 60_000);
 
+  it('reports a thread as spam (!) and takes it back from Spam (Not spam): the index at once, Gmail after each push', async () => {
+    const { page } = await openInbox();
+    const id = await openRow(page, 1);
+    const { data } = await api<{ data: { provider_thread_id: string } }>(`/v1/email/threads/${id}`);
+    /** The Gmail labels of the thread's messages in the emulator, as "INBOX SPAM"-style strings. */
+    const gmailLabels = async () => {
+      const snapshot = (await emulatorControl(emulator)('/snapshot')) as {
+        google: Record<string, { messages: Array<{ threadId: string; labelIds: string[] }> }>;
+      };
+      return (snapshot.google[USER]?.messages ?? [])
+        .filter((m) => m.threadId === data.provider_thread_id)
+        .map((m) => ['INBOX', 'SPAM'].filter((l) => m.labelIds.includes(l)).join(' '));
+    };
+    const syncNow = async () =>
+      expect(
+        (await ui.api('/v1/email/sync', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status,
+      ).toBe(200);
+
+    await page.locator('body').press('!');
+    await expect.poll(() => page.locator(`[data-thread-id="${id}"]`).count(), { timeout: 10_000 }).toBe(0);
+    expect(await page.getByRole('status').filter({ hasText: 'Conversation reported as spam.' }).count()).toBe(1);
+    await syncNow();
+    await expect.poll(gmailLabels, { timeout: 15_000 }).toEqual(expect.arrayContaining(['SPAM']));
+    expect(new Set(await gmailLabels())).toEqual(new Set(['SPAM']));
+
+    await page.getByRole('navigation', { name: 'Mailboxes' }).getByRole('button', { name: /^Spam/ }).click();
+    await expect.poll(() => page.locator(`[data-thread-id="${id}"]`).count(), { timeout: 10_000 }).toBe(1);
+    await page.locator(`[data-thread-id="${id}"]`).click();
+    const toolbar = page.getByRole('toolbar', { name: 'Thread actions' });
+    await toolbar.getByRole('button', { name: 'Not spam' }).click();
+    await expect.poll(() => page.locator(`[data-thread-id="${id}"]`).count(), { timeout: 10_000 }).toBe(0);
+    await syncNow();
+    await expect.poll(async () => new Set(await gmailLabels()), { timeout: 15_000 }).toEqual(new Set(['INBOX']));
+    await page
+      .getByRole('navigation', { name: 'Mailboxes' })
+      .getByRole('button', { name: /^Inbox/ })
+      .click();
+    await expect.poll(() => page.locator(`[data-thread-id="${id}"]`).count(), { timeout: 10_000 }).toBe(1);
+    await ui.closePage(page);
+  }, 60_000);
+
   it('labels a thread (l) and moves another (v): the index at once, Gmail after the push', async () => {
     const { page, pane } = await openInbox();
     type Thread = { data: { label_ids: string[]; provider_thread_id: string } };

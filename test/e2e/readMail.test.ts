@@ -57,6 +57,11 @@ describeOnEachSurface('reading mail in the UI', (surface) => {
     await pane.getByRole('button', { name: '← Back' }).click();
     await expect.poll(() => rows.first().isVisible(), { timeout: 5_000 }).toBe(true);
     expect(await pane.isVisible()).toBe(false);
+    // u goes back to the list too (Gmail's key).
+    await rows.nth(2).click();
+    await expect.poll(() => pane.isVisible(), { timeout: 10_000 }).toBe(true);
+    await page.keyboard.press('u');
+    await expect.poll(() => rows.first().isVisible(), { timeout: 5_000 }).toBe(true);
 
     const drawer = page.getByRole('button', { name: 'Mailboxes' });
     await drawer.click();

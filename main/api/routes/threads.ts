@@ -120,7 +120,7 @@ export function registerThreadRoutes(app: ApiServer, { db, jobs, runner }: ApiDe
       config: { scope: 'write:email' },
       schema: {
         summary:
-          'Archive, trash, move to inbox, mark read/unread, star/unstar, label, unlabel or move a thread (local at once, then the provider)',
+          'Archive, trash, move to inbox, report spam / not spam, mark read/unread, star/unstar, label, unlabel or move a thread (local at once, then the provider)',
         params: Type.Object({ id: Type.String({ maxLength: 40 }) }),
         body: ThreadActionBody,
         response: { 200: ThreadResponse, ...errors },

@@ -3,12 +3,14 @@ import { useEffect, useRef } from 'react';
 /** Mail keys; the calendar's are listed apart (the same letters mean other things there). */
 export const SHORTCUTS: Array<[string, string]> = [
   ['j / k', 'Next / previous conversation'],
+  ['u', 'Back to the list (closes the conversation)'],
   ['c', 'Compose a new message'],
   ['r / a / f', 'Reply / reply all / forward'],
   ['Ctrl+Enter', 'Send the message being written'],
   ['e', 'Archive (every ticked conversation when some are ticked)'],
   ['x', 'Tick or untick the open conversation (Ctrl/Cmd-click, Shift-click for a range)'],
   ['#', 'Delete'],
+  ['!', 'Report spam (Not spam is on the toolbar in Spam)'],
   ['z', 'Undo the last archive or delete'],
   ['s', 'Star or unstar'],
   ['l / v', 'Label / move the open conversation (type to narrow the list)'],

@@ -147,9 +147,11 @@ function BulkActions({ count }: { count: number }) {
   const accounts = new Set(ticked.map((t) => t.account_id));
   const accountId = accounts.size === 1 ? [...accounts][0] : undefined;
   const onAll = ticked.length ? (ticked[0]?.label_ids ?? []).filter((id) => ticked.every((t) => t.label_ids.includes(id))) : [];
+  const inSpamView = useMailStore((s) => s.view.kind === 'label' && s.view.label === 'spam');
   const actions = [
     ['archive', 'Archive'],
     ['trash', 'Delete'],
+    inSpamView ? (['not_spam', 'Not spam'] as const) : (['spam', 'Report spam'] as const),
     ['mark_read', 'Mark read'],
     ['mark_unread', 'Mark unread'],
     ['star', 'Star'],

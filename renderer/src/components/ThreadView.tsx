@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { Message, Thread } from '../../../shared/api/threads.ts';
 import { useComposeStore } from '../composeStore.ts';
 import { formatLongDate } from '../formatDate.ts';
-import { useMailStore } from '../mailStore.ts';
+import { inSpam, useMailStore } from '../mailStore.ts';
 import { openByDefault, threadRows } from '../threadLayout.ts';
 import { AttachmentList } from './Attachments.tsx';
 import { LabelPicker } from './LabelPicker.tsx';
@@ -177,10 +177,11 @@ function ThreadToolbar({ thread }: { thread: Thread }) {
   const picker = useMailStore((s) => s.picker);
   const reply = useComposeStore((s) => s.reply);
   const closeThread = useMailStore((s) => s.closeThread);
+  const spam = useMailStore((s) => inSpam(s.labels, thread.label_ids));
   return (
     <div className="thread-toolbar" role="toolbar" aria-label="Thread actions">
       {/* Shown only when the window is too narrow for the list beside the thread. */}
-      <button type="button" className="back-button" onClick={closeThread} title="Back to the list">
+      <button type="button" className="back-button" onClick={closeThread} title="Back to the list (u)">
         ← Back
       </button>
       <button type="button" onClick={() => void reply('reply')} title="Reply (r)">
@@ -197,6 +198,9 @@ function ThreadToolbar({ thread }: { thread: Thread }) {
       </button>
       <button type="button" onClick={() => void act('trash')} title="Delete (#)">
         Delete
+      </button>
+      <button type="button" onClick={() => void act(spam ? 'not_spam' : 'spam')} title={spam ? 'Not spam' : 'Report spam (!)'}>
+        {spam ? 'Not spam' : 'Report spam'}
       </button>
       <button
         type="button"

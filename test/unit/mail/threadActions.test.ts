@@ -54,6 +54,48 @@ describe('thread actions', () => {
     expect(pending().at(-1)).toEqual({ id: 'b', add: '["STARRED"]', remove: '[]' });
   });
 
+  it('reports a Gmail thread as spam (SPAM on, out of the inbox) and takes it back (not spam: the inbox again)', () => {
+    const { account, inbox } = seedAccount(db);
+    const spam = upsertLabel(db, account.id, { remoteId: 'SPAM', name: 'Spam', kind: 'system', role: 'spam' });
+    writeMessages(db, account.id, [
+      messageInput({ remoteId: 'a', threadRemoteId: 't', labelIds: [inbox], sentAt: 1 }),
+      messageInput({ remoteId: 'b', threadRemoteId: 't', labelIds: [inbox], sentAt: 2 }),
+    ]);
+    const { id } = listThreadsOfAccount(db, account.id, 1)[0]!;
+    applyThreadAction(db, id, 'spam');
+    expect(listThreadsByLabels(db, [inbox], 10)).toHaveLength(0);
+    expect(listThreadsByLabels(db, [spam], 10).map((t) => t.id)).toEqual([id]);
+    applyThreadAction(db, id, 'not_spam');
+    expect(listThreadsByLabels(db, [spam], 10)).toHaveLength(0);
+    expect(listThreadsByLabels(db, [inbox], 10).map((t) => t.id)).toEqual([id]);
+    expect(pending()).toEqual([
+      { id: 'a', add: '["SPAM"]', remove: '["INBOX"]' },
+      { id: 'b', add: '["SPAM"]', remove: '["INBOX"]' },
+      { id: 'a', add: '["INBOX"]', remove: '["SPAM"]' },
+      { id: 'b', add: '["INBOX"]', remove: '["SPAM"]' },
+    ]);
+  });
+
+  it('moves an Outlook thread to Junk Email and back to the Inbox; refuses spam where there is no spam folder', () => {
+    const account = ensureAccount(db, 'microsoft', 'bob@contoso.test');
+    const inbox = upsertLabel(db, account.id, { remoteId: 'fld-inbox', name: 'Inbox', kind: 'folder', role: 'inbox' });
+    upsertLabel(db, account.id, { remoteId: 'fld-junk', name: 'Junk Email', kind: 'folder', role: 'spam' });
+    writeMessages(db, account.id, [messageInput({ remoteId: 'm', threadRemoteId: 'conv', labelIds: [inbox] })]);
+    const { id } = listThreadsOfAccount(db, account.id, 1)[0]!;
+    applyThreadAction(db, id, 'spam');
+    applyThreadAction(db, id, 'not_spam');
+    expect(pending()).toEqual([
+      { id: 'm', add: '["fld-junk"]', remove: '["fld-inbox"]' },
+      { id: 'm', add: '["fld-inbox"]', remove: '["fld-junk"]' },
+    ]);
+
+    const { account: plain, inbox: plainInbox } = seedAccount(db, 'plain@example.test');
+    writeMessages(db, plain.id, [messageInput({ remoteId: 'p', threadRemoteId: 'pt', labelIds: [plainInbox] })]);
+    const other = listThreadsOfAccount(db, plain.id, 1)[0]!;
+    expect(() => applyThreadAction(db, other.id, 'spam')).toThrow(/no spam folder/);
+    expect(listThreadsByLabels(db, [plainInbox], 10).map((t) => t.id)).toEqual([other.id]);
+  });
+
   it('moves an Outlook message between folders instead of labelling it', () => {
     const account = ensureAccount(db, 'microsoft', 'bob@contoso.test');
     const inbox = upsertLabel(db, account.id, { remoteId: 'fld-inbox', name: 'Inbox', kind: 'folder', role: 'inbox' });
