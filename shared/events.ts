@@ -27,6 +27,8 @@ export type CoreEvent =
   | { type: 'calendar.sync.completed'; job: JobSnapshot }
   | { type: 'calendar.sync.failed'; job: JobSnapshot }
   | { type: 'account.updated'; account_id: string; status: string }
+  /** The account and everything synced from it left this computer (DELETE /v1/accounts/{id}). */
+  | { type: 'account.removed'; account_id: string }
   | { type: 'mail.changed'; account_id: string; thread_ids: string[] }
   /** A message left the outbox: the provider accepted it (also the `email.sent` webhook). */
   | {

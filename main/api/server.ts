@@ -5,6 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { ApiErrorBody } from '../../shared/api/common.ts';
 import type { RsvpAnswer } from '../calendar/respondToEvent.ts';
+import type { AccountRemoval } from '../core/accountRemoval.ts';
 import type { EventBus } from '../core/eventBus.ts';
 import type { BlobStore } from '../db/blobStore.ts';
 import type { IndexDb } from '../db/openIndex.ts';
@@ -64,6 +65,8 @@ export interface ApiDeps {
   deliverNow?: () => void;
   /** Starts connecting an account (main/core/accountConnector.ts); absent: POST /v1/accounts/connect answers 503. */
   connectAccount?: (provider: 'google' | 'microsoft') => Promise<{ authorizationUrl: string }>;
+  /** Removes an account and its data from this computer (main/core/accountRemoval.ts); absent: 503. */
+  removeAccount?: (accountId: string) => Promise<AccountRemoval>;
   /** Answers an invitation at the provider and in the index (main/calendar/respondToEvent.ts); absent: 503. */
   respondToEvent?: (eventId: number, answer: RsvpAnswer) => Promise<EventRow>;
 }

@@ -108,15 +108,17 @@ export class JobQueue {
   }
 
   /** Claims the oldest queued job whose account has no running job of its kind; marks it running. */
-  claimNext(): JobRow | undefined {
+  /** The oldest queued job that may start now; none of `excludedAccounts` (accounts being removed). */
+  claimNext(excludedAccounts: readonly string[] = []): JobRow | undefined {
     return this.#db.transaction(() => {
-      const next = stmt<[], JobRow>(
+      const next = stmt<[string], JobRow>(
         this.#db,
         `SELECT j.* FROM jobs j
          WHERE j.status = 'queued' AND j.account_id IS NOT NULL
+           AND j.account_id NOT IN (SELECT value FROM json_each(?))
            AND NOT EXISTS (SELECT 1 FROM jobs r WHERE r.status = 'running' AND r.account_id = j.account_id AND r.kind = j.kind)
          ORDER BY j.queued_at, j.id LIMIT 1`,
-      ).get();
+      ).get(JSON.stringify(excludedAccounts));
       if (!next) return undefined;
       const now = this.#now();
       stmt(this.#db, `UPDATE jobs SET status = 'running', started_at = ? WHERE id = ?`).run(now, next.id);

@@ -33,8 +33,10 @@ export class JobRunner {
   readonly #queue: JobQueue;
   readonly #handlers: Partial<Record<JobKind, JobHandler>>;
   readonly #concurrency: number;
-  readonly #running = new Map<string, Promise<void>>();
+  readonly #running = new Map<string, { accountId: string | null; done: Promise<void>; abort: AbortController }>();
   readonly #abort = new AbortController();
+  /** Accounts being removed: their jobs are not started. */
+  readonly #blocked = new Set<string>();
   #stopped = false;
 
   constructor(queue: JobQueue, handlers: Partial<Record<JobKind, JobHandler>>, options: { concurrency?: number } = {}) {
@@ -46,29 +48,47 @@ export class JobRunner {
   /** Starts any claimable jobs; call after enqueueing and when a job finishes. */
   wake(): void {
     while (!this.#stopped && this.#running.size < this.#concurrency) {
-      const job = this.#queue.claimNext();
+      const job = this.#queue.claimNext([...this.#blocked]);
       if (!job) return;
-      const run = this.run(job).finally(() => {
+      const abort = new AbortController();
+      const done = this.run(job, AbortSignal.any([this.#abort.signal, abort.signal])).finally(() => {
         this.#running.delete(job.id);
         this.wake();
       });
-      this.#running.set(job.id, run);
+      this.#running.set(job.id, { accountId: job.account_id, done, abort });
     }
   }
 
   /** Resolves when no job is running (tests, CLI). */
   async idle(): Promise<void> {
-    while (this.#running.size > 0) await Promise.allSettled([...this.#running.values()]);
+    while (this.#running.size > 0) await Promise.allSettled([...this.#running.values()].map((r) => r.done));
   }
 
   /** Stops claiming, signals running handlers to stop, and waits for them; their jobs are requeued at next start. */
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#abort.abort();
-    await Promise.allSettled([...this.#running.values()]);
+    await Promise.allSettled([...this.#running.values()].map((r) => r.done));
   }
 
-  private async run(job: JobRow): Promise<void> {
+  /**
+   * Before an account is removed: none of its jobs starts from now on, and the
+   * running ones are told to stop and waited for (they stop at their next page).
+   * `unblock` lets a reconnected account with the same id sync again.
+   */
+  async holdAccount(accountId: string): Promise<void> {
+    this.#blocked.add(accountId);
+    const running = [...this.#running.values()].filter((r) => r.accountId === accountId);
+    for (const r of running) r.abort.abort();
+    await Promise.allSettled(running.map((r) => r.done));
+  }
+
+  releaseAccount(accountId: string): void {
+    this.#blocked.delete(accountId);
+    this.wake();
+  }
+
+  private async run(job: JobRow, signal: AbortSignal): Promise<void> {
     const handler = this.#handlers[job.kind];
     if (!handler) {
       this.#queue.fail(job.id, { code: 'not_supported', message: `no handler for ${job.kind} jobs` });
@@ -77,12 +97,13 @@ export class JobRunner {
     try {
       const counts = await handler(job, {
         reportProgress: (done, total) => this.#queue.reportProgress(job.id, done, total),
-        signal: this.#abort.signal,
+        signal,
       });
       this.#queue.succeed(job.id, counts);
     } catch (error) {
       // Interrupted by shutdown: leave it running; requeueInterrupted() resumes it next start.
-      if (this.#abort.signal.aborted) return;
+      // Interrupted for an account's removal: its row goes with the account.
+      if (signal.aborted) return;
       this.#queue.fail(job.id, classifyJobError(error));
     }
   }

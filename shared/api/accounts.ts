@@ -37,3 +37,18 @@ export const UpdateAccountBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 export type UpdateAccountBodyType = Static<typeof UpdateAccountBody>;
+
+/** What DELETE /v1/accounts/{id} removed from this computer (nothing is deleted at the provider). */
+export const AccountRemovalResponse = Type.Object({
+  data: Type.Object({
+    id: Type.String(),
+    messages_removed: Type.Integer(),
+    events_removed: Type.Integer(),
+    blobs_freed: Type.Integer({ description: 'stored raw messages and attachments no other account used' }),
+    revoked: Type.Union([Type.Boolean(), Type.Null()], {
+      description:
+        "Google: whether the grant was revoked (false: Google could not be reached); null for Microsoft (no per-app revocation: remove Outpost under the account's apps) and imported mail",
+    }),
+  }),
+});
+export type AccountRemovalResponseBody = Static<typeof AccountRemovalResponse>;

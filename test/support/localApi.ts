@@ -1,8 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { createApiKey, type Scope } from '../../main/api/auth/apiKeys.ts';
 import { createSession } from '../../main/api/auth/sessions.ts';
 import type { RateLimitConfig } from '../../main/api/rateLimits.ts';
 import type { EmailSendService } from '../../main/api/sendContract.ts';
 import { type ApiServer, buildApiServer } from '../../main/api/server.ts';
+import { TokenVault } from '../../main/auth/tokenVault.ts';
+import { removeAccount } from '../../main/core/accountRemoval.ts';
 import { EventBus } from '../../main/core/eventBus.ts';
 import { BlobStore } from '../../main/db/blobStore.ts';
 import type { IndexDb } from '../../main/db/openIndex.ts';
@@ -52,6 +55,9 @@ export async function buildLocalApi(
     ...(options.attachmentRoots ? { attachmentRoots: options.attachmentRoots } : {}),
     ...(options.outbox ? { outbox: options.outbox(blobs) } : {}),
     ...(options.deliverNow ? { deliverNow: options.deliverNow } : {}),
+    // The real removal over the harness's index (no provider to revoke at).
+    removeAccount: (accountId) =>
+      removeAccount({ db, blobs, runner, events, vault: new TokenVault(db, randomBytes(32)), google: null }, accountId),
   });
   return {
     app,

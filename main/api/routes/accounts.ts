@@ -1,9 +1,16 @@
-import { AccountListResponse, AccountParams, AccountResponse, UpdateAccountBody } from '../../../shared/api/accounts.ts';
+import {
+  AccountListResponse,
+  AccountParams,
+  AccountRemovalResponse,
+  AccountResponse,
+  UpdateAccountBody,
+} from '../../../shared/api/accounts.ts';
+import { AccountNotFoundError } from '../../core/accountRemoval.ts';
 import { type AccountRow, getAccount, listAccounts, updateAccountSettings } from '../../db/queries/accounts.ts';
 import { ApiError } from '../errors.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
 
-const errors = Object.fromEntries([400, 401, 403, 404].map((s) => [s, { $ref: 'ApiError#' }]));
+const errors = Object.fromEntries([400, 401, 403, 404, 503].map((s) => [s, { $ref: 'ApiError#' }]));
 
 function present(account: AccountRow) {
   return {
@@ -14,7 +21,7 @@ function present(account: AccountRow) {
 }
 
 /** The connected accounts, and the settings each keeps (how often it syncs on its own). */
-export function registerAccountRoutes(app: ApiServer, { db }: ApiDeps): void {
+export function registerAccountRoutes(app: ApiServer, { db, removeAccount }: ApiDeps): void {
   app.get(
     '/v1/accounts',
     {
@@ -45,6 +52,36 @@ export function registerAccountRoutes(app: ApiServer, { db }: ApiDeps): void {
       )
         throw new ApiError('not_found', `no account ${request.params.id}`);
       return { data: present(getAccount(db, request.params.id) as AccountRow) };
+    },
+  );
+  app.delete(
+    '/v1/accounts/:id',
+    {
+      config: { scope: 'admin' },
+      schema: {
+        summary:
+          'Remove an account from this computer: its sync stops and its mail, calendars and sign-in are deleted here (nothing at the provider; Google is asked to revoke the grant)',
+        params: AccountParams,
+        response: { 200: AccountRemovalResponse, ...errors },
+      },
+    },
+    async (request) => {
+      if (!removeAccount) throw new ApiError('service_unavailable', 'accounts cannot be removed by this server');
+      try {
+        const removed = await removeAccount(request.params.id);
+        return {
+          data: {
+            id: request.params.id,
+            messages_removed: removed.messages,
+            events_removed: removed.events,
+            blobs_freed: removed.blobsFreed,
+            revoked: removed.revoked,
+          },
+        };
+      } catch (error) {
+        if (error instanceof AccountNotFoundError) throw new ApiError('not_found', error.message);
+        throw error;
+      }
     },
   );
 }

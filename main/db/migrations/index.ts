@@ -10,6 +10,7 @@ import * as composeDrafts from './008_compose_drafts.ts';
 import * as syncIntervals from './009_sync_intervals.ts';
 import * as pendingByMessage from './010_pending_changes_by_message.ts';
 import * as signatures from './011_signatures.ts';
+import * as blobReferences from './012_blob_references.ts';
 
 interface Migration {
   version: number;
@@ -30,6 +31,7 @@ export const migrations: readonly Migration[] = [
   { version: 9, name: 'sync_intervals', up: syncIntervals.up },
   { version: 10, name: 'pending_changes_by_message', up: pendingByMessage.up },
   { version: 11, name: 'signatures', up: signatures.up },
+  { version: 12, name: 'blob_references', up: blobReferences.up },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

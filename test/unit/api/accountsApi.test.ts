@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type IndexDb, openIndex } from '../../../main/db/openIndex.ts';
-import { seedAccount } from '../../support/indexFixtures.ts';
+import { writeMessages } from '../../../main/db/queries/messageWrites.ts';
+import { messageInput, seedAccount } from '../../support/indexFixtures.ts';
 import { buildLocalApi, type LocalApiHarness } from '../../support/localApi.ts';
 import { makeTempDir } from '../../support/tempDir.ts';
 
@@ -21,7 +22,7 @@ describe('/v1/accounts', () => {
     db.close();
   });
 
-  const call = (method: 'GET' | 'PATCH', url: string, body?: unknown, key = api.key('admin')) =>
+  const call = (method: 'GET' | 'PATCH' | 'DELETE', url: string, body?: unknown, key = api.key('admin')) =>
     api.app.inject({
       method,
       url,
@@ -93,5 +94,21 @@ describe('/v1/accounts', () => {
     );
     expect(notAdmin.statusCode).toBe(403);
     expect(stored().email_sync_minutes).toBeNull();
+  });
+
+  it('removes an account and what was synced from it; 404 after, 403 without the admin scope', async () => {
+    writeMessages(db, accountId, [messageInput({ remoteId: 'm1' }), messageInput({ remoteId: 'm2' })]);
+    const notAdmin = await call('DELETE', `/v1/accounts/${accountId}`, undefined, api.key('read:email', 'write:email'));
+    expect(notAdmin.statusCode).toBe(403);
+    const removed = await call('DELETE', `/v1/accounts/${accountId}`);
+    expect(removed.statusCode).toBe(200);
+    expect(removed.json()).toEqual({
+      data: { id: accountId, messages_removed: 2, events_removed: 0, blobs_freed: 0, revoked: false },
+    });
+    expect((await call('GET', '/v1/accounts', undefined, api.key('read:email'))).json().data).toEqual([]);
+    expect(db.prepare('SELECT count(*) FROM messages').pluck().get()).toBe(0);
+    const again = await call('DELETE', `/v1/accounts/${accountId}`);
+    expect(again.statusCode).toBe(404);
+    expect(again.json()).toMatchObject({ code: 'not_found', request_id: expect.any(String) });
   });
 });

@@ -28,6 +28,7 @@ const ROUTES: Array<{ method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; url: 
   { method: 'GET', url: '/v1/keys', scope: 'admin' },
   { method: 'POST', url: '/v1/accounts/connect', scope: 'admin', body: { provider: 'google' } },
   { method: 'PATCH', url: '/v1/accounts/acc_1', scope: 'admin', body: { email_sync_minutes: 10 } },
+  { method: 'DELETE', url: '/v1/accounts/acc_nope', scope: 'admin' },
   { method: 'GET', url: '/v1/email/compose-drafts', scope: 'read:email' },
   { method: 'POST', url: '/v1/email/import', scope: 'write:email', body: {} },
   { method: 'GET', url: '/v1/email/outbox', scope: 'read:email' },
