@@ -91,6 +91,12 @@ function MailClient() {
     void useOutboxStore.getState().load();
     const stopEvents = onCoreEvent((event) => {
       if (event.type === 'outbox.updated') void useOutboxStore.getState().load();
+      // Removed elsewhere too (the CLI, a script, another window): forget it here.
+      if (event.type === 'account.removed') {
+        useMailStore.getState().accountRemoved(event.account_id);
+        void useCalendarStore.getState().load();
+        void useOutboxStore.getState().load();
+      }
       if (event.type === 'email.sent') useComposeStore.getState().delivered(event.message.id);
       if (event.type === 'email.sync.completed' || event.type === 'email.sent' || event.type === 'mail.received') refreshSoon();
     });

@@ -1,4 +1,9 @@
-import type { AccountListResponseBody, AccountResponseBody, UpdateAccountBodyType } from '../../shared/api/accounts.ts';
+import type {
+  AccountListResponseBody,
+  AccountRemovalResponseBody,
+  AccountResponseBody,
+  UpdateAccountBodyType,
+} from '../../shared/api/accounts.ts';
 import type { CalendarEvent, EventListResponse, EventRsvpBody } from '../../shared/api/calendar.ts';
 import type { ComposeDraftBodyType, ComposeDraftListResponseBody } from '../../shared/api/composeDrafts.ts';
 import type { ConnectAccountResponseBody } from '../../shared/api/connect.ts';
@@ -149,6 +154,9 @@ export const api = {
   },
   updateAccount(id: string, change: UpdateAccountBodyType): Promise<AccountResponseBody> {
     return getJson(`/v1/accounts/${encodeURIComponent(id)}`, undefined, { method: 'PATCH', body: change });
+  },
+  removeAccount(id: string): Promise<AccountRemovalResponseBody> {
+    return getJson(`/v1/accounts/${encodeURIComponent(id)}`, undefined, { method: 'DELETE' });
   },
   connectAccount(provider: 'google' | 'microsoft'): Promise<ConnectAccountResponseBody> {
     return getJson('/v1/accounts/connect', undefined, { method: 'POST', body: { provider } });

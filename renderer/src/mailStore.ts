@@ -40,6 +40,8 @@ interface MailState {
   selectThread(id: string): Promise<void>;
   /** Back to the list with nothing open (a narrow window shows the list or the thread, not both). */
   closeThread(): void;
+  /** Forgets a removed account at once: its threads, hits, ticks and open thread; labels and list reload. */
+  accountRemoved(accountId: string): void;
   /** Opens the thread before/after the open one in the list (j/k). */
   step(direction: 1 | -1): Promise<void>;
   /** Applies an action to the open thread (a label action names its label); one that takes it out of the list opens the next thread. */
@@ -248,6 +250,17 @@ export const useMailStore = create<MailState>((set, get) => ({
 
   closeThread() {
     set({ openThread: null, threadStatus: 'idle', threadError: null, actionError: null, picker: null });
+  },
+  accountRemoved(accountId) {
+    if (get().openThread?.account_id === accountId) get().closeThread();
+    set((s) => ({
+      threads: s.threads.filter((t) => t.account_id !== accountId),
+      hits: s.hits.filter((h) => h.account_id !== accountId),
+      checked: new Set(),
+      undo: null,
+    }));
+    void get().loadLabels();
+    void get().refresh();
   },
 
   async selectThread(id) {

@@ -204,4 +204,46 @@ describeOnEachSurface('settings: connecting accounts, sync intervals, webhooks a
     expect(await page.content()).not.toContain(key);
     await ui.closePage(page);
   }, 60_000);
+
+  // Last: it leaves one account.
+  it('removes an account after asking: its mail leaves the inbox and the sidebar, the other stays', async () => {
+    const page = await ui.openPage({ viewport: { width: 1280, height: 800 } });
+    const sidebar = page.getByRole('navigation', { name: 'Mailboxes' });
+    await expect.poll(() => sidebar.getByRole('region', { name: 'bob@contoso.test' }).count(), { timeout: 10_000 }).toBe(1);
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const accounts = page.getByRole('list', { name: 'Connected accounts' });
+    const bob = accounts.getByRole('listitem').filter({ hasText: 'bob@contoso.test' });
+
+    // Asked first; "Keep it" keeps it.
+    await bob.getByRole('button', { name: 'Remove bob@contoso.test…' }).click();
+    const question = bob.getByRole('alertdialog');
+    expect(await question.textContent()).toMatch(/deleted from this computer.*Nothing is deleted at Microsoft 365/);
+    await ui.screenshot(page, 'settings-remove-account.png');
+    await question.getByRole('button', { name: 'Keep it' }).click();
+    expect(await bob.getByRole('alertdialog').count()).toBe(0);
+
+    await bob.getByRole('button', { name: 'Remove bob@contoso.test…' }).click();
+    await bob.getByRole('alertdialog').getByRole('button', { name: 'Remove account' }).click();
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: 'Removed bob@contoso.test' }).count(), { timeout: 15_000 })
+      .toBe(1);
+    expect(await page.getByRole('status').filter({ hasText: 'Removed bob@contoso.test' }).textContent()).toMatch(
+      /\(\d[\d,]* messages\)/,
+    );
+    await expect.poll(() => accounts.textContent()).not.toContain('bob@contoso.test');
+    expect(await accounts.textContent()).toContain('alice@gmail.test');
+    const { data } = (await (await ui.api('/v1/accounts')).json()) as { data: Array<{ email: string }> };
+    expect(data.map((a) => a.email)).toEqual(['alice@gmail.test']);
+
+    // The mail views forget it: no Outlook folders in the sidebar, only Alice's conversations in the inbox.
+    await expect.poll(() => sidebar.getByRole('region', { name: 'bob@contoso.test' }).count(), { timeout: 10_000 }).toBe(0);
+    await page.getByRole('button', { name: 'Inbox' }).click();
+    const rows = page.getByRole('option');
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    const threads = (await (await ui.api('/v1/email/threads?label=inbox&limit=500')).json()) as {
+      data: Array<{ account_id: string }>;
+    };
+    expect(new Set(threads.data.map((t) => t.account_id)).size).toBe(1);
+    await ui.closePage(page);
+  }, 60_000);
 });

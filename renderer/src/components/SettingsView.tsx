@@ -1,4 +1,4 @@
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import type { AccountListResponseBody } from '../../../shared/api/accounts.ts';
 import type { KeyListResponseBody } from '../../../shared/api/keys.ts';
 import type { DeliveryListResponseBody, WebhookListResponseBody } from '../../../shared/api/webhooks.ts';
@@ -44,7 +44,7 @@ function AccountsSettings() {
   const [waitingSince, setWaitingSince] = useState<string | null>(null);
   const waiting = waitingSince !== null;
   const setWaiting = (on: boolean) => setWaitingSince(on ? accountsKey(accounts) : null);
-  const [syncNotice, setSyncNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
 
   const load = useCallback(async () => {
     try {
@@ -103,13 +103,13 @@ function AccountsSettings() {
 
   const syncNow = async () => {
     setError(null);
-    setSyncNotice(null);
+    setNotice(null);
     const results = await Promise.allSettled([api.syncNow(), api.syncCalendarsNow()]);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) {
       const e = failed.reason as ApiRequestError;
       setError(e.code === 'sync_in_progress' ? 'A sync is already running.' : e.message);
-    } else setSyncNotice('Sync started.');
+    } else setNotice('Sync started.');
   };
 
   const needsReauth = accounts.filter((a) => a.status === 'needs_reauth');
@@ -139,6 +139,13 @@ function AccountsSettings() {
             <AccountSyncProgress accountId={a.id} email={a.email} />
             {a.provider !== 'local' && <SyncIntervals account={a} onChanged={load} />}
             {a.provider !== 'local' && <SignatureSetting account={a} onChanged={load} />}
+            <RemoveAccount
+              account={a}
+              onRemoved={(text) => {
+                setNotice(text);
+                void load();
+              }}
+            />
           </li>
         ))}
         {accounts.length === 0 && <li className="muted">No accounts yet.</li>}
@@ -154,7 +161,11 @@ function AccountsSettings() {
           Sync now
         </button>
       </div>
-      {syncNotice && <p className="muted">{syncNotice}</p>}
+      {notice && (
+        <p className="muted" role="status">
+          {notice}
+        </p>
+      )}
       {waiting && <p className="muted">Waiting for you to allow access in the sign-in page…</p>}
       {error && (
         <p className="error" role="alert">
@@ -220,6 +231,66 @@ function SyncIntervals({ account, onChanged }: { account: Account; onChanged(): 
 }
 
 /** The text added below what is written from this account (plain text). */
+/**
+ * "Remove…" asks first, in place (what goes and what stays), then removes the account from this
+ * computer; the mail views forget it at once.
+ */
+function RemoveAccount({ account, onRemoved }: { account: Account; onRemoved(notice: string): void }) {
+  const [asking, setAsking] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const cancelButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (asking) cancelButton.current?.focus();
+  }, [asking]);
+  const remove = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const { data } = await api.removeAccount(account.id);
+      useMailStore.getState().accountRemoved(account.id);
+      onRemoved(removalNotice(account, data));
+    } catch (e) {
+      setError((e as Error).message);
+      setBusy(false);
+    }
+  };
+  if (!asking)
+    return (
+      <button type="button" className="link-button remove-account" onClick={() => setAsking(true)}>
+        Remove {account.email}…
+      </button>
+    );
+  const label = `remove-${account.id}`;
+  return (
+    <div className="confirm" role="alertdialog" aria-labelledby={label}>
+      <p id={label}>
+        Remove {account.email} from Outpost? Its mail, calendars and sign-in are deleted from this computer, with anything still
+        waiting in the Outbox. Nothing is deleted at {PROVIDER_NAMES[account.provider] ?? 'the provider'}.
+      </p>
+      <button type="button" className="danger" disabled={busy} onClick={() => void remove()}>
+        {busy ? 'Removing…' : 'Remove account'}
+      </button>{' '}
+      <button type="button" ref={cancelButton} disabled={busy} onClick={() => setAsking(false)}>
+        Keep it
+      </button>
+      {error && (
+        <p className="error" role="alert">
+          Could not remove it: {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function removalNotice(account: Account, removed: { messages_removed: number; revoked: boolean | null }): string {
+  const what = `Removed ${account.email} (${removed.messages_removed.toLocaleString()} messages).`;
+  if (removed.revoked === false && account.provider === 'gmail')
+    return `${what} Google could not be told; remove Outpost under your Google Account's third-party access.`;
+  if (account.provider === 'microsoft') return `${what} You can also remove Outpost from your Microsoft account's apps.`;
+  return what;
+}
+
 function SignatureSetting({ account, onChanged }: { account: Account; onChanged(): Promise<void> }) {
   const [text, setText] = useState(account.signature);
   const [status, setStatus] = useState<string | null>(null);
