@@ -10,6 +10,7 @@ Usage:
   outpost import-mbox FILE [--account EMAIL]    import an mbox file into a local account
   outpost accounts [list]                       list connected accounts
   outpost accounts connect google|microsoft     connect an account (opens the provider's sign-in page)
+  outpost accounts remove ID|EMAIL --yes        delete an account and its synced mail and calendars from this computer
   outpost sync [--full] [--account ID]          sync mail now, with progress
   outpost agenda [--days N]                     the coming days of every calendar (default 7)
   outpost search QUERY [--account ID] [--limit N]   search the index (Gmail-style operators)
@@ -45,7 +46,12 @@ async function main(argv: string[]): Promise<void> {
       return (await import('./cli/importMboxCommand.ts')).importMboxCommand({ dataDir, file, account: values.account });
     }
     case 'accounts':
-      return (await import('./cli/accountsCommand.ts')).accountsCommand({ dataDir, action: rest[0], provider: rest[1] });
+      return (await import('./cli/accountsCommand.ts')).accountsCommand({
+        dataDir,
+        action: rest[0],
+        target: rest[1],
+        yes: values.yes ?? false,
+      });
     case 'sync':
       return (await import('./cli/syncCommand.ts')).syncCommand({
         dataDir,
@@ -102,6 +108,7 @@ function parseCommandLine(argv: string[]) {
       name: { type: 'string' },
       scope: { type: 'string', multiple: true },
       full: { type: 'boolean' },
+      yes: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },

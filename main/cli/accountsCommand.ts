@@ -6,18 +6,23 @@ import { CliError, usageError } from './cliError.ts';
 export async function accountsCommand(options: {
   dataDir: string;
   action: string | undefined;
-  provider: string | undefined;
+  /** connect: the provider; remove: the account's id or address. */
+  target: string | undefined;
+  yes: boolean;
 }): Promise<void> {
   switch (options.action) {
     case 'list':
     case undefined:
       return listAccountsCommand(options.dataDir);
     case 'connect':
-      if (options.provider !== 'google' && options.provider !== 'microsoft')
+      if (options.target !== 'google' && options.target !== 'microsoft')
         throw usageError('usage: outpost accounts connect google|microsoft');
-      return connectCommand(options.dataDir, options.provider);
+      return connectCommand(options.dataDir, options.target);
+    case 'remove':
+      if (!options.target) throw usageError('usage: outpost accounts remove ID|EMAIL --yes');
+      return removeCommand(options.dataDir, options.target, options.yes);
     default:
-      throw usageError(`unknown accounts action "${options.action}" (list, connect)`);
+      throw usageError(`unknown accounts action "${options.action}" (list, connect, remove)`);
   }
 }
 
@@ -49,6 +54,38 @@ async function connectCommand(dataDir: string, provider: 'google' | 'microsoft')
       account = await connectMicrosoft(engine.db, engine.vault, engine.providers.microsoft, { openBrowser: openSystemBrowser });
     }
     process.stdout.write(`connected ${account.email} (${account.id}); sync it with: outpost sync --account ${account.id}\n`);
+  } finally {
+    await engine.close();
+  }
+}
+
+/** Deleting is asked for twice: without --yes it only says what would go. */
+async function removeCommand(dataDir: string, target: string, yes: boolean): Promise<void> {
+  const [{ openEngine }, { removeAccount }] = await Promise.all([
+    import('../core/engine.ts'),
+    import('../core/accountRemoval.ts'),
+  ]);
+  const engine = openEngine({ dataDir });
+  try {
+    const wanted = target.trim().toLowerCase();
+    const account = listAccounts(engine.db).find((a) => a.id === target || a.email === wanted);
+    if (!account) throw new CliError(`no account ${target} (see outpost accounts list)`);
+    const messages = engine.db.prepare('SELECT count(*) FROM messages WHERE account_id = ?').pluck().get(account.id) as number;
+    if (!yes)
+      throw new CliError(
+        `this deletes ${account.email} and its ${messages} messages from this computer (nothing at the provider); add --yes to do it`,
+        2,
+      );
+    const removed = await removeAccount({ ...engine, google: engine.providers.google }, account.id);
+    const revoked =
+      removed.revoked === true
+        ? '; Google revoked the grant'
+        : removed.revoked === false && account.provider === 'gmail'
+          ? "; Google could not be told: remove Outpost under your Google Account's third-party access"
+          : '';
+    process.stdout.write(
+      `removed ${account.email}: ${removed.messages} messages, ${removed.events} events, ${removed.blobsFreed} stored files${revoked}\n`,
+    );
   } finally {
     await engine.close();
   }

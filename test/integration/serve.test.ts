@@ -158,6 +158,22 @@ describe('outpost CLI on bad input: one line, non-zero exit, user data untouched
     expectOneLineError(await runCli(['accounts', 'connect', 'yahoo', '--data-dir', dataDir]), /usage: outpost accounts connect/);
   });
 
+  it('removes an imported account only with --yes, by address or id', async () => {
+    const dataDir = join(dir.path, 'remove');
+    const mbox = join(dir.path, 'remove.mbox');
+    writeCorpusMbox(mbox, 5);
+    expect((await runCli(['import-mbox', mbox, '--account', 'old@example.test', '--data-dir', dataDir])).code).toBe(0);
+    const asked = await runCli(['accounts', 'remove', 'old@example.test', '--data-dir', dataDir]);
+    expectOneLineError(asked, /deletes old@example\.test and its 5 messages .*add --yes/);
+    expect(asked.code).toBe(2);
+    expect((await runCli(['accounts', '--data-dir', dataDir])).stdout).toContain('old@example.test');
+    expectOneLineError(await runCli(['accounts', 'remove', 'nobody@example.test', '--yes', '--data-dir', dataDir]), /no account/);
+    const removed = await runCli(['accounts', 'remove', 'OLD@example.test', '--yes', '--data-dir', dataDir]);
+    expect(removed.code).toBe(0);
+    expect(removed.stdout).toMatch(/^removed old@example\.test: 5 messages/);
+    expect((await runCli(['accounts', '--data-dir', dataDir])).stdout).toMatch(/no accounts/);
+  });
+
   it('reports an mbox that does not exist or is not an mbox', async () => {
     expectOneLineError(
       await runCli(['import-mbox', join(dir.path, 'missing.mbox'), '--data-dir', join(dir.path, 'd1')]),
