@@ -66,6 +66,10 @@ let checkAnchor: string | null = null;
 
 let searchAbort: AbortController | null = null;
 
+// Opening threads quickly (j j j), or going back to the list while one loads, starts requests that
+// can answer late and out of order: only the latest opening may show its thread.
+let latestOpening = 0;
+
 /** Server data cached for the views; the index behind the API stays the source of truth. */
 export const useMailStore = create<MailState>((set, get) => ({
   section: 'mail',
@@ -249,6 +253,7 @@ export const useMailStore = create<MailState>((set, get) => ({
   },
 
   closeThread() {
+    latestOpening++;
     set({ openThread: null, threadStatus: 'idle', threadError: null, actionError: null, picker: null });
   },
   accountRemoved(accountId) {
@@ -264,13 +269,15 @@ export const useMailStore = create<MailState>((set, get) => ({
   },
 
   async selectThread(id) {
+    const ticket = ++latestOpening;
     set({ threadStatus: 'loading', threadError: null, actionError: null, picker: null });
     try {
       const { data } = await api.getThread(id);
+      if (ticket !== latestOpening) return;
       set({ openThread: data, threadStatus: 'idle' });
       if (data.unread_count > 0) void markRead(data.id);
     } catch (error) {
-      set({ threadStatus: 'error', threadError: (error as Error).message });
+      if (ticket === latestOpening) set({ threadStatus: 'error', threadError: (error as Error).message });
     }
   },
 

@@ -57,11 +57,20 @@ describeOnEachSurface('reading mail in the UI', (surface) => {
     await pane.getByRole('button', { name: '← Back' }).click();
     await expect.poll(() => rows.first().isVisible(), { timeout: 5_000 }).toBe(true);
     expect(await pane.isVisible()).toBe(false);
-    // u goes back to the list too (Gmail's key).
+    // u goes back to the list too (Gmail's key), even while the thread is still loading: its late
+    // answer must not open it again.
+    const slowThread = /\/v1\/email\/threads\/thr_[^/?]+$/;
+    await page.route(slowThread, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await route.continue();
+    });
     await rows.nth(2).click();
     await expect.poll(() => pane.isVisible(), { timeout: 10_000 }).toBe(true);
     await page.keyboard.press('u');
-    await expect.poll(() => rows.first().isVisible(), { timeout: 5_000 }).toBe(true);
+    await page.waitForTimeout(800);
+    expect(await rows.first().isVisible()).toBe(true);
+    expect(await pane.isVisible()).toBe(false);
+    await page.unroute(slowThread);
 
     const drawer = page.getByRole('button', { name: 'Mailboxes' });
     await drawer.click();
