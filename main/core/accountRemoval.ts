@@ -39,13 +39,13 @@ export class AccountNotFoundError extends Error {
   readonly code = 'not_found';
 }
 
-/** Messages deleted per transaction: each batch is short, so the API keeps answering during a large removal. */
-const BATCH = 2_000;
+/** Messages (then threads) deleted per transaction: each batch is short, so the API keeps answering during a large removal. */
+const BATCH = 1_000;
 
 /**
  * Removes an account from this computer: its sync jobs are stopped first, then
- * its messages (in batches, with the search index rows their triggers remove),
- * then the account row, which cascades to threads, labels, calendars, events,
+ * its messages (in batches, with the search index rows their triggers remove)
+ * and threads, then the account row, which cascades to labels, calendars, events,
  * outbox, pending changes, cursors and stored tokens. Blobs only it used are
  * deleted. Nothing is deleted at the provider; Google is asked to revoke the
  * grant. Running it again after a crash finishes what was left.
@@ -63,26 +63,28 @@ export async function removeAccount(deps: AccountRemovalDeps, accountId: string)
       db,
       'SELECT id, raw_sha256 FROM messages WHERE account_id = ? LIMIT ?',
     );
-    const attachmentBlobs = stmt<[number], { blob_sha256: string }>(
+    const attachmentBlobs = stmt<[string], { blob_sha256: string }>(
       db,
-      'SELECT blob_sha256 FROM attachments WHERE message_id = ? AND blob_sha256 IS NOT NULL',
+      'SELECT blob_sha256 FROM attachments WHERE message_id IN (SELECT value FROM json_each(?)) AND blob_sha256 IS NOT NULL',
     );
-    const deleteMessage = stmt(db, 'DELETE FROM messages WHERE id = ?');
+    const deleteMessages = stmt(db, 'DELETE FROM messages WHERE id IN (SELECT value FROM json_each(?))');
     for (;;) {
       const rows = db.transaction(() => {
         const chunk = batch.all(accountId, BATCH);
-        for (const row of chunk) {
-          if (row.raw_sha256) candidates.add(row.raw_sha256);
-          for (const a of attachmentBlobs.all(row.id)) candidates.add(a.blob_sha256);
-          deleteMessage.run(row.id);
-        }
+        const ids = JSON.stringify(chunk.map((row) => row.id));
+        for (const row of chunk) if (row.raw_sha256) candidates.add(row.raw_sha256);
+        for (const a of attachmentBlobs.all(ids)) candidates.add(a.blob_sha256);
+        deleteMessages.run(ids);
         return chunk.length;
       })();
       messages += rows;
       if (rows < BATCH) break;
       await yieldToEventLoop();
     }
-    const { events, freed } = db.transaction(() => {
+    // Threads too (their label rows go with them), so the last transaction is small.
+    const deleteThreads = stmt(db, 'DELETE FROM threads WHERE id IN (SELECT id FROM threads WHERE account_id = ? LIMIT ?)');
+    while (deleteThreads.run(accountId, BATCH).changes === BATCH) await yieldToEventLoop();
+    const events = db.transaction(() => {
       for (const row of stmt<[string], { raw_sha256: string }>(db, 'SELECT raw_sha256 FROM outbox WHERE account_id = ?').all(
         accountId,
       ))
@@ -93,20 +95,28 @@ export async function removeAccount(deps: AccountRemovalDeps, accountId: string)
           'SELECT count(*) AS n FROM events e JOIN calendars c ON c.id = e.calendar_id WHERE c.account_id = ?',
         ).get(accountId)?.n ?? 0;
       stmt(db, 'DELETE FROM accounts WHERE id = ?').run(accountId);
-      return { events: eventCount, freed: unreferenced(db, candidates) };
+      return eventCount;
     })();
-    // Rows first, files after the commit: a crash in between leaves only unreferenced files.
-    for (const sha256 of freed) rmSync(deps.blobs.pathOf(sha256), { force: true });
+    // The blobs nothing uses now, a batch at a time: rows first, files after their commit,
+    // so a crash in between leaves only unreferenced files, never a row without its file.
+    let blobsFreed = 0;
+    const pending = [...candidates];
+    for (let i = 0; i < pending.length; i += BATCH) {
+      const freed = db.transaction(() => unreferenced(db, pending.slice(i, i + BATCH)))();
+      for (const sha256 of freed) rmSync(deps.blobs.pathOf(sha256), { force: true });
+      blobsFreed += freed.length;
+      await yieldToEventLoop();
+    }
     deps.events.emit({ type: 'account.removed', account_id: accountId });
     const revoked = account.provider === 'gmail' ? await revokeGoogle(deps.google, googleTokens) : null;
-    return { messages, events, blobsFreed: freed.length, revoked };
+    return { messages, events, blobsFreed, revoked };
   } finally {
     runner.releaseAccount(accountId);
   }
 }
 
 /** The candidates no message, attachment or outbox row uses any more, deleted from the blobs table. */
-function unreferenced(db: IndexDb, candidates: ReadonlySet<string>): string[] {
+function unreferenced(db: IndexDb, candidates: readonly string[]): string[] {
   const used = stmt<[string, string, string], { one: number }>(
     db,
     `SELECT 1 AS one WHERE EXISTS (SELECT 1 FROM messages WHERE raw_sha256 = ?)
