@@ -36,6 +36,7 @@ export function apiSendService(service: SendService, attachmentRoots: readonly s
           threadId: body.thread_id,
           replyToMessageId: body.in_reply_to,
           from: body.from,
+          delaySeconds: body.send_delay_seconds,
         },
         options,
       );

@@ -89,6 +89,8 @@ export class Outbox {
     rfc822MessageId: string;
     providerThreadId: string | null;
     idempotencyKey: string | null;
+    /** Not tried for this long (undo send); default 0. */
+    delayMs?: number | undefined;
   }): OutboxRow {
     return this.#db.transaction(() => {
       if (input.idempotencyKey) {
@@ -107,7 +109,7 @@ export class Outbox {
         input.rfc822MessageId,
         this.#blobs.put(input.raw),
         input.providerThreadId,
-        this.#now(),
+        this.#now() + (input.delayMs ?? 0),
         this.#now(),
       );
       return this.get(id) as OutboxRow;

@@ -19,6 +19,8 @@ export interface SendRequest extends Omit<ComposeRequest, 'from' | 'inReplyTo' |
   threadId?: string;
   /** msg_<n> of that thread: the message answered (In-Reply-To); default its newest. */
   replyToMessageId?: string;
+  /** Held in the outbox this long before the first try, so it can be cancelled (undo send); default 0. */
+  delaySeconds?: number | undefined;
 }
 
 export interface SendResult {
@@ -69,6 +71,7 @@ export class SendService {
       const existing = this.outbox.byIdempotencyKey(options.idempotencyKey);
       if (existing) return this.#result(existing);
     }
+    const delayMs = (request.delaySeconds ?? 0) * 1000;
     if (request.replyToMessageId && !request.threadId)
       throw new SendError('validation_error', 'in_reply_to names a message of a thread: send thread_id with it');
     const account = this.#sendingAccount(request.from, request.threadId);
@@ -92,7 +95,16 @@ export class SendService {
       rfc822MessageId: composed.messageId,
       providerThreadId: reply?.providerThreadId ?? null,
       idempotencyKey: options.idempotencyKey,
+      delayMs,
     });
+    if (delayMs) {
+      // Its own timer: the outbox's 30 s sweep is too coarse for a few seconds' grace.
+      setTimeout(
+        () => void this.outbox.deliverDue().catch((error: Error) => console.error('outbox delivery failed:', error.message)),
+        delayMs + 50,
+      ).unref();
+      return this.#result(row);
+    }
     await this.outbox.deliverDue();
     return this.#result(this.outbox.get(row.id) as OutboxRow);
   }

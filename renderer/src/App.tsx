@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { decodeDraftParam } from '../../shared/composeDraft.ts';
+import { api } from './apiClient.ts';
 import { type CalendarMode, useCalendarStore } from './calendarStore.ts';
 import { CalendarView } from './components/CalendarView.tsx';
 import { ComposeForm } from './components/ComposeForm.tsx';
@@ -17,6 +18,7 @@ import { useComposeStore } from './composeStore.ts';
 import { onCoreEvent, onEventGap, startLiveEvents } from './liveEvents.ts';
 import { useMailStore } from './mailStore.ts';
 import { useOutboxStore } from './outboxStore.ts';
+import type { HeldMessage } from './undoSend.ts';
 import { useKeyboardShortcuts } from './useKeyboardShortcuts.ts';
 
 /** The desktop's compose window (`?compose=<draft>`) shows only the form; otherwise the whole client. */
@@ -29,22 +31,55 @@ export function App() {
 function ComposeWindow({ param }: { param: string }) {
   const [status, setStatus] = useState<string | null>(null);
   const [draft, setDraft] = useState<Draft>(() => decodeDraftParam(param) ?? emptyDraft());
+  const [held, setHeld] = useState<HeldMessage | null>(null);
+  const [restored, setRestored] = useState<HeldMessage['attachments'] | undefined>(undefined);
+  // The window stays while the message can be taken back, then closes.
+  useEffect(() => {
+    if (!held) return;
+    const timer = setTimeout(() => window.close(), held.seconds * 1000);
+    return () => clearTimeout(timer);
+  }, [held]);
+  const undo = async () => {
+    if (!held) return;
+    try {
+      await api.cancelOutbox(held.id);
+      setRestored(held.attachments);
+      setDraft(held.draft);
+      setHeld(null);
+      setStatus(null);
+    } catch {
+      setStatus('too-late');
+    }
+  };
   if (status)
     return (
       <p className="toast" role="status">
-        {status === 'sent' ? 'Message sent.' : 'Message queued.'}
+        {status === 'too-late'
+          ? 'Too late to undo: the message has been sent.'
+          : held
+            ? 'Sending…'
+            : status === 'sent'
+              ? 'Message sent.'
+              : 'Message queued.'}{' '}
+        {held && status !== 'too-late' && (
+          <button type="button" className="link-button" onClick={() => void undo()}>
+            Undo
+          </button>
+        )}
       </p>
     );
   return (
     <main className="compose-window">
       <ComposeForm
-        key={draft.draftId ?? 'new'}
+        key={draft.draftId ?? `new-${restored ? 'restored' : ''}`}
         initial={draft}
+        initialAttachments={restored}
         onRestore={setDraft}
         onClose={() => window.close()}
-        onSent={(s) => {
+        onSent={(s, _id, heldMessage) => {
           setStatus(s);
-          setTimeout(() => window.close(), 800);
+          if (heldMessage) setHeld(heldMessage);
+          else setTimeout(() => window.close(), 800);
         }}
       />
     </main>
@@ -74,6 +109,8 @@ function MailClient() {
   const compose = useComposeStore((s) => s.compose);
   const closeCompose = useComposeStore((s) => s.close);
   const sent = useComposeStore((s) => s.sent);
+  const restoredAttachments = useComposeStore((s) => s.restoredAttachments);
+  const held = useComposeStore((s) => s.held);
 
   useEffect(() => {
     void loadLabels();
@@ -213,9 +250,24 @@ function MailClient() {
       {draft && (
         <div className="overlay" role="dialog" aria-modal="true" aria-label="Compose">
           <div className="dialog compose-dialog">
-            <ComposeForm key={draft.draftId ?? 'new'} initial={draft} onClose={closeCompose} onSent={sent} onRestore={compose} />
+            <ComposeForm
+              key={draft.draftId ?? 'new'}
+              initial={draft}
+              initialAttachments={restoredAttachments}
+              onClose={closeCompose}
+              onSent={sent}
+              onRestore={compose}
+            />
           </div>
         </div>
+      )}
+      {held && (
+        <p className="toast" role="status">
+          Sending…{' '}
+          <button type="button" className="link-button" onClick={() => void useComposeStore.getState().undoSend()}>
+            Undo
+          </button>
+        </p>
       )}
       {notice && (
         <p className="toast" role="status">

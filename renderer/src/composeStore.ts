@@ -2,18 +2,25 @@ import { create } from 'zustand';
 import { api } from './apiClient.ts';
 import { type Draft, draftFor, emptyDraft, type ReplyMode } from './composeDrafts.ts';
 import { useMailStore } from './mailStore.ts';
+import type { HeldMessage } from './undoSend.ts';
 
 interface ComposeState {
   /** The draft being written in the compose dialog, or null when none is open. */
   draft: Draft | null;
   /** One line after a send: "Sent" or "Queued: it goes out when the provider is reachable". */
   notice: string | null;
+  /** A message waiting out its undo period ("Sending… Undo"), or null. */
+  held: HeldMessage | null;
+  /** Files to attach again to the draft reopened by Undo. */
+  restoredAttachments: HeldMessage['attachments'] | undefined;
   compose(draft?: Draft): void;
   /** Reply, reply all or forward the open thread's newest message, or the one named. */
   reply(mode: ReplyMode, messageId?: string): Promise<void>;
   close(): void;
-  /** The send was accepted: "sent", or "queued" with the outbox id to watch for. */
-  sent(status: string, id?: string): void;
+  /** The send was accepted: "sent", or "queued" with the outbox id to watch for; `held` while it can be undone. */
+  sent(status: string, id?: string, held?: HeldMessage): void;
+  /** Takes the held message back out of the outbox and reopens it; too late once it went. */
+  undoSend(): Promise<void>;
   /** The core reports a message left the outbox: a queued one's notice turns into "sent". */
   delivered(id: string): void;
 }
@@ -42,10 +49,13 @@ function open(draft: Draft, set: (state: Partial<ComposeState>) => void): void {
   } else set({ draft, notice: null });
 }
 
-export const useComposeStore = create<ComposeState>((set) => ({
+export const useComposeStore = create<ComposeState>((set, get) => ({
   draft: null,
   notice: null,
+  held: null,
+  restoredAttachments: undefined,
   compose(draft) {
+    set({ restoredAttachments: undefined });
     open(draft ?? emptyDraft(), set);
   },
   async reply(mode, messageId) {
@@ -67,22 +77,48 @@ export const useComposeStore = create<ComposeState>((set) => ({
     );
   },
   close() {
-    set({ draft: null });
+    set({ draft: null, restoredAttachments: undefined });
   },
-  sent(status, id) {
+  sent(status, id, held) {
     queuedId = status === 'sent' ? null : (id ?? null);
+    clearTimeout(noticeTimer);
+    if (held) {
+      set({ draft: null, restoredAttachments: undefined, held, notice: null });
+      // Past its period (and a little for the answer), a message not reported sent is simply queued.
+      noticeTimer = setTimeout(
+        () => {
+          if (get().held?.id !== held.id) return;
+          set({ held: null, notice: 'Message queued: it goes out as soon as the provider can be reached.' });
+        },
+        held.seconds * 1000 + 3_000,
+      );
+      return;
+    }
     set({
       draft: null,
       notice: status === 'sent' ? 'Message sent.' : 'Message queued: it goes out as soon as the provider can be reached.',
     });
-    clearTimeout(noticeTimer);
     // A confirmation fades; a queued message's notice stays until it is sent.
     if (status === 'sent') noticeTimer = setTimeout(() => set({ notice: null }), 8_000);
+  },
+  async undoSend() {
+    const held = get().held;
+    if (!held) return;
+    clearTimeout(noticeTimer);
+    set({ held: null });
+    try {
+      await api.cancelOutbox(held.id);
+      queuedId = null;
+      set({ draft: held.draft, restoredAttachments: held.attachments, notice: null });
+    } catch {
+      set({ notice: 'Too late to undo: the message has been sent.' });
+      noticeTimer = setTimeout(() => set({ notice: null }), 8_000);
+    }
   },
   delivered(id) {
     if (id !== queuedId) return;
     queuedId = null;
-    set({ notice: 'Message sent.' });
+    set({ held: null, notice: 'Message sent.' });
     clearTimeout(noticeTimer);
     noticeTimer = setTimeout(() => set({ notice: null }), 8_000);
   },

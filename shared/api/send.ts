@@ -48,6 +48,14 @@ export const EmailSendBody = Type.Object(
           "Outpost extension: the connected account to send from, by address. Default: a reply's own account, else the first connected one",
       }),
     ),
+    send_delay_seconds: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 60,
+        description:
+          'Outpost extension: hold the message in the outbox this long before sending (status "queued"), so DELETE /v1/email/outbox/{id} can still take it back ("undo send"). Default 0: send now',
+      }),
+    ),
     contact_id: Type.Optional(Type.String({ format: 'uuid' })),
     deal_id: Type.Optional(Type.String({ format: 'uuid' })),
     thread_id: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),

@@ -128,6 +128,42 @@ describeOnEachSurface('composing and replying, delivered to Gmail (emulator)', (
     await ui.closePage(page);
   }, 60_000);
 
+  it('takes a sent message back with Undo within the undo period: it reopens as written and Gmail never sees it', async () => {
+    const page = await ui.openPage({ viewport: { width: 1280, height: 800 }, undoSendSeconds: 3 });
+    await expect.poll(() => page.getByRole('option').count(), { timeout: 15_000 }).toBeGreaterThan(5);
+    const attachment = join(dir.path, 'notes.txt');
+    writeFileSync(attachment, 'second thoughts\n');
+    const subjects = async () => Promise.all((await sentMail()).map(async (m) => (await PostalMime.parse(m.raw)).subject));
+
+    const composer = await ui.composer(page, () => page.keyboard.press('c'));
+    let form = composer.getByRole('form', { name: 'New message' });
+    await form.getByLabel('To', { exact: true }).fill('jane@example.test');
+    await form.getByLabel('Subject').fill('Taken back');
+    await form.getByLabel('Message').fill('On second thoughts…');
+    await form.getByLabel('Attach files').setInputFiles(attachment);
+    await expect.poll(() => form.getByRole('list', { name: 'Attachments' }).textContent()).toContain('notes.txt');
+    await form.getByRole('button', { name: 'Send' }).click();
+    const sending = composer.getByRole('status').filter({ hasText: 'Sending…' });
+    await expect.poll(() => sending.count(), { timeout: 5_000 }).toBe(1);
+    await sending.getByRole('button', { name: 'Undo' }).click();
+
+    // Back as it was written, files included.
+    form = composer.getByRole('form', { name: 'New message' });
+    await expect.poll(() => form.getByLabel('Subject').inputValue(), { timeout: 5_000 }).toBe('Taken back');
+    expect(await form.getByLabel('To', { exact: true }).inputValue()).toBe('jane@example.test');
+    expect(await form.getByLabel('Message').inputValue()).toBe('On second thoughts…');
+    expect(await form.getByRole('list', { name: 'Attachments' }).textContent()).toContain('notes.txt');
+    // Past the period, Gmail still has nothing: it was never sent.
+    await page.waitForTimeout(4_000);
+    expect(await subjects()).not.toContain('Taken back');
+
+    // Sent again and left alone, it goes once the period is over.
+    await form.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(async () => (await subjects()).filter((s) => s === 'Taken back').length, { timeout: 15_000 }).toBe(1);
+    await sentConfirmed(page, composer);
+    await ui.closePage(page);
+  }, 60_000);
+
   it('archives a thread (e): it leaves the inbox at once, and Gmail after the next sync pushes the change', async () => {
     const { page } = await openInbox();
     await openRow(page, 0);

@@ -13,7 +13,14 @@ export interface PageOptions {
   ignoreHTTPSErrors?: boolean;
   /** A browser tab opened on the UI's address without the session (the desktop app always has one). */
   withoutSession?: boolean;
+  /**
+   * The UI's undo-send period (a preference of the device). Default 0 here, so tests that send
+   * see it go at once; the undo test sets its own.
+   */
+  undoSendSeconds?: number;
 }
+
+const UNDO_SEND_KEY = 'outpost.undoSendSeconds';
 
 /** Outpost's UI running over one data directory, in a browser tab or in the desktop app. */
 export interface UiSession {
@@ -71,6 +78,18 @@ export const chromiumSurface: UiSurface = {
           ...(options.locale ? { locale: options.locale } : {}),
           ignoreHTTPSErrors: page.ignoreHTTPSErrors ?? false,
         });
+        // Set once per tab: a change made in Settings during the test survives its reloads.
+        await context.addInitScript(
+          ([key, seconds]) => {
+            const storage = (
+              globalThis as unknown as {
+                localStorage: { getItem(k: string): string | null; setItem(k: string, v: string): void };
+              }
+            ).localStorage;
+            if (storage.getItem(key) === null) storage.setItem(key, seconds);
+          },
+          [UNDO_SEND_KEY, String(page.undoSendSeconds ?? 0)] as const,
+        );
         const tab = await context.newPage();
         await tab.goto(page.withoutSession ? `${serve.baseUrl}/` : serve.uiUrl);
         return tab;
@@ -132,6 +151,14 @@ export const electronSurface: UiSurface = {
             BrowserWindow.getAllWindows()[0]?.setContentSize(size.width, size.height);
           }, options.viewport);
         }
+        await window.evaluate(
+          ([key, seconds]) =>
+            (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem(
+              key,
+              seconds,
+            ),
+          [UNDO_SEND_KEY, String(options.undoSendSeconds ?? 0)] as const,
+        );
         await window.goto(startUrl);
         return window;
       },

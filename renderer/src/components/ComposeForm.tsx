@@ -14,6 +14,7 @@ import {
   withSignature,
 } from '../composeDrafts.ts';
 import { formatLongDate } from '../formatDate.ts';
+import { type HeldMessage, undoSendSeconds } from '../undoSend.ts';
 import { AddressField } from './AddressField.tsx';
 import { RichTextEditor, type RichTextHandle } from './RichTextEditor.tsx';
 
@@ -38,8 +39,11 @@ const AUTOSAVE_MS = 800;
  */
 export function ComposeForm(props: {
   initial: Draft;
+  /** Files of a message taken back with Undo, attached again. */
+  initialAttachments?: Array<PickedAttachment & { key: string }>;
   onClose(): void;
-  onSent(status: string, id: string): void;
+  /** `held`: the message waits in the outbox for undo (status "queued" until it goes). */
+  onSent(status: string, id: string, held?: HeldMessage): void;
   /** Reopen a saved unsent message in place of this empty one. */
   onRestore?(draft: Draft): void;
 }) {
@@ -48,7 +52,7 @@ export function ComposeForm(props: {
   const [bcc, setBcc] = useState(props.initial.bcc.join(', '));
   const [subject, setSubject] = useState(props.initial.subject);
   const [body, setBody] = useState(props.initial.body);
-  const [attachments, setAttachments] = useState<Array<PickedAttachment & { key: string }>>([]);
+  const [attachments, setAttachments] = useState<Array<PickedAttachment & { key: string }>>(props.initialAttachments ?? []);
   /** A forward's original files still being fetched. */
   const [pending, setPending] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -220,9 +224,19 @@ export function ComposeForm(props: {
     setError(null);
     try {
       const html = rich ? richEditor.current?.html() : undefined;
-      const { data } = await api.sendEmail(sendBody(draft, attachments, html), idempotencyKey);
+      const delay = undoSendSeconds();
+      const { data } = await api.sendEmail(
+        { ...sendBody(draft, attachments, html), ...(delay ? { send_delay_seconds: delay } : {}) },
+        idempotencyKey,
+      );
       forgetDraft();
-      props.onSent(data.status, data.id);
+      // Taken back, it reopens as typed, under a new draft id (a new Idempotency-Key for the next send).
+      const again: Draft = { ...draft, ...(html ? { html } : {}) };
+      props.onSent(
+        data.status,
+        data.id,
+        delay && data.status === 'queued' ? { id: data.id, seconds: delay, draft: again, attachments } : undefined,
+      );
     } catch (caught) {
       const e = caught as Error;
       const field = e instanceof ApiRequestError && e.field ? `${FIELD_LABELS[e.field.split(/[.[]/)[0] ?? ''] ?? e.field}: ` : '';

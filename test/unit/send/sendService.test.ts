@@ -82,6 +82,27 @@ describe('SendService', () => {
     expect(accepted).toHaveLength(1);
   });
 
+  it('holds a message sent with a delay until the delay passes, and a cancel in time means it never goes', async () => {
+    const held = await service.submit(
+      { to: ['a@b.test'], subject: 'Held', text: 't', delaySeconds: 1 },
+      { idempotencyKey: null },
+    );
+    expect(held.status).toBe('queued');
+    await service.outbox.deliverDue(); // the sweep passes: not due yet
+    expect(accepted).toHaveLength(0);
+    await expect.poll(() => accepted.length, { timeout: 3_000 }).toBe(1);
+    expect(service.outbox.get(held.id)?.status).toBe('sent');
+
+    const undone = await service.submit(
+      { to: ['a@b.test'], subject: 'Undone', text: 't', delaySeconds: 1 },
+      { idempotencyKey: null },
+    );
+    service.outbox.cancel(undone.id);
+    await new Promise((resolve) => setTimeout(resolve, 1_300));
+    expect(accepted).toHaveLength(1);
+    expect(service.outbox.get(undone.id)).toBeUndefined(); // cancelling takes it out of the outbox
+  });
+
   it('refuses an unknown sender or thread', async () => {
     await expect(
       service.submit({ from: 'other@example.test', to: ['a@b.test'], subject: 's', text: 't' }, { idempotencyKey: null }),
