@@ -11,7 +11,7 @@ export const SHORTCUTS: Array<[string, string]> = [
   ['x', 'Tick or untick the open conversation (Ctrl/Cmd-click, Shift-click for a range)'],
   ['#', 'Delete'],
   ['!', 'Report spam (Not spam is on the toolbar in Spam)'],
-  ['z', 'Undo the last archive or delete'],
+  ['z', 'Undo the last archive, delete or spam report'],
   ['s', 'Star or unstar'],
   ['l / v', 'Label / move the open conversation (type to narrow the list)'],
   ['Shift+U', 'Mark unread'],
