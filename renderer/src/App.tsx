@@ -179,6 +179,8 @@ function MailClient() {
       label: () => useMailStore.getState().setPicker('label'),
       moveTo: () => useMailStore.getState().setPicker('move'),
       backToList: () => useMailStore.getState().closeThread(),
+      selectAll: () => useMailStore.getState().checkAll(),
+      selectNone: () => useMailStore.getState().clearChecked(),
       goCalendar: () => useMailStore.getState().showCalendar(),
       section: () => {
         const section = useMailStore.getState().section;
@@ -239,7 +241,10 @@ function MailClient() {
         ) : (
           <>
             <section className="list-pane" aria-label={title}>
-              <h2 className="list-title">{title}</h2>
+              <div className="list-heading">
+                {viewKind === 'label' && <SelectAll />}
+                <h2 className="list-title">{title}</h2>
+              </div>
               {viewKind === 'label' ? <ThreadList /> : <SearchResults />}
             </section>
             <ThreadView />
@@ -276,6 +281,28 @@ function MailClient() {
       )}
       <UndoToast />
     </div>
+  );
+}
+
+/** Ticks every conversation loaded in the list, or none (Gmail's select-all box; also * a and * n). */
+function SelectAll() {
+  const total = useMailStore((s) => s.threads.length);
+  const ticked = useMailStore((s) => s.checked.size);
+  const box = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (box.current) box.current.indeterminate = ticked > 0 && ticked < total;
+  }, [ticked, total]);
+  return (
+    <input
+      ref={box}
+      type="checkbox"
+      className="select-all"
+      aria-label={ticked > 0 ? 'Select none' : 'Select all'}
+      title={ticked > 0 ? 'Select none (* n)' : `Select all ${total} loaded (* a)`}
+      checked={total > 0 && ticked === total}
+      disabled={total === 0}
+      onChange={() => (ticked > 0 ? useMailStore.getState().clearChecked() : useMailStore.getState().checkAll())}
+    />
   );
 }
 

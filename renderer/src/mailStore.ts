@@ -57,6 +57,8 @@ interface MailState {
   checked: ReadonlySet<string>;
   toggleChecked(id: string): void;
   checkRangeTo(id: string): void;
+  /** Ticks every thread loaded in the list. */
+  checkAll(): void;
   clearChecked(): void;
   /** Applies an action to every ticked thread, then shows the list as it now is. */
   actOnChecked(action: ThreadActionBody['action'], labelId?: string): Promise<void>;
@@ -135,6 +137,9 @@ export const useMailStore = create<MailState>((set, get) => ({
     const [a, b] = from < 0 ? [to, to] : [Math.min(from, to), Math.max(from, to)];
     set((s) => ({ checked: new Set([...s.checked, ...ids.slice(a, b + 1)]) }));
     checkAnchor = id;
+  },
+  checkAll() {
+    set((s) => ({ checked: new Set(s.threads.map((t) => t.id)) }));
   },
   clearChecked() {
     checkAnchor = null;

@@ -21,6 +21,8 @@ export interface ShortcutActions {
   moveTo(): void;
   undo(): void;
   backToList(): void;
+  selectAll(): void;
+  selectNone(): void;
   goCalendar(): void;
   /** Which part of the app has the screen: the mail keys act only on mail, the calendar's only on the calendar. */
   section(): 'mail' | 'calendar' | 'other';
@@ -54,6 +56,7 @@ function calendarKey(key: string, calendar: CalendarShortcutActions): boolean {
 export function useKeyboardShortcuts(actions: ShortcutActions): void {
   useEffect(() => {
     let pendingG = false;
+    let pendingStar = false;
     const onKey = (event: KeyboardEvent) => {
       if (event.metaKey || event.ctrlKey || event.altKey) return;
       const target = event.target as HTMLElement | null;
@@ -73,7 +76,17 @@ export function useKeyboardShortcuts(actions: ShortcutActions): void {
           return actions.goCalendar();
         }
       }
+      if (pendingStar) {
+        pendingStar = false;
+        if (actions.section() === 'mail' && (event.key === 'a' || event.key === 'n')) {
+          event.preventDefault();
+          return event.key === 'a' ? actions.selectAll() : actions.selectNone();
+        }
+      }
       switch (event.key) {
+        case '*':
+          pendingStar = true;
+          return;
         case '/':
           event.preventDefault();
           return actions.focusSearch();

@@ -41,4 +41,37 @@ describeOnEachSurface('multi-select in the thread list', (surface) => {
       .toBe(0);
     await ui.closePage(page);
   });
+
+  it('ticks every loaded conversation with Select all (or * a), marks them read together, and * n unticks all', async () => {
+    const page = await ui.openPage({ viewport: { width: 1280, height: 800 } });
+    await expect.poll(() => page.getByRole('option').count(), { timeout: 10_000 }).toBeGreaterThan(8);
+    const selectAll = page.getByRole('checkbox', { name: 'Select all' });
+    // The box says how many are loaded (the list pages in as it scrolls; all of them are newest first).
+    const loaded = Number(/Select all (\d+) loaded/.exec((await selectAll.getAttribute('title')) ?? '')?.[1]);
+    expect(loaded).toBeGreaterThan(8);
+    const unreadAmongLoaded = async () => {
+      const { data } = (await (await ui.api(`/v1/email/threads?label=inbox&limit=${loaded}`)).json()) as {
+        data: Array<{ unread_count: number }>;
+      };
+      return data.filter((t) => t.unread_count > 0).length;
+    };
+    expect(await unreadAmongLoaded()).toBeGreaterThan(0);
+
+    await selectAll.check();
+    const toolbar = page.getByRole('toolbar', { name: `${loaded} selected` });
+    await expect.poll(() => toolbar.isVisible()).toBe(true);
+    await toolbar.getByRole('button', { name: 'Mark read' }).click();
+    await expect.poll(unreadAmongLoaded, { timeout: 10_000 }).toBe(0);
+
+    // The keys: * a ticks all again, * n none; the box follows.
+    await page.locator('body').press('*');
+    await page.keyboard.press('a');
+    await expect.poll(() => page.getByRole('toolbar', { name: `${loaded} selected` }).count()).toBe(1);
+    expect(await page.getByRole('checkbox', { name: 'Select none' }).isChecked()).toBe(true);
+    await page.keyboard.press('*');
+    await page.keyboard.press('n');
+    await expect.poll(() => page.getByRole('toolbar', { name: /selected/ }).count()).toBe(0);
+    expect(await page.getByRole('checkbox', { name: 'Select all' }).isChecked()).toBe(false);
+    await ui.closePage(page);
+  });
 });

@@ -9,6 +9,7 @@ export const SHORTCUTS: Array<[string, string]> = [
   ['Ctrl+Enter', 'Send the message being written'],
   ['e', 'Archive (every ticked conversation when some are ticked)'],
   ['x', 'Tick or untick the open conversation (Ctrl/Cmd-click, Shift-click for a range)'],
+  ['* then a / * then n', 'Tick every loaded conversation / none'],
   ['#', 'Delete'],
   ['!', 'Report spam (Not spam is on the toolbar in Spam)'],
   ['z', 'Undo the last archive, delete or spam report'],
