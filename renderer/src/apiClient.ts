@@ -12,7 +12,13 @@ import type { CreatedKeyResponseBody, KeyListResponseBody } from '../../shared/a
 import type { OutboxListResponseBody } from '../../shared/api/outbox.ts';
 import type { SearchResponse } from '../../shared/api/search.ts';
 import type { EmailSendRequestBody, EmailSendResponseBody } from '../../shared/api/send.ts';
-import type { LabelListResponse, ThreadActionBody, ThreadListResponse, ThreadResponse } from '../../shared/api/threads.ts';
+import type {
+  BulkThreadActionResponse,
+  LabelListResponse,
+  ThreadActionBody,
+  ThreadListResponse,
+  ThreadResponse,
+} from '../../shared/api/threads.ts';
 import type { TrustedSenderListResponseBody } from '../../shared/api/trustedSenders.ts';
 import type { CreatedWebhookResponseBody, DeliveryListResponseBody, WebhookListResponseBody } from '../../shared/api/webhooks.ts';
 import type { DesktopBridge } from '../../shared/desktopBridge.ts';
@@ -112,6 +118,13 @@ export const api = {
   },
   getThread(id: string): Promise<ThreadResponse> {
     return getJson(`/v1/email/threads/${encodeURIComponent(id)}`);
+  },
+  /** One action on up to 1,000 threads in one request (ticked threads, select all). */
+  bulkThreadAction(ids: string[], action: ThreadActionBody['action'], labelId?: string): Promise<BulkThreadActionResponse> {
+    return getJson('/v1/email/threads/actions', undefined, {
+      method: 'POST',
+      body: { thread_ids: ids, action, ...(labelId === undefined ? {} : { label_id: labelId }) },
+    });
   },
   threadAction(id: string, action: ThreadActionBody['action'], labelId?: string): Promise<ThreadResponse> {
     return getJson(`/v1/email/threads/${encodeURIComponent(id)}/actions`, undefined, {

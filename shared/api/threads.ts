@@ -139,3 +139,23 @@ export const ThreadActionBody = Type.Object({
   ),
 });
 export type ThreadActionBody = Static<typeof ThreadActionBody>;
+
+export const BulkThreadActionBody = Type.Object(
+  {
+    thread_ids: Type.Array(Type.String({ maxLength: 40 }), { minItems: 1, maxItems: 1000 }),
+    action: ThreadActionBody.properties.action,
+    label_id: ThreadActionBody.properties.label_id,
+  },
+  { additionalProperties: false },
+);
+export type BulkThreadActionBody = Static<typeof BulkThreadActionBody>;
+
+export const BulkThreadActionResponse = Type.Object({
+  data: Type.Object({
+    updated: Type.Array(Type.String(), { description: 'the threads changed (thr_...)' }),
+    failed: Type.Array(Type.Object({ id: Type.String(), code: Type.String(), message: Type.String() }), {
+      description: 'the threads that could not take the action, and why; the others were changed',
+    }),
+  }),
+});
+export type BulkThreadActionResponse = Static<typeof BulkThreadActionResponse>;

@@ -1,5 +1,7 @@
 import { Type } from 'typebox';
 import {
+  BulkThreadActionBody,
+  BulkThreadActionResponse,
   LabelListResponse,
   ListThreadsQuery,
   ServiceThreadsQuery,
@@ -32,6 +34,32 @@ const ROLES: readonly LabelRole[] = ['inbox', 'sent', 'drafts', 'trash', 'spam',
 const errors = { 400: { $ref: 'ApiError#' }, 401: { $ref: 'ApiError#' }, 404: { $ref: 'ApiError#' } };
 
 export function registerThreadRoutes(app: ApiServer, { db, jobs, runner }: ApiDeps): void {
+  /** The action's label (lbl_...), checked against the action: the label actions need one, the others take none. */
+  const actionLabel = (body: { action: string; label_id?: string | undefined }): number | undefined => {
+    const labelId = body.label_id === undefined ? undefined : parsePublicId('lbl', body.label_id);
+    if (labelId === null) throw new ApiError('not_found', `no label ${body.label_id}`);
+    const needsLabel = LABEL_ACTIONS.has(body.action as ThreadAction);
+    if (needsLabel !== (labelId !== undefined))
+      throw new ApiError(
+        'validation_error',
+        needsLabel ? `${body.action} needs a label_id` : `${body.action} takes no label_id`,
+        {
+          field: 'label_id',
+        },
+      );
+    return labelId;
+  };
+  /** Push soon: an incremental sync sends pending changes first. A running full sync will push them when it ends. */
+  const pushSoon = (accountId: string) => {
+    if (jobs.hasOpenJob('email_sync', accountId)) return;
+    try {
+      jobs.enqueue({ kind: 'email_sync', mode: 'incremental', accountIds: [accountId], params: { trigger: 'local_change' } });
+      runner.wake();
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'sync_in_progress') throw error;
+    }
+  };
+
   app.get(
     '/v1/email/threads',
     {
@@ -130,31 +158,15 @@ export function registerThreadRoutes(app: ApiServer, { db, jobs, runner }: ApiDe
       authenticate(db, request);
       const threadId = parsePublicId('thr', request.params.id);
       if (threadId === null) throw new ApiError('not_found', `no thread ${request.params.id}`);
-      const { action, label_id: publicLabelId } = request.body;
-      const labelId = publicLabelId === undefined ? undefined : parsePublicId('lbl', publicLabelId);
-      if (labelId === null) throw new ApiError('not_found', `no label ${publicLabelId}`);
-      if (LABEL_ACTIONS.has(action) !== (labelId !== undefined))
-        throw new ApiError(
-          'validation_error',
-          LABEL_ACTIONS.has(action) ? `${action} needs a label_id` : `${action} takes no label_id`,
-          { field: 'label_id' },
-        );
+      const labelId = actionLabel(request.body);
       let accountId: string;
       try {
-        ({ accountId } = applyThreadAction(db, threadId, action as ThreadAction, labelId));
+        ({ accountId } = applyThreadAction(db, threadId, request.body.action as ThreadAction, labelId));
       } catch (error) {
         if (error instanceof ThreadActionError) throw new ApiError(error.code, error.message);
         throw error;
       }
-      // Push soon: an incremental sync sends pending changes first. A running full sync will push them when it ends.
-      if (!jobs.hasOpenJob('email_sync', accountId)) {
-        try {
-          jobs.enqueue({ kind: 'email_sync', mode: 'incremental', accountIds: [accountId], params: { trigger: 'local_change' } });
-          runner.wake();
-        } catch (error) {
-          if ((error as { code?: string }).code !== 'sync_in_progress') throw error;
-        }
-      }
+      pushSoon(accountId);
       const thread = getThreadRow(db, threadId);
       if (!thread) throw new ApiError('not_found', `no thread ${request.params.id}`);
       const labels = labelIdsOfThreads(db, [thread.id]).get(thread.id) ?? [];
@@ -162,6 +174,45 @@ export function registerThreadRoutes(app: ApiServer, { db, jobs, runner }: ApiDe
         presentMessage(m, labelIdsOfMessage(db, m.id), attachmentsOfMessage(db, m.id)),
       );
       return { data: { ...presentThreadSummary(thread, labels), messages } };
+    },
+  );
+
+  app.post(
+    '/v1/email/threads/actions',
+    {
+      config: { scope: 'write:email' },
+      schema: {
+        summary:
+          'One action on many threads at once (up to 1,000; a select-all in the UI): each applied in the index, then pushed. Threads that cannot take it are listed with why; the others are done',
+        body: BulkThreadActionBody,
+        response: { 200: BulkThreadActionResponse, ...errors },
+      },
+    },
+    async (request) => {
+      authenticate(db, request);
+      const labelId = actionLabel(request.body);
+      const updated: string[] = [];
+      const failed: Array<{ id: string; code: string; message: string }> = [];
+      const accounts = new Set<string>();
+      // One transaction for the lot (each thread its own savepoint), so a thousand threads commit once.
+      db.transaction(() => {
+        for (const id of request.body.thread_ids) {
+          const threadId = parsePublicId('thr', id);
+          if (threadId === null) {
+            failed.push({ id, code: 'not_found', message: `no thread ${id}` });
+            continue;
+          }
+          try {
+            accounts.add(applyThreadAction(db, threadId, request.body.action as ThreadAction, labelId).accountId);
+            updated.push(id);
+          } catch (error) {
+            if (!(error instanceof ThreadActionError)) throw error;
+            failed.push({ id, code: error.code, message: error.message });
+          }
+        }
+      })();
+      for (const accountId of accounts) pushSoon(accountId);
+      return { data: { updated, failed } };
     },
   );
 

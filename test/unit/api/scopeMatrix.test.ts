@@ -12,6 +12,7 @@ const ROUTES: Array<{ method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; url: 
   { method: 'GET', url: '/v1/email/threads', scope: 'read:email' },
   { method: 'GET', url: '/v1/email/threads/thr_1', scope: 'read:email' },
   { method: 'POST', url: '/v1/email/threads/thr_1/actions', scope: 'write:email', body: { action: 'archive' } },
+  { method: 'POST', url: '/v1/email/threads/actions', scope: 'write:email', body: { thread_ids: ['thr_1'], action: 'archive' } },
   { method: 'GET', url: '/v1/email/labels', scope: 'read:email' },
   { method: 'GET', url: '/v1/email/search?q=hello', scope: 'read:email' },
   { method: 'GET', url: '/v1/email/attachments/att_1', scope: 'read:email' },

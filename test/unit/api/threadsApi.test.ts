@@ -124,6 +124,43 @@ describe('GET /v1/email/threads and /v1/email/threads/{id}', () => {
     }
   });
 
+  it('applies one action to many threads at once, listing those that could not take it', async () => {
+    const bulk = (body: unknown) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/email/threads/actions',
+        headers: { ...host, authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        payload: JSON.stringify(body),
+      });
+    const unreadOf = (id: string) =>
+      db
+        .prepare('SELECT unread_count FROM threads WHERE id = ?')
+        .pluck()
+        .get(Number(id.slice(4)));
+    const ids = (db.prepare('SELECT id FROM threads ORDER BY id LIMIT 4').pluck().all() as number[]).map((id) => `thr_${id}`);
+    for (const id of ids) expect(unreadOf(id)).toBeGreaterThan(0);
+    const done = await bulk({ thread_ids: [...ids, 'thr_99999', 'nonsense'], action: 'mark_read' });
+    expect(done.statusCode).toBe(200);
+    expect(done.json().data.updated).toEqual(ids);
+    expect(done.json().data.failed).toEqual([
+      { id: 'thr_99999', code: 'not_found', message: 'no thread thr_99999' },
+      { id: 'nonsense', code: 'not_found', message: 'no thread nonsense' },
+    ]);
+    for (const id of ids) expect(unreadOf(id)).toBe(0);
+    // The body is checked as a whole first: nothing changes on a bad one.
+    for (const [body, status] of [
+      [{ thread_ids: [], action: 'mark_unread' }, 400],
+      [{ thread_ids: Array.from({ length: 1001 }, (_, i) => `thr_${i}`), action: 'mark_unread' }, 400],
+      [{ thread_ids: ids, action: 'add_label' }, 400],
+      [{ thread_ids: ids, action: 'explode' }, 400],
+    ] as const) {
+      const refused = await bulk(body);
+      expect(refused.statusCode, JSON.stringify(body).slice(0, 80)).toBe(status);
+      expect(refused.json()).toMatchObject({ code: 'validation_error', request_id: expect.any(String) });
+    }
+    for (const id of ids) expect(unreadOf(id)).toBe(0);
+  });
+
   it('marks a thread starred in the list once one of its messages is', async () => {
     const starredIn = async () =>
       ((await get('/v1/email/threads?limit=100')).json().data as Array<{ id: string; is_starred: boolean }>)
