@@ -108,6 +108,10 @@ export const api = {
     if (!response.ok || !response.body) throw new ApiRequestError(response.status, 'http_error', `HTTP ${response.status}`);
     return response.body;
   },
+  /** The message as it came (message/rfc822); 409 raw_not_available when only its parse was kept. */
+  messageRaw(id: string): Promise<Blob> {
+    return fetchBlob(`/v1/email/messages/${encodeURIComponent(id)}/raw`);
+  },
   attachment(id: string): Promise<Blob> {
     return fetchBlob(`/v1/email/attachments/${encodeURIComponent(id)}`);
   },

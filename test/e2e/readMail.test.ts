@@ -89,6 +89,38 @@ describeOnEachSurface('reading mail in the UI', (surface) => {
     await ui.closePage(wide);
   });
 
+  it("shows a message's original (headers and MIME as text) and downloads it as .eml", async () => {
+    const page = await ui.openPage({ viewport: { width: 1280, height: 800 } });
+    const rows = page.getByRole('option');
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBeGreaterThan(3);
+    await rows.first().click();
+    const pane = page.getByRole('region', { name: 'Reading pane' });
+    const show = pane.getByRole('button', { name: 'Show original' }).last();
+    await expect.poll(() => show.isVisible(), { timeout: 10_000 }).toBe(true);
+    await show.click();
+    const dialog = page.getByRole('dialog', { name: 'Original message' });
+    await expect.poll(() => dialog.locator('pre').count(), { timeout: 10_000 }).toBe(1);
+    const text = (await dialog.locator('pre').textContent()) ?? '';
+    expect(text).toMatch(/^Subject: /m);
+    expect(text).toMatch(/^(Message-I[dD]|Received): /m);
+    // The newest message is the one shown last; its raw comes from the API byte for byte.
+    const threadId = await rows.first().getAttribute('data-thread-id');
+    const thread = (await (await ui.api(`/v1/email/threads/${threadId}`)).json()) as {
+      data: { messages: Array<{ id: string }> };
+    };
+    const raw = Buffer.from(await (await ui.api(`/v1/email/messages/${thread.data.messages.at(-1)?.id}/raw`)).arrayBuffer());
+    expect(text).toBe(raw.toString('latin1'));
+    if (surface.name === 'chromium') {
+      const download = page.waitForEvent('download');
+      await dialog.getByRole('button', { name: 'Download .eml' }).click();
+      const saved = await download;
+      expect(saved.suggestedFilename()).toMatch(/\.eml$/);
+    }
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.count()).toBe(0);
+    await ui.closePage(page);
+  });
+
   it('keeps working after a reload (session kept for the tab)', async () => {
     const page = await ui.openPage();
     await expect.poll(() => page.getByRole('option').count(), { timeout: 10_000 }).toBeGreaterThan(0);

@@ -7,6 +7,7 @@ import { openByDefault, threadRows } from '../threadLayout.ts';
 import { AttachmentList } from './Attachments.tsx';
 import { LabelPicker } from './LabelPicker.tsx';
 import { MessageBody } from './MessageBody.tsx';
+import { MessageSource } from './MessageSource.tsx';
 
 export function ThreadView() {
   const thread = useMailStore((s) => s.openThread);
@@ -143,29 +144,43 @@ function MessageCard({
         <>
           <MessageBody message={message} />
           <AttachmentList message={message} />
-          {answerable && <MessageActions message={message} />}
+          <MessageActions message={message} answerable={answerable} />
         </>
       )}
     </article>
   );
 }
 
-/** Reply, reply all or forward this message of the thread rather than its newest. */
-function MessageActions({ message }: { message: Message }) {
+/**
+ * This message's own actions: in a conversation of several, Reply, Reply all and Forward answer
+ * it rather than the newest (a single message is answered from the thread's toolbar); Show original.
+ */
+function MessageActions({ message, answerable }: { message: Message; answerable: boolean }) {
   const reply = useComposeStore((s) => s.reply);
+  const [showingSource, setShowingSource] = useState(false);
   const who = message.from?.name || message.from?.email || 'this message';
   return (
-    <div className="message-actions" role="toolbar" aria-label={`Answer ${who}'s message`}>
-      <button type="button" onClick={() => void reply('reply', message.id)}>
-        Reply
-      </button>
-      <button type="button" onClick={() => void reply('replyAll', message.id)}>
-        Reply all
-      </button>
-      <button type="button" onClick={() => void reply('forward', message.id)}>
-        Forward
-      </button>
-    </div>
+    <>
+      <div className="message-actions" role="toolbar" aria-label={`${who}'s message`}>
+        {answerable && (
+          <>
+            <button type="button" onClick={() => void reply('reply', message.id)}>
+              Reply
+            </button>
+            <button type="button" onClick={() => void reply('replyAll', message.id)}>
+              Reply all
+            </button>
+            <button type="button" onClick={() => void reply('forward', message.id)}>
+              Forward
+            </button>
+          </>
+        )}
+        <button type="button" className="source-button" onClick={() => setShowingSource(true)}>
+          Show original
+        </button>
+      </div>
+      {showingSource && <MessageSource message={message} onClose={() => setShowingSource(false)} />}
+    </>
   );
 }
 
