@@ -261,6 +261,10 @@ describeOnEachSurface('composing and replying, delivered to Gmail (emulator)', (
     await ui.screenshot(page, 'label-picker.png');
     await picker.press('Escape');
     await expect.poll(() => picker.count()).toBe(0);
+    // The row shows the label as a chip before its subject.
+    await expect
+      .poll(() => page.locator(`[data-thread-id="${labelledId}"] .label-chip`).allTextContents(), { timeout: 5_000 })
+      .toContain(first.name);
 
     // v: move another thread to a label, out of the inbox.
     const movedId = await openRow(page, 1);

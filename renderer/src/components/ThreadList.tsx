@@ -1,11 +1,14 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ThreadSummary } from '../../../shared/api/threads.ts';
 import { formatListDate } from '../formatDate.ts';
+import { chipLabels } from '../labelChips.ts';
 import { useMailStore } from '../mailStore.ts';
 import { LabelPicker } from './LabelPicker.tsx';
 
 const ROW_HEIGHT = 78;
+/** Label chips a row shows before its subject; the rest as "+N". */
+const MAX_CHIPS = 3;
 
 /** The list of a label's threads, virtualized: only the visible rows exist in the DOM, so 100,000 threads scroll as smoothly as 100. */
 export function ThreadList() {
@@ -92,6 +95,10 @@ function ThreadRow({
   onOpen: (event: { shiftKey: boolean; ctrlKey: boolean; metaKey: boolean }) => void;
 }) {
   const senders = thread.participants.map((p) => p.name || p.email).join(', ') || '(no sender)';
+  // Selected apart and combined here: a selector building a new array would re-render on every store change.
+  const labels = useMailStore((s) => s.labels);
+  const viewing = useMailStore((s) => (s.view.kind === 'label' ? s.view.label : null));
+  const chips = useMemo(() => chipLabels(labels, thread.label_ids, viewing), [labels, thread.label_ids, viewing]);
   // In a unified view of several accounts, which one the conversation is in.
   const account = useMailStore((s) => (Object.keys(s.accountEmails).length > 1 ? s.accountEmails[thread.account_id] : undefined));
   return (
@@ -129,7 +136,15 @@ function ThreadRow({
         {thread.has_attachments && <span className="sr-only">has attachments, </span>}
         {formatListDate(thread.last_message_at)}
       </time>
-      <span className="subject">{thread.subject || '(no subject)'}</span>
+      <span className="subject">
+        {chips.slice(0, MAX_CHIPS).map((name) => (
+          <span key={name} className="label-chip">
+            {name}
+          </span>
+        ))}
+        {chips.length > MAX_CHIPS && <span className="label-chip">+{chips.length - MAX_CHIPS}</span>}
+        {thread.subject || '(no subject)'}
+      </span>
       <span className="snippet">{thread.snippet}</span>
     </div>
   );
