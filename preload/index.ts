@@ -1,9 +1,10 @@
 // The preload: exposes the API's base URL, this launch's session token, two
-// notifications from the main process (open a thread, show a view) and one
-// request to it (open a compose window). Nothing else: no ipcRenderer, no Node.
+// notifications from the main process (open a thread, show a view) and three
+// requests to it (open a compose window; read and change the new-mail
+// notification preferences). Nothing else: no ipcRenderer, no Node.
 import { contextBridge, ipcRenderer } from 'electron';
 import type { ComposeDraft } from '../shared/composeDraft.ts';
-import type { DesktopBridge, DesktopView } from '../shared/desktopBridge.ts';
+import type { DesktopBridge, DesktopView, NotificationPrefs } from '../shared/desktopBridge.ts';
 
 function argument(prefix: string): string {
   return process.argv.find((arg) => arg.startsWith(prefix))?.slice(prefix.length) ?? '';
@@ -22,6 +23,9 @@ const bridge = {
   openCompose(draft: ComposeDraft) {
     ipcRenderer.send('outpost:compose', draft);
   },
+  getNotificationPrefs: () => ipcRenderer.invoke('outpost:notification-prefs') as Promise<NotificationPrefs>,
+  setNotificationPrefs: (prefs: NotificationPrefs) =>
+    ipcRenderer.invoke('outpost:set-notification-prefs', prefs) as Promise<NotificationPrefs>,
 } satisfies DesktopBridge;
 
 contextBridge.exposeInMainWorld('outpost', bridge);

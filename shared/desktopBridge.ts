@@ -3,6 +3,24 @@ import type { ComposeDraft } from './composeDraft.ts';
 /** Views the desktop shell's menus can ask the renderer to show. */
 export type DesktopView = 'settings' | 'shortcuts';
 
+/** The desktop app's new-mail notifications, as Settings shows and changes them. */
+export interface NotificationPrefs {
+  enabled: boolean;
+  doNotDisturb: boolean;
+  /** Accounts (acc_...) whose new mail never notifies. */
+  mutedAccounts: string[];
+}
+
+/** Notification preferences from untrusted input (a message between the desktop's processes); null if malformed. */
+export function notificationPrefsFromJson(value: unknown): NotificationPrefs | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const v = value as Record<string, unknown>;
+  if (typeof v.enabled !== 'boolean' || typeof v.doNotDisturb !== 'boolean' || !Array.isArray(v.mutedAccounts)) return null;
+  const muted = v.mutedAccounts.filter((id): id is string => typeof id === 'string' && id.length > 0 && id.length <= 100);
+  if (muted.length !== v.mutedAccounts.length || muted.length > 1000) return null;
+  return { enabled: v.enabled, doNotDisturb: v.doNotDisturb, mutedAccounts: [...new Set(muted)] };
+}
+
 /** What the preload exposes to the renderer as `window.outpost` (and nothing more). */
 export interface DesktopBridge {
   /** e.g. http://127.0.0.1:53412 */
@@ -17,4 +35,7 @@ export interface DesktopBridge {
   onNavigate(listener: (view: DesktopView) => void): void;
   /** Write a message in its own window (new, reply, forward, a saved draft reopened). */
   openCompose(draft: ComposeDraft): void;
+  /** New-mail notifications: read them, and change them (the answer is what was stored). */
+  getNotificationPrefs(): Promise<NotificationPrefs>;
+  setNotificationPrefs(prefs: NotificationPrefs): Promise<NotificationPrefs>;
 }

@@ -1,3 +1,4 @@
+import type { NotificationPrefs } from '../../shared/desktopBridge.ts';
 import type { NotificationSettings } from './notificationBatcher.ts';
 
 /** What the desktop app remembers between launches (electron-store's JSON file in userData). */
@@ -99,6 +100,21 @@ export class DesktopPrefs {
   notificationSettings(): NotificationSettings {
     const n = this.#store.get('notifications');
     return { doNotDisturb: n.doNotDisturb || !n.enabled, mutedAccounts: new Set(n.mutedAccounts) };
+  }
+
+  /** As Settings shows them. */
+  notificationPrefs(): NotificationPrefs {
+    const n = this.#store.get('notifications');
+    return { enabled: n.enabled, doNotDisturb: n.doNotDisturb, mutedAccounts: [...n.mutedAccounts] };
+  }
+
+  setNotificationPrefs(prefs: NotificationPrefs): NotificationPrefs {
+    this.#store.set('notifications', {
+      enabled: prefs.enabled,
+      doNotDisturb: prefs.doNotDisturb,
+      mutedAccounts: [...prefs.mutedAccounts],
+    });
+    return this.notificationPrefs();
   }
 
   get doNotDisturb(): boolean {

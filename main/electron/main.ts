@@ -18,6 +18,7 @@ import {
 } from 'electron';
 import Store from 'electron-store';
 import { type ComposeDraft, draftFromJson } from '../../shared/composeDraft.ts';
+import { notificationPrefsFromJson } from '../../shared/desktopBridge.ts';
 import { appRoot, defaultDataDir } from '../core/paths.ts';
 import { appMenuTemplate, badgeText, type MenuActions, trayMenuTemplate, unreadLabel } from './appMenus.ts';
 import type { CoreHostMessage, CoreHostRequest } from './coreHost.ts';
@@ -303,6 +304,21 @@ async function launch(): Promise<void> {
     if (!connection || !isInAppNavigation(from, new URL(connection.baseUrl).origin)) return;
     const draft = draftFromJson(value);
     if (draft) openCompose(draft);
+  });
+  // Settings reads and changes the notification preferences; again only from the app's own pages.
+  const fromApp = (event: Electron.IpcMainInvokeEvent) =>
+    connection !== null && isInAppNavigation(event.senderFrame?.url ?? '', new URL(connection.baseUrl).origin);
+  ipcMain.handle('outpost:notification-prefs', (event) => {
+    if (!fromApp(event)) throw new Error('not from the app');
+    return prefs.notificationPrefs();
+  });
+  ipcMain.handle('outpost:set-notification-prefs', (event, value: unknown) => {
+    if (!fromApp(event)) throw new Error('not from the app');
+    const wanted = notificationPrefsFromJson(value);
+    if (!wanted) throw new Error('malformed notification preferences');
+    const stored = prefs.setNotificationPrefs(wanted);
+    refreshMenus(); // the Do Not Disturb checkboxes follow
+    return stored;
   });
   const dataDir = process.env.OUTPOST_DATA_DIR ?? defaultDataDir();
   try {

@@ -1,5 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { indexPath } from '../../main/core/paths.ts';
+import { openIndex } from '../../main/db/openIndex.ts';
+import { ensureAccount } from '../../main/db/queries/accounts.ts';
 import { writeCorpusMbox } from '../support/corpusMbox.ts';
 import { runCli } from '../support/serveProcess.ts';
 import { useUiSession } from '../support/uiHarness.ts';
@@ -18,6 +21,10 @@ describe.skipIf(chromiumSurface.skipReason !== null)(
       const mbox = join(scratch, 'corpus.mbox');
       writeCorpusMbox(mbox, 40);
       await runCli(['import-mbox', mbox, '--data-dir', dataDir]);
+      // A connected account, for the notification settings to name (its sync has no sign-in and says so).
+      const db = openIndex(indexPath(dataDir));
+      ensureAccount(db, 'gmail', 'ann@gmail.test');
+      db.close();
     });
 
     async function bridgedPage(vaultProtection: 'keychain' | 'file') {
@@ -25,9 +32,19 @@ describe.skipIf(chromiumSurface.skipReason !== null)(
       await page.addInitScript(
         ({ apiBaseUrl, sessionToken, vaultProtection }) => {
           const composed: unknown[] = [];
+          // The app's stored preferences, as the main process would keep them.
+          let notificationPrefs = { enabled: true, doNotDisturb: false, mutedAccounts: [] as string[] };
           Object.assign(globalThis, {
             composed,
+            storedPrefs: () => notificationPrefs,
             outpost: {
+              async getNotificationPrefs() {
+                return notificationPrefs;
+              },
+              async setNotificationPrefs(prefs: typeof notificationPrefs) {
+                notificationPrefs = prefs;
+                return prefs;
+              },
               apiBaseUrl,
               sessionToken,
               vaultProtection,
@@ -66,6 +83,35 @@ describe.skipIf(chromiumSurface.skipReason !== null)(
       expect(reply.threadId).toMatch(/^thr_\d+$/);
       expect(reply.to.length).toBeGreaterThan(0);
       await ui.closePage(page);
+    });
+
+    it("changes the desktop app's notifications in Settings: off and on, do not disturb, an account muted", async () => {
+      const page = await bridgedPage('keychain');
+      await page.getByRole('button', { name: 'Settings' }).click();
+      const section = page.getByRole('region', { name: 'Notifications' });
+      const stored = () => page.evaluate(() => (globalThis as unknown as { storedPrefs(): unknown }).storedPrefs());
+      const ann = section.getByRole('checkbox', { name: 'For ann@gmail.test' });
+      await expect.poll(() => ann.isChecked(), { timeout: 10_000 }).toBe(true);
+      const annId = ((await (await ui.api('/v1/accounts')).json()) as { data: Array<{ id: string; email: string }> }).data.find(
+        (a) => a.email === 'ann@gmail.test',
+      )?.id;
+      await ann.uncheck();
+      await expect.poll(stored).toEqual({ enabled: true, doNotDisturb: false, mutedAccounts: [annId] });
+      await ann.check();
+      await expect.poll(stored).toEqual({ enabled: true, doNotDisturb: false, mutedAccounts: [] });
+      await section.getByRole('checkbox', { name: /Do not disturb/ }).check();
+      await expect.poll(stored).toEqual({ enabled: true, doNotDisturb: true, mutedAccounts: [] });
+      await section.getByRole('checkbox', { name: /Show a notification/ }).uncheck();
+      await expect.poll(stored).toEqual({ enabled: false, doNotDisturb: true, mutedAccounts: [] });
+      expect(await section.getByRole('checkbox', { name: /Do not disturb/ }).isDisabled()).toBe(true);
+      await ui.closePage(page);
+
+      // A plain browser tab has no desktop notifications to set.
+      const plain = await ui.openPage({ viewport: { width: 1280, height: 800 } });
+      await plain.getByRole('button', { name: 'Settings' }).click();
+      await expect.poll(() => plain.getByRole('region', { name: 'Settings' }).count()).toBe(1);
+      expect(await plain.getByRole('region', { name: 'Notifications' }).count()).toBe(0);
+      await ui.closePage(plain);
     });
 
     it('says in Settings when no keychain protects the vault key, and only then', async () => {

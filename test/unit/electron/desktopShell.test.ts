@@ -3,6 +3,7 @@ import { appMenuTemplate, badgeText, type MenuActions, trayMenuTemplate, unreadL
 import { DesktopPrefs, type DesktopPrefsData, PREFS_DEFAULTS, type PrefsBackend } from '../../../main/electron/desktopPrefs.ts';
 import { parseMailto } from '../../../main/electron/mailtoLink.ts';
 import { composeWindowUrl, mailtoArgument } from '../../../main/electron/windowPolicy.ts';
+import { type NotificationPrefs, notificationPrefsFromJson } from '../../../shared/desktopBridge.ts';
 
 /** electron-store's get/set over a plain object (what the app persists as JSON). */
 function memoryStore(initial: Partial<DesktopPrefsData> = {}): PrefsBackend & { data: DesktopPrefsData } {
@@ -52,6 +53,26 @@ describe('desktop preferences (electron-store backed)', () => {
     expect(store.data.notifications.doNotDisturb).toBe(true);
     store.set('notifications', { enabled: false, doNotDisturb: false, mutedAccounts: ['acc-1'] });
     expect(prefs.notificationSettings()).toEqual({ doNotDisturb: true, mutedAccounts: new Set(['acc-1']) });
+  });
+
+  it("keeps Settings' notification preferences, and refuses malformed ones from the renderer", () => {
+    const store = memoryStore();
+    const prefs = new DesktopPrefs(store);
+    expect(prefs.notificationPrefs()).toEqual({ enabled: true, doNotDisturb: false, mutedAccounts: [] });
+    const wanted = notificationPrefsFromJson({ enabled: true, doNotDisturb: false, mutedAccounts: ['acc-2', 'acc-2'], extra: 1 });
+    expect(wanted).toEqual({ enabled: true, doNotDisturb: false, mutedAccounts: ['acc-2'] });
+    expect(prefs.setNotificationPrefs(wanted as NotificationPrefs)).toEqual(wanted);
+    expect(prefs.notificationSettings()).toEqual({ doNotDisturb: false, mutedAccounts: new Set(['acc-2']) });
+    for (const bad of [
+      null,
+      [],
+      'on',
+      { enabled: 'yes', doNotDisturb: false, mutedAccounts: [] },
+      { enabled: true, doNotDisturb: false },
+      { enabled: true, doNotDisturb: false, mutedAccounts: [42] },
+      { enabled: true, doNotDisturb: false, mutedAccounts: ['x'.repeat(101)] },
+    ])
+      expect(notificationPrefsFromJson(bad), JSON.stringify(bad)).toBeNull();
   });
 
   it('remembers the answer to the mailto: handler question', () => {
