@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { SearchHit } from '../../shared/api/search.ts';
 import type { Label, Thread, ThreadActionBody, ThreadSummary } from '../../shared/api/threads.ts';
 import { api } from './apiClient.ts';
+import { inInbox } from './threadLabels.ts';
 
 /** What the list pane shows: a label (or role, e.g. "inbox" across accounts) or search results. */
 export type ListView = { kind: 'label'; label: string; title: string } | { kind: 'search'; query: string };
@@ -351,10 +352,6 @@ async function markRead(threadId: string): Promise<void> {
   }
 }
 
-function inInbox(labels: readonly Label[], labelIds: readonly string[]): boolean {
-  return labels.some((l) => l.role === 'inbox' && labelIds.includes(l.id));
-}
-
 /**
  * What Undo offers after an action: archive, delete and spam of threads that were in
  * the inbox, undone by moving them back there (the one inverse that is exact
@@ -367,9 +364,4 @@ function undoFor(action: ThreadActionBody['action'], threadIds: string[]): MailS
   if (action === 'trash') return { text: `${count} moved to Trash.`, threadIds, inverse: 'move_to_inbox' };
   if (action === 'spam') return { text: `${count} reported as spam.`, threadIds, inverse: 'not_spam' };
   return null;
-}
-
-/** Whether the thread carries its account's spam label (Gmail's SPAM, Outlook's Junk Email). */
-export function inSpam(labels: readonly Label[], labelIds: readonly string[]): boolean {
-  return labels.some((l) => l.role === 'spam' && labelIds.includes(l.id));
 }

@@ -63,10 +63,12 @@ describeOnEachSurface('multi-select in the thread list', (surface) => {
     await toolbar.getByRole('button', { name: 'Mark read' }).click();
     await expect.poll(unreadAmongLoaded, { timeout: 10_000 }).toBe(0);
 
-    // The keys: * a ticks all again, * n none; the box follows.
+    // The keys: * a ticks all again, * n none; the box follows. (The list reloaded after the action: wait for it.)
+    await expect.poll(() => page.getByRole('option').count(), { timeout: 10_000 }).toBeGreaterThan(8);
+    const reloaded = Number(/Select all (\d+) loaded/.exec((await selectAll.getAttribute('title')) ?? '')?.[1]);
     await page.locator('body').press('*');
     await page.keyboard.press('a');
-    await expect.poll(() => page.getByRole('toolbar', { name: `${loaded} selected` }).count()).toBe(1);
+    await expect.poll(() => page.getByRole('toolbar', { name: `${reloaded} selected` }).count()).toBe(1);
     expect(await page.getByRole('checkbox', { name: 'Select none' }).isChecked()).toBe(true);
     await page.keyboard.press('*');
     await page.keyboard.press('n');

@@ -2,8 +2,8 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ThreadSummary } from '../../../shared/api/threads.ts';
 import { formatListDate } from '../formatDate.ts';
-import { chipLabels } from '../labelChips.ts';
 import { useMailStore } from '../mailStore.ts';
+import { chipLabels } from '../threadLabels.ts';
 import { LabelPicker } from './LabelPicker.tsx';
 
 const ROW_HEIGHT = 78;

@@ -16,3 +16,16 @@ export function chipLabels(labels: readonly Label[], labelIds: readonly string[]
     )
     .map((l) => l.name);
 }
+
+/** Whether the thread is in its account's inbox (a message of it carries the inbox label). */
+export function inInbox(labels: readonly Label[], labelIds: readonly string[]): boolean {
+  return labels.some((l) => l.role === 'inbox' && labelIds.includes(l.id));
+}
+
+/**
+ * Whether the thread is spam: it carries its account's spam label (Gmail's SPAM, Outlook's Junk
+ * Email) and is not in the inbox (a conversation whose one reply was marked spam is still inbox mail).
+ */
+export function inSpam(labels: readonly Label[], labelIds: readonly string[]): boolean {
+  return labels.some((l) => l.role === 'spam' && labelIds.includes(l.id)) && !inInbox(labels, labelIds);
+}

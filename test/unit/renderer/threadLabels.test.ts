@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chipLabels } from '../../../renderer/src/labelChips.ts';
+import { chipLabels, inSpam } from '../../../renderer/src/threadLabels.ts';
 import type { Label } from '../../../shared/api/threads.ts';
 
 const label = (id: string, name: string, kind: string, account = 'gmail-1', role: string | null = null) =>
@@ -12,6 +12,7 @@ const labels = [
   label('lbl_5', 'Inbox', 'folder', 'outlook-1', 'inbox'),
   label('lbl_6', 'Projects', 'folder', 'outlook-1'),
   label('lbl_7', 'Red category', 'category', 'outlook-1'),
+  label('lbl_8', 'Spam', 'system', 'gmail-1', 'spam'),
 ];
 
 describe('chipLabels', () => {
@@ -25,5 +26,13 @@ describe('chipLabels', () => {
 
   it('leaves out the label being looked at', () => {
     expect(chipLabels(labels, ['lbl_2', 'lbl_4'], 'lbl_2')).toEqual(['Travel']);
+  });
+});
+
+describe('inSpam', () => {
+  it('is spam with the spam label and out of the inbox; a conversation still in the inbox is not', () => {
+    expect(inSpam(labels, ['lbl_8'])).toBe(true);
+    expect(inSpam(labels, ['lbl_8', 'lbl_1'])).toBe(false);
+    expect(inSpam(labels, ['lbl_2'])).toBe(false);
   });
 });
