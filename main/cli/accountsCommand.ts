@@ -61,10 +61,7 @@ async function connectCommand(dataDir: string, provider: 'google' | 'microsoft')
 
 /** Deleting is asked for twice: without --yes it only says what would go. */
 async function removeCommand(dataDir: string, target: string, yes: boolean): Promise<void> {
-  const [{ openEngine }, { removeAccount }] = await Promise.all([
-    import('../core/engine.ts'),
-    import('../core/accountRemoval.ts'),
-  ]);
+  const { openEngine } = await import('../core/engine.ts');
   const engine = openEngine({ dataDir });
   try {
     const wanted = target.trim().toLowerCase();
@@ -76,7 +73,7 @@ async function removeCommand(dataDir: string, target: string, yes: boolean): Pro
         `this deletes ${account.email} and its ${messages} messages from this computer (nothing at the provider); add --yes to do it`,
         2,
       );
-    const removed = await removeAccount({ ...engine, google: engine.providers.google }, account.id);
+    const removed = await engine.removeAccount(account.id);
     const revoked =
       removed.revoked === true
         ? '; Google revoked the grant'

@@ -11,6 +11,7 @@ import { createCalendarSyncHandler } from '../sync/calendarSyncHandler.ts';
 import { JobQueue } from '../sync/jobQueue.ts';
 import { type JobHandler, JobRunner } from '../sync/jobRunner.ts';
 import { createMailSyncHandler } from '../sync/mailSyncHandler.ts';
+import { type AccountRemoval, removeAccount } from './accountRemoval.ts';
 import { acquireDataDirLock } from './dataDirLock.ts';
 import { EventBus } from './eventBus.ts';
 import { blobsDir, indexPath, vaultKeyPath } from './paths.ts';
@@ -41,6 +42,8 @@ export interface Engine {
   providers: ProviderConfig;
   send: SendService;
   lock: { update(port: number): void; release(): void };
+  /** Removes an account and what was synced from it (main/core/accountRemoval.ts). */
+  removeAccount(accountId: string): Promise<AccountRemoval>;
   close(): Promise<void>;
 }
 
@@ -110,6 +113,7 @@ export function openEngine(config: EngineConfig): Engine {
     providers,
     send,
     lock,
+    removeAccount: (accountId) => removeAccount({ db, blobs, runner, vault, events, google: providers.google }, accountId),
     async close() {
       await runner.stop();
       db.close();

@@ -11,7 +11,6 @@ import { gmailQuotaFromEnv } from '../providers/gmail/gmailSession.ts';
 import { apiSendService } from '../send/apiSendService.ts';
 import { SyncScheduler, scheduledAccounts } from '../sync/syncScheduler.ts';
 import { AccountConnector } from './accountConnector.ts';
-import { removeAccount } from './accountRemoval.ts';
 import { ConnectivityWatch } from './connectivityWatch.ts';
 import { type Engine, type EngineConfig, openEngine } from './engine.ts';
 import { NewMailWatch } from './newMailWatch.ts';
@@ -67,18 +66,7 @@ export async function startCore(config: CoreConfig): Promise<Core> {
       send: config.send ?? apiSendService(engine.send, attachmentRoots),
       attachmentRoots,
       connectAccount: (provider) => connector.start(provider),
-      removeAccount: (accountId) =>
-        removeAccount(
-          {
-            db: engine.db,
-            blobs: engine.blobs,
-            runner: engine.runner,
-            vault: engine.vault,
-            events: engine.events,
-            google: engine.providers.google,
-          },
-          accountId,
-        ),
+      removeAccount: engine.removeAccount,
       respondToEvent: (eventId, answer) =>
         respondToEvent(
           {

@@ -5,15 +5,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApiKey } from '../../main/api/auth/apiKeys.ts';
-import { buildApiServer } from '../../main/api/server.ts';
-import { EventBus } from '../../main/core/eventBus.ts';
-import { BlobStore } from '../../main/db/blobStore.ts';
 import { openIndex } from '../../main/db/openIndex.ts';
 import { writeMessages } from '../../main/db/queries/messageWrites.ts';
-import { JobQueue } from '../../main/sync/jobQueue.ts';
-import { JobRunner } from '../../main/sync/jobRunner.ts';
 import { messageInput, seedAccount } from '../support/indexFixtures.ts';
+import { buildLocalApi } from '../support/localApi.ts';
 import { machine, median } from './benchStats.ts';
 
 const THREADS = 10_000;
@@ -38,22 +33,10 @@ try {
         }),
       ),
     );
-  const events = new EventBus();
-  const jobs = new JobQueue(db, events);
-  const app = await buildApiServer({
-    db,
-    blobs: new BlobStore(db, join(dir, 'blobs')),
-    events,
-    jobs,
-    runner: new JobRunner(jobs, {}),
-    version: 'bench',
-    rendererDir: null,
-    allowedPorts: () => [7766],
-    rateLimits: { requestsPerMinute: 1_000_000 },
-  });
+  const { app, key: newKey } = await buildLocalApi(db, join(dir, 'blobs'), { rateLimits: { requestsPerMinute: 1_000_000 } });
   const headers = {
     host: '127.0.0.1:7766',
-    authorization: `Bearer ${createApiKey(db, 'bench', ['write:email']).key}`,
+    authorization: `Bearer ${newKey('write:email')}`,
     'content-type': 'application/json',
   };
   const ids = (db.prepare('SELECT id FROM threads ORDER BY id LIMIT ?').pluck().all(TICKED) as number[]).map((id) => `thr_${id}`);

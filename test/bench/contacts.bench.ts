@@ -4,15 +4,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApiKey } from '../../main/api/auth/apiKeys.ts';
-import { buildApiServer } from '../../main/api/server.ts';
-import { EventBus } from '../../main/core/eventBus.ts';
-import { BlobStore } from '../../main/db/blobStore.ts';
 import { openIndex } from '../../main/db/openIndex.ts';
 import { writeMessages } from '../../main/db/queries/messageWrites.ts';
-import { JobQueue } from '../../main/sync/jobQueue.ts';
-import { JobRunner } from '../../main/sync/jobRunner.ts';
 import { messageInput, seedAccount } from '../support/indexFixtures.ts';
+import { buildLocalApi } from '../support/localApi.ts';
 import { machine, median, percentile } from './benchStats.ts';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 100_000);
@@ -46,19 +41,8 @@ try {
       }),
     );
   }
-  const events = new EventBus();
-  const jobs = new JobQueue(db, events);
-  const app = await buildApiServer({
-    db,
-    blobs: new BlobStore(db, join(dir, 'blobs')),
-    events,
-    jobs,
-    runner: new JobRunner(jobs, {}),
-    version: 'bench',
-    rendererDir: null,
-    allowedPorts: () => [7766],
-  });
-  const key = createApiKey(db, 'bench', ['read:email']).key;
+  const { app, key: newKey } = await buildLocalApi(db, join(dir, 'blobs'));
+  const key = newKey('read:email');
   console.log(`machine: ${machine()}; ${MESSAGES.toLocaleString()} messages, 2,000 correspondents`);
   for (const q of ['a', 'grace', 'hopper', 'grace hopper', 'ken.1', 'zz']) {
     const times: number[] = [];

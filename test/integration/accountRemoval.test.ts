@@ -2,7 +2,6 @@ import type { Credentials } from 'google-auth-library';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectGoogle } from '../../main/auth/connectGoogle.ts';
 import { connectMicrosoft } from '../../main/auth/connectMicrosoft.ts';
-import { removeAccount } from '../../main/core/accountRemoval.ts';
 import { type Engine, openEngine } from '../../main/core/engine.ts';
 import { GOOGLE_TOKENS, newGoogleOAuthClient } from '../../main/providers/gmail/gmailSession.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
@@ -14,7 +13,6 @@ describe('removing synced accounts (emulator)', () => {
   const dir = makeTempDir();
   let emulator: RunningEmulator;
   let engine: Engine;
-  const deps = () => ({ ...engine, google: engine.providers.google });
   const count = (sql: string, ...args: unknown[]) =>
     engine.db
       .prepare(sql)
@@ -53,7 +51,7 @@ describe('removing synced accounts (emulator)', () => {
     const refreshToken = (JSON.parse(engine.vault.get(google.id, GOOGLE_TOKENS) ?? '{}') as Credentials).refresh_token;
     expect(refreshToken).toBeTruthy();
 
-    const removed = await removeAccount(deps(), google.id);
+    const removed = await engine.removeAccount(google.id);
     expect(removed).toMatchObject({ messages: googleMessages, revoked: true });
     expect(count('SELECT count(*) FROM messages WHERE account_id = ?', google.id)).toBe(0);
     expect(engine.vault.get(google.id, GOOGLE_TOKENS)).toBeNull();
@@ -66,7 +64,7 @@ describe('removing synced accounts (emulator)', () => {
     expect((await runMailSync(engine, microsoft.id))?.error).toBeNull();
 
     // Microsoft has no per-app revocation: removed here, nothing to revoke (null).
-    const removedMicrosoft = await removeAccount(deps(), microsoft.id);
+    const removedMicrosoft = await engine.removeAccount(microsoft.id);
     expect(removedMicrosoft).toMatchObject({ messages: microsoftMessages, revoked: null });
     expect(count('SELECT count(*) FROM accounts')).toBe(0);
     expect(count('SELECT count(*) FROM blobs')).toBe(0);

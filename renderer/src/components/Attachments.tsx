@@ -1,7 +1,9 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Message } from '../../../shared/api/threads.ts';
 import { api } from '../apiClient.ts';
 import { formatSize } from '../composeDrafts.ts';
+import { saveBlobAs } from '../saveBlob.ts';
+import { ViewerDialog } from './ViewerDialog.tsx';
 
 type Attachment = Message['attachments'][number];
 
@@ -133,8 +135,6 @@ function AttachmentPreview({ attachment, onClose }: { attachment: Attachment; on
   const kind = previewKind(attachment.mime_type);
   const [content, setContent] = useState<{ url: string; text: string | null } | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const closeButton = useRef<HTMLButtonElement>(null);
-  useEffect(() => closeButton.current?.focus(), []);
   useEffect(() => {
     let url: string | null = null;
     let cancelled = false;
@@ -154,49 +154,32 @@ function AttachmentPreview({ attachment, onClose }: { attachment: Attachment; on
     };
   }, [attachment.id, attachment.mime_type, kind]);
   return (
-    <div
-      className="overlay"
-      role="dialog"
-      aria-modal="true"
-      aria-label={`Attachment: ${attachment.filename}`}
-      onKeyDown={(event) => {
-        if (event.key === 'Escape') {
-          event.stopPropagation();
-          onClose();
-        }
-      }}
-    >
-      <div className="dialog attachment-preview">
-        <header>
+    <ViewerDialog
+      label={`Attachment: ${attachment.filename}`}
+      className="attachment-preview"
+      title={
+        <>
           <strong>{attachment.filename}</strong>
           <span className="muted"> {formatSize(attachment.size_bytes)}</span>
-          <button type="button" onClick={() => void saveAttachment(attachment).catch((e: Error) => setError(e.message))}>
-            Save
-          </button>
-          <button type="button" ref={closeButton} onClick={onClose}>
-            Close
-          </button>
-        </header>
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
-        {!content && !error && <p className="muted">Loading…</p>}
-        {content && kind === 'image' && <img src={content.url} alt={attachment.filename} />}
-        {content && kind === 'pdf' && <iframe title={attachment.filename} src={content.url} />}
-        {content && kind === 'text' && <pre className="attachment-text">{content.text}</pre>}
-      </div>
-    </div>
+        </>
+      }
+      actions={
+        <button type="button" onClick={() => void saveAttachment(attachment).catch((e: Error) => setError(e.message))}>
+          Save
+        </button>
+      }
+      error={error}
+      loaded={content !== null}
+      onClose={onClose}
+    >
+      {content && kind === 'image' && <img src={content.url} alt={attachment.filename} />}
+      {content && kind === 'pdf' && <iframe title={attachment.filename} src={content.url} />}
+      {content && kind === 'text' && <pre className="attachment-text">{content.text}</pre>}
+    </ViewerDialog>
   );
 }
 
 /** Downloads an attachment through the API (authenticated, so not a plain link) and hands it to the browser's save dialog. */
 async function saveAttachment(attachment: Attachment): Promise<void> {
-  const url = URL.createObjectURL(await api.attachment(attachment.id));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = attachment.filename || 'attachment';
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  saveBlobAs(await api.attachment(attachment.id), attachment.filename || 'attachment');
 }

@@ -1,6 +1,8 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Message } from '../../../shared/api/threads.ts';
 import { ApiRequestError, api } from '../apiClient.ts';
+import { saveBlobAs } from '../saveBlob.ts';
+import { ViewerDialog } from './ViewerDialog.tsx';
 
 /**
  * "Show original": the message as it came, headers and MIME parts, as text (never rendered),
@@ -9,8 +11,6 @@ import { ApiRequestError, api } from '../apiClient.ts';
 export function MessageSource({ message, onClose }: { message: Message; onClose(): void }) {
   const [source, setSource] = useState<{ text: string; blob: Blob } | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const closeButton = useRef<HTMLButtonElement>(null);
-  useEffect(() => closeButton.current?.focus(), []);
   useEffect(() => {
     let cancelled = false;
     api
@@ -34,44 +34,24 @@ export function MessageSource({ message, onClose }: { message: Message; onClose(
   }, [message.id]);
   const download = () => {
     if (!source) return;
-    const url = URL.createObjectURL(new Blob([source.blob], { type: 'message/rfc822' }));
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = `${(message.subject || 'message').replace(/[\\/:*?"<>|]+/g, '_').slice(0, 80)}.eml`;
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    const filename = `${(message.subject || 'message').replace(/[\\/:*?"<>|]+/g, '_').slice(0, 80)}.eml`;
+    saveBlobAs(new Blob([source.blob], { type: 'message/rfc822' }), filename);
   };
   return (
-    <div
-      className="overlay"
-      role="dialog"
-      aria-modal="true"
-      aria-label="Original message"
-      onKeyDown={(event) => {
-        if (event.key === 'Escape') {
-          event.stopPropagation();
-          onClose();
-        }
-      }}
+    <ViewerDialog
+      label="Original message"
+      className="message-source"
+      title={<strong>Original message</strong>}
+      actions={
+        <button type="button" disabled={!source} onClick={download}>
+          Download .eml
+        </button>
+      }
+      error={error}
+      loaded={source !== null}
+      onClose={onClose}
     >
-      <div className="dialog message-source">
-        <header>
-          <strong>Original message</strong>
-          <button type="button" disabled={!source} onClick={download}>
-            Download .eml
-          </button>
-          <button type="button" ref={closeButton} onClick={onClose}>
-            Close
-          </button>
-        </header>
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
-        {!source && !error && <p className="muted">Loading…</p>}
-        {source && <pre className="source-text">{source.text}</pre>}
-      </div>
-    </div>
+      {source && <pre className="source-text">{source.text}</pre>}
+    </ViewerDialog>
   );
 }
