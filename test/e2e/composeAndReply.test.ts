@@ -73,7 +73,7 @@ describeOnEachSurface('composing and replying, delivered to Gmail (emulator)', (
   /** After Send: the dialog's notice in a browser; in the desktop app the compose window says so and closes. */
   const sentConfirmed = async (page: Page, composer: Page) => {
     if (composer === page)
-      await expect.poll(() => page.getByRole('status').textContent(), { timeout: 15_000 }).toBe('Message sent.');
+      await expect.poll(() => page.getByRole('status').filter({ hasText: 'Message sent.' }).count(), { timeout: 15_000 }).toBe(1);
     else await composer.waitForEvent('close', { timeout: 15_000 });
   };
 
@@ -348,7 +348,7 @@ describeOnEachSurface('composing and replying, delivered to Gmail (emulator)', (
       await form.getByLabel('Message').fill('Held back by an outage.');
       await form.getByLabel('Message').press('Control+Enter');
       if (composer === page)
-        await expect.poll(() => page.getByRole('status').textContent(), { timeout: 15_000 }).toContain('queued');
+        await expect.poll(() => page.getByRole('status').filter({ hasText: 'queued' }).count(), { timeout: 15_000 }).toBe(1);
       else await composer.waitForEvent('close', { timeout: 15_000 });
     };
     await write('Outbox: send me later');

@@ -286,7 +286,7 @@ describe.skipIf(chromiumMissingReason !== null)(
       await form.locator('textarea').press('Control+Home');
       await form.locator('textarea').pressSequentially('For the meeting.');
       await form.locator('textarea').press('Control+Enter');
-      await expect.poll(() => page.getByRole('status').textContent(), { timeout: 15_000 }).toBe('Message sent.');
+      await expect.poll(() => page.getByRole('status').filter({ hasText: 'Message sent.' }).count(), { timeout: 15_000 }).toBe(1);
 
       const forwarded = (await sentMail()).find((m) => m.parsed.subject === 'Fwd: Board pack with attachments');
       expect(forwarded?.parsed.to?.map((a) => ('address' in a ? a.address : ''))).toEqual(['carol@example.test']);
@@ -319,7 +319,7 @@ describe.skipIf(chromiumMissingReason !== null)(
       await editor.pressSequentially('first point');
       await page.screenshot({ path: join(SCREENSHOTS, 'compose-rich-text.png') });
       await editor.press('Control+Enter');
-      await expect.poll(() => page.getByRole('status').textContent(), { timeout: 15_000 }).toBe('Message sent.');
+      await expect.poll(() => page.getByRole('status').filter({ hasText: 'Message sent.' }).count(), { timeout: 15_000 }).toBe(1);
 
       const sent = (await sentMail()).find((m) => m.parsed.subject === 'Formatting check');
       expect(sent?.parsed.html).toMatch(/Hello <b>world<\/b>/);

@@ -195,9 +195,15 @@ describe('sync endpoints', () => {
     const asKey = await post(`/api/services/${gmailId}/sync`, api.key('write:email'));
     expect(asKey.statusCode).toBe(403);
     let release = () => {};
-    handler = () => new Promise((resolve) => (release = () => resolve({ messagesProcessed: 1, threadsProcessed: 1 })));
+    let started = () => {};
+    const running = new Promise<void>((resolve) => (started = resolve));
+    handler = () =>
+      new Promise((resolve) => {
+        started();
+        release = () => resolve({ messagesProcessed: 1, threadsProcessed: 1 });
+      });
     const first = api.app.inject({ method: 'POST', url: `/api/services/${gmailId}/sync`, headers: { host }, cookies: cookie });
-    await new Promise((r) => setTimeout(r, 20));
+    await running; // the first sync is under way (a fixed wait could end before it started on a loaded machine)
     const second = await api.app.inject({
       method: 'POST',
       url: `/api/services/${gmailId}/sync`,
