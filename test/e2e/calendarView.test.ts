@@ -304,12 +304,12 @@ describeOnEachSurface('the calendar views', (surface) => {
     expect(await stop.getAttribute('data-date')).toBe(isoDate(today));
     await stop.focus();
     await page.keyboard.press('ArrowRight');
-    expect(await focusedDay()).toBe(isoDate(addDays(today, 1)));
+    await expect.poll(focusedDay).toBe(isoDate(addDays(today, 1)));
     await page.keyboard.press('ArrowDown');
-    expect(await focusedDay()).toBe(isoDate(addDays(today, 8)));
+    await expect.poll(focusedDay).toBe(isoDate(addDays(today, 8)));
     await page.keyboard.press('ArrowUp');
     await page.keyboard.press('ArrowLeft');
-    expect(await focusedDay()).toBe(isoDate(today));
+    await expect.poll(focusedDay).toBe(isoDate(today));
     // PageDown: the same day next month (or its last day), with the month shown changing under it.
     await page.keyboard.press('PageDown');
     const nextMonthDay = new Date(
@@ -337,11 +337,13 @@ describeOnEachSurface('the calendar views', (surface) => {
     await page.keyboard.press('Enter');
     const details = page.getByRole('complementary', { name: 'Event details' });
     await expect.poll(() => details.count(), { timeout: 10_000 }).toBe(1);
-    expect(
-      await details
-        .getByRole('button', { name: 'Close details' })
-        .evaluate((b) => b === (globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement),
-    ).toBe(true);
+    await expect
+      .poll(() =>
+        details
+          .getByRole('button', { name: 'Close details' })
+          .evaluate((b) => b === (globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement),
+      )
+      .toBe(true);
     await page.keyboard.press('Escape');
     await expect.poll(() => details.count(), { timeout: 10_000 }).toBe(0);
 

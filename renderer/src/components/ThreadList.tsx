@@ -52,7 +52,13 @@ export function ThreadList() {
         </p>
       )}
       {status !== 'loading' && !error && threads.length === 0 && <p className="empty">No conversations here.</p>}
-      <div role="listbox" aria-label="Conversations" className="rows" style={{ height: virtualizer.getTotalSize() }}>
+      <div
+        role="listbox"
+        aria-label="Conversations"
+        aria-busy={status === 'loading'}
+        className="rows"
+        style={{ height: virtualizer.getTotalSize() }}
+      >
         {items.map((item) => {
           const thread = threads[item.index] as ThreadSummary;
           return (
