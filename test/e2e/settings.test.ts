@@ -40,9 +40,9 @@ describeOnEachSurface('settings: connecting accounts, sync intervals, webhooks a
     await msConsent.getByRole('button', { name: 'Accept' }).click();
     await expect.poll(() => accounts.textContent(), { timeout: 15_000 }).toContain('bob@contoso.test');
 
-    // Connecting queued the first syncs: both accounts report one.
+    // Connecting queued the first syncs: both accounts report one ("synced <date>", not "not synced yet").
     await expect
-      .poll(async () => ((await accounts.textContent()) ?? '').match(/synced /g)?.length ?? 0, { timeout: 30_000 })
+      .poll(async () => ((await accounts.textContent()) ?? '').match(/(?<!not )synced /g)?.length ?? 0, { timeout: 30_000 })
       .toBe(2);
     await ui.screenshot(page, 'settings.png');
     await page.getByRole('button', { name: 'Inbox' }).click();
@@ -51,6 +51,8 @@ describeOnEachSurface('settings: connecting accounts, sync intervals, webhooks a
     const sidebar = page.getByRole('navigation', { name: 'Mailboxes' });
     await expect.poll(() => sidebar.getByRole('region', { name: 'alice@gmail.test' }).count(), { timeout: 10_000 }).toBe(1);
     await expect.poll(() => sidebar.getByRole('region', { name: 'bob@contoso.test' }).count(), { timeout: 10_000 }).toBe(1);
+    // In the order they were connected, as Settings lists them (Outlook's "Blue category" sorts before Gmail's labels).
+    expect(await sidebar.locator('.sidebar-heading').allTextContents()).toEqual(['alice@gmail.test', 'bob@contoso.test']);
     // The unified inbox marks each conversation with its account.
     const rows = page.getByRole('option');
     await expect.poll(async () => (await rows.locator('.account-dot').count()) === (await rows.count())).toBe(true);

@@ -126,6 +126,7 @@ function SendingSettings() {
       <label>
         Undo send{' '}
         <select
+          className="setting-choice"
           value={seconds}
           onChange={(event) => {
             const next = Number(event.target.value);

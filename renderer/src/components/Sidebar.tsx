@@ -21,8 +21,12 @@ export function Sidebar() {
   for (const label of labels)
     if (label.role) unreadByRole.set(label.role, (unreadByRole.get(label.role) ?? 0) + label.unread_thread_count);
   const byAccount = new Map<string, Label[]>();
-  for (const label of labels)
-    if (!label.role) byAccount.set(label.account_id, [...(byAccount.get(label.account_id) ?? []), label]);
+  for (const label of labels) {
+    if (label.role) continue;
+    const own = byAccount.get(label.account_id);
+    if (own) own.push(label);
+    else byAccount.set(label.account_id, [label]);
+  }
   const section = useMailStore((s) => s.section);
   const showCalendar = useMailStore((s) => s.showCalendar);
   const showSettings = useMailStore((s) => s.showSettings);
@@ -32,6 +36,13 @@ export function Sidebar() {
   const accountEmails = useMailStore((s) => s.accountEmails);
   // One account: "Labels"; several: each account's own, under its address.
   const headingFor = (accountId: string) => (byAccount.size > 1 ? (accountEmails[accountId] ?? 'Labels') : 'Labels');
+  // Accounts in the order they were connected (as Settings lists them), not in their labels' order.
+  const accountOrder = Object.keys(accountEmails);
+  const rank = (accountId: string) => {
+    const index = accountOrder.indexOf(accountId);
+    return index < 0 ? accountOrder.length : index;
+  };
+  const accountGroups = [...byAccount.entries()].sort(([a], [b]) => rank(a) - rank(b));
 
   return (
     <nav className="sidebar" id="sidebar" aria-label="Mailboxes">
@@ -59,7 +70,7 @@ export function Sidebar() {
         <SidebarItem title="Calendar" unread={0} active={section === 'calendar'} onSelect={showCalendar} />
         <SidebarItem title="Settings" unread={0} active={section === 'settings'} onSelect={showSettings} />
       </ul>
-      {[...byAccount.entries()].map(([accountId, accountLabels]) => (
+      {accountGroups.map(([accountId, accountLabels]) => (
         <section key={accountId} aria-label={headingFor(accountId)}>
           <h2 className="sidebar-heading">{headingFor(accountId)}</h2>
           <ul>
