@@ -1,10 +1,8 @@
 import { google } from 'googleapis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { connectGoogle } from '../../main/auth/connectGoogle.ts';
-import { openEngine } from '../../main/core/engine.ts';
 import { CALENDAR, signIn } from '../emulator/google/harness.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
-import { autoConsentBrowser, emulatorControl, googleConfigFor, providerEnvFor } from '../support/emulatorAccounts.ts';
+import { connectGoogleInto, emulatorControl, providerEnvFor } from '../support/emulatorAccounts.ts';
 import { useUiSession } from '../support/uiHarness.ts';
 import { describeOnEachSurface } from '../support/uiSurface.ts';
 
@@ -58,18 +56,7 @@ describeOnEachSurface('answering an invitation from the calendar (Google Calenda
   const ui = useUiSession(
     surface,
     async (dataDir) => {
-      const engine = openEngine({ dataDir, providers: { google: googleConfigFor(emulator.baseUrl), microsoft: null } });
-      try {
-        const account = await connectGoogle(engine.db, engine.vault, googleConfigFor(emulator.baseUrl), {
-          openBrowser: autoConsentBrowser,
-        });
-        const job = engine.jobs.enqueue({ kind: 'calendar_sync', mode: 'full', accountIds: [account.id], params: {} });
-        engine.runner.wake();
-        await engine.runner.idle();
-        expect(engine.jobs.get(job.id)).toMatchObject({ status: 'succeeded' });
-      } finally {
-        await engine.close();
-      }
+      expect(await connectGoogleInto(dataDir, emulator, 'calendar_sync')).toMatchObject({ status: 'succeeded' });
     },
     () => ({ ...providerEnvFor(emulator.baseUrl), OUTPOST_GMAIL_QUOTA_UNITS_PER_SECOND: '1000000' }),
     { locale: 'en-GB' },

@@ -3,17 +3,8 @@ import { join } from 'node:path';
 import type { Page } from 'playwright';
 import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { connectGoogle } from '../../main/auth/connectGoogle.ts';
-import { openEngine } from '../../main/core/engine.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
-import {
-  autoConsentBrowser,
-  emulatorControl,
-  gmailSentMail,
-  googleConfigFor,
-  providerEnvFor,
-  runMailSync,
-} from '../support/emulatorAccounts.ts';
+import { connectGoogleInto, emulatorControl, gmailSentMail, providerEnvFor } from '../support/emulatorAccounts.ts';
 import { makeTempDir } from '../support/tempDir.ts';
 import { useUiSession } from '../support/uiHarness.ts';
 import { describeOnEachSurface } from '../support/uiSurface.ts';
@@ -40,15 +31,7 @@ describeOnEachSurface('composing and replying, delivered to Gmail (emulator)', (
   const ui = useUiSession(
     surface,
     async (dataDir) => {
-      const engine = openEngine({ dataDir, providers: { google: googleConfigFor(emulator.baseUrl), microsoft: null } });
-      try {
-        const account = await connectGoogle(engine.db, engine.vault, googleConfigFor(emulator.baseUrl), {
-          openBrowser: autoConsentBrowser,
-        });
-        await runMailSync(engine, account.id);
-      } finally {
-        await engine.close();
-      }
+      await connectGoogleInto(dataDir, emulator, 'email_sync');
     },
     () => ({ ...providerEnvFor(emulator.baseUrl), OUTPOST_GMAIL_QUOTA_UNITS_PER_SECOND: '1000000' }),
   );

@@ -4,18 +4,9 @@ import { deflateSync } from 'node:zlib';
 import type { Browser } from 'playwright';
 import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectGoogle } from '../../main/auth/connectGoogle.ts';
-import { openEngine } from '../../main/core/engine.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
 import { chromiumMissingReason, launchChromium } from '../support/chromium.ts';
-import {
-  autoConsentBrowser,
-  emulatorControl,
-  gmailSentMail,
-  googleConfigFor,
-  providerEnvFor,
-  runMailSync,
-} from '../support/emulatorAccounts.ts';
+import { connectGoogleInto, emulatorControl, gmailSentMail, providerEnvFor } from '../support/emulatorAccounts.ts';
 import { type RunningServe, startServe } from '../support/serveProcess.ts';
 import { makeTempDir } from '../support/tempDir.ts';
 import { SCREENSHOTS } from '../support/uiHarness.ts';
@@ -152,15 +143,7 @@ describe.skipIf(chromiumMissingReason !== null)(
         serviceOptions: { google: { quotaEnabled: false } },
       });
       const dataDir = join(dir.path, 'data');
-      const engine = openEngine({ dataDir, providers: { google: googleConfigFor(emulator.baseUrl), microsoft: null } });
-      try {
-        const account = await connectGoogle(engine.db, engine.vault, googleConfigFor(emulator.baseUrl), {
-          openBrowser: autoConsentBrowser,
-        });
-        await runMailSync(engine, account.id);
-      } finally {
-        await engine.close();
-      }
+      await connectGoogleInto(dataDir, emulator, 'email_sync');
       serve = await startServe(dataDir, [], {
         ...providerEnvFor(emulator.baseUrl),
         OUTPOST_GMAIL_QUOTA_UNITS_PER_SECOND: '1000000',

@@ -60,11 +60,33 @@ function rsvpHarness() {
     state.writeKey = createApiKey(core.db, 'rsvp test', ['read:calendar', 'write:calendar']).key;
     state.readKey = createApiKey(core.db, 'read only', ['read:calendar']).key;
   };
+  let emulator: RunningEmulator | undefined;
+  /** The emulator (Google or Microsoft accounts, auto consent) and a core on it, with no account yet. */
+  const start = async (provider: 'google' | 'microsoft') => {
+    emulator = await startEmulator({
+      autoConsent: true,
+      seed: { kind: 'synthetic', count: 5 },
+      ...(provider === 'google' ? { serviceOptions: { google: { quotaEnabled: false } } } : {}),
+    });
+    const google = provider === 'google' ? googleConfigFor(emulator.baseUrl) : null;
+    const microsoft = provider === 'microsoft' ? microsoftConfigFor(emulator.baseUrl) : null;
+    const core = await startCore({
+      dataDir: dir.path,
+      port: 0,
+      version: 'test',
+      rendererDir: null,
+      schedule: false,
+      providers: { google, microsoft },
+      ...(google ? { gmailQuota: { unitsPerSecond: 1_000_000 } } : {}),
+    });
+    return { emulator, core, google, microsoft };
+  };
   const close = async () => {
     await state.core?.close();
+    await emulator?.stop();
     dir.remove();
   };
-  return { dir, state, api, syncCalendars, indexed, finish, close };
+  return { dir, state, api, syncCalendars, indexed, start, finish, close };
 }
 
 describe('answering invitations on Google Calendar (emulator): POST /v1/calendar/events/{id}/respond', () => {
@@ -85,21 +107,10 @@ describe('answering invitations on Google Calendar (emulator): POST /v1/calendar
     (await calendarApi.events.get({ calendarId: 'primary', eventId })).data.attendees?.find((a) => a.email === USER);
 
   beforeAll(async () => {
-    emulator = await startEmulator({
-      autoConsent: true,
-      seed: { kind: 'synthetic', count: 5 },
-      serviceOptions: { google: { quotaEnabled: false } },
-    });
-    const config = googleConfigFor(emulator.baseUrl);
-    const core = await startCore({
-      dataDir: h.dir.path,
-      port: 0,
-      version: 'test',
-      rendererDir: null,
-      schedule: false,
-      providers: { google: config, microsoft: null },
-      gmailQuota: { unitsPerSecond: 1_000_000 },
-    });
+    const started = await h.start('google');
+    emulator = started.emulator;
+    const { core } = started;
+    const config = started.google as NonNullable<typeof started.google>;
     const account = await connectGoogle(core.db, core.vault, config, { openBrowser: autoConsentBrowser });
     h.finish(core, account.id);
     calendarApi = google.calendar({
@@ -147,10 +158,7 @@ describe('answering invitations on Google Calendar (emulator): POST /v1/calendar
     });
     expect(await h.syncCalendars('full')).toMatchObject({ status: 'succeeded' });
   }, 60_000);
-  afterAll(async () => {
-    await h.close();
-    await emulator?.stop();
-  });
+  afterAll(() => h.close());
 
   it('No: Google has the user declined (the others as they were), the answer shows at once, an incremental sync keeps it', async () => {
     const before = h.indexed(ids.invitation);
@@ -243,16 +251,10 @@ describe('answering invitations on Outlook (emulator): accept, tentativelyAccept
   });
 
   beforeAll(async () => {
-    emulator = await startEmulator({ autoConsent: true, seed: { kind: 'synthetic', count: 5 } });
-    const config = microsoftConfigFor(emulator.baseUrl);
-    const core = await startCore({
-      dataDir: h.dir.path,
-      port: 0,
-      version: 'test',
-      rendererDir: null,
-      schedule: false,
-      providers: { google: null, microsoft: config },
-    });
+    const started = await h.start('microsoft');
+    emulator = started.emulator;
+    const { core } = started;
+    const config = started.microsoft as NonNullable<typeof started.microsoft>;
     const account = await connectMicrosoft(core.db, core.vault, config, { openBrowser: formPostBrowser });
     h.finish(core, account.id);
     graphToken = await graphSignIn(emulator.baseUrl);
@@ -280,10 +282,7 @@ describe('answering invitations on Outlook (emulator): accept, tentativelyAccept
     });
     expect(await h.syncCalendars('full')).toMatchObject({ status: 'succeeded' });
   }, 60_000);
-  afterAll(async () => {
-    await h.close();
-    await emulator?.stop();
-  });
+  afterAll(() => h.close());
 
   it('sync marks as self the attendee whose address is the account email', () => {
     expect(h.indexed(ids.invitation).attendees.map((a) => [a.email, a.self, a.response])).toEqual([
@@ -335,16 +334,10 @@ describe('an Outlook account connected before Calendars.ReadWrite was asked for'
   let invitation = '';
 
   beforeAll(async () => {
-    emulator = await startEmulator({ autoConsent: true, seed: { kind: 'synthetic', count: 5 } });
-    const config = microsoftConfigFor(emulator.baseUrl);
-    const core = await startCore({
-      dataDir: h.dir.path,
-      port: 0,
-      version: 'test',
-      rendererDir: null,
-      schedule: false,
-      providers: { google: null, microsoft: config },
-    });
+    const started = await h.start('microsoft');
+    emulator = started.emulator;
+    const { core } = started;
+    const config = started.microsoft as NonNullable<typeof started.microsoft>;
     // Connected as Outpost did before: the same scopes without Calendars.ReadWrite.
     const granted = MICROSOFT_SCOPES.splice(MICROSOFT_SCOPES.indexOf('Calendars.ReadWrite'), 1);
     try {
@@ -368,10 +361,7 @@ describe('an Outlook account connected before Calendars.ReadWrite was asked for'
     ).id;
     expect(await h.syncCalendars('full')).toMatchObject({ status: 'succeeded' });
   }, 60_000);
-  afterAll(async () => {
-    await h.close();
-    await emulator?.stop();
-  });
+  afterAll(() => h.close());
 
   it('answering is 409 needs_reauth (Microsoft wants consent), while its syncs go on and the account stays connected', async () => {
     const answer = await h.api(`/v1/calendar/events/${h.indexed(invitation).id}/respond`, { response: 'accepted' });
@@ -392,21 +382,10 @@ describe('a Google account connected before calendar.events was asked for', () =
   let invitation = '';
 
   beforeAll(async () => {
-    emulator = await startEmulator({
-      autoConsent: true,
-      seed: { kind: 'synthetic', count: 5 },
-      serviceOptions: { google: { quotaEnabled: false } },
-    });
-    const config = googleConfigFor(emulator.baseUrl);
-    const core = await startCore({
-      dataDir: h.dir.path,
-      port: 0,
-      version: 'test',
-      rendererDir: null,
-      schedule: false,
-      providers: { google: config, microsoft: null },
-      gmailQuota: { unitsPerSecond: 1_000_000 },
-    });
+    const started = await h.start('google');
+    emulator = started.emulator;
+    const { core } = started;
+    const config = started.google as NonNullable<typeof started.google>;
     // Connected as Outpost did before: gmail.modify and calendar.readonly only.
     const granted = GOOGLE_SCOPES.splice(GOOGLE_SCOPES.indexOf('https://www.googleapis.com/auth/calendar.events'), 1);
     try {
@@ -428,10 +407,7 @@ describe('a Google account connected before calendar.events was asked for', () =
     ).id;
     expect(await h.syncCalendars('full')).toMatchObject({ status: 'succeeded' });
   }, 60_000);
-  afterAll(async () => {
-    await h.close();
-    await emulator?.stop();
-  });
+  afterAll(() => h.close());
 
   it('answering is 409 needs_reauth naming calendar.events, while its syncs go on', async () => {
     const answer = await h.api(`/v1/calendar/events/${h.indexed(invitation).id}/respond`, { response: 'accepted' });

@@ -1,5 +1,6 @@
+import { connectGoogle } from '../../main/auth/connectGoogle.ts';
 import type { GoogleConfig, MicrosoftConfig } from '../../main/auth/providerConfig.ts';
-import type { Engine } from '../../main/core/engine.ts';
+import { type Engine, openEngine } from '../../main/core/engine.ts';
 import type { IndexDb } from '../../main/db/openIndex.ts';
 import type { JobMode } from '../../shared/events.ts';
 import type { RunningEmulator } from '../emulator/index.ts';
@@ -164,6 +165,26 @@ export async function runMailSync(engine: Engine, accountId: string, mode: JobMo
   engine.runner.wake();
   await engine.runner.idle();
   return engine.jobs.get(job.id);
+}
+
+/**
+ * A data directory with the emulator's Google user connected through the real loopback flow
+ * (auto consent) and its first sync run, mail or calendars; the engine is closed again, so a
+ * process (`outpost serve`) can open the directory next. Returns the finished sync job.
+ */
+export async function connectGoogleInto(dataDir: string, emulator: RunningEmulator, sync: 'email_sync' | 'calendar_sync') {
+  const config = googleConfigFor(emulator.baseUrl);
+  const engine = openEngine({ dataDir, providers: { google: config, microsoft: null } });
+  try {
+    const account = await connectGoogle(engine.db, engine.vault, config, { openBrowser: autoConsentBrowser });
+    if (sync === 'email_sync') return await runMailSync(engine, account.id);
+    const job = engine.jobs.enqueue({ kind: 'calendar_sync', mode: 'full', accountIds: [account.id], params: {} });
+    engine.runner.wake();
+    await engine.runner.idle();
+    return engine.jobs.get(job.id);
+  } finally {
+    await engine.close();
+  }
 }
 
 /** The emulator's Gmail mailbox of one user, in the comparable shape of indexAsGmailSnapshot. */

@@ -1,5 +1,5 @@
 import { createSession } from '../../main/api/auth/sessions.ts';
-import { type ApiServer, buildApiServer } from '../../main/api/server.ts';
+import { type ApiDeps, type ApiServer, buildApiServer } from '../../main/api/server.ts';
 import { EventBus } from '../../main/core/eventBus.ts';
 import { BlobStore } from '../../main/db/blobStore.ts';
 import type { IndexDb } from '../../main/db/openIndex.ts';
@@ -8,8 +8,15 @@ import { JobRunner } from '../../main/sync/jobRunner.ts';
 
 export const TEST_HOST = '127.0.0.1:7766';
 
-/** The API over an index, not listening (driven by inject()), with an admin session token. */
-export async function buildTestApi(db: IndexDb, blobsDir: string): Promise<{ app: ApiServer; token: string }> {
+/**
+ * The API over an index, not listening (driven by inject()), with an admin session token;
+ * `extra` adds or replaces dependencies (a stand-in for a core function, say).
+ */
+export async function buildTestApi(
+  db: IndexDb,
+  blobsDir: string,
+  extra: Partial<ApiDeps> = {},
+): Promise<{ app: ApiServer; token: string }> {
   const events = new EventBus();
   const jobs = new JobQueue(db, events);
   const app = await buildApiServer({
@@ -21,6 +28,7 @@ export async function buildTestApi(db: IndexDb, blobsDir: string): Promise<{ app
     version: 'test',
     rendererDir: null,
     allowedPorts: () => [7766],
+    ...extra,
   });
   return { app, token: createSession(db, { admin: true }).token };
 }

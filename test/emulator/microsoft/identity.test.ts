@@ -23,6 +23,11 @@ function pca() {
   });
 }
 
+/** msal-node's interactive loopback flow for SCOPES, the consent page answered by openBrowser. */
+function signInInteractively(app: PublicClientApplication) {
+  return app.acquireTokenInteractive({ scopes: SCOPES, openBrowser, successTemplate: 'ok', errorTemplate: 'error' });
+}
+
 /** The browser: auto-consent answers with a form_post page; submit it to msal-node's loopback listener. */
 async function openBrowser(url: string): Promise<void> {
   const html = await (await fetch(url)).text();
@@ -50,12 +55,7 @@ describe('identity platform with msal-node', () => {
 
   it('interactive loopback flow with PKCE, silent refresh, revoked refresh token -> invalid_grant', async () => {
     const app = pca();
-    const result = await app.acquireTokenInteractive({
-      scopes: SCOPES,
-      openBrowser,
-      successTemplate: 'ok',
-      errorTemplate: 'error',
-    });
+    const result = await signInInteractively(app);
     expect(result.account?.username).toBe('bob@contoso.test');
     expect(result.idTokenClaims).toMatchObject({ preferred_username: 'bob@contoso.test', aud: CLIENT_ID });
     const me = await fetch(`${emu.baseUrl}/v1.0/me`, { headers: { authorization: `Bearer ${result.accessToken}` } });
@@ -78,12 +78,7 @@ describe('identity platform with msal-node', () => {
 
   it('a refresh may narrow the consented scopes, but not go past them: AADSTS65001 invalid_grant', async () => {
     const app = pca();
-    const result = await app.acquireTokenInteractive({
-      scopes: SCOPES,
-      openBrowser,
-      successTemplate: 'ok',
-      errorTemplate: 'error',
-    });
+    const result = await signInInteractively(app);
     const narrower = SCOPES.filter((s) => !s.endsWith('/Mail.Send'));
     expect(
       (await app.acquireTokenSilent({ account: result.account!, scopes: narrower, forceRefresh: true })).accessToken,

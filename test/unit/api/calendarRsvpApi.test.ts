@@ -1,17 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../../main/api/auth/apiKeys.ts';
-import { buildApiServer } from '../../../main/api/server.ts';
 import { type RsvpAnswer, RsvpRefusedError } from '../../../main/calendar/respondToEvent.ts';
-import { EventBus } from '../../../main/core/eventBus.ts';
-import { BlobStore } from '../../../main/db/blobStore.ts';
 import { type IndexDb, openIndex } from '../../../main/db/openIndex.ts';
 import { type EventRow, getEvent, writeEvents } from '../../../main/db/queries/calendarEvents.ts';
 import { ProviderError } from '../../../main/providers/providerErrors.ts';
-import { JobQueue } from '../../../main/sync/jobQueue.ts';
-import { JobRunner } from '../../../main/sync/jobRunner.ts';
 import { eventInput, seedCalendar } from '../../support/calendarFixtures.ts';
 import { makeTempDir } from '../../support/tempDir.ts';
-import { TEST_HOST } from '../../support/testApi.ts';
+import { buildTestApi, TEST_HOST } from '../../support/testApi.ts';
 
 /** The respond route over a stand-in for the core function: what it sends on, and how it maps each outcome. */
 describe('POST /v1/calendar/events/{id}/respond', () => {
@@ -21,28 +16,21 @@ describe('POST /v1/calendar/events/{id}/respond', () => {
   let outcome: (id: number, answer: RsvpAnswer) => Promise<EventRow>;
   const calls: Array<[number, RsvpAnswer]> = [];
 
-  const build = (withCore: boolean) => {
-    const events = new EventBus();
-    const jobs = new JobQueue(db, events);
-    return buildApiServer({
-      db,
-      blobs: new BlobStore(db, dir.path),
-      events,
-      jobs,
-      runner: new JobRunner(jobs, {}),
-      version: 'test',
-      rendererDir: null,
-      allowedPorts: () => [7766],
-      ...(withCore
-        ? {
-            respondToEvent: (id: number, answer: RsvpAnswer) => {
-              calls.push([id, answer]);
-              return outcome(id, answer);
-            },
-          }
-        : {}),
-    });
-  };
+  const build = async (withCore: boolean) =>
+    (
+      await buildTestApi(
+        db,
+        dir.path,
+        withCore
+          ? {
+              respondToEvent: (id: number, answer: RsvpAnswer) => {
+                calls.push([id, answer]);
+                return outcome(id, answer);
+              },
+            }
+          : {},
+      )
+    ).app;
   const post = async (app: Awaited<ReturnType<typeof build>>, id: string, body: unknown) => {
     const response = await app.inject({
       method: 'POST',
