@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { gmail } from '@googleapis/gmail';
 import { CodeChallengeMethod } from 'google-auth-library';
-import { google } from 'googleapis';
 import type { IndexDb } from '../db/openIndex.ts';
 import { type AccountRow, ensureAccount } from '../db/queries/accounts.ts';
 import { stmt } from '../db/statements.ts';
@@ -49,9 +49,7 @@ export async function connectGoogle(
     if (!tokens.refresh_token)
       throw new ProviderError('needs_reauth', 'Google did not grant offline access (no refresh token); try connecting again');
     client.setCredentials(tokens);
-    const profile = await google
-      .gmail({ version: 'v1', auth: client, rootUrl: config.apiRootUrl })
-      .users.getProfile({ userId: 'me' });
+    const profile = await gmail({ version: 'v1', auth: client, rootUrl: config.apiRootUrl }).users.getProfile({ userId: 'me' });
     const email = profile.data.emailAddress;
     if (!email) throw new ProviderError('provider_error', 'Gmail did not say which address was connected');
     return db.transaction(() => {

@@ -1,4 +1,4 @@
-import { type calendar_v3, google } from 'googleapis';
+import { calendar, type calendar_v3 } from '@googleapis/calendar';
 import { GRAPH_RESPOND_SCOPES, type ProviderConfig } from '../auth/providerConfig.ts';
 import type { TokenVault } from '../auth/tokenVault.ts';
 import type { IndexDb } from '../db/openIndex.ts';
@@ -103,7 +103,7 @@ async function answerOnGoogle(
   email: string,
   answer: RsvpAnswer,
 ): Promise<void> {
-  const calendarApi = google.calendar({ version: 'v3', auth: ctx.session.oauth, rootUrl: ctx.session.apiRootUrl });
+  const calendarApi = calendar({ version: 'v3', auth: ctx.session.oauth, rootUrl: ctx.session.apiRootUrl });
   const event = (await call(ctx, 1, () => calendarApi.events.get({ calendarId, eventId }, { signal: ctx.signal }))).data;
   const isUser = (a: calendar_v3.Schema$EventAttendee) => a.self === true || a.email?.toLowerCase() === email;
   const attendees = event.attendees ?? [];

@@ -1,4 +1,4 @@
-import { google } from 'googleapis';
+import { calendar } from '@googleapis/calendar';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CALENDAR, signIn } from '../emulator/google/harness.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
@@ -17,12 +17,12 @@ describeOnEachSurface('answering an invitation from the calendar (Google Calenda
 
   /** Alice's own attendee as Google now has it. */
   const remoteAnswer = async () => {
-    const calendar = google.calendar({
+    const calendarApi = calendar({
       version: 'v3',
       auth: await signIn(emulator, [CALENDAR]),
       rootUrl: `${emulator.baseUrl}/`,
     });
-    const { data } = await calendar.events.get({ calendarId: 'primary', eventId: invitationId });
+    const { data } = await calendarApi.events.get({ calendarId: 'primary', eventId: invitationId });
     return data.attendees?.find((a) => a.email === USER)?.responseStatus;
   };
 

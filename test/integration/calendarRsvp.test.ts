@@ -1,4 +1,4 @@
-import { google } from 'googleapis';
+import { calendar } from '@googleapis/calendar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../main/api/auth/apiKeys.ts';
 import { connectGoogle } from '../../main/auth/connectGoogle.ts';
@@ -93,7 +93,7 @@ describe('answering invitations on Google Calendar (emulator): POST /v1/calendar
   const USER = 'alice@gmail.test';
   const h = rsvpHarness();
   let emulator: RunningEmulator;
-  let calendarApi: ReturnType<typeof google.calendar>;
+  let calendarApi: ReturnType<typeof calendar>;
   const ids = { invitation: '', organized: '', notInvited: '', series: '' };
 
   const createEvent = async (body: object) =>
@@ -113,7 +113,7 @@ describe('answering invitations on Google Calendar (emulator): POST /v1/calendar
     const config = started.google as NonNullable<typeof started.google>;
     const account = await connectGoogle(core.db, core.vault, config, { openBrowser: autoConsentBrowser });
     h.finish(core, account.id);
-    calendarApi = google.calendar({
+    calendarApi = calendar({
       version: 'v3',
       auth: await googleSignIn(emulator, [CALENDAR]),
       rootUrl: `${emulator.baseUrl}/`,

@@ -1,4 +1,4 @@
-import type { calendar_v3 } from 'googleapis';
+import type { calendar_v3 } from '@googleapis/calendar';
 import { DateTime } from 'luxon';
 import type { Attendee, EventInput } from '../../db/queries/calendarEvents.ts';
 

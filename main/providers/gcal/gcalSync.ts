@@ -1,4 +1,4 @@
-import { type calendar_v3, google } from 'googleapis';
+import { calendar, type calendar_v3 } from '@googleapis/calendar';
 import type { BlobStore } from '../../db/blobStore.ts';
 import type { IndexDb } from '../../db/openIndex.ts';
 import {
@@ -41,7 +41,7 @@ export async function gcalSync(
   options: { full: boolean; window: CalendarWindow },
 ): Promise<Record<string, number>> {
   const { db, session, accountId, signal } = ctx;
-  const calendarApi = google.calendar({ version: 'v3', auth: session.oauth, rootUrl: session.apiRootUrl });
+  const calendarApi = calendar({ version: 'v3', auth: session.oauth, rootUrl: session.apiRootUrl });
   const gmailCtx = { ...ctx, attachmentSizeCap: 0 };
   const list = (await call(gmailCtx, 1, () => calendarApi.calendarList.list({ maxResults: 250 }, { signal }))).data.items ?? [];
   const calendars = new Map<string, { rowId: number; timeZone: string | null }>();

@@ -1,4 +1,4 @@
-import type { gmail_v1 } from 'googleapis';
+import type { gmail_v1 } from '@googleapis/gmail';
 import { deleteMessages, existingRemoteIds, updateMessageState, writeMessages } from '../../db/queries/messageWrites.ts';
 import { getCursor, setCursor } from '../../db/queries/syncCursors.ts';
 import { CursorExpiredError } from '../providerErrors.ts';

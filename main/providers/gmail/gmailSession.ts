@@ -1,5 +1,5 @@
+import { gmail, type gmail_v1 } from '@googleapis/gmail';
 import { type Credentials, OAuth2Client } from 'google-auth-library';
-import { type gmail_v1, google } from 'googleapis';
 import type { GoogleConfig } from '../../auth/providerConfig.ts';
 import type { TokenVault } from '../../auth/tokenVault.ts';
 import { QuotaWindow } from '../../sync/quotaWindow.ts';
@@ -75,7 +75,7 @@ export function openGmailSession(
     vault.put(accountId, GOOGLE_TOKENS, JSON.stringify(merged));
   });
   return {
-    gmail: google.gmail({ version: 'v1', auth: oauth, rootUrl: config.apiRootUrl }),
+    gmail: gmail({ version: 'v1', auth: oauth, rootUrl: config.apiRootUrl }),
     oauth,
     apiRootUrl: config.apiRootUrl,
     quota: new QuotaWindow({ unitsPerWindow: quota.unitsPerSecond, windowMs: 1000 + (quota.windowMarginMs ?? 10) }),

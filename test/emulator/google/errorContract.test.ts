@@ -8,8 +8,10 @@
  * WWW-Authenticate error="invalid_token", 403 ACCESS_TOKEN_SCOPE_INSUFFICIENT with
  * error="insufficient_scope", RFC 6749 bodies from the token endpoint.
  */
+
+import { calendar } from '@googleapis/calendar';
+import { gmail } from '@googleapis/gmail';
 import { OAuth2Client } from 'google-auth-library';
-import { google } from 'googleapis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../index.ts';
 import { type AnyJson, CLIENT_ID, control, oauthClient, REDIRECT_URI, signIn, start } from './harness.ts';
@@ -18,8 +20,8 @@ const FULL = 'https://mail.google.com/';
 const LABELS = 'https://www.googleapis.com/auth/gmail.labels';
 const CALENDAR = 'https://www.googleapis.com/auth/calendar';
 
-type Gmail = ReturnType<typeof google.gmail>;
-type Calendar = ReturnType<typeof google.calendar>;
+type Gmail = ReturnType<typeof gmail>;
+type Calendar = ReturnType<typeof calendar>;
 interface Clients {
   gmail: Gmail;
   calendar: Calendar;
@@ -119,8 +121,8 @@ describe('Google: bad input gets the real services status codes, error shapes an
   let labelsOnly: Clients;
   let gmailOnly: Clients;
   const clientsFor = (auth: OAuth2Client, retry = false): Clients => ({
-    gmail: google.gmail({ version: 'v1', auth, rootUrl: `${emu.baseUrl}/`, retry }),
-    calendar: google.calendar({ version: 'v3', auth, rootUrl: `${emu.baseUrl}/`, retry }),
+    gmail: gmail({ version: 'v1', auth, rootUrl: `${emu.baseUrl}/`, retry }),
+    calendar: calendar({ version: 'v3', auth, rootUrl: `${emu.baseUrl}/`, retry }),
   });
 
   beforeAll(async () => {

@@ -1,6 +1,8 @@
 /** Test harness: an emulator on a random port plus real Google clients pointed at it. */
+
+import { calendar } from '@googleapis/calendar';
+import { gmail } from '@googleapis/gmail';
 import { OAuth2Client } from 'google-auth-library';
-import { google } from 'googleapis';
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../index.ts';
 
 export const CLIENT_ID = 'outpost-test.apps.googleusercontent.com';
@@ -44,11 +46,11 @@ export async function signIn(emu: RunningEmulator, scopes: string[], loginHint =
 }
 
 export function gmailFor(emu: RunningEmulator, auth: OAuth2Client) {
-  return google.gmail({ version: 'v1', auth, rootUrl: `${emu.baseUrl}/` });
+  return gmail({ version: 'v1', auth, rootUrl: `${emu.baseUrl}/` });
 }
 
 export function calendarFor(emu: RunningEmulator, auth: OAuth2Client) {
-  return google.calendar({ version: 'v3', auth, rootUrl: `${emu.baseUrl}/` });
+  return calendar({ version: 'v3', auth, rootUrl: `${emu.baseUrl}/` });
 }
 
 export function start(options: EmulatorOptions = {}): Promise<RunningEmulator> {
