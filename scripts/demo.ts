@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { createApiKey, SCOPES } from '../main/api/auth/apiKeys.ts';
 import { connectGoogle } from '../main/auth/connectGoogle.ts';
 import { connectMicrosoft } from '../main/auth/connectMicrosoft.ts';
-import { openEngine } from '../main/core/engine.ts';
+import { openLoggedEngine } from '../main/core/engine.ts';
 import { type RunningEmulator, startEmulator } from '../test/emulator/index.ts';
 import type { SeedSpec } from '../test/emulator/kit/types.ts';
 import { openBrowser as formPostBrowser } from '../test/emulator/microsoft/testAuth.ts';
@@ -96,7 +96,7 @@ async function run(tlsDir: string): Promise<void> {
     const google = googleConfigFor(emulator.baseUrl);
     const microsoft = microsoftConfigFor(emulator.baseUrl);
 
-    const engine = openEngine({ dataDir, providers: { google, microsoft } });
+    const engine = await openLoggedEngine({ dataDir, providers: { google, microsoft } });
     let apiKey: string;
     try {
       const gmail = await connectGoogle(engine.db, engine.vault, google, { openBrowser: autoConsentBrowser });

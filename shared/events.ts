@@ -19,6 +19,9 @@ export interface JobSnapshot {
   finished_at: string | null;
 }
 
+/** messages: mail added to or deleted from threads; flags: read or starred; labels: labels, folders, categories. */
+export type MailChangeKind = 'messages' | 'flags' | 'labels';
+
 export type CoreEvent =
   | { type: 'job.updated'; job: JobSnapshot }
   | { type: 'job.progress'; job_id: string; account_id: string | null; done: number; total: number | null }
@@ -29,7 +32,18 @@ export type CoreEvent =
   | { type: 'account.updated'; account_id: string; status: string }
   /** The account and everything synced from it left this computer (DELETE /v1/accounts/{id}). */
   | { type: 'account.removed'; account_id: string }
-  | { type: 'mail.changed'; account_id: string; thread_ids: string[] }
+  /**
+   * Mail in the index changed (a sync page, a thread action, a sent copy, an import, a removal),
+   * announced after the change committed: the threads touched (public ids) and those that no
+   * longer exist, and what kind of change it was, so a client patches what it shows.
+   */
+  | {
+      type: 'mail.changed';
+      account_id: string;
+      thread_ids: string[];
+      removed_thread_ids: string[];
+      what: MailChangeKind[];
+    }
   /** A message left the outbox: the provider accepted it (also the `email.sent` webhook). */
   | {
       type: 'email.sent';

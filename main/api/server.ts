@@ -4,9 +4,11 @@ import fastifySwagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { ApiErrorBody } from '../../shared/api/common.ts';
+import { httpStatusOfCode } from '../../shared/errors.ts';
 import type { RsvpAnswer } from '../calendar/respondToEvent.ts';
 import type { AccountRemoval } from '../core/accountRemoval.ts';
 import type { EventBus } from '../core/eventBus.ts';
+import { OutpostError } from '../core/outpostError.ts';
 import type { BlobStore } from '../db/blobStore.ts';
 import type { IndexDb } from '../db/openIndex.ts';
 import type { EventRow } from '../db/queries/calendarEvents.ts';
@@ -178,7 +180,8 @@ function reportedLimit(limits: RateLimits, request: import('fastify').FastifyReq
 }
 
 function toApiError(error: FastifyError | ApiError): { status: number; code: ErrorCode; message: string; field?: string } {
-  if (error instanceof ApiError) return { status: error.status, code: error.code, message: error.message, field: error.field };
+  if (error instanceof OutpostError)
+    return { status: httpStatusOfCode(error.code), code: error.code, message: error.message, field: error.field };
   if (error.validation) {
     const first = error.validation[0];
     const path = first?.instancePath?.replace(/^\//, '').replace(/\//g, '.') ?? '';

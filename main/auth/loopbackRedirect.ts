@@ -1,11 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { OutpostError } from '../core/outpostError.ts';
 
-export class OAuthFlowError extends Error {
-  readonly code: 'oauth_denied' | 'oauth_state_mismatch' | 'oauth_timeout' | 'oauth_cancelled';
+export class OAuthFlowError extends OutpostError {
+  declare readonly code: 'oauth_denied' | 'oauth_state_mismatch' | 'oauth_timeout' | 'oauth_cancelled';
   constructor(code: OAuthFlowError['code'], message: string) {
-    super(message);
-    this.code = code;
+    super(code, message);
   }
 }
 

@@ -1,12 +1,15 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { OutpostError } from '../core/outpostError.ts';
 import type { IndexDb } from '../db/openIndex.ts';
 import { stmt } from '../db/statements.ts';
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-export class VaultError extends Error {
-  readonly code = 'vault_unreadable';
+export class VaultError extends OutpostError {
+  constructor(message: string) {
+    super('vault_unreadable', message);
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import { calendar, type calendar_v3 } from '@googleapis/calendar';
 import { GRAPH_RESPOND_SCOPES, type ProviderConfig } from '../auth/providerConfig.ts';
 import type { TokenVault } from '../auth/tokenVault.ts';
+import { OutpostError } from '../core/outpostError.ts';
 import type { IndexDb } from '../db/openIndex.ts';
 import { getAccount } from '../db/queries/accounts.ts';
 import { type Attendee, type EventRow, getEvent } from '../db/queries/calendarEvents.ts';
@@ -22,10 +23,12 @@ export interface RsvpDeps {
 }
 
 /** Why an answer was not even sent: the event is unknown, or the user is not someone who answers it. */
-export class RsvpRefusedError extends Error {
+export class RsvpRefusedError extends OutpostError {
   readonly reason: 'not_found' | 'not_invited' | 'organizer';
   constructor(reason: RsvpRefusedError['reason'], message: string) {
-    super(message);
+    super(reason === 'not_found' ? 'not_found' : 'validation_error', message, {
+      field: reason === 'not_found' ? undefined : 'response',
+    });
     this.reason = reason;
   }
 }

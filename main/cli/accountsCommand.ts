@@ -39,8 +39,11 @@ function listAccountsCommand(dataDir: string): void {
 }
 
 async function connectCommand(dataDir: string, provider: 'google' | 'microsoft'): Promise<void> {
-  const [{ openEngine }, { openSystemBrowser }] = await Promise.all([import('../core/engine.ts'), import('./openBrowser.ts')]);
-  const engine = openEngine({ dataDir });
+  const [{ openLoggedEngine }, { openSystemBrowser }] = await Promise.all([
+    import('../core/engine.ts'),
+    import('./openBrowser.ts'),
+  ]);
+  const engine = await openLoggedEngine({ dataDir });
   try {
     let account: { id: string; email: string };
     if (provider === 'google') {
@@ -61,8 +64,8 @@ async function connectCommand(dataDir: string, provider: 'google' | 'microsoft')
 
 /** Deleting is asked for twice: without --yes it only says what would go. */
 async function removeCommand(dataDir: string, target: string, yes: boolean): Promise<void> {
-  const { openEngine } = await import('../core/engine.ts');
-  const engine = openEngine({ dataDir });
+  const { openLoggedEngine } = await import('../core/engine.ts');
+  const engine = await openLoggedEngine({ dataDir });
   try {
     const wanted = target.trim().toLowerCase();
     const account = listAccounts(engine.db).find((a) => a.id === target || a.email === wanted);

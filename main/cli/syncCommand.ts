@@ -1,4 +1,4 @@
-import { openEngine } from '../core/engine.ts';
+import { openLoggedEngine } from '../core/engine.ts';
 import { listAccounts } from '../db/queries/accounts.ts';
 import { CliError } from './cliError.ts';
 
@@ -8,7 +8,7 @@ import { CliError } from './cliError.ts';
  * shows a progress bar per account.
  */
 export async function syncCommand(options: { dataDir: string; full: boolean; accountId?: string }): Promise<void> {
-  const engine = openEngine({ dataDir: options.dataDir });
+  const engine = await openLoggedEngine({ dataDir: options.dataDir });
   try {
     const accounts = listAccounts(engine.db).filter(
       (a) => a.provider !== 'local' && (!options.accountId || a.id === options.accountId),

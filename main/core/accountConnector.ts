@@ -1,14 +1,14 @@
 import { connectGoogle } from '../auth/connectGoogle.ts';
 import { connectMicrosoft } from '../auth/connectMicrosoft.ts';
 import type { Engine } from './engine.ts';
+import { OutpostError } from './outpostError.ts';
 
 export type ConnectProvider = 'google' | 'microsoft';
 
-export class ConnectError extends Error {
-  readonly code: 'not_configured' | 'connect_failed';
+export class ConnectError extends OutpostError {
+  declare readonly code: 'provider_not_configured' | 'provider_error';
   constructor(code: ConnectError['code'], message: string) {
-    super(message);
-    this.code = code;
+    super(code, message);
   }
 }
 
@@ -35,7 +35,7 @@ export class AccountConnector {
     if (provider === 'google' ? !google : !microsoft)
       return Promise.reject(
         new ConnectError(
-          'not_configured',
+          'provider_not_configured',
           provider === 'google'
             ? 'no Google OAuth client is configured (set OUTPOST_GOOGLE_CLIENT_ID; see the README)'
             : 'no Microsoft application is configured (set OUTPOST_MICROSOFT_CLIENT_ID; see the README)',
@@ -73,7 +73,7 @@ export class AccountConnector {
             runner.wake();
           },
           (error: Error) => {
-            if (!handedOut) reject(new ConnectError('connect_failed', error.message));
+            if (!handedOut) reject(new ConnectError('provider_error', error.message));
             else if (!controller.signal.aborted) console.error(`connecting a ${provider} account failed: ${error.message}`);
           },
         )

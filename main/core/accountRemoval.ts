@@ -10,6 +10,7 @@ import { stmt } from '../db/statements.ts';
 import { GOOGLE_TOKENS, newGoogleOAuthClient } from '../providers/gmail/gmailSession.ts';
 import type { JobRunner } from '../sync/jobRunner.ts';
 import type { EventBus } from './eventBus.ts';
+import { OutpostError } from './outpostError.ts';
 
 export interface AccountRemovalDeps {
   db: IndexDb;
@@ -35,8 +36,10 @@ export interface AccountRemoval {
   revoked: boolean | null;
 }
 
-export class AccountNotFoundError extends Error {
-  readonly code = 'not_found';
+export class AccountNotFoundError extends OutpostError {
+  constructor(message: string) {
+    super('not_found', message);
+  }
 }
 
 /** Messages (then threads) deleted per transaction: each batch is short, so the API keeps answering during a large removal. */

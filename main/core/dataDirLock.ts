@@ -1,11 +1,12 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { OutpostError } from './outpostError.ts';
 
-export class DataDirBusyError extends Error {
-  readonly code = 'data_dir_busy';
+export class DataDirBusyError extends OutpostError {
+  /** The holder's API port, so a command can point at the running server. */
   readonly port: number | null;
   constructor(message: string, port: number | null) {
-    super(message);
+    super('data_dir_busy', message);
     this.port = port;
   }
 }
@@ -21,6 +22,7 @@ interface LockInfo {
  * lock whose process is gone is stale and taken over.
  */
 export function acquireDataDirLock(dataDir: string, port: number | null): { update(port: number): void; release(): void } {
+  ensureDataDir(dataDir);
   const path = join(dataDir, 'outpost.lock');
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
@@ -54,6 +56,25 @@ export function acquireDataDirLock(dataDir: string, port: number | null): { upda
     }
   }
   throw new DataDirBusyError(`cannot lock ${dataDir}`, null);
+}
+
+/** Creates the data directory (only its owner may enter it) or says why it cannot be used. */
+export function ensureDataDir(dataDir: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw new OutpostError(
+      'index_unwritable',
+      `cannot create data directory ${dataDir}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+    );
+  }
+  if (!statSync(dataDir).isDirectory())
+    throw new OutpostError('index_unwritable', `data directory ${dataDir} is not a directory`);
+  try {
+    accessSync(dataDir, constants.W_OK);
+  } catch {
+    throw new OutpostError('index_unwritable', `data directory ${dataDir} is not writable`);
+  }
 }
 
 function readHolder(path: string): LockInfo | null {

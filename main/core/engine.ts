@@ -12,12 +12,15 @@ import { JobQueue } from '../sync/jobQueue.ts';
 import { type JobHandler, JobRunner } from '../sync/jobRunner.ts';
 import { createMailSyncHandler } from '../sync/mailSyncHandler.ts';
 import { type AccountRemoval, removeAccount } from './accountRemoval.ts';
-import { acquireDataDirLock } from './dataDirLock.ts';
+import { acquireDataDirLock, ensureDataDir } from './dataDirLock.ts';
 import { EventBus } from './eventBus.ts';
+import { type Log, openLogFile } from './log.ts';
 import { blobsDir, indexPath, vaultKeyPath } from './paths.ts';
 
 export interface EngineConfig {
   dataDir: string;
+  /** The core's log (main/core/log.ts): the composition root opens the data directory's log file and passes it down. */
+  log: Log;
   /** Replaces the built-in sync engines per job kind (tests of the API contract). */
   jobHandlers?: Partial<Record<JobKind, JobHandler>>;
   /** The vault's data key: Electron passes one protected by safeStorage; headless uses <dataDir>/vault.key (0600). */
@@ -30,9 +33,34 @@ export interface EngineConfig {
   gmailQuota?: GmailQuotaSettings;
 }
 
+/**
+ * openEngine with the data directory's own log file (`<dataDir>/logs/`),
+ * closed with the engine: what `outpost serve`, `outpost sync` and the
+ * desktop core use.
+ */
+export async function openLoggedEngine(config: Omit<EngineConfig, 'log'>): Promise<Engine> {
+  ensureDataDir(config.dataDir);
+  const file = await openLogFile(config.dataDir);
+  let engine: Engine;
+  try {
+    engine = openEngine({ ...config, log: file.log });
+  } catch (error) {
+    await file.close();
+    throw error;
+  }
+  return {
+    ...engine,
+    async close() {
+      await engine.close();
+      await file.close();
+    },
+  };
+}
+
 /** The index, the vault and the sync machinery of one data directory, without the HTTP server. */
 export interface Engine {
   dataDir: string;
+  log: Log;
   db: IndexDb;
   blobs: BlobStore;
   events: EventBus;
@@ -49,16 +77,18 @@ export interface Engine {
 
 /**
  * Opens a data directory for syncing: takes its lock (one engine per
- * directory), opens and migrates the index, and builds the job runner with
- * the provider sync engines. Jobs a crash left running go back to the queue.
+ * directory) before anything else, so a newer Outpost never migrates the
+ * index under a running older one; then opens and migrates the index and
+ * builds the job runner with the provider sync engines. Jobs a crash left
+ * running go back to the queue.
  */
 export function openEngine(config: EngineConfig): Engine {
-  const db = openIndex(indexPath(config.dataDir));
-  let lock: Engine['lock'];
+  const lock = acquireDataDirLock(config.dataDir, null);
+  let db: IndexDb;
   try {
-    lock = acquireDataDirLock(config.dataDir, null);
+    db = openIndex(indexPath(config.dataDir), { log: config.log });
   } catch (error) {
-    db.close();
+    lock.release();
     throw error;
   }
   const blobs = new BlobStore(db, blobsDir(config.dataDir));
@@ -104,6 +134,7 @@ export function openEngine(config: EngineConfig): Engine {
   jobs.requeueInterrupted();
   return {
     dataDir: config.dataDir,
+    log: config.log,
     db,
     blobs,
     events,

@@ -12,10 +12,14 @@ import { apiSendService } from '../send/apiSendService.ts';
 import { SyncScheduler, scheduledAccounts } from '../sync/syncScheduler.ts';
 import { AccountConnector } from './accountConnector.ts';
 import { ConnectivityWatch } from './connectivityWatch.ts';
-import { type Engine, type EngineConfig, openEngine } from './engine.ts';
+import { type Engine, type EngineConfig, openEngine, openLoggedEngine } from './engine.ts';
+import type { Log } from './log.ts';
 import { NewMailWatch } from './newMailWatch.ts';
+import { OutpostError } from './outpostError.ts';
 
-export interface CoreConfig extends EngineConfig {
+export interface CoreConfig extends Omit<EngineConfig, 'log'> {
+  /** Default: the data directory's log file (main/core/log.ts), opened here and closed with the core. */
+  log?: Log;
   /** 0 picks a free port. */
   port: number;
   version: string;
@@ -39,13 +43,9 @@ export interface Core extends Engine {
   baseUrl: string;
 }
 
-export class PortInUseError extends Error {
-  readonly code = 'port_in_use';
-}
-
 /** The composition root: the engine of a data directory, its scheduler, and the API on 127.0.0.1 (never other interfaces). */
 export async function startCore(config: CoreConfig): Promise<Core> {
-  const engine = openEngine(config);
+  const engine = config.log ? openEngine({ ...config, log: config.log }) : await openLoggedEngine(config);
   const connector = new AccountConnector(engine);
   const attachmentRoots = config.attachmentRoots ?? defaultAttachmentRoots(config.dataDir);
   let port = config.port;
@@ -85,7 +85,7 @@ export async function startCore(config: CoreConfig): Promise<Core> {
   } catch (error) {
     await engine.close();
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new PortInUseError(`port ${config.port} on 127.0.0.1 is already in use (choose another with --port)`);
+      throw new OutpostError('port_in_use', `port ${config.port} on 127.0.0.1 is already in use (choose another with --port)`);
     }
     throw error;
   }

@@ -1,3 +1,4 @@
+import { OutpostError } from '../core/outpostError.ts';
 import type { IndexDb } from '../db/openIndex.ts';
 import { refreshThread } from '../db/queries/messageWrites.ts';
 import { stmt } from '../db/statements.ts';
@@ -19,11 +20,10 @@ export type ThreadAction =
 /** The actions that name a label (the index's label id). */
 export const LABEL_ACTIONS: ReadonlySet<ThreadAction> = new Set(['add_label', 'remove_label', 'move_to']);
 
-export class ThreadActionError extends Error {
-  readonly code: 'not_found' | 'validation_error';
+export class ThreadActionError extends OutpostError {
+  declare readonly code: 'not_found' | 'validation_error';
   constructor(code: ThreadActionError['code'], message: string) {
-    super(message);
-    this.code = code;
+    super(code, message);
   }
 }
 

@@ -1,3 +1,4 @@
+import { OutpostError } from '../core/outpostError.ts';
 /**
  * Gmail-style search queries: words, "quoted phrases", field operators
  * (from: to: cc: bcc: subject: label: in: has: is: before: after:
@@ -25,8 +26,11 @@ export interface SearchQuery {
   clauses: SearchClause[];
 }
 
-export class SearchSyntaxError extends Error {
-  readonly code = 'validation_error';
+/** A query that cannot be run: a validation error about `q`. */
+export class SearchSyntaxError extends OutpostError {
+  constructor(message: string) {
+    super('validation_error', message, { field: 'q' });
+  }
 }
 
 const TEXT_FIELDS: Record<string, TextField> = { from: 'from', to: 'to', cc: 'cc', bcc: 'bcc', subject: 'subject' };

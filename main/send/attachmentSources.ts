@@ -1,8 +1,12 @@
 import { realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
+import { OutpostError } from '../core/outpostError.ts';
 
-export class AttachmentPathError extends Error {
-  readonly code = 'validation_error';
+/** A storage_path that may not be read: a validation error. */
+export class AttachmentPathError extends OutpostError {
+  constructor(message: string) {
+    super('validation_error', message);
+  }
 }
 
 /**

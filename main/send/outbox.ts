@@ -1,4 +1,5 @@
 import { ulid } from '../core/ids.ts';
+import { OutpostError } from '../core/outpostError.ts';
 import type { BlobStore } from '../db/blobStore.ts';
 import type { IndexDb } from '../db/openIndex.ts';
 import { type MessageInput, writeMessages } from '../db/queries/messageWrites.ts';
@@ -19,11 +20,10 @@ export interface SendProvider {
 export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed';
 
 /** Retry or cancel asked of a row that does not exist, or is past the point where it can be. */
-export class OutboxStateError extends Error {
-  readonly code: 'not_found' | 'already_sent' | 'send_in_progress';
+export class OutboxStateError extends OutpostError {
+  declare readonly code: 'not_found' | 'already_sent' | 'send_in_progress';
   constructor(code: OutboxStateError['code'], message: string) {
-    super(message);
-    this.code = code;
+    super(code, message);
   }
 }
 

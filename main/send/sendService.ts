@@ -1,5 +1,6 @@
 import { publicId } from '../../shared/ids.ts';
 import type { EmailAddress } from '../../shared/mailModel.ts';
+import { OutpostError } from '../core/outpostError.ts';
 import type { BlobStore } from '../db/blobStore.ts';
 import type { IndexDb } from '../db/openIndex.ts';
 import { type AccountRow, getAccount, listAccounts } from '../db/queries/accounts.ts';
@@ -32,11 +33,10 @@ export interface SendResult {
   error?: string;
 }
 
-export class SendError extends Error {
-  readonly code: 'validation_error' | 'insufficient_permissions' | 'not_found';
+export class SendError extends OutpostError {
+  declare readonly code: 'validation_error' | 'insufficient_permissions' | 'not_found';
   constructor(code: SendError['code'], message: string) {
-    super(message);
-    this.code = code;
+    super(code, message);
   }
 }
 

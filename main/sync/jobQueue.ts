@@ -1,6 +1,7 @@
 import type { JobKind, JobMode, JobSnapshot, JobStatus } from '../../shared/events.ts';
 import type { EventBus } from '../core/eventBus.ts';
 import { ulid } from '../core/ids.ts';
+import { OutpostError } from '../core/outpostError.ts';
 import type { IndexDb } from '../db/openIndex.ts';
 import { stmt } from '../db/statements.ts';
 
@@ -31,8 +32,10 @@ export interface EnqueueRequest {
   id?: string;
 }
 
-export class SyncInProgressError extends Error {
-  readonly code = 'sync_in_progress';
+export class SyncInProgressError extends OutpostError {
+  constructor(message: string) {
+    super('sync_in_progress', message);
+  }
 }
 
 const ID_PREFIX: Record<JobKind, string> = { email_sync: 'sync_', calendar_sync: 'cal_sync_' };

@@ -6,9 +6,33 @@ const SyncMinutes = (what: string) =>
     description: `minutes between automatic ${what} syncs; null: the default; 0: only when asked (Sync now, POST /v1/email/sync)`,
   });
 
+/**
+ * What an account's provider can do, so the UI and scripts ask this instead of which provider it
+ * is (main/providers/ decides it; nothing else compares provider names).
+ */
+export const AccountCapabilitiesSchema = Type.Object({
+  sync: Type.Boolean({ description: 'mail and calendars sync with the provider (false: imported mail)' }),
+  send: Type.Boolean({ description: 'mail can be sent from the account' }),
+  organization: Type.Union([Type.Literal('labels'), Type.Literal('folders')], {
+    description: 'labels: a message carries any number of labels (Gmail); folders: it sits in one folder (Outlook)',
+  }),
+  categories: Type.Boolean({ description: 'messages take categories besides their place (Gmail tabs, Outlook categories)' }),
+  spam_folder: Type.Boolean({ description: 'mail can be reported as spam into a spam folder' }),
+  revocation: Type.Union([Type.Literal('revoke'), Type.Literal('manual'), Type.Literal('none')], {
+    description:
+      "what removing the account does at the provider: revoke: Outpost's grant is revoked; manual: the user removes it in the account's apps; none: nothing to revoke",
+  }),
+  connect_with: Type.Union([Type.Literal('google'), Type.Literal('microsoft'), Type.Null()], {
+    description: 'the sign-in flow that connects (or reconnects) such an account: POST /v1/accounts/connect {provider}',
+  }),
+});
+export type AccountCapabilities = Static<typeof AccountCapabilitiesSchema>;
+
 export const AccountSchema = Type.Object({
   id: Type.String(),
   provider: Type.String({ description: 'gmail, microsoft or local' }),
+  provider_name: Type.String({ description: 'the provider as people name it: Google, Microsoft, Imported mail' }),
+  capabilities: AccountCapabilitiesSchema,
   email: Type.String(),
   display_name: Type.Union([Type.String(), Type.Null()]),
   status: Type.String({ description: 'active, needs_reauth or disconnected' }),

@@ -1,12 +1,10 @@
 import { type Static, Type } from 'typebox';
 
-export const ScopeSchema = Type.Union([
-  Type.Literal('read:email'),
-  Type.Literal('write:email'),
-  Type.Literal('read:calendar'),
-  Type.Literal('write:calendar'),
-  Type.Literal('admin'),
-]);
+/** What an API key may do; `admin` includes everything. */
+export const SCOPES = ['read:email', 'write:email', 'read:calendar', 'write:calendar', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export const ScopeSchema = Type.Enum(SCOPES);
 
 export const CreateKeyBody = Type.Object(
   {

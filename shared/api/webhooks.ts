@@ -1,12 +1,16 @@
 import { type Static, Type } from 'typebox';
 
-export const WebhookEventName = Type.Union([
-  Type.Literal('email.sync.completed'),
-  Type.Literal('calendar.sync.completed'),
-  Type.Literal('email.sync.failed'),
-  Type.Literal('calendar.sync.failed'),
-  Type.Literal('email.sent'),
-]);
+/** The core events a webhook can subscribe to. */
+export const WEBHOOK_EVENTS = [
+  'email.sync.completed',
+  'calendar.sync.completed',
+  'email.sync.failed',
+  'calendar.sync.failed',
+  'email.sent',
+] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+export const WebhookEventName = Type.Enum(WEBHOOK_EVENTS);
 
 export const CreateWebhookBody = Type.Object(
   {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createApiKey } from '../../main/api/auth/apiKeys.ts';
 import { connectGoogle } from '../../main/auth/connectGoogle.ts';
 import { openEngine } from '../../main/core/engine.ts';
+import { silentLog } from '../../main/core/log.ts';
 import { startEmulator } from '../emulator/index.ts';
 import { autoConsentBrowser, googleConfigFor, providerEnvFor, runMailSync } from '../support/emulatorAccounts.ts';
 import { CLI } from '../support/serveProcess.ts';
@@ -64,6 +65,7 @@ const emulator = await startEmulator({
 let key: string;
 {
   const engine = openEngine({
+    log: silentLog,
     dataDir,
     providers: { google: googleConfigFor(emulator.baseUrl), microsoft: null },
     gmailQuota: { unitsPerSecond: 1e6 },

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectGoogle } from '../../main/auth/connectGoogle.ts';
 import { openEngine } from '../../main/core/engine.ts';
+import { silentLog } from '../../main/core/log.ts';
 import { fetchMessages } from '../../main/providers/gmail/gmailFetch.ts';
 import { openGmailSession } from '../../main/providers/gmail/gmailSession.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
@@ -39,7 +40,11 @@ const UNLIMITED = { unitsPerSecond: 1_000_000 };
 /** A data directory with alice's Gmail connected through the real loopback flow. */
 async function connectedDataDir(emulator: RunningEmulator): Promise<{ dir: string; accountId: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'outpost-sync-bench-'));
-  const engine = openEngine({ dataDir: dir, providers: { google: googleConfigFor(emulator.baseUrl), microsoft: null } });
+  const engine = openEngine({
+    log: silentLog,
+    dataDir: dir,
+    providers: { google: googleConfigFor(emulator.baseUrl), microsoft: null },
+  });
   try {
     const account = await connectGoogle(engine.db, engine.vault, googleConfigFor(emulator.baseUrl), {
       openBrowser: autoConsentBrowser,
@@ -112,6 +117,7 @@ try {
   dirs.push(baseline.dir);
   {
     const engine = openEngine({
+      log: silentLog,
       dataDir: baseline.dir,
       providers: { google: googleConfigFor(emulator.baseUrl), microsoft: null },
     });
@@ -152,6 +158,7 @@ try {
   // (c) incremental: 100 new messages, in-process and as a process.
   {
     const engine = openEngine({
+      log: silentLog,
       dataDir: full.dir,
       providers: { google: googleConfigFor(emulator.baseUrl), microsoft: null },
       gmailQuota: UNLIMITED,

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectGoogle } from '../../main/auth/connectGoogle.ts';
 import { connectMicrosoft } from '../../main/auth/connectMicrosoft.ts';
 import { type Engine, openEngine } from '../../main/core/engine.ts';
+import { silentLog } from '../../main/core/log.ts';
 import { GOOGLE_TOKENS, newGoogleOAuthClient } from '../../main/providers/gmail/gmailSession.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
 import { openBrowser as formPostBrowser } from '../emulator/microsoft/testAuth.ts';
@@ -26,6 +27,7 @@ describe('removing synced accounts (emulator)', () => {
       serviceOptions: { google: { quotaEnabled: false } },
     });
     engine = openEngine({
+      log: silentLog,
       dataDir: dir.path,
       providers: { google: googleConfigFor(emulator.baseUrl), microsoft: microsoftConfigFor(emulator.baseUrl) },
     });

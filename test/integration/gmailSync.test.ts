@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectGoogle } from '../../main/auth/connectGoogle.ts';
 import { type Engine, openEngine } from '../../main/core/engine.ts';
+import { silentLog } from '../../main/core/log.ts';
 import { getAccount } from '../../main/db/queries/accounts.ts';
 import { applyThreadAction } from '../../main/mail/threadActions.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
@@ -37,6 +38,7 @@ describe('Gmail sync against the emulator (googleapis, google-auth-library, real
       serviceOptions: { google: { quotaEnabled: false } },
     });
     engine = openEngine({
+      log: silentLog,
       dataDir: dir.path,
       providers: { google: googleConfigFor(emulator.baseUrl), microsoft: null },
       gmailQuota: { unitsPerSecond: 1_000_000 },

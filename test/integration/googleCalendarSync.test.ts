@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectGoogle } from '../../main/auth/connectGoogle.ts';
 import { type Engine, openEngine } from '../../main/core/engine.ts';
+import { silentLog } from '../../main/core/log.ts';
 import type { JobMode } from '../../shared/events.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
 import { autoConsentBrowser, emulatorControl, googleConfigFor } from '../support/emulatorAccounts.ts';
@@ -131,6 +132,7 @@ describe('Google Calendar sync against the emulator (googleapis, real loopback f
       serviceOptions: { google: { quotaEnabled: false } },
     });
     engine = openEngine({
+      log: silentLog,
       dataDir: dir.path,
       providers: { google: googleConfigFor(emulator.baseUrl), microsoft: null },
       gmailQuota: { unitsPerSecond: 1_000_000 },

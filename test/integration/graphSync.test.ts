@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectMicrosoft } from '../../main/auth/connectMicrosoft.ts';
 import type { MicrosoftConfig } from '../../main/auth/providerConfig.ts';
 import { type Engine, openEngine } from '../../main/core/engine.ts';
+import { silentLog } from '../../main/core/log.ts';
 import { getAccount } from '../../main/db/queries/accounts.ts';
 import { applyThreadAction } from '../../main/mail/threadActions.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
@@ -40,7 +41,7 @@ describe('Outlook sync against the emulator (msal-node loopback flow, Graph delt
       knownAuthorities: [new URL(emulator.baseUrl).host],
       graphBaseUrl: `${emulator.baseUrl}/v1.0`,
     };
-    engine = openEngine({ dataDir: dir.path, providers: { google: null, microsoft: config } });
+    engine = openEngine({ log: silentLog, dataDir: dir.path, providers: { google: null, microsoft: config } });
     const account = await connectMicrosoft(engine.db, engine.vault, config, { openBrowser: formPostBrowser });
     accountId = account.id;
     expect(account.email).toBe(USER);

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectMicrosoft } from '../../main/auth/connectMicrosoft.ts';
 import { type Engine, openEngine } from '../../main/core/engine.ts';
+import { silentLog } from '../../main/core/log.ts';
 import type { JobMode } from '../../shared/events.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
 import { openBrowser as formPostBrowser } from '../emulator/microsoft/testAuth.ts';
@@ -144,7 +145,7 @@ describe('Outlook calendar sync against the emulator (msal-node loopback flow, c
   beforeAll(async () => {
     emulator = await startEmulator({ autoConsent: true, seed: { kind: 'synthetic', count: 20 } });
     const config = microsoftConfigFor(emulator.baseUrl);
-    engine = openEngine({ dataDir: dir.path, providers: { google: null, microsoft: config } });
+    engine = openEngine({ log: silentLog, dataDir: dir.path, providers: { google: null, microsoft: config } });
     const account = await connectMicrosoft(engine.db, engine.vault, config, { openBrowser: formPostBrowser });
     accountId = account.id;
     expect(account.email).toBe(USER);

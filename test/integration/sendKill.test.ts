@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../main/api/auth/apiKeys.ts';
 import { connectGoogle } from '../../main/auth/connectGoogle.ts';
 import { openEngine } from '../../main/core/engine.ts';
+import { silentLog } from '../../main/core/log.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
 import { autoConsentBrowser, emulatorControl, googleConfigFor, providerEnvFor } from '../support/emulatorAccounts.ts';
 import { CLI } from '../support/serveProcess.ts';
@@ -59,7 +60,11 @@ describe('SIGKILL between the provider accepting a send and the local commit', (
       seed: { kind: 'synthetic', count: 30 },
       serviceOptions: { google: { quotaEnabled: false } },
     });
-    const engine = openEngine({ dataDir: dir.path, providers: { google: googleConfigFor(emulator.baseUrl), microsoft: null } });
+    const engine = openEngine({
+      log: silentLog,
+      dataDir: dir.path,
+      providers: { google: googleConfigFor(emulator.baseUrl), microsoft: null },
+    });
     try {
       await connectGoogle(engine.db, engine.vault, googleConfigFor(emulator.baseUrl), { openBrowser: autoConsentBrowser });
       apiKey = createApiKey(engine.db, 'kill test', ['read:email', 'write:email']).key;

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectGoogle } from '../../main/auth/connectGoogle.ts';
 import { openEngine } from '../../main/core/engine.ts';
+import { silentLog } from '../../main/core/log.ts';
 import { indexPath } from '../../main/core/paths.ts';
 import { openIndex } from '../../main/db/openIndex.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
@@ -40,7 +41,11 @@ describe('a 20,000-message full sync killed with SIGKILL at random points', () =
       seed: { kind: 'synthetic', count: MESSAGES },
       serviceOptions: { google: { quotaEnabled: false } },
     });
-    const engine = openEngine({ dataDir: dir.path, providers: { google: googleConfigFor(emulator.baseUrl), microsoft: null } });
+    const engine = openEngine({
+      log: silentLog,
+      dataDir: dir.path,
+      providers: { google: googleConfigFor(emulator.baseUrl), microsoft: null },
+    });
     try {
       const account = await connectGoogle(engine.db, engine.vault, googleConfigFor(emulator.baseUrl), {
         openBrowser: autoConsentBrowser,

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectGoogle } from '../../main/auth/connectGoogle.ts';
 import { connectMicrosoft } from '../../main/auth/connectMicrosoft.ts';
 import { type Engine, openEngine } from '../../main/core/engine.ts';
+import { silentLog } from '../../main/core/log.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
 import { seededRandom } from '../emulator/kit/faults.ts';
 import { openBrowser as formPostBrowser } from '../emulator/microsoft/testAuth.ts';
@@ -51,6 +52,7 @@ describe(`random mailbox mutations + incremental syncs converge every round (see
     const google = googleConfigFor(emulator.baseUrl);
     const microsoft = microsoftConfigFor(emulator.baseUrl);
     engine = openEngine({
+      log: silentLog,
       dataDir: dir.path,
       providers: { google, microsoft },
       gmailQuota: { unitsPerSecond: 1_000_000 },

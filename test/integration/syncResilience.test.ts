@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connectGoogle } from '../../main/auth/connectGoogle.ts';
 import { connectMicrosoft } from '../../main/auth/connectMicrosoft.ts';
 import { type Engine, openEngine } from '../../main/core/engine.ts';
+import { silentLog } from '../../main/core/log.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
 import { openBrowser as formPostBrowser } from '../emulator/microsoft/testAuth.ts';
 import {
@@ -47,6 +48,7 @@ describe('mail sync under token expiry, 429 storms and 5xx (both providers)', ()
     const google = googleConfigFor(emulator.baseUrl);
     const microsoft = microsoftConfigFor(emulator.baseUrl);
     engine = openEngine({
+      log: silentLog,
       dataDir: dir.path,
       providers: { google, microsoft },
       gmailQuota: { unitsPerSecond: 1_000_000 },

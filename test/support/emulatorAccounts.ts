@@ -1,6 +1,7 @@
 import { connectGoogle } from '../../main/auth/connectGoogle.ts';
 import type { GoogleConfig, MicrosoftConfig } from '../../main/auth/providerConfig.ts';
 import { type Engine, openEngine } from '../../main/core/engine.ts';
+import { silentLog } from '../../main/core/log.ts';
 import type { IndexDb } from '../../main/db/openIndex.ts';
 import type { JobMode } from '../../shared/events.ts';
 import type { RunningEmulator } from '../emulator/index.ts';
@@ -174,7 +175,7 @@ export async function runMailSync(engine: Engine, accountId: string, mode: JobMo
  */
 export async function connectGoogleInto(dataDir: string, emulator: RunningEmulator, sync: 'email_sync' | 'calendar_sync') {
   const config = googleConfigFor(emulator.baseUrl);
-  const engine = openEngine({ dataDir, providers: { google: config, microsoft: null } });
+  const engine = openEngine({ log: silentLog, dataDir, providers: { google: config, microsoft: null } });
   try {
     const account = await connectGoogle(engine.db, engine.vault, config, { openBrowser: autoConsentBrowser });
     if (sync === 'email_sync') return await runMailSync(engine, account.id);

@@ -1,10 +1,10 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { SCOPES, type Scope } from '../../../shared/api/keys.ts';
 import { ulid } from '../../core/ids.ts';
 import type { IndexDb } from '../../db/openIndex.ts';
 import { stmt } from '../../db/statements.ts';
 
-export const SCOPES = ['read:email', 'write:email', 'read:calendar', 'write:calendar', 'admin'] as const;
-export type Scope = (typeof SCOPES)[number];
+export { SCOPES, type Scope };
 
 export interface ApiKeyInfo {
   id: string;

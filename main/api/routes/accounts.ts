@@ -7,14 +7,18 @@ import {
 } from '../../../shared/api/accounts.ts';
 import { AccountNotFoundError } from '../../core/accountRemoval.ts';
 import { type AccountRow, getAccount, listAccounts, updateAccountSettings } from '../../db/queries/accounts.ts';
+import { describeProvider } from '../../providers/descriptions.ts';
 import { ApiError } from '../errors.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
 
 const errors = Object.fromEntries([400, 401, 403, 404, 503].map((s) => [s, { $ref: 'ApiError#' }]));
 
 function present(account: AccountRow) {
+  const provider = describeProvider(account.provider);
   return {
     ...account,
+    provider_name: provider.name,
+    capabilities: provider.capabilities,
     created_at: new Date(account.created_at).toISOString(),
     last_synced_at: account.last_synced_at === null ? null : new Date(account.last_synced_at).toISOString(),
   };

@@ -23,7 +23,7 @@ export function registerConnectRoutes(app: ApiServer, { connectAccount }: ApiDep
         return { data: { authorization_url: authorizationUrl } };
       } catch (error) {
         const { code, message } = error as { code?: string; message: string };
-        if (code === 'not_configured') throw new ApiError('provider_not_configured', message);
+        if (code === 'provider_not_configured') throw new ApiError('provider_not_configured', message);
         throw new ApiError('provider_error', message);
       }
     },

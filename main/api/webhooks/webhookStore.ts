@@ -1,17 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { WEBHOOK_EVENTS, type WebhookEvent } from '../../../shared/api/webhooks.ts';
 import type { CoreEvent } from '../../../shared/events.ts';
 import { ulid } from '../../core/ids.ts';
 import type { IndexDb } from '../../db/openIndex.ts';
 import { stmt } from '../../db/statements.ts';
 
-export const WEBHOOK_EVENTS = [
-  'email.sync.completed',
-  'calendar.sync.completed',
-  'email.sync.failed',
-  'calendar.sync.failed',
-  'email.sent',
-] as const;
-export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+export { WEBHOOK_EVENTS, type WebhookEvent };
 /** Deliveries are retried for a day after the event, then given up. */
 export const RETRY_WINDOW_MS = 24 * 3600_000;
 

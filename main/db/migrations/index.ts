@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { OutpostError } from '../../core/outpostError.ts';
 import * as initial from './001_initial.ts';
 import * as localApi from './002_local_api.ts';
 import * as syncState from './003_sync_state.ts';
@@ -36,10 +37,12 @@ export const migrations: readonly Migration[] = [
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;
 
-export class SchemaTooNewError extends Error {
-  readonly code = 'index_too_new';
+export class SchemaTooNewError extends OutpostError {
   constructor(found: number) {
-    super(`the index was written by a newer Outpost (schema ${found}, this build knows ${latestSchemaVersion}); upgrade Outpost`);
+    super(
+      'index_too_new',
+      `the index was written by a newer Outpost (schema ${found}, this build knows ${latestSchemaVersion}); upgrade Outpost`,
+    );
   }
 }
 
