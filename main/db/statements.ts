@@ -10,6 +10,14 @@ const CACHE_LIMIT = 500;
 interface ConnectionState {
   statements: Map<string, Statement>;
   log: Log | null;
+  /** Set while recordStatements() runs: every call's SQL and parameters. */
+  recorder: ((call: StatementCall) => void) | null;
+}
+
+/** One statement run: its SQL and the parameters it ran with. */
+export interface StatementCall {
+  sql: string;
+  params: unknown[];
 }
 
 const connections = new WeakMap<ReadableDb, ConnectionState>();
@@ -17,7 +25,7 @@ const connections = new WeakMap<ReadableDb, ConnectionState>();
 function stateOf(db: ReadableDb): ConnectionState {
   let state = connections.get(db);
   if (!state) {
-    state = { statements: new Map(), log: null };
+    state = { statements: new Map(), log: null, recorder: null };
     connections.set(db, state);
   }
   return state;
@@ -74,6 +82,7 @@ function timed(statement: Statement, sql: string, state: ConnectionState): void 
   for (const method of ['run', 'get', 'all'] as const) {
     const original = statement[method] as (...args: unknown[]) => unknown;
     (statement as unknown as Record<string, unknown>)[method] = function timedCall(this: Statement, ...args: unknown[]) {
+      state.recorder?.({ sql, params: args });
       const started = performance.now();
       try {
         return original.apply(this, args);
@@ -84,5 +93,22 @@ function timed(statement: Statement, sql: string, state: ConnectionState): void 
           state.log.warn({ ms: Math.round(ms), sql: sql.replace(/\s+/g, ' ').slice(0, 500), method }, 'slow query');
       }
     };
+  }
+}
+
+/**
+ * Runs `work` and returns the statements it ran on `db`, in order: the
+ * query-plan tests run the production functions themselves and explain what
+ * they executed (main/db/queryPlans.ts), never a copy of their SQL.
+ */
+export function recordStatements<T>(db: ReadableDb, work: () => T): { result: T; calls: StatementCall[] } {
+  const state = stateOf(db);
+  const calls: StatementCall[] = [];
+  const previous = state.recorder;
+  state.recorder = (call) => calls.push(call);
+  try {
+    return { result: work(), calls };
+  } finally {
+    state.recorder = previous;
   }
 }
