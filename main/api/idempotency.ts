@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { IndexDb } from '../db/openIndex.ts';
-import { stmt } from '../db/statements.ts';
+import type { WritableDb } from '../db/handles.ts';
+import {
+  claimIdempotencyKey,
+  type IdempotencyKey,
+  releaseIdempotencyKey,
+  storeIdempotentResponse,
+} from '../db/queries/idempotency.ts';
 import { authenticate } from './auth/authenticate.ts';
 import { ApiError } from './errors.ts';
 
@@ -10,13 +15,7 @@ const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 /** Header a replayed response carries, so a client can tell a replay from a fresh result. */
 export const REPLAY_HEADER = 'Idempotent-Replayed';
 
-interface Pending {
-  principal: string;
-  route: string;
-  key: string;
-}
-
-const pending = new WeakMap<FastifyRequest, Pending>();
+const pending = new WeakMap<FastifyRequest, IdempotencyKey>();
 
 /**
  * Idempotency-Key for routes with `config: { idempotent: true }`: within 24 h,
@@ -25,7 +24,7 @@ const pending = new WeakMap<FastifyRequest, Pending>();
  * that arrives while the first is still running. Non-2xx answers are not kept,
  * so a failed request can be retried with the same key.
  */
-export function idempotencyHooks(db: IndexDb) {
+export function idempotencyHooks(db: WritableDb) {
   return {
     async preHandler(request: FastifyRequest, reply: FastifyReply) {
       if (!(request.routeOptions.config as { idempotent?: boolean }).idempotent) return;
@@ -41,26 +40,10 @@ export function idempotencyHooks(db: IndexDb) {
         .update(JSON.stringify(request.body ?? null))
         .digest('hex');
       const now = Date.now();
-      const stored = db
-        .transaction(() => {
-          stmt(db, 'DELETE FROM idempotency_records WHERE created_at < ?').run(now - WINDOW_MS);
-          const row = stmt<
-            [string, string, string],
-            { request_sha256: string; status: number | null; headers_json: string | null; body: string | null }
-          >(
-            db,
-            'SELECT request_sha256, status, headers_json, body FROM idempotency_records WHERE principal = ? AND route = ? AND key = ?',
-          ).get(principal, route, raw);
-          if (!row)
-            stmt(
-              db,
-              'INSERT INTO idempotency_records (principal, route, key, request_sha256, created_at) VALUES (?, ?, ?, ?, ?)',
-            ).run(principal, route, raw, hash, now);
-          return row;
-        })
-        .immediate();
+      const id = { principal, route, key: raw };
+      const stored = claimIdempotencyKey(db, id, { sha256: hash, now, expiresBefore: now - WINDOW_MS });
       if (!stored) {
-        pending.set(request, { principal, route, key: raw });
+        pending.set(request, id);
         return;
       }
       if (stored.request_sha256 !== hash)
@@ -85,23 +68,13 @@ export function idempotencyHooks(db: IndexDb) {
       pending.delete(request);
       if (reply.statusCode >= 200 && reply.statusCode < 300 && typeof payload === 'string') {
         const location = reply.getHeader('location');
-        stmt(
-          db,
-          'UPDATE idempotency_records SET status = ?, headers_json = ?, body = ? WHERE principal = ? AND route = ? AND key = ?',
-        ).run(
-          reply.statusCode,
-          JSON.stringify(location ? { location: String(location) } : {}),
-          payload,
-          record.principal,
-          record.route,
-          record.key,
-        );
+        storeIdempotentResponse(db, record, {
+          status: reply.statusCode,
+          headersJson: JSON.stringify(location ? { location: String(location) } : {}),
+          body: payload,
+        });
       } else {
-        stmt(db, 'DELETE FROM idempotency_records WHERE principal = ? AND route = ? AND key = ?').run(
-          record.principal,
-          record.route,
-          record.key,
-        );
+        releaseIdempotencyKey(db, record);
       }
       return payload;
     },

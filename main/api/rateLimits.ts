@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
-import type { IndexDb } from '../db/openIndex.ts';
-import { stmt } from '../db/statements.ts';
+import type { WritableDb } from '../db/handles.ts';
+import { takeFromWindow, usedInWindow } from '../db/queries/rateLimits.ts';
 import { ApiError } from './errors.ts';
 
 /**
@@ -32,11 +32,11 @@ const MINUTE = 60_000;
 
 export class RateLimits {
   readonly config: RateLimitConfig;
-  readonly #db: IndexDb;
+  readonly #db: WritableDb;
   readonly #now: () => number;
   readonly #memory = new Map<string, { start: number; count: number }>();
 
-  constructor(db: IndexDb, config: Partial<RateLimitConfig> = {}, now: () => number = Date.now) {
+  constructor(db: WritableDb, config: Partial<RateLimitConfig> = {}, now: () => number = Date.now) {
     this.config = { ...defaultRateLimits, ...config };
     this.#db = db;
     this.#now = now;
@@ -71,28 +71,14 @@ export class RateLimits {
     const now = this.#now();
     const start = now - (now % size);
     const reset = Math.ceil((start + size) / 1000);
-    return this.#db
-      .transaction(() => {
-        const row = stmt<[string, number], { count: number }>(
-          this.#db,
-          'SELECT count FROM rate_limit_windows WHERE bucket = ? AND window_start = ?',
-        ).get(bucket, start);
-        const used = row?.count ?? 0;
-        if (!take) return { limit, remaining: Math.max(0, limit - used), reset };
-        if (used >= limit)
-          throw rateLimited(
-            bucket.startsWith('sync') ? `on-demand sync is capped at ${limit} per hour` : `send is capped at ${limit} per day`,
-            { limit, remaining: 0, reset },
-          );
-        stmt(this.#db, 'DELETE FROM rate_limit_windows WHERE bucket = ? AND window_start < ?').run(bucket, start);
-        stmt(
-          this.#db,
-          `INSERT INTO rate_limit_windows (bucket, window_start, count) VALUES (?, ?, 1)
-         ON CONFLICT (bucket, window_start) DO UPDATE SET count = count + 1`,
-        ).run(bucket, start);
-        return { limit, remaining: limit - used - 1, reset };
-      })
-      .immediate();
+    if (!take) return { limit, remaining: Math.max(0, limit - usedInWindow(this.#db, bucket, start)), reset };
+    const used = takeFromWindow(this.#db, bucket, start, limit);
+    if (used === null)
+      throw rateLimited(
+        bucket.startsWith('sync') ? `on-demand sync is capped at ${limit} per hour` : `send is capped at ${limit} per day`,
+        { limit, remaining: 0, reset },
+      );
+    return { limit, remaining: limit - used - 1, reset };
   }
 
   #inMemory(key: string, size: number, limit: number, what: string): WindowState {

@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { OutpostError } from '../core/outpostError.ts';
-import type { IndexDb } from '../db/openIndex.ts';
-import { stmt } from '../db/statements.ts';
+import type { WritableDb } from '../db/handles.ts';
+import { deleteCredentials, getCredential, putCredential } from '../db/queries/credentials.ts';
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -19,10 +19,10 @@ export class VaultError extends OutpostError {
  * ciphertext copied onto another account's row fails to decrypt.
  */
 export class TokenVault {
-  readonly #db: IndexDb;
+  readonly #db: WritableDb;
   readonly #key: Buffer;
 
-  constructor(db: IndexDb, dataKey: Buffer) {
+  constructor(db: WritableDb, dataKey: Buffer) {
     if (dataKey.length !== 32) throw new Error('the vault data key must be 32 bytes');
     this.#db = db;
     this.#key = dataKey;
@@ -34,26 +34,19 @@ export class TokenVault {
     cipher.setAAD(Buffer.from(`${accountId}\n${name}`));
     const ciphertext = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
     const sealed = Buffer.concat([iv, cipher.getAuthTag(), ciphertext]);
-    stmt(
-      this.#db,
-      `INSERT INTO credentials (account_id, name, sealed, updated_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (account_id, name) DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at`,
-    ).run(accountId, name, sealed, Date.now());
+    putCredential(this.#db, accountId, name, sealed, Date.now());
   }
 
   get(accountId: string, name: string): string | null {
-    const row = stmt<[string, string], { sealed: Buffer }>(
-      this.#db,
-      'SELECT sealed FROM credentials WHERE account_id = ? AND name = ?',
-    ).get(accountId, name);
-    if (!row) return null;
+    const sealed = getCredential(this.#db, accountId, name);
+    if (!sealed) return null;
     try {
-      const iv = row.sealed.subarray(0, IV_BYTES);
-      const tag = row.sealed.subarray(IV_BYTES, IV_BYTES + TAG_BYTES);
+      const iv = sealed.subarray(0, IV_BYTES);
+      const tag = sealed.subarray(IV_BYTES, IV_BYTES + TAG_BYTES);
       const decipher = createDecipheriv('aes-256-gcm', this.#key, iv);
       decipher.setAAD(Buffer.from(`${accountId}\n${name}`));
       decipher.setAuthTag(tag);
-      return Buffer.concat([decipher.update(row.sealed.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+      return Buffer.concat([decipher.update(sealed.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
     } catch {
       throw new VaultError(
         `the stored ${name} of account ${accountId} cannot be decrypted (wrong vault key or tampered data); reconnect the account`,
@@ -62,7 +55,6 @@ export class TokenVault {
   }
 
   delete(accountId: string, name?: string): void {
-    if (name === undefined) stmt(this.#db, 'DELETE FROM credentials WHERE account_id = ?').run(accountId);
-    else stmt(this.#db, 'DELETE FROM credentials WHERE account_id = ? AND name = ?').run(accountId, name);
+    deleteCredentials(this.#db, accountId, name);
   }
 }

@@ -1,6 +1,7 @@
 import { indexPath } from '../core/paths.ts';
 import { openIndex } from '../db/openIndex.ts';
 import { listAccounts } from '../db/queries/accounts.ts';
+import { messageCountOfAccount } from '../db/queries/threadReads.ts';
 import { CliError, usageError } from './cliError.ts';
 
 export async function accountsCommand(options: {
@@ -70,7 +71,7 @@ async function removeCommand(dataDir: string, target: string, yes: boolean): Pro
     const wanted = target.trim().toLowerCase();
     const account = listAccounts(engine.db).find((a) => a.id === target || a.email === wanted);
     if (!account) throw new CliError(`no account ${target} (see outpost accounts list)`);
-    const messages = engine.db.prepare('SELECT count(*) FROM messages WHERE account_id = ?').pluck().get(account.id) as number;
+    const messages = messageCountOfAccount(engine.db, account.id);
     if (!yes)
       throw new CliError(
         `this deletes ${account.email} and its ${messages} messages from this computer (nothing at the provider); add --yes to do it`,

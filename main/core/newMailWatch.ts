@@ -1,5 +1,6 @@
 import { publicId } from '../../shared/ids.ts';
-import type { IndexDb } from '../db/openIndex.ts';
+import type { ReadableDb } from '../db/handles.ts';
+import { highestMessageId, newInboxMessages, syncedAccountIds } from '../db/queries/newMail.ts';
 
 export interface NewInboxMessage {
   account_id: string;
@@ -16,49 +17,26 @@ export interface NewInboxMessage {
  * look is its first sync's backlog, not news, and is not reported.
  */
 export class NewMailWatch {
-  readonly #db: IndexDb;
+  readonly #db: ReadableDb;
   #mark: number;
   #synced: Set<string>;
 
-  constructor(db: IndexDb) {
+  constructor(db: ReadableDb) {
     this.#db = db;
-    this.#mark = this.#highestId();
-    this.#synced = this.#syncedAccounts();
+    this.#mark = highestMessageId(db);
+    this.#synced = new Set(syncedAccountIds(db));
   }
 
   /** Unread inbox messages that arrived since the previous call, newest first (at most `limit`). */
   take(limit = 50): NewInboxMessage[] {
     const since = this.#mark;
     const synced = this.#synced;
-    this.#mark = this.#highestId();
-    this.#synced = this.#syncedAccounts();
+    this.#mark = highestMessageId(this.#db);
+    this.#synced = new Set(syncedAccountIds(this.#db));
     if (this.#mark <= since || synced.size === 0) return [];
-    const accounts = [...synced];
-    return this.#db
-      .prepare(
-        `SELECT m.account_id, t.id AS thread_id,
-                CASE WHEN m.from_name != '' THEN m.from_name ELSE m.from_email END AS "from", m.subject
-           FROM messages m
-           JOIN threads t ON t.id = m.thread_id
-          WHERE m.id > ? AND m.id <= ? AND m.is_unread = 1
-            AND m.account_id IN (${accounts.map(() => '?').join(', ')})
-            AND EXISTS (SELECT 1 FROM message_labels ml JOIN labels l ON l.id = ml.label_id
-                         WHERE ml.message_id = m.id AND l.role = 'inbox')
-          ORDER BY m.sent_at DESC
-          LIMIT ?`,
-      )
-      .all(since, this.#mark, ...accounts, limit)
-      .map((row) => {
-        const r = row as { account_id: string; thread_id: number; from: string; subject: string };
-        return { ...r, thread_id: publicId('thr', r.thread_id) };
-      });
-  }
-
-  #syncedAccounts(): Set<string> {
-    return new Set(this.#db.prepare('SELECT id FROM accounts WHERE last_synced_at IS NOT NULL').pluck().all() as string[]);
-  }
-
-  #highestId(): number {
-    return (this.#db.prepare('SELECT coalesce(max(id), 0) FROM messages').pluck().get() as number) ?? 0;
+    return newInboxMessages(this.#db, { after: since, upTo: this.#mark, accountIds: [...synced], limit }).map((row) => ({
+      ...row,
+      thread_id: publicId('thr', row.thread_id),
+    }));
   }
 }

@@ -1,23 +1,14 @@
 import { Type } from 'typebox';
 import { parsePublicId } from '../../../shared/ids.ts';
 import type { BlobStore } from '../../db/blobStore.ts';
-import type { IndexDb } from '../../db/openIndex.ts';
+import type { WritableDb } from '../../db/handles.ts';
+import { type AttachmentDownloadRow, attachmentForDownload, setAttachmentBlob } from '../../db/queries/attachments.ts';
 import { parseRfc822 } from '../../mail/parseRfc822.ts';
 import { ApiError } from '../errors.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
 
 const Params = Type.Object({ id: Type.String({ maxLength: 40, description: 'att_<n>' }) });
 const errors = Object.fromEntries([400, 401, 403, 404, 409].map((s) => [s, { $ref: 'ApiError#' }]));
-
-interface AttachmentRow {
-  id: number;
-  part_index: number;
-  filename: string;
-  mime_type: string;
-  size_bytes: number;
-  blob_sha256: string | null;
-  raw_sha256: string | null;
-}
 
 /**
  * GET /v1/email/attachments/{id}: an attachment's bytes, for reading mail
@@ -41,15 +32,7 @@ export function registerAttachmentRoutes(app: ApiServer, { db, blobs }: ApiDeps)
     },
     async (request, reply) => {
       const rowId = parsePublicId('att', request.params.id);
-      const row =
-        rowId === null
-          ? undefined
-          : (db
-              .prepare(
-                `SELECT a.id, a.part_index, a.filename, a.mime_type, a.size_bytes, a.blob_sha256, m.raw_sha256
-                 FROM attachments a JOIN messages m ON m.id = a.message_id WHERE a.id = ?`,
-              )
-              .get(rowId) as AttachmentRow | undefined);
+      const row = rowId === null ? undefined : attachmentForDownload(db, rowId);
       if (!row) throw new ApiError('not_found', `no attachment ${request.params.id}`);
       const sha256 = row.blob_sha256 ?? (await storeFromOriginal(db, blobs, row));
       if (!sha256)
@@ -76,7 +59,7 @@ export function registerAttachmentRoutes(app: ApiServer, { db, blobs }: ApiDeps)
  * bytes are kept and the row points at them. Null when there is no original
  * or the part does not match.
  */
-async function storeFromOriginal(db: IndexDb, blobs: BlobStore, row: AttachmentRow): Promise<string | null> {
+async function storeFromOriginal(db: WritableDb, blobs: BlobStore, row: AttachmentDownloadRow): Promise<string | null> {
   if (!row.raw_sha256) return null;
   let raw: Buffer;
   try {
@@ -87,7 +70,7 @@ async function storeFromOriginal(db: IndexDb, blobs: BlobStore, row: AttachmentR
   const part = (await parseRfc822(raw)).attachments[row.part_index];
   if (!part || part.filename !== row.filename || part.content.byteLength !== row.size_bytes) return null;
   const sha256 = blobs.put(part.content);
-  db.prepare('UPDATE attachments SET blob_sha256 = ? WHERE id = ? AND blob_sha256 IS NULL').run(sha256, row.id);
+  setAttachmentBlob(db, row.id, sha256);
   return sha256;
 }
 

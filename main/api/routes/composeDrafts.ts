@@ -5,19 +5,14 @@ import {
   ComposeDraftParams,
   ComposeDraftResponse,
 } from '../../../shared/api/composeDrafts.ts';
+import { type ComposeDraftRow, deleteComposeDraft, listComposeDrafts, saveComposeDraft } from '../../db/queries/composeDrafts.ts';
 import { ApiError } from '../errors.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
 
 const errors = Object.fromEntries([400, 401, 403, 404].map((s) => [s, { $ref: 'ApiError#' }]));
 const MAX_LISTED = 50;
 
-interface DraftRow {
-  id: string;
-  draft_json: string;
-  updated_at: number;
-}
-
-function present(row: DraftRow) {
+function present(row: ComposeDraftRow) {
   return {
     id: row.id,
     updated_at: new Date(row.updated_at).toISOString(),
@@ -37,13 +32,7 @@ export function registerComposeDraftRoutes(app: ApiServer, { db }: ApiDeps): voi
       config: { scope: 'read:email' },
       schema: { summary: 'Unsent messages being written, newest first', response: { 200: ComposeDraftListResponse, ...errors } },
     },
-    async () => ({
-      data: (
-        db
-          .prepare('SELECT id, draft_json, updated_at FROM compose_drafts ORDER BY updated_at DESC LIMIT ?')
-          .all(MAX_LISTED) as DraftRow[]
-      ).map(present),
-    }),
+    async () => ({ data: listComposeDrafts(db, MAX_LISTED).map(present) }),
   );
   app.put(
     '/v1/email/compose-drafts/:id',
@@ -57,15 +46,12 @@ export function registerComposeDraftRoutes(app: ApiServer, { db }: ApiDeps): voi
       },
     },
     async (request) => {
-      const row: DraftRow = {
+      const row: ComposeDraftRow = {
         id: request.params.id.toLowerCase(),
         draft_json: JSON.stringify(request.body),
         updated_at: Date.now(),
       };
-      db.prepare(
-        `INSERT INTO compose_drafts (id, draft_json, updated_at) VALUES (@id, @draft_json, @updated_at)
-         ON CONFLICT (id) DO UPDATE SET draft_json = excluded.draft_json, updated_at = excluded.updated_at`,
-      ).run(row);
+      saveComposeDraft(db, row);
       return { data: present(row) };
     },
   );
@@ -80,8 +66,8 @@ export function registerComposeDraftRoutes(app: ApiServer, { db }: ApiDeps): voi
       },
     },
     async (request, reply) => {
-      const { changes } = db.prepare('DELETE FROM compose_drafts WHERE id = ?').run(request.params.id.toLowerCase());
-      if (changes === 0) throw new ApiError('not_found', `no draft ${request.params.id}`);
+      if (!deleteComposeDraft(db, request.params.id.toLowerCase()))
+        throw new ApiError('not_found', `no draft ${request.params.id}`);
       return reply.status(204).send(null);
     },
   );

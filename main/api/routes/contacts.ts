@@ -1,65 +1,11 @@
 import { ContactListResponse, ContactQuery } from '../../../shared/api/contacts.ts';
+import { matchingContacts } from '../../db/queries/contacts.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
 
 const errors = Object.fromEntries([400, 401, 403].map((s) => [s, { $ref: 'ApiError#' }]));
 
-/** How many of the newest messages naming a match are looked at (keeps a keystroke's cost flat in the index's size). */
-const RECENT_MESSAGES = 2_000;
-
-/**
- * People to complete a recipient field with, from the index: the people the
- * user wrote to (To/Cc of messages in a Sent label, weighted three times, as
- * writing to someone says more than hearing from them) and the senders of
- * mail received. The full-text index finds the newest messages whose sender
- * or recipients have a word starting like the typed text (its rowids are in
- * date order, so that is one short walk); their addresses are then matched
- * exactly on the start of the address, of the name, or of a word in the
- * name. The user's own addresses are left out. Each person is named as the
- * newest message with a name calls them.
- */
-const MATCHING_CONTACTS = `
-  WITH hits AS (
-    SELECT m.id, m.sent_at, m.from_email, m.from_name, m.to_json, m.cc_json
-    FROM messages_fts JOIN messages m ON m.search_key = messages_fts.rowid
-    WHERE messages_fts MATCH @match
-    ORDER BY messages_fts.rowid DESC
-    LIMIT ${RECENT_MESSAGES}
-  ),
-  candidates(email, name, sent_at, weight) AS (
-    SELECT lower(json_extract(r.value, '$.email')), coalesce(json_extract(r.value, '$.name'), ''), h.sent_at, 3
-    FROM hits h
-    JOIN message_labels ml ON ml.message_id = h.id
-    JOIN labels l ON l.id = ml.label_id AND l.role = 'sent'
-    JOIN json_each(json_array(json(h.to_json), json(h.cc_json))) AS lists
-    JOIN json_each(lists.value) AS r
-    UNION ALL
-    SELECT lower(from_email), from_name, sent_at, 1 FROM hits WHERE from_email <> ''
-  )
-  SELECT email, name, sum(weight) AS score,
-    -- The one max() aggregate: the bare "name" comes from this row, the newest that has a name.
-    max((name <> '') * 10000000000000 + sent_at) AS newest
-  FROM candidates
-  WHERE (email LIKE @prefix ESCAPE '\\' OR name LIKE @prefix ESCAPE '\\' OR name LIKE @word ESCAPE '\\')
-    AND email NOT IN (SELECT lower(email) FROM accounts)
-  GROUP BY email
-  ORDER BY score DESC, newest DESC
-  LIMIT @limit`;
-
-/** The typed text as an FTS5 query over the address columns: every word as a quoted prefix. */
-export function contactMatchQuery(typed: string): string | null {
-  const words = typed
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter(Boolean);
-  if (words.length === 0) return null;
-  return `{from_text recipients_text} : (${words.map((w) => `"${w}"*`).join(' AND ')})`;
-}
-
+/** Recipient completion from the people the index has mail with (main/db/queries/contacts.ts ranks them). */
 export function registerContactRoutes(app: ApiServer, { db }: ApiDeps): void {
-  const query = db.prepare<
-    { match: string; prefix: string; word: string; limit: number },
-    { email: string; name: string; score: number }
-  >(MATCHING_CONTACTS);
   app.get(
     '/v1/email/contacts',
     {
@@ -70,13 +16,6 @@ export function registerContactRoutes(app: ApiServer, { db }: ApiDeps): void {
         response: { 200: ContactListResponse, ...errors },
       },
     },
-    async (request) => {
-      const typed = request.query.q.trim();
-      const match = contactMatchQuery(typed);
-      if (!match) return { data: [] };
-      const like = typed.toLowerCase().replace(/[\\%_]/g, '\\$&');
-      const rows = query.all({ match, prefix: `${like}%`, word: `% ${like}%`, limit: request.query.limit ?? 8 });
-      return { data: rows.map((r) => ({ name: r.name, email: r.email, score: r.score })) };
-    },
+    async (request) => ({ data: matchingContacts(db, request.query.q.trim(), request.query.limit ?? 8) }),
   );
 }

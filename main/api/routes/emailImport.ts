@@ -1,7 +1,7 @@
 import { EmailImportResponse } from '../../../shared/api/emailImport.ts';
 import { publicId } from '../../../shared/ids.ts';
 import { ensureAccount } from '../../db/queries/accounts.ts';
-import { stmt } from '../../db/statements.ts';
+import { messageByRemoteId } from '../../db/queries/threadReads.ts';
 import { DEFAULT_LOCAL_ACCOUNT, importRawMessages } from '../../mail/importRawMessages.ts';
 import { ApiError } from '../errors.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
@@ -44,10 +44,7 @@ export function registerEmailImportRoutes(app: ApiServer, { db, blobs }: ApiDeps
       });
       const remoteId = result.remoteIds[0];
       if (!remoteId) throw new ApiError('validation_error', `not an email message: ${result.failed[0]?.error ?? 'unreadable'}`);
-      const row = stmt<[string, string], { id: number; thread_id: number }>(
-        db,
-        'SELECT id, thread_id FROM messages WHERE account_id = ? AND remote_id = ?',
-      ).get(account.id, remoteId);
+      const row = messageByRemoteId(db, account.id, remoteId);
       if (!row) throw new ApiError('internal_error', 'the imported message is not in the index');
       return reply.status(201).send({ data: { message_id: publicId('msg', row.id), thread_id: publicId('thr', row.thread_id) } });
     },

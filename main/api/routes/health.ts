@@ -1,6 +1,6 @@
 import { HealthResponse } from '../../../shared/api/health.ts';
 import { latestSchemaVersion } from '../../db/migrations/index.ts';
-import { stmt } from '../../db/statements.ts';
+import { listAccounts } from '../../db/queries/accounts.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
 
 export function registerHealthRoutes(app: ApiServer, { db, version }: ApiDeps): void {
@@ -11,7 +11,7 @@ export function registerHealthRoutes(app: ApiServer, { db, version }: ApiDeps): 
       status: 'ok' as const,
       version,
       schema_version: latestSchemaVersion,
-      accounts: (stmt<[], { n: number }>(db, 'SELECT count(*) AS n FROM accounts').get() as { n: number }).n,
+      accounts: listAccounts(db).length,
     }),
   );
 }

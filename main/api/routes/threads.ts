@@ -24,6 +24,7 @@ import {
   type ThreadCursor,
   type ThreadRow,
 } from '../../db/queries/threadReads.ts';
+import { transaction } from '../../db/transactions.ts';
 import { applyThreadAction, LABEL_ACTIONS, type ThreadAction, ThreadActionError } from '../../mail/threadActions.ts';
 import { authenticate } from '../auth/authenticate.ts';
 import { ApiError } from '../errors.ts';
@@ -195,7 +196,7 @@ export function registerThreadRoutes(app: ApiServer, { db, jobs, runner }: ApiDe
       const failed: Array<{ id: string; code: string; message: string }> = [];
       const accounts = new Set<string>();
       // One transaction for the lot (each thread its own savepoint), so a thousand threads commit once.
-      db.transaction(() => {
+      transaction(db, () => {
         for (const id of request.body.thread_ids) {
           const threadId = parsePublicId('thr', id);
           if (threadId === null) {
@@ -210,7 +211,7 @@ export function registerThreadRoutes(app: ApiServer, { db, jobs, runner }: ApiDe
             failed.push({ id, code: error.code, message: error.message });
           }
         }
-      })();
+      });
       for (const accountId of accounts) pushSoon(accountId);
       return { data: { updated, failed } };
     },

@@ -1,4 +1,5 @@
 import { TrustedSenderListResponse, TrustedSenderParams } from '../../../shared/api/trustedSenders.ts';
+import { distrustSender, listTrustedSenders, trustSender } from '../../db/queries/trustedSenders.ts';
 import { ApiError } from '../errors.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
 
@@ -13,12 +14,7 @@ export function registerTrustedSenderRoutes(app: ApiServer, { db }: ApiDeps): vo
       schema: { summary: 'Senders whose remote images are shown', response: { 200: TrustedSenderListResponse, ...errors } },
     },
     async () => ({
-      data: (
-        db.prepare('SELECT email, created_at FROM trusted_senders ORDER BY email').all() as Array<{
-          email: string;
-          created_at: number;
-        }>
-      ).map((r) => ({ email: r.email, created_at: new Date(r.created_at).toISOString() })),
+      data: listTrustedSenders(db).map((r) => ({ email: r.email, created_at: new Date(r.created_at).toISOString() })),
     }),
   );
   app.put(
@@ -32,10 +28,7 @@ export function registerTrustedSenderRoutes(app: ApiServer, { db }: ApiDeps): vo
       },
     },
     async (request, reply) => {
-      db.prepare('INSERT OR IGNORE INTO trusted_senders (email, created_at) VALUES (?, ?)').run(
-        request.params.email.toLowerCase(),
-        Date.now(),
-      );
+      trustSender(db, request.params.email.toLowerCase(), Date.now());
       return reply.code(204).send(null);
     },
   );
@@ -50,8 +43,8 @@ export function registerTrustedSenderRoutes(app: ApiServer, { db }: ApiDeps): vo
       },
     },
     async (request, reply) => {
-      const removed = db.prepare('DELETE FROM trusted_senders WHERE email = ?').run(request.params.email).changes;
-      if (removed === 0) throw new ApiError('not_found', `${request.params.email} is not a trusted sender`);
+      if (!distrustSender(db, request.params.email))
+        throw new ApiError('not_found', `${request.params.email} is not a trusted sender`);
       return reply.code(204).send(null);
     },
   );

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { EventBus } from '../../core/eventBus.ts';
-import type { IndexDb } from '../../db/openIndex.ts';
+import type { WritableDb } from '../../db/handles.ts';
 import { dueDeliveries, recordAttempt, recordDeliveries, webhookEventOf } from './webhookStore.ts';
 
 export const SIGNATURE_HEADER = 'Outpost-Signature';
@@ -15,7 +15,7 @@ export function signWebhook(secret: string, timestamp: number, body: string): st
  * Rows survive a restart: the worker of the next start picks up what is due.
  */
 export class WebhookWorker {
-  readonly #db: IndexDb;
+  readonly #db: WritableDb;
   readonly #events: EventBus;
   readonly #pollMs: number;
   readonly #timeoutMs: number;
@@ -23,7 +23,7 @@ export class WebhookWorker {
   #unsubscribe: (() => void) | null = null;
   #running: Promise<void> | null = null;
 
-  constructor(db: IndexDb, events: EventBus, options: { pollMs?: number; timeoutMs?: number } = {}) {
+  constructor(db: WritableDb, events: EventBus, options: { pollMs?: number; timeoutMs?: number } = {}) {
     this.#db = db;
     this.#events = events;
     this.#pollMs = options.pollMs ?? 2000;

@@ -1,5 +1,5 @@
-import type { IndexDb } from '../openIndex.ts';
-import { stmt } from '../statements.ts';
+import type { ReadableDb } from '../handles.ts';
+import { pluckStmt, stmt } from '../statements.ts';
 
 export interface ThreadRow {
   id: number;
@@ -63,7 +63,12 @@ const THREAD_COLUMNS = `t.id, t.account_id, t.remote_id, t.subject, t.snippet, t
  * scan of thread_labels_by_date; several labels (the unified inbox) are
  * merged here, which stays cheap because each scan stops at `limit`.
  */
-export function listThreadsByLabels(db: IndexDb, labelIds: readonly number[], limit: number, after?: ThreadCursor): ThreadRow[] {
+export function listThreadsByLabels(
+  db: ReadableDb,
+  labelIds: readonly number[],
+  limit: number,
+  after?: ThreadCursor,
+): ThreadRow[] {
   const before = after ?? { lastMessageAt: Number.MAX_SAFE_INTEGER, threadId: Number.MAX_SAFE_INTEGER };
   const query = stmt<[number, number, number, number], ThreadRow>(
     db,
@@ -79,7 +84,7 @@ export function listThreadsByLabels(db: IndexDb, labelIds: readonly number[], li
 }
 
 /** All threads of one account, newest first (threads_by_account_date). */
-export function listThreadsOfAccount(db: IndexDb, accountId: string, limit: number, after?: ThreadCursor): ThreadRow[] {
+export function listThreadsOfAccount(db: ReadableDb, accountId: string, limit: number, after?: ThreadCursor): ThreadRow[] {
   const before = after ?? { lastMessageAt: Number.MAX_SAFE_INTEGER, threadId: Number.MAX_SAFE_INTEGER };
   return stmt<[string, number, number, number], ThreadRow>(
     db,
@@ -89,12 +94,12 @@ export function listThreadsOfAccount(db: IndexDb, accountId: string, limit: numb
   ).all(accountId, before.lastMessageAt, before.threadId, limit);
 }
 
-export function getThreadRow(db: IndexDb, threadId: number): ThreadRow | undefined {
+export function getThreadRow(db: ReadableDb, threadId: number): ThreadRow | undefined {
   return stmt<[number], ThreadRow>(db, `SELECT ${THREAD_COLUMNS} FROM threads t WHERE t.id = ?`).get(threadId);
 }
 
 /** Label row ids per thread, for one page of threads (thread_labels_by_thread). */
-export function labelIdsOfThreads(db: IndexDb, threadIds: readonly number[]): Map<number, number[]> {
+export function labelIdsOfThreads(db: ReadableDb, threadIds: readonly number[]): Map<number, number[]> {
   const result = new Map<number, number[]>();
   const query = stmt<[number], { label_id: number }>(db, 'SELECT label_id FROM thread_labels WHERE thread_id = ?');
   for (const threadId of threadIds)
@@ -106,7 +111,7 @@ export function labelIdsOfThreads(db: IndexDb, threadIds: readonly number[]): Ma
 }
 
 /** A thread's messages, oldest first (messages_by_thread). */
-export function messagesOfThread(db: IndexDb, threadId: number): MessageRow[] {
+export function messagesOfThread(db: ReadableDb, threadId: number): MessageRow[] {
   return stmt<[number], MessageRow>(
     db,
     `SELECT id, account_id, thread_id, remote_id, rfc822_message_id, subject, from_name, from_email, to_json, cc_json,
@@ -115,13 +120,13 @@ export function messagesOfThread(db: IndexDb, threadId: number): MessageRow[] {
   ).all(threadId);
 }
 
-export function labelIdsOfMessage(db: IndexDb, messageId: number): number[] {
+export function labelIdsOfMessage(db: ReadableDb, messageId: number): number[] {
   return stmt<[number], { label_id: number }>(db, 'SELECT label_id FROM message_labels WHERE message_id = ?')
     .all(messageId)
     .map((r) => r.label_id);
 }
 
-export function attachmentsOfMessage(db: IndexDb, messageId: number): AttachmentRow[] {
+export function attachmentsOfMessage(db: ReadableDb, messageId: number): AttachmentRow[] {
   return stmt<[number], AttachmentRow>(
     db,
     `SELECT id, message_id, filename, mime_type, size_bytes, content_id, is_inline, blob_sha256
@@ -133,11 +138,28 @@ function compareNewestFirst(a: ThreadRow, b: ThreadRow): number {
   return b.last_message_at - a.last_message_at || b.id - a.id;
 }
 
-export function getMessageRow(db: IndexDb, messageId: number): (MessageRow & { raw_sha256: string | null }) | undefined {
+export function getMessageRow(db: ReadableDb, messageId: number): (MessageRow & { raw_sha256: string | null }) | undefined {
   return stmt<[number], MessageRow & { raw_sha256: string | null }>(
     db,
     `SELECT id, account_id, thread_id, remote_id, rfc822_message_id, subject, from_name, from_email, to_json, cc_json,
        bcc_json, reply_to_json, sent_at, snippet, body_text, body_html, is_unread, is_starred
     , raw_sha256 FROM messages WHERE id = ?`,
   ).get(messageId);
+}
+
+/** The row ids of a message known by its provider id (after an import wrote it). */
+export function messageByRemoteId(
+  db: ReadableDb,
+  accountId: string,
+  remoteId: string,
+): { id: number; thread_id: number } | undefined {
+  return stmt<[string, string], { id: number; thread_id: number }>(
+    db,
+    'SELECT id, thread_id FROM messages WHERE account_id = ? AND remote_id = ?',
+  ).get(accountId, remoteId);
+}
+
+/** How many messages an account has in the index. */
+export function messageCountOfAccount(db: ReadableDb, accountId: string): number {
+  return pluckStmt<[string], number>(db, 'SELECT count(*) FROM messages WHERE account_id = ?').get(accountId) ?? 0;
 }
