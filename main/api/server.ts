@@ -10,7 +10,7 @@ import type { AccountRemoval } from '../core/accountRemoval.ts';
 import type { EventBus } from '../core/eventBus.ts';
 import { OutpostError } from '../core/outpostError.ts';
 import type { BlobStore } from '../db/blobStore.ts';
-import type { IndexDb } from '../db/openIndex.ts';
+import type { ReadableDb, WritableDb } from '../db/handles.ts';
 import type { EventRow } from '../db/queries/calendarEvents.ts';
 import type { Outbox } from '../send/outbox.ts';
 import type { JobQueue } from '../sync/jobQueue.ts';
@@ -45,7 +45,10 @@ import { registerWebhookRoutes } from './routes/webhooks.ts';
 import type { EmailSendService } from './sendContract.ts';
 
 export interface ApiDeps {
-  db: IndexDb;
+  /** Read-only connection for the routes that only read (main/db/openIndex.ts openReader). */
+  reader: ReadableDb;
+  /** The engine's writer: routes that change the index, and auth bookkeeping (a key's last use). */
+  writer: WritableDb;
   blobs: BlobStore;
   events: EventBus;
   jobs: JobQueue;
@@ -104,7 +107,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
     },
   });
 
-  const limits = new RateLimits(deps.db, deps.rateLimits);
+  const limits = new RateLimits(deps.writer, deps.rateLimits);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-ID', request.id);
     setRateLimitHeaders(reply, reportedLimit(limits, request));
@@ -113,13 +116,13 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
   // Who may call runs before validation: a request without credentials is 401, not 400.
   app.addHook('preValidation', async (request) => {
     const config = request.routeOptions.config as { scope?: Scope; admin?: boolean };
-    if (config.scope) requireScope(deps.db, request, config.scope);
-    if (config.admin && !authenticate(deps.db, request).isAdmin)
+    if (config.scope) requireScope(deps.writer, request, config.scope);
+    if (config.admin && !authenticate(deps.writer, request).isAdmin)
       throw new ApiError('insufficient_permissions', 'this endpoint requires an admin session');
     // The references' examples POST without a body; an absent body is the empty object (all defaults).
     if (request.body === undefined && request.routeOptions.schema?.body) request.body = {};
   });
-  const idempotency = idempotencyHooks(deps.db);
+  const idempotency = idempotencyHooks(deps.writer);
   app.addHook('preHandler', idempotency.preHandler);
   app.addHook('onSend', idempotency.onSend);
 

@@ -6,6 +6,7 @@ import type { EmailSendService } from '../api/sendContract.ts';
 import { type ApiServer, buildApiServer } from '../api/server.ts';
 import { WebhookWorker } from '../api/webhooks/webhookWorker.ts';
 import { respondToEvent } from '../calendar/respondToEvent.ts';
+import { openReader, type ReadableDb } from '../db/openIndex.ts';
 import { listAccounts } from '../db/queries/accounts.ts';
 import { gmailQuotaFromEnv } from '../providers/gmail/gmailSession.ts';
 import { apiSendService } from '../send/apiSendService.ts';
@@ -50,11 +51,15 @@ export async function startCore(config: CoreConfig): Promise<Core> {
   const attachmentRoots = config.attachmentRoots ?? defaultAttachmentRoots(config.dataDir);
   let port = config.port;
   let api: ApiServer;
+  // The API's read routes get their own read-only connection: a read can never write, and reads do not queue behind the writer.
+  let reader: ReadableDb = engine.db;
   const deliverQueued = () =>
     void engine.send.outbox.deliverDue().catch((error: Error) => console.error('outbox delivery failed:', error.message));
   try {
+    reader = openReader(engine.db, { log: engine.log });
     api = await buildApiServer({
-      db: engine.db,
+      reader,
+      writer: engine.db,
       blobs: engine.blobs,
       events: engine.events,
       jobs: engine.jobs,
@@ -83,6 +88,7 @@ export async function startCore(config: CoreConfig): Promise<Core> {
     });
     await api.listen({ host: '127.0.0.1', port: config.port });
   } catch (error) {
+    if (reader !== engine.db) reader.close();
     await engine.close();
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new OutpostError('port_in_use', `port ${config.port} on 127.0.0.1 is already in use (choose another with --port)`);
@@ -133,6 +139,7 @@ export async function startCore(config: CoreConfig): Promise<Core> {
       scheduler?.stop();
       await webhooks.stop();
       await api.close();
+      if (reader !== engine.db) reader.close();
       await engine.close();
     },
   };

@@ -8,7 +8,7 @@ import { TokenVault } from '../../main/auth/tokenVault.ts';
 import { removeAccount } from '../../main/core/accountRemoval.ts';
 import { EventBus } from '../../main/core/eventBus.ts';
 import { BlobStore } from '../../main/db/blobStore.ts';
-import type { IndexDb } from '../../main/db/openIndex.ts';
+import { openReader, type WritableDb } from '../../main/db/openIndex.ts';
 import type { Outbox } from '../../main/send/outbox.ts';
 import { JobQueue } from '../../main/sync/jobQueue.ts';
 import { type JobHandler, JobRunner } from '../../main/sync/jobRunner.ts';
@@ -25,7 +25,7 @@ export interface LocalApiHarness {
 
 /** The API over an index with the given job handlers and rate limits, driven by inject(). */
 export async function buildLocalApi(
-  db: IndexDb,
+  db: WritableDb,
   blobsDir: string,
   options: {
     handlers?: Partial<Record<'email_sync' | 'calendar_sync', JobHandler>>;
@@ -41,8 +41,10 @@ export async function buildLocalApi(
   const jobs = new JobQueue(db, events);
   const runner = new JobRunner(jobs, options.handlers ?? {});
   const blobs = new BlobStore(db, blobsDir);
+  const reader = openReader(db);
   const app = await buildApiServer({
-    db,
+    reader,
+    writer: db,
     blobs,
     events,
     jobs,
@@ -59,6 +61,7 @@ export async function buildLocalApi(
     removeAccount: (accountId) =>
       removeAccount({ db, blobs, runner, events, vault: new TokenVault(db, randomBytes(32)), google: null }, accountId),
   });
+  if (reader !== db) app.addHook('onClose', async () => reader.close());
   return {
     app,
     jobs,

@@ -2,7 +2,7 @@ import { createSession } from '../../main/api/auth/sessions.ts';
 import { type ApiDeps, type ApiServer, buildApiServer } from '../../main/api/server.ts';
 import { EventBus } from '../../main/core/eventBus.ts';
 import { BlobStore } from '../../main/db/blobStore.ts';
-import type { IndexDb } from '../../main/db/openIndex.ts';
+import { openReader, type WritableDb } from '../../main/db/openIndex.ts';
 import { JobQueue } from '../../main/sync/jobQueue.ts';
 import { JobRunner } from '../../main/sync/jobRunner.ts';
 
@@ -13,14 +13,16 @@ export const TEST_HOST = '127.0.0.1:7766';
  * `extra` adds or replaces dependencies (a stand-in for a core function, say).
  */
 export async function buildTestApi(
-  db: IndexDb,
+  db: WritableDb,
   blobsDir: string,
   extra: Partial<ApiDeps> = {},
 ): Promise<{ app: ApiServer; token: string }> {
   const events = new EventBus();
   const jobs = new JobQueue(db, events);
+  const reader = openReader(db);
   const app = await buildApiServer({
-    db,
+    reader,
+    writer: db,
     blobs: new BlobStore(db, blobsDir),
     events,
     jobs,
@@ -30,5 +32,6 @@ export async function buildTestApi(
     allowedPorts: () => [7766],
     ...extra,
   });
+  if (reader !== db) app.addHook('onClose', async () => reader.close());
   return { app, token: createSession(db, { admin: true }).token };
 }

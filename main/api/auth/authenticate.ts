@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { IndexDb } from '../../db/openIndex.ts';
+import type { WritableDb } from '../../db/handles.ts';
 import { ApiError } from '../errors.ts';
 import { findApiKey, SCOPES, type Scope } from './apiKeys.ts';
 import { findSession } from './sessions.ts';
@@ -24,7 +24,7 @@ const READ_SCOPES: readonly Scope[] = ['read:email', 'read:calendar'];
  * `authjs.session-token` cookie). Admin sessions carry every scope; other
  * sessions (the UI) read only.
  */
-export function authenticate(db: IndexDb, request: FastifyRequest): Principal {
+export function authenticate(db: WritableDb, request: FastifyRequest): Principal {
   const cached = (request as { principal?: Principal }).principal;
   if (cached) return cached;
   const token = presentedToken(request);
@@ -44,7 +44,7 @@ export function authenticate(db: IndexDb, request: FastifyRequest): Principal {
 }
 
 /** Authenticates and demands a scope: 403 insufficient_permissions naming it when the principal lacks it. */
-export function requireScope(db: IndexDb, request: FastifyRequest, scope: Scope): Principal {
+export function requireScope(db: WritableDb, request: FastifyRequest, scope: Scope): Principal {
   const principal = authenticate(db, request);
   if (!principal.scopes.includes(scope) && !principal.scopes.includes('admin'))
     throw new ApiError(

@@ -25,14 +25,14 @@ function present(account: AccountRow) {
 }
 
 /** The connected accounts, and the settings each keeps (how often it syncs on its own). */
-export function registerAccountRoutes(app: ApiServer, { db, removeAccount }: ApiDeps): void {
+export function registerAccountRoutes(app: ApiServer, { reader, writer, removeAccount }: ApiDeps): void {
   app.get(
     '/v1/accounts',
     {
       config: { scope: 'read:email' },
       schema: { summary: 'List connected accounts', response: { 200: AccountListResponse, ...errors } },
     },
-    async () => ({ data: listAccounts(db).map(present) }),
+    async () => ({ data: listAccounts(reader).map(present) }),
   );
   // Settings, like API keys, are the owner's: an admin session or an admin key.
   app.patch(
@@ -48,14 +48,14 @@ export function registerAccountRoutes(app: ApiServer, { db, removeAccount }: Api
     },
     async (request) => {
       if (
-        !updateAccountSettings(db, request.params.id, {
+        !updateAccountSettings(writer, request.params.id, {
           email_sync: request.body.email_sync_minutes,
           calendar_sync: request.body.calendar_sync_minutes,
           ...(request.body.signature !== undefined ? { signature: request.body.signature } : {}),
         })
       )
         throw new ApiError('not_found', `no account ${request.params.id}`);
-      return { data: present(getAccount(db, request.params.id) as AccountRow) };
+      return { data: present(getAccount(writer, request.params.id) as AccountRow) };
     },
   );
   app.delete(

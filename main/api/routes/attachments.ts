@@ -18,7 +18,7 @@ const errors = Object.fromEntries([400, 401, 403, 404, 409].map((s) => [s, { $re
  * taken out of the message's stored original the first time it is asked for
  * (and kept, content-addressed); without an original, 409 attachment_not_available.
  */
-export function registerAttachmentRoutes(app: ApiServer, { db, blobs }: ApiDeps): void {
+export function registerAttachmentRoutes(app: ApiServer, { reader, writer, blobs }: ApiDeps): void {
   app.get(
     '/v1/email/attachments/:id',
     {
@@ -32,9 +32,9 @@ export function registerAttachmentRoutes(app: ApiServer, { db, blobs }: ApiDeps)
     },
     async (request, reply) => {
       const rowId = parsePublicId('att', request.params.id);
-      const row = rowId === null ? undefined : attachmentForDownload(db, rowId);
+      const row = rowId === null ? undefined : attachmentForDownload(reader, rowId);
       if (!row) throw new ApiError('not_found', `no attachment ${request.params.id}`);
-      const sha256 = row.blob_sha256 ?? (await storeFromOriginal(db, blobs, row));
+      const sha256 = row.blob_sha256 ?? (await storeFromOriginal(writer, blobs, row));
       if (!sha256)
         throw new ApiError(
           'attachment_not_available',

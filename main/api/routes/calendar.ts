@@ -25,7 +25,7 @@ const writeErrors = {
   503: { $ref: 'ApiError#' },
 };
 
-export function registerCalendarRoutes(app: ApiServer, { db, respondToEvent }: ApiDeps): void {
+export function registerCalendarRoutes(app: ApiServer, { reader, writer, respondToEvent }: ApiDeps): void {
   app.get(
     '/v1/calendar/calendars',
     {
@@ -33,8 +33,8 @@ export function registerCalendarRoutes(app: ApiServer, { db, respondToEvent }: A
       schema: { summary: 'Calendars of every connected account', response: { 200: CalendarListResponse, ...errors } },
     },
     async (request) => {
-      authenticate(db, request);
-      return { data: listCalendars(db).map(presentCalendar) };
+      authenticate(writer, request);
+      return { data: listCalendars(reader).map(presentCalendar) };
     },
   );
 
@@ -49,7 +49,7 @@ export function registerCalendarRoutes(app: ApiServer, { db, respondToEvent }: A
       },
     },
     async (request) => {
-      authenticate(db, request);
+      authenticate(writer, request);
       const from = request.query.from ? Date.parse(request.query.from) : Date.now();
       const to = request.query.to ? Date.parse(request.query.to) : from + 7 * DAY_MS;
       if (to <= from) throw new ApiError('validation_error', 'to must be after from', { field: 'to' });
@@ -62,7 +62,7 @@ export function registerCalendarRoutes(app: ApiServer, { db, respondToEvent }: A
           throw new ApiError('validation_error', `${value} is not a calendar id (cal_<n>)`, { field: 'calendar_id' });
         return id;
       });
-      return { data: listEventsInRange(db, { from, to, calendarIds }).map(presentEvent) };
+      return { data: listEventsInRange(reader, { from, to, calendarIds }).map(presentEvent) };
     },
   );
 
@@ -77,9 +77,9 @@ export function registerCalendarRoutes(app: ApiServer, { db, respondToEvent }: A
       },
     },
     async (request) => {
-      authenticate(db, request);
+      authenticate(writer, request);
       const id = parsePublicId('evt', request.params.id);
-      const row = id === null ? undefined : getEvent(db, id);
+      const row = id === null ? undefined : getEvent(reader, id);
       if (!row) throw new ApiError('not_found', `no event ${request.params.id}`);
       return { data: presentEvent(row) };
     },
@@ -98,9 +98,9 @@ export function registerCalendarRoutes(app: ApiServer, { db, respondToEvent }: A
       },
     },
     async (request) => {
-      authenticate(db, request);
+      authenticate(writer, request);
       const id = parsePublicId('evt', request.params.id);
-      if (id === null || !getEvent(db, id)) throw new ApiError('not_found', `no event ${request.params.id}`);
+      if (id === null || !getEvent(reader, id)) throw new ApiError('not_found', `no event ${request.params.id}`);
       if (!respondToEvent) throw new ApiError('service_unavailable', 'answering invitations is not available in this process');
       try {
         return { data: presentEvent(await respondToEvent(id, request.body.response)) };

@@ -25,14 +25,14 @@ function present(row: ComposeDraftRow) {
  * and removed when sent or discarded: the compose window reopens them after
  * a closed window, a crash or a quit. Local to this index.
  */
-export function registerComposeDraftRoutes(app: ApiServer, { db }: ApiDeps): void {
+export function registerComposeDraftRoutes(app: ApiServer, { reader, writer }: ApiDeps): void {
   app.get(
     '/v1/email/compose-drafts',
     {
       config: { scope: 'read:email' },
       schema: { summary: 'Unsent messages being written, newest first', response: { 200: ComposeDraftListResponse, ...errors } },
     },
-    async () => ({ data: listComposeDrafts(db, MAX_LISTED).map(present) }),
+    async () => ({ data: listComposeDrafts(reader, MAX_LISTED).map(present) }),
   );
   app.put(
     '/v1/email/compose-drafts/:id',
@@ -51,7 +51,7 @@ export function registerComposeDraftRoutes(app: ApiServer, { db }: ApiDeps): voi
         draft_json: JSON.stringify(request.body),
         updated_at: Date.now(),
       };
-      saveComposeDraft(db, row);
+      saveComposeDraft(writer, row);
       return { data: present(row) };
     },
   );
@@ -66,7 +66,7 @@ export function registerComposeDraftRoutes(app: ApiServer, { db }: ApiDeps): voi
       },
     },
     async (request, reply) => {
-      if (!deleteComposeDraft(db, request.params.id.toLowerCase()))
+      if (!deleteComposeDraft(writer, request.params.id.toLowerCase()))
         throw new ApiError('not_found', `no draft ${request.params.id}`);
       return reply.status(204).send(null);
     },

@@ -5,7 +5,7 @@ import type { ApiDeps, ApiServer } from '../server.ts';
 const errors = Object.fromEntries([400, 401, 403].map((s) => [s, { $ref: 'ApiError#' }]));
 
 /** Recipient completion from the people the index has mail with (main/db/queries/contacts.ts ranks them). */
-export function registerContactRoutes(app: ApiServer, { db }: ApiDeps): void {
+export function registerContactRoutes(app: ApiServer, { reader }: ApiDeps): void {
   app.get(
     '/v1/email/contacts',
     {
@@ -16,6 +16,6 @@ export function registerContactRoutes(app: ApiServer, { db }: ApiDeps): void {
         response: { 200: ContactListResponse, ...errors },
       },
     },
-    async (request) => ({ data: matchingContacts(db, request.query.q.trim(), request.query.limit ?? 8) }),
+    async (request) => ({ data: matchingContacts(reader, request.query.q.trim(), request.query.limit ?? 8) }),
   );
 }

@@ -17,7 +17,7 @@ const errors = Object.fromEntries([400, 401, 403, 413, 415].map((s) => [s, { $re
  * "Opened files", read) so it can be shown, searched and kept offline like any
  * other; the same file opened twice is the same message.
  */
-export function registerEmailImportRoutes(app: ApiServer, { db, blobs }: ApiDeps): void {
+export function registerEmailImportRoutes(app: ApiServer, { writer: db, blobs }: ApiDeps): void {
   app.addContentTypeParser('message/rfc822', { parseAs: 'buffer', bodyLimit: IMPORT_BODY_LIMIT_BYTES }, (_request, body, done) =>
     done(null, body),
   );

@@ -15,7 +15,7 @@ function scopeOf(event: CoreEvent): Scope {
  * GET /v1/events: Server-Sent Events of the core's events the caller may read,
  * with a keep-alive comment every 15 s. Streams end when the server closes.
  */
-export function registerEventRoutes(app: ApiServer, { db, events }: ApiDeps): void {
+export function registerEventRoutes(app: ApiServer, { writer, events }: ApiDeps): void {
   const open = new Set<() => void>();
   app.addHook('onClose', async () => {
     for (const end of open) end();
@@ -24,7 +24,7 @@ export function registerEventRoutes(app: ApiServer, { db, events }: ApiDeps): vo
     '/v1/events',
     { schema: { summary: 'Server-Sent Events stream of core events (job progress, sync results)' } },
     (request, reply) => {
-      const principal = authenticate(db, request);
+      const principal = authenticate(writer, request);
       const allowed = (event: CoreEvent) => principal.scopes.includes('admin') || principal.scopes.includes(scopeOf(event));
       reply.hijack();
       const res = reply.raw;

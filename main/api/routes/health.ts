@@ -3,7 +3,7 @@ import { latestSchemaVersion } from '../../db/migrations/index.ts';
 import { listAccounts } from '../../db/queries/accounts.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
 
-export function registerHealthRoutes(app: ApiServer, { db, version }: ApiDeps): void {
+export function registerHealthRoutes(app: ApiServer, { reader, version }: ApiDeps): void {
   app.get(
     '/v1/health',
     { schema: { summary: 'Liveness and index summary (no auth)', security: [], response: { 200: HealthResponse } } },
@@ -11,7 +11,7 @@ export function registerHealthRoutes(app: ApiServer, { db, version }: ApiDeps): 
       status: 'ok' as const,
       version,
       schema_version: latestSchemaVersion,
-      accounts: listAccounts(db).length,
+      accounts: listAccounts(reader).length,
     }),
   );
 }

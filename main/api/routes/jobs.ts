@@ -6,7 +6,7 @@ import type { ApiDeps, ApiServer } from '../server.ts';
 const errors = Object.fromEntries([401, 403, 404].map((s) => [s, { $ref: 'ApiError#' }]));
 
 /** How a queued sync job is doing, and how it ended. */
-export function registerJobRoutes(app: ApiServer, { db, jobs }: ApiDeps): void {
+export function registerJobRoutes(app: ApiServer, { writer, jobs }: ApiDeps): void {
   app.get(
     '/v1/jobs/:job_id',
     {
@@ -17,11 +17,11 @@ export function registerJobRoutes(app: ApiServer, { db, jobs }: ApiDeps): void {
       },
     },
     async (request) => {
-      authenticate(db, request);
+      authenticate(writer, request);
       const job = jobs.get(request.params.job_id);
       if (!job) throw new ApiError('not_found', `no job ${request.params.job_id}`);
       // A job is readable with the read scope of its kind.
-      requireScope(db, request, job.kind === 'email_sync' ? 'read:email' : 'read:calendar');
+      requireScope(writer, request, job.kind === 'email_sync' ? 'read:email' : 'read:calendar');
       return { data: job };
     },
   );

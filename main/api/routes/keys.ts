@@ -7,7 +7,7 @@ const errors = Object.fromEntries([400, 401, 403, 404].map((s) => [s, { $ref: 'A
 const admin = { scope: 'admin' } as const;
 
 /** API key management (admin scope: an admin session or a key with `admin`). */
-export function registerKeyRoutes(app: ApiServer, { db }: ApiDeps): void {
+export function registerKeyRoutes(app: ApiServer, { reader, writer }: ApiDeps): void {
   app.post(
     '/v1/keys',
     {
@@ -19,7 +19,7 @@ export function registerKeyRoutes(app: ApiServer, { db }: ApiDeps): void {
       },
     },
     async (request, reply) => {
-      const { key, info } = createApiKey(db, request.body.name, request.body.scopes);
+      const { key, info } = createApiKey(writer, request.body.name, request.body.scopes);
       return reply.status(201).send({ data: { ...info, key } });
     },
   );
@@ -27,15 +27,15 @@ export function registerKeyRoutes(app: ApiServer, { db }: ApiDeps): void {
     '/v1/keys',
     { config: admin, schema: { summary: 'List API keys (never the keys)', response: { 200: KeyListResponse, ...errors } } },
     async () => ({
-      data: listApiKeys(db),
+      data: listApiKeys(reader),
     }),
   );
   app.delete(
     '/v1/keys/:id',
     { config: admin, schema: { summary: 'Revoke an API key', params: KeyParams, response: { 200: ApiKeySchema, ...errors } } },
     async (request) => {
-      if (!revokeApiKey(db, request.params.id)) throw new ApiError('not_found', `no API key ${request.params.id}`);
-      return getApiKey(db, request.params.id);
+      if (!revokeApiKey(writer, request.params.id)) throw new ApiError('not_found', `no API key ${request.params.id}`);
+      return getApiKey(writer, request.params.id);
     },
   );
 }

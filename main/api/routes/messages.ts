@@ -11,10 +11,10 @@ const Params = Type.Object({ id: Type.String({ maxLength: 40, description: 'msg_
 const errors = Object.fromEntries([400, 401, 403, 404, 409].map((s) => [s, { $ref: 'ApiError#' }]));
 
 /** One message, and its original RFC 822 bytes, for scripts reading mail offline. */
-export function registerMessageRoutes(app: ApiServer, { db, blobs }: ApiDeps): void {
+export function registerMessageRoutes(app: ApiServer, { reader, blobs }: ApiDeps): void {
   const find = (id: string) => {
     const rowId = parsePublicId('msg', id);
-    const row = rowId === null ? undefined : getMessageRow(db, rowId);
+    const row = rowId === null ? undefined : getMessageRow(reader, rowId);
     if (!row) throw new ApiError('not_found', `no message ${id}`);
     return row;
   };
@@ -31,7 +31,7 @@ export function registerMessageRoutes(app: ApiServer, { db, blobs }: ApiDeps): v
     },
     async (request) => {
       const row = find(request.params.id);
-      return { data: presentMessage(row, labelIdsOfMessage(db, row.id), attachmentsOfMessage(db, row.id)) };
+      return { data: presentMessage(row, labelIdsOfMessage(reader, row.id), attachmentsOfMessage(reader, row.id)) };
     },
   );
 

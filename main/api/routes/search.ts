@@ -9,7 +9,7 @@ import type { ApiDeps, ApiServer } from '../server.ts';
 
 const MAX_OFFSET = 10_000;
 
-export function registerSearchRoutes(app: ApiServer, { db }: ApiDeps): void {
+export function registerSearchRoutes(app: ApiServer, { reader, writer }: ApiDeps): void {
   app.get(
     '/v1/email/search',
     {
@@ -21,9 +21,9 @@ export function registerSearchRoutes(app: ApiServer, { db }: ApiDeps): void {
       },
     },
     async (request) => {
-      authenticate(db, request);
+      authenticate(writer, request);
       const { q, account_id: accountId, limit = 25, cursor, prefix = false } = request.query;
-      if (accountId && !getAccount(db, accountId))
+      if (accountId && !getAccount(reader, accountId))
         throw new ApiError('not_found', `no account ${accountId}`, { field: 'account_id' });
       const offset = cursor ? decodeOffset(cursor) : 0;
       let query: ReturnType<typeof parseSearchQuery>;
@@ -33,7 +33,7 @@ export function registerSearchRoutes(app: ApiServer, { db }: ApiDeps): void {
         if (error instanceof SearchSyntaxError) throw new ApiError('validation_error', error.message, { field: 'q' });
         throw error;
       }
-      const rows = searchMessages(db, query, { accountId, limit: limit + 1, offset, prefixLast: prefix });
+      const rows = searchMessages(reader, query, { accountId, limit: limit + 1, offset, prefixLast: prefix });
       const page = rows.slice(0, limit);
       const next =
         rows.length > limit && offset + limit < MAX_OFFSET ? Buffer.from(String(offset + limit)).toString('base64url') : null;

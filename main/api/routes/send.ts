@@ -19,7 +19,7 @@ export function registerSendRoutes(app: ApiServer, deps: ApiDeps & { limits: Rat
     },
     async (request, reply) => {
       checkSendRequest(request.body, deps.attachmentRoots ?? []);
-      if (!listAccounts(deps.db).some((a) => a.provider !== 'local' && a.status === 'active'))
+      if (!listAccounts(deps.writer).some((a) => a.provider !== 'local' && a.status === 'active'))
         throw new ApiError('insufficient_permissions', 'no email provider is connected');
       if (!deps.send)
         throw new ApiError(

@@ -11,7 +11,7 @@ import {
   SyncStartedResponse,
 } from '../../../shared/api/sync.ts';
 import type { JobMode, JobSnapshot } from '../../../shared/events.ts';
-import type { IndexDb } from '../../db/openIndex.ts';
+import type { ReadableDb } from '../../db/handles.ts';
 import { type AccountRow, getAccount, listAccounts } from '../../db/queries/accounts.ts';
 import { SyncInProgressError } from '../../sync/jobQueue.ts';
 import { authenticate } from '../auth/authenticate.ts';
@@ -26,7 +26,7 @@ const emailSync = { rateLimit: 'sync', idempotent: true, scope: 'write:email' } 
 const calendarSync = { rateLimit: 'sync', idempotent: true, scope: 'write:calendar' } as const;
 
 export function registerSyncRoutes(app: ApiServer, deps: ApiDeps & { limits: RateLimits }): void {
-  const { db, jobs } = deps;
+  const { writer: db, jobs } = deps;
 
   app.post(
     '/v1/email/sync',
@@ -152,7 +152,7 @@ export function registerSyncRoutes(app: ApiServer, deps: ApiDeps & { limits: Rat
 }
 
 /** Active provider accounts (local mbox accounts have nothing to sync). */
-function connected(db: IndexDb): AccountRow[] {
+function connected(db: ReadableDb): AccountRow[] {
   return listAccounts(db).filter((a) => a.provider !== 'local' && a.status === 'active');
 }
 

@@ -34,7 +34,7 @@ import type { ApiDeps, ApiServer } from '../server.ts';
 const ROLES: readonly LabelRole[] = ['inbox', 'sent', 'drafts', 'trash', 'spam', 'starred', 'important', 'archive'];
 const errors = { 400: { $ref: 'ApiError#' }, 401: { $ref: 'ApiError#' }, 404: { $ref: 'ApiError#' } };
 
-export function registerThreadRoutes(app: ApiServer, { db, jobs, runner }: ApiDeps): void {
+export function registerThreadRoutes(app: ApiServer, { reader, writer, jobs, runner }: ApiDeps): void {
   /** The action's label (lbl_...), checked against the action: the label actions need one, the others take none. */
   const actionLabel = (body: { action: string; label_id?: string | undefined }): number | undefined => {
     const labelId = body.label_id === undefined ? undefined : parsePublicId('lbl', body.label_id);
@@ -90,7 +90,7 @@ export function registerThreadRoutes(app: ApiServer, { db, jobs, runner }: ApiDe
       },
     },
     async (request) => {
-      const principal = authenticate(db, request);
+      const principal = authenticate(writer, request);
       if (!principal.isAdmin) throw new ApiError('insufficient_permissions', 'this endpoint requires an admin session');
       const { serviceId, label = 'inbox', limit = 50, cursor } = request.query;
       return listPage(label, serviceId, limit, cursor);
@@ -98,19 +98,19 @@ export function registerThreadRoutes(app: ApiServer, { db, jobs, runner }: ApiDe
   );
 
   function listPage(label: string, accountId: string | undefined, limit: number, cursor: string | undefined) {
-    if (accountId && !getAccount(db, accountId))
+    if (accountId && !getAccount(reader, accountId))
       throw new ApiError('not_found', `no account ${accountId}`, { field: 'account_id' });
     const after = cursor ? decodeCursor(cursor) : undefined;
     let rows: ThreadRow[];
     if (label === 'all') {
       if (!accountId) throw new ApiError('validation_error', 'label "all" needs account_id', { field: 'account_id' });
-      rows = listThreadsOfAccount(db, accountId, limit + 1, after);
+      rows = listThreadsOfAccount(reader, accountId, limit + 1, after);
     } else {
-      rows = listThreadsByLabels(db, resolveLabelIds(label, accountId), limit + 1, after);
+      rows = listThreadsByLabels(reader, resolveLabelIds(label, accountId), limit + 1, after);
     }
     const page = rows.slice(0, limit);
     const labels = labelIdsOfThreads(
-      db,
+      reader,
       page.map((row) => row.id),
     );
     const last = page.at(-1);
@@ -131,13 +131,13 @@ export function registerThreadRoutes(app: ApiServer, { db, jobs, runner }: ApiDe
       },
     },
     async (request) => {
-      authenticate(db, request);
+      authenticate(writer, request);
       const threadId = parsePublicId('thr', request.params.id);
-      const thread = threadId === null ? undefined : getThreadRow(db, threadId);
+      const thread = threadId === null ? undefined : getThreadRow(reader, threadId);
       if (!thread) throw new ApiError('not_found', `no thread ${request.params.id}`);
-      const labels = labelIdsOfThreads(db, [thread.id]).get(thread.id) ?? [];
-      const messages = messagesOfThread(db, thread.id).map((m) =>
-        presentMessage(m, labelIdsOfMessage(db, m.id), attachmentsOfMessage(db, m.id)),
+      const labels = labelIdsOfThreads(reader, [thread.id]).get(thread.id) ?? [];
+      const messages = messagesOfThread(reader, thread.id).map((m) =>
+        presentMessage(m, labelIdsOfMessage(reader, m.id), attachmentsOfMessage(reader, m.id)),
       );
       return { data: { ...presentThreadSummary(thread, labels), messages } };
     },
@@ -156,23 +156,23 @@ export function registerThreadRoutes(app: ApiServer, { db, jobs, runner }: ApiDe
       },
     },
     async (request) => {
-      authenticate(db, request);
+      authenticate(writer, request);
       const threadId = parsePublicId('thr', request.params.id);
       if (threadId === null) throw new ApiError('not_found', `no thread ${request.params.id}`);
       const labelId = actionLabel(request.body);
       let accountId: string;
       try {
-        ({ accountId } = applyThreadAction(db, threadId, request.body.action as ThreadAction, labelId));
+        ({ accountId } = applyThreadAction(writer, threadId, request.body.action as ThreadAction, labelId));
       } catch (error) {
         if (error instanceof ThreadActionError) throw new ApiError(error.code, error.message);
         throw error;
       }
       pushSoon(accountId);
-      const thread = getThreadRow(db, threadId);
+      const thread = getThreadRow(writer, threadId);
       if (!thread) throw new ApiError('not_found', `no thread ${request.params.id}`);
-      const labels = labelIdsOfThreads(db, [thread.id]).get(thread.id) ?? [];
-      const messages = messagesOfThread(db, thread.id).map((m) =>
-        presentMessage(m, labelIdsOfMessage(db, m.id), attachmentsOfMessage(db, m.id)),
+      const labels = labelIdsOfThreads(writer, [thread.id]).get(thread.id) ?? [];
+      const messages = messagesOfThread(writer, thread.id).map((m) =>
+        presentMessage(m, labelIdsOfMessage(writer, m.id), attachmentsOfMessage(writer, m.id)),
       );
       return { data: { ...presentThreadSummary(thread, labels), messages } };
     },
@@ -190,13 +190,13 @@ export function registerThreadRoutes(app: ApiServer, { db, jobs, runner }: ApiDe
       },
     },
     async (request) => {
-      authenticate(db, request);
+      authenticate(writer, request);
       const labelId = actionLabel(request.body);
       const updated: string[] = [];
       const failed: Array<{ id: string; code: string; message: string }> = [];
       const accounts = new Set<string>();
       // One transaction for the lot (each thread its own savepoint), so a thousand threads commit once.
-      transaction(db, () => {
+      transaction(writer, () => {
         for (const id of request.body.thread_ids) {
           const threadId = parsePublicId('thr', id);
           if (threadId === null) {
@@ -204,7 +204,7 @@ export function registerThreadRoutes(app: ApiServer, { db, jobs, runner }: ApiDe
             continue;
           }
           try {
-            accounts.add(applyThreadAction(db, threadId, request.body.action as ThreadAction, labelId).accountId);
+            accounts.add(applyThreadAction(writer, threadId, request.body.action as ThreadAction, labelId).accountId);
             updated.push(id);
           } catch (error) {
             if (!(error instanceof ThreadActionError)) throw error;
@@ -228,12 +228,12 @@ export function registerThreadRoutes(app: ApiServer, { db, jobs, runner }: ApiDe
       },
     },
     async (request) => {
-      authenticate(db, request);
+      authenticate(writer, request);
       const accountId = request.query.account_id;
-      if (accountId && !getAccount(db, accountId))
+      if (accountId && !getAccount(reader, accountId))
         throw new ApiError('not_found', `no account ${accountId}`, { field: 'account_id' });
       return {
-        data: listLabelsWithCounts(db, accountId).map((l) => ({
+        data: listLabelsWithCounts(reader, accountId).map((l) => ({
           id: publicId('lbl', l.id),
           account_id: l.account_id,
           name: l.name,
@@ -247,9 +247,9 @@ export function registerThreadRoutes(app: ApiServer, { db, jobs, runner }: ApiDe
   );
 
   function resolveLabelIds(label: string, accountId: string | undefined): number[] {
-    if ((ROLES as readonly string[]).includes(label)) return labelIdsByRole(db, label as LabelRole, accountId);
+    if ((ROLES as readonly string[]).includes(label)) return labelIdsByRole(reader, label as LabelRole, accountId);
     const id = parsePublicId('lbl', label);
-    const row = id === null ? undefined : getLabel(db, id);
+    const row = id === null ? undefined : getLabel(reader, id);
     if (!row || (accountId && row.account_id !== accountId)) {
       throw new ApiError('not_found', `no label ${label} (use a label id or one of: ${ROLES.join(', ')}, all)`, {
         field: 'label',

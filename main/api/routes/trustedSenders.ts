@@ -6,7 +6,7 @@ import type { ApiDeps, ApiServer } from '../server.ts';
 const errors = Object.fromEntries([400, 401, 403, 404].map((s) => [s, { $ref: 'ApiError#' }]));
 
 /** "Always show images from this sender": the reader loads remote images only for these addresses. */
-export function registerTrustedSenderRoutes(app: ApiServer, { db }: ApiDeps): void {
+export function registerTrustedSenderRoutes(app: ApiServer, { reader, writer }: ApiDeps): void {
   app.get(
     '/v1/email/trusted-senders',
     {
@@ -14,7 +14,7 @@ export function registerTrustedSenderRoutes(app: ApiServer, { db }: ApiDeps): vo
       schema: { summary: 'Senders whose remote images are shown', response: { 200: TrustedSenderListResponse, ...errors } },
     },
     async () => ({
-      data: listTrustedSenders(db).map((r) => ({ email: r.email, created_at: new Date(r.created_at).toISOString() })),
+      data: listTrustedSenders(reader).map((r) => ({ email: r.email, created_at: new Date(r.created_at).toISOString() })),
     }),
   );
   app.put(
@@ -28,7 +28,7 @@ export function registerTrustedSenderRoutes(app: ApiServer, { db }: ApiDeps): vo
       },
     },
     async (request, reply) => {
-      trustSender(db, request.params.email.toLowerCase(), Date.now());
+      trustSender(writer, request.params.email.toLowerCase(), Date.now());
       return reply.code(204).send(null);
     },
   );
@@ -43,7 +43,7 @@ export function registerTrustedSenderRoutes(app: ApiServer, { db }: ApiDeps): vo
       },
     },
     async (request, reply) => {
-      if (!distrustSender(db, request.params.email))
+      if (!distrustSender(writer, request.params.email))
         throw new ApiError('not_found', `${request.params.email} is not a trusted sender`);
       return reply.code(204).send(null);
     },

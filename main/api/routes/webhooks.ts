@@ -30,7 +30,7 @@ function present(row: SubscriptionRow) {
 }
 
 /** Webhook subscriptions and their delivery log (admin scope). */
-export function registerWebhookRoutes(app: ApiServer, { db }: ApiDeps): void {
+export function registerWebhookRoutes(app: ApiServer, { reader, writer }: ApiDeps): void {
   app.post(
     '/v1/webhooks',
     {
@@ -50,7 +50,7 @@ export function registerWebhookRoutes(app: ApiServer, { db }: ApiDeps): void {
       }
       if (url.username || url.password)
         throw new ApiError('validation_error', 'url must not carry credentials', { field: 'url' });
-      const row = createSubscription(db, url.toString(), request.body.events);
+      const row = createSubscription(writer, url.toString(), request.body.events);
       return reply.status(201).send({ data: { ...present(row), secret: row.secret } });
     },
   );
@@ -58,7 +58,7 @@ export function registerWebhookRoutes(app: ApiServer, { db }: ApiDeps): void {
     '/v1/webhooks',
     { config: admin, schema: { summary: 'List webhook subscriptions', response: { 200: WebhookListResponse, ...errors } } },
     async () => ({
-      data: listSubscriptions(db).map(present),
+      data: listSubscriptions(reader).map(present),
     }),
   );
   app.delete(
@@ -68,7 +68,7 @@ export function registerWebhookRoutes(app: ApiServer, { db }: ApiDeps): void {
       schema: { summary: 'Delete a webhook subscription', params: WebhookParams, response: { 204: { type: 'null' }, ...errors } },
     },
     async (request, reply) => {
-      if (!deactivateSubscription(db, request.params.id)) throw new ApiError('not_found', `no webhook ${request.params.id}`);
+      if (!deactivateSubscription(writer, request.params.id)) throw new ApiError('not_found', `no webhook ${request.params.id}`);
       return reply.status(204).send(null);
     },
   );
@@ -83,9 +83,9 @@ export function registerWebhookRoutes(app: ApiServer, { db }: ApiDeps): void {
       },
     },
     async (request) => {
-      if (!getSubscription(db, request.params.id)) throw new ApiError('not_found', `no webhook ${request.params.id}`);
+      if (!getSubscription(reader, request.params.id)) throw new ApiError('not_found', `no webhook ${request.params.id}`);
       return {
-        data: listDeliveries(db, request.params.id).map((d) => ({
+        data: listDeliveries(reader, request.params.id).map((d) => ({
           id: d.id,
           event_id: d.event_id,
           event_type: d.event_type,
