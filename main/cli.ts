@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { CliError, usageError } from './cli/cliError.ts';
+import { exitCodeOf, usageError } from './cli/usageError.ts';
 import { appVersion, defaultDataDir } from './core/paths.ts';
 
 const HELP = `outpost — offline mail and calendar index with a local API
@@ -124,5 +124,5 @@ function parsePort(value: string): number {
 main(process.argv.slice(2)).catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`outpost: ${message.split('\n')[0]}\n`);
-  process.exitCode = error instanceof CliError ? error.exitCode : 1;
+  process.exitCode = exitCodeOf(error);
 });

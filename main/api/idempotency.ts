@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { OutpostError } from '../core/outpostError.ts';
 import type { WritableDb } from '../db/handles.ts';
 import {
   claimIdempotencyKey,
@@ -8,7 +9,6 @@ import {
   storeIdempotentResponse,
 } from '../db/queries/idempotency.ts';
 import { authenticate } from './auth/authenticate.ts';
-import { ApiError } from './errors.ts';
 
 const WINDOW_MS = 24 * 3600_000;
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
@@ -31,7 +31,7 @@ export function idempotencyHooks(db: WritableDb) {
       const raw = request.headers['idempotency-key'];
       if (raw === undefined) return;
       if (typeof raw !== 'string' || !KEY_PATTERN.test(raw))
-        throw new ApiError('validation_error', 'Idempotency-Key must be 1-255 printable ASCII characters', {
+        throw new OutpostError('validation_error', 'Idempotency-Key must be 1-255 printable ASCII characters', {
           field: 'Idempotency-Key',
         });
       const principal = authenticate(db, request).id;
@@ -47,11 +47,11 @@ export function idempotencyHooks(db: WritableDb) {
         return;
       }
       if (stored.request_sha256 !== hash)
-        throw new ApiError('idempotency_conflict', 'this Idempotency-Key was already used with a different payload', {
+        throw new OutpostError('idempotency_conflict', 'this Idempotency-Key was already used with a different payload', {
           field: 'Idempotency-Key',
         });
       if (stored.status === null)
-        throw new ApiError('idempotency_conflict', 'a request with this Idempotency-Key is still in progress; retry shortly');
+        throw new OutpostError('idempotency_conflict', 'a request with this Idempotency-Key is still in progress; retry shortly');
       const headers = JSON.parse(stored.headers_json ?? '{}') as Record<string, string>;
       void reply
         .status(stored.status)

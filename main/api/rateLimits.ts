@@ -1,7 +1,7 @@
 import type { FastifyReply } from 'fastify';
+import { OutpostError } from '../core/outpostError.ts';
 import type { WritableDb } from '../db/handles.ts';
 import { takeFromWindow, usedInWindow } from '../db/queries/rateLimits.ts';
-import { ApiError } from './errors.ts';
 
 /**
  * Limits the API reports in X-RateLimit-* on every response:
@@ -96,7 +96,7 @@ export class RateLimits {
   }
 }
 
-export class RateLimitedError extends ApiError {
+export class RateLimitedError extends OutpostError {
   readonly state: WindowState;
   constructor(message: string, state: WindowState) {
     super('rate_limited', message);
@@ -129,7 +129,8 @@ export function rateLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial
     const value = env[name];
     if (value === undefined || value === '') continue;
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive whole number, not "${value}"`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new OutpostError('validation_error', `${name} must be a positive whole number, not "${value}"`);
     limits[field] = n;
   }
   return limits;

@@ -1,7 +1,7 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Static } from 'typebox';
 import type { EmailSendBody } from '../../shared/api/send.ts';
-import { ApiError } from './errors.ts';
+import { OutpostError } from '../core/outpostError.ts';
 
 export type EmailSendRequest = Static<typeof EmailSendBody>;
 
@@ -14,9 +14,9 @@ export interface EmailSendResult {
 }
 
 /**
- * What POST /v1/email/send needs from the send engine (issue 8 wires the
- * outbox behind it). Failures are thrown with a stable `code`
- * (provider_error -> 502, rate_limited -> 429, ...).
+ * What POST /v1/email/send needs from the send engine (the outbox behind
+ * it). Failures are OutpostErrors with their catalogue code (provider_error
+ * -> 502, rate_limited -> 429, ...); anything else is a 500.
  */
 export interface EmailSendService {
   submit(request: EmailSendRequest, options: { idempotencyKey: string | null }): Promise<EmailSendResult>;
@@ -37,23 +37,23 @@ export function checkSendRequest(body: EmailSendRequest, attachmentRoots: readon
     addresses?.forEach((address, i) => {
       if (!ADDRESS.test(address.trim())) {
         const where = field === 'reply_to' || typeof body.to === 'string' ? field : `${field}[${i}]`;
-        throw new ApiError('validation_error', `${where} is not a valid RFC 5322 address`, { field: where });
+        throw new OutpostError('validation_error', `${where} is not a valid RFC 5322 address`, { field: where });
       }
     });
   }
   if (/[\r\n]/.test(body.subject))
-    throw new ApiError('validation_error', 'subject must not contain line breaks', { field: 'subject' });
-  if (body.subject.trim() === '') throw new ApiError('validation_error', 'subject is required', { field: 'subject' });
+    throw new OutpostError('validation_error', 'subject must not contain line breaks', { field: 'subject' });
+  if (body.subject.trim() === '') throw new OutpostError('validation_error', 'subject is required', { field: 'subject' });
   if (body.body_html === undefined && body.body_text === undefined)
-    throw new ApiError('validation_error', 'either body_html or body_text is required', { field: 'body_text' });
+    throw new OutpostError('validation_error', 'either body_html or body_text is required', { field: 'body_text' });
   body.attachments?.forEach((attachment, i) => {
     const field = `attachments[${i}]`;
     if (/[\r\n\0/\\]/.test(attachment.filename))
-      throw new ApiError('validation_error', `${field}.filename must be a plain file name`, { field: `${field}.filename` });
+      throw new OutpostError('validation_error', `${field}.filename must be a plain file name`, { field: `${field}.filename` });
     if ((attachment.content_base64 === undefined) === (attachment.storage_path === undefined))
-      throw new ApiError('validation_error', `${field} needs exactly one of content_base64 or storage_path`, { field });
+      throw new OutpostError('validation_error', `${field} needs exactly one of content_base64 or storage_path`, { field });
     if (attachment.storage_path !== undefined && !insideRoots(attachment.storage_path, attachmentRoots))
-      throw new ApiError('validation_error', `${field}.storage_path is outside the folders attachments may come from`, {
+      throw new OutpostError('validation_error', `${field}.storage_path is outside the folders attachments may come from`, {
         field: `${field}.storage_path`,
       });
   });

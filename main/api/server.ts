@@ -2,9 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { ApiErrorBody } from '../../shared/api/common.ts';
-import { httpStatusOfCode } from '../../shared/errors.ts';
 import type { RsvpAnswer } from '../calendar/respondToEvent.ts';
 import type { AccountRemoval } from '../core/accountRemoval.ts';
 import type { EventBus } from '../core/eventBus.ts';
@@ -18,7 +17,7 @@ import type { JobRunner } from '../sync/jobRunner.ts';
 import type { Scope } from './auth/apiKeys.ts';
 import { authenticate, requireScope } from './auth/authenticate.ts';
 import { requestValidatorCompiler } from './bodyValidator.ts';
-import { ApiError, type ErrorCode, errorStatus } from './errors.ts';
+import { type ErrorReply, errorReplyOf } from './errorReplies.ts';
 import { idempotencyHooks } from './idempotency.ts';
 import { checkLoopbackHost } from './loopbackHost.ts';
 import { type RateLimitConfig, RateLimitedError, RateLimits, setRateLimitHeaders } from './rateLimits.ts';
@@ -85,6 +84,8 @@ export type ApiServer = FastifyInstance<
 >;
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
+const BODY_TOO_LARGE = `request body is larger than ${BODY_LIMIT_BYTES} bytes (${SEND_BODY_LIMIT_BYTES} for /v1/email/send, ${IMPORT_BODY_LIMIT_BYTES} for /v1/email/import)`;
+const INTERNAL_ERROR: ErrorReply = { status: 500, code: 'internal_error', message: 'internal error; see the Outpost log' };
 
 /** Builds the HTTP API (not listening): tests drive it with inject(), the core calls listen(). */
 export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
@@ -118,7 +119,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
     const config = request.routeOptions.config as { scope?: Scope; admin?: boolean };
     if (config.scope) requireScope(deps.writer, request, config.scope);
     if (config.admin && !authenticate(deps.writer, request).isAdmin)
-      throw new ApiError('insufficient_permissions', 'this endpoint requires an admin session');
+      throw new OutpostError('insufficient_permissions', 'this endpoint requires an admin session');
     // The references' examples POST without a body; an absent body is the empty object (all defaults).
     if (request.body === undefined && request.routeOptions.schema?.body) request.body = {};
   });
@@ -126,8 +127,10 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
   app.addHook('preHandler', idempotency.preHandler);
   app.addHook('onSend', idempotency.onSend);
 
-  app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
-    const { status, code, message, field } = toApiError(error);
+  // The one place errors become responses: the catalogue's status and code (main/api/errorReplies.ts).
+  app.setErrorHandler((error, request, reply) => {
+    const known = errorReplyOf(error, { message: BODY_TOO_LARGE });
+    const { status, code, message, field } = known ?? INTERNAL_ERROR;
     if (error instanceof RateLimitedError) setRateLimitHeaders(reply, error.state);
     if (status >= 500) request.log.error(error);
     void reply
@@ -180,41 +183,4 @@ function reportedLimit(limits: RateLimits, request: import('fastify').FastifyReq
     request.cookies?.['authjs.session-token'] ??
     'anonymous';
   return limits.takeRequest(createHash('sha256').update(String(credential)).digest('hex').slice(0, 32));
-}
-
-function toApiError(error: FastifyError | ApiError): { status: number; code: ErrorCode; message: string; field?: string } {
-  if (error instanceof OutpostError)
-    return { status: httpStatusOfCode(error.code), code: error.code, message: error.message, field: error.field };
-  if (error.validation) {
-    const first = error.validation[0];
-    const path = first?.instancePath?.replace(/^\//, '').replace(/\//g, '.') ?? '';
-    const missing = (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
-    const field = missing ? (path ? `${path}.${missing}` : missing) : path || undefined;
-    const where = error.validationContext === 'body' ? '' : `${error.validationContext} `;
-    return {
-      status: 400,
-      code: 'validation_error',
-      message: `${where}${field ?? 'request'} ${first?.message ?? 'is invalid'}`.trim(),
-      ...(field ? { field } : {}),
-    };
-  }
-  switch (error.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return {
-        status: 413,
-        code: 'payload_too_large',
-        message: `request body is larger than ${BODY_LIMIT_BYTES} bytes (${SEND_BODY_LIMIT_BYTES} for /v1/email/send, ${IMPORT_BODY_LIMIT_BYTES} for /v1/email/import)`,
-      };
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return { status: 415, code: 'unsupported_media_type', message: 'send the body as application/json' };
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return { status: 400, code: 'validation_error', message: 'request body is not valid JSON' };
-  }
-  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-    const code = (Object.entries(errorStatus).find(([, status]) => status === error.statusCode)?.[0] ??
-      'validation_error') as ErrorCode;
-    return { status: error.statusCode, code, message: error.message };
-  }
-  return { status: 500, code: 'internal_error', message: 'internal error; see the Outpost log' };
 }

@@ -1,8 +1,9 @@
+import { OutpostError } from '../core/outpostError.ts';
 import { indexPath } from '../core/paths.ts';
 import { openIndex } from '../db/openIndex.ts';
 import { listAccounts } from '../db/queries/accounts.ts';
 import { messageCountOfAccount } from '../db/queries/threadReads.ts';
-import { CliError, usageError } from './cliError.ts';
+import { usageError } from './usageError.ts';
 
 export async function accountsCommand(options: {
   dataDir: string;
@@ -46,17 +47,8 @@ async function connectCommand(dataDir: string, provider: 'google' | 'microsoft')
   ]);
   const engine = await openLoggedEngine({ dataDir });
   try {
-    let account: { id: string; email: string };
-    if (provider === 'google') {
-      if (!engine.providers.google)
-        throw new CliError('set OUTPOST_GOOGLE_CLIENT_ID (and OUTPOST_GOOGLE_CLIENT_SECRET) first; see the README');
-      const { connectGoogle } = await import('../auth/connectGoogle.ts');
-      account = await connectGoogle(engine.db, engine.vault, engine.providers.google, { openBrowser: openSystemBrowser });
-    } else {
-      if (!engine.providers.microsoft) throw new CliError('set OUTPOST_MICROSOFT_CLIENT_ID first; see the README');
-      const { connectMicrosoft } = await import('../auth/connectMicrosoft.ts');
-      account = await connectMicrosoft(engine.db, engine.vault, engine.providers.microsoft, { openBrowser: openSystemBrowser });
-    }
+    // An unconfigured provider refuses with provider_not_configured, naming the variable to set.
+    const account = await engine.providers.forConnect(provider).connect({ openBrowser: openSystemBrowser });
     process.stdout.write(`connected ${account.email} (${account.id}); sync it with: outpost sync --account ${account.id}\n`);
   } finally {
     await engine.close();
@@ -70,12 +62,12 @@ async function removeCommand(dataDir: string, target: string, yes: boolean): Pro
   try {
     const wanted = target.trim().toLowerCase();
     const account = listAccounts(engine.db).find((a) => a.id === target || a.email === wanted);
-    if (!account) throw new CliError(`no account ${target} (see outpost accounts list)`);
+    if (!account) throw new OutpostError('not_found', `no account ${target} (see outpost accounts list)`);
     const messages = messageCountOfAccount(engine.db, account.id);
     if (!yes)
-      throw new CliError(
+      throw new OutpostError(
+        'usage_error',
         `this deletes ${account.email} and its ${messages} messages from this computer (nothing at the provider); add --yes to do it`,
-        2,
       );
     const removed = await engine.removeAccount(account.id);
     const revoked =

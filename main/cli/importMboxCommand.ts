@@ -1,21 +1,21 @@
 import { statSync } from 'node:fs';
+import { OutpostError } from '../core/outpostError.ts';
 import { blobsDir, indexPath } from '../core/paths.ts';
 import { BlobStore } from '../db/blobStore.ts';
 import { openIndex } from '../db/openIndex.ts';
 import { ensureAccount } from '../db/queries/accounts.ts';
 import { DEFAULT_LOCAL_ACCOUNT, importRawMessages } from '../mail/importRawMessages.ts';
 import { readMbox } from '../mail/mbox.ts';
-import { CliError } from './cliError.ts';
 
 const DEFAULT_ATTACHMENT_CAP = 25 * 1024 * 1024;
 
 /** Seeds the index from an mbox file into a local account, so Outpost shows real mail before any provider is connected. */
 export async function importMboxCommand(options: { dataDir: string; file: string; account?: string | undefined }): Promise<void> {
   try {
-    if (!statSync(options.file).isFile()) throw new CliError(`${options.file} is not a file`);
+    if (!statSync(options.file).isFile()) throw new OutpostError('validation_error', `${options.file} is not a file`);
   } catch (error) {
-    if (error instanceof CliError) throw error;
-    throw new CliError(`cannot read ${options.file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+    if (error instanceof OutpostError) throw error;
+    throw new OutpostError('validation_error', `cannot read ${options.file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
   }
   const db = openIndex(indexPath(options.dataDir));
   try {
@@ -24,7 +24,7 @@ export async function importMboxCommand(options: { dataDir: string; file: string
     const result = await importRawMessages(db, blobs, account.id, readMbox(options.file), {
       attachmentSizeCap: DEFAULT_ATTACHMENT_CAP,
     }).catch((error: Error) => {
-      throw new CliError(error.message);
+      throw error instanceof OutpostError ? error : new OutpostError('validation_error', error.message, { cause: error });
     });
     process.stdout.write(`imported ${result.imported} messages into ${account.email}`);
     process.stdout.write(result.failed.length ? `; ${result.failed.length} could not be parsed\n` : '\n');

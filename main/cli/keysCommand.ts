@@ -1,7 +1,7 @@
 import { createApiKey, isScope, listApiKeys, revokeApiKey, SCOPES } from '../api/auth/apiKeys.ts';
 import { indexPath } from '../core/paths.ts';
 import { openIndex } from '../db/openIndex.ts';
-import { usageError } from './cliError.ts';
+import { usageError } from './usageError.ts';
 
 const USAGE = 'usage: outpost keys create --name NAME --scope SCOPE [--scope SCOPE ...] | keys list | keys revoke ID';
 

@@ -1,9 +1,9 @@
+import { OutpostError } from '../core/outpostError.ts';
 import { indexPath } from '../core/paths.ts';
 import { openIndex } from '../db/openIndex.ts';
 import { parseSearchQuery, SearchSyntaxError } from '../search/parseSearchQuery.ts';
 import { splitHighlight } from '../search/presentSearchHit.ts';
 import { searchMessages } from '../search/searchMessages.ts';
-import { CliError } from './cliError.ts';
 
 /** `outpost search QUERY`: the same search as GET /v1/email/search, printed for a terminal. */
 export function searchCommand(options: { dataDir: string; query: string; accountId?: string; limit: number }): void {
@@ -11,7 +11,8 @@ export function searchCommand(options: { dataDir: string; query: string; account
   try {
     query = parseSearchQuery(options.query);
   } catch (error) {
-    if (error instanceof SearchSyntaxError) throw new CliError(error.message, 2);
+    // A query that does not parse is wrong usage of the command.
+    if (error instanceof SearchSyntaxError) throw new OutpostError('usage_error', error.message, { cause: error });
     throw error;
   }
   const db = openIndex(indexPath(options.dataDir));

@@ -3,16 +3,10 @@ import { createSession } from '../api/auth/sessions.ts';
 import { rateLimitsFromEnv } from '../api/rateLimits.ts';
 import { appVersion, builtRendererDir } from '../core/paths.ts';
 import { startCore } from '../core/startCore.ts';
-import { CliError } from './cliError.ts';
 
 export async function serveCommand(options: { dataDir: string; port: number }): Promise<void> {
   const rendererDir = builtRendererDir();
-  let rateLimits: ReturnType<typeof rateLimitsFromEnv>;
-  try {
-    rateLimits = rateLimitsFromEnv();
-  } catch (error) {
-    throw new CliError((error as Error).message);
-  }
+  const rateLimits = rateLimitsFromEnv();
   const core = await startCore({
     dataDir: options.dataDir,
     port: options.port,

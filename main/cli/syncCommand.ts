@@ -1,6 +1,7 @@
+import { isErrorCode } from '../../shared/errors.ts';
 import { openLoggedEngine } from '../core/engine.ts';
+import { OutpostError } from '../core/outpostError.ts';
 import { listAccounts } from '../db/queries/accounts.ts';
-import { CliError } from './cliError.ts';
 
 /**
  * `outpost sync [--full] [--account ID]`: runs the sync in this process (the
@@ -14,9 +15,9 @@ export async function syncCommand(options: { dataDir: string; full: boolean; acc
       (a) => a.provider !== 'local' && (!options.accountId || a.id === options.accountId),
     );
     if (options.accountId && accounts.length === 0)
-      throw new CliError(`no connected account ${options.accountId} (see outpost accounts list)`);
+      throw new OutpostError('not_found', `no connected account ${options.accountId} (see outpost accounts list)`);
     if (accounts.length === 0)
-      throw new CliError('no connected accounts to sync; connect one with: outpost accounts connect google');
+      throw new OutpostError('not_connected', 'no connected accounts to sync; connect one with: outpost accounts connect google');
     const emails = new Map(accounts.map((a) => [a.id, a.email]));
     const render = progressRenderer();
     const unsubscribe = engine.events.subscribe((event) => {
@@ -38,8 +39,13 @@ export async function syncCommand(options: { dataDir: string; full: boolean; acc
     if (process.stderr.isTTY) process.stderr.write('\n');
     const results = jobIds.map((id) => engine.jobs.get(id));
     const failed = results.find((r) => r?.status !== 'succeeded');
-    if (failed !== undefined || results.length === 0)
-      throw new CliError(`sync failed: ${failed?.error?.message ?? 'unknown error'}`);
+    if (failed !== undefined || results.length === 0) {
+      const code = failed?.error?.code;
+      throw new OutpostError(
+        isErrorCode(code) ? code : 'internal_error',
+        `sync failed: ${failed?.error?.message ?? 'unknown error'}`,
+      );
+    }
     const counts = sumCounts(results.map((r) => r?.counts ?? {}));
     process.stdout.write(
       `synced ${accounts.length} account(s): ${counts.messagesProcessed ?? 0} messages, ${counts.threadsProcessed ?? 0} threads, ${counts.messagesDeleted ?? 0} deleted\n`,

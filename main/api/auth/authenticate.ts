@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
+import { OutpostError } from '../../core/outpostError.ts';
 import type { WritableDb } from '../../db/handles.ts';
-import { ApiError } from '../errors.ts';
 import { findApiKey, SCOPES, type Scope } from './apiKeys.ts';
 import { findSession } from './sessions.ts';
 
@@ -28,15 +28,15 @@ export function authenticate(db: WritableDb, request: FastifyRequest): Principal
   const cached = (request as { principal?: Principal }).principal;
   if (cached) return cached;
   const token = presentedToken(request);
-  if (!token) throw new ApiError('invalid_key', 'missing credentials: send Authorization: Bearer <API key or session token>');
+  if (!token) throw new OutpostError('invalid_key', 'missing credentials: send Authorization: Bearer <API key or session token>');
   let principal: Principal;
   if (token.startsWith('wbk_')) {
     const key = findApiKey(db, token);
-    if (!key) throw new ApiError('invalid_key', 'invalid, revoked or expired API key');
+    if (!key) throw new OutpostError('invalid_key', 'invalid, revoked or expired API key');
     principal = { kind: 'key', id: key.id, isAdmin: key.scopes.includes('admin'), scopes: key.scopes };
   } else {
     const session = findSession(db, token);
-    if (!session) throw new ApiError('invalid_key', 'invalid or expired API key or session');
+    if (!session) throw new OutpostError('invalid_key', 'invalid or expired API key or session');
     principal = { kind: 'session', id: 'session', isAdmin: session.isAdmin, scopes: session.isAdmin ? SCOPES : READ_SCOPES };
   }
   (request as { principal?: Principal }).principal = principal;
@@ -47,7 +47,7 @@ export function authenticate(db: WritableDb, request: FastifyRequest): Principal
 export function requireScope(db: WritableDb, request: FastifyRequest, scope: Scope): Principal {
   const principal = authenticate(db, request);
   if (!principal.scopes.includes(scope) && !principal.scopes.includes('admin'))
-    throw new ApiError(
+    throw new OutpostError(
       'insufficient_permissions',
       `this ${principal.kind === 'key' ? 'API key' : 'session'} lacks the ${scope} scope`,
     );
@@ -58,7 +58,7 @@ function presentedToken(request: FastifyRequest): string | null {
   const header = request.headers.authorization;
   if (header) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw new ApiError('invalid_key', 'Authorization header must be "Bearer <token>"');
+    if (!match) throw new OutpostError('invalid_key', 'Authorization header must be "Bearer <token>"');
     return match[1] ?? null;
   }
   const dolfin = request.headers[DOLFIN_KEY_HEADER];

@@ -5,10 +5,9 @@ import {
   AccountResponse,
   UpdateAccountBody,
 } from '../../../shared/api/accounts.ts';
-import { AccountNotFoundError } from '../../core/accountRemoval.ts';
+import { OutpostError } from '../../core/outpostError.ts';
 import { type AccountRow, getAccount, listAccounts, updateAccountSettings } from '../../db/queries/accounts.ts';
 import { describeProvider } from '../../providers/descriptions.ts';
-import { ApiError } from '../errors.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
 
 const errors = Object.fromEntries([400, 401, 403, 404, 503].map((s) => [s, { $ref: 'ApiError#' }]));
@@ -54,7 +53,7 @@ export function registerAccountRoutes(app: ApiServer, { reader, writer, removeAc
           ...(request.body.signature !== undefined ? { signature: request.body.signature } : {}),
         })
       )
-        throw new ApiError('not_found', `no account ${request.params.id}`);
+        throw new OutpostError('not_found', `no account ${request.params.id}`);
       return { data: present(getAccount(writer, request.params.id) as AccountRow) };
     },
   );
@@ -70,22 +69,17 @@ export function registerAccountRoutes(app: ApiServer, { reader, writer, removeAc
       },
     },
     async (request) => {
-      if (!removeAccount) throw new ApiError('service_unavailable', 'accounts cannot be removed by this server');
-      try {
-        const removed = await removeAccount(request.params.id);
-        return {
-          data: {
-            id: request.params.id,
-            messages_removed: removed.messages,
-            events_removed: removed.events,
-            blobs_freed: removed.blobsFreed,
-            revoked: removed.revoked,
-          },
-        };
-      } catch (error) {
-        if (error instanceof AccountNotFoundError) throw new ApiError('not_found', error.message);
-        throw error;
-      }
+      if (!removeAccount) throw new OutpostError('service_unavailable', 'accounts cannot be removed by this server');
+      const removed = await removeAccount(request.params.id);
+      return {
+        data: {
+          id: request.params.id,
+          messages_removed: removed.messages,
+          events_removed: removed.events,
+          blobs_freed: removed.blobsFreed,
+          revoked: removed.revoked,
+        },
+      };
     },
   );
 }

@@ -1,10 +1,10 @@
 import { Type } from 'typebox';
 import { parsePublicId } from '../../../shared/ids.ts';
+import { OutpostError } from '../../core/outpostError.ts';
 import type { BlobStore } from '../../db/blobStore.ts';
 import type { WritableDb } from '../../db/handles.ts';
 import { type AttachmentDownloadRow, attachmentForDownload, setAttachmentBlob } from '../../db/queries/attachments.ts';
 import { parseRfc822 } from '../../mail/parseRfc822.ts';
-import { ApiError } from '../errors.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
 
 const Params = Type.Object({ id: Type.String({ maxLength: 40, description: 'att_<n>' }) });
@@ -33,10 +33,10 @@ export function registerAttachmentRoutes(app: ApiServer, { reader, writer, blobs
     async (request, reply) => {
       const rowId = parsePublicId('att', request.params.id);
       const row = rowId === null ? undefined : attachmentForDownload(reader, rowId);
-      if (!row) throw new ApiError('not_found', `no attachment ${request.params.id}`);
+      if (!row) throw new OutpostError('not_found', `no attachment ${request.params.id}`);
       const sha256 = row.blob_sha256 ?? (await storeFromOriginal(writer, blobs, row));
       if (!sha256)
-        throw new ApiError(
+        throw new OutpostError(
           'attachment_not_available',
           'this attachment was larger than the sync size cap and the original message is not stored, so only its name and size are known; open the message at the provider',
         );

@@ -7,12 +7,10 @@ import {
   EventRsvpBody,
 } from '../../../shared/api/calendar.ts';
 import { parsePublicId } from '../../../shared/ids.ts';
-import { RsvpRefusedError } from '../../calendar/respondToEvent.ts';
+import { OutpostError } from '../../core/outpostError.ts';
 import { getEvent, listCalendars, listEventsInRange } from '../../db/queries/calendarEvents.ts';
-import { ProviderError } from '../../providers/providerErrors.ts';
 import { authenticate } from '../auth/authenticate.ts';
 import { presentCalendar, presentEvent } from '../calendarPresenters.ts';
-import { ApiError } from '../errors.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -52,14 +50,14 @@ export function registerCalendarRoutes(app: ApiServer, { reader, writer, respond
       authenticate(writer, request);
       const from = request.query.from ? Date.parse(request.query.from) : Date.now();
       const to = request.query.to ? Date.parse(request.query.to) : from + 7 * DAY_MS;
-      if (to <= from) throw new ApiError('validation_error', 'to must be after from', { field: 'to' });
+      if (to <= from) throw new OutpostError('validation_error', 'to must be after from', { field: 'to' });
       if (to - from > 366 * DAY_MS)
-        throw new ApiError('validation_error', 'the range may span at most 366 days', { field: 'to' });
+        throw new OutpostError('validation_error', 'the range may span at most 366 days', { field: 'to' });
       const requested = request.query.calendar_id === undefined ? [] : [request.query.calendar_id].flat();
       const calendarIds = requested.map((value) => {
         const id = parsePublicId('cal', value);
         if (id === null)
-          throw new ApiError('validation_error', `${value} is not a calendar id (cal_<n>)`, { field: 'calendar_id' });
+          throw new OutpostError('validation_error', `${value} is not a calendar id (cal_<n>)`, { field: 'calendar_id' });
         return id;
       });
       return { data: listEventsInRange(reader, { from, to, calendarIds }).map(presentEvent) };
@@ -80,7 +78,7 @@ export function registerCalendarRoutes(app: ApiServer, { reader, writer, respond
       authenticate(writer, request);
       const id = parsePublicId('evt', request.params.id);
       const row = id === null ? undefined : getEvent(reader, id);
-      if (!row) throw new ApiError('not_found', `no event ${request.params.id}`);
+      if (!row) throw new OutpostError('not_found', `no event ${request.params.id}`);
       return { data: presentEvent(row) };
     },
   );
@@ -100,26 +98,10 @@ export function registerCalendarRoutes(app: ApiServer, { reader, writer, respond
     async (request) => {
       authenticate(writer, request);
       const id = parsePublicId('evt', request.params.id);
-      if (id === null || !getEvent(reader, id)) throw new ApiError('not_found', `no event ${request.params.id}`);
-      if (!respondToEvent) throw new ApiError('service_unavailable', 'answering invitations is not available in this process');
-      try {
-        return { data: presentEvent(await respondToEvent(id, request.body.response)) };
-      } catch (error) {
-        throw rsvpFailure(error, request.params.id);
-      }
+      if (id === null || !getEvent(reader, id)) throw new OutpostError('not_found', `no event ${request.params.id}`);
+      if (!respondToEvent)
+        throw new OutpostError('service_unavailable', 'answering invitations is not available in this process');
+      return { data: presentEvent(await respondToEvent(id, request.body.response)) };
     },
   );
-}
-
-/** A refusal before the provider was asked, or the provider's classified failure, as the API's error. */
-function rsvpFailure(error: unknown, publicId: string): unknown {
-  if (error instanceof RsvpRefusedError) {
-    if (error.reason === 'not_found') return new ApiError('not_found', `no event ${publicId}`);
-    return new ApiError('validation_error', error.message, { field: 'response' });
-  }
-  if (error instanceof ProviderError) {
-    const hint = error.code === 'needs_reauth' ? '; reconnect the account' : '';
-    return new ApiError(error.code, `the answer was not sent: ${error.message}${hint}`);
-  }
-  return error;
 }

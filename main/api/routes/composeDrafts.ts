@@ -5,8 +5,8 @@ import {
   ComposeDraftParams,
   ComposeDraftResponse,
 } from '../../../shared/api/composeDrafts.ts';
+import { OutpostError } from '../../core/outpostError.ts';
 import { type ComposeDraftRow, deleteComposeDraft, listComposeDrafts, saveComposeDraft } from '../../db/queries/composeDrafts.ts';
-import { ApiError } from '../errors.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
 
 const errors = Object.fromEntries([400, 401, 403, 404].map((s) => [s, { $ref: 'ApiError#' }]));
@@ -67,7 +67,7 @@ export function registerComposeDraftRoutes(app: ApiServer, { reader, writer }: A
     },
     async (request, reply) => {
       if (!deleteComposeDraft(writer, request.params.id.toLowerCase()))
-        throw new ApiError('not_found', `no draft ${request.params.id}`);
+        throw new OutpostError('not_found', `no draft ${request.params.id}`);
       return reply.status(204).send(null);
     },
   );

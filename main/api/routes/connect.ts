@@ -1,5 +1,5 @@
 import { ConnectAccountBody, ConnectAccountResponse } from '../../../shared/api/connect.ts';
-import { ApiError } from '../errors.ts';
+import { OutpostError } from '../../core/outpostError.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
 
 const errors = Object.fromEntries([400, 401, 403, 409, 502, 503].map((s) => [s, { $ref: 'ApiError#' }]));
@@ -17,15 +17,9 @@ export function registerConnectRoutes(app: ApiServer, { connectAccount }: ApiDep
       },
     },
     async (request) => {
-      if (!connectAccount) throw new ApiError('service_unavailable', 'this server cannot connect accounts');
-      try {
-        const { authorizationUrl } = await connectAccount(request.body.provider);
-        return { data: { authorization_url: authorizationUrl } };
-      } catch (error) {
-        const { code, message } = error as { code?: string; message: string };
-        if (code === 'provider_not_configured') throw new ApiError('provider_not_configured', message);
-        throw new ApiError('provider_error', message);
-      }
+      if (!connectAccount) throw new OutpostError('service_unavailable', 'this server cannot connect accounts');
+      const { authorizationUrl } = await connectAccount(request.body.provider);
+      return { data: { authorization_url: authorizationUrl } };
     },
   );
 }

@@ -1,9 +1,9 @@
 import { EmailImportResponse } from '../../../shared/api/emailImport.ts';
 import { publicId } from '../../../shared/ids.ts';
+import { OutpostError } from '../../core/outpostError.ts';
 import { ensureAccount } from '../../db/queries/accounts.ts';
 import { messageByRemoteId } from '../../db/queries/threadReads.ts';
 import { DEFAULT_LOCAL_ACCOUNT, importRawMessages } from '../../mail/importRawMessages.ts';
-import { ApiError } from '../errors.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
 
 /** A message file is at most what Gmail and Outlook accept, with room for encoding. */
@@ -33,9 +33,12 @@ export function registerEmailImportRoutes(app: ApiServer, { writer: db, blobs }:
     },
     async (request, reply) => {
       if (!request.headers['content-type']?.toLowerCase().startsWith('message/rfc822'))
-        throw new ApiError('unsupported_media_type', 'send the message itself as the body, with Content-Type: message/rfc822');
+        throw new OutpostError(
+          'unsupported_media_type',
+          'send the message itself as the body, with Content-Type: message/rfc822',
+        );
       const raw = request.body as Buffer;
-      if (!Buffer.isBuffer(raw) || raw.byteLength === 0) throw new ApiError('validation_error', 'the message is empty');
+      if (!Buffer.isBuffer(raw) || raw.byteLength === 0) throw new OutpostError('validation_error', 'the message is empty');
       const account = ensureAccount(db, 'local', DEFAULT_LOCAL_ACCOUNT);
       const result = await importRawMessages(db, blobs, account.id, [new Uint8Array(raw)], {
         attachmentSizeCap: ATTACHMENT_CAP,
@@ -43,9 +46,10 @@ export function registerEmailImportRoutes(app: ApiServer, { writer: db, blobs }:
         read: true,
       });
       const remoteId = result.remoteIds[0];
-      if (!remoteId) throw new ApiError('validation_error', `not an email message: ${result.failed[0]?.error ?? 'unreadable'}`);
+      if (!remoteId)
+        throw new OutpostError('validation_error', `not an email message: ${result.failed[0]?.error ?? 'unreadable'}`);
       const row = messageByRemoteId(db, account.id, remoteId);
-      if (!row) throw new ApiError('internal_error', 'the imported message is not in the index');
+      if (!row) throw new OutpostError('internal_error', 'the imported message is not in the index');
       return reply.status(201).send({ data: { message_id: publicId('msg', row.id), thread_id: publicId('thr', row.thread_id) } });
     },
   );

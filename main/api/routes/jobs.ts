@@ -1,6 +1,6 @@
 import { JobParams, JobResponse } from '../../../shared/api/jobs.ts';
+import { OutpostError } from '../../core/outpostError.ts';
 import { authenticate, requireScope } from '../auth/authenticate.ts';
-import { ApiError } from '../errors.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
 
 const errors = Object.fromEntries([401, 403, 404].map((s) => [s, { $ref: 'ApiError#' }]));
@@ -19,7 +19,7 @@ export function registerJobRoutes(app: ApiServer, { writer, jobs }: ApiDeps): vo
     async (request) => {
       authenticate(writer, request);
       const job = jobs.get(request.params.job_id);
-      if (!job) throw new ApiError('not_found', `no job ${request.params.job_id}`);
+      if (!job) throw new OutpostError('not_found', `no job ${request.params.job_id}`);
       // A job is readable with the read scope of its kind.
       requireScope(writer, request, job.kind === 'email_sync' ? 'read:email' : 'read:calendar');
       return { data: job };

@@ -1,6 +1,6 @@
 import { ApiKeySchema, CreatedKeyResponse, CreateKeyBody, KeyListResponse, KeyParams } from '../../../shared/api/keys.ts';
+import { OutpostError } from '../../core/outpostError.ts';
 import { createApiKey, getApiKey, listApiKeys, revokeApiKey } from '../auth/apiKeys.ts';
-import { ApiError } from '../errors.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
 
 const errors = Object.fromEntries([400, 401, 403, 404].map((s) => [s, { $ref: 'ApiError#' }]));
@@ -34,7 +34,7 @@ export function registerKeyRoutes(app: ApiServer, { reader, writer }: ApiDeps): 
     '/v1/keys/:id',
     { config: admin, schema: { summary: 'Revoke an API key', params: KeyParams, response: { 200: ApiKeySchema, ...errors } } },
     async (request) => {
-      if (!revokeApiKey(writer, request.params.id)) throw new ApiError('not_found', `no API key ${request.params.id}`);
+      if (!revokeApiKey(writer, request.params.id)) throw new OutpostError('not_found', `no API key ${request.params.id}`);
       return getApiKey(writer, request.params.id);
     },
   );

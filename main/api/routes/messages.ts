@@ -1,8 +1,8 @@
 import { Type } from 'typebox';
 import { MessageResponse } from '../../../shared/api/threads.ts';
 import { parsePublicId } from '../../../shared/ids.ts';
+import { OutpostError } from '../../core/outpostError.ts';
 import { attachmentsOfMessage, getMessageRow, labelIdsOfMessage } from '../../db/queries/threadReads.ts';
-import { ApiError } from '../errors.ts';
 import { presentMessage } from '../mailPresenters.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
 import { contentDisposition } from './attachments.ts';
@@ -15,7 +15,7 @@ export function registerMessageRoutes(app: ApiServer, { reader, blobs }: ApiDeps
   const find = (id: string) => {
     const rowId = parsePublicId('msg', id);
     const row = rowId === null ? undefined : getMessageRow(reader, rowId);
-    if (!row) throw new ApiError('not_found', `no message ${id}`);
+    if (!row) throw new OutpostError('not_found', `no message ${id}`);
     return row;
   };
 
@@ -49,7 +49,7 @@ export function registerMessageRoutes(app: ApiServer, { reader, blobs }: ApiDeps
     async (request, reply) => {
       const row = find(request.params.id);
       if (!row.raw_sha256)
-        throw new ApiError(
+        throw new OutpostError(
           'raw_not_available',
           'the original bytes of this message were not kept; GET the message for its parsed content',
         );

@@ -1,8 +1,8 @@
 import { OutboxListResponse, type OutboxMessage, OutboxMessageResponse, OutboxParams } from '../../../shared/api/outbox.ts';
+import { OutpostError } from '../../core/outpostError.ts';
 import type { BlobStore } from '../../db/blobStore.ts';
 import { parseRfc822 } from '../../mail/parseRfc822.ts';
-import { type Outbox, type OutboxRow, OutboxStateError } from '../../send/outbox.ts';
-import { ApiError } from '../errors.ts';
+import type { Outbox, OutboxRow } from '../../send/outbox.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
 
 const errors = Object.fromEntries([400, 401, 403, 404, 409, 503].map((s) => [s, { $ref: 'ApiError#' }]));
@@ -26,17 +26,8 @@ async function present(row: OutboxRow, blobs: BlobStore): Promise<OutboxMessage>
 }
 
 function outboxOf(deps: ApiDeps): Outbox {
-  if (!deps.outbox) throw new ApiError('service_unavailable', 'this build of Outpost has no outbox');
+  if (!deps.outbox) throw new OutpostError('service_unavailable', 'this build of Outpost has no outbox');
   return deps.outbox;
-}
-
-function settle<T>(change: () => T): T {
-  try {
-    return change();
-  } catch (error) {
-    if (error instanceof OutboxStateError) throw new ApiError(error.code, error.message);
-    throw error;
-  }
 }
 
 /**
@@ -72,7 +63,7 @@ export function registerOutboxRoutes(app: ApiServer, deps: ApiDeps): void {
       },
     },
     async (request) => {
-      const row = settle(() => outboxOf(deps).retryNow(request.params.id));
+      const row = outboxOf(deps).retryNow(request.params.id);
       deps.deliverNow?.();
       return { data: await present(row, deps.blobs) };
     },
@@ -88,7 +79,7 @@ export function registerOutboxRoutes(app: ApiServer, deps: ApiDeps): void {
       },
     },
     async (request, reply) => {
-      settle(() => outboxOf(deps).cancel(request.params.id));
+      outboxOf(deps).cancel(request.params.id);
       deps.events.emit({ type: 'outbox.updated', id: request.params.id, status: 'cancelled' });
       return reply.code(204).send(null);
     },

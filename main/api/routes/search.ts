@@ -1,10 +1,10 @@
 import { SearchQuerySchema, SearchResponse } from '../../../shared/api/search.ts';
+import { OutpostError } from '../../core/outpostError.ts';
 import { getAccount } from '../../db/queries/accounts.ts';
-import { parseSearchQuery, SearchSyntaxError } from '../../search/parseSearchQuery.ts';
+import { parseSearchQuery } from '../../search/parseSearchQuery.ts';
 import { presentSearchHit } from '../../search/presentSearchHit.ts';
 import { searchMessages } from '../../search/searchMessages.ts';
 import { authenticate } from '../auth/authenticate.ts';
-import { ApiError } from '../errors.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
 
 const MAX_OFFSET = 10_000;
@@ -24,15 +24,9 @@ export function registerSearchRoutes(app: ApiServer, { reader, writer }: ApiDeps
       authenticate(writer, request);
       const { q, account_id: accountId, limit = 25, cursor, prefix = false } = request.query;
       if (accountId && !getAccount(reader, accountId))
-        throw new ApiError('not_found', `no account ${accountId}`, { field: 'account_id' });
+        throw new OutpostError('not_found', `no account ${accountId}`, { field: 'account_id' });
       const offset = cursor ? decodeOffset(cursor) : 0;
-      let query: ReturnType<typeof parseSearchQuery>;
-      try {
-        query = parseSearchQuery(q);
-      } catch (error) {
-        if (error instanceof SearchSyntaxError) throw new ApiError('validation_error', error.message, { field: 'q' });
-        throw error;
-      }
+      const query = parseSearchQuery(q);
       const rows = searchMessages(reader, query, { accountId, limit: limit + 1, offset, prefixLast: prefix });
       const page = rows.slice(0, limit);
       const next =
@@ -45,7 +39,7 @@ export function registerSearchRoutes(app: ApiServer, { reader, writer }: ApiDeps
 function decodeOffset(cursor: string): number {
   const text = Buffer.from(cursor, 'base64url').toString('latin1');
   if (!/^\d{1,6}$/.test(text) || Number(text) > MAX_OFFSET) {
-    throw new ApiError('validation_error', 'cursor is not a next_cursor this API returned', { field: 'cursor' });
+    throw new OutpostError('validation_error', 'cursor is not a next_cursor this API returned', { field: 'cursor' });
   }
   return Number(text);
 }

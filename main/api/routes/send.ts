@@ -1,6 +1,6 @@
 import { EmailSendBody, EmailSendResponse } from '../../../shared/api/send.ts';
+import { OutpostError } from '../../core/outpostError.ts';
 import { listAccounts } from '../../db/queries/accounts.ts';
-import { ApiError, type ErrorCode, errorStatus } from '../errors.ts';
 import { type RateLimits, setRateLimitHeaders } from '../rateLimits.ts';
 import { checkSendRequest } from '../sendContract.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
@@ -20,21 +20,15 @@ export function registerSendRoutes(app: ApiServer, deps: ApiDeps & { limits: Rat
     async (request, reply) => {
       checkSendRequest(request.body, deps.attachmentRoots ?? []);
       if (!listAccounts(deps.writer).some((a) => a.provider !== 'local' && a.status === 'active'))
-        throw new ApiError('insufficient_permissions', 'no email provider is connected');
+        throw new OutpostError('insufficient_permissions', 'no email provider is connected');
       if (!deps.send)
-        throw new ApiError(
+        throw new OutpostError(
           'service_unavailable',
           'sending is not available in this build of Outpost (no send service configured)',
         );
       setRateLimitHeaders(reply, deps.limits.takeSend());
       const key = request.headers['idempotency-key'];
-      try {
-        return { data: await deps.send.submit(request.body, { idempotencyKey: typeof key === 'string' ? key : null }) };
-      } catch (error) {
-        const code = (error as { code?: unknown }).code;
-        if (typeof code === 'string' && code in errorStatus) throw new ApiError(code as ErrorCode, (error as Error).message);
-        throw error;
-      }
+      return { data: await deps.send.submit(request.body, { idempotencyKey: typeof key === 'string' ? key : null }) };
     },
   );
 }

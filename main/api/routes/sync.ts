@@ -10,12 +10,12 @@ import {
   SyncQueuedResponse,
   SyncStartedResponse,
 } from '../../../shared/api/sync.ts';
+import { type ErrorCode, isErrorCode } from '../../../shared/errors.ts';
 import type { JobMode, JobSnapshot } from '../../../shared/events.ts';
+import { OutpostError } from '../../core/outpostError.ts';
 import type { ReadableDb } from '../../db/handles.ts';
 import { type AccountRow, getAccount, listAccounts } from '../../db/queries/accounts.ts';
-import { SyncInProgressError } from '../../sync/jobQueue.ts';
 import { authenticate } from '../auth/authenticate.ts';
-import { ApiError, type ErrorCode } from '../errors.ts';
 import { type RateLimits, setRateLimitHeaders } from '../rateLimits.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
 
@@ -38,7 +38,7 @@ export function registerSyncRoutes(app: ApiServer, deps: ApiDeps & { limits: Rat
       const { mode = 'incremental', provider } = request.body ?? {};
       const accounts = connected(db).filter((a) => !provider || a.provider === provider);
       if (accounts.length === 0)
-        throw new ApiError(
+        throw new OutpostError(
           'insufficient_permissions',
           provider ? `no ${provider} mailbox is connected` : 'no mailbox is connected',
         );
@@ -58,11 +58,11 @@ export function registerSyncRoutes(app: ApiServer, deps: ApiDeps & { limits: Rat
       const now = Date.now();
       const from = fromDate === undefined ? now - 90 * DAY_MS : parseIsoDate(fromDate, 'from_date');
       const to = toDate === undefined ? now + 180 * DAY_MS : parseIsoDate(toDate, 'to_date');
-      if (from >= to) throw new ApiError('validation_error', 'from_date must be before to_date', { field: 'from_date' });
+      if (from >= to) throw new OutpostError('validation_error', 'from_date must be before to_date', { field: 'from_date' });
       const wanted = provider === 'google' ? 'gmail' : provider;
       const accounts = connected(db).filter((a) => !wanted || a.provider === wanted);
       if (accounts.length === 0)
-        throw new ApiError(
+        throw new OutpostError(
           'insufficient_permissions',
           provider ? `no ${provider} calendar is connected` : 'no calendar is connected',
         );
@@ -125,19 +125,22 @@ export function registerSyncRoutes(app: ApiServer, deps: ApiDeps & { limits: Rat
     },
     async (request, reply) => {
       const principal = authenticate(db, request);
-      if (!principal.isAdmin) throw new ApiError('insufficient_permissions', 'this endpoint requires an admin session');
+      if (!principal.isAdmin) throw new OutpostError('insufficient_permissions', 'this endpoint requires an admin session');
       const mode: JobMode = request.query.mode ?? 'incremental';
       const account = getAccount(db, request.params.id);
-      if (!account) throw new ApiError('not_found', `no service ${request.params.id}`);
+      if (!account) throw new OutpostError('not_found', `no service ${request.params.id}`);
       if (account.provider === 'local' || account.status === 'disconnected')
-        throw new ApiError('not_connected', `service ${account.id} is not connected; connect it first`);
+        throw new OutpostError('not_connected', `service ${account.id} is not connected; connect it first`);
       if (account.status === 'needs_reauth')
-        throw new ApiError(
+        throw new OutpostError(
           'needs_reauth',
           `the OAuth connection of ${account.email} must be re-established (outpost accounts connect)`,
         );
       if (jobs.hasOpenJob('email_sync', account.id))
-        throw new ApiError('sync_in_progress', `a sync of service ${account.id} is already running; do not sync it concurrently`);
+        throw new OutpostError(
+          'sync_in_progress',
+          `a sync of service ${account.id} is already running; do not sync it concurrently`,
+        );
       const job = enqueueCapped(deps, reply, () => jobs.enqueue({ kind: 'email_sync', mode, accountIds: [account.id] }));
       const done = await settled(deps, job.id);
       if (done.status === 'failed') throw jobFailure(done);
@@ -171,13 +174,7 @@ function enqueueCapped(
 ): JobSnapshot {
   const window = limits.peekSync();
   if (window.remaining <= 0) limits.takeSync();
-  let job: JobSnapshot;
-  try {
-    job = enqueue();
-  } catch (error) {
-    if (error instanceof SyncInProgressError) throw new ApiError('sync_in_progress', error.message);
-    throw error;
-  }
+  const job = enqueue();
   setRateLimitHeaders(reply, limits.takeSync());
   runner.wake();
   return job;
@@ -191,7 +188,7 @@ const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{
 
 function parseIsoDate(value: string, field: string): number {
   const ms = ISO_8601.test(value) ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(ms)) throw new ApiError('validation_error', `${field} must be an ISO 8601 date or date-time`, { field });
+  if (Number.isNaN(ms)) throw new OutpostError('validation_error', `${field} must be an ISO 8601 date or date-time`, { field });
   return ms;
 }
 
@@ -213,16 +210,18 @@ function settled(deps: ApiDeps, jobId: string): Promise<JobSnapshot> {
   });
 }
 
-const SYNC_FAILURES: Record<string, ErrorCode> = {
-  needs_reauth: 'needs_reauth',
-  not_connected: 'not_connected',
-  quota_exceeded: 'quota_exceeded',
-  provider_error: 'provider_error',
-  network_error: 'network_error',
-};
+/** Job failures the route passes on with their own code; any other failure is the provider's (502). */
+const SYNC_FAILURES: ReadonlySet<ErrorCode> = new Set([
+  'needs_reauth',
+  'not_connected',
+  'quota_exceeded',
+  'provider_error',
+  'network_error',
+]);
 
-function jobFailure(job: JobSnapshot): ApiError {
-  const code = SYNC_FAILURES[job.error?.code ?? ''] ?? 'provider_error';
+function jobFailure(job: JobSnapshot): OutpostError {
+  const jobCode = job.error?.code;
+  const code = isErrorCode(jobCode) && SYNC_FAILURES.has(jobCode) ? jobCode : 'provider_error';
   const hint = code === 'needs_reauth' ? '; reconnect the service' : '';
-  return new ApiError(code, `sync failed: ${job.error?.message ?? 'unknown error'}${hint}`);
+  return new OutpostError(code, `sync failed: ${job.error?.message ?? 'unknown error'}${hint}`);
 }

@@ -11,6 +11,7 @@ import {
   ThreadResponse,
 } from '../../../shared/api/threads.ts';
 import { parsePublicId, publicId } from '../../../shared/ids.ts';
+import { OutpostError } from '../../core/outpostError.ts';
 import { getAccount } from '../../db/queries/accounts.ts';
 import { getLabel, type LabelRole, labelIdsByRole, listLabelsWithCounts } from '../../db/queries/labels.ts';
 import {
@@ -27,7 +28,6 @@ import {
 import { transaction } from '../../db/transactions.ts';
 import { applyThreadAction, LABEL_ACTIONS, type ThreadAction, ThreadActionError } from '../../mail/threadActions.ts';
 import { authenticate } from '../auth/authenticate.ts';
-import { ApiError } from '../errors.ts';
 import { presentMessage, presentThreadSummary } from '../mailPresenters.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
 
@@ -38,10 +38,10 @@ export function registerThreadRoutes(app: ApiServer, { reader, writer, jobs, run
   /** The action's label (lbl_...), checked against the action: the label actions need one, the others take none. */
   const actionLabel = (body: { action: string; label_id?: string | undefined }): number | undefined => {
     const labelId = body.label_id === undefined ? undefined : parsePublicId('lbl', body.label_id);
-    if (labelId === null) throw new ApiError('not_found', `no label ${body.label_id}`);
+    if (labelId === null) throw new OutpostError('not_found', `no label ${body.label_id}`);
     const needsLabel = LABEL_ACTIONS.has(body.action as ThreadAction);
     if (needsLabel !== (labelId !== undefined))
-      throw new ApiError(
+      throw new OutpostError(
         'validation_error',
         needsLabel ? `${body.action} needs a label_id` : `${body.action} takes no label_id`,
         {
@@ -91,7 +91,7 @@ export function registerThreadRoutes(app: ApiServer, { reader, writer, jobs, run
     },
     async (request) => {
       const principal = authenticate(writer, request);
-      if (!principal.isAdmin) throw new ApiError('insufficient_permissions', 'this endpoint requires an admin session');
+      if (!principal.isAdmin) throw new OutpostError('insufficient_permissions', 'this endpoint requires an admin session');
       const { serviceId, label = 'inbox', limit = 50, cursor } = request.query;
       return listPage(label, serviceId, limit, cursor);
     },
@@ -99,11 +99,11 @@ export function registerThreadRoutes(app: ApiServer, { reader, writer, jobs, run
 
   function listPage(label: string, accountId: string | undefined, limit: number, cursor: string | undefined) {
     if (accountId && !getAccount(reader, accountId))
-      throw new ApiError('not_found', `no account ${accountId}`, { field: 'account_id' });
+      throw new OutpostError('not_found', `no account ${accountId}`, { field: 'account_id' });
     const after = cursor ? decodeCursor(cursor) : undefined;
     let rows: ThreadRow[];
     if (label === 'all') {
-      if (!accountId) throw new ApiError('validation_error', 'label "all" needs account_id', { field: 'account_id' });
+      if (!accountId) throw new OutpostError('validation_error', 'label "all" needs account_id', { field: 'account_id' });
       rows = listThreadsOfAccount(reader, accountId, limit + 1, after);
     } else {
       rows = listThreadsByLabels(reader, resolveLabelIds(label, accountId), limit + 1, after);
@@ -134,7 +134,7 @@ export function registerThreadRoutes(app: ApiServer, { reader, writer, jobs, run
       authenticate(writer, request);
       const threadId = parsePublicId('thr', request.params.id);
       const thread = threadId === null ? undefined : getThreadRow(reader, threadId);
-      if (!thread) throw new ApiError('not_found', `no thread ${request.params.id}`);
+      if (!thread) throw new OutpostError('not_found', `no thread ${request.params.id}`);
       const labels = labelIdsOfThreads(reader, [thread.id]).get(thread.id) ?? [];
       const messages = messagesOfThread(reader, thread.id).map((m) =>
         presentMessage(m, labelIdsOfMessage(reader, m.id), attachmentsOfMessage(reader, m.id)),
@@ -158,18 +158,12 @@ export function registerThreadRoutes(app: ApiServer, { reader, writer, jobs, run
     async (request) => {
       authenticate(writer, request);
       const threadId = parsePublicId('thr', request.params.id);
-      if (threadId === null) throw new ApiError('not_found', `no thread ${request.params.id}`);
+      if (threadId === null) throw new OutpostError('not_found', `no thread ${request.params.id}`);
       const labelId = actionLabel(request.body);
-      let accountId: string;
-      try {
-        ({ accountId } = applyThreadAction(writer, threadId, request.body.action as ThreadAction, labelId));
-      } catch (error) {
-        if (error instanceof ThreadActionError) throw new ApiError(error.code, error.message);
-        throw error;
-      }
+      const { accountId } = applyThreadAction(writer, threadId, request.body.action as ThreadAction, labelId);
       pushSoon(accountId);
       const thread = getThreadRow(writer, threadId);
-      if (!thread) throw new ApiError('not_found', `no thread ${request.params.id}`);
+      if (!thread) throw new OutpostError('not_found', `no thread ${request.params.id}`);
       const labels = labelIdsOfThreads(writer, [thread.id]).get(thread.id) ?? [];
       const messages = messagesOfThread(writer, thread.id).map((m) =>
         presentMessage(m, labelIdsOfMessage(writer, m.id), attachmentsOfMessage(writer, m.id)),
@@ -231,7 +225,7 @@ export function registerThreadRoutes(app: ApiServer, { reader, writer, jobs, run
       authenticate(writer, request);
       const accountId = request.query.account_id;
       if (accountId && !getAccount(reader, accountId))
-        throw new ApiError('not_found', `no account ${accountId}`, { field: 'account_id' });
+        throw new OutpostError('not_found', `no account ${accountId}`, { field: 'account_id' });
       return {
         data: listLabelsWithCounts(reader, accountId).map((l) => ({
           id: publicId('lbl', l.id),
@@ -251,7 +245,7 @@ export function registerThreadRoutes(app: ApiServer, { reader, writer, jobs, run
     const id = parsePublicId('lbl', label);
     const row = id === null ? undefined : getLabel(reader, id);
     if (!row || (accountId && row.account_id !== accountId)) {
-      throw new ApiError('not_found', `no label ${label} (use a label id or one of: ${ROLES.join(', ')}, all)`, {
+      throw new OutpostError('not_found', `no label ${label} (use a label id or one of: ${ROLES.join(', ')}, all)`, {
         field: 'label',
       });
     }
@@ -265,6 +259,6 @@ function encodeCursor(cursor: ThreadCursor): string {
 
 function decodeCursor(value: string): ThreadCursor {
   const match = /^(-?\d{1,16})\.(\d{1,16})$/.exec(Buffer.from(value, 'base64url').toString('latin1'));
-  if (!match) throw new ApiError('validation_error', 'cursor is not a next_cursor this API returned', { field: 'cursor' });
+  if (!match) throw new OutpostError('validation_error', 'cursor is not a next_cursor this API returned', { field: 'cursor' });
   return { lastMessageAt: Number(match[1]), threadId: Number(match[2]) };
 }

@@ -1,6 +1,6 @@
 import { TrustedSenderListResponse, TrustedSenderParams } from '../../../shared/api/trustedSenders.ts';
+import { OutpostError } from '../../core/outpostError.ts';
 import { distrustSender, listTrustedSenders, trustSender } from '../../db/queries/trustedSenders.ts';
-import { ApiError } from '../errors.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
 
 const errors = Object.fromEntries([400, 401, 403, 404].map((s) => [s, { $ref: 'ApiError#' }]));
@@ -44,7 +44,7 @@ export function registerTrustedSenderRoutes(app: ApiServer, { reader, writer }: 
     },
     async (request, reply) => {
       if (!distrustSender(writer, request.params.email))
-        throw new ApiError('not_found', `${request.params.email} is not a trusted sender`);
+        throw new OutpostError('not_found', `${request.params.email} is not a trusted sender`);
       return reply.code(204).send(null);
     },
   );

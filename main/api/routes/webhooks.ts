@@ -5,7 +5,7 @@ import {
   WebhookListResponse,
   WebhookParams,
 } from '../../../shared/api/webhooks.ts';
-import { ApiError } from '../errors.ts';
+import { OutpostError } from '../../core/outpostError.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
 import {
   createSubscription,
@@ -46,10 +46,10 @@ export function registerWebhookRoutes(app: ApiServer, { reader, writer }: ApiDep
       try {
         url = new URL(request.body.url);
       } catch {
-        throw new ApiError('validation_error', 'url is not a valid URL', { field: 'url' });
+        throw new OutpostError('validation_error', 'url is not a valid URL', { field: 'url' });
       }
       if (url.username || url.password)
-        throw new ApiError('validation_error', 'url must not carry credentials', { field: 'url' });
+        throw new OutpostError('validation_error', 'url must not carry credentials', { field: 'url' });
       const row = createSubscription(writer, url.toString(), request.body.events);
       return reply.status(201).send({ data: { ...present(row), secret: row.secret } });
     },
@@ -68,7 +68,8 @@ export function registerWebhookRoutes(app: ApiServer, { reader, writer }: ApiDep
       schema: { summary: 'Delete a webhook subscription', params: WebhookParams, response: { 204: { type: 'null' }, ...errors } },
     },
     async (request, reply) => {
-      if (!deactivateSubscription(writer, request.params.id)) throw new ApiError('not_found', `no webhook ${request.params.id}`);
+      if (!deactivateSubscription(writer, request.params.id))
+        throw new OutpostError('not_found', `no webhook ${request.params.id}`);
       return reply.status(204).send(null);
     },
   );
@@ -83,7 +84,7 @@ export function registerWebhookRoutes(app: ApiServer, { reader, writer }: ApiDep
       },
     },
     async (request) => {
-      if (!getSubscription(reader, request.params.id)) throw new ApiError('not_found', `no webhook ${request.params.id}`);
+      if (!getSubscription(reader, request.params.id)) throw new OutpostError('not_found', `no webhook ${request.params.id}`);
       return {
         data: listDeliveries(reader, request.params.id).map((d) => ({
           id: d.id,

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EmailSendRequest, EmailSendService } from '../../../main/api/sendContract.ts';
+import { OutpostError } from '../../../main/core/outpostError.ts';
 import { type IndexDb, openIndex } from '../../../main/db/openIndex.ts';
 import { ensureAccount } from '../../../main/db/queries/accounts.ts';
 import { buildLocalApi, type LocalApiHarness } from '../../support/localApi.ts';
@@ -140,7 +141,7 @@ describe('POST /v1/email/send (HTTP contract, fake send service)', () => {
   });
 
   it('maps a provider failure to 502 provider_error, and caps sends per second with 429', async () => {
-    fail = Object.assign(new Error('Gmail answered 500'), { code: 'provider_error' });
+    fail = new OutpostError('provider_error', 'Gmail answered 500');
     const failed = await send(example);
     expect(failed.statusCode).toBe(502);
     expect(failed.json().code).toBe('provider_error');

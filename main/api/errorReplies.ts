@@ -1,0 +1,64 @@
+import type { FastifyError } from 'fastify';
+import { type ErrorCode, httpStatusOfCode } from '../../shared/errors.ts';
+import { OutpostError } from '../core/outpostError.ts';
+
+/** What the API answers for a failed request: the catalogue's code and status, a message, the field at fault. */
+export interface ErrorReply {
+  status: number;
+  code: ErrorCode;
+  message: string;
+  field?: string | undefined;
+}
+
+type Described = Omit<ErrorReply, 'status'>;
+
+/**
+ * Fastify's own errors about a request, by their codes. Anything else that
+ * is not an OutpostError is a bug or an unexpected failure: 500. A code is
+ * never guessed from an HTTP status.
+ */
+const FASTIFY_ERRORS: Record<string, (error: FastifyError, limits: BodyLimits) => Described> = {
+  FST_ERR_VALIDATION: validationReply,
+  FST_ERR_CTP_BODY_TOO_LARGE: (_error, limits) => ({ code: 'payload_too_large', message: limits.message }),
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: () => ({ code: 'unsupported_media_type', message: 'send the body as application/json' }),
+  FST_ERR_CTP_EMPTY_JSON_BODY: () => ({ code: 'validation_error', message: 'request body is not valid JSON' }),
+  FST_ERR_CTP_INVALID_JSON_BODY: () => ({ code: 'validation_error', message: 'request body is not valid JSON' }),
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => ({
+    code: 'validation_error',
+    message: 'request body size did not match Content-Length',
+  }),
+  FST_ERR_BAD_URL: () => ({ code: 'validation_error', message: 'the URL is not valid (a malformed percent-encoding?)' }),
+  FST_ERR_INVALID_URL: () => ({ code: 'validation_error', message: 'the URL is not valid' }),
+  FST_ERR_MAX_PARAM_LENGTH: () => ({ code: 'validation_error', message: 'a path parameter is too long' }),
+  FST_ERR_NOT_FOUND: () => ({ code: 'not_found', message: 'not found' }),
+};
+
+export interface BodyLimits {
+  /** Said when a body is too large: the limits of the routes. */
+  message: string;
+}
+
+/** The reply for a failed request, or null for an internal error (500, logged). */
+export function errorReplyOf(error: unknown, limits: BodyLimits): ErrorReply | null {
+  if (error instanceof OutpostError)
+    return { status: httpStatusOfCode(error.code), code: error.code, message: error.message, field: error.field };
+  const fastifyError = error as FastifyError;
+  const describe = fastifyError?.validation ? validationReply : FASTIFY_ERRORS[fastifyError?.code ?? ''];
+  if (!describe) return null;
+  const described = describe(fastifyError, limits);
+  return { status: httpStatusOfCode(described.code), ...described };
+}
+
+/** A schema validation failure, naming the field (`to`, `attachments.0.filename`, `querystring limit`). */
+function validationReply(error: FastifyError): Described {
+  const first = error.validation?.[0];
+  const path = first?.instancePath?.replace(/^\//, '').replace(/\//g, '.') ?? '';
+  const missing = (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
+  const field = missing ? (path ? `${path}.${missing}` : missing) : path || undefined;
+  const where = error.validationContext === 'body' ? '' : `${error.validationContext} `;
+  return {
+    code: 'validation_error',
+    message: `${where}${field ?? 'request'} ${first?.message ?? 'is invalid'}`.trim(),
+    ...(field ? { field } : {}),
+  };
+}
