@@ -1,13 +1,13 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { decodeDraftParam } from '../../shared/composeDraft.ts';
 import { api } from './apiClient.ts';
-import { type CalendarMode, useCalendarStore } from './calendarStore.ts';
+import { useCalendarStore } from './calendarStore.ts';
 import { CalendarView } from './components/CalendarView.tsx';
 import { ComposeForm } from './components/ComposeForm.tsx';
 import { OutboxView } from './components/OutboxView.tsx';
 import { SearchBox } from './components/SearchBox.tsx';
 import { SearchResults } from './components/SearchResults.tsx';
-import { SettingsView } from './components/SettingsView.tsx';
 import { ShortcutsHelp } from './components/ShortcutsHelp.tsx';
 import { Sidebar } from './components/Sidebar.tsx';
 import { SyncStatus } from './components/SyncStatus.tsx';
@@ -16,8 +16,16 @@ import { ThreadView } from './components/ThreadView.tsx';
 import { type Draft, emptyDraft } from './composeDrafts.ts';
 import { useComposeStore } from './composeStore.ts';
 import { onCoreEvent, onEventGap, startLiveEvents } from './liveEvents.ts';
-import { useMailStore } from './mailStore.ts';
+import { useLabelStore } from './mail/labelStore.ts';
+import { useListStore } from './mail/listStore.ts';
+import { subscribeLiveMail } from './mail/liveMail.ts';
+import { INBOX_VIEW, useNavigationStore, viewTitle } from './mail/navigationStore.ts';
+import { useReaderStore } from './mail/readerStore.ts';
+import { useSelectionStore } from './mail/selectionStore.ts';
+import { useUndoStore } from './mail/undoStore.ts';
 import { useOutboxStore } from './outboxStore.ts';
+import { SettingsView } from './settings/SettingsView.tsx';
+import { shortcutActions } from './shortcutActions.ts';
 import type { HeldMessage } from './undoSend.ts';
 import { useKeyboardShortcuts } from './useKeyboardShortcuts.ts';
 
@@ -87,121 +95,77 @@ function ComposeWindow({ param }: { param: string }) {
 }
 
 function MailClient() {
-  const showLabel = useMailStore((s) => s.showLabel);
-  const loadLabels = useMailStore((s) => s.loadLabels);
-  const step = useMailStore((s) => s.step);
-  const act = useMailStore((s) => s.act);
-  const viewKind = useMailStore((s) => s.view.kind);
-  const section = useMailStore((s) => s.section);
-  const title = useMailStore((s) => (s.view.kind === 'label' ? s.view.title : `Search: ${s.view.query}`));
+  const section = useNavigationStore((s) => s.section);
+  const viewKind = useNavigationStore((s) => s.view.kind);
+  const title = useNavigationStore((s) => viewTitle(s.view));
+  const { drawerOpen, setDrawerOpen } = useNavigationStore(
+    useShallow((s) => ({ drawerOpen: s.drawerOpen, setDrawerOpen: s.setDrawerOpen })),
+  );
+  // A narrow window shows the list or the conversation: the conversation while one is open or opening.
+  const reading = useReaderStore((s) => s.openThread !== null || s.status !== 'idle');
   const searchInput = useRef<HTMLInputElement>(null);
-  const reading = useMailStore((s) => s.openThread !== null || s.threadStatus !== 'idle');
-  const viewKey = useMailStore((s) => (s.view.kind === 'label' ? s.view.label : s.view.query));
-  // In a narrow window the sidebar is a drawer, closed again once something in it is chosen.
-  const [navOpen, setNavOpen] = useState(false);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: choosing a section or a mailbox is what closes the drawer
-  useEffect(() => setNavOpen(false), [section, viewKey]);
   const [helpOpen, setHelpOpen] = useState(false);
   const helpOpenRef = useRef(helpOpen);
   helpOpenRef.current = helpOpen;
-  const draft = useComposeStore((s) => s.draft);
-  const notice = useComposeStore((s) => s.notice);
-  const compose = useComposeStore((s) => s.compose);
-  const closeCompose = useComposeStore((s) => s.close);
-  const sent = useComposeStore((s) => s.sent);
-  const restoredAttachments = useComposeStore((s) => s.restoredAttachments);
-  const held = useComposeStore((s) => s.held);
+  const { draft, notice, compose, closeCompose, sent, restoredAttachments, held } = useComposeStore(
+    useShallow((s) => ({
+      draft: s.draft,
+      notice: s.notice,
+      compose: s.compose,
+      closeCompose: s.close,
+      sent: s.sent,
+      restoredAttachments: s.restoredAttachments,
+      held: s.held,
+    })),
+  );
 
   useEffect(() => {
-    void loadLabels();
-    void showLabel('inbox', 'Inbox');
-  }, [loadLabels, showLabel]);
+    void useLabelStore.getState().loadLabels();
+    void useListStore.getState().showLabel(INBOX_VIEW.label, INBOX_VIEW.title);
+  }, []);
 
-  // Live: a finished sync, a sent message or a dropped stream coming back shows the index as it now is.
+  // Live: mail changes patch the views; the outbox, a removed account's calendars and sent notices follow their events.
   useEffect(() => {
     startLiveEvents();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const refreshSoon = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => void useMailStore.getState().refresh(), 250);
-    };
+    const stopMail = subscribeLiveMail();
     void useOutboxStore.getState().load();
     const stopEvents = onCoreEvent((event) => {
       if (event.type === 'outbox.updated') void useOutboxStore.getState().load();
-      // Removed elsewhere too (the CLI, a script, another window): forget it here.
       if (event.type === 'account.removed') {
-        useMailStore.getState().accountRemoved(event.account_id);
         void useCalendarStore.getState().load();
         void useOutboxStore.getState().load();
       }
       if (event.type === 'email.sent') useComposeStore.getState().delivered(event.message.id);
-      if (event.type === 'email.sync.completed' || event.type === 'email.sent' || event.type === 'mail.received') refreshSoon();
     });
-    const stopGaps = onEventGap(() => {
-      refreshSoon();
-      void useOutboxStore.getState().load();
-    });
+    const stopGaps = onEventGap(() => void useOutboxStore.getState().load());
     return () => {
-      clearTimeout(timer);
+      stopMail();
       stopEvents();
       stopGaps();
     };
   }, []);
 
   const actions = useMemo(
-    () => ({
-      // With threads ticked, e and # act on all of them; otherwise on the open thread.
-      archive: () =>
-        void (useMailStore.getState().checked.size ? useMailStore.getState().actOnChecked('archive') : act('archive')),
-      trash: () => void (useMailStore.getState().checked.size ? useMailStore.getState().actOnChecked('trash') : act('trash')),
-      reportSpam: () => void (useMailStore.getState().checked.size ? useMailStore.getState().actOnChecked('spam') : act('spam')),
-      toggleChecked: () => {
-        const open = useMailStore.getState().openThread;
-        if (open) useMailStore.getState().toggleChecked(open.id);
-      },
-      toggleStar: () => void act(useMailStore.getState().openThread?.messages.some((m) => m.is_starred) ? 'unstar' : 'star'),
-      markUnread: () => void act('mark_unread'),
-      next: () => void step(1),
-      previous: () => void step(-1),
-      focusSearch: () => searchInput.current?.focus(),
-      goInbox: () => void showLabel('inbox', 'Inbox'),
-      toggleHelp: () => setHelpOpen((open) => !open),
-      // Esc closes what is on top: the shortcuts, else an event's details.
-      escape: () => {
-        if (helpOpenRef.current) setHelpOpen(false);
-        else if (useMailStore.getState().section === 'calendar') useCalendarStore.getState().select(null);
-      },
-      compose: () => useComposeStore.getState().compose(),
-      reply: () => void useComposeStore.getState().reply('reply'),
-      replyAll: () => void useComposeStore.getState().reply('replyAll'),
-      forward: () => void useComposeStore.getState().reply('forward'),
-      undo: () => void useMailStore.getState().undoLast(),
-      label: () => useMailStore.getState().setPicker('label'),
-      moveTo: () => useMailStore.getState().setPicker('move'),
-      backToList: () => useMailStore.getState().closeThread(),
-      selectAll: () => useMailStore.getState().checkAll(),
-      selectNone: () => useMailStore.getState().clearChecked(),
-      goCalendar: () => useMailStore.getState().showCalendar(),
-      section: () => {
-        const section = useMailStore.getState().section;
-        return section === 'mail' || section === 'calendar' ? section : 'other';
-      },
-      calendar: {
-        view: (mode: CalendarMode) => void useCalendarStore.getState().setMode(mode),
-        today: () => void useCalendarStore.getState().today(),
-        step: (delta: number) => void useCalendarStore.getState().move(delta),
-      },
-    }),
-    [step, showLabel, act],
+    () =>
+      shortcutActions({
+        focusSearch: () => searchInput.current?.focus(),
+        toggleHelp: () => setHelpOpen((open) => !open),
+        closeHelp: () => {
+          if (!helpOpenRef.current) return false;
+          setHelpOpen(false);
+          return true;
+        },
+      }),
+    [],
   );
   useKeyboardShortcuts(actions);
 
   // The desktop shell: a clicked notification opens its thread; menus ask for views.
   useEffect(() => {
-    window.outpost?.onOpenThread?.((threadId) => void useMailStore.getState().selectThread(threadId));
+    window.outpost?.onOpenThread?.((threadId) => void useReaderStore.getState().selectThread(threadId));
     window.outpost?.onNavigate?.((view) => {
       if (view === 'shortcuts') setHelpOpen(true);
-      if (view === 'settings') useMailStore.getState().showSettings();
+      if (view === 'settings') useNavigationStore.getState().showSettings();
     });
   }, []);
 
@@ -212,9 +176,9 @@ function MailClient() {
           type="button"
           className="nav-button"
           aria-label="Mailboxes"
-          aria-expanded={navOpen}
+          aria-expanded={drawerOpen}
           aria-controls="sidebar"
-          onClick={() => setNavOpen((open) => !open)}
+          onClick={() => setDrawerOpen(!drawerOpen)}
         >
           ☰
         </button>
@@ -229,7 +193,7 @@ function MailClient() {
         </button>
       </header>
       <main
-        className={`panes${section !== 'mail' ? ' calendar-section' : ''}${reading ? ' reading' : ''}${navOpen ? ' nav-open' : ''}`}
+        className={`panes${section !== 'mail' ? ' calendar-section' : ''}${reading ? ' reading' : ''}${drawerOpen ? ' nav-open' : ''}`}
       >
         <Sidebar />
         {section === 'calendar' ? (
@@ -286,8 +250,8 @@ function MailClient() {
 
 /** Ticks every conversation loaded in the list, or none (Gmail's select-all box; also * a and * n). */
 function SelectAll() {
-  const total = useMailStore((s) => s.threads.length);
-  const ticked = useMailStore((s) => s.checked.size);
+  const total = useListStore((s) => s.ids.length);
+  const ticked = useSelectionStore((s) => s.checked.size);
   const box = useRef<HTMLInputElement>(null);
   useEffect(() => {
     if (box.current) box.current.indeterminate = ticked > 0 && ticked < total;
@@ -301,15 +265,15 @@ function SelectAll() {
       title={ticked > 0 ? 'Select none (* n)' : `Select all ${total} loaded (* a)`}
       checked={total > 0 && ticked === total}
       disabled={total === 0}
-      onChange={() => (ticked > 0 ? useMailStore.getState().clearChecked() : useMailStore.getState().checkAll())}
+      onChange={() => (ticked > 0 ? useSelectionStore.getState().clearChecked() : useSelectionStore.getState().checkAll())}
     />
   );
 }
 
 /** "Conversation archived. Undo" for ten seconds after an archive or delete (z undoes too). */
 function UndoToast() {
-  const undo = useMailStore((s) => s.undo);
-  const { undoLast, dismissUndo } = useMailStore.getState();
+  const undo = useUndoStore((s) => s.undo);
+  const { undoLast, dismissUndo } = useUndoStore.getState();
   useEffect(() => {
     if (!undo) return;
     const timer = setTimeout(dismissUndo, 10_000);

@@ -8,7 +8,7 @@ import type { CalendarEvent, EventListResponse, EventRsvpBody } from '../../shar
 import type { ComposeDraftBodyType, ComposeDraftListResponseBody } from '../../shared/api/composeDrafts.ts';
 import type { ConnectAccountResponseBody } from '../../shared/api/connect.ts';
 import type { ContactListResponseBody } from '../../shared/api/contacts.ts';
-import type { CreatedKeyResponseBody, KeyListResponseBody } from '../../shared/api/keys.ts';
+import type { CreatedKeyResponseBody, KeyListResponseBody, Scope } from '../../shared/api/keys.ts';
 import type { OutboxListResponseBody } from '../../shared/api/outbox.ts';
 import type { SearchResponse } from '../../shared/api/search.ts';
 import type { EmailSendRequestBody, EmailSendResponseBody } from '../../shared/api/send.ts';
@@ -20,8 +20,14 @@ import type {
   ThreadResponse,
 } from '../../shared/api/threads.ts';
 import type { TrustedSenderListResponseBody } from '../../shared/api/trustedSenders.ts';
-import type { CreatedWebhookResponseBody, DeliveryListResponseBody, WebhookListResponseBody } from '../../shared/api/webhooks.ts';
+import type {
+  CreatedWebhookResponseBody,
+  DeliveryListResponseBody,
+  WebhookEvent,
+  WebhookListResponseBody,
+} from '../../shared/api/webhooks.ts';
 import type { DesktopBridge } from '../../shared/desktopBridge.ts';
+import { type ErrorCode, isErrorCode } from '../../shared/errors.ts';
 
 declare global {
   interface Window {
@@ -47,17 +53,32 @@ function connection(): { baseUrl: string; token: string | null } {
   return { baseUrl: '', token: sessionStorage.getItem(SESSION_KEY) };
 }
 
+/**
+ * A refusal or failure the core answered with: its catalogue code (shared/errors.ts), for code to
+ * decide on, and its message, for people. A code this build does not know (a newer core) reads as
+ * internal_error, its message kept.
+ */
 export class ApiRequestError extends Error {
   readonly status: number;
-  readonly code: string;
+  readonly code: ErrorCode;
   /** For validation_error: the request field at fault. */
   readonly field: string | null;
-  constructor(status: number, code: string, message: string, field: string | null = null) {
+  constructor(status: number, code: string | undefined, message: string, field: string | null = null) {
     super(message);
     this.status = status;
-    this.code = code;
+    this.code = isErrorCode(code) ? code : 'internal_error';
     this.field = field;
   }
+}
+
+/** The error an answer that is not 2xx stands for, from its JSON body (`{code, message, field}`) when it has one. */
+async function errorFrom(response: Response): Promise<ApiRequestError> {
+  const body = (await response.json().catch(() => null)) as { code?: string; message?: string; field?: string } | null;
+  return new ApiRequestError(response.status, body?.code, body?.message ?? `HTTP ${response.status}`, body?.field ?? null);
+}
+
+function authorization(token: string | null): Record<string, string> {
+  return token ? { Authorization: `Bearer ${token}` } : {};
 }
 
 async function getJson<T>(
@@ -66,7 +87,7 @@ async function getJson<T>(
   init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<T> {
   const { baseUrl, token } = connection();
-  const headers: Record<string, string> = { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...init.headers };
+  const headers: Record<string, string> = { ...authorization(token), ...init.headers };
   if (init.body !== undefined) headers['Content-Type'] = 'application/json';
   const response = await fetch(baseUrl + path, {
     method: init.method ?? 'GET',
@@ -74,26 +95,15 @@ async function getJson<T>(
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
     signal,
   });
-  const body = (await response.json().catch(() => null)) as { code?: string; message?: string; field?: string } | null;
-  if (!response.ok) {
-    throw new ApiRequestError(
-      response.status,
-      body?.code ?? 'http_error',
-      body?.message ?? `HTTP ${response.status}`,
-      body?.field ?? null,
-    );
-  }
-  return body as T;
+  if (!response.ok) throw await errorFrom(response);
+  return (await response.json().catch(() => null)) as T;
 }
 
 /** An attachment's bytes (authenticated, so not a plain link). */
 async function fetchBlob(path: string): Promise<Blob> {
   const { baseUrl, token } = connection();
-  const response = await fetch(baseUrl + path, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
-  if (!response.ok) {
-    const body = (await response.json().catch(() => null)) as { code?: string; message?: string } | null;
-    throw new ApiRequestError(response.status, body?.code ?? 'http_error', body?.message ?? `HTTP ${response.status}`);
-  }
+  const response = await fetch(baseUrl + path, { headers: authorization(token) });
+  if (!response.ok) throw await errorFrom(response);
   return response.blob();
 }
 
@@ -102,10 +112,11 @@ export const api = {
   async eventStream(signal: AbortSignal): Promise<ReadableStream<Uint8Array>> {
     const { baseUrl, token } = connection();
     const response = await fetch(`${baseUrl}/v1/events`, {
-      headers: { Accept: 'text/event-stream', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+      headers: { Accept: 'text/event-stream', ...authorization(token) },
       signal,
     });
-    if (!response.ok || !response.body) throw new ApiRequestError(response.status, 'http_error', `HTTP ${response.status}`);
+    if (!response.ok) throw await errorFrom(response);
+    if (!response.body) throw new ApiRequestError(response.status, 'internal_error', 'the event stream has no body');
     return response.body;
   },
   /** The message as it came (message/rfc822); 409 raw_not_available when only its parse was kept. */
@@ -119,6 +130,13 @@ export const api = {
     const query = new URLSearchParams({ label: params.label, limit: String(params.limit ?? 50) });
     if (params.cursor) query.set('cursor', params.cursor);
     return getJson(`/v1/email/threads?${query}`);
+  },
+  /**
+   * The summaries of up to 100 threads by id, in the order asked; threads that no longer exist
+   * are left out. What the list's cache patches itself with when the core says they changed.
+   */
+  threadsByIds(ids: readonly string[]): Promise<ThreadListResponse> {
+    return getJson(`/v1/email/threads?${new URLSearchParams({ ids: ids.join(',') })}`);
   },
   getThread(id: string): Promise<ThreadResponse> {
     return getJson(`/v1/email/threads/${encodeURIComponent(id)}`);
@@ -154,7 +172,7 @@ export const api = {
     const { baseUrl, token } = connection();
     await fetch(`${baseUrl}/v1/email/compose-drafts/${encodeURIComponent(id)}`, {
       method: 'DELETE',
-      headers: token ? { Authorization: `Bearer ${token}` } : {},
+      headers: authorization(token),
     });
   },
   outbox(): Promise<OutboxListResponseBody> {
@@ -181,7 +199,7 @@ export const api = {
   listKeys(): Promise<KeyListResponseBody> {
     return getJson('/v1/keys');
   },
-  createKey(name: string, scopes: string[]): Promise<CreatedKeyResponseBody> {
+  createKey(name: string, scopes: readonly Scope[]): Promise<CreatedKeyResponseBody> {
     return getJson('/v1/keys', undefined, { method: 'POST', body: { name, scopes } });
   },
   revokeKey(id: string): Promise<unknown> {
@@ -194,14 +212,14 @@ export const api = {
     const { baseUrl, token } = connection();
     const response = await fetch(`${baseUrl}/v1/email/trusted-senders/${encodeURIComponent(email)}`, {
       method: 'PUT',
-      headers: token ? { Authorization: `Bearer ${token}` } : {},
+      headers: authorization(token),
     });
-    if (!response.ok) throw new ApiRequestError(response.status, 'http_error', `HTTP ${response.status}`);
+    if (!response.ok) throw await errorFrom(response);
   },
   listWebhooks(): Promise<WebhookListResponseBody> {
     return getJson('/v1/webhooks');
   },
-  createWebhook(url: string, events: string[]): Promise<CreatedWebhookResponseBody> {
+  createWebhook(url: string, events: readonly WebhookEvent[]): Promise<CreatedWebhookResponseBody> {
     return getJson('/v1/webhooks', undefined, { method: 'POST', body: { url, events } });
   },
   deleteWebhook(id: string): Promise<unknown> {

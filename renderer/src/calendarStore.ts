@@ -18,6 +18,8 @@ interface CalendarState {
   status: 'idle' | 'loading' | 'error';
   error: string | null;
   selected: CalendarEvent | null;
+  /** Counts loads: quick clicks on Next start loads that can answer out of order; only the latest one may fill the view. */
+  latestLoad: number;
   setMode(mode: CalendarMode): Promise<void>;
   /** One step of the mode back or forth: a day, a week or a month (the agenda steps by a week). */
   move(delta: number): Promise<void>;
@@ -98,9 +100,6 @@ function step(mode: CalendarMode, anchor: Date, delta: number): Date {
   return addDays(anchor, mode === 'day' ? delta : 7 * delta);
 }
 
-// Quick clicks on Next start loads that can answer out of order; only the latest one may fill the view.
-let latestLoad = 0;
-
 export const useCalendarStore = create<CalendarState>((set, get) => ({
   mode: 'week',
   anchor: startOfDay(new Date()),
@@ -108,6 +107,7 @@ export const useCalendarStore = create<CalendarState>((set, get) => ({
   status: 'idle',
   error: null,
   selected: null,
+  latestLoad: 0,
 
   async setMode(mode) {
     set({ mode });
@@ -132,13 +132,13 @@ export const useCalendarStore = create<CalendarState>((set, get) => ({
   },
   async load() {
     const { from, to } = visibleRange(get().mode, get().anchor);
-    const ticket = ++latestLoad;
-    set({ status: 'loading', error: null });
+    const ticket = get().latestLoad + 1;
+    set({ latestLoad: ticket, status: 'loading', error: null });
     try {
       const { data } = await api.listEvents(from, to);
-      if (ticket === latestLoad) set({ events: data, status: 'idle' });
+      if (ticket === get().latestLoad) set({ events: data, status: 'idle' });
     } catch (error) {
-      if (ticket === latestLoad) set({ status: 'error', error: (error as Error).message });
+      if (ticket === get().latestLoad) set({ status: 'error', error: (error as Error).message });
     }
   },
   select(event) {

@@ -435,7 +435,7 @@ function UnsentDrafts({ except, onRestore }: { except: string; onRestore(draft: 
   );
 }
 
-/** The connected mail accounts (not imported mail) with their signatures, in the order the core lists them. */
+/** The accounts that can send (not imported mail) with their signatures, in the order the core lists them. */
 function useSenders(): Array<{ email: string; signature: string }> {
   const [senders, setSenders] = useState<Array<{ email: string; signature: string }>>([]);
   useEffect(() => {
@@ -443,7 +443,7 @@ function useSenders(): Array<{ email: string; signature: string }> {
       ({ data }) =>
         setSenders(
           data
-            .filter((a) => a.provider !== 'local' && a.status === 'active')
+            .filter((a) => a.capabilities.send && a.status === 'active')
             .map((a) => ({ email: a.email, signature: a.signature })),
         ),
       () => {},

@@ -1,6 +1,6 @@
 import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import type { Label } from '../../../shared/api/threads.ts';
-import { useMailStore } from '../mailStore.ts';
+import { useLabelStore } from '../mail/labelStore.ts';
 
 /** What a thread can be labelled with: Gmail labels of the user's, Outlook categories. */
 export function labelChoices(labels: readonly Label[], accountId: string): Label[] {
@@ -36,7 +36,7 @@ export function LabelPicker({
   apply(action: LabelAction, labelId: string): Promise<void>;
   onClose(): void;
 }) {
-  const labels = useMailStore((s) => s.labels);
+  const labels = useLabelStore((s) => s.labels);
   const [filter, setFilter] = useState('');
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => input.current?.focus(), []);

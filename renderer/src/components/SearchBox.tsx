@@ -1,12 +1,12 @@
 import { forwardRef, useEffect, useState } from 'react';
-import { useMailStore } from '../mailStore.ts';
+import { useListStore } from '../mail/listStore.ts';
 
 const DEBOUNCE_MS = 200;
 
 /** Search as you type (debounced), with Gmail-style operators; Escape clears and returns to the inbox. */
 export const SearchBox = forwardRef<HTMLInputElement>(function SearchBox(_props, ref) {
-  const search = useMailStore((s) => s.search);
-  const showLabel = useMailStore((s) => s.showLabel);
+  const search = useListStore((s) => s.search);
+  const showLabel = useListStore((s) => s.showLabel);
   const [query, setQuery] = useState('');
 
   useEffect(() => {

@@ -1,16 +1,16 @@
+import { useShallow } from 'zustand/react/shallow';
 import type { SearchHit } from '../../../shared/api/search.ts';
 import { formatListDate } from '../formatDate.ts';
-import { useMailStore } from '../mailStore.ts';
+import { useListStore } from '../mail/listStore.ts';
+import { useReaderStore } from '../mail/readerStore.ts';
 
 /** Search hits with the matched words marked: segments are rendered as text, never as HTML. */
 export function SearchResults() {
-  const hits = useMailStore((s) => s.hits);
-  const status = useMailStore((s) => s.listStatus);
-  const error = useMailStore((s) => s.listError);
-  const nextCursor = useMailStore((s) => s.nextCursor);
-  const openId = useMailStore((s) => s.openThread?.id);
-  const selectThread = useMailStore((s) => s.selectThread);
-  const loadMore = useMailStore((s) => s.loadMore);
+  const { hits, status, error, nextCursor, loadMore } = useListStore(
+    useShallow((s) => ({ hits: s.hits, status: s.status, error: s.error, nextCursor: s.nextCursor, loadMore: s.loadMore })),
+  );
+  const openId = useReaderStore((s) => s.openThread?.id);
+  const selectThread = useReaderStore((s) => s.selectThread);
 
   return (
     <div className="thread-list">

@@ -1,5 +1,8 @@
+import { useShallow } from 'zustand/react/shallow';
 import type { Label } from '../../../shared/api/threads.ts';
-import { useMailStore } from '../mailStore.ts';
+import { useLabelStore } from '../mail/labelStore.ts';
+import { useListStore } from '../mail/listStore.ts';
+import { useNavigationStore } from '../mail/navigationStore.ts';
 import { useOutboxStore } from '../outboxStore.ts';
 
 const UNIFIED: Array<{ role: string; title: string }> = [
@@ -14,9 +17,18 @@ const UNIFIED: Array<{ role: string; title: string }> = [
 
 /** Unified views across accounts (by role), then each account's own labels and folders. */
 export function Sidebar() {
-  const labels = useMailStore((s) => s.labels);
-  const view = useMailStore((s) => s.view);
-  const showLabel = useMailStore((s) => s.showLabel);
+  const { labels, accountEmails } = useLabelStore(useShallow((s) => ({ labels: s.labels, accountEmails: s.accountEmails })));
+  const { section, showCalendar, showSettings, showOutbox } = useNavigationStore(
+    useShallow((s) => ({
+      section: s.section,
+      showCalendar: s.showCalendar,
+      showSettings: s.showSettings,
+      showOutbox: s.showOutbox,
+    })),
+  );
+  // The label shown in the mail section, which the sidebar marks as current.
+  const active = useNavigationStore((s) => (s.section === 'mail' && s.view.kind === 'label' ? s.view.label : null));
+  const showLabel = useListStore((s) => s.showLabel);
   const unreadByRole = new Map<string, number>();
   for (const label of labels)
     if (label.role) unreadByRole.set(label.role, (unreadByRole.get(label.role) ?? 0) + label.unread_thread_count);
@@ -27,13 +39,7 @@ export function Sidebar() {
     if (own) own.push(label);
     else byAccount.set(label.account_id, [label]);
   }
-  const section = useMailStore((s) => s.section);
-  const showCalendar = useMailStore((s) => s.showCalendar);
-  const showSettings = useMailStore((s) => s.showSettings);
-  const showOutbox = useMailStore((s) => s.showOutbox);
   const outboxCount = useOutboxStore((s) => s.messages.length);
-  const active = section === 'mail' && view.kind === 'label' ? view.label : null;
-  const accountEmails = useMailStore((s) => s.accountEmails);
   // One account: "Labels"; several: each account's own, under its address.
   const headingFor = (accountId: string) => (byAccount.size > 1 ? (accountEmails[accountId] ?? 'Labels') : 'Labels');
   // Accounts in the order they were connected (as Settings lists them), not in their labels' order.

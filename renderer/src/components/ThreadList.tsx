@@ -1,8 +1,13 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState } from 'react';
-import type { ThreadSummary } from '../../../shared/api/threads.ts';
+import { type RefObject, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { formatListDate } from '../formatDate.ts';
-import { useMailStore } from '../mailStore.ts';
+import { useLabelStore } from '../mail/labelStore.ts';
+import { useListStore } from '../mail/listStore.ts';
+import { useNavigationStore } from '../mail/navigationStore.ts';
+import { useReaderStore } from '../mail/readerStore.ts';
+import { useSelectionStore } from '../mail/selectionStore.ts';
+import { actOnChecked } from '../mail/threadActions.ts';
 import { chipLabels } from '../threadLabels.ts';
 import { LabelPicker } from './LabelPicker.tsx';
 
@@ -12,19 +17,17 @@ const MAX_CHIPS = 3;
 
 /** The list of a label's threads, virtualized: only the visible rows exist in the DOM, so 100,000 threads scroll as smoothly as 100. */
 export function ThreadList() {
-  const threads = useMailStore((s) => s.threads);
-  const status = useMailStore((s) => s.listStatus);
-  const error = useMailStore((s) => s.listError);
-  const nextCursor = useMailStore((s) => s.nextCursor);
-  const openId = useMailStore((s) => s.openThread?.id);
-  const selectThread = useMailStore((s) => s.selectThread);
-  const loadMore = useMailStore((s) => s.loadMore);
-  const checked = useMailStore((s) => s.checked);
-  const toggleChecked = useMailStore((s) => s.toggleChecked);
-  const checkRangeTo = useMailStore((s) => s.checkRangeTo);
+  const { ids, status, error, nextCursor, loadMore } = useListStore(
+    useShallow((s) => ({ ids: s.ids, status: s.status, error: s.error, nextCursor: s.nextCursor, loadMore: s.loadMore })),
+  );
+  const openId = useReaderStore((s) => s.openThread?.id);
+  const selectThread = useReaderStore((s) => s.selectThread);
+  const { checked, toggleChecked, checkRangeTo } = useSelectionStore(
+    useShallow((s) => ({ checked: s.checked, toggleChecked: s.toggleChecked, checkRangeTo: s.checkRangeTo })),
+  );
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
-    count: threads.length,
+    count: ids.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
@@ -34,14 +37,16 @@ export function ThreadList() {
 
   // Fetch the next page before the user reaches the end.
   useEffect(() => {
-    if (nextCursor && lastIndex >= threads.length - 20) void loadMore();
-  }, [lastIndex, threads.length, nextCursor, loadMore]);
+    if (nextCursor && lastIndex >= ids.length - 20) void loadMore();
+  }, [lastIndex, ids.length, nextCursor, loadMore]);
 
-  // Keep the open thread in view when j/k moves past the edge.
+  useKeepRowsInPlace(scrollRef, ids);
+
+  // Keep the open thread in view when j/k moves past the edge (not when rows arrive or leave around it).
   useEffect(() => {
-    const index = threads.findIndex((t) => t.id === openId);
+    const index = useListStore.getState().ids.indexOf(openId ?? '');
     if (index >= 0) virtualizer.scrollToIndex(index, { align: 'auto' });
-  }, [openId, threads, virtualizer]);
+  }, [openId, virtualizer]);
 
   return (
     <div className="thread-list" ref={scrollRef}>
@@ -51,7 +56,7 @@ export function ThreadList() {
           Could not load threads: {error}
         </p>
       )}
-      {status !== 'loading' && !error && threads.length === 0 && <p className="empty">No conversations here.</p>}
+      {status !== 'loading' && !error && ids.length === 0 && <p className="empty">No conversations here.</p>}
       <div
         role="listbox"
         aria-label="Conversations"
@@ -60,20 +65,20 @@ export function ThreadList() {
         style={{ height: virtualizer.getTotalSize() }}
       >
         {items.map((item) => {
-          const thread = threads[item.index] as ThreadSummary;
+          const id = ids[item.index] as string;
           return (
             <ThreadRow
-              key={thread.id}
-              thread={thread}
+              key={id}
+              id={id}
               position={item.index + 1}
-              total={threads.length}
+              total={ids.length}
               top={item.start}
-              selected={thread.id === openId}
-              checked={checked.has(thread.id)}
+              selected={id === openId}
+              checked={checked.has(id)}
               onOpen={(event) => {
-                if (event.shiftKey) checkRangeTo(thread.id);
-                else if (event.ctrlKey || event.metaKey) toggleChecked(thread.id);
-                else void selectThread(thread.id);
+                if (event.shiftKey) checkRangeTo(id);
+                else if (event.ctrlKey || event.metaKey) toggleChecked(id);
+                else void selectThread(id);
               }}
             />
           );
@@ -83,8 +88,31 @@ export function ThreadList() {
   );
 }
 
+/**
+ * Rows patched in or out above the ones in view (new mail at the top, a thread archived elsewhere)
+ * leave the rows being read where they are: the first row in view keeps its place on screen. At the
+ * very top nothing is held, so new mail shows there.
+ */
+function useKeepRowsInPlace(scrollRef: RefObject<HTMLDivElement | null>, ids: readonly string[]) {
+  const previous = useRef(ids);
+  useLayoutEffect(() => {
+    const element = scrollRef.current;
+    const before = previous.current;
+    previous.current = ids;
+    if (!element || before === ids || element.scrollTop === 0) return;
+    const firstInView = Math.floor(element.scrollTop / ROW_HEIGHT);
+    // The first row in view before the change that is still listed, and where it is now.
+    for (let i = firstInView; i < before.length; i++) {
+      const now = ids.indexOf(before[i] as string);
+      if (now < 0) continue;
+      element.scrollTop += (now - i) * ROW_HEIGHT;
+      return;
+    }
+  }, [scrollRef, ids]);
+}
+
 function ThreadRow({
-  thread,
+  id,
   position,
   total,
   top,
@@ -92,7 +120,7 @@ function ThreadRow({
   checked,
   onOpen,
 }: {
-  thread: ThreadSummary;
+  id: string;
   position: number;
   total: number;
   top: number;
@@ -100,13 +128,19 @@ function ThreadRow({
   checked: boolean;
   onOpen: (event: { shiftKey: boolean; ctrlKey: boolean; metaKey: boolean }) => void;
 }) {
-  const senders = thread.participants.map((p) => p.name || p.email).join(', ') || '(no sender)';
+  // Its own summary from the cache: a patch of one thread re-renders its row alone.
+  const thread = useListStore((s) => s.threads[id]);
   // Selected apart and combined here: a selector building a new array would re-render on every store change.
-  const labels = useMailStore((s) => s.labels);
-  const viewing = useMailStore((s) => (s.view.kind === 'label' ? s.view.label : null));
-  const chips = useMemo(() => chipLabels(labels, thread.label_ids, viewing), [labels, thread.label_ids, viewing]);
+  const labels = useLabelStore((s) => s.labels);
+  const viewing = useNavigationStore((s) => (s.view.kind === 'label' ? s.view.label : null));
+  const labelIds = thread?.label_ids;
+  const chips = useMemo(() => chipLabels(labels, labelIds ?? [], viewing), [labels, labelIds, viewing]);
   // In a unified view of several accounts, which one the conversation is in.
-  const account = useMailStore((s) => (Object.keys(s.accountEmails).length > 1 ? s.accountEmails[thread.account_id] : undefined));
+  const account = useLabelStore((s) =>
+    thread && Object.keys(s.accountEmails).length > 1 ? s.accountEmails[thread.account_id] : undefined,
+  );
+  if (!thread) return null;
+  const senders = thread.participants.map((p) => p.name || p.email).join(', ') || '(no sender)';
   return (
     <div
       role="option"
@@ -158,17 +192,16 @@ function ThreadRow({
 
 /** The toolbar over the list while threads are ticked. */
 function BulkActions({ count }: { count: number }) {
-  const actOnChecked = useMailStore((s) => s.actOnChecked);
-  const clearChecked = useMailStore((s) => s.clearChecked);
+  const clearChecked = useSelectionStore((s) => s.clearChecked);
   const [picker, setPicker] = useState<'label' | 'move' | null>(null);
-  const threads = useMailStore((s) => s.threads);
-  const checked = useMailStore((s) => s.checked);
-  const ticked = threads.filter((t) => checked.has(t.id));
+  const threads = useListStore((s) => s.threads);
+  const checked = useSelectionStore((s) => s.checked);
+  const ticked = [...checked].flatMap((id) => threads[id] ?? []);
   // Labels belong to an account: offered when the ticked threads share one.
   const accounts = new Set(ticked.map((t) => t.account_id));
   const accountId = accounts.size === 1 ? [...accounts][0] : undefined;
   const onAll = ticked.length ? (ticked[0]?.label_ids ?? []).filter((id) => ticked.every((t) => t.label_ids.includes(id))) : [];
-  const inSpamView = useMailStore((s) => s.view.kind === 'label' && s.view.label === 'spam');
+  const inSpamView = useNavigationStore((s) => s.view.kind === 'label' && s.view.label === 'spam');
   const actions = [
     ['archive', 'Archive'],
     ['trash', 'Delete'],

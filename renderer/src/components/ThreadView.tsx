@@ -1,8 +1,12 @@
 import { useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import type { Message, Thread } from '../../../shared/api/threads.ts';
 import { useComposeStore } from '../composeStore.ts';
 import { formatLongDate } from '../formatDate.ts';
-import { useMailStore } from '../mailStore.ts';
+import { useLabelStore } from '../mail/labelStore.ts';
+import { usePickerStore } from '../mail/pickerStore.ts';
+import { useReaderStore } from '../mail/readerStore.ts';
+import { actOnOpenThread } from '../mail/threadActions.ts';
 import { inSpam } from '../threadLabels.ts';
 import { openByDefault, threadRows } from '../threadLayout.ts';
 import { AttachmentList } from './Attachments.tsx';
@@ -11,17 +15,22 @@ import { MessageBody } from './MessageBody.tsx';
 import { MessageSource } from './MessageSource.tsx';
 
 export function ThreadView() {
-  const thread = useMailStore((s) => s.openThread);
-  const status = useMailStore((s) => s.threadStatus);
-  const error = useMailStore((s) => s.threadError);
-  const actionError = useMailStore((s) => s.actionError);
-  const dismissActionError = useMailStore((s) => s.dismissActionError);
+  const { thread, status, error, actionError, showActionError, closeThread } = useReaderStore(
+    useShallow((s) => ({
+      thread: s.openThread,
+      status: s.status,
+      error: s.error,
+      actionError: s.actionError,
+      showActionError: s.showActionError,
+      closeThread: s.closeThread,
+    })),
+  );
 
   if (error)
     return (
       <section className="thread-view" role="alert">
         <div className="thread-toolbar">
-          <button type="button" className="back-button" onClick={useMailStore.getState().closeThread}>
+          <button type="button" className="back-button" onClick={closeThread}>
             ← Back
           </button>
         </div>
@@ -41,7 +50,7 @@ export function ThreadView() {
       {actionError && (
         <p className="error action-error" role="alert">
           That did not work: {actionError}{' '}
-          <button type="button" className="link-button" onClick={dismissActionError}>
+          <button type="button" className="link-button" onClick={() => showActionError(null)}>
             Dismiss
           </button>
         </p>
@@ -188,12 +197,11 @@ function MessageActions({ message, answerable }: { message: Message; answerable:
 function ThreadToolbar({ thread }: { thread: Thread }) {
   const unread = thread.unread_count > 0;
   const starred = thread.messages.some((m) => m.is_starred);
-  const act = useMailStore((s) => s.act);
-  const setPicker = useMailStore((s) => s.setPicker);
-  const picker = useMailStore((s) => s.picker);
+  const act = actOnOpenThread;
+  const { picker, setPicker } = usePickerStore(useShallow((s) => ({ picker: s.picker, setPicker: s.setPicker })));
   const reply = useComposeStore((s) => s.reply);
-  const closeThread = useMailStore((s) => s.closeThread);
-  const spam = useMailStore((s) => inSpam(s.labels, thread.label_ids));
+  const closeThread = useReaderStore((s) => s.closeThread);
+  const spam = useLabelStore((s) => inSpam(s.labels, thread.label_ids));
   return (
     <div className="thread-toolbar" role="toolbar" aria-label="Thread actions">
       {/* Shown only when the window is too narrow for the list beside the thread. */}

@@ -1,0 +1,162 @@
+import type { SearchHit } from '../../../shared/api/search.ts';
+import type { Label, ThreadSummary } from '../../../shared/api/threads.ts';
+import type { MailChangeKind } from '../../../shared/events.ts';
+import type { ListView } from './navigationStore.ts';
+import { type ListPosition, listedIn, newestFirst } from './viewMembership.ts';
+
+/**
+ * The list as the cache holds it: what patching from `mail.changed` reads and returns. Pure
+ * functions of it, so the rules are unit-tested without a DOM or a core.
+ */
+export interface CachedList {
+  view: ListView;
+  /** The summaries of exactly the threads in `ids`, by id. */
+  threads: Readonly<Record<string, ThreadSummary>>;
+  /** The label view's loaded threads, newest first. */
+  ids: readonly string[];
+  /** A search view's hits (messages), as the search returned them. */
+  hits: readonly SearchHit[];
+  /** The next page's cursor; null when everything the view lists is loaded. */
+  nextCursor: string | null;
+  /** The last row the core returned for this view (where the next page starts), null before any. */
+  pagedTo: ListPosition | null;
+}
+
+/** What `mail.changed` says: the threads touched, those gone, and what kind of change it was. */
+export interface MailChange {
+  thread_ids: readonly string[];
+  removed_thread_ids: readonly string[];
+  what: readonly MailChangeKind[];
+}
+
+/**
+ * Above this many touched threads in one change (a first full sync, an import), fetching each
+ * would cost more than the list it patches: the list reloads its first page once instead.
+ */
+export const MAX_PATCHED_THREADS = 300;
+
+/** The ids endpoint takes up to this many per request. */
+export const IDS_PER_REQUEST = 100;
+
+export type MailChangePlan = { kind: 'reload' } | { kind: 'fetch'; ids: string[] };
+
+/**
+ * Which touched threads to fetch: those the list shows (their summary or flags changed), and in a
+ * label view those that may have entered it (new mail, or labels changed; a star for the starred
+ * view). Threads that cannot concern the view are left alone; a search is never run again.
+ */
+export function planMailChange(list: CachedList, change: MailChange, labels: readonly Label[]): MailChangePlan {
+  if (change.thread_ids.length > MAX_PATCHED_THREADS) return { kind: 'reload' };
+  const removed = new Set(change.removed_thread_ids);
+  const touched = [...new Set(change.thread_ids)].filter((id) => !removed.has(id));
+  if (list.view.kind === 'search') {
+    const shown = new Set(list.hits.map((h) => h.thread_id));
+    return { kind: 'fetch', ids: touched.filter((id) => shown.has(id)) };
+  }
+  const mayEnter =
+    change.what.includes('messages') ||
+    change.what.includes('labels') ||
+    (change.what.includes('flags') && isStarredView(list.view, labels));
+  return { kind: 'fetch', ids: touched.filter((id) => id in list.threads || mayEnter) };
+}
+
+/** Starring is a flag, but the starred view (the role, or Gmail's STARRED label) lists by it. */
+function isStarredView(view: ListView, labels: readonly Label[]): boolean {
+  if (view.kind !== 'label') return false;
+  return view.label === 'starred' || labels.some((l) => l.id === view.label && l.role === 'starred');
+}
+
+/** The list without these threads (deleted, or their account removed): rows and hits. */
+export function removeThreads(list: CachedList, removedIds: readonly string[]): CachedList {
+  const removed = new Set(removedIds);
+  if (!list.ids.some((id) => removed.has(id)) && !list.hits.some((h) => removed.has(h.thread_id))) return list;
+  const threads = { ...list.threads };
+  for (const id of removed) delete threads[id];
+  return {
+    ...list,
+    threads,
+    ids: list.ids.filter((id) => !removed.has(id)),
+    hits: list.hits.filter((h) => !removed.has(h.thread_id)),
+  };
+}
+
+/**
+ * The list with the fetched summaries of the threads asked for applied:
+ * - a listed thread still in the view is updated in place (moved if its newest message moved it);
+ * - a listed thread no longer in the view (its labels left it) leaves the list;
+ * - a thread newly in the view is inserted at its date's place when that is within the pages
+ *   loaded (newer than the last row fetched, or every page is loaded); an older one comes with its page;
+ * - an asked thread the core no longer has (left out of the answer) leaves the list;
+ * - a search's hits take the thread's read and starred state where it says it for every message.
+ */
+export function patchThreads(
+  list: CachedList,
+  askedIds: readonly string[],
+  fetched: readonly ThreadSummary[],
+  labels: readonly Label[],
+): CachedList {
+  const byId = new Map(fetched.map((t) => [t.id, t]));
+  const gone = askedIds.filter((id) => !byId.has(id));
+  const pruned = gone.length ? removeThreads(list, gone) : list;
+  if (list.view.kind === 'search') return { ...pruned, hits: pruned.hits.map((hit) => hitWith(hit, byId.get(hit.thread_id))) };
+
+  const threads = { ...pruned.threads };
+  const leaving = new Set<string>();
+  const placed: ThreadSummary[] = [];
+  let updated = false;
+  for (const summary of byId.values()) {
+    const listed = summary.id in threads;
+    if (!listedIn(list.view, labels, summary.label_ids) || !withinLoadedPages(list, summary)) {
+      // Out of the view now, or moved below the loaded pages (its page brings it then).
+      if (listed) leaving.add(summary.id);
+    } else if (listed && threads[summary.id]?.last_message_at === summary.last_message_at) {
+      threads[summary.id] = summary;
+      updated = true;
+    } else {
+      if (listed) leaving.add(summary.id);
+      placed.push(summary);
+    }
+  }
+  if (leaving.size === 0 && placed.length === 0) return updated ? { ...pruned, threads } : pruned;
+  for (const id of leaving) delete threads[id];
+  let ids = pruned.ids.filter((id) => !leaving.has(id));
+  for (const summary of placed) {
+    threads[summary.id] = summary;
+    ids = insertInOrder(ids, threads, summary);
+  }
+  return { ...pruned, threads, ids };
+}
+
+function withinLoadedPages(list: CachedList, summary: ThreadSummary): boolean {
+  return list.nextCursor === null || list.pagedTo === null || newestFirst(summary, list.pagedTo) < 0;
+}
+
+/** `ids` with the summary's id at its place in the newest-first order. */
+function insertInOrder(
+  ids: readonly string[],
+  threads: Readonly<Record<string, ThreadSummary>>,
+  summary: ThreadSummary,
+): string[] {
+  let low = 0;
+  let high = ids.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    const other = threads[ids[middle] as string];
+    if (other && newestFirst(other, summary) < 0) low = middle + 1;
+    else high = middle;
+  }
+  return [...ids.slice(0, low), summary.id, ...ids.slice(low)];
+}
+
+/**
+ * A hit is one message; the summary speaks for the whole thread, so it settles a hit's flags only
+ * when it holds for every message: none unread (or all), none starred (or a single message starred).
+ */
+function hitWith(hit: SearchHit, thread: ThreadSummary | undefined): SearchHit {
+  if (!thread) return hit;
+  const isUnread = thread.unread_count === 0 ? false : thread.unread_count === thread.message_count ? true : hit.is_unread;
+  const isStarred = !thread.is_starred ? false : thread.message_count === 1 ? true : hit.is_starred;
+  return isUnread === hit.is_unread && isStarred === hit.is_starred
+    ? hit
+    : { ...hit, is_unread: isUnread, is_starred: isStarred };
+}

@@ -1,0 +1,59 @@
+import { create } from 'zustand';
+import type { ThreadActionBody } from '../../../shared/api/threads.ts';
+import { api } from '../apiClient.ts';
+import { useLabelStore } from './labelStore.ts';
+import { useListStore } from './listStore.ts';
+import { useReaderStore } from './readerStore.ts';
+import { refreshMailViews } from './refreshViews.ts';
+
+/** The last archive, delete or spam report of inbox threads, and how to put them back. */
+export interface UndoableAction {
+  text: string;
+  threadIds: readonly string[];
+  inverse: 'move_to_inbox' | 'not_spam';
+}
+
+interface UndoState {
+  /** What Undo (z, the toast) puts back; null when there is nothing to undo. */
+  undo: UndoableAction | null;
+  /** After an action on threads that were in the inbox: offers its undo, or clears the last one. */
+  offer(action: ThreadActionBody['action'], threadIds: readonly string[]): void;
+  undoLast(): Promise<void>;
+  dismissUndo(): void;
+}
+
+export const useUndoStore = create<UndoState>((set, get) => ({
+  undo: null,
+  offer(action, threadIds) {
+    set({ undo: threadIds.length ? undoFor(action, threadIds) : null });
+  },
+  async undoLast() {
+    const undo = get().undo;
+    if (!undo) return;
+    set({ undo: null });
+    const failures: string[] = [];
+    for (const id of undo.threadIds) await api.threadAction(id, undo.inverse).catch((e: Error) => failures.push(e.message));
+    if (failures.length) useListStore.getState().showError(`Undo failed: ${failures[0]}`);
+    // OLD-TRIGGER: until the core announces mail.changed, the list is reloaded to show the threads back.
+    await refreshMailViews();
+    void useLabelStore.getState().loadLabels();
+    if (undo.threadIds.length === 1) await useReaderStore.getState().selectThread(undo.threadIds[0] as string);
+  },
+  dismissUndo() {
+    set({ undo: null });
+  },
+}));
+
+/**
+ * What Undo offers after an action: archive, delete and spam of threads that were in
+ * the inbox, undone by moving them back there (the one inverse that is exact
+ * for both providers; spam's also takes the spam mark off); nothing for the other
+ * actions, which are their own undo.
+ */
+function undoFor(action: ThreadActionBody['action'], threadIds: readonly string[]): UndoableAction | null {
+  const count = threadIds.length === 1 ? 'Conversation' : `${threadIds.length} conversations`;
+  if (action === 'archive') return { text: `${count} archived.`, threadIds, inverse: 'move_to_inbox' };
+  if (action === 'trash') return { text: `${count} moved to Trash.`, threadIds, inverse: 'move_to_inbox' };
+  if (action === 'spam') return { text: `${count} reported as spam.`, threadIds, inverse: 'not_spam' };
+  return null;
+}
