@@ -1,16 +1,8 @@
-import { connectGoogle } from '../auth/connectGoogle.ts';
-import { connectMicrosoft } from '../auth/connectMicrosoft.ts';
+import type { ConnectName } from '../providers/registry.ts';
 import type { Engine } from './engine.ts';
 import { OutpostError } from './outpostError.ts';
 
-export type ConnectProvider = 'google' | 'microsoft';
-
-export class ConnectError extends OutpostError {
-  declare readonly code: 'provider_not_configured' | 'provider_error';
-  constructor(code: ConnectError['code'], message: string) {
-    super(code, message);
-  }
-}
+export type ConnectProvider = ConnectName;
 
 /**
  * Connecting an account from the UI: starts the same loopback OAuth flow the
@@ -28,38 +20,29 @@ export class AccountConnector {
     this.#engine = engine;
   }
 
-  start(provider: ConnectProvider): Promise<{ authorizationUrl: string }> {
-    const { db, vault, providers, events, jobs, runner } = this.#engine;
-    const google = providers.google;
-    const microsoft = providers.microsoft;
-    if (provider === 'google' ? !google : !microsoft)
-      return Promise.reject(
-        new ConnectError(
-          'provider_not_configured',
-          provider === 'google'
-            ? 'no Google OAuth client is configured (set OUTPOST_GOOGLE_CLIENT_ID; see the README)'
-            : 'no Microsoft application is configured (set OUTPOST_MICROSOFT_CLIENT_ID; see the README)',
-        ),
-      );
+  start(name: ConnectProvider): Promise<{ authorizationUrl: string }> {
+    const { providers, events, jobs, runner, log } = this.#engine;
+    let provider: ReturnType<typeof providers.forConnect>;
+    try {
+      provider = providers.forConnect(name);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     // A new attempt replaces an abandoned one (the user closed the consent tab).
-    this.#pending.get(provider)?.abort();
+    this.#pending.get(name)?.abort();
     const controller = new AbortController();
-    this.#pending.set(provider, controller);
+    this.#pending.set(name, controller);
     return new Promise((resolve, reject) => {
       let handedOut = false;
-      const options = {
-        signal: controller.signal,
-        timeoutMs: 5 * 60_000,
-        openBrowser: async (url: string) => {
-          handedOut = true;
-          resolve({ authorizationUrl: url });
-        },
-      };
-      const flow =
-        provider === 'google' && google
-          ? connectGoogle(db, vault, google, options)
-          : connectMicrosoft(db, vault, microsoft as NonNullable<typeof microsoft>, options);
-      flow
+      provider
+        .connect({
+          signal: controller.signal,
+          timeoutMs: 5 * 60_000,
+          openBrowser: async (url: string) => {
+            handedOut = true;
+            resolve({ authorizationUrl: url });
+          },
+        })
         .then(
           (account) => {
             events.emit({ type: 'account.updated', account_id: account.id, status: 'active' });
@@ -73,12 +56,17 @@ export class AccountConnector {
             runner.wake();
           },
           (error: Error) => {
-            if (!handedOut) reject(new ConnectError('provider_error', error.message));
-            else if (!controller.signal.aborted) console.error(`connecting a ${provider} account failed: ${error.message}`);
+            if (!handedOut)
+              reject(
+                error instanceof OutpostError && error.code === 'provider_not_configured'
+                  ? error
+                  : new OutpostError('provider_error', error.message),
+              );
+            else if (!controller.signal.aborted) log.warn({ err: error, provider: name }, 'connecting an account failed');
           },
         )
         .finally(() => {
-          if (this.#pending.get(provider) === controller) this.#pending.delete(provider);
+          if (this.#pending.get(name) === controller) this.#pending.delete(name);
         });
     });
   }

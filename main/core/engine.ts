@@ -1,10 +1,16 @@
 import type { JobKind } from '../../shared/events.ts';
+import { publicId } from '../../shared/ids.ts';
 import { type ProviderConfig, providerConfigFromEnv } from '../auth/providerConfig.ts';
 import { TokenVault } from '../auth/tokenVault.ts';
 import { loadOrCreateVaultKey } from '../auth/vaultKeyFile.ts';
+import { respondToEvent } from '../calendar/respondToEvent.ts';
 import { BlobStore } from '../db/blobStore.ts';
-import { type IndexDb, openIndex } from '../db/openIndex.ts';
+import { openIndex, type WritableDb } from '../db/openIndex.ts';
+import type { EventRow } from '../db/queries/calendarEvents.ts';
+import { onMailChanges } from '../db/transactions.ts';
+import type { RsvpAnswer } from '../providers/accountProvider.ts';
 import { type GmailQuotaSettings, gmailQuotaFromEnv } from '../providers/gmail/gmailSession.ts';
+import { ProviderRegistry } from '../providers/registry.ts';
 import { accountSendProvider } from '../send/accountSendProvider.ts';
 import { SendService } from '../send/sendService.ts';
 import { createCalendarSyncHandler } from '../sync/calendarSyncHandler.ts';
@@ -61,17 +67,21 @@ export async function openLoggedEngine(config: Omit<EngineConfig, 'log'>): Promi
 export interface Engine {
   dataDir: string;
   log: Log;
-  db: IndexDb;
+  /** The index's one writer. */
+  db: WritableDb;
   blobs: BlobStore;
   events: EventBus;
   jobs: JobQueue;
   runner: JobRunner;
   vault: TokenVault;
-  providers: ProviderConfig;
+  /** Every provider of this process (main/providers/registry.ts). */
+  providers: ProviderRegistry;
   send: SendService;
   lock: { update(port: number): void; release(): void };
   /** Removes an account and what was synced from it (main/core/accountRemoval.ts). */
   removeAccount(accountId: string): Promise<AccountRemoval>;
+  /** Answers an invitation at the provider and in the index (main/calendar/respondToEvent.ts). */
+  respondToEvent(eventId: number, answer: RsvpAnswer): Promise<EventRow>;
   close(): Promise<void>;
 }
 
@@ -79,62 +89,56 @@ export interface Engine {
  * Opens a data directory for syncing: takes its lock (one engine per
  * directory) before anything else, so a newer Outpost never migrates the
  * index under a running older one; then opens and migrates the index and
- * builds the job runner with the provider sync engines. Jobs a crash left
- * running go back to the queue.
+ * builds the providers, the job runner with the sync handlers, and sending.
+ * Jobs a crash left running go back to the queue.
  */
 export function openEngine(config: EngineConfig): Engine {
   const lock = acquireDataDirLock(config.dataDir, null);
-  let db: IndexDb;
+  let db: WritableDb;
   try {
-    db = openIndex(indexPath(config.dataDir), { log: config.log });
+    db = openIndex(indexPath(config.dataDir), { log: config.log.child({ component: 'index' }) });
   } catch (error) {
     lock.release();
     throw error;
   }
+  const log = config.log;
   const blobs = new BlobStore(db, blobsDir(config.dataDir));
-  const events = new EventBus();
+  const events = new EventBus(log.child({ component: 'events' }));
+  // What a committed write changed in the mail, announced to the UI and scripts (mail.changed).
+  onMailChanges(db, (changes) => {
+    for (const change of changes)
+      events.emit({
+        type: 'mail.changed',
+        account_id: change.accountId,
+        thread_ids: change.threadIds.map((id) => publicId('thr', id)),
+        removed_thread_ids: change.removedThreadIds.map((id) => publicId('thr', id)),
+        what: change.what,
+      });
+  });
   const jobs = new JobQueue(db, events);
   const vault = new TokenVault(db, config.vaultKey ?? loadOrCreateVaultKey(vaultKeyPath(config.dataDir)));
-  const providers = config.providers ?? providerConfigFromEnv();
-  const syncDeps = {
+  const providers = ProviderRegistry.create(config.providers ?? providerConfigFromEnv(), {
     db,
     blobs,
     vault,
-    events,
-    providers,
+    log: log.child({ component: 'providers' }),
     attachmentSizeCap: config.attachmentSizeCap ?? 25 * 1024 * 1024,
     gmailQuota: config.gmailQuota ?? gmailQuotaFromEnv(),
-  };
-  const runner = new JobRunner(jobs, {
-    email_sync: createMailSyncHandler(syncDeps),
-    calendar_sync: createCalendarSyncHandler(syncDeps),
-    ...config.jobHandlers,
   });
-  const send = new SendService(
-    db,
-    blobs,
-    (account) => accountSendProvider(account, providers, vault),
-    // Emitted inside the transaction that marks the row sent, so a webhook delivery is recorded with it or not at all.
-    (row) => {
-      events.emit({ type: 'outbox.updated', id: row.id, status: row.status });
-      if (row.status !== 'sent') return;
-      events.emit({
-        type: 'email.sent',
-        message: {
-          id: row.id,
-          account_id: row.account_id,
-          provider_message_id: row.provider_message_id,
-          provider_thread_id: row.provider_thread_id,
-          rfc822_message_id: row.rfc822_message_id,
-          sent_at: new Date(row.sent_at ?? Date.now()).toISOString(),
-        },
-      });
-    },
+  const syncDeps = { db, events, providers, log: log.child({ component: 'sync' }) };
+  const runner = new JobRunner(
+    jobs,
+    { email_sync: createMailSyncHandler(syncDeps), calendar_sync: createCalendarSyncHandler(syncDeps), ...config.jobHandlers },
+    { log },
   );
+  const send = new SendService(db, blobs, (account) => accountSendProvider(account, providers), {
+    log: log.child({ component: 'send' }),
+    events,
+  });
   jobs.requeueInterrupted();
   return {
     dataDir: config.dataDir,
-    log: config.log,
+    log,
     db,
     blobs,
     events,
@@ -144,7 +148,8 @@ export function openEngine(config: EngineConfig): Engine {
     providers,
     send,
     lock,
-    removeAccount: (accountId) => removeAccount({ db, blobs, runner, vault, events, google: providers.google }, accountId),
+    removeAccount: (accountId) => removeAccount({ db, blobs, runner, events, providers }, accountId),
+    respondToEvent: (eventId, answer) => respondToEvent({ db, providers }, eventId, answer),
     async close() {
       await runner.stop();
       db.close();

@@ -5,10 +5,8 @@ import type { RateLimitConfig } from '../api/rateLimits.ts';
 import type { EmailSendService } from '../api/sendContract.ts';
 import { type ApiServer, buildApiServer } from '../api/server.ts';
 import { WebhookWorker } from '../api/webhooks/webhookWorker.ts';
-import { respondToEvent } from '../calendar/respondToEvent.ts';
 import { openReader, type ReadableDb } from '../db/openIndex.ts';
 import { listAccounts } from '../db/queries/accounts.ts';
-import { gmailQuotaFromEnv } from '../providers/gmail/gmailSession.ts';
 import { apiSendService } from '../send/apiSendService.ts';
 import { SyncScheduler, scheduledAccounts } from '../sync/syncScheduler.ts';
 import { AccountConnector } from './accountConnector.ts';
@@ -72,17 +70,7 @@ export async function startCore(config: CoreConfig): Promise<Core> {
       attachmentRoots,
       connectAccount: (provider) => connector.start(provider),
       removeAccount: engine.removeAccount,
-      respondToEvent: (eventId, answer) =>
-        respondToEvent(
-          {
-            db: engine.db,
-            vault: engine.vault,
-            providers: engine.providers,
-            gmailQuota: config.gmailQuota ?? gmailQuotaFromEnv(),
-          },
-          eventId,
-          answer,
-        ),
+      respondToEvent: engine.respondToEvent,
       outbox: engine.send.outbox,
       deliverNow: deliverQueued,
     });

@@ -1,7 +1,18 @@
 import { OutpostError } from '../core/outpostError.ts';
-import type { IndexDb } from '../db/openIndex.ts';
-import { refreshThread } from '../db/queries/messageWrites.ts';
-import { stmt } from '../db/statements.ts';
+import type { WritableDb } from '../db/handles.ts';
+import { getLabel, type LabelRole, type LabelRow, labelByRole } from '../db/queries/labels.ts';
+import {
+  type ActionMessage,
+  changeMessage,
+  foldersOfMessage,
+  messageHasLabel,
+  messagesForAction,
+  threadOwner,
+} from '../db/queries/messageActions.ts';
+import { refreshThreads } from '../db/queries/messageWrites.ts';
+import { type MessageChange, type PlaceRef, queueChange } from '../db/queries/pendingChanges.ts';
+import { transaction } from '../db/transactions.ts';
+import { describeProvider } from '../providers/descriptions.ts';
 
 export type ThreadAction =
   | 'archive'
@@ -27,202 +38,150 @@ export class ThreadActionError extends OutpostError {
   }
 }
 
-interface LabelRef {
-  id: number;
-  remote_id: string;
-}
-
-interface TargetLabel extends LabelRef {
-  account_id: string;
-  name: string;
-  kind: 'system' | 'user' | 'folder' | 'category';
-  role: string | null;
+/** What one message of the thread undergoes: labels in the index, flags, and the record queued for its provider. */
+interface MessageEffect {
+  add: LabelRow[];
+  remove: LabelRow[];
+  unread?: boolean;
+  starred?: boolean;
+  change: MessageChange;
 }
 
 /**
- * A thread action in Gmail's model: labels and flags of the thread's
- * messages change in the index at once, and the same change is queued for
- * the provider (pending_changes) in the same transaction. Read/starred are
- * Gmail's UNREAD/STARRED labels; for Outlook, the pusher turns them into
- * isRead/flag, folder changes into moves and category changes into the
- * message's categories.
+ * A thread action: its messages' labels and flags change in the index at
+ * once, and a typed change (read, starred, label, move) is queued for the
+ * provider in the same transaction; the provider's module translates it.
+ * How an action lands depends on how the account organizes mail
+ * (capabilities.organization): with labels (Gmail) archive takes the inbox
+ * label off and a move adds a label and leaves the inbox; with folders
+ * (Outlook) every move takes the message out of its folder into another, and
+ * archive is a move into the Archive folder.
  *
- * Labels: add_label / remove_label take a Gmail label of the user's or
- * category (the inbox tabs), or an Outlook category; move_to takes a Gmail label (added, the thread leaves the
- * inbox, as Gmail's "Move to") or an Outlook folder.
+ * add_label / remove_label take one of the user's labels or categories (Gmail
+ * labels and inbox tabs, Outlook categories); move_to takes a Gmail label of
+ * the user's (or the inbox) or an Outlook folder.
  */
 export function applyThreadAction(
-  db: IndexDb,
+  db: WritableDb,
   threadId: number,
   action: ThreadAction,
   labelId?: number,
 ): { accountId: string; messages: number } {
-  return db.transaction(() => {
-    const thread = stmt<[number], { account_id: string; provider: string }>(
-      db,
-      'SELECT t.account_id, a.provider FROM threads t JOIN accounts a ON a.id = t.account_id WHERE t.id = ?',
-    ).get(threadId);
-    if (!thread) throw new ThreadActionError('not_found', `no thread thr_${threadId}`);
-    const target = LABEL_ACTIONS.has(action) ? labelFor(db, thread, action, labelId) : undefined;
-    const role = (r: string) =>
-      stmt<[string, string], LabelRef>(db, 'SELECT id, remote_id FROM labels WHERE account_id = ? AND role = ? LIMIT 1').get(
-        thread.account_id,
-        r,
-      );
-    const messages = stmt<[number], { id: number; remote_id: string; is_unread: number; is_starred: number }>(
-      db,
-      'SELECT id, remote_id, is_unread, is_starred FROM messages WHERE thread_id = ? ORDER BY sent_at',
-    ).all(threadId);
-    const latest = messages.at(-1);
-    const queue = stmt(
-      db,
-      'INSERT INTO pending_changes (account_id, message_remote_id, add_labels, remove_labels, created_at) VALUES (?, ?, ?, ?, ?)',
-    );
-    const change = (
-      messageId: number,
-      remoteId: string,
-      add: LabelRef[],
-      remove: LabelRef[],
-      flags: { unread?: boolean; starred?: boolean },
-    ) => {
-      for (const label of remove)
-        stmt(db, 'DELETE FROM message_labels WHERE message_id = ? AND label_id = ?').run(messageId, label.id);
-      for (const label of add)
-        stmt(db, 'INSERT OR IGNORE INTO message_labels (message_id, label_id) VALUES (?, ?)').run(messageId, label.id);
-      if (flags.unread !== undefined)
-        stmt(db, 'UPDATE messages SET is_unread = ? WHERE id = ?').run(flags.unread ? 1 : 0, messageId);
-      if (flags.starred !== undefined)
-        stmt(db, 'UPDATE messages SET is_starred = ? WHERE id = ?').run(flags.starred ? 1 : 0, messageId);
-      // A role label can be the flag's own label (Gmail's STARRED): each id once.
-      const addIds = unique([
-        ...add.map((l) => l.remote_id),
-        ...(flags.unread === true ? ['UNREAD'] : []),
-        ...(flags.starred === true ? ['STARRED'] : []),
-      ]);
-      const removeIds = unique([
-        ...remove.map((l) => l.remote_id),
-        ...(flags.unread === false ? ['UNREAD'] : []),
-        ...(flags.starred === false ? ['STARRED'] : []),
-      ]);
-      // Imported mail (local accounts) has no provider to tell.
-      if (thread.provider !== 'local')
-        queue.run(thread.account_id, remoteId, JSON.stringify(addIds), JSON.stringify(removeIds), Date.now());
-    };
-    const inbox = role('inbox');
-    const trash = role('trash');
-    const starred = role('starred');
-    const archive = role('archive');
-    const spam = role('spam');
-    if ((action === 'spam' || action === 'not_spam') && !spam)
+  return transaction(db, () => {
+    const owner = threadOwner(db, threadId);
+    if (!owner) throw new ThreadActionError('not_found', `no thread thr_${threadId}`);
+    const capabilities = describeProvider(owner.provider).capabilities;
+    const folders = capabilities.organization === 'folders';
+    const target = LABEL_ACTIONS.has(action) ? labelFor(db, owner.accountId, folders, action, labelId) : undefined;
+    const role = (r: LabelRole) => labelByRole(db, owner.accountId, r);
+    if ((action === 'spam' || action === 'not_spam') && !role('spam'))
       throw new ThreadActionError('validation_error', 'this account has no spam folder');
-    // Outlook messages live in exactly one folder: a move leaves the current one.
-    const foldersOf = (messageId: number) =>
-      thread.provider === 'microsoft'
-        ? stmt<[number], LabelRef>(
-            db,
-            `SELECT l.id, l.remote_id FROM message_labels ml JOIN labels l ON l.id = ml.label_id WHERE ml.message_id = ? AND l.kind = 'folder'`,
-          ).all(messageId)
-        : [];
-    const moveTo = (m: { id: number; remote_id: string }, target: LabelRef | undefined, gmailRemove: LabelRef[]) => {
-      if (!target && thread.provider === 'microsoft') return;
-      const remove = thread.provider === 'microsoft' ? foldersOf(m.id).filter((f) => f.id !== target?.id) : gmailRemove;
-      change(m.id, m.remote_id, target ? [target] : [], remove, {});
-    };
-    for (const m of messages) {
+    const messages = messagesForAction(db, threadId);
+    const latest = messages.at(-1);
+    const plan = (message: ActionMessage): MessageEffect | null => {
+      const move = (to: LabelRow | undefined, labelsLeft: LabelRow[]): MessageEffect | null => {
+        // A folder is left for another; a label place is added and the places it replaces taken off.
+        if (folders && !to) return null;
+        const from = folders ? foldersOfMessage(db, message.id).filter((f) => f.id !== to?.id) : labelsLeft;
+        return { add: to ? [to] : [], remove: from, change: { type: 'move', to: to ? ref(to) : null, from: from.map(ref) } };
+      };
+      const places = (...roles: LabelRole[]) => roles.map(role).filter((l): l is LabelRow => l !== undefined);
       switch (action) {
         case 'archive':
-          // Gmail archives by removing INBOX; Outlook moves to the Archive folder.
-          if (thread.provider === 'microsoft') moveTo(m, archive, []);
-          else if (inbox) change(m.id, m.remote_id, [], [inbox], {});
-          break;
+          // Labels: archiving takes the inbox label off; folders: into the Archive folder.
+          return folders ? move(role('archive'), []) : places('inbox').length ? move(undefined, places('inbox')) : null;
         case 'move_to_inbox':
-          moveTo(m, inbox, trash ? [trash] : []);
-          break;
+          return move(role('inbox'), places('trash'));
         case 'trash':
-          moveTo(m, trash, inbox ? [inbox] : []);
-          break;
+          return move(role('trash'), places('inbox'));
         case 'spam':
-          // Gmail: SPAM on and out of the inbox (Gmail learns from it); Outlook: into Junk Email.
-          moveTo(m, spam, inbox ? [inbox] : []);
-          break;
+          // Labels: the spam label on and out of the inbox (the provider learns from it); folders: into Junk.
+          return move(role('spam'), places('inbox'));
         case 'not_spam':
-          moveTo(m, inbox, spam ? [spam] : []);
-          break;
+          return move(role('inbox'), places('spam'));
         case 'mark_read':
-          if (m.is_unread) change(m.id, m.remote_id, [], [], { unread: false });
-          break;
+          return message.isUnread ? { add: [], remove: [], unread: false, change: { type: 'read', read: true } } : null;
         case 'mark_unread':
-          if (m.id === latest?.id) change(m.id, m.remote_id, [], [], { unread: true });
-          break;
+          // Gmail marks the newest message unread.
+          return message.id === latest?.id ? { add: [], remove: [], unread: true, change: { type: 'read', read: false } } : null;
         case 'star':
-          // Gmail stars the latest message of a thread.
-          if (m.id === latest?.id) change(m.id, m.remote_id, starred ? [starred] : [], [], { starred: true });
-          break;
+          // Gmail stars the newest message; where starring is also a label (Gmail's STARRED), it is added too.
+          return message.id === latest?.id
+            ? { add: places('starred'), remove: [], starred: true, change: { type: 'starred', starred: true } }
+            : null;
         case 'unstar':
-          if (m.is_starred) change(m.id, m.remote_id, [], starred ? [starred] : [], { starred: false });
-          break;
+          return message.isStarred
+            ? { add: [], remove: places('starred'), starred: false, change: { type: 'starred', starred: false } }
+            : null;
         case 'add_label':
-          if (target && !hasLabel(db, m.id, target.id)) change(m.id, m.remote_id, [target], [], {});
-          break;
+          return target && !messageHasLabel(db, message.id, target.id)
+            ? { add: [target], remove: [], change: { type: 'label', add: [ref(target)], remove: [] } }
+            : null;
         case 'remove_label':
-          if (target && hasLabel(db, m.id, target.id)) change(m.id, m.remote_id, [], [target], {});
-          break;
+          return target && messageHasLabel(db, message.id, target.id)
+            ? { add: [], remove: [target], change: { type: 'label', add: [], remove: [ref(target)] } }
+            : null;
         case 'move_to':
-          if (target && thread.provider === 'microsoft') moveTo(m, target, []);
-          else if (target) change(m.id, m.remote_id, [target], inbox && inbox.id !== target.id ? [inbox] : [], {});
-          break;
+          if (!target) return null;
+          // Gmail's "Move to": the label added and the inbox left (unless the label is the inbox).
+          return move(
+            target,
+            places('inbox').filter((l) => l.id !== target.id),
+          );
       }
+    };
+    let what: 'flags' | 'labels' = 'labels';
+    for (const message of messages) {
+      const effect = plan(message);
+      if (!effect) continue;
+      if (effect.change.type === 'read' || effect.change.type === 'starred') what = 'flags';
+      changeMessage(db, message.id, {
+        add: effect.add.map((l) => l.id),
+        remove: effect.remove.map((l) => l.id),
+        ...(effect.unread !== undefined ? { unread: effect.unread } : {}),
+        ...(effect.starred !== undefined ? { starred: effect.starred } : {}),
+      });
+      // Imported mail has no provider to tell.
+      if (capabilities.sync) queueChange(db, owner.accountId, message.remoteId, effect.change);
     }
-    refreshThread(db, threadId);
-    return { accountId: thread.account_id, messages: messages.length };
-  })();
+    refreshThreads(db, owner.accountId, [threadId], what);
+    return { accountId: owner.accountId, messages: messages.length };
+  });
+}
+
+function ref(label: LabelRow): PlaceRef {
+  return { remoteId: label.remote_id, kind: label.kind, role: label.role };
 }
 
 /** The label an action names: the thread's account's own, of a kind the action applies to. */
 function labelFor(
-  db: IndexDb,
-  thread: { account_id: string; provider: string },
+  db: WritableDb,
+  accountId: string,
+  folders: boolean,
   action: ThreadAction,
   labelId: number | undefined,
-): TargetLabel {
+): LabelRow {
   if (labelId === undefined) throw new ThreadActionError('validation_error', `${action} needs a label_id`);
-  const label = stmt<[number], TargetLabel>(
-    db,
-    'SELECT id, remote_id, account_id, name, kind, role FROM labels WHERE id = ?',
-  ).get(labelId);
+  const label = getLabel(db, labelId);
   if (!label) throw new ThreadActionError('not_found', `no label lbl_${labelId}`);
-  if (label.account_id !== thread.account_id)
+  if (label.account_id !== accountId)
     throw new ThreadActionError('validation_error', `label ${label.name} belongs to another account than the thread`);
-  const outlook = thread.provider === 'microsoft';
   if (action === 'move_to') {
-    const movable = outlook ? label.kind === 'folder' : label.kind === 'user' || label.role === 'inbox';
+    const movable = folders ? label.kind === 'folder' : label.kind === 'user' || label.role === 'inbox';
     if (!movable)
       throw new ThreadActionError(
         'validation_error',
-        outlook
+        folders
           ? `${label.name} is not a folder: only folders take moves`
           : `cannot move to ${label.name}: choose one of your labels`,
       );
-  } else if (!(outlook ? label.kind === 'category' : label.kind === 'user' || label.kind === 'category')) {
+  } else if (!(folders ? label.kind === 'category' : label.kind === 'user' || label.kind === 'category')) {
     throw new ThreadActionError(
       'validation_error',
-      outlook
-        ? `${label.name} is not a category (an Outlook folder is a move: use move_to)`
+      folders
+        ? `${label.name} is not a category (a folder is a move: use move_to)`
         : `${label.name} is not one of your labels (use archive, trash, star or mark_read for system ones)`,
     );
   }
   return label;
-}
-
-function hasLabel(db: IndexDb, messageId: number, labelId: number): boolean {
-  return (
-    stmt<[number, number], { one: number }>(db, 'SELECT 1 AS one FROM message_labels WHERE message_id = ? AND label_id = ?').get(
-      messageId,
-      labelId,
-    ) !== undefined
-  );
-}
-
-function unique(ids: string[]): string[] {
-  return [...new Set(ids)];
 }

@@ -1,7 +1,8 @@
 import type { AccountCapabilities } from '../../shared/api/accounts.ts';
+import type { Provider } from '../db/queries/accounts.ts';
 
 /** How an account's provider is stored (accounts.provider). */
-export type ProviderId = 'gmail' | 'microsoft' | 'local';
+export type ProviderId = Provider;
 
 /** What is known of a provider without talking to it: its name for people and what it can do. */
 export interface ProviderDescription {

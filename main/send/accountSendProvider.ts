@@ -1,25 +1,19 @@
-import type { ProviderConfig } from '../auth/providerConfig.ts';
-import type { TokenVault } from '../auth/tokenVault.ts';
 import type { AccountRow } from '../db/queries/accounts.ts';
-import { gmailSendProvider } from '../providers/gmail/gmailSendProvider.ts';
-import { openGmailSession } from '../providers/gmail/gmailSession.ts';
-import { graphSendProvider } from '../providers/graph/graphSendProvider.ts';
-import { openGraphClient } from '../providers/graph/graphSession.ts';
+import type { MailSender } from '../providers/accountProvider.ts';
 import { ProviderError } from '../providers/providerErrors.ts';
-import type { SendProvider } from './outbox.ts';
+import type { ProviderRegistry } from '../providers/registry.ts';
 
-/** The account's provider, opened on first use (a queued message does not need a session until delivery). */
-export function accountSendProvider(account: AccountRow, providers: ProviderConfig, vault: TokenVault): SendProvider {
-  let opened: Promise<SendProvider> | null = null;
-  const open = (): Promise<SendProvider> => {
-    opened ??= (async () => {
-      if (account.provider === 'gmail' && providers.google)
-        return gmailSendProvider(openGmailSession(providers.google, vault, account.id));
-      if (account.provider === 'microsoft' && providers.microsoft) {
-        return graphSendProvider(await openGraphClient(providers.microsoft, vault, account.id));
-      }
-      throw new ProviderError('not_connected', `${account.email} cannot send: its provider is not configured`);
-    })();
+/**
+ * The outbox's sender for an account: its provider's, opened on first use (a
+ * queued message does not need a session until delivery). Whether a failed
+ * send may be retried is decided here, the same for every provider: network
+ * failures, 429 and 5xx retry; a refusal (any other status, or a classified
+ * provider error) is final.
+ */
+export function accountSendProvider(account: AccountRow, providers: ProviderRegistry): MailSender {
+  let opened: Promise<MailSender> | null = null;
+  const open = (): Promise<MailSender> => {
+    opened ??= providers.of(account).session(account).sender();
     opened.catch(() => {
       opened = null;
     });

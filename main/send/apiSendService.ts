@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { EmailSendRequest, EmailSendResult, EmailSendService } from '../api/sendContract.ts';
+import { OutpostError } from '../core/outpostError.ts';
 import { resolveAttachmentPath } from './attachmentSources.ts';
 import type { SendService } from './sendService.ts';
 
@@ -41,7 +42,7 @@ export function apiSendService(service: SendService, attachmentRoots: readonly s
         options,
       );
       if (result.status === 'failed')
-        throw Object.assign(new Error(result.error ?? 'the provider refused the message'), { code: 'provider_error' });
+        throw new OutpostError('provider_error', result.error ?? 'the provider refused the message');
       return {
         id: result.id,
         thread_id: result.thread_id ?? result.id,

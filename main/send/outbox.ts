@@ -1,23 +1,30 @@
+import type { EventBus } from '../core/eventBus.ts';
 import { ulid } from '../core/ids.ts';
 import { OutpostError } from '../core/outpostError.ts';
 import type { BlobStore } from '../db/blobStore.ts';
-import type { IndexDb } from '../db/openIndex.ts';
+import type { WritableDb } from '../db/handles.ts';
 import { type MessageInput, writeMessages } from '../db/queries/messageWrites.ts';
-import { stmt } from '../db/statements.ts';
-import type { FailureClass } from '../sync/retryPolicy.ts';
+import {
+  claimOutboxRow,
+  deleteUnsentOutboxRow,
+  dueOutboxRows,
+  getOutboxRow,
+  insertOutboxRow,
+  type OutboxRow,
+  type OutboxStatus,
+  type OutboxUpdate,
+  outboxRowByIdempotencyKey,
+  outboxRowsBeingSent,
+  unsentOutboxRows,
+  updateOutboxRow,
+} from '../db/queries/outbox.ts';
+import { transaction } from '../db/transactions.ts';
+import type { MailSender } from '../providers/accountProvider.ts';
 
-/** How a provider accepts a message, and how a send whose outcome is unknown is found again. */
-export interface SendProvider {
-  send(
-    raw: Buffer,
-    options: { providerThreadId: string | null },
-  ): Promise<{ providerMessageId: string; providerThreadId: string | null }>;
-  /** The sent message with this Message-ID (without <>), if the provider has it. */
-  findSent(rfc822MessageId: string): Promise<{ providerMessageId: string; providerThreadId: string | null } | null>;
-  classify(error: unknown): FailureClass;
-}
+/** How a provider accepts a message, and how a send whose outcome is unknown is found again (main/providers/). */
+export type SendProvider = MailSender;
 
-export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed';
+export type { OutboxRow, OutboxStatus };
 
 /** Retry or cancel asked of a row that does not exist, or is past the point where it can be. */
 export class OutboxStateError extends OutpostError {
@@ -25,22 +32,6 @@ export class OutboxStateError extends OutpostError {
   constructor(code: OutboxStateError['code'], message: string) {
     super(code, message);
   }
-}
-
-export interface OutboxRow {
-  id: string;
-  account_id: string;
-  idempotency_key: string | null;
-  rfc822_message_id: string;
-  raw_sha256: string;
-  provider_thread_id: string | null;
-  status: OutboxStatus;
-  attempts: number;
-  next_attempt_at: number;
-  last_error: string | null;
-  provider_message_id: string | null;
-  created_at: number;
-  sent_at: number | null;
 }
 
 export interface OutboxOptions {
@@ -53,7 +44,8 @@ export interface OutboxOptions {
   ): Promise<MessageInput | null>;
   /** Runs inside that transaction too (tests use it to simulate a crash before the commit). */
   onSent?(row: OutboxRow): void;
-  onStatus?(row: OutboxRow): void;
+  /** Where each state change is announced (outbox.updated, email.sent with its webhook), with the write that makes it. */
+  events?: EventBus;
   now?: () => number;
   maxAttempts?: number;
 }
@@ -70,12 +62,12 @@ export interface OutboxOptions {
  * reset, timeout or 5xx does not prove the provider did not take the message.
  */
 export class Outbox {
-  readonly #db: IndexDb;
+  readonly #db: WritableDb;
   readonly #blobs: BlobStore;
   readonly #options: OutboxOptions;
   readonly #now: () => number;
 
-  constructor(db: IndexDb, blobs: BlobStore, options: OutboxOptions) {
+  constructor(db: WritableDb, blobs: BlobStore, options: OutboxOptions) {
     this.#db = db;
     this.#blobs = blobs;
     this.#options = options;
@@ -92,41 +84,37 @@ export class Outbox {
     /** Not tried for this long (undo send); default 0. */
     delayMs?: number | undefined;
   }): OutboxRow {
-    return this.#db.transaction(() => {
+    return transaction(this.#db, () => {
       if (input.idempotencyKey) {
         const existing = this.byIdempotencyKey(input.idempotencyKey);
         if (existing) return existing;
       }
       const id = `out_${ulid(this.#now())}`;
-      stmt(
-        this.#db,
-        `INSERT INTO outbox (id, account_id, idempotency_key, rfc822_message_id, raw_sha256, provider_thread_id, status, next_attempt_at, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)`,
-      ).run(
+      insertOutboxRow(this.#db, {
         id,
-        input.accountId,
-        input.idempotencyKey,
-        input.rfc822MessageId,
-        this.#blobs.put(input.raw),
-        input.providerThreadId,
-        this.#now() + (input.delayMs ?? 0),
-        this.#now(),
-      );
+        account_id: input.accountId,
+        idempotency_key: input.idempotencyKey,
+        rfc822_message_id: input.rfc822MessageId,
+        raw_sha256: this.#blobs.put(input.raw),
+        provider_thread_id: input.providerThreadId,
+        next_attempt_at: this.#now() + (input.delayMs ?? 0),
+        created_at: this.#now(),
+      });
       return this.get(id) as OutboxRow;
-    })();
+    });
   }
 
   get(id: string): OutboxRow | undefined {
-    return stmt<[string], OutboxRow>(this.#db, 'SELECT * FROM outbox WHERE id = ?').get(id);
+    return getOutboxRow(this.#db, id);
   }
 
   byIdempotencyKey(key: string): OutboxRow | undefined {
-    return stmt<[string], OutboxRow>(this.#db, 'SELECT * FROM outbox WHERE idempotency_key = ?').get(key);
+    return outboxRowByIdempotencyKey(this.#db, key);
   }
 
   /** At start-up: settle rows a crash left `sending` by asking the provider whether it has them. */
   async reconcileUncertain(): Promise<number> {
-    const uncertain = stmt<[], OutboxRow>(this.#db, `SELECT * FROM outbox WHERE status = 'sending'`).all();
+    const uncertain = outboxRowsBeingSent(this.#db);
     for (const row of uncertain) {
       const provider = this.#options.providerFor(row.account_id);
       let found: Awaited<ReturnType<SendProvider['findSent']>>;
@@ -146,17 +134,14 @@ export class Outbox {
   /** Delivers every due row once; returns how many were sent. */
   async deliverDue(): Promise<number> {
     let sent = 0;
-    const due = stmt<[number], OutboxRow>(
-      this.#db,
-      `SELECT * FROM outbox WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at, id`,
-    ).all(this.#now());
+    const due = dueOutboxRows(this.#db, this.#now());
     for (const row of due) if (await this.#deliver(row)) sent++;
     return sent;
   }
 
   /** Rows not yet sent (queued, being sent, failed), oldest first: the Outbox view. */
   pending(): OutboxRow[] {
-    return stmt<[], OutboxRow>(this.#db, `SELECT * FROM outbox WHERE status <> 'sent' ORDER BY created_at, rowid`).all();
+    return unsentOutboxRows(this.#db);
   }
 
   /**
@@ -173,8 +158,8 @@ export class Outbox {
   /** Cancels a queued or failed row: it will not be sent. One being sent or sent cannot be taken back. */
   cancel(id: string): void {
     this.#settable(id, 'cancel');
-    const { changes } = stmt(this.#db, `DELETE FROM outbox WHERE id = ? AND status IN ('queued', 'failed')`).run(id);
-    if (changes === 0) throw new OutboxStateError('send_in_progress', `message ${id} is being sent; cannot cancel now`);
+    if (!deleteUnsentOutboxRow(this.#db, id))
+      throw new OutboxStateError('send_in_progress', `message ${id} is being sent; cannot cancel now`);
   }
 
   #settable(id: string, what: string): OutboxRow {
@@ -192,11 +177,12 @@ export class Outbox {
    * take it. The row as it is now, or null when another delivery has it.
    */
   #claim(id: string): OutboxRow | null {
-    const { changes } = stmt(this.#db, `UPDATE outbox SET status = 'sending' WHERE id = ? AND status = 'queued'`).run(id);
-    if (changes === 0) return null;
-    const row = this.get(id) as OutboxRow;
-    this.#options.onStatus?.(row);
-    return row;
+    return transaction(this.#db, () => {
+      if (!claimOutboxRow(this.#db, id)) return null;
+      const row = this.get(id) as OutboxRow;
+      this.#announce(row);
+      return row;
+    });
   }
 
   async #deliver(due: OutboxRow): Promise<boolean> {
@@ -246,7 +232,7 @@ export class Outbox {
 
   async #markSent(row: OutboxRow, result: { providerMessageId: string; providerThreadId: string | null }): Promise<void> {
     const copy = this.#options.sentCopy ? await this.#options.sentCopy(row, this.#blobs.read(row.raw_sha256), result) : null;
-    this.#db.transaction(() => {
+    transaction(this.#db, () => {
       this.#update(row.id, {
         status: 'sent',
         provider_message_id: result.providerMessageId,
@@ -255,18 +241,33 @@ export class Outbox {
       });
       if (copy) writeMessages(this.#db, row.account_id, [copy]);
       this.#options.onSent?.(this.get(row.id) as OutboxRow);
-    })();
+    });
   }
 
-  #update(
-    id: string,
-    fields: Partial<
-      Pick<OutboxRow, 'status' | 'attempts' | 'next_attempt_at' | 'last_error' | 'provider_message_id' | 'sent_at'>
-    >,
-  ): void {
-    const columns = Object.keys(fields);
-    stmt(this.#db, `UPDATE outbox SET ${columns.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`).run({ ...fields, id });
-    const row = this.get(id);
-    if (row) this.#options.onStatus?.(row);
+  #update(id: string, fields: OutboxUpdate): void {
+    transaction(this.#db, () => {
+      updateOutboxRow(this.#db, id, fields);
+      const row = this.get(id);
+      if (row) this.#announce(row);
+    });
+  }
+
+  /** A row's state, announced with the write (webhook deliveries in its transaction, listeners after the commit). */
+  #announce(row: OutboxRow): void {
+    const events = this.#options.events;
+    if (!events) return;
+    events.publish(this.#db, { type: 'outbox.updated', id: row.id, status: row.status });
+    if (row.status !== 'sent') return;
+    events.publish(this.#db, {
+      type: 'email.sent',
+      message: {
+        id: row.id,
+        account_id: row.account_id,
+        provider_message_id: row.provider_message_id,
+        provider_thread_id: row.provider_thread_id,
+        rfc822_message_id: row.rfc822_message_id,
+        sent_at: new Date(row.sent_at ?? this.#now()).toISOString(),
+      },
+    });
   }
 }

@@ -1,14 +1,17 @@
 import { publicId } from '../../shared/ids.ts';
 import type { EmailAddress } from '../../shared/mailModel.ts';
+import type { EventBus } from '../core/eventBus.ts';
+import type { Log } from '../core/log.ts';
 import { OutpostError } from '../core/outpostError.ts';
 import type { BlobStore } from '../db/blobStore.ts';
-import type { IndexDb } from '../db/openIndex.ts';
+import type { WritableDb } from '../db/handles.ts';
 import { type AccountRow, getAccount, listAccounts } from '../db/queries/accounts.ts';
 import { labelIdsByRole } from '../db/queries/labels.ts';
+import { answeredMessage, threadOfRemoteMessage, threadRemote } from '../db/queries/messageLookups.ts';
 import type { MessageInput } from '../db/queries/messageWrites.ts';
-import { stmt } from '../db/statements.ts';
 import { parseRfc822 } from '../mail/parseRfc822.ts';
 import { toMessageInput } from '../mail/toMessageInput.ts';
+import { describeProvider } from '../providers/descriptions.ts';
 import { type ComposeRequest, composeMessage } from './composeMessage.ts';
 import { Outbox, type OutboxRow, type SendProvider } from './outbox.ts';
 
@@ -48,21 +51,23 @@ export class SendError extends OutpostError {
  */
 export class SendService {
   readonly outbox: Outbox;
-  readonly #db: IndexDb;
+  readonly #db: WritableDb;
   readonly #blobs: BlobStore;
+  readonly #log: Log;
 
   constructor(
-    db: IndexDb,
+    db: WritableDb,
     blobs: BlobStore,
     providerFor: (account: AccountRow) => SendProvider,
-    onStatus?: (row: OutboxRow) => void,
+    options: { log: Log; events?: EventBus },
   ) {
     this.#db = db;
     this.#blobs = blobs;
+    this.#log = options.log;
     this.outbox = new Outbox(db, blobs, {
       providerFor: (accountId) => providerFor(getAccount(db, accountId) as AccountRow),
       sentCopy: (row, raw, result) => this.#sentCopy(row, raw, result),
-      onStatus,
+      ...(options.events ? { events: options.events } : {}),
     });
   }
 
@@ -100,7 +105,7 @@ export class SendService {
     if (delayMs) {
       // Its own timer: the outbox's 30 s sweep is too coarse for a few seconds' grace.
       setTimeout(
-        () => void this.outbox.deliverDue().catch((error: Error) => console.error('outbox delivery failed:', error.message)),
+        () => void this.outbox.deliverDue().catch((error: Error) => this.#log.error({ err: error }, 'outbox delivery failed')),
         delayMs + 50,
       ).unref();
       return this.#result(row);
@@ -111,14 +116,14 @@ export class SendService {
 
   /** The named sender; else a reply goes from the account its thread is in; else the first connected account. */
   #sendingAccount(from: string | undefined, threadPublicId: string | undefined): AccountRow {
-    const accounts = listAccounts(this.#db).filter((a) => a.provider !== 'local' && a.status === 'active');
+    const accounts = listAccounts(this.#db).filter(
+      (a) => describeProvider(a.provider).capabilities.send && a.status === 'active',
+    );
     if (accounts.length === 0) throw new SendError('insufficient_permissions', 'no connected email account to send from');
     if (!from) {
       const threadId = threadPublicId ? /^thr_(\d+)$/.exec(threadPublicId)?.[1] : undefined;
-      const owner = threadId
-        ? stmt<[number], { account_id: string }>(this.#db, 'SELECT account_id FROM threads WHERE id = ?').get(Number(threadId))
-        : undefined;
-      return accounts.find((a) => a.id === owner?.account_id) ?? (accounts[0] as AccountRow);
+      const owner = threadId ? threadRemote(this.#db, Number(threadId)) : undefined;
+      return accounts.find((a) => a.id === owner?.accountId) ?? (accounts[0] as AccountRow);
     }
     const wanted = from.trim().toLowerCase();
     const account = accounts.find((a) => a.email === wanted);
@@ -128,33 +133,17 @@ export class SendService {
 
   #replyContext(account: AccountRow, threadPublicId: string, messagePublicId: string | undefined) {
     const threadId = /^thr_(\d+)$/.exec(threadPublicId)?.[1];
-    const thread = threadId
-      ? stmt<[number], { remote_id: string; account_id: string }>(
-          this.#db,
-          'SELECT remote_id, account_id FROM threads WHERE id = ?',
-        ).get(Number(threadId))
-      : undefined;
+    const thread = threadId ? threadRemote(this.#db, Number(threadId)) : undefined;
     if (!thread) throw new SendError('not_found', `no thread ${threadPublicId}`);
-    if (thread.account_id !== account.id)
+    if (thread.accountId !== account.id)
       throw new SendError('validation_error', `thread ${threadPublicId} belongs to another account`);
     // The message answered: the one named, else the thread's newest.
     const messageId = messagePublicId ? /^msg_(\d+)$/.exec(messagePublicId)?.[1] : undefined;
     if (messagePublicId && !messageId) throw new SendError('validation_error', `${messagePublicId} is not a message id`);
-    const last = messageId
-      ? stmt<[number, number], { rfc822_message_id: string | null; references_ids: string }>(
-          this.#db,
-          'SELECT rfc822_message_id, references_ids FROM messages WHERE id = ? AND thread_id = ?',
-        ).get(Number(messageId), Number(threadId))
-      : stmt<[number], { rfc822_message_id: string | null; references_ids: string }>(
-          this.#db,
-          'SELECT rfc822_message_id, references_ids FROM messages WHERE thread_id = ? ORDER BY sent_at DESC, id DESC LIMIT 1',
-        ).get(Number(threadId));
+    const last = answeredMessage(this.#db, Number(threadId), messageId ? Number(messageId) : undefined);
     if (messageId && !last) throw new SendError('validation_error', `${messagePublicId} is not a message of ${threadPublicId}`);
-    const references = [
-      ...(last?.references_ids ? last.references_ids.split(' ') : []),
-      ...(last?.rfc822_message_id ? [last.rfc822_message_id] : []),
-    ];
-    return { providerThreadId: thread.remote_id, inReplyTo: last?.rfc822_message_id ?? undefined, references };
+    const references = [...(last?.references ?? []), ...(last?.rfc822MessageId ? [last.rfc822MessageId] : [])];
+    return { providerThreadId: thread.remoteId, inReplyTo: last?.rfc822MessageId ?? undefined, references };
   }
 
   /** The sent message appears in the index at once (Sent, its thread); the next sync finds it by its provider id and adds nothing. */
@@ -183,15 +172,12 @@ export class SendService {
 
   #result(row: OutboxRow): SendResult {
     const account = getAccount(this.#db, row.account_id);
-    const thread = row.provider_message_id
-      ? stmt<[string, string], { id: number }>(
-          this.#db,
-          'SELECT thread_id AS id FROM messages WHERE account_id = ? AND remote_id = ?',
-        ).get(row.account_id, row.provider_message_id)
+    const threadId = row.provider_message_id
+      ? threadOfRemoteMessage(this.#db, row.account_id, row.provider_message_id)
       : undefined;
     return {
       id: row.id,
-      thread_id: thread ? publicId('thr', thread.id) : null,
+      thread_id: threadId === undefined ? null : publicId('thr', threadId),
       provider: account?.provider ?? 'unknown',
       status: row.status,
       sent_at: row.sent_at ? new Date(row.sent_at).toISOString().replace(/\.\d{3}Z$/, 'Z') : null,

@@ -1,27 +1,22 @@
-import type { JobKind, JobMode, JobSnapshot, JobStatus } from '../../shared/events.ts';
+import type { JobKind, JobMode, JobSnapshot } from '../../shared/events.ts';
 import type { EventBus } from '../core/eventBus.ts';
 import { ulid } from '../core/ids.ts';
 import { OutpostError } from '../core/outpostError.ts';
-import type { IndexDb } from '../db/openIndex.ts';
-import { stmt } from '../db/statements.ts';
+import type { WritableDb } from '../db/handles.ts';
+import {
+  claimNextJob,
+  finishJob,
+  getJob,
+  hasOpenJob,
+  insertJob,
+  type JobRow,
+  openFullJob,
+  requeueInterruptedJobs,
+  setJobProgress,
+} from '../db/queries/jobs.ts';
+import { transaction } from '../db/transactions.ts';
 
-export interface JobRow {
-  id: string;
-  kind: JobKind;
-  account_id: string | null;
-  parent_id: string | null;
-  mode: JobMode;
-  status: JobStatus;
-  params_json: string;
-  progress_done: number;
-  progress_total: number | null;
-  counts_json: string;
-  error_code: string | null;
-  error_message: string | null;
-  queued_at: number;
-  started_at: number | null;
-  finished_at: number | null;
-}
+export type { JobRow };
 
 export interface EnqueueRequest {
   kind: JobKind;
@@ -44,13 +39,15 @@ const ID_PREFIX: Record<JobKind, string> = { email_sync: 'sync_', calendar_sync:
  * Sync jobs persisted in the index. A request for one account is one job; a
  * request for several is a parent job with one child per account, so each
  * account's syncs stay serial while different accounts run side by side.
+ * State changes are published with the write that makes them (events and
+ * webhook deliveries after, and with, the commit).
  */
 export class JobQueue {
-  readonly #db: IndexDb;
+  readonly #db: WritableDb;
   readonly #events: EventBus;
   readonly #now: () => number;
 
-  constructor(db: IndexDb, events: EventBus, now: () => number = Date.now) {
+  constructor(db: WritableDb, events: EventBus, now: () => number = Date.now) {
     this.#db = db;
     this.#events = events;
     this.#now = now;
@@ -65,169 +62,87 @@ export class JobQueue {
     if (request.accountIds.length === 0) throw new Error('enqueue needs at least one account');
     const now = this.#now();
     const id = request.id ?? ID_PREFIX[request.kind] + ulid(now);
-    const params = JSON.stringify(request.params ?? {});
-    this.#db.transaction(() => {
+    const job = { kind: request.kind, mode: request.mode, paramsJson: JSON.stringify(request.params ?? {}), queuedAt: now };
+    return transaction(this.#db, () => {
       for (const accountId of request.accountIds) {
-        const full = this.openFullJob(request.kind, accountId);
+        const full = openFullJob(this.#db, request.kind, accountId);
         if (full)
           throw new SyncInProgressError(`a full sync (${full.parent_id ?? full.id}) is already ${full.status} for this account`);
       }
-      const insert = stmt(
-        this.#db,
-        `INSERT INTO jobs (id, kind, account_id, parent_id, mode, status, params_json, queued_at)
-         VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)`,
-      );
       if (request.accountIds.length === 1) {
-        insert.run(id, request.kind, request.accountIds[0], null, request.mode, params, now);
+        insertJob(this.#db, { ...job, id, accountId: request.accountIds[0] as string, parentId: null });
       } else {
-        insert.run(id, request.kind, null, null, request.mode, params, now);
-        for (const accountId of request.accountIds) {
-          insert.run(ID_PREFIX[request.kind] + ulid(now), request.kind, accountId, id, request.mode, params, now);
-        }
+        insertJob(this.#db, { ...job, id, accountId: null, parentId: null });
+        for (const accountId of request.accountIds)
+          insertJob(this.#db, { ...job, id: ID_PREFIX[request.kind] + ulid(now), accountId, parentId: id });
       }
-    })();
-    const snapshot = this.get(id) as JobSnapshot;
-    this.#events.emit({ type: 'job.updated', job: snapshot });
-    return snapshot;
+      const snapshot = this.get(id) as JobSnapshot;
+      this.#events.publish(this.#db, { type: 'job.updated', job: snapshot });
+      return snapshot;
+    });
   }
 
   get(id: string): JobSnapshot | undefined {
-    const row = this.row(id);
+    const row = getJob(this.#db, id);
     return row ? toSnapshot(row) : undefined;
   }
 
   row(id: string): JobRow | undefined {
-    return stmt<[string], JobRow>(this.#db, 'SELECT * FROM jobs WHERE id = ?').get(id);
+    return getJob(this.#db, id);
   }
 
   /** Whether any sync of this kind is queued or running for the account (the scheduler skips such accounts). */
   hasOpenJob(kind: JobKind, accountId: string): boolean {
-    return (
-      stmt<[string, string], { one: number }>(
-        this.#db,
-        `SELECT 1 AS one FROM jobs WHERE account_id = ? AND kind = ? AND status IN ('queued', 'running') LIMIT 1`,
-      ).get(accountId, kind) !== undefined
-    );
+    return hasOpenJob(this.#db, kind, accountId);
   }
 
-  /** Claims the oldest queued job whose account has no running job of its kind; marks it running. */
   /** The oldest queued job that may start now; none of `excludedAccounts` (accounts being removed). */
   claimNext(excludedAccounts: readonly string[] = []): JobRow | undefined {
-    return this.#db.transaction(() => {
-      const next = stmt<[string], JobRow>(
-        this.#db,
-        `SELECT j.* FROM jobs j
-         WHERE j.status = 'queued' AND j.account_id IS NOT NULL
-           AND j.account_id NOT IN (SELECT value FROM json_each(?))
-           AND NOT EXISTS (SELECT 1 FROM jobs r WHERE r.status = 'running' AND r.account_id = j.account_id AND r.kind = j.kind)
-         ORDER BY j.queued_at, j.id LIMIT 1`,
-      ).get(JSON.stringify(excludedAccounts));
-      if (!next) return undefined;
-      const now = this.#now();
-      stmt(this.#db, `UPDATE jobs SET status = 'running', started_at = ? WHERE id = ?`).run(now, next.id);
-      if (next.parent_id) {
-        stmt(
-          this.#db,
-          `UPDATE jobs SET status = 'running', started_at = coalesce(started_at, ?) WHERE id = ? AND status = 'queued'`,
-        ).run(now, next.parent_id);
-      }
-      return { ...next, status: 'running' as const, started_at: now };
-    })();
+    return claimNextJob(this.#db, excludedAccounts, this.#now());
   }
 
   reportProgress(id: string, done: number, total: number | null): void {
-    stmt(this.#db, 'UPDATE jobs SET progress_done = ?, progress_total = ? WHERE id = ?').run(done, total, id);
+    setJobProgress(this.#db, id, done, total);
     const row = this.row(id);
     this.#events.emit({ type: 'job.progress', job_id: id, account_id: row?.account_id ?? null, done, total });
   }
 
   succeed(id: string, counts: Record<string, number>): void {
-    this.finish(id, 'succeeded', counts, null);
+    this.#finish(id, { status: 'succeeded', counts, error: null });
   }
 
   fail(id: string, error: { code: string; message: string }, counts: Record<string, number> = {}): void {
-    this.finish(id, 'failed', counts, error);
+    this.#finish(id, { status: 'failed', counts, error });
   }
 
   /** Jobs a crash left running go back to the queue; sync resumes from the last committed cursor. */
   requeueInterrupted(): number {
-    return stmt(
-      this.#db,
-      `UPDATE jobs SET status = 'queued', started_at = NULL WHERE status = 'running' AND account_id IS NOT NULL`,
-    ).run().changes;
+    return requeueInterruptedJobs(this.#db);
   }
 
   /** Full syncs still queued or running (e.g. requeued after a crash) for any of these accounts. */
   openFullSyncs(kind: JobKind, accountIds: readonly string[]): JobSnapshot[] {
     return accountIds
-      .map((accountId) => this.openFullJob(kind, accountId))
+      .map((accountId) => openFullJob(this.#db, kind, accountId))
       .filter((row): row is JobRow => row !== undefined)
-      .map((row) => this.get(row.id) as JobSnapshot);
+      .map(toSnapshot);
   }
 
-  private openFullJob(kind: JobKind, accountId: string): JobRow | undefined {
-    return stmt<[string, string], JobRow>(
-      this.#db,
-      `SELECT * FROM jobs WHERE account_id = ? AND kind = ? AND mode = 'full' AND status IN ('queued', 'running') LIMIT 1`,
-    ).get(accountId, kind);
-  }
-
-  private finish(
-    id: string,
-    status: 'succeeded' | 'failed',
-    counts: Record<string, number>,
-    error: { code: string; message: string } | null,
-  ): void {
-    const finished = this.#db.transaction(() => {
-      const now = this.#now();
-      stmt(
-        this.#db,
-        `UPDATE jobs SET status = ?, counts_json = ?, error_code = ?, error_message = ?, finished_at = ? WHERE id = ?`,
-      ).run(status, JSON.stringify(counts), error?.code ?? null, error?.message ?? null, now, id);
-      const row = this.row(id) as JobRow;
-      const done = [row];
-      if (row.parent_id && this.finishParentIfComplete(row.parent_id, now)) done.push(this.row(row.parent_id) as JobRow);
-      return done;
-    })();
-    for (const row of finished) {
-      const job = toSnapshot(row);
-      this.#events.emit({ type: 'job.updated', job });
-      // Completion events name the job the client was given: a lone job or a parent.
-      if (row.parent_id === null) {
-        const prefix = row.kind === 'email_sync' ? 'email' : 'calendar';
-        this.#events.emit({ type: row.status === 'succeeded' ? `${prefix}.sync.completed` : `${prefix}.sync.failed`, job });
+  #finish(id: string, outcome: Parameters<typeof finishJob>[2]): void {
+    transaction(this.#db, () => {
+      for (const row of finishJob(this.#db, id, outcome, this.#now())) {
+        const job = toSnapshot(row);
+        this.#events.publish(this.#db, { type: 'job.updated', job });
+        // Completion events name the job the client was given: a lone job or a parent.
+        if (row.parent_id === null) {
+          const prefix = row.kind === 'email_sync' ? 'email' : 'calendar';
+          this.#events.publish(this.#db, {
+            type: row.status === 'succeeded' ? `${prefix}.sync.completed` : `${prefix}.sync.failed`,
+            job,
+          });
+        }
       }
-    }
-  }
-
-  /** When every child has finished, the parent takes their summed counts and the worst status. */
-  private finishParentIfComplete(parentId: string, now: number): boolean {
-    const children = stmt<[string], JobRow>(this.#db, 'SELECT * FROM jobs WHERE parent_id = ?').all(parentId);
-    if (children.some((c) => c.status === 'queued' || c.status === 'running')) return false;
-    const counts: Record<string, number> = {};
-    for (const child of children) {
-      for (const [key, value] of Object.entries(JSON.parse(child.counts_json) as Record<string, number>)) {
-        counts[key] = (counts[key] ?? 0) + value;
-      }
-    }
-    const failed = children.find((c) => c.status === 'failed');
-    stmt(
-      this.#db,
-      `UPDATE jobs SET status = ?, counts_json = ?, error_code = ?, error_message = ?, finished_at = ?,
-         progress_done = ?, progress_total = ? WHERE id = ?`,
-    ).run(
-      failed ? 'failed' : 'succeeded',
-      JSON.stringify(counts),
-      failed?.error_code ?? null,
-      failed
-        ? `${children.filter((c) => c.status === 'failed').length} of ${children.length} accounts failed: ${failed.error_message}`
-        : null,
-      now,
-      children.reduce((sum, c) => sum + c.progress_done, 0),
-      children.every((c) => c.progress_total !== null) ? children.reduce((sum, c) => sum + (c.progress_total ?? 0), 0) : null,
-      parentId,
-    );
-    return true;
+    });
   }
 }
 

@@ -1,4 +1,6 @@
 import type { JobKind } from '../../shared/events.ts';
+import type { Log } from '../core/log.ts';
+import { codeOf } from '../core/outpostError.ts';
 import type { JobQueue, JobRow } from './jobQueue.ts';
 
 export interface JobContext {
@@ -11,19 +13,6 @@ export interface JobContext {
 /** Runs one job to completion and returns its counts (messagesProcessed, ...); throws a classified error to fail it. */
 export type JobHandler = (job: JobRow, context: JobContext) => Promise<Record<string, number>>;
 
-/** An error with a stable code for the job record and the API (needs_reauth, provider_error, ...). */
-export interface ClassifiedError {
-  code: string;
-  message: string;
-}
-
-export function classifyJobError(error: unknown): ClassifiedError {
-  const code = (error as { code?: unknown })?.code;
-  const message = error instanceof Error ? error.message : String(error);
-  if (typeof code === 'string' && /^[a-z][a-z_]*$/.test(code)) return { code, message };
-  return { code: 'internal_error', message };
-}
-
 /**
  * Takes queued jobs and runs them with their kind's handler: several accounts
  * at once (up to `concurrency`), one job per account and kind at a time (the
@@ -33,16 +22,18 @@ export class JobRunner {
   readonly #queue: JobQueue;
   readonly #handlers: Partial<Record<JobKind, JobHandler>>;
   readonly #concurrency: number;
+  readonly #log: Log;
   readonly #running = new Map<string, { accountId: string | null; done: Promise<void>; abort: AbortController }>();
   readonly #abort = new AbortController();
   /** Accounts being removed: their jobs are not started. */
   readonly #blocked = new Set<string>();
   #stopped = false;
 
-  constructor(queue: JobQueue, handlers: Partial<Record<JobKind, JobHandler>>, options: { concurrency?: number } = {}) {
+  constructor(queue: JobQueue, handlers: Partial<Record<JobKind, JobHandler>>, options: { log: Log; concurrency?: number }) {
     this.#queue = queue;
     this.#handlers = handlers;
     this.#concurrency = options.concurrency ?? 3;
+    this.#log = options.log.child({ component: 'jobs' });
   }
 
   /** Starts any claimable jobs; call after enqueueing and when a job finishes. */
@@ -94,17 +85,32 @@ export class JobRunner {
       this.#queue.fail(job.id, { code: 'not_supported', message: `no handler for ${job.kind} jobs` });
       return;
     }
+    const started = performance.now();
+    const summary = { job_id: job.id, kind: job.kind, mode: job.mode, account_id: job.account_id };
     try {
       const counts = await handler(job, {
         reportProgress: (done, total) => this.#queue.reportProgress(job.id, done, total),
         signal,
       });
       this.#queue.succeed(job.id, counts);
+      this.#log.info(
+        { ...summary, status: 'succeeded', counts, ms: Math.round(performance.now() - started) },
+        'sync job finished',
+      );
     } catch (error) {
+      const ms = Math.round(performance.now() - started);
       // Interrupted by shutdown: leave it running; requeueInterrupted() resumes it next start.
       // Interrupted for an account's removal: its row goes with the account.
-      if (signal.aborted) return;
-      this.#queue.fail(job.id, classifyJobError(error));
+      if (signal.aborted) {
+        this.#log.info({ ...summary, status: 'interrupted', ms }, 'sync job stopped');
+        return;
+      }
+      const code = codeOf(error);
+      const message = error instanceof Error ? error.message : String(error);
+      this.#queue.fail(job.id, { code, message });
+      // An uncoded error is a bug: its stack goes in the log; a coded one (offline, reauth) is a fact.
+      if (code === 'internal_error') this.#log.error({ ...summary, status: 'failed', ms, err: error }, 'sync job failed');
+      else this.#log.warn({ ...summary, status: 'failed', ms, code, error: message }, 'sync job failed');
     }
   }
 }

@@ -1,105 +1,59 @@
-import type { ProviderConfig } from '../auth/providerConfig.ts';
-import type { TokenVault } from '../auth/tokenVault.ts';
 import type { EventBus } from '../core/eventBus.ts';
-import type { BlobStore } from '../db/blobStore.ts';
-import type { IndexDb } from '../db/openIndex.ts';
-import { getAccount } from '../db/queries/accounts.ts';
-import { stmt } from '../db/statements.ts';
-import { DEFAULT_GMAIL_QUOTA, type GmailQuotaSettings, openGmailSession } from '../providers/gmail/gmailSession.ts';
-import { runGmailSync } from '../providers/gmail/gmailSyncJob.ts';
-import { graphMailSync } from '../providers/graph/graphMailSync.ts';
-import { openGraphClient } from '../providers/graph/graphSession.ts';
+import type { Log } from '../core/log.ts';
+import { codeOf } from '../core/outpostError.ts';
+import type { WritableDb } from '../db/handles.ts';
+import { type AccountRow, getAccount, recordSyncFailure, recordSyncSuccess } from '../db/queries/accounts.ts';
 import { ProviderError } from '../providers/providerErrors.ts';
+import type { ProviderRegistry } from '../providers/registry.ts';
 import type { JobHandler } from './jobRunner.ts';
-import { pushGmailChanges, pushGraphChanges } from './pendingChangePusher.ts';
+import { pushPendingChanges } from './pendingChangePusher.ts';
 
-export interface MailSyncDeps {
-  db: IndexDb;
-  blobs: BlobStore;
-  vault: TokenVault;
+export interface SyncHandlerDeps {
+  db: WritableDb;
   events: EventBus;
-  providers: ProviderConfig;
-  attachmentSizeCap: number;
-  gmailQuota?: GmailQuotaSettings;
+  providers: ProviderRegistry;
+  log: Log;
+}
+
+/** The job's account, or not_connected when it is gone (removed meanwhile). */
+export function jobAccount(db: WritableDb, accountId: string | null): AccountRow {
+  const account = accountId ? getAccount(db, accountId) : undefined;
+  if (!account) throw new ProviderError('not_connected', `account ${accountId} is not connected`);
+  return account;
 }
 
 /**
- * The email_sync job: syncs one account with its provider and records the
- * outcome on the account. A revoked or unusable sign-in marks the account
- * needs_reauth (shown in the API and UI) and fails the job once, instead of
- * retrying forever.
+ * The email_sync job: pushes the account's local changes, then syncs its mail
+ * with its provider, and records the outcome on the account. A revoked or
+ * unusable sign-in marks the account needs_reauth (shown in the API and UI)
+ * and fails the job once, instead of retrying forever.
  */
-export function createMailSyncHandler(deps: MailSyncDeps): JobHandler {
+export function createMailSyncHandler(deps: SyncHandlerDeps): JobHandler {
   return async (job, context) => {
-    const account = job.account_id ? getAccount(deps.db, job.account_id) : undefined;
-    if (!account) throw new ProviderError('not_connected', `account ${job.account_id} is not connected`);
+    const account = jobAccount(deps.db, job.account_id);
     const params = JSON.parse(job.params_json) as { trigger?: string };
+    const session = deps.providers.of(account).session(account, context.signal);
     try {
-      let counts: Record<string, number>;
-      if (account.provider === 'gmail') {
-        if (!deps.providers.google)
-          throw new ProviderError('not_connected', 'no Google OAuth client is configured (OUTPOST_GOOGLE_CLIENT_ID)');
-        const session = openGmailSession(deps.providers.google, deps.vault, account.id, deps.gmailQuota ?? DEFAULT_GMAIL_QUOTA);
-        // Local changes first, so the sync brings them back confirmed instead of undoing them.
-        await pushGmailChanges(deps.db, session, account.id);
-        const result = await runGmailSync(
-          {
-            db: deps.db,
-            blobs: deps.blobs,
-            session,
-            accountId: account.id,
-            attachmentSizeCap: deps.attachmentSizeCap,
-            signal: context.signal,
-            reportProgress: context.reportProgress,
-          },
-          { mode: job.mode, catchUpWindow: params.trigger === 'gmail-connections' },
-        );
-        counts = result.counts;
-      } else if (account.provider === 'microsoft') {
-        if (!deps.providers.microsoft)
-          throw new ProviderError('not_connected', 'no Microsoft OAuth client is configured (OUTPOST_MICROSOFT_CLIENT_ID)');
-        const client = await openGraphClient(deps.providers.microsoft, deps.vault, account.id, context.signal);
-        await pushGraphChanges(deps.db, client, account.id);
-        counts = await graphMailSync(
-          {
-            db: deps.db,
-            blobs: deps.blobs,
-            client,
-            accountId: account.id,
-            attachmentSizeCap: deps.attachmentSizeCap,
-            signal: context.signal,
-            reportProgress: context.reportProgress,
-          },
-          { full: job.mode === 'full' },
-        );
-      } else if (account.provider === 'local') {
-        counts = { messagesProcessed: 0, threadsProcessed: 0 };
-      } else {
-        throw new ProviderError('not_connected', `${account.provider} accounts cannot be synced`);
-      }
-      recordOutcome(deps, account.id, null);
+      // Local changes first, so the sync brings them back confirmed instead of undoing them.
+      const pushed = await pushPendingChanges(deps.db, session, account.id);
+      if (pushed > 0) deps.log.info({ job_id: job.id, account_id: account.id, changes: pushed }, 'pushed local changes');
+      const counts = await session.syncMail({ mode: job.mode, catchUp: params.trigger === 'gmail-connections' }, context);
+      recordSyncSuccess(deps.db, account.id);
       return counts;
     } catch (error) {
-      recordOutcome(deps, account.id, error);
+      recordFailure(deps, account.id, error, true);
       throw error;
     }
   };
 }
 
-function recordOutcome(deps: MailSyncDeps, accountId: string, error: unknown): void {
-  const code = (error as { code?: string } | null)?.code;
-  if (error === null) {
-    stmt(deps.db, `UPDATE accounts SET last_synced_at = ?, last_error = NULL, status = 'active' WHERE id = ?`).run(
-      Date.now(),
-      accountId,
-    );
-    return;
-  }
-  const status = code === 'needs_reauth' ? 'needs_reauth' : null;
-  stmt(deps.db, 'UPDATE accounts SET last_error = ?, status = coalesce(?, status) WHERE id = ?').run(
-    (error as Error).message ?? String(error),
-    status,
-    accountId,
-  );
-  if (status) deps.events.emit({ type: 'account.updated', account_id: accountId, status });
+/**
+ * A failed sync on the account: needs_reauth marks it (and says so on the event stream);
+ * `remember` keeps the message as the account's last error (mail syncs do; calendars only mark).
+ */
+export function recordFailure(deps: SyncHandlerDeps, accountId: string, error: unknown, remember: boolean): void {
+  const needsReauth = codeOf(error) === 'needs_reauth';
+  if (!remember && !needsReauth) return;
+  recordSyncFailure(deps.db, accountId, error instanceof Error ? error.message : String(error), needsReauth);
+  if (needsReauth) deps.events.emit({ type: 'account.updated', account_id: accountId, status: 'needs_reauth' });
 }

@@ -10,11 +10,13 @@ import { join } from 'node:path';
 import { TokenVault } from '../../main/auth/tokenVault.ts';
 import { removeAccount } from '../../main/core/accountRemoval.ts';
 import { EventBus } from '../../main/core/eventBus.ts';
+import { silentLog } from '../../main/core/log.ts';
 import { BlobStore } from '../../main/db/blobStore.ts';
 import { type IndexDb, openIndex } from '../../main/db/openIndex.ts';
 import { writeMessages } from '../../main/db/queries/messageWrites.ts';
 import { JobQueue } from '../../main/sync/jobQueue.ts';
 import { JobRunner } from '../../main/sync/jobRunner.ts';
+import { offlineProviders } from '../../test/support/offlineProviders.ts';
 import { messageInput, seedAccount } from '../support/indexFixtures.ts';
 import { machine, median } from './benchStats.ts';
 
@@ -50,8 +52,8 @@ async function once(batched: boolean): Promise<{ ms: number; stallMs: number }> 
     const blobs = new BlobStore(db, join(dir, 'blobs'));
     const removed = seed(db, blobs, 'big@example.test', MESSAGES);
     seed(db, blobs, 'other@example.test', MESSAGES / 10);
-    const events = new EventBus();
-    const runner = new JobRunner(new JobQueue(db, events), {});
+    const events = new EventBus(silentLog);
+    const runner = new JobRunner(new JobQueue(db, events), {}, { log: silentLog });
     // The longest gap between ticks of a 2 ms timer: how long a request would have waited.
     let last = performance.now();
     let stallMs = 0;
@@ -63,8 +65,7 @@ async function once(batched: boolean): Promise<{ ms: number; stallMs: number }> 
     await new Promise((resolve) => setTimeout(resolve, 20));
     stallMs = 0;
     const started = performance.now();
-    if (batched)
-      await removeAccount({ db, blobs, runner, events, vault: new TokenVault(db, randomBytes(32)), google: null }, removed);
+    if (batched) await removeAccount({ db, blobs, runner, events, providers: offlineProviders(db, blobs) }, removed);
     else db.transaction(() => db.prepare('DELETE FROM accounts WHERE id = ?').run(removed))();
     const ms = performance.now() - started;
     // One more turn of the loop, so a stall at the very end is recorded.

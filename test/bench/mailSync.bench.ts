@@ -17,7 +17,7 @@ import { connectGoogle } from '../../main/auth/connectGoogle.ts';
 import { openEngine } from '../../main/core/engine.ts';
 import { silentLog } from '../../main/core/log.ts';
 import { fetchMessages } from '../../main/providers/gmail/gmailFetch.ts';
-import { openGmailSession } from '../../main/providers/gmail/gmailSession.ts';
+import { gmailQuotaWindow, openGmailSession } from '../../main/providers/gmail/gmailSession.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
 import {
   autoConsentBrowser,
@@ -122,7 +122,13 @@ try {
       providers: { google: googleConfigFor(emulator.baseUrl), microsoft: null },
     });
     try {
-      const session = openGmailSession(googleConfigFor(emulator.baseUrl), engine.vault, baseline.accountId, UNLIMITED);
+      const session = openGmailSession(
+        googleConfigFor(emulator.baseUrl),
+        engine.vault,
+        baseline.accountId,
+        gmailQuotaWindow(UNLIMITED),
+        silentLog,
+      );
       const ids: string[] = [];
       let pageToken: string | undefined;
       do {

@@ -1,17 +1,17 @@
-import { randomBytes } from 'node:crypto';
 import { createApiKey, type Scope } from '../../main/api/auth/apiKeys.ts';
 import { createSession } from '../../main/api/auth/sessions.ts';
 import type { RateLimitConfig } from '../../main/api/rateLimits.ts';
 import type { EmailSendService } from '../../main/api/sendContract.ts';
 import { type ApiServer, buildApiServer } from '../../main/api/server.ts';
-import { TokenVault } from '../../main/auth/tokenVault.ts';
 import { removeAccount } from '../../main/core/accountRemoval.ts';
 import { EventBus } from '../../main/core/eventBus.ts';
+import { silentLog } from '../../main/core/log.ts';
 import { BlobStore } from '../../main/db/blobStore.ts';
 import { openReader, type WritableDb } from '../../main/db/openIndex.ts';
 import type { Outbox } from '../../main/send/outbox.ts';
 import { JobQueue } from '../../main/sync/jobQueue.ts';
 import { type JobHandler, JobRunner } from '../../main/sync/jobRunner.ts';
+import { offlineProviders } from './offlineProviders.ts';
 
 export interface LocalApiHarness {
   app: ApiServer;
@@ -37,9 +37,9 @@ export async function buildLocalApi(
     deliverNow?: () => void;
   } = {},
 ): Promise<LocalApiHarness> {
-  const events = new EventBus();
+  const events = new EventBus(silentLog);
   const jobs = new JobQueue(db, events);
-  const runner = new JobRunner(jobs, options.handlers ?? {});
+  const runner = new JobRunner(jobs, options.handlers ?? {}, { log: silentLog });
   const blobs = new BlobStore(db, blobsDir);
   const reader = openReader(db);
   const app = await buildApiServer({
@@ -58,8 +58,7 @@ export async function buildLocalApi(
     ...(options.outbox ? { outbox: options.outbox(blobs) } : {}),
     ...(options.deliverNow ? { deliverNow: options.deliverNow } : {}),
     // The real removal over the harness's index (no provider to revoke at).
-    removeAccount: (accountId) =>
-      removeAccount({ db, blobs, runner, events, vault: new TokenVault(db, randomBytes(32)), google: null }, accountId),
+    removeAccount: (accountId) => removeAccount({ db, blobs, runner, events, providers: offlineProviders(db, blobs) }, accountId),
   });
   if (reader !== db) app.addHook('onClose', async () => reader.close());
   return {

@@ -1,6 +1,7 @@
 import { createSession } from '../../main/api/auth/sessions.ts';
 import { type ApiDeps, type ApiServer, buildApiServer } from '../../main/api/server.ts';
 import { EventBus } from '../../main/core/eventBus.ts';
+import { silentLog } from '../../main/core/log.ts';
 import { BlobStore } from '../../main/db/blobStore.ts';
 import { openReader, type WritableDb } from '../../main/db/openIndex.ts';
 import { JobQueue } from '../../main/sync/jobQueue.ts';
@@ -17,7 +18,7 @@ export async function buildTestApi(
   blobsDir: string,
   extra: Partial<ApiDeps> = {},
 ): Promise<{ app: ApiServer; token: string }> {
-  const events = new EventBus();
+  const events = new EventBus(silentLog);
   const jobs = new JobQueue(db, events);
   const reader = openReader(db);
   const app = await buildApiServer({
@@ -26,7 +27,7 @@ export async function buildTestApi(
     blobs: new BlobStore(db, blobsDir),
     events,
     jobs,
-    runner: new JobRunner(jobs, {}),
+    runner: new JobRunner(jobs, {}, { log: silentLog }),
     version: 'test',
     rendererDir: null,
     allowedPorts: () => [7766],

@@ -12,6 +12,7 @@ import * as syncIntervals from './009_sync_intervals.ts';
 import * as pendingByMessage from './010_pending_changes_by_message.ts';
 import * as signatures from './011_signatures.ts';
 import * as blobReferences from './012_blob_references.ts';
+import * as typedPendingChanges from './013_typed_pending_changes.ts';
 
 interface Migration {
   version: number;
@@ -33,6 +34,7 @@ export const migrations: readonly Migration[] = [
   { version: 10, name: 'pending_changes_by_message', up: pendingByMessage.up },
   { version: 11, name: 'signatures', up: signatures.up },
   { version: 12, name: 'blob_references', up: blobReferences.up },
+  { version: 13, name: 'typed_pending_changes', up: typedPendingChanges.up },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IndexDb } from '../openIndex.ts';
+import type { ReadableDb, WritableDb } from '../handles.ts';
 import { stmt } from '../statements.ts';
 
 export type Provider = 'gmail' | 'microsoft' | 'local';
@@ -28,16 +28,16 @@ export interface SyncIntervals {
   calendar_sync?: number | null;
 }
 
-export function listAccounts(db: IndexDb): AccountRow[] {
+export function listAccounts(db: ReadableDb): AccountRow[] {
   return stmt<[], AccountRow>(db, 'SELECT * FROM accounts ORDER BY created_at, email').all();
 }
 
-export function getAccount(db: IndexDb, id: string): AccountRow | undefined {
+export function getAccount(db: ReadableDb, id: string): AccountRow | undefined {
   return stmt<[string], AccountRow>(db, 'SELECT * FROM accounts WHERE id = ?').get(id);
 }
 
 /** The account for (provider, email), created on first use. */
-export function ensureAccount(db: IndexDb, provider: Provider, email: string, displayName: string | null = null): AccountRow {
+export function ensureAccount(db: WritableDb, provider: Provider, email: string, displayName: string | null = null): AccountRow {
   const normalized = email.trim().toLowerCase();
   const existing = stmt<[string, string], AccountRow>(db, 'SELECT * FROM accounts WHERE provider = ? AND email = ?').get(
     provider,
@@ -70,7 +70,7 @@ export interface AccountSettings extends SyncIntervals {
 }
 
 /** Changes the settings named (the others stay); false when there is no such account. */
-export function updateAccountSettings(db: IndexDb, id: string, settings: AccountSettings): boolean {
+export function updateAccountSettings(db: WritableDb, id: string, settings: AccountSettings): boolean {
   const account = getAccount(db, id);
   if (!account) return false;
   stmt(db, 'UPDATE accounts SET email_sync_minutes = ?, calendar_sync_minutes = ?, signature = ? WHERE id = ?').run(
@@ -80,4 +80,23 @@ export function updateAccountSettings(db: IndexDb, id: string, settings: Account
     id,
   );
   return true;
+}
+
+/** A sign-in just completed: the account is active again and its last error forgotten. */
+export function activateAccount(db: WritableDb, id: string): void {
+  stmt(db, `UPDATE accounts SET status = 'active', last_error = NULL WHERE id = ?`).run(id);
+}
+
+/** A mail sync finished: when, and that the account works. */
+export function recordSyncSuccess(db: WritableDb, id: string, at = Date.now()): void {
+  stmt(db, `UPDATE accounts SET last_synced_at = ?, last_error = NULL, status = 'active' WHERE id = ?`).run(at, id);
+}
+
+/** A sync failed: why (shown until one succeeds), and needs_reauth when the provider refused the sign-in. */
+export function recordSyncFailure(db: WritableDb, id: string, message: string, needsReauth: boolean): void {
+  stmt(db, 'UPDATE accounts SET last_error = ?, status = coalesce(?, status) WHERE id = ?').run(
+    message,
+    needsReauth ? 'needs_reauth' : null,
+    id,
+  );
 }

@@ -1,5 +1,6 @@
-import type { IndexDb } from '../openIndex.ts';
+import type { ReadableDb, WritableDb } from '../handles.ts';
 import { stmt } from '../statements.ts';
+import { transaction } from '../transactions.ts';
 
 export interface CalendarInput {
   remoteId: string;
@@ -79,7 +80,7 @@ export interface EventRow {
 
 const WEEK_MS = 7 * 24 * 3600 * 1000;
 
-export function upsertCalendar(db: IndexDb, accountId: string, calendar: CalendarInput): number {
+export function upsertCalendar(db: WritableDb, accountId: string, calendar: CalendarInput): number {
   return (
     stmt<unknown[], { id: number }>(
       db,
@@ -93,7 +94,7 @@ export function upsertCalendar(db: IndexDb, accountId: string, calendar: Calenda
   ).id;
 }
 
-export function listCalendars(db: IndexDb, accountId?: string): CalendarRow[] {
+export function listCalendars(db: ReadableDb, accountId?: string): CalendarRow[] {
   return accountId
     ? stmt<[string], CalendarRow>(db, 'SELECT * FROM calendars WHERE account_id = ? ORDER BY is_primary DESC, name').all(
         accountId,
@@ -102,7 +103,7 @@ export function listCalendars(db: IndexDb, accountId?: string): CalendarRow[] {
 }
 
 /** Inserts or replaces events of a calendar; in one transaction (a savepoint inside a sync page's). */
-export function writeEvents(db: IndexDb, calendarId: number, events: readonly EventInput[]): void {
+export function writeEvents(db: WritableDb, calendarId: number, events: readonly EventInput[]): void {
   const upsert = stmt(
     db,
     `INSERT INTO events (calendar_id, remote_id, series_remote_id, original_start_at, status, summary, description, location,
@@ -119,7 +120,7 @@ export function writeEvents(db: IndexDb, calendarId: number, events: readonly Ev
        attendees_json = excluded.attendees_json, conference_url = excluded.conference_url,
        reminders_json = excluded.reminders_json, web_link = excluded.web_link, updated_at = excluded.updated_at`,
   );
-  db.transaction(() => {
+  transaction(db, () => {
     for (const e of events) {
       upsert.run({
         calendar_id: calendarId,
@@ -144,20 +145,20 @@ export function writeEvents(db: IndexDb, calendarId: number, events: readonly Ev
         updated_at: e.updatedAt,
       });
     }
-  })();
+  });
 }
 
-export function deleteEvents(db: IndexDb, calendarId: number, remoteIds: readonly string[]): number {
+export function deleteEvents(db: WritableDb, calendarId: number, remoteIds: readonly string[]): number {
   const remove = stmt(db, 'DELETE FROM events WHERE calendar_id = ? AND remote_id = ?');
   let deleted = 0;
-  db.transaction(() => {
+  transaction(db, () => {
     for (const id of remoteIds) deleted += remove.run(calendarId, id).changes;
-  })();
+  });
   return deleted;
 }
 
 /** A deleted series takes every instance and exception it had with it. */
-export function deleteSeries(db: IndexDb, calendarId: number, seriesRemoteId: string): number {
+export function deleteSeries(db: WritableDb, calendarId: number, seriesRemoteId: string): number {
   return stmt(db, 'DELETE FROM events WHERE calendar_id = ? AND (series_remote_id = ? OR remote_id = ?)').run(
     calendarId,
     seriesRemoteId,
@@ -165,7 +166,7 @@ export function deleteSeries(db: IndexDb, calendarId: number, seriesRemoteId: st
   ).changes;
 }
 
-export function remoteEventIds(db: IndexDb, calendarId: number): string[] {
+export function remoteEventIds(db: ReadableDb, calendarId: number): string[] {
   return stmt<[number], { remote_id: string }>(db, 'SELECT remote_id FROM events WHERE calendar_id = ?')
     .all(calendarId)
     .map((r) => r.remote_id);
@@ -178,12 +179,15 @@ const EVENT_COLUMNS = `e.*, c.account_id, c.name AS calendar_name, c.color AS ca
  * Events up to a week long come from a scan of events_by_start bounded to
  * [from - 1 week, to); longer ones from the small events_long index.
  */
-export function listEventsInRange(db: IndexDb, range: { from: number; to: number; calendarIds?: readonly number[] }): EventRow[] {
+export function listEventsInRange(
+  db: ReadableDb,
+  range: { from: number; to: number; calendarIds?: readonly number[] },
+): EventRow[] {
   const filter = range.calendarIds?.length ? `AND e.calendar_id IN (${range.calendarIds.map(() => '?').join(', ')})` : '';
   const ids = range.calendarIds ?? [];
-  return db
-    .prepare(
-      `SELECT ${EVENT_COLUMNS} FROM events e JOIN calendars c ON c.id = e.calendar_id
+  return stmt<unknown[], EventRow>(
+    db,
+    `SELECT ${EVENT_COLUMNS} FROM events e JOIN calendars c ON c.id = e.calendar_id
        WHERE e.starts_at >= ? AND e.starts_at < ? AND e.ends_at > ? AND e.ends_at - e.starts_at <= ${WEEK_MS}
          AND e.status != 'cancelled' ${filter}
        UNION ALL
@@ -191,13 +195,27 @@ export function listEventsInRange(db: IndexDb, range: { from: number; to: number
        WHERE e.ends_at - e.starts_at > ${WEEK_MS} AND e.ends_at > ? AND e.starts_at < ?
          AND e.status != 'cancelled' ${filter}
        ORDER BY starts_at, id`,
-    )
-    .all(range.from - WEEK_MS, range.to, range.from, ...ids, range.from, range.to, ...ids) as EventRow[];
+  ).all(range.from - WEEK_MS, range.to, range.from, ...ids, range.from, range.to, ...ids);
 }
 
-export function getEvent(db: IndexDb, id: number): EventRow | undefined {
+export function getEvent(db: ReadableDb, id: number): EventRow | undefined {
   return stmt<[number], EventRow>(
     db,
     `SELECT ${EVENT_COLUMNS} FROM events e JOIN calendars c ON c.id = e.calendar_id WHERE e.id = ?`,
   ).get(id);
+}
+
+/** Removes a calendar the provider no longer lists, with its events. */
+export function deleteCalendar(db: WritableDb, id: number): void {
+  stmt(db, 'DELETE FROM calendars WHERE id = ?').run(id);
+}
+
+/** The provider's id of a calendar row. */
+export function calendarRemoteId(db: ReadableDb, id: number): string | undefined {
+  return stmt<[number], { remote_id: string }>(db, 'SELECT remote_id FROM calendars WHERE id = ?').get(id)?.remote_id;
+}
+
+/** Replaces an event's attendees (the user's answer to an invitation, as the provider now has it). */
+export function setEventAttendees(db: WritableDb, id: number, attendees: readonly Attendee[]): void {
+  stmt(db, 'UPDATE events SET attendees_json = ? WHERE id = ?').run(JSON.stringify(attendees), id);
 }

@@ -1,6 +1,9 @@
 import type { EmailAddress } from '../../../shared/mailModel.ts';
-import type { IndexDb } from '../openIndex.ts';
+import type { ReadableDb, WritableDb } from '../handles.ts';
 import { stmt } from '../statements.ts';
+import { noteMailChange, transaction } from '../transactions.ts';
+import { labelIdByRemoteId, labelIdsByRole } from './labels.ts';
+import { type PlaceRef, pendingChangesOfMessage } from './pendingChanges.ts';
 
 /** One message as a provider (or an import) hands it to the index. */
 export interface MessageInput {
@@ -46,11 +49,13 @@ const MAX_THREAD_PARTICIPANTS = 10;
 /**
  * Writes messages and keeps their threads' aggregates and label membership
  * consistent. Runs in one transaction (a savepoint when the caller already
- * holds one, so a sync page and its cursor commit together).
+ * holds one, so a sync page and its cursor commit together); the threads it
+ * touched are announced after the commit (mail.changed).
  */
-export function writeMessages(db: IndexDb, accountId: string, inputs: readonly MessageInput[]): Map<string, number> {
+export function writeMessages(db: WritableDb, accountId: string, inputs: readonly MessageInput[]): Map<string, number> {
   const ids = new Map<string, number>();
-  db.transaction(() => {
+  if (inputs.length === 0) return ids;
+  transaction(db, () => {
     const touchedThreads = new Set<number>();
     for (const remote of inputs) {
       const input = { ...remote, ...withPendingChanges(db, accountId, remote.remoteId, remote) };
@@ -61,15 +66,16 @@ export function writeMessages(db: IndexDb, accountId: string, inputs: readonly M
       if (previousThreadId !== null && previousThreadId !== threadId) touchedThreads.add(previousThreadId);
       ids.set(input.remoteId, messageId);
     }
-    for (const threadId of touchedThreads) refreshThread(db, threadId);
-  })();
+    refreshThreads(db, accountId, touchedThreads, 'messages');
+  });
   return ids;
 }
 
 /** Deletes messages by remote id; threads left empty disappear. Unknown ids are ignored (deletes are idempotent). */
-export function deleteMessages(db: IndexDb, accountId: string, remoteIds: readonly string[]): number {
+export function deleteMessages(db: WritableDb, accountId: string, remoteIds: readonly string[]): number {
   let deleted = 0;
-  db.transaction(() => {
+  if (remoteIds.length === 0) return 0;
+  transaction(db, () => {
     const touchedThreads = new Set<number>();
     for (const remoteId of remoteIds) {
       const row = stmt<[string, string], { thread_id: number }>(
@@ -81,13 +87,26 @@ export function deleteMessages(db: IndexDb, accountId: string, remoteIds: readon
         touchedThreads.add(row.thread_id);
       }
     }
-    for (const threadId of touchedThreads) refreshThread(db, threadId);
-  })();
+    refreshThreads(db, accountId, touchedThreads, 'messages');
+  });
   return deleted;
 }
 
+/** Refreshes threads after their messages changed and records the change for mail.changed (after the commit). */
+export function refreshThreads(
+  db: WritableDb,
+  accountId: string,
+  threadIds: Iterable<number>,
+  what: 'messages' | 'flags' | 'labels',
+): void {
+  const updated: number[] = [];
+  const removed: number[] = [];
+  for (const threadId of threadIds) (refreshThread(db, threadId) ? updated : removed).push(threadId);
+  if (updated.length || removed.length) noteMailChange(db, accountId, { threadIds: updated, removedThreadIds: removed, what });
+}
+
 /** The thread's row id, created when new. A read first: an upsert would rewrite the row and its index entry for every message. */
-function ensureThread(db: IndexDb, accountId: string, remoteId: string): number {
+function ensureThread(db: WritableDb, accountId: string, remoteId: string): number {
   const existing = stmt<[string, string], { id: number }>(
     db,
     'SELECT id FROM threads WHERE account_id = ? AND remote_id = ?',
@@ -100,7 +119,7 @@ function ensureThread(db: IndexDb, accountId: string, remoteId: string): number 
   return (row as { id: number }).id;
 }
 
-function upsertMessageRow(db: IndexDb, accountId: string, input: MessageInput) {
+function upsertMessageRow(db: WritableDb, accountId: string, input: MessageInput) {
   const threadId = ensureThread(db, accountId, input.threadRemoteId);
   const previous = stmt<[string, string], { id: number; thread_id: number }>(
     db,
@@ -160,7 +179,7 @@ function upsertMessageRow(db: IndexDb, accountId: string, input: MessageInput) {
   return { messageId: (inserted as { id: number }).id, threadId, previousThreadId: null };
 }
 
-function replaceAttachments(db: IndexDb, messageId: number, attachments: readonly AttachmentInput[]): void {
+function replaceAttachments(db: WritableDb, messageId: number, attachments: readonly AttachmentInput[]): void {
   stmt(db, 'DELETE FROM attachments WHERE message_id = ?').run(messageId);
   const insert = stmt(
     db,
@@ -182,14 +201,14 @@ function replaceAttachments(db: IndexDb, messageId: number, attachments: readonl
   }
 }
 
-function replaceMessageLabels(db: IndexDb, messageId: number, labelIds: readonly number[]): void {
+function replaceMessageLabels(db: WritableDb, messageId: number, labelIds: readonly number[]): void {
   stmt(db, 'DELETE FROM message_labels WHERE message_id = ?').run(messageId);
   const insert = stmt(db, 'INSERT OR IGNORE INTO message_labels (message_id, label_id) VALUES (?, ?)');
   for (const labelId of labelIds) insert.run(messageId, labelId);
 }
 
-/** Recomputes a thread's aggregates and label membership from its messages; deletes it when empty. */
-export function refreshThread(db: IndexDb, threadId: number): void {
+/** Recomputes a thread's aggregates and label membership from its messages; deletes it when empty (false). */
+function refreshThread(db: WritableDb, threadId: number): boolean {
   const totals = stmt<[number], { count: number; unread: number | null; last: number | null; attach: number | null }>(
     db,
     `SELECT count(*) AS count, sum(is_unread) AS unread, max(sent_at) AS last, max(has_attachments) AS attach
@@ -198,7 +217,7 @@ export function refreshThread(db: IndexDb, threadId: number): void {
   stmt(db, 'DELETE FROM thread_labels WHERE thread_id = ?').run(threadId);
   if (totals.count === 0) {
     stmt(db, 'DELETE FROM threads WHERE id = ?').run(threadId);
-    return;
+    return false;
   }
   const senders = stmt<[number], { from_name: string; from_email: string; subject: string; snippet: string }>(
     db,
@@ -231,6 +250,7 @@ export function refreshThread(db: IndexDb, threadId: number): void {
     `INSERT INTO thread_labels (label_id, thread_id, last_message_at)
      SELECT DISTINCT ml.label_id, ?, ? FROM message_labels ml JOIN messages m ON m.id = ml.message_id WHERE m.thread_id = ?`,
   ).run(threadId, totals.last ?? 0, threadId);
+  return true;
 }
 
 function addressText(people: readonly EmailAddress[]): string {
@@ -250,9 +270,9 @@ export interface MessageState {
  * moves and read-state flips from incremental sync). Returns false when the
  * message is not in the index, so the caller can fetch it in full.
  */
-export function updateMessageState(db: IndexDb, accountId: string, remoteId: string, remoteState: MessageState): boolean {
+export function updateMessageState(db: WritableDb, accountId: string, remoteId: string, remoteState: MessageState): boolean {
   const state = { ...remoteState, ...withPendingChanges(db, accountId, remoteId, remoteState) };
-  return db.transaction(() => {
+  return transaction(db, () => {
     const row = stmt<[number, number, number, number, string, string], { id: number; thread_id: number }>(
       db,
       `UPDATE messages SET is_unread = ?, is_starred = ?, is_important = ?, is_draft = ?
@@ -260,24 +280,13 @@ export function updateMessageState(db: IndexDb, accountId: string, remoteId: str
     ).get(state.isUnread ? 1 : 0, state.isStarred ? 1 : 0, state.isImportant ? 1 : 0, state.isDraft ? 1 : 0, accountId, remoteId);
     if (!row) return false;
     replaceMessageLabels(db, row.id, state.labelIds);
-    refreshThread(db, row.thread_id);
+    refreshThreads(db, accountId, [row.thread_id], 'labels');
     return true;
-  })();
-}
-
-/** Which of `remoteIds` the index already holds for the account. */
-export function existingRemoteIds(db: IndexDb, accountId: string, remoteIds: readonly string[]): Set<string> {
-  const found = new Set<string>();
-  const lookup = stmt<[string, string], { one: number }>(
-    db,
-    'SELECT 1 AS one FROM messages WHERE account_id = ? AND remote_id = ?',
-  );
-  for (const id of remoteIds) if (lookup.get(accountId, id)) found.add(id);
-  return found;
+  });
 }
 
 /** Deletes the account's messages a finished resync did not see (they are gone remotely); returns how many. */
-export function deleteUnseenMessages(db: IndexDb, accountId: string, scope: string): number {
+export function deleteUnseenMessages(db: WritableDb, accountId: string, scope: string): number {
   const gone = stmt<[string, string, string], { remote_id: string }>(
     db,
     `SELECT remote_id FROM messages m WHERE account_id = ?
@@ -300,31 +309,34 @@ interface LabelledState {
  * one made while a sync runs (archive during a pull) would otherwise be undone
  * on screen until the next sync pushed it and pulled it back.
  */
-export function withPendingChanges(db: IndexDb, accountId: string, remoteId: string, remote: LabelledState): LabelledState {
-  const changes = stmt<[string, string], { add_labels: string; remove_labels: string }>(
-    db,
-    'SELECT add_labels, remove_labels FROM pending_changes WHERE account_id = ? AND message_remote_id = ? ORDER BY id',
-  ).all(accountId, remoteId);
+export function withPendingChanges(db: ReadableDb, accountId: string, remoteId: string, remote: LabelledState): LabelledState {
+  const changes = pendingChangesOfMessage(db, accountId, remoteId);
   if (changes.length === 0) return { labelIds: [...remote.labelIds], isUnread: remote.isUnread, isStarred: remote.isStarred };
   const labels = new Set(remote.labelIds);
   let { isUnread, isStarred } = remote;
-  const localId = (remoteLabel: string) =>
-    stmt<[string, string], { id: number }>(db, 'SELECT id FROM labels WHERE account_id = ? AND remote_id = ?').get(
-      accountId,
-      remoteLabel,
-    )?.id;
+  const rowOf = (place: PlaceRef) => labelIdByRemoteId(db, accountId, place.remoteId);
+  const place = (ref: PlaceRef | null | undefined, on: boolean) => {
+    const id = ref ? rowOf(ref) : undefined;
+    if (id !== undefined) on ? labels.add(id) : labels.delete(id);
+  };
   for (const change of changes) {
-    for (const label of JSON.parse(change.remove_labels) as string[]) {
-      if (label === 'UNREAD') isUnread = false;
-      if (label === 'STARRED') isStarred = false;
-      const id = localId(label);
-      if (id !== undefined) labels.delete(id);
-    }
-    for (const label of JSON.parse(change.add_labels) as string[]) {
-      if (label === 'UNREAD') isUnread = true;
-      if (label === 'STARRED') isStarred = true;
-      const id = localId(label);
-      if (id !== undefined) labels.add(id);
+    switch (change.type) {
+      case 'read':
+        isUnread = !change.read;
+        break;
+      case 'starred':
+        isStarred = change.starred;
+        // Where starring is also a label (Gmail's STARRED), the label follows the flag.
+        for (const id of labelIdsByRole(db, 'starred', accountId)) change.starred ? labels.add(id) : labels.delete(id);
+        break;
+      case 'label':
+        for (const ref of change.remove) place(ref, false);
+        for (const ref of change.add) place(ref, true);
+        break;
+      case 'move':
+        for (const ref of change.from) place(ref, false);
+        place(change.to, true);
+        break;
     }
   }
   return { labelIds: [...labels], isUnread, isStarred };

@@ -1,4 +1,4 @@
-import type { IndexDb } from '../openIndex.ts';
+import type { ReadableDb, WritableDb } from '../handles.ts';
 import { stmt } from '../statements.ts';
 
 /**
@@ -6,7 +6,7 @@ import { stmt } from '../statements.ts';
  * syncToken per calendar, a full sync's next pageToken. Written in the same
  * transaction as the page of changes they cover.
  */
-export function getCursor(db: IndexDb, accountId: string, kind: string, scope = ''): string | null {
+export function getCursor(db: ReadableDb, accountId: string, kind: string, scope = ''): string | null {
   return (
     stmt<[string, string, string], { cursor: string }>(
       db,
@@ -15,7 +15,7 @@ export function getCursor(db: IndexDb, accountId: string, kind: string, scope = 
   );
 }
 
-export function setCursor(db: IndexDb, accountId: string, kind: string, scope: string, cursor: string): void {
+export function setCursor(db: WritableDb, accountId: string, kind: string, scope: string, cursor: string): void {
   stmt(
     db,
     `INSERT INTO sync_cursors (account_id, kind, scope, cursor, updated_at) VALUES (?, ?, ?, ?, ?)
@@ -23,16 +23,25 @@ export function setCursor(db: IndexDb, accountId: string, kind: string, scope: s
   ).run(accountId, kind, scope, cursor, Date.now());
 }
 
-export function deleteCursor(db: IndexDb, accountId: string, kind: string, scope = ''): void {
+export function deleteCursor(db: WritableDb, accountId: string, kind: string, scope = ''): void {
   stmt(db, 'DELETE FROM sync_cursors WHERE account_id = ? AND kind = ? AND scope = ?').run(accountId, kind, scope);
 }
 
 /** Remote ids a reconciling resync has confirmed still exist. */
-export function markSeen(db: IndexDb, accountId: string, scope: string, remoteIds: Iterable<string>): void {
+export function markSeen(db: WritableDb, accountId: string, scope: string, remoteIds: Iterable<string>): void {
   const insert = stmt(db, 'INSERT OR IGNORE INTO resync_seen (account_id, scope, remote_id) VALUES (?, ?, ?)');
   for (const id of remoteIds) insert.run(accountId, scope, id);
 }
 
-export function clearSeen(db: IndexDb, accountId: string, scope: string): void {
+export function clearSeen(db: WritableDb, accountId: string, scope: string): void {
   stmt(db, 'DELETE FROM resync_seen WHERE account_id = ? AND scope = ?').run(accountId, scope);
+}
+
+/** The remote ids a reconciling resync has seen so far. */
+export function seenRemoteIds(db: ReadableDb, accountId: string, scope: string): Set<string> {
+  return new Set(
+    stmt<[string, string], { remote_id: string }>(db, 'SELECT remote_id FROM resync_seen WHERE account_id = ? AND scope = ?')
+      .all(accountId, scope)
+      .map((row) => row.remote_id),
+  );
 }

@@ -1,7 +1,8 @@
 import { calendar, type calendar_v3 } from '@googleapis/calendar';
 import type { BlobStore } from '../../db/blobStore.ts';
-import type { IndexDb } from '../../db/openIndex.ts';
+import type { WritableDb } from '../../db/handles.ts';
 import {
+  deleteCalendar,
   deleteEvents,
   deleteSeries,
   listCalendars,
@@ -10,7 +11,7 @@ import {
   writeEvents,
 } from '../../db/queries/calendarEvents.ts';
 import { deleteCursor, getCursor, setCursor } from '../../db/queries/syncCursors.ts';
-import { stmt } from '../../db/statements.ts';
+import { transaction } from '../../db/transactions.ts';
 import { httpStatusOf } from '../gmail/gmailErrors.ts';
 import { call } from '../gmail/gmailFullSync.ts';
 import type { GmailSession } from '../gmail/gmailSession.ts';
@@ -20,7 +21,7 @@ import { type CalendarWindow, forgetWindow, overlapsWindow, roundWindow, storedW
 export type { CalendarWindow };
 
 export interface CalendarSyncContext {
-  db: IndexDb;
+  db: WritableDb;
   blobs: BlobStore;
   session: GmailSession;
   accountId: string;
@@ -45,7 +46,7 @@ export async function gcalSync(
   const gmailCtx = { ...ctx, attachmentSizeCap: 0 };
   const list = (await call(gmailCtx, 1, () => calendarApi.calendarList.list({ maxResults: 250 }, { signal }))).data.items ?? [];
   const calendars = new Map<string, { rowId: number; timeZone: string | null }>();
-  db.transaction(() => {
+  transaction(db, () => {
     for (const c of list) {
       if (!c.id) continue;
       const rowId = upsertCalendar(db, accountId, {
@@ -58,11 +59,11 @@ export async function gcalSync(
       calendars.set(c.id, { rowId, timeZone: c.timeZone ?? null });
     }
     for (const stale of listCalendars(db, accountId).filter((c) => !calendars.has(c.remote_id))) {
-      stmt(db, 'DELETE FROM calendars WHERE id = ?').run(stale.id);
+      deleteCalendar(db, stale.id);
       deleteCursor(db, accountId, SYNC_TOKEN, stale.remote_id);
       forgetWindow(db, accountId, SYNC_TOKEN, stale.remote_id);
     }
-  })();
+  });
 
   const counts = { eventsProcessed: 0, eventsDeleted: 0 };
   let done = 0;
@@ -117,7 +118,7 @@ export async function gcalSync(
       const gone = inputs.filter((e) => !overlapsWindow(e, window)).map((e) => e.remoteId);
       for (const e of live) seen.add(e.remoteId);
       const fullListing = token === null;
-      db.transaction(() => {
+      transaction(db, () => {
         writeEvents(db, calendar.rowId, live);
         counts.eventsDeleted += deleteEvents(db, calendar.rowId, gone);
         for (const e of cancelled)
@@ -136,7 +137,7 @@ export async function gcalSync(
           setCursor(db, accountId, SYNC_TOKEN, calendarId, page.nextSyncToken);
           storeWindow(db, accountId, SYNC_TOKEN, calendarId, window);
         }
-      })();
+      });
       counts.eventsProcessed += items.length;
       pageToken = page.nextPageToken ?? undefined;
       if (!pageToken) break;

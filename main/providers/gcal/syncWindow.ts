@@ -1,4 +1,4 @@
-import type { IndexDb } from '../../db/openIndex.ts';
+import type { ReadableDb, WritableDb } from '../../db/handles.ts';
 import type { EventInput } from '../../db/queries/calendarEvents.ts';
 import { deleteCursor, getCursor, setCursor } from '../../db/queries/syncCursors.ts';
 
@@ -12,14 +12,14 @@ export interface CalendarWindow {
 const DAY_MS = 24 * 3600 * 1000;
 
 /** The window a calendar's cursor was minted for. */
-export function storedWindow(db: IndexDb, accountId: string, kind: string, calendarId: string): CalendarWindow | null {
+export function storedWindow(db: ReadableDb, accountId: string, kind: string, calendarId: string): CalendarWindow | null {
   const [from, to, kindOfWindow] = (getCursor(db, accountId, `${kind}.window`, calendarId) ?? '').split('/');
   const window = { from: Number(from), to: Number(to), sliding: kindOfWindow === 'sliding' };
   return Number.isFinite(window.from) && Number.isFinite(window.to) && window.to > window.from ? window : null;
 }
 
 /** Written in the transaction that stores the cursor itself. */
-export function storeWindow(db: IndexDb, accountId: string, kind: string, calendarId: string, window: CalendarWindow): void {
+export function storeWindow(db: WritableDb, accountId: string, kind: string, calendarId: string, window: CalendarWindow): void {
   setCursor(db, accountId, `${kind}.window`, calendarId, `${window.from}/${window.to}/${window.sliding ? 'sliding' : 'fixed'}`);
 }
 
@@ -41,7 +41,7 @@ export function roundWindow(
   return { window: stored, relist: false };
 }
 
-export function forgetWindow(db: IndexDb, accountId: string, kind: string, calendarId: string): void {
+export function forgetWindow(db: WritableDb, accountId: string, kind: string, calendarId: string): void {
   deleteCursor(db, accountId, `${kind}.window`, calendarId);
 }
 

@@ -1,4 +1,4 @@
-import { parseRetryAfter, withRetry } from '../../sync/retryPolicy.ts';
+import { logRetry, parseRetryAfter, withRetry } from '../../sync/retryPolicy.ts';
 import { ProviderError } from '../providerErrors.ts';
 import { type BatchPart, decodeBatch, encodeBatch } from './gmailBatch.ts';
 import { classifyGoogleFailure, toProviderError } from './gmailErrors.ts';
@@ -126,7 +126,7 @@ async function fetchChunk(
           });
         }
       },
-      { classify: classifyGoogleFailure, signal, maxAttempts: 8 },
+      { classify: classifyGoogleFailure, signal, maxAttempts: 8, onRetry: logRetry(session.log, 'gmail batch messages.get') },
     );
   } catch (error) {
     throw toProviderError(error);

@@ -1,6 +1,8 @@
-import { deleteUnseenMessages, existingRemoteIds, updateMessageState, writeMessages } from '../../db/queries/messageWrites.ts';
+import { existingRemoteIds } from '../../db/queries/messageLookups.ts';
+import { deleteUnseenMessages, updateMessageState, writeMessages } from '../../db/queries/messageWrites.ts';
 import { clearSeen, deleteCursor, getCursor, markSeen, setCursor } from '../../db/queries/syncCursors.ts';
-import { withRetry } from '../../sync/retryPolicy.ts';
+import { transaction } from '../../db/transactions.ts';
+import { logRetry, withRetry } from '../../sync/retryPolicy.ts';
 import { classifyGoogleFailure, httpStatusOf, toProviderError } from './gmailErrors.ts';
 import { fetchMessages, QUOTA_UNITS } from './gmailFetch.ts';
 import { syncGmailLabels } from './gmailLabelSync.ts';
@@ -51,10 +53,10 @@ export async function gmailFullSync(ctx: GmailSyncContext, options: FullSyncOpti
       done: 0,
       total: options.query ? null : (profile.data.messagesTotal ?? null),
     };
-    db.transaction(() => {
+    transaction(db, () => {
       clearSeen(db, accountId, RESYNC_SCOPE);
       setCursor(db, accountId, FULL_SYNC_CURSOR, '', JSON.stringify(state));
-    })();
+    });
   }
 
   // A pipeline, so the quota never idles: as soon as a page is listed, the
@@ -79,7 +81,7 @@ export async function gmailFullSync(ctx: GmailSyncContext, options: FullSyncOpti
       ctx,
     );
     const next: FullSyncState = { ...state, pageToken: nextToken, done: state.done + ids.length };
-    db.transaction(() => {
+    transaction(db, () => {
       writeMessages(db, accountId, inputs);
       for (const message of minimal.values())
         if (message) updateMessageState(db, accountId, message.id, messageState(labels, message.labelIds));
@@ -91,7 +93,7 @@ export async function gmailFullSync(ctx: GmailSyncContext, options: FullSyncOpti
           [...full.values(), ...minimal.values()].filter((m) => m !== null).map((m) => m.id),
         );
       setCursor(db, accountId, FULL_SYNC_CURSOR, '', JSON.stringify(next));
-    })();
+    });
     counts.messagesProcessed += inputs.length + [...minimal.values()].filter(Boolean).length;
     for (const m of listed) threads.add(m.threadId);
     state = next;
@@ -100,12 +102,12 @@ export async function gmailFullSync(ctx: GmailSyncContext, options: FullSyncOpti
     current = upcoming;
   }
 
-  db.transaction(() => {
+  transaction(db, () => {
     if (state.reconcile) counts.messagesDeleted = deleteUnseenMessages(db, accountId, RESYNC_SCOPE);
     clearSeen(db, accountId, RESYNC_SCOPE);
     deleteCursor(db, accountId, FULL_SYNC_CURSOR);
     setCursor(db, accountId, HISTORY_CURSOR, '', state.startHistoryId);
-  })();
+  });
   counts.threadsProcessed = threads.size;
   return counts;
 }
@@ -169,7 +171,7 @@ export async function call<T>(
           throw error;
         }
       },
-      { classify: classifyGoogleFailure, signal: ctx.signal, maxAttempts: 8 },
+      { classify: classifyGoogleFailure, signal: ctx.signal, maxAttempts: 8, onRetry: logRetry(ctx.session.log, 'gmail') },
     );
   } catch (error) {
     throw Object.assign(toProviderError(error), { cause: error });

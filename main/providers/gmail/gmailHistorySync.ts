@@ -1,6 +1,8 @@
 import type { gmail_v1 } from '@googleapis/gmail';
-import { deleteMessages, existingRemoteIds, updateMessageState, writeMessages } from '../../db/queries/messageWrites.ts';
+import { existingRemoteIds } from '../../db/queries/messageLookups.ts';
+import { deleteMessages, updateMessageState, writeMessages } from '../../db/queries/messageWrites.ts';
 import { getCursor, setCursor } from '../../db/queries/syncCursors.ts';
+import { transaction } from '../../db/transactions.ts';
 import { CursorExpiredError } from '../providerErrors.ts';
 import { httpStatusOf } from './gmailErrors.ts';
 import { fetchMessages, QUOTA_UNITS } from './gmailFetch.ts';
@@ -118,7 +120,7 @@ export async function gmailHistorySync(ctx: GmailSyncContext): Promise<SyncCount
     const cursor = page.nextPageToken
       ? (lastRecordId ?? startHistoryId)
       : String(page.historyId ?? lastRecordId ?? startHistoryId);
-    db.transaction(() => {
+    transaction(db, () => {
       writeMessages(db, accountId, inputs);
       for (const [id, labelIds] of effects.labelSets)
         if (present.has(id)) updateMessageState(db, accountId, id, messageState(labels, labelIds));
@@ -129,7 +131,7 @@ export async function gmailHistorySync(ctx: GmailSyncContext): Promise<SyncCount
         ...[...full].filter(([, m]) => m === null).map(([id]) => id),
       ]);
       setCursor(db, accountId, HISTORY_CURSOR, '', cursor);
-    })();
+    });
     counts.messagesProcessed += inputs.length + effects.labelSets.size + effects.deleted.size;
     for (const t of effects.threads) threads.add(t);
     done += records.length;

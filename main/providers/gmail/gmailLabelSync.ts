@@ -1,7 +1,7 @@
-import type { IndexDb } from '../../db/openIndex.ts';
-import { upsertLabel } from '../../db/queries/labels.ts';
-import { stmt } from '../../db/statements.ts';
-import { withRetry } from '../../sync/retryPolicy.ts';
+import type { WritableDb } from '../../db/handles.ts';
+import { deleteLabelsExcept, labelIdsByRemoteId, upsertLabel } from '../../db/queries/labels.ts';
+import { transaction } from '../../db/transactions.ts';
+import { logRetry, withRetry } from '../../sync/retryPolicy.ts';
 import { classifyGoogleFailure, toProviderError } from './gmailErrors.ts';
 import { QUOTA_UNITS } from './gmailFetch.ts';
 import { placeholderLabel, toLabelInput } from './gmailLabels.ts';
@@ -9,19 +9,14 @@ import type { GmailSession } from './gmailSession.ts';
 
 /** Gmail label id -> index label row id, for one account; labels seen on messages before labels.list are added on demand. */
 export class GmailLabelMap {
-  readonly #db: IndexDb;
+  readonly #db: WritableDb;
   readonly #accountId: string;
-  readonly #rows = new Map<string, number>();
+  readonly #rows: Map<string, number>;
 
-  constructor(db: IndexDb, accountId: string) {
+  constructor(db: WritableDb, accountId: string) {
     this.#db = db;
     this.#accountId = accountId;
-    for (const row of stmt<[string], { id: number; remote_id: string }>(
-      db,
-      'SELECT id, remote_id FROM labels WHERE account_id = ?',
-    ).all(accountId)) {
-      this.#rows.set(row.remote_id, row.id);
-    }
+    this.#rows = labelIdsByRemoteId(db, accountId);
   }
 
   rowIdsOf(gmailLabelIds: readonly string[]): number[] {
@@ -42,7 +37,7 @@ export class GmailLabelMap {
 
 /** Mirrors the account's labels (labels.list): adds and renames, and removes labels deleted in Gmail. */
 export async function syncGmailLabels(
-  db: IndexDb,
+  db: WritableDb,
   session: GmailSession,
   accountId: string,
   signal?: AbortSignal,
@@ -54,12 +49,12 @@ export async function syncGmailLabels(
         await session.quota.take(QUOTA_UNITS.labelsList, signal);
         return (await session.gmail.users.labels.list({ userId: 'me' }, { signal })).data.labels ?? [];
       },
-      { classify: classifyGoogleFailure, signal },
+      { classify: classifyGoogleFailure, signal, onRetry: logRetry(session.log, 'gmail labels.list') },
     );
   } catch (error) {
     throw toProviderError(error);
   }
-  db.transaction(() => {
+  transaction(db, () => {
     const keep = new Set<string>();
     for (const label of labels) {
       const input = toLabelInput(label);
@@ -67,11 +62,7 @@ export async function syncGmailLabels(
       upsertLabel(db, accountId, input);
       keep.add(input.remoteId);
     }
-    const existing = stmt<[string], { remote_id: string }>(db, 'SELECT remote_id FROM labels WHERE account_id = ?').all(
-      accountId,
-    );
-    const remove = stmt(db, 'DELETE FROM labels WHERE account_id = ? AND remote_id = ?');
-    for (const { remote_id } of existing) if (!keep.has(remote_id)) remove.run(accountId, remote_id);
-  })();
+    deleteLabelsExcept(db, accountId, keep);
+  });
   return new GmailLabelMap(db, accountId);
 }

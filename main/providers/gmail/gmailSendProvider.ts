@@ -1,4 +1,4 @@
-import type { SendProvider } from '../../send/outbox.ts';
+import type { MailSender } from '../accountProvider.ts';
 import { classifyGoogleFailure } from './gmailErrors.ts';
 import type { GmailSession } from './gmailSession.ts';
 
@@ -9,7 +9,7 @@ const SEND_UNITS = 100;
  * by threadId plus matching References/In-Reply-To and subject; Bcc is read
  * from the raw headers and stripped from what recipients receive.
  */
-export function gmailSendProvider(session: GmailSession): SendProvider {
+export function gmailSendProvider(session: GmailSession): MailSender {
   return {
     async send(raw, { providerThreadId }) {
       await session.quota.take(SEND_UNITS);

@@ -2,17 +2,20 @@ import { gmail, type gmail_v1 } from '@googleapis/gmail';
 import { type Credentials, OAuth2Client } from 'google-auth-library';
 import type { GoogleConfig } from '../../auth/providerConfig.ts';
 import type { TokenVault } from '../../auth/tokenVault.ts';
+import type { Log } from '../../core/log.ts';
 import { QuotaWindow } from '../../sync/quotaWindow.ts';
 import { ProviderError } from '../providerErrors.ts';
 
 export const GOOGLE_TOKENS = 'google.tokens';
 
-/** Everything a Gmail sync of one account needs: the authorized client, the raw root URL (batch) and the quota pacer. */
+/** Everything a Gmail call of one account needs: the authorized client, the raw root URL (batch), the quota pacer and the log. */
 export interface GmailSession {
   gmail: gmail_v1.Gmail;
   oauth: OAuth2Client;
   apiRootUrl: string;
+  /** The account's share of Gmail's per-user quota: one window per account, whatever runs (sync, send, calendar). */
   quota: QuotaWindow;
+  log: Log;
 }
 
 export interface GmailQuotaSettings {
@@ -51,6 +54,11 @@ export function newGoogleOAuthClient(config: GoogleConfig, redirectUri?: string)
   });
 }
 
+/** A pacer for one account's Gmail quota (GmailQuotaSettings). */
+export function gmailQuotaWindow(quota: GmailQuotaSettings = DEFAULT_GMAIL_QUOTA): QuotaWindow {
+  return new QuotaWindow({ unitsPerWindow: quota.unitsPerSecond, windowMs: 1000 + (quota.windowMarginMs ?? 10) });
+}
+
 /**
  * Builds the session from the vault. Refreshed tokens are written back as
  * they arrive, so a restart never reuses a stale access token or loses a
@@ -60,7 +68,8 @@ export function openGmailSession(
   config: GoogleConfig,
   vault: TokenVault,
   accountId: string,
-  quota: GmailQuotaSettings = DEFAULT_GMAIL_QUOTA,
+  quota: QuotaWindow,
+  log: Log,
 ): GmailSession {
   const stored = vault.get(accountId, GOOGLE_TOKENS);
   if (!stored) throw new ProviderError('not_connected', 'this Google account has no stored sign-in; connect it again');
@@ -78,7 +87,8 @@ export function openGmailSession(
     gmail: gmail({ version: 'v1', auth: oauth, rootUrl: config.apiRootUrl }),
     oauth,
     apiRootUrl: config.apiRootUrl,
-    quota: new QuotaWindow({ unitsPerWindow: quota.unitsPerSecond, windowMs: 1000 + (quota.windowMarginMs ?? 10) }),
+    quota,
+    log,
   };
 }
 

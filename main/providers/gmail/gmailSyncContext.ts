@@ -1,24 +1,18 @@
 import type { BlobStore } from '../../db/blobStore.ts';
-import type { IndexDb } from '../../db/openIndex.ts';
+import type { WritableDb } from '../../db/handles.ts';
 import type { GmailSession } from './gmailSession.ts';
+
+export type { SyncCounts } from '../accountProvider.ts';
 
 /** What one Gmail sync run works with. */
 export interface GmailSyncContext {
-  db: IndexDb;
+  db: WritableDb;
   blobs: BlobStore;
   session: GmailSession;
   accountId: string;
   attachmentSizeCap: number;
   signal?: AbortSignal;
   reportProgress(done: number, total: number | null): void;
-}
-
-/** Counts a sync reports (the API's messagesProcessed / threadsProcessed). */
-export interface SyncCounts {
-  messagesProcessed: number;
-  threadsProcessed: number;
-  messagesDeleted: number;
-  [key: string]: number;
 }
 
 export const HISTORY_CURSOR = 'gmail.history';

@@ -1,3 +1,4 @@
+import { accountHasMessages } from '../../db/queries/messageLookups.ts';
 import { getCursor } from '../../db/queries/syncCursors.ts';
 import { CursorExpiredError } from '../providerErrors.ts';
 import { gmailFullSync } from './gmailFullSync.ts';
@@ -21,7 +22,7 @@ export async function runGmailSync(
   request: GmailSyncRequest,
 ): Promise<{ counts: SyncCounts; mode: 'full' | 'incremental' | 'catch_up' }> {
   const { db, accountId } = ctx;
-  const hasMail = db.prepare('SELECT 1 FROM messages WHERE account_id = ? LIMIT 1').get(accountId) !== undefined;
+  const hasMail = accountHasMessages(db, accountId);
   if (getCursor(db, accountId, FULL_SYNC_CURSOR))
     return { counts: await gmailFullSync(ctx, { reconcile: hasMail }), mode: 'full' };
   if (request.mode === 'full') return { counts: await gmailFullSync(ctx, { reconcile: hasMail }), mode: 'full' };

@@ -1,8 +1,9 @@
 import { findIana } from 'windows-iana';
-import type { IndexDb } from '../../db/openIndex.ts';
+import type { WritableDb } from '../../db/handles.ts';
 import { getAccount } from '../../db/queries/accounts.ts';
 import {
   type Attendee,
+  deleteCalendar,
   deleteEvents,
   deleteSeries,
   type EventInput,
@@ -12,7 +13,7 @@ import {
   writeEvents,
 } from '../../db/queries/calendarEvents.ts';
 import { deleteCursor, getCursor, setCursor } from '../../db/queries/syncCursors.ts';
-import { stmt } from '../../db/statements.ts';
+import { transaction } from '../../db/transactions.ts';
 import { localMidnight } from '../gcal/gcalEvents.ts';
 import { type CalendarWindow, forgetWindow, overlapsWindow, roundWindow, storedWindow, storeWindow } from '../gcal/syncWindow.ts';
 import { type GraphClient, GraphHttpError } from './graphClient.ts';
@@ -123,7 +124,7 @@ export function graphEventInput(event: GraphEvent, accountEmail?: string): Event
  */
 export async function graphCalendarSync(
   ctx: {
-    db: IndexDb;
+    db: WritableDb;
     client: GraphClient;
     accountId: string;
     signal?: AbortSignal;
@@ -136,7 +137,7 @@ export async function graphCalendarSync(
   const page: { value: Array<{ id: string; name?: string; hexColor?: string; isDefaultCalendar?: boolean }> } =
     await client.request('/me/calendars?$top=100');
   const calendars = new Map<string, number>();
-  db.transaction(() => {
+  transaction(db, () => {
     for (const c of page.value) {
       calendars.set(
         c.id,
@@ -150,11 +151,11 @@ export async function graphCalendarSync(
       );
     }
     for (const stale of listCalendars(db, accountId).filter((c) => !calendars.has(c.remote_id))) {
-      stmt(db, 'DELETE FROM calendars WHERE id = ?').run(stale.id);
+      deleteCalendar(db, stale.id);
       deleteCursor(db, accountId, CURSOR, stale.remote_id);
       forgetWindow(db, accountId, CURSOR, stale.remote_id);
     }
-  })();
+  });
   const counts = { eventsProcessed: 0, eventsDeleted: 0 };
   let done = 0;
   for (const [calendarId, rowId] of calendars) {
@@ -189,7 +190,7 @@ export async function graphCalendarSync(
       const live = inputs.filter((e) => e.status !== 'cancelled' && overlapsWindow(e, window));
       for (const e of live) seen.add(e.remoteId);
       const next = result['@odata.nextLink'];
-      db.transaction(() => {
+      transaction(db, () => {
         writeEvents(db, rowId, live);
         // A removed seriesMaster takes its occurrences and exceptions with it.
         for (const id of removed) counts.eventsDeleted += deleteSeries(db, rowId, id);
@@ -206,7 +207,7 @@ export async function graphCalendarSync(
           setCursor(db, accountId, CURSOR, calendarId, result['@odata.deltaLink']);
           storeWindow(db, accountId, CURSOR, calendarId, window);
         }
-      })();
+      });
       counts.eventsProcessed += result.value.length;
       if (!next) break;
       link = next;

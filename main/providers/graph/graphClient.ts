@@ -1,6 +1,7 @@
 import { type AccountInfo, InteractionRequiredAuthError, type PublicClientApplication } from '@azure/msal-node';
 import { GRAPH_SYNC_SCOPES } from '../../auth/providerConfig.ts';
-import { type FailureClass, parseRetryAfter, withRetry } from '../../sync/retryPolicy.ts';
+import type { Log } from '../../core/log.ts';
+import { type FailureClass, logRetry, parseRetryAfter, withRetry } from '../../sync/retryPolicy.ts';
 import { ProviderError } from '../providerErrors.ts';
 
 const REQUEST_TIMEOUT_MS = 60_000;
@@ -50,19 +51,23 @@ export class GraphClient {
   readonly #account: AccountInfo;
   readonly #signal: AbortSignal | undefined;
   readonly #scopes: readonly string[];
+  readonly #log: Log;
 
-  constructor(
-    msal: PublicClientApplication,
-    account: AccountInfo,
-    baseUrl: string,
-    signal?: AbortSignal,
-    scopes: readonly string[] = GRAPH_SYNC_SCOPES,
-  ) {
-    this.#msal = msal;
-    this.#account = account;
-    this.baseUrl = baseUrl;
-    this.#signal = signal;
-    this.#scopes = scopes;
+  constructor(options: {
+    msal: PublicClientApplication;
+    account: AccountInfo;
+    baseUrl: string;
+    log: Log;
+    signal?: AbortSignal | undefined;
+    /** Default: the sync scopes (main/auth/providerConfig.ts). */
+    scopes?: readonly string[] | undefined;
+  }) {
+    this.#msal = options.msal;
+    this.#account = options.account;
+    this.baseUrl = options.baseUrl;
+    this.#log = options.log;
+    this.#signal = options.signal;
+    this.#scopes = options.scopes ?? GRAPH_SYNC_SCOPES;
   }
 
   /** GET/POST/PATCH a Graph path ("/me/mailFolders") or a full nextLink/deltaLink URL; returns parsed JSON (null for 204/202). */
@@ -105,7 +110,12 @@ export class GraphClient {
             );
           }
         },
-        { classify: classifyGraphFailure, signal: this.#signal, maxAttempts: 8 },
+        {
+          classify: classifyGraphFailure,
+          signal: this.#signal,
+          maxAttempts: 8,
+          onRetry: logRetry(this.#log, `graph ${init.method ?? 'GET'} ${new URL(url).pathname}`),
+        },
       );
     } catch (error) {
       throw toGraphProviderError(error);

@@ -1,10 +1,11 @@
 import type { BlobStore } from '../../db/blobStore.ts';
-import type { IndexDb } from '../../db/openIndex.ts';
-import { upsertLabel } from '../../db/queries/labels.ts';
+import type { WritableDb } from '../../db/handles.ts';
+import { deleteLabel, labelsOfKind, upsertLabel } from '../../db/queries/labels.ts';
+import { messageHasLabelByRemoteId, remoteIdsWithLabel } from '../../db/queries/messageLookups.ts';
 import { deleteMessages, type MessageInput, writeMessages } from '../../db/queries/messageWrites.ts';
-import { clearSeen, deleteCursor, getCursor, markSeen, setCursor } from '../../db/queries/syncCursors.ts';
-import { stmt } from '../../db/statements.ts';
-import type { SyncCounts } from '../gmail/gmailSyncContext.ts';
+import { clearSeen, deleteCursor, getCursor, markSeen, seenRemoteIds, setCursor } from '../../db/queries/syncCursors.ts';
+import { transaction } from '../../db/transactions.ts';
+import type { SyncCounts } from '../accountProvider.ts';
 import type { GraphClient } from './graphClient.ts';
 import {
   categoryLabel,
@@ -17,7 +18,7 @@ import {
 } from './graphMessages.ts';
 
 export interface GraphSyncContext {
-  db: IndexDb;
+  db: WritableDb;
   blobs: BlobStore;
   client: GraphClient;
   accountId: string;
@@ -78,23 +79,18 @@ async function listAllFolders(client: GraphClient): Promise<GraphFolder[]> {
 /** Mirrors folders as labels; a folder gone from the mailbox takes its messages and cursor with it. */
 function syncFolderLabels(ctx: GraphSyncContext, folders: readonly GraphFolder[]) {
   const { db, accountId } = ctx;
-  return db.transaction(() => {
+  return transaction(db, () => {
     const ids = new Map<string, number>();
     for (const folder of folders) ids.set(folder.id, upsertLabel(db, accountId, folderLabel(folder)));
     let removedMessages = 0;
-    const stale = stmt<[string], { id: number; remote_id: string }>(
-      db,
-      `SELECT id, remote_id FROM labels WHERE account_id = ? AND kind = 'folder'`,
-    )
-      .all(accountId)
-      .filter((l) => !ids.has(l.remote_id));
+    const stale = labelsOfKind(db, accountId, 'folder').filter((l) => !ids.has(l.remote_id));
     for (const label of stale) {
-      removedMessages += deleteMessages(db, accountId, messagesInFolder(db, label.id));
-      stmt(db, 'DELETE FROM labels WHERE id = ?').run(label.id);
+      removedMessages += deleteMessages(db, accountId, remoteIdsWithLabel(db, label.id));
+      deleteLabel(db, label.id);
       deleteCursor(db, accountId, DELTA_CURSOR, label.remote_id);
     }
     return { ids, removedMessages };
-  })();
+  });
 }
 
 async function syncFolder(
@@ -111,13 +107,13 @@ async function syncFolder(
   let cursor: FolderCursor = stored
     ? (JSON.parse(stored) as FolderCursor)
     : { link: initialLink, complete: false, reconcile: false };
-  const hasLocal = messagesInFolder(db, folderRowId).length > 0;
+  const hasLocal = remoteIdsWithLabel(db, folderRowId).length > 0;
   const startResync = () => {
     cursor = { link: initialLink, complete: false, reconcile: hasLocal || cursor.reconcile || full };
-    db.transaction(() => {
+    transaction(db, () => {
       clearSeen(db, accountId, folder.id);
       setCursor(db, accountId, DELTA_CURSOR, folder.id, JSON.stringify(cursor));
-    })();
+    });
   };
   if (!stored || (full && cursor.complete)) startResync();
   let processed = 0;
@@ -152,13 +148,13 @@ async function syncFolder(
     const next: FolderCursor = nextLink
       ? { ...cursor, link: nextLink }
       : { link: deltaLink ?? cursor.link, complete: true, reconcile: false };
-    db.transaction(() => {
+    transaction(db, () => {
       writeMessages(db, accountId, inputs);
       // "@removed" from this folder: deleted, or moved away. A message moved into a folder synced earlier in this run keeps its new folder.
       counts.messagesDeleted += deleteMessages(
         db,
         accountId,
-        removed.filter((id) => isInFolder(db, accountId, id, folderRowId)),
+        removed.filter((id) => messageHasLabelByRemoteId(db, accountId, id, folderRowId)),
       );
       if (cursor.reconcile)
         markSeen(
@@ -168,23 +164,16 @@ async function syncFolder(
           present.map((m) => m.id),
         );
       if (!nextLink && cursor.reconcile) {
-        const seen = new Set(
-          stmt<[string, string], { remote_id: string }>(
-            db,
-            'SELECT remote_id FROM resync_seen WHERE account_id = ? AND scope = ?',
-          )
-            .all(accountId, folder.id)
-            .map((r) => r.remote_id),
-        );
+        const seen = seenRemoteIds(db, accountId, folder.id);
         counts.messagesDeleted += deleteMessages(
           db,
           accountId,
-          messagesInFolder(db, folderRowId).filter((id) => !seen.has(id)),
+          remoteIdsWithLabel(db, folderRowId).filter((id) => !seen.has(id)),
         );
         clearSeen(db, accountId, folder.id);
       }
       setCursor(db, accountId, DELTA_CURSOR, folder.id, JSON.stringify(next));
-    })();
+    });
     counts.messagesProcessed += inputs.length + removed.length;
     processed += page.value.length;
     cursor = next;
@@ -195,24 +184,4 @@ async function syncFolder(
 async function listAttachments(client: GraphClient, messageId: string): Promise<GraphAttachment[]> {
   const page: { value: GraphAttachment[] } = await client.request(`/me/messages/${encodeURIComponent(messageId)}/attachments`);
   return page.value;
-}
-
-function isInFolder(db: IndexDb, accountId: string, remoteId: string, folderRowId: number): boolean {
-  return (
-    stmt<[string, string, number], { one: number }>(
-      db,
-      `SELECT 1 AS one FROM messages m JOIN message_labels ml ON ml.message_id = m.id
-       WHERE m.account_id = ? AND m.remote_id = ? AND ml.label_id = ?`,
-    ).get(accountId, remoteId, folderRowId) !== undefined
-  );
-}
-
-/** Remote ids of the messages whose folder is this label. */
-function messagesInFolder(db: IndexDb, folderRowId: number): string[] {
-  return stmt<[number], { remote_id: string }>(
-    db,
-    'SELECT m.remote_id FROM message_labels ml JOIN messages m ON m.id = ml.message_id WHERE ml.label_id = ?',
-  )
-    .all(folderRowId)
-    .map((r) => r.remote_id);
 }

@@ -1,4 +1,4 @@
-import type { SendProvider } from '../../send/outbox.ts';
+import type { MailSender } from '../accountProvider.ts';
 import { classifyGraphFailure, type GraphClient } from './graphClient.ts';
 
 /**
@@ -7,7 +7,7 @@ import { classifyGraphFailure, type GraphClient } from './graphClient.ts';
  * its internetMessageId — the same lookup that settles an uncertain send.
  * Outlook threads by its own conversation logic from In-Reply-To/References.
  */
-export function graphSendProvider(client: GraphClient): SendProvider {
+export function graphSendProvider(client: GraphClient): MailSender {
   const findSent = async (rfc822MessageId: string) => {
     const filter = encodeURIComponent(`internetMessageId eq '<${rfc822MessageId.replace(/'/g, "''")}>'`);
     const page: { value: Array<{ id: string; conversationId?: string }> } = await client.request(

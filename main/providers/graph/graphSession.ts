@@ -2,6 +2,7 @@ import { MSAL_HOME_ACCOUNT } from '../../auth/connectMicrosoft.ts';
 import { newMsalClient, VaultCachePlugin } from '../../auth/msalClient.ts';
 import type { MicrosoftConfig } from '../../auth/providerConfig.ts';
 import type { TokenVault } from '../../auth/tokenVault.ts';
+import type { Log } from '../../core/log.ts';
 import { ProviderError } from '../providerErrors.ts';
 import { GraphClient } from './graphClient.ts';
 
@@ -10,14 +11,12 @@ export async function openGraphClient(
   config: MicrosoftConfig,
   vault: TokenVault,
   accountId: string,
-  signal?: AbortSignal,
-  /** Default: the sync scopes (main/auth/providerConfig.ts). */
-  scopes?: readonly string[],
+  options: { log: Log; signal?: AbortSignal | undefined; scopes?: readonly string[] | undefined },
 ): Promise<GraphClient> {
   const homeAccountId = vault.get(accountId, MSAL_HOME_ACCOUNT);
   if (!homeAccountId) throw new ProviderError('not_connected', 'this Microsoft account has no stored sign-in; connect it again');
   const msal = newMsalClient(config, new VaultCachePlugin(vault, accountId));
   const account = await msal.getTokenCache().getAccountByHomeId(homeAccountId);
   if (!account) throw new ProviderError('needs_reauth', 'the stored Microsoft sign-in is gone; reconnect the account');
-  return new GraphClient(msal, account, config.graphBaseUrl, signal, scopes);
+  return new GraphClient({ msal, account, baseUrl: config.graphBaseUrl, ...options });
 }

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listApiKeys, revokeApiKey } from '../../../main/api/auth/apiKeys.ts';
 import { type IndexDb, openIndex } from '../../../main/db/openIndex.ts';
 import { ensureAccount, getAccount } from '../../../main/db/queries/accounts.ts';
+import { ProviderError } from '../../../main/providers/providerErrors.ts';
 import type { JobHandler } from '../../../main/sync/jobRunner.ts';
 import { buildLocalApi, type LocalApiHarness } from '../../support/localApi.ts';
 import { makeTempDir } from '../../support/tempDir.ts';
@@ -215,7 +216,7 @@ describe('sync endpoints', () => {
     release();
     expect((await first).statusCode).toBe(200);
     handler = async () => {
-      throw Object.assign(new Error('token refresh failed: invalid_grant'), { code: 'needs_reauth' });
+      throw new ProviderError('needs_reauth', 'token refresh failed: invalid_grant');
     };
     const failed = await api.app.inject({
       method: 'POST',

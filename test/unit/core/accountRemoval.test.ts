@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TokenVault } from '../../../main/auth/tokenVault.ts';
 import { AccountNotFoundError, removeAccount } from '../../../main/core/accountRemoval.ts';
 import { EventBus } from '../../../main/core/eventBus.ts';
+import { silentLog } from '../../../main/core/log.ts';
 import { BlobStore } from '../../../main/db/blobStore.ts';
 import { type IndexDb, openIndex } from '../../../main/db/openIndex.ts';
 import { ensureAccount } from '../../../main/db/queries/accounts.ts';
@@ -17,6 +18,7 @@ import { JobQueue } from '../../../main/sync/jobQueue.ts';
 import { JobRunner } from '../../../main/sync/jobRunner.ts';
 import { eventInput } from '../../support/calendarFixtures.ts';
 import { messageInput } from '../../support/indexFixtures.ts';
+import { offlineProviders } from '../../support/offlineProviders.ts';
 import { makeTempDir } from '../../support/tempDir.ts';
 
 /** Row counts of every per-account table, for one account. */
@@ -47,10 +49,10 @@ describe('removing an account', () => {
     db = openIndex(':memory:');
     blobs = new BlobStore(db, join(dir.path, `blobs-${randomBytes(4).toString('hex')}`));
     vault = new TokenVault(db, randomBytes(32));
-    events = new EventBus();
+    events = new EventBus(silentLog);
     events.subscribe((event) => emitted.push(event.type));
     jobs = new JobQueue(db, events);
-    runner = new JobRunner(jobs, {});
+    runner = new JobRunner(jobs, {}, { log: silentLog });
   });
   afterEach(async () => {
     await runner.stop();
@@ -58,7 +60,7 @@ describe('removing an account', () => {
     emitted.length = 0;
   });
   afterAll(() => dir.remove());
-  const deps = () => ({ db, blobs, runner, vault, events, google: null });
+  const deps = () => ({ db, blobs, runner, events, providers: offlineProviders(db, blobs) });
 
   /** An account with `count` messages (raw blobs, one attachment), labels, a calendar, a token and a pending change. */
   function seed(provider: 'gmail' | 'microsoft', email: string, count: number, shared: string) {
@@ -138,15 +140,19 @@ describe('removing an account', () => {
     const ann = seed('gmail', 'ann@example.test', 10, blobs.put(Buffer.from('x')));
     const started: string[] = [];
     let wroteAfterStop = false;
-    runner = new JobRunner(jobs, {
-      email_sync: async (_job, { signal }) => {
-        started.push('sync');
-        // A sync that goes on page after page until told to stop.
-        while (!signal.aborted) await new Promise((resolve) => setTimeout(resolve, 5));
-        wroteAfterStop = db.prepare('SELECT count(*) FROM accounts WHERE id = ?').pluck().get(ann.account.id) === 0;
-        return {};
+    runner = new JobRunner(
+      jobs,
+      {
+        email_sync: async (_job, { signal }) => {
+          started.push('sync');
+          // A sync that goes on page after page until told to stop.
+          while (!signal.aborted) await new Promise((resolve) => setTimeout(resolve, 5));
+          wroteAfterStop = db.prepare('SELECT count(*) FROM accounts WHERE id = ?').pluck().get(ann.account.id) === 0;
+          return {};
+        },
       },
-    });
+      { log: silentLog },
+    );
     jobs.enqueue({ kind: 'email_sync', mode: 'incremental', accountIds: [ann.account.id] });
     runner.wake();
     await expect.poll(() => started.length).toBe(1);

@@ -3,9 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { latestSchemaVersion, migrations } from '../../../main/db/migrations/index.ts';
-import { type IndexDb, IndexOpenError, openIndex } from '../../../main/db/openIndex.ts';
-import { writeMessages } from '../../../main/db/queries/messageWrites.ts';
-import { messageInput, seedAccount } from '../../support/indexFixtures.ts';
+import { IndexOpenError, openIndex } from '../../../main/db/openIndex.ts';
 import { makeTempDir } from '../../support/tempDir.ts';
 
 describe('opening and migrating the index', () => {
@@ -47,11 +45,14 @@ describe('opening and migrating the index', () => {
     const old = new Database(path);
     for (const m of migrations.filter((m) => m.version <= 5)) m.up(old);
     old.pragma('user_version = 5');
-    const { account, inbox } = seedAccount(old as IndexDb);
-    writeMessages(old as IndexDb, account.id, [
-      messageInput({ remoteId: 'older', subject: 'Quarterly numbers', sentAt: Date.UTC(2024, 0, 1), labelIds: [inbox] }),
-      messageInput({ remoteId: 'newer', subject: 'Quarterly plans', sentAt: Date.UTC(2025, 0, 1), labelIds: [inbox] }),
-    ]);
+    // Rows as a version-5 Outpost wrote them (today's writers expect today's schema).
+    old.prepare("INSERT INTO accounts (id, provider, email, created_at) VALUES ('acc', 'gmail', 'me@example.test', 0)").run();
+    old.prepare("INSERT INTO threads (id, account_id, remote_id) VALUES (1, 'acc', 't1'), (2, 'acc', 't2')").run();
+    const insert = old.prepare(
+      "INSERT INTO messages (account_id, thread_id, remote_id, subject, sent_at, body_text) VALUES ('acc', ?, ?, ?, ?, 'hello world')",
+    );
+    insert.run(1, 'older', 'Quarterly numbers', Date.UTC(2024, 0, 1));
+    insert.run(2, 'newer', 'Quarterly plans', Date.UTC(2025, 0, 1));
     old.close();
 
     const db = openIndex(path);

@@ -3,6 +3,7 @@ import { type IndexDb, openIndex } from '../../../main/db/openIndex.ts';
 import { ensureAccount } from '../../../main/db/queries/accounts.ts';
 import { upsertLabel } from '../../../main/db/queries/labels.ts';
 import { writeMessages } from '../../../main/db/queries/messageWrites.ts';
+import type { MessageChange } from '../../../main/db/queries/pendingChanges.ts';
 import { getThreadRow, listThreadsByLabels, listThreadsOfAccount } from '../../../main/db/queries/threadReads.ts';
 import { applyThreadAction, ThreadActionError } from '../../../main/mail/threadActions.ts';
 import { messageInput, seedAccount } from '../../support/indexFixtures.ts';
@@ -14,12 +15,15 @@ describe('thread actions', () => {
   });
   afterEach(() => db.close());
 
+  /** The queued typed changes, each in a line: `move INBOX <- SPAM`, `label +Label_7 -`, `read`, `starred`. */
   const pending = () =>
     db
-      .prepare(
-        'SELECT message_remote_id AS id, add_labels AS "add", remove_labels AS remove FROM pending_changes ORDER BY pending_changes.id',
-      )
-      .all();
+      .prepare('SELECT message_remote_id AS id, change_json FROM pending_changes ORDER BY pending_changes.id')
+      .all()
+      .map((row) => {
+        const { id, change_json } = row as { id: string; change_json: string };
+        return { id, change: describeChange(JSON.parse(change_json) as MessageChange) };
+      });
 
   it('archives a Gmail thread by removing INBOX from every message, and queues exactly that', () => {
     const { account, inbox } = seedAccount(db);
@@ -32,8 +36,8 @@ describe('thread actions', () => {
     expect(listThreadsByLabels(db, [inbox], 10)).toHaveLength(0);
     expect(getThreadRow(db, thread.id)).toBeDefined(); // still in All Mail
     expect(pending()).toEqual([
-      { id: 'a', add: '[]', remove: '["INBOX"]' },
-      { id: 'b', add: '[]', remove: '["INBOX"]' },
+      { id: 'a', change: 'move - <- INBOX' },
+      { id: 'b', change: 'move - <- INBOX' },
     ]);
   });
 
@@ -51,7 +55,7 @@ describe('thread actions', () => {
     expect(getThreadRow(db, id)?.unread_count).toBe(1);
     applyThreadAction(db, id, 'star');
     expect(db.prepare('SELECT remote_id FROM messages WHERE is_starred = 1').pluck().all()).toEqual(['b']);
-    expect(pending().at(-1)).toEqual({ id: 'b', add: '["STARRED"]', remove: '[]' });
+    expect(pending().at(-1)).toEqual({ id: 'b', change: 'starred' });
   });
 
   it('reports a Gmail thread as spam (SPAM on, out of the inbox) and takes it back (not spam: the inbox again)', () => {
@@ -69,10 +73,10 @@ describe('thread actions', () => {
     expect(listThreadsByLabels(db, [spam], 10)).toHaveLength(0);
     expect(listThreadsByLabels(db, [inbox], 10).map((t) => t.id)).toEqual([id]);
     expect(pending()).toEqual([
-      { id: 'a', add: '["SPAM"]', remove: '["INBOX"]' },
-      { id: 'b', add: '["SPAM"]', remove: '["INBOX"]' },
-      { id: 'a', add: '["INBOX"]', remove: '["SPAM"]' },
-      { id: 'b', add: '["INBOX"]', remove: '["SPAM"]' },
+      { id: 'a', change: 'move SPAM <- INBOX' },
+      { id: 'b', change: 'move SPAM <- INBOX' },
+      { id: 'a', change: 'move INBOX <- SPAM' },
+      { id: 'b', change: 'move INBOX <- SPAM' },
     ]);
   });
 
@@ -85,8 +89,8 @@ describe('thread actions', () => {
     applyThreadAction(db, id, 'spam');
     applyThreadAction(db, id, 'not_spam');
     expect(pending()).toEqual([
-      { id: 'm', add: '["fld-junk"]', remove: '["fld-inbox"]' },
-      { id: 'm', add: '["fld-inbox"]', remove: '["fld-junk"]' },
+      { id: 'm', change: 'move fld-junk <- fld-inbox' },
+      { id: 'm', change: 'move fld-inbox <- fld-junk' },
     ]);
 
     const { account: plain, inbox: plainInbox } = seedAccount(db, 'plain@example.test');
@@ -103,7 +107,7 @@ describe('thread actions', () => {
     writeMessages(db, account.id, [messageInput({ remoteId: 'm', threadRemoteId: 'conv', labelIds: [inbox] })]);
     const { id } = listThreadsOfAccount(db, account.id, 1)[0]!;
     applyThreadAction(db, id, 'archive');
-    expect(pending()).toEqual([{ id: 'm', add: '["fld-archive"]', remove: '["fld-inbox"]' }]);
+    expect(pending()).toEqual([{ id: 'm', change: 'move fld-archive <- fld-inbox' }]);
   });
 
   it("labels, unlabels and moves a Gmail thread with the user's labels, and refuses system labels", () => {
@@ -116,23 +120,23 @@ describe('thread actions', () => {
     const { id } = listThreadsOfAccount(db, account.id, 1)[0]!;
     applyThreadAction(db, id, 'add_label', work);
     // Only the message that lacked it changes.
-    expect(pending()).toEqual([{ id: 'a', add: '["Label_7"]', remove: '[]' }]);
+    expect(pending()).toEqual([{ id: 'a', change: 'label +Label_7 -' }]);
     applyThreadAction(db, id, 'remove_label', work);
     expect(pending().slice(1)).toEqual([
-      { id: 'a', add: '[]', remove: '["Label_7"]' },
-      { id: 'b', add: '[]', remove: '["Label_7"]' },
+      { id: 'a', change: 'label + -Label_7' },
+      { id: 'b', change: 'label + -Label_7' },
     ]);
     applyThreadAction(db, id, 'move_to', work);
     expect(listThreadsByLabels(db, [inbox], 10)).toHaveLength(0);
     expect(listThreadsByLabels(db, [work], 10)).toHaveLength(1);
     expect(pending().slice(3)).toEqual([
-      { id: 'a', add: '["Label_7"]', remove: '["INBOX"]' },
-      { id: 'b', add: '["Label_7"]', remove: '["INBOX"]' },
+      { id: 'a', change: 'move Label_7 <- INBOX' },
+      { id: 'b', change: 'move Label_7 <- INBOX' },
     ]);
     // The inbox tabs (CATEGORY_*) take labels too.
     const forums = upsertLabel(db, account.id, { remoteId: 'CATEGORY_FORUMS', name: 'Forums', kind: 'category', role: null });
     applyThreadAction(db, id, 'add_label', forums);
-    expect(pending().at(-1)).toEqual({ id: 'b', add: '["CATEGORY_FORUMS"]', remove: '[]' });
+    expect(pending().at(-1)).toEqual({ id: 'b', change: 'label +CATEGORY_FORUMS -' });
     for (const [action, label] of [
       ['add_label', sent],
       ['move_to', sent],
@@ -153,8 +157,8 @@ describe('thread actions', () => {
     applyThreadAction(db, id, 'add_label', red);
     applyThreadAction(db, id, 'move_to', projects);
     expect(pending()).toEqual([
-      { id: 'm', add: '["category:Red"]', remove: '[]' },
-      { id: 'm', add: '["fld-projects"]', remove: '["fld-inbox"]' },
+      { id: 'm', change: 'label +category:Red -' },
+      { id: 'm', change: 'move fld-projects <- fld-inbox' },
     ]);
     expect(() => applyThreadAction(db, id, 'add_label', projects)).toThrow(/is a move/);
     expect(() => applyThreadAction(db, id, 'move_to', red)).toThrow(/not a folder/);
@@ -171,3 +175,16 @@ describe('thread actions', () => {
     expect(() => applyThreadAction(db, 9999, 'archive')).toThrow(ThreadActionError);
   });
 });
+
+function describeChange(change: MessageChange): string {
+  switch (change.type) {
+    case 'read':
+      return change.read ? 'read' : 'unread';
+    case 'starred':
+      return change.starred ? 'starred' : 'unstarred';
+    case 'label':
+      return `label +${change.add.map((l) => l.remoteId).join(',')} -${change.remove.map((l) => l.remoteId).join(',')}`;
+    case 'move':
+      return `move ${change.to?.remoteId ?? '-'} <- ${change.from.map((l) => l.remoteId).join(',')}`;
+  }
+}

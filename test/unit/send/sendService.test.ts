@@ -1,5 +1,6 @@
 import PostalMime from 'postal-mime';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { silentLog } from '../../../main/core/log.ts';
 import { BlobStore } from '../../../main/db/blobStore.ts';
 import { type IndexDb, openIndex } from '../../../main/db/openIndex.ts';
 import { writeMessages } from '../../../main/db/queries/messageWrites.ts';
@@ -50,7 +51,7 @@ describe('SendService', () => {
       },
       classify: () => ({ kind: 'fatal' }),
     };
-    service = new SendService(db, new BlobStore(db, dir.path), () => provider);
+    service = new SendService(db, new BlobStore(db, dir.path), () => provider, { log: silentLog });
   });
   afterEach(() => {
     db.close();

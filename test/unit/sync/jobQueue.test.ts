@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EventBus } from '../../../main/core/eventBus.ts';
+import { silentLog } from '../../../main/core/log.ts';
 import { type IndexDb, openIndex } from '../../../main/db/openIndex.ts';
 import { ensureAccount } from '../../../main/db/queries/accounts.ts';
+import { ProviderError } from '../../../main/providers/providerErrors.ts';
 import { JobQueue, SyncInProgressError } from '../../../main/sync/jobQueue.ts';
 import { type JobHandler, JobRunner } from '../../../main/sync/jobRunner.ts';
 import type { CoreEvent } from '../../../shared/events.ts';
@@ -15,7 +17,7 @@ describe('the sync job queue and runner', () => {
 
   beforeEach(() => {
     db = openIndex(':memory:');
-    const bus = new EventBus();
+    const bus = new EventBus(silentLog);
     events = [];
     bus.subscribe((e) => events.push(e));
     queue = new JobQueue(db, bus);
@@ -50,7 +52,7 @@ describe('the sync job queue and runner', () => {
       if (job.account_id === a) concurrentForA--;
       return { messagesProcessed: 1 };
     };
-    const runner = new JobRunner(queue, { email_sync: handler }, { concurrency: 4 });
+    const runner = new JobRunner(queue, { email_sync: handler }, { concurrency: 4, log: silentLog });
     queue.enqueue({ kind: 'email_sync', mode: 'incremental', accountIds: [a] });
     queue.enqueue({ kind: 'email_sync', mode: 'incremental', accountIds: [a] });
     queue.enqueue({ kind: 'email_sync', mode: 'incremental', accountIds: [b] });
@@ -71,7 +73,11 @@ describe('the sync job queue and runner', () => {
   });
 
   it('completes a multi-account request as one parent job with summed counts and one completion event', async () => {
-    const runner = new JobRunner(queue, { email_sync: async (job) => ({ messagesProcessed: job.account_id === a ? 3 : 4 }) });
+    const runner = new JobRunner(
+      queue,
+      { email_sync: async (job) => ({ messagesProcessed: job.account_id === a ? 3 : 4 }) },
+      { log: silentLog },
+    );
     const parent = queue.enqueue({ kind: 'email_sync', mode: 'incremental', accountIds: [a, b] });
     runner.wake();
     await runner.idle();
@@ -83,12 +89,16 @@ describe('the sync job queue and runner', () => {
   });
 
   it('records a classified failure and reports the parent failed when a child fails', async () => {
-    const runner = new JobRunner(queue, {
-      email_sync: async (job) => {
-        if (job.account_id === b) throw Object.assign(new Error('refresh token revoked'), { code: 'needs_reauth' });
-        return {};
+    const runner = new JobRunner(
+      queue,
+      {
+        email_sync: async (job) => {
+          if (job.account_id === b) throw new ProviderError('needs_reauth', 'refresh token revoked');
+          return {};
+        },
       },
-    });
+      { log: silentLog },
+    );
     const parent = queue.enqueue({ kind: 'email_sync', mode: 'full', accountIds: [a, b] });
     runner.wake();
     await runner.idle();
@@ -97,11 +107,15 @@ describe('the sync job queue and runner', () => {
   });
 
   it('classifies unexpected exceptions as internal_error', async () => {
-    const runner = new JobRunner(queue, {
-      email_sync: async () => {
-        throw new TypeError('boom');
+    const runner = new JobRunner(
+      queue,
+      {
+        email_sync: async () => {
+          throw new TypeError('boom');
+        },
       },
-    });
+      { log: silentLog },
+    );
     const job = queue.enqueue({ kind: 'email_sync', mode: 'incremental', accountIds: [a] });
     runner.wake();
     await runner.idle();
@@ -109,10 +123,14 @@ describe('the sync job queue and runner', () => {
   });
 
   it('requeues jobs a crash left running, and a stopped runner leaves its job for the next start', async () => {
-    const runner = new JobRunner(queue, {
-      email_sync: (_job, { signal }) =>
-        new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')))),
-    });
+    const runner = new JobRunner(
+      queue,
+      {
+        email_sync: (_job, { signal }) =>
+          new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')))),
+      },
+      { log: silentLog },
+    );
     const job = queue.enqueue({ kind: 'email_sync', mode: 'full', accountIds: [a] });
     runner.wake();
     expect(queue.get(job.id)?.status).toBe('running');

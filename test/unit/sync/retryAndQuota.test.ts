@@ -54,7 +54,7 @@ describe('withRetry', () => {
         if (++calls < 4) throw new Error('503');
         return 'ok';
       },
-      { classify: retryable, random: () => 1, wait: async (ms) => void delays.push(ms), baseDelayMs: 100 },
+      { classify: retryable, random: () => 1, wait: async (ms) => void delays.push(ms), baseDelayMs: 100, onRetry: () => {} },
     );
     expect(result).toBe('ok');
     expect(delays).toEqual([100, 200, 400]);
@@ -68,7 +68,11 @@ describe('withRetry', () => {
         if (++calls === 1) throw new Error('429');
         return 1;
       },
-      { classify: () => ({ kind: 'retry', retryAfterMs: 7_000, reason: '429' }), wait: async (ms) => void delays.push(ms) },
+      {
+        classify: () => ({ kind: 'retry', retryAfterMs: 7_000, reason: '429' }),
+        wait: async (ms) => void delays.push(ms),
+        onRetry: () => {},
+      },
     );
     expect(delays).toEqual([7_000]);
   });
@@ -81,7 +85,7 @@ describe('withRetry', () => {
           calls++;
           throw new Error('400');
         },
-        { classify: () => ({ kind: 'fatal' }), wait: async () => {} },
+        { classify: () => ({ kind: 'fatal' }), wait: async () => {}, onRetry: () => {} },
       ),
     ).rejects.toThrow('400');
     expect(calls).toBe(1);
@@ -92,7 +96,7 @@ describe('withRetry', () => {
           calls++;
           throw new Error('503');
         },
-        { classify: retryable, maxAttempts: 3, wait: async () => {} },
+        { classify: retryable, maxAttempts: 3, wait: async () => {}, onRetry: () => {} },
       ),
     ).rejects.toThrow('503');
     expect(calls).toBe(3);

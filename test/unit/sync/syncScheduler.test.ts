@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EventBus } from '../../../main/core/eventBus.ts';
+import { silentLog } from '../../../main/core/log.ts';
 import { type IndexDb, openIndex } from '../../../main/db/openIndex.ts';
 import { ensureAccount, listAccounts, updateAccountSettings } from '../../../main/db/queries/accounts.ts';
 import { JobQueue } from '../../../main/sync/jobQueue.ts';
@@ -13,7 +14,7 @@ describe('SyncScheduler', () => {
   let accountId: string;
   beforeEach(() => {
     db = openIndex(':memory:');
-    queue = new JobQueue(db, new EventBus());
+    queue = new JobQueue(db, new EventBus(silentLog));
     accountId = ensureAccount(db, 'gmail', 'a@example.test').id;
     now = 1_000_000;
   });
@@ -21,7 +22,7 @@ describe('SyncScheduler', () => {
 
   const openJobs = () => db.prepare(`SELECT kind FROM jobs WHERE status IN ('queued', 'running') ORDER BY kind`).pluck().all();
   const scheduler = () =>
-    new SyncScheduler(queue, new JobRunner(queue, {}, { concurrency: 0 }), {
+    new SyncScheduler(queue, new JobRunner(queue, {}, { concurrency: 0, log: silentLog }), {
       intervalMinutes: { email_sync: 5, calendar_sync: 15 },
       accounts: () => [{ id: accountId, kinds: ['email_sync', 'calendar_sync'] }],
       now: () => now,
@@ -52,7 +53,7 @@ describe('SyncScheduler', () => {
 
   it("follows each account's own intervals, and never syncs a manual-only kind on its own, even when nudged", () => {
     const other = ensureAccount(db, 'microsoft', 'b@example.test').id;
-    const s = new SyncScheduler(queue, new JobRunner(queue, {}, { concurrency: 0 }), {
+    const s = new SyncScheduler(queue, new JobRunner(queue, {}, { concurrency: 0, log: silentLog }), {
       intervalMinutes: {},
       accounts: () => [
         { id: accountId, kinds: ['email_sync', 'calendar_sync'], intervalMinutes: { email_sync: 1, calendar_sync: 0 } },
@@ -110,9 +111,9 @@ describe('calendarWindow', () => {
 describe('SyncScheduler robustness', () => {
   it('survives a failing tick and reports it', () => {
     const db = openIndex(':memory:');
-    const queue = new JobQueue(db, new EventBus());
+    const queue = new JobQueue(db, new EventBus(silentLog));
     const errors: unknown[] = [];
-    const scheduler = new SyncScheduler(queue, new JobRunner(queue, {}, { concurrency: 0 }), {
+    const scheduler = new SyncScheduler(queue, new JobRunner(queue, {}, { concurrency: 0, log: silentLog }), {
       intervalMinutes: {},
       accounts: () => {
         throw new Error('index busy');

@@ -1,0 +1,97 @@
+import type { JobMode } from '../../shared/events.ts';
+import type { ConnectOptions } from '../auth/connectGoogle.ts';
+import type { AccountRow } from '../db/queries/accounts.ts';
+import type { PendingChange } from '../db/queries/pendingChanges.ts';
+import type { FailureClass } from '../sync/retryPolicy.ts';
+import type { ProviderDescription } from './descriptions.ts';
+import type { CalendarWindow } from './gcal/syncWindow.ts';
+
+/**
+ * The one interface between the product and a mail provider (Google: Gmail
+ * and Calendar; Microsoft: Graph mail and calendar; imported mail: none).
+ * Everything that differs between providers happens behind it, in
+ * main/providers/; the rest of the core reads `description.capabilities`
+ * and never asks which provider an account is. A method exists here only
+ * when something calls it.
+ */
+export interface AccountProvider {
+  readonly description: ProviderDescription;
+  /** The provider's sign-in in the user's browser (OAuth loopback flow); the account row, created or reactivated. */
+  connect(options: ConnectOptions): Promise<AccountRow>;
+  /** Talks to the provider as this account: clients are opened on first use and kept for the session's life. */
+  session(account: AccountRow, signal?: AbortSignal): AccountSession;
+  /**
+   * What revoking Outpost's grant needs, captured now (the account's secrets are about to be
+   * deleted); null when the provider has no per-app revocation or nothing to revoke. The returned
+   * call resolves false when the provider could not be told.
+   */
+  revocation(account: AccountRow): (() => Promise<boolean>) | null;
+}
+
+export interface AccountSession {
+  /**
+   * Tells the provider the user's local changes, in order. `settle` is called with the ids of the
+   * changes it has taken (or that no longer apply: the message is gone there) as it goes, so a
+   * failure part-way keeps what was pushed; the rest stays queued for the next sync.
+   */
+  pushChanges(changes: readonly PendingChange[], settle: (ids: readonly number[]) => void): Promise<void>;
+  /** Mail from the provider into the index: full, incremental, or a resumed full sync. */
+  syncMail(request: MailSyncRequest, run: SyncRun): Promise<SyncCounts>;
+  /** Calendars and their events over the window into the index. */
+  syncCalendars(request: CalendarSyncRequest, run: SyncRun): Promise<Record<string, number>>;
+  /** Sending: the outbox's provider for this account (opened when the first message goes out). */
+  sender(): Promise<MailSender>;
+  /** Answers an invitation at the provider, the organizer notified. */
+  answerInvitation(invitation: InvitationAnswer): Promise<void>;
+}
+
+/** How a sync job runs: stopped through the signal, progress reported, retries and summaries logged. */
+export interface SyncRun {
+  signal: AbortSignal;
+  reportProgress(done: number, total: number | null): void;
+}
+
+export interface MailSyncRequest {
+  mode: JobMode;
+  /**
+   * The gmail-connections reference endpoint: with no stored position, catch up on the last day
+   * instead of syncing everything (providers without such a mode sync as usual).
+   */
+  catchUp: boolean;
+}
+
+export interface CalendarSyncRequest {
+  full: boolean;
+  window: CalendarWindow;
+}
+
+/** Counts a mail sync reports (the API's messagesProcessed / threadsProcessed). */
+export interface SyncCounts {
+  messagesProcessed: number;
+  threadsProcessed: number;
+  messagesDeleted: number;
+  [key: string]: number;
+}
+
+export interface SentMessage {
+  providerMessageId: string;
+  providerThreadId: string | null;
+}
+
+/** How a provider accepts a message, and how a send whose outcome is unknown is found again. */
+export interface MailSender {
+  send(raw: Buffer, options: { providerThreadId: string | null }): Promise<SentMessage>;
+  /** The sent message with this Message-ID (without <>), if the provider has it. */
+  findSent(rfc822MessageId: string): Promise<SentMessage | null>;
+  classify(error: unknown): FailureClass;
+}
+
+export type RsvpAnswer = 'accepted' | 'tentative' | 'declined';
+
+export interface InvitationAnswer {
+  calendarRemoteId: string;
+  eventRemoteId: string;
+  /** The user's own attendee address, as the event lists it. */
+  attendeeEmail: string;
+  answer: RsvpAnswer;
+}

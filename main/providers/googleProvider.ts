@@ -1,0 +1,85 @@
+import type { Credentials } from 'google-auth-library';
+import { connectGoogle } from '../auth/connectGoogle.ts';
+import type { GoogleConfig } from '../auth/providerConfig.ts';
+import type { AccountRow } from '../db/queries/accounts.ts';
+import type { QuotaWindow } from '../sync/quotaWindow.ts';
+import type { AccountProvider, AccountSession } from './accountProvider.ts';
+import { describeProvider } from './descriptions.ts';
+import { answerOnGoogle } from './gcal/gcalInvitations.ts';
+import { gcalSync } from './gcal/gcalSync.ts';
+import { pushGmailChanges } from './gmail/gmailChangePusher.ts';
+import { gmailSendProvider } from './gmail/gmailSendProvider.ts';
+import {
+  type GmailQuotaSettings,
+  type GmailSession,
+  GOOGLE_TOKENS,
+  gmailQuotaWindow,
+  newGoogleOAuthClient,
+  openGmailSession,
+} from './gmail/gmailSession.ts';
+import { runGmailSync } from './gmail/gmailSyncJob.ts';
+import type { ProviderDeps } from './providerDeps.ts';
+
+/**
+ * Google accounts: Gmail for mail (history-based incremental sync, batch
+ * fetches paced to the per-user quota, batchModify for local changes,
+ * messages.send) and Google Calendar (syncTokens, events.patch for
+ * invitations), both through the official clients with one OAuth grant.
+ */
+export function googleProvider(config: GoogleConfig, deps: ProviderDeps & { quota: GmailQuotaSettings }): AccountProvider {
+  // Gmail counts one quota per user, whatever the request: a sync, a send and a calendar page share it.
+  const quotas = new Map<string, QuotaWindow>();
+  const quotaOf = (accountId: string) => {
+    let quota = quotas.get(accountId);
+    if (!quota) {
+      quota = gmailQuotaWindow(deps.quota);
+      quotas.set(accountId, quota);
+    }
+    return quota;
+  };
+  return {
+    description: describeProvider('gmail'),
+    connect: (options) => connectGoogle(deps.db, deps.vault, config, options),
+    session(account: AccountRow, signal?: AbortSignal): AccountSession {
+      let opened: GmailSession | null = null;
+      const open = () => {
+        opened ??= openGmailSession(
+          config,
+          deps.vault,
+          account.id,
+          quotaOf(account.id),
+          deps.log.child({ provider: 'gmail', account_id: account.id }),
+        );
+        return opened;
+      };
+      const base = { db: deps.db, blobs: deps.blobs, accountId: account.id, attachmentSizeCap: deps.attachmentSizeCap };
+      return {
+        pushChanges: async (changes, settle) => pushGmailChanges(open(), changes, settle),
+        async syncMail(request, run) {
+          const context = { ...base, session: open(), signal: run.signal, reportProgress: run.reportProgress };
+          return (await runGmailSync(context, { mode: request.mode, catchUpWindow: request.catchUp })).counts;
+        },
+        syncCalendars: async (request, run) =>
+          gcalSync({ ...base, session: open(), signal: run.signal, reportProgress: run.reportProgress }, request),
+        sender: async () => gmailSendProvider(open()),
+        answerInvitation: async (invitation) => answerOnGoogle(open(), invitation, signal),
+      };
+    },
+    revocation(account) {
+      const stored = deps.vault.get(account.id, GOOGLE_TOKENS);
+      const { refresh_token: refresh, access_token: access } = stored ? (JSON.parse(stored) as Credentials) : {};
+      const token = refresh ?? access;
+      if (!token) return async () => false;
+      return async () => {
+        try {
+          // Revoking the refresh token ends the whole grant, its access tokens included.
+          await newGoogleOAuthClient(config).revokeToken(token);
+          return true;
+        } catch (error) {
+          deps.log.warn({ err: error, account_id: account.id }, 'Google did not revoke the grant');
+          return false;
+        }
+      };
+    },
+  };
+}
