@@ -1,3 +1,4 @@
+import type { Static } from 'typebox';
 import type {
   AccountListResponseBody,
   AccountRemovalResponseBody,
@@ -6,7 +7,7 @@ import type {
 } from '../../shared/api/accounts.ts';
 import type { CalendarEvent, EventListResponse, EventRsvpBody } from '../../shared/api/calendar.ts';
 import type { ComposeDraftBodyType, ComposeDraftListResponseBody } from '../../shared/api/composeDrafts.ts';
-import type { ConnectAccountResponseBody } from '../../shared/api/connect.ts';
+import type { ConnectAccountBody, ConnectAccountResponseBody } from '../../shared/api/connect.ts';
 import type { ContactListResponseBody } from '../../shared/api/contacts.ts';
 import type { CreatedKeyResponseBody, KeyListResponseBody, Scope } from '../../shared/api/keys.ts';
 import type { OutboxListResponseBody } from '../../shared/api/outbox.ts';
@@ -193,7 +194,8 @@ export const api = {
   removeAccount(id: string): Promise<AccountRemovalResponseBody> {
     return getJson(`/v1/accounts/${encodeURIComponent(id)}`, undefined, { method: 'DELETE' });
   },
-  connectAccount(provider: 'google' | 'microsoft'): Promise<ConnectAccountResponseBody> {
+  /** Starts a sign-in flow (an account's capabilities.connect_with names its flow). */
+  connectAccount(provider: Static<typeof ConnectAccountBody>['provider']): Promise<ConnectAccountResponseBody> {
     return getJson('/v1/accounts/connect', undefined, { method: 'POST', body: { provider } });
   },
   listKeys(): Promise<KeyListResponseBody> {

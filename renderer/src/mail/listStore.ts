@@ -86,6 +86,8 @@ export const useListStore = create<ListState>((set, get) => {
     set({ patching: true });
     try {
       for (let pending = get().pendingChange; pending; pending = get().pendingChange) {
+        // A page load started meanwhile: its answer may predate these changes, so they wait for it (afterLoad).
+        if (get().status === 'loading') break;
         set({ pendingChange: null });
         const view = useNavigationStore.getState().view;
         const change = { thread_ids: [...pending.ids], removed_thread_ids: [], what: [...pending.what] };
