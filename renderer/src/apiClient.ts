@@ -136,8 +136,13 @@ export const api = {
    * The summaries of up to 100 threads by id, in the order asked; threads that no longer exist
    * are left out. What the list's cache patches itself with when the core says they changed.
    */
-  threadsByIds(ids: readonly string[]): Promise<ThreadListResponse> {
-    return getJson(`/v1/email/threads?${new URLSearchParams({ ids: ids.join(',') })}`);
+  async threadsByIds(ids: readonly string[]): Promise<ThreadListResponse> {
+    const page = await getJson<ThreadListResponse>(`/v1/email/threads?${new URLSearchParams({ ids: ids.join(',') })}`);
+    // A core without the lookup ignores `ids` and lists the inbox: that answer must not read as "the others are gone".
+    const asked = new Set(ids);
+    if (page.data.some((t) => !asked.has(t.id)))
+      throw new ApiRequestError(200, 'not_supported', 'this core does not look threads up by id');
+    return page;
   },
   getThread(id: string): Promise<ThreadResponse> {
     return getJson(`/v1/email/threads/${encodeURIComponent(id)}`);
