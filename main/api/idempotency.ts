@@ -8,7 +8,7 @@ import {
   releaseIdempotencyKey,
   storeIdempotentResponse,
 } from '../db/queries/idempotency.ts';
-import { authenticate } from './auth/authenticate.ts';
+import { principalOf } from './auth/routeAuth.ts';
 
 const WINDOW_MS = 24 * 3600_000;
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
@@ -27,14 +27,14 @@ const pending = new WeakMap<FastifyRequest, IdempotencyKey>();
 export function idempotencyHooks(db: WritableDb) {
   return {
     async preHandler(request: FastifyRequest, reply: FastifyReply) {
-      if (!(request.routeOptions.config as { idempotent?: boolean }).idempotent) return;
+      if (!request.routeOptions.config.idempotent) return;
       const raw = request.headers['idempotency-key'];
       if (raw === undefined) return;
       if (typeof raw !== 'string' || !KEY_PATTERN.test(raw))
         throw new OutpostError('validation_error', 'Idempotency-Key must be 1-255 printable ASCII characters', {
           field: 'Idempotency-Key',
         });
-      const principal = authenticate(db, request).id;
+      const principal = principalOf(request).id;
       const route = `${request.method} ${request.url}`;
       const hash = createHash('sha256')
         .update(JSON.stringify(request.body ?? null))

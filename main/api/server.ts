@@ -7,15 +7,13 @@ import { ApiErrorBody } from '../../shared/api/common.ts';
 import type { RsvpAnswer } from '../calendar/respondToEvent.ts';
 import type { AccountRemoval } from '../core/accountRemoval.ts';
 import type { EventBus } from '../core/eventBus.ts';
-import { OutpostError } from '../core/outpostError.ts';
 import type { BlobStore } from '../db/blobStore.ts';
 import type { ReadableDb, WritableDb } from '../db/handles.ts';
 import type { EventRow } from '../db/queries/calendarEvents.ts';
 import type { Outbox } from '../send/outbox.ts';
 import type { JobQueue } from '../sync/jobQueue.ts';
 import type { JobRunner } from '../sync/jobRunner.ts';
-import type { Scope } from './auth/apiKeys.ts';
-import { authenticate, requireScope } from './auth/authenticate.ts';
+import { authorize, type DeclaredRoute, declaredRouteRecorder } from './auth/routeAuth.ts';
 import { requestValidatorCompiler } from './bodyValidator.ts';
 import { type ErrorReply, errorReplyOf } from './errorReplies.ts';
 import { idempotencyHooks } from './idempotency.ts';
@@ -95,6 +93,11 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
     genReqId: () => `req_${randomBytes(12).toString('hex')}`,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // Every route declares who may call it (config.auth); one that does not stops the server from being built.
+  const declaredRoutes: DeclaredRoute[] = [];
+  app.addHook('onRoute', declaredRouteRecorder(declaredRoutes));
+  app.decorate('declaredRoutes', declaredRoutes);
+  app.decorateRequest('principal', null);
 
   app.setValidatorCompiler(requestValidatorCompiler());
   app.addSchema(ApiErrorBody);
@@ -114,12 +117,9 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
     setRateLimitHeaders(reply, reportedLimit(limits, request));
     checkLoopbackHost(request.headers.host, deps.allowedPorts());
   });
-  // Who may call runs before validation: a request without credentials is 401, not 400.
+  // Who may call runs once, before validation (a request without credentials is 401, not 400); handlers read request.principal.
   app.addHook('preValidation', async (request) => {
-    const config = request.routeOptions.config as { scope?: Scope; admin?: boolean };
-    if (config.scope) requireScope(deps.writer, request, config.scope);
-    if (config.admin && !authenticate(deps.writer, request).isAdmin)
-      throw new OutpostError('insufficient_permissions', 'this endpoint requires an admin session');
+    if (!request.is404) request.principal = authorize(deps.writer, request, request.routeOptions.config.auth);
     // The references' examples POST without a body; an absent body is the empty object (all defaults).
     if (request.body === undefined && request.routeOptions.schema?.body) request.body = {};
   });
@@ -163,7 +163,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
   registerEventRoutes(app, deps);
   registerSendRoutes(app, { ...deps, limits });
   registerOutboxRoutes(app, deps);
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
   if (deps.rendererDir) await registerUiRoutes(app, deps.rendererDir);
   return app;
 }
@@ -174,7 +174,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
  * every other route the caller's general per-minute budget, consumed here.
  */
 function reportedLimit(limits: RateLimits, request: import('fastify').FastifyRequest) {
-  const kind = (request.routeOptions.config as { rateLimit?: 'sync' | 'send' } | undefined)?.rateLimit;
+  const kind = request.routeOptions.config?.rateLimit;
   if (kind === 'sync') return limits.peekSync();
   if (kind === 'send') return limits.peekSend();
   const credential =

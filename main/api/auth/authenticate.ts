@@ -22,36 +22,30 @@ const READ_SCOPES: readonly Scope[] = ['read:email', 'read:calendar'];
  * Who is calling: an API key (`Authorization: Bearer wbk_...` or
  * `x-dolfin-api-key: wbk_...`) or a session (`Bearer ses_...` or the
  * `authjs.session-token` cookie). Admin sessions carry every scope; other
- * sessions (the UI) read only.
+ * sessions (the UI) read only. Runs once per request, in the API's
+ * preValidation hook (main/api/auth/routeAuth.ts); a key's use is recorded
+ * through the writer.
  */
 export function authenticate(db: WritableDb, request: FastifyRequest): Principal {
-  const cached = (request as { principal?: Principal }).principal;
-  if (cached) return cached;
   const token = presentedToken(request);
   if (!token) throw new OutpostError('invalid_key', 'missing credentials: send Authorization: Bearer <API key or session token>');
-  let principal: Principal;
   if (token.startsWith('wbk_')) {
     const key = findApiKey(db, token);
     if (!key) throw new OutpostError('invalid_key', 'invalid, revoked or expired API key');
-    principal = { kind: 'key', id: key.id, isAdmin: key.scopes.includes('admin'), scopes: key.scopes };
-  } else {
-    const session = findSession(db, token);
-    if (!session) throw new OutpostError('invalid_key', 'invalid or expired API key or session');
-    principal = { kind: 'session', id: 'session', isAdmin: session.isAdmin, scopes: session.isAdmin ? SCOPES : READ_SCOPES };
+    return { kind: 'key', id: key.id, isAdmin: key.scopes.includes('admin'), scopes: key.scopes };
   }
-  (request as { principal?: Principal }).principal = principal;
-  return principal;
+  const session = findSession(db, token);
+  if (!session) throw new OutpostError('invalid_key', 'invalid or expired API key or session');
+  return { kind: 'session', id: 'session', isAdmin: session.isAdmin, scopes: session.isAdmin ? SCOPES : READ_SCOPES };
 }
 
-/** Authenticates and demands a scope: 403 insufficient_permissions naming it when the principal lacks it. */
-export function requireScope(db: WritableDb, request: FastifyRequest, scope: Scope): Principal {
-  const principal = authenticate(db, request);
+/** 403 insufficient_permissions naming the scope when the principal lacks it (admin has every scope). */
+export function requireScope(principal: Principal, scope: Scope): void {
   if (!principal.scopes.includes(scope) && !principal.scopes.includes('admin'))
     throw new OutpostError(
       'insufficient_permissions',
       `this ${principal.kind === 'key' ? 'API key' : 'session'} lacks the ${scope} scope`,
     );
-  return principal;
 }
 
 function presentedToken(request: FastifyRequest): string | null {

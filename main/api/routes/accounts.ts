@@ -28,7 +28,7 @@ export function registerAccountRoutes(app: ApiServer, { reader, writer, removeAc
   app.get(
     '/v1/accounts',
     {
-      config: { scope: 'read:email' },
+      config: { auth: { scope: 'read:email' } },
       schema: { summary: 'List connected accounts', response: { 200: AccountListResponse, ...errors } },
     },
     async () => ({ data: listAccounts(reader).map(present) }),
@@ -37,7 +37,7 @@ export function registerAccountRoutes(app: ApiServer, { reader, writer, removeAc
   app.patch(
     '/v1/accounts/:id',
     {
-      config: { scope: 'admin' },
+      config: { auth: 'admin' },
       schema: {
         summary: "Change an account's sync intervals (the scheduler reads them within 30 s) or signature",
         params: AccountParams,
@@ -60,7 +60,7 @@ export function registerAccountRoutes(app: ApiServer, { reader, writer, removeAc
   app.delete(
     '/v1/accounts/:id',
     {
-      config: { scope: 'admin' },
+      config: { auth: 'admin' },
       schema: {
         summary:
           'Remove an account from this computer: its sync stops and its mail, calendars and sign-in are deleted here (nothing at the provider; Google is asked to revoke the grant)',

@@ -22,7 +22,7 @@ export function registerAttachmentRoutes(app: ApiServer, { reader, writer, blobs
   app.get(
     '/v1/email/attachments/:id',
     {
-      config: { scope: 'read:email' },
+      config: { auth: { scope: 'read:email' } },
       schema: {
         summary: "An attachment's content (download)",
         params: Params,

@@ -9,7 +9,6 @@ import {
 import { parsePublicId } from '../../../shared/ids.ts';
 import { OutpostError } from '../../core/outpostError.ts';
 import { getEvent, listCalendars, listEventsInRange } from '../../db/queries/calendarEvents.ts';
-import { authenticate } from '../auth/authenticate.ts';
 import { presentCalendar, presentEvent } from '../calendarPresenters.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
 
@@ -23,23 +22,20 @@ const writeErrors = {
   503: { $ref: 'ApiError#' },
 };
 
-export function registerCalendarRoutes(app: ApiServer, { reader, writer, respondToEvent }: ApiDeps): void {
+export function registerCalendarRoutes(app: ApiServer, { reader, respondToEvent }: ApiDeps): void {
   app.get(
     '/v1/calendar/calendars',
     {
-      config: { scope: 'read:calendar' },
+      config: { auth: { scope: 'read:calendar' } },
       schema: { summary: 'Calendars of every connected account', response: { 200: CalendarListResponse, ...errors } },
     },
-    async (request) => {
-      authenticate(writer, request);
-      return { data: listCalendars(reader).map(presentCalendar) };
-    },
+    async () => ({ data: listCalendars(reader).map(presentCalendar) }),
   );
 
   app.get(
     '/v1/calendar/events',
     {
-      config: { scope: 'read:calendar' },
+      config: { auth: { scope: 'read:calendar' } },
       schema: {
         summary: 'Events overlapping [from, to) across calendars, recurring series expanded into instances, in start order',
         querystring: EventListQuery,
@@ -47,7 +43,6 @@ export function registerCalendarRoutes(app: ApiServer, { reader, writer, respond
       },
     },
     async (request) => {
-      authenticate(writer, request);
       const from = request.query.from ? Date.parse(request.query.from) : Date.now();
       const to = request.query.to ? Date.parse(request.query.to) : from + 7 * DAY_MS;
       if (to <= from) throw new OutpostError('validation_error', 'to must be after from', { field: 'to' });
@@ -67,7 +62,7 @@ export function registerCalendarRoutes(app: ApiServer, { reader, writer, respond
   app.get(
     '/v1/calendar/events/:id',
     {
-      config: { scope: 'read:calendar' },
+      config: { auth: { scope: 'read:calendar' } },
       schema: {
         summary: 'One event',
         params: Type.Object({ id: Type.String({ maxLength: 40 }) }),
@@ -75,7 +70,6 @@ export function registerCalendarRoutes(app: ApiServer, { reader, writer, respond
       },
     },
     async (request) => {
-      authenticate(writer, request);
       const id = parsePublicId('evt', request.params.id);
       const row = id === null ? undefined : getEvent(reader, id);
       if (!row) throw new OutpostError('not_found', `no event ${request.params.id}`);
@@ -86,7 +80,7 @@ export function registerCalendarRoutes(app: ApiServer, { reader, writer, respond
   app.post(
     '/v1/calendar/events/:id/respond',
     {
-      config: { scope: 'write:calendar' },
+      config: { auth: { scope: 'write:calendar' } },
       schema: {
         summary:
           "Answers an invitation (yes, maybe, no) at the provider, the organizer notified; returns the event with the user's answer",
@@ -96,7 +90,6 @@ export function registerCalendarRoutes(app: ApiServer, { reader, writer, respond
       },
     },
     async (request) => {
-      authenticate(writer, request);
       const id = parsePublicId('evt', request.params.id);
       if (id === null || !getEvent(reader, id)) throw new OutpostError('not_found', `no event ${request.params.id}`);
       if (!respondToEvent)

@@ -29,7 +29,7 @@ export function registerComposeDraftRoutes(app: ApiServer, { reader, writer }: A
   app.get(
     '/v1/email/compose-drafts',
     {
-      config: { scope: 'read:email' },
+      config: { auth: { scope: 'read:email' } },
       schema: { summary: 'Unsent messages being written, newest first', response: { 200: ComposeDraftListResponse, ...errors } },
     },
     async () => ({ data: listComposeDrafts(reader, MAX_LISTED).map(present) }),
@@ -37,7 +37,7 @@ export function registerComposeDraftRoutes(app: ApiServer, { reader, writer }: A
   app.put(
     '/v1/email/compose-drafts/:id',
     {
-      config: { scope: 'write:email' },
+      config: { auth: { scope: 'write:email' } },
       schema: {
         summary: 'Save a message being written (creates or replaces it)',
         params: ComposeDraftParams,
@@ -58,7 +58,7 @@ export function registerComposeDraftRoutes(app: ApiServer, { reader, writer }: A
   app.delete(
     '/v1/email/compose-drafts/:id',
     {
-      config: { scope: 'write:email' },
+      config: { auth: { scope: 'write:email' } },
       schema: {
         summary: 'Forget a message being written (sent or discarded)',
         params: ComposeDraftParams,

@@ -9,7 +9,7 @@ export function registerConnectRoutes(app: ApiServer, { connectAccount }: ApiDep
   app.post(
     '/v1/accounts/connect',
     {
-      config: { scope: 'admin' },
+      config: { auth: 'admin' },
       schema: {
         summary: 'Start connecting a Google or Microsoft account (admin)',
         body: ConnectAccountBody,

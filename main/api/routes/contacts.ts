@@ -9,7 +9,7 @@ export function registerContactRoutes(app: ApiServer, { reader }: ApiDeps): void
   app.get(
     '/v1/email/contacts',
     {
-      config: { scope: 'read:email' },
+      config: { auth: { scope: 'read:email' } },
       schema: {
         summary: 'People the index has mail with, for completing recipient fields',
         querystring: ContactQuery,

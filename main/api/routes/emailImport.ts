@@ -25,7 +25,7 @@ export function registerEmailImportRoutes(app: ApiServer, { writer: db, blobs }:
     '/v1/email/import',
     {
       bodyLimit: IMPORT_BODY_LIMIT_BYTES,
-      config: { scope: 'write:email' },
+      config: { auth: { scope: 'write:email' } },
       schema: {
         summary: 'Add one message file (Content-Type: message/rfc822, e.g. an .eml) to the index, under Opened files',
         response: { 201: EmailImportResponse, ...errors },

@@ -1,6 +1,6 @@
 import type { CoreEvent } from '../../../shared/events.ts';
 import type { Scope } from '../auth/apiKeys.ts';
-import { authenticate } from '../auth/authenticate.ts';
+import { principalOf } from '../auth/routeAuth.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
 
 const KEEP_ALIVE_MS = 15_000;
@@ -15,16 +15,20 @@ function scopeOf(event: CoreEvent): Scope {
  * GET /v1/events: Server-Sent Events of the core's events the caller may read,
  * with a keep-alive comment every 15 s. Streams end when the server closes.
  */
-export function registerEventRoutes(app: ApiServer, { writer, events }: ApiDeps): void {
+export function registerEventRoutes(app: ApiServer, { events }: ApiDeps): void {
   const open = new Set<() => void>();
   app.addHook('onClose', async () => {
     for (const end of open) end();
   });
   app.get(
     '/v1/events',
-    { schema: { summary: 'Server-Sent Events stream of core events (job progress, sync results)' } },
+    {
+      // Any caller: each event goes only to callers with its read scope.
+      config: { auth: 'any' },
+      schema: { summary: 'Server-Sent Events stream of core events (job progress, sync results)' },
+    },
     (request, reply) => {
-      const principal = authenticate(writer, request);
+      const principal = principalOf(request);
       const allowed = (event: CoreEvent) => principal.scopes.includes('admin') || principal.scopes.includes(scopeOf(event));
       reply.hijack();
       const res = reply.raw;

@@ -6,7 +6,10 @@ import type { ApiDeps, ApiServer } from '../server.ts';
 export function registerHealthRoutes(app: ApiServer, { reader, version }: ApiDeps): void {
   app.get(
     '/v1/health',
-    { schema: { summary: 'Liveness and index summary (no auth)', security: [], response: { 200: HealthResponse } } },
+    {
+      config: { auth: 'public' },
+      schema: { summary: 'Liveness and index summary (no auth)', security: [], response: { 200: HealthResponse } },
+    },
     async () => ({
       status: 'ok' as const,
       version,

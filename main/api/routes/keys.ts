@@ -4,7 +4,7 @@ import { createApiKey, getApiKey, listApiKeys, revokeApiKey } from '../auth/apiK
 import type { ApiDeps, ApiServer } from '../server.ts';
 
 const errors = Object.fromEntries([400, 401, 403, 404].map((s) => [s, { $ref: 'ApiError#' }]));
-const admin = { scope: 'admin' } as const;
+const admin = { auth: 'admin' } as const;
 
 /** API key management (admin scope: an admin session or a key with `admin`). */
 export function registerKeyRoutes(app: ApiServer, { reader, writer }: ApiDeps): void {

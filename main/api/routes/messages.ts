@@ -22,7 +22,7 @@ export function registerMessageRoutes(app: ApiServer, { reader, blobs }: ApiDeps
   app.get(
     '/v1/email/messages/:id',
     {
-      config: { scope: 'read:email' },
+      config: { auth: { scope: 'read:email' } },
       schema: {
         summary: 'One message: headers, participants, bodies, labels, attachments',
         params: Params,
@@ -38,7 +38,7 @@ export function registerMessageRoutes(app: ApiServer, { reader, blobs }: ApiDeps
   app.get(
     '/v1/email/messages/:id/raw',
     {
-      config: { scope: 'read:email' },
+      config: { auth: { scope: 'read:email' } },
       schema: {
         summary: 'The message as received (message/rfc822 download)',
         description: '409 raw_not_available when only the parsed message was kept',

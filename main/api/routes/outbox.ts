@@ -38,7 +38,7 @@ export function registerOutboxRoutes(app: ApiServer, deps: ApiDeps): void {
   app.get(
     '/v1/email/outbox',
     {
-      config: { scope: 'read:email' },
+      config: { auth: { scope: 'read:email' } },
       schema: {
         summary: 'Messages not sent yet: queued, being sent, failed (oldest first)',
         response: { 200: OutboxListResponse, ...errors },
@@ -55,7 +55,7 @@ export function registerOutboxRoutes(app: ApiServer, deps: ApiDeps): void {
   app.post(
     '/v1/email/outbox/:id/retry',
     {
-      config: { scope: 'write:email' },
+      config: { auth: { scope: 'write:email' } },
       schema: {
         summary: 'Send a queued or failed message now',
         params: OutboxParams,
@@ -71,7 +71,7 @@ export function registerOutboxRoutes(app: ApiServer, deps: ApiDeps): void {
   app.delete(
     '/v1/email/outbox/:id',
     {
-      config: { scope: 'write:email' },
+      config: { auth: { scope: 'write:email' } },
       schema: {
         summary: 'Cancel a queued or failed message',
         params: OutboxParams,

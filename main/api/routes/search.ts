@@ -4,16 +4,15 @@ import { getAccount } from '../../db/queries/accounts.ts';
 import { parseSearchQuery } from '../../search/parseSearchQuery.ts';
 import { presentSearchHit } from '../../search/presentSearchHit.ts';
 import { searchMessages } from '../../search/searchMessages.ts';
-import { authenticate } from '../auth/authenticate.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
 
 const MAX_OFFSET = 10_000;
 
-export function registerSearchRoutes(app: ApiServer, { reader, writer }: ApiDeps): void {
+export function registerSearchRoutes(app: ApiServer, { reader }: ApiDeps): void {
   app.get(
     '/v1/email/search',
     {
-      config: { scope: 'read:email' },
+      config: { auth: { scope: 'read:email' } },
       schema: {
         summary: 'Full-text search over the local index with Gmail-style operators, ranked',
         querystring: SearchQuerySchema,
@@ -21,7 +20,6 @@ export function registerSearchRoutes(app: ApiServer, { reader, writer }: ApiDeps
       },
     },
     async (request) => {
-      authenticate(writer, request);
       const { q, account_id: accountId, limit = 25, cursor, prefix = false } = request.query;
       if (accountId && !getAccount(reader, accountId))
         throw new OutpostError('not_found', `no account ${accountId}`, { field: 'account_id' });

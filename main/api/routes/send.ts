@@ -14,7 +14,7 @@ export function registerSendRoutes(app: ApiServer, deps: ApiDeps & { limits: Rat
     '/v1/email/send',
     {
       bodyLimit: SEND_BODY_LIMIT_BYTES,
-      config: { rateLimit: 'send', idempotent: true, scope: 'write:email' },
+      config: { rateLimit: 'send', idempotent: true, auth: { scope: 'write:email' } },
       schema: { summary: 'Send an email', body: EmailSendBody, response: { 200: EmailSendResponse, ...errors } },
     },
     async (request, reply) => {

@@ -15,15 +15,14 @@ import type { JobMode, JobSnapshot } from '../../../shared/events.ts';
 import { OutpostError } from '../../core/outpostError.ts';
 import type { ReadableDb } from '../../db/handles.ts';
 import { type AccountRow, getAccount, listAccounts } from '../../db/queries/accounts.ts';
-import { authenticate } from '../auth/authenticate.ts';
 import { type RateLimits, setRateLimitHeaders } from '../rateLimits.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
 
 const DAY_MS = 24 * 3600_000;
 const errors = Object.fromEntries([400, 401, 403, 404, 409, 429].map((s) => [s, { $ref: 'ApiError#' }]));
 /** Route config: these routes report (and consume) the hourly on-demand sync cap. */
-const emailSync = { rateLimit: 'sync', idempotent: true, scope: 'write:email' } as const;
-const calendarSync = { rateLimit: 'sync', idempotent: true, scope: 'write:calendar' } as const;
+const emailSync = { rateLimit: 'sync', idempotent: true, auth: { scope: 'write:email' } } as const;
+const calendarSync = { rateLimit: 'sync', idempotent: true, auth: { scope: 'write:calendar' } } as const;
 
 export function registerSyncRoutes(app: ApiServer, deps: ApiDeps & { limits: RateLimits }): void {
   const { writer: db, jobs } = deps;
@@ -115,7 +114,7 @@ export function registerSyncRoutes(app: ApiServer, deps: ApiDeps & { limits: Rat
   app.post(
     '/api/services/:id/sync',
     {
-      config: { rateLimit: 'sync', admin: true },
+      config: { rateLimit: 'sync', auth: 'admin' },
       schema: {
         summary: 'Sync one service (account) now and wait for the result (admin session)',
         params: Type.Object({ id: Type.String({ maxLength: 200 }) }),
@@ -124,8 +123,6 @@ export function registerSyncRoutes(app: ApiServer, deps: ApiDeps & { limits: Rat
       },
     },
     async (request, reply) => {
-      const principal = authenticate(db, request);
-      if (!principal.isAdmin) throw new OutpostError('insufficient_permissions', 'this endpoint requires an admin session');
       const mode: JobMode = request.query.mode ?? 'incremental';
       const account = getAccount(db, request.params.id);
       if (!account) throw new OutpostError('not_found', `no service ${request.params.id}`);

@@ -27,7 +27,6 @@ import {
 } from '../../db/queries/threadReads.ts';
 import { transaction } from '../../db/transactions.ts';
 import { applyThreadAction, LABEL_ACTIONS, type ThreadAction, ThreadActionError } from '../../mail/threadActions.ts';
-import { authenticate } from '../auth/authenticate.ts';
 import { presentMessage, presentThreadSummary } from '../mailPresenters.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
 
@@ -64,7 +63,7 @@ export function registerThreadRoutes(app: ApiServer, { reader, writer, jobs, run
   app.get(
     '/v1/email/threads',
     {
-      config: { scope: 'read:email' },
+      config: { auth: { scope: 'read:email' } },
       schema: {
         summary: 'List threads in a label, newest first (keyset-paged)',
         querystring: ListThreadsQuery,
@@ -82,7 +81,7 @@ export function registerThreadRoutes(app: ApiServer, { reader, writer, jobs, run
   app.get(
     '/api/threads',
     {
-      config: { admin: true },
+      config: { auth: 'admin' },
       schema: {
         summary: 'List email threads (admin session; services API vocabulary)',
         querystring: ServiceThreadsQuery,
@@ -90,8 +89,6 @@ export function registerThreadRoutes(app: ApiServer, { reader, writer, jobs, run
       },
     },
     async (request) => {
-      const principal = authenticate(writer, request);
-      if (!principal.isAdmin) throw new OutpostError('insufficient_permissions', 'this endpoint requires an admin session');
       const { serviceId, label = 'inbox', limit = 50, cursor } = request.query;
       return listPage(label, serviceId, limit, cursor);
     },
@@ -123,7 +120,7 @@ export function registerThreadRoutes(app: ApiServer, { reader, writer, jobs, run
   app.get(
     '/v1/email/threads/:id',
     {
-      config: { scope: 'read:email' },
+      config: { auth: { scope: 'read:email' } },
       schema: {
         summary: 'One thread with all its messages, oldest first',
         params: Type.Object({ id: Type.String({ maxLength: 40 }) }),
@@ -131,7 +128,6 @@ export function registerThreadRoutes(app: ApiServer, { reader, writer, jobs, run
       },
     },
     async (request) => {
-      authenticate(writer, request);
       const threadId = parsePublicId('thr', request.params.id);
       const thread = threadId === null ? undefined : getThreadRow(reader, threadId);
       if (!thread) throw new OutpostError('not_found', `no thread ${request.params.id}`);
@@ -146,7 +142,7 @@ export function registerThreadRoutes(app: ApiServer, { reader, writer, jobs, run
   app.post(
     '/v1/email/threads/:id/actions',
     {
-      config: { scope: 'write:email' },
+      config: { auth: { scope: 'write:email' } },
       schema: {
         summary:
           'Archive, trash, move to inbox, report spam / not spam, mark read/unread, star/unstar, label, unlabel or move a thread (local at once, then the provider)',
@@ -156,7 +152,6 @@ export function registerThreadRoutes(app: ApiServer, { reader, writer, jobs, run
       },
     },
     async (request) => {
-      authenticate(writer, request);
       const threadId = parsePublicId('thr', request.params.id);
       if (threadId === null) throw new OutpostError('not_found', `no thread ${request.params.id}`);
       const labelId = actionLabel(request.body);
@@ -175,7 +170,7 @@ export function registerThreadRoutes(app: ApiServer, { reader, writer, jobs, run
   app.post(
     '/v1/email/threads/actions',
     {
-      config: { scope: 'write:email' },
+      config: { auth: { scope: 'write:email' } },
       schema: {
         summary:
           'One action on many threads at once (up to 1,000; a select-all in the UI): each applied in the index, then pushed. Threads that cannot take it are listed with why; the others are done',
@@ -184,7 +179,6 @@ export function registerThreadRoutes(app: ApiServer, { reader, writer, jobs, run
       },
     },
     async (request) => {
-      authenticate(writer, request);
       const labelId = actionLabel(request.body);
       const updated: string[] = [];
       const failed: Array<{ id: string; code: string; message: string }> = [];
@@ -214,7 +208,7 @@ export function registerThreadRoutes(app: ApiServer, { reader, writer, jobs, run
   app.get(
     '/v1/email/labels',
     {
-      config: { scope: 'read:email' },
+      config: { auth: { scope: 'read:email' } },
       schema: {
         summary: 'Labels, folders and categories of every account (or one), with thread and unread counts',
         querystring: Type.Object({ account_id: Type.Optional(Type.String({ maxLength: 100 })) }),
@@ -222,7 +216,6 @@ export function registerThreadRoutes(app: ApiServer, { reader, writer, jobs, run
       },
     },
     async (request) => {
-      authenticate(writer, request);
       const accountId = request.query.account_id;
       if (accountId && !getAccount(reader, accountId))
         throw new OutpostError('not_found', `no account ${accountId}`, { field: 'account_id' });

@@ -10,7 +10,7 @@ export function registerTrustedSenderRoutes(app: ApiServer, { reader, writer }: 
   app.get(
     '/v1/email/trusted-senders',
     {
-      config: { scope: 'read:email' },
+      config: { auth: { scope: 'read:email' } },
       schema: { summary: 'Senders whose remote images are shown', response: { 200: TrustedSenderListResponse, ...errors } },
     },
     async () => ({
@@ -20,7 +20,7 @@ export function registerTrustedSenderRoutes(app: ApiServer, { reader, writer }: 
   app.put(
     '/v1/email/trusted-senders/:email',
     {
-      config: { scope: 'write:email' },
+      config: { auth: { scope: 'write:email' } },
       schema: {
         summary: "Always show this sender's remote images",
         params: TrustedSenderParams,
@@ -35,7 +35,7 @@ export function registerTrustedSenderRoutes(app: ApiServer, { reader, writer }: 
   app.delete(
     '/v1/email/trusted-senders/:email',
     {
-      config: { scope: 'write:email' },
+      config: { auth: { scope: 'write:email' } },
       schema: {
         summary: "Block this sender's remote images again",
         params: TrustedSenderParams,

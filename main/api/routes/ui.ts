@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { ApiServer } from '../server.ts';
 
@@ -24,9 +24,14 @@ export const UI_CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** The built renderer's files, each a public route of its own (so unknown paths stay the API's JSON 404), and / for index.html. */
 export async function registerUiRoutes(app: ApiServer, rendererDir: string): Promise<void> {
   if (!existsSync(join(rendererDir, 'index.html'))) return;
-  await app.register(fastifyStatic, { root: rendererDir, prefix: '/', index: ['index.html'], wildcard: false });
+  // serve: false: the plugin only adds reply.sendFile; the routes are declared here, each with its auth.
+  await app.register(fastifyStatic, { root: rendererDir, serve: false });
+  const publicFile = { config: { auth: 'public' }, schema: { hide: true } } as const;
+  for (const file of builtFiles(rendererDir)) app.get(`/${file}`, publicFile, (_request, reply) => reply.sendFile(file));
+  app.get('/', publicFile, (_request, reply) => reply.sendFile('index.html'));
   app.addHook('onSend', async (request, reply, payload) => {
     if (!request.url.startsWith('/v1/') && !request.url.startsWith('/api/')) {
       reply.header('Content-Security-Policy', UI_CONTENT_SECURITY_POLICY);
@@ -35,4 +40,12 @@ export async function registerUiRoutes(app: ApiServer, rendererDir: string): Pro
     }
     return payload;
   });
+}
+
+/** Files under the folder as URL paths (`assets/index-1a2b.js`), dotfiles left out. */
+function builtFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/'))
+    .filter((path) => !path.split('/').some((part) => part.startsWith('.')));
 }

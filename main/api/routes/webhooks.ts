@@ -17,7 +17,7 @@ import {
 } from '../webhooks/webhookStore.ts';
 
 const errors = Object.fromEntries([400, 401, 403, 404].map((s) => [s, { $ref: 'ApiError#' }]));
-const admin = { scope: 'admin' } as const;
+const admin = { auth: 'admin' } as const;
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 function present(row: SubscriptionRow) {
