@@ -2,20 +2,11 @@ import { create } from 'zustand';
 import type { SearchHit } from '../../../shared/api/search.ts';
 import type { Thread, ThreadSummary } from '../../../shared/api/threads.ts';
 import { api } from '../apiClient.ts';
-import {
-  type CachedList,
-  IDS_PER_REQUEST,
-  type MailChange,
-  patchThreads,
-  planMailChange,
-  removeThreads,
-} from './applyMailChange.ts';
+import { type CachedList, type MailChange, removeThreads } from './applyMailChange.ts';
 import { useLabelStore } from './labelStore.ts';
+import { createMailChangePatcher } from './mailChangePatcher.ts';
 import { INBOX_VIEW, type ListView, useNavigationStore } from './navigationStore.ts';
 import type { ListPosition } from './viewMembership.ts';
-
-/** How long a burst of changes too large to patch waits before the one reload it asks for. */
-const RELOAD_DEBOUNCE_MS = 500;
 
 interface ListState {
   /** The summaries of the threads the label view has loaded, by id: patched in place as the core reports changes. */
@@ -31,14 +22,6 @@ interface ListState {
   error: string | null;
   /** The search under way, aborted by the next one or by a label chosen meanwhile. */
   searchAbort: AbortController | null;
-  /** Touched threads waiting to be fetched and patched in (while a patch or a page load runs, more gather here). */
-  pendingChange: { ids: ReadonlySet<string>; what: ReadonlySet<MailChange['what'][number]> } | null;
-  /** A patch is fetching. */
-  patching: boolean;
-  /** Threads removed while a patch was fetching: its answer, read before the removal, must not bring them back. */
-  removedDuringPatch: ReadonlySet<string>;
-  /** The debounced reload a change too large to patch asked for. */
-  reloadTimer: ReturnType<typeof setTimeout> | null;
 
   showLabel(label: string, title: string): Promise<void>;
   search(query: string): Promise<void>;
@@ -80,68 +63,23 @@ export const useListStore = create<ListState>((set, get) => {
     return last ? { id: last.id, last_message_at: last.last_message_at } : fallback;
   };
 
-  /** Fetches and patches in what gathered in pendingChange, one patch at a time, until nothing waits. */
-  const flushPatches = async () => {
-    if (get().patching || get().status === 'loading') return; // the running patch or page load flushes after itself
-    set({ patching: true });
-    try {
-      for (let pending = get().pendingChange; pending; pending = get().pendingChange) {
-        // A page load started meanwhile: its answer may predate these changes, so they wait for it (afterLoad).
-        if (get().status === 'loading') break;
-        set({ pendingChange: null });
-        const view = useNavigationStore.getState().view;
-        const change = { thread_ids: [...pending.ids], removed_thread_ids: [], what: [...pending.what] };
-        const plan = planMailChange(cached(), change, useLabelStore.getState().labels);
-        // So many gathered while a patch or a page load ran that a reload is cheaper.
-        if (plan.kind === 'reload') {
-          reloadSoon();
-          continue;
-        }
-        if (plan.ids.length === 0) continue;
-        const fetched: ThreadSummary[] = [];
-        for (let i = 0; i < plan.ids.length; i += IDS_PER_REQUEST)
-          fetched.push(...(await api.threadsByIds(plan.ids.slice(i, i + IDS_PER_REQUEST))).data);
-        if (!stillShowing(view)) continue; // the new view loaded its own rows
-        // A label this window does not know yet (a new account's first sync): learn it before deciding who is listed.
-        const known = new Set(useLabelStore.getState().labels.map((l) => l.id));
-        if (fetched.some((t) => t.label_ids.some((id) => !known.has(id)))) await useLabelStore.getState().loadLabels();
-        const removed = get().removedDuringPatch;
-        const fresh = fetched.filter((t) => !removed.has(t.id));
-        const asked = plan.ids.filter((id) => !removed.has(id));
-        set(listFields(patchThreads(cached(), asked, fresh, useLabelStore.getState().labels)));
-      }
-    } catch {
-      // The rows stay as they were; the next change, or a reload after a gap, catches up.
-    } finally {
-      set({ patching: false, removedDuringPatch: new Set() });
-    }
-  };
-
-  const reloadSoon = () => {
-    const timer = get().reloadTimer;
-    if (timer) clearTimeout(timer);
-    set({
-      reloadTimer: setTimeout(() => {
-        set({ reloadTimer: null });
-        void get().refresh();
-      }, RELOAD_DEBOUNCE_MS),
-    });
-  };
-
+  const patcher = createMailChangePatcher({
+    list: cached,
+    apply: (list) => set(listFields(list)),
+    loading: () => get().status === 'loading',
+    labels: () => useLabelStore.getState().labels,
+    learnLabels: () => useLabelStore.getState().loadLabels(),
+    fetchByIds: async (ids) => (await api.threadsByIds(ids)).data,
+    reload: () => void get().refresh(),
+  });
   /** After a page load: changes that arrived meanwhile are patched in (the page may predate them). */
-  const afterLoad = () => {
-    if (get().pendingChange) void flushPatches();
-  };
+  const afterLoad = () => void patcher.flush();
 
   return {
     ...EMPTY_LIST,
     status: 'idle',
     error: null,
     searchAbort: null,
-    pendingChange: null,
-    patching: false,
-    removedDuringPatch: new Set(),
-    reloadTimer: null,
 
     async showLabel(label, title) {
       get().searchAbort?.abort();
@@ -256,24 +194,7 @@ export const useListStore = create<ListState>((set, get) => {
     },
 
     mailChanged(change) {
-      const removed = change.removed_thread_ids;
-      if (removed.length) {
-        set((s) => ({
-          ...listFields(removeThreads(cached(), removed)),
-          removedDuringPatch: s.patching ? new Set([...s.removedDuringPatch, ...removed]) : s.removedDuringPatch,
-        }));
-      }
-      if (change.thread_ids.length === 0) return;
-      if (planMailChange(cached(), change, useLabelStore.getState().labels).kind === 'reload') return reloadSoon();
-      const pending = get().pendingChange;
-      const gone = new Set(removed);
-      set({
-        pendingChange: {
-          ids: new Set([...(pending?.ids ?? []), ...change.thread_ids].filter((id) => !gone.has(id))),
-          what: new Set([...(pending?.what ?? []), ...change.what]),
-        },
-      });
-      void flushPatches();
+      patcher.changed(change);
     },
   };
 });
