@@ -17,6 +17,7 @@ Usage:
   outpost keys create --name N --scope S ...   print a new API key (wbk_...); scopes: read:email write:email read:calendar write:calendar admin
   outpost keys list | keys revoke ID           list API keys (never the keys themselves) / revoke one
   outpost session create [--admin]              print a new session token
+  outpost logs [--lines N]                      the newest lines of the log (<data-dir>/logs), readable (default 50)
   outpost --version | --help
 
 Common options:
@@ -89,6 +90,11 @@ async function main(argv: string[]): Promise<void> {
     case 'session':
       if (rest[0] !== 'create') throw usageError('usage: outpost session create [--admin]');
       return (await import('./cli/sessionCommand.ts')).sessionCreateCommand({ dataDir, admin: values.admin ?? false });
+    case 'logs': {
+      const lines = values.lines === undefined ? 50 : Number(values.lines);
+      if (!Number.isInteger(lines) || lines < 1 || lines > 100_000) throw usageError('--lines must be a number from 1 to 100000');
+      return (await import('./cli/logsCommand.ts')).logsCommand({ dataDir, lines });
+    }
     default:
       throw usageError(`unknown command "${command}"`);
   }
@@ -104,6 +110,7 @@ function parseCommandLine(argv: string[]) {
       account: { type: 'string' },
       limit: { type: 'string' },
       days: { type: 'string' },
+      lines: { type: 'string' },
       admin: { type: 'boolean' },
       name: { type: 'string' },
       scope: { type: 'string', multiple: true },

@@ -2,11 +2,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { ApiErrorBody } from '../../shared/api/common.ts';
 import type { RsvpAnswer } from '../calendar/respondToEvent.ts';
 import type { AccountRemoval } from '../core/accountRemoval.ts';
 import type { EventBus } from '../core/eventBus.ts';
+import type { Log } from '../core/log.ts';
 import type { BlobStore } from '../db/blobStore.ts';
 import type { ReadableDb, WritableDb } from '../db/handles.ts';
 import type { EventRow } from '../db/queries/calendarEvents.ts';
@@ -15,7 +16,7 @@ import type { JobQueue } from '../sync/jobQueue.ts';
 import type { JobRunner } from '../sync/jobRunner.ts';
 import { authorize, type DeclaredRoute, declaredRouteRecorder } from './auth/routeAuth.ts';
 import { requestValidatorCompiler } from './bodyValidator.ts';
-import { type ErrorReply, errorReplyOf } from './errorReplies.ts';
+import { errorReplyOf } from './errorReplies.ts';
 import { idempotencyHooks } from './idempotency.ts';
 import { checkLoopbackHost } from './loopbackHost.ts';
 import { type RateLimitConfig, RateLimitedError, RateLimits, setRateLimitHeaders } from './rateLimits.ts';
@@ -46,6 +47,10 @@ export interface ApiDeps {
   reader: ReadableDb;
   /** The engine's writer: routes that change the index, and auth bookkeeping (a key's last use). */
   writer: WritableDb;
+  /** The core's log: the API writes every 5xx there with its request id and stack. */
+  log: Log;
+  /** Where that log is (named in 500 answers, so a user knows where to look). */
+  logDir: string;
   blobs: BlobStore;
   events: EventBus;
   jobs: JobQueue;
@@ -77,18 +82,20 @@ export type ApiServer = FastifyInstance<
   import('node:http').Server,
   import('node:http').IncomingMessage,
   import('node:http').ServerResponse,
-  import('fastify').FastifyBaseLogger,
+  FastifyBaseLogger,
   TypeBoxTypeProvider
 >;
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
 const BODY_TOO_LARGE = `request body is larger than ${BODY_LIMIT_BYTES} bytes (${SEND_BODY_LIMIT_BYTES} for /v1/email/send, ${IMPORT_BODY_LIMIT_BYTES} for /v1/email/import)`;
-const INTERNAL_ERROR: ErrorReply = { status: 500, code: 'internal_error', message: 'internal error; see the Outpost log' };
 
 /** Builds the HTTP API (not listening): tests drive it with inject(), the core calls listen(). */
 export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
   const app = Fastify({
-    logger: false,
+    // The core's log, one line per failure: no per-request lines (a request's path can carry a user's words).
+    loggerInstance: deps.log.child({ component: 'api' }) as FastifyBaseLogger,
+    disableRequestLogging: true,
+    requestIdLogLabel: 'request_id',
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: () => `req_${randomBytes(12).toString('hex')}`,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
@@ -129,10 +136,15 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
 
   // The one place errors become responses: the catalogue's status and code (main/api/errorReplies.ts).
   app.setErrorHandler((error, request, reply) => {
-    const known = errorReplyOf(error, { message: BODY_TOO_LARGE });
-    const { status, code, message, field } = known ?? INTERNAL_ERROR;
+    const { status, code, message, field } = errorReplyOf(error, { message: BODY_TOO_LARGE }) ?? {
+      status: 500,
+      code: 'internal_error',
+      message: `internal error; see the log in ${deps.logDir} (request ${request.id})`,
+    };
     if (error instanceof RateLimitedError) setRateLimitHeaders(reply, error.state);
-    if (status >= 500) request.log.error(error);
+    // Logged once, here; the request id (bound by the logger) is the one the caller got in X-Request-ID.
+    if (status >= 500)
+      request.log.error({ method: request.method, route: request.url.split('?')[0], err: error }, 'request failed');
     void reply
       .status(status)
       .header('content-type', 'application/json; charset=utf-8')

@@ -12,7 +12,7 @@ import { SyncScheduler, scheduledAccounts } from '../sync/syncScheduler.ts';
 import { AccountConnector } from './accountConnector.ts';
 import { ConnectivityWatch } from './connectivityWatch.ts';
 import { type Engine, type EngineConfig, openEngine, openLoggedEngine } from './engine.ts';
-import type { Log } from './log.ts';
+import { type Log, logDir } from './log.ts';
 import { NewMailWatch } from './newMailWatch.ts';
 import { OutpostError } from './outpostError.ts';
 
@@ -58,6 +58,8 @@ export async function startCore(config: CoreConfig): Promise<Core> {
     api = await buildApiServer({
       reader,
       writer: engine.db,
+      log: engine.log,
+      logDir: logDir(config.dataDir),
       blobs: engine.blobs,
       events: engine.events,
       jobs: engine.jobs,
@@ -104,7 +106,10 @@ export async function startCore(config: CoreConfig): Promise<Core> {
   engine.runner.wake();
   scheduler?.start();
   connectivity?.start();
-  const webhooks = new WebhookWorker(engine.db, engine.events, config.webhookPollMs ? { pollMs: config.webhookPollMs } : {});
+  const webhooks = new WebhookWorker(engine.db, engine.events, {
+    log: engine.log.child({ component: 'webhooks' }),
+    pollMs: config.webhookPollMs,
+  });
   webhooks.start();
   // Mail a crash left half-sent is settled first; queued mail then goes out, and again every 30 s (offline, outages).
   void engine.send.outbox

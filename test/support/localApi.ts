@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { createApiKey, type Scope } from '../../main/api/auth/apiKeys.ts';
 import { createSession } from '../../main/api/auth/sessions.ts';
 import type { RateLimitConfig } from '../../main/api/rateLimits.ts';
@@ -5,7 +6,7 @@ import type { EmailSendService } from '../../main/api/sendContract.ts';
 import { type ApiServer, buildApiServer } from '../../main/api/server.ts';
 import { removeAccount } from '../../main/core/accountRemoval.ts';
 import { EventBus } from '../../main/core/eventBus.ts';
-import { silentLog } from '../../main/core/log.ts';
+import { type Log, silentLog } from '../../main/core/log.ts';
 import { BlobStore } from '../../main/db/blobStore.ts';
 import { openReader, type WritableDb } from '../../main/db/openIndex.ts';
 import type { Outbox } from '../../main/send/outbox.ts';
@@ -35,6 +36,8 @@ export async function buildLocalApi(
     /** An outbox over the same index and blob folder (its provider faked by the test). */
     outbox?: (blobs: BlobStore) => Outbox;
     deliverNow?: () => void;
+    /** Where the API logs (default: nowhere); a memoryLog lets a test read what was logged. */
+    log?: Log;
   } = {},
 ): Promise<LocalApiHarness> {
   const events = new EventBus(silentLog);
@@ -45,6 +48,8 @@ export async function buildLocalApi(
   const app = await buildApiServer({
     reader,
     writer: db,
+    log: options.log ?? silentLog,
+    logDir: join(blobsDir, 'logs'),
     blobs,
     events,
     jobs,

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { createSession } from '../../main/api/auth/sessions.ts';
 import { type ApiDeps, type ApiServer, buildApiServer } from '../../main/api/server.ts';
 import { EventBus } from '../../main/core/eventBus.ts';
@@ -24,6 +25,8 @@ export async function buildTestApi(
   const app = await buildApiServer({
     reader,
     writer: db,
+    log: silentLog,
+    logDir: join(blobsDir, 'logs'),
     blobs: new BlobStore(db, blobsDir),
     events,
     jobs,

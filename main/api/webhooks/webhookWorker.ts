@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { EventBus } from '../../core/eventBus.ts';
+import type { Log } from '../../core/log.ts';
 import type { WritableDb } from '../../db/handles.ts';
 import { dueDeliveries, recordAttempt, recordDeliveries, webhookEventOf } from './webhookStore.ts';
 
@@ -19,15 +20,17 @@ export class WebhookWorker {
   readonly #events: EventBus;
   readonly #pollMs: number;
   readonly #timeoutMs: number;
+  readonly #log: Log;
   #timer: NodeJS.Timeout | null = null;
   #unsubscribe: (() => void) | null = null;
   #running: Promise<void> | null = null;
 
-  constructor(db: WritableDb, events: EventBus, options: { pollMs?: number; timeoutMs?: number } = {}) {
+  constructor(db: WritableDb, events: EventBus, options: { log: Log; pollMs?: number | undefined; timeoutMs?: number }) {
     this.#db = db;
     this.#events = events;
     this.#pollMs = options.pollMs ?? 2000;
     this.#timeoutMs = options.timeoutMs ?? 10_000;
+    this.#log = options.log;
   }
 
   start(): void {
@@ -50,7 +53,7 @@ export class WebhookWorker {
   tick(): void {
     if (this.#running) return;
     this.#running = this.#deliverDue()
-      .catch((error: Error) => console.error('webhook delivery pass failed:', error.message))
+      .catch((error: unknown) => this.#log.error({ err: error }, 'webhook delivery pass failed'))
       .finally(() => {
         this.#running = null;
       });
@@ -84,6 +87,18 @@ export class WebhookWorker {
         outcome = { ok: false, statusCode: null, error: (error as Error).message };
       }
       recordAttempt(this.#db, delivery, outcome, Date.now());
+      // The receiver's URL is left out: it can carry a token of its own.
+      if (!outcome.ok)
+        this.#log.warn(
+          {
+            delivery: delivery.id,
+            event: delivery.event_type,
+            attempt: delivery.attempts + 1,
+            status: outcome.statusCode,
+            error: outcome.error,
+          },
+          'webhook delivery failed; it is retried with backoff for 24 hours',
+        );
     }
   }
 }
