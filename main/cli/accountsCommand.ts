@@ -1,6 +1,5 @@
+import { openIndexForReading } from '../core/indexAccess.ts';
 import { OutpostError } from '../core/outpostError.ts';
-import { indexPath } from '../core/paths.ts';
-import { openIndex } from '../db/openIndex.ts';
 import { listAccounts } from '../db/queries/accounts.ts';
 import { messageCountOfAccount } from '../db/queries/threadReads.ts';
 import { usageError } from './usageError.ts';
@@ -28,15 +27,15 @@ export async function accountsCommand(options: {
   }
 }
 
-/** Reads the index only: no engine, no providers' clients to load. */
+/** Reads the index only (never creating or upgrading it): no engine, no providers' clients to load. */
 function listAccountsCommand(dataDir: string): void {
-  const db = openIndex(indexPath(dataDir));
+  const db = openIndexForReading(dataDir);
   try {
-    const accounts = listAccounts(db);
+    const accounts = db ? listAccounts(db) : [];
     if (accounts.length === 0) process.stdout.write('no accounts; connect one with: outpost accounts connect google|microsoft\n');
     for (const a of accounts) process.stdout.write(`${a.id}  ${a.provider.padEnd(9)}  ${a.status.padEnd(12)}  ${a.email}\n`);
   } finally {
-    db.close();
+    db?.close();
   }
 }
 

@@ -1,6 +1,5 @@
 import { DateTime } from 'luxon';
-import { indexPath } from '../core/paths.ts';
-import { openIndex } from '../db/openIndex.ts';
+import { openIndexForReading } from '../core/indexAccess.ts';
 import { type EventRow, listEventsInRange } from '../db/queries/calendarEvents.ts';
 
 /** `outpost agenda [--days N]`: the coming days, grouped by local day; all-day events first. */
@@ -8,7 +7,11 @@ export function agendaCommand(options: { dataDir: string; days: number; zone?: s
   const zone = options.zone ?? DateTime.local().zoneName;
   const start = DateTime.fromMillis(options.now ?? Date.now(), { zone }).startOf('day');
   const end = start.plus({ days: options.days });
-  const db = openIndex(indexPath(options.dataDir));
+  const db = openIndexForReading(options.dataDir);
+  if (!db) {
+    process.stdout.write('no calendars yet; connect an account with: outpost accounts connect google|microsoft\n');
+    return;
+  }
   try {
     const events = listEventsInRange(db, { from: start.toMillis(), to: end.toMillis() });
     if (events.length === 0) {

@@ -1,8 +1,8 @@
 import { statSync } from 'node:fs';
+import { openIndexForWriting } from '../core/indexAccess.ts';
 import { OutpostError } from '../core/outpostError.ts';
-import { blobsDir, indexPath } from '../core/paths.ts';
+import { blobsDir } from '../core/paths.ts';
 import { BlobStore } from '../db/blobStore.ts';
-import { openIndex } from '../db/openIndex.ts';
 import { ensureAccount } from '../db/queries/accounts.ts';
 import { DEFAULT_LOCAL_ACCOUNT, importRawMessages } from '../mail/importRawMessages.ts';
 import { readMbox } from '../mail/mbox.ts';
@@ -17,7 +17,7 @@ export async function importMboxCommand(options: { dataDir: string; file: string
     if (error instanceof OutpostError) throw error;
     throw new OutpostError('validation_error', `cannot read ${options.file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
   }
-  const db = openIndex(indexPath(options.dataDir));
+  const db = openIndexForWriting(options.dataDir);
   try {
     const account = ensureAccount(db, 'local', options.account ?? DEFAULT_LOCAL_ACCOUNT);
     const blobs = new BlobStore(db, blobsDir(options.dataDir));

@@ -1,6 +1,5 @@
 import { createApiKey, isScope, listApiKeys, revokeApiKey, SCOPES } from '../api/auth/apiKeys.ts';
-import { indexPath } from '../core/paths.ts';
-import { openIndex } from '../db/openIndex.ts';
+import { openIndexForReading, openIndexForWriting } from '../core/indexAccess.ts';
 import { usageError } from './usageError.ts';
 
 const USAGE = 'usage: outpost keys create --name NAME --scope SCOPE [--scope SCOPE ...] | keys list | keys revoke ID';
@@ -21,17 +20,16 @@ export function keysCommand(options: {
     if (bad) throw usageError(`unknown scope "${bad}" (one of ${SCOPES.join(', ')})`);
   }
   if (action === 'revoke' && !id) throw usageError('keys revoke needs the key ID (see outpost keys list)');
-  const db = openIndex(indexPath(options.dataDir));
+  if (action === 'list') {
+    listKeys(options.dataDir);
+    return;
+  }
+  const db = openIndexForWriting(options.dataDir);
   try {
     if (action === 'create') {
       const { key, info } = createApiKey(db, options.name ?? '', options.scopes.filter(isScope));
       process.stdout.write(`${key}\n`);
       process.stderr.write(`created ${info.id} (${info.scopes.join(' ')}); the key is shown only now\n`);
-    } else if (action === 'list') {
-      for (const k of listApiKeys(db))
-        process.stdout.write(
-          `${k.id}  ${k.prefix}…  ${k.name}  ${k.scopes.join(',')}  ${k.revoked_at ? `revoked ${k.revoked_at}` : 'active'}\n`,
-        );
     } else if (!revokeApiKey(db, id ?? '')) {
       throw usageError(`no API key ${id}`);
     } else {
@@ -39,5 +37,18 @@ export function keysCommand(options: {
     }
   } finally {
     db.close();
+  }
+}
+
+/** Reads the index only; no index yet is no keys. */
+function listKeys(dataDir: string): void {
+  const db = openIndexForReading(dataDir);
+  try {
+    for (const k of db ? listApiKeys(db) : [])
+      process.stdout.write(
+        `${k.id}  ${k.prefix}…  ${k.name}  ${k.scopes.join(',')}  ${k.revoked_at ? `revoked ${k.revoked_at}` : 'active'}\n`,
+      );
+  } finally {
+    db?.close();
   }
 }

@@ -1,6 +1,5 @@
+import { openIndexForReading } from '../core/indexAccess.ts';
 import { OutpostError } from '../core/outpostError.ts';
-import { indexPath } from '../core/paths.ts';
-import { openIndex } from '../db/openIndex.ts';
 import { parseSearchQuery, SearchSyntaxError } from '../search/parseSearchQuery.ts';
 import { splitHighlight } from '../search/presentSearchHit.ts';
 import { searchMessages } from '../search/searchMessages.ts';
@@ -15,7 +14,13 @@ export function searchCommand(options: { dataDir: string; query: string; account
     if (error instanceof SearchSyntaxError) throw new OutpostError('usage_error', error.message, { cause: error });
     throw error;
   }
-  const db = openIndex(indexPath(options.dataDir));
+  const db = openIndexForReading(options.dataDir);
+  if (!db) {
+    process.stdout.write(
+      'nothing to search yet: connect an account (outpost accounts connect google|microsoft) or import mail (outpost import-mbox)\n',
+    );
+    return;
+  }
   try {
     const hits = searchMessages(db, query, { accountId: options.accountId, limit: options.limit, offset: 0 });
     const bold = process.stdout.isTTY ? (s: string) => `\u001b[1m${s}\u001b[22m` : (s: string) => `*${s}*`;
