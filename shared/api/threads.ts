@@ -56,6 +56,9 @@ export const ThreadSchema = Type.Object({
 });
 export type Thread = Static<typeof ThreadSchema>;
 
+/** How many threads GET /v1/email/threads?ids= looks up at once. */
+export const MAX_THREAD_IDS = 100;
+
 export const ListThreadsQuery = Type.Object({
   label: Type.Optional(
     Type.String({
@@ -66,6 +69,12 @@ export const ListThreadsQuery = Type.Object({
   ),
   account_id: Type.Optional(Type.String({ maxLength: 100 })),
   ...PageQuery,
+  ids: Type.Optional(
+    Type.String({
+      maxLength: 4000,
+      description: `Instead of a label: these threads (up to ${MAX_THREAD_IDS} ids, comma-separated, e.g. thr_1,thr_2), in the order asked; unknown ids are left out. Not with label, account_id or cursor.`,
+    }),
+  ),
 });
 export type ListThreadsQuery = Static<typeof ListThreadsQuery>;
 

@@ -4,6 +4,7 @@ import {
   BulkThreadActionResponse,
   LabelListResponse,
   ListThreadsQuery,
+  MAX_THREAD_IDS,
   ServiceThreadsQuery,
   ServiceThreadsResponse,
   ThreadActionBody,
@@ -24,6 +25,7 @@ import {
   messagesOfThread,
   type ThreadCursor,
   type ThreadRow,
+  threadRowsByIds,
 } from '../../db/queries/threadReads.ts';
 import { transaction } from '../../db/transactions.ts';
 import { applyThreadAction, LABEL_ACTIONS, type ThreadAction, ThreadActionError } from '../../mail/threadActions.ts';
@@ -71,8 +73,13 @@ export function registerThreadRoutes(app: ApiServer, { reader, writer, jobs, run
       },
     },
     async (request) => {
-      const { label = 'inbox', account_id: accountId, limit = 50, cursor } = request.query;
-      const page = listPage(label, accountId, limit, cursor);
+      const { label, account_id: accountId, limit = 50, cursor, ids } = request.query;
+      if (ids !== undefined) {
+        if (label !== undefined || accountId !== undefined || cursor !== undefined)
+          throw new OutpostError('validation_error', 'ids cannot be combined with label, account_id or cursor', { field: 'ids' });
+        return { data: summariesOf(parseThreadIds(ids)), next_cursor: null };
+      }
+      const page = listPage(label ?? 'inbox', accountId, limit, cursor);
       return { data: page.threads, next_cursor: page.nextCursor };
     },
   );
@@ -93,6 +100,16 @@ export function registerThreadRoutes(app: ApiServer, { reader, writer, jobs, run
       return listPage(label, serviceId, limit, cursor);
     },
   );
+
+  /** Summaries of the threads asked for that exist, in the order asked (the UI's id-keyed cache refreshes through this). */
+  function summariesOf(threadIds: readonly number[]) {
+    const rows = new Map(threadRowsByIds(reader, threadIds).map((row) => [row.id, row]));
+    const labels = labelIdsOfThreads(reader, [...rows.keys()]);
+    return threadIds.flatMap((id) => {
+      const row = rows.get(id);
+      return row ? [presentThreadSummary(row, labels.get(id) ?? [])] : [];
+    });
+  }
 
   function listPage(label: string, accountId: string | undefined, limit: number, cursor: string | undefined) {
     if (accountId && !getAccount(reader, accountId))
@@ -244,6 +261,20 @@ export function registerThreadRoutes(app: ApiServer, { reader, writer, jobs, run
     }
     return [row.id];
   }
+}
+
+/** `thr_1,thr_2,...` as row ids, each once, in order; 400 naming `ids` for a malformed or too long list. */
+function parseThreadIds(value: string): number[] {
+  const publicIds = value.split(',').map((id) => id.trim());
+  if (publicIds.length > MAX_THREAD_IDS)
+    throw new OutpostError('validation_error', `ids may name at most ${MAX_THREAD_IDS} threads`, { field: 'ids' });
+  const rowIds = publicIds.map((id) => {
+    const rowId = parsePublicId('thr', id);
+    if (rowId === null)
+      throw new OutpostError('validation_error', `ids: "${id.slice(0, 40)}" is not a thread id (thr_<n>)`, { field: 'ids' });
+    return rowId;
+  });
+  return [...new Set(rowIds)];
 }
 
 function encodeCursor(cursor: ThreadCursor): string {

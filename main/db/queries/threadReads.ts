@@ -94,6 +94,14 @@ export function listThreadsOfAccount(db: ReadableDb, accountId: string, limit: n
   ).all(accountId, before.lastMessageAt, before.threadId, limit);
 }
 
+/** The threads with these row ids that exist, in no particular order (each one probe of the primary key). */
+export function threadRowsByIds(db: ReadableDb, threadIds: readonly number[]): ThreadRow[] {
+  return stmt<[string], ThreadRow>(
+    db,
+    `SELECT ${THREAD_COLUMNS} FROM threads t WHERE t.id IN (SELECT value FROM json_each(?))`,
+  ).all(JSON.stringify(threadIds));
+}
+
 export function getThreadRow(db: ReadableDb, threadId: number): ThreadRow | undefined {
   return stmt<[number], ThreadRow>(db, `SELECT ${THREAD_COLUMNS} FROM threads t WHERE t.id = ?`).get(threadId);
 }

@@ -76,6 +76,29 @@ describe('GET /v1/email/threads and /v1/email/threads/{id}', () => {
     expect(thread.messages[0]?.body_text).toBe('hello world');
   });
 
+  it('looks threads up by id for the UI cache: in the order asked, unknown ones left out', async () => {
+    const listed = (await get('/v1/email/threads?limit=3')).json().data as Array<{ id: string }>;
+    const [newest, second, third] = listed;
+    const response = await get(`/v1/email/threads?ids=${third?.id},thr_99999,${newest?.id},${second?.id},${third?.id}`);
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ data: [third, newest, second], next_cursor: null });
+    expect((await get(`/v1/email/threads?ids=${newest?.id}`)).json().data).toEqual([newest]);
+  });
+
+  it.each([
+    ['a malformed id', 'ids=thr_1,nonsense'],
+    ['an empty list', 'ids='],
+    ['an id of another kind', 'ids=msg_1'],
+    ['more than 100 ids', `ids=${Array.from({ length: 101 }, (_, i) => `thr_${i + 1}`).join(',')}`],
+    ['ids with a label', 'ids=thr_1&label=inbox'],
+    ['ids with a cursor', 'ids=thr_1&cursor=abc'],
+    ['ids with an account', 'ids=thr_1&account_id=acc'],
+  ])('refuses %s as a validation_error about ids', async (_name, query) => {
+    const response = await get(`/v1/email/threads?${query}`);
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ code: 'validation_error', field: 'ids' });
+  });
+
   it.each([
     ['no credentials', '/v1/email/threads', {}, 401, 'invalid_key'],
     ['a wrong token', '/v1/email/threads', { authorization: 'Bearer ses_nope' }, 401, 'invalid_key'],
