@@ -13,6 +13,7 @@ import * as pendingByMessage from './010_pending_changes_by_message.ts';
 import * as signatures from './011_signatures.ts';
 import * as blobReferences from './012_blob_references.ts';
 import * as typedPendingChanges from './013_typed_pending_changes.ts';
+import * as starredByThread from './014_starred_by_thread.ts';
 
 interface Migration {
   version: number;
@@ -35,6 +36,7 @@ export const migrations: readonly Migration[] = [
   { version: 11, name: 'signatures', up: signatures.up },
   { version: 12, name: 'blob_references', up: blobReferences.up },
   { version: 13, name: 'typed_pending_changes', up: typedPendingChanges.up },
+  { version: 14, name: 'starred_by_thread', up: starredByThread.up },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

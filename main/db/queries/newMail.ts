@@ -30,7 +30,8 @@ export function newInboxMessages(
             CASE WHEN m.from_name != '' THEN m.from_name ELSE m.from_email END AS "from", m.subject
        FROM messages m
       WHERE m.id > ? AND m.id <= ? AND m.is_unread = 1
-        AND m.account_id IN (SELECT value FROM json_each(?))
+        -- Unary + keeps the account filter off messages_by_account_date: the id range is the short walk.
+        AND +m.account_id IN (SELECT value FROM json_each(?))
         AND EXISTS (SELECT 1 FROM message_labels ml JOIN labels l ON l.id = ml.label_id
                      WHERE ml.message_id = m.id AND l.role = 'inbox')
       ORDER BY m.sent_at DESC

@@ -187,7 +187,8 @@ function termCondition(term: SearchTerm, asPrefix: boolean): { sql: string; valu
       };
     case 'label':
       return {
-        sql: `m.id IN (SELECT ml.message_id FROM message_labels ml JOIN labels l ON l.id = ml.label_id
+        // The few labels first (CROSS JOIN keeps them the outer loop), then each one's messages by message_labels_by_label.
+        sql: `m.id IN (SELECT ml.message_id FROM labels l CROSS JOIN message_labels ml ON ml.label_id = l.id
                WHERE lower(l.name) = ? OR lower(l.remote_id) = ? OR l.role = ?)`,
         value: [term.value, term.value, term.value],
       };

@@ -53,7 +53,7 @@ export interface ThreadCursor {
   threadId: number;
 }
 
-// is_starred is looked up per row shown (messages_by_thread), not stored: a page is 50 threads.
+// is_starred is looked up per row shown (one probe of messages_starred_by_thread), not stored: a page is 50 threads.
 const THREAD_COLUMNS = `t.id, t.account_id, t.remote_id, t.subject, t.snippet, t.last_message_at, t.message_count, t.unread_count,
   t.has_attachments, t.participants,
   EXISTS (SELECT 1 FROM messages sm WHERE sm.thread_id = t.id AND sm.is_starred = 1) AS is_starred`;
