@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 
-/** Every error the API returns: one shape, stable codes (catalogue in main/api/errors.ts). */
+/** Every error the API returns: one shape, stable codes (the catalogue in shared/errors.ts). */
 export const ApiErrorBody = Type.Object(
   {
     code: Type.String({ description: 'Stable machine-readable error code, e.g. validation_error' }),
