@@ -16,8 +16,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiKey, SCOPES } from '../main/api/auth/apiKeys.ts';
-import { connectGoogle } from '../main/auth/connectGoogle.ts';
-import { connectMicrosoft } from '../main/auth/connectMicrosoft.ts';
 import { openLoggedEngine } from '../main/core/engine.ts';
 import { type RunningEmulator, startEmulator } from '../test/emulator/index.ts';
 import type { SeedSpec } from '../test/emulator/kit/types.ts';
@@ -99,9 +97,9 @@ async function run(tlsDir: string): Promise<void> {
     const engine = await openLoggedEngine({ dataDir, providers: { google, microsoft } });
     let apiKey: string;
     try {
-      const gmail = await connectGoogle(engine.db, engine.vault, google, { openBrowser: autoConsentBrowser });
+      const gmail = await engine.providers.forConnect('google').connect({ openBrowser: autoConsentBrowser });
       process.stderr.write(`Connected ${gmail.email} (Google) through the loopback OAuth flow\n`);
-      const outlook = await connectMicrosoft(engine.db, engine.vault, microsoft, { openBrowser: formPostBrowser });
+      const outlook = await engine.providers.forConnect('microsoft').connect({ openBrowser: formPostBrowser });
       process.stderr.write(`Connected ${outlook.email} (Microsoft) through the loopback OAuth flow\n`);
       apiKey = createApiKey(engine.db, 'demo', [...SCOPES]).key;
     } finally {

@@ -52,7 +52,7 @@ export async function startCore(config: CoreConfig): Promise<Core> {
   // The API's read routes get their own read-only connection: a read can never write, and reads do not queue behind the writer.
   let reader: ReadableDb = engine.db;
   const deliverQueued = () =>
-    void engine.send.outbox.deliverDue().catch((error: Error) => console.error('outbox delivery failed:', error.message));
+    void engine.send.outbox.deliverDue().catch((error: Error) => engine.log.error({ err: error }, 'outbox delivery failed'));
   try {
     reader = openReader(engine.db, { log: engine.log });
     api = await buildApiServer({
@@ -93,6 +93,7 @@ export async function startCore(config: CoreConfig): Promise<Core> {
       : new SyncScheduler(engine.jobs, engine.runner, {
           intervalMinutes: config.schedule ?? {},
           accounts: () => scheduledAccounts(listAccounts(engine.db)),
+          log: engine.log.child({ component: 'scheduler' }),
         });
   // New inbox mail after each mail sync: one `mail.received` event (notifications, scripts).
   const newMail = new NewMailWatch(engine.db);
@@ -114,7 +115,7 @@ export async function startCore(config: CoreConfig): Promise<Core> {
   // Mail a crash left half-sent is settled first; queued mail then goes out, and again every 30 s (offline, outages).
   void engine.send.outbox
     .reconcileUncertain()
-    .catch((error: Error) => console.error('outbox reconcile failed:', error.message))
+    .catch((error: Error) => engine.log.error({ err: error }, 'outbox reconcile failed'))
     .then(deliverQueued);
   const deliveryTimer = setInterval(deliverQueued, 30_000);
   deliveryTimer.unref();

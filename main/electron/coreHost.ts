@@ -8,6 +8,7 @@ import { appVersion, builtRendererDir } from '../core/paths.ts';
 import { type Core, startCore } from '../core/startCore.ts';
 import { listAccounts } from '../db/queries/accounts.ts';
 import { inboxUnreadThreadCount } from '../db/queries/labels.ts';
+import { describeProvider } from '../providers/descriptions.ts';
 import { SyncInProgressError } from '../sync/jobQueue.ts';
 
 export type CoreHostRequest =
@@ -79,7 +80,7 @@ async function start(request: Extract<CoreHostRequest, { type: 'start' }>): Prom
 function syncNow(): void {
   if (!core) return;
   const accountIds = listAccounts(core.db)
-    .filter((a) => a.status === 'active' && a.provider !== 'local')
+    .filter((a) => a.status === 'active' && describeProvider(a.provider).capabilities.sync)
     .map((a) => a.id);
   if (accountIds.length === 0) return;
   try {

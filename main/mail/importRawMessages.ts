@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { BlobStore } from '../db/blobStore.ts';
-import type { IndexDb } from '../db/openIndex.ts';
+import type { WritableDb } from '../db/handles.ts';
 import { upsertLabel } from '../db/queries/labels.ts';
 import { writeMessages } from '../db/queries/messageWrites.ts';
+import { transaction } from '../db/transactions.ts';
 import { parseRfc822 } from './parseRfc822.ts';
 import { findThreadByReferences } from './threading.ts';
 import { toMessageInput } from './toMessageInput.ts';
@@ -37,7 +38,7 @@ export const DEFAULT_LOCAL_ACCOUNT = 'local@outpost.localhost';
  * parsed is reported and skipped; it never aborts the import.
  */
 export async function importRawMessages(
-  db: IndexDb,
+  db: WritableDb,
   blobs: BlobStore,
   accountId: string,
   raws: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
@@ -51,7 +52,7 @@ export async function importRawMessages(
   let index = 0;
 
   const flush = () => {
-    db.transaction(() => {
+    transaction(db, () => {
       for (const { raw, parsed } of batch) {
         const remoteId = createHash('sha256').update(raw).digest('hex').slice(0, 24);
         const references = [...parsed.references, ...(parsed.inReplyTo ? [parsed.inReplyTo] : [])];
@@ -76,7 +77,7 @@ export async function importRawMessages(
         writeMessages(db, accountId, [input]);
         result.remoteIds.push(remoteId);
       }
-    })();
+    });
     result.imported += batch.length;
     batch = [];
     options.onProgress?.(result.imported);

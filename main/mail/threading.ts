@@ -1,5 +1,5 @@
-import type { IndexDb } from '../db/openIndex.ts';
-import { stmt } from '../db/statements.ts';
+import type { ReadableDb } from '../db/handles.ts';
+import { messageByRfc822Id } from '../db/queries/messageLookups.ts';
 
 /** "Re: Fwd: [list] Hello" -> "hello": the subject key two messages must share to be threaded together. */
 export function normalizeSubject(subject: string): string {
@@ -18,21 +18,16 @@ export function normalizeSubject(subject: string): string {
  * matches, as Gmail does; otherwise null (the message starts a thread).
  */
 export function findThreadByReferences(
-  db: IndexDb,
+  db: ReadableDb,
   accountId: string,
   referencedIds: readonly string[],
   subject: string,
 ): string | null {
   if (referencedIds.length === 0) return null;
   const key = normalizeSubject(subject);
-  const lookup = stmt<[string, string], { remote_id: string; subject: string }>(
-    db,
-    `SELECT t.remote_id, m.subject FROM messages m JOIN threads t ON t.id = m.thread_id
-     WHERE m.account_id = ? AND m.rfc822_message_id = ? LIMIT 1`,
-  );
   for (const id of [...referencedIds].reverse()) {
-    const hit = lookup.get(accountId, id);
-    if (hit && normalizeSubject(hit.subject) === key) return hit.remote_id;
+    const hit = messageByRfc822Id(db, accountId, id);
+    if (hit && normalizeSubject(hit.subject) === key) return hit.threadRemoteId;
   }
   return null;
 }

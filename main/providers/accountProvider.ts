@@ -1,5 +1,4 @@
 import type { JobMode } from '../../shared/events.ts';
-import type { ConnectOptions } from '../auth/connectGoogle.ts';
 import type { AccountRow } from '../db/queries/accounts.ts';
 import type { PendingChange } from '../db/queries/pendingChanges.ts';
 import type { FailureClass } from '../sync/retryPolicy.ts';
@@ -43,6 +42,13 @@ export interface AccountSession {
   sender(): Promise<MailSender>;
   /** Answers an invitation at the provider, the organizer notified. */
   answerInvitation(invitation: InvitationAnswer): Promise<void>;
+}
+
+export interface ConnectOptions {
+  /** Shows the consent page: shell.openExternal in Electron, the system browser or a printed URL headless. */
+  openBrowser(url: string): Promise<void>;
+  signal?: AbortSignal;
+  timeoutMs?: number;
 }
 
 /** How a sync job runs: stopped through the signal, progress reported, retries and summaries logged. */

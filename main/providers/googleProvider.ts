@@ -1,5 +1,4 @@
 import type { Credentials } from 'google-auth-library';
-import { connectGoogle } from '../auth/connectGoogle.ts';
 import type { GoogleConfig } from '../auth/providerConfig.ts';
 import type { AccountRow } from '../db/queries/accounts.ts';
 import type { QuotaWindow } from '../sync/quotaWindow.ts';
@@ -8,6 +7,7 @@ import { describeProvider } from './descriptions.ts';
 import { answerOnGoogle } from './gcal/gcalInvitations.ts';
 import { gcalSync } from './gcal/gcalSync.ts';
 import { pushGmailChanges } from './gmail/gmailChangePusher.ts';
+import { connectGoogle } from './gmail/gmailConnect.ts';
 import { gmailSendProvider } from './gmail/gmailSendProvider.ts';
 import {
   type GmailQuotaSettings,

@@ -1,4 +1,3 @@
-import { connectMicrosoft } from '../auth/connectMicrosoft.ts';
 import { GRAPH_RESPOND_SCOPES, type MicrosoftConfig } from '../auth/providerConfig.ts';
 import type { AccountRow } from '../db/queries/accounts.ts';
 import type { AccountProvider, AccountSession } from './accountProvider.ts';
@@ -6,6 +5,7 @@ import { describeProvider } from './descriptions.ts';
 import { graphCalendarSync } from './graph/graphCalendarSync.ts';
 import { pushGraphChanges } from './graph/graphChangePusher.ts';
 import type { GraphClient } from './graph/graphClient.ts';
+import { connectMicrosoft } from './graph/graphConnect.ts';
 import { answerOnGraph } from './graph/graphInvitations.ts';
 import { graphMailSync } from './graph/graphMailSync.ts';
 import { graphSendProvider } from './graph/graphSendProvider.ts';

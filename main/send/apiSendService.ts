@@ -46,7 +46,7 @@ export function apiSendService(service: SendService, attachmentRoots: readonly s
       return {
         id: result.id,
         thread_id: result.thread_id ?? result.id,
-        provider: result.provider === 'microsoft' ? 'microsoft' : 'gmail',
+        provider: result.provider,
         status: result.status,
         sent_at: result.sent_at,
       };

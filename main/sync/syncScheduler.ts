@@ -1,8 +1,10 @@
 import type { JobKind } from '../../shared/events.ts';
 import { DEFAULT_SYNC_MINUTES } from '../../shared/syncIntervals.ts';
 import type { AccountRow } from '../db/queries/accounts.ts';
+import { describeProvider } from '../providers/descriptions.ts';
 import type { JobQueue } from './jobQueue.ts';
 import type { JobRunner } from './jobRunner.ts';
+import type { Log } from '../core/log.ts';
 
 export interface ScheduledAccount {
   id: string;
@@ -14,7 +16,7 @@ export interface ScheduledAccount {
 /** The accounts the scheduler keeps in sync (connected, not imported), each with its own intervals. */
 export function scheduledAccounts(accounts: readonly AccountRow[]): ScheduledAccount[] {
   return accounts
-    .filter((a) => a.status === 'active' && a.provider !== 'local')
+    .filter((a) => a.status === 'active' && describeProvider(a.provider).capabilities.sync)
     .map((a) => ({
       id: a.id,
       kinds: ['email_sync', 'calendar_sync'],
@@ -29,7 +31,8 @@ export interface SchedulerOptions {
   accounts(): ScheduledAccount[];
   /** How often the scheduler looks (default 30 s). */
   tickMs?: number;
-  onError?(error: unknown): void;
+  /** Where a failing tick is reported (the next tick tries again). */
+  log: Log;
   now?: () => number;
 }
 
@@ -64,7 +67,7 @@ export class SyncScheduler {
     try {
       this.tick();
     } catch (error) {
-      (this.#options.onError ?? ((e: unknown) => console.error('sync scheduler:', e)))(error);
+      this.#options.log.error({ err: error }, 'a sync scheduler tick failed');
     }
   }
 

@@ -8,7 +8,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiKey } from '../../main/api/auth/apiKeys.ts';
-import { connectGoogle } from '../../main/auth/connectGoogle.ts';
 import { openEngine } from '../../main/core/engine.ts';
 import { silentLog } from '../../main/core/log.ts';
 import { startEmulator } from '../emulator/index.ts';
@@ -71,7 +70,7 @@ let key: string;
     gmailQuota: { unitsPerSecond: 1e6 },
   });
   try {
-    const account = await connectGoogle(engine.db, engine.vault, googleConfigFor(emulator.baseUrl), {
+    const account = await engine.providers.forConnect('google').connect({
       openBrowser: autoConsentBrowser,
     });
     await runMailSync(engine, account.id, 'full');

@@ -13,7 +13,6 @@ import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectGoogle } from '../../main/auth/connectGoogle.ts';
 import { openEngine } from '../../main/core/engine.ts';
 import { silentLog } from '../../main/core/log.ts';
 import { fetchMessages } from '../../main/providers/gmail/gmailFetch.ts';
@@ -46,7 +45,7 @@ async function connectedDataDir(emulator: RunningEmulator): Promise<{ dir: strin
     providers: { google: googleConfigFor(emulator.baseUrl), microsoft: null },
   });
   try {
-    const account = await connectGoogle(engine.db, engine.vault, googleConfigFor(emulator.baseUrl), {
+    const account = await engine.providers.forConnect('google').connect({
       openBrowser: autoConsentBrowser,
     });
     return { dir, accountId: account.id };

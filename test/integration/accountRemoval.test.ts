@@ -1,7 +1,5 @@
 import type { Credentials } from 'google-auth-library';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectGoogle } from '../../main/auth/connectGoogle.ts';
-import { connectMicrosoft } from '../../main/auth/connectMicrosoft.ts';
 import { type Engine, openEngine } from '../../main/core/engine.ts';
 import { silentLog } from '../../main/core/log.ts';
 import { GOOGLE_TOKENS, newGoogleOAuthClient } from '../../main/providers/gmail/gmailSession.ts';
@@ -39,10 +37,10 @@ describe('removing synced accounts (emulator)', () => {
   });
 
   it('removes a synced Google account, revokes its grant at Google, and keeps the Microsoft one', async () => {
-    const google = await connectGoogle(engine.db, engine.vault, googleConfigFor(emulator.baseUrl), {
+    const google = await engine.providers.forConnect('google').connect({
       openBrowser: autoConsentBrowser,
     });
-    const microsoft = await connectMicrosoft(engine.db, engine.vault, microsoftConfigFor(emulator.baseUrl), {
+    const microsoft = await engine.providers.forConnect('microsoft').connect({
       openBrowser: formPostBrowser,
     });
     expect((await runMailSync(engine, google.id, 'full'))?.error).toBeNull();

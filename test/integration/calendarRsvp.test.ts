@@ -1,8 +1,6 @@
 import { calendar } from '@googleapis/calendar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../main/api/auth/apiKeys.ts';
-import { connectGoogle } from '../../main/auth/connectGoogle.ts';
-import { connectMicrosoft } from '../../main/auth/connectMicrosoft.ts';
 import { GOOGLE_SCOPES, MICROSOFT_SCOPES } from '../../main/auth/providerConfig.ts';
 import { type Core, startCore } from '../../main/core/startCore.ts';
 import { publicId } from '../../shared/ids.ts';
@@ -111,7 +109,7 @@ describe('answering invitations on Google Calendar (emulator): POST /v1/calendar
     emulator = started.emulator;
     const { core } = started;
     const config = started.google as NonNullable<typeof started.google>;
-    const account = await connectGoogle(core.db, core.vault, config, { openBrowser: autoConsentBrowser });
+    const account = await core.providers.forConnect('google').connect({ openBrowser: autoConsentBrowser });
     h.finish(core, account.id);
     calendarApi = calendar({
       version: 'v3',
@@ -255,7 +253,7 @@ describe('answering invitations on Outlook (emulator): accept, tentativelyAccept
     emulator = started.emulator;
     const { core } = started;
     const config = started.microsoft as NonNullable<typeof started.microsoft>;
-    const account = await connectMicrosoft(core.db, core.vault, config, { openBrowser: formPostBrowser });
+    const account = await core.providers.forConnect('microsoft').connect({ openBrowser: formPostBrowser });
     h.finish(core, account.id);
     graphToken = await graphSignIn(emulator.baseUrl);
     const attendee = (address: string, response: string) => ({
@@ -341,7 +339,7 @@ describe('an Outlook account connected before Calendars.ReadWrite was asked for'
     // Connected as Outpost did before: the same scopes without Calendars.ReadWrite.
     const granted = MICROSOFT_SCOPES.splice(MICROSOFT_SCOPES.indexOf('Calendars.ReadWrite'), 1);
     try {
-      h.finish(core, (await connectMicrosoft(core.db, core.vault, config, { openBrowser: formPostBrowser })).id);
+      h.finish(core, (await core.providers.forConnect('microsoft').connect({ openBrowser: formPostBrowser })).id);
     } finally {
       MICROSOFT_SCOPES.push(...granted);
     }
@@ -389,7 +387,7 @@ describe('a Google account connected before calendar.events was asked for', () =
     // Connected as Outpost did before: gmail.modify and calendar.readonly only.
     const granted = GOOGLE_SCOPES.splice(GOOGLE_SCOPES.indexOf('https://www.googleapis.com/auth/calendar.events'), 1);
     try {
-      h.finish(core, (await connectGoogle(core.db, core.vault, config, { openBrowser: autoConsentBrowser })).id);
+      h.finish(core, (await core.providers.forConnect('google').connect({ openBrowser: autoConsentBrowser })).id);
     } finally {
       GOOGLE_SCOPES.push(...granted);
     }

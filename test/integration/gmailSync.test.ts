@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectGoogle } from '../../main/auth/connectGoogle.ts';
 import { type Engine, openEngine } from '../../main/core/engine.ts';
 import { silentLog } from '../../main/core/log.ts';
 import { getAccount } from '../../main/db/queries/accounts.ts';
@@ -43,7 +42,7 @@ describe('Gmail sync against the emulator (googleapis, google-auth-library, real
       providers: { google: googleConfigFor(emulator.baseUrl), microsoft: null },
       gmailQuota: { unitsPerSecond: 1_000_000 },
     });
-    const account = await connectGoogle(engine.db, engine.vault, googleConfigFor(emulator.baseUrl), {
+    const account = await engine.providers.forConnect('google').connect({
       openBrowser: autoConsentBrowser,
     });
     accountId = account.id;

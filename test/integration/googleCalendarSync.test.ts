@@ -1,6 +1,5 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectGoogle } from '../../main/auth/connectGoogle.ts';
 import { type Engine, openEngine } from '../../main/core/engine.ts';
 import { silentLog } from '../../main/core/log.ts';
 import type { JobMode } from '../../shared/events.ts';
@@ -137,7 +136,7 @@ describe('Google Calendar sync against the emulator (googleapis, real loopback f
       providers: { google: googleConfigFor(emulator.baseUrl), microsoft: null },
       gmailQuota: { unitsPerSecond: 1_000_000 },
     });
-    const account = await connectGoogle(engine.db, engine.vault, googleConfigFor(emulator.baseUrl), {
+    const account = await engine.providers.forConnect('google').connect({
       openBrowser: autoConsentBrowser,
     });
     accountId = account.id;

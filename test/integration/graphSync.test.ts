@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectMicrosoft } from '../../main/auth/connectMicrosoft.ts';
 import type { MicrosoftConfig } from '../../main/auth/providerConfig.ts';
 import { type Engine, openEngine } from '../../main/core/engine.ts';
 import { silentLog } from '../../main/core/log.ts';
@@ -42,7 +41,7 @@ describe('Outlook sync against the emulator (msal-node loopback flow, Graph delt
       graphBaseUrl: `${emulator.baseUrl}/v1.0`,
     };
     engine = openEngine({ log: silentLog, dataDir: dir.path, providers: { google: null, microsoft: config } });
-    const account = await connectMicrosoft(engine.db, engine.vault, config, { openBrowser: formPostBrowser });
+    const account = await engine.providers.forConnect('microsoft').connect({ openBrowser: formPostBrowser });
     accountId = account.id;
     expect(account.email).toBe(USER);
   }, 60_000);

@@ -1,6 +1,5 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectMicrosoft } from '../../main/auth/connectMicrosoft.ts';
 import { type Engine, openEngine } from '../../main/core/engine.ts';
 import { silentLog } from '../../main/core/log.ts';
 import type { JobMode } from '../../shared/events.ts';
@@ -146,7 +145,7 @@ describe('Outlook calendar sync against the emulator (msal-node loopback flow, c
     emulator = await startEmulator({ autoConsent: true, seed: { kind: 'synthetic', count: 20 } });
     const config = microsoftConfigFor(emulator.baseUrl);
     engine = openEngine({ log: silentLog, dataDir: dir.path, providers: { google: null, microsoft: config } });
-    const account = await connectMicrosoft(engine.db, engine.vault, config, { openBrowser: formPostBrowser });
+    const account = await engine.providers.forConnect('microsoft').connect({ openBrowser: formPostBrowser });
     accountId = account.id;
     expect(account.email).toBe(USER);
   }, 60_000);

@@ -2,7 +2,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../main/api/auth/apiKeys.ts';
-import { connectGoogle } from '../../main/auth/connectGoogle.ts';
 import { openEngine } from '../../main/core/engine.ts';
 import { silentLog } from '../../main/core/log.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
@@ -66,7 +65,7 @@ describe('SIGKILL between the provider accepting a send and the local commit', (
       providers: { google: googleConfigFor(emulator.baseUrl), microsoft: null },
     });
     try {
-      await connectGoogle(engine.db, engine.vault, googleConfigFor(emulator.baseUrl), { openBrowser: autoConsentBrowser });
+      await engine.providers.forConnect('google').connect({ openBrowser: autoConsentBrowser });
       apiKey = createApiKey(engine.db, 'kill test', ['read:email', 'write:email']).key;
     } finally {
       await engine.close();

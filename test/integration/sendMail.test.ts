@@ -4,7 +4,6 @@ import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession } from '../../main/api/auth/sessions.ts';
 import { signWebhook } from '../../main/api/webhooks/webhookWorker.ts';
-import { connectGoogle } from '../../main/auth/connectGoogle.ts';
 import { type Core, startCore } from '../../main/core/startCore.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
 import { autoConsentBrowser, googleConfigFor } from '../support/emulatorAccounts.ts';
@@ -54,7 +53,7 @@ describe('POST /v1/email/send through the outbox to Gmail (emulator)', () => {
       providers: { google: googleConfigFor(emulator.baseUrl), microsoft: null },
       gmailQuota: { unitsPerSecond: 1_000_000 },
     });
-    const account = await connectGoogle(core.db, core.vault, googleConfigFor(emulator.baseUrl), {
+    const account = await core.providers.forConnect('google').connect({
       openBrowser: autoConsentBrowser,
     });
     core.jobs.enqueue({ kind: 'email_sync', mode: 'incremental', accountIds: [account.id] });

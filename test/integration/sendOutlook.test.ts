@@ -1,7 +1,6 @@
 import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession } from '../../main/api/auth/sessions.ts';
-import { connectMicrosoft } from '../../main/auth/connectMicrosoft.ts';
 import { type Core, startCore } from '../../main/core/startCore.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
 import { openBrowser as formPostBrowser, signIn } from '../emulator/microsoft/testAuth.ts';
@@ -53,7 +52,7 @@ describe('POST /v1/email/send through Microsoft Graph (emulator)', () => {
       schedule: false,
       providers: { google: null, microsoft },
     });
-    accountId = (await connectMicrosoft(core.db, core.vault, microsoft, { openBrowser: formPostBrowser })).id;
+    accountId = (await core.providers.forConnect('microsoft').connect({ openBrowser: formPostBrowser })).id;
     expect(await runMailSync(core, accountId)).toMatchObject({ status: 'succeeded' });
     token = createSession(core.db, { admin: true }).token;
   }, 60_000);

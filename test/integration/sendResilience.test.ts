@@ -1,7 +1,6 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession } from '../../main/api/auth/sessions.ts';
-import { connectGoogle } from '../../main/auth/connectGoogle.ts';
 import { type Core, startCore } from '../../main/core/startCore.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
 import { autoConsentBrowser, emulatorControl, googleConfigFor } from '../support/emulatorAccounts.ts';
@@ -100,7 +99,7 @@ describe('sending through outages, lost answers and client timeouts (Gmail, emul
       providers: { google, microsoft: null },
       gmailQuota: { unitsPerSecond: 1_000_000 },
     });
-    await connectGoogle(core.db, core.vault, google, { openBrowser: autoConsentBrowser });
+    await core.providers.forConnect('google').connect({ openBrowser: autoConsentBrowser });
     token = createSession(core.db, { admin: true }).token;
   }, 60_000);
   afterAll(async () => {

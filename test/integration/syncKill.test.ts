@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectGoogle } from '../../main/auth/connectGoogle.ts';
 import { openEngine } from '../../main/core/engine.ts';
 import { silentLog } from '../../main/core/log.ts';
 import { indexPath } from '../../main/core/paths.ts';
@@ -47,7 +46,7 @@ describe('a 20,000-message full sync killed with SIGKILL at random points', () =
       providers: { google: googleConfigFor(emulator.baseUrl), microsoft: null },
     });
     try {
-      const account = await connectGoogle(engine.db, engine.vault, googleConfigFor(emulator.baseUrl), {
+      const account = await engine.providers.forConnect('google').connect({
         openBrowser: autoConsentBrowser,
       });
       accountId = account.id;

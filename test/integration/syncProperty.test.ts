@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectGoogle } from '../../main/auth/connectGoogle.ts';
-import { connectMicrosoft } from '../../main/auth/connectMicrosoft.ts';
 import { type Engine, openEngine } from '../../main/core/engine.ts';
 import { silentLog } from '../../main/core/log.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
@@ -57,8 +55,8 @@ describe(`random mailbox mutations + incremental syncs converge every round (see
       providers: { google, microsoft },
       gmailQuota: { unitsPerSecond: 1_000_000 },
     });
-    gmailAccount = (await connectGoogle(engine.db, engine.vault, google, { openBrowser: autoConsentBrowser })).id;
-    outlookAccount = (await connectMicrosoft(engine.db, engine.vault, microsoft, { openBrowser: formPostBrowser })).id;
+    gmailAccount = (await engine.providers.forConnect('google').connect({ openBrowser: autoConsentBrowser })).id;
+    outlookAccount = (await engine.providers.forConnect('microsoft').connect({ openBrowser: formPostBrowser })).id;
     expect(await runMailSync(engine, gmailAccount)).toMatchObject({ status: 'succeeded' });
     expect(await runMailSync(engine, outlookAccount)).toMatchObject({ status: 'succeeded' });
   }, 60_000);

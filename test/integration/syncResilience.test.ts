@@ -1,6 +1,4 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { connectGoogle } from '../../main/auth/connectGoogle.ts';
-import { connectMicrosoft } from '../../main/auth/connectMicrosoft.ts';
 import { type Engine, openEngine } from '../../main/core/engine.ts';
 import { silentLog } from '../../main/core/log.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
@@ -53,8 +51,8 @@ describe('mail sync under token expiry, 429 storms and 5xx (both providers)', ()
       providers: { google, microsoft },
       gmailQuota: { unitsPerSecond: 1_000_000 },
     });
-    gmailAccount = (await connectGoogle(engine.db, engine.vault, google, { openBrowser: autoConsentBrowser })).id;
-    outlookAccount = (await connectMicrosoft(engine.db, engine.vault, microsoft, { openBrowser: formPostBrowser })).id;
+    gmailAccount = (await engine.providers.forConnect('google').connect({ openBrowser: autoConsentBrowser })).id;
+    outlookAccount = (await engine.providers.forConnect('microsoft').connect({ openBrowser: formPostBrowser })).id;
   }, 60_000);
   afterEach(async () => {
     await control('/faults', { method: 'DELETE' });

@@ -1,4 +1,3 @@
-import { connectGoogle } from '../../main/auth/connectGoogle.ts';
 import type { GoogleConfig, MicrosoftConfig } from '../../main/auth/providerConfig.ts';
 import { type Engine, openEngine } from '../../main/core/engine.ts';
 import { silentLog } from '../../main/core/log.ts';
@@ -177,7 +176,7 @@ export async function connectGoogleInto(dataDir: string, emulator: RunningEmulat
   const config = googleConfigFor(emulator.baseUrl);
   const engine = openEngine({ log: silentLog, dataDir, providers: { google: config, microsoft: null } });
   try {
-    const account = await connectGoogle(engine.db, engine.vault, config, { openBrowser: autoConsentBrowser });
+    const account = await engine.providers.forConnect('google').connect({ openBrowser: autoConsentBrowser });
     if (sync === 'email_sync') return await runMailSync(engine, account.id);
     const job = engine.jobs.enqueue({ kind: 'calendar_sync', mode: 'full', accountIds: [account.id], params: {} });
     engine.runner.wake();

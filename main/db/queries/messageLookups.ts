@@ -91,3 +91,17 @@ export function threadOfRemoteMessage(db: ReadableDb, accountId: string, remoteI
     'SELECT thread_id FROM messages WHERE account_id = ? AND remote_id = ?',
   ).get(accountId, remoteId)?.thread_id;
 }
+
+/** A message of the account with this Message-ID (messages_by_rfc822_id): its subject and its thread's provider id. */
+export function messageByRfc822Id(
+  db: ReadableDb,
+  accountId: string,
+  rfc822MessageId: string,
+): { subject: string; threadRemoteId: string } | undefined {
+  const row = stmt<[string, string], { remote_id: string; subject: string }>(
+    db,
+    `SELECT t.remote_id, m.subject FROM messages m JOIN threads t ON t.id = m.thread_id
+     WHERE m.account_id = ? AND m.rfc822_message_id = ? LIMIT 1`,
+  ).get(accountId, rfc822MessageId);
+  return row ? { subject: row.subject, threadRemoteId: row.remote_id } : undefined;
+}

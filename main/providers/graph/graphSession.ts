@@ -1,8 +1,8 @@
-import { MSAL_HOME_ACCOUNT } from '../../auth/connectMicrosoft.ts';
 import { newMsalClient, VaultCachePlugin } from '../../auth/msalClient.ts';
 import type { MicrosoftConfig } from '../../auth/providerConfig.ts';
 import type { TokenVault } from '../../auth/tokenVault.ts';
 import type { Log } from '../../core/log.ts';
+import { MSAL_HOME_ACCOUNT } from '.././graph/graphConnect.ts';
 import { ProviderError } from '../providerErrors.ts';
 import { GraphClient } from './graphClient.ts';
 

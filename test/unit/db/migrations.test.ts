@@ -111,4 +111,56 @@ describe('opening and migrating the index', () => {
     writeFileSync(notADir, 'x');
     expect(() => openIndex(join(notADir, 'index.sqlite'))).toThrowError(IndexOpenError);
   });
+
+  it('migration 13 turns waiting label-string changes into typed records, the way the old pushers read them', () => {
+    const path = join(dir.path, 'index.sqlite');
+    const old = new Database(path);
+    for (const m of migrations.filter((m) => m.version <= 12)) m.up(old);
+    old.pragma('user_version = 12');
+    old
+      .prepare(
+        "INSERT INTO accounts (id, provider, email, created_at) VALUES ('g', 'gmail', 'g@example.test', 0), ('o', 'microsoft', 'o@example.test', 0)",
+      )
+      .run();
+    const label = old.prepare('INSERT INTO labels (account_id, remote_id, name, kind, role) VALUES (?, ?, ?, ?, ?)');
+    label.run('g', 'INBOX', 'Inbox', 'system', 'inbox');
+    label.run('g', 'SPAM', 'Spam', 'system', 'spam');
+    label.run('g', 'Label_7', 'Work', 'user', null);
+    label.run('o', 'fld-inbox', 'Inbox', 'folder', 'inbox');
+    label.run('o', 'fld-archive', 'Archive', 'folder', 'archive');
+    label.run('o', 'category:Red', 'Red', 'category', null);
+    const change = old.prepare(
+      'INSERT INTO pending_changes (account_id, message_remote_id, add_labels, remove_labels, created_at) VALUES (?, ?, ?, ?, 0)',
+    );
+    change.run('g', 'a', '[]', '["INBOX"]'); // archive
+    change.run('g', 'a', '["STARRED"]', '[]'); // star
+    change.run('g', 'a', '[]', '["UNREAD"]'); // read
+    change.run('g', 'a', '["Label_7"]', '[]'); // label
+    change.run('g', 'a', '["SPAM"]', '["INBOX"]'); // spam
+    change.run('g', 'a', '["Label_7"]', '["INBOX"]'); // move to a label
+    change.run('o', 'm', '["fld-archive"]', '["fld-inbox"]'); // an Outlook move
+    change.run('o', 'm', '["category:Red"]', '[]'); // a category
+    change.run('o', 'm', '["UNREAD"]', '[]'); // unread
+    old.close();
+
+    const db = openIndex(path);
+    const rows = db.prepare('SELECT account_id, message_remote_id, change_json FROM pending_changes ORDER BY id').all() as Array<{
+      account_id: string;
+      message_remote_id: string;
+      change_json: string;
+    }>;
+    const place = (remoteId: string, kind: string, role: string | null) => ({ remoteId, kind, role });
+    expect(rows.map((r) => [r.account_id, r.message_remote_id, JSON.parse(r.change_json)])).toEqual([
+      ['g', 'a', { type: 'move', to: null, from: [place('INBOX', 'system', 'inbox')] }],
+      ['g', 'a', { type: 'starred', starred: true }],
+      ['g', 'a', { type: 'read', read: true }],
+      ['g', 'a', { type: 'label', add: [place('Label_7', 'user', null)], remove: [] }],
+      ['g', 'a', { type: 'move', to: place('SPAM', 'system', 'spam'), from: [place('INBOX', 'system', 'inbox')] }],
+      ['g', 'a', { type: 'move', to: place('Label_7', 'user', null), from: [place('INBOX', 'system', 'inbox')] }],
+      ['o', 'm', { type: 'move', to: place('fld-archive', 'folder', 'archive'), from: [place('fld-inbox', 'folder', 'inbox')] }],
+      ['o', 'm', { type: 'label', add: [place('category:Red', 'category', null)], remove: [] }],
+      ['o', 'm', { type: 'read', read: false }],
+    ]);
+    db.close();
+  });
 });

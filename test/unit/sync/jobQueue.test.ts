@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EventBus } from '../../../main/core/eventBus.ts';
-import { silentLog } from '../../../main/core/log.ts';
+import { memoryLog, silentLog } from '../../../main/core/log.ts';
 import { type IndexDb, openIndex } from '../../../main/db/openIndex.ts';
 import { ensureAccount } from '../../../main/db/queries/accounts.ts';
 import { ProviderError } from '../../../main/providers/providerErrors.ts';
@@ -138,5 +138,42 @@ describe('the sync job queue and runner', () => {
     expect(queue.get(job.id)?.status).toBe('running');
     expect(queue.requeueInterrupted()).toBe(1);
     expect(queue.get(job.id)?.status).toBe('queued');
+  });
+
+  it("logs each job's summary, and a job that failed on a bug with its stack", async () => {
+    const logged = memoryLog();
+    const runner = new JobRunner(
+      queue,
+      {
+        email_sync: async (job) => {
+          if (job.account_id === b) throw new TypeError('cannot read properties of undefined');
+          return { messagesProcessed: 5 };
+        },
+        calendar_sync: async () => {
+          throw new ProviderError('network_error', 'cannot reach Google');
+        },
+      },
+      { log: logged.log },
+    );
+    const ok = queue.enqueue({ kind: 'email_sync', mode: 'full', accountIds: [a] });
+    const bug = queue.enqueue({ kind: 'email_sync', mode: 'incremental', accountIds: [b] });
+    const offline = queue.enqueue({ kind: 'calendar_sync', mode: 'incremental', accountIds: [a] });
+    runner.wake();
+    await runner.idle();
+    const byJob = (id: string) => logged.lines().find((line) => line.job_id === id);
+    expect(byJob(ok.id)).toMatchObject({
+      level: 30,
+      msg: 'sync job finished',
+      kind: 'email_sync',
+      mode: 'full',
+      account_id: a,
+      status: 'succeeded',
+      counts: { messagesProcessed: 5 },
+      ms: expect.any(Number),
+    });
+    expect(byJob(bug.id)).toMatchObject({ level: 50, status: 'failed', err: { message: 'cannot read properties of undefined' } });
+    expect((byJob(bug.id)?.err as { stack: string }).stack).toMatch(/TypeError/);
+    expect(byJob(offline.id)).toMatchObject({ level: 40, status: 'failed', code: 'network_error', error: 'cannot reach Google' });
+    expect(queue.get(bug.id)?.error).toEqual({ code: 'internal_error', message: 'cannot read properties of undefined' });
   });
 });

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { memoryLog } from '../../../main/core/log.ts';
+import { call } from '../../../main/providers/gmail/gmailFullSync.ts';
+import type { GmailSession } from '../../../main/providers/gmail/gmailSession.ts';
 import { QuotaWindow } from '../../../main/sync/quotaWindow.ts';
 import { type FailureClass, parseRetryAfter, withRetry } from '../../../main/sync/retryPolicy.ts';
 
@@ -109,5 +112,26 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:10 GMT', Date.UTC(2015, 9, 21, 7, 28, 0))).toBe(10_000);
     expect(parseRetryAfter('soon')).toBeUndefined();
     expect(parseRetryAfter(undefined)).toBeUndefined();
+  });
+});
+
+describe('retries leave a trace', () => {
+  it('logs every retry of a Gmail call with the call, attempt, reason and delay', async () => {
+    const logged = memoryLog();
+    const session = {
+      quota: { take: async () => {}, rateLimited: () => {} },
+      log: logged.log,
+    } as unknown as GmailSession;
+    let attempts = 0;
+    const result = await call({ session }, 5, async () => {
+      if (++attempts < 3) throw Object.assign(new Error('backend error'), { response: { status: 503 } });
+      return 'ok';
+    });
+    expect(result).toBe('ok');
+    const retries = logged.lines().filter((line) => line.msg === 'retrying');
+    expect(retries).toHaveLength(2);
+    expect(retries[0]).toMatchObject({ level: 40, call: 'gmail', attempt: 1, reason: '503' });
+    expect(retries[1]).toMatchObject({ attempt: 2, reason: '503' });
+    for (const line of retries) expect(line.delay_ms).toBeGreaterThan(0);
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EventBus } from '../../../main/core/eventBus.ts';
-import { silentLog } from '../../../main/core/log.ts';
+import { memoryLog, silentLog } from '../../../main/core/log.ts';
 import { type IndexDb, openIndex } from '../../../main/db/openIndex.ts';
 import { ensureAccount, listAccounts, updateAccountSettings } from '../../../main/db/queries/accounts.ts';
 import { JobQueue } from '../../../main/sync/jobQueue.ts';
@@ -26,6 +26,7 @@ describe('SyncScheduler', () => {
       intervalMinutes: { email_sync: 5, calendar_sync: 15 },
       accounts: () => [{ id: accountId, kinds: ['email_sync', 'calendar_sync'] }],
       now: () => now,
+      log: silentLog,
     });
 
   it('catches up at start, then syncs each kind on its own interval, never stacking jobs', () => {
@@ -60,6 +61,7 @@ describe('SyncScheduler', () => {
         { id: other, kinds: ['email_sync'], intervalMinutes: { email_sync: null } },
       ],
       now: () => now,
+      log: silentLog,
     });
     const jobsOf = (id: string) =>
       db.prepare(`SELECT kind FROM jobs WHERE account_id = ? ORDER BY queued_at, rowid`).pluck().all(id);
@@ -112,18 +114,20 @@ describe('SyncScheduler robustness', () => {
   it('survives a failing tick and reports it', () => {
     const db = openIndex(':memory:');
     const queue = new JobQueue(db, new EventBus(silentLog));
-    const errors: unknown[] = [];
+    const logged = memoryLog();
     const scheduler = new SyncScheduler(queue, new JobRunner(queue, {}, { concurrency: 0, log: silentLog }), {
       intervalMinutes: {},
       accounts: () => {
         throw new Error('index busy');
       },
-      onError: (e) => errors.push(e),
+      log: logged.log,
       tickMs: 60_000,
     });
     expect(() => scheduler.start()).not.toThrow();
     scheduler.stop();
+    const errors = logged.lines().filter((line) => line.level === 50);
     expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ msg: 'a sync scheduler tick failed', err: { message: 'index busy' } });
     db.close();
   });
 });

@@ -1,21 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { gmail } from '@googleapis/gmail';
 import { CodeChallengeMethod } from 'google-auth-library';
-import type { IndexDb } from '../db/openIndex.ts';
-import { type AccountRow, ensureAccount } from '../db/queries/accounts.ts';
-import { stmt } from '../db/statements.ts';
-import { GOOGLE_TOKENS, newGoogleOAuthClient } from '../providers/gmail/gmailSession.ts';
-import { ProviderError } from '../providers/providerErrors.ts';
-import { startLoopbackRedirect } from './loopbackRedirect.ts';
-import { GOOGLE_SCOPES, type GoogleConfig } from './providerConfig.ts';
-import type { TokenVault } from './tokenVault.ts';
-
-export interface ConnectOptions {
-  /** Shows the consent page: shell.openExternal in Electron, the system browser or a printed URL headless. */
-  openBrowser(url: string): Promise<void>;
-  signal?: AbortSignal;
-  timeoutMs?: number;
-}
+import { startLoopbackRedirect } from '../../auth/loopbackRedirect.ts';
+import { GOOGLE_SCOPES, type GoogleConfig } from '../../auth/providerConfig.ts';
+import type { TokenVault } from '../../auth/tokenVault.ts';
+import type { WritableDb } from '../../db/handles.ts';
+import { type AccountRow, activateAccount, ensureAccount } from '../../db/queries/accounts.ts';
+import { transaction } from '../../db/transactions.ts';
+import type { ConnectOptions } from '../accountProvider.ts';
+import { ProviderError } from '../providerErrors.ts';
+import { GOOGLE_TOKENS, newGoogleOAuthClient } from './gmailSession.ts';
 
 /**
  * Connects a Gmail account as an installed app: the consent page in the
@@ -24,7 +18,7 @@ export interface ConnectOptions {
  * The tokens go to the vault; the account row is created or reactivated.
  */
 export async function connectGoogle(
-  db: IndexDb,
+  db: WritableDb,
   vault: TokenVault,
   config: GoogleConfig,
   options: ConnectOptions,
@@ -52,12 +46,12 @@ export async function connectGoogle(
     const profile = await gmail({ version: 'v1', auth: client, rootUrl: config.apiRootUrl }).users.getProfile({ userId: 'me' });
     const email = profile.data.emailAddress;
     if (!email) throw new ProviderError('provider_error', 'Gmail did not say which address was connected');
-    return db.transaction(() => {
+    return transaction(db, () => {
       const account = ensureAccount(db, 'gmail', email);
       vault.put(account.id, GOOGLE_TOKENS, JSON.stringify(tokens));
-      stmt(db, `UPDATE accounts SET status = 'active', last_error = NULL WHERE id = ?`).run(account.id);
+      activateAccount(db, account.id);
       return { ...account, status: 'active' as const };
-    })();
+    });
   } finally {
     loopback.close();
   }

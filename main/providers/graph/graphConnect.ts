@@ -1,11 +1,11 @@
-import type { IndexDb } from '../db/openIndex.ts';
-import { type AccountRow, ensureAccount } from '../db/queries/accounts.ts';
-import { stmt } from '../db/statements.ts';
-import { ProviderError } from '../providers/providerErrors.ts';
-import type { ConnectOptions } from './connectGoogle.ts';
-import { newMsalClient, VaultCachePlugin } from './msalClient.ts';
-import { MICROSOFT_SCOPES, type MicrosoftConfig } from './providerConfig.ts';
-import type { TokenVault } from './tokenVault.ts';
+import { newMsalClient, VaultCachePlugin } from '../../auth/msalClient.ts';
+import { MICROSOFT_SCOPES, type MicrosoftConfig } from '../../auth/providerConfig.ts';
+import type { TokenVault } from '../../auth/tokenVault.ts';
+import type { WritableDb } from '../../db/handles.ts';
+import { type AccountRow, activateAccount, ensureAccount } from '../../db/queries/accounts.ts';
+import { transaction } from '../../db/transactions.ts';
+import type { ConnectOptions } from '../accountProvider.ts';
+import { ProviderError } from '../providerErrors.ts';
 
 export const MSAL_HOME_ACCOUNT = 'msal.home_account_id';
 
@@ -18,7 +18,7 @@ const PAGE = (title: string) =>
  * token cache (with the refresh token) is kept in the vault, encrypted.
  */
 export async function connectMicrosoft(
-  db: IndexDb,
+  db: WritableDb,
   vault: TokenVault,
   config: MicrosoftConfig,
   options: ConnectOptions,
@@ -40,11 +40,11 @@ export async function connectMicrosoft(
   const profile = (await me.json()) as { mail?: string | null; userPrincipalName?: string; displayName?: string };
   const email = profile.mail ?? profile.userPrincipalName ?? result.account.username;
   if (!email) throw new ProviderError('provider_error', 'Microsoft did not say which address was connected');
-  return db.transaction(() => {
+  return transaction(db, () => {
     const account = ensureAccount(db, 'microsoft', email, profile.displayName ?? null);
     cache.attach(account.id);
     vault.put(account.id, MSAL_HOME_ACCOUNT, result.account?.homeAccountId ?? '');
-    stmt(db, `UPDATE accounts SET status = 'active', last_error = NULL WHERE id = ?`).run(account.id);
+    activateAccount(db, account.id);
     return { ...account, status: 'active' as const };
-  })();
+  });
 }
