@@ -2,6 +2,8 @@ import { openIndexForReading } from '../core/indexAccess.ts';
 import { OutpostError } from '../core/outpostError.ts';
 import { listAccounts } from '../db/queries/accounts.ts';
 import { messageCountOfAccount } from '../db/queries/threadReads.ts';
+import { describeProvider } from '../providers/descriptions.ts';
+import { isConnectName } from '../providers/registry.ts';
 import { usageError } from './usageError.ts';
 
 export async function accountsCommand(options: {
@@ -16,8 +18,7 @@ export async function accountsCommand(options: {
     case undefined:
       return listAccountsCommand(options.dataDir);
     case 'connect':
-      if (options.target !== 'google' && options.target !== 'microsoft')
-        throw usageError('usage: outpost accounts connect google|microsoft');
+      if (!isConnectName(options.target)) throw usageError('usage: outpost accounts connect google|microsoft');
       return connectCommand(options.dataDir, options.target);
     case 'remove':
       if (!options.target) throw usageError('usage: outpost accounts remove ID|EMAIL --yes');
@@ -69,11 +70,12 @@ async function removeCommand(dataDir: string, target: string, yes: boolean): Pro
         `this deletes ${account.email} and its ${messages} messages from this computer (nothing at the provider); add --yes to do it`,
       );
     const removed = await engine.removeAccount(account.id);
+    const name = describeProvider(account.provider).name;
     const revoked =
       removed.revoked === true
-        ? '; Google revoked the grant'
-        : removed.revoked === false && account.provider === 'gmail'
-          ? "; Google could not be told: remove Outpost under your Google Account's third-party access"
+        ? `; ${name} revoked the grant`
+        : removed.revoked === false
+          ? `; ${name} could not be told: remove Outpost under your ${name} Account's third-party access`
           : '';
     process.stdout.write(
       `removed ${account.email}: ${removed.messages} messages, ${removed.events} events, ${removed.blobsFreed} stored files${revoked}\n`,

@@ -2,6 +2,7 @@ import { isErrorCode } from '../../shared/errors.ts';
 import { openLoggedEngine } from '../core/engine.ts';
 import { OutpostError } from '../core/outpostError.ts';
 import { listAccounts } from '../db/queries/accounts.ts';
+import { describeProvider } from '../providers/descriptions.ts';
 
 /**
  * `outpost sync [--full] [--account ID]`: runs the sync in this process (the
@@ -12,7 +13,7 @@ export async function syncCommand(options: { dataDir: string; full: boolean; acc
   const engine = await openLoggedEngine({ dataDir: options.dataDir });
   try {
     const accounts = listAccounts(engine.db).filter(
-      (a) => a.provider !== 'local' && (!options.accountId || a.id === options.accountId),
+      (a) => describeProvider(a.provider).capabilities.sync && (!options.accountId || a.id === options.accountId),
     );
     if (options.accountId && accounts.length === 0)
       throw new OutpostError('not_found', `no connected account ${options.accountId} (see outpost accounts list)`);

@@ -12,6 +12,10 @@ import type { ProviderDeps } from './providerDeps.ts';
 /** The sign-in flows an account can be connected with (POST /v1/accounts/connect {provider}). */
 export type ConnectName = 'google' | 'microsoft';
 
+export function isConnectName(value: string | undefined): value is ConnectName {
+  return value === 'google' || value === 'microsoft';
+}
+
 /**
  * Every provider of this process, built once in the composition root. The
  * core asks it for an account's provider and talks to that; it is the one

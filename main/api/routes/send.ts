@@ -1,6 +1,7 @@
 import { EmailSendBody, EmailSendResponse } from '../../../shared/api/send.ts';
 import { OutpostError } from '../../core/outpostError.ts';
 import { listAccounts } from '../../db/queries/accounts.ts';
+import { describeProvider } from '../../providers/descriptions.ts';
 import { type RateLimits, setRateLimitHeaders } from '../rateLimits.ts';
 import { checkSendRequest } from '../sendContract.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
@@ -19,7 +20,7 @@ export function registerSendRoutes(app: ApiServer, deps: ApiDeps & { limits: Rat
     },
     async (request, reply) => {
       checkSendRequest(request.body, deps.attachmentRoots ?? []);
-      if (!listAccounts(deps.writer).some((a) => a.provider !== 'local' && a.status === 'active'))
+      if (!listAccounts(deps.writer).some((a) => describeProvider(a.provider).capabilities.send && a.status === 'active'))
         throw new OutpostError('insufficient_permissions', 'no email provider is connected');
       if (!deps.send)
         throw new OutpostError(

@@ -15,6 +15,8 @@ import type { JobMode, JobSnapshot } from '../../../shared/events.ts';
 import { OutpostError } from '../../core/outpostError.ts';
 import type { ReadableDb } from '../../db/handles.ts';
 import { type AccountRow, getAccount, listAccounts } from '../../db/queries/accounts.ts';
+import { describeProvider } from '../../providers/descriptions.ts';
+import { ProviderRegistry } from '../../providers/registry.ts';
 import { type RateLimits, setRateLimitHeaders } from '../rateLimits.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
 
@@ -35,7 +37,7 @@ export function registerSyncRoutes(app: ApiServer, deps: ApiDeps & { limits: Rat
     },
     async (request, reply) => {
       const { mode = 'incremental', provider } = request.body ?? {};
-      const accounts = connected(db).filter((a) => !provider || a.provider === provider);
+      const accounts = connected(db).filter((a) => ProviderRegistry.matches(a, provider));
       if (accounts.length === 0)
         throw new OutpostError(
           'insufficient_permissions',
@@ -58,8 +60,7 @@ export function registerSyncRoutes(app: ApiServer, deps: ApiDeps & { limits: Rat
       const from = fromDate === undefined ? now - 90 * DAY_MS : parseIsoDate(fromDate, 'from_date');
       const to = toDate === undefined ? now + 180 * DAY_MS : parseIsoDate(toDate, 'to_date');
       if (from >= to) throw new OutpostError('validation_error', 'from_date must be before to_date', { field: 'from_date' });
-      const wanted = provider === 'google' ? 'gmail' : provider;
-      const accounts = connected(db).filter((a) => !wanted || a.provider === wanted);
+      const accounts = connected(db).filter((a) => ProviderRegistry.matches(a, provider));
       if (accounts.length === 0)
         throw new OutpostError(
           'insufficient_permissions',
@@ -85,7 +86,7 @@ export function registerSyncRoutes(app: ApiServer, deps: ApiDeps & { limits: Rat
     },
     async (request, reply) => {
       const account = getAccount(db, request.params.id);
-      if (account?.provider !== 'gmail') {
+      if (!account || !ProviderRegistry.matches(account, 'gmail')) {
         const detail = `no Gmail connection ${request.params.id}`;
         return reply.status(404).header('content-type', 'application/problem+json; charset=utf-8').send({
           type: null,
@@ -126,7 +127,7 @@ export function registerSyncRoutes(app: ApiServer, deps: ApiDeps & { limits: Rat
       const mode: JobMode = request.query.mode ?? 'incremental';
       const account = getAccount(db, request.params.id);
       if (!account) throw new OutpostError('not_found', `no service ${request.params.id}`);
-      if (account.provider === 'local' || account.status === 'disconnected')
+      if (!describeProvider(account.provider).capabilities.sync || account.status === 'disconnected')
         throw new OutpostError('not_connected', `service ${account.id} is not connected; connect it first`);
       if (account.status === 'needs_reauth')
         throw new OutpostError(
@@ -153,7 +154,7 @@ export function registerSyncRoutes(app: ApiServer, deps: ApiDeps & { limits: Rat
 
 /** Active provider accounts (local mbox accounts have nothing to sync). */
 function connected(db: ReadableDb): AccountRow[] {
-  return listAccounts(db).filter((a) => a.provider !== 'local' && a.status === 'active');
+  return listAccounts(db).filter((a) => describeProvider(a.provider).capabilities.sync && a.status === 'active');
 }
 
 function ids(accounts: readonly AccountRow[]): string[] {
