@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { EventBus } from '../../core/eventBus.ts';
 import type { Log } from '../../core/log.ts';
 import type { WritableDb } from '../../db/handles.ts';
-import { dueDeliveries, recordAttempt, recordDeliveries, webhookEventOf } from './webhookStore.ts';
+import { dueDeliveries, recordAttempt, webhookEventOf } from './webhookStore.ts';
 
 export const SIGNATURE_HEADER = 'Outpost-Signature';
 
@@ -12,8 +12,9 @@ export function signWebhook(secret: string, timestamp: number, body: string): st
 }
 
 /**
- * Persists a delivery for every matching event and posts due deliveries.
- * Rows survive a restart: the worker of the next start picks up what is due.
+ * Posts due webhook deliveries: at once when an event with a webhook is published (its delivery
+ * rows were written with the change), and on a timer for retries. Rows survive a restart: the
+ * worker of the next start picks up what is due.
  */
 export class WebhookWorker {
   readonly #db: WritableDb;
@@ -34,9 +35,10 @@ export class WebhookWorker {
   }
 
   start(): void {
+    // Deliveries are recorded by the write that announces the event (EventBus.publish, in its
+    // transaction); the event, heard after the commit, only says there is something to post now.
     this.#unsubscribe = this.#events.subscribe((event) => {
-      const hook = webhookEventOf(event);
-      if (hook && recordDeliveries(this.#db, hook) > 0) this.tick();
+      if (webhookEventOf(event)) this.tick();
     });
     this.#timer = setInterval(() => this.tick(), this.#pollMs);
     this.#timer.unref();
