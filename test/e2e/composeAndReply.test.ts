@@ -2,39 +2,20 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright';
 import PostalMime from 'postal-mime';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
-import { connectGoogleInto, emulatorControl, gmailSentMail, providerEnvFor } from '../support/emulatorAccounts.ts';
+import { afterAll, expect, it } from 'vitest';
+import { emulatorControl, gmailSentMail } from '../support/emulatorAccounts.ts';
+import { useGmailUiSession } from '../support/gmailUiSession.ts';
 import { makeTempDir } from '../support/tempDir.ts';
-import { useUiSession } from '../support/uiHarness.ts';
 import { describeOnEachSurface } from '../support/uiSurface.ts';
 
 const USER = 'alice@gmail.test';
 
 describeOnEachSurface('composing and replying, delivered to Gmail (emulator)', (surface) => {
   const dir = makeTempDir();
-  let emulator: RunningEmulator;
+  afterAll(() => dir.remove());
+  const ui = useGmailUiSession(surface, 80);
 
-  const sentMail = () => gmailSentMail(emulator, USER);
-
-  beforeAll(async () => {
-    emulator = await startEmulator({
-      autoConsent: true,
-      seed: { kind: 'synthetic', count: 80 },
-      serviceOptions: { google: { quotaEnabled: false } },
-    });
-  }, 60_000);
-  afterAll(async () => {
-    await emulator?.stop();
-    dir.remove();
-  });
-  const ui = useUiSession(
-    surface,
-    async (dataDir) => {
-      await connectGoogleInto(dataDir, emulator, 'email_sync');
-    },
-    () => ({ ...providerEnvFor(emulator.baseUrl), OUTPOST_GMAIL_QUOTA_UNITS_PER_SECOND: '1000000' }),
-  );
+  const sentMail = () => gmailSentMail(ui.emulator, USER);
   const api = async <T>(path: string, init?: RequestInit) => (await (await ui.api(path, init)).json()) as T;
 
   /** A fresh page on the inbox, its rows listed. */
@@ -171,7 +152,7 @@ describeOnEachSurface('composing and replying, delivered to Gmail (emulator)', (
     await expect
       .poll(
         async () => {
-          const snapshot = (await emulatorControl(emulator)('/snapshot')) as {
+          const snapshot = (await emulatorControl(ui.emulator)('/snapshot')) as {
             google: Record<string, { messages: Array<{ threadId: string; labelIds: string[] }> }>;
           };
           return snapshot.google[USER]?.messages
@@ -190,7 +171,7 @@ describeOnEachSurface('composing and replying, delivered to Gmail (emulator)', (
     const { data } = await api<{ data: { provider_thread_id: string } }>(`/v1/email/threads/${id}`);
     /** The Gmail labels of the thread's messages in the emulator, as "INBOX SPAM"-style strings. */
     const gmailLabels = async () => {
-      const snapshot = (await emulatorControl(emulator)('/snapshot')) as {
+      const snapshot = (await emulatorControl(ui.emulator)('/snapshot')) as {
         google: Record<string, { messages: Array<{ threadId: string; labelIds: string[] }> }>;
       };
       return (snapshot.google[USER]?.messages ?? [])
@@ -258,13 +239,13 @@ describeOnEachSurface('composing and replying, delivered to Gmail (emulator)', (
     // The action queued a sync that pushes both changes to Gmail.
     const gmailLabelsOf = async (threadId: string) => {
       const { provider_thread_id } = (await api<Thread>(`/v1/email/threads/${threadId}`)).data;
-      const snapshot = (await emulatorControl(emulator)('/snapshot')) as {
+      const snapshot = (await emulatorControl(ui.emulator)('/snapshot')) as {
         google: Record<string, { messages: Array<{ threadId: string; labelIds: string[] }>; labels?: unknown }>;
       };
       return snapshot.google[USER]?.messages.filter((m) => m.threadId === provider_thread_id).map((m) => m.labelIds) ?? [];
     };
     const remoteIdOf = async (name: string) => {
-      const snapshot = (await emulatorControl(emulator)('/snapshot')) as {
+      const snapshot = (await emulatorControl(ui.emulator)('/snapshot')) as {
         google: Record<string, { labels: Array<{ id: string; name: string }> }>;
       };
       return snapshot.google[USER]?.labels.find((l) => l.name === name)?.id;
@@ -317,7 +298,7 @@ describeOnEachSurface('composing and replying, delivered to Gmail (emulator)', (
   }, 60_000);
 
   it('keeps messages Gmail cannot take in the Outbox, where they are sent now or cancelled', async () => {
-    const control = emulatorControl(emulator);
+    const control = emulatorControl(ui.emulator);
     await control('/faults', {
       method: 'POST',
       body: { fault: { endpoint: 'gmail.users.messages.send', kind: 'status', status: 503 } },
@@ -405,7 +386,7 @@ describeOnEachSurface('composing and replying, delivered to Gmail (emulator)', (
     const inbox = await api<{ data: Array<{ id: string; provider_thread_id: string }> }>('/v1/email/threads?label=inbox&limit=1');
     const target = inbox.data[0] as { id: string; provider_thread_id: string };
     // Someone answers in that thread; a sync brings the answer, so the conversation has two messages.
-    await emulatorControl(emulator)(`/google/users/${USER}/threads/${target.provider_thread_id}/reply`, {
+    await emulatorControl(ui.emulator)(`/google/users/${USER}/threads/${target.provider_thread_id}/reply`, {
       method: 'POST',
       body: { from: 'carol@example.test', body: 'A later answer' },
     });

@@ -63,8 +63,8 @@ describeOnEachSurface('multi-select in the thread list', (surface) => {
     await toolbar.getByRole('button', { name: 'Mark read' }).click();
     await expect.poll(unreadAmongLoaded, { timeout: 10_000 }).toBe(0);
 
-    // The keys: * a ticks all again, * n none; the box follows. The UI reloads the list once the action is
-    // answered (the ticks go, then the page is fetched), which can be after the API shows the change: wait for both.
+    // The keys: * a ticks all again, * n none; the box follows. Once the action is answered the ticks go and the
+    // rows follow the core's mail.changed, which can be after the API shows the change: wait for both.
     await expect.poll(() => page.getByRole('toolbar', { name: /selected/ }).count(), { timeout: 10_000 }).toBe(0);
     const list = page.getByRole('listbox', { name: 'Conversations' });
     await expect.poll(() => list.getAttribute('aria-busy'), { timeout: 10_000 }).toBe('false');

@@ -1,5 +1,5 @@
 import type { SearchHit } from '../../../shared/api/search.ts';
-import type { Label, ThreadSummary } from '../../../shared/api/threads.ts';
+import { type Label, MAX_THREAD_IDS, type ThreadSummary } from '../../../shared/api/threads.ts';
 import type { MailChangeKind } from '../../../shared/events.ts';
 import type { ListView } from './navigationStore.ts';
 import { type ListPosition, listedIn, newestFirst } from './viewMembership.ts';
@@ -35,8 +35,8 @@ export interface MailChange {
  */
 export const MAX_PATCHED_THREADS = 300;
 
-/** The ids endpoint takes up to this many per request. */
-export const IDS_PER_REQUEST = 100;
+/** The ids lookup (GET /v1/email/threads?ids=) takes up to this many a request. */
+export const IDS_PER_REQUEST = MAX_THREAD_IDS;
 
 export type MailChangePlan = { kind: 'reload' } | { kind: 'fetch'; ids: string[] };
 

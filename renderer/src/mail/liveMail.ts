@@ -3,7 +3,6 @@ import { onCoreEvent, onEventGap } from '../liveEvents.ts';
 import { useLabelStore } from './labelStore.ts';
 import { useListStore } from './listStore.ts';
 import { useReaderStore } from './readerStore.ts';
-import { refreshMailViews } from './refreshViews.ts';
 import { useSelectionStore } from './selectionStore.ts';
 import { useUndoStore } from './undoStore.ts';
 
@@ -21,24 +20,15 @@ export function subscribeLiveMail(): () => void {
     clearTimeout(labelsTimer);
     labelsTimer = setTimeout(() => void useLabelStore.getState().loadLabels(), LABELS_DEBOUNCE_MS);
   };
-  let refreshTimer: ReturnType<typeof setTimeout> | undefined;
-  const refreshSoon = () => {
-    clearTimeout(refreshTimer);
-    refreshTimer = setTimeout(() => void refreshMailViews(), 250);
-  };
   const stopEvents = onCoreEvent((event: CoreEvent) => {
     if (event.type === 'mail.changed') {
       mailChanged(event);
       loadLabelsSoon();
     } else if (event.type === 'account.removed') accountRemoved(event.account_id);
-    // OLD-TRIGGER: until the core announces mail.changed, a finished sync or a sent message reloads the list.
-    else if (event.type === 'email.sync.completed' || event.type === 'email.sent' || event.type === 'mail.received')
-      refreshSoon();
   });
-  const stopGaps = onEventGap(refreshSoon);
+  const stopGaps = onEventGap(() => void readAgain());
   return () => {
     clearTimeout(labelsTimer);
-    clearTimeout(refreshTimer);
     stopEvents();
     stopGaps();
   };
@@ -53,6 +43,13 @@ function mailChanged(event: Extract<CoreEvent, { type: 'mail.changed' }>): void 
   else if (event.thread_ids.includes(openId)) void reader.reread(openId);
 }
 
+/** The loaded rows, the labels and the open thread read again from the core: events were missed while the stream was down. */
+async function readAgain(): Promise<void> {
+  await useListStore.getState().refresh();
+  const open = useReaderStore.getState().openThread;
+  if (open) await useReaderStore.getState().reread(open.id);
+}
+
 /** Forgets a removed account at once (here, or elsewhere: the CLI, a script): its rows, hits, ticks, open thread, undo. */
 export function accountRemoved(accountId: string): void {
   const reader = useReaderStore.getState();
@@ -61,6 +58,4 @@ export function accountRemoved(accountId: string): void {
   useSelectionStore.getState().clearChecked();
   useUndoStore.getState().dismissUndo();
   void useLabelStore.getState().loadLabels();
-  // OLD-TRIGGER: until the core announces mail.changed, the list is reloaded to fill the page again.
-  void refreshMailViews();
 }

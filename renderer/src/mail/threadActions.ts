@@ -5,7 +5,6 @@ import { useLabelStore } from './labelStore.ts';
 import { useListStore } from './listStore.ts';
 import { useNavigationStore } from './navigationStore.ts';
 import { useReaderStore } from './readerStore.ts';
-import { refreshMailViews } from './refreshViews.ts';
 import { useSelectionStore } from './selectionStore.ts';
 import { useUndoStore } from './undoStore.ts';
 import { listedIn } from './viewMembership.ts';
@@ -46,7 +45,8 @@ export async function actOnOpenThread(action: Action, labelId?: string): Promise
 
 /**
  * Applies an action to every ticked thread, a thousand a request. Labelling keeps the ticks (more
- * labels may follow, as in Gmail); anything else is done with them.
+ * labels may follow, as in Gmail); anything else is done with them. The rows change as the core
+ * announces the change (mail.changed), not by reloading the list.
  */
 export async function actOnChecked(action: Action, labelId?: string): Promise<void> {
   const ids = [...useSelectionStore.getState().checked];
@@ -71,6 +71,5 @@ export async function actOnChecked(action: Action, labelId?: string): Promise<vo
   const keepTicks = action === 'add_label' || action === 'remove_label';
   if (!keepTicks) useSelectionStore.getState().clearChecked();
   useListStore.getState().showError(failures.length ? `${failures.length} of ${ids.length} failed: ${failures[0]}` : null);
-  // OLD-TRIGGER: until the core announces mail.changed, the list is reloaded to show the change.
-  await refreshMailViews();
+  void useLabelStore.getState().loadLabels();
 }

@@ -4,7 +4,6 @@ import { api } from '../apiClient.ts';
 import { useLabelStore } from './labelStore.ts';
 import { useListStore } from './listStore.ts';
 import { useReaderStore } from './readerStore.ts';
-import { refreshMailViews } from './refreshViews.ts';
 
 /** The last archive, delete or spam report of inbox threads, and how to put them back. */
 export interface UndoableAction {
@@ -34,9 +33,8 @@ export const useUndoStore = create<UndoState>((set, get) => ({
     const failures: string[] = [];
     for (const id of undo.threadIds) await api.threadAction(id, undo.inverse).catch((e: Error) => failures.push(e.message));
     if (failures.length) useListStore.getState().showError(`Undo failed: ${failures[0]}`);
-    // OLD-TRIGGER: until the core announces mail.changed, the list is reloaded to show the threads back.
-    await refreshMailViews();
     void useLabelStore.getState().loadLabels();
+    // The threads come back into the list with the core's mail.changed; one undone thread opens again.
     if (undo.threadIds.length === 1) await useReaderStore.getState().selectThread(undo.threadIds[0] as string);
   },
   dismissUndo() {
