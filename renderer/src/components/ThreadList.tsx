@@ -194,9 +194,9 @@ function ThreadRow({
 function BulkActions({ count }: { count: number }) {
   const clearChecked = useSelectionStore((s) => s.clearChecked);
   const [picker, setPicker] = useState<'label' | 'move' | null>(null);
-  const threads = useListStore((s) => s.threads);
   const checked = useSelectionStore((s) => s.checked);
-  const ticked = [...checked].flatMap((id) => threads[id] ?? []);
+  // The ticked threads' summaries only: a patch of another thread does not re-render the toolbar.
+  const ticked = useListStore(useShallow((s) => [...checked].flatMap((id) => s.threads[id] ?? [])));
   // Labels belong to an account: offered when the ticked threads share one.
   const accounts = new Set(ticked.map((t) => t.account_id));
   const accountId = accounts.size === 1 ? [...accounts][0] : undefined;
