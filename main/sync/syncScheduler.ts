@@ -1,10 +1,10 @@
 import type { JobKind } from '../../shared/events.ts';
 import { DEFAULT_SYNC_MINUTES } from '../../shared/syncIntervals.ts';
+import type { Log } from '../core/log.ts';
 import type { AccountRow } from '../db/queries/accounts.ts';
 import { describeProvider } from '../providers/descriptions.ts';
 import type { JobQueue } from './jobQueue.ts';
 import type { JobRunner } from './jobRunner.ts';
-import type { Log } from '../core/log.ts';
 
 export interface ScheduledAccount {
   id: string;
