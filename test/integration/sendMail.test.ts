@@ -2,17 +2,17 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSession } from '../../main/api/auth/sessions.ts';
 import { signWebhook } from '../../main/api/webhooks/webhookWorker.ts';
-import { type Core, startCore } from '../../main/core/startCore.ts';
-import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
-import { autoConsentBrowser, googleConfigFor } from '../support/emulatorAccounts.ts';
+import type { Core } from '../../main/core/startCore.ts';
+import type { RunningEmulator } from '../emulator/index.ts';
+import { type EmulatorCore, startEmulatorCore } from '../support/emulatorCore.ts';
 import { makeTempDir } from '../support/tempDir.ts';
 
 const USER = 'alice@gmail.test';
 
 describe('POST /v1/email/send through the outbox to Gmail (emulator)', () => {
   const dir = makeTempDir();
+  let started: EmulatorCore;
   let emulator: RunningEmulator;
   let core: Core;
   let token: string;
@@ -39,27 +39,13 @@ describe('POST /v1/email/send through the outbox to Gmail (emulator)', () => {
     [];
 
   beforeAll(async () => {
-    emulator = await startEmulator({
-      autoConsent: true,
-      seed: { kind: 'synthetic', count: 200 },
-      serviceOptions: { google: { quotaEnabled: false } },
-    });
-    core = await startCore({
-      dataDir: dir.path,
-      port: 0,
-      version: 'test',
-      rendererDir: null,
-      schedule: false,
-      providers: { google: googleConfigFor(emulator.baseUrl), microsoft: null },
-      gmailQuota: { unitsPerSecond: 1_000_000 },
-    });
-    const account = await core.providers.forConnect('google').connect({
-      openBrowser: autoConsentBrowser,
-    });
+    started = await startEmulatorCore(dir.path, { connect: 'google', messages: 200 });
+    ({ emulator, core } = started);
+    const account = { id: started.accountId };
     core.jobs.enqueue({ kind: 'email_sync', mode: 'incremental', accountIds: [account.id] });
     core.runner.wake();
     await core.runner.idle();
-    token = createSession(core.db, { admin: true }).token;
+    token = started.adminSession;
     const minted = await fetch(`${emulator.controlUrl}/google/tokens`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -68,8 +54,7 @@ describe('POST /v1/email/send through the outbox to Gmail (emulator)', () => {
     gmailToken = ((await minted.json()) as { access_token: string }).access_token;
   }, 60_000);
   afterAll(async () => {
-    await core?.close();
-    await emulator?.stop();
+    await started?.stop();
     dir.remove();
   });
 

@@ -1,10 +1,10 @@
 import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSession } from '../../main/api/auth/sessions.ts';
-import { type Core, startCore } from '../../main/core/startCore.ts';
-import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
-import { openBrowser as formPostBrowser, signIn } from '../emulator/microsoft/testAuth.ts';
-import { microsoftConfigFor, runMailSync } from '../support/emulatorAccounts.ts';
+import type { Core } from '../../main/core/startCore.ts';
+import type { RunningEmulator } from '../emulator/index.ts';
+import { signIn } from '../emulator/microsoft/testAuth.ts';
+import { runMailSync } from '../support/emulatorAccounts.ts';
+import { type EmulatorCore, startEmulatorCore } from '../support/emulatorCore.ts';
 import { makeTempDir } from '../support/tempDir.ts';
 
 const SENDER = 'bob@contoso.test';
@@ -17,6 +17,7 @@ const PNG = Buffer.from(
 
 describe('POST /v1/email/send through Microsoft Graph (emulator)', () => {
   const dir = makeTempDir();
+  let started: EmulatorCore;
   let emulator: RunningEmulator;
   let core: Core;
   let token: string;
@@ -42,23 +43,13 @@ describe('POST /v1/email/send through Microsoft Graph (emulator)', () => {
   };
 
   beforeAll(async () => {
-    emulator = await startEmulator({ autoConsent: true, seed: { kind: 'synthetic', count: 120 } });
-    const microsoft = microsoftConfigFor(emulator.baseUrl);
-    core = await startCore({
-      dataDir: dir.path,
-      port: 0,
-      version: 'test',
-      rendererDir: null,
-      schedule: false,
-      providers: { google: null, microsoft },
-    });
-    accountId = (await core.providers.forConnect('microsoft').connect({ openBrowser: formPostBrowser })).id;
+    started = await startEmulatorCore(dir.path, { connect: 'microsoft', messages: 120 });
+    ({ emulator, core, accountId } = started);
     expect(await runMailSync(core, accountId)).toMatchObject({ status: 'succeeded' });
-    token = createSession(core.db, { admin: true }).token;
+    token = started.adminSession;
   }, 60_000);
   afterAll(async () => {
-    await core?.close();
-    await emulator?.stop();
+    await started?.stop();
     dir.remove();
   });
 

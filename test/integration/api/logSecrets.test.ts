@@ -1,11 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSession } from '../../../main/api/auth/sessions.ts';
 import { logDir } from '../../../main/core/log.ts';
-import { type Core, startCore } from '../../../main/core/startCore.ts';
-import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
-import { autoConsentBrowser, googleConfigFor } from '../../support/emulatorAccounts.ts';
+import type { Core } from '../../../main/core/startCore.ts';
+import type { RunningEmulator } from '../../emulator/index.ts';
+import { type EmulatorCore, startEmulatorCore } from '../../support/emulatorCore.ts';
 import { makeTempDir } from '../../support/tempDir.ts';
 
 /** Words no log line may carry: they are in the body of the message sent below. */
@@ -18,6 +17,7 @@ const BODY_TEXT = 'Periwinkle-ledger-7731 says the vault code is in the blue bin
  */
 describe("the core's log over a working session", () => {
   const dir = makeTempDir();
+  let started: EmulatorCore;
   let emulator: RunningEmulator;
   let core: Core;
   let key: string;
@@ -26,29 +26,15 @@ describe("the core's log over a working session", () => {
   let failedRequestId: string;
 
   beforeAll(async () => {
-    emulator = await startEmulator({
-      autoConsent: true,
-      seed: { kind: 'synthetic', count: 50 },
-      serviceOptions: { google: { quotaEnabled: false } },
-    });
     // No log given: the core writes its own, <data-dir>/logs, as `outpost serve` does.
-    core = await startCore({
-      dataDir: dir.path,
-      port: 0,
-      version: 'test',
-      rendererDir: null,
-      schedule: false,
-      providers: { google: googleConfigFor(emulator.baseUrl), microsoft: null },
-      gmailQuota: { unitsPerSecond: 1_000_000 },
-    });
-    const account = await core.providers.forConnect('google').connect({ openBrowser: autoConsentBrowser });
+    started = await startEmulatorCore(dir.path, { connect: 'google', messages: 50 });
+    ({ emulator, core } = started);
     refreshToken =
-      (JSON.parse(core.vault.get(account.id, 'google.tokens') ?? '{}') as { refresh_token?: string }).refresh_token ?? '';
-    session = createSession(core.db, { admin: true }).token;
+      (JSON.parse(core.vault.get(started.accountId, 'google.tokens') ?? '{}') as { refresh_token?: string }).refresh_token ?? '';
+    session = started.adminSession;
   }, 60_000);
   afterAll(async () => {
-    await core?.close();
-    await emulator?.stop();
+    await started?.stop();
     dir.remove();
   });
 
