@@ -7,7 +7,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TokenVault } from '../../main/auth/tokenVault.ts';
 import { removeAccount } from '../../main/core/accountRemoval.ts';
 import { EventBus } from '../../main/core/eventBus.ts';
 import { silentLog } from '../../main/core/log.ts';

@@ -13,7 +13,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { startEmulator } from '../emulator/index.ts';
 import { loadCorpus } from '../emulator/kit/corpus.ts';
 import { autoConsentBrowser, providerEnvFor } from '../support/emulatorAccounts.ts';
@@ -141,7 +141,7 @@ async function connect(tree: Tree, dataDir: string, env: Record<string, string>)
 const results = new Map<string, Record<string, number[]>>();
 const record = (tree: Tree, what: string, value: number) => {
   const byWhat = results.get(tree.name) ?? {};
-  (byWhat[what] ??= []).push(value);
+  byWhat[what] = [...(byWhat[what] ?? []), value];
   results.set(tree.name, byWhat);
 };
 

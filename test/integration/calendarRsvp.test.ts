@@ -108,7 +108,6 @@ describe('answering invitations on Google Calendar (emulator): POST /v1/calendar
     const started = await h.start('google');
     emulator = started.emulator;
     const { core } = started;
-    const config = started.google as NonNullable<typeof started.google>;
     const account = await core.providers.forConnect('google').connect({ openBrowser: autoConsentBrowser });
     h.finish(core, account.id);
     calendarApi = calendar({
@@ -252,7 +251,6 @@ describe('answering invitations on Outlook (emulator): accept, tentativelyAccept
     const started = await h.start('microsoft');
     emulator = started.emulator;
     const { core } = started;
-    const config = started.microsoft as NonNullable<typeof started.microsoft>;
     const account = await core.providers.forConnect('microsoft').connect({ openBrowser: formPostBrowser });
     h.finish(core, account.id);
     graphToken = await graphSignIn(emulator.baseUrl);
@@ -335,7 +333,6 @@ describe('an Outlook account connected before Calendars.ReadWrite was asked for'
     const started = await h.start('microsoft');
     emulator = started.emulator;
     const { core } = started;
-    const config = started.microsoft as NonNullable<typeof started.microsoft>;
     // Connected as Outpost did before: the same scopes without Calendars.ReadWrite.
     const granted = MICROSOFT_SCOPES.splice(MICROSOFT_SCOPES.indexOf('Calendars.ReadWrite'), 1);
     try {
@@ -383,7 +380,6 @@ describe('a Google account connected before calendar.events was asked for', () =
     const started = await h.start('google');
     emulator = started.emulator;
     const { core } = started;
-    const config = started.google as NonNullable<typeof started.google>;
     // Connected as Outpost did before: gmail.modify and calendar.readonly only.
     const granted = GOOGLE_SCOPES.splice(GOOGLE_SCOPES.indexOf('https://www.googleapis.com/auth/calendar.events'), 1);
     try {

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logDir } from '../../../main/core/log.ts';
 import type { Core } from '../../../main/core/startCore.ts';
-import type { RunningEmulator } from '../../emulator/index.ts';
 import { type EmulatorCore, startEmulatorCore } from '../../support/emulatorCore.ts';
 import { makeTempDir } from '../../support/tempDir.ts';
 
@@ -18,7 +17,6 @@ const BODY_TEXT = 'Periwinkle-ledger-7731 says the vault code is in the blue bin
 describe("the core's log over a working session", () => {
   const dir = makeTempDir();
   let started: EmulatorCore;
-  let emulator: RunningEmulator;
   let core: Core;
   let key: string;
   let session: string;
@@ -28,7 +26,7 @@ describe("the core's log over a working session", () => {
   beforeAll(async () => {
     // No log given: the core writes its own, <data-dir>/logs, as `outpost serve` does.
     started = await startEmulatorCore(dir.path, { connect: 'google', messages: 50 });
-    ({ emulator, core } = started);
+    ({ core } = started);
     refreshToken =
       (JSON.parse(core.vault.get(started.accountId, 'google.tokens') ?? '{}') as { refresh_token?: string }).refresh_token ?? '';
     session = started.adminSession;

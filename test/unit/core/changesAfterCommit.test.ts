@@ -14,16 +14,18 @@ import { makeTempDir } from '../../support/tempDir.ts';
 
 /** Listeners hear of a change only once it committed, never inside its transaction, and never of one rolled back. */
 describe('changes announced after the commit', () => {
-  const dir = makeTempDir();
+  let dir: ReturnType<typeof makeTempDir>;
   let engine: Engine;
   let heard: Array<{ event: CoreEvent; inTransaction: boolean }>;
   beforeEach(() => {
-    engine = openEngine({ dataDir: makeTempDir().path, log: memoryLog().log, providers: { google: null, microsoft: null } });
+    dir = makeTempDir();
+    engine = openEngine({ dataDir: dir.path, log: memoryLog().log, providers: { google: null, microsoft: null } });
     heard = [];
     engine.events.subscribe((event) => heard.push({ event, inTransaction: engine.db.inTransaction }));
   });
   afterEach(async () => {
     await engine.close();
+    dir.remove();
   });
   const mailChanges = () => heard.filter((h) => h.event.type === 'mail.changed');
 

@@ -172,7 +172,7 @@ describe('the sync job queue and runner', () => {
       ms: expect.any(Number),
     });
     expect(byJob(bug.id)).toMatchObject({ level: 50, status: 'failed', err: { message: 'cannot read properties of undefined' } });
-    expect((byJob(bug.id)?.err as { stack: string }).stack).toMatch(/TypeError/);
+    expect(String((byJob(bug.id)?.err as { stack?: string } | undefined)?.stack)).toMatch(/TypeError/);
     expect(byJob(offline.id)).toMatchObject({ level: 40, status: 'failed', code: 'network_error', error: 'cannot reach Google' });
     expect(queue.get(bug.id)?.error).toEqual({ code: 'internal_error', message: 'cannot read properties of undefined' });
   });
