@@ -56,6 +56,22 @@ export type CoreEvent =
         sent_at: string;
       };
     }
+  /**
+   * A message handed to Outpost will not go out: the provider refused it for good, its retries ran
+   * out, or it was cancelled while queued (also the `email.send_failed` webhook). `reason.code` is
+   * from the error catalogue; `provider_status` is the provider's HTTP status when it answered.
+   */
+  | {
+      type: 'email.send_failed';
+      message: {
+        id: string;
+        account_id: string;
+        rfc822_message_id: string;
+        idempotency_key: string | null;
+        reason: { code: string; message: string; provider_status: number | null };
+        failed_at: string;
+      };
+    }
   /** An outbox message changed state (queued, sending, sent, failed) or was cancelled. */
   | { type: 'outbox.updated'; id: string; status: 'queued' | 'sending' | 'sent' | 'failed' | 'cancelled' }
   /** New unread inbox mail an incremental sync brought (not a first full sync's backlog); newest first. */

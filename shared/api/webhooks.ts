@@ -7,6 +7,7 @@ export const WEBHOOK_EVENTS = [
   'email.sync.failed',
   'calendar.sync.failed',
   'email.sent',
+  'email.send_failed',
 ] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
@@ -15,7 +16,7 @@ export const WebhookEventName = Type.Enum(WEBHOOK_EVENTS);
 export const CreateWebhookBody = Type.Object(
   {
     url: Type.String({ minLength: 8, maxLength: 2000, pattern: '^https?://' }),
-    events: Type.Array(WebhookEventName, { minItems: 1, maxItems: 5 }),
+    events: Type.Array(WebhookEventName, { minItems: 1, maxItems: WEBHOOK_EVENTS.length }),
   },
   { additionalProperties: false },
 );

@@ -51,6 +51,8 @@ export function webhookEventOf(event: CoreEvent): { id: string; type: WebhookEve
   if ((WEBHOOK_EVENTS as readonly string[]).includes(event.type) && 'job' in event)
     return { id: `evt_${event.type}_${event.job.id}`, type: event.type as WebhookEvent, data: event.job };
   if (event.type === 'email.sent') return { id: `evt_email.sent_${event.message.id}`, type: 'email.sent', data: event.message };
+  if (event.type === 'email.send_failed')
+    return { id: `evt_email.send_failed_${event.message.id}`, type: 'email.send_failed', data: event.message };
   return null;
 }
 
