@@ -8,6 +8,7 @@ export interface ErrorReply {
   code: ErrorCode;
   message: string;
   field?: string | undefined;
+  details?: Record<string, unknown> | undefined;
 }
 
 type Described = Omit<ErrorReply, 'status'>;
@@ -41,7 +42,13 @@ export interface BodyLimits {
 /** The reply for a failed request, or null for an internal error (500, logged). */
 export function errorReplyOf(error: unknown, limits: BodyLimits): ErrorReply | null {
   if (error instanceof OutpostError)
-    return { status: httpStatusOfCode(error.code), code: error.code, message: error.message, field: error.field };
+    return {
+      status: httpStatusOfCode(error.code),
+      code: error.code,
+      message: error.message,
+      field: error.field,
+      ...(error.details ? { details: error.details } : {}),
+    };
   const fastifyError = error as FastifyError;
   const describe = fastifyError?.validation ? validationReply : FASTIFY_ERRORS[fastifyError?.code ?? ''];
   if (!describe) return null;

@@ -135,7 +135,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
 
   // The one place errors become responses: the catalogue's status and code (main/api/errorReplies.ts).
   app.setErrorHandler((error, request, reply) => {
-    const { status, code, message, field } = errorReplyOf(error, { message: BODY_TOO_LARGE }) ?? {
+    const { status, code, message, field, details } = errorReplyOf(error, { message: BODY_TOO_LARGE }) ?? {
       status: 500,
       code: 'internal_error',
       message: `internal error; see the log in ${deps.logDir} (request ${request.id})`,
@@ -147,7 +147,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
     void reply
       .status(status)
       .header('content-type', 'application/json; charset=utf-8')
-      .send({ code, message, request_id: request.id, ...(field ? { field } : {}) });
+      .send({ code, message, request_id: request.id, ...(field ? { field } : {}), ...(details ? { details } : {}) });
   });
   app.setNotFoundHandler((request, reply) => {
     void reply

@@ -12,12 +12,19 @@ export class OutpostError extends Error {
   readonly code: ErrorCode;
   /** For validation errors: the request field at fault (`to[1]`, `label_id`). */
   readonly field: string | undefined;
+  /** What a caller can act on beyond the message (a provider's status and words); shown in the API's error body. */
+  readonly details: Record<string, unknown> | undefined;
 
-  constructor(code: ErrorCode, message: string, options: { field?: string | undefined; cause?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { field?: string | undefined; details?: Record<string, unknown> | undefined; cause?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'OutpostError';
     this.code = code;
     this.field = options.field;
+    this.details = options.details;
   }
 }
 

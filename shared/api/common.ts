@@ -7,6 +7,11 @@ export const ApiErrorBody = Type.Object(
     message: Type.String(),
     request_id: Type.String(),
     field: Type.Optional(Type.String({ description: 'The request field a validation error is about' })),
+    details: Type.Optional(
+      Type.Record(Type.String(), Type.Unknown(), {
+        description: "More to act on, e.g. a provider's refusal: provider_status and provider_message",
+      }),
+    ),
   },
   { $id: 'ApiError' },
 );
