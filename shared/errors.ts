@@ -16,6 +16,8 @@ export const ERROR_CATALOGUE = {
   not_found: { status: 404, summary: 'no such route, thread, message, account, job, key or event' },
   method_not_allowed: { status: 405, summary: 'the route exists for other methods' },
   payload_too_large: { status: 413, summary: 'the body is larger than the route accepts' },
+  header_too_large: { status: 431, summary: 'the request line and headers are larger than the server reads' },
+  request_timeout: { status: 408, summary: 'the request did not arrive in full in time' },
   unsupported_media_type: { status: 415, summary: 'the body is not in the media type the route takes' },
   rate_limited: { status: 429, summary: 'a rate limit or cap was reached; X-RateLimit-Reset says when it resets' },
   // State that refuses the request
@@ -31,6 +33,7 @@ export const ERROR_CATALOGUE = {
   },
   already_sent: { status: 409, summary: 'the outbox message was sent already' },
   send_in_progress: { status: 409, summary: 'the outbox message is being sent right now' },
+  send_cancelled: { status: 409, summary: 'the message was cancelled before it was sent' },
   data_dir_busy: { status: 409, summary: 'another Outpost holds the data directory' },
   // Outpost or its providers
   internal_error: { status: 500, summary: 'a bug or an unexpected failure; the log has the details' },

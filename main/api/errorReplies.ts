@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { maxHeaderSize, STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError } from 'fastify';
 import { type ErrorCode, httpStatusOfCode } from '../../shared/errors.ts';
 import { OutpostError } from '../core/outpostError.ts';
@@ -68,4 +71,60 @@ function validationReply(error: FastifyError): Described {
     message: `${where}${field ?? 'request'} ${first?.message ?? 'is invalid'}`.trim(),
     ...(field ? { field } : {}),
   };
+}
+
+/** A request's id, as X-Request-ID and every error body name it. */
+export function newRequestId(): string {
+  return `req_${randomBytes(12).toString('hex')}`;
+}
+
+/**
+ * What Node's HTTP parser refused before a request existed (raw non-ASCII
+ * bytes or a control character in the request line or a header, headers too
+ * large, a request too slow to arrive), by Node's error code.
+ */
+const CLIENT_ERRORS: Record<string, Described> = {
+  HPE_HEADER_OVERFLOW: {
+    code: 'header_too_large',
+    message: `the request line and headers are larger than the ${maxHeaderSize} bytes the server reads`,
+  },
+  HPE_INVALID_URL: {
+    code: 'validation_error',
+    message: 'the path carries a byte a URL may not (percent-encode non-ASCII characters and spaces)',
+  },
+  HPE_INVALID_HEADER_TOKEN: {
+    code: 'validation_error',
+    message: 'a header carries a character HTTP does not allow (a control character?)',
+  },
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: { code: 'payload_too_large', message: 'the chunk extensions are too large' },
+  ERR_HTTP_REQUEST_TIMEOUT: { code: 'request_timeout', message: 'the request did not arrive in full in time' },
+};
+
+/**
+ * The catalogue's answer to a request Node could not parse (the server's
+ * 'clientError'): the same JSON shape and X-Request-ID as any error, written
+ * to the socket, which is then closed. A connection reset, or one whose
+ * response has already begun, is only closed.
+ */
+export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const described = CLIENT_ERRORS[error.code ?? ''] ?? {
+    code: 'validation_error',
+    message: `the request is not valid HTTP (${error.code ?? 'parse error'})`,
+  };
+  const status = httpStatusOfCode(described.code);
+  const requestId = newRequestId();
+  const body = JSON.stringify({ code: described.code, message: described.message, request_id: requestId });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
+      'Content-Type: application/json; charset=utf-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      `X-Request-ID: ${requestId}\r\n` +
+      'Connection: close\r\n\r\n' +
+      body,
+  );
 }

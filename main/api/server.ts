@@ -1,8 +1,14 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import { ApiErrorBody } from '../../shared/api/common.ts';
 import type { RsvpAnswer } from '../calendar/respondToEvent.ts';
 import type { AccountRemoval } from '../core/accountRemoval.ts';
@@ -16,10 +22,11 @@ import type { JobQueue } from '../sync/jobQueue.ts';
 import type { JobRunner } from '../sync/jobRunner.ts';
 import { authorize, type DeclaredRoute, declaredRouteRecorder } from './auth/routeAuth.ts';
 import { requestValidatorCompiler } from './bodyValidator.ts';
-import { errorReplyOf } from './errorReplies.ts';
+import { answerClientError, errorReplyOf, newRequestId } from './errorReplies.ts';
 import { idempotencyHooks } from './idempotency.ts';
 import { checkLoopbackHost } from './loopbackHost.ts';
 import { type RateLimitConfig, RateLimitedError, RateLimits, setRateLimitHeaders } from './rateLimits.ts';
+import { refuseControlCharactersInQuery, registerJsonBodyParser } from './requestParsing.ts';
 import { registerAccountRoutes } from './routes/accounts.ts';
 import { registerAttachmentRoutes } from './routes/attachments.ts';
 import { registerCalendarRoutes } from './routes/calendar.ts';
@@ -91,12 +98,38 @@ const BODY_TOO_LARGE = `request body is larger than ${BODY_LIMIT_BYTES} bytes ($
 
 /** Builds the HTTP API (not listening): tests drive it with inject(), the core calls listen(). */
 export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
+  // The one place errors become responses: the catalogue's status and code (main/api/errorReplies.ts).
+  const sendError = (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const { status, code, message, field, details } = errorReplyOf(error, { message: BODY_TOO_LARGE }) ?? {
+      status: 500,
+      code: 'internal_error',
+      message: `internal error; see the log in ${deps.logDir} (request ${request.id})`,
+    };
+    if (error instanceof RateLimitedError) setRateLimitHeaders(reply, error.state);
+    // Logged once, here; the request id (bound by the logger) is the one the caller got in X-Request-ID.
+    if (status >= 500)
+      request.log.error({ method: request.method, route: request.url.split('?')[0], err: error }, 'request failed');
+    void reply
+      .status(status)
+      .header('X-Request-ID', request.id)
+      .header('content-type', 'application/json; charset=utf-8')
+      .send({ code, message, request_id: request.id, ...(field ? { field } : {}), ...(details ? { details } : {}) });
+  };
   const app = Fastify({
     // The core's log, one line per failure: no per-request lines (a request's path can carry a user's words).
     loggerInstance: deps.log.child({ component: 'api' }) as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
     bodyLimit: BODY_LIMIT_BYTES,
-    genReqId: () => `req_${randomBytes(12).toString('hex')}`,
+    genReqId: newRequestId,
+    // Errors the router meets before any route or hook runs (a malformed percent-encoding, a parameter over
+    // maxParamLength): the same answer as every error, with the general budget's X-RateLimit-* (no route, no hooks).
+    frameworkErrors: (error, request, reply) => {
+      setRateLimitHeaders(reply, limits.takeRequest(principalKey(request)));
+      sendError(error, request, reply);
+    },
+    // What Node's parser refuses before a request exists (bad bytes in the request line or a header, headers
+    // too large): the catalogue's JSON with a request id, written to the socket.
+    clientErrorHandler: answerClientError,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   // Every route declares who may call it (config.auth); one that does not stops the server from being built.
@@ -106,6 +139,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
   app.decorateRequest('principal', null);
 
   app.setValidatorCompiler(requestValidatorCompiler());
+  registerJsonBodyParser(app);
   app.addSchema(ApiErrorBody);
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
@@ -126,6 +160,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
   // Who may call runs once, before validation (a request without credentials is 401, not 400); handlers read request.principal.
   app.addHook('preValidation', async (request) => {
     if (!request.is404) request.principal = authorize(deps.writer, request, request.routeOptions.config.auth);
+    refuseControlCharactersInQuery(request);
     // The references' examples POST without a body; an absent body is the empty object (all defaults).
     if (request.body === undefined && request.routeOptions.schema?.body) request.body = {};
   });
@@ -133,22 +168,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
   app.addHook('preHandler', idempotency.preHandler);
   app.addHook('onSend', idempotency.onSend);
 
-  // The one place errors become responses: the catalogue's status and code (main/api/errorReplies.ts).
-  app.setErrorHandler((error, request, reply) => {
-    const { status, code, message, field, details } = errorReplyOf(error, { message: BODY_TOO_LARGE }) ?? {
-      status: 500,
-      code: 'internal_error',
-      message: `internal error; see the log in ${deps.logDir} (request ${request.id})`,
-    };
-    if (error instanceof RateLimitedError) setRateLimitHeaders(reply, error.state);
-    // Logged once, here; the request id (bound by the logger) is the one the caller got in X-Request-ID.
-    if (status >= 500)
-      request.log.error({ method: request.method, route: request.url.split('?')[0], err: error }, 'request failed');
-    void reply
-      .status(status)
-      .header('content-type', 'application/json; charset=utf-8')
-      .send({ code, message, request_id: request.id, ...(field ? { field } : {}), ...(details ? { details } : {}) });
-  });
+  app.setErrorHandler(sendError);
   app.setNotFoundHandler((request, reply) => {
     void reply
       .status(404)
@@ -184,14 +204,19 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
  * on-demand sync cap, send the daily send cap (both consumed by the handler),
  * every other route the caller's general per-minute budget, consumed here.
  */
-function reportedLimit(limits: RateLimits, request: import('fastify').FastifyRequest) {
+function reportedLimit(limits: RateLimits, request: FastifyRequest) {
   const kind = request.routeOptions.config?.rateLimit;
   if (kind === 'sync') return limits.peekSync();
   if (kind === 'send') return limits.peekSend();
+  return limits.takeRequest(principalKey(request));
+}
+
+/** Whose general budget a request spends: a hash of the credential it presents, or the anonymous one. */
+function principalKey(request: FastifyRequest): string {
   const credential =
     request.headers.authorization ??
     request.headers['x-dolfin-api-key'] ??
     request.cookies?.['authjs.session-token'] ??
     'anonymous';
-  return limits.takeRequest(createHash('sha256').update(String(credential)).digest('hex').slice(0, 32));
+  return createHash('sha256').update(String(credential)).digest('hex').slice(0, 32);
 }
