@@ -1,28 +1,64 @@
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OutpostError } from '../core/outpostError.ts';
 import type { WritableDb } from '../db/handles.ts';
-import { takeFromWindow, usedInWindow } from '../db/queries/rateLimits.ts';
+import { rollingUsage, takeFromWindow, takeRollingSlot, usedInWindow } from '../db/queries/rateLimits.ts';
 
 /**
  * Limits the API reports in X-RateLimit-* on every response:
- * - sync routes: the on-demand sync cap (default 6 per hour per workspace),
- *   persisted in `rate_limit_windows` so a restart does not reset it;
+ * - sync routes: their own on-demand sync cap (per rolling hour, persisted in
+ *   `rate_limit_windows` so a restart does not reset it): email sync and
+ *   calendar sync one bucket each for the workspace, /api/services/{id}/sync
+ *   one per service, /gmail-connections/{id}/sync one per connection. The UI's
+ *   own Sync now counts against none of them (see main/api/uiSyncNow.ts);
  * - POST /v1/email/send: the per-day send cap (per-second cap enforced too);
- * - everything else: a general request budget per principal per minute (in memory).
+ * - everything else, and the UI's Sync now: a general request budget per
+ *   principal per minute (in memory).
  */
 export interface RateLimitConfig {
+  /** POST /v1/email/sync and POST /v1/calendar/sync, each: syncs per rolling hour for the workspace. */
   syncPerHour: number;
+  /** POST /api/services/{id}/sync: syncs per rolling hour of one service (its reference schedules one every 5–15 minutes). */
+  serviceSyncPerHour: number;
+  /** POST /gmail-connections/{id}/sync: syncs per rolling hour of one connection. */
+  connectionSyncPerHour: number;
+  /** The UI's Sync now: an account whose sync was queued less than this ago is answered with that sync. */
+  uiSyncGapSeconds: number;
   sendPerSecond: number;
   sendPerDay: number;
   requestsPerMinute: number;
 }
 
-export const defaultRateLimits: RateLimitConfig = { syncPerHour: 6, sendPerSecond: 5, sendPerDay: 2000, requestsPerMinute: 6000 };
+export const defaultRateLimits: RateLimitConfig = {
+  syncPerHour: 6,
+  serviceSyncPerHour: 20,
+  connectionSyncPerHour: 12,
+  uiSyncGapSeconds: 10,
+  sendPerSecond: 5,
+  sendPerDay: 2000,
+  requestsPerMinute: 6000,
+};
+
+/** Whose on-demand sync cap a sync route takes from and reports (its route config `syncCap`). */
+export type SyncCap = 'email' | 'calendar' | 'service' | 'connection';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** On a route with `rateLimit: 'sync'`: which cap it answers with (per service and connection: the path's id). */
+    syncCap?: SyncCap;
+  }
+}
+
+/** One persisted rolling bucket: its key in `rate_limit_windows`, its size, and what it caps (said in a 429). */
+export interface SyncBucket {
+  key: string;
+  limit: number;
+  what: string;
+}
 
 export interface WindowState {
   limit: number;
   remaining: number;
-  /** Unix seconds when the window resets. */
+  /** Unix seconds when the window resets (rolling: when the oldest slot in use frees). */
   reset: number;
 }
 
@@ -36,20 +72,52 @@ export class RateLimits {
   readonly #now: () => number;
   readonly #memory = new Map<string, { start: number; count: number }>();
 
-  constructor(db: WritableDb, config: Partial<RateLimitConfig> = {}, now: () => number = Date.now) {
+  constructor(db: WritableDb, config: Partial<RateLimitConfig> = {}, now: () => number = () => Date.now()) {
     this.config = { ...defaultRateLimits, ...config };
     this.#db = db;
     this.#now = now;
   }
 
-  /** The workspace's on-demand sync window, without consuming. */
-  peekSync(): WindowState {
-    return this.#persisted('sync:workspace', HOUR, this.config.syncPerHour, false);
+  now(): number {
+    return this.#now();
   }
 
-  /** Takes one on-demand sync or throws 429 rate_limited. */
-  takeSync(): WindowState {
-    return this.#persisted('sync:workspace', HOUR, this.config.syncPerHour, true);
+  /** The bucket of a sync cap; `id` is the service's or connection's (account) id. */
+  syncBucket(cap: SyncCap, id = ''): SyncBucket {
+    switch (cap) {
+      case 'email':
+        return { key: 'sync:email', limit: this.config.syncPerHour, what: 'on-demand email sync' };
+      case 'calendar':
+        return { key: 'sync:calendar', limit: this.config.syncPerHour, what: 'on-demand calendar sync' };
+      case 'service':
+        return { key: `sync:service:${id}`, limit: this.config.serviceSyncPerHour, what: `sync of service ${id}` };
+      case 'connection':
+        return { key: `sync:connection:${id}`, limit: this.config.connectionSyncPerHour, what: `sync of connection ${id}` };
+    }
+  }
+
+  /**
+   * The sync cap a request reports before its handler runs (X-RateLimit-*), without taking:
+   * its route's bucket (per service or connection: the one the path names). Null for the UI's
+   * own Sync now, which no sync cap counts.
+   */
+  peekSync(request: FastifyRequest): WindowState | null {
+    const cap = request.routeOptions.config?.syncCap;
+    if (!cap || isUiSyncNow(request)) return null;
+    const id = (request.params as { id?: unknown } | undefined)?.id;
+    const bucket = this.syncBucket(cap, typeof id === 'string' ? canonicalId(cap, id) : '');
+    return this.#rolling(bucket, false);
+  }
+
+  /** 429 rate_limited when the bucket has no free slot; takes nothing (a sync then refused with 409 costs nothing). */
+  checkSync(bucket: SyncBucket): void {
+    const state = this.#rolling(bucket, false);
+    if (state.remaining <= 0) throw rateLimited(`${bucket.what} is capped at ${bucket.limit} per rolling hour`, state);
+  }
+
+  /** Takes a slot of the bucket for a sync just queued, or throws 429. */
+  takeSync(bucket: SyncBucket): WindowState {
+    return this.#rolling(bucket, true);
   }
 
   peekSend(): WindowState {
@@ -67,17 +135,28 @@ export class RateLimits {
     return this.#inMemory(`req:${principalKey}`, MINUTE, this.config.requestsPerMinute, 'request budget');
   }
 
+  /** A slot taken at t is in use until t + 1 hour; Reset is when the oldest slot in use frees (now + 1 hour when none is). */
+  #rolling(bucket: SyncBucket, take: boolean): WindowState {
+    const now = this.#now();
+    const since = now - HOUR;
+    const { key, limit } = bucket;
+    const reset = (oldest: number | null) => Math.ceil(((oldest ?? now) + HOUR) / 1000);
+    if (!take) {
+      const { used, oldest } = rollingUsage(this.#db, key, since);
+      return { limit, remaining: Math.max(0, limit - used), reset: reset(oldest) };
+    }
+    const before = takeRollingSlot(this.#db, key, now, since, limit);
+    if (before === null) throw rateLimited(`${bucket.what} is capped at ${limit} per rolling hour`, this.#rolling(bucket, false));
+    return { limit, remaining: limit - before.used - 1, reset: reset(before.oldest) };
+  }
+
   #persisted(bucket: string, size: number, limit: number, take: boolean): WindowState {
     const now = this.#now();
     const start = now - (now % size);
     const reset = Math.ceil((start + size) / 1000);
     if (!take) return { limit, remaining: Math.max(0, limit - usedInWindow(this.#db, bucket, start)), reset };
     const used = takeFromWindow(this.#db, bucket, start, limit);
-    if (used === null)
-      throw rateLimited(
-        bucket.startsWith('sync') ? `on-demand sync is capped at ${limit} per hour` : `send is capped at ${limit} per day`,
-        { limit, remaining: 0, reset },
-      );
+    if (used === null) throw rateLimited(`send is capped at ${limit} per day`, { limit, remaining: 0, reset });
     return { limit, remaining: limit - used - 1, reset };
   }
 
@@ -94,6 +173,21 @@ export class RateLimits {
     window.count += 1;
     return { limit, remaining: limit - window.count, reset };
   }
+}
+
+/**
+ * The desktop UI's own Sync now: POST /v1/email/sync or /v1/calendar/sync with the UI's session
+ * as `Authorization: Bearer ses_...` (renderer/src/apiClient.ts). Scripts use API keys, and
+ * DelightBridge's admin scripts the session cookie: their syncs count against the caps.
+ */
+export function isUiSyncNow(request: FastifyRequest): boolean {
+  const cap = request.routeOptions.config?.syncCap;
+  return (cap === 'email' || cap === 'calendar') && /^Bearer\s+ses_/i.test(request.headers.authorization ?? '');
+}
+
+/** Connection ids are UUIDs, matched whatever their case (account ids are stored lower-case). */
+export function canonicalId(cap: SyncCap, id: string): string {
+  return cap === 'connection' ? id.toLowerCase() : id;
 }
 
 export class RateLimitedError extends OutpostError {
@@ -117,6 +211,9 @@ export function setRateLimitHeaders(reply: FastifyReply, state: WindowState): vo
 /** Environment overrides of the limits for `outpost serve` (a heavy script, a load test): OUTPOST_SYNC_PER_HOUR, ... */
 export const RATE_LIMIT_ENV: Record<keyof RateLimitConfig, string> = {
   syncPerHour: 'OUTPOST_SYNC_PER_HOUR',
+  serviceSyncPerHour: 'OUTPOST_SERVICE_SYNC_PER_HOUR',
+  connectionSyncPerHour: 'OUTPOST_GMAIL_CONNECTION_SYNC_PER_HOUR',
+  uiSyncGapSeconds: 'OUTPOST_UI_SYNC_GAP_SECONDS',
   sendPerSecond: 'OUTPOST_SEND_PER_SECOND',
   sendPerDay: 'OUTPOST_SEND_PER_DAY',
   requestsPerMinute: 'OUTPOST_API_REQUESTS_PER_MINUTE',

@@ -200,15 +200,15 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
 }
 
 /**
- * The limit a response reports in X-RateLimit-*: sync routes the hourly
+ * The limit a response reports in X-RateLimit-*: sync routes their own
  * on-demand sync cap, send the daily send cap (both consumed by the handler),
- * every other route the caller's general per-minute budget, consumed here.
+ * every other route (and the UI's own Sync now) the caller's general
+ * per-minute budget, consumed here.
  */
 function reportedLimit(limits: RateLimits, request: FastifyRequest) {
   const kind = request.routeOptions.config?.rateLimit;
-  if (kind === 'sync') return limits.peekSync();
-  if (kind === 'send') return limits.peekSend();
-  return limits.takeRequest(principalKey(request));
+  const capped = kind === 'sync' ? limits.peekSync(request) : kind === 'send' ? limits.peekSend() : null;
+  return capped ?? limits.takeRequest(principalKey(request));
 }
 
 /** Whose general budget a request spends: a hash of the credential it presents, or the anonymous one. */

@@ -79,6 +79,21 @@ export interface SyncCounts {
   [key: string]: number;
 }
 
+/**
+ * The counts of a mail sync with the mode it actually ran: `fullSyncs` is 1
+ * when it walked the whole mailbox (asked to, the account's first sync, an
+ * interrupted full sync resumed, or because the incremental position had
+ * expired), 0 when it applied changes only. A parent job sums its accounts'.
+ */
+export function countsWithModeRun(counts: SyncCounts, modeRun: JobMode): SyncCounts {
+  return { ...counts, fullSyncs: modeRun === 'full' ? 1 : 0 };
+}
+
+/** The mode a finished mail sync job ran: full when asked, or when any of its accounts walked its whole mailbox. */
+export function modeRunOf(counts: Readonly<Record<string, number>>, requested: JobMode): JobMode {
+  return requested === 'full' || (counts.fullSyncs ?? 0) > 0 ? 'full' : 'incremental';
+}
+
 export interface SentMessage {
   providerMessageId: string;
   providerThreadId: string | null;

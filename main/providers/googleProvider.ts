@@ -2,7 +2,7 @@ import type { Credentials } from 'google-auth-library';
 import type { GoogleConfig } from '../auth/providerConfig.ts';
 import type { AccountRow } from '../db/queries/accounts.ts';
 import type { QuotaWindow } from '../sync/quotaWindow.ts';
-import type { AccountProvider, AccountSession } from './accountProvider.ts';
+import { type AccountProvider, type AccountSession, countsWithModeRun } from './accountProvider.ts';
 import { describeProvider } from './descriptions.ts';
 import { answerOnGoogle } from './gcal/gcalInvitations.ts';
 import { gcalSync } from './gcal/gcalSync.ts';
@@ -57,7 +57,9 @@ export function googleProvider(config: GoogleConfig, deps: ProviderDeps & { quot
         pushChanges: async (changes, settle) => pushGmailChanges(open(), changes, settle),
         async syncMail(request, run) {
           const context = { ...base, session: open(), signal: run.signal, reportProgress: run.reportProgress };
-          return (await runGmailSync(context, { mode: request.mode, catchUpWindow: request.catchUp })).counts;
+          const { counts, mode } = await runGmailSync(context, { mode: request.mode, catchUpWindow: request.catchUp });
+          // A history 404 fell back to a reconciling full sync: say so (the 24-hour catch-up is not a full one).
+          return countsWithModeRun(counts, mode === 'full' ? 'full' : 'incremental');
         },
         syncCalendars: async (request, run) =>
           gcalSync({ ...base, session: open(), signal: run.signal, reportProgress: run.reportProgress }, request),

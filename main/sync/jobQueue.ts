@@ -10,6 +10,7 @@ import {
   hasOpenJob,
   insertJob,
   type JobRow,
+  latestJob,
   openFullJob,
   requeueInterruptedJobs,
   setJobProgress,
@@ -94,6 +95,11 @@ export class JobQueue {
   /** Whether any sync of this kind is queued or running for the account (the scheduler skips such accounts). */
   hasOpenJob(kind: JobKind, accountId: string): boolean {
     return hasOpenJob(this.#db, kind, accountId);
+  }
+
+  /** The account's newest job of this kind, whatever its status. */
+  latest(kind: JobKind, accountId: string): JobRow | undefined {
+    return latestJob(this.#db, kind, accountId);
   }
 
   /** The oldest queued job that may start now; none of `excludedAccounts` (accounts being removed). */

@@ -49,8 +49,15 @@ export const EventSchema = Type.Object({
 export type CalendarEvent = Static<typeof EventSchema>;
 
 export const EventListQuery = Type.Object({
-  from: Type.Optional(Type.String({ format: 'date-time', description: 'Default: now' })),
-  to: Type.Optional(Type.String({ format: 'date-time', description: 'Default: 7 days after from; at most 366 days after it' })),
+  from: Type.Optional(
+    Type.String({ maxLength: 40, description: 'ISO 8601 date or date-time (no offset: UTC); default: now' }),
+  ),
+  to: Type.Optional(
+    Type.String({
+      maxLength: 40,
+      description: 'ISO 8601 date or date-time (no offset: UTC); default: 7 days after from; at most 366 days after it',
+    }),
+  ),
   calendar_id: Type.Optional(
     Type.Union([Type.String({ maxLength: 40 }), Type.Array(Type.String({ maxLength: 40 }), { maxItems: 50 })]),
   ),

@@ -14,8 +14,12 @@ export const CalendarSyncBody = Type.Object(
   {
     mode: Type.Optional(SyncMode),
     provider: Type.Optional(Type.Union([Type.Literal('google'), Type.Literal('microsoft')])),
-    from_date: Type.Optional(Type.String({ maxLength: 40, description: 'ISO 8601; full mode; default 90 days back' })),
-    to_date: Type.Optional(Type.String({ maxLength: 40, description: 'ISO 8601; full mode; default 180 days ahead' })),
+    from_date: Type.Optional(
+      Type.String({ maxLength: 40, description: 'ISO 8601 date or date-time (no offset: UTC); full mode; default 90 days back' }),
+    ),
+    to_date: Type.Optional(
+      Type.String({ maxLength: 40, description: 'ISO 8601 date or date-time (no offset: UTC); full mode; default 180 days ahead' }),
+    ),
   },
   { additionalProperties: false },
 );

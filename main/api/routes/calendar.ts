@@ -10,6 +10,7 @@ import { parsePublicId } from '../../../shared/ids.ts';
 import { OutpostError } from '../../core/outpostError.ts';
 import { getEvent, listCalendars, listEventsInRange } from '../../db/queries/calendarEvents.ts';
 import { presentCalendar, presentEvent } from '../calendarPresenters.ts';
+import { parseIsoInstant } from '../isoDates.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -43,8 +44,8 @@ export function registerCalendarRoutes(app: ApiServer, { reader, respondToEvent 
       },
     },
     async (request) => {
-      const from = request.query.from ? Date.parse(request.query.from) : Date.now();
-      const to = request.query.to ? Date.parse(request.query.to) : from + 7 * DAY_MS;
+      const from = request.query.from === undefined ? Date.now() : parseIsoInstant(request.query.from, 'from');
+      const to = request.query.to === undefined ? from + 7 * DAY_MS : parseIsoInstant(request.query.to, 'to');
       if (to <= from) throw new OutpostError('validation_error', 'to must be after from', { field: 'to' });
       if (to - from > 366 * DAY_MS)
         throw new OutpostError('validation_error', 'the range may span at most 366 days', { field: 'to' });

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import {
   CalendarSyncBody,
   EmailSyncBody,
   GmailConnectionParams,
-  ProblemDetails,
   ServiceSyncQuery,
   ServiceSyncResponse,
   SyncQueuedResponse,
@@ -15,19 +15,29 @@ import type { JobMode, JobSnapshot } from '../../../shared/events.ts';
 import { OutpostError } from '../../core/outpostError.ts';
 import type { ReadableDb } from '../../db/handles.ts';
 import { type AccountRow, getAccount, listAccounts } from '../../db/queries/accounts.ts';
+import { modeRunOf } from '../../providers/accountProvider.ts';
 import { describeProvider } from '../../providers/descriptions.ts';
 import { ProviderRegistry } from '../../providers/registry.ts';
-import { type RateLimits, setRateLimitHeaders } from '../rateLimits.ts';
+import type { EnqueueRequest } from '../../sync/jobQueue.ts';
+import { parseIsoInstant } from '../isoDates.ts';
+import { canonicalId, isUiSyncNow, type RateLimits, type SyncBucket, setRateLimitHeaders } from '../rateLimits.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
+import { syncNowFromUi } from '../uiSyncNow.ts';
+import { answerErrorsAsProblems, problemResponses } from './gmailConnectionProblems.ts';
 
 const DAY_MS = 24 * 3600_000;
 const errors = Object.fromEntries([400, 401, 403, 404, 409, 429].map((s) => [s, { $ref: 'ApiError#' }]));
-/** Route config: these routes report (and consume) the hourly on-demand sync cap. */
-const emailSync = { rateLimit: 'sync', idempotent: true, auth: { scope: 'write:email' } } as const;
-const calendarSync = { rateLimit: 'sync', idempotent: true, auth: { scope: 'write:calendar' } } as const;
 
-export function registerSyncRoutes(app: ApiServer, deps: ApiDeps & { limits: RateLimits }): void {
-  const { writer: db, jobs } = deps;
+/** Route configs: each sync route reports (and takes from) its own on-demand sync cap (main/api/rateLimits.ts). */
+const emailSync = { rateLimit: 'sync', syncCap: 'email', idempotent: true, auth: { scope: 'write:email' } } as const;
+const calendarSync = { rateLimit: 'sync', syncCap: 'calendar', idempotent: true, auth: { scope: 'write:calendar' } } as const;
+const connectionSync = { rateLimit: 'sync', syncCap: 'connection', idempotent: true, auth: { scope: 'write:email' } } as const;
+const serviceSync = { rateLimit: 'sync', syncCap: 'service', auth: 'admin' } as const;
+
+type SyncDeps = ApiDeps & { limits: RateLimits };
+
+export function registerSyncRoutes(app: ApiServer, deps: SyncDeps): void {
+  const { writer: db } = deps;
 
   app.post(
     '/v1/email/sync',
@@ -43,7 +53,7 @@ export function registerSyncRoutes(app: ApiServer, deps: ApiDeps & { limits: Rat
           'insufficient_permissions',
           provider ? `no ${provider} mailbox is connected` : 'no mailbox is connected',
         );
-      const job = enqueueCapped(deps, reply, () => jobs.enqueue({ kind: 'email_sync', mode, accountIds: ids(accounts) }));
+      const job = syncNow(deps, request, reply, { kind: 'email_sync', mode, accountIds: ids(accounts) });
       return { data: queued(job) };
     },
   );
@@ -57,8 +67,8 @@ export function registerSyncRoutes(app: ApiServer, deps: ApiDeps & { limits: Rat
     async (request, reply) => {
       const { mode = 'incremental', provider, from_date: fromDate, to_date: toDate } = request.body ?? {};
       const now = Date.now();
-      const from = fromDate === undefined ? now - 90 * DAY_MS : parseIsoDate(fromDate, 'from_date');
-      const to = toDate === undefined ? now + 180 * DAY_MS : parseIsoDate(toDate, 'to_date');
+      const from = fromDate === undefined ? now - 90 * DAY_MS : parseIsoInstant(fromDate, 'from_date');
+      const to = toDate === undefined ? now + 180 * DAY_MS : parseIsoInstant(toDate, 'to_date');
       if (from >= to) throw new OutpostError('validation_error', 'from_date must be before to_date', { field: 'from_date' });
       const accounts = connected(db).filter((a) => ProviderRegistry.matches(a, provider));
       if (accounts.length === 0)
@@ -67,9 +77,7 @@ export function registerSyncRoutes(app: ApiServer, deps: ApiDeps & { limits: Rat
           provider ? `no ${provider} calendar is connected` : 'no calendar is connected',
         );
       const params = mode === 'full' ? { from: new Date(from).toISOString(), to: new Date(to).toISOString() } : {};
-      const job = enqueueCapped(deps, reply, () =>
-        jobs.enqueue({ kind: 'calendar_sync', mode, accountIds: ids(accounts), params }),
-      );
+      const job = syncNow(deps, request, reply, { kind: 'calendar_sync', mode, accountIds: ids(accounts), params });
       return { data: queued(job) };
     },
   );
@@ -77,37 +85,27 @@ export function registerSyncRoutes(app: ApiServer, deps: ApiDeps & { limits: Rat
   app.post(
     '/gmail-connections/:id/sync',
     {
-      config: emailSync,
+      config: connectionSync,
+      // Dolfin's reference answers its errors as application/problem+json: every error of this route is one.
+      onSend: answerErrorsAsProblems,
       schema: {
         summary: 'Trigger a Gmail sync of one connection (history since the stored historyId, else a 24-hour catch-up)',
         params: GmailConnectionParams,
-        response: { ...errors, 202: SyncStartedResponse, 404: ProblemDetails },
+        response: { 202: SyncStartedResponse, ...problemResponses([400, 401, 403, 404, 409, 429]) },
       },
     },
     async (request, reply) => {
-      const account = getAccount(db, request.params.id);
-      if (!account || !ProviderRegistry.matches(account, 'gmail')) {
-        const detail = `no Gmail connection ${request.params.id}`;
-        return reply.status(404).header('content-type', 'application/problem+json; charset=utf-8').send({
-          type: null,
-          title: 'Gmail.ConnectionNotFound',
-          status: 404,
-          detail,
-          instance: request.url,
-          code: 'not_found',
-          message: detail,
-          request_id: request.id,
-        });
-      }
-      const job = enqueueCapped(deps, reply, () =>
-        jobs.enqueue({
-          kind: 'email_sync',
-          mode: 'incremental',
-          accountIds: [account.id],
-          params: { trigger: 'gmail-connections' },
-          id: randomUUID(),
-        }),
-      );
+      // The connection's UUID in any case: account ids are stored lower-case.
+      const account = getAccount(db, canonicalId('connection', request.params.id));
+      if (!account || !ProviderRegistry.matches(account, 'gmail'))
+        throw new OutpostError('not_found', `no Gmail connection ${request.params.id}`);
+      const job = enqueueCapped(deps, reply, deps.limits.syncBucket('connection', account.id), {
+        kind: 'email_sync',
+        mode: 'incremental',
+        accountIds: [account.id],
+        params: { trigger: 'gmail-connections' },
+        id: randomUUID(),
+      });
       return reply.status(202).send({ jobId: job.id });
     },
   );
@@ -115,7 +113,7 @@ export function registerSyncRoutes(app: ApiServer, deps: ApiDeps & { limits: Rat
   app.post(
     '/api/services/:id/sync',
     {
-      config: { rateLimit: 'sync', auth: 'admin' },
+      config: serviceSync,
       schema: {
         summary: 'Sync one service (account) now and wait for the result (admin session)',
         params: Type.Object({ id: Type.String({ maxLength: 200 }) }),
@@ -134,17 +132,19 @@ export function registerSyncRoutes(app: ApiServer, deps: ApiDeps & { limits: Rat
           'needs_reauth',
           `the OAuth connection of ${account.email} must be re-established (outpost accounts connect)`,
         );
-      if (jobs.hasOpenJob('email_sync', account.id))
+      if (deps.jobs.hasOpenJob('email_sync', account.id))
         throw new OutpostError(
           'sync_in_progress',
           `a sync of service ${account.id} is already running; do not sync it concurrently`,
         );
-      const job = enqueueCapped(deps, reply, () => jobs.enqueue({ kind: 'email_sync', mode, accountIds: [account.id] }));
+      const bucket = deps.limits.syncBucket('service', account.id);
+      const job = enqueueCapped(deps, reply, bucket, { kind: 'email_sync', mode, accountIds: [account.id] });
       const done = await settled(deps, job.id);
       if (done.status === 'failed') throw jobFailure(done);
       return {
         ok: true,
-        mode,
+        // What ran: an incremental sync whose position had expired walked the whole mailbox.
+        mode: modeRunOf(done.counts, mode),
         threadsProcessed: done.counts.threadsProcessed ?? 0,
         messagesProcessed: done.counts.messagesProcessed ?? 0,
       };
@@ -162,32 +162,40 @@ function ids(accounts: readonly AccountRow[]): string[] {
 }
 
 /**
- * Enqueues within the hourly cap: the window is checked first, the job queued,
- * and only a queued job consumes the window (a 409 costs nothing).
+ * Queues a sync asked for on POST /v1/email/sync or /v1/calendar/sync: the
+ * UI's own Sync now through its guard (no cap counts it; X-RateLimit-* stays
+ * its general request budget), a script's within the route's cap.
+ */
+function syncNow(deps: SyncDeps, request: FastifyRequest, reply: FastifyReply, enqueue: EnqueueRequest): JobSnapshot {
+  const cap = request.routeOptions.config.syncCap;
+  if (!cap) throw new Error(`${request.routeOptions.url} declares no syncCap`);
+  if (!isUiSyncNow(request)) return enqueueCapped(deps, reply, deps.limits.syncBucket(cap), enqueue);
+  const { limits, jobs, runner } = deps;
+  const job = syncNowFromUi(jobs, enqueue, { now: limits.now(), gapMs: limits.config.uiSyncGapSeconds * 1000 });
+  runner.wake();
+  return job;
+}
+
+/**
+ * Enqueues within the bucket's cap: a free slot is checked first, the job
+ * queued, and only a queued job takes the slot (a 409 costs nothing). The
+ * answer reports the bucket (X-RateLimit-*).
  */
 function enqueueCapped(
-  { limits, runner }: { limits: RateLimits; runner: ApiDeps['runner'] },
-  reply: import('fastify').FastifyReply,
-  enqueue: () => JobSnapshot,
+  { limits, jobs, runner }: SyncDeps,
+  reply: FastifyReply,
+  bucket: SyncBucket,
+  enqueue: EnqueueRequest,
 ): JobSnapshot {
-  const window = limits.peekSync();
-  if (window.remaining <= 0) limits.takeSync();
-  const job = enqueue();
-  setRateLimitHeaders(reply, limits.takeSync());
+  limits.checkSync(bucket);
+  const job = jobs.enqueue(enqueue);
+  setRateLimitHeaders(reply, limits.takeSync(bucket));
   runner.wake();
   return job;
 }
 
 function queued(job: JobSnapshot) {
   return { job_id: job.id, status: job.status, mode: job.mode, queued_at: job.queued_at.replace(/\.\d{3}Z$/, 'Z') };
-}
-
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
-
-function parseIsoDate(value: string, field: string): number {
-  const ms = ISO_8601.test(value) ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(ms)) throw new OutpostError('validation_error', `${field} must be an ISO 8601 date or date-time`, { field });
-  return ms;
 }
 
 /** Resolves with the job once it succeeded or failed (events from the runner). */

@@ -53,6 +53,14 @@ export function hasOpenJob(db: ReadableDb, kind: JobKind, accountId: string): bo
   );
 }
 
+/** The account's newest job of this kind (any status): the one a repeated Sync now is answered with. */
+export function latestJob(db: ReadableDb, kind: JobKind, accountId: string): JobRow | undefined {
+  return stmt<[string, string], JobRow>(
+    db,
+    'SELECT * FROM jobs WHERE account_id = ? AND kind = ? ORDER BY queued_at DESC, id DESC LIMIT 1',
+  ).get(accountId, kind);
+}
+
 /** A full sync of this kind queued or running for the account. */
 export function openFullJob(db: ReadableDb, kind: JobKind, accountId: string): JobRow | undefined {
   return stmt<[string, string], JobRow>(

@@ -5,7 +5,7 @@ import { messageHasLabelByRemoteId, remoteIdsWithLabel } from '../../db/queries/
 import { deleteMessages, type MessageInput, writeMessages } from '../../db/queries/messageWrites.ts';
 import { clearSeen, deleteCursor, getCursor, markSeen, seenRemoteIds, setCursor } from '../../db/queries/syncCursors.ts';
 import { transaction } from '../../db/transactions.ts';
-import type { SyncCounts } from '../accountProvider.ts';
+import { countsWithModeRun, type SyncCounts } from '../accountProvider.ts';
 import type { GraphClient } from './graphClient.ts';
 import {
   categoryLabel,
@@ -37,11 +37,16 @@ interface FolderCursor {
 const DELTA_CURSOR = 'graph.delta';
 const PAGE_SIZE = 100;
 
+/** How a folder was read: its delta of changes, its first walk, or walked again and reconciled (asked to, or a 410). */
+type FolderWalk = 'changes' | 'first' | 'again';
+
 /**
  * Syncs every mail folder with its own message delta. Each page is applied
  * in one transaction with the folder's next link. A 410 (delta token no
  * longer valid) or a requested full sync resyncs that folder and then
- * removes what it no longer holds — never wiping the index.
+ * removes what it no longer holds — never wiping the index. The counts say
+ * a full sync ran when asked, on the first sync, or when any folder was
+ * walked again.
  */
 export async function graphMailSync(ctx: GraphSyncContext, options: { full: boolean }): Promise<SyncCounts> {
   const counts: SyncCounts = { messagesProcessed: 0, threadsProcessed: 0, messagesDeleted: 0 };
@@ -50,13 +55,18 @@ export async function graphMailSync(ctx: GraphSyncContext, options: { full: bool
   const folderRowIds = syncFolderLabels(ctx, folders);
   counts.messagesDeleted += folderRowIds.removedMessages;
   let done = 0;
+  const walks: FolderWalk[] = [];
   for (const folder of folders) {
     ctx.signal?.throwIfAborted();
-    done += await syncFolder(ctx, folder, folderRowIds.ids.get(folder.id) as number, options.full, counts, threads);
+    const folderRowId = folderRowIds.ids.get(folder.id) as number;
+    const { processed, walk } = await syncFolder(ctx, folder, folderRowId, options.full, counts, threads);
+    done += processed;
+    walks.push(walk);
     ctx.reportProgress(done, null);
   }
   counts.threadsProcessed = threads.size;
-  return counts;
+  const firstSync = walks.length > 0 && walks.every((w) => w === 'first');
+  return countsWithModeRun(counts, options.full || firstSync || walks.includes('again') ? 'full' : 'incremental');
 }
 
 async function listAllFolders(client: GraphClient): Promise<GraphFolder[]> {
@@ -100,7 +110,7 @@ async function syncFolder(
   full: boolean,
   counts: SyncCounts,
   threads: Set<string>,
-): Promise<number> {
+): Promise<{ processed: number; walk: FolderWalk }> {
   const { db, accountId, client } = ctx;
   const initialLink = `/me/mailFolders/${encodeURIComponent(folder.id)}/messages/delta?$select=${MESSAGE_SELECT}`;
   const stored = getCursor(db, accountId, DELTA_CURSOR, folder.id);
@@ -116,6 +126,8 @@ async function syncFolder(
     });
   };
   if (!stored || (full && cursor.complete)) startResync();
+  // A walk from the start (now, or resumed): reconciling is walking again; otherwise the folder's first walk.
+  let walk: FolderWalk = cursor.complete ? 'changes' : cursor.reconcile ? 'again' : 'first';
   let processed = 0;
   let restarts = 0;
 
@@ -127,6 +139,7 @@ async function syncFolder(
     } catch (error) {
       if ((error as { status?: number }).status === 410 && restarts++ === 0) {
         startResync(); // the delta token expired: walk the folder again and reconcile
+        walk = 'again';
         continue;
       }
       throw error;
@@ -177,7 +190,7 @@ async function syncFolder(
     counts.messagesProcessed += inputs.length + removed.length;
     processed += page.value.length;
     cursor = next;
-    if (!nextLink) return processed;
+    if (!nextLink) return { processed, walk };
   }
 }
 

@@ -106,17 +106,19 @@ describe('sync endpoints', () => {
     release();
   });
 
-  it('caps on-demand syncs per hour (429 rate_limited with Remaining 0); a 409 costs nothing', async () => {
+  it('caps on-demand syncs per hour (429 rate_limited with Remaining 0), email and calendar each their own', async () => {
     const key = api.key('write:email', 'write:calendar');
-    for (let i = 0; i < 4; i++) {
-      const res = await post(i % 2 ? '/v1/calendar/sync' : '/v1/email/sync', key, {});
-      expect(res.statusCode).toBe(200);
-      expect(res.headers['x-ratelimit-remaining']).toBe(String(3 - i));
+    for (const url of ['/v1/email/sync', '/v1/calendar/sync']) {
+      for (let i = 0; i < 4; i++) {
+        const res = await post(url, key, {});
+        expect(res.statusCode).toBe(200);
+        expect(res.headers['x-ratelimit-remaining']).toBe(String(3 - i));
+      }
+      const over = await post(url, key, {});
+      expect(over.statusCode).toBe(429);
+      expect(over.json().code).toBe('rate_limited');
+      expect(over.headers['x-ratelimit-remaining']).toBe('0');
     }
-    const over = await post('/v1/email/sync', key, {});
-    expect(over.statusCode).toBe(429);
-    expect(over.json().code).toBe('rate_limited');
-    expect(over.headers['x-ratelimit-remaining']).toBe('0');
   });
 
   it('replays an Idempotency-Key with the same payload and refuses a different payload', async () => {
