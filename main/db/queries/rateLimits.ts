@@ -25,11 +25,7 @@ export function takeFromWindow(db: WritableDb, bucket: string, windowStart: numb
       const used = usedInWindow(db, bucket, windowStart);
       if (used >= limit) return null;
       stmt(db, 'DELETE FROM rate_limit_windows WHERE bucket = ? AND window_start < ?').run(bucket, windowStart);
-      stmt(
-        db,
-        `INSERT INTO rate_limit_windows (bucket, window_start, count) VALUES (?, ?, 1)
-         ON CONFLICT (bucket, window_start) DO UPDATE SET count = count + 1`,
-      ).run(bucket, windowStart);
+      countOne(db, bucket, windowStart);
       return used;
     },
     'immediate',
@@ -69,13 +65,18 @@ export function takeRollingSlot(
       stmt(db, 'DELETE FROM rate_limit_windows WHERE bucket = ? AND window_start <= ?').run(bucket, since);
       const usage = rollingUsage(db, bucket, since);
       if (usage.used >= limit) return null;
-      stmt(
-        db,
-        `INSERT INTO rate_limit_windows (bucket, window_start, count) VALUES (?, ?, 1)
-         ON CONFLICT (bucket, window_start) DO UPDATE SET count = count + 1`,
-      ).run(bucket, now);
+      countOne(db, bucket, now);
       return usage;
     },
     'immediate',
   );
+}
+
+/** One more in the row (bucket, window_start). */
+function countOne(db: WritableDb, bucket: string, windowStart: number): void {
+  stmt(
+    db,
+    `INSERT INTO rate_limit_windows (bucket, window_start, count) VALUES (?, ?, 1)
+     ON CONFLICT (bucket, window_start) DO UPDATE SET count = count + 1`,
+  ).run(bucket, windowStart);
 }
