@@ -9,7 +9,6 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from 'fastify';
-import { ApiErrorBody } from '../../shared/api/common.ts';
 import type { RsvpAnswer } from '../calendar/respondToEvent.ts';
 import type { AccountRemoval } from '../core/accountRemoval.ts';
 import type { EventBus } from '../core/eventBus.ts';
@@ -25,6 +24,7 @@ import { requestValidatorCompiler } from './bodyValidator.ts';
 import { answerClientError, errorReplyOf, newRequestId } from './errorReplies.ts';
 import { idempotencyHooks } from './idempotency.ts';
 import { checkLoopbackHost } from './loopbackHost.ts';
+import { NAMED_SCHEMAS, openApiOptions } from './openapi.ts';
 import { type RateLimitConfig, RateLimitedError, RateLimits, setRateLimitHeaders } from './rateLimits.ts';
 import { refuseControlCharactersInQuery, registerJsonBodyParser } from './requestParsing.ts';
 import { registerAccountRoutes } from './routes/accounts.ts';
@@ -140,16 +140,10 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
 
   app.setValidatorCompiler(requestValidatorCompiler());
   registerJsonBodyParser(app);
-  app.addSchema(ApiErrorBody);
+  for (const schema of NAMED_SCHEMAS) app.addSchema(schema);
   await app.register(fastifyCookie);
-  await app.register(fastifySwagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: { title: 'Outpost local API', version: deps.version, description: 'Loopback API of the Outpost desktop client.' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
-    },
-  });
+  // The document at /openapi.json (and /docs): main/api/openapi.ts.
+  await app.register(fastifySwagger, openApiOptions(deps.version));
 
   const limits = new RateLimits(deps.writer, deps.rateLimits);
   app.addHook('onRequest', async (request, reply) => {

@@ -44,9 +44,12 @@ export const AccountSchema = Type.Object({
   signature: Type.String({ description: "added below what is written in Outpost's Compose (plain text; empty: none)" }),
 });
 
-export const AccountListResponse = Type.Object({ data: Type.Array(AccountSchema) });
+export const AccountListResponse = Type.Object(
+  { data: Type.Array(AccountSchema) },
+  { description: 'The connected accounts, with each provider’s name and capabilities' },
+);
 export type AccountListResponseBody = Static<typeof AccountListResponse>;
-export const AccountResponse = Type.Object({ data: AccountSchema });
+export const AccountResponse = Type.Object({ data: AccountSchema }, { description: 'The account as it now is' });
 export type AccountResponseBody = Static<typeof AccountResponse>;
 
 export const AccountParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
@@ -63,16 +66,19 @@ export const UpdateAccountBody = Type.Object(
 export type UpdateAccountBodyType = Static<typeof UpdateAccountBody>;
 
 /** What DELETE /v1/accounts/{id} removed from this computer (nothing is deleted at the provider). */
-export const AccountRemovalResponse = Type.Object({
-  data: Type.Object({
-    id: Type.String(),
-    messages_removed: Type.Integer(),
-    events_removed: Type.Integer(),
-    blobs_freed: Type.Integer({ description: 'stored raw messages and attachments no other account used' }),
-    revoked: Type.Union([Type.Boolean(), Type.Null()], {
-      description:
-        "Google: whether the grant was revoked (false: Google could not be reached); null for Microsoft (no per-app revocation: remove Outpost under the account's apps) and imported mail",
+export const AccountRemovalResponse = Type.Object(
+  {
+    data: Type.Object({
+      id: Type.String(),
+      messages_removed: Type.Integer(),
+      events_removed: Type.Integer(),
+      blobs_freed: Type.Integer({ description: 'stored raw messages and attachments no other account used' }),
+      revoked: Type.Union([Type.Boolean(), Type.Null()], {
+        description:
+          "Google: whether the grant was revoked (false: Google could not be reached); null for Microsoft (no per-app revocation: remove Outpost under the account's apps) and imported mail",
+      }),
     }),
-  }),
-});
+  },
+  { description: 'What was removed from this computer, and whether the provider revoked the grant' },
+);
 export type AccountRemovalResponseBody = Static<typeof AccountRemovalResponse>;

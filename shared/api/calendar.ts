@@ -11,7 +11,10 @@ export const CalendarSchema = Type.Object({
 });
 export type Calendar = Static<typeof CalendarSchema>;
 
-export const CalendarListResponse = Type.Object({ data: Type.Array(CalendarSchema) });
+export const CalendarListResponse = Type.Object(
+  { data: Type.Array(CalendarSchema) },
+  { description: 'The calendars of every connected account' },
+);
 
 export const AttendeeSchema = Type.Object({
   email: Type.String(),
@@ -63,9 +66,15 @@ export const EventListQuery = Type.Object({
   ),
 });
 
-export const EventListResponse = Type.Object({ data: Type.Array(EventSchema) });
+export const EventListResponse = Type.Object(
+  { data: Type.Array(EventSchema) },
+  { description: 'The events overlapping the range, recurring series expanded into instances, in start order' },
+);
 export type EventListResponse = Static<typeof EventListResponse>;
-export const EventResponse = Type.Object({ data: EventSchema });
+export const EventResponse = Type.Object(
+  { data: EventSchema },
+  { description: 'The event (after an answer, with the user’s answer among its attendees)' },
+);
 
 export const EventRsvpBody = Type.Object(
   {

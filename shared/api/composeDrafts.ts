@@ -19,11 +19,16 @@ export type ComposeDraftBodyType = Static<typeof ComposeDraftBody>;
 
 export const ComposeDraftParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
-const SavedDraft = Type.Intersect([
-  Type.Object({ id: Type.String(), updated_at: Type.String({ description: 'ISO 8601' }) }),
-  ComposeDraftBody,
-]);
+// One object, not an intersection: ComposeDraftBody refuses properties it does not name, so allOf with it refused id.
+const SavedDraft = Type.Object({
+  id: Type.String(),
+  updated_at: Type.String({ description: 'ISO 8601' }),
+  ...ComposeDraftBody.properties,
+});
 
-export const ComposeDraftResponse = Type.Object({ data: SavedDraft });
-export const ComposeDraftListResponse = Type.Object({ data: Type.Array(SavedDraft) });
+export const ComposeDraftResponse = Type.Object({ data: SavedDraft }, { description: 'The saved message being written' });
+export const ComposeDraftListResponse = Type.Object(
+  { data: Type.Array(SavedDraft) },
+  { description: 'The messages being written, newest first' },
+);
 export type ComposeDraftListResponseBody = Static<typeof ComposeDraftListResponse>;

@@ -5,12 +5,15 @@ export const ConnectAccountBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const ConnectAccountResponse = Type.Object({
-  data: Type.Object({
-    authorization_url: Type.String({
-      description:
-        "The provider's consent page; open it in a browser. The account appears (account.updated event) when the user allows.",
+export const ConnectAccountResponse = Type.Object(
+  {
+    data: Type.Object({
+      authorization_url: Type.String({
+        description:
+          "The provider's consent page; open it in a browser. The account appears (account.updated event) when the user allows.",
+      }),
     }),
-  }),
-});
+  },
+  { description: 'The provider’s consent page, where the user allows the connection' },
+);
 export type ConnectAccountResponseBody = Static<typeof ConnectAccountResponse>;

@@ -5,13 +5,16 @@ export const ContactQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 25, default: 8 })),
 });
 
-export const ContactListResponse = Type.Object({
-  data: Type.Array(
-    Type.Object({
-      name: Type.String(),
-      email: Type.String(),
-      score: Type.Integer({ description: 'Among recent mail naming them: messages sent to them x3 + messages from them' }),
-    }),
-  ),
-});
+export const ContactListResponse = Type.Object(
+  {
+    data: Type.Array(
+      Type.Object({
+        name: Type.String(),
+        email: Type.String(),
+        score: Type.Integer({ description: 'Among recent mail naming them: messages sent to them x3 + messages from them' }),
+      }),
+    ),
+  },
+  { description: 'People matching, best first' },
+);
 export type ContactListResponseBody = Static<typeof ContactListResponse>;

@@ -15,5 +15,5 @@ export const JobSchema = Type.Object({
   finished_at: Type.Union([Type.String(), Type.Null()]),
 });
 
-export const JobResponse = Type.Object({ data: JobSchema });
+export const JobResponse = Type.Object({ data: JobSchema }, { description: 'The job: status, progress, counts and error' });
 export const JobParams = Type.Object({ job_id: Type.String({ maxLength: 100 }) });

@@ -24,14 +24,22 @@ export const ApiKeySchema = Type.Object({
   revoked_at: Type.Union([Type.String(), Type.Null()]),
 });
 
-export const CreatedKeyResponse = Type.Object({
-  data: Type.Object({
-    ...ApiKeySchema.properties,
-    key: Type.String({ description: 'The key itself, shown only in this response' }),
-  }),
-});
+export const CreatedKeyResponse = Type.Object(
+  {
+    data: Type.Object({
+      ...ApiKeySchema.properties,
+      key: Type.String({ description: 'The key itself, shown only in this response' }),
+    }),
+  },
+  { description: 'The new key, with the key itself (shown only in this response)' },
+);
 
-export const KeyListResponse = Type.Object({ data: Type.Array(ApiKeySchema) });
+export const KeyListResponse = Type.Object(
+  { data: Type.Array(ApiKeySchema) },
+  { description: 'Every API key (never the keys themselves)' },
+);
+/** DELETE /v1/keys/{id} answers the key itself (no data envelope), revoked. */
+export const RevokedKeyResponse = Type.Object(ApiKeySchema.properties, { description: 'The key, revoked (revoked_at set)' });
 export const KeyParams = Type.Object({ id: Type.String({ maxLength: 100 }) });
 export type KeyListResponseBody = Static<typeof KeyListResponse>;
 export type CreatedKeyResponseBody = Static<typeof CreatedKeyResponse>;

@@ -16,7 +16,13 @@ export const OutboxMessageSchema = Type.Object({
 });
 export type OutboxMessage = Static<typeof OutboxMessageSchema>;
 
-export const OutboxListResponse = Type.Object({ data: Type.Array(OutboxMessageSchema) });
+export const OutboxListResponse = Type.Object(
+  { data: Type.Array(OutboxMessageSchema) },
+  { description: 'Messages not sent yet (queued, being sent, failed), oldest first' },
+);
 export type OutboxListResponseBody = Static<typeof OutboxListResponse>;
-export const OutboxMessageResponse = Type.Object({ data: OutboxMessageSchema });
+export const OutboxMessageResponse = Type.Object(
+  { data: OutboxMessageSchema },
+  { description: 'The outbox message, as it now is' },
+);
 export const OutboxParams = Type.Object({ id: Type.String({ maxLength: 40, pattern: '^out_[0-9A-Za-z]+$' }) });

@@ -35,8 +35,11 @@ export const SearchHitSchema = Type.Object({
 });
 export type SearchHit = Static<typeof SearchHitSchema>;
 
-export const SearchResponse = Type.Object({
-  data: Type.Array(SearchHitSchema),
-  next_cursor: Type.Union([Type.String(), Type.Null()]),
-});
+export const SearchResponse = Type.Object(
+  {
+    data: Type.Array(SearchHitSchema),
+    next_cursor: Type.Union([Type.String(), Type.Null()]),
+  },
+  { description: 'Matching messages, best first, with highlighted fragments; next_cursor for the next page (null at the end)' },
+);
 export type SearchResponse = Static<typeof SearchResponse>;

@@ -24,27 +24,36 @@ export const CalendarSyncBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const SyncQueuedResponse = Type.Object({
-  data: Type.Object({
-    job_id: Type.String(),
-    status: Type.String(),
-    mode: Type.String(),
-    queued_at: Type.String({ description: 'ISO 8601, seconds precision' }),
-  }),
-});
+export const SyncQueuedResponse = Type.Object(
+  {
+    data: Type.Object({
+      job_id: Type.String(),
+      status: Type.String(),
+      mode: Type.String(),
+      queued_at: Type.String({ description: 'ISO 8601, seconds precision' }),
+    }),
+  },
+  { description: 'The queued sync job' },
+);
 
 export const ServiceSyncQuery = Type.Object({ mode: Type.Optional(SyncMode) });
 
-export const ServiceSyncResponse = Type.Object({
-  ok: Type.Boolean(),
-  mode: Type.String(),
-  threadsProcessed: Type.Optional(Type.Number()),
-  messagesProcessed: Type.Optional(Type.Number()),
-});
+export const ServiceSyncResponse = Type.Object(
+  {
+    ok: Type.Boolean(),
+    mode: Type.String(),
+    threadsProcessed: Type.Optional(Type.Number()),
+    messagesProcessed: Type.Optional(Type.Number()),
+  },
+  { description: 'The finished sync: the mode that ran and what it processed' },
+);
 
 export const GmailConnectionParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
-export const SyncStartedResponse = Type.Object({ jobId: Type.String({ format: 'uuid' }) });
+export const SyncStartedResponse = Type.Object(
+  { jobId: Type.String({ format: 'uuid' }) },
+  { description: 'Accepted: the id of the queued sync job' },
+);
 
 export const ProblemDetails = Type.Object({
   type: Type.Union([Type.Null(), Type.String()]),

@@ -4,6 +4,8 @@ import type { ConnectName } from '../../main/providers/registry.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
 import { openBrowser as formPostBrowser } from '../emulator/microsoft/testAuth.ts';
 import { autoConsentBrowser, googleConfigFor, microsoftConfigFor } from './emulatorAccounts.ts';
+// Every response of the API built here is checked against its /openapi.json (test/support/apiContract.ts).
+import './apiContract.ts';
 
 export interface EmulatorCore {
   emulator: RunningEmulator;

@@ -13,6 +13,8 @@ import type { Outbox } from '../../main/send/outbox.ts';
 import { JobQueue } from '../../main/sync/jobQueue.ts';
 import { type JobHandler, JobRunner } from '../../main/sync/jobRunner.ts';
 import { offlineProviders } from './offlineProviders.ts';
+// Every response of the API built here is checked against its /openapi.json (test/support/apiContract.ts).
+import './apiContract.ts';
 
 export interface LocalApiHarness {
   app: ApiServer;

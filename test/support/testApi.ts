@@ -7,6 +7,8 @@ import { BlobStore } from '../../main/db/blobStore.ts';
 import { openReader, type WritableDb } from '../../main/db/openIndex.ts';
 import { JobQueue } from '../../main/sync/jobQueue.ts';
 import { JobRunner } from '../../main/sync/jobRunner.ts';
+// Every response of the API built here is checked against its /openapi.json (test/support/apiContract.ts).
+import './apiContract.ts';
 
 export const TEST_HOST = '127.0.0.1:7766';
 

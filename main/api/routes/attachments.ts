@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { bytesResponse } from '../../../shared/api/common.ts';
 import { parsePublicId } from '../../../shared/ids.ts';
 import { OutpostError } from '../../core/outpostError.ts';
 import type { BlobStore } from '../../db/blobStore.ts';
@@ -27,7 +28,7 @@ export function registerAttachmentRoutes(app: ApiServer, { reader, writer, blobs
         summary: "An attachment's content (download)",
         params: Params,
         description: "The bytes, as a download (200, the attachment's media type)",
-        response: errors,
+        response: { 200: bytesResponse("The attachment's bytes, as a download in its own media type", '*/*'), ...errors },
       },
     },
     async (request, reply) => {

@@ -28,6 +28,7 @@ export function registerEmailImportRoutes(app: ApiServer, { writer: db, blobs }:
       config: { auth: { scope: 'write:email' } },
       schema: {
         summary: 'Add one message file (Content-Type: message/rfc822, e.g. an .eml) to the index, under Opened files',
+        consumes: ['message/rfc822'],
         response: { 201: EmailImportResponse, ...errors },
       },
     },

@@ -1,3 +1,4 @@
+import { bytesResponse } from '../../../shared/api/common.ts';
 import type { CoreEvent } from '../../../shared/events.ts';
 import type { Scope } from '../auth/apiKeys.ts';
 import { principalOf } from '../auth/routeAuth.ts';
@@ -25,7 +26,15 @@ export function registerEventRoutes(app: ApiServer, { events }: ApiDeps): void {
     {
       // Any caller: each event goes only to callers with its read scope.
       config: { auth: 'any' },
-      schema: { summary: 'Server-Sent Events stream of core events (job progress, sync results)' },
+      schema: {
+        summary: 'Server-Sent Events stream of core events (job progress, sync results)',
+        response: {
+          200: bytesResponse(
+            'The stream: each event the caller may read as `event: <type>` and `data: <JSON>`, a keep-alive comment every 15 s',
+            'text/event-stream',
+          ),
+        },
+      },
     },
     (request, reply) => {
       const principal = principalOf(request);

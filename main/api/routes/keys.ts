@@ -1,4 +1,4 @@
-import { ApiKeySchema, CreatedKeyResponse, CreateKeyBody, KeyListResponse, KeyParams } from '../../../shared/api/keys.ts';
+import { CreatedKeyResponse, CreateKeyBody, KeyListResponse, KeyParams, RevokedKeyResponse } from '../../../shared/api/keys.ts';
 import { OutpostError } from '../../core/outpostError.ts';
 import { createApiKey, getApiKey, listApiKeys, revokeApiKey } from '../auth/apiKeys.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
@@ -32,7 +32,10 @@ export function registerKeyRoutes(app: ApiServer, { reader, writer }: ApiDeps): 
   );
   app.delete(
     '/v1/keys/:id',
-    { config: admin, schema: { summary: 'Revoke an API key', params: KeyParams, response: { 200: ApiKeySchema, ...errors } } },
+    {
+      config: admin,
+      schema: { summary: 'Revoke an API key', params: KeyParams, response: { 200: RevokedKeyResponse, ...errors } },
+    },
     async (request) => {
       if (!revokeApiKey(writer, request.params.id)) throw new OutpostError('not_found', `no API key ${request.params.id}`);
       return getApiKey(writer, request.params.id);
