@@ -21,6 +21,7 @@ import type { JobQueue } from '../sync/jobQueue.ts';
 import type { JobRunner } from '../sync/jobRunner.ts';
 import { authorize, type DeclaredRoute, declaredRouteRecorder } from './auth/routeAuth.ts';
 import { requestValidatorCompiler } from './bodyValidator.ts';
+import { registerDocsPage } from './docsPage.ts';
 import { answerClientError, errorReplyOf, newRequestId } from './errorReplies.ts';
 import { idempotencyHooks } from './idempotency.ts';
 import { checkLoopbackHost } from './loopbackHost.ts';
@@ -189,6 +190,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
   registerSendRoutes(app, { ...deps, limits });
   registerOutboxRoutes(app, deps);
   app.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  registerDocsPage(app);
   if (deps.rendererDir) await registerUiRoutes(app, deps.rendererDir);
   return app;
 }

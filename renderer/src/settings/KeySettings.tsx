@@ -29,7 +29,14 @@ export function KeySettings() {
   return (
     <section aria-labelledby="keys-title">
       <h3 id="keys-title">API keys</h3>
-      <p className="muted">For scripts calling the local API. A key is shown once, when it is created.</p>
+      <p className="muted">
+        For scripts calling the local API. A key is shown once, when it is created. What each endpoint takes and answers:{' '}
+        {/* A new tab in a browser; the desktop app hands it to the system browser (main/electron/windowPolicy.ts). */}
+        <a href={`${window.outpost?.apiBaseUrl ?? ''}/docs`} target="_blank" rel="noopener noreferrer">
+          API reference
+        </a>
+        .
+      </p>
       <form className="key-form" aria-label="New API key" onSubmit={(e) => void create(e)}>
         <label>
           Name
