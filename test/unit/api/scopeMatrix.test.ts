@@ -99,7 +99,8 @@ describe('every route checks the auth it declares (generated from the registered
   it('declares an auth on every route, and the API routes are not public', () => {
     expect(routes.length).toBeGreaterThan(KNOWN.length);
     const publicRoutes = routes.filter((r) => r.auth === 'public').map((r) => `${r.method} ${r.url}`);
-    expect(publicRoutes.sort()).toEqual(['GET /openapi.json', 'GET /v1/health']);
+    // The API's reference (document and page) is public, as health is.
+    expect(publicRoutes.sort()).toEqual(['GET /docs', 'GET /openapi.json', 'GET /v1/health']);
   });
 
   it('refuses another scope with 403, takes its own, and refuses a bogus key with 401', async () => {
