@@ -185,11 +185,14 @@ function documentPath(request: FastifyRequest): string | null {
   return url ? url.replace(/:([A-Za-z0-9_]+)/g, '{$1}') : null;
 }
 
-// One contract per distinct document, per process.
+// One contract per distinct document, per process; a server's document object (cached by @fastify/swagger) finds it at once.
 const contracts = new Map<string, ApiContract>();
+const byDocument = new WeakMap<object, ApiContract>();
 
 /** The compiled contract of a document (compiled once per process). */
 export function contractOf(doc: OpenApiDocument): ApiContract {
+  const known = byDocument.get(doc);
+  if (known) return known;
   const { info: _info, ...stable } = doc;
   const key = createHash('sha256').update(JSON.stringify(stable)).digest('hex');
   let contract = contracts.get(key);
@@ -197,6 +200,7 @@ export function contractOf(doc: OpenApiDocument): ApiContract {
     contract = new ApiContract(doc);
     contracts.set(key, contract);
   }
+  byDocument.set(doc, contract);
   return contract;
 }
 
