@@ -52,9 +52,7 @@ export const EventSchema = Type.Object({
 export type CalendarEvent = Static<typeof EventSchema>;
 
 export const EventListQuery = Type.Object({
-  from: Type.Optional(
-    Type.String({ maxLength: 40, description: 'ISO 8601 date or date-time (no offset: UTC); default: now' }),
-  ),
+  from: Type.Optional(Type.String({ maxLength: 40, description: 'ISO 8601 date or date-time (no offset: UTC); default: now' })),
   to: Type.Optional(
     Type.String({
       maxLength: 40,

@@ -18,7 +18,10 @@ export const CalendarSyncBody = Type.Object(
       Type.String({ maxLength: 40, description: 'ISO 8601 date or date-time (no offset: UTC); full mode; default 90 days back' }),
     ),
     to_date: Type.Optional(
-      Type.String({ maxLength: 40, description: 'ISO 8601 date or date-time (no offset: UTC); full mode; default 180 days ahead' }),
+      Type.String({
+        maxLength: 40,
+        description: 'ISO 8601 date or date-time (no offset: UTC); full mode; default 180 days ahead',
+      }),
     ),
   },
   { additionalProperties: false },
