@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type FaultRule, FaultTable } from './faults.ts';
 import { Router } from './router.ts';
 import { ensureTls } from './tls.ts';
@@ -163,8 +164,12 @@ export async function startServer(options: EmulatorOptions, factories: ServiceFa
     let breaking: FaultRule | undefined;
     if (!route.endpoint.startsWith('control.') && !req.url.pathname.startsWith('/_control/')) {
       for (const fault of faults.pick(route.endpoint)) {
-        if (fault.kind === 'latency') await new Promise((r) => setTimeout(r, fault.latencyMs ?? 1000));
-        else breaking ??= fault;
+        if (fault.kind === 'latency') {
+          await sleep(fault.latencyMs ?? 1000, undefined, req.signal ? { signal: req.signal } : {}).catch(() => {});
+          // The client hung up while the request was on its way: the service never sees it.
+          if (req.signal?.aborted)
+            return { reply: { status: 499, body: { error: { code: 499, message: 'client closed request' } } } };
+        } else breaking ??= fault;
       }
     }
     if (breaking?.kind === 'status' || breaking?.kind === 'rateLimit') {
@@ -212,14 +217,20 @@ export async function startServer(options: EmulatorOptions, factories: ServiceFa
     const headers: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : (v as string | undefined);
     const url = new URL(req.url ?? '/', baseUrl);
+    const hungUp = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) hungUp.abort();
+    });
     const { reply, fault } = await dispatch({
       method: req.method ?? 'GET',
       url,
       headers,
       body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks),
       params: {},
+      signal: hungUp.signal,
     });
-    if (fault?.kind === 'stall') await new Promise((r) => setTimeout(r, fault.latencyMs ?? 1000));
+    // Held until its time, or until the client hangs up (nobody is left to answer).
+    if (fault?.kind === 'stall') await sleep(fault.latencyMs ?? 1000, undefined, { signal: hungUp.signal }).catch(() => {});
     if (fault?.kind === 'reset') {
       req.socket.destroy();
       return;

@@ -14,6 +14,8 @@ export interface EmulatorRequest {
   body: Buffer;
   /** Values captured by ":name" segments of the route's path. */
   params: Record<string, string>;
+  /** Aborted when the client hangs up before it is answered (the server sets it). */
+  signal?: AbortSignal;
 }
 
 export interface EmulatorReply {
