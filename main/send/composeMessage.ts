@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import nodemailer from 'nodemailer';
+import { encodeWord } from 'nodemailer/lib/mime-funcs/index.js';
 import type { EmailAddress } from '../../shared/mailModel.ts';
 import { htmlToPlainText } from '../mail/parseRfc822.ts';
 
@@ -53,7 +54,7 @@ export async function composeMessage(request: ComposeRequest): Promise<ComposedM
     cc: request.cc,
     bcc: request.bcc,
     replyTo: request.replyTo,
-    subject: request.subject,
+    subject: foldableSubject(request.subject),
     text,
     html: request.html,
     messageId: `<${messageId}>`,
@@ -69,4 +70,14 @@ export async function composeMessage(request: ComposeRequest): Promise<ComposedM
     headers: { 'X-Mailer': 'Outpost' },
   });
   return { raw: info.message as Buffer, messageId };
+}
+
+/**
+ * Header lines may not pass 998 characters (RFC 5322 2.1.1), and nodemailer folds only at spaces:
+ * a subject holding a word too long for one line is sent as encoded words (RFC 2047), which a
+ * reader decodes back to the same text and the composer folds between.
+ */
+function foldableSubject(subject: string): string {
+  const longestWord = Math.max(0, ...subject.split(/\s+/).map((word) => word.length));
+  return longestWord > 900 ? encodeWord(subject, 'Q', 60) : subject;
 }

@@ -46,6 +46,23 @@ describe('composeMessage', () => {
     expect(raw.toString('latin1')).toMatch(/Content-Type: multipart\/alternative/);
   });
 
+  it.each([
+    ['one 998-character word', 'x'.repeat(998)],
+    ['998 characters of words', 'word '.repeat(199).concat('end').slice(0, 998)],
+    ['a 998-character non-ASCII word', 'ü'.repeat(998)],
+  ])('folds a subject of %s: no header line passes 998 characters, and it reads back the same', async (_what, subject) => {
+    const { raw } = await composeMessage({
+      from: { name: '', email: 'me@example.test' },
+      to: ['jane@example.test'],
+      subject,
+      text: 'b',
+    });
+    const header = raw.toString('latin1').split('\r\n\r\n')[0] as string;
+    const longest = Math.max(...header.split('\r\n').map((line) => line.length));
+    expect(longest).toBeLessThanOrEqual(998);
+    expect((await PostalMime.parse(raw)).subject).toBe(subject);
+  });
+
   it('sends plain text alone as text/plain', async () => {
     const { raw } = await composeMessage({
       from: { name: '', email: 'a@example.test' },
