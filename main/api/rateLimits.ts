@@ -32,7 +32,7 @@ export const defaultRateLimits: RateLimitConfig = {
   syncPerHour: 6,
   serviceSyncPerHour: 20,
   connectionSyncPerHour: 12,
-  uiSyncGapSeconds: 10,
+  uiSyncGapSeconds: 0,
   sendPerSecond: 5,
   sendPerDay: 2000,
   requestsPerMinute: 6000,
