@@ -50,5 +50,7 @@ export function presentMessage(row: MessageRow, labelIds: readonly number[], att
       is_inline: a.is_inline === 1,
       content_available: a.blob_sha256 !== null,
     })),
+    contact_id: row.contact_id,
+    deal_id: row.deal_id,
   };
 }

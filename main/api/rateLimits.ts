@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OutpostError } from '../core/outpostError.ts';
 import type { WritableDb } from '../db/handles.ts';
-import { rollingUsage, takeFromWindow, takeRollingSlot, usedInWindow } from '../db/queries/rateLimits.ts';
+import { giveBackToWindow, rollingUsage, takeFromWindow, takeRollingSlot, usedInWindow } from '../db/queries/rateLimits.ts';
 
 /**
  * Limits the API reports in X-RateLimit-* on every response:
@@ -124,10 +124,25 @@ export class RateLimits {
     return this.#persisted('send_day:workspace', DAY, this.config.sendPerDay, false);
   }
 
-  /** Takes one send from both the per-second and per-day caps, or throws 429. */
-  takeSend(): WindowState {
-    this.#inMemory('send_second', 1000, this.config.sendPerSecond, 'per-second send cap');
-    return this.#persisted('send_day:workspace', DAY, this.config.sendPerDay, true);
+  /**
+   * Takes one send from both the per-second and per-day caps, or throws 429.
+   * Only accepted sends count: `giveBack` returns both when the send is then
+   * refused (an unknown thread, an unreadable attachment, a provider's 4xx).
+   */
+  takeSend(): { state: WindowState; giveBack(): WindowState } {
+    const second = this.#inMemory('send_second', 1000, this.config.sendPerSecond, 'per-second send cap');
+    const now = this.#now();
+    const dayStart = now - (now % DAY);
+    const state = this.#persisted('send_day:workspace', DAY, this.config.sendPerDay, true);
+    return {
+      state,
+      giveBack: () => {
+        const window = this.#memory.get('send_second');
+        if (window?.start === second.start && window.count > 0) window.count -= 1;
+        giveBackToWindow(this.#db, 'send_day:workspace', dayStart);
+        return this.peekSend();
+      },
+    };
   }
 
   /** One request from a principal's general budget, or 429. */
@@ -160,7 +175,7 @@ export class RateLimits {
     return { limit, remaining: limit - used - 1, reset };
   }
 
-  #inMemory(key: string, size: number, limit: number, what: string): WindowState {
+  #inMemory(key: string, size: number, limit: number, what: string): WindowState & { start: number } {
     const now = this.#now();
     const start = now - (now % size);
     let window = this.#memory.get(key);
@@ -171,7 +186,7 @@ export class RateLimits {
     const reset = Math.ceil((start + size) / 1000);
     if (window.count >= limit) throw rateLimited(`${what} of ${limit} exceeded`, { limit, remaining: 0, reset });
     window.count += 1;
-    return { limit, remaining: limit - window.count, reset };
+    return { limit, remaining: limit - window.count, reset, start };
   }
 }
 

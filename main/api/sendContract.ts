@@ -1,17 +1,11 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Static } from 'typebox';
-import type { EmailSendBody } from '../../shared/api/send.ts';
+import type { EmailSendBody, EmailSendResultBody } from '../../shared/api/send.ts';
 import { OutpostError } from '../core/outpostError.ts';
 
 export type EmailSendRequest = Static<typeof EmailSendBody>;
 
-export interface EmailSendResult {
-  id: string;
-  thread_id: string;
-  provider: string;
-  status: string;
-  sent_at: string | null;
-}
+export type EmailSendResult = EmailSendResultBody;
 
 /**
  * What POST /v1/email/send needs from the send engine (the outbox behind
@@ -20,6 +14,13 @@ export interface EmailSendResult {
  */
 export interface EmailSendService {
   submit(request: EmailSendRequest, options: { idempotencyKey: string | null }): Promise<EmailSendResult>;
+  /** A send (out_…) as it stands now; null when there is none. */
+  status?(id: string): EmailSendResult | null;
+  /**
+   * What became of a request with this Idempotency-Key made since `since` whose answer a crash
+   * cut off: the send it queued, as it stands now; null when it queued nothing (it may run again).
+   */
+  recover?(idempotencyKey: string, since: number): EmailSendResult | null;
 }
 
 // An addr-spec with an optional display name; no CR/LF anywhere (header injection).

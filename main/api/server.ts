@@ -43,6 +43,7 @@ import { registerMessageRoutes } from './routes/messages.ts';
 import { registerOutboxRoutes } from './routes/outbox.ts';
 import { registerSearchRoutes } from './routes/search.ts';
 import { registerSendRoutes, SEND_BODY_LIMIT_BYTES } from './routes/send.ts';
+import { registerServiceThreadSendRoutes } from './routes/serviceThreadSend.ts';
 import { registerSyncRoutes } from './routes/sync.ts';
 import { registerThreadRoutes } from './routes/threads.ts';
 import { registerTrustedSenderRoutes } from './routes/trustedSenders.ts';
@@ -188,6 +189,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
   registerWebhookRoutes(app, deps);
   registerEventRoutes(app, deps);
   registerSendRoutes(app, { ...deps, limits });
+  registerServiceThreadSendRoutes(app, { ...deps, limits });
   registerOutboxRoutes(app, deps);
   app.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
   registerDocsPage(app);

@@ -38,18 +38,20 @@ export function apiSendService(service: SendService, attachmentRoots: readonly s
           replyToMessageId: body.in_reply_to,
           from: body.from,
           delaySeconds: body.send_delay_seconds,
+          contactId: body.contact_id,
+          dealId: body.deal_id,
         },
         options,
       );
+      // Refused for good at the first attempt: a 502 that says what the provider said. The key is
+      // released with the failure, so the same key may be used again (corrected, or as it was).
       if (result.status === 'failed')
-        throw new OutpostError('provider_error', result.error ?? 'the provider refused the message');
-      return {
-        id: result.id,
-        thread_id: result.thread_id ?? result.id,
-        provider: result.provider,
-        status: result.status,
-        sent_at: result.sent_at,
-      };
+        throw new OutpostError('provider_error', result.error?.message ?? 'the provider refused the message', {
+          details: { provider_status: result.error?.provider_status ?? null, provider_message: result.error?.message ?? null },
+        });
+      return result;
     },
+    status: (id) => service.status(id),
+    recover: (idempotencyKey, since) => service.recover(idempotencyKey, since),
   };
 }

@@ -74,21 +74,23 @@ export class Outbox {
     this.#now = options.now ?? Date.now;
   }
 
-  /** Queues a composed message; an idempotency key seen before returns the original row instead. */
+  /**
+   * Queues a composed message. The Idempotency-Key is kept with the row so a
+   * request a crash cut short can be settled from it (the API holds the key:
+   * one live request per key), not to deduplicate here.
+   */
   enqueue(input: {
     accountId: string;
     raw: Buffer;
     rfc822MessageId: string;
     providerThreadId: string | null;
     idempotencyKey: string | null;
+    contactId?: string | null | undefined;
+    dealId?: string | null | undefined;
     /** Not tried for this long (undo send); default 0. */
     delayMs?: number | undefined;
   }): OutboxRow {
     return transaction(this.#db, () => {
-      if (input.idempotencyKey) {
-        const existing = this.byIdempotencyKey(input.idempotencyKey);
-        if (existing) return existing;
-      }
       const id = `out_${ulid(this.#now())}`;
       insertOutboxRow(this.#db, {
         id,
@@ -97,6 +99,8 @@ export class Outbox {
         rfc822_message_id: input.rfc822MessageId,
         raw_sha256: this.#blobs.put(input.raw),
         provider_thread_id: input.providerThreadId,
+        contact_id: input.contactId ?? null,
+        deal_id: input.dealId ?? null,
         next_attempt_at: this.#now() + (input.delayMs ?? 0),
         created_at: this.#now(),
       });
@@ -108,8 +112,9 @@ export class Outbox {
     return getOutboxRow(this.#db, id);
   }
 
-  byIdempotencyKey(key: string): OutboxRow | undefined {
-    return outboxRowByIdempotencyKey(this.#db, key);
+  /** The newest send made with this Idempotency-Key since `since`. */
+  byIdempotencyKey(key: string, since: number): OutboxRow | undefined {
+    return outboxRowByIdempotencyKey(this.#db, key, since);
   }
 
   /** At start-up: settle rows a crash left `sending` by asking the provider whether it has them. */
@@ -129,6 +134,13 @@ export class Outbox {
       else this.#update(row.id, { status: 'queued', next_attempt_at: this.#now() });
     }
     return uncertain.length;
+  }
+
+  /** Delivers one row now if it is due (the send request's own message); true when it was sent. */
+  async deliver(id: string): Promise<boolean> {
+    const row = this.get(id);
+    if (row?.status !== 'queued' || row.next_attempt_at > this.#now()) return false;
+    return this.#deliver(row);
   }
 
   /** Delivers every due row once; returns how many were sent. */
@@ -155,11 +167,20 @@ export class Outbox {
     return this.get(id) as OutboxRow;
   }
 
-  /** Cancels a queued or failed row: it will not be sent. One being sent or sent cannot be taken back. */
+  /**
+   * Cancels a queued or failed row: it will not be sent, and a queued one is
+   * announced as failed (email.send_failed, send_cancelled) with the delete.
+   * One being sent or sent cannot be taken back.
+   */
   cancel(id: string): void {
-    this.#settable(id, 'cancel');
-    if (!deleteUnsentOutboxRow(this.#db, id))
-      throw new OutboxStateError('send_in_progress', `message ${id} is being sent; cannot cancel now`);
+    const row = this.#settable(id, 'cancel');
+    transaction(this.#db, () => {
+      if (!deleteUnsentOutboxRow(this.#db, id))
+        throw new OutboxStateError('send_in_progress', `message ${id} is being sent; cannot cancel now`);
+      // A failed row was announced when it failed.
+      if (row.status === 'queued')
+        this.#announceFailure({ ...row, failure_code: 'send_cancelled', last_error: 'cancelled before it was sent' });
+    });
   }
 
   #settable(id: string, what: string): OutboxRow {
@@ -218,11 +239,21 @@ export class Outbox {
       const failure = provider.classify(error);
       const message = (error as Error).message ?? String(error);
       const maxAttempts = this.#options.maxAttempts ?? 10;
+      const providerStatus = providerStatusOf(error);
       if (failure.kind === 'retry' && row.attempts + 1 < maxAttempts) {
         const backoff = failure.retryAfterMs ?? Math.min(3_600_000, 5_000 * 2 ** row.attempts);
         this.#update(row.id, { status: 'queued', next_attempt_at: this.#now() + backoff, last_error: message });
       } else {
-        this.#update(row.id, { status: 'failed', last_error: message });
+        // Refused for good, or its retries ran out: said plainly, with the write (email.send_failed).
+        transaction(this.#db, () => {
+          this.#update(row.id, {
+            status: 'failed',
+            last_error: message,
+            failure_code: failure.kind === 'retry' && providerStatus === null ? 'network_error' : 'provider_error',
+            provider_status: providerStatus,
+          });
+          this.#announceFailure(this.get(row.id) as OutboxRow);
+        });
       }
       return false;
     }
@@ -236,6 +267,7 @@ export class Outbox {
       this.#update(row.id, {
         status: 'sent',
         provider_message_id: result.providerMessageId,
+        provider_thread_id: result.providerThreadId ?? row.provider_thread_id,
         sent_at: this.#now(),
         last_error: null,
       });
@@ -270,4 +302,30 @@ export class Outbox {
       },
     });
   }
+
+  /** A send that will not go out: email.send_failed (and its webhook), in the transaction that records it. */
+  #announceFailure(row: OutboxRow): void {
+    this.#options.events?.publish(this.#db, {
+      type: 'email.send_failed',
+      message: {
+        id: row.id,
+        account_id: row.account_id,
+        rfc822_message_id: row.rfc822_message_id,
+        idempotency_key: row.idempotency_key,
+        reason: {
+          code: row.failure_code ?? 'provider_error',
+          message: row.last_error ?? 'the message was not sent',
+          provider_status: row.provider_status,
+        },
+        failed_at: new Date(this.#now()).toISOString(),
+      },
+    });
+  }
+}
+
+/** The provider's HTTP status in a failed call's error, when it answered (Google's clients and ours put it in different places). */
+export function providerStatusOf(error: unknown): number | null {
+  const e = error as { status?: unknown; response?: { status?: unknown } } | null;
+  const status = e?.status ?? e?.response?.status;
+  return typeof status === 'number' ? status : null;
 }

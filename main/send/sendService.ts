@@ -1,3 +1,4 @@
+import type { EmailSendResultBody } from '../../shared/api/send.ts';
 import { publicId } from '../../shared/ids.ts';
 import type { EmailAddress } from '../../shared/mailModel.ts';
 import type { EventBus } from '../core/eventBus.ts';
@@ -25,16 +26,13 @@ export interface SendRequest extends Omit<ComposeRequest, 'from' | 'inReplyTo' |
   replyToMessageId?: string;
   /** Held in the outbox this long before the first try, so it can be cancelled (undo send); default 0. */
   delaySeconds?: number | undefined;
+  /** The contact and deal the message is linked to: kept with it, for their mail timelines. */
+  contactId?: string | undefined;
+  dealId?: string | undefined;
 }
 
-export interface SendResult {
-  id: string;
-  thread_id: string | null;
-  provider: string;
-  status: 'queued' | 'sending' | 'sent' | 'failed';
-  sent_at: string | null;
-  error?: string;
-}
+/** A send as it stands (the API's answer to POST /v1/email/send). */
+export type SendResult = EmailSendResultBody;
 
 export class SendError extends OutpostError {
   declare readonly code: 'validation_error' | 'insufficient_permissions' | 'not_found';
@@ -71,11 +69,13 @@ export class SendService {
     });
   }
 
+  /**
+   * Composes and queues a message, and tries to deliver it at once (unless
+   * it is to wait): the answer is its state after that first attempt. The
+   * Idempotency-Key is the API's to hold (one live request per key); it is
+   * kept with the row so a request a crash cut short can be settled from it.
+   */
   async submit(request: SendRequest, options: { idempotencyKey: string | null }): Promise<SendResult> {
-    if (options.idempotencyKey) {
-      const existing = this.outbox.byIdempotencyKey(options.idempotencyKey);
-      if (existing) return this.#result(existing);
-    }
     const delayMs = (request.delaySeconds ?? 0) * 1000;
     if (request.replyToMessageId && !request.threadId)
       throw new SendError('validation_error', 'in_reply_to names a message of a thread: send thread_id with it');
@@ -100,6 +100,8 @@ export class SendService {
       rfc822MessageId: composed.messageId,
       providerThreadId: reply?.providerThreadId ?? null,
       idempotencyKey: options.idempotencyKey,
+      contactId: request.contactId ?? null,
+      dealId: request.dealId ?? null,
       delayMs,
     });
     if (delayMs) {
@@ -110,8 +112,20 @@ export class SendService {
       ).unref();
       return this.#result(row);
     }
-    await this.outbox.deliverDue();
+    await this.outbox.deliver(row.id);
     return this.#result(this.outbox.get(row.id) as OutboxRow);
+  }
+
+  /** A send (out_…) as it stands now; null when there is none. */
+  status(id: string): SendResult | null {
+    const row = this.outbox.get(id);
+    return row ? this.#result(row) : null;
+  }
+
+  /** The newest send made with this Idempotency-Key since `since`, as it stands now. */
+  recover(idempotencyKey: string, since: number): SendResult | null {
+    const row = this.outbox.byIdempotencyKey(idempotencyKey, since);
+    return row ? this.#result(row) : null;
   }
 
   /** The named sender; else a reply goes from the account its thread is in; else the first connected account. */
@@ -153,7 +167,7 @@ export class SendService {
     result: { providerMessageId: string; providerThreadId: string | null },
   ): Promise<MessageInput> {
     const parsed = await parseRfc822(raw);
-    return toMessageInput(
+    const input = toMessageInput(
       parsed,
       {
         remoteId: result.providerMessageId,
@@ -168,6 +182,7 @@ export class SendService {
       },
       { blobs: this.#blobs, attachmentSizeCap: 25 * 1024 * 1024, raw },
     );
+    return { ...input, contactId: row.contact_id, dealId: row.deal_id };
   }
 
   #result(row: OutboxRow): SendResult {
@@ -181,7 +196,19 @@ export class SendService {
       provider: account?.provider ?? 'unknown',
       status: row.status,
       sent_at: row.sent_at ? new Date(row.sent_at).toISOString().replace(/\.\d{3}Z$/, 'Z') : null,
-      ...(row.last_error && row.status !== 'sent' ? { error: row.last_error } : {}),
+      provider_message_id: row.status === 'sent' ? row.provider_message_id : null,
+      provider_thread_id: row.status === 'sent' ? row.provider_thread_id : null,
+      contact_id: row.contact_id,
+      deal_id: row.deal_id,
+      ...(row.status === 'failed'
+        ? {
+            error: {
+              code: row.failure_code ?? 'provider_error',
+              message: row.last_error ?? 'the message was not sent',
+              provider_status: row.provider_status,
+            },
+          }
+        : {}),
     };
   }
 }

@@ -64,15 +64,79 @@ export const EmailSendBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const EmailSendResponse = Type.Object({
-  data: Type.Object({
-    id: Type.String(),
-    thread_id: Type.String(),
-    provider: Type.String(),
-    status: Type.String(),
-    sent_at: Type.Union([Type.String(), Type.Null()]),
+const NullableString = (description: string) => Type.Union([Type.String(), Type.Null()], { description });
+
+const SendFailure = Type.Object(
+  {
+    code: Type.String({ description: 'provider_error, network_error or send_cancelled' }),
+    message: Type.String(),
+    provider_status: Type.Union([Type.Integer(), Type.Null()], { description: "The provider's HTTP status, when it answered" }),
+  },
+  { description: 'Why a send failed for good (status "failed")' },
+);
+
+/** A send as it stands: what POST /v1/email/send answers, and what a replay of its Idempotency-Key answers now. */
+export const EmailSendResult = Type.Object({
+  id: Type.String({ description: 'The send (out_…); GET /v1/email/messages/{id} reads it back' }),
+  thread_id: NullableString(
+    'The thread (thr_…) the sent message is in; null until the provider has taken it (Outpost extension: status "queued")',
+  ),
+  provider: Type.String({ description: 'gmail or microsoft' }),
+  status: Type.String({
+    description: 'sent; queued (to be sent: offline, a provider outage, send_delay_seconds); sending; failed',
   }),
+  sent_at: NullableString('When the provider took it; null until then'),
+  provider_message_id: Type.Optional(NullableString("The provider's id of the sent message, once sent")),
+  provider_thread_id: Type.Optional(NullableString("The provider's id of its thread, once sent")),
+  contact_id: Type.Optional(NullableString('The contact the send was linked to')),
+  deal_id: Type.Optional(NullableString('The deal the send was linked to')),
+  error: Type.Optional(SendFailure),
 });
+export type EmailSendResultBody = Static<typeof EmailSendResult>;
+
+export const EmailSendResponse = Type.Object(
+  { data: EmailSendResult },
+  { description: 'The send: sent, or queued (an Outpost extension: thread_id and sent_at are null until it goes out)' },
+);
+
+/**
+ * POST /api/threads/send (the services document's "next steps"; it gives no schema, so this is
+ * Outpost's): a reply into one of the index's threads, in the services API's camelCase.
+ */
+export const ServiceThreadSendBody = Type.Object(
+  {
+    threadId: Type.String({ pattern: '^thr_[0-9]+$', description: 'The thread answered (thr_<n>)' }),
+    bodyText: Type.Optional(Type.String()),
+    bodyHtml: Type.Optional(Type.String()),
+    to: Type.Optional(
+      Type.Array(Address, {
+        minItems: 1,
+        maxItems: 500,
+        description: "Default: the Reply-To (else the sender) of the message answered, when it is not the account's own",
+      }),
+    ),
+    cc: Type.Optional(Type.Array(Address, { maxItems: 500 })),
+    bcc: Type.Optional(Type.Array(Address, { maxItems: 500 })),
+    inReplyTo: Type.Optional(
+      Type.String({ pattern: '^msg_[0-9]+$', description: "The message of the thread answered; default: the thread's newest" }),
+    ),
+    attachments: Type.Optional(Type.Array(SendAttachment, { maxItems: 100 })),
+  },
+  { additionalProperties: false },
+);
+export type ServiceThreadSendBodyType = Static<typeof ServiceThreadSendBody>;
+
+export const ServiceThreadSendResponse = Type.Object(
+  {
+    ok: Type.Literal(true),
+    id: Type.String({ description: 'The send (out_…), as POST /v1/email/send returns it' }),
+    threadId: Type.Union([Type.String(), Type.Null()], { description: 'The thread (thr_…), once sent' }),
+    status: Type.String({ description: 'sent, queued or sending; failed (on a replay of its Idempotency-Key) with error' }),
+    sentAt: Type.Union([Type.String(), Type.Null()]),
+    error: Type.Optional(SendFailure),
+  },
+  { description: 'The reply: sent, or queued until it can go out' },
+);
 
 export type EmailSendRequestBody = Static<typeof EmailSendBody>;
 export type EmailSendResponseBody = Static<typeof EmailSendResponse>;

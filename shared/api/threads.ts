@@ -47,6 +47,12 @@ export const MessageSchema = Type.Object({
   is_starred: Type.Boolean(),
   label_ids: Type.Array(Type.String()),
   attachments: Type.Array(AttachmentSchema),
+  contact_id: Type.Union([Type.String(), Type.Null()], {
+    description: 'The contact a send linked it to (POST /v1/email/send contact_id)',
+  }),
+  deal_id: Type.Union([Type.String(), Type.Null()], {
+    description: 'The deal a send linked it to (POST /v1/email/send deal_id)',
+  }),
 });
 export type Message = Static<typeof MessageSchema>;
 
@@ -75,16 +81,47 @@ export const ListThreadsQuery = Type.Object({
       description: `Instead of a label: these threads (up to ${MAX_THREAD_IDS} ids, comma-separated, e.g. thr_1,thr_2), in the order asked; unknown ids are left out. Not with label, account_id or cursor.`,
     }),
   ),
+  contact_id: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: "Instead of a label: the threads holding mail linked to this contact (a contact's timeline), newest first",
+    }),
+  ),
+  deal_id: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: 'Instead of a label: the threads holding mail linked to this deal',
+    }),
+  ),
 });
 export type ListThreadsQuery = Static<typeof ListThreadsQuery>;
 
-export const ThreadListResponse = Type.Object({
-  data: Type.Array(ThreadSummarySchema),
-  next_cursor: Type.Union([Type.String(), Type.Null()]),
-});
+/** GET /v1/email/messages: the messages linked to a contact or a deal (their mail timeline), newest first. */
+export const ListMessagesQuery = Type.Object(
+  {
+    contact_id: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    deal_id: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    ...PageQuery,
+  },
+  { additionalProperties: false },
+);
+export type ListMessagesQuery = Static<typeof ListMessagesQuery>;
+
+export const ThreadListResponse = Type.Object(
+  {
+    data: Type.Array(ThreadSummarySchema),
+    next_cursor: Type.Union([Type.String(), Type.Null()]),
+  },
+  { description: 'A page of threads, newest first; next_cursor for the next page (null at the end)' },
+);
 export type ThreadListResponse = Static<typeof ThreadListResponse>;
 
-export const ThreadResponse = Type.Object({ data: ThreadSchema });
+export const ThreadResponse = Type.Object(
+  { data: ThreadSchema },
+  { description: 'The thread with all its messages, oldest first' },
+);
 
 /** GET /api/threads (the services document's "next steps"): serviceId = a connected account's id. */
 export const ServiceThreadsQuery = Type.Object(
@@ -98,11 +135,21 @@ export const ServiceThreadsQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-export const ServiceThreadsResponse = Type.Object({
-  threads: Type.Array(ThreadSummarySchema),
-  nextCursor: Type.Union([Type.String(), Type.Null()]),
-});
-export const MessageResponse = Type.Object({ data: MessageSchema });
+export const ServiceThreadsResponse = Type.Object(
+  {
+    threads: Type.Array(ThreadSummarySchema),
+    nextCursor: Type.Union([Type.String(), Type.Null()]),
+  },
+  { description: 'A page of threads, newest first; nextCursor for the next page (null at the end)' },
+);
+export const MessageResponse = Type.Object({ data: MessageSchema }, { description: 'The message' });
+export const MessageListResponse = Type.Object(
+  {
+    data: Type.Array(MessageSchema),
+    next_cursor: Type.Union([Type.String(), Type.Null()]),
+  },
+  { description: 'A page of messages, newest first; next_cursor for the next page (null at the end)' },
+);
 export type ThreadResponse = Static<typeof ThreadResponse>;
 
 export const LabelSchema = Type.Object({
@@ -118,7 +165,10 @@ export const LabelSchema = Type.Object({
 });
 export type Label = Static<typeof LabelSchema>;
 
-export const LabelListResponse = Type.Object({ data: Type.Array(LabelSchema) });
+export const LabelListResponse = Type.Object(
+  { data: Type.Array(LabelSchema) },
+  { description: 'Labels, folders and categories, with thread and unread counts' },
+);
 export type LabelListResponse = Static<typeof LabelListResponse>;
 
 export const ThreadActionBody = Type.Object({
@@ -159,12 +209,15 @@ export const BulkThreadActionBody = Type.Object(
 );
 export type BulkThreadActionBody = Static<typeof BulkThreadActionBody>;
 
-export const BulkThreadActionResponse = Type.Object({
-  data: Type.Object({
-    updated: Type.Array(Type.String(), { description: 'the threads changed (thr_...)' }),
-    failed: Type.Array(Type.Object({ id: Type.String(), code: Type.String(), message: Type.String() }), {
-      description: 'the threads that could not take the action, and why; the others were changed',
+export const BulkThreadActionResponse = Type.Object(
+  {
+    data: Type.Object({
+      updated: Type.Array(Type.String(), { description: 'the threads changed (thr_...)' }),
+      failed: Type.Array(Type.Object({ id: Type.String(), code: Type.String(), message: Type.String() }), {
+        description: 'the threads that could not take the action, and why; the others were changed',
+      }),
     }),
-  }),
-});
+  },
+  { description: 'Which threads were updated, and which failed with why' },
+);
 export type BulkThreadActionResponse = Static<typeof BulkThreadActionResponse>;

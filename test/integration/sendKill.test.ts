@@ -1,11 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../../main/api/auth/apiKeys.ts';
-import { openEngine } from '../../main/core/engine.ts';
-import { silentLog } from '../../main/core/log.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
-import { autoConsentBrowser, emulatorControl, googleConfigFor, providerEnvFor } from '../support/emulatorAccounts.ts';
+import { connectGoogleWithKey, emulatorControl, providerEnvFor } from '../support/emulatorAccounts.ts';
 import { CLI } from '../support/serveProcess.ts';
 import { makeTempDir } from '../support/tempDir.ts';
 
@@ -59,17 +56,7 @@ describe('SIGKILL between the provider accepting a send and the local commit', (
       seed: { kind: 'synthetic', count: 30 },
       serviceOptions: { google: { quotaEnabled: false } },
     });
-    const engine = openEngine({
-      log: silentLog,
-      dataDir: dir.path,
-      providers: { google: googleConfigFor(emulator.baseUrl), microsoft: null },
-    });
-    try {
-      await engine.providers.forConnect('google').connect({ openBrowser: autoConsentBrowser });
-      apiKey = createApiKey(engine.db, 'kill test', ['read:email', 'write:email']).key;
-    } finally {
-      await engine.close();
-    }
+    apiKey = await connectGoogleWithKey(dir.path, emulator, ['read:email', 'write:email']);
   }, 60_000);
   afterAll(async () => {
     if (serve && serve.exitCode === null) serve.kill('SIGKILL');

@@ -1,3 +1,4 @@
+import { createApiKey, type Scope } from '../../main/api/auth/apiKeys.ts';
 import type { GoogleConfig, MicrosoftConfig } from '../../main/auth/providerConfig.ts';
 import { type Engine, openEngine } from '../../main/core/engine.ts';
 import { silentLog } from '../../main/core/log.ts';
@@ -182,6 +183,25 @@ export async function connectGoogleInto(dataDir: string, emulator: RunningEmulat
     engine.runner.wake();
     await engine.runner.idle();
     return engine.jobs.get(job.id);
+  } finally {
+    await engine.close();
+  }
+}
+
+/**
+ * A data directory with the emulator's Google user connected (no sync) and an
+ * API key with these scopes, the engine closed again so `outpost serve` can
+ * open the directory: where the tests that kill a serving process start.
+ */
+export async function connectGoogleWithKey(dataDir: string, emulator: RunningEmulator, scopes: Scope[]): Promise<string> {
+  const engine = openEngine({
+    log: silentLog,
+    dataDir,
+    providers: { google: googleConfigFor(emulator.baseUrl), microsoft: null },
+  });
+  try {
+    await engine.providers.forConnect('google').connect({ openBrowser: autoConsentBrowser });
+    return createApiKey(engine.db, 'test', scopes).key;
   } finally {
     await engine.close();
   }

@@ -1,4 +1,5 @@
 import { createSession } from '../../main/api/auth/sessions.ts';
+import type { RateLimitConfig } from '../../main/api/rateLimits.ts';
 import { type Core, startCore } from '../../main/core/startCore.ts';
 import type { ConnectName } from '../../main/providers/registry.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
@@ -25,7 +26,7 @@ export interface EmulatorCore {
  */
 export async function startEmulatorCore(
   dataDir: string,
-  options: { connect: ConnectName; messages: number },
+  options: { connect: ConnectName; messages: number; rateLimits?: Partial<RateLimitConfig> },
 ): Promise<EmulatorCore> {
   const emulator = await startEmulator({
     autoConsent: true,
@@ -43,6 +44,7 @@ export async function startEmulatorCore(
       ? { google: googleConfigFor(emulator.baseUrl), microsoft: null }
       : { google: null, microsoft: microsoftConfigFor(emulator.baseUrl) },
     gmailQuota: { unitsPerSecond: 1_000_000 },
+    ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
   });
   const account = await core.providers
     .forConnect(options.connect)

@@ -1,6 +1,7 @@
 import type { FastifyRequest, RouteOptions } from 'fastify';
 import type { Scope } from '../../../shared/api/keys.ts';
 import type { WritableDb } from '../../db/handles.ts';
+import type { IdempotentRoute } from '../idempotency.ts';
 import { authenticate, type Principal, requireScope } from './authenticate.ts';
 
 /**
@@ -27,8 +28,8 @@ declare module 'fastify' {
     auth: RouteAuth;
     /** The X-RateLimit-* family this route reports (and consumes): the on-demand sync cap or the send cap. */
     rateLimit?: 'sync' | 'send';
-    /** Takes an Idempotency-Key (main/api/idempotency.ts). */
-    idempotent?: boolean;
+    /** Takes an Idempotency-Key (main/api/idempotency.ts), with what the route adds to the generic rules. */
+    idempotent?: boolean | IdempotentRoute;
   }
   interface FastifyInstance {
     /** Every route registered, with its declared auth (recorded by the onRoute hook). */

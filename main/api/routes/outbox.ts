@@ -8,7 +8,7 @@ import type { ApiDeps, ApiServer } from '../server.ts';
 const errors = Object.fromEntries([400, 401, 403, 404, 409, 503].map((s) => [s, { $ref: 'ApiError#' }]));
 
 /** Subject and recipients from the stored message's header block (the body and files are not read). */
-async function present(row: OutboxRow, blobs: BlobStore): Promise<OutboxMessage> {
+export async function presentOutboxMessage(row: OutboxRow, blobs: BlobStore): Promise<OutboxMessage> {
   const raw = blobs.read(row.raw_sha256);
   const end = raw.indexOf('\r\n\r\n');
   const headers = await parseRfc822(new Uint8Array(end === -1 ? raw : raw.subarray(0, end + 4))).catch(() => null);
@@ -48,7 +48,7 @@ export function registerOutboxRoutes(app: ApiServer, deps: ApiDeps): void {
       data: await Promise.all(
         outboxOf(deps)
           .pending()
-          .map((row) => present(row, deps.blobs)),
+          .map((row) => presentOutboxMessage(row, deps.blobs)),
       ),
     }),
   );
@@ -65,7 +65,7 @@ export function registerOutboxRoutes(app: ApiServer, deps: ApiDeps): void {
     async (request) => {
       const row = outboxOf(deps).retryNow(request.params.id);
       deps.deliverNow?.();
-      return { data: await present(row, deps.blobs) };
+      return { data: await presentOutboxMessage(row, deps.blobs) };
     },
   );
   app.delete(

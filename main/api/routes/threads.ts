@@ -21,6 +21,7 @@ import {
   labelIdsOfMessage,
   labelIdsOfThreads,
   listThreadsByLabels,
+  listThreadsByLink,
   listThreadsOfAccount,
   messagesOfThread,
   type ThreadCursor,
@@ -30,6 +31,7 @@ import {
 import { transaction } from '../../db/transactions.ts';
 import { applyThreadAction, LABEL_ACTIONS, type ThreadAction, ThreadActionError } from '../../mail/threadActions.ts';
 import { presentMessage, presentThreadSummary } from '../mailPresenters.ts';
+import { decodePageCursor, encodePageCursor } from '../pageCursor.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
 
 const ROLES: readonly LabelRole[] = ['inbox', 'sent', 'drafts', 'trash', 'spam', 'starred', 'important', 'archive'];
@@ -73,11 +75,24 @@ export function registerThreadRoutes(app: ApiServer, { reader, writer, jobs, run
       },
     },
     async (request) => {
-      const { label, account_id: accountId, limit = 50, cursor, ids } = request.query;
+      const { label, account_id: accountId, limit = 50, cursor, ids, contact_id: contactId, deal_id: dealId } = request.query;
       if (ids !== undefined) {
         if (label !== undefined || accountId !== undefined || cursor !== undefined)
           throw new OutpostError('validation_error', 'ids cannot be combined with label, account_id or cursor', { field: 'ids' });
         return { data: summariesOf(parseThreadIds(ids)), next_cursor: null };
+      }
+      if (contactId !== undefined || dealId !== undefined) {
+        if (label !== undefined || accountId !== undefined)
+          throw new OutpostError('validation_error', 'contact_id and deal_id list a timeline: not with label or account_id', {
+            field: contactId !== undefined ? 'contact_id' : 'deal_id',
+          });
+        const rows = listThreadsByLink(reader, { contactId, dealId }, limit + 1, threadCursor(cursor));
+        const page = rows.slice(0, limit);
+        const last = page.at(-1);
+        return {
+          data: summariesOf(page.map((row) => row.id)),
+          next_cursor: rows.length > limit && last ? encodePageCursor({ at: last.last_message_at, id: last.id }) : null,
+        };
       }
       const page = listPage(label ?? 'inbox', accountId, limit, cursor);
       return { data: page.threads, next_cursor: page.nextCursor };
@@ -114,7 +129,7 @@ export function registerThreadRoutes(app: ApiServer, { reader, writer, jobs, run
   function listPage(label: string, accountId: string | undefined, limit: number, cursor: string | undefined) {
     if (accountId && !getAccount(reader, accountId))
       throw new OutpostError('not_found', `no account ${accountId}`, { field: 'account_id' });
-    const after = cursor ? decodeCursor(cursor) : undefined;
+    const after = threadCursor(cursor);
     let rows: ThreadRow[];
     if (label === 'all') {
       if (!accountId) throw new OutpostError('validation_error', 'label "all" needs account_id', { field: 'account_id' });
@@ -130,7 +145,7 @@ export function registerThreadRoutes(app: ApiServer, { reader, writer, jobs, run
     const last = page.at(-1);
     return {
       threads: page.map((row) => presentThreadSummary(row, labels.get(row.id) ?? [])),
-      nextCursor: rows.length > limit && last ? encodeCursor({ lastMessageAt: last.last_message_at, threadId: last.id }) : null,
+      nextCursor: rows.length > limit && last ? encodePageCursor({ at: last.last_message_at, id: last.id }) : null,
     };
   }
 
@@ -277,12 +292,8 @@ function parseThreadIds(value: string): number[] {
   return [...new Set(rowIds)];
 }
 
-function encodeCursor(cursor: ThreadCursor): string {
-  return Buffer.from(`${cursor.lastMessageAt}.${cursor.threadId}`).toString('base64url');
-}
-
-function decodeCursor(value: string): ThreadCursor {
-  const match = /^(-?\d{1,16})\.(\d{1,16})$/.exec(Buffer.from(value, 'base64url').toString('latin1'));
-  if (!match) throw new OutpostError('validation_error', 'cursor is not a next_cursor this API returned', { field: 'cursor' });
-  return { lastMessageAt: Number(match[1]), threadId: Number(match[2]) };
+function threadCursor(cursor: string | undefined): ThreadCursor | undefined {
+  if (cursor === undefined) return undefined;
+  const { at, id } = decodePageCursor(cursor);
+  return { lastMessageAt: at, threadId: id };
 }

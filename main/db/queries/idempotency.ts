@@ -2,19 +2,19 @@ import type { WritableDb } from '../handles.ts';
 import { stmt } from '../statements.ts';
 import { transaction } from '../transactions.ts';
 
-/** Which request an Idempotency-Key belongs to: one record per caller, route and key. */
+/** Which request an Idempotency-Key belongs to: one namespace per route (method and path) for the whole workspace. */
 export interface IdempotencyKey {
-  principal: string;
   route: string;
   key: string;
 }
 
 export interface IdempotencyRecord {
   request_sha256: string;
-  /** Null while the first request is still running. */
+  /** Null while the first request is still running (or when it died with the process). */
   status: number | null;
   headers_json: string | null;
   body: string | null;
+  created_at: number;
 }
 
 /**
@@ -31,16 +31,18 @@ export function claimIdempotencyKey(
   return transaction(
     db,
     () => {
-      stmt(db, 'DELETE FROM idempotency_records WHERE created_at < ?').run(request.expiresBefore);
-      const row = stmt<[string, string, string], IdempotencyRecord>(
+      stmt(db, 'DELETE FROM idempotency_keys WHERE created_at < ?').run(request.expiresBefore);
+      const row = stmt<[string, string], IdempotencyRecord>(
         db,
-        'SELECT request_sha256, status, headers_json, body FROM idempotency_records WHERE principal = ? AND route = ? AND key = ?',
-      ).get(id.principal, id.route, id.key);
+        'SELECT request_sha256, status, headers_json, body, created_at FROM idempotency_keys WHERE route = ? AND key = ?',
+      ).get(id.route, id.key);
       if (!row)
-        stmt(
-          db,
-          'INSERT INTO idempotency_records (principal, route, key, request_sha256, created_at) VALUES (?, ?, ?, ?, ?)',
-        ).run(id.principal, id.route, id.key, request.sha256, request.now);
+        stmt(db, 'INSERT INTO idempotency_keys (route, key, request_sha256, created_at) VALUES (?, ?, ?, ?)').run(
+          id.route,
+          id.key,
+          request.sha256,
+          request.now,
+        );
       return row;
     },
     'immediate',
@@ -53,13 +55,32 @@ export function storeIdempotentResponse(
   id: IdempotencyKey,
   response: { status: number; headersJson: string; body: string },
 ): void {
-  stmt(
-    db,
-    'UPDATE idempotency_records SET status = ?, headers_json = ?, body = ? WHERE principal = ? AND route = ? AND key = ?',
-  ).run(response.status, response.headersJson, response.body, id.principal, id.route, id.key);
+  stmt(db, 'UPDATE idempotency_keys SET status = ?, headers_json = ?, body = ? WHERE route = ? AND key = ?').run(
+    response.status,
+    response.headersJson,
+    response.body,
+    id.route,
+    id.key,
+  );
 }
 
-/** Releases a claimed key (the request failed, so it may be retried with the same key). */
+/** Releases a claimed key (the request was refused, so it may be retried with the same key). */
 export function releaseIdempotencyKey(db: WritableDb, id: IdempotencyKey): void {
-  stmt(db, 'DELETE FROM idempotency_records WHERE principal = ? AND route = ? AND key = ?').run(id.principal, id.route, id.key);
+  stmt(db, 'DELETE FROM idempotency_keys WHERE route = ? AND key = ?').run(id.route, id.key);
+}
+
+/**
+ * Takes over a record without an answer that an earlier process left (its
+ * request died with it): true for the one caller that gets it, which then
+ * settles it; a concurrent retry of the same key finds it taken.
+ */
+export function takeOverIdempotencyKey(db: WritableDb, id: IdempotencyKey, at: { before: number; now: number }): boolean {
+  return (
+    stmt(db, 'UPDATE idempotency_keys SET created_at = ? WHERE route = ? AND key = ? AND status IS NULL AND created_at < ?').run(
+      at.now,
+      id.route,
+      id.key,
+      at.before,
+    ).changes === 1
+  );
 }

@@ -31,6 +31,9 @@ export interface MessageInput {
   attachments: AttachmentInput[];
   /** Row ids of the labels the message carries. */
   labelIds: number[];
+  /** The contact and deal a sent message was linked to (POST /v1/email/send); a later sync of it keeps them. */
+  contactId?: string | null;
+  dealId?: string | null;
 }
 
 export interface AttachmentInput {
@@ -152,6 +155,8 @@ function upsertMessageRow(db: WritableDb, accountId: string, input: MessageInput
     is_draft: input.isDraft ? 1 : 0,
     has_attachments: input.attachments.some((a) => !a.isInline) ? 1 : 0,
     raw_sha256: input.rawSha256,
+    contact_id: input.contactId ?? null,
+    deal_id: input.dealId ?? null,
   };
   if (previous) {
     stmt(
@@ -161,7 +166,8 @@ function upsertMessageRow(db: WritableDb, accountId: string, input: MessageInput
          to_json = @to_json, cc_json = @cc_json, bcc_json = @bcc_json, reply_to_json = @reply_to_json,
          from_text = @from_text, recipients_text = @recipients_text, sent_at = @sent_at, snippet = @snippet, body_text = @body_text,
          body_html = @body_html, size_bytes = @size_bytes, is_unread = @is_unread, is_starred = @is_starred,
-         is_important = @is_important, is_draft = @is_draft, has_attachments = @has_attachments, raw_sha256 = @raw_sha256
+         is_important = @is_important, is_draft = @is_draft, has_attachments = @has_attachments, raw_sha256 = @raw_sha256,
+         contact_id = coalesce(@contact_id, contact_id), deal_id = coalesce(@deal_id, deal_id)
        WHERE id = @id`,
     ).run({ ...values, id: previous.id });
     return { messageId: previous.id, threadId, previousThreadId: previous.thread_id };
@@ -170,10 +176,11 @@ function upsertMessageRow(db: WritableDb, accountId: string, input: MessageInput
     db,
     `INSERT INTO messages (account_id, thread_id, remote_id, rfc822_message_id, in_reply_to, references_ids, subject,
        from_name, from_email, to_json, cc_json, bcc_json, reply_to_json, from_text, recipients_text, sent_at, snippet, body_text,
-       body_html, size_bytes, is_unread, is_starred, is_important, is_draft, has_attachments, raw_sha256)
+       body_html, size_bytes, is_unread, is_starred, is_important, is_draft, has_attachments, raw_sha256, contact_id, deal_id)
      VALUES (@account_id, @thread_id, @remote_id, @rfc822_message_id, @in_reply_to, @references_ids, @subject,
        @from_name, @from_email, @to_json, @cc_json, @bcc_json, @reply_to_json, @from_text, @recipients_text, @sent_at, @snippet,
-       @body_text, @body_html, @size_bytes, @is_unread, @is_starred, @is_important, @is_draft, @has_attachments, @raw_sha256)
+       @body_text, @body_html, @size_bytes, @is_unread, @is_starred, @is_important, @is_draft, @has_attachments, @raw_sha256,
+       @contact_id, @deal_id)
      RETURNING id`,
   ).get(values);
   return { messageId: (inserted as { id: number }).id, threadId, previousThreadId: null };

@@ -14,13 +14,30 @@ export interface OutboxRow {
   attempts: number;
   next_attempt_at: number;
   last_error: string | null;
+  /** Why a send failed for good: a catalogue code (provider_error, network_error, send_cancelled). */
+  failure_code: string | null;
+  /** The provider's HTTP status when it refused the message. */
+  provider_status: number | null;
   provider_message_id: string | null;
+  contact_id: string | null;
+  deal_id: string | null;
   created_at: number;
   sent_at: number | null;
 }
 
 export type OutboxUpdate = Partial<
-  Pick<OutboxRow, 'status' | 'attempts' | 'next_attempt_at' | 'last_error' | 'provider_message_id' | 'sent_at'>
+  Pick<
+    OutboxRow,
+    | 'status'
+    | 'attempts'
+    | 'next_attempt_at'
+    | 'last_error'
+    | 'failure_code'
+    | 'provider_status'
+    | 'provider_message_id'
+    | 'provider_thread_id'
+    | 'sent_at'
+  >
 >;
 
 export function insertOutboxRow(
@@ -33,14 +50,18 @@ export function insertOutboxRow(
     | 'rfc822_message_id'
     | 'raw_sha256'
     | 'provider_thread_id'
+    | 'contact_id'
+    | 'deal_id'
     | 'next_attempt_at'
     | 'created_at'
   >,
 ): void {
   stmt(
     db,
-    `INSERT INTO outbox (id, account_id, idempotency_key, rfc822_message_id, raw_sha256, provider_thread_id, status, next_attempt_at, created_at)
-     VALUES (@id, @account_id, @idempotency_key, @rfc822_message_id, @raw_sha256, @provider_thread_id, 'queued', @next_attempt_at, @created_at)`,
+    `INSERT INTO outbox (id, account_id, idempotency_key, rfc822_message_id, raw_sha256, provider_thread_id, contact_id, deal_id,
+       status, next_attempt_at, created_at)
+     VALUES (@id, @account_id, @idempotency_key, @rfc822_message_id, @raw_sha256, @provider_thread_id, @contact_id, @deal_id,
+       'queued', @next_attempt_at, @created_at)`,
   ).run(row);
 }
 
@@ -48,8 +69,12 @@ export function getOutboxRow(db: ReadableDb, id: string): OutboxRow | undefined 
   return stmt<[string], OutboxRow>(db, 'SELECT * FROM outbox WHERE id = ?').get(id);
 }
 
-export function outboxRowByIdempotencyKey(db: ReadableDb, key: string): OutboxRow | undefined {
-  return stmt<[string], OutboxRow>(db, 'SELECT * FROM outbox WHERE idempotency_key = ?').get(key);
+/** The newest send made with this Idempotency-Key since `since` (outbox_by_idempotency_key). */
+export function outboxRowByIdempotencyKey(db: ReadableDb, key: string, since: number): OutboxRow | undefined {
+  return stmt<[string, number], OutboxRow>(
+    db,
+    'SELECT * FROM outbox WHERE idempotency_key = ? AND created_at >= ? ORDER BY created_at DESC LIMIT 1',
+  ).get(key, since);
 }
 
 /** Rows a crash may have left half-sent. */
@@ -80,7 +105,17 @@ export function deleteUnsentOutboxRow(db: WritableDb, id: string): boolean {
   return stmt(db, `DELETE FROM outbox WHERE id = ? AND status IN ('queued', 'failed')`).run(id).changes > 0;
 }
 
-const UPDATABLE = new Set(['status', 'attempts', 'next_attempt_at', 'last_error', 'provider_message_id', 'sent_at']);
+const UPDATABLE = new Set([
+  'status',
+  'attempts',
+  'next_attempt_at',
+  'last_error',
+  'failure_code',
+  'provider_status',
+  'provider_message_id',
+  'provider_thread_id',
+  'sent_at',
+]);
 
 export function updateOutboxRow(db: WritableDb, id: string, fields: OutboxUpdate): void {
   const columns = Object.keys(fields).filter((c) => UPDATABLE.has(c));

@@ -32,6 +32,14 @@ export function takeFromWindow(db: WritableDb, bucket: string, windowStart: numb
   );
 }
 
+/** Gives one back to a window (what was taken for a request that was then refused). */
+export function giveBackToWindow(db: WritableDb, bucket: string, windowStart: number): void {
+  stmt(db, 'UPDATE rate_limit_windows SET count = count - 1 WHERE bucket = ? AND window_start = ? AND count > 0').run(
+    bucket,
+    windowStart,
+  );
+}
+
 /**
  * A rolling window's slots in use: how many were taken after `since` and when
  * the oldest of them was taken (null when none). A rolling bucket keeps one

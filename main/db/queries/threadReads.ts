@@ -34,6 +34,8 @@ export interface MessageRow {
   body_html: string | null;
   is_unread: number;
   is_starred: number;
+  contact_id: string | null;
+  deal_id: string | null;
 }
 
 export interface AttachmentRow {
@@ -123,7 +125,7 @@ export function messagesOfThread(db: ReadableDb, threadId: number): MessageRow[]
   return stmt<[number], MessageRow>(
     db,
     `SELECT id, account_id, thread_id, remote_id, rfc822_message_id, subject, from_name, from_email, to_json, cc_json,
-       bcc_json, reply_to_json, sent_at, snippet, body_text, body_html, is_unread, is_starred
+       bcc_json, reply_to_json, sent_at, snippet, body_text, body_html, is_unread, is_starred, contact_id, deal_id
      FROM messages WHERE thread_id = ? ORDER BY sent_at, id`,
   ).all(threadId);
 }
@@ -150,8 +152,8 @@ export function getMessageRow(db: ReadableDb, messageId: number): (MessageRow & 
   return stmt<[number], MessageRow & { raw_sha256: string | null }>(
     db,
     `SELECT id, account_id, thread_id, remote_id, rfc822_message_id, subject, from_name, from_email, to_json, cc_json,
-       bcc_json, reply_to_json, sent_at, snippet, body_text, body_html, is_unread, is_starred
-    , raw_sha256 FROM messages WHERE id = ?`,
+       bcc_json, reply_to_json, sent_at, snippet, body_text, body_html, is_unread, is_starred, contact_id, deal_id,
+       raw_sha256 FROM messages WHERE id = ?`,
   ).get(messageId);
 }
 
@@ -170,4 +172,56 @@ export function messageByRemoteId(
 /** How many messages an account has in the index. */
 export function messageCountOfAccount(db: ReadableDb, accountId: string): number {
   return pluckStmt<[string], number>(db, 'SELECT count(*) FROM messages WHERE account_id = ?').get(accountId) ?? 0;
+}
+
+/** What links mail to a contact's or a deal's timeline (POST /v1/email/send contact_id, deal_id). */
+export interface MailLink {
+  contactId?: string | undefined;
+  dealId?: string | undefined;
+}
+
+/** Position after the last row of a page of messages: older than (sentAt, messageId). */
+export interface MessageCursor {
+  sentAt: number;
+  messageId: number;
+}
+
+const MESSAGE_COLUMNS = `id, account_id, thread_id, remote_id, rfc822_message_id, subject, from_name, from_email, to_json, cc_json,
+  bcc_json, reply_to_json, sent_at, snippet, body_text, body_html, is_unread, is_starred, contact_id, deal_id`;
+
+/** The SQL condition (and its values) for mail linked to a contact, a deal, or both. */
+function linkCondition(link: MailLink, prefix: string): { sql: string; values: string[] } {
+  const parts: string[] = [];
+  const values: string[] = [];
+  if (link.contactId !== undefined) {
+    parts.push(`${prefix}contact_id = ?`);
+    values.push(link.contactId);
+  }
+  if (link.dealId !== undefined) {
+    parts.push(`${prefix}deal_id = ?`);
+    values.push(link.dealId);
+  }
+  return { sql: parts.join(' AND '), values };
+}
+
+/** The messages linked to a contact, a deal or both, newest first (messages_by_contact / messages_by_deal), keyset-paged. */
+export function listMessagesByLink(db: ReadableDb, link: MailLink, limit: number, after?: MessageCursor): MessageRow[] {
+  const before = after ?? { sentAt: Number.MAX_SAFE_INTEGER, messageId: Number.MAX_SAFE_INTEGER };
+  const where = linkCondition(link, '');
+  return stmt<unknown[], MessageRow>(
+    db,
+    `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE ${where.sql} AND (sent_at, id) < (?, ?) ORDER BY sent_at DESC, id DESC LIMIT ?`,
+  ).all(...where.values, before.sentAt, before.messageId, limit);
+}
+
+/** The threads holding mail linked to a contact, a deal or both, newest first, keyset-paged. */
+export function listThreadsByLink(db: ReadableDb, link: MailLink, limit: number, after?: ThreadCursor): ThreadRow[] {
+  const before = after ?? { lastMessageAt: Number.MAX_SAFE_INTEGER, threadId: Number.MAX_SAFE_INTEGER };
+  const where = linkCondition(link, '');
+  return stmt<unknown[], ThreadRow>(
+    db,
+    `SELECT ${THREAD_COLUMNS} FROM threads t
+     WHERE t.id IN (SELECT thread_id FROM messages WHERE ${where.sql}) AND (t.last_message_at, t.id) < (?, ?)
+     ORDER BY t.last_message_at DESC, t.id DESC LIMIT ?`,
+  ).all(...where.values, before.lastMessageAt, before.threadId, limit);
 }

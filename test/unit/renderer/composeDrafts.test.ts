@@ -24,6 +24,8 @@ function message(overrides: Partial<Message>): Message {
     is_starred: false,
     label_ids: [],
     attachments: [],
+    contact_id: null,
+    deal_id: null,
     ...overrides,
   };
 }

@@ -33,6 +33,8 @@ function thread(body_html: string | null, attachments: Message['attachments']): 
     is_starred: false,
     label_ids: [],
     attachments,
+    contact_id: null,
+    deal_id: null,
   };
   return { messages: [message] } as unknown as Thread;
 }

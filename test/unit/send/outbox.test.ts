@@ -1,8 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EventBus } from '../../../main/core/eventBus.ts';
+import { silentLog } from '../../../main/core/log.ts';
 import { BlobStore } from '../../../main/db/blobStore.ts';
 import { type IndexDb, openIndex } from '../../../main/db/openIndex.ts';
 import { ensureAccount } from '../../../main/db/queries/accounts.ts';
 import { Outbox, type SendProvider } from '../../../main/send/outbox.ts';
+import type { CoreEvent } from '../../../shared/events.ts';
 import { makeTempDir } from '../../support/tempDir.ts';
 
 /** A provider that records what it accepted, and can fail on demand. */
@@ -79,14 +82,17 @@ describe('the outbox', () => {
     expect(sentRows).toEqual([row.id]);
   });
 
-  it('returns the original row for a repeated idempotency key, and sends nothing more', async () => {
+  it('keeps the Idempotency-Key with each row and finds the newest one made with it since a time (the API holds the key)', async () => {
     const fake = fakeProvider();
     const outbox = new Outbox(db, blobs, { providerFor: () => fake.provider, now: () => now });
-    const first = outbox.enqueue({ ...message(1), idempotencyKey: 'same' });
-    const again = outbox.enqueue({ ...message(2), idempotencyKey: 'same' });
-    expect(again.id).toBe(first.id);
-    await outbox.deliverDue();
-    expect(fake.accepted).toHaveLength(1);
+    const refused = outbox.enqueue({ ...message(1), idempotencyKey: 'same' });
+    now += 1_000;
+    // A request refused before anything was sent released the key: its retry is a row of its own.
+    const retried = outbox.enqueue({ ...message(2), idempotencyKey: 'same' });
+    expect(retried.id).not.toBe(refused.id);
+    expect(outbox.byIdempotencyKey('same', 0)?.id).toBe(retried.id);
+    expect(outbox.byIdempotencyKey('same', now + 1)).toBeUndefined();
+    expect(outbox.byIdempotencyKey('other', 0)).toBeUndefined();
   });
 
   it('keeps a message queued through provider outages and delivers it once when they end', async () => {
@@ -195,5 +201,42 @@ describe('the outbox', () => {
     expect(() => outbox.cancel('out_nope')).toThrow(/no message/);
     db.prepare(`UPDATE outbox SET status = 'sending' WHERE id = ?`).run(failing.id);
     expect(() => outbox.cancel(failing.id)).toThrow(/being sent/);
+  });
+
+  it('says plainly when a message will not go out: email.send_failed with the reason (refused, retries spent, cancelled)', async () => {
+    const fake = fakeProvider();
+    const bus = new EventBus(silentLog);
+    const failed: Array<Extract<CoreEvent, { type: 'email.send_failed' }>['message']> = [];
+    bus.subscribe((event) => {
+      if (event.type === 'email.send_failed') failed.push(event.message);
+    });
+    const outbox = new Outbox(db, blobs, { providerFor: () => fake.provider, now: () => now, events: bus, maxAttempts: 2 });
+    // Refused for good: the provider's status is kept.
+    const refused = outbox.enqueue({ ...message(1), idempotencyKey: 'k1' });
+    fake.failNext('fatal');
+    const refusal = Object.assign(new Error('400 invalid recipient'), { failure: 'fatal', status: 400 });
+    fake.provider.send = async () => {
+      throw refusal;
+    };
+    await outbox.deliverDue();
+    expect(outbox.get(refused.id)).toMatchObject({ status: 'failed', failure_code: 'provider_error', provider_status: 400 });
+    // Still failing after its attempts: given up.
+    const flaky = fakeProvider();
+    const second = new Outbox(db, blobs, { providerFor: () => flaky.provider, now: () => now, events: bus, maxAttempts: 2 });
+    const spent = second.enqueue({ ...message(2), idempotencyKey: null });
+    flaky.failNext('retry', 'retry');
+    await second.deliverDue();
+    now += 3_600_000;
+    await second.deliverDue();
+    expect(second.get(spent.id)?.status).toBe('failed');
+    // Cancelled while queued.
+    const cancelled = second.enqueue({ ...message(3), idempotencyKey: null, delayMs: 60_000 });
+    second.cancel(cancelled.id);
+    expect(failed.map((m) => [m.id, m.idempotency_key, m.reason.code, m.reason.provider_status])).toEqual([
+      [refused.id, 'k1', 'provider_error', 400],
+      [spent.id, null, 'network_error', null],
+      [cancelled.id, null, 'send_cancelled', null],
+    ]);
+    expect(failed[0]?.reason.message).toBe('400 invalid recipient');
   });
 });

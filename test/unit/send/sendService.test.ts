@@ -75,11 +75,12 @@ describe('SendService', () => {
     expect(messages.map((m) => m.remote_id)).toEqual(['g1', 'g2', 'sent1']);
     expect(labelIdsOfThreads(db, [thread?.id as number]).get(thread?.id as number)).toContain(sentLabel);
 
-    const again = await service.submit(
-      { to: ['ann@ann.test'], subject: 'Re: Plans', text: 'Sounds good', threadId: `thr_${thread?.id}` },
-      { idempotencyKey: 'k' },
-    );
-    expect(again.id).toBe(result.id);
+    // The key is the API's to hold (one live request per key); the service keeps it with the row, so a
+    // request a crash cut short is found again by it, as the send stands now.
+    expect(service.recover('k', 0)).toMatchObject({ id: result.id, status: 'sent', thread_id: `thr_${thread?.id}` });
+    expect(service.status(result.id)).toEqual(service.recover('k', 0));
+    expect(service.recover('k', Date.now() + 60_000)).toBeNull();
+    expect(service.recover('other', 0)).toBeNull();
     expect(accepted).toHaveLength(1);
   });
 
