@@ -1,6 +1,7 @@
-import { accessSync, closeSync, constants, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { OutpostError } from './outpostError.ts';
+import { makePrivateDir } from './privateFiles.ts';
 
 export class DataDirBusyError extends OutpostError {
   /** The holder's API port, so a command can point at the running server. */
@@ -61,7 +62,7 @@ export function acquireDataDirLock(dataDir: string, port: number | null): { upda
 /** Creates the data directory (only its owner may enter it) or says why it cannot be used. */
 export function ensureDataDir(dataDir: string): void {
   try {
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    makePrivateDir(dataDir);
   } catch (error) {
     throw new OutpostError(
       'index_unwritable',

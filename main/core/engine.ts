@@ -22,6 +22,7 @@ import { acquireDataDirLock, ensureDataDir } from './dataDirLock.ts';
 import { EventBus } from './eventBus.ts';
 import { type Log, openLogFile } from './log.ts';
 import { blobsDir, indexPath, vaultKeyPath } from './paths.ts';
+import { restrictWindowsAcl, tightenDataDir } from './privateFiles.ts';
 
 export interface EngineConfig {
   dataDir: string;
@@ -96,6 +97,7 @@ export function openEngine(config: EngineConfig): Engine {
   const lock = acquireDataDirLock(config.dataDir, null);
   let db: WritableDb;
   try {
+    keepPrivate(config.dataDir, config.log);
     db = openIndex(indexPath(config.dataDir), { log: config.log.child({ component: 'index' }) });
   } catch (error) {
     lock.release();
@@ -156,4 +158,26 @@ export function openEngine(config: EngineConfig): Engine {
       lock.release();
     },
   };
+}
+
+/**
+ * Installs from before Outpost set modes itself (or files copied in by hand)
+ * are made private at start: one walk, directories 0700 and files 0600; on
+ * Windows the directory's ACL is limited to the user.
+ */
+function keepPrivate(dataDir: string, log: Log): void {
+  if (process.platform === 'win32') {
+    try {
+      restrictWindowsAcl(dataDir);
+    } catch (error) {
+      log.warn({ err: error, dataDir }, 'could not limit the data directory to this user (icacls)');
+    }
+    return;
+  }
+  const done = tightenDataDir(dataDir);
+  if (done.changed > 0 || done.refused.length > 0)
+    log.info(
+      { dataDir, changed: done.changed, refused: done.refused.slice(0, 20), files: done.files, ms: Math.round(done.ms) },
+      'made the data directory private (directories 0700, files 0600)',
+    );
 }

@@ -1,8 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
 import pinoRoll from 'pino-roll';
+import { makePrivateDir, PRIVATE_FILE_MODE } from './privateFiles.ts';
 
 /**
  * The core's one structured log (pino): JSON lines, one object per event,
@@ -77,7 +77,7 @@ export interface LogFile {
  */
 export async function openLogFile(dataDir: string, level = process.env.OUTPOST_LOG_LEVEL ?? 'info'): Promise<LogFile> {
   const dir = logDir(dataDir);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  makePrivateDir(dir);
   const stream = await pinoRoll({
     file: join(dir, 'outpost'),
     extension: '.log',
@@ -85,7 +85,7 @@ export async function openLogFile(dataDir: string, level = process.env.OUTPOST_L
     limit: { count: FILES_KEPT, removeOtherLogFiles: true },
     mkdir: true,
     sync: true,
-    mode: 0o600,
+    mode: PRIVATE_FILE_MODE,
   });
   const log = pino(options(level), stream);
   return {

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../core/privateFiles.ts';
 import type { IndexDb } from './openIndex.ts';
 import { stmt } from './statements.ts';
 
@@ -23,9 +24,10 @@ export class BlobStore {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const path = this.pathOf(sha256);
     if (!existsSync(path)) {
-      mkdirSync(join(this.dir, sha256.slice(0, 2)), { recursive: true });
+      // Only the user may read what is stored (main/core/privateFiles.ts), whatever the umask.
+      mkdirSync(join(this.dir, sha256.slice(0, 2)), { recursive: true, mode: PRIVATE_DIR_MODE });
       const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-      writeFileSync(temp, bytes);
+      writeFileSync(temp, bytes, { mode: PRIVATE_FILE_MODE });
       renameSync(temp, path);
     }
     stmt(this.#db, 'INSERT OR IGNORE INTO blobs (sha256, size_bytes) VALUES (?, ?)').run(sha256, bytes.byteLength);

@@ -1,8 +1,9 @@
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Log } from '../core/log.ts';
 import { OutpostError } from '../core/outpostError.ts';
+import { createPrivateFile, makePrivateDir } from '../core/privateFiles.ts';
 import { asReadable, asWritable, type ReadableDb, type WritableDb } from './handles.ts';
 import { latestSchemaVersion, migrate, SchemaTooNewError } from './migrations/index.ts';
 import { setQueryLog } from './statements.ts';
@@ -35,6 +36,8 @@ export function openIndex(path: string, options: OpenWriterOptions = {}): Writab
   if (path !== ':memory:') checkLocation(path, false);
   let db: Database.Database;
   try {
+    // 0600 before SQLite creates it: its -wal, -shm and -journal take the main file's mode.
+    if (path !== ':memory:') createPrivateFile(path);
     db = new Database(path);
   } catch (error) {
     throw classifyOpenError(path, error, false);
@@ -123,7 +126,7 @@ function checkLocation(path: string, readonly: boolean): void {
   const dir = dirname(path);
   if (!readonly) {
     try {
-      mkdirSync(dir, { recursive: true });
+      makePrivateDir(dir);
     } catch (error) {
       throw new IndexOpenError(
         'index_unwritable',
@@ -154,7 +157,13 @@ function classifyOpenError(path: string, error: unknown, readonly: boolean): Err
   if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
     return new IndexOpenError('index_locked', `${path} is locked by another process`);
   }
-  if (code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY' || code === 'SQLITE_PERM') {
+  if (
+    code === 'SQLITE_CANTOPEN' ||
+    code === 'SQLITE_READONLY' ||
+    code === 'SQLITE_PERM' ||
+    code === 'EACCES' ||
+    code === 'EPERM'
+  ) {
     return new IndexOpenError('index_unwritable', `cannot open ${path}${readonly ? '' : ' for writing'} (${code})`);
   }
   return error as Error;
