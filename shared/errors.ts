@@ -13,6 +13,10 @@ export const ERROR_CATALOGUE = {
   invalid_key: { status: 401, summary: 'missing, invalid, revoked or expired credentials' },
   insufficient_permissions: { status: 403, summary: 'the credentials lack the scope or admin right the route declares' },
   forbidden_host: { status: 403, summary: "the Host header is not this server's loopback address" },
+  cross_origin_refused: {
+    status: 403,
+    summary: 'a page of another origin (another host or port) sent a session or the session cookie; only the UI’s own pages may',
+  },
   not_found: { status: 404, summary: 'no such route, thread, message, account, job, key or event' },
   method_not_allowed: { status: 405, summary: 'the route exists for other methods' },
   payload_too_large: { status: 413, summary: 'the body is larger than the route accepts' },

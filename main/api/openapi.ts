@@ -107,7 +107,7 @@ const IDEMPOTENCY_KEY = {
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Validation failed (validation_error): a parameter, header or body field is missing or malformed; `field` names it',
   401: 'No valid credentials (invalid_key): missing, unknown, revoked or expired key or session',
-  403: 'Refused: the credentials lack the scope this operation requires (insufficient_permissions), or Host is not this loopback address (forbidden_host)',
+  403: 'Refused: the credentials lack the scope this operation requires (insufficient_permissions), Host is not this loopback address (forbidden_host), or a page of another origin sent a session or the session cookie (cross_origin_refused)',
   404: 'Not found (not_found)',
   408: 'The request did not arrive in time (request_timeout)',
   409: 'Refused by the current state; `code` says which (e.g. sync_in_progress, needs_reauth, not_connected, idempotency_conflict)',

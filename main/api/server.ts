@@ -19,7 +19,7 @@ import type { EventRow } from '../db/queries/calendarEvents.ts';
 import type { Outbox } from '../send/outbox.ts';
 import type { JobQueue } from '../sync/jobQueue.ts';
 import type { JobRunner } from '../sync/jobRunner.ts';
-import { authorize, type DeclaredRoute, declaredRouteRecorder } from './auth/routeAuth.ts';
+import { authorize, type DeclaredRoute, declaredRouteRecorder, refuseCrossOriginCredentials } from './auth/routeAuth.ts';
 import { requestValidatorCompiler } from './bodyValidator.ts';
 import { registerDocsPage } from './docsPage.ts';
 import { answerClientError, errorReplyOf, newRequestId } from './errorReplies.ts';
@@ -152,6 +152,8 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
     reply.header('X-Request-ID', request.id);
     setRateLimitHeaders(reply, reportedLimit(limits, request));
     checkLoopbackHost(request.headers.host, deps.allowedPorts());
+    // A session or the session cookie from a page of another origin (another port, localhost): 403 before the body is read.
+    refuseCrossOriginCredentials(request);
   });
   // Who may call runs once, before validation (a request without credentials is 401, not 400); handlers read request.principal.
   app.addHook('preValidation', async (request) => {

@@ -2,7 +2,7 @@ import type { FastifyRequest, RouteOptions } from 'fastify';
 import type { Scope } from '../../../shared/api/keys.ts';
 import type { WritableDb } from '../../db/handles.ts';
 import type { IdempotentRoute } from '../idempotency.ts';
-import { authenticate, type Principal, requireScope } from './authenticate.ts';
+import { authenticate, type Principal, refuseCrossOriginSession, requireScope } from './authenticate.ts';
 
 /**
  * Who may call a route, declared with the route (`config: { auth }`):
@@ -50,6 +50,16 @@ export function declaredRouteRecorder(routes: DeclaredRoute[]): (route: RouteOpt
       throw new Error(`${methods.join(',')} ${route.url} declares no config.auth ({ scope }, 'admin', 'any' or 'public')`);
     for (const method of methods) routes.push({ method, url: route.url, auth });
   };
+}
+
+/**
+ * The onRequest check of routes that take credentials: a session or the
+ * session cookie sent from another origin is refused before anything else
+ * (its body is not even read). Public routes and unknown paths take none.
+ */
+export function refuseCrossOriginCredentials(request: FastifyRequest): void {
+  const auth = (request.routeOptions.config as { auth?: RouteAuth } | undefined)?.auth;
+  if (auth !== undefined && auth !== 'public') refuseCrossOriginSession(request);
 }
 
 /** Authenticates and authorizes a request against its route's declaration: the principal, or null on public routes. */

@@ -7,6 +7,8 @@ const SESSION_LIFETIME_MS = 30 * 24 * 3600 * 1000;
 export interface Session {
   isAdmin: boolean;
   expiresAt: number;
+  /** How the index knows the session (its token's SHA-256): what a stream opened with it re-checks. */
+  tokenSha256: string;
 }
 
 /**
@@ -25,9 +27,16 @@ export function createSession(db: WritableDb, options: { admin: boolean; now?: n
 /** The live session for a presented token, or null. Lookup is by hash, so timing reveals nothing of the token. */
 export function findSession(db: ReadableDb, token: string, now = Date.now()): Session | null {
   if (!token.startsWith('ses_') || token.length > 200) return null;
-  const row = sessionByHash(db, hashToken(token));
+  const tokenSha256 = hashToken(token);
+  const row = sessionByHash(db, tokenSha256);
   if (!row || row.expires_at < now) return null;
-  return { isAdmin: row.is_admin === 1, expiresAt: row.expires_at };
+  return { isAdmin: row.is_admin === 1, expiresAt: row.expires_at, tokenSha256 };
+}
+
+/** Whether the session known by this hash is still live (not expired, not removed): streams re-check it. */
+export function isSessionLive(db: ReadableDb, tokenSha256: string, now = Date.now()): boolean {
+  const row = sessionByHash(db, tokenSha256);
+  return row !== undefined && row.expires_at >= now;
 }
 
 function hashToken(token: string): string {
