@@ -65,6 +65,7 @@ export class SendService {
     this.outbox = new Outbox(db, blobs, {
       providerFor: (accountId) => providerFor(getAccount(db, accountId) as AccountRow),
       sentCopy: (row, raw, result) => this.#sentCopy(row, raw, result),
+      log: options.log,
       ...(options.events ? { events: options.events } : {}),
     });
   }

@@ -79,7 +79,7 @@ export function registerOutboxRoutes(app: ApiServer, deps: ApiDeps): void {
       },
     },
     async (request, reply) => {
-      outboxOf(deps).cancel(request.params.id);
+      await outboxOf(deps).cancel(request.params.id);
       deps.events.emit({ type: 'outbox.updated', id: request.params.id, status: 'cancelled' });
       return reply.code(204).send(null);
     },

@@ -100,9 +100,16 @@ export function claimOutboxRow(db: WritableDb, id: string): boolean {
   return stmt(db, `UPDATE outbox SET status = 'sending' WHERE id = ? AND status = 'queued'`).run(id).changes > 0;
 }
 
-/** Deletes a queued or failed row; false when it is being sent (or gone). */
-export function deleteUnsentOutboxRow(db: WritableDb, id: string): boolean {
-  return stmt(db, `DELETE FROM outbox WHERE id = ? AND status IN ('queued', 'failed')`).run(id).changes > 0;
+/** Deletes a row that is not sent, if it is in one of these states (default queued or failed); false when it is not (or gone). */
+export function deleteUnsentOutboxRow(
+  db: WritableDb,
+  id: string,
+  states: readonly Exclude<OutboxStatus, 'sent'>[] = ['queued', 'failed'],
+): boolean {
+  return (
+    stmt(db, `DELETE FROM outbox WHERE id = ? AND status IN (SELECT value FROM json_each(?))`).run(id, JSON.stringify(states))
+      .changes > 0
+  );
 }
 
 const UPDATABLE = new Set([

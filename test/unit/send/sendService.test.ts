@@ -99,10 +99,50 @@ describe('SendService', () => {
       { to: ['a@b.test'], subject: 'Undone', text: 't', delaySeconds: 1 },
       { idempotencyKey: null },
     );
-    service.outbox.cancel(undone.id);
+    await service.outbox.cancel(undone.id);
     await new Promise((resolve) => setTimeout(resolve, 1_300));
     expect(accepted).toHaveLength(1);
     expect(service.outbox.get(undone.id)).toBeUndefined(); // cancelling takes it out of the outbox
+  });
+
+  it('answers a send request when its own message is sent, whatever other messages are waiting for', async () => {
+    let release: () => void = () => {};
+    const stuck = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const sends: string[] = [];
+    const provider: SendProvider = {
+      async send(raw) {
+        const subject = /^Subject: (.*)$/m.exec(raw.toString())?.[1] ?? '';
+        sends.push(subject);
+        if (subject.startsWith('Slow')) await stuck;
+        return { providerMessageId: `p-${subject}`, providerThreadId: null };
+      },
+      findSent: async () => null,
+      classify: () => ({ kind: 'fatal' }),
+    };
+    const blocked = new SendService(db, new BlobStore(db, dir.path), () => provider, { log: silentLog });
+    let slowDone = false;
+    // Another request whose provider call hangs, and an older message that is due and not taken yet.
+    const slowRequest = blocked.submit({ to: ['a@b.test'], subject: 'Slow one', text: 't' }, { idempotencyKey: null });
+    void slowRequest.then(() => {
+      slowDone = true;
+    });
+    const due = await blocked.submit(
+      { to: ['a@b.test'], subject: 'Slow two', text: 't', delaySeconds: 60 },
+      { idempotencyKey: null },
+    );
+    db.prepare('UPDATE outbox SET next_attempt_at = 0 WHERE id = ?').run(due.id);
+    await expect.poll(() => sends).toEqual(['Slow one']);
+    const quick = await blocked.submit({ to: ['a@b.test'], subject: 'Quick', text: 't' }, { idempotencyKey: null });
+    expect(quick.status).toBe('sent');
+    expect(sends).toEqual(['Slow one', 'Quick']); // the due one is the delivery pass's, not this request's
+    expect(slowDone).toBe(false);
+    expect(blocked.outbox.get(due.id)?.status).toBe('queued');
+    release();
+    expect((await slowRequest).status).toBe('sent');
+    expect(await blocked.outbox.deliverDue()).toBe(1);
+    expect(sends).toEqual(['Slow one', 'Quick', 'Slow two']);
   });
 
   it('refuses an unknown sender or thread', async () => {
