@@ -45,7 +45,7 @@ async function connectCommand(dataDir: string, provider: 'google' | 'microsoft')
     import('../core/engine.ts'),
     import('./openBrowser.ts'),
   ]);
-  const engine = await openLoggedEngine({ dataDir });
+  const engine = await openLoggedEngine({ dataDir, holder: 'outpost accounts connect' });
   try {
     // An unconfigured provider refuses with provider_not_configured, naming the variable to set.
     const account = await engine.providers.forConnect(provider).connect({ openBrowser: openSystemBrowser });
@@ -58,7 +58,7 @@ async function connectCommand(dataDir: string, provider: 'google' | 'microsoft')
 /** Deleting is asked for twice: without --yes it only says what would go. */
 async function removeCommand(dataDir: string, target: string, yes: boolean): Promise<void> {
   const { openLoggedEngine } = await import('../core/engine.ts');
-  const engine = await openLoggedEngine({ dataDir });
+  const engine = await openLoggedEngine({ dataDir, holder: 'outpost accounts remove' });
   try {
     const wanted = target.trim().toLowerCase();
     const account = listAccounts(engine.db).find((a) => a.id === target || a.email === wanted);

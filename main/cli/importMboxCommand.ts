@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
-import { openIndexForWriting } from '../core/indexAccess.ts';
+import { DataDirBusyError } from '../core/dataDirLock.ts';
+import { openIndexExclusively } from '../core/indexAccess.ts';
 import { OutpostError } from '../core/outpostError.ts';
 import { blobsDir } from '../core/paths.ts';
 import { BlobStore } from '../db/blobStore.ts';
@@ -17,7 +18,7 @@ export async function importMboxCommand(options: { dataDir: string; file: string
     if (error instanceof OutpostError) throw error;
     throw new OutpostError('validation_error', `cannot read ${options.file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
   }
-  const db = openIndexForWriting(options.dataDir);
+  const { db, release } = openWriterFor(options.dataDir);
   try {
     const account = ensureAccount(db, 'local', options.account ?? DEFAULT_LOCAL_ACCOUNT);
     const blobs = new BlobStore(db, blobsDir(options.dataDir));
@@ -29,6 +30,16 @@ export async function importMboxCommand(options: { dataDir: string; file: string
     process.stdout.write(`imported ${result.imported} messages into ${account.email}`);
     process.stdout.write(result.failed.length ? `; ${result.failed.length} could not be parsed\n` : '\n');
   } finally {
-    db.close();
+    release();
+  }
+}
+
+/** The index with the data directory held: an import never writes behind a running serve or sync. */
+function openWriterFor(dataDir: string): ReturnType<typeof openIndexExclusively> {
+  try {
+    return openIndexExclusively(dataDir, 'outpost import-mbox');
+  } catch (error) {
+    if (!(error instanceof DataDirBusyError)) throw error;
+    throw new DataDirBusyError(`${error.message}; stop it, then run this import again`, error.port);
   }
 }

@@ -9,6 +9,7 @@ export async function serveCommand(options: { dataDir: string; port: number }): 
   const rateLimits = rateLimitsFromEnv();
   const core = await startCore({
     dataDir: options.dataDir,
+    holder: 'outpost serve',
     port: options.port,
     version: appVersion(),
     rendererDir: existsSync(rendererDir) ? rendererDir : null,

@@ -10,7 +10,7 @@ import { describeProvider } from '../providers/descriptions.ts';
  * shows a progress bar per account.
  */
 export async function syncCommand(options: { dataDir: string; full: boolean; accountId?: string }): Promise<void> {
-  const engine = await openLoggedEngine({ dataDir: options.dataDir });
+  const engine = await openLoggedEngine({ dataDir: options.dataDir, holder: 'outpost sync' });
   try {
     const accounts = listAccounts(engine.db).filter(
       (a) => describeProvider(a.provider).capabilities.sync && (!options.accountId || a.id === options.accountId),

@@ -15,25 +15,34 @@ export class DataDirBusyError extends OutpostError {
 interface LockInfo {
   pid: number;
   port: number | null;
+  /** What holds it, for the one who is refused: "outpost serve", "outpost import-mbox", "the Outpost desktop app"... */
+  what?: string;
+}
+
+export interface DataDirLock {
+  update(port: number): void;
+  release(): void;
 }
 
 /**
- * One sync engine per data directory: two would claim the same jobs and
- * race on cursors. The lock file names the holder's pid (and API port); a
- * lock whose process is gone is stale and taken over.
+ * One writer per data directory: two sync engines would claim the same jobs
+ * and race on cursors, and a writer beside a running engine (import-mbox,
+ * repair) would change mail behind its back. The lock file names the
+ * holder's pid, what it is and its API port; a lock whose process is gone is
+ * stale and taken over.
  */
-export function acquireDataDirLock(dataDir: string, port: number | null): { update(port: number): void; release(): void } {
+export function acquireDataDirLock(dataDir: string, port: number | null, what: string = thisProcess()): DataDirLock {
   ensureDataDir(dataDir);
   const path = join(dataDir, 'outpost.lock');
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, 'wx', 0o600);
-      writeSync(fd, JSON.stringify({ pid: process.pid, port } satisfies LockInfo));
+      writeSync(fd, JSON.stringify({ pid: process.pid, port, what } satisfies LockInfo));
       closeSync(fd);
       return {
         update(newPort: number) {
           const fdUpdate = openSync(path, 'w', 0o600);
-          writeSync(fdUpdate, JSON.stringify({ pid: process.pid, port: newPort } satisfies LockInfo));
+          writeSync(fdUpdate, JSON.stringify({ pid: process.pid, port: newPort, what } satisfies LockInfo));
           closeSync(fdUpdate);
         },
         release() {
@@ -49,7 +58,7 @@ export function acquireDataDirLock(dataDir: string, port: number | null): { upda
       const holder = readHolder(path);
       if (holder && holder.pid !== process.pid && isAlive(holder.pid)) {
         throw new DataDirBusyError(
-          `another Outpost (pid ${holder.pid}${holder.port ? `, API on 127.0.0.1:${holder.port}` : ''}) is using ${dataDir}`,
+          `another Outpost (pid ${holder.pid}${holder.port ? `, API on 127.0.0.1:${holder.port}` : ''}) is using ${dataDir}${holder.what ? ` (${holder.what})` : ''}`,
           holder.port,
         );
       }
@@ -76,6 +85,11 @@ export function ensureDataDir(dataDir: string): void {
   } catch {
     throw new OutpostError('index_unwritable', `data directory ${dataDir} is not writable`);
   }
+}
+
+/** How this process is named in its lock when its caller does not say. */
+function thisProcess(): string {
+  return process.versions.electron ? 'the Outpost desktop app' : 'Outpost';
 }
 
 function readHolder(path: string): LockInfo | null {

@@ -26,6 +26,8 @@ import { restrictWindowsAcl, tightenDataDir } from './privateFiles.ts';
 
 export interface EngineConfig {
   dataDir: string;
+  /** What holds the data directory's lock, named to whoever is refused it ("outpost serve"; default "Outpost"). */
+  holder?: string;
   /** The core's log (main/core/log.ts): the composition root opens the data directory's log file and passes it down. */
   log: Log;
   /** Replaces the built-in sync engines per job kind (tests of the API contract). */
@@ -94,7 +96,7 @@ export interface Engine {
  * Jobs a crash left running go back to the queue.
  */
 export function openEngine(config: EngineConfig): Engine {
-  const lock = acquireDataDirLock(config.dataDir, null);
+  const lock = acquireDataDirLock(config.dataDir, null, config.holder);
   let db: WritableDb;
   try {
     keepPrivate(config.dataDir, config.log);

@@ -38,6 +38,34 @@ export function openIndexForWriting(dataDir: string, options: { log?: Log } = {}
   }
 }
 
+/**
+ * For commands that change mail without an engine (`import-mbox`): the
+ * writer, with the data directory's lock held until `release()`, so such a
+ * command never writes behind a running `outpost serve` or `sync` (it is
+ * refused with data_dir_busy, naming the holder). `what` names this command
+ * to whoever is refused meanwhile.
+ */
+export function openIndexExclusively(
+  dataDir: string,
+  what: string,
+  options: { log?: Log } = {},
+): { db: WritableDb; release(): void } {
+  const lock = acquireDataDirLock(dataDir, null, what);
+  try {
+    const db = openIndex(indexPath(dataDir), options);
+    return {
+      db,
+      release() {
+        db.close();
+        lock.release();
+      },
+    };
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
 function migrateHoldingLock(dataDir: string, db: WritableDb): void {
   let lock: ReturnType<typeof acquireDataDirLock>;
   try {

@@ -67,10 +67,14 @@ describe('outpost serve over an index seeded by import-mbox', () => {
     expect(message?.body_text.length).toBeGreaterThan(20);
   });
 
-  it('imports the same mbox again without duplicating anything', async () => {
+  it('imports the same mbox again without duplicating anything (once serve has stopped: one writer at a time)', async () => {
     const mbox = join(dir.path, 'corpus.mbox');
+    const refused = await runCli(['import-mbox', mbox, '--data-dir', dataDir, '--account', 'me@example.test']);
+    expect(refused.stderr).toMatch(/^outpost: another Outpost .* \(outpost serve\); stop it, then run this import again/);
+    await serve.stop();
     const again = await runCli(['import-mbox', mbox, '--data-dir', dataDir, '--account', 'me@example.test']);
     expect(again.code).toBe(0);
+    serve = await startServe(dataDir);
     const list = await api('/v1/email/threads?limit=500');
     const total = list.body.data.reduce((sum: number, t: { message_count: number }) => sum + t.message_count, 0);
     expect(total).toBe(IMPORTED);
