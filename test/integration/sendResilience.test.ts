@@ -1,53 +1,17 @@
-import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession } from '../../main/api/auth/sessions.ts';
 import { type Core, startCore } from '../../main/core/startCore.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
 import { autoConsentBrowser, emulatorControl, googleConfigFor } from '../support/emulatorAccounts.ts';
+import { OutageRelay } from '../support/outageRelay.ts';
 import { makeTempDir } from '../support/tempDir.ts';
 
 const USER = 'alice@gmail.test';
 
-/**
- * A TCP relay in front of the emulator that can go down and come back on the
- * same port: down means connections refused, as when the network or Google is
- * unreachable (TLS passes through untouched).
- */
-class Outage {
-  #server: Server | null = null;
-  #sockets = new Set<Socket>();
-  port = 0;
-  readonly target: number;
-  constructor(target: number) {
-    this.target = target;
-  }
-
-  async up(): Promise<void> {
-    const server = createServer((client) => {
-      const upstream = connect(this.target, '127.0.0.1');
-      for (const s of [client, upstream]) {
-        this.#sockets.add(s);
-        s.on('close', () => this.#sockets.delete(s));
-        s.on('error', () => {});
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
-    this.port = (server.address() as { port: number }).port;
-    this.#server = server;
-  }
-
-  async down(): Promise<void> {
-    for (const s of this.#sockets) s.destroy();
-    await new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
-    this.#server = null;
-  }
-}
-
 describe('sending through outages, lost answers and client timeouts (Gmail, emulator)', () => {
   const dir = makeTempDir();
   let emulator: RunningEmulator;
-  let outage: Outage;
+  let outage: OutageRelay;
   let core: Core;
   let token: string;
 
@@ -87,7 +51,7 @@ describe('sending through outages, lost answers and client timeouts (Gmail, emul
       seed: { kind: 'synthetic', count: 50 },
       serviceOptions: { google: { quotaEnabled: false } },
     });
-    outage = new Outage(Number(new URL(emulator.baseUrl).port));
+    outage = new OutageRelay(Number(new URL(emulator.baseUrl).port));
     await outage.up();
     const google = googleConfigFor(`https://127.0.0.1:${outage.port}`);
     core = await startCore({
