@@ -82,14 +82,18 @@ describe('uncertain outbox rows settle after a start offline (Gmail, emulator)',
       body: { fault: { endpoint: 'gmail.users.messages.send', kind: 'reset', count: 1 } },
     });
     const took = (
-      await (await call('POST', '/v1/email/send', { to: 'jane@example.test', subject: 'Taken', body_text: 'x' })).json()
-    ).data as { id: string };
+      (await (await call('POST', '/v1/email/send', { to: 'jane@example.test', subject: 'Taken', body_text: 'x' })).json()) as {
+        data: { id: string };
+      }
+    ).data;
     expect(await sentWithSubject('Taken')).toBe(1);
     // This one never reaches Gmail.
     await relay.down();
     const never = (
-      await (await call('POST', '/v1/email/send', { to: 'jane@example.test', subject: 'Never', body_text: 'y' })).json()
-    ).data as { id: string; status: string };
+      (await (await call('POST', '/v1/email/send', { to: 'jane@example.test', subject: 'Never', body_text: 'y' })).json()) as {
+        data: { id: string; status: string };
+      }
+    ).data;
     expect(never.status).toBe('queued');
     // The core dies with both in flight (as a kill between claiming a row and the provider's answer leaves them).
     running().db.prepare(`UPDATE outbox SET status = 'sending' WHERE id IN (?, ?)`).run(took.id, never.id);
