@@ -19,6 +19,7 @@ import type { EventRow } from '../db/queries/calendarEvents.ts';
 import type { Outbox } from '../send/outbox.ts';
 import type { JobQueue } from '../sync/jobQueue.ts';
 import type { JobRunner } from '../sync/jobRunner.ts';
+import { CredentialWatch } from './auth/credentialWatch.ts';
 import { authorize, type DeclaredRoute, declaredRouteRecorder, refuseCrossOriginCredentials } from './auth/routeAuth.ts';
 import { requestValidatorCompiler } from './bodyValidator.ts';
 import { registerDocsPage } from './docsPage.ts';
@@ -178,7 +179,9 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
   registerSearchRoutes(app, deps);
   registerCalendarRoutes(app, deps);
   registerSyncRoutes(app, { ...deps, limits });
-  registerKeyRoutes(app, deps);
+  // Open event streams end when their key is revoked (DELETE /v1/keys/{id}) or their credential lapses.
+  const credentials = new CredentialWatch(deps.reader, deps.log.child({ component: 'api' }));
+  registerKeyRoutes(app, { ...deps, credentials });
   registerAccountRoutes(app, deps);
   registerJobRoutes(app, deps);
   registerConnectRoutes(app, deps);
@@ -189,7 +192,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
   registerComposeDraftRoutes(app, deps);
   registerEmailImportRoutes(app, deps);
   registerWebhookRoutes(app, deps);
-  registerEventRoutes(app, deps);
+  registerEventRoutes(app, { ...deps, credentials });
   registerSendRoutes(app, { ...deps, limits });
   registerServiceThreadSendRoutes(app, { ...deps, limits });
   registerOutboxRoutes(app, deps);

@@ -79,6 +79,12 @@ export function findApiKey(db: WritableDb, key: string, now = Date.now()): { id:
   return { id: row.id, scopes: (JSON.parse(row.scopes_json) as string[]).filter(isScope) };
 }
 
+/** Whether the key with this id still exists and is not revoked: streams opened with it re-check it. */
+export function isApiKeyLive(db: ReadableDb, id: string): boolean {
+  const row = getApiKeyRow(db, id);
+  return row !== undefined && row.revoked_at === null;
+}
+
 function hashKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }

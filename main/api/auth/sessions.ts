@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { ReadableDb, WritableDb } from '../../db/handles.ts';
 import { insertSession, sessionByHash } from '../../db/queries/sessions.ts';
 
-const SESSION_LIFETIME_MS = 30 * 24 * 3600 * 1000;
+/** How long a session lasts from its creation. */
+export const SESSION_LIFETIME_MS = 30 * 24 * 3600 * 1000;
 
 export interface Session {
   isAdmin: boolean;

@@ -1,6 +1,7 @@
 import { bytesResponse } from '../../../shared/api/common.ts';
 import type { CoreEvent } from '../../../shared/events.ts';
 import type { Scope } from '../auth/apiKeys.ts';
+import type { CredentialWatch } from '../auth/credentialWatch.ts';
 import { principalOf } from '../auth/routeAuth.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
 
@@ -14,11 +15,14 @@ function scopeOf(event: CoreEvent): Scope {
 
 /**
  * GET /v1/events: Server-Sent Events of the core's events the caller may read,
- * with a keep-alive comment every 15 s. Streams end when the server closes.
+ * with a keep-alive comment every 15 s. A stream ends when the server closes,
+ * and when its key or session stops being valid (revoked, expired: within a
+ * second, `credentials`); nothing is written to it after.
  */
-export function registerEventRoutes(app: ApiServer, { events }: ApiDeps): void {
+export function registerEventRoutes(app: ApiServer, { events, credentials }: ApiDeps & { credentials: CredentialWatch }): void {
   const open = new Set<() => void>();
-  app.addHook('onClose', async () => {
+  // Before the server waits for its connections to finish: an open stream would otherwise hold close() for ever.
+  app.addHook('preClose', async () => {
     for (const end of open) end();
   });
   app.get(
@@ -53,13 +57,16 @@ export function registerEventRoutes(app: ApiServer, { events }: ApiDeps): void {
       });
       const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
       keepAlive.unref();
+      let unwatch = () => {};
       const end = () => {
         clearInterval(keepAlive);
         unsubscribe();
+        unwatch();
         open.delete(end);
         res.end();
       };
       open.add(end);
+      unwatch = credentials.watch(principal, end);
       request.raw.on('close', end);
     },
   );
