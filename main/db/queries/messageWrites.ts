@@ -63,7 +63,7 @@ export function writeMessages(db: WritableDb, accountId: string, inputs: readonl
     for (const remote of inputs) {
       const input = { ...remote, ...withPendingChanges(db, accountId, remote.remoteId, remote) };
       const { messageId, threadId, previousThreadId } = upsertMessageRow(db, accountId, input);
-      replaceAttachments(db, messageId, input.attachments);
+      writeAttachments(db, messageId, input.attachments);
       replaceMessageLabels(db, messageId, input.labelIds);
       touchedThreads.add(threadId);
       if (previousThreadId !== null && previousThreadId !== threadId) touchedThreads.add(previousThreadId);
@@ -166,7 +166,8 @@ function upsertMessageRow(db: WritableDb, accountId: string, input: MessageInput
          to_json = @to_json, cc_json = @cc_json, bcc_json = @bcc_json, reply_to_json = @reply_to_json,
          from_text = @from_text, recipients_text = @recipients_text, sent_at = @sent_at, snippet = @snippet, body_text = @body_text,
          body_html = @body_html, size_bytes = @size_bytes, is_unread = @is_unread, is_starred = @is_starred,
-         is_important = @is_important, is_draft = @is_draft, has_attachments = @has_attachments, raw_sha256 = @raw_sha256,
+         is_important = @is_important, is_draft = @is_draft, has_attachments = @has_attachments,
+         raw_sha256 = coalesce(@raw_sha256, raw_sha256),
          contact_id = coalesce(@contact_id, contact_id), deal_id = coalesce(@deal_id, deal_id)
        WHERE id = @id`,
     ).run({ ...values, id: previous.id });
@@ -186,26 +187,43 @@ function upsertMessageRow(db: WritableDb, accountId: string, input: MessageInput
   return { messageId: (inserted as { id: number }).id, threadId, previousThreadId: null };
 }
 
-function replaceAttachments(db: WritableDb, messageId: number, attachments: readonly AttachmentInput[]): void {
-  stmt(db, 'DELETE FROM attachments WHERE message_id = ?').run(messageId);
-  const insert = stmt(
+/**
+ * A message's attachments, updated in place by (message, part): ids (att_…)
+ * stay across rewrites, and so do stored bytes (fetched at sync, or taken out
+ * of the original later) while the part is the same file (same name and size,
+ * same provider id when both have one); parts no longer there are deleted.
+ */
+function writeAttachments(db: WritableDb, messageId: number, attachments: readonly AttachmentInput[]): void {
+  const upsert = stmt(
     db,
     `INSERT INTO attachments (message_id, part_index, remote_id, filename, mime_type, size_bytes, content_id, is_inline, blob_sha256)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+     VALUES (@message_id, @part_index, @remote_id, @filename, @mime_type, @size_bytes, @content_id, @is_inline, @blob_sha256)
+     ON CONFLICT (message_id, part_index) DO UPDATE SET
+       blob_sha256 = CASE
+         WHEN excluded.blob_sha256 IS NOT NULL THEN excluded.blob_sha256
+         WHEN filename = excluded.filename AND size_bytes = excluded.size_bytes
+           AND (remote_id IS NULL OR excluded.remote_id IS NULL OR remote_id = excluded.remote_id) THEN blob_sha256
+         END,
+       remote_id = excluded.remote_id, filename = excluded.filename, mime_type = excluded.mime_type,
+       size_bytes = excluded.size_bytes, content_id = excluded.content_id, is_inline = excluded.is_inline`,
   );
   for (const a of attachments) {
-    insert.run(
-      messageId,
-      a.partIndex,
-      a.remoteId,
-      a.filename,
-      a.mimeType,
-      a.sizeBytes,
-      a.contentId,
-      a.isInline ? 1 : 0,
-      a.blobSha256,
-    );
+    upsert.run({
+      message_id: messageId,
+      part_index: a.partIndex,
+      remote_id: a.remoteId,
+      filename: a.filename,
+      mime_type: a.mimeType,
+      size_bytes: a.sizeBytes,
+      content_id: a.contentId,
+      is_inline: a.isInline ? 1 : 0,
+      blob_sha256: a.blobSha256,
+    });
   }
+  stmt(db, 'DELETE FROM attachments WHERE message_id = ? AND part_index NOT IN (SELECT value FROM json_each(?))').run(
+    messageId,
+    JSON.stringify(attachments.map((a) => a.partIndex)),
+  );
 }
 
 function replaceMessageLabels(db: WritableDb, messageId: number, labelIds: readonly number[]): void {
