@@ -1,6 +1,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Message } from '../../../shared/api/threads.ts';
 import { api } from '../apiClient.ts';
+import { blockedNotice } from '../emailHtml/blockedNotice.ts';
+import { EMAIL_FRAME_SANDBOX } from '../emailHtml/framePolicy.ts';
 import { plainTextBlocks } from '../plainTextBlocks.ts';
 import { normalizeContentId, safeEmailDocument } from '../safeEmailHtml.ts';
 import { useTrustedSenders } from '../trustedSenders.ts';
@@ -9,6 +11,8 @@ import { useTrustedSenders } from '../trustedSenders.ts';
  * An email's body. HTML is sanitized and shown in a sandboxed frame: no
  * allow-scripts and no allow-forms, so nothing in it can run or submit;
  * allow-same-origin only lets this component size the frame to its content.
+ * Nothing remote loads until the person says "Show images", and then only
+ * https <img> sources; the notice says what was shown and what was blocked.
  * Plain text is rendered as text.
  */
 export function MessageBody({ message }: { message: Message }) {
@@ -30,12 +34,13 @@ export function MessageBody({ message }: { message: Message }) {
   const [height, setHeight] = useState(120);
 
   if (!document) return <PlainTextBody text={message.body_text || message.snippet} />;
+  const notice = blockedNotice(document.report, showImages);
   return (
     <div className="message-html">
-      {document.blockedRemote > 0 && (
+      {notice && (
         <p className="blocked-notice" role="note">
-          Remote {showImages ? 'styles' : 'images and styles'} in this message were blocked to protect your privacy.
-          {!showImages && (
+          {notice}
+          {!showImages && document.report.images > 0 && (
             <>
               {' '}
               <button type="button" onClick={() => setShowOnce(true)}>
@@ -53,7 +58,7 @@ export function MessageBody({ message }: { message: Message }) {
       <iframe
         ref={frame}
         title={`Message: ${message.subject || '(no subject)'}`}
-        sandbox="allow-same-origin allow-popups allow-popups-to-escape-sandbox"
+        sandbox={EMAIL_FRAME_SANDBOX}
         referrerPolicy="no-referrer"
         srcDoc={document.srcdoc}
         style={{ height }}
