@@ -1,10 +1,12 @@
-// The preload: exposes the API's base URL, this launch's session token, two
+// The preload: exposes the API's base URL, this launch's session token (asked
+// of the main process over IPC when the page needs it: never on the command
+// line, which every local user can read), two
 // notifications from the main process (open a thread, show a view) and three
 // requests to it (open a compose window; read and change the new-mail
 // notification preferences). Nothing else: no ipcRenderer, no Node.
 import { contextBridge, ipcRenderer } from 'electron';
 import type { ComposeDraft } from '../shared/composeDraft.ts';
-import type { DesktopBridge, DesktopView, NotificationPrefs } from '../shared/desktopBridge.ts';
+import { type DesktopBridge, type DesktopView, type NotificationPrefs, SESSION_CHANNEL } from '../shared/desktopBridge.ts';
 
 function argument(prefix: string): string {
   return process.argv.find((arg) => arg.startsWith(prefix))?.slice(prefix.length) ?? '';
@@ -12,7 +14,8 @@ function argument(prefix: string): string {
 
 const bridge = {
   apiBaseUrl: argument('--outpost-api='),
-  sessionToken: argument('--outpost-session='),
+  // Synchronous so the API client stays synchronous; the main process answers it only to the app's own pages.
+  sessionToken: () => String(ipcRenderer.sendSync(SESSION_CHANNEL) ?? ''),
   vaultProtection: argument('--outpost-vault=') === 'file' ? 'file' : 'keychain',
   onOpenThread(listener: (threadId: string) => void) {
     ipcRenderer.on('outpost:open-thread', (_event, threadId: string) => listener(String(threadId)));

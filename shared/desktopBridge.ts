@@ -1,5 +1,8 @@
 import type { ComposeDraft } from './composeDraft.ts';
 
+/** The synchronous IPC request by which the preload asks the main process for the session token. */
+export const SESSION_CHANNEL = 'outpost:session';
+
 /** Views the desktop shell's menus can ask the renderer to show. */
 export type DesktopView = 'settings' | 'shortcuts';
 
@@ -25,8 +28,8 @@ export function notificationPrefsFromJson(value: unknown): NotificationPrefs | n
 export interface DesktopBridge {
   /** e.g. http://127.0.0.1:53412 */
   readonly apiBaseUrl: string;
-  /** A per-launch admin session token for the API. */
-  readonly sessionToken: string;
+  /** This launch's admin session token for the API (asked of the main process each time: a restarted core has a new one). */
+  sessionToken(): string;
   /** How account tokens' key is kept: the OS keychain, or a 0600 file where no keychain was found. */
   readonly vaultProtection: 'keychain' | 'file';
   /** A notification was clicked: show this thread (a public thread id, thr_...). */

@@ -18,7 +18,7 @@ import {
 } from 'electron';
 import Store from 'electron-store';
 import { type ComposeDraft, draftFromJson } from '../../shared/composeDraft.ts';
-import { notificationPrefsFromJson } from '../../shared/desktopBridge.ts';
+import { notificationPrefsFromJson, SESSION_CHANNEL } from '../../shared/desktopBridge.ts';
 import { appRoot, defaultDataDir } from '../core/paths.ts';
 import { appMenuTemplate, badgeText, type MenuActions, trayMenuTemplate, unreadLabel } from './appMenus.ts';
 import type { CoreHostMessage, CoreHostRequest } from './coreHost.ts';
@@ -29,14 +29,12 @@ import { importMessageFile, messageFileArguments } from './messageFiles.ts';
 import { NotificationBatcher } from './notificationBatcher.ts';
 import { desktopVaultKey } from './vaultKeySource.ts';
 import {
-  BRIDGE_ARG_API,
-  BRIDGE_ARG_SESSION,
-  BRIDGE_ARG_VAULT,
   composeWindowUrl,
   hardenedWebPreferences,
   isExternalLinkAllowed,
   isInAppNavigation,
   mailtoArgument,
+  sessionForSender,
 } from './windowPolicy.ts';
 
 // The only module that imports electron at runtime: windows, lifecycle, OS
@@ -152,11 +150,10 @@ function createAppWindow(conn: CoreConnection, url: string, options: Electron.Br
     title: 'Outpost',
     show: false,
     ...options,
-    webPreferences: hardenedWebPreferences(join(appRoot(), 'dist', 'preload', 'index.cjs'), [
-      BRIDGE_ARG_API + conn.baseUrl,
-      BRIDGE_ARG_SESSION + conn.sessionToken,
-      BRIDGE_ARG_VAULT + vaultProtection,
-    ]),
+    webPreferences: hardenedWebPreferences(join(appRoot(), 'dist', 'preload', 'index.cjs'), {
+      apiBaseUrl: conn.baseUrl,
+      vaultProtection,
+    }),
   });
   const appOrigin = new URL(conn.baseUrl).origin;
   window.webContents.setWindowOpenHandler(({ url: target }) => {
@@ -304,6 +301,10 @@ async function launch(): Promise<void> {
     if (!connection || !isInAppNavigation(from, new URL(connection.baseUrl).origin)) return;
     const draft = draftFromJson(value);
     if (draft) openCompose(draft);
+  });
+  // The session token, asked for by the preload (never on a command line: any local user can read those).
+  ipcMain.on(SESSION_CHANNEL, (event) => {
+    event.returnValue = sessionForSender(event.senderFrame?.url ?? '', connection);
   });
   // Settings reads and changes the notification preferences; again only from the app's own pages.
   const fromApp = (event: Electron.IpcMainInvokeEvent) =>

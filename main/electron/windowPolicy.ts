@@ -5,7 +5,7 @@ import type { ComposeDraft } from '../../shared/composeDraft.ts';
  * The security rules of Outpost's windows, kept free of Electron's runtime so
  * they are unit-tested under plain Node.
  */
-export function hardenedWebPreferences(preloadPath: string, bridgeArgs: readonly string[]): WebPreferences {
+export function hardenedWebPreferences(preloadPath: string, bridge: PublicBridgeArgs): WebPreferences {
   return {
     preload: preloadPath,
     contextIsolation: true,
@@ -17,8 +17,29 @@ export function hardenedWebPreferences(preloadPath: string, bridgeArgs: readonly
     allowRunningInsecureContent: false,
     webviewTag: false,
     spellcheck: true,
-    additionalArguments: [...bridgeArgs],
+    // Only what any local user may see: arguments are on the renderer's command line (ps, /proc/*/cmdline).
+    additionalArguments: [BRIDGE_ARG_API + bridge.apiBaseUrl, BRIDGE_ARG_VAULT + bridge.vaultProtection],
   };
+}
+
+/**
+ * What the preload is told on the renderer's command line. Nothing secret:
+ * the session token is asked for over IPC (`SESSION_CHANNEL`, answered by
+ * `sessionForSender`).
+ */
+export interface PublicBridgeArgs {
+  apiBaseUrl: string;
+  vaultProtection: 'keychain' | 'file';
+}
+
+/**
+ * The answer to a session request: the token only for a frame showing the
+ * app's own origin (the UI the core serves); any other page (a link that
+ * got navigated to, a subframe of a message) gets an empty string.
+ */
+export function sessionForSender(senderUrl: string, core: { baseUrl: string; sessionToken: string } | null): string {
+  if (!core) return '';
+  return isInAppNavigation(senderUrl, new URL(core.baseUrl).origin) ? core.sessionToken : '';
 }
 
 /** In-app navigation is allowed only within the core's own origin (the UI). */
@@ -40,7 +61,6 @@ export function isExternalLinkAllowed(targetUrl: string): boolean {
 }
 
 export const BRIDGE_ARG_API = '--outpost-api=';
-export const BRIDGE_ARG_SESSION = '--outpost-session=';
 /** How the vault's key is kept ("keychain" or "file"), so Settings can warn when no keychain was found. */
 export const BRIDGE_ARG_VAULT = '--outpost-vault=';
 

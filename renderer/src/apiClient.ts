@@ -44,7 +44,7 @@ const SESSION_KEY = 'outpost.session';
  * in sessionStorage, then removed from the address bar).
  */
 function connection(): { baseUrl: string; token: string | null } {
-  if (window.outpost) return { baseUrl: window.outpost.apiBaseUrl, token: window.outpost.sessionToken };
+  if (window.outpost) return { baseUrl: window.outpost.apiBaseUrl, token: window.outpost.sessionToken() };
   const fragment = new URLSearchParams(window.location.hash.slice(1));
   const fromFragment = fragment.get('session');
   if (fromFragment) {

@@ -46,7 +46,7 @@ describe.skipIf(chromiumSurface.skipReason !== null)(
                 return prefs;
               },
               apiBaseUrl,
-              sessionToken,
+              sessionToken: () => sessionToken,
               vaultProtection,
               onOpenThread() {},
               onNavigate() {},

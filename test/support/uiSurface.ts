@@ -140,8 +140,8 @@ export const electronSurface: UiSurface = {
     await window.waitForLoadState('domcontentloaded');
     const startUrl = window.url();
     const bridge = await window.evaluate(() => {
-      const outpost = (globalThis as unknown as { outpost: { apiBaseUrl: string; sessionToken: string } }).outpost;
-      return { baseUrl: outpost.apiBaseUrl, sessionToken: outpost.sessionToken };
+      const outpost = (globalThis as unknown as { outpost: { apiBaseUrl: string; sessionToken(): string } }).outpost;
+      return { baseUrl: outpost.apiBaseUrl, sessionToken: outpost.sessionToken() };
     });
     return {
       ...bridge,
