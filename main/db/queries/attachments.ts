@@ -1,5 +1,6 @@
 import type { ReadableDb, WritableDb } from '../handles.ts';
 import { stmt } from '../statements.ts';
+import type { AttachmentInput } from './messageWrites.ts';
 
 /** What serving an attachment needs: its stored bytes, or where in its message's original they are. */
 export interface AttachmentDownloadRow {
@@ -24,4 +25,54 @@ export function attachmentForDownload(db: ReadableDb, attachmentId: number): Att
 /** Points an attachment without stored bytes at a blob (taken out of its message's original). */
 export function setAttachmentBlob(db: WritableDb, attachmentId: number, sha256: string): void {
   stmt(db, 'UPDATE attachments SET blob_sha256 = ? WHERE id = ? AND blob_sha256 IS NULL').run(sha256, attachmentId);
+}
+
+/** What the index holds of a message's attachments, read before its provider is asked for them again. */
+export interface StoredAttachments {
+  isDraft: boolean;
+  attachments: AttachmentInput[];
+}
+
+/** The message's stored attachments in part order (undefined when the message is not indexed). */
+export function storedAttachmentsOf(db: ReadableDb, accountId: string, remoteId: string): StoredAttachments | undefined {
+  const rows = stmt<
+    [string, string],
+    {
+      is_draft: number;
+      part_index: number | null;
+      remote_id: string | null;
+      filename: string;
+      mime_type: string;
+      size_bytes: number;
+      content_id: string | null;
+      is_inline: number;
+      blob_sha256: string | null;
+    }
+  >(
+    db,
+    `SELECT m.is_draft, a.part_index, a.remote_id, a.filename, a.mime_type, a.size_bytes, a.content_id, a.is_inline, a.blob_sha256
+     FROM messages m LEFT JOIN attachments a ON a.message_id = m.id
+     WHERE m.account_id = ? AND m.remote_id = ? ORDER BY a.part_index`,
+  ).all(accountId, remoteId);
+  const [first] = rows;
+  if (!first) return undefined;
+  return {
+    isDraft: first.is_draft === 1,
+    attachments: rows.flatMap((r) =>
+      r.part_index === null
+        ? []
+        : [
+            {
+              partIndex: r.part_index,
+              remoteId: r.remote_id,
+              filename: r.filename,
+              mimeType: r.mime_type,
+              sizeBytes: r.size_bytes,
+              contentId: r.content_id,
+              isInline: r.is_inline === 1,
+              blobSha256: r.blob_sha256,
+            },
+          ],
+    ),
+  };
 }

@@ -6,11 +6,11 @@ import { deleteMessages, type MessageInput, writeMessages } from '../../db/queri
 import { clearSeen, deleteCursor, getCursor, markSeen, seenRemoteIds, setCursor } from '../../db/queries/syncCursors.ts';
 import { transaction } from '../../db/transactions.ts';
 import { countsWithModeRun, type SyncCounts } from '../accountProvider.ts';
+import { graphAttachmentsOf } from './graphAttachments.ts';
 import type { GraphClient } from './graphClient.ts';
 import {
   categoryLabel,
   folderLabel,
-  type GraphAttachment,
   type GraphFolder,
   type GraphMessage,
   graphMessageInput,
@@ -35,6 +35,7 @@ interface FolderCursor {
 }
 
 const DELTA_CURSOR = 'graph.delta';
+const LEFT_CURSOR = 'graph.left';
 const PAGE_SIZE = 100;
 
 /** How a folder was read: its delta of changes, its first walk, or walked again and reconciled (asked to, or a 410). */
@@ -64,9 +65,43 @@ export async function graphMailSync(ctx: GraphSyncContext, options: { full: bool
     walks.push(walk);
     ctx.reportProgress(done, null);
   }
+  counts.messagesDeleted += settleLeftMessages(ctx);
   counts.threadsProcessed = threads.size;
   const firstSync = walks.length > 0 && walks.every((w) => w === 'first');
   return countsWithModeRun(counts, options.full || firstSync || walks.includes('again') ? 'full' : 'incremental');
+}
+
+/**
+ * Messages a folder's delta reported gone ("@removed"), with that folder's row id. Kept beside the
+ * cursors (in the page's transaction), so a run cut short settles them in the next one.
+ */
+type LeftMessages = Array<[remoteId: string, folderRowId: number]>;
+
+function noteLeftMessages(db: WritableDb, accountId: string, remoteIds: readonly string[], folderRowId: number): void {
+  const left = JSON.parse(getCursor(db, accountId, LEFT_CURSOR) ?? '[]') as LeftMessages;
+  for (const remoteId of remoteIds) left.push([remoteId, folderRowId]);
+  setCursor(db, accountId, LEFT_CURSOR, '', JSON.stringify(left));
+}
+
+/**
+ * Once every folder was walked: a message that left a folder and was not written by another
+ * folder's walk (still labelled with the folder it left) was deleted, and goes; one moved
+ * elsewhere was written there whichever folder came first, so it keeps its row, its
+ * attachments' ids and stored bytes. Returns how many were deleted.
+ */
+function settleLeftMessages({ db, accountId }: GraphSyncContext): number {
+  return transaction(db, () => {
+    const stored = getCursor(db, accountId, LEFT_CURSOR);
+    if (stored === null) return 0;
+    const left = JSON.parse(stored) as LeftMessages;
+    deleteCursor(db, accountId, LEFT_CURSOR);
+    const gone = left.filter(([remoteId, folderRowId]) => messageHasLabelByRemoteId(db, accountId, remoteId, folderRowId));
+    return deleteMessages(
+      db,
+      accountId,
+      gone.map(([remoteId]) => remoteId),
+    );
+  });
 }
 
 async function listAllFolders(client: GraphClient): Promise<GraphFolder[]> {
@@ -148,7 +183,7 @@ async function syncFolder(
     const present = page.value.filter((m) => !m['@removed']);
     const inputs: MessageInput[] = [];
     for (const message of present) {
-      const attachments = message.hasAttachments ? await listAttachments(client, message.id) : [];
+      const attachments = await graphAttachmentsOf(ctx, message);
       const labelIds = [
         folderRowId,
         ...(message.categories ?? []).map((name) => upsertLabel(db, accountId, categoryLabel(name))),
@@ -163,12 +198,8 @@ async function syncFolder(
       : { link: deltaLink ?? cursor.link, complete: true, reconcile: false };
     transaction(db, () => {
       writeMessages(db, accountId, inputs);
-      // "@removed" from this folder: deleted, or moved away. A message moved into a folder synced earlier in this run keeps its new folder.
-      counts.messagesDeleted += deleteMessages(
-        db,
-        accountId,
-        removed.filter((id) => messageHasLabelByRemoteId(db, accountId, id, folderRowId)),
-      );
+      // "@removed" from this folder: deleted, or moved away; settled once every folder was walked (settleLeftMessages).
+      if (removed.length > 0) noteLeftMessages(db, accountId, removed, folderRowId);
       if (cursor.reconcile)
         markSeen(
           db,
@@ -192,9 +223,4 @@ async function syncFolder(
     cursor = next;
     if (!nextLink) return { processed, walk };
   }
-}
-
-async function listAttachments(client: GraphClient, messageId: string): Promise<GraphAttachment[]> {
-  const page: { value: GraphAttachment[] } = await client.request(`/me/messages/${encodeURIComponent(messageId)}/attachments`);
-  return page.value;
 }

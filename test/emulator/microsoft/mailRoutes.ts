@@ -288,10 +288,16 @@ export function mailRoutes(env: GraphEnv): Route[] {
       headers: { 'content-type': 'text/plain' },
       body: requireMessage(u.mailbox, req.params.id!).raw,
     })),
-    ...r('GET', '/messages/:id/attachments', 'graph.attachments.list', async (req, u) => ({
-      status: 200,
-      body: { value: await attachmentsJson(requireMessage(u.mailbox, req.params.id!), true) },
-    })),
+    ...r('GET', '/messages/:id/attachments', 'graph.attachments.list', async (req, u) => {
+      // As Graph does, $select narrows each attachment to those properties (and @odata.type): no bytes unless asked.
+      const select = selectParam(req);
+      const all = await attachmentsJson(requireMessage(u.mailbox, req.params.id!), !select || select.includes('contentBytes'));
+      const keep = select && new Set(['@odata.type', 'id', ...select]);
+      return {
+        status: 200,
+        body: { value: keep ? all.map((a) => Object.fromEntries(Object.entries(a).filter(([k]) => keep.has(k)))) : all },
+      };
+    }),
     ...r('GET', '/messages/:id/attachments/:aid', 'graph.attachments.get', async (req, u) => ({
       status: 200,
       body: await findAttachment(u, req.params.id!, req.params.aid!),

@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MicrosoftConfig } from '../../main/auth/providerConfig.ts';
+import { type Engine, openEngine } from '../../main/core/engine.ts';
+import { silentLog } from '../../main/core/log.ts';
+import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
+import { openBrowser as formPostBrowser } from '../emulator/microsoft/testAuth.ts';
+import { emulatorControl, runMailSync } from '../support/emulatorAccounts.ts';
+import { makeTempDir } from '../support/tempDir.ts';
+
+const USER = 'bob@contoso.test';
+const CAP = 1024;
+const SMALL = Buffer.from('a small attachment, well within the cap\n'.repeat(3));
+const LARGE = Buffer.alloc(CAP * 4, 7);
+
+/** An RFC 822 message with two attachments: one within the sync's size cap, one over it. */
+function rawWithAttachments(): string {
+  const part = (name: string, bytes: Buffer) =>
+    [
+      '--b1',
+      `Content-Type: application/octet-stream; name="${name}"`,
+      `Content-Disposition: attachment; filename="${name}"`,
+      'Content-Transfer-Encoding: base64',
+      '',
+      bytes.toString('base64'),
+    ].join('\r\n');
+  return [
+    'From: dan@example.test',
+    `To: ${USER}`,
+    'Subject: Two files',
+    'Message-ID: <two-files@example.test>',
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/mixed; boundary="b1"',
+    '',
+    '--b1',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    'Files attached.',
+    part('small.txt', SMALL),
+    part('large.bin', LARGE),
+    '--b1--',
+    '',
+  ].join('\r\n');
+}
+
+describe('Outlook attachments: the cap read from metadata, bytes fetched once (Graph emulator, request counters)', () => {
+  const dir = makeTempDir();
+  let emulator: RunningEmulator;
+  let engine: Engine;
+  let accountId: string;
+  let remoteId: string;
+
+  const control = (path: string, init?: { method?: string; body?: unknown }) => emulatorControl(emulator)(path, init);
+  /** Attachment requests since the last call (the counters are cleared each time). */
+  const attachmentRequests = async () => {
+    const { requests } = (await control('/counters')) as { requests: Record<string, number> };
+    await control('/counters', { method: 'DELETE' });
+    return Object.fromEntries(Object.entries(requests).filter(([endpoint]) => endpoint.startsWith('graph.attachments.')));
+  };
+  const stored = () =>
+    engine.db
+      .prepare(
+        `SELECT a.id, a.filename, a.size_bytes, a.blob_sha256 FROM attachments a JOIN messages m ON m.id = a.message_id
+         WHERE m.account_id = ? AND m.remote_id = ? ORDER BY a.part_index`,
+      )
+      .all(accountId, remoteId) as Array<{ id: number; filename: string; size_bytes: number; blob_sha256: string | null }>;
+  const sync = async () => expect((await runMailSync(engine, accountId))?.error).toBeNull();
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ autoConsent: true, seed: { kind: 'synthetic', count: 5 } });
+    const config: MicrosoftConfig = {
+      clientId: '11111111-2222-3333-4444-555555555555',
+      authority: `${emulator.baseUrl}/common`,
+      knownAuthorities: [new URL(emulator.baseUrl).host],
+      graphBaseUrl: `${emulator.baseUrl}/v1.0`,
+    };
+    engine = openEngine({
+      log: silentLog,
+      dataDir: dir.path,
+      attachmentSizeCap: CAP,
+      providers: { google: null, microsoft: config },
+    });
+    accountId = (await engine.providers.forConnect('microsoft').connect({ openBrowser: formPostBrowser })).id;
+    await sync();
+    remoteId = String((await control('/microsoft/messages', { method: 'POST', body: { raw: rawWithAttachments() } })).id);
+    await attachmentRequests();
+  }, 60_000);
+  afterAll(async () => {
+    await engine?.close();
+    await emulator?.stop();
+    dir.remove();
+  });
+
+  it('lists metadata, downloads only the attachment within the cap, and keeps the other by name and size', async () => {
+    await sync();
+    expect(await attachmentRequests()).toEqual({ 'graph.attachments.list': 1, 'graph.attachments.get': 1 });
+    const [small, large] = stored();
+    expect(small).toMatchObject({ filename: 'small.txt', size_bytes: SMALL.length });
+    expect(engine.blobs.read(small?.blob_sha256 as string)).toEqual(SMALL);
+    expect(large).toMatchObject({ filename: 'large.bin', size_bytes: LARGE.length, blob_sha256: null });
+  });
+
+  it('asks for no attachment again after read, flag, category and folder changes; ids and stored bytes stay', async () => {
+    const before = stored();
+    await control(`/microsoft/messages/${remoteId}`, {
+      method: 'PATCH',
+      body: { isRead: true, flagStatus: 'flagged', categories: ['Red category'] },
+    });
+    await sync();
+    expect(await attachmentRequests()).toEqual({});
+    expect(stored()).toEqual(before);
+    // Moved into a folder walked before and into one walked after its Inbox: the message is written where it went, never
+    // deleted and fetched again.
+    for (const folder of ['archive', 'junkemail', 'inbox']) {
+      await control(`/microsoft/messages/${remoteId}/move`, { method: 'POST', body: { folder } });
+      await sync();
+      expect(await attachmentRequests()).toEqual({});
+      expect(stored()).toEqual(before);
+    }
+  });
+});
