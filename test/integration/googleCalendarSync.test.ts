@@ -9,9 +9,19 @@ import { makeTempDir } from '../support/tempDir.ts';
 
 const USER = 'alice@gmail.test';
 const WORK = 'work.alice@group.calendar.google.com';
-// The seeded series lie in 2026 (the emulator seeds the current year); the random events spread
-// from August 2026 into 2027, so some lie outside this window on purpose.
-const WINDOW = { from: Date.UTC(2026, 0, 1), to: Date.UTC(2027, 0, 1) };
+const DAY_MS = 86_400_000;
+/** A wall-clock time in a zone as UTC milliseconds. */
+const local = (zone: string, year: number, month: number, day: number, hour = 0, minute = 0) =>
+  DateTime.fromObject({ year, month, day, hour, minute }, { zone });
+/** The last Sunday of October in a year: Europe's clocks go back an hour that night. */
+const lastSundayOfOctober = (year: number) => {
+  const day = local('Europe/Berlin', year, 10, 31);
+  return day.minus({ days: day.weekday % 7 });
+};
+/** Every UTC hour in order, as runs: [14, 14, 13] gives [14, 13]. */
+const runs = (hours: number[]) => hours.filter((h, i) => i === 0 || h !== hours[i - 1]);
+const iso = (d: DateTime) => d.toISO({ suppressMilliseconds: true }) as string;
+const utcHours = (instants: number[]) => instants.map((t) => new Date(t).getUTCHours());
 
 interface Instance {
   calendar: string;
@@ -47,6 +57,11 @@ describe('Google Calendar sync against the emulator (googleapis, real loopback f
   let emulator: RunningEmulator;
   let engine: Engine;
   let accountId: string;
+  // Every date below derives from the emulator's clock, never from a year written here: the
+  // emulator seeds its series in its current year (Y), and the full sync's window is that year.
+  let Y: number;
+  let now: number;
+  let WINDOW: { from: number; to: number };
 
   const control = (path: string, init?: { method?: string; body?: unknown }) => emulatorControl(emulator)(path, init);
   const events = (calendarId: string) => `/google/users/${USER}/calendars/${encodeURIComponent(calendarId)}/events`;
@@ -140,6 +155,9 @@ describe('Google Calendar sync against the emulator (googleapis, real loopback f
       openBrowser: autoConsentBrowser,
     });
     accountId = account.id;
+    now = Number((await control('/clock')).now);
+    Y = DateTime.fromMillis(now).year; // as the seed reads it
+    WINDOW = { from: Date.UTC(Y, 0, 1), to: Date.UTC(Y + 1, 0, 1) };
   }, 60_000);
   afterAll(async () => {
     await engine?.close();
@@ -148,6 +166,25 @@ describe('Google Calendar sync against the emulator (googleapis, real loopback f
   });
 
   it('full-syncs every calendar over the window: the index equals the emulator expanded over it, nothing outside', async () => {
+    // Events just outside the window on both sides (whatever the date, the seeded ones may all lie inside it).
+    await control(events(USER), {
+      method: 'POST',
+      body: {
+        id: 'beforewindow1',
+        summary: 'Ends as the window opens',
+        start: { dateTime: new Date(WINDOW.from - 3_600_000).toISOString() },
+        end: { dateTime: new Date(WINDOW.from).toISOString() },
+      },
+    });
+    await control(events(WORK), {
+      method: 'POST',
+      body: {
+        id: 'afterwindow01',
+        summary: 'Starts as the window closes',
+        start: { dateTime: new Date(WINDOW.to).toISOString() },
+        end: { dateTime: new Date(WINDOW.to + 3_600_000).toISOString() },
+      },
+    });
     const job = await sync('full');
     expect(job).toMatchObject({ status: 'succeeded' });
     const expected = await remote();
@@ -155,9 +192,10 @@ describe('Google Calendar sync against the emulator (googleapis, real loopback f
     expect(engine.db.prepare('SELECT count(*) FROM calendars WHERE account_id = ?').pluck().get(accountId)).toBe(4);
     expect(indexed()).toEqual(expected);
     // The window is a real bound: the emulator holds events on both sides of it, the index only inside.
-    const everything = await remote({ from: Date.UTC(2000, 0, 1), to: Date.UTC(2040, 0, 1) });
+    const everything = await remote({ from: Date.UTC(Y - 10, 0, 1), to: Date.UTC(Y + 10, 0, 1) });
     const outside = everything.filter((e) => e.endsAt <= WINDOW.from || e.startsAt >= WINDOW.to);
-    expect(outside.length).toBeGreaterThan(10);
+    expect(outside.some((e) => e.endsAt <= WINDOW.from)).toBe(true);
+    expect(outside.filter((e) => e.startsAt >= WINDOW.to).length).toBeGreaterThan(8); // the yearly birthday too
     const ids = new Set(indexed().map((e) => e.id));
     expect(outside.filter((e) => ids.has(e.id))).toEqual([]);
     for (const e of indexed()) expect(e.endsAt > WINDOW.from && e.startsAt < WINDOW.to).toBe(true);
@@ -165,37 +203,39 @@ describe('Google Calendar sync against the emulator (googleapis, real loopback f
 
   it('puts a weekly 09:00 New York series on the right days and instants across the March DST change', () => {
     const instances = seriesOf('Weekly sync (New York)').sort((a, b) => a.originalStartAt! - b.originalStartAt!);
-    // Seeded: Fridays from 20 February, COUNT=20; the third moved two hours later, the sixth cancelled.
-    const first = DateTime.fromObject({ year: 2026, month: 2, day: 20, hour: 9 }, { zone: 'America/New_York' });
+    // Seeded: weekly from 20 February of Y, COUNT=20; the third moved two hours later, the sixth cancelled.
+    const first = local('America/New_York', Y, 2, 20, 9);
     const expected = Array.from({ length: 20 }, (_, k) => first.plus({ weeks: k }))
       .filter((_, k) => k !== 5)
       .map((d, i) => (i === 2 ? d.plus({ hours: 2 }) : d).toMillis());
     expect(instances.map((e) => e.startsAt)).toEqual(expected);
     for (const e of instances) {
-      const local = DateTime.fromMillis(e.startsAt, { zone: 'America/New_York' });
-      expect(local.weekday).toBe(5);
-      expect(local.hour).toBe(e.id === instances[2]?.id ? 11 : 9);
+      const at = DateTime.fromMillis(e.startsAt, { zone: 'America/New_York' });
+      expect(at.weekday).toBe(first.weekday);
+      expect(at.hour).toBe(e.id === instances[2]?.id ? 11 : 9);
     }
-    // Either side of 8 March 2026: 09:00 EST is 14:00 UTC, 09:00 EDT is 13:00 UTC.
-    expect(instances.map((e) => new Date(e.startsAt).toISOString())).toContain('2026-02-27T14:00:00.000Z');
-    expect(instances.map((e) => new Date(e.startsAt).toISOString())).toContain('2026-03-13T13:00:00.000Z');
-    expect(instances[2]?.originalStartAt).toBe(Date.parse('2026-03-06T14:00:00Z'));
-    expect(instances.some((e) => e.originalStartAt === Date.parse('2026-03-27T13:00:00Z'))).toBe(false);
+    // Either side of the March change: 09:00 EST is 14:00 UTC (February), 09:00 EDT is 13:00 UTC (from March on).
+    const unmoved = instances.filter((e) => e.id !== instances[2]?.id);
+    expect(runs(unmoved.map((e) => new Date(e.startsAt).getUTCHours()))).toEqual([14, 13]);
+    expect(new Date(unmoved[0]?.startsAt as number).getUTCMonth()).toBe(1);
+    expect(instances[2]?.originalStartAt).toBe(first.plus({ weeks: 2 }).toMillis());
+    expect(instances.some((e) => e.originalStartAt === first.plus({ weeks: 5 }).toMillis())).toBe(false);
   });
 
   it('puts a Mon/Wed/Fri 10:00 Berlin series on the right days and instants across the October DST change', () => {
     const instances = seriesOf('Standup (Berlin)').sort((a, b) => a.startsAt - b.startsAt);
-    // 1 October (a Thursday) to 15 December 2026: Mon/Wed/Fri only, and Thursday 1 October itself is not one.
-    let day = DateTime.fromObject({ year: 2026, month: 10, day: 2, hour: 10 }, { zone: 'Europe/Berlin' });
+    // 1 October to 15 December of Y: Mon/Wed/Fri only (1 October itself only if it is one of them).
+    let day = local('Europe/Berlin', Y, 10, 1, 10);
     const expected: number[] = [];
-    while (day.toMillis() < Date.parse('2026-12-15T00:00:00Z')) {
+    while (day.toMillis() < Date.UTC(Y, 11, 15)) {
       if ([1, 3, 5].includes(day.weekday)) expected.push(day.toMillis());
       day = day.plus({ days: 1 });
     }
     expect(instances.map((e) => e.startsAt)).toEqual(expected);
-    const utc = instances.map((e) => new Date(e.startsAt).toISOString());
-    expect(utc).toContain('2026-10-23T08:00:00.000Z'); // CEST, UTC+2
-    expect(utc).toContain('2026-10-26T09:00:00.000Z'); // CET, UTC+1 after 25 October
+    // 10:00 CEST is 08:00 UTC until the last Sunday of October, 10:00 CET 09:00 UTC after it.
+    const change = lastSundayOfOctober(Y).toMillis();
+    expect(runs(instances.map((e) => new Date(e.startsAt).getUTCHours()))).toEqual([8, 9]);
+    for (const e of instances) expect(new Date(e.startsAt).getUTCHours()).toBe(e.startsAt < change ? 8 : 9);
   });
 
   it('converges after creates, edits, deletes, moved and cancelled instances, series changes and cancellations', async () => {
@@ -204,6 +244,12 @@ describe('Google Calendar sync against the emulator (googleapis, real loopback f
     const single = before.filter((e) => e.calendar === USER && e.seriesId === null && !e.allDay);
     const [edited, deleted, movedOut] = single;
     const work = before.filter((e) => e.calendar === WORK && e.seriesId === null);
+    /** The k-th occurrence of the seeded New York series and its instance id. */
+    const nyAt = (k: number) => local('America/New_York', Y, 2, 20, 9).plus({ weeks: k });
+    const nyInstance = (k: number) => `${ny}_${nyAt(k).toUTC().toFormat("yyyyMMdd'T'HHmmss'Z'")}`;
+    const nyMoved = nyAt(7).minus({ days: 1 }).set({ hour: 16 });
+    // A daily Berlin series of 10 from five days before Europe's clocks go back.
+    const checkIn = lastSundayOfOctober(Y).minus({ days: 5 }).set({ hour: 8, minute: 30 });
 
     // Creates: a timed event, an all-day event, and a daily series in Berlin that crosses 25 October.
     await control(events(USER), {
@@ -211,21 +257,21 @@ describe('Google Calendar sync against the emulator (googleapis, real loopback f
       body: {
         id: 'newsingle001',
         summary: 'Dentist',
-        start: { dateTime: '2026-11-20T15:00:00-05:00', timeZone: 'America/New_York' },
-        end: { dateTime: '2026-11-20T16:00:00-05:00', timeZone: 'America/New_York' },
+        start: { dateTime: `${Y}-11-20T15:00:00-05:00`, timeZone: 'America/New_York' },
+        end: { dateTime: `${Y}-11-20T16:00:00-05:00`, timeZone: 'America/New_York' },
       },
     });
     await control(events(USER), {
       method: 'POST',
-      body: { id: 'newallday001', summary: 'Conference', start: { date: '2026-12-01' }, end: { date: '2026-12-03' } },
+      body: { id: 'newallday001', summary: 'Conference', start: { date: `${Y}-12-01` }, end: { date: `${Y}-12-03` } },
     });
     await control(events(WORK), {
       method: 'POST',
       body: {
         id: 'newseries001',
         summary: 'Daily check-in',
-        start: { dateTime: '2026-10-20T08:30:00+02:00', timeZone: 'Europe/Berlin' },
-        end: { dateTime: '2026-10-20T08:45:00+02:00', timeZone: 'Europe/Berlin' },
+        start: { dateTime: iso(checkIn), timeZone: 'Europe/Berlin' },
+        end: { dateTime: iso(checkIn.plus({ minutes: 15 })), timeZone: 'Europe/Berlin' },
         recurrence: ['RRULE:FREQ=DAILY;COUNT=10'],
       },
     });
@@ -234,28 +280,28 @@ describe('Google Calendar sync against the emulator (googleapis, real loopback f
       method: 'PATCH',
       body: {
         summary: 'Moved and renamed',
-        start: { dateTime: '2026-09-15T07:00:00Z' },
-        end: { dateTime: '2026-09-15T07:45:00Z' },
+        start: { dateTime: `${Y}-09-15T07:00:00Z` },
+        end: { dateTime: `${Y}-09-15T07:45:00Z` },
       },
     });
     await control(`${events(USER)}/${movedOut?.id}`, {
       method: 'PATCH',
-      body: { start: { dateTime: '2027-03-01T10:00:00Z' }, end: { dateTime: '2027-03-01T11:00:00Z' } },
+      body: { start: { dateTime: `${Y + 1}-03-01T10:00:00Z` }, end: { dateTime: `${Y + 1}-03-01T11:00:00Z` } },
     });
     // Deletes: a single event, and the seeded Berlin standup series as a whole.
     await control(`${events(USER)}/${deleted?.id}`, { method: 'DELETE' });
     const standup = seriesOf('Standup (Berlin)')[0]?.seriesId as string;
     await control(`${events(WORK)}/${standup}`, { method: 'DELETE' });
     // Recurrence exceptions of the New York series: one instance moved, one cancelled.
-    await control(`${events(USER)}/${ny}_20260410T130000Z`, {
+    await control(`${events(USER)}/${nyInstance(7)}`, {
       method: 'PATCH',
       body: {
         summary: 'Weekly sync (moved)',
-        start: { dateTime: '2026-04-09T16:00:00-04:00', timeZone: 'America/New_York' },
-        end: { dateTime: '2026-04-09T16:30:00-04:00', timeZone: 'America/New_York' },
+        start: { dateTime: iso(nyMoved), timeZone: 'America/New_York' },
+        end: { dateTime: iso(nyMoved.plus({ minutes: 30 })), timeZone: 'America/New_York' },
       },
     });
-    await control(`${events(USER)}/${ny}_20260501T130000Z`, { method: 'DELETE' });
+    await control(`${events(USER)}/${nyInstance(10)}`, { method: 'DELETE' });
     // Status, location and attendees' responses change on an event another calendar holds.
     await control(`${events(WORK)}/${work[1]?.id}`, {
       method: 'PATCH',
@@ -279,15 +325,14 @@ describe('Google Calendar sync against the emulator (googleapis, real loopback f
     // The changes really are in there.
     const ids = new Set(after.map((e) => e.id));
     expect(ids.has('newsingle001') && ids.has('newallday001')).toBe(true);
-    expect([deleted?.id, movedOut?.id, work[0]?.id, `${ny}_20260501T130000Z`].some((id) => ids.has(id as string))).toBe(false);
+    expect([deleted?.id, movedOut?.id, work[0]?.id, nyInstance(10)].some((id) => ids.has(id as string))).toBe(false);
     expect(after.filter((e) => e.seriesId === standup)).toEqual([]);
-    const daily = after.filter((e) => e.seriesId === 'newseries001').map((e) => new Date(e.startsAt).toISOString());
-    expect(daily).toHaveLength(10);
-    expect(daily[0]).toBe('2026-10-20T06:30:00.000Z');
-    expect(daily.at(-1)).toBe('2026-10-29T07:30:00.000Z'); // 08:30 CET after 25 October
-    expect(after.find((e) => e.id === `${ny}_20260410T130000Z`)).toMatchObject({
-      startsAt: Date.parse('2026-04-09T20:00:00Z'),
-      originalStartAt: Date.parse('2026-04-10T13:00:00Z'),
+    const daily = after.filter((e) => e.seriesId === 'newseries001').map((e) => e.startsAt);
+    expect(daily).toEqual(Array.from({ length: 10 }, (_, k) => checkIn.plus({ days: k }).toMillis()));
+    expect(runs(utcHours(daily))).toEqual([6, 7]); // 08:30 CEST, then 08:30 CET
+    expect(after.find((e) => e.id === nyInstance(7))).toMatchObject({
+      startsAt: nyMoved.toMillis(),
+      originalStartAt: nyAt(7).toMillis(),
       summary: 'Weekly sync (moved)',
     });
     expect(after.find((e) => e.id === 'newallday001')).toMatchObject({ allDay: true });
@@ -306,11 +351,12 @@ describe('Google Calendar sync against the emulator (googleapis, real loopback f
       .filter((e) => e.seriesId === 'newseries001')
       .map((e) => e.id);
     expect(oldIds).toHaveLength(10);
+    const nine = lastSundayOfOctober(Y).minus({ days: 5 }).set({ hour: 9 });
     await control(`${events(WORK)}/newseries001`, {
       method: 'PATCH',
       body: {
-        start: { dateTime: '2026-10-20T09:00:00+02:00', timeZone: 'Europe/Berlin' },
-        end: { dateTime: '2026-10-20T09:15:00+02:00', timeZone: 'Europe/Berlin' },
+        start: { dateTime: iso(nine), timeZone: 'Europe/Berlin' },
+        end: { dateTime: iso(nine.plus({ minutes: 15 })), timeZone: 'Europe/Berlin' },
         recurrence: ['RRULE:FREQ=DAILY;COUNT=8'],
       },
     });
@@ -318,11 +364,8 @@ describe('Google Calendar sync against the emulator (googleapis, real loopback f
     const after = await remote();
     expect(indexed()).toEqual(after);
     const daily = after.filter((e) => e.seriesId === 'newseries001');
-    expect(daily.map((e) => new Date(e.startsAt).toISOString())).toEqual(
-      Array.from({ length: 8 }, (_, k) =>
-        new Date(Date.parse('2026-10-20T07:00:00Z') + k * 86_400_000 + (k >= 5 ? 3_600_000 : 0)).toISOString(),
-      ),
-    );
+    expect(daily.map((e) => e.startsAt)).toEqual(Array.from({ length: 8 }, (_, k) => nine.plus({ days: k }).toMillis()));
+    expect(utcHours(daily.map((e) => e.startsAt))).toEqual([7, 7, 7, 7, 7, 8, 8, 8]); // the sixth is the first in CET
     expect(daily.filter((e) => oldIds.includes(e.id))).toEqual([]);
   });
 
@@ -334,8 +377,8 @@ describe('Google Calendar sync against the emulator (googleapis, real loopback f
       body: {
         id: 'after410001',
         summary: 'After the token expired',
-        start: { dateTime: '2026-12-10T12:00:00Z' },
-        end: { dateTime: '2026-12-10T13:00:00Z' },
+        start: { dateTime: `${Y}-12-10T12:00:00Z` },
+        end: { dateTime: `${Y}-12-10T13:00:00Z` },
       },
     });
     const calendars = (await remote()).map((e) => e.calendar);
@@ -359,16 +402,19 @@ describe('Google Calendar sync against the emulator (googleapis, real loopback f
     expect(await sync('full-default')).toMatchObject({ status: 'succeeded' });
     const first = windowOf();
     expect(first.kind).toBe('sliding');
-    expect(first.to - first.from).toBe(270 * 86_400_000);
+    expect(first.to - first.from).toBe(270 * DAY_MS);
+    // Around the clock's today, whatever the date: 90 days back, 180 ahead.
+    expect(first.from).toBeGreaterThanOrEqual(now - 90 * DAY_MS);
+    expect(first.to).toBeLessThanOrEqual(Date.now() + 180 * DAY_MS);
     expect(indexed()).toEqual(await remote(first));
 
     // As if that sync had run three days ago: its window ends three days short of today's default.
-    const aged = { from: first.from - 3 * 86_400_000, to: first.to - 3 * 86_400_000 };
+    const aged = { from: first.from - 3 * DAY_MS, to: first.to - 3 * DAY_MS };
     engine.db
       .prepare("UPDATE sync_cursors SET cursor = ? WHERE account_id = ? AND kind = 'gcal.syncToken.window'")
       .run(`${aged.from}/${aged.to}/sliding`, accountId);
     // An event only today's window reaches.
-    const lateStart = first.to - 86_400_000;
+    const lateStart = first.to - DAY_MS;
     await control(events(USER), {
       method: 'POST',
       body: {
@@ -380,9 +426,9 @@ describe('Google Calendar sync against the emulator (googleapis, real loopback f
     });
 
     expect(await sync()).toMatchObject({ status: 'succeeded' });
-    const now = windowOf();
-    expect(now.to).toBeGreaterThanOrEqual(first.to);
-    expect(indexed()).toEqual(await remote(now));
+    const moved = windowOf();
+    expect(moved.to).toBeGreaterThanOrEqual(first.to);
+    expect(indexed()).toEqual(await remote(moved));
     expect(indexed().some((e) => e.id === 'justinrange01')).toBe(true);
   });
 
@@ -392,14 +438,22 @@ describe('Google Calendar sync against the emulator (googleapis, real loopback f
       method: 'POST',
       body: { id: club, summary: 'Book club', timeZone: 'Europe/London' },
     });
-    // Tuesdays 19:00 in London from 2 March 2027, across the switch to BST on 28 March.
+    // Six Tuesdays at 19:00 in London across a change of its clocks (to BST in March, back in October):
+    // the one nearest today that keeps all six inside the sliding window (today -90 to +180 days).
+    let change = DateTime.fromMillis(now - 62 * DAY_MS, { zone: 'Europe/London' }).startOf('day');
+    // The Sunday the clocks change on: its midnight has the old offset, the next midnight the new one.
+    while (change.offset === change.plus({ days: 1 }).offset) change = change.plus({ days: 1 });
+    expect(change.weekday).toBe(7);
+    expect(change.toMillis()).toBeLessThan(now + 166 * DAY_MS);
+    const clubStart = change.minus({ days: 26 }).set({ hour: 19 });
+    expect(clubStart.weekday).toBe(2);
     await control(events(club), {
       method: 'POST',
       body: {
         id: 'bookseries01',
         summary: 'Book club',
-        start: { dateTime: '2027-03-02T19:00:00Z', timeZone: 'Europe/London' },
-        end: { dateTime: '2027-03-02T21:00:00Z', timeZone: 'Europe/London' },
+        start: { dateTime: iso(clubStart), timeZone: 'Europe/London' },
+        end: { dateTime: iso(clubStart.plus({ hours: 2 })), timeZone: 'Europe/London' },
         recurrence: ['RRULE:FREQ=WEEKLY;COUNT=6'],
       },
     });
@@ -415,15 +469,12 @@ describe('Google Calendar sync against the emulator (googleapis, real loopback f
     expect(names).not.toContain('Family');
     const club19 = indexed()
       .filter((e) => e.seriesId === 'bookseries01')
-      .map((e) => new Date(e.startsAt).toISOString());
-    expect(club19).toEqual([
-      '2027-03-02T19:00:00.000Z',
-      '2027-03-09T19:00:00.000Z',
-      '2027-03-16T19:00:00.000Z',
-      '2027-03-23T19:00:00.000Z',
-      '2027-03-30T18:00:00.000Z', // 19:00 BST
-      '2027-04-06T18:00:00.000Z',
-    ]);
+      .map((e) => e.startsAt)
+      .sort((a, b) => a - b);
+    expect(club19).toEqual(Array.from({ length: 6 }, (_, k) => clubStart.plus({ weeks: k }).toMillis()));
+    // 19:00 GMT is 19:00 UTC, 19:00 BST 18:00 UTC: four before the change, two after.
+    const [before, after] = clubStart.offset === 0 ? [19, 18] : [18, 19];
+    expect(utcHours(club19)).toEqual([before, before, before, before, after, after]);
   });
 
   it('rides out 429 with Retry-After and 5xx answers and still converges', async () => {
