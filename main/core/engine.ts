@@ -129,7 +129,7 @@ export function openEngine(config: EngineConfig): Engine {
     attachmentSizeCap: config.attachmentSizeCap ?? 25 * 1024 * 1024,
     gmailQuota: config.gmailQuota ?? gmailQuotaFromEnv(),
   });
-  const syncDeps = { db, events, providers, log: log.child({ component: 'sync' }) };
+  const syncDeps = { db, events, providers, blobs, log: log.child({ component: 'sync' }) };
   const runner = new JobRunner(
     jobs,
     { email_sync: createMailSyncHandler(syncDeps), calendar_sync: createCalendarSyncHandler(syncDeps), ...config.jobHandlers },

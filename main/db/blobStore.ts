@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../core/privateFiles.ts';
 import type { IndexDb } from './openIndex.ts';
+import { blobRowExists, noteStoredBlob } from './queries/blobReferences.ts';
 import { stmt } from './statements.ts';
 
 /**
@@ -10,6 +11,15 @@ import { stmt } from './statements.ts';
  * The same bytes are stored once however many messages carry them. The file
  * is written (temp + rename) before its row, so a row never points at a
  * missing or half-written file.
+ *
+ * Files are deleted only by deleteFiles, after the clean-up
+ * (main/sync/blobCleanup.ts) committed the removal of their rows. A blob
+ * stored again meanwhile keeps its file: put writes the file again when it
+ * is missing, and deleteFiles leaves any file whose row is back. Both run
+ * synchronously, so within the one engine that holds the data directory
+ * (main/core/dataDirLock.ts) neither can come between the other's check and
+ * its write; and put notes every blob it stores, so one not yet referred to
+ * (its message written a page later) is not freed before the grace period.
  */
 export class BlobStore {
   readonly dir: string;
@@ -31,7 +41,16 @@ export class BlobStore {
       renameSync(temp, path);
     }
     stmt(this.#db, 'INSERT OR IGNORE INTO blobs (sha256, size_bytes) VALUES (?, ?)').run(sha256, bytes.byteLength);
+    noteStoredBlob(this.#db, sha256, Date.now());
     return sha256;
+  }
+
+  /** Deletes the files of freed blobs (their rows already deleted and committed); a blob whose row is back keeps its file. */
+  deleteFiles(sha256s: readonly string[]): void {
+    for (const sha256 of sha256s) {
+      if (blobRowExists(this.#db, sha256)) continue;
+      rmSync(this.pathOf(sha256), { force: true });
+    }
   }
 
   read(sha256: string): Buffer {

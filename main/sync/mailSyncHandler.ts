@@ -1,15 +1,18 @@
 import type { EventBus } from '../core/eventBus.ts';
 import type { Log } from '../core/log.ts';
 import { codeOf } from '../core/outpostError.ts';
+import type { BlobStore } from '../db/blobStore.ts';
 import type { WritableDb } from '../db/handles.ts';
 import { type AccountRow, getAccount, recordSyncFailure, recordSyncSuccess } from '../db/queries/accounts.ts';
 import { ProviderError } from '../providers/providerErrors.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
+import { cleanUpBlobs } from './blobCleanup.ts';
 import type { JobHandler } from './jobRunner.ts';
 import { pushPendingChanges } from './pendingChangePusher.ts';
 
 export interface SyncHandlerDeps {
   db: WritableDb;
+  blobs: BlobStore;
   events: EventBus;
   providers: ProviderRegistry;
   log: Log;
@@ -33,18 +36,29 @@ export function createMailSyncHandler(deps: SyncHandlerDeps): JobHandler {
     const account = jobAccount(deps.db, job.account_id);
     const params = JSON.parse(job.params_json) as { trigger?: string };
     const session = deps.providers.of(account).session(account, context.signal);
+    let counts: Awaited<ReturnType<typeof session.syncMail>>;
     try {
       // Local changes first, so the sync brings them back confirmed instead of undoing them.
       const pushed = await pushPendingChanges(deps.db, session, account.id);
       if (pushed > 0) deps.log.info({ job_id: job.id, account_id: account.id, changes: pushed }, 'pushed local changes');
-      const counts = await session.syncMail({ mode: job.mode, catchUp: params.trigger === 'gmail-connections' }, context);
+      counts = await session.syncMail({ mode: job.mode, catchUp: params.trigger === 'gmail-connections' }, context);
       recordSyncSuccess(deps.db, account.id);
-      return counts;
     } catch (error) {
       recordFailure(deps, account.id, error, true);
       throw error;
     }
+    await cleanUpAfterSync(deps, job.id);
+    return counts;
   };
+}
+
+/** Disk given back after a sync (main/sync/blobCleanup.ts); a failure is logged and never fails the sync. */
+async function cleanUpAfterSync(deps: SyncHandlerDeps, jobId: string): Promise<void> {
+  try {
+    await cleanUpBlobs(deps);
+  } catch (error) {
+    deps.log.warn({ err: error, job_id: jobId }, 'blob clean-up failed; the next sync tries again');
+  }
 }
 
 /**

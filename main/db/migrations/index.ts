@@ -15,6 +15,7 @@ import * as blobReferences from './012_blob_references.ts';
 import * as typedPendingChanges from './013_typed_pending_changes.ts';
 import * as starredByThread from './014_starred_by_thread.ts';
 import * as sendRecords from './015_send_records.ts';
+import * as blobRelease from './016_blob_release.ts';
 
 interface Migration {
   version: number;
@@ -39,6 +40,7 @@ export const migrations: readonly Migration[] = [
   { version: 13, name: 'typed_pending_changes', up: typedPendingChanges.up },
   { version: 14, name: 'starred_by_thread', up: starredByThread.up },
   { version: 15, name: 'send_records', up: sendRecords.up },
+  { version: 16, name: 'blob_release', up: blobRelease.up },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

@@ -129,3 +129,11 @@ export function updateOutboxRow(db: WritableDb, id: string, fields: OutboxUpdate
   if (columns.length === 0) return;
   stmt(db, `UPDATE outbox SET ${columns.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`).run({ ...fields, id });
 }
+
+/** Deletes up to `limit` rows sent before `before` (ms); returns how many. Their raw blobs are noted for the clean-up (migration 016). */
+export function deleteSentOutboxRows(db: WritableDb, before: number, limit: number): number {
+  return stmt(db, "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE status = 'sent' AND sent_at < ? LIMIT ?)").run(
+    before,
+    limit,
+  ).changes;
+}
