@@ -1,6 +1,11 @@
 import { convert as htmlToText } from 'html-to-text';
 import PostalMime, { type Address } from 'postal-mime';
 import type { EmailAddress } from '../../shared/mailModel.ts';
+import { decodeEncodedWords } from './encodedWords.ts';
+import { messageDate } from './mailDate.ts';
+import { installCharsetFallback } from './postalMimeCharsets.ts';
+
+installCharsetFallback();
 
 /** One RFC 822 message reduced to what the index stores. */
 export interface ParsedMessage {
@@ -13,7 +18,7 @@ export interface ParsedMessage {
   cc: EmailAddress[];
   bcc: EmailAddress[];
   replyTo: EmailAddress[];
-  /** ms since epoch, or null when the Date header is missing or unreadable */
+  /** ms since epoch (RFC 5322 with its obsolete forms; a Date far past the Received stamps gives way to them), or null when none is readable */
   date: number | null;
   text: string;
   html: string | null;
@@ -31,7 +36,11 @@ export interface ParsedAttachment {
 
 const SNIPPET_LENGTH = 200;
 
-/** Parses raw RFC 822 bytes with postal-mime (charsets, encodings, broken headers). Never throws on bad MIME. */
+/**
+ * Parses raw RFC 822 bytes with postal-mime (encodings, broken headers; raw
+ * 8-bit text in its declared charset or a fallback, postalMimeCharsets.ts)
+ * and reads the date as RFC 5322 does (mailDate.ts). Never throws on bad MIME.
+ */
 export async function parseRfc822(raw: Uint8Array | string): Promise<ParsedMessage> {
   const email = await PostalMime.parse(stripMboxEnvelope(raw), { attachmentEncoding: 'arraybuffer' });
   const headers = new Map<string, string>();
@@ -43,13 +52,16 @@ export async function parseRfc822(raw: Uint8Array | string): Promise<ParsedMessa
     rfc822MessageId: bareMessageId(email.messageId),
     inReplyTo: bareMessageId(email.inReplyTo),
     references: messageIdList(email.references),
-    subject: (email.subject ?? '').trim(),
+    subject: readableSubject(email.subject ?? '', headers),
     from: firstMailbox(email.from ? [email.from] : email.sender ? [email.sender] : []),
     to: mailboxes(email.to),
     cc: mailboxes(email.cc),
     bcc: mailboxes(email.bcc),
     replyTo: mailboxes(email.replyTo),
-    date: parseDate(email.date),
+    date: messageDate(
+      headers.get('date'),
+      email.headers.filter((header) => header.key === 'received').map((header) => header.value),
+    ),
     text,
     html,
     attachments: email.attachments.map((attachment) => ({
@@ -89,6 +101,14 @@ function stripMboxEnvelope(raw: Uint8Array | string): Uint8Array | string {
   return raw;
 }
 
+/** postal-mime's subject, or its encoded words read again when that left U+FFFD (encodedWords.ts). */
+function readableSubject(subject: string, headers: Map<string, string>): string {
+  const raw = headers.get('subject');
+  if (!subject.includes('\uFFFD') || !raw) return subject.trim();
+  const charset = /charset\s*=\s*"?([^\s";]+)/i.exec(headers.get('content-type') ?? '')?.[1];
+  return decodeEncodedWords(raw, [charset]).trim();
+}
+
 function bareMessageId(value: string | undefined): string | null {
   const ids = messageIdList(value);
   return ids[0] ?? null;
@@ -114,15 +134,6 @@ function mailboxes(addresses: Address[] | undefined): EmailAddress[] {
 
 function firstMailbox(addresses: Address[]): EmailAddress | null {
   return mailboxes(addresses)[0] ?? null;
-}
-
-function parseDate(value: string | undefined): number | null {
-  if (!value) return null;
-  const ms = Date.parse(value);
-  if (Number.isFinite(ms)) return ms;
-  // Common breakage: trailing comments or zone names Date.parse rejects, e.g. "(PDT)".
-  const cleaned = Date.parse(value.replace(/\([^)]*\)/g, '').trim());
-  return Number.isFinite(cleaned) ? cleaned : null;
 }
 
 function toBytes(content: ArrayBuffer | Uint8Array | string): Uint8Array {
