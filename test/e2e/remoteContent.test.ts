@@ -1,13 +1,11 @@
 import { writeFileSync } from 'node:fs';
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Page, Request } from 'playwright';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { blockedNotice } from '../../renderer/src/emailHtml/blockedNotice.ts';
 import { ensureTls } from '../emulator/kit/tls.ts';
 import { HOSTILE_VECTORS, type HostileVector, type RemoteOrigins, vectorHtml } from '../fixtures/hostileHtml/corpus.ts';
+import { remoteHost } from '../support/remoteHost.ts';
 import { runCli } from '../support/serveProcess.ts';
 import { makeTempDir } from '../support/tempDir.ts';
 import { useUiSession } from '../support/uiHarness.ts';
@@ -23,32 +21,6 @@ import { describeOnEachSurface } from '../support/uiSurface.ts';
  */
 const SENDER = 'hostile@corpus.example';
 const subjectOf = (index: number) => `Hostile vector ${String(index + 1).padStart(2, '0')}`;
-const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
-
-/** A server standing in for a remote host: answers a 1×1 GIF to everything and remembers each path asked for. */
-function remoteHost() {
-  const received: string[] = [];
-  let server: Server | undefined;
-  const answer = (req: IncomingMessage, res: ServerResponse) => {
-    received.push(req.url ?? '');
-    res.writeHead(200, { 'content-type': 'image/gif', 'cache-control': 'no-store' });
-    res.end(PIXEL);
-  };
-  return {
-    received,
-    /** Listens on a random port of 127.0.0.1, over TLS when given a certificate; answers its origin. */
-    async start(tls?: { cert: string; key: string }): Promise<string> {
-      const started = tls ? createHttpsServer(tls, answer) : createHttpServer(answer);
-      server = started;
-      await new Promise<void>((resolve) => started.listen(0, '127.0.0.1', resolve));
-      return `${tls ? 'https' : 'http'}://127.0.0.1:${(started.address() as AddressInfo).port}`;
-    },
-    async close(): Promise<void> {
-      server?.closeAllConnections();
-      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    },
-  };
-}
 
 /** The asctime form of an mbox "From " line. */
 function mboxDate(date: Date): string {
