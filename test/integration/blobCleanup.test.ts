@@ -5,37 +5,12 @@ import { silentLog } from '../../main/core/log.ts';
 import { reclaimableBlobs } from '../../main/db/queries/blobReferences.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
 import { autoConsentBrowser, emulatorControl, googleConfigFor, runMailSync } from '../support/emulatorAccounts.ts';
+import { mimeWithAttachments } from '../support/mimeFixtures.ts';
 import { makeTempDir } from '../support/tempDir.ts';
 
 const USER = 'alice@gmail.test';
 const SHARED = Buffer.from('the same minutes, attached to two messages\n'.repeat(4));
 const OWN = Buffer.from('a file only the first message carries\n'.repeat(4));
-
-function rawMessage(id: string, files: Array<[name: string, bytes: Buffer]>): string {
-  return [
-    'From: Dan <dan@example.test>',
-    `To: ${USER}`,
-    `Subject: Minutes ${id}`,
-    `Message-ID: <${id}@example.test>`,
-    'MIME-Version: 1.0',
-    'Content-Type: multipart/mixed; boundary="b1"',
-    '',
-    '--b1',
-    'Content-Type: text/plain; charset=utf-8',
-    '',
-    'See attached.',
-    ...files.flatMap(([name, bytes]) => [
-      '--b1',
-      `Content-Type: text/plain; name="${name}"`,
-      `Content-Disposition: attachment; filename="${name}"`,
-      'Content-Transfer-Encoding: base64',
-      '',
-      bytes.toString('base64'),
-    ]),
-    '--b1--',
-    '',
-  ].join('\r\n');
-}
 
 describe('disk given back after a sync (Gmail emulator): blobs of deleted messages go, shared ones stay', () => {
   const dir = makeTempDir();
@@ -82,7 +57,20 @@ describe('disk given back after a sync (Gmail emulator): blobs of deleted messag
     const add = async (id: string, files: Array<[string, Buffer]>) =>
       (await control(`/google/users/${USER}/messages`, {
         method: 'POST',
-        body: { raw: Buffer.from(rawMessage(id, files)).toString('base64url'), labelIds: ['INBOX'], encoding: 'base64url' },
+        body: {
+          raw: Buffer.from(
+            mimeWithAttachments({
+              from: 'Dan <dan@example.test>',
+              to: USER,
+              subject: `Minutes ${id}`,
+              messageId: `${id}@example.test`,
+              text: 'See attached.',
+              files,
+            }),
+          ).toString('base64url'),
+          labelIds: ['INBOX'],
+          encoding: 'base64url',
+        },
       })) as { id: string };
     const first = await add('first', [
       ['own.txt', OWN],

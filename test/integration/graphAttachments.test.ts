@@ -5,42 +5,13 @@ import { silentLog } from '../../main/core/log.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
 import { openBrowser as formPostBrowser } from '../emulator/microsoft/testAuth.ts';
 import { emulatorControl, runMailSync } from '../support/emulatorAccounts.ts';
+import { mimeWithAttachments } from '../support/mimeFixtures.ts';
 import { makeTempDir } from '../support/tempDir.ts';
 
 const USER = 'bob@contoso.test';
 const CAP = 1024;
 const SMALL = Buffer.from('a small attachment, well within the cap\n'.repeat(3));
 const LARGE = Buffer.alloc(CAP * 4, 7);
-
-/** An RFC 822 message with two attachments: one within the sync's size cap, one over it. */
-function rawWithAttachments(): string {
-  const part = (name: string, bytes: Buffer) =>
-    [
-      '--b1',
-      `Content-Type: application/octet-stream; name="${name}"`,
-      `Content-Disposition: attachment; filename="${name}"`,
-      'Content-Transfer-Encoding: base64',
-      '',
-      bytes.toString('base64'),
-    ].join('\r\n');
-  return [
-    'From: dan@example.test',
-    `To: ${USER}`,
-    'Subject: Two files',
-    'Message-ID: <two-files@example.test>',
-    'MIME-Version: 1.0',
-    'Content-Type: multipart/mixed; boundary="b1"',
-    '',
-    '--b1',
-    'Content-Type: text/plain; charset=utf-8',
-    '',
-    'Files attached.',
-    part('small.txt', SMALL),
-    part('large.bin', LARGE),
-    '--b1--',
-    '',
-  ].join('\r\n');
-}
 
 describe('Outlook attachments: the cap read from metadata, bytes fetched once (Graph emulator, request counters)', () => {
   const dir = makeTempDir();
@@ -81,7 +52,26 @@ describe('Outlook attachments: the cap read from metadata, bytes fetched once (G
     });
     accountId = (await engine.providers.forConnect('microsoft').connect({ openBrowser: formPostBrowser })).id;
     await sync();
-    remoteId = String((await control('/microsoft/messages', { method: 'POST', body: { raw: rawWithAttachments() } })).id);
+    remoteId = String(
+      (
+        await control('/microsoft/messages', {
+          method: 'POST',
+          body: {
+            raw: mimeWithAttachments({
+              from: 'dan@example.test',
+              to: USER,
+              subject: 'Two files',
+              messageId: 'two-files@example.test',
+              text: 'Files attached.',
+              files: [
+                ['small.txt', SMALL],
+                ['large.bin', LARGE],
+              ],
+            }),
+          },
+        })
+      ).id,
+    );
     await attachmentRequests();
   }, 60_000);
   afterAll(async () => {

@@ -1,6 +1,7 @@
 import type { ReadableDb, WritableDb } from '../handles.ts';
 import { stmt } from '../statements.ts';
 import type { AttachmentInput } from './messageWrites.ts';
+import type { AttachmentRow } from './threadReads.ts';
 
 /** What serving an attachment needs: its stored bytes, or where in its message's original they are. */
 export interface AttachmentDownloadRow {
@@ -37,17 +38,7 @@ export interface StoredAttachments {
 export function storedAttachmentsOf(db: ReadableDb, accountId: string, remoteId: string): StoredAttachments | undefined {
   const rows = stmt<
     [string, string],
-    {
-      is_draft: number;
-      part_index: number | null;
-      remote_id: string | null;
-      filename: string;
-      mime_type: string;
-      size_bytes: number;
-      content_id: string | null;
-      is_inline: number;
-      blob_sha256: string | null;
-    }
+    Omit<AttachmentRow, 'id' | 'message_id'> & { is_draft: number; part_index: number | null; remote_id: string | null }
   >(
     db,
     `SELECT m.is_draft, a.part_index, a.remote_id, a.filename, a.mime_type, a.size_bytes, a.content_id, a.is_inline, a.blob_sha256
