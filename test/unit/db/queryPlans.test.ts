@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openIndex, type WritableDb } from '../../../main/db/openIndex.ts';
+import { storedAttachmentsOf } from '../../../main/db/queries/attachments.ts';
+import { releaseNotedBlobs } from '../../../main/db/queries/blobReferences.ts';
 import { listEventsInRange } from '../../../main/db/queries/calendarEvents.ts';
 import { matchingContacts } from '../../../main/db/queries/contacts.ts';
 import { writeMessages } from '../../../main/db/queries/messageWrites.ts';
@@ -140,5 +142,20 @@ describe('query plans of the hot read paths', () => {
     const plan = plansOf(() => newInboxMessages(db, { after: 100, upTo: 200, accountIds: [accountId], limit: 50 }));
     expect(plan).toMatch(/SEARCH m USING INTEGER PRIMARY KEY \(rowid>\? AND rowid<\?\)/);
     expect(plan).not.toMatch(/messages_by_account_date/);
+  });
+
+  it('checks the blobs noted for the clean-up by sha256 range, each reference looked up in its blob index', () => {
+    const plan = plansOf(() => releaseNotedBlobs(db, '', 500, 0));
+    expect(plan).toMatch(/SEARCH c USING PRIMARY KEY \(sha256>\?\)/);
+    for (const index of ['messages_by_raw_blob', 'attachments_by_blob', 'outbox_by_raw_blob'])
+      expect(plan).toMatch(new RegExp(`SEARCH \\w+ USING COVERING INDEX ${index} \\(\\w+=\\?\\)`));
+    expect(plan).not.toMatch(/SCAN/);
+  });
+
+  it("reads a message's stored attachments by (account, remote id) and (message, part)", () => {
+    const plan = plansOf(() => storedAttachmentsOf(db, accountId, 'm1'));
+    expect(plan).toMatch(/SEARCH m USING INDEX \S+ \(account_id=\? AND remote_id=\?\)/);
+    expect(plan).toMatch(/SEARCH a USING (COVERING )?INDEX \S+ \(message_id=\?\)/);
+    expect(plan).not.toMatch(/SCAN|TEMP B-TREE/);
   });
 });
