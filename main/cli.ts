@@ -18,6 +18,8 @@ Usage:
   outpost keys list | keys revoke ID           list API keys (never the keys themselves) / revoke one
   outpost session create [--admin]              print a new session token
   outpost logs [--lines N]                      the newest lines of the log (<data-dir>/logs), readable (default 50)
+  outpost doctor                                the index's integrity, sizes (index, WAL, stored files) and orphaned files
+  outpost repair                                rebuild a damaged index from the kept raw messages (the damaged file is kept aside)
   outpost --version | --help
 
 Common options:
@@ -95,6 +97,10 @@ async function main(argv: string[]): Promise<void> {
       if (!Number.isInteger(lines) || lines < 1 || lines > 100_000) throw usageError('--lines must be a number from 1 to 100000');
       return (await import('./cli/logsCommand.ts')).logsCommand({ dataDir, lines });
     }
+    case 'doctor':
+      return (await import('./cli/doctorCommand.ts')).doctorCommand({ dataDir });
+    case 'repair':
+      return (await import('./cli/repairCommand.ts')).repairCommand({ dataDir });
     default:
       throw usageError(`unknown command "${command}"`);
   }

@@ -20,6 +20,7 @@ import { createMailSyncHandler } from '../sync/mailSyncHandler.ts';
 import { type AccountRemoval, removeAccount } from './accountRemoval.ts';
 import { acquireDataDirLock, ensureDataDir } from './dataDirLock.ts';
 import { EventBus } from './eventBus.ts';
+import { refuseDamagedIndex } from './indexCondition.ts';
 import { type Log, openLogFile } from './log.ts';
 import { blobsDir, indexPath, vaultKeyPath } from './paths.ts';
 import { restrictWindowsAcl, tightenDataDir } from './privateFiles.ts';
@@ -81,6 +82,8 @@ export interface Engine {
   providers: ProviderRegistry;
   send: SendService;
   lock: { update(port: number): void; release(): void };
+  /** False when the index was too large to check before opening: startCore checks it in the background. */
+  indexChecked: boolean;
   /** Removes an account and what was synced from it (main/core/accountRemoval.ts). */
   removeAccount(accountId: string): Promise<AccountRemoval>;
   /** Answers an invitation at the provider and in the index (main/calendar/respondToEvent.ts). */
@@ -93,13 +96,17 @@ export interface Engine {
  * directory) before anything else, so a newer Outpost never migrates the
  * index under a running older one; then opens and migrates the index and
  * builds the providers, the job runner with the sync handlers, and sending.
- * Jobs a crash left running go back to the queue.
+ * Jobs a crash left running go back to the queue. A damaged index
+ * (main/core/indexCondition.ts) is refused before it is opened for writing
+ * (IndexDamagedError): it is never migrated, checkpointed or written.
  */
 export function openEngine(config: EngineConfig): Engine {
   const lock = acquireDataDirLock(config.dataDir, null, config.holder);
   let db: WritableDb;
+  let indexChecked: boolean;
   try {
     keepPrivate(config.dataDir, config.log);
+    indexChecked = refuseDamagedIndex(config.dataDir).checked;
     db = openIndex(indexPath(config.dataDir), { log: config.log.child({ component: 'index' }) });
   } catch (error) {
     lock.release();
@@ -152,6 +159,7 @@ export function openEngine(config: EngineConfig): Engine {
     providers,
     send,
     lock,
+    indexChecked,
     removeAccount: (accountId) => removeAccount({ db, blobs, runner, events, providers }, accountId),
     respondToEvent: (eventId, answer) => respondToEvent({ db, providers }, eventId, answer),
     async close() {

@@ -1,6 +1,7 @@
 import type { ReadableDb, WritableDb } from '../db/handles.ts';
 import { migrateIndex, needsMigration, openIndex, openIndexReadOnly } from '../db/openIndex.ts';
 import { acquireDataDirLock, DataDirBusyError } from './dataDirLock.ts';
+import { refuseDamagedIndex } from './indexCondition.ts';
 import type { Log } from './log.ts';
 import { indexPath } from './paths.ts';
 
@@ -14,9 +15,11 @@ import { indexPath } from './paths.ts';
  * For commands that only read (`search`, `agenda`, `accounts list`, `keys
  * list`): the index read-only, never created or migrated; null when there is
  * none yet. An index older than this build is refused (index_outdated) and
- * left as it is.
+ * left as it is. A damaged index (main/core/indexCondition.ts) is refused
+ * with one line (IndexDamagedError) in every opening below.
  */
 export function openIndexForReading(dataDir: string, options: { log?: Log } = {}): ReadableDb | null {
+  refuseDamagedIndex(dataDir);
   return openIndexReadOnly(indexPath(dataDir), options);
 }
 
@@ -28,6 +31,7 @@ export function openIndexForReading(dataDir: string, options: { log?: Log } = {}
  * running older `outpost serve`: it fails with data_dir_busy instead.
  */
 export function openIndexForWriting(dataDir: string, options: { log?: Log } = {}): WritableDb {
+  refuseDamagedIndex(dataDir);
   const db = openIndex(indexPath(dataDir), { migrate: false, ...options });
   try {
     if (needsMigration(db)) migrateHoldingLock(dataDir, db);
@@ -52,6 +56,7 @@ export function openIndexExclusively(
 ): { db: WritableDb; release(): void } {
   const lock = acquireDataDirLock(dataDir, null, what);
   try {
+    refuseDamagedIndex(dataDir);
     const db = openIndex(indexPath(dataDir), options);
     return {
       db,

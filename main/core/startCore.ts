@@ -11,6 +11,7 @@ import { apiSendService } from '../send/apiSendService.ts';
 import { SyncScheduler, scheduledAccounts } from '../sync/syncScheduler.ts';
 import { AccountConnector } from './accountConnector.ts';
 import { ConnectivityWatch } from './connectivityWatch.ts';
+import { watchIndexDamage } from './damageWatch.ts';
 import { type Engine, type EngineConfig, openEngine, openLoggedEngine } from './engine.ts';
 import { type Log, logDir } from './log.ts';
 import { NewMailWatch } from './newMailWatch.ts';
@@ -49,10 +50,17 @@ export async function startCore(config: CoreConfig): Promise<Core> {
   const attachmentRoots = config.attachmentRoots ?? defaultAttachmentRoots(config.dataDir);
   let port = config.port;
   let api: ApiServer;
+  let damageWatch: ReturnType<typeof watchIndexDamage> | null = null;
+  let scheduler: SyncScheduler | null = null;
+  let webhooks: WebhookWorker | null = null;
+  let deliveryTimer: NodeJS.Timeout | undefined;
   // The API's read routes get their own read-only connection: a read can never write, and reads do not queue behind the writer.
   let reader: ReadableDb = engine.db;
-  const deliverQueued = () =>
-    void engine.send.outbox.deliverDue().catch((error: Error) => engine.log.error({ err: error }, 'outbox delivery failed'));
+  let damaged = false;
+  const deliverQueued = () => {
+    if (!damaged)
+      void engine.send.outbox.deliverDue().catch((error: Error) => engine.log.error({ err: error }, 'outbox delivery failed'));
+  };
   try {
     reader = openReader(engine.db, { log: engine.log });
     api = await buildApiServer({
@@ -76,8 +84,23 @@ export async function startCore(config: CoreConfig): Promise<Core> {
       outbox: engine.send.outbox,
       deliverNow: deliverQueued,
     });
+    // Damage found after opening (the background check of a large index, SQLITE_CORRUPT in a request) stops every writer.
+    damageWatch = watchIndexDamage({
+      dataDir: config.dataDir,
+      api,
+      log: engine.log.child({ component: 'index' }),
+      checkInBackground: !engine.indexChecked,
+      onDamage: () => {
+        damaged = true;
+        clearInterval(deliveryTimer);
+        scheduler?.stop();
+        void webhooks?.stop();
+        void engine.runner.stop();
+      },
+    });
     await api.listen({ host: '127.0.0.1', port: config.port });
   } catch (error) {
+    damageWatch?.stop();
     if (reader !== engine.db) reader.close();
     await engine.close();
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
@@ -87,7 +110,7 @@ export async function startCore(config: CoreConfig): Promise<Core> {
   }
   port = (api.server.address() as AddressInfo).port;
   engine.lock.update(port);
-  const scheduler =
+  scheduler =
     config.schedule === false
       ? null
       : new SyncScheduler(engine.jobs, engine.runner, {
@@ -107,7 +130,7 @@ export async function startCore(config: CoreConfig): Promise<Core> {
   engine.runner.wake();
   scheduler?.start();
   connectivity?.start();
-  const webhooks = new WebhookWorker(engine.db, engine.events, {
+  webhooks = new WebhookWorker(engine.db, engine.events, {
     log: engine.log.child({ component: 'webhooks' }),
     pollMs: config.webhookPollMs,
   });
@@ -117,7 +140,7 @@ export async function startCore(config: CoreConfig): Promise<Core> {
     .reconcileUncertain()
     .catch((error: Error) => engine.log.error({ err: error }, 'outbox reconcile failed'))
     .then(deliverQueued);
-  const deliveryTimer = setInterval(deliverQueued, 30_000);
+  deliveryTimer = setInterval(deliverQueued, 30_000);
   deliveryTimer.unref();
   return {
     ...engine,
@@ -127,11 +150,12 @@ export async function startCore(config: CoreConfig): Promise<Core> {
     baseUrl: `http://127.0.0.1:${port}`,
     async close() {
       clearInterval(deliveryTimer);
+      damageWatch?.stop();
       unsubscribeNewMail();
       connectivity?.stop();
       connector.stop();
       scheduler?.stop();
-      await webhooks.stop();
+      await webhooks?.stop();
       await api.close();
       if (reader !== engine.db) reader.close();
       await engine.close();
