@@ -27,7 +27,9 @@ export function doctorCommand(options: { dataDir: string }): void {
       `orphans         ${o.filesWithoutRow} stored files no row names (${size(o.bytesWithoutRow)}), ${o.rowsWithoutFile} rows whose file is missing`,
     );
   } else out('orphans         not counted: the index cannot be trusted');
-  // Reclaimable space (blob clean-up, issue 18 item 10) is reported here once main/db/queries exposes it.
-  out('reclaimable     not measured by this build');
+  if (report.reclaimable)
+    out(
+      `reclaimable     ${report.reclaimable.blobs} stored files no message refers to, ${size(report.reclaimable.bytes)} (freed by the clean-up after syncs)`,
+    );
   if (report.damage) throw new IndexDamagedError(report.damage);
 }

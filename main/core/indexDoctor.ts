@@ -2,6 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkIndexFile, type IntegrityReport, openForInspection } from '../db/integrity.ts';
 import { blobRowIds } from '../db/queries/blobInventory.ts';
+import { reclaimableBlobs } from '../db/queries/blobReferences.ts';
 import { type IndexDamage, readDamageNote, recordDamage } from './indexCondition.ts';
 import { blobsDir, indexPath } from './paths.ts';
 
@@ -14,6 +15,8 @@ export interface DoctorReport {
   damage: IndexDamage | null;
   /** Null while the index cannot be trusted: blob rows are not read from a damaged file. */
   orphans: { filesWithoutRow: number; bytesWithoutRow: number; rowsWithoutFile: number } | null;
+  /** Stored files no message, attachment or outbox row refers to any more (the blob clean-up frees them); null as orphans. */
+  reclaimable: { blobs: number; bytes: number } | null;
 }
 
 /**
@@ -34,7 +37,7 @@ export function examineDataDir(dataDir: string): DoctorReport {
     blobs: [...files.values()].reduce((sum, bytes) => sum + bytes, 0),
     blobFiles: files.size,
   };
-  if (!existsSync(index)) return { dataDir, sizes, integrity: null, damage: null, orphans: null };
+  if (!existsSync(index)) return { dataDir, sizes, integrity: null, damage: null, orphans: null, reclaimable: null };
   const noted = readDamageNote(dataDir);
   const integrity = checkIndexFile(index);
   const emptyBesideData = sizes.index === 0 && (files.size > 0 || existsSync(join(dataDir, 'vault.key')));
@@ -42,7 +45,7 @@ export function examineDataDir(dataDir: string): DoctorReport {
   if (!damage && !integrity.ok) damage = recordDamage(dataDir, integrity.problems);
   if (!damage && emptyBesideData)
     damage = recordDamage(dataDir, ['the index is empty (0 bytes) beside stored files or a vault key']);
-  if (damage || sizes.index === 0) return { dataDir, sizes, integrity, damage, orphans: null };
+  if (damage || sizes.index === 0) return { dataDir, sizes, integrity, damage, orphans: null, reclaimable: null };
   const db = openForInspection(index);
   try {
     const rows = blobRowIds(db);
@@ -55,7 +58,8 @@ export function examineDataDir(dataDir: string): DoctorReport {
       }
     let rowsWithoutFile = 0;
     for (const sha of rows) if (!files.has(sha)) rowsWithoutFile++;
-    return { dataDir, sizes, integrity, damage, orphans: { filesWithoutRow, bytesWithoutRow, rowsWithoutFile } };
+    const orphans = { filesWithoutRow, bytesWithoutRow, rowsWithoutFile };
+    return { dataDir, sizes, integrity, damage, orphans, reclaimable: reclaimableBlobs(db) };
   } finally {
     db.close();
   }

@@ -6,6 +6,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   writeFileSync,
   writeSync,
@@ -217,6 +218,36 @@ describe('an empty (0-byte) index', () => {
       const imported = await runCli(['import-mbox', mbox, '--data-dir', dataDir]);
       expect(imported.stderr).toBe('');
       expect(imported.stdout).toMatch(/^imported 2 messages/);
+    } finally {
+      dir.remove();
+    }
+  });
+});
+
+describe('outpost doctor on a healthy data directory', () => {
+  it('reports integrity ok, the sizes, orphaned files both ways and what can be reclaimed, exiting 0', async () => {
+    const dir = makeTempDir();
+    try {
+      const dataDir = join(dir.path, 'data');
+      const mbox = join(dir.path, 'a.mbox');
+      writeCorpusMbox(mbox, 5);
+      expect((await runCli(['import-mbox', mbox, '--data-dir', dataDir])).code).toBe(0);
+      const clean = await runCli(['doctor', '--data-dir', dataDir]);
+      expect(clean.stderr).toBe('');
+      expect(clean.code).toBe(0);
+      expect(clean.stdout).toMatch(/^integrity +ok \(quick_check, \d+ ms\)$/m);
+      expect(clean.stdout).toMatch(/^stored files +5 in blobs\//m);
+      expect(clean.stdout).toMatch(/^orphans +0 stored files no row names \(0\.0 KiB\), 0 rows whose file is missing$/m);
+      expect(clean.stdout).toMatch(/^reclaimable +0 stored files/m);
+      // One stored file deleted by hand, one stray file put in: both are found.
+      const blobs = join(dataDir, 'blobs');
+      const folder = readdirSync(blobs)[0] as string;
+      rmSync(join(blobs, folder, readdirSync(join(blobs, folder))[0] as string));
+      mkdirSync(join(blobs, 'ff'), { recursive: true });
+      writeFileSync(join(blobs, 'ff', 'f'.repeat(64)), 'stray bytes');
+      const found = await runCli(['doctor', '--data-dir', dataDir]);
+      expect(found.code).toBe(0);
+      expect(found.stdout).toMatch(/^orphans +1 stored files no row names \(0\.0 KiB\), 1 rows whose file is missing$/m);
     } finally {
       dir.remove();
     }
