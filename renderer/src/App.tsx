@@ -5,6 +5,7 @@ import { api } from './apiClient.ts';
 import { useCalendarStore } from './calendarStore.ts';
 import { CalendarView } from './components/CalendarView.tsx';
 import { ComposeForm } from './components/ComposeForm.tsx';
+import { IndexDamageBanner } from './components/IndexDamageBanner.tsx';
 import { OutboxView } from './components/OutboxView.tsx';
 import { SearchBox } from './components/SearchBox.tsx';
 import { SearchResults } from './components/SearchResults.tsx';
@@ -171,6 +172,7 @@ function MailClient() {
 
   return (
     <div className="app">
+      <IndexDamageBanner />
       <header className="app-header">
         <button
           type="button"

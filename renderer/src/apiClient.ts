@@ -9,6 +9,7 @@ import type { CalendarEvent, EventListResponse, EventRsvpBody } from '../../shar
 import type { ComposeDraftBodyType, ComposeDraftListResponseBody } from '../../shared/api/composeDrafts.ts';
 import type { ConnectAccountBody, ConnectAccountResponseBody } from '../../shared/api/connect.ts';
 import type { ContactListResponseBody } from '../../shared/api/contacts.ts';
+import type { HealthResponse } from '../../shared/api/health.ts';
 import type { CreatedKeyResponseBody, KeyListResponseBody, Scope } from '../../shared/api/keys.ts';
 import type { OutboxListResponseBody } from '../../shared/api/outbox.ts';
 import type { SearchResponse } from '../../shared/api/search.ts';
@@ -126,6 +127,10 @@ export const api = {
   },
   attachment(id: string): Promise<Blob> {
     return fetchBlob(`/v1/email/attachments/${encodeURIComponent(id)}`);
+  },
+  /** GET /v1/health (public): the core's version and whether its index is damaged. */
+  health(signal?: AbortSignal): Promise<HealthResponse> {
+    return getJson<HealthResponse>('/v1/health', signal);
   },
   listThreads(params: { label: string; cursor?: string | null; limit?: number }): Promise<ThreadListResponse> {
     const query = new URLSearchParams({ label: params.label, limit: String(params.limit ?? 50) });
