@@ -1,6 +1,6 @@
 import DOMPurify, { type UponSanitizeAttributeHookEvent } from 'dompurify';
 import { type BlockedKind, emptyReport, type RemoteContentReport } from './emailHtml/blockedNotice.ts';
-import { cleanCss, cssValueReferences } from './emailHtml/css.ts';
+import { cleanCss, cssValueKinds } from './emailHtml/css.ts';
 import { emailFrameDocument, imageSource } from './emailHtml/framePolicy.ts';
 import { parseReference, type ReferenceKind, referenceKind, srcsetUrls } from './emailHtml/references.ts';
 
@@ -126,7 +126,7 @@ export function safeEmailDocument(
       data.keepAttr = false;
     } else if (element.namespaceURI === SVG && value.includes('(')) {
       // Presentation attributes (fill, filter, mask, clip-path, marker-*, cursor) are CSS values.
-      const kinds = cssValueReferences(value).map(referenceKind);
+      const kinds = cssValueKinds(value);
       if (kinds.some((kind) => kind !== 'inline' && kind !== 'none'))
         drop(data, kinds.includes('remote') ? 'remote' : 'other', 'svg');
     }

@@ -26,10 +26,16 @@ export function MessageBody({ message }: { message: Message }) {
     void loadTrusted();
   }, [loadTrusted]);
   const inlineImages = useInlineImages(message);
-  const document = useMemo(
-    () => (message.body_html ? safeEmailDocument(message.body_html, { showRemoteImages: showImages, inlineImages }) : null),
-    [message.body_html, showImages, inlineImages],
-  );
+  const document = useMemo(() => {
+    if (!message.body_html) return null;
+    try {
+      return safeEmailDocument(message.body_html, { showRemoteImages: showImages, inlineImages });
+    } catch (error) {
+      // HTML the sanitizer cannot read is never shown as HTML: the message's text stands in for it.
+      console.error(`message ${message.id}: its HTML could not be sanitized; showing its text`, error);
+      return null;
+    }
+  }, [message.id, message.body_html, showImages, inlineImages]);
   const frame = useRef<HTMLIFrameElement>(null);
   const [height, setHeight] = useState(120);
 

@@ -18,7 +18,7 @@ import {
   isTokenURL,
   tokenize,
 } from '@csstools/css-tokenizer';
-import { referenceKind } from './references.ts';
+import { type ReferenceKind, referenceKind } from './references.ts';
 
 /**
  * CSS from an email with every reference to something outside the message
@@ -37,19 +37,34 @@ export interface CleanCss {
   remote: number;
 }
 
-/** A stylesheet (a <style> element's text) or a declaration list (a style attribute): one grammar for both. */
+/**
+ * A stylesheet (a <style> element's text) or a declaration list (a style
+ * attribute): one grammar for both. CSS the parser refuses (nested deeper
+ * than it reads, 512 levels) is dropped whole.
+ */
 export function cleanCss(css: string): CleanCss {
+  // Without a "(" there is no function or url() token (an escaped "\28" is part of a name), and without "@" no @import:
+  // nothing to take out (most style attributes of a newsletter), so the tokenizer is spared.
+  if (!css.includes('(') && !css.includes('@')) return { css: css.replaceAll('</', '<\\/'), remote: 0 };
+  const values = parse(css);
+  if (!values) return { css: '', remote: 0 };
   const tally = { remote: 0 };
-  const kept = cleanList(parse(css), tally);
+  const kept = cleanList(values, tally);
   // Keep the text inside <style> from ever reading as an end tag: `<\/` means `</` inside CSS strings, URLs and comments.
   return { css: stringify([kept]).replaceAll('</', '<\\/'), remote: tally.remote };
 }
 
-/** Every URL a CSS value refers to (SVG presentation attributes such as fill="url(...)" are CSS values too). */
-export function cssValueReferences(value: string): string[] {
+/**
+ * What each URL in a CSS value refers to (SVG presentation attributes such
+ * as fill="url(...)" are CSS values too); a value the parser refuses counts
+ * as one 'other' reference, so it is dropped.
+ */
+export function cssValueKinds(value: string): ReferenceKind[] {
+  const values = parse(value);
+  if (!values) return ['other'];
   const refs: string[] = [];
-  collect(parse(value), false, refs);
-  return refs;
+  collect(values, false, refs);
+  return refs.map(kindOf);
 }
 
 // Functions whose argument is a URL, and those in which a bare string is one (names unescaped, vendor prefix dropped).
@@ -61,8 +76,17 @@ const UNKNOWN = '\u0000unknown';
 /** A malformed url() the browser drops without fetching. */
 const BAD_URL = '\u0000bad-url';
 
-function parse(css: string): ComponentValue[] {
-  return parseListOfComponentValues(tokenize({ css, unicodeRangesAllowed: true }));
+/** The component values of some CSS, or null when the parser refuses it (it throws past 512 levels of nesting). */
+function parse(css: string): ComponentValue[] | null {
+  try {
+    return parseListOfComponentValues(tokenize({ css, unicodeRangesAllowed: true }));
+  } catch {
+    return null;
+  }
+}
+
+function kindOf(ref: string): ReferenceKind {
+  return ref === UNKNOWN ? 'remote' : ref === BAD_URL ? 'other' : referenceKind(ref);
 }
 
 /**
@@ -97,7 +121,7 @@ function keep(statement: ComponentValue[], tally: { remote: number }): boolean {
   const prelude = last && isSimpleBlockNode(last) && isTokenOpenCurly(last.startToken) ? statement.slice(0, -1) : statement;
   const refs: string[] = [];
   collect(prelude, atRule === 'import', refs);
-  const kinds = refs.map((ref) => (ref === UNKNOWN ? 'remote' : ref === BAD_URL ? 'other' : referenceKind(ref)));
+  const kinds = refs.map(kindOf);
   // @namespace names a namespace with a URL and fetches nothing; it has no use in an email either.
   if (atRule === 'namespace') return false;
   if (kinds.includes('remote')) tally.remote++;
