@@ -4,24 +4,16 @@ import { type Engine, openEngine } from '../../main/core/engine.ts';
 import { silentLog } from '../../main/core/log.ts';
 import type { JobMode } from '../../shared/events.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
+import { DAY_MS, lastSundayOfOctober, londonTuesdaysAcrossClockChange, runs, utcHours } from '../support/calendarDates.ts';
 import { autoConsentBrowser, emulatorControl, googleConfigFor } from '../support/emulatorAccounts.ts';
 import { makeTempDir } from '../support/tempDir.ts';
 
 const USER = 'alice@gmail.test';
 const WORK = 'work.alice@group.calendar.google.com';
-const DAY_MS = 86_400_000;
-/** A wall-clock time in a zone as UTC milliseconds. */
+/** A wall-clock time in a zone. */
 const local = (zone: string, year: number, month: number, day: number, hour = 0, minute = 0) =>
   DateTime.fromObject({ year, month, day, hour, minute }, { zone });
-/** The last Sunday of October in a year: Europe's clocks go back an hour that night. */
-const lastSundayOfOctober = (year: number) => {
-  const day = local('Europe/Berlin', year, 10, 31);
-  return day.minus({ days: day.weekday % 7 });
-};
-/** Every UTC hour in order, as runs: [14, 14, 13] gives [14, 13]. */
-const runs = (hours: number[]) => hours.filter((h, i) => i === 0 || h !== hours[i - 1]);
 const iso = (d: DateTime) => d.toISO({ suppressMilliseconds: true }) as string;
-const utcHours = (instants: number[]) => instants.map((t) => new Date(t).getUTCHours());
 
 interface Instance {
   calendar: string;
@@ -440,13 +432,7 @@ describe('Google Calendar sync against the emulator (googleapis, real loopback f
     });
     // Six Tuesdays at 19:00 in London across a change of its clocks (to BST in March, back in October):
     // the one nearest today that keeps all six inside the sliding window (today -90 to +180 days).
-    let change = DateTime.fromMillis(now - 62 * DAY_MS, { zone: 'Europe/London' }).startOf('day');
-    // The Sunday the clocks change on: its midnight has the old offset, the next midnight the new one.
-    while (change.offset === change.plus({ days: 1 }).offset) change = change.plus({ days: 1 });
-    expect(change.weekday).toBe(7);
-    expect(change.toMillis()).toBeLessThan(now + 166 * DAY_MS);
-    const clubStart = change.minus({ days: 26 }).set({ hour: 19 });
-    expect(clubStart.weekday).toBe(2);
+    const clubStart = londonTuesdaysAcrossClockChange(now);
     await control(events(club), {
       method: 'POST',
       body: {

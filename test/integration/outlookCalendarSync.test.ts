@@ -5,12 +5,14 @@ import { silentLog } from '../../main/core/log.ts';
 import type { JobMode } from '../../shared/events.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
 import { openBrowser as formPostBrowser } from '../emulator/microsoft/testAuth.ts';
+import { londonTuesdaysAcrossClockChange, utcHours } from '../support/calendarDates.ts';
 import { emulatorControl, microsoftConfigFor } from '../support/emulatorAccounts.ts';
 import { makeTempDir } from '../support/tempDir.ts';
 
 const USER = 'bob@contoso.test';
-// The seeded events run from September 2026 to March 2027 (the "Piano lesson" series never ends),
-// so the window cuts through them on purpose.
+// The emulator seeds Outlook's events at fixed dates, September 2026 to March 2027 (the "Piano lesson"
+// series never ends), so this fixed window cuts through them on purpose whatever today is. The tests
+// of the default (sliding) window work from the emulator's clock instead.
 const WINDOW = { from: Date.UTC(2026, 8, 1), to: Date.UTC(2027, 0, 1) };
 
 interface Instance {
@@ -419,7 +421,10 @@ describe('Outlook calendar sync against the emulator (msal-node loopback flow, c
       method: 'POST',
       body: { user: USER, name: 'Book club' },
     })) as { id: string };
-    // Tuesdays 19:00 London time ("GMT Standard Time") from 2 March 2027, across the switch to BST on 28 March.
+    // Six Tuesdays 19:00 London time ("GMT Standard Time") across a change of London's clocks, inside
+    // the sliding window around the emulator's today.
+    const clubStart = londonTuesdaysAcrossClockChange(Number((await control('/clock')).now));
+    const graphLocal = (hour: number) => clubStart.set({ hour }).toFormat("yyyy-MM-dd'T'HH:mm:ss'.0000000'");
     await control('/microsoft/events', {
       method: 'POST',
       body: {
@@ -427,36 +432,55 @@ describe('Outlook calendar sync against the emulator (msal-node loopback flow, c
         calendarId: club,
         event: {
           subject: 'Book club',
-          start: { dateTime: '2027-03-02T19:00:00.0000000', timeZone: 'GMT Standard Time' },
-          end: { dateTime: '2027-03-02T21:00:00.0000000', timeZone: 'GMT Standard Time' },
+          start: { dateTime: graphLocal(19), timeZone: 'GMT Standard Time' },
+          end: { dateTime: graphLocal(21), timeZone: 'GMT Standard Time' },
           recurrence: {
             pattern: { type: 'weekly', interval: 1, daysOfWeek: ['tuesday'] },
-            range: { type: 'numbered', startDate: '2027-03-02', numberOfOccurrences: 6 },
+            range: { type: 'numbered', startDate: clubStart.toISODate(), numberOfOccurrences: 6 },
           },
         },
       },
     });
-    const family = indexed().find((e) => e.summary.startsWith('Holiday'))?.calendar as string;
+    // The family calendar, holding an event inside today's window, indexed before it goes.
+    const family = engine.db
+      .prepare("SELECT remote_id FROM calendars WHERE account_id = ? AND name = 'Family'")
+      .pluck()
+      .get(accountId) as string;
     expect(family).toBeTruthy();
+    const soon = clubStart.plus({ weeks: 1 }).set({ hour: 8 });
+    await control('/microsoft/events', {
+      method: 'POST',
+      body: {
+        user: USER,
+        calendarId: family,
+        event: {
+          subject: 'School play',
+          start: { dateTime: soon.toFormat("yyyy-MM-dd'T'HH:mm:ss'.0000000'"), timeZone: 'GMT Standard Time' },
+          end: { dateTime: soon.plus({ hours: 1 }).toFormat("yyyy-MM-dd'T'HH:mm:ss'.0000000'"), timeZone: 'GMT Standard Time' },
+        },
+      },
+    });
+    expect(await sync()).toMatchObject({ status: 'succeeded' });
+    expect(indexed().some((e) => e.calendar === family && e.summary === 'School play')).toBe(true);
     await control(`/microsoft/calendars/${encodeURIComponent(family)}?user=${USER}`, { method: 'DELETE' });
 
     expect(await sync()).toMatchObject({ status: 'succeeded' });
     expect(indexed()).toEqual(await remote(storedWindow()));
     expect(indexed().some((e) => e.calendar === family)).toBe(false);
-    const book = indexedWithZones().filter((e) => e.summary === 'Book club');
+    const book = indexedWithZones()
+      .filter((e) => e.summary === 'Book club')
+      .sort((a, b) => a.startsAt - b.startsAt);
     expect(new Set(book.map((e) => e.timeZone))).toEqual(new Set(['Europe/London']));
-    expect(book.map((e) => new Date(e.startsAt).toISOString())).toEqual([
-      '2027-03-02T19:00:00.000Z',
-      '2027-03-09T19:00:00.000Z',
-      '2027-03-16T19:00:00.000Z',
-      '2027-03-23T19:00:00.000Z',
-      '2027-03-30T18:00:00.000Z', // 19:00 BST
-      '2027-04-06T18:00:00.000Z',
-    ]);
+    expect(book.map((e) => e.startsAt)).toEqual(Array.from({ length: 6 }, (_, k) => clubStart.plus({ weeks: k }).toMillis()));
+    // 19:00 GMT is 19:00 UTC, 19:00 BST 18:00 UTC: four before the change, two after.
+    const [before, after] = clubStart.offset === 0 ? [19, 18] : [18, 19];
+    expect(utcHours(book.map((e) => e.startsAt))).toEqual([before, before, before, before, after, after]);
   });
 
   it('rides out 429 with Retry-After and 5xx answers and still converges', async () => {
-    const [single] = (await remoteRaw()).filter((e) => e.type === 'singleInstance');
+    // A single event inside the window the sync now follows (the sliding one around today).
+    const [single] = (await remoteRaw(storedWindow())).filter((e) => e.type === 'singleInstance');
+    expect(single).toBeDefined();
     await control(`/microsoft/events/${single?.id}`, {
       method: 'PATCH',
       body: { user: USER, event: { subject: 'Through the storm' } },
