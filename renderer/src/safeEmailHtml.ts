@@ -117,7 +117,8 @@ export function safeEmailDocument(
       // A link is followed only when clicked (in the system browser); any other href (SVG) is fetched.
       const link = tag === 'a' || tag === 'area';
       const kind = referenceKind(value);
-      if (!link && kind !== 'none' && !(kind === 'inline' && tag === 'image')) drop(data, kind, 'svg');
+      if (!link && kind !== 'none' && !(kind === 'inline' && tag === 'image'))
+        drop(data, kind, element.namespaceURI === SVG ? 'svg' : 'other');
     } else if (FETCHING.has(name)) {
       const kind = referenceKind(value);
       if (kind !== 'inline')
