@@ -1,5 +1,6 @@
 import { repairIndex } from '../core/indexRepair.ts';
 import { openLogFile } from '../core/log.ts';
+import { DEFAULT_LOCAL_ACCOUNT } from '../mail/importRawMessages.ts';
 
 /** `outpost repair`: a damaged index moved aside and rebuilt (main/core/indexRepair.ts), said in a few lines. */
 export async function repairCommand(options: { dataDir: string }): Promise<void> {
@@ -14,10 +15,10 @@ export async function repairCommand(options: { dataDir: string }): Promise<void>
     out(`the damaged index was moved to ${result.movedTo} (with its -wal and -shm); nothing was deleted`);
     const kept = result.kept;
     out(
-      `kept from it: ${kept.accounts ?? 0} accounts, ${kept.credentials ?? 0} sign-ins, ${kept.labels ?? 0} labels, ${kept.api_keys ?? 0} API keys, ${kept.webhook_subscriptions ?? 0} webhooks`,
+      `kept from it: accounts ${kept.accounts ?? 0}, sign-ins ${kept.credentials ?? 0}, labels ${kept.labels ?? 0}, API keys ${kept.api_keys ?? 0}, webhooks ${kept.webhook_subscriptions ?? 0}`,
     );
     out(
-      `rebuilt ${result.rebuilt} messages from their kept raw bytes; ${result.recovered} more into "Recovered" (their account was lost)`,
+      `rebuilt ${result.rebuilt} messages from their kept raw bytes; ${result.recovered} more whose rows were lost into the label "Recovered" of ${DEFAULT_LOCAL_ACCOUNT}`,
     );
     if (result.resyncs > 0)
       out(`queued ${result.resyncs} full syncs: outpost serve (or outpost sync) fetches what raw bytes could not give back`);
