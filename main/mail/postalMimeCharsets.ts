@@ -57,6 +57,8 @@ export function installCharsetFallback(): void {
   proto.feed = function (this: MimeNodeInternals, line: Uint8Array): void {
     const headerLine = this.state === 'header' && line.length > 0;
     feed.call(this, line);
+    // Past its headers a part's lines go straight to postal-mime (a body has far more lines than a header).
+    if (this.state !== 'header') this.feed = feed;
     if (!headerLine) return;
     const lines = rawHeaderLines.get(this);
     if (lines) lines.push(line);
