@@ -44,7 +44,7 @@ const RECOVERED_LABEL = { remoteId: 'OUTPOST_RECOVERED', name: 'Recovered' };
  * aside (`index.sqlite.damaged-<time>` with its -wal and -shm; never
  * deleted), builds a new one, keeps what the damaged file still gives
  * (accounts, sealed credentials, labels, API keys, webhooks, trusted
- * senders), rebuilds every message whose raw bytes are kept under blobs/
+ * senders, the outbox and Idempotency-Keys), rebuilds every message whose raw bytes are kept under blobs/
  * (with its account, thread, flags and labels when the damaged file still
  * has them, else into the local account's "Recovered" label), and queues a
  * full sync of mail and calendars for every connected account. An index
@@ -65,8 +65,13 @@ export async function repairIndex(dataDir: string, options: { log?: Log } = {}):
     const salvage = salvageIndex(movedTo);
     const db = openIndex(index, { log });
     try {
-      const kept = restoreKeptTables(db, salvage);
       const blobs = new BlobStore(db, blobsDir(dataDir));
+      // Outbox rows name their raw message by its blob row: registered again from the file first.
+      for (const row of salvage.tables.outbox ?? []) {
+        const sha = row.raw_sha256;
+        if (typeof sha === 'string' && /^[0-9a-f]{64}$/.test(sha) && existsSync(blobs.pathOf(sha))) blobs.put(blobs.read(sha));
+      }
+      const kept = restoreKeptTables(db, salvage);
       const rebuilt = await rebuildMessages(db, blobs, salvage.messages);
       const recovered = await recoverUnclaimed(db, blobs);
       const jobs = new JobQueue(db, new EventBus(log));

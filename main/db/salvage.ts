@@ -12,7 +12,18 @@ import { transaction } from './transactions.ts';
  */
 
 /** Tables copied as they are (ids kept: a message's labels name label ids). Threads and messages are rebuilt, not copied. */
-const KEPT_TABLES = ['accounts', 'credentials', 'labels', 'api_keys', 'webhook_subscriptions', 'trusted_senders'] as const;
+const KEPT_TABLES = [
+  'accounts',
+  'credentials',
+  'labels',
+  'api_keys',
+  'webhook_subscriptions',
+  'trusted_senders',
+  // Mail handed to Outpost and not sent yet, and what each Idempotency-Key answered: a send is never lost or made twice.
+  // (An outbox row's raw message must have its blob row first: main/core/indexRepair.ts registers it.)
+  'idempotency_keys',
+  'outbox',
+] as const;
 
 /** One message's facts that its raw bytes do not carry: its account, provider ids, thread, flags, labels. */
 export interface SalvagedMessage {
@@ -50,8 +61,8 @@ export function salvageIndex(path: string): Salvage {
     return salvage;
   }
   try {
-    const read = (table: string, columns: string, key: string) => {
-      const { rows, failures } = readTolerantly(db, table, columns, key);
+    const read = (table: string, columns: string, key: string | null) => {
+      const { rows, failures } = key === null ? readWhole(db, table) : readTolerantly(db, table, columns, key);
       if (failures.length > 0)
         salvage.unreadable.push(`${table}: ${failures[0]}${failures.length > 1 ? ` (and ${failures.length - 1} more)` : ''}`);
       return rows;
@@ -110,19 +121,26 @@ export function restoreKeptTables(db: WritableDb, salvage: Salvage): Record<stri
   return restored;
 }
 
-function keyOf(table: string): string {
-  // WITHOUT ROWID tables are read in their primary key's first column order.
-  if (table === 'credentials') return 'account_id';
-  if (table === 'trusted_senders') return 'email';
-  return 'rowid';
+/** WITHOUT ROWID tables (small: sign-ins, trusted senders, idempotency keys) are read whole; the others by rowid. */
+function keyOf(table: string): string | null {
+  return table === 'credentials' || table === 'trusted_senders' || table === 'idempotency_keys' ? null : 'rowid';
 }
 
 function quote(identifier: string): string {
   return `"${identifier.replaceAll('"', '""')}"`;
 }
 
+/** A small table in one statement: all of it, or nothing when a page of it cannot be read. */
+function readWhole(db: Database.Database, table: string): { rows: Row[]; failures: string[] } {
+  try {
+    return { rows: db.prepare(`SELECT * FROM ${quote(table)}`).all() as Row[], failures: [] };
+  } catch (error) {
+    return { rows: [], failures: [(error as Error).message] };
+  }
+}
+
 /**
- * Every readable row of `table`, in `key` order, a batch at a time. When a
+ * Every readable row of `table`, in `key` order (a numeric key: rowid, id), a batch at a time. When a
  * batch meets a damaged page, the rows are taken one by one; past a row that
  * cannot be reached, the first key from which reading works again is found
  * (steps doubling, then halving back), so a hole costs only its own rows.
@@ -140,11 +158,10 @@ function readTolerantly(db: Database.Database, table: string, columns: string, k
   } catch (error) {
     return { rows, failures: [(error as Error).message] };
   }
-  const numeric = key === 'rowid' || key === 'id' || key === 'message_id';
-  let after: number | string = numeric ? Number.MIN_SAFE_INTEGER : '';
+  let after: number = Number.MIN_SAFE_INTEGER;
   const take = (found: Row[]) => {
     for (const row of found) {
-      after = row.salvage_key as number | string;
+      after = row.salvage_key as number;
       delete row.salvage_key;
       rows.push(row);
     }
@@ -174,7 +191,6 @@ function readTolerantly(db: Database.Database, table: string, columns: string, k
       } catch (error) {
         if (!isCorruptionError(error)) throw error;
         failures.push((error as Error).message);
-        if (typeof after !== 'number') return { rows, failures };
       }
       // Rows after `after` cannot be read: find the smallest key from which they can.
       let bad: number = after === Number.MIN_SAFE_INTEGER ? -1 : after;

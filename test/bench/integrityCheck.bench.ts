@@ -110,7 +110,7 @@ try {
     const background = await inBackground(path);
     console.log(
       [
-        `${size.toLocaleString()} messages, index ${mb.toFixed(0)} MiB (${(mb / size * 1024).toFixed(1)} KiB per message)`,
+        `${size.toLocaleString()} messages, index ${mb.toFixed(0)} MiB (${((mb / size) * 1024).toFixed(1)} KiB per message)`,
         `  baseline: open + read header      median ${fmt(median(open))}`,
         `  quick_check                       median ${fmt(median(quick))} (${quick.length} runs; ${(mb / (median(quick) / 1000)).toFixed(0)} MiB/s)`,
         `  integrity_check                   median ${fmt(median(full))} (${full.length} runs)`,
