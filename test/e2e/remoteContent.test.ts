@@ -194,6 +194,8 @@ describeOnEachSurface('remote content in a message (the hostile corpus)', (surfa
     );
     expect([...new Set(https.received)].sort()).toEqual([...new Set(shownPaths)].sort());
     expect(http.received).toEqual([]);
+    // The image hosts are not told where the reader was (the frame's referrer policy is no-referrer).
+    expect(https.referers).toEqual([]);
     await ui.closePage(trusted.page);
   }, 180_000);
 });
