@@ -51,6 +51,11 @@ interface Candidate {
 }
 
 const candidates = new Map<string, Candidate | null>();
+const MAX_CACHED_LABELS = 256;
+
+function alias(label: string): string | undefined {
+  return Object.hasOwn(ALIASES, label) ? ALIASES[label] : undefined;
+}
 
 /** The strict decoder of a declared charset label, or null for an unknown or bogus one. */
 function candidateFor(label: string): Candidate | null {
@@ -62,7 +67,8 @@ function candidateFor(label: string): Candidate | null {
   if (cached !== undefined) return cached;
   const asciiOnly = ASCII_LABELS.has(key);
   let candidate: Candidate | null = null;
-  for (const name of [key, ALIASES[key], ALIASES[key.replace(/^x-/, '')], key.replace(/^x-/, '')]) {
+  const bare = key.replace(/^x-/, '');
+  for (const name of [key, alias(key), alias(bare), bare]) {
     if (!name) continue;
     try {
       const decoder = new TextDecoder(name, { fatal: true, ignoreBOM: true });
@@ -75,6 +81,8 @@ function candidateFor(label: string): Candidate | null {
       // not a label TextDecoder knows: try the next spelling
     }
   }
+  // Labels come from mail: a flood of made-up ones must not grow the cache for ever.
+  if (candidates.size >= MAX_CACHED_LABELS) candidates.clear();
   candidates.set(key, candidate);
   return candidate;
 }

@@ -48,7 +48,8 @@ export function parseMailDate(value: string | undefined | null): number | null {
   const mi = Number(minute);
   const s = Math.min(Number(second ?? 0), 59); // a leap second reads as :59
   if (month === -1 || d < 1 || d > 31 || h > 23 || mi > 59) return null;
-  return Date.UTC(year, month, d, h, mi, s) - zoneOffsetMinutes(sign, offset, zoneName) * 60_000;
+  const ms = Date.UTC(year, month, d, h, mi, s) - zoneOffsetMinutes(sign, offset, zoneName) * 60_000;
+  return Number.isFinite(ms) ? ms : null;
 }
 
 /**
@@ -90,7 +91,10 @@ function zoneOffsetMinutes(sign: string | undefined, offset: string | undefined,
     const minutes = Number(offset.slice(2));
     return minutes > 59 ? 0 : direction * (hours * 60 + minutes);
   }
-  if (zoneName) return (NAMED_ZONES[zoneAbbreviation(zoneName)] ?? 0) * 60;
+  if (zoneName) {
+    const name = zoneAbbreviation(zoneName);
+    return Object.hasOwn(NAMED_ZONES, name) ? (NAMED_ZONES[name] ?? 0) * 60 : 0;
+  }
   return 0; // no zone: -0000, "no information about the local time zone"
 }
 

@@ -108,6 +108,7 @@ describe('decodeText', () => {
     expect(decodeText(latin1('\u00e9'), [null, undefined, 'bogus'])).toBe('\u00e9');
     expect(decodeText(latin1('\u00e9'), ['us-ascii'])).toBe('\u00e9');
     expect(decodeText(eucKr, ['iso-2022-kr', 'euc-kr'])).toBe('\uc548\ub155');
+    expect(decodeText(latin1('\u00e9'), ['constructor', '__proto__', 'x-constructor'])).toBe('\u00e9');
   });
 });
 

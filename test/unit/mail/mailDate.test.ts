@@ -46,6 +46,8 @@ describe('parseMailDate: RFC 5322 dates, the obsolete forms of section 4.3 inclu
     expect(parseMailDate('')).toBeNull();
     expect(parseMailDate('soon')).toBeNull();
     expect(parseMailDate('31 Foo 2002 10:00:00 +0000')).toBeNull();
+    expect(parseMailDate('Mon, 5 Aug 2002 10:00:00 constructor')).toBe(Date.UTC(2002, 7, 5, 10));
+    expect(parseMailDate('Mon, 5 Aug 2002 10:00:00 __proto__')).toBe(Date.UTC(2002, 7, 5, 10));
     expect(parseMailDate('2002-07-19T09:42:07Z')).toBe(Date.UTC(2002, 6, 19, 9, 42, 7));
   });
 });
