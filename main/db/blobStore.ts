@@ -3,8 +3,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join } from 'node:path';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../core/privateFiles.ts';
 import type { IndexDb } from './openIndex.ts';
-import { blobRowExists, noteStoredBlob } from './queries/blobReferences.ts';
-import { stmt } from './statements.ts';
+import { blobRowExists, recordStoredBlob } from './queries/blobReferences.ts';
 
 /**
  * Content-addressed files (attachments, raw messages) under <dataDir>/blobs.
@@ -15,11 +14,12 @@ import { stmt } from './statements.ts';
  * Files are deleted only by deleteFiles, after the clean-up
  * (main/sync/blobCleanup.ts) committed the removal of their rows. A blob
  * stored again meanwhile keeps its file: put writes the file again when it
- * is missing, and deleteFiles leaves any file whose row is back. Both run
- * synchronously, so within the one engine that holds the data directory
- * (main/core/dataDirLock.ts) neither can come between the other's check and
- * its write; and put notes every blob it stores, so one not yet referred to
- * (its message written a page later) is not freed before the grace period.
+ * is missing, and deleteFiles leaves any file whose row is back. Put, and
+ * deleteFiles' check-then-delete of each file, are synchronous, so within the
+ * one engine that holds the data directory (main/core/dataDirLock.ts) neither
+ * can come between the other's check and its write; and put notes every blob
+ * it stores, so one not yet referred to (its message written a page later) is
+ * not freed before the grace period.
  */
 export class BlobStore {
   readonly dir: string;
@@ -40,12 +40,15 @@ export class BlobStore {
       writeFileSync(temp, bytes, { mode: PRIVATE_FILE_MODE });
       renameSync(temp, path);
     }
-    stmt(this.#db, 'INSERT OR IGNORE INTO blobs (sha256, size_bytes) VALUES (?, ?)').run(sha256, bytes.byteLength);
-    noteStoredBlob(this.#db, sha256, Date.now());
+    recordStoredBlob(this.#db, sha256, bytes.byteLength, Date.now());
     return sha256;
   }
 
-  /** Deletes the files of freed blobs (their rows already deleted and committed); a blob whose row is back keeps its file. */
+  /**
+   * Deletes the files of freed blobs (their rows already deleted and committed). Each file's row
+   * is checked and the file deleted in one synchronous step, so a blob stored again before
+   * (its row back) keeps its file, and callers may let the event loop run between calls.
+   */
   deleteFiles(sha256s: readonly string[]): void {
     for (const sha256 of sha256s) {
       if (blobRowExists(this.#db, sha256)) continue;

@@ -6,6 +6,8 @@ import { releaseNotedBlobs } from '../db/queries/blobReferences.ts';
 import { deleteSentOutboxRows } from '../db/queries/outbox.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** Blob files deleted between two turns of the event loop. */
+const FILES_PER_STEP = 25;
 
 export interface BlobCleanupOptions {
   /** Rows, and noted blobs, handled per transaction; the event loop runs between batches. */
@@ -39,8 +41,9 @@ const running = new WeakMap<WritableDb, Promise<BlobCleanup>>();
  * retention are deleted, then every blob noted as possibly unused (a message
  * or attachment deleted or rewritten, an outbox row deleted, a blob just
  * stored) is checked: one nothing refers to loses its row in a transaction,
- * then its file right after the commit (BlobStore.deleteFiles), in batches with
- * the event loop running between them. A crash between the two leaves a file
+ * then, after the commit, its file (BlobStore.deleteFiles, 25 files a turn of
+ * the event loop: an unlink can take milliseconds on a busy disk), 500 blobs a
+ * transaction with the event loop running between. A crash between the two leaves a file
  * without a row (never a row without its file). One clean-up at a time per
  * index: a second caller joins the one under way.
  */
@@ -69,8 +72,12 @@ async function cleanUp(
   }
   for (let after = ''; ; ) {
     const { freed, last } = releaseNotedBlobs(db, after, options.batchSize, started - options.graceMs);
-    // Right after the commit, with nothing in between: see BlobStore.
-    blobs.deleteFiles(freed.map((blob) => blob.sha256));
+    // A few files at a time (an unlink can take milliseconds on a busy disk), the event loop running
+    // between: each file's row is checked as it is deleted, so a blob stored again meanwhile keeps it.
+    for (let i = 0; i < freed.length; i += FILES_PER_STEP) {
+      blobs.deleteFiles(freed.slice(i, i + FILES_PER_STEP).map((blob) => blob.sha256));
+      await yieldToEventLoop();
+    }
     done.blobsFreed += freed.length;
     for (const blob of freed) done.bytesFreed += blob.sizeBytes;
     if (last === null) break;

@@ -12,13 +12,19 @@ const IN_USE = `EXISTS (SELECT 1 FROM messages WHERE raw_sha256 = c.sha256)
   OR EXISTS (SELECT 1 FROM attachments WHERE blob_sha256 = c.sha256)
   OR EXISTS (SELECT 1 FROM outbox WHERE raw_sha256 = c.sha256)`;
 
-/** Notes a blob just stored, at `now` (ms): left alone until the clean-up's grace period has passed. */
-export function noteStoredBlob(db: WritableDb, sha256: string, now: number): void {
-  stmt(
-    db,
-    `INSERT INTO blob_candidates (sha256, since) VALUES (?, ?)
-     ON CONFLICT (sha256) DO UPDATE SET since = max(since, excluded.since)`,
-  ).run(sha256, now);
+/**
+ * The row of a blob whose file is written, and its note at `now` (ms): left alone by the
+ * clean-up until the grace period has passed. One transaction (a savepoint inside another).
+ */
+export function recordStoredBlob(db: WritableDb, sha256: string, sizeBytes: number, now: number): void {
+  transaction(db, () => {
+    stmt(db, 'INSERT OR IGNORE INTO blobs (sha256, size_bytes) VALUES (?, ?)').run(sha256, sizeBytes);
+    stmt(
+      db,
+      `INSERT INTO blob_candidates (sha256, since) VALUES (?, ?)
+       ON CONFLICT (sha256) DO UPDATE SET since = max(since, excluded.since)`,
+    ).run(sha256, now);
+  });
 }
 
 export interface FreedBlob {

@@ -110,6 +110,29 @@ describe('blob clean-up: disk given back when nothing refers to a blob any more'
     expect(blobs.read(raw).toString()).toBe('the same bytes');
   });
 
+  it('a blob stored again while the clean-up is deleting files keeps its file and row', async () => {
+    const contents = Array.from({ length: 40 }, (_, i) => Buffer.from(`raw ${i}`));
+    const raws = contents.map((bytes) => blobs.put(bytes));
+    writeMessages(
+      db,
+      accountId,
+      raws.map((raw, i) => message(`m${i}`, raw)),
+    );
+    deleteMessages(
+      db,
+      accountId,
+      raws.map((_, i) => `m${i}`),
+    );
+    // The clean-up runs until its first turn of the event loop: every row freed, only the first files deleted.
+    const running = cleanUp();
+    const late = [...raws].sort().at(-1) as string;
+    expect(kept(late)).toEqual({ file: true, row: false });
+    expect(blobs.put(contents[raws.indexOf(late)] as Buffer)).toBe(late);
+    await running;
+    expect(kept(late)).toEqual({ file: true, row: true });
+    expect(raws.filter((raw) => raw !== late && kept(raw).file)).toEqual([]);
+  });
+
   it('works through many noted blobs in batches', async () => {
     const raws = Array.from({ length: 7 }, (_, i) => blobs.put(Buffer.from(`raw ${i}`)));
     writeMessages(
