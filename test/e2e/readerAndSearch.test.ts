@@ -82,7 +82,9 @@ describeOnEachSurface('the reader and search in the UI', (surface) => {
       expect(await frame.locator(selector).count(), selector).toBe(0);
     }
     expect(await frame.locator('a').first().getAttribute('href')).toBeNull();
-    expect(await page.getByRole('note').textContent()).toMatch(/^Remote content blocked to protect your privacy: 1 image, .*remote styles/);
+    expect(await page.getByRole('note').textContent()).toMatch(
+      /^Remote content blocked to protect your privacy: 1 image, .*remote styles/,
+    );
     await ui.screenshot(page, 'reader-hostile-html.png');
     await ui.closePage(page);
   });
