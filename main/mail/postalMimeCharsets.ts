@@ -10,7 +10,8 @@ import { decodeText } from './charsetDecoding.ts';
  * exported, reached through a parser's root part): header lines that are not
  * UTF-8 are decoded again from their bytes with the part's declared charset,
  * then the message's, then windows-1252; text bodies go through the same
- * chain (see charsetDecoding.ts). Everything else stays postal-mime's.
+ * chain (see charsetDecoding.ts), an HTML part's own <meta> charset right
+ * after the part's declared one. Everything else stays postal-mime's.
  * test/unit/mail/charsetFallback.test.ts fails if an upgrade moves these
  * internals.
  */
@@ -35,6 +36,9 @@ const rawHeaderLines = new WeakMap<MimeNodeInternals, Uint8Array[]>();
 const messageCharsets = new WeakMap<object, string | null>();
 
 const CONTENT_TYPE_CHARSET = /^content-type:[^\n]*(?:\n[ \t][^\n]*)*?charset\s*=\s*"?([^\s";]+)/im;
+const HTML_META_CHARSET = /<meta\b[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)/i;
+/** How far into an HTML part its <meta> charset is looked for (WHATWG's prescan reads 1024 bytes; mail often has more before it). */
+const HTML_META_SCAN_BYTES = 4096;
 /** How far into a message its first declared charset is looked for. */
 const CHARSET_SCAN_BYTES = 64 * 1024;
 
@@ -82,12 +86,20 @@ export function installCharsetFallback(): void {
   proto.getTextContent = function (this: MimeNodeInternals): string {
     if (!this.content) return '';
     const params = this.contentType.parsed.params;
-    let text = decodeText(new Uint8Array(this.content), [params.charset, messageCharset(this), 'utf-8']);
+    const bytes = new Uint8Array(this.content);
+    const html = this.contentType.parsed.value === 'text/html' ? htmlMetaCharset(bytes) : null;
+    let text = decodeText(bytes, [params.charset, html, messageCharset(this), 'utf-8']);
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a byte-order mark is a signature, not text
     if (/^flowed$/i.test(params.format ?? '')) text = this.decodeFlowedText(text, /^yes$/i.test(params.delsp ?? ''));
     return text;
   };
   installed = true;
+}
+
+/** What an HTML part declares in its own <meta> (charset= or http-equiv Content-Type), read from its start. */
+function htmlMetaCharset(bytes: Uint8Array): string | null {
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, HTML_META_SCAN_BYTES)).toString('latin1');
+  return HTML_META_CHARSET.exec(head)?.[1] ?? null;
 }
 
 function declaredCharset(headerText: string): string | null {

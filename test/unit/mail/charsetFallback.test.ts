@@ -60,6 +60,18 @@ describe('parseRfc822: raw 8-bit text in the charset the sender declared, else a
     }
   });
 
+  it('reads an HTML part that declares its charset only in its own <meta> with that charset', async () => {
+    const parsed = await parseRfc822(
+      message(
+        'Content-Type: text/html\r\n\r\n<html><head><meta http-equiv="Content-Type" content="text/html; charset=euc-kr">',
+        '</head><body>',
+        eucKr,
+        '</body></html>\r\n',
+      ),
+    );
+    expect(parsed.html).toContain('<body>\uc548\ub155</body>');
+  });
+
   it("falls back to the message's charset when the part's declared one does not decode the bytes", async () => {
     const parsed = await parseRfc822(
       message(
