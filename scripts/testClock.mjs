@@ -35,9 +35,10 @@ const env = {
   ...process.env,
   LD_PRELOAD: [library, process.env.LD_PRELOAD].filter(Boolean).join(':'),
   FAKETIME: `${offsetSeconds >= 0 ? '+' : ''}${offsetSeconds}`,
-  // Only the wall clock moves; timers and durations keep the real monotonic clock.
-  FAKETIME_DONT_FAKE_MONOTONIC: '1',
 };
+// The monotonic clock moves by the same offset, so durations and timers are unchanged. (Leaving it
+// alone with FAKETIME_DONT_FAKE_MONOTONIC=1 hangs Chromium: its timed waits mix the two clocks.)
+delete env.FAKETIME_DONT_FAKE_MONOTONIC;
 
 // The preload must really move Node's clock (it does not where LD_PRELOAD is ignored).
 const probe = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(Date.now()))'], { env, encoding: 'utf8' });
