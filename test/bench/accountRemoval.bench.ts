@@ -17,7 +17,7 @@ import { JobQueue } from '../../main/sync/jobQueue.ts';
 import { JobRunner } from '../../main/sync/jobRunner.ts';
 import { offlineProviders } from '../../test/support/offlineProviders.ts';
 import { messageInput, seedAccount } from '../support/indexFixtures.ts';
-import { machine, median } from './benchStats.ts';
+import { eventLoopStall, machine, median } from './benchStats.ts';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -54,22 +54,16 @@ async function once(batched: boolean): Promise<{ ms: number; stallMs: number }> 
     const events = new EventBus(silentLog);
     const runner = new JobRunner(new JobQueue(db, events), {}, { log: silentLog });
     // The longest gap between ticks of a 2 ms timer: how long a request would have waited.
-    let last = performance.now();
-    let stallMs = 0;
-    const ticker = setInterval(() => {
-      const now = performance.now();
-      stallMs = Math.max(stallMs, now - last);
-      last = now;
-    }, 2);
+    const stall = eventLoopStall();
     await new Promise((resolve) => setTimeout(resolve, 20));
-    stallMs = 0;
+    stall.reset();
     const started = performance.now();
     if (batched) await removeAccount({ db, blobs, runner, events, providers: offlineProviders(db, blobs) }, removed);
     else db.transaction(() => db.prepare('DELETE FROM accounts WHERE id = ?').run(removed))();
     const ms = performance.now() - started;
     // One more turn of the loop, so a stall at the very end is recorded.
     await new Promise((resolve) => setTimeout(resolve, 20));
-    clearInterval(ticker);
+    const stallMs = stall.stop();
     db.close();
     return { ms, stallMs };
   } finally {

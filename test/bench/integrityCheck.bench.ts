@@ -13,10 +13,9 @@ import { checkIndexFile, checkIndexFileInBackground } from '../../main/db/integr
 import { openIndex } from '../../main/db/openIndex.ts';
 import { upsertLabel } from '../../main/db/queries/labels.ts';
 import { writeMessages } from '../../main/db/queries/messageWrites.ts';
-import { makeSnippet, parseRfc822 } from '../../main/mail/parseRfc822.ts';
-import { loadCorpus } from '../emulator/kit/corpus.ts';
-import { messageInput, seedAccount } from '../support/indexFixtures.ts';
-import { machine, median } from './benchStats.ts';
+import { seedAccount } from '../support/indexFixtures.ts';
+import { eventLoopStall, machine, median } from './benchStats.ts';
+import { parsedCorpus, resampledMessage } from './resampledCorpus.ts';
 
 const SIZES = (process.env.BENCH_SIZES ?? '100000,1000000').split(',').map(Number);
 const keep = process.env.BENCH_DB_DIR;
@@ -26,7 +25,7 @@ mkdirSync(dir, { recursive: true });
 /** Messages resampled from the real corpus (as search.bench.ts): real subjects, senders, bodies up to 20 kB, FTS. */
 async function seed(path: string, count: number): Promise<number> {
   const started = performance.now();
-  const corpus = await Promise.all(loadCorpus().map((m) => parseRfc822(m.raw)));
+  const corpus = await parsedCorpus();
   const db = openIndex(path);
   try {
     const { account, inbox } = seedAccount(db);
@@ -35,22 +34,7 @@ async function seed(path: string, count: number): Promise<number> {
       writeMessages(
         db,
         account.id,
-        Array.from({ length: Math.min(2000, count - i) }, (_, j) => {
-          const n = i + j;
-          const template = corpus[n % corpus.length] as (typeof corpus)[number];
-          return messageInput({
-            remoteId: `m${n}`,
-            threadRemoteId: `t${Math.floor(n / 3)}`,
-            subject: template.subject,
-            from: template.from,
-            to: template.to,
-            bodyText: template.text.slice(0, 20_000),
-            snippet: makeSnippet(template.text),
-            sentAt: Date.UTC(2005, 0, 1) + n * 3_600_000,
-            isUnread: n % 4 === 0,
-            labelIds: n % 50 === 0 ? [inbox, other] : [inbox],
-          });
-        }),
+        Array.from({ length: Math.min(2000, count - i) }, (_, j) => resampledMessage(corpus, i + j, { inbox, other })),
       );
     }
     db.pragma('wal_checkpoint(TRUNCATE)');
@@ -72,16 +56,10 @@ function timed(runs: number, work: () => void): number[] {
 
 /** The check in a child process while a 2 ms timer measures the longest gap of this event loop. */
 async function inBackground(path: string): Promise<{ ms: number; stallMs: number }> {
-  let last = performance.now();
-  let stallMs = 0;
-  const ticker = setInterval(() => {
-    const now = performance.now();
-    stallMs = Math.max(stallMs, now - last);
-    last = now;
-  }, 2);
+  const stall = eventLoopStall();
   const started = performance.now();
   const report = await checkIndexFileInBackground(path).result;
-  clearInterval(ticker);
+  const stallMs = stall.stop();
   if (!report?.ok) throw new Error(`background check failed: ${report?.problems.join('; ')}`);
   return { ms: performance.now() - started, stallMs };
 }

@@ -6,12 +6,11 @@ import { join } from 'node:path';
 import { openIndex } from '../../main/db/openIndex.ts';
 import { upsertLabel } from '../../main/db/queries/labels.ts';
 import { writeMessages } from '../../main/db/queries/messageWrites.ts';
-import { makeSnippet, parseRfc822 } from '../../main/mail/parseRfc822.ts';
 import { parseSearchQuery } from '../../main/search/parseSearchQuery.ts';
 import { searchMessages } from '../../main/search/searchMessages.ts';
-import { loadCorpus } from '../emulator/kit/corpus.ts';
-import { messageInput, seedAccount } from '../support/indexFixtures.ts';
+import { seedAccount } from '../support/indexFixtures.ts';
 import { machine, median, percentile } from './benchStats.ts';
+import { parsedCorpus, resampledMessage } from './resampledCorpus.ts';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 100_000);
 const QUERIES = [
@@ -35,7 +34,7 @@ const dir = mkdtempSync(join(tmpdir(), 'outpost-search-bench-'));
 const reuse = keep !== undefined && existsSync(keep);
 const db = openIndex(keep ?? join(dir, 'index.sqlite'));
 try {
-  const corpus = reuse ? [] : await Promise.all(loadCorpus().map((m) => parseRfc822(m.raw)));
+  const corpus = reuse ? [] : await parsedCorpus();
   const { account, inbox } = reuse ? { account: { id: '' }, inbox: 0 } : seedAccount(db);
   const receipts = reuse ? 0 : upsertLabel(db, account.id, { remoteId: 'Label_1', name: 'Receipts', kind: 'user', role: null });
   const seedStart = performance.now();
@@ -43,20 +42,8 @@ try {
     writeMessages(
       db,
       account.id,
-      Array.from({ length: Math.min(2000, MESSAGES - i) }, (_, j) => {
-        const n = i + j;
-        const template = corpus[n % corpus.length] as (typeof corpus)[number];
-        return messageInput({
-          remoteId: `m${n}`,
-          threadRemoteId: `t${Math.floor(n / 3)}`,
-          subject: template.subject,
-          from: template.from,
-          to: template.to,
-          bodyText: template.text.slice(0, 20_000),
-          snippet: makeSnippet(template.text),
-          sentAt: Date.UTC(2005, 0, 1) + n * 3_600_000,
-          isUnread: n % 4 === 0,
-          labelIds: n % 50 === 0 ? [inbox, receipts] : [inbox],
+      Array.from({ length: Math.min(2000, MESSAGES - i) }, (_, j) =>
+        resampledMessage(corpus, i + j, { inbox, other: receipts }, (template) => ({
           attachments: template.attachments.slice(0, 2).map((a, partIndex) => ({
             partIndex,
             remoteId: null,
@@ -67,8 +54,8 @@ try {
             isInline: false,
             blobSha256: null,
           })),
-        });
-      }),
+        })),
+      ),
     );
   }
   db.pragma('optimize');

@@ -1,16 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEngine } from '../../main/core/engine.ts';
@@ -20,6 +9,7 @@ import { listAccounts } from '../../main/db/queries/accounts.ts';
 import { messageFingerprints } from '../../main/db/queries/blobInventory.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
 import { writeCorpusMbox } from '../support/corpusMbox.ts';
+import { writeRandomBytesIntoMiddle } from '../support/damageIndex.ts';
 import { autoConsentBrowser, googleConfigFor, runMailSync } from '../support/emulatorAccounts.ts';
 import { type RunningServe, runCli, startServe } from '../support/serveProcess.ts';
 import { makeTempDir } from '../support/tempDir.ts';
@@ -77,10 +67,7 @@ describe('a damaged index is caught, never written, and repaired from the kept r
     before = contents(dataDir);
     expect(before.messages.length).toBeGreaterThanOrEqual(400);
     // 32 KiB of random bytes into the middle of the file.
-    const size = statSync(index).size;
-    const fd = openSync(index, 'r+');
-    writeSync(fd, randomBytes(32 * 1024), 0, 32 * 1024, Math.floor(size / 2) - 16 * 1024);
-    closeSync(fd);
+    writeRandomBytesIntoMiddle(index);
     damagedSha = sha256(index);
   }, 180_000);
   afterAll(async () => {

@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, openSync, statSync, writeSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify from 'fastify';
@@ -12,6 +11,7 @@ import { assessIndex, damageNotePath, type IndexDamage } from '../../../main/cor
 import { silentLog } from '../../../main/core/log.ts';
 import { openIndex, openReader } from '../../../main/db/openIndex.ts';
 import { writeMessages } from '../../../main/db/queries/messageWrites.ts';
+import { writeRandomBytesIntoMiddle } from '../../support/damageIndex.ts';
 import { messageInput, seedAccount } from '../../support/indexFixtures.ts';
 import { makeTempDir } from '../../support/tempDir.ts';
 
@@ -27,10 +27,7 @@ function damagedDataDir(dir: string): string {
     ),
   );
   db.close();
-  const path = join(dir, 'index.sqlite');
-  const fd = openSync(path, 'r+');
-  writeSync(fd, randomBytes(32 * 1024), 0, 32 * 1024, Math.floor(statSync(path).size / 2) - 16 * 1024);
-  closeSync(fd);
+  writeRandomBytesIntoMiddle(join(dir, 'index.sqlite'));
   return dir;
 }
 

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, openSync, readdirSync, statSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../../main/api/auth/apiKeys.ts';
 import { assessIndex } from '../../../main/core/indexCondition.ts';
@@ -16,6 +15,7 @@ import { getCredential, putCredential } from '../../../main/db/queries/credentia
 import { getOutboxRow, insertOutboxRow } from '../../../main/db/queries/outbox.ts';
 import { importRawMessages } from '../../../main/mail/importRawMessages.ts';
 import { loadCorpus } from '../../emulator/kit/corpus.ts';
+import { writeRandomBytesIntoMiddle } from '../../support/damageIndex.ts';
 import { makeTempDir } from '../../support/tempDir.ts';
 
 describe('outpost repair (repairIndex)', () => {
@@ -53,10 +53,7 @@ describe('outpost repair (repairIndex)', () => {
     });
     const before = messageFingerprints(db);
     db.close();
-    const path = indexPath(dataDir);
-    const fd = openSync(path, 'r+');
-    writeSync(fd, randomBytes(32 * 1024), 0, 32 * 1024, Math.floor(statSync(path).size / 2) - 16 * 1024);
-    closeSync(fd);
+    writeRandomBytesIntoMiddle(indexPath(dataDir));
     expect(assessIndex(dataDir).damage).not.toBeNull();
 
     const result = await repairIndex(dataDir);
