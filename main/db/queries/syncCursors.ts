@@ -27,6 +27,20 @@ export function deleteCursor(db: WritableDb, accountId: string, kind: string, sc
   stmt(db, 'DELETE FROM sync_cursors WHERE account_id = ? AND kind = ? AND scope = ?').run(accountId, kind, scope);
 }
 
+/** Every cursor of a kind (one per scope), in scope order. */
+export function cursorsOfKind(db: ReadableDb, accountId: string, kind: string): string[] {
+  return stmt<[string, string], { cursor: string }>(
+    db,
+    'SELECT cursor FROM sync_cursors WHERE account_id = ? AND kind = ? ORDER BY scope',
+  )
+    .all(accountId, kind)
+    .map((row) => row.cursor);
+}
+
+export function deleteCursorsOfKind(db: WritableDb, accountId: string, kind: string): void {
+  stmt(db, 'DELETE FROM sync_cursors WHERE account_id = ? AND kind = ?').run(accountId, kind);
+}
+
 /** Remote ids a reconciling resync has confirmed still exist. */
 export function markSeen(db: WritableDb, accountId: string, scope: string, remoteIds: Iterable<string>): void {
   const insert = stmt(db, 'INSERT OR IGNORE INTO resync_seen (account_id, scope, remote_id) VALUES (?, ?, ?)');

@@ -1,9 +1,19 @@
+import { randomUUID } from 'node:crypto';
 import type { BlobStore } from '../../db/blobStore.ts';
 import type { WritableDb } from '../../db/handles.ts';
 import { deleteLabel, labelsOfKind, upsertLabel } from '../../db/queries/labels.ts';
 import { messageHasLabelByRemoteId, remoteIdsWithLabel } from '../../db/queries/messageLookups.ts';
 import { deleteMessages, type MessageInput, writeMessages } from '../../db/queries/messageWrites.ts';
-import { clearSeen, deleteCursor, getCursor, markSeen, seenRemoteIds, setCursor } from '../../db/queries/syncCursors.ts';
+import {
+  clearSeen,
+  cursorsOfKind,
+  deleteCursor,
+  deleteCursorsOfKind,
+  getCursor,
+  markSeen,
+  seenRemoteIds,
+  setCursor,
+} from '../../db/queries/syncCursors.ts';
 import { transaction } from '../../db/transactions.ts';
 import { countsWithModeRun, type SyncCounts } from '../accountProvider.ts';
 import { graphAttachmentsOf } from './graphAttachments.ts';
@@ -72,15 +82,18 @@ export async function graphMailSync(ctx: GraphSyncContext, options: { full: bool
 }
 
 /**
- * Messages a folder's delta reported gone ("@removed"), with that folder's row id. Kept beside the
- * cursors (in the page's transaction), so a run cut short settles them in the next one.
+ * Messages a folder's delta reported gone ("@removed") on one page, with that folder's row id:
+ * one cursor per page (written in the page's transaction), so a large deletion never rewrites
+ * what earlier pages noted, and a run cut short settles them in the next one.
  */
-type LeftMessages = Array<[remoteId: string, folderRowId: number]>;
+interface LeftMessages {
+  folderRowId: number;
+  remoteIds: string[];
+}
 
-function noteLeftMessages(db: WritableDb, accountId: string, remoteIds: readonly string[], folderRowId: number): void {
-  const left = JSON.parse(getCursor(db, accountId, LEFT_CURSOR) ?? '[]') as LeftMessages;
-  for (const remoteId of remoteIds) left.push([remoteId, folderRowId]);
-  setCursor(db, accountId, LEFT_CURSOR, '', JSON.stringify(left));
+function noteLeftMessages(db: WritableDb, accountId: string, remoteIds: string[], folderRowId: number): void {
+  const left: LeftMessages = { folderRowId, remoteIds };
+  setCursor(db, accountId, LEFT_CURSOR, `${folderRowId}:${randomUUID()}`, JSON.stringify(left));
 }
 
 /**
@@ -91,16 +104,13 @@ function noteLeftMessages(db: WritableDb, accountId: string, remoteIds: readonly
  */
 function settleLeftMessages({ db, accountId }: GraphSyncContext): number {
   return transaction(db, () => {
-    const stored = getCursor(db, accountId, LEFT_CURSOR);
-    if (stored === null) return 0;
-    const left = JSON.parse(stored) as LeftMessages;
-    deleteCursor(db, accountId, LEFT_CURSOR);
-    const gone = left.filter(([remoteId, folderRowId]) => messageHasLabelByRemoteId(db, accountId, remoteId, folderRowId));
-    return deleteMessages(
-      db,
-      accountId,
-      gone.map(([remoteId]) => remoteId),
-    );
+    const gone: string[] = [];
+    for (const stored of cursorsOfKind(db, accountId, LEFT_CURSOR)) {
+      const { folderRowId, remoteIds } = JSON.parse(stored) as LeftMessages;
+      for (const remoteId of remoteIds) if (messageHasLabelByRemoteId(db, accountId, remoteId, folderRowId)) gone.push(remoteId);
+    }
+    deleteCursorsOfKind(db, accountId, LEFT_CURSOR);
+    return deleteMessages(db, accountId, gone);
   });
 }
 
