@@ -48,6 +48,16 @@ describe('blob clean-up: disk given back when nothing refers to a blob any more'
   });
   const message = (remoteId: string, raw: string, attachments: string[] = []) =>
     messageInput({ remoteId, rawSha256: raw, attachments: attachments.map((sha, i) => attachment(i, sha)) });
+  /** One message per raw original, written, then deleted as a sync would. */
+  const writeThenDelete = (raws: readonly string[]) => {
+    const ids = raws.map((_, i) => `m${i}`);
+    writeMessages(
+      db,
+      accountId,
+      raws.map((raw, i) => message(ids[i] as string, raw)),
+    );
+    deleteMessages(db, accountId, ids);
+  };
 
   it('frees the raw and attachment blobs of deleted messages (rows and files); a blob a kept message shares stays', async () => {
     const rawA = blobs.put(Buffer.from('raw a'));
@@ -113,16 +123,7 @@ describe('blob clean-up: disk given back when nothing refers to a blob any more'
   it('a blob stored again while the clean-up is deleting files keeps its file and row', async () => {
     const contents = Array.from({ length: 40 }, (_, i) => Buffer.from(`raw ${i}`));
     const raws = contents.map((bytes) => blobs.put(bytes));
-    writeMessages(
-      db,
-      accountId,
-      raws.map((raw, i) => message(`m${i}`, raw)),
-    );
-    deleteMessages(
-      db,
-      accountId,
-      raws.map((_, i) => `m${i}`),
-    );
+    writeThenDelete(raws);
     // The clean-up runs until its first turn of the event loop: every row freed, only the first files deleted.
     const running = cleanUp();
     const late = [...raws].sort().at(-1) as string;
@@ -135,16 +136,7 @@ describe('blob clean-up: disk given back when nothing refers to a blob any more'
 
   it('works through many noted blobs in batches', async () => {
     const raws = Array.from({ length: 7 }, (_, i) => blobs.put(Buffer.from(`raw ${i}`)));
-    writeMessages(
-      db,
-      accountId,
-      raws.map((raw, i) => message(`m${i}`, raw)),
-    );
-    deleteMessages(
-      db,
-      accountId,
-      raws.map((_, i) => `m${i}`),
-    );
+    writeThenDelete(raws);
     expect(await cleanUp({ batchSize: 2 })).toMatchObject({ blobsFreed: 7 });
     expect(raws.filter((raw) => kept(raw).file)).toEqual([]);
   });
