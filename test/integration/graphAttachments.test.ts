@@ -107,4 +107,35 @@ describe('Outlook attachments: the cap read from metadata, bytes fetched once (G
       expect(stored()).toEqual(before);
     }
   });
+  it('a run cut short after a folder reported a deletion still deletes the message in the next run', async () => {
+    const messageIn = async (folder: string, raw?: string) =>
+      String((await control('/microsoft/messages', { method: 'POST', body: { folder, subject: 'Short-lived', raw } })).id);
+    const victim = await messageIn('inbox');
+    await sync();
+    const indexed = (id: string) =>
+      engine.db.prepare('SELECT count(*) FROM messages WHERE account_id = ? AND remote_id = ?').pluck().get(accountId, id);
+    expect(indexed(victim)).toBe(1);
+    // Deleted for good from the Inbox (walked first); the run then fails in the Archive (walked last) on a new message's attachments.
+    await control(`/microsoft/messages/${victim}`, { method: 'DELETE' });
+    const archived = await messageIn(
+      'archive',
+      mimeWithAttachments({
+        from: 'erin@example.test',
+        to: USER,
+        subject: 'Archived with a file',
+        messageId: 'archived@example.test',
+        text: 'Filed.',
+        files: [['note.txt', SMALL]],
+      }),
+    );
+    await control('/faults', {
+      method: 'POST',
+      body: { fault: { endpoint: 'graph.attachments.list', kind: 'status', status: 400, count: 1 } },
+    });
+    expect((await runMailSync(engine, accountId))?.error).not.toBeNull();
+    expect(indexed(victim)).toBe(1);
+    await sync();
+    expect(indexed(victim)).toBe(0);
+    expect(indexed(archived)).toBe(1);
+  });
 });
