@@ -27,12 +27,14 @@ export function watchIndexDamage(options: {
   log: Log;
   checkInBackground: boolean;
   onDamage: (damage: IndexDamage) => void;
+  /** Damage the engine's syncs met (Engine.onIndexDamage). */
+  engineDamage?: (listener: (damage: IndexDamage) => void) => () => void;
 }): DamageWatch {
   let known: IndexDamage | null = readDamageNote(options.dataDir);
   let stopped = false;
   const found = (problems: string[], how: string) => {
     if (known || stopped) return;
-    known = recordDamage(options.dataDir, problems);
+    known = readDamageNote(options.dataDir) ?? recordDamage(options.dataDir, problems);
     options.log.error({ problems: known.problems, how }, 'the index is damaged: every write stopped; run outpost repair');
     options.onDamage(known);
   };
@@ -42,6 +44,7 @@ export function watchIndexDamage(options: {
   options.api.addHook('onError', async (_request, _reply, error) => {
     if (isCorruptionError(error)) found([`${error.message} (${(error as { code?: string }).code})`], 'a request');
   });
+  const unsubscribe = options.engineDamage?.((damage) => found(damage.problems, 'a sync'));
   const check = options.checkInBackground ? checkIndexFileInBackground(indexPath(options.dataDir)) : null;
   if (check) {
     const started = performance.now();
@@ -58,6 +61,7 @@ export function watchIndexDamage(options: {
     damage: () => known,
     stop() {
       stopped = true;
+      unsubscribe?.();
       check?.stop();
     },
   };

@@ -5,6 +5,7 @@ import { TokenVault } from '../auth/tokenVault.ts';
 import { loadOrCreateVaultKey } from '../auth/vaultKeyFile.ts';
 import { respondToEvent } from '../calendar/respondToEvent.ts';
 import { BlobStore } from '../db/blobStore.ts';
+import { isCorruptionError } from '../db/integrity.ts';
 import { openIndex, type WritableDb } from '../db/openIndex.ts';
 import type { EventRow } from '../db/queries/calendarEvents.ts';
 import { onMailChanges } from '../db/transactions.ts';
@@ -20,7 +21,7 @@ import { createMailSyncHandler } from '../sync/mailSyncHandler.ts';
 import { type AccountRemoval, removeAccount } from './accountRemoval.ts';
 import { acquireDataDirLock, ensureDataDir } from './dataDirLock.ts';
 import { EventBus } from './eventBus.ts';
-import { refuseDamagedIndex } from './indexCondition.ts';
+import { type IndexDamage, readDamageNote, recordDamage, refuseDamagedIndex } from './indexCondition.ts';
 import { type Log, openLogFile } from './log.ts';
 import { blobsDir, indexPath, vaultKeyPath } from './paths.ts';
 import { restrictWindowsAcl, tightenDataDir } from './privateFiles.ts';
@@ -84,6 +85,8 @@ export interface Engine {
   lock: { update(port: number): void; release(): void };
   /** False when the index was too large to check before opening: startCore checks it in the background. */
   indexChecked: boolean;
+  /** Called when a sync meets a damaged page of the index (written down already; syncs stopped). */
+  onIndexDamage(listener: (damage: IndexDamage) => void): () => void;
   /** Removes an account and what was synced from it (main/core/accountRemoval.ts). */
   removeAccount(accountId: string): Promise<AccountRemoval>;
   /** Answers an invitation at the provider and in the index (main/calendar/respondToEvent.ts). */
@@ -137,9 +140,32 @@ export function openEngine(config: EngineConfig): Engine {
     gmailQuota: config.gmailQuota ?? gmailQuotaFromEnv(),
   });
   const syncDeps = { db, events, providers, blobs, log: log.child({ component: 'sync' }) };
+  // A sync that meets a damaged page: the damage is written down (every later opening refuses), no further job runs.
+  const damageListeners = new Set<(damage: IndexDamage) => void>();
+  const watched =
+    (handler: JobHandler): JobHandler =>
+    async (job, context) => {
+      try {
+        return await handler(job, context);
+      } catch (error) {
+        if (isCorruptionError(error)) {
+          const problem = `${(error as Error).message} (${(error as { code?: string }).code})`;
+          const damage = readDamageNote(config.dataDir) ?? recordDamage(config.dataDir, [problem]);
+          log.error({ problems: damage.problems }, 'the index is damaged: syncs stopped; run outpost repair');
+          void runner.stop();
+          for (const listener of damageListeners) listener(damage);
+        }
+        throw error;
+      }
+    };
+  const handlers: Partial<Record<JobKind, JobHandler>> = {
+    email_sync: createMailSyncHandler(syncDeps),
+    calendar_sync: createCalendarSyncHandler(syncDeps),
+    ...config.jobHandlers,
+  };
   const runner = new JobRunner(
     jobs,
-    { email_sync: createMailSyncHandler(syncDeps), calendar_sync: createCalendarSyncHandler(syncDeps), ...config.jobHandlers },
+    Object.fromEntries(Object.entries(handlers).map(([kind, handler]) => [kind, handler && watched(handler)])),
     { log },
   );
   const send = new SendService(db, blobs, (account) => accountSendProvider(account, providers), {
@@ -160,6 +186,10 @@ export function openEngine(config: EngineConfig): Engine {
     send,
     lock,
     indexChecked,
+    onIndexDamage(listener) {
+      damageListeners.add(listener);
+      return () => damageListeners.delete(listener);
+    },
     removeAccount: (accountId) => removeAccount({ db, blobs, runner, events, providers }, accountId),
     respondToEvent: (eventId, answer) => respondToEvent({ db, providers }, eventId, answer),
     async close() {

@@ -90,6 +90,7 @@ export async function startCore(config: CoreConfig): Promise<Core> {
       api,
       log: engine.log.child({ component: 'index' }),
       checkInBackground: !engine.indexChecked,
+      engineDamage: engine.onIndexDamage,
       onDamage: () => {
         damaged = true;
         clearInterval(deliveryTimer);

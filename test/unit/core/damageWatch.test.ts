@@ -7,9 +7,11 @@ import { errorReplyOf } from '../../../main/api/errorReplies.ts';
 import { registerHealthRoutes } from '../../../main/api/routes/health.ts';
 import type { ApiServer } from '../../../main/api/server.ts';
 import { watchIndexDamage } from '../../../main/core/damageWatch.ts';
+import { openEngine } from '../../../main/core/engine.ts';
 import { assessIndex, damageNotePath, type IndexDamage } from '../../../main/core/indexCondition.ts';
 import { silentLog } from '../../../main/core/log.ts';
 import { openIndex, openReader } from '../../../main/db/openIndex.ts';
+import { ensureAccount } from '../../../main/db/queries/accounts.ts';
 import { writeMessages } from '../../../main/db/queries/messageWrites.ts';
 import { writeRandomBytesIntoMiddle } from '../../support/damageIndex.ts';
 import { messageInput, seedAccount } from '../../support/indexFixtures.ts';
@@ -100,5 +102,39 @@ describe('a running core that finds damage after opening stops writing and says 
     expect((await app.inject('/v1/fine')).json()).toMatchObject({ code: 'index_corrupt' });
     expect((await app.inject('/v1/health')).json()).toMatchObject({ status: 'damaged' });
     db.close();
+  });
+
+  it('a sync that meets SQLITE_CORRUPT writes the damage down, stops the syncs and tells the core', async () => {
+    const temp = makeTempDir();
+    dirs.push(temp);
+    const engine = openEngine({
+      log: silentLog,
+      dataDir: temp.path,
+      jobHandlers: {
+        email_sync: async () => {
+          throw Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT' });
+        },
+      },
+    });
+    try {
+      const account = ensureAccount(engine.db, 'gmail', 'me@example.test');
+      const told: IndexDamage[] = [];
+      engine.onIndexDamage((damage) => told.push(damage));
+      const job = engine.jobs.enqueue({ kind: 'email_sync', mode: 'incremental', accountIds: [account.id] });
+      engine.runner.wake();
+      await engine.runner.idle();
+      // Stopped as at shutdown: its row is not written again (nothing more goes into a damaged file).
+      expect(engine.jobs.get(job.id)).toMatchObject({ status: 'running' });
+      expect(told).toHaveLength(1);
+      expect(told[0]?.problems).toEqual(['database disk image is malformed (SQLITE_CORRUPT)']);
+      expect(existsSync(damageNotePath(temp.path))).toBe(true);
+      // No further job is started.
+      const next = engine.jobs.enqueue({ kind: 'email_sync', mode: 'incremental', accountIds: [account.id] });
+      engine.runner.wake();
+      await engine.runner.idle();
+      expect(engine.jobs.get(next.id)).toMatchObject({ status: 'queued' });
+    } finally {
+      await engine.close();
+    }
   });
 });
