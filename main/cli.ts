@@ -39,6 +39,7 @@ async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = positionals;
   if (values.help || !command) return void process.stdout.write(HELP);
   const dataDir = values['data-dir'] ?? defaultDataDir();
+  dataDirInUse = dataDir;
 
   switch (command) {
     case 'serve':
@@ -134,7 +135,16 @@ function parsePort(value: string): number {
   return port;
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
+/** The data directory the command works on, once known: a damaged page met on the way is written down there. */
+let dataDirInUse: string | null = null;
+
+main(process.argv.slice(2)).catch(async (failure: unknown) => {
+  let error = failure;
+  const code = (failure as { code?: unknown })?.code;
+  if (dataDirInUse && typeof code === 'string' && /^(SQLITE_CORRUPT|SQLITE_NOTADB|index_corrupt)/.test(code)) {
+    // Met past the check before opening (an index too large for it): written down, so every later opening refuses.
+    error = (await import('./core/indexCondition.ts')).asIndexDamage(dataDirInUse, failure);
+  }
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`outpost: ${message.split('\n')[0]}\n`);
   process.exitCode = exitCodeOf(error);

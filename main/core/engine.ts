@@ -21,7 +21,7 @@ import { createMailSyncHandler } from '../sync/mailSyncHandler.ts';
 import { type AccountRemoval, removeAccount } from './accountRemoval.ts';
 import { acquireDataDirLock, ensureDataDir } from './dataDirLock.ts';
 import { EventBus } from './eventBus.ts';
-import { type IndexDamage, readDamageNote, recordDamage, refuseDamagedIndex } from './indexCondition.ts';
+import { asIndexDamage, type IndexDamage, readDamageNote, recordDamage, refuseDamagedIndex } from './indexCondition.ts';
 import { type Log, openLogFile } from './log.ts';
 import { blobsDir, indexPath, vaultKeyPath } from './paths.ts';
 import { restrictWindowsAcl, tightenDataDir } from './privateFiles.ts';
@@ -113,7 +113,7 @@ export function openEngine(config: EngineConfig): Engine {
     db = openIndex(indexPath(config.dataDir), { log: config.log.child({ component: 'index' }) });
   } catch (error) {
     lock.release();
-    throw error;
+    throw asIndexDamage(config.dataDir, error);
   }
   const log = config.log;
   const blobs = new BlobStore(db, blobsDir(config.dataDir));

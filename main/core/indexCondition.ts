@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkIndexFile, type IntegrityReport } from '../db/integrity.ts';
+import { checkIndexFile, type IntegrityReport, isCorruptionError } from '../db/integrity.ts';
 import { OutpostError } from './outpostError.ts';
 import { blobsDir, indexPath, vaultKeyPath } from './paths.ts';
 import { PRIVATE_FILE_MODE } from './privateFiles.ts';
@@ -121,6 +121,19 @@ export function assessIndex(dataDir: string, options: { maxBytes?: number } = {}
   if (size > (options.maxBytes ?? checkAtOpenMaxBytes())) return { damage: null, checked: false };
   const report = checkIndexFile(index);
   return { damage: report.ok ? null : recordDamage(dataDir, report.problems), checked: true, report };
+}
+
+/**
+ * A damaged page met after opening (a query, an opening that reads past the
+ * header) as IndexDamagedError, written down so every later opening refuses
+ * at once; any other error as it is.
+ */
+export function asIndexDamage(dataDir: string, error: unknown): unknown {
+  if (error instanceof IndexDamagedError) return error;
+  const sqlite = error instanceof OutpostError && error.code === 'index_corrupt' ? error.cause : error;
+  if (!isCorruptionError(sqlite)) return error;
+  const problem = `${(sqlite as Error).message} (${(sqlite as { code: string }).code})`;
+  return new IndexDamagedError(readDamageNote(dataDir) ?? recordDamage(dataDir, [problem]));
 }
 
 /** Refuses (IndexDamagedError, one line) when the index is known or found to be damaged. */

@@ -151,7 +151,8 @@ function classifyOpenError(path: string, error: unknown, readonly: boolean): Err
   if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
     return new IndexOpenError(
       'index_corrupt',
-      `${path} is not a valid Outpost index (${code}); it was left untouched — move it aside to start a new index`,
+      `${path} is not a valid Outpost index (${code}); it was left untouched: run outpost repair`,
+      { cause: error },
     );
   }
   if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {

@@ -9,7 +9,7 @@ import { listAccounts } from '../../main/db/queries/accounts.ts';
 import { messageFingerprints } from '../../main/db/queries/blobInventory.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
 import { writeCorpusMbox } from '../support/corpusMbox.ts';
-import { writeRandomBytesIntoMiddle } from '../support/damageIndex.ts';
+import { writeRandomBytesAfterFirstPage, writeRandomBytesIntoMiddle } from '../support/damageIndex.ts';
 import { autoConsentBrowser, googleConfigFor, runMailSync } from '../support/emulatorAccounts.ts';
 import { type RunningServe, runCli, startServe } from '../support/serveProcess.ts';
 import { makeTempDir } from '../support/tempDir.ts';
@@ -205,6 +205,33 @@ describe('an empty (0-byte) index', () => {
       const imported = await runCli(['import-mbox', mbox, '--data-dir', dataDir]);
       expect(imported.stderr).toBe('');
       expect(imported.stdout).toMatch(/^imported 2 messages/);
+    } finally {
+      dir.remove();
+    }
+  });
+});
+
+describe('an index too large to check before opening', () => {
+  it('a command whose query meets the damage says so in one line and writes it down for every later opening', async () => {
+    const dir = makeTempDir();
+    try {
+      const dataDir = join(dir.path, 'data');
+      const mbox = join(dir.path, 'a.mbox');
+      writeCorpusMbox(mbox, 30);
+      expect((await runCli(['import-mbox', mbox, '--data-dir', dataDir])).code).toBe(0);
+      // Every page after the schema's (page 1) is garbage: any table read fails.
+      const index = join(dataDir, 'index.sqlite');
+      writeRandomBytesAfterFirstPage(index);
+      const damagedSha = sha256(index);
+      const unchecked = await runCli(['accounts', 'list', '--data-dir', dataDir], { OUTPOST_INTEGRITY_CHECK_MAX_BYTES: '0' });
+      expect(unchecked.code).toBe(1);
+      expect(oneLine(unchecked.stderr)).toMatch(
+        /^outpost: the index .* is damaged \(.*SQLITE_CORRUPT.*\); .*run outpost repair$/,
+      );
+      const later = await runCli(['search', 'anything', '--data-dir', dataDir], { OUTPOST_INTEGRITY_CHECK_MAX_BYTES: '0' });
+      expect(later.code).toBe(1);
+      expect(oneLine(later.stderr)).toBe(oneLine(unchecked.stderr));
+      expect(sha256(index)).toBe(damagedSha);
     } finally {
       dir.remove();
     }

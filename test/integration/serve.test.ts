@@ -105,12 +105,20 @@ describe('outpost CLI on bad input: one line, non-zero exit, user data untouched
     expect(result.stderr).toMatch(pattern);
   };
 
-  it('refuses a corrupt index and leaves the file as it was', async () => {
+  it('reports a corrupt index (health, one line naming outpost repair) and leaves the file as it was', async () => {
     const dataDir = join(dir.path, 'corrupt');
     mkdirSync(dataDir);
     const garbage = Buffer.from('definitely not sqlite '.repeat(500));
     writeFileSync(join(dataDir, 'index.sqlite'), garbage);
-    expectOneLineError(await runCli(['serve', '--port', '0', '--data-dir', dataDir]), /not a valid Outpost index/);
+    const damaged = await startServe(dataDir);
+    try {
+      const health = (await (await fetch(`${damaged.baseUrl}/v1/health`)).json()) as { status: string };
+      expect(health.status).toBe('damaged');
+      const read = await runCli(['accounts', 'list', '--data-dir', dataDir]);
+      expectOneLineError(read, /is damaged \(file is not a database \(SQLITE_NOTADB\)\).*run outpost repair/);
+    } finally {
+      await damaged.stop();
+    }
     expect(readFileSync(join(dataDir, 'index.sqlite')).equals(garbage)).toBe(true);
   });
 

@@ -10,3 +10,14 @@ export function writeRandomBytesIntoMiddle(path: string, bytes = 32 * 1024): voi
     closeSync(fd);
   }
 }
+
+/** Every page after the first (the schema's) replaced by random bytes: any read of a table meets the damage. */
+export function writeRandomBytesAfterFirstPage(path: string, pageSize = 4096): void {
+  const fd = openSync(path, 'r+');
+  try {
+    const length = statSync(path).size - pageSize;
+    writeSync(fd, randomBytes(length), 0, length, pageSize);
+  } finally {
+    closeSync(fd);
+  }
+}
