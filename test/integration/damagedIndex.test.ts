@@ -10,7 +10,7 @@ import { messageFingerprints } from '../../main/db/queries/blobInventory.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
 import { writeCorpusMbox } from '../support/corpusMbox.ts';
 import { writeRandomBytesAfterFirstPage, writeRandomBytesIntoMiddle } from '../support/damageIndex.ts';
-import { autoConsentBrowser, googleConfigFor, runMailSync } from '../support/emulatorAccounts.ts';
+import { autoConsentBrowser, googleConfigFor, providerEnvFor, runMailSync } from '../support/emulatorAccounts.ts';
 import { type RunningServe, runCli, startServe } from '../support/serveProcess.ts';
 import { makeTempDir } from '../support/tempDir.ts';
 
@@ -20,9 +20,13 @@ const sha256 = (path: string) => createHash('sha256').update(readFileSync(path))
 function contents(dataDir: string) {
   const db = openForInspection(join(dataDir, 'index.sqlite'));
   try {
+    const accounts = listAccounts(db);
+    const gmail = accounts.find((a) => a.provider === 'gmail');
+    const messages = messageFingerprints(db);
     return {
-      messages: messageFingerprints(db).map((m) => `${m.rfc822_message_id} ${m.subject}`),
-      accounts: listAccounts(db).map((a) => `${a.provider} ${a.email}`),
+      messages: messages.map((m) => `${m.rfc822_message_id} ${m.subject}`),
+      gmailMessages: messages.filter((m) => m.account_id === gmail?.id).map((m) => `${m.rfc822_message_id} ${m.subject}`),
+      accounts: accounts.map((a) => `${a.provider} ${a.email}`),
     };
   } finally {
     db.close();
@@ -172,6 +176,26 @@ describe('a damaged index is caught, never written, and repaired from the kept r
     const again = await runCli(['repair', '--data-dir', dataDir]);
     expect(again.stdout).toMatch(/intact/);
   });
+
+  it('the full sync the repair queued brings the Gmail mailbox back from Google exactly (sign-in kept)', async () => {
+    const started = Date.now();
+    serve = await startServe(dataDir, [], {
+      ...providerEnvFor(emulator.baseUrl),
+      OUTPOST_GMAIL_QUOTA_UNITS_PER_SECOND: '1000000',
+    });
+    const synced = async () => {
+      const response = await fetch(`${serve?.baseUrl}/v1/accounts`, {
+        headers: { authorization: `Bearer ${serve?.sessionToken}` },
+      });
+      const { data } = (await response.json()) as { data: Array<{ provider: string; last_synced_at: string | null }> };
+      const gmail = data.find((a) => a.provider === 'gmail');
+      return gmail?.last_synced_at ? Date.parse(gmail.last_synced_at) >= started : false;
+    };
+    await expect.poll(synced, { timeout: 120_000, interval: 250 }).toBe(true);
+    await serve.stop();
+    serve = undefined;
+    expect(contents(dataDir).gmailMessages).toEqual(before.messages);
+  }, 150_000);
 });
 
 describe('an empty (0-byte) index', () => {

@@ -19,10 +19,12 @@ export function messageSummary(db: ReadableDb): Array<{ account_id: string; mess
   ).all();
 }
 
-/** Each message's Message-ID and subject, in a stable order (what a repair must give back). */
-export function messageFingerprints(db: ReadableDb): Array<{ rfc822_message_id: string | null; subject: string }> {
-  return stmt<[], { rfc822_message_id: string | null; subject: string }>(
+/** Each message's account, Message-ID and subject, in a stable order (what a repair must give back). */
+export function messageFingerprints(
+  db: ReadableDb,
+): Array<{ account_id: string; rfc822_message_id: string | null; subject: string }> {
+  return stmt<[], { account_id: string; rfc822_message_id: string | null; subject: string }>(
     db,
-    'SELECT rfc822_message_id, subject FROM messages ORDER BY rfc822_message_id, subject',
+    'SELECT account_id, rfc822_message_id, subject FROM messages ORDER BY rfc822_message_id, subject, account_id',
   ).all();
 }
