@@ -41,7 +41,10 @@ export const ERROR_CATALOGUE = {
   data_dir_busy: { status: 409, summary: 'another Outpost holds the data directory' },
   // Outpost or its providers
   internal_error: { status: 500, summary: 'a bug or an unexpected failure; the log has the details' },
-  index_corrupt: { status: 500, summary: 'the index file is not a valid Outpost index (left untouched)' },
+  index_corrupt: {
+    status: 500,
+    summary: 'the index is damaged: Outpost left it untouched and writes nothing until `outpost repair` rebuilds it',
+  },
   index_unwritable: { status: 500, summary: 'the data directory or index cannot be written' },
   index_too_new: { status: 500, summary: 'the index was written by a newer Outpost' },
   index_outdated: { status: 500, summary: 'the index needs an upgrade that a read-only command does not make' },
