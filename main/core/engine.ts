@@ -24,7 +24,7 @@ import { EventBus } from './eventBus.ts';
 import { asIndexDamage, type IndexDamage, readDamageNote, recordDamage, refuseDamagedIndex } from './indexCondition.ts';
 import { type Log, openLogFile } from './log.ts';
 import { blobsDir, indexPath, vaultKeyPath } from './paths.ts';
-import { restrictWindowsAcl, tightenDataDir } from './privateFiles.ts';
+import { looksPrivate, restrictWindowsAcl, tightenDataDir } from './privateFiles.ts';
 
 export interface EngineConfig {
   dataDir: string;
@@ -201,9 +201,10 @@ export function openEngine(config: EngineConfig): Engine {
 }
 
 /**
- * Installs from before Outpost set modes itself (or files copied in by hand)
- * are made private at start: one walk, directories 0700 and files 0600; on
- * Windows the directory's ACL is limited to the user.
+ * Installs from before Outpost set modes itself (or loosened by hand) are
+ * made private at start: one walk, directories 0700 and files 0600, when the
+ * top of the directory or a folder under blobs/ is not private already
+ * (looksPrivate); on Windows the directory's ACL is limited to the user.
  */
 function keepPrivate(dataDir: string, log: Log): void {
   if (process.platform === 'win32') {
@@ -214,6 +215,8 @@ function keepPrivate(dataDir: string, log: Log): void {
     }
     return;
   }
+  // Already private at the top and in blobs/ (every start after the first): no walk over every stored file.
+  if (looksPrivate(dataDir)) return;
   const done = tightenDataDir(dataDir);
   if (done.changed > 0 || done.refused.length > 0)
     log.info(

@@ -83,6 +83,33 @@ export function tightenDataDir(dataDir: string): Tightening {
 }
 
 /**
+ * Whether a data directory already looks private without walking its files:
+ * every entry at its top and every folder under blobs/ has Outpost's mode.
+ * Everything Outpost writes is private from the start, and a file inside a
+ * 0700 folder cannot be reached by anyone else whatever its own mode, so
+ * once this holds the full walk (one lstat per stored file: 0.7 s at 100,000)
+ * has nothing left to protect. An install from before Outpost set modes (or
+ * loosened by hand) fails it and gets the walk.
+ */
+export function looksPrivate(dataDir: string): boolean {
+  if (!posix) return true;
+  const privateMode = (path: string) => {
+    const stat = lstatSync(path);
+    if (stat.isSymbolicLink()) return true;
+    return (stat.mode & 0o777) === (stat.isDirectory() ? PRIVATE_DIR_MODE : PRIVATE_FILE_MODE);
+  };
+  if (!privateMode(dataDir)) return false;
+  for (const entry of readdirSync(dataDir)) if (!privateMode(join(dataDir, entry))) return false;
+  const blobs = join(dataDir, 'blobs');
+  try {
+    for (const entry of readdirSync(blobs)) if (!privateMode(join(blobs, entry))) return false;
+  } catch {
+    // No blobs yet.
+  }
+  return true;
+}
+
+/**
  * The icacls command that limits a directory to one user on Windows: the
  * inherited entries removed (/inheritance:r), full control granted to the
  * user alone, inherited by every file and folder created inside ((OI)(CI)).

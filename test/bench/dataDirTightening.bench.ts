@@ -1,6 +1,6 @@
-// What making an existing data directory private costs at every engine start
-// (main/core/privateFiles.ts tightenDataDir: one walk, directories 0700, files
-// 0600): a data directory with BENCH_BLOBS blob files (default 100,000, spread
+// What making an existing data directory private costs at engine start
+// (main/core/privateFiles.ts: looksPrivate, the check every start makes, and
+// tightenDataDir, the walk when it fails: directories 0700, files 0600): a data directory with BENCH_BLOBS blob files (default 100,000, spread
 // over blobs/<aa>/ as BlobStore writes them), once with every mode already
 // private (every start after the first) and once loosened to 0755/0644 (the
 // first start after an update). Medians of 5 runs; the baseline is a bare
@@ -8,7 +8,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tightenDataDir } from '../../main/core/privateFiles.ts';
+import { looksPrivate, tightenDataDir } from '../../main/core/privateFiles.ts';
 import { machine, median } from './benchStats.ts';
 
 const COUNT = Number(process.env.BENCH_BLOBS ?? 100_000);
@@ -46,6 +46,11 @@ try {
   }
   tightenDataDir(dir);
   const baseline = Array.from({ length: 5 }, () => time(() => walk(dir)));
+  const check = Array.from({ length: 5 }, () =>
+    time(() => {
+      if (!looksPrivate(dir)) throw new Error('not private after the walk');
+    }),
+  );
   const already = Array.from({ length: 5 }, () => time(() => tightenDataDir(dir)));
   const loosened: number[] = [];
   for (let run = 0; run < 5; run++) {
@@ -56,6 +61,7 @@ try {
     [
       `${COUNT.toLocaleString()} blob files in 256 folders`,
       `  baseline: readdir walk            median ${fmt(median(baseline))}`,
+      `  looksPrivate (what a start checks) median ${fmt(median(check))}`,
       `  tighten, already private          median ${fmt(median(already))}`,
       `  tighten, all 0755/0644 (chmod)    median ${fmt(median(loosened))}`,
     ].join('\n'),

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createPrivateFile,
+  looksPrivate,
   makePrivateDir,
   restrictWindowsAcl,
   tightenDataDir,
@@ -24,6 +25,23 @@ describe.skipIf(process.platform === 'win32')('private files (POSIX modes)', () 
   afterAll(() => {
     process.umask(previousUmask);
     dir.remove();
+  });
+
+  it('tells whether a data directory needs the walk from its top and the folders under blobs/ alone', () => {
+    const dataDir = join(dir.path, 'looks');
+    makePrivateDir(join(dataDir, 'blobs', 'ab'));
+    createPrivateFile(join(dataDir, 'index.sqlite'));
+    createPrivateFile(join(dataDir, 'blobs', 'ab', 'ab01'));
+    expect(looksPrivate(dataDir)).toBe(true);
+    // A file deep inside a 0700 folder cannot be reached by others: no walk needed for it.
+    chmodSync(join(dataDir, 'blobs', 'ab', 'ab01'), 0o644);
+    expect(looksPrivate(dataDir)).toBe(true);
+    chmodSync(join(dataDir, 'blobs', 'ab'), 0o755);
+    expect(looksPrivate(dataDir)).toBe(false);
+    tightenDataDir(dataDir);
+    expect(looksPrivate(dataDir)).toBe(true);
+    chmodSync(join(dataDir, 'index.sqlite'), 0o644);
+    expect(looksPrivate(dataDir)).toBe(false);
   });
 
   it('creates directories 0700 and files 0600 under umask 022, and tightens existing ones', () => {
