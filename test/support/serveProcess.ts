@@ -24,7 +24,8 @@ export async function startServe(
   });
   let output = '';
   const uiLine = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`outpost serve did not start:\n${output}`)), 15_000);
+    // Generous: a loaded machine starts slowly; a serve that is stuck still fails here, saying so.
+    const timer = setTimeout(() => reject(new Error(`outpost serve did not start within 60 s:\n${output}`)), 60_000);
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const match = /^UI: (\S+)$/m.exec(output);
