@@ -55,6 +55,9 @@ interface RemoteInstance {
   originalStartMs: number | null;
 }
 
+/** A wall-clock time as Graph writes it (the zone goes beside it). */
+const graphLocal = (d: DateTime) => d.toFormat("yyyy-MM-dd'T'HH:mm:ss'.0000000'");
+
 const byIdentity = (a: { calendar: string; id: string }, b: { calendar: string; id: string }) =>
   a.calendar.localeCompare(b.calendar) || a.id.localeCompare(b.id);
 
@@ -65,6 +68,9 @@ describe('Outlook calendar sync against the emulator (msal-node loopback flow, c
   let accountId: string;
 
   const control = (path: string, init?: { method?: string; body?: unknown }) => emulatorControl(emulator)(path, init);
+  /** Creates an event as another Outlook client would (in the default calendar unless one is named). */
+  const createEvent = (event: Record<string, unknown>, calendarId?: string) =>
+    control('/microsoft/events', { method: 'POST', body: { user: USER, calendarId, event } });
 
   /** What calendarView answers over a window for each calendar, in the index's terms (times as UTC instants). */
   const remoteRaw = async (window = WINDOW) => {
@@ -212,30 +218,20 @@ describe('Outlook calendar sync against the emulator (msal-node loopback flow, c
     const [edited, deleted, cancelled, movedOut, tentative] = singles;
     const family = raw.find((e) => e.subject === 'Piano lesson')?.calendar as string;
 
-    await control('/microsoft/events', {
-      method: 'POST',
-      body: {
-        user: USER,
-        event: {
-          subject: 'Quarterly review',
-          start: { dateTime: '2026-11-12T15:00:00.0000000', timeZone: 'W. Europe Standard Time' },
-          end: { dateTime: '2026-11-12T16:00:00.0000000', timeZone: 'W. Europe Standard Time' },
-        },
-      },
+    await createEvent({
+      subject: 'Quarterly review',
+      start: { dateTime: '2026-11-12T15:00:00.0000000', timeZone: 'W. Europe Standard Time' },
+      end: { dateTime: '2026-11-12T16:00:00.0000000', timeZone: 'W. Europe Standard Time' },
     });
-    await control('/microsoft/events', {
-      method: 'POST',
-      body: {
-        user: USER,
-        calendarId: family,
-        event: {
-          subject: 'Holiday',
-          isAllDay: true,
-          start: { dateTime: '2026-12-24T00:00:00.0000000', timeZone: 'UTC' },
-          end: { dateTime: '2026-12-27T00:00:00.0000000', timeZone: 'UTC' },
-        },
+    await createEvent(
+      {
+        subject: 'Holiday',
+        isAllDay: true,
+        start: { dateTime: '2026-12-24T00:00:00.0000000', timeZone: 'UTC' },
+        end: { dateTime: '2026-12-27T00:00:00.0000000', timeZone: 'UTC' },
       },
-    });
+      family,
+    );
     await control(`/microsoft/events/${edited?.id}`, {
       method: 'PATCH',
       body: {
@@ -344,16 +340,10 @@ describe('Outlook calendar sync against the emulator (msal-node loopback flow, c
     const [victim] = (await remoteRaw()).filter((e) => e.type === 'singleInstance');
     await control(`/microsoft/events/${victim?.id}?user=${USER}`, { method: 'DELETE' });
     await control('/microsoft/invalidate-delta', { method: 'POST', body: { user: USER } });
-    await control('/microsoft/events', {
-      method: 'POST',
-      body: {
-        user: USER,
-        event: {
-          subject: 'After the resync',
-          start: { dateTime: '2026-12-01T10:00:00.0000000', timeZone: 'Tokyo Standard Time' },
-          end: { dateTime: '2026-12-01T11:00:00.0000000', timeZone: 'Tokyo Standard Time' },
-        },
-      },
+    await createEvent({
+      subject: 'After the resync',
+      start: { dateTime: '2026-12-01T10:00:00.0000000', timeZone: 'Tokyo Standard Time' },
+      end: { dateTime: '2026-12-01T11:00:00.0000000', timeZone: 'Tokyo Standard Time' },
     });
     const job = await sync();
     expect(job).toMatchObject({ status: 'succeeded' });
@@ -397,16 +387,10 @@ describe('Outlook calendar sync against the emulator (msal-node loopback flow, c
       .run(`${(first?.from ?? 0) - 3 * day}/${(first?.to ?? 0) - 3 * day}/sliding`, accountId);
     const wallClock = (t: number) => new Date(t).toISOString().slice(0, 19);
     const late = (first?.to ?? 0) - day;
-    await control('/microsoft/events', {
-      method: 'POST',
-      body: {
-        user: USER,
-        event: {
-          subject: 'Just in range',
-          start: { dateTime: wallClock(late), timeZone: 'UTC' },
-          end: { dateTime: wallClock(late + 3_600_000), timeZone: 'UTC' },
-        },
-      },
+    await createEvent({
+      subject: 'Just in range',
+      start: { dateTime: wallClock(late), timeZone: 'UTC' },
+      end: { dateTime: wallClock(late + 3_600_000), timeZone: 'UTC' },
     });
 
     expect(await sync()).toMatchObject({ status: 'succeeded' });
@@ -424,23 +408,19 @@ describe('Outlook calendar sync against the emulator (msal-node loopback flow, c
     // Six Tuesdays 19:00 London time ("GMT Standard Time") across a change of London's clocks, inside
     // the sliding window around the emulator's today.
     const clubStart = londonTuesdaysAcrossClockChange(Number((await control('/clock')).now));
-    const graphLocal = (hour: number) => clubStart.set({ hour }).toFormat("yyyy-MM-dd'T'HH:mm:ss'.0000000'");
-    await control('/microsoft/events', {
-      method: 'POST',
-      body: {
-        user: USER,
-        calendarId: club,
-        event: {
-          subject: 'Book club',
-          start: { dateTime: graphLocal(19), timeZone: 'GMT Standard Time' },
-          end: { dateTime: graphLocal(21), timeZone: 'GMT Standard Time' },
-          recurrence: {
-            pattern: { type: 'weekly', interval: 1, daysOfWeek: ['tuesday'] },
-            range: { type: 'numbered', startDate: clubStart.toISODate(), numberOfOccurrences: 6 },
-          },
+
+    await createEvent(
+      {
+        subject: 'Book club',
+        start: { dateTime: graphLocal(clubStart), timeZone: 'GMT Standard Time' },
+        end: { dateTime: graphLocal(clubStart.plus({ hours: 2 })), timeZone: 'GMT Standard Time' },
+        recurrence: {
+          pattern: { type: 'weekly', interval: 1, daysOfWeek: ['tuesday'] },
+          range: { type: 'numbered', startDate: clubStart.toISODate(), numberOfOccurrences: 6 },
         },
       },
-    });
+      club,
+    );
     // The family calendar, holding an event inside today's window, indexed before it goes.
     const family = engine.db
       .prepare("SELECT remote_id FROM calendars WHERE account_id = ? AND name = 'Family'")
@@ -448,18 +428,14 @@ describe('Outlook calendar sync against the emulator (msal-node loopback flow, c
       .get(accountId) as string;
     expect(family).toBeTruthy();
     const soon = clubStart.plus({ weeks: 1 }).set({ hour: 8 });
-    await control('/microsoft/events', {
-      method: 'POST',
-      body: {
-        user: USER,
-        calendarId: family,
-        event: {
-          subject: 'School play',
-          start: { dateTime: soon.toFormat("yyyy-MM-dd'T'HH:mm:ss'.0000000'"), timeZone: 'GMT Standard Time' },
-          end: { dateTime: soon.plus({ hours: 1 }).toFormat("yyyy-MM-dd'T'HH:mm:ss'.0000000'"), timeZone: 'GMT Standard Time' },
-        },
+    await createEvent(
+      {
+        subject: 'School play',
+        start: { dateTime: graphLocal(soon), timeZone: 'GMT Standard Time' },
+        end: { dateTime: graphLocal(soon.plus({ hours: 1 })), timeZone: 'GMT Standard Time' },
       },
-    });
+      family,
+    );
     expect(await sync()).toMatchObject({ status: 'succeeded' });
     expect(indexed().some((e) => e.calendar === family && e.summary === 'School play')).toBe(true);
     await control(`/microsoft/calendars/${encodeURIComponent(family)}?user=${USER}`, { method: 'DELETE' });
