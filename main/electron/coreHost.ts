@@ -4,6 +4,8 @@
 // other local users could read it).
 import type { CoreEvent } from '../../shared/events.ts';
 import { createSession } from '../api/auth/sessions.ts';
+import { startDamagedServer } from '../api/damagedServer.ts';
+import { IndexDamagedError } from '../core/indexCondition.ts';
 import { appVersion, builtRendererDir } from '../core/paths.ts';
 import { type Core, startCore } from '../core/startCore.ts';
 import { listAccounts } from '../db/queries/accounts.ts';
@@ -45,13 +47,19 @@ parentPort.on('message', (event: { data: CoreHostRequest }) => {
 });
 
 async function start(request: Extract<CoreHostRequest, { type: 'start' }>): Promise<void> {
-  const started = await startCore({
-    dataDir: request.dataDir,
-    port: 0,
-    version: appVersion(),
-    rendererDir: builtRendererDir(),
-    vaultKey: Buffer.from(request.vaultKeyBase64, 'base64'),
-  });
+  let started: Core;
+  try {
+    started = await startCore({
+      dataDir: request.dataDir,
+      port: 0,
+      version: appVersion(),
+      rendererDir: builtRendererDir(),
+      vaultKey: Buffer.from(request.vaultKeyBase64, 'base64'),
+    });
+  } catch (error) {
+    if (!(error instanceof IndexDamagedError)) throw error;
+    return startDamaged(request.dataDir, error);
+  }
   core = started;
   // Local actions (archive, read) change the count as well as syncs: a cheap query, polled and on events.
   let lastUnread = -1;
@@ -74,6 +82,24 @@ async function start(request: Extract<CoreHostRequest, { type: 'start' }>): Prom
   const session = createSession(started.db, { admin: true });
   parentPort.postMessage({ type: 'ready', baseUrl: started.baseUrl, sessionToken: session.token } satisfies CoreHostMessage);
   postUnread();
+}
+
+/**
+ * A damaged index: as `outpost serve` does, nothing opens it; the window shows
+ * the UI, whose banner reads the damage from GET /v1/health and names
+ * `outpost repair`. There is no session (no index to hold one): every other
+ * route answers index_corrupt.
+ */
+async function startDamaged(dataDir: string, error: IndexDamagedError): Promise<void> {
+  const server = await startDamagedServer({
+    dataDir,
+    port: 0,
+    version: appVersion(),
+    rendererDir: builtRendererDir(),
+    damage: error.damage,
+  });
+  shutdown = () => server.close();
+  parentPort.postMessage({ type: 'ready', baseUrl: server.baseUrl, sessionToken: '' } satisfies CoreHostMessage);
 }
 
 /** The tray's and menu's "Sync now": an incremental mail sync of every active account (one already running suffices). */
