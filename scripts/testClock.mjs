@@ -30,7 +30,8 @@ if (library === undefined) {
   process.exit(2);
 }
 
-const offsetSeconds = Math.round((target - Date.now()) / 1000);
+// Rounded up, so the run starts at the date given (a second after at most), never the day before.
+const offsetSeconds = Math.ceil((target - Date.now()) / 1000);
 const env = {
   ...process.env,
   LD_PRELOAD: [library, process.env.LD_PRELOAD].filter(Boolean).join(':'),
