@@ -2,6 +2,7 @@
 import type { EmulatorRequest, Route } from '../kit/types.ts';
 import { findEvent, listWindow, patchEvent, serializeEvent } from './calendarRoutes.ts';
 import { type CalendarAccount, type CalendarEvent, startMillis } from './calendarStore.ts';
+import { applyEncoding, type GmailEncoding } from './encoding.ts';
 import { badRequest, notFound } from './errors.ts';
 import { jsonBody } from './gmailAccess.ts';
 import { gmailId, type Mailbox } from './mailbox.ts';
@@ -14,6 +15,7 @@ export interface ControlDeps {
   quota: GmailQuota;
   mailboxes: Map<string, Mailbox>;
   calendars: Map<string, CalendarAccount>;
+  encoding: GmailEncoding;
 }
 
 const ok = (body: object = { ok: true }) => ({ status: 200, body });
@@ -61,6 +63,8 @@ export function googleControlRoutes(d: ControlDeps): Route[] {
       if (b.exceededStatus === 403 || b.exceededStatus === 429) d.quota.exceededStatus = b.exceededStatus;
       return ok({ unitsPerSecond: d.quota.unitsPerSecond, enabled: d.quota.enabled, exceededStatus: d.quota.exceededStatus });
     }),
+    route('GET', '/encoding', () => ok({ ...d.encoding })),
+    route('POST', '/encoding', (req) => ok({ ...applyEncoding(d.encoding, jsonBody(req)) })),
     route('POST', '/users/:email/messages', (req) => {
       const b = jsonBody(req);
       if (typeof b.raw !== 'string') throw badRequest('raw required (RFC 822 text)');

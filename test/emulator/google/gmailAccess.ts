@@ -1,5 +1,7 @@
 /** Shared by every Gmail route: bearer + scope check, userId resolution, quota charge. */
+
 import type { EmulatorContext, EmulatorRequest } from '../kit/types.ts';
+import type { GmailEncoding } from './encoding.ts';
 import { checkGmailId, googleError, invalidParameter, notFound } from './errors.ts';
 import type { Mailbox } from './mailbox.ts';
 import type { GoogleOAuth } from './oauth.ts';
@@ -31,6 +33,8 @@ export interface GmailDeps {
   oauth: GoogleOAuth;
   quota: GmailQuota;
   mailboxes: Map<string, Mailbox>;
+  /** `=` padding of base64url fields (`POST /_control/google/encoding`). */
+  encoding: GmailEncoding;
 }
 
 export function openMailbox(

@@ -87,7 +87,7 @@ function serialize(reply: EmulatorReply): { head: string; body: Buffer } {
   else if (Buffer.isBuffer(reply.body)) body = reply.body;
   else if (typeof reply.body === 'string') body = Buffer.from(reply.body);
   else {
-    body = Buffer.from(JSON.stringify(reply.body, null, 2));
+    body = Buffer.from(reply.json === 'compact' ? JSON.stringify(reply.body) : JSON.stringify(reply.body, null, 2));
     type ??= 'application/json; charset=UTF-8';
   }
   const lines = [`HTTP/1.1 ${reply.status} ${STATUS_CODES[reply.status] ?? ''}`];

@@ -1,5 +1,6 @@
 /** Gmail users.messages.* (and attachments.get), as in the v1 discovery document. */
 import type { EmulatorRequest, Route } from '../kit/types.ts';
+import { base64url } from './encoding.ts';
 import { badRequest, googleError, notFound } from './errors.ts';
 import {
   byGmailId,
@@ -84,7 +85,7 @@ export function gmailMessageRoutes(deps: GmailDeps): Route[] {
         const box = open(req, 'gmail.users.messages.get', scopes);
         return {
           status: 200,
-          body: renderMessage(find(box, req.params.id), format, req.url.searchParams.getAll('metadataHeaders')),
+          body: renderMessage(find(box, req.params.id), format, req.url.searchParams.getAll('metadataHeaders'), deps.encoding),
         };
       },
     },
@@ -96,7 +97,7 @@ export function gmailMessageRoutes(deps: GmailDeps): Route[] {
         const box = open(req, 'gmail.users.messages.attachments.get', GMAIL_SCOPES.readContent);
         const att = attachmentOf(find(box, req.params.messageId), req.params.id ?? '');
         if (!att) throw googleError(400, 'invalidArgument', 'Invalid attachment token');
-        return { status: 200, body: { size: att.data.length, data: att.data.toString('base64url') } };
+        return { status: 200, body: { size: att.data.length, data: base64url(att.data, deps.encoding.dataPadded) } };
       },
     },
     {
@@ -108,7 +109,8 @@ export function gmailMessageRoutes(deps: GmailDeps): Route[] {
         const body = jsonBody(req);
         const msg = find(box, req.params.id);
         box.modify(msg, labelList(box, body.addLabelIds, 'addLabelIds'), labelList(box, body.removeLabelIds, 'removeLabelIds'));
-        return { status: 200, body: renderMessage(msg, 'minimal') };
+        // Gmail's modify answers the Message with only id, threadId and labelIds (no snippet, historyId, sizeEstimate).
+        return { status: 200, body: labelView(msg) };
       },
     },
     {
@@ -201,10 +203,14 @@ export function gmailMessageRoutes(deps: GmailDeps): Route[] {
         const id = gmailId();
         const threadId = threadIdFor(box, body.threadId, stamped) ?? id;
         const msg = box.add({ id, raw: () => stamped, labelIds: ['SENT'], internalDate: deps.ctx.now(), threadId });
-        return { status: 200, body: { id: msg.id, threadId: msg.threadId, labelIds: msg.labelIds } };
+        return { status: 200, body: labelView(msg) };
       },
     },
   ];
+}
+
+function labelView(msg: StoredMessage): Record<string, unknown> {
+  return { id: msg.id, threadId: msg.threadId, labelIds: [...msg.labelIds] };
 }
 
 /** An explicit threadId is honoured only when Gmail's rules (References/In-Reply-To + subject) agree. */

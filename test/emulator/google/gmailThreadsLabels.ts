@@ -1,5 +1,7 @@
 /** Gmail users.getProfile, labels.*, threads.*, history.list. */
+
 import type { EmulatorRequest, Route } from '../kit/types.ts';
+import type { GmailEncoding } from './encoding.ts';
 import { badRequest, googleError, notFound } from './errors.ts';
 import {
   byGmailId,
@@ -43,7 +45,7 @@ function labelResource(box: Mailbox, label: GmailLabel, counts: boolean): Record
   return out;
 }
 
-function threadResource(box: Mailbox, threadId: string, req: EmulatorRequest): Record<string, unknown> {
+function threadResource(box: Mailbox, threadId: string, req: EmulatorRequest, encoding: GmailEncoding): Record<string, unknown> {
   const ids = byGmailId(box.threads, threadId);
   const format = readFormat(req.url.searchParams.get('format'));
   const msgs = ids
@@ -54,7 +56,7 @@ function threadResource(box: Mailbox, threadId: string, req: EmulatorRequest): R
   return {
     id: threadId,
     historyId: String(historyId),
-    messages: msgs.map((m) => renderMessage(m, format, req.url.searchParams.getAll('metadataHeaders'))),
+    messages: msgs.map((m) => renderMessage(m, format, req.url.searchParams.getAll('metadataHeaders'), encoding)),
   };
 }
 
@@ -156,7 +158,7 @@ export function gmailThreadAndLabelRoutes(deps: GmailDeps): Route[] {
       endpoint: 'gmail.users.threads.get',
       handler: (req) => ({
         status: 200,
-        body: threadResource(open(req, 'gmail.users.threads.get', GMAIL_SCOPES.read), req.params.id ?? '', req),
+        body: threadResource(open(req, 'gmail.users.threads.get', GMAIL_SCOPES.read), req.params.id ?? '', req, deps.encoding),
       }),
     },
     {
@@ -173,7 +175,7 @@ export function gmailThreadAndLabelRoutes(deps: GmailDeps): Route[] {
           const m = box.messages.get(id);
           if (m) box.modify(m, add, remove);
         }
-        return { status: 200, body: threadResource(box, req.params.id ?? '', req) };
+        return { status: 200, body: threadResource(box, req.params.id ?? '', req, deps.encoding) };
       },
     },
     {
@@ -187,7 +189,7 @@ export function gmailThreadAndLabelRoutes(deps: GmailDeps): Route[] {
           const m = box.messages.get(id);
           if (m) box.modify(m, ['TRASH'], ['SPAM']);
         }
-        return { status: 200, body: threadResource(box, req.params.id ?? '', req) };
+        return { status: 200, body: threadResource(box, req.params.id ?? '', req, deps.encoding) };
       },
     },
     {

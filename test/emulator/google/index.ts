@@ -3,6 +3,7 @@ import type { EmulatorContext, EmulatorReply, EmulatorRequest, EmulatorService, 
 import { calendarRoutes, serializeEvent } from './calendarRoutes.ts';
 import { type Calendar, type CalendarAccount, seedCalendars } from './calendarStore.ts';
 import { googleControlRoutes } from './control.ts';
+import { gmailEncodingDefaults } from './encoding.ts';
 import { googleErrorReply } from './errors.ts';
 import { gmailBatchRoute } from './gmailBatch.ts';
 import { gmailMessageRoutes } from './gmailMessages.ts';
@@ -62,7 +63,8 @@ export function createGoogleService(ctx: EmulatorContext, seed: SeedSpec, option
   );
   const quota = new GmailQuota(options.quotaUnitsPerSecond ?? 250, options.quotaEnabled ?? true);
   const retention = options.historyRetention ?? 100_000;
-  const gmail = { ctx, oauth, quota, mailboxes };
+  const encoding = gmailEncodingDefaults();
+  const gmail = { ctx, oauth, quota, mailboxes, encoding };
   const trimmed = <T>(routes: T[]) => routes;
 
   const routes = trimmed([
@@ -76,15 +78,14 @@ export function createGoogleService(ctx: EmulatorContext, seed: SeedSpec, option
     handler: async (req: EmulatorRequest) => {
       const reply = await r.handler(req);
       for (const box of mailboxes.values()) box.trimHistory(retention);
-      // The standard prettyPrint parameter (default true): false answers compact JSON, as Google does.
-      return req.url.searchParams.get('prettyPrint') === 'false' ? { ...reply, json: 'compact' as const } : reply;
+      return reply;
     },
   }));
 
   return {
     name: 'google',
     routes,
-    controlRoutes: googleControlRoutes({ now: ctx.now, oauth, quota, mailboxes, calendars }),
+    controlRoutes: googleControlRoutes({ now: ctx.now, oauth, quota, mailboxes, calendars, encoding }),
     users: () => [...mailboxes.keys()].map((email) => ({ provider: 'google' as const, email })),
     urls: () => ({ google: ctx.baseUrl }),
     ownsEndpoint: (endpoint) => /^(gmail|calendar|oauth2)\./.test(endpoint),

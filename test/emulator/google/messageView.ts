@@ -1,4 +1,5 @@
 /** Renders a stored message as Gmail's Message resource in each format, with a small parse cache. */
+import { base64url, type GmailEncoding, gmailEncodingDefaults, paddedPayload } from './encoding.ts';
 import { googleError } from './errors.ts';
 import type { StoredMessage } from './mailbox.ts';
 import { type Attachment, buildPayload, type MessagePart, parseHeaders, snippetOf } from './mimeTree.ts';
@@ -67,6 +68,7 @@ export function renderMessage(
   msg: StoredMessage,
   format: MessageFormat,
   metadataHeaders: string[] = [],
+  encoding: GmailEncoding = gmailEncodingDefaults(),
 ): Record<string, unknown> {
   const p = parsed(msg);
   const out: Record<string, unknown> = {
@@ -78,8 +80,8 @@ export function renderMessage(
     historyId: String(msg.historyId),
     internalDate: String(msg.internalDate),
   };
-  if (format === 'raw') out.raw = msg.raw().toString('base64url');
-  if (format === 'full') out.payload = p.payload;
+  if (format === 'raw') out.raw = base64url(msg.raw(), encoding.rawPadded);
+  if (format === 'full') out.payload = encoding.dataPadded ? paddedPayload(p.payload) : p.payload;
   if (format === 'metadata') {
     const wanted = metadataHeaders.map((h) => h.toLowerCase());
     out.payload = {

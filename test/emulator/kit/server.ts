@@ -156,7 +156,14 @@ export async function startServer(options: EmulatorOptions, factories: ServiceFa
     ];
   }
 
+  /** Google's standard `prettyPrint=false` asks for compact JSON on every answer, errors and faults included. */
   async function dispatch(req: EmulatorRequest): Promise<{ reply: EmulatorReply; fault?: FaultRule }> {
+    const out = await dispatchRoute(req);
+    if (req.url.searchParams.get('prettyPrint') === 'false') out.reply = { ...out.reply, json: 'compact' };
+    return out;
+  }
+
+  async function dispatchRoute(req: EmulatorRequest): Promise<{ reply: EmulatorReply; fault?: FaultRule }> {
     const found = router.match(req.method, req.url.pathname);
     if (!found) return { reply: notFound(req) };
     const { route, params } = found;
