@@ -27,6 +27,8 @@ export interface CalendarDeps {
   ctx: EmulatorContext;
   oauth: GoogleOAuth;
   accounts: Map<string, CalendarAccount>;
+  /** The daily quota (shared with Gmail): refuses with 403 dailyLimitExceeded while used up. */
+  quota?: { checkDaily(now: number): void };
 }
 
 export function serializeEvent(cal: Calendar, ev: CalendarEvent): Record<string, unknown> {
@@ -109,6 +111,8 @@ export function listWindow(cal: Calendar, minMs: number, maxMs: number, single: 
 export function calendarRoutes(deps: CalendarDeps): Route[] {
   const account = (req: EmulatorRequest, endpoint: string, scopes: string[]) => {
     const grant = deps.oauth.authorize(req, scopes, 'calendar-json.googleapis.com', endpoint);
+    // The project's daily quota, shared with Gmail in the emulator: 403 dailyLimitExceeded until Pacific midnight.
+    deps.quota?.checkDaily(deps.ctx.now());
     const acct = deps.accounts.get(grant.email);
     if (!acct) throw notFound();
     return acct;

@@ -60,8 +60,25 @@ export function googleControlRoutes(d: ControlDeps): Route[] {
       const b = jsonBody(req);
       if (typeof b.unitsPerSecond === 'number') d.quota.unitsPerSecond = b.unitsPerSecond;
       if (typeof b.enabled === 'boolean') d.quota.enabled = b.enabled;
-      if (b.exceededStatus === 403 || b.exceededStatus === 429) d.quota.exceededStatus = b.exceededStatus;
-      return ok({ unitsPerSecond: d.quota.unitsPerSecond, enabled: d.quota.enabled, exceededStatus: d.quota.exceededStatus });
+      if (b.exceededStatus === 403 || b.exceededStatus === 429) {
+        d.quota.exceededStatus = b.exceededStatus;
+        d.quota.exceededReason = null;
+      }
+      if (b.exceededReason === 'rateLimitExceeded' || b.exceededReason === 'userRateLimitExceeded')
+        d.quota.exceededReason = b.exceededReason;
+      // The day's quota used up now, until the next midnight Pacific by the emulator's clock (or lifted early).
+      if (b.dailyLimitExceeded === true) d.quota.exhaustDaily(d.now());
+      if (b.dailyLimitExceeded === false) d.quota.dailyExhaustedUntil = null;
+      if (b.maxConcurrent === null || (typeof b.maxConcurrent === 'number' && b.maxConcurrent >= 0))
+        d.quota.maxConcurrent = b.maxConcurrent;
+      return ok({
+        unitsPerSecond: d.quota.unitsPerSecond,
+        enabled: d.quota.enabled,
+        exceededStatus: d.quota.exceededStatus,
+        exceededReason: d.quota.exceededReason,
+        maxConcurrent: d.quota.maxConcurrent,
+        resetsAt: d.quota.dailyExhaustedUntil === null ? null : new Date(d.quota.dailyExhaustedUntil).toISOString(),
+      });
     }),
     route('GET', '/encoding', () => ok({ ...d.encoding })),
     route('POST', '/encoding', (req) => ok({ ...applyEncoding(d.encoding, jsonBody(req)) })),

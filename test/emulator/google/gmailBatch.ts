@@ -97,7 +97,13 @@ function serialize(reply: EmulatorReply): { head: string; body: Buffer } {
   return { head: lines.join('\r\n'), body };
 }
 
-export function gmailBatchRoute(ctx: EmulatorContext): Route {
+/** Who a batch belongs to and how many of its parts may run at once (Gmail's per-user concurrent-request limit). */
+export type BatchAdmission = (
+  req: EmulatorRequest,
+  parts: number,
+) => { admitted: number; release(): void; refusal: () => EmulatorReply };
+
+export function gmailBatchRoute(ctx: EmulatorContext, admit?: BatchAdmission): Route {
   return {
     method: 'POST',
     path: '/batch/gmail/v1',
@@ -106,21 +112,35 @@ export function gmailBatchRoute(ctx: EmulatorContext): Route {
       const parts = parseParts(req);
       const boundary = `batch_${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
       const chunks: Buffer[] = [];
-      for (const part of parts) {
-        const url = new URL(part.path, ctx.baseUrl);
-        if (!url.pathname.startsWith('/gmail/v1/')) {
-          throw googleError(400, 'badRequest', 'Batch sub-requests must target the Gmail API (/gmail/v1/...).');
+      // Gmail runs a batch's parts at once: those beyond the user's concurrent-request limit are refused.
+      const admission = admit?.(req, parts.length) ?? {
+        admitted: parts.length,
+        release: () => {},
+        refusal: () => ({ status: 500 }),
+      };
+      try {
+        let index = 0;
+        for (const part of parts) {
+          const url = new URL(part.path, ctx.baseUrl);
+          if (!url.pathname.startsWith('/gmail/v1/')) {
+            throw googleError(400, 'badRequest', 'Batch sub-requests must target the Gmail API (/gmail/v1/...).');
+          }
+          const headers: Record<string, string | undefined> = { ...part.headers };
+          headers.authorization ??= req.headers.authorization;
+          const reply =
+            index++ < admission.admitted
+              ? await ctx.dispatch({ method: part.method, url, headers, body: part.body })
+              : admission.refusal();
+          const { head, body } = serialize(reply);
+          const id = part.contentId ? `Content-ID: <response-${part.contentId}>\r\n` : '';
+          chunks.push(
+            Buffer.from(`--${boundary}\r\nContent-Type: application/http\r\n${id}\r\n${head}\r\n\r\n`),
+            body,
+            Buffer.from('\r\n'),
+          );
         }
-        const headers: Record<string, string | undefined> = { ...part.headers };
-        headers.authorization ??= req.headers.authorization;
-        const reply = await ctx.dispatch({ method: part.method, url, headers, body: part.body });
-        const { head, body } = serialize(reply);
-        const id = part.contentId ? `Content-ID: <response-${part.contentId}>\r\n` : '';
-        chunks.push(
-          Buffer.from(`--${boundary}\r\nContent-Type: application/http\r\n${id}\r\n${head}\r\n\r\n`),
-          body,
-          Buffer.from('\r\n'),
-        );
+      } finally {
+        admission.release();
       }
       chunks.push(Buffer.from(`--${boundary}--\r\n`));
       return { status: 200, headers: { 'content-type': `multipart/mixed; boundary=${boundary}` }, body: Buffer.concat(chunks) };

@@ -1,5 +1,12 @@
 /** The Google side of the emulator: OAuth, Gmail v1 (+ batch, quota), Calendar v3, control routes. */
-import type { EmulatorContext, EmulatorReply, EmulatorRequest, EmulatorService, SeedSpec } from '../kit/types.ts';
+import {
+  type EmulatorContext,
+  type EmulatorReply,
+  type EmulatorRequest,
+  type EmulatorService,
+  HttpError,
+  type SeedSpec,
+} from '../kit/types.ts';
 import { calendarRoutes, serializeEvent } from './calendarRoutes.ts';
 import { type Calendar, type CalendarAccount, seedCalendars } from './calendarStore.ts';
 import { googleControlRoutes } from './control.ts';
@@ -11,7 +18,7 @@ import { gmailThreadAndLabelRoutes } from './gmailThreadsLabels.ts';
 import { Mailbox } from './mailbox.ts';
 import { seedCorpus, seedSynthetic } from './mailSeed.ts';
 import { GoogleOAuth } from './oauth.ts';
-import { GmailQuota } from './quota.ts';
+import { GmailQuota, tooManyConcurrent } from './quota.ts';
 
 export interface GoogleOptions {
   autoConsent?: boolean;
@@ -71,12 +78,24 @@ export function createGoogleService(ctx: EmulatorContext, seed: SeedSpec, option
     ...oauth.routes(),
     ...gmailThreadAndLabelRoutes(gmail),
     ...gmailMessageRoutes(gmail),
-    gmailBatchRoute(ctx),
-    ...calendarRoutes({ ctx, oauth, accounts: calendars }),
+    gmailBatchRoute(ctx, (req, parts) => {
+      const email = oauth.userOf(req);
+      const admission = email ? quota.admit(email, parts) : { admitted: parts, release: () => {} };
+      return { ...admission, refusal: () => tooManyConcurrent().reply };
+    }),
+    ...calendarRoutes({ ctx, oauth, accounts: calendars, quota }),
   ]).map((r) => ({
     ...r,
     handler: async (req: EmulatorRequest) => {
-      const reply = await r.handler(req);
+      let reply: EmulatorReply;
+      try {
+        reply = await r.handler(req);
+      } catch (error) {
+        if (!(error instanceof HttpError)) throw error;
+        reply = error.reply;
+      }
+      // Google's Date header, by the emulator's clock: a client counts the daily quota's reset (midnight Pacific) from it.
+      reply = { ...reply, headers: { date: new Date(ctx.now()).toUTCString(), ...(reply.headers ?? {}) } };
       for (const box of mailboxes.values()) box.trimHistory(retention);
       return reply;
     },
@@ -92,11 +111,10 @@ export function createGoogleService(ctx: EmulatorContext, seed: SeedSpec, option
     faultReply: (status) =>
       status === 429
         ? googleErrorReply(429, 'rateLimitExceeded', 'Rate Limit Exceeded', { domain: 'usageLimits' })
-        : googleErrorReply(
-            status,
-            status === 503 ? 'backendError' : 'internalError',
-            status === 503 ? 'The service is currently unavailable.' : 'Internal error encountered.',
-          ),
+        : status === 500 || status === 503
+          ? // Google's "Resolve errors" pages: 500 and 503 backendError, retry with exponential backoff.
+            googleErrorReply(status, 'backendError', status === 503 ? 'The service is currently unavailable.' : 'Backend Error')
+          : googleErrorReply(status, 'internalError', 'Internal error encountered.'),
     notFound: (req): EmulatorReply | undefined => {
       if (!GOOGLE_PREFIXES.some((p) => req.url.pathname.startsWith(p))) return undefined;
       return googleErrorReply(404, 'notFound', `Method not found.`);

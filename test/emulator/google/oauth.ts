@@ -59,6 +59,13 @@ export class GoogleOAuth {
     return grant;
   }
 
+  /** The user a request's bearer token belongs to, without refusing anything (undefined when none is valid). */
+  userOf(req: EmulatorRequest): string | undefined {
+    const token = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim() ?? '';
+    const grant = this.access.get(token);
+    return grant && grant.expiresAt > this.ctx.now() ? grant.email : undefined;
+  }
+
   revokeUser(email: string): number {
     let n = 0;
     for (const v of this.refresh.values()) {

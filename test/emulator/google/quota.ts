@@ -1,4 +1,5 @@
 /** Gmail per-user quota units over a moving one-second window (Google's usage-limits page). */
+import { DateTime } from 'luxon';
 import { googleError } from './errors.ts';
 
 export const GMAIL_QUOTA_UNITS: Record<string, number> = {
@@ -26,8 +27,17 @@ export const GMAIL_QUOTA_UNITS: Record<string, number> = {
 export class GmailQuota {
   unitsPerSecond: number;
   enabled: boolean;
-  /** 429 rateLimitExceeded (default) or 403 userRateLimitExceeded: Gmail answers both for per-user limits. */
+  /**
+   * How the per-user rate limit is answered, each as Google's Gmail "Resolve errors" page documents it:
+   * 429 rateLimitExceeded (default), 403 userRateLimitExceeded (the default reason for 403) or 403 rateLimitExceeded.
+   */
   exceededStatus: 429 | 403 = 429;
+  exceededReason: 'rateLimitExceeded' | 'userRateLimitExceeded' | null = null;
+  /** The project's daily quota is used up until this instant (the next midnight in America/Los_Angeles). */
+  dailyExhaustedUntil: number | null = null;
+  /** Gmail's per-user concurrent-request limit (null: not modelled); batch parts run at once, so each counts. */
+  maxConcurrent: number | null = null;
+  private inFlight = new Map<string, number>();
   /** Per user: charges inside the moving second, oldest first, with their running sum. */
   private windows = new Map<string, { charges: Array<{ at: number; units: number }>; head: number; used: number }>();
   readonly spent = new Map<string, number>();
@@ -37,8 +47,39 @@ export class GmailQuota {
     this.enabled = enabled;
   }
 
+  /** Refuses every call with 403 dailyLimitExceeded until the quota day resets (Google: midnight Pacific time). */
+  exhaustDaily(now: number): number {
+    this.dailyExhaustedUntil = nextPacificMidnight(now);
+    return this.dailyExhaustedUntil;
+  }
+
+  /** Throws Google's 403 dailyLimitExceeded while the day's quota is used up (Gmail and Calendar alike). */
+  checkDaily(now: number): void {
+    if (this.dailyExhaustedUntil === null) return;
+    if (now >= this.dailyExhaustedUntil) {
+      this.dailyExhaustedUntil = null;
+      return;
+    }
+    throw googleError(403, 'dailyLimitExceeded', 'Daily Limit Exceeded', { domain: 'usageLimits' });
+  }
+
+  /**
+   * A batch of n parts starts for the user: how many of them fit under the concurrent-request limit
+   * (the rest are answered tooManyConcurrent); release() when the batch has answered.
+   */
+  admit(email: string, n: number): { admitted: number; release(): void } {
+    const busy = this.inFlight.get(email) ?? 0;
+    const admitted = this.maxConcurrent === null ? n : Math.max(0, Math.min(n, this.maxConcurrent - busy));
+    this.inFlight.set(email, busy + admitted);
+    return {
+      admitted,
+      release: () => this.inFlight.set(email, Math.max(0, (this.inFlight.get(email) ?? 0) - admitted)),
+    };
+  }
+
   /** Charges the user or throws Gmail's 429 rateLimitExceeded. */
   charge(email: string, endpoint: string, now: number): void {
+    this.checkDaily(now);
     const units = GMAIL_QUOTA_UNITS[endpoint] ?? 1;
     // Switched off (benches, bulk seeding through the API): no window to keep, so no per-request cost.
     if (!this.enabled) {
@@ -61,6 +102,8 @@ export class GmailQuota {
       window.head = 0;
     }
     if (window.used + units > this.unitsPerSecond) {
+      if (this.exceededStatus === 403 && this.exceededReason === 'rateLimitExceeded')
+        throw googleError(403, 'rateLimitExceeded', 'Rate Limit Exceeded', { domain: 'usageLimits' });
       if (this.exceededStatus === 403)
         throw googleError(403, 'userRateLimitExceeded', 'User Rate Limit Exceeded', { domain: 'usageLimits' });
       throw googleError(
@@ -74,4 +117,14 @@ export class GmailQuota {
     window.used += units;
     this.spent.set(email, (this.spent.get(email) ?? 0) + units);
   }
+}
+
+/** Gmail's answer to a part beyond the per-user concurrent-request limit. */
+export function tooManyConcurrent() {
+  return googleError(429, 'rateLimitExceeded', 'Too many concurrent requests for user.', { domain: 'global' });
+}
+
+/** The first midnight in America/Los_Angeles after `now` (where Google's daily quotas reset), DST included. */
+export function nextPacificMidnight(now: number): number {
+  return DateTime.fromMillis(now, { zone: 'America/Los_Angeles' }).plus({ days: 1 }).startOf('day').toMillis();
 }
