@@ -1,7 +1,13 @@
 import { logRetry, parseRetryAfter, withRetry } from '../../sync/retryPolicy.ts';
 import { ProviderError } from '../providerErrors.ts';
 import { type BatchPart, decodeBatch, encodeBatch } from './gmailBatch.ts';
-import { classifyGoogleFailure, toProviderError } from './gmailErrors.ts';
+import {
+  classifyGoogleAnswer,
+  classifyGoogleFailure,
+  dailyQuotaError,
+  type GoogleVerdict,
+  toProviderError,
+} from './gmailErrors.ts';
 import { expireAccessToken, type GmailSession } from './gmailSession.ts';
 
 /** Gmail quota units per method (developers.google.com/gmail/api/reference/quota). */
@@ -75,63 +81,124 @@ async function fetchChunk(
   try {
     await withRetry(
       async () => {
-        await session.quota.take(QUOTA_UNITS.messagesGet * pending.length, signal);
-        let parts = await sendBatch(session, batchParts(pending, format), signal);
-        // Parts answered 401 (the access token expired or was revoked mid-batch; the envelope
-        // itself was accepted): refresh once and ask again for those parts straight away.
-        const unauthorized = pending.filter((_, index) => parts.get(`m${index}`)?.status === 401);
-        if (unauthorized.length > 0 && !refreshed) {
-          refreshed = true;
-          expireAccessToken(session);
-          const again = await sendBatch(session, batchParts(unauthorized, format), signal);
-          parts = new Map(parts);
-          unauthorized.forEach((id, index) => {
-            const part = again.get(`m${index}`);
-            if (part) parts.set(`m${pending.indexOf(id)}`, part);
-          });
-        }
-        const retry: string[] = [];
-        let retryAfterMs: number | undefined;
-        let rateLimited = false;
-        pending.forEach((id, index) => {
-          const part = parts.get(`m${index}`);
-          if (part?.status === 200) done.set(id, toFetched(JSON.parse(part.body) as GmailMessageJson));
-          else if (part?.status === 404) done.set(id, null);
-          else if (
-            !part ||
-            part.status === 429 ||
-            part.status >= 500 ||
-            (part.status === 403 && /rateLimitExceeded/.test(part.body))
-          ) {
-            retry.push(id);
-            rateLimited ||= part?.status === 429 || part?.status === 403;
-            retryAfterMs = Math.max(retryAfterMs ?? 0, parseRetryAfter(part?.headers['retry-after']) ?? 0) || undefined;
-          } else {
-            throw new ProviderError(
-              'provider_error',
-              `messages.get ${id} answered ${part.status}: ${part.body.slice(0, 200)}`,
-              part.status,
-            );
+        // What an earlier attempt already fetched (before a whole batch was refused) is not asked again.
+        pending = pending.filter((id) => !done.has(id));
+        const refusals: Array<{ id: string; verdict: GoogleVerdict & { kind: 'retry' } }> = [];
+        for (let start = 0; start < pending.length; ) {
+          // Fewer parts per batch once Gmail said too many concurrent requests (partsAtOnce).
+          const slice = pending.slice(start, start + partsPerBatch(session));
+          start += slice.length;
+          await session.quota.take(QUOTA_UNITS.messagesGet * slice.length, signal);
+          const sent = await sendBatch(session, batchParts(slice, format), signal);
+          let parts = sent.parts;
+          // Parts answered 401 (the access token expired or was revoked mid-batch; the envelope
+          // itself was accepted): refresh once and ask again for those parts straight away.
+          const unauthorized = slice.filter((_, index) => parts.get(`m${index}`)?.status === 401);
+          if (unauthorized.length > 0 && !refreshed) {
+            refreshed = true;
+            expireAccessToken(session);
+            const again = (await sendBatch(session, batchParts(unauthorized, format), signal)).parts;
+            parts = new Map(parts);
+            unauthorized.forEach((id, index) => {
+              const part = again.get(`m${index}`);
+              if (part) parts.set(`m${slice.indexOf(id)}`, part);
+            });
           }
-        });
-        pending = retry;
-        if (retry.length > 0) {
-          if (rateLimited) session.quota.rateLimited(retryAfterMs);
-          // Retried with backoff (Retry-After when given) by withRetry, classified like a 429/503.
-          throw Object.assign(new Error(`${retry.length} batch parts were rate limited or failed`), {
-            response: {
-              status: rateLimited ? 429 : 503,
-              headers: retryAfterMs ? { 'retry-after': String(retryAfterMs / 1000) } : {},
-            },
+          slice.forEach((id, index) => {
+            const part = parts.get(`m${index}`);
+            if (part?.status === 200) {
+              done.set(id, toFetched(JSON.parse(part.body) as GmailMessageJson));
+              return;
+            }
+            if (part?.status === 404) {
+              done.set(id, null);
+              return;
+            }
+            // One classifier for a part and a whole response (gmailErrors.ts); a part missing from the answer is retried.
+            const verdict = part
+              ? classifyGoogleAnswer({
+                  status: part.status,
+                  body: part.body,
+                  retryAfter: part.headers['retry-after'],
+                  date: sent.date,
+                })
+              : ({ kind: 'retry', limit: 'backend', reason: 'part missing from the batch answer' } as const);
+            if (verdict.kind === 'daily') throw dailyQuotaError(verdict.resetsAt);
+            if (verdict.kind === 'fatal')
+              throw new ProviderError(
+                'provider_error',
+                `messages.get ${id} answered ${part?.status}: ${part?.body.slice(0, 200)}`,
+                part?.status,
+              );
+            refusals.push({ id, verdict });
           });
         }
+        pending = refusals.map((r) => r.id);
+        if (refusals.length > 0)
+          throw refusedParts(
+            session,
+            refusals.map((r) => r.verdict),
+          );
       },
-      { classify: classifyGoogleFailure, signal, maxAttempts: 8, onRetry: logRetry(session.log, 'gmail batch messages.get') },
+      { classify: classifyChunkFailure, signal, maxAttempts: 8, onRetry: logRetry(session.log, 'gmail batch messages.get') },
     );
   } catch (error) {
     throw toProviderError(error);
   }
   return done;
+}
+
+/**
+ * Parts refused for a retryable reason: the pacer pauses on rate limits (Retry-After when given), a
+ * concurrent-request limit halves the parts sent at once, and the error thrown carries the first
+ * refusal's reason and the longest Retry-After, so withRetry backs off and logs why.
+ */
+function refusedParts(session: GmailSession, verdicts: Array<GoogleVerdict & { kind: 'retry' }>): Error {
+  const retryAfterMs = Math.max(0, ...verdicts.map((v) => v.retryAfterMs ?? 0)) || undefined;
+  if (verdicts.some((v) => v.limit === 'rate')) session.quota.rateLimited(retryAfterMs);
+  if (verdicts.some((v) => v.limit === 'concurrent')) halvePartsAtOnce(session);
+  const first = verdicts.find((v) => v.limit !== 'backend') ?? (verdicts[0] as GoogleVerdict & { kind: 'retry' });
+  return new RefusedPartsError(`${verdicts.length} batch parts refused (${first.reason})`, first.reason, retryAfterMs);
+}
+
+/** Thrown inside withRetry for refused parts: classified as a retry with the refusal's own reason. */
+class RefusedPartsError extends Error {
+  readonly reason: string;
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, reason: string, retryAfterMs: number | undefined) {
+    super(message);
+    this.reason = reason;
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+function classifyChunkFailure(error: unknown) {
+  if (error instanceof RefusedPartsError)
+    return { kind: 'retry' as const, reason: error.reason, ...(error.retryAfterMs ? { retryAfterMs: error.retryAfterMs } : {}) };
+  return classifyGoogleFailure(error);
+}
+
+/** A whole batch refused for the concurrent-request limit sends fewer parts at once too. */
+function fewerAtOnce(session: GmailSession, status: number, body: unknown): void {
+  const verdict = classifyGoogleAnswer({ status, body });
+  if (verdict.kind === 'retry' && verdict.limit === 'concurrent') halvePartsAtOnce(session);
+}
+
+function halvePartsAtOnce(session: GmailSession): void {
+  const before = partsAtOnce(session);
+  session.partsAtOnce = Math.max(1, Math.floor(before / 2));
+  if (session.partsAtOnce < before)
+    session.log.info({ parts_at_once: session.partsAtOnce }, 'gmail: too many concurrent requests; sending fewer at once');
+}
+
+/** Parts in one batch: the quota's batch size, within this worker's share of partsAtOnce. */
+function partsPerBatch(session: GmailSession): number {
+  return Math.max(1, Math.min(batchSizeFor(session), Math.floor(partsAtOnce(session) / BATCHES_IN_FLIGHT)));
+}
+
+/** How many messages.get parts may be in flight at once for this account (all batches together). */
+function partsAtOnce(session: GmailSession): number {
+  return session.partsAtOnce ?? batchSizeFor(session) * BATCHES_IN_FLIGHT;
 }
 
 function batchParts(ids: readonly string[], format: 'raw' | 'minimal'): BatchPart[] {
@@ -162,9 +229,10 @@ async function sendBatch(session: GmailSession, parts: BatchPart[], signal?: Abo
     }
     if (!response.ok) {
       if (response.status === 429) session.quota.rateLimited(parseRetryAfter(response.headers.get('retry-after')));
+      if (response.status === 429 || response.status === 403) fewerAtOnce(session, response.status, safeJson(text));
       throw new BatchHttpError(response.status, response.headers, safeJson(text));
     }
-    return decodeBatch(response.headers.get('content-type') ?? '', text);
+    return { parts: decodeBatch(response.headers.get('content-type') ?? '', text), date: response.headers.get('date') };
   }
 }
 

@@ -16,6 +16,8 @@ export interface GmailSession {
   /** The account's share of Gmail's per-user quota: one window per account, whatever runs (sync, send, calendar). */
   quota: QuotaWindow;
   log: Log;
+  /** messages.get parts in flight at once, once Gmail answered "Too many concurrent requests for user" (gmailFetch). */
+  partsAtOnce?: number;
 }
 
 export interface GmailQuotaSettings {
