@@ -1,6 +1,7 @@
 import { calendar, type calendar_v3 } from '@googleapis/calendar';
 import { OutpostError } from '../../core/outpostError.ts';
 import type { InvitationAnswer } from '../accountProvider.ts';
+import { googleReasonOf } from '../gmail/gmailErrors.ts';
 import { call } from '../gmail/gmailFullSync.ts';
 import type { GmailSession } from '../gmail/gmailSession.ts';
 import { ProviderError } from '../providerErrors.ts';
@@ -37,7 +38,7 @@ export async function answerOnGoogle(session: GmailSession, invitation: Invitati
     );
   } catch (error) {
     // Accounts connected before calendar.events was asked for may read but not write: they must reconnect.
-    if (reasonOf((error as { cause?: unknown }).cause) === 'insufficientPermissions')
+    if (googleReasonOf((error as { cause?: unknown }).cause) === 'insufficientPermissions')
       throw new ProviderError(
         'needs_reauth',
         'Google has not allowed Outpost to change events of this account (calendar.events); reconnect it to answer invitations',
@@ -45,9 +46,4 @@ export async function answerOnGoogle(session: GmailSession, invitation: Invitati
       );
     throw error;
   }
-}
-
-function reasonOf(error: unknown): string | undefined {
-  return (error as { response?: { data?: { error?: { errors?: Array<{ reason?: string }> } } } })?.response?.data?.error
-    ?.errors?.[0]?.reason;
 }

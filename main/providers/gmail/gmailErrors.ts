@@ -94,6 +94,18 @@ function errorOf(body: unknown): { reason?: string; message?: string } {
   return { ...(reason ? { reason } : {}), ...(message ? { message } : {}) };
 }
 
+/** errors[0].reason of a whole response's failure (e.g. insufficientPermissions), when Google gave one. */
+export function googleReasonOf(error: unknown): string | undefined {
+  return errorOf((error as GaxiosLikeError)?.response?.data).reason;
+}
+
+/** A whole response refused for the per-user rate (429, 403 rate reasons): the account's pacer should pause. */
+export function isRateLimited(error: unknown): boolean {
+  const answer = answerOf(error);
+  const verdict = answer ? classifyGoogleAnswer(answer) : undefined;
+  return verdict?.kind === 'retry' && verdict.limit === 'rate';
+}
+
 export function httpStatusOf(error: unknown): number | undefined {
   const e = error as GaxiosLikeError;
   return e?.response?.status ?? (typeof e?.status === 'number' ? e.status : undefined);

@@ -3,7 +3,7 @@ import { deleteUnseenMessages, updateMessageState, writeMessages } from '../../d
 import { clearSeen, deleteCursor, getCursor, markSeen, setCursor } from '../../db/queries/syncCursors.ts';
 import { transaction } from '../../db/transactions.ts';
 import { logRetry, withRetry } from '../../sync/retryPolicy.ts';
-import { classifyGoogleFailure, httpStatusOf, toProviderError } from './gmailErrors.ts';
+import { classifyGoogleFailure, httpStatusOf, isRateLimited, toProviderError } from './gmailErrors.ts';
 import { fetchMessages, QUOTA_UNITS } from './gmailFetch.ts';
 import { syncGmailLabels } from './gmailLabelSync.ts';
 import { messageState, toMessageInputs } from './gmailPageWriter.ts';
@@ -167,7 +167,7 @@ export async function call<T>(
         try {
           return await operation();
         } catch (error) {
-          if (httpStatusOf(error) === 429) ctx.session.quota.rateLimited();
+          if (isRateLimited(error)) ctx.session.quota.rateLimited();
           throw error;
         }
       },
