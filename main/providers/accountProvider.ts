@@ -64,11 +64,15 @@ export interface MailSyncRequest {
    * instead of syncing everything (providers without such a mode sync as usual).
    */
   catchUp: boolean;
+  /** Queued by the scheduler, not asked for: a provider may skip it while it knows the answer would be a refusal. */
+  scheduled?: boolean;
 }
 
 export interface CalendarSyncRequest {
   full: boolean;
   window: CalendarWindow;
+  /** Queued by the scheduler (see MailSyncRequest.scheduled). */
+  scheduled?: boolean;
 }
 
 /** Counts a mail sync reports (the API's messagesProcessed / threadsProcessed). */

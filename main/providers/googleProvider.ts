@@ -8,6 +8,7 @@ import { answerOnGoogle } from './gcal/gcalInvitations.ts';
 import { gcalSync } from './gcal/gcalSync.ts';
 import { pushGmailChanges } from './gmail/gmailChangePusher.ts';
 import { connectGoogle } from './gmail/gmailConnect.ts';
+import { DailyQuotaError } from './gmail/gmailErrors.ts';
 import { gmailSendProvider } from './gmail/gmailSendProvider.ts';
 import {
   type GmailQuotaSettings,
@@ -37,6 +38,21 @@ export function googleProvider(config: GoogleConfig, deps: ProviderDeps & { quot
     }
     return quota;
   };
+  // 403 dailyLimitExceeded answered: until the quota day resets, scheduled syncs end with the same
+  // error without asking Google (a sync someone asks for still asks, once).
+  const dailyPause = new Map<string, { until: number; error: DailyQuotaError }>();
+  const heedingDailyQuota = async <T>(accountId: string, scheduled: boolean | undefined, sync: () => Promise<T>): Promise<T> => {
+    const paused = dailyPause.get(accountId);
+    if (paused && scheduled && Date.now() < paused.until) throw paused.error;
+    try {
+      const result = await sync();
+      dailyPause.delete(accountId);
+      return result;
+    } catch (error) {
+      if (error instanceof DailyQuotaError) dailyPause.set(accountId, { until: Date.now() + error.waitMs, error });
+      throw error;
+    }
+  };
   return {
     description: describeProvider('gmail'),
     connect: (options) => connectGoogle(deps.db, deps.vault, config, options),
@@ -57,12 +73,16 @@ export function googleProvider(config: GoogleConfig, deps: ProviderDeps & { quot
         pushChanges: async (changes, settle) => pushGmailChanges(open(), changes, settle),
         async syncMail(request, run) {
           const context = { ...base, session: open(), signal: run.signal, reportProgress: run.reportProgress };
-          const { counts, mode } = await runGmailSync(context, { mode: request.mode, catchUpWindow: request.catchUp });
+          const { counts, mode } = await heedingDailyQuota(account.id, request.scheduled, () =>
+            runGmailSync(context, { mode: request.mode, catchUpWindow: request.catchUp }),
+          );
           // A history 404 fell back to a reconciling full sync: say so (the 24-hour catch-up is not a full one).
           return countsWithModeRun(counts, mode === 'full' ? 'full' : 'incremental');
         },
         syncCalendars: async (request, run) =>
-          gcalSync({ ...base, session: open(), signal: run.signal, reportProgress: run.reportProgress }, request),
+          heedingDailyQuota(account.id, request.scheduled, () =>
+            gcalSync({ ...base, session: open(), signal: run.signal, reportProgress: run.reportProgress }, request),
+          ),
         sender: async () => gmailSendProvider(open()),
         answerInvitation: async (invitation) => answerOnGoogle(open(), invitation, signal),
       };

@@ -33,7 +33,10 @@ export function createCalendarSyncHandler(deps: SyncHandlerDeps): JobHandler {
       return await deps.providers
         .of(account)
         .session(account, context.signal)
-        .syncCalendars({ full: job.mode === 'full', window }, context);
+        .syncCalendars(
+          { full: job.mode === 'full', window, scheduled: (params as { trigger?: string }).trigger === 'scheduler' },
+          context,
+        );
     } catch (error) {
       recordFailure(deps, account.id, error, false);
       throw error;

@@ -41,7 +41,10 @@ export function createMailSyncHandler(deps: SyncHandlerDeps): JobHandler {
       // Local changes first, so the sync brings them back confirmed instead of undoing them.
       const pushed = await pushPendingChanges(deps.db, session, account.id);
       if (pushed > 0) deps.log.info({ job_id: job.id, account_id: account.id, changes: pushed }, 'pushed local changes');
-      counts = await session.syncMail({ mode: job.mode, catchUp: params.trigger === 'gmail-connections' }, context);
+      counts = await session.syncMail(
+        { mode: job.mode, catchUp: params.trigger === 'gmail-connections', scheduled: params.trigger === 'scheduler' },
+        context,
+      );
       recordSyncSuccess(deps.db, account.id);
     } catch (error) {
       recordFailure(deps, account.id, error, true);

@@ -122,6 +122,10 @@ describe('Gmail sync under the documented rate-limit and quota answers', () => {
     expect(stopped?.status).toBe('failed');
     expect(stopped?.error).toMatchObject({ code: 'quota_exceeded' });
     const after = await counters();
+    const gmailCalls = (counts: Record<string, number>) =>
+      Object.entries(counts)
+        .filter(([endpoint]) => endpoint.startsWith('gmail.'))
+        .reduce((sum, [, n]) => sum + n, 0);
     // Refused at once, never hammered: no retry. (google-auth-library refreshes the access token and asks
     // once more on any 403, before Outpost sees the answer: at most two of the same call.)
     const calls = Object.entries(after)
@@ -135,7 +139,21 @@ describe('Gmail sync under the documented rate-limit and quota answers', () => {
     expect(status?.last_error).toMatch(/daily/i);
     expect(status?.last_error).toContain(resetsAt);
 
-    // Still the same quota day a minute before the reset: refused again, once.
+    // Until the reset, the scheduler's syncs end with the same status without asking Google at all.
+    const quiet = await counters();
+    const job = engine.jobs.enqueue({
+      kind: 'email_sync',
+      mode: 'incremental',
+      accountIds: [account],
+      params: { trigger: 'scheduler' },
+    });
+    engine.runner.wake();
+    await engine.runner.idle();
+    expect(engine.jobs.get(job.id)).toMatchObject({ status: 'failed', error: { code: 'quota_exceeded' } });
+    expect(engine.jobs.get(job.id)?.error?.message).toContain(resetsAt);
+    expect(gmailCalls(await counters())).toBe(gmailCalls(quiet));
+
+    // Still the same quota day a minute before the reset: a sync asked for is refused again, once.
     const untilReset = Date.parse(resetsAt) - Number((await control('/clock')).now);
     await control('/clock', { method: 'POST', body: { advanceMs: untilReset - 60_000 } });
     expect((await runMailSync(engine, account, 'full'))?.status).toBe('failed');

@@ -46,7 +46,7 @@ export interface GoogleAnswer {
  */
 export type GoogleVerdict =
   | { kind: 'retry'; limit: 'rate' | 'concurrent' | 'backend'; reason: string; retryAfterMs?: number }
-  | { kind: 'daily'; reason: string; resetsAt: number }
+  | { kind: 'daily'; reason: string; resetsAt: number; googleNow: number }
   | { kind: 'fatal' };
 
 export function classifyGoogleAnswer(answer: GoogleAnswer): GoogleVerdict {
@@ -63,8 +63,9 @@ export function classifyGoogleAnswer(answer: GoogleAnswer): GoogleVerdict {
   if ((status === 403 || status === 429) && message && CONCURRENT.test(message))
     return retry('concurrent', `${label} too many concurrent requests`);
   if (status === 403 && reason && DAILY_REASONS.has(reason)) {
-    const now = answer.date ? Date.parse(answer.date) : Number.NaN;
-    return { kind: 'daily', reason: label, resetsAt: nextPacificMidnight(Number.isNaN(now) ? Date.now() : now) };
+    const dated = answer.date ? Date.parse(answer.date) : Number.NaN;
+    const googleNow = Number.isNaN(dated) ? Date.now() : dated;
+    return { kind: 'daily', reason: label, resetsAt: nextPacificMidnight(googleNow), googleNow };
   }
   if (status === 429 || (status === 403 && reason && RATE_REASONS.has(reason))) return retry('rate');
   if (status >= 500) return retry('backend');
@@ -171,7 +172,7 @@ export function toProviderError(error: unknown): Error {
   }
   const answer = answerOf(error);
   const verdict = answer ? classifyGoogleAnswer(answer) : undefined;
-  if (verdict?.kind === 'daily') return dailyQuotaError(verdict.resetsAt);
+  if (verdict?.kind === 'daily') return dailyQuotaError(verdict);
   if (verdict?.kind === 'retry' && verdict.limit !== 'backend')
     return new ProviderError('quota_exceeded', `Google kept answering ${verdict.reason} after retries`, status);
   if (status === undefined) return new ProviderError('network_error', `cannot reach Google: ${message}`);
@@ -179,10 +180,22 @@ export function toProviderError(error: unknown): Error {
 }
 
 /** 403 dailyLimitExceeded: the account's sync stops at once (no retry) and says until when. */
-export function dailyQuotaError(resetsAt: number): ProviderError {
-  return new ProviderError(
-    'quota_exceeded',
-    `Google's daily API quota is used up (403 dailyLimitExceeded): sync paused until the quota day resets at ${new Date(resetsAt).toISOString()} (midnight Pacific time)`,
-    403,
-  );
+export class DailyQuotaError extends ProviderError {
+  /** The reset, by Google's clock. */
+  readonly resetsAt: number;
+  /** How long from Google's answer to the reset: the same span by this computer's clock. */
+  readonly waitMs: number;
+  constructor(resetsAt: number, googleNow: number) {
+    super(
+      'quota_exceeded',
+      `Google's daily API quota is used up (403 dailyLimitExceeded): sync paused until the quota day resets at ${new Date(resetsAt).toISOString()} (midnight Pacific time)`,
+      403,
+    );
+    this.resetsAt = resetsAt;
+    this.waitMs = Math.max(0, resetsAt - googleNow);
+  }
+}
+
+export function dailyQuotaError(verdict: { resetsAt: number; googleNow: number }): DailyQuotaError {
+  return new DailyQuotaError(verdict.resetsAt, verdict.googleNow);
 }

@@ -123,7 +123,7 @@ async function fetchChunk(
                   date: sent.date,
                 })
               : ({ kind: 'retry', limit: 'backend', reason: 'part missing from the batch answer' } as const);
-            if (verdict.kind === 'daily') throw dailyQuotaError(verdict.resetsAt);
+            if (verdict.kind === 'daily') throw dailyQuotaError(verdict);
             if (verdict.kind === 'fatal')
               throw new ProviderError(
                 'provider_error',

@@ -51,7 +51,12 @@ describe('classifyGoogleAnswer: one classifier for whole responses and batch par
     const json = body(403, 'dailyLimitExceeded', 'Daily Limit Exceeded');
     const date = 'Tue, 14 Jul 2026 20:30:00 GMT'; // 13:30 in Los Angeles (PDT)
     const verdict = classifyGoogleAnswer({ status: 403, body: JSON.stringify(json), date });
-    expect(verdict).toEqual({ kind: 'daily', reason: '403 dailyLimitExceeded', resetsAt: Date.parse('2026-07-15T07:00:00Z') });
+    expect(verdict).toEqual({
+      kind: 'daily',
+      reason: '403 dailyLimitExceeded',
+      resetsAt: Date.parse('2026-07-15T07:00:00Z'),
+      googleNow: Date.parse(date),
+    });
     expect(classifyGoogleFailure(gaxios(403, json, { date }))).toEqual({ kind: 'fatal' });
     const error = toProviderError(gaxios(403, json, { date }));
     expect(error).toMatchObject({ code: 'quota_exceeded' });
