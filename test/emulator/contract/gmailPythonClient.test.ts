@@ -52,7 +52,7 @@ describe.skipIf(missing !== '')(
         );
       });
 
-    it('completes a session with Gmail-padded raw: strict decoding, schemas, paging, batch of 100, history 404', async () => {
+    it('completes a session with Gmail-padded raw: strict decoding, schemas, paging, batches of 100 and 101, history 404', async () => {
       const { total } = { total: (await control(emu, 'GET', '/snapshot')).google['alice@gmail.test'].messages.length };
       const res = await run();
       expect(res.stderr).not.toMatch(/Traceback|Error/);
@@ -75,6 +75,8 @@ describe.skipIf(missing !== '')(
       expect(out.historyStarred).toBe(1);
       expect(out.expiredHistoryStatus).toBe(404);
       expect(out.unknownKeys).toEqual([]);
+      expect(out.mistyped).toEqual([]);
+      expect(out.batch101Status).toBe(400);
     });
 
     it('fails the way lieer did when raw is sent unpadded (the emulator before this fix)', async () => {

@@ -3,9 +3,9 @@ built from Gmail's discovery document, over httplib2 trusting the emulator's CA.
 
     gmail_python_client.py DISCOVERY_JSON BASE_URL CA_CERT ACCESS_TOKEN CONTROL_URL EMAIL
 
-Runs one session (profile, labels, list with paging, get in every format, a batch of 100, modify,
-history after it, history from an expired id) and prints one JSON line: the counts, and every
-answer's keys that the discovery document's schema does not name. Every `raw` is decoded with
+Runs one session (profile, labels, list with paging, get in every format, a batch of 100 and one of 101, modify,
+history after it, history from an expired id) and prints one JSON line: the counts, every
+answer's keys that the discovery document's schema does not name, and values of another JSON type. Every `raw` is decoded with
 Python's strict base64.urlsafe_b64decode (as lieer and Google's Python samples do); a failure
 ends the run with exit code 1 and the error on stderr.
 """
@@ -24,6 +24,10 @@ from googleapiclient.discovery import build_from_document
 from googleapiclient.errors import HttpError
 
 
+# Discovery types as JSON decodes them (int64 and uint64 fields are "string" with a format).
+JSON_TYPES = {"string": str, "integer": int, "boolean": bool, "array": list, "object": dict, "number": (int, float)}
+
+
 def main():
     discovery_path, base_url, ca_cert, token, control_url, email = sys.argv[1:7]
     with open(discovery_path, encoding="utf-8") as f:
@@ -33,7 +37,7 @@ def main():
     http = AuthorizedHttp(Credentials(token), http=httplib2.Http(ca_certs=ca_cert))
     gmail = build_from_document(doc, http=http)
     users = gmail.users()
-    unknown = []
+    unknown, mistyped = [], []
 
     def check(value, schema_name, where):
         """Keys of an answer that its discovery schema does not declare (recursively)."""
@@ -44,6 +48,9 @@ def main():
             if spec is None:
                 unknown.append(f"{where}.{key}")
                 continue
+            expected = JSON_TYPES.get(spec.get("type", "object"))
+            if expected and not isinstance(item, expected):
+                mistyped.append(f"{where}.{key}: {type(item).__name__}, schema says {spec['type']}")
             ref = spec.get("$ref") or spec.get("items", {}).get("$ref")
             if ref and isinstance(item, dict):
                 check(item, ref, f"{where}.{key}")
@@ -113,6 +120,16 @@ def main():
         check(message, "Message", "batch messages.get(raw)")
         strict_raw(message)
 
+    # 101 parts: Gmail refuses the whole batch (400), nothing run.
+    oversized = gmail.new_batch_http_request(callback=collect)
+    for mid in ids[:101]:
+        oversized.add(users.messages().get(userId="me", id=mid, format="minimal"))
+    try:
+        oversized.execute()
+        oversized_status = 200
+    except HttpError as err:
+        oversized_status = err.resp.status
+
     before = profile["historyId"]
     modified = users.messages().modify(userId="me", id=ids[0], body={"addLabelIds": ["STARRED"]}).execute()
     check(modified, "Message", "messages.modify")
@@ -146,6 +163,8 @@ def main():
         "historyStarred": len(starred),
         "expiredHistoryStatus": expired_status,
         "unknownKeys": unknown,
+        "mistyped": mistyped,
+        "batch101Status": oversized_status,
     }))
 
 
