@@ -1,11 +1,12 @@
 /**
  * Fidelity check with a client Outpost does not use: Debian's google-api-python-client, built from
- * Gmail's discovery document (../shared/reference/google/), drives the emulator over HTTPS and
+ * Gmail's discovery document (a copy of ../shared/reference/google/'s beside this test, so a clean
+ * clone has it), drives the emulator over HTTPS and
  * decodes every `raw` with Python's strict base64.urlsafe_b64decode (see gmail_python_client.py).
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { control, GMAIL_MODIFY, signIn, start } from '../google/harness.ts';
@@ -13,7 +14,7 @@ import type { RunningEmulator } from '../index.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const driver = join(here, 'gmail_python_client.py');
-const discovery = resolve(here, '../../../../shared/reference/google/gmail-v1-discovery.json');
+const discovery = join(here, 'gmail-v1-discovery.json');
 
 /** The first python3 that imports googleapiclient and google_auth_httplib2 (Debian's sits in /usr/bin). */
 function findPython(): string | undefined {
