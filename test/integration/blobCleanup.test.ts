@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Engine, openEngine } from '../../main/core/engine.ts';
-import { silentLog } from '../../main/core/log.ts';
+import type { Engine } from '../../main/core/engine.ts';
 import { reclaimableBlobs } from '../../main/db/queries/blobReferences.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
-import { autoConsentBrowser, emulatorControl, googleConfigFor, runMailSync } from '../support/emulatorAccounts.ts';
+import { emulatorControl, openGoogleEngine, runMailSync } from '../support/emulatorAccounts.ts';
 import { mimeWithAttachments } from '../support/mimeFixtures.ts';
 import { makeTempDir } from '../support/tempDir.ts';
 
@@ -39,13 +38,7 @@ describe('disk given back after a sync (Gmail emulator): blobs of deleted messag
       seed: { kind: 'synthetic', count: 5 },
       serviceOptions: { google: { quotaEnabled: false } },
     });
-    engine = openEngine({
-      log: silentLog,
-      dataDir: dir.path,
-      providers: { google: googleConfigFor(emulator.baseUrl), microsoft: null },
-      gmailQuota: { unitsPerSecond: 1_000_000 },
-    });
-    accountId = (await engine.providers.forConnect('google').connect({ openBrowser: autoConsentBrowser })).id;
+    ({ engine, accountId } = await openGoogleEngine(dir.path, emulator));
   }, 60_000);
   afterAll(async () => {
     await engine?.close();

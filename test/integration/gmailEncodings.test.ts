@@ -5,10 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Engine, openEngine } from '../../main/core/engine.ts';
-import { silentLog } from '../../main/core/log.ts';
+import type { Engine } from '../../main/core/engine.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
-import { autoConsentBrowser, emulatorControl, gmailSentMail, googleConfigFor, runMailSync } from '../support/emulatorAccounts.ts';
+import { emulatorControl, gmailSentMail, openGoogleEngine, runMailSync } from '../support/emulatorAccounts.ts';
 import { makeTempDir } from '../support/tempDir.ts';
 
 const USER = 'alice@gmail.test';
@@ -58,13 +57,7 @@ describe.each([
         access_token: string;
       }
     ).access_token;
-    engine = openEngine({
-      log: silentLog,
-      dataDir: dir.path,
-      providers: { google: googleConfigFor(emulator.baseUrl), microsoft: null },
-      gmailQuota: { unitsPerSecond: 1_000_000 },
-    });
-    accountId = (await engine.providers.forConnect('google').connect({ openBrowser: autoConsentBrowser })).id;
+    ({ engine, accountId } = await openGoogleEngine(dir.path, emulator));
   }, 60_000);
   afterAll(async () => {
     await engine?.close();

@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Engine, openEngine } from '../../main/core/engine.ts';
+import type { Engine } from '../../main/core/engine.ts';
 import { memoryLog } from '../../main/core/log.ts';
 import { getAccount } from '../../main/db/queries/accounts.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
 import {
-  autoConsentBrowser,
   emulatorControl,
-  googleConfigFor,
   indexAsGmailSnapshot,
+  openGoogleEngine,
   remoteGmailSnapshot,
   runMailSync,
 } from '../support/emulatorAccounts.ts';
@@ -43,14 +42,8 @@ describe('Gmail sync under the documented rate-limit and quota answers', () => {
     const dir = makeTempDir();
     dirs.push(dir);
     const memory = memoryLog('debug');
-    const engine = openEngine({
-      log: memory.log,
-      dataDir: dir.path,
-      providers: { google: googleConfigFor(emulator.baseUrl), microsoft: null },
-      gmailQuota: { unitsPerSecond: 400 },
-    });
+    const { engine, accountId: account } = await openGoogleEngine(dir.path, emulator, { unitsPerSecond: 400, log: memory.log });
     engines.push(engine);
-    const account = (await engine.providers.forConnect('google').connect({ openBrowser: autoConsentBrowser })).id;
     return { engine, account, memory };
   };
   const retries = (memory: ReturnType<typeof memoryLog>) => memory.lines().filter((l) => l.msg === 'retrying');

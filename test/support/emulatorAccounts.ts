@@ -1,7 +1,7 @@
 import { createApiKey, type Scope } from '../../main/api/auth/apiKeys.ts';
 import type { GoogleConfig, MicrosoftConfig } from '../../main/auth/providerConfig.ts';
 import { type Engine, openEngine } from '../../main/core/engine.ts';
-import { silentLog } from '../../main/core/log.ts';
+import { type Log, silentLog } from '../../main/core/log.ts';
 import type { IndexDb } from '../../main/db/openIndex.ts';
 import type { JobMode } from '../../shared/events.ts';
 import type { RunningEmulator } from '../emulator/index.ts';
@@ -173,6 +173,26 @@ export async function runMailSync(engine: Engine, accountId: string, mode: JobMo
  * (auto consent) and its first sync run, mail or calendars; the engine is closed again, so a
  * process (`outpost serve`) can open the directory next. Returns the finished sync job.
  */
+/**
+ * An engine on `dataDir` with the emulator's Google user connected (no sync
+ * yet), Gmail's pacing at `unitsPerSecond` (by default too high to matter):
+ * where the in-process Gmail sync tests start. The caller closes the engine.
+ */
+export async function openGoogleEngine(
+  dataDir: string,
+  emulator: RunningEmulator,
+  options: { unitsPerSecond?: number; log?: Log } = {},
+): Promise<{ engine: Engine; accountId: string }> {
+  const engine = openEngine({
+    log: options.log ?? silentLog,
+    dataDir,
+    providers: { google: googleConfigFor(emulator.baseUrl), microsoft: null },
+    gmailQuota: { unitsPerSecond: options.unitsPerSecond ?? 1_000_000 },
+  });
+  const account = await engine.providers.forConnect('google').connect({ openBrowser: autoConsentBrowser });
+  return { engine, accountId: account.id };
+}
+
 export async function connectGoogleInto(dataDir: string, emulator: RunningEmulator, sync: 'email_sync' | 'calendar_sync') {
   const config = googleConfigFor(emulator.baseUrl);
   const engine = openEngine({ log: silentLog, dataDir, providers: { google: config, microsoft: null } });
