@@ -5,6 +5,13 @@ import { silentLog } from '../../main/core/log.ts';
 import type { JobMode } from '../../shared/events.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
 import { DAY_MS, lastSundayOfOctober, londonTuesdaysAcrossClockChange, runs, utcHours } from '../support/calendarDates.ts';
+import {
+  type CalendarInstance,
+  indexedInstances,
+  remoteGoogleInstances,
+  runCalendarSync,
+  type TimeWindow,
+} from '../support/calendarSnapshots.ts';
 import { autoConsentBrowser, emulatorControl, googleConfigFor } from '../support/emulatorAccounts.ts';
 import { makeTempDir } from '../support/tempDir.ts';
 
@@ -14,35 +21,6 @@ const WORK = 'work.alice@group.calendar.google.com';
 const local = (zone: string, year: number, month: number, day: number, hour = 0, minute = 0) =>
   DateTime.fromObject({ year, month, day, hour, minute }, { zone });
 const iso = (d: DateTime) => d.toISO({ suppressMilliseconds: true }) as string;
-
-interface Instance {
-  calendar: string;
-  id: string;
-  seriesId: string | null;
-  originalStartAt: number | null;
-  startsAt: number;
-  endsAt: number;
-  allDay: boolean;
-  status: string;
-  summary: string;
-  location: string;
-  attendees: Array<{ email: string; response: string }>;
-}
-
-interface RemoteInstance {
-  id: string;
-  status: string;
-  summary?: string;
-  location?: string;
-  attendees?: Array<{ email: string; responseStatus: string }>;
-  recurringEventId?: string;
-  start: { date?: string; dateTime?: string; timeZone?: string };
-  startMs: number;
-  endMs: number;
-  originalStartMs: number | null;
-}
-
-const byIdentity = (a: Instance, b: Instance) => a.calendar.localeCompare(b.calendar) || a.id.localeCompare(b.id);
 
 describe('Google Calendar sync against the emulator (googleapis, real loopback flow)', () => {
   const dir = makeTempDir();
@@ -59,64 +37,10 @@ describe('Google Calendar sync against the emulator (googleapis, real loopback f
   const events = (calendarId: string) => `/google/users/${USER}/calendars/${encodeURIComponent(calendarId)}/events`;
 
   /** The emulator's calendars expanded over a window as events.list(singleEvents) answers, in the index's terms. */
-  const remote = async (window = WINDOW): Promise<Instance[]> => {
-    const q = `timeMin=${new Date(window.from).toISOString()}&timeMax=${new Date(window.to).toISOString()}`;
-    const answer = (await control(`/google/users/${USER}/calendar-instances?${q}`)) as unknown as {
-      calendars: Array<{ id: string; instances: RemoteInstance[] }>;
-    };
-    return answer.calendars
-      .flatMap((c) =>
-        c.instances.map((e) => ({
-          calendar: c.id,
-          id: e.id,
-          seriesId: e.recurringEventId ?? null,
-          originalStartAt: e.originalStartMs,
-          startsAt: e.startMs,
-          endsAt: e.endMs,
-          allDay: e.start.date !== undefined,
-          status: e.status,
-          summary: e.summary ?? '',
-          location: e.location ?? '',
-          attendees: (e.attendees ?? []).map((a) => ({ email: a.email.toLowerCase(), response: a.responseStatus })),
-        })),
-      )
-      .sort(byIdentity);
-  };
-
-  const indexed = (): Instance[] =>
-    (
-      engine.db
-        .prepare(
-          `SELECT c.remote_id AS calendar, e.remote_id AS id, e.series_remote_id AS seriesId, e.original_start_at AS originalStartAt,
-             e.starts_at AS startsAt, e.ends_at AS endsAt, e.is_all_day AS allDay, e.status, e.summary, e.location,
-             e.attendees_json AS attendees
-           FROM events e JOIN calendars c ON c.id = e.calendar_id WHERE c.account_id = ?`,
-        )
-        .all(accountId) as Array<Omit<Instance, 'allDay' | 'attendees'> & { allDay: number; attendees: string }>
-    )
-      .map((r) => ({
-        ...r,
-        allDay: r.allDay === 1,
-        attendees: (JSON.parse(r.attendees) as Array<{ email: string; response: string }>).map((a) => ({
-          email: a.email,
-          response: a.response,
-        })),
-      }))
-      .sort(byIdentity);
-
+  const remote = (window: TimeWindow = WINDOW): Promise<CalendarInstance[]> => remoteGoogleInstances(control, USER, window);
+  const indexed = (): CalendarInstance[] => indexedInstances(engine.db, accountId);
   /** 'full' syncs WINDOW; 'full-default' is a full sync with the default (sliding) window. */
-  const sync = async (mode: JobMode | 'full-default' = 'incremental') => {
-    const params = mode === 'full' ? { from: new Date(WINDOW.from).toISOString(), to: new Date(WINDOW.to).toISOString() } : {};
-    const job = engine.jobs.enqueue({
-      kind: 'calendar_sync',
-      mode: mode === 'full-default' ? 'full' : mode,
-      accountIds: [accountId],
-      params,
-    });
-    engine.runner.wake();
-    await engine.runner.idle();
-    return engine.jobs.get(job.id);
-  };
+  const sync = (mode: JobMode | 'full-default' = 'incremental') => runCalendarSync(engine, accountId, mode, WINDOW);
 
   /** The window the primary calendar's sync token was minted for, as stored. */
   const windowOf = () => {

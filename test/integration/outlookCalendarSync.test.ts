@@ -6,6 +6,14 @@ import type { JobMode } from '../../shared/events.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
 import { openBrowser as formPostBrowser } from '../emulator/microsoft/testAuth.ts';
 import { londonTuesdaysAcrossClockChange, utcHours } from '../support/calendarDates.ts';
+import {
+  indexedInstances,
+  indexedInstancesWithZones,
+  remoteGraphInstances,
+  remoteGraphInstancesRaw,
+  runCalendarSync,
+  type TimeWindow,
+} from '../support/calendarSnapshots.ts';
 import { emulatorControl, microsoftConfigFor } from '../support/emulatorAccounts.ts';
 import { makeTempDir } from '../support/tempDir.ts';
 
@@ -15,51 +23,8 @@ const USER = 'bob@contoso.test';
 // of the default (sliding) window work from the emulator's clock instead.
 const WINDOW = { from: Date.UTC(2026, 8, 1), to: Date.UTC(2027, 0, 1) };
 
-interface Instance {
-  calendar: string;
-  id: string;
-  seriesId: string | null;
-  originalStartAt: number | null;
-  startsAt: number;
-  endsAt: number;
-  allDay: boolean;
-  status: string;
-  summary: string;
-  location: string;
-  attendees: Array<{ email: string; response: string }>;
-  timeZone: string | null;
-}
-
-/** Graph's response words in the index's (Google's) terms. */
-const RESPONSE: Record<string, string> = {
-  accepted: 'accepted',
-  declined: 'declined',
-  tentativelyAccepted: 'tentative',
-  organizer: 'accepted',
-  none: 'needsAction',
-  notResponded: 'needsAction',
-};
-
-interface RemoteInstance {
-  id: string;
-  type: string;
-  subject: string;
-  seriesMasterId: string | null;
-  isAllDay: boolean;
-  showAs: string;
-  location: { displayName?: string };
-  attendees: Array<{ status?: { response?: string }; emailAddress: { address: string } }>;
-  originalStartTimeZone: string;
-  startMs: number;
-  endMs: number;
-  originalStartMs: number | null;
-}
-
 /** A wall-clock time as Graph writes it (the zone goes beside it). */
 const graphLocal = (d: DateTime) => d.toFormat("yyyy-MM-dd'T'HH:mm:ss'.0000000'");
-
-const byIdentity = (a: { calendar: string; id: string }, b: { calendar: string; id: string }) =>
-  a.calendar.localeCompare(b.calendar) || a.id.localeCompare(b.id);
 
 describe('Outlook calendar sync against the emulator (msal-node loopback flow, calendarView/delta)', () => {
   const dir = makeTempDir();
@@ -73,68 +38,12 @@ describe('Outlook calendar sync against the emulator (msal-node loopback flow, c
     control('/microsoft/events', { method: 'POST', body: { user: USER, calendarId, event } });
 
   /** What calendarView answers over a window for each calendar, in the index's terms (times as UTC instants). */
-  const remoteRaw = async (window = WINDOW) => {
-    const q = `user=${USER}&startDateTime=${new Date(window.from).toISOString()}&endDateTime=${new Date(window.to).toISOString()}`;
-    const answer = (await control(`/microsoft/calendar/instances?${q}`)) as unknown as {
-      calendars: Array<{ id: string; instances: RemoteInstance[] }>;
-    };
-    return answer.calendars.flatMap((c) => c.instances.map((e) => ({ ...e, calendar: c.id })));
-  };
-  const remote = async (window = WINDOW): Promise<Omit<Instance, 'timeZone'>[]> =>
-    (await remoteRaw(window))
-      .map((e) => ({
-        calendar: e.calendar,
-        id: e.id,
-        seriesId: e.seriesMasterId,
-        originalStartAt: e.originalStartMs,
-        startsAt: e.startMs,
-        endsAt: e.endMs,
-        allDay: e.isAllDay,
-        status: e.showAs === 'tentative' ? 'tentative' : 'confirmed',
-        summary: e.subject,
-        location: e.location.displayName ?? '',
-        attendees: e.attendees.map((a) => ({
-          email: a.emailAddress.address.toLowerCase(),
-          response: RESPONSE[a.status?.response ?? 'none'] ?? 'needsAction',
-        })),
-      }))
-      .sort(byIdentity);
-
-  const indexedWithZones = (): Instance[] =>
-    (
-      engine.db
-        .prepare(
-          `SELECT c.remote_id AS calendar, e.remote_id AS id, e.series_remote_id AS seriesId, e.original_start_at AS originalStartAt,
-             e.starts_at AS startsAt, e.ends_at AS endsAt, e.is_all_day AS allDay, e.status, e.summary, e.location,
-             e.attendees_json AS attendees, e.time_zone AS timeZone
-           FROM events e JOIN calendars c ON c.id = e.calendar_id WHERE c.account_id = ?`,
-        )
-        .all(accountId) as Array<Omit<Instance, 'allDay' | 'attendees'> & { allDay: number; attendees: string }>
-    )
-      .map((r) => ({
-        ...r,
-        allDay: r.allDay === 1,
-        attendees: (JSON.parse(r.attendees) as Array<{ email: string; response: string }>).map((a) => ({
-          email: a.email,
-          response: a.response,
-        })),
-      }))
-      .sort(byIdentity);
-  const indexed = () => indexedWithZones().map(({ timeZone: _zone, ...rest }) => rest);
-
+  const remoteRaw = (window: TimeWindow = WINDOW) => remoteGraphInstancesRaw(control, USER, window);
+  const remote = (window: TimeWindow = WINDOW) => remoteGraphInstances(control, USER, window);
+  const indexedWithZones = () => indexedInstancesWithZones(engine.db, accountId);
+  const indexed = () => indexedInstances(engine.db, accountId);
   /** 'full' syncs WINDOW; 'full-default' is a full sync with the default (sliding) window. */
-  const sync = async (mode: JobMode | 'full-default' = 'incremental') => {
-    const params = mode === 'full' ? { from: new Date(WINDOW.from).toISOString(), to: new Date(WINDOW.to).toISOString() } : {};
-    const job = engine.jobs.enqueue({
-      kind: 'calendar_sync',
-      mode: mode === 'full-default' ? 'full' : mode,
-      accountIds: [accountId],
-      params,
-    });
-    engine.runner.wake();
-    await engine.runner.idle();
-    return engine.jobs.get(job.id);
-  };
+  const sync = (mode: JobMode | 'full-default' = 'incremental') => runCalendarSync(engine, accountId, mode, WINDOW);
 
   /** The window the first calendar's deltaLink was started with, as stored. */
   const storedWindow = () => {
