@@ -15,22 +15,20 @@ import {
   remoteGraphSnapshot,
   runMailSync,
 } from '../support/emulatorAccounts.ts';
+import { pick, propertyRun, propertyTimeout, type Rng, userThreadAction } from '../support/propertyRuns.ts';
 import { makeTempDir } from '../support/tempDir.ts';
 
 const GMAIL_USER = 'alice@gmail.test';
 const OUTLOOK_USER = 'bob@contoso.test';
-const SEED = Number(process.env.OUTPOST_PROPERTY_SEED ?? 424242);
-const ROUNDS = 30;
+// OUTPOST_PROPERTY_ROUNDS=1000 is the nightly size (README, Developing).
+const { seed: SEED, rounds: ROUNDS } = propertyRun(50);
 
 type Control = (path: string, init?: { method?: string; body?: unknown }) => Promise<Record<string, unknown>>;
-type Rng = () => number;
-
-const pick = <T>(rng: Rng, items: readonly T[]): T | undefined => items[Math.floor(rng() * items.length)];
-
 /**
- * Random rounds of what other clients do to a mailbox, each followed by an
- * incremental sync; after every round the index must equal the mailbox. A
- * failure names the seed and round (rerun with OUTPOST_PROPERTY_SEED).
+ * Random rounds of what other clients do to a mailbox, mixed with what the
+ * user does to it in Outpost (thread actions, pushed by the sync), each round
+ * followed by an incremental sync; after every round the index must equal the
+ * mailbox. A failure names the seed and round (rerun with OUTPOST_PROPERTY_SEED).
  */
 describe(`random mailbox mutations + incremental syncs converge every round (seed ${SEED})`, () => {
   const dir = makeTempDir();
@@ -66,31 +64,43 @@ describe(`random mailbox mutations + incremental syncs converge every round (see
     dir.remove();
   });
 
-  it('Gmail: adds, replies, label changes, read flips, trash, deletes and new labels', async () => {
-    const rng = seededRandom(SEED);
-    let serial = 0;
-    for (let round = 1; round <= ROUNDS; round++) {
-      const ops: string[] = [];
-      for (let n = 1 + Math.floor(rng() * 5); n > 0; n--) ops.push(await mutateGmail(control, rng, ++serial));
-      const job = await runMailSync(engine, gmailAccount);
-      const context = `seed ${SEED}, round ${round}: ${ops.join('; ')}`;
-      expect(job?.error, context).toBeNull();
-      expect(indexAsGmailSnapshot(engine.db, gmailAccount), context).toEqual(await remoteGmailSnapshot(emulator, GMAIL_USER));
-    }
-  }, 180_000);
+  it(
+    `Gmail, ${ROUNDS} rounds: adds, replies, label changes, read flips, trash, deletes, new labels and Outpost's thread actions`,
+    async () => {
+      const rng = seededRandom(SEED);
+      let serial = 0;
+      for (let round = 1; round <= ROUNDS; round++) {
+        const ops: string[] = [];
+        for (let n = 1 + Math.floor(rng() * 5); n > 0; n--)
+          ops.push(rng() < 0.25 ? userThreadAction(engine, gmailAccount, rng) : await mutateGmail(control, rng, ++serial));
+        const job = await runMailSync(engine, gmailAccount);
+        const context = `seed ${SEED}, round ${round}: ${ops.join('; ')}`;
+        expect(job?.error, context).toBeNull();
+        expect(indexAsGmailSnapshot(engine.db, gmailAccount), context).toEqual(await remoteGmailSnapshot(emulator, GMAIL_USER));
+      }
+    },
+    propertyTimeout(ROUNDS, 2_000),
+  );
 
-  it('Outlook: new mail, replies, moves, read/flag/category edits and deletes', async () => {
-    const rng = seededRandom(SEED + 1);
-    let serial = 0;
-    for (let round = 1; round <= ROUNDS; round++) {
-      const ops: string[] = [];
-      for (let n = 1 + Math.floor(rng() * 5); n > 0; n--) ops.push(await mutateOutlook(control, rng, ++serial));
-      const job = await runMailSync(engine, outlookAccount);
-      const context = `seed ${SEED}, round ${round}: ${ops.join('; ')}`;
-      expect(job?.error, context).toBeNull();
-      expect(indexAsGraphSnapshot(engine.db, outlookAccount), context).toEqual(await remoteGraphSnapshot(emulator, OUTLOOK_USER));
-    }
-  }, 180_000);
+  it(
+    `Outlook, ${ROUNDS} rounds: new mail, replies, moves, read/flag/category edits, deletes and Outpost's thread actions`,
+    async () => {
+      const rng = seededRandom(SEED + 1);
+      let serial = 0;
+      for (let round = 1; round <= ROUNDS; round++) {
+        const ops: string[] = [];
+        for (let n = 1 + Math.floor(rng() * 5); n > 0; n--)
+          ops.push(rng() < 0.25 ? userThreadAction(engine, outlookAccount, rng) : await mutateOutlook(control, rng, ++serial));
+        const job = await runMailSync(engine, outlookAccount);
+        const context = `seed ${SEED}, round ${round}: ${ops.join('; ')}`;
+        expect(job?.error, context).toBeNull();
+        expect(indexAsGraphSnapshot(engine.db, outlookAccount), context).toEqual(
+          await remoteGraphSnapshot(emulator, OUTLOOK_USER),
+        );
+      }
+    },
+    propertyTimeout(ROUNDS, 2_000),
+  );
 });
 
 async function mutateGmail(control: Control, rng: Rng, serial: number): Promise<string> {
