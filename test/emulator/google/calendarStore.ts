@@ -5,6 +5,7 @@
  */
 import { DateTime } from 'luxon';
 import { seededRandom } from '../kit/faults.ts';
+import { expandRule, parseRule } from './calendarRecurrence.ts';
 
 export interface EventTime {
   date?: string;
@@ -83,9 +84,10 @@ export function instanceSuffix(start: EventTime, zone: string): string {
     .toFormat("yyyyMMdd'T'HHmmss'Z'");
 }
 
-const DAY_CODES = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
-
-/** Occurrence starts of a series (RRULE subset: FREQ, INTERVAL, COUNT, UNTIL, BYDAY for WEEKLY; EXDATE). */
+/**
+ * Occurrence starts of a series (RRULE as calendarRecurrence.ts supports it, then EXDATE), in the event's zone,
+ * up to untilMs. A rule that cannot be expanded throws RuleError (insert/update/patch refuse it first).
+ */
 export function occurrences(ev: CalendarEvent, zone: string, untilMs: number): DateTime[] {
   const z = ev.start.timeZone ?? zone;
   const first = ev.start.dateTime
@@ -93,28 +95,6 @@ export function occurrences(ev: CalendarEvent, zone: string, untilMs: number): D
     : DateTime.fromISO(ev.start.date as string, { zone: z });
   const rule = (ev.recurrence ?? []).find((r) => r.startsWith('RRULE:'));
   if (!rule) return [first];
-  const parts = Object.fromEntries(
-    rule
-      .slice(6)
-      .split(';')
-      .map((p) => p.split('=') as [string, string]),
-  );
-  const freq = parts.FREQ ?? 'DAILY';
-  const interval = Number(parts.INTERVAL ?? 1);
-  const count = parts.COUNT ? Number(parts.COUNT) : Number.POSITIVE_INFINITY;
-  const until = parts.UNTIL
-    ? DateTime.fromISO(
-        parts.UNTIL.replace(/^(\d{4})(\d{2})(\d{2})(T(\d{2})(\d{2})(\d{2})Z?)?$/, (_m, y, mo, d, t, h, mi, s) =>
-          t ? `${y}-${mo}-${d}T${h}:${mi}:${s}Z` : `${y}-${mo}-${d}`,
-        ),
-        { zone: 'utc' },
-      ).toMillis()
-    : Number.POSITIVE_INFINITY;
-  const byDay = parts.BYDAY
-    ? parts.BYDAY.split(',')
-        .map((d) => DAY_CODES.indexOf(d) + 1)
-        .filter((d) => d > 0)
-    : undefined;
   const exdates = new Set(
     (ev.recurrence ?? [])
       .filter((r) => r.startsWith('EXDATE'))
@@ -127,30 +107,9 @@ export function occurrences(ev: CalendarEvent, zone: string, untilMs: number): D
               .toString(),
       ),
   );
-  const out: DateTime[] = [];
-  let produced = 0;
-  for (let k = 0; produced < count && k < 5000; k++) {
-    const period =
-      freq === 'WEEKLY'
-        ? first.plus({ weeks: k * interval })
-        : freq === 'MONTHLY'
-          ? first.plus({ months: k * interval })
-          : freq === 'YEARLY'
-            ? first.plus({ years: k * interval })
-            : first.plus({ days: k * interval });
-    const candidates =
-      freq === 'WEEKLY' && byDay
-        ? byDay.map((d) => period.plus({ days: d - period.weekday })).sort((a, b) => a.toMillis() - b.toMillis())
-        : [period];
-    for (const c of candidates) {
-      if (c < first) continue;
-      if (c.toMillis() > until || c.toMillis() > untilMs || produced >= count) return out;
-      produced++;
-      const key = ev.start.date ? c.toFormat('yyyyMMdd') : c.toMillis().toString();
-      if (!exdates.has(key)) out.push(c);
-    }
-  }
-  return out;
+  return expandRule(parseRule(rule), first, !ev.start.dateTime, untilMs).filter(
+    (c) => !exdates.has(ev.start.date ? c.toFormat('yyyyMMdd') : c.toMillis().toString()),
+  );
 }
 
 /** A few hundred events over four calendars, including DST-crossing weekly series in two zones. */
