@@ -1,9 +1,11 @@
 /**
  * Google OAuth 2.0 for installed apps: authorization (consent page or auto
- * consent), token (authorization_code + PKCE S256, refresh_token), revoke,
- * tokeninfo, and the bearer check every API route uses.
+ * consent), token (authorization_code + PKCE S256, refresh_token; an RS256
+ * id_token when openid is asked), revoke, tokeninfo, the signing certificates,
+ * and the bearer check every API route uses.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { JwtSigner, leftHalfHash } from '../kit/jwt.ts';
 import type { EmulatorContext, EmulatorReply, EmulatorRequest, Route } from '../kit/types.ts';
 import { insufficientScopes, invalidCredentials, oauthError } from './errors.ts';
 
@@ -16,6 +18,7 @@ interface Code extends Grant {
   redirectUri: string;
   challenge?: string;
   challengeMethod?: string;
+  nonce?: string;
   expiresAt: number;
 }
 interface AccessToken extends Grant {
@@ -37,6 +40,7 @@ export class GoogleOAuth {
   private ctx: EmulatorContext;
   options: OAuthOptions;
   private users: () => string[];
+  private signer = new JwtSigner();
 
   constructor(ctx: EmulatorContext, options: OAuthOptions, users: () => string[]) {
     this.ctx = ctx;
@@ -85,7 +89,7 @@ export class GoogleOAuth {
     for (const t of this.access.values()) t.expiresAt = 0;
   }
 
-  private issue(grant: Grant, withRefresh: boolean, existingRefresh?: string) {
+  private issue(grant: Grant, withRefresh: boolean, existingRefresh?: string, nonce?: string) {
     const accessToken = `ya29.emu-${randomBytes(24).toString('base64url')}`;
     const refreshToken = withRefresh ? `1//emu-${randomBytes(24).toString('base64url')}` : existingRefresh;
     const expiresIn = this.options.accessTokenLifetimeSec;
@@ -98,7 +102,26 @@ export class GoogleOAuth {
       token_type: 'Bearer',
     };
     if (withRefresh) body.refresh_token = refreshToken;
+    if (grant.scopes.includes('openid')) body.id_token = this.idToken(grant, accessToken, nonce);
     return body;
+  }
+
+  /** Google's id_token (OpenID Connect): signed RS256, timed by the emulator's clock, email claims with an email scope. */
+  private idToken(grant: Grant, accessToken: string, nonce: string | undefined): string {
+    const iat = Math.floor(this.ctx.now() / 1000);
+    const withEmail = grant.scopes.some((s) => s === 'email' || s === 'https://www.googleapis.com/auth/userinfo.email');
+    return this.signer.sign({
+      iss: GOOGLE_ISSUER,
+      azp: grant.clientId,
+      aud: grant.clientId,
+      sub: googleSubject(grant.email),
+      email: withEmail ? grant.email : undefined,
+      email_verified: withEmail ? true : undefined,
+      at_hash: leftHalfHash(accessToken),
+      nonce,
+      iat,
+      exp: iat + 3600,
+    });
   }
 
   private checkClient(clientId: string | null): string {
@@ -156,11 +179,58 @@ export class GoogleOAuth {
           );
           return {
             status: 200,
-            body: { sub: createHash('sha256').update(g.email).digest('hex').slice(0, 21), email: g.email, email_verified: true },
+            body: { sub: googleSubject(g.email), email: g.email, email_verified: true },
           };
         },
       },
+      // The keys id_tokens are signed with: PEM certificates by kid (what google-auth-library fetches in Node) and the JWKS.
+      {
+        method: 'GET',
+        path: '/oauth2/v1/certs',
+        endpoint: 'oauth2.certs',
+        handler: async () => ({
+          status: 200,
+          headers: { 'cache-control': CERTS_CACHE_CONTROL },
+          body: { [this.signer.kid]: await this.signer.certificatePem('securetoken.system.gserviceaccount.com') },
+        }),
+      },
+      {
+        method: 'GET',
+        path: '/oauth2/v3/certs',
+        endpoint: 'oauth2.certs',
+        handler: () => ({
+          status: 200,
+          headers: { 'cache-control': CERTS_CACHE_CONTROL },
+          body: { keys: [{ ...this.signer.jwk(), alg: 'RS256' }] },
+        }),
+      },
+      {
+        method: 'GET',
+        path: '/.well-known/openid-configuration',
+        endpoint: 'oauth2.openidConfiguration',
+        handler: () => ({ status: 200, body: this.openidConfiguration() }),
+      },
     ];
+  }
+
+  private openidConfiguration(): Record<string, unknown> {
+    const base = this.ctx.baseUrl;
+    return {
+      issuer: GOOGLE_ISSUER,
+      authorization_endpoint: `${base}/o/oauth2/v2/auth`,
+      token_endpoint: `${base}/token`,
+      userinfo_endpoint: `${base}/oauth2/v3/userinfo`,
+      revocation_endpoint: `${base}/revoke`,
+      jwks_uri: `${base}/oauth2/v3/certs`,
+      response_types_supported: ['code'],
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: ['RS256'],
+      scopes_supported: ['openid', 'email', 'profile'],
+      token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
+      claims_supported: ['aud', 'email', 'email_verified', 'exp', 'iat', 'iss', 'sub', 'nonce', 'at_hash', 'azp'],
+      code_challenge_methods_supported: ['plain', 'S256'],
+      grant_types_supported: ['authorization_code', 'refresh_token'],
+    };
   }
 
   private authorizePage(q: URLSearchParams): EmulatorReply {
@@ -222,6 +292,7 @@ export class GoogleOAuth {
       redirectUri,
       challenge: q.get('code_challenge') ?? undefined,
       challengeMethod: q.get('code_challenge_method') ?? undefined,
+      nonce: q.get('nonce') ?? undefined,
       expiresAt: this.ctx.now() + 10 * 60_000,
     });
     const url = new URL(redirectUri);
@@ -256,7 +327,7 @@ export class GoogleOAuth {
         const computed = code.challengeMethod === 'S256' ? createHash('sha256').update(verifier).digest('base64url') : verifier;
         if (computed !== code.challenge) throw oauthError(400, 'invalid_grant', 'Invalid code verifier.');
       }
-      return { status: 200, body: this.issue(code, true) };
+      return { status: 200, body: this.issue(code, true, undefined, code.nonce) };
     }
     const token = form.get('refresh_token') ?? '';
     const grant = this.refresh.get(token);
@@ -298,6 +369,16 @@ export class GoogleOAuth {
       },
     };
   }
+}
+
+/** Google's id_tokens name this issuer (google-auth-library accepts it and "accounts.google.com"). */
+const GOOGLE_ISSUER = 'https://accounts.google.com';
+const CERTS_CACHE_CONTROL = 'public, max-age=21600, must-revalidate, no-transform';
+
+/** A Google account's stable subject: 21 decimal digits, derived from the address. */
+function googleSubject(email: string): string {
+  const n = BigInt(`0x${createHash('sha256').update(email.toLowerCase()).digest('hex').slice(0, 24)}`) % 10n ** 20n;
+  return `1${n.toString().padStart(20, '0')}`;
 }
 
 function bearer(req: EmulatorRequest): string | undefined {

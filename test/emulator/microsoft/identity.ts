@@ -1,4 +1,5 @@
-import { createHash, createSign, generateKeyPairSync, type KeyObject, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { JwtSigner } from '../kit/jwt.ts';
 import type { EmulatorContext, EmulatorReply, EmulatorRequest, Route } from '../kit/types.ts';
 import { HttpError } from '../kit/types.ts';
 import { aadError } from './errors.ts';
@@ -37,7 +38,7 @@ export class IdentityPlatform {
   private redeemed = new Set<string>();
   private refresh = new Map<string, Grant & { revoked: boolean; issuedAt: number; revokedAt?: number }>();
   readonly access = new Map<string, AccessGrant>();
-  private key: { privateKey: KeyObject; kid: string; jwk: object };
+  private signer = new JwtSigner();
   private ctx: EmulatorContext;
   private users: () => Mailbox[];
   options: IdentityOptions;
@@ -46,12 +47,6 @@ export class IdentityPlatform {
     this.ctx = ctx;
     this.users = users;
     this.options = options;
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const kid = createHash('sha256')
-      .update(publicKey.export({ format: 'der', type: 'spki' }))
-      .digest('base64url')
-      .slice(0, 27);
-    this.key = { privateKey, kid, jwk: { ...publicKey.export({ format: 'jwk' }), kid, kty: 'RSA', use: 'sig' } };
   }
 
   routes(): Route[] {
@@ -66,7 +61,7 @@ export class IdentityPlatform {
         method: 'GET',
         path: '/:tenant/discovery/v2.0/keys',
         endpoint: 'identity.keys',
-        handler: () => ({ status: 200, body: { keys: [this.key.jwk] } }),
+        handler: () => ({ status: 200, body: { keys: [this.signer.jwk()] } }),
       },
       {
         method: 'GET',
@@ -311,7 +306,7 @@ export class IdentityPlatform {
       body.refresh_token = rt;
     }
     if (grant.scopes.includes('openid')) {
-      body.id_token = this.sign({
+      body.id_token = this.signer.sign({
         aud: grant.clientId,
         iss: `${this.ctx.baseUrl}/${TENANT_ID}/v2.0`,
         iat: now,
@@ -329,13 +324,6 @@ export class IdentityPlatform {
       });
     }
     return body;
-  }
-
-  private sign(claims: Record<string, unknown>): string {
-    const head = Buffer.from(JSON.stringify({ typ: 'JWT', alg: 'RS256', kid: this.key.kid })).toString('base64url');
-    const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
-    const sig = createSign('RSA-SHA256').update(`${head}.${payload}`).sign(this.key.privateKey).toString('base64url');
-    return `${head}.${payload}.${sig}`;
   }
 
   /** Control: revoke every refresh token of a user (as "revoke sessions" in Entra does). */
