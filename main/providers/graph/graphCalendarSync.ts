@@ -1,4 +1,3 @@
-import { findIana } from 'windows-iana';
 import type { WritableDb } from '../../db/handles.ts';
 import { getAccount } from '../../db/queries/accounts.ts';
 import {
@@ -17,6 +16,7 @@ import { transaction } from '../../db/transactions.ts';
 import { localMidnight } from '../gcal/gcalEvents.ts';
 import { type CalendarWindow, forgetWindow, overlapsWindow, roundWindow, storedWindow, storeWindow } from '../gcal/syncWindow.ts';
 import { type GraphClient, GraphHttpError } from './graphClient.ts';
+import { windowsToIana } from './windowsZones.ts';
 
 interface GraphEvent {
   id: string;
@@ -63,7 +63,7 @@ function utc(value: string | undefined): number {
 function ianaZone(name: string | undefined): string {
   if (!name || name === 'tzone://Microsoft/Custom') return 'UTC';
   if (name.includes('/') || name === 'UTC') return name;
-  return findIana(name)[0] ?? 'UTC';
+  return windowsToIana(name) ?? 'UTC';
 }
 
 /**

@@ -4,15 +4,7 @@ import { graphError, parseJsonBody } from './errors.ts';
 import { decodeToken, encodeToken, type GraphEnv, type GraphUser, graphRoutes, maxPageSize } from './graphContext.ts';
 import { changeKey } from './ids.ts';
 import { occurrenceDates, type Recurrence, utcToZoned, zonedToUtc } from './recurrence.ts';
-
-const WINDOWS_ZONES: Record<string, string> = {
-  'Pacific Standard Time': 'America/Los_Angeles',
-  'Eastern Standard Time': 'America/New_York',
-  'W. Europe Standard Time': 'Europe/Berlin',
-  'GMT Standard Time': 'Europe/London',
-  'Tokyo Standard Time': 'Asia/Tokyo',
-};
-const iana = (tz: string | undefined) => WINDOWS_ZONES[tz ?? ''] ?? tz ?? 'UTC';
+import { ianaZone } from './windowsZones.ts';
 
 export interface Instance {
   id: string;
@@ -30,7 +22,7 @@ type DateTimeTZ = { dateTime: string; timeZone?: string };
 function span(data: Record<string, unknown>): { start: number; end: number } {
   const s = data.start as DateTimeTZ,
     e = data.end as DateTimeTZ;
-  return { start: zonedToUtc(s.dateTime, iana(s.timeZone)), end: zonedToUtc(e.dateTime, iana(e.timeZone)) };
+  return { start: zonedToUtc(s.dateTime, ianaZone(s.timeZone)), end: zonedToUtc(e.dateTime, ianaZone(e.timeZone)) };
 }
 
 /** Far enough out that every finite series, and ten years of an endless one, is in it. */
@@ -60,7 +52,7 @@ export function instances(
       continue;
     }
     const s = ev.data.start as DateTimeTZ;
-    const zone = iana(s.timeZone);
+    const zone = ianaZone(s.timeZone);
     const time = s.dateTime.slice(10, 19);
     const cancelledDates = new Set((ev.data.cancelledOccurrences as string[] | undefined) ?? []);
     const exceptions = [...cal.events.values()].filter((x) => x.data.seriesMasterId === ev.id);
@@ -144,8 +136,8 @@ export function eventJson(inst: Instance, req: EmulatorRequest): Record<string, 
   const allDay = d.isAllDay === true;
   const when = (t: number) => ({
     dateTime: allDay
-      ? `${utcToZoned(t, iana((d.start as DateTimeTZ).timeZone)).slice(0, 10)}T00:00:00.0000000`
-      : utcToZoned(t, iana(zone)),
+      ? `${utcToZoned(t, ianaZone((d.start as DateTimeTZ).timeZone)).slice(0, 10)}T00:00:00.0000000`
+      : utcToZoned(t, ianaZone(zone)),
     timeZone: allDay ? ((d.start as DateTimeTZ).timeZone ?? 'UTC') : zone,
   });
   return {
@@ -298,15 +290,7 @@ export function validateEvent(data: Record<string, unknown>): void {
     const v = data[k] as DateTimeTZ | undefined;
     if (!v || typeof v.dateTime !== 'string' || !Number.isFinite(Date.parse(`${v.dateTime.slice(0, 19)}Z`)))
       throw graphError(400, 'ErrorInvalidRequest', `Your request can't be completed. The ${k} time is invalid.`);
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: iana(v.timeZone) });
-    } catch {
-      throw graphError(
-        400,
-        'TimeZoneNotSupportedException',
-        `A valid TimeZone value must be specified. The following TimeZone value is not supported: '${v.timeZone}'.`,
-      );
-    }
+    ianaZone(v.timeZone);
   }
 }
 
