@@ -3,6 +3,7 @@ import { HttpError } from '../kit/types.ts';
 import { changeEvent, deleteEvent, eventJson, instances, occurrenceId, validateEvent } from './calendarRoutes.ts';
 import { parseJsonBody } from './errors.ts';
 import type { GraphEnv, GraphUser } from './graphContext.ts';
+import { idPreference } from './ids.ts';
 import { requireFolder, requireMessage } from './mailRoutes.ts';
 import { buildMime } from './mimeBuild.ts';
 
@@ -45,7 +46,10 @@ export function controlRoutes(env: GraphEnv): Route[] {
               date: new Date(env.ctx.now()),
             });
       const m = u.mailbox.addMessage(raw, folder.id, { receivedDateTime: env.ctx.now(), isRead: b.isRead === true });
-      return { status: 201, body: { id: m.id, conversationId: m.conversationId, parentFolderId: m.parentFolderId } };
+      return {
+        status: 201,
+        body: { id: m.id, restId: m.restId, conversationId: m.conversationId, parentFolderId: m.parentFolderId },
+      };
     }),
     c('POST', '/messages/:id/reply', (req) => {
       // Someone replies in an existing conversation: a new Inbox message threaded by In-Reply-To/References.
@@ -209,10 +213,33 @@ export function controlRoutes(env: GraphEnv): Route[] {
       u.calendars.minValidSeq = ++u.calendars.seq;
       return ok();
     }),
+    c('GET', '/ids', () => ok(idPreference(env))),
+    c('POST', '/ids', (req) => {
+      // Test-only: answer as if no request asked for immutable ids (a client that forgot the header).
+      const b = body(req);
+      if (typeof b.ignoreImmutableIdPreference !== 'boolean') throw bad('ignoreImmutableIdPreference (boolean) is required');
+      idPreference(env).ignoreImmutableIdPreference = b.ignoreImmutableIdPreference;
+      return ok(idPreference(env));
+    }),
     c('POST', '/throttle', (req) => {
       const b = body(req);
-      env.rateLimitPerSec = Number(b.requestsPerSecond ?? 0);
-      return ok();
+      if (b.requestsPerSecond !== undefined) env.rateLimitPerSec = Number(b.requestsPerSecond);
+      try {
+        env.limits.configure(b);
+      } catch (error) {
+        throw bad((error as Error).message);
+      }
+      return ok(throttleState(env));
     }),
+    c('GET', '/throttle', () => ok(throttleState(env))),
   ];
+}
+
+function throttleState(env: GraphEnv) {
+  return {
+    requestsPerSecond: env.rateLimitPerSec,
+    ...env.limits.settings,
+    counts: env.limits.counts,
+    inFlight: env.limits.inFlight(),
+  };
 }

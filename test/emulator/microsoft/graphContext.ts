@@ -1,6 +1,7 @@
 import type { EmulatorContext, EmulatorRequest, Route, RouteHandler } from '../kit/types.ts';
 import type { Calendars } from './calendarStore.ts';
 import { graphError } from './errors.ts';
+import type { ExchangeLimits } from './exchangeLimits.ts';
 import type { IdentityPlatform } from './identity.ts';
 import type { Mailbox } from './mailbox.ts';
 
@@ -16,13 +17,15 @@ export interface GraphEnv {
   users: Map<string, GraphUser>;
   /** Requests per second per client app before 429 ApplicationThrottled; 0 = unlimited. */
   rateLimitPerSec: number;
+  /** Exchange's per app and mailbox limits: requests per window, requests in flight. */
+  limits: ExchangeLimits;
 }
 
 export type GraphHandler = (req: EmulatorRequest, user: GraphUser) => ReturnType<RouteHandler>;
 
 const windows = new WeakMap<GraphEnv, Map<string, { second: number; count: number }>>();
 
-/** Expands one Graph route under /v1.0/me and /v1.0/users/{id|upn}, with auth and per-app throttling. */
+/** Expands one Graph route under /v1.0/me and /v1.0/users/{id|upn}, with auth, per-app throttling and Exchange's mailbox limits. */
 export function graphRoutes(
   env: GraphEnv,
   method: Route['method'],
@@ -41,7 +44,7 @@ export function graphRoutes(
       if (!user) throw graphError(404, 'ErrorInvalidUser', `The requested user '${key}' is invalid.`);
       if (fromParams && user.mailbox.upn !== grant.upn)
         throw graphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
-      return handler(req, user);
+      return env.limits.admit(grant.clientId, user.mailbox.upn, () => handler(req, user));
     };
   return [
     { method, path: `/v1.0/me${path}`, endpoint, handler: wrap(false) },

@@ -3,8 +3,10 @@ import { batchRoute } from './batch.ts';
 import { calendarRoutes } from './calendarRoutes.ts';
 import { controlRoutes } from './control.ts';
 import { graphErrorReply, withGraphHeaders } from './errors.ts';
+import { type ExchangeLimitSettings, ExchangeLimits } from './exchangeLimits.ts';
 import type { GraphEnv, GraphUser } from './graphContext.ts';
 import { IdentityPlatform } from './identity.ts';
+import { withIdPreference } from './ids.ts';
 import { mailRoutes } from './mailRoutes.ts';
 import { seedUsers } from './seed.ts';
 import { snapshotOf } from './snapshot.ts';
@@ -14,6 +16,8 @@ export interface MicrosoftOptions {
   accessTokenLifetimeSec?: number;
   /** Graph requests per second per client app before 429 ApplicationThrottled (0 = unlimited). */
   rateLimitPerSec?: number;
+  /** Exchange's limits per app and mailbox: true = as documented (10,000 per 10 min, 4 in flight); default off. */
+  exchangeLimits?: boolean | Partial<ExchangeLimitSettings>;
 }
 
 /** Microsoft identity platform v2.0 + Graph v1.0 mail and calendar. */
@@ -24,11 +28,20 @@ export function createMicrosoftService(ctx: EmulatorContext, seed: SeedSpec, opt
     autoConsent: options.autoConsent ?? false,
     accessTokenLifetimeSec: options.accessTokenLifetimeSec ?? 3600,
   });
-  const env: GraphEnv = { ctx, identity, users, rateLimitPerSec: options.rateLimitPerSec ?? 0 };
+  const env: GraphEnv = {
+    ctx,
+    identity,
+    users,
+    rateLimitPerSec: options.rateLimitPerSec ?? 0,
+    limits: new ExchangeLimits(() => ctx.now(), options.exchangeLimits),
+  };
   const graphPaths = (path: string) => path.startsWith('/v1.0/');
   return {
     name: 'microsoft',
-    routes: [...identity.routes(), ...[batchRoute(ctx), ...mailRoutes(env), ...calendarRoutes(env)].map(withGraphHeaders)],
+    routes: [
+      ...identity.routes(),
+      ...[batchRoute(ctx), ...mailRoutes(env), ...calendarRoutes(env)].map((r) => withIdPreference(env, withGraphHeaders(r))),
+    ],
     controlRoutes: controlRoutes(env),
     users: () => [...users.values()].map((u) => ({ provider: 'microsoft' as const, email: u.mailbox.upn })),
     urls: () => ({ microsoftIdentity: ctx.baseUrl, microsoftGraph: `${ctx.baseUrl}/v1.0` }),
