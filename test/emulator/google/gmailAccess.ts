@@ -15,6 +15,7 @@ const LABELS = 'https://www.googleapis.com/auth/gmail.labels';
 const SEND = 'https://www.googleapis.com/auth/gmail.send';
 const INSERT = 'https://www.googleapis.com/auth/gmail.insert';
 const COMPOSE = 'https://www.googleapis.com/auth/gmail.compose';
+const ADDON_COMPOSE = 'https://www.googleapis.com/auth/gmail.addons.current.action.compose';
 
 /** Scopes accepted per method, from the discovery document's "scopes" lists. */
 export const GMAIL_SCOPES = {
@@ -26,6 +27,8 @@ export const GMAIL_SCOPES = {
   delete: [FULL],
   insert: [FULL, MODIFY, INSERT],
   send: [FULL, MODIFY, COMPOSE, SEND],
+  draftsRead: [FULL, COMPOSE, MODIFY, READONLY],
+  draftsWrite: [FULL, ADDON_COMPOSE, COMPOSE, MODIFY],
 } as const;
 
 export interface GmailDeps {

@@ -25,7 +25,7 @@ export function labelList(box: Mailbox, value: unknown, field: string): string[]
   return value as string[];
 }
 
-function decodeRaw(value: unknown): Buffer {
+export function decodeRaw(value: unknown): Buffer {
   if (typeof value !== 'string' || value.length === 0)
     throw badRequest("'raw' RFC822 payload message string or uploading message via /upload/* URL required");
   return Buffer.from(value.replace(/\+/g, '-').replace(/\//g, '_'), 'base64url');
@@ -190,15 +190,8 @@ export function gmailMessageRoutes(deps: GmailDeps): Route[] {
         const box = open(req, 'gmail.users.messages.send', GMAIL_SCOPES.send);
         const body = jsonBody(req);
         const raw = decodeRaw(body.raw);
-        const head = raw.subarray(0, Math.max(0, raw.indexOf('\n\n'), raw.indexOf('\r\n\r\n'))).toString('latin1');
-        if (!/^(to|cc|bcc):\s*\S/im.test(head)) throw badRequest('Invalid To header');
-        // Gmail adds a Message-ID when the client sent none, so later replies can thread.
-        const stamped = /^message-id:/im.test(head)
-          ? raw
-          : Buffer.concat([
-              Buffer.from(`Message-ID: <${Date.now()}.${Math.random().toString(36).slice(2)}@mail.gmail.com>\r\n`),
-              raw,
-            ]);
+        if (!hasRecipients(raw)) throw badRequest('Invalid To header');
+        const stamped = withMessageId(raw);
         // Without threadId Gmail starts a new thread, whatever the headers say.
         const id = gmailId();
         const threadId = threadIdFor(box, body.threadId, stamped) ?? id;
@@ -209,12 +202,30 @@ export function gmailMessageRoutes(deps: GmailDeps): Route[] {
   ];
 }
 
-function labelView(msg: StoredMessage): Record<string, unknown> {
+export function labelView(msg: StoredMessage): Record<string, unknown> {
   return { id: msg.id, threadId: msg.threadId, labelIds: [...msg.labelIds] };
 }
 
+function headOf(raw: Buffer): string {
+  return raw.subarray(0, Math.max(0, raw.indexOf('\n\n'), raw.indexOf('\r\n\r\n'))).toString('latin1');
+}
+
+/** Whether a message names anyone to send it to (a To, Cc or Bcc header with a value). */
+export function hasRecipients(raw: Buffer): boolean {
+  return /^(to|cc|bcc):([ \t]*\r?\n[ \t]+|[ \t]*)\S/im.test(headOf(raw));
+}
+
+/** Gmail adds a Message-ID when the client sent none, so later replies can thread. */
+export function withMessageId(raw: Buffer): Buffer {
+  if (/^message-id:/im.test(headOf(raw))) return raw;
+  return Buffer.concat([
+    Buffer.from(`Message-ID: <${Date.now()}.${Math.random().toString(36).slice(2)}@mail.gmail.com>\r\n`),
+    raw,
+  ]);
+}
+
 /** An explicit threadId is honoured only when Gmail's rules (References/In-Reply-To + subject) agree. */
-function threadIdFor(box: Mailbox, requested: unknown, raw: Buffer): string | undefined {
+export function threadIdFor(box: Mailbox, requested: unknown, raw: Buffer): string | undefined {
   if (requested !== undefined && (typeof requested !== 'string' || !box.threads.has(requested))) throw notFound();
   if (typeof requested !== 'string') return undefined;
   const text = raw.toString('latin1');

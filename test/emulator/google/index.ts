@@ -13,6 +13,7 @@ import { googleControlRoutes } from './control.ts';
 import { gmailEncodingDefaults } from './encoding.ts';
 import { googleErrorReply } from './errors.ts';
 import { gmailBatchRoute } from './gmailBatch.ts';
+import { gmailDraftRoutes } from './gmailDrafts.ts';
 import { gmailMessageRoutes } from './gmailMessages.ts';
 import { gmailThreadAndLabelRoutes } from './gmailThreadsLabels.ts';
 import { Mailbox } from './mailbox.ts';
@@ -78,6 +79,7 @@ export function createGoogleService(ctx: EmulatorContext, seed: SeedSpec, option
     ...oauth.routes(),
     ...gmailThreadAndLabelRoutes(gmail),
     ...gmailMessageRoutes(gmail),
+    ...gmailDraftRoutes(gmail),
     gmailBatchRoute(ctx, (req, parts) => {
       const email = oauth.userOf(req);
       const admission = email ? quota.admit(email, parts) : { admitted: parts, release: () => {} };
@@ -141,6 +143,7 @@ export function createGoogleService(ctx: EmulatorContext, seed: SeedSpec, option
         email: box.email,
         historyId: box.historyId,
         labels: [...box.labels.values()],
+        drafts: [...box.drafts],
         messages: box.sorted().map((m) => ({
           id: m.id,
           threadId: m.threadId,
@@ -161,6 +164,7 @@ export function createGoogleService(ctx: EmulatorContext, seed: SeedSpec, option
           email: string;
           historyId: number;
           labels: Mailbox['labels'] extends Map<string, infer L> ? L[] : never;
+          drafts?: Array<[string, string]>;
           messages: Array<{ id: string; threadId: string; labelIds: string[]; internalDate: number; raw: string }>;
         }>;
         calendars: Array<{ email: string; seq: number; calendars: Array<Record<string, unknown>> }>;
@@ -173,6 +177,7 @@ export function createGoogleService(ctx: EmulatorContext, seed: SeedSpec, option
           const raw = Buffer.from(m.raw, 'base64');
           box.add({ id: m.id, threadId: m.threadId, labelIds: m.labelIds, internalDate: m.internalDate, raw: () => raw }, false);
         }
+        box.drafts = new Map(saved.drafts ?? []);
         box.historyId = saved.historyId;
         box.oldestHistoryId = saved.historyId;
         mailboxes.set(box.email, box);

@@ -76,6 +76,8 @@ export class Mailbox {
   threads = new Map<string, string[]>();
   labels = new Map<string, GmailLabel>();
   history: HistoryRecord[] = [];
+  /** Draft id -> the id of its message (which carries the DRAFT label). */
+  drafts = new Map<string, string>();
   historyId = 1000;
   /** History ids below this are no longer retained (history.list answers 404). */
   oldestHistoryId = 1000;
@@ -195,6 +197,8 @@ export class Mailbox {
     if (thread.length > 0) this.threads.set(msg.threadId, thread);
     else this.threads.delete(msg.threadId);
     if (this.byMessageIdHeader.get(msg.messageIdHeader) === msg.id) this.byMessageIdHeader.delete(msg.messageIdHeader);
+    // A draft whose message is deleted (by any method) is gone with it, as in Gmail.
+    for (const [draftId, messageId] of this.drafts) if (messageId === msg.id) this.drafts.delete(draftId);
     this.order = undefined;
     this.record('messageDeleted', msg);
   }

@@ -7,6 +7,17 @@ export const GMAIL_QUOTA_UNITS: Record<string, number> = {
   'gmail.users.labels.list': 1,
   'gmail.users.labels.get': 1,
   'gmail.users.labels.create': 5,
+  'gmail.users.labels.update': 5,
+  // Not in Google's table: counted as labels.update, which it is with fewer fields.
+  'gmail.users.labels.patch': 5,
+  'gmail.users.labels.delete': 5,
+  'gmail.users.drafts.create': 10,
+  'gmail.users.drafts.delete': 10,
+  'gmail.users.drafts.get': 5,
+  'gmail.users.drafts.list': 5,
+  'gmail.users.drafts.send': 100,
+  'gmail.users.drafts.update': 15,
+  'gmail.users.messages.batchDelete': 50,
   'gmail.users.messages.list': 5,
   'gmail.users.messages.get': 5,
   'gmail.users.messages.modify': 5,
@@ -21,8 +32,35 @@ export const GMAIL_QUOTA_UNITS: Record<string, number> = {
   'gmail.users.threads.get': 10,
   'gmail.users.threads.modify': 10,
   'gmail.users.threads.trash': 10,
+  'gmail.users.threads.untrash': 10,
+  'gmail.users.threads.delete': 20,
   'gmail.users.history.list': 2,
 };
+
+export type CalendarRefusalReason = 'rateLimitExceeded' | 'userRateLimitExceeded' | 'quotaExceeded';
+export interface CalendarRefusal {
+  status: 403 | 429;
+  reason: CalendarRefusalReason;
+  /** How many more calls are refused (null: every one until lifted). */
+  remaining: number | null;
+}
+/** The messages of Calendar's errors page for each reason. */
+export const CALENDAR_REFUSAL_MESSAGES: Record<CalendarRefusalReason, string> = {
+  rateLimitExceeded: 'Rate Limit Exceeded',
+  userRateLimitExceeded: 'User Rate Limit Exceeded',
+  quotaExceeded: 'Calendar usage limits exceeded.',
+};
+
+/** Reads the control API's {status, reason, times?}: 429 goes only with rateLimitExceeded, as Google's page shows. */
+export function calendarRefusalFrom(b: unknown): CalendarRefusal | null | undefined {
+  if (b === null) return null;
+  if (typeof b !== 'object') return undefined;
+  const { status, reason, times } = b as { status?: unknown; reason?: unknown; times?: unknown };
+  if (!(reason === 'rateLimitExceeded' || reason === 'userRateLimitExceeded' || reason === 'quotaExceeded')) return undefined;
+  if (!(status === 403 || (status === 429 && reason === 'rateLimitExceeded'))) return undefined;
+  const remaining = typeof times === 'number' && times > 0 ? Math.floor(times) : null;
+  return { status, reason, remaining };
+}
 
 export class GmailQuota {
   unitsPerSecond: number;
@@ -37,6 +75,12 @@ export class GmailQuota {
   dailyExhaustedUntil: number | null = null;
   /** Gmail's per-user concurrent-request limit (null: not modelled); batch parts run at once, so each counts. */
   maxConcurrent: number | null = null;
+  /**
+   * Calendar's refusals as its "Handle API errors" page lists them, answered to the next `remaining` Calendar
+   * calls (null: until lifted): 403 userRateLimitExceeded, 403 or 429 rateLimitExceeded, 403 quotaExceeded
+   * ("Calendar usage limits exceeded."), all in domain usageLimits.
+   */
+  calendarRefusal: CalendarRefusal | null = null;
   private inFlight = new Map<string, number>();
   /** Per user: charges inside the moving second, oldest first, with their running sum. */
   private windows = new Map<string, { charges: Array<{ at: number; units: number }>; head: number; used: number }>();
@@ -61,6 +105,14 @@ export class GmailQuota {
       return;
     }
     throw googleError(403, 'dailyLimitExceeded', 'Daily Limit Exceeded', { domain: 'usageLimits' });
+  }
+
+  /** Throws the Calendar refusal the control API set, counting it down. */
+  checkCalendar(): void {
+    const r = this.calendarRefusal;
+    if (!r) return;
+    if (r.remaining !== null && --r.remaining <= 0) this.calendarRefusal = null;
+    throw googleError(r.status, r.reason, CALENDAR_REFUSAL_MESSAGES[r.reason], { domain: 'usageLimits' });
   }
 
   /**
