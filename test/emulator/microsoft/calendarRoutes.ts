@@ -1,7 +1,15 @@
 import type { EmulatorReply, EmulatorRequest, Route } from '../kit/types.ts';
 import type { Calendar, Calendars, StoredEvent } from './calendarStore.ts';
 import { graphError, parseJsonBody } from './errors.ts';
-import { decodeToken, encodeToken, type GraphEnv, type GraphUser, graphRoutes, maxPageSize } from './graphContext.ts';
+import {
+  decodeToken,
+  encodeToken,
+  type GraphEnv,
+  type GraphUser,
+  graphRoutes,
+  maxPageSize,
+  selectParam,
+} from './graphContext.ts';
 import { changeKey } from './ids.ts';
 import { occurrenceDates, type Recurrence, utcToZoned, zonedToUtc } from './recurrence.ts';
 import { ianaZone } from './windowsZones.ts';
@@ -172,16 +180,24 @@ export function eventJson(inst: Instance, req: EmulatorRequest): Record<string, 
   };
 }
 
-function window(req: EmulatorRequest): { from: number; to: number } {
-  const from = Date.parse(req.url.searchParams.get('startDateTime') ?? '');
-  const to = Date.parse(req.url.searchParams.get('endDateTime') ?? '');
-  if (!Number.isFinite(from) || !Number.isFinite(to))
+/** startDateTime/endDateTime of calendarView and instances: both required, each an ISO 8601 date-time. */
+function viewWindow(req: EmulatorRequest): { from: number; to: number } {
+  const q = req.url.searchParams;
+  const start = q.get('startDateTime');
+  const end = q.get('endDateTime');
+  if (start === null || end === null)
     throw graphError(
       400,
       'ErrorInvalidParameter',
       'This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.',
     );
-  return { from, to };
+  const parse = (value: string, name: string) => {
+    const t = Date.parse(/[zZ]|[+-]\d\d:\d\d$/.test(value) || !value.includes('T') ? value : `${value.slice(0, 23)}Z`);
+    if (!Number.isFinite(t))
+      throw graphError(400, 'ErrorInvalidParameter', `The value '${value}' of parameter '${name}' is invalid.`);
+    return t;
+  };
+  return { from: parse(start, 'StartDateTime'), to: parse(end, 'EndDateTime') };
 }
 
 interface CalDelta {
@@ -196,7 +212,7 @@ function calendarViewDelta(env: GraphEnv, req: EmulatorRequest, u: GraphUser, ca
   const cal = u.calendars;
   const q = req.url.searchParams;
   const token = q.get('$deltatoken') ?? q.get('$skiptoken');
-  const st: CalDelta = token ? decodeToken<CalDelta>(token) : { s: 0, ...window(req) };
+  const st: CalDelta = token ? decodeToken<CalDelta>(token) : { s: 0, ...viewWindow(req) };
   if (token && (st.u ?? st.s + 1) < cal.minValidSeq)
     throw graphError(
       410,
@@ -324,18 +340,33 @@ export function calendarRoutes(env: GraphEnv): Route[] {
     const ev = u.calendars.upsert(calendarId, data);
     return { status: 201, body: eventJson(master(ev), req) };
   };
-  const view = (req: EmulatorRequest, u: GraphUser, calendarId?: string): EmulatorReply => {
-    const { from, to } = window(req);
+  /** calendarView, and a series' instances (masterId): $top (default 10) / $skip pages, $select. */
+  const view = (req: EmulatorRequest, u: GraphUser, calendarId?: string, masterId?: string): EmulatorReply => {
+    const { from, to } = viewWindow(req);
     const top = Number(req.url.searchParams.get('$top') ?? 10);
     const skip = Number(req.url.searchParams.get('$skip') ?? 0);
-    const all = instances(u.calendars, calendarId, from, to);
-    const body: Record<string, unknown> = { value: all.slice(skip, skip + top).map((i) => eventJson(i, req)) };
+    const select = selectParam(req);
+    const keep = select && new Set(['@odata.etag', 'id', ...select]);
+    const all = instances(u.calendars, calendarId, from, to, masterId);
+    const body: Record<string, unknown> = {
+      value: all.slice(skip, skip + top).map((i) => {
+        const json = eventJson(i, req);
+        return keep ? Object.fromEntries(Object.entries(json).filter(([k]) => keep.has(k))) : json;
+      }),
+    };
     if (skip + top < all.length) {
       const next = new URL(`${env.ctx.baseUrl}${req.url.pathname}${req.url.search}`);
       next.searchParams.set('$skip', String(skip + top));
       body['@odata.nextLink'] = next.toString();
     }
     return { status: 200, body };
+  };
+  /** GET .../events/{id}/instances: the event must be in the calendar named (any of the user's otherwise). */
+  const instancesOf = (req: EmulatorRequest, u: GraphUser, calendarId?: string): EmulatorReply => {
+    const ev = requireEvent(u.calendars, req.params.id!);
+    if (calendarId && ev.calendarId !== calendarId)
+      throw graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+    return view(req, u, calendarId, ev.id);
   };
   /**
    * accept / tentativelyAccept / decline: 202 with no body; the user's attendee and the event's
@@ -378,6 +409,13 @@ export function calendarRoutes(env: GraphEnv): Route[] {
       calendarViewDelta(env, req, u, requireCalendar(u.calendars, req.params.cal!).id),
     ),
     ...r('GET', '/calendarView', 'graph.calendarView', (req, u) => view(req, u)),
+    ...r('GET', '/events/:id/instances', 'graph.events.instances', (req, u) => instancesOf(req, u)),
+    ...r('GET', '/calendar/events/:id/instances', 'graph.events.instances', (req, u) =>
+      instancesOf(req, u, u.calendars.defaultCalendar.id),
+    ),
+    ...r('GET', '/calendars/:cal/events/:id/instances', 'graph.events.instances', (req, u) =>
+      instancesOf(req, u, requireCalendar(u.calendars, req.params.cal!).id),
+    ),
     ...r('GET', '/calendars/:cal/calendarView', 'graph.calendarView', (req, u) =>
       view(req, u, requireCalendar(u.calendars, req.params.cal!).id),
     ),
