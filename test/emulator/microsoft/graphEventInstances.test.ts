@@ -83,7 +83,7 @@ describe('Graph event instances (GET /events/{id}/instances)', () => {
     const pages = [first.value.length];
     const ids = first.value.map((e: Json) => e.id);
     for (let link = first['@odata.nextLink']; link; ) {
-      const page = await (await fetch(link, { headers: { authorization: `Bearer ${token}` } })).json();
+      const page: Json = await (await fetch(link, { headers: { authorization: `Bearer ${token}` } })).json();
       pages.push(page.value.length);
       ids.push(...page.value.map((e: Json) => e.id));
       link = page['@odata.nextLink'];
