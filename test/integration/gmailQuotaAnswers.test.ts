@@ -46,6 +46,8 @@ describe('Gmail sync under the documented rate-limit and quota answers', () => {
     engines.push(engine);
     return { engine, account, memory };
   };
+  const tokenRequests = async () =>
+    ((await control('/counters')) as { requests: Record<string, number> }).requests['oauth2.token'] ?? 0;
   const retries = (memory: ReturnType<typeof memoryLog>) => memory.lines().filter((l) => l.msg === 'retrying');
   const addMail = async (count: number, tag: string) => {
     for (let i = 0; i < count; i++) {
@@ -69,8 +71,11 @@ describe('Gmail sync under the documented rate-limit and quota answers', () => {
     it(`full and incremental syncs converge with the limit answered ${variant.exceededStatus} ${variant.exceededReason}`, async () => {
       await control('/google/quota', { method: 'POST', body: { enabled: true, unitsPerSecond: 250, ...variant } });
       const { engine, account, memory } = await connect();
+      const tokensBefore = await tokenRequests();
       const full = await runMailSync(engine, account, 'full');
       expect(full).toMatchObject({ status: 'succeeded', error: null });
+      // A 403 about rate is not an authorization failure: no token refresh, no second ask per refusal.
+      expect(await tokenRequests()).toBe(tokensBefore);
       expect(indexAsGmailSnapshot(engine.db, account)).toEqual(await remoteGmailSnapshot(emulator, GMAIL_USER));
       // The emulator did refuse parts, and each retry was logged with its reason.
       const reasons = retries(memory).map((l) => String(l.reason));
@@ -111,6 +116,7 @@ describe('Gmail sync under the documented rate-limit and quota answers', () => {
       resetsAt: string;
     };
     const before = await counters();
+    const tokensBefore = await tokenRequests();
     const stopped = await runMailSync(engine, account, 'full');
     expect(stopped?.status).toBe('failed');
     expect(stopped?.error).toMatchObject({ code: 'quota_exceeded' });
@@ -119,14 +125,15 @@ describe('Gmail sync under the documented rate-limit and quota answers', () => {
       Object.entries(counts)
         .filter(([endpoint]) => endpoint.startsWith('gmail.'))
         .reduce((sum, [, n]) => sum + n, 0);
-    // Refused at once, never hammered: no retry. (google-auth-library refreshes the access token and asks
-    // once more on any 403, before Outpost sees the answer: at most two of the same call.)
+    // Refused at once, never hammered: each call asked once, no retry, no token refresh (a 403 about
+    // quota is not one about the token).
     const calls = Object.entries(after)
       .filter(([endpoint]) => endpoint.startsWith('gmail.'))
       .map(([endpoint, n]) => [endpoint, n - (before[endpoint] ?? 0)] as const)
       .filter(([, n]) => n > 0);
     expect(calls.length).toBeGreaterThan(0);
-    expect(calls.filter(([, n]) => n > 2)).toEqual([]);
+    expect(calls.filter(([, n]) => n > 1)).toEqual([]);
+    expect(await tokenRequests()).toBe(tokensBefore);
     expect(retries(memory)).toEqual([]);
     const status = getAccount(engine.db, account);
     expect(status?.last_error).toMatch(/daily/i);

@@ -135,6 +135,15 @@ describe('Gmail sync against the emulator (googleapis, google-auth-library, real
     expect(indexAsGmailSnapshot(engine.db, accountId)).toEqual(await remote());
   });
 
+  it('an access token Google stops accepting before its expiry (401) is refreshed once and the sync carries on', async () => {
+    const counters = async () => ((await control('/counters')) as { requests: Record<string, number> }).requests;
+    await control('/google/expire-access-tokens', { method: 'POST', body: {} });
+    const before = (await counters())['oauth2.token'] ?? 0;
+    expect(await sync()).toMatchObject({ status: 'succeeded', error: null });
+    expect((await counters())['oauth2.token'] ?? 0).toBe(before + 1);
+    expect(indexAsGmailSnapshot(engine.db, accountId)).toEqual(await remote());
+  });
+
   it('marks the account needs_reauth when its refresh token is revoked, without retrying forever', async () => {
     await control('/google/expire-access-tokens', { method: 'POST', body: {} });
     await control('/google/revoke', { method: 'POST', body: { email: USER } });

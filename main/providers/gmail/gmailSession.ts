@@ -1,5 +1,5 @@
 import { gmail, type gmail_v1 } from '@googleapis/gmail';
-import { type Credentials, OAuth2Client } from 'google-auth-library';
+import { type Credentials, type gaxios, OAuth2Client } from 'google-auth-library';
 import type { GoogleConfig } from '../../auth/providerConfig.ts';
 import type { TokenVault } from '../../auth/tokenVault.ts';
 import type { Log } from '../../core/log.ts';
@@ -44,16 +44,35 @@ export function gmailQuotaFromEnv(env: NodeJS.ProcessEnv = process.env): GmailQu
 }
 
 export function newGoogleOAuthClient(config: GoogleConfig, redirectUri?: string): OAuth2Client {
-  return new OAuth2Client({
+  return new RefreshOn401Client({
     clientId: config.clientId,
     clientSecret: config.clientSecret,
     redirectUri,
     endpoints: { oauth2AuthBaseUrl: config.authUrl, oauth2TokenUrl: config.tokenUrl, oauth2RevokeUrl: config.revokeUrl },
-    // Refresh a little before expiry so a long page of requests never runs on a dying token,
-    // and on a 401 even when the token looks valid (revoked or expired early at Google).
+    // Refresh a little before expiry so a long page of requests never runs on a dying token.
     eagerRefreshThresholdMillis: 2 * 60_000,
-    forceRefreshOnFailure: true,
   });
+}
+
+/**
+ * Refreshes the access token and asks once more when Google answers 401 to a token that looks
+ * valid (revoked or expired early at Google). google-auth-library's own `forceRefreshOnFailure`
+ * does this for 403 too, and Google's 403s are about quota and rate (userRateLimitExceeded,
+ * dailyLimitExceeded) or scopes, never the token: it would refresh the token and send every
+ * refused call twice, hammering a limit that asks for less.
+ */
+class RefreshOn401Client extends OAuth2Client {
+  protected override async requestAsync<T>(opts: gaxios.GaxiosOptions, reAuthRetried = false): Promise<gaxios.GaxiosResponse<T>> {
+    try {
+      return await super.requestAsync<T>(opts, reAuthRetried);
+    } catch (error) {
+      const status = (error as { response?: { status?: number } }).response?.status;
+      const replayable = !(opts.data && typeof (opts.data as { pipe?: unknown }).pipe === 'function');
+      if (reAuthRetried || status !== 401 || !replayable || !this.credentials.refresh_token) throw error;
+      this.credentials.expiry_date = 1; // a real past instant: the next request refreshes first
+      return super.requestAsync<T>(opts, true);
+    }
+  }
 }
 
 /** A pacer for one account's Gmail quota (GmailQuotaSettings). */
