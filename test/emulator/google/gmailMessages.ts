@@ -120,14 +120,26 @@ export function gmailMessageRoutes(deps: GmailDeps): Route[] {
       handler: (req) => {
         const box = open(req, 'gmail.users.messages.batchModify', GMAIL_SCOPES.modify);
         const body = jsonBody(req);
-        const ids = body.ids;
-        if (!Array.isArray(ids) || ids.length === 0) throw badRequest('No message ids specified.');
-        if (ids.length > 1000) throw badRequest('Too many ids specified, maximum is 1000.');
+        const ids = batchIds(body);
         const add = labelList(box, body.addLabelIds, 'addLabelIds');
         const remove = labelList(box, body.removeLabelIds, 'removeLabelIds');
         for (const id of ids) {
           const msg = box.messages.get(String(id));
           if (msg) box.modify(msg, add, remove);
+        }
+        return { status: 204 };
+      },
+    },
+    {
+      method: 'POST',
+      path: `${P}/batchDelete`,
+      endpoint: 'gmail.users.messages.batchDelete',
+      handler: (req) => {
+        const box = open(req, 'gmail.users.messages.batchDelete', GMAIL_SCOPES.delete);
+        // "Provides no guarantees that messages were not already deleted or even existed at all": unknown ids pass.
+        for (const id of batchIds(jsonBody(req))) {
+          const msg = box.messages.get(String(id));
+          if (msg) box.delete(msg);
         }
         return { status: 204 };
       },
@@ -200,6 +212,14 @@ export function gmailMessageRoutes(deps: GmailDeps): Route[] {
       },
     },
   ];
+}
+
+/** The ids of a batchModify or batchDelete: at least one, at most 1000. */
+function batchIds(body: Record<string, unknown>): unknown[] {
+  const ids = body.ids;
+  if (!Array.isArray(ids) || ids.length === 0) throw badRequest('No message ids specified.');
+  if (ids.length > 1000) throw badRequest('Too many ids specified, maximum is 1000.');
+  return ids;
 }
 
 export function labelView(msg: StoredMessage): Record<string, unknown> {

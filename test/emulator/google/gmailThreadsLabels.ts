@@ -2,7 +2,7 @@
 
 import type { EmulatorRequest, Route } from '../kit/types.ts';
 import type { GmailEncoding } from './encoding.ts';
-import { badRequest, googleError, notFound } from './errors.ts';
+import { googleError, notFound } from './errors.ts';
 import {
   byGmailId,
   GMAIL_SCOPES,
@@ -13,6 +13,7 @@ import {
   pageToken,
   readPageToken,
 } from './gmailAccess.ts';
+import { checkLabelName } from './gmailLabels.ts';
 import { filterMessages, labelList } from './gmailMessages.ts';
 import { type GmailLabel, gmailId, type HistoryType, type Mailbox } from './mailbox.ts';
 import { parsed, readFormat, renderMessage } from './messageView.ts';
@@ -109,11 +110,7 @@ export function gmailThreadAndLabelRoutes(deps: GmailDeps): Route[] {
       handler: (req) => {
         const box = open(req, 'gmail.users.labels.create', GMAIL_SCOPES.labelsWrite);
         const body = jsonBody(req);
-        const name = typeof body.name === 'string' ? body.name.trim() : '';
-        if (!name) throw badRequest('Invalid label name');
-        for (const l of box.labels.values()) {
-          if (l.name.toLowerCase() === name.toLowerCase()) throw googleError(409, 'duplicate', 'Label name exists or conflicts');
-        }
+        const name = checkLabelName(box, body.name);
         const label: GmailLabel = {
           id: `Label_${gmailId().slice(0, 10)}`,
           name,
@@ -178,18 +175,35 @@ export function gmailThreadAndLabelRoutes(deps: GmailDeps): Route[] {
         return { status: 200, body: threadResource(box, req.params.id ?? '', req, deps.encoding) };
       },
     },
+    ...(['trash', 'untrash'] as const).map(
+      (verb): Route => ({
+        method: 'POST',
+        path: `${U}/threads/:id/${verb}`,
+        endpoint: `gmail.users.threads.${verb}`,
+        handler: (req) => {
+          const box = open(req, `gmail.users.threads.${verb}`, GMAIL_SCOPES.modify);
+          const ids = byGmailId(box.threads, req.params.id);
+          for (const id of [...ids]) {
+            const m = box.messages.get(id);
+            if (!m) continue;
+            if (verb === 'trash') box.modify(m, ['TRASH'], ['SPAM']);
+            else box.modify(m, [], ['TRASH']);
+          }
+          return { status: 200, body: threadResource(box, req.params.id ?? '', req, deps.encoding) };
+        },
+      }),
+    ),
     {
-      method: 'POST',
-      path: `${U}/threads/:id/trash`,
-      endpoint: 'gmail.users.threads.trash',
+      method: 'DELETE',
+      path: `${U}/threads/:id`,
+      endpoint: 'gmail.users.threads.delete',
       handler: (req) => {
-        const box = open(req, 'gmail.users.threads.trash', GMAIL_SCOPES.modify);
-        const ids = byGmailId(box.threads, req.params.id);
-        for (const id of [...ids]) {
+        const box = open(req, 'gmail.users.threads.delete', GMAIL_SCOPES.delete);
+        for (const id of [...byGmailId(box.threads, req.params.id)]) {
           const m = box.messages.get(id);
-          if (m) box.modify(m, ['TRASH'], ['SPAM']);
+          if (m) box.delete(m);
         }
-        return { status: 200, body: threadResource(box, req.params.id ?? '', req, deps.encoding) };
+        return { status: 204 };
       },
     },
     {

@@ -14,6 +14,7 @@ import { gmailEncodingDefaults } from './encoding.ts';
 import { googleErrorReply } from './errors.ts';
 import { gmailBatchRoute } from './gmailBatch.ts';
 import { gmailDraftRoutes } from './gmailDrafts.ts';
+import { gmailLabelRoutes } from './gmailLabels.ts';
 import { gmailMessageRoutes } from './gmailMessages.ts';
 import { gmailThreadAndLabelRoutes } from './gmailThreadsLabels.ts';
 import { Mailbox } from './mailbox.ts';
@@ -80,6 +81,7 @@ export function createGoogleService(ctx: EmulatorContext, seed: SeedSpec, option
     ...gmailThreadAndLabelRoutes(gmail),
     ...gmailMessageRoutes(gmail),
     ...gmailDraftRoutes(gmail),
+    ...gmailLabelRoutes(gmail),
     gmailBatchRoute(ctx, (req, parts) => {
       const email = oauth.userOf(req);
       const admission = email ? quota.admit(email, parts) : { admitted: parts, release: () => {} };
