@@ -2,6 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { EmulatorContext, EmulatorRequest, Route } from '../kit/types.ts';
+import { calendarEditRoutes } from './calendarEdits.ts';
+import { parseRule, RuleError } from './calendarRecurrence.ts';
 import {
   type Calendar,
   type CalendarAccount,
@@ -28,7 +30,7 @@ export interface CalendarDeps {
   oauth: GoogleOAuth;
   accounts: Map<string, CalendarAccount>;
   /** The daily quota (shared with Gmail): refuses with 403 dailyLimitExceeded while used up. */
-  quota?: { checkDaily(now: number): void };
+  quota?: { checkDaily(now: number): void; checkCalendar?(): void };
 }
 
 export function serializeEvent(cal: Calendar, ev: CalendarEvent): Record<string, unknown> {
@@ -108,11 +110,14 @@ export function listWindow(cal: Calendar, minMs: number, maxMs: number, single: 
   return items;
 }
 
-export function calendarRoutes(deps: CalendarDeps): Route[] {
+/** Who is asking (scopes, the daily quota and Calendar's refusals checked), their calendars, and how a change is stamped. */
+export function calendarAccess(deps: CalendarDeps) {
   const account = (req: EmulatorRequest, endpoint: string, scopes: string[]) => {
     const grant = deps.oauth.authorize(req, scopes, 'calendar-json.googleapis.com', endpoint);
     // The project's daily quota, shared with Gmail in the emulator: 403 dailyLimitExceeded until Pacific midnight.
     deps.quota?.checkDaily(deps.ctx.now());
+    // Calendar's rate and usage-limit answers, when the control API asked for them.
+    deps.quota?.checkCalendar?.();
     const acct = deps.accounts.get(grant.email);
     if (!acct) throw notFound();
     return acct;
@@ -126,7 +131,15 @@ export function calendarRoutes(deps: CalendarDeps): Route[] {
     ev.seq = acct.nextSeq();
     ev.updated = new Date(deps.ctx.now()).toISOString();
   };
+  const writable = (cal: Calendar) => {
+    if (cal.accessRole === 'reader')
+      throw googleError(403, 'requiredAccessLevel', 'You need to have writer access to this calendar.');
+  };
+  return { account, calendar, touch, writable };
+}
 
+export function calendarRoutes(deps: CalendarDeps): Route[] {
+  const { account, calendar, touch, writable } = calendarAccess(deps);
   return [
     {
       method: 'GET',
@@ -241,8 +254,7 @@ export function calendarRoutes(deps: CalendarDeps): Route[] {
       handler: (req) => {
         const acct = account(req, 'calendar.events.insert', WRITE);
         const cal = calendar(acct, req.params.calendarId);
-        if (cal.accessRole === 'reader')
-          throw googleError(403, 'requiredAccessLevel', 'You need to have writer access to this calendar.');
+        writable(cal);
         const body = jsonBody(req);
         const ev = validateEvent(body);
         const now = new Date(deps.ctx.now()).toISOString();
@@ -293,6 +305,7 @@ export function calendarRoutes(deps: CalendarDeps): Route[] {
         return { status: 204 };
       },
     },
+    ...calendarEditRoutes(deps),
   ];
 }
 
@@ -309,31 +322,51 @@ export function findEvent(cal: Calendar, id: string, materialize = false): Calen
   return materialize ? (cal.events.get(id) as CalendarEvent) : inst;
 }
 
+/** The fields a client writes (patch sets those it sends; update replaces all of them). */
+export const EDITABLE_FIELDS = [
+  'summary',
+  'description',
+  'location',
+  'start',
+  'end',
+  'recurrence',
+  'attendees',
+  'reminders',
+  'status',
+  'conferenceData',
+  'hangoutLink',
+  'colorId',
+  'transparency',
+  'visibility',
+];
+
 export function patchEvent(acct: CalendarAccount, cal: Calendar, id: string, body: Record<string, unknown>): CalendarEvent {
+  return changeEvent(acct, cal, id, (ev) => {
+    const next: Record<string, unknown> = { ...ev };
+    for (const [k, v] of Object.entries(body)) if (EDITABLE_FIELDS.includes(k)) next[k] = v;
+    if (body.start || body.end) next.sequence = ev.sequence + 1;
+    return next;
+  });
+}
+
+/**
+ * Stores an event's next state, checked first (a refused change leaves the event as it was); an instance id
+ * becomes an exception of its series. Instances a series change removes (moved to other times, rule shortened)
+ * are reported cancelled to syncing clients, under their old instance ids.
+ */
+export function changeEvent(
+  acct: CalendarAccount,
+  cal: Calendar,
+  id: string,
+  next: (ev: CalendarEvent) => Record<string, unknown>,
+): CalendarEvent {
+  const proposed = next(findEvent(cal, id));
+  validateEvent(proposed);
   const ev = findEvent(cal, id, true);
-  const allowed = [
-    'summary',
-    'description',
-    'location',
-    'start',
-    'end',
-    'recurrence',
-    'attendees',
-    'reminders',
-    'status',
-    'conferenceData',
-    'hangoutLink',
-    'colorId',
-    'transparency',
-    'visibility',
-  ];
   const horizon = Date.now() + 5 * 365 * 86_400_000;
   const before = ev.recurrence ? expandInstances(cal, ev, Number.NEGATIVE_INFINITY, horizon) : [];
-  for (const [k, v] of Object.entries(body)) if (allowed.includes(k)) ev[k] = v;
-  if (body.start || body.end) validateEvent({ start: ev.start, end: ev.end });
-  ev.sequence += body.start || body.end ? 1 : 0;
-  // Instances a series change removes (moved to other times, rule shortened) are reported cancelled to
-  // syncing clients, under their old instance ids.
+  for (const k of Object.keys(ev)) if (!(k in proposed)) delete ev[k];
+  Object.assign(ev, proposed);
   const after = new Set(
     ev.recurrence && ev.status !== 'cancelled'
       ? expandInstances(cal, ev, Number.NEGATIVE_INFINITY, horizon).map((i) => i.id)
@@ -353,10 +386,10 @@ export function patchEvent(acct: CalendarAccount, cal: Calendar, id: string, bod
   return ev;
 }
 
-function validateEvent(body: Record<string, unknown>): Partial<CalendarEvent> & Pick<CalendarEvent, 'start' | 'end'> {
+export function validateEvent(body: Record<string, unknown>): Partial<CalendarEvent> & Pick<CalendarEvent, 'start' | 'end'> {
   const start = body.start as CalendarEvent['start'] | undefined;
   const end = body.end as CalendarEvent['end'] | undefined;
-  if (!start || !end) throw badRequest('Missing end time.');
+  if (!start || !end) throw googleError(400, 'required', start ? 'Missing end time.' : 'Missing start time.');
   if (!!start.date !== !!end.date) throw badRequest('Start and end times must either both be date or both be dateTime.');
   if (start.dateTime && !DateTime.fromISO(start.dateTime, { setZone: true }).isValid) throw badRequest('Bad Request');
   if (start.timeZone && !DateTime.local().setZone(start.timeZone).isValid)
@@ -364,5 +397,22 @@ function validateEvent(body: Record<string, unknown>): Partial<CalendarEvent> & 
   const zone = start.timeZone ?? 'UTC';
   if (startMillis(end, zone) < startMillis(start, zone))
     throw googleError(400, 'timeRangeEmpty', 'The specified time range is empty.');
+  checkRecurrence(body.recurrence);
   return body as Partial<CalendarEvent> & Pick<CalendarEvent, 'start' | 'end'>;
+}
+
+/** Google answers 400 invalid "Invalid recurrence rule." for a rule it cannot read (the emulator: one it cannot expand). */
+export function checkRecurrence(recurrence: unknown): void {
+  if (recurrence === undefined || recurrence === null) return;
+  if (!Array.isArray(recurrence) || recurrence.some((r) => typeof r !== 'string'))
+    throw googleError(400, 'invalid', 'Invalid recurrence rule.');
+  for (const r of recurrence as string[]) {
+    if (!r.startsWith('RRULE:')) continue;
+    try {
+      parseRule(r);
+    } catch (err) {
+      if (err instanceof RuleError) throw googleError(400, 'invalid', 'Invalid recurrence rule.');
+      throw err;
+    }
+  }
 }

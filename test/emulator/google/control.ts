@@ -7,7 +7,7 @@ import { badRequest, notFound } from './errors.ts';
 import { jsonBody } from './gmailAccess.ts';
 import { gmailId, type Mailbox } from './mailbox.ts';
 import type { GoogleOAuth } from './oauth.ts';
-import type { GmailQuota } from './quota.ts';
+import { calendarRefusalFrom, type GmailQuota } from './quota.ts';
 
 export interface ControlDeps {
   now: () => number;
@@ -71,12 +71,19 @@ export function googleControlRoutes(d: ControlDeps): Route[] {
       if (b.dailyLimitExceeded === false) d.quota.dailyExhaustedUntil = null;
       if (b.maxConcurrent === null || (typeof b.maxConcurrent === 'number' && b.maxConcurrent >= 0))
         d.quota.maxConcurrent = b.maxConcurrent;
+      // Calendar's refusals: {status: 403|429, reason, times?} answers the next `times` Calendar calls; null lifts it.
+      if ('calendar' in b) {
+        const refusal = calendarRefusalFrom(b.calendar);
+        if (refusal === undefined) throw badRequest('calendar: {status: 403|429, reason, times?} or null');
+        d.quota.calendarRefusal = refusal;
+      }
       return ok({
         unitsPerSecond: d.quota.unitsPerSecond,
         enabled: d.quota.enabled,
         exceededStatus: d.quota.exceededStatus,
         exceededReason: d.quota.exceededReason,
         maxConcurrent: d.quota.maxConcurrent,
+        calendar: d.quota.calendarRefusal,
         resetsAt: d.quota.dailyExhaustedUntil === null ? null : new Date(d.quota.dailyExhaustedUntil).toISOString(),
       });
     }),
