@@ -7,6 +7,7 @@ import { type ExchangeLimitSettings, ExchangeLimits } from './exchangeLimits.ts'
 import type { GraphEnv, GraphUser } from './graphContext.ts';
 import { IdentityPlatform } from './identity.ts';
 import { withIdPreference } from './ids.ts';
+import { mailFolderRoutes } from './mailFolderRoutes.ts';
 import { mailRoutes } from './mailRoutes.ts';
 import { seedUsers } from './seed.ts';
 import { snapshotOf } from './snapshot.ts';
@@ -40,7 +41,9 @@ export function createMicrosoftService(ctx: EmulatorContext, seed: SeedSpec, opt
     name: 'microsoft',
     routes: [
       ...identity.routes(),
-      ...[batchRoute(ctx), ...mailRoutes(env), ...calendarRoutes(env)].map((r) => withIdPreference(env, withGraphHeaders(r))),
+      ...[batchRoute(ctx), ...mailRoutes(env), ...mailFolderRoutes(env), ...calendarRoutes(env)].map((r) =>
+        withIdPreference(env, withGraphHeaders(r)),
+      ),
     ],
     controlRoutes: controlRoutes(env),
     users: () => [...users.values()].map((u) => ({ provider: 'microsoft' as const, email: u.mailbox.upn })),
