@@ -53,7 +53,7 @@ describe.skipIf(missing !== '')(
         );
       });
 
-    it('completes a session with Gmail-padded raw: strict decoding, schemas, paging, batches of 100 and 101, history 404', async () => {
+    it('completes a session with Gmail-padded raw: strict decoding, schemas, paging, batches of 100 and 101, history 404, drafts', async () => {
       const { total } = { total: (await control(emu, 'GET', '/snapshot')).google['alice@gmail.test'].messages.length };
       const res = await run();
       expect(res.stderr).not.toMatch(/Traceback|Error/);
@@ -70,7 +70,7 @@ describe.skipIf(missing !== '')(
       expect(out.formats.minimal).not.toContain('payload');
       expect(out.batchAnswers).toBe(100);
       expect(out.batchErrors).toEqual([]);
-      expect(out.decoded.raw).toBe(105);
+      expect(out.decoded.raw).toBe(106); // 5 gets, the batch of 100 and the draft's raw
       expect(out.decoded.bodyData).toBeGreaterThan(0);
       expect(out.modifyKeys).toEqual(['id', 'labelIds', 'threadId']);
       expect(out.historyStarred).toBe(1);
@@ -78,6 +78,20 @@ describe.skipIf(missing !== '')(
       expect(out.unknownKeys).toEqual([]);
       expect(out.mistyped).toEqual([]);
       expect(out.batch101Status).toBe(400);
+      // Drafts: create, list, get (full and strictly decoded raw), update (a new message), send (to SENT, the draft gone).
+      expect(out.drafts).toEqual({
+        createdLabels: ['DRAFT'],
+        listed: true,
+        subject: 'Python draft',
+        rawHasBody: true,
+        updateKeptId: true,
+        updateNewMessage: true,
+        updatedSubject: 'Python draft, revised',
+        sentLabels: ['SENT'],
+        sentIsDraftMessage: true,
+        listedAfterSend: false,
+        getAfterSendStatus: 404,
+      });
     });
 
     it('fails the way lieer did when raw is sent unpadded (the emulator before this fix)', async () => {

@@ -4,7 +4,7 @@ built from Gmail's discovery document, over httplib2 trusting the emulator's CA.
     gmail_python_client.py DISCOVERY_JSON BASE_URL CA_CERT ACCESS_TOKEN CONTROL_URL EMAIL
 
 Runs one session (profile, labels, list with paging, get in every format, a batch of 100 and one of 101, modify,
-history after it, history from an expired id) and prints one JSON line: the counts, every
+history after it, history from an expired id, a drafts round: create, list, get, update, send) and prints one JSON line: the counts, every
 answer's keys that the discovery document's schema does not name, and values of another JSON type. Every `raw` is decoded with
 Python's strict base64.urlsafe_b64decode (as lieer and Google's Python samples do); a failure
 ends the run with exit code 1 and the error on stderr.
@@ -149,6 +149,8 @@ def main():
     except HttpError as err:
         expired_status = err.resp.status
 
+    drafts = drafts_round(users, check, strict_raw)
+
     print(json.dumps({
         "profile": profile["emailAddress"],
         "messagesTotal": profile["messagesTotal"],
@@ -165,7 +167,54 @@ def main():
         "unknownKeys": unknown,
         "mistyped": mistyped,
         "batch101Status": oversized_status,
+        "drafts": drafts,
     }))
+
+
+def draft_raw(subject, body):
+    """An RFC 822 message as Gmail's Python samples encode it: urlsafe_b64encode, padded."""
+    text = f"To: carol@example.com\r\nSubject: {subject}\r\nContent-Type: text/plain\r\n\r\n{body}\r\n"
+    return base64.urlsafe_b64encode(text.encode()).decode()
+
+
+def drafts_round(users, check, strict_raw):
+    """users.drafts: create, list, get (full and raw), update, send; every answer checked against its schema."""
+    drafts = users.drafts()
+    created = drafts.create(userId="me", body={"message": {"raw": draft_raw("Python draft", "First words.")}}).execute()
+    check(created, "Draft", "drafts.create")
+    listing = drafts.list(userId="me", maxResults=500).execute()
+    check(listing, "ListDraftsResponse", "drafts.list")
+    full = drafts.get(userId="me", id=created["id"]).execute()
+    check(full, "Draft", "drafts.get(full)")
+    subject = next(h["value"] for h in full["message"]["payload"]["headers"] if h["name"] == "Subject")
+    raw = drafts.get(userId="me", id=created["id"], format="raw").execute()
+    check(raw, "Draft", "drafts.get(raw)")
+    raw_body = strict_raw(raw["message"])
+    updated = drafts.update(userId="me", id=created["id"],
+                            body={"message": {"raw": draft_raw("Python draft, revised", "Better words.")}}).execute()
+    check(updated, "Draft", "drafts.update")
+    revised = drafts.get(userId="me", id=created["id"], format="metadata").execute()
+    sent = drafts.send(userId="me", body={"id": created["id"]}).execute()
+    check(sent, "Message", "drafts.send")
+    after = drafts.list(userId="me", maxResults=500).execute()
+    try:
+        drafts.get(userId="me", id=created["id"]).execute()
+        get_after_send = 200
+    except HttpError as err:
+        get_after_send = err.resp.status
+    return {
+        "createdLabels": created["message"]["labelIds"],
+        "listed": any(d["id"] == created["id"] for d in listing.get("drafts", [])),
+        "subject": subject,
+        "rawHasBody": b"First words." in raw_body,
+        "updateKeptId": updated["id"] == created["id"],
+        "updateNewMessage": updated["message"]["id"] != created["message"]["id"],
+        "updatedSubject": next(h["value"] for h in revised["message"]["payload"]["headers"] if h["name"] == "Subject"),
+        "sentLabels": sent["labelIds"],
+        "sentIsDraftMessage": sent["id"] == updated["message"]["id"],
+        "listedAfterSend": any(d["id"] == created["id"] for d in after.get("drafts", [])),
+        "getAfterSendStatus": get_after_send,
+    }
 
 
 if __name__ == "__main__":
