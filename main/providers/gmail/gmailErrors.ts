@@ -22,6 +22,12 @@ const RETRYABLE_NETWORK_CODES = new Set([
 const RATE_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded']);
 /** The project's quota for the day is used up: no retry helps before it resets at midnight Pacific time. */
 const DAILY_REASONS = new Set(['dailyLimitExceeded']);
+/**
+ * Calendar's usage limits ("Calendar usage limits exceeded.", Calendar's "Handle API errors" page): limits that
+ * protect Google's users (too many events, invitations, shares in a short time) and replenish over hours, so no
+ * backoff helps; not retried, and the sync ends as quota_exceeded saying to wait.
+ */
+const USAGE_LIMIT_REASONS = new Set(['quotaExceeded']);
 /** Gmail's per-user concurrent-request limit ("Too many concurrent requests for user."), as 403 or 429. */
 const CONCURRENT = /too many concurrent requests/i;
 
@@ -41,7 +47,7 @@ export interface GoogleAnswer {
  * - retry `concurrent`: "Too many concurrent requests for user" (403 or 429): retry with fewer in flight;
  * - retry `backend`: 5xx (backendError 500/503 and the rest);
  * - daily: 403 dailyLimitExceeded: stop (no retry) until the quota day resets;
- * - fatal: anything else.
+ * - fatal: anything else, Calendar's 403 quotaExceeded (usage limits) included: toProviderError names it.
  * Retry-After, when given, is carried for withRetry to honour.
  */
 export type GoogleVerdict =
@@ -173,6 +179,12 @@ export function toProviderError(error: unknown): Error {
   const answer = answerOf(error);
   const verdict = answer ? classifyGoogleAnswer(answer) : undefined;
   if (verdict?.kind === 'daily') return dailyQuotaError(verdict);
+  if (status === 403 && reason && USAGE_LIMIT_REASONS.has(reason))
+    return new ProviderError(
+      'quota_exceeded',
+      `Google Calendar's usage limits are reached for this account (403 ${reason}); they replenish over some hours, so try again later`,
+      status,
+    );
   if (verdict?.kind === 'retry' && verdict.limit !== 'backend')
     return new ProviderError('quota_exceeded', `Google kept answering ${verdict.reason} after retries`, status);
   if (status === undefined) return new ProviderError('network_error', `cannot reach Google: ${message}`);

@@ -71,6 +71,26 @@ describe('classifyGoogleAnswer: one classifier for whole responses and batch par
     expect(new Date(nextPacificMidnight(Date.parse('2026-11-01T12:00:00Z'))).toISOString()).toBe('2026-11-02T08:00:00.000Z');
   });
 
+  it("Calendar's 403 quotaExceeded (usage limits) is not retried and ends as quota_exceeded, saying to wait", () => {
+    // Google's Calendar errors page: the user reached a Calendar usage limit; it replenishes over hours, so
+    // backing off and asking again only hammers. Not a provider fault either: the account's status says quota.
+    const json = body(403, 'quotaExceeded', 'Calendar usage limits exceeded.');
+    expect(classifyGoogleAnswer({ status: 403, body: JSON.stringify(json) })).toEqual({ kind: 'fatal' });
+    expect(classifyGoogleFailure(gaxios(403, json))).toEqual({ kind: 'fatal' });
+    const error = toProviderError(gaxios(403, json));
+    expect(error).toMatchObject({ code: 'quota_exceeded', status: 403 });
+    expect((error as Error).message).toMatch(/Calendar.s usage limits.*403 quotaExceeded.*try again later/);
+  });
+
+  it("Calendar's rate answers (403 userRateLimitExceeded / rateLimitExceeded, 429 rateLimitExceeded) are retried", () => {
+    for (const [status, reason, message] of [
+      [403, 'userRateLimitExceeded', 'User Rate Limit Exceeded'],
+      [403, 'rateLimitExceeded', 'Rate Limit Exceeded'],
+      [429, 'rateLimitExceeded', 'Rate Limit Exceeded'],
+    ] as const)
+      expect(classifyGoogleFailure(gaxios(status, body(status, reason, message)))).toMatchObject({ kind: 'retry' });
+  });
+
   it('other 403s and 4xx are fatal', () => {
     expect(classifyGoogleAnswer({ status: 403, body: body(403, 'insufficientPermissions', 'Insufficient Permission') })).toEqual({
       kind: 'fatal',
