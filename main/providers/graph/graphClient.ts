@@ -3,6 +3,7 @@ import { GRAPH_SYNC_SCOPES } from '../../auth/providerConfig.ts';
 import type { Log } from '../../core/log.ts';
 import { type FailureClass, logRetry, parseRetryAfter, withRetry } from '../../sync/retryPolicy.ts';
 import { ProviderError } from '../providerErrors.ts';
+import { type MailboxLimiter, mailboxLimiter } from './mailboxLimiter.ts';
 
 const REQUEST_TIMEOUT_MS = 60_000;
 
@@ -11,10 +12,13 @@ export class GraphHttpError extends Error {
   readonly status: number;
   readonly code: string;
   readonly retryAfterMs: number | undefined;
+  /** Graph's own message ("Application is over its MailboxConcurrency limit."). */
+  readonly graphMessage: string;
   constructor(status: number, code: string, message: string, retryAfterMs: number | undefined) {
     super(`Graph answered ${status} ${code}: ${message}`);
     this.status = status;
     this.code = code;
+    this.graphMessage = message;
     this.retryAfterMs = retryAfterMs;
   }
 }
@@ -22,7 +26,11 @@ export class GraphHttpError extends Error {
 export function classifyGraphFailure(error: unknown): FailureClass {
   if (error instanceof GraphHttpError) {
     if (error.status === 429 || error.status === 503 || error.status === 504 || error.status === 502 || error.status === 500) {
-      return { kind: 'retry', retryAfterMs: error.retryAfterMs, reason: `${error.status} ${error.code}` };
+      return {
+        kind: 'retry',
+        retryAfterMs: error.retryAfterMs,
+        reason: `${error.status} ${error.code}${error.graphMessage ? `: ${error.graphMessage}` : ''}`,
+      };
     }
     return { kind: 'fatal' };
   }
@@ -43,7 +51,10 @@ export function classifyGraphFailure(error: unknown): FailureClass {
  * Microsoft Graph over fetch for one account: tokens from msal-node's cache
  * (refreshed silently; a refresh the user must approve again becomes
  * needs_reauth), immutable message ids (they survive folder moves), and
- * retries of throttling (429 with Retry-After), 5xx and dropped connections.
+ * retries of throttling (429 with Retry-After), 5xx and dropped connections,
+ * each logged with its reason. Requests go through the mailbox's limiter: at most
+ * 4 in flight per account across all its clients, none started while Graph's
+ * Retry-After runs (Exchange's limits per app and mailbox).
  */
 export class GraphClient {
   readonly baseUrl: string;
@@ -52,6 +63,7 @@ export class GraphClient {
   readonly #signal: AbortSignal | undefined;
   readonly #scopes: readonly string[];
   readonly #log: Log;
+  readonly #limiter: MailboxLimiter;
 
   constructor(options: {
     msal: PublicClientApplication;
@@ -68,6 +80,7 @@ export class GraphClient {
     this.#log = options.log;
     this.#signal = options.signal;
     this.#scopes = options.scopes ?? GRAPH_SYNC_SCOPES;
+    this.#limiter = mailboxLimiter(`${options.baseUrl}|${options.account.homeAccountId}`);
   }
 
   /** GET/POST/PATCH a Graph path ("/me/mailFolders") or a full nextLink/deltaLink URL; returns parsed JSON (null for 204/202). */
@@ -81,32 +94,37 @@ export class GraphClient {
         async () => {
           let token = await this.#token(false);
           for (let attempt = 0; ; attempt++) {
-            const response = await fetch(url, {
-              method: init.method ?? 'GET',
-              headers: {
-                authorization: `Bearer ${token}`,
-                accept: 'application/json',
-                prefer: ['IdType="ImmutableId"', init.headers?.prefer].filter(Boolean).join(', '),
-                ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
-                ...Object.fromEntries(Object.entries(init.headers ?? {}).filter(([k]) => k !== 'prefer')),
-              },
-              body: init.rawBody ?? (init.body === undefined ? undefined : JSON.stringify(init.body)),
-              signal: this.#signal
-                ? AbortSignal.any([this.#signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)])
-                : AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-            });
-            const text = await response.text();
+            const { response, text } = await this.#limiter.run(async () => {
+              const response = await fetch(url, {
+                method: init.method ?? 'GET',
+                headers: {
+                  authorization: `Bearer ${token}`,
+                  accept: 'application/json',
+                  prefer: ['IdType="ImmutableId"', init.headers?.prefer].filter(Boolean).join(', '),
+                  ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+                  ...Object.fromEntries(Object.entries(init.headers ?? {}).filter(([k]) => k !== 'prefer')),
+                },
+                body: init.rawBody ?? (init.body === undefined ? undefined : JSON.stringify(init.body)),
+                signal: this.#signal
+                  ? AbortSignal.any([this.#signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)])
+                  : AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+              });
+              return { response, text: await response.text() };
+            }, this.#signal);
             if (response.ok) return (text ? JSON.parse(text) : null) as T;
             if (response.status === 401 && attempt === 0) {
               token = await this.#token(true);
               continue;
             }
             const error = (safeJson(text) as { error?: { code?: string; message?: string } } | null)?.error;
+            const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+            // Throttled: the whole mailbox waits, not only this call (its other requests would be refused too).
+            if (response.status === 429 && retryAfterMs !== undefined) this.#limiter.pause(retryAfterMs);
             throw new GraphHttpError(
               response.status,
               error?.code ?? 'unknown',
               error?.message ?? text.slice(0, 200),
-              parseRetryAfter(response.headers.get('retry-after')),
+              retryAfterMs,
             );
           }
         },

@@ -192,8 +192,10 @@ async function syncFolder(
     const removed = page.value.filter((m) => m['@removed']).map((m) => m.id);
     const present = page.value.filter((m) => !m['@removed']);
     const inputs: MessageInput[] = [];
-    for (const message of present) {
-      const attachments = await graphAttachmentsOf(ctx, message);
+    // The page's attachments at once: the mailbox limiter (graphClient) keeps it within Exchange's 4 in flight.
+    const attachmentsOf = await Promise.all(present.map((message) => graphAttachmentsOf(ctx, message)));
+    for (const [index, message] of present.entries()) {
+      const attachments = attachmentsOf[index] ?? [];
       const labelIds = [
         folderRowId,
         ...(message.categories ?? []).map((name) => upsertLabel(db, accountId, categoryLabel(name))),

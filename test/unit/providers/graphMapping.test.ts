@@ -89,7 +89,7 @@ describe('Graph failure classification', () => {
     expect(classifyGraphFailure(new GraphHttpError(429, 'TooManyRequests', 'slow down', 3000))).toEqual({
       kind: 'retry',
       retryAfterMs: 3000,
-      reason: '429 TooManyRequests',
+      reason: '429 TooManyRequests: slow down',
     });
     expect(classifyGraphFailure(new GraphHttpError(503, 'ServiceUnavailable', '', undefined))).toMatchObject({ kind: 'retry' });
     expect(classifyGraphFailure(new GraphHttpError(404, 'ErrorItemNotFound', '', undefined))).toEqual({ kind: 'fatal' });
