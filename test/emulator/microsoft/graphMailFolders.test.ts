@@ -163,7 +163,7 @@ describe('Graph mailFolder create, rename, delete', () => {
       expect((await res.json()).error.code).toBe('ErrorItemNotFound');
     }
     expect((await g(`/messages/${messageId}`)).status).toBe(404);
-    const snapshot = (await (await fetch(`${emu.controlUrl}/snapshot`)).json()).microsoft.users[0];
+    const snapshot = ((await (await fetch(`${emu.controlUrl}/snapshot`)).json()) as Json).microsoft.users[0];
     expect(snapshot.folders.map((f: Json) => f.id)).not.toContain(sub.id);
     expect(snapshot.messages.map((m: Json) => m.parentFolderId)).not.toContain(sub.id);
   });
