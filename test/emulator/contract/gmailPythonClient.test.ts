@@ -88,7 +88,7 @@ describe.skipIf(missing !== '')(
         updateNewMessage: true,
         updatedSubject: 'Python draft, revised',
         sentLabels: ['SENT'],
-        sentIsDraftMessage: true,
+        sentHasNewId: true,
         listedAfterSend: false,
         getAfterSendStatus: 404,
       });

@@ -211,7 +211,7 @@ def drafts_round(users, check, strict_raw):
         "updateNewMessage": updated["message"]["id"] != created["message"]["id"],
         "updatedSubject": next(h["value"] for h in revised["message"]["payload"]["headers"] if h["name"] == "Subject"),
         "sentLabels": sent["labelIds"],
-        "sentIsDraftMessage": sent["id"] == updated["message"]["id"],
+        "sentHasNewId": sent["id"] != updated["message"]["id"],
         "listedAfterSend": any(d["id"] == created["id"] for d in after.get("drafts", [])),
         "getAfterSendStatus": get_after_send,
     }

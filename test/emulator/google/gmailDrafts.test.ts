@@ -1,7 +1,7 @@
 /**
  * Gmail users.drafts.* through @googleapis/gmail: list (maxResults, pageToken, q, includeSpamTrash),
- * get in each format, create, update (a new message replaces the draft's), delete, send (the message
- * leaves DRAFT for SENT and the draft is gone), each with the history records Gmail writes, and the
+ * get in each format, create, update (a new message replaces the draft's), delete, send (the draft and its
+ * message are deleted, a new SENT message is added), each with the history records Gmail writes, and the
  * documented errors: unknown draft 404, no recipients 400, missing raw 400, scopes 403.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -144,19 +144,23 @@ describe('Gmail drafts', () => {
     expect(noRaw.status).toBe(400);
   });
 
-  it('send moves the message from DRAFT to SENT in one history record and the draft disappears', async () => {
+  it('send deletes the draft and its message and adds a new SENT message in the same thread', async () => {
     const { data: created } = await gmail.users.drafts.create({
       userId: 'me',
       requestBody: { message: { raw: raw({ To: 'gina@example.com', Subject: 'Off it goes' }) } },
     });
     const before = await historyId();
     const { data: sent } = await gmail.users.drafts.send({ userId: 'me', requestBody: { id: created.id } });
-    expect(sent.id).toBe(created.message?.id);
+    // Google's drafts guide: "a new message with an updated ID is created with the SENT system label".
+    expect(sent.id).not.toBe(created.message?.id);
+    expect(sent.threadId).toBe(created.message?.threadId);
     expect(sent.labelIds).toEqual(['SENT']);
     const history = await historySince(before);
-    expect(history).toHaveLength(1);
-    expect(history[0]?.labelsRemoved?.[0]).toMatchObject({ message: { id: sent.id }, labelIds: ['DRAFT'] });
-    expect(history[0]?.labelsAdded?.[0]).toMatchObject({ message: { id: sent.id }, labelIds: ['SENT'] });
+    expect(history.flatMap((h) => h.messagesDeleted ?? []).map((r) => r.message?.id)).toEqual([created.message?.id]);
+    expect(history.flatMap((h) => h.messagesAdded ?? []).map((r) => r.message)).toEqual([
+      { id: sent.id, threadId: sent.threadId, labelIds: ['SENT'] },
+    ]);
+    expect((await failure(gmail.users.messages.get({ userId: 'me', id: created.message?.id ?? '' }))).status).toBe(404);
     expect((await failure(gmail.users.drafts.get({ userId: 'me', id: created.id ?? '' }))).status).toBe(404);
     const again = await failure(gmail.users.drafts.send({ userId: 'me', requestBody: { id: created.id } }));
     expect(again.status).toBe(404);

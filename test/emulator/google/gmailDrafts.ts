@@ -1,8 +1,9 @@
 /**
  * Gmail users.drafts.*, as in the v1 discovery document. A draft is an id pointing at one message that
  * carries the DRAFT label: create adds that message (messageAdded), update replaces it with a new one
- * (messageDeleted + messageAdded, the draft id kept), delete removes it (messageDeleted), send moves it
- * from DRAFT to SENT (one history id with labelRemoved + labelAdded) and the draft is gone.
+ * (messageDeleted + messageAdded, the draft id kept), delete removes it (messageDeleted), and send deletes
+ * the draft and its message and adds a new message with a new id and the SENT label (messageDeleted +
+ * messageAdded), in the same thread: Google's drafts guide ("Working with Drafts") says so.
  */
 import { randomBytes } from 'node:crypto';
 import type { EmulatorRequest, Route } from '../kit/types.ts';
@@ -131,11 +132,12 @@ export function gmailDraftRoutes(deps: GmailDeps): Route[] {
         const content = message && typeof message === 'object' && message.raw !== undefined ? body : undefined;
         if (content && !hasRecipients(draftMessage(content).raw)) throw badRequest('Recipient address required');
         if (!content && !hasRecipients(draft.msg.raw())) throw badRequest('Recipient address required');
-        // A Draft with a message sends that content: the draft is updated first, as drafts.update would.
-        const msg = content ? replace(box, draft.id, draft.msg, content) : draft.msg;
-        box.drafts.delete(draft.id);
-        box.modify(msg, ['SENT'], ['DRAFT']);
-        return { status: 200, body: labelView(msg) };
+        // A Draft with a message sends that content (the guide: "send the message as-is or with an updated message").
+        const raw = content ? draftMessage(content).raw : draft.msg.raw();
+        const { threadId } = draft.msg;
+        box.delete(draft.msg);
+        const sent = box.add({ raw: () => raw, labelIds: ['SENT'], internalDate: deps.ctx.now(), threadId });
+        return { status: 200, body: labelView(sent) };
       },
     },
   ];
