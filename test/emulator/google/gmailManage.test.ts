@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../index.ts';
-import { failure, GMAIL_MODIFY, gmailFor, signIn, start } from './harness.ts';
+import { control, failure, GMAIL_MODIFY, gmailFor, signIn, start } from './harness.ts';
 
 const FULL = 'https://mail.google.com/';
 const LABELS = 'https://www.googleapis.com/auth/gmail.labels';
@@ -211,5 +211,54 @@ describe('Gmail batchDelete, threads untrash/delete, labels update/patch/delete'
     const got = await gmail.users.messages.get({ userId: 'me', id: m1.id ?? '', format: 'minimal' });
     expect(got.data.labelIds).toEqual(['INBOX']);
     expect((await failure(gmail.users.labels.get({ userId: 'me', id: label.id ?? '' }))).status).toBe(404);
+  });
+
+  it("charges each method the units of Google's usage-limits table", async () => {
+    const spent = async (): Promise<number> => (await control(emu, 'GET', '/google/quota')).spent['alice@gmail.test'];
+    const cost = async (call: () => Promise<unknown>) => {
+      const before = await spent();
+      await call();
+      return (await spent()) - before;
+    };
+    const body = { message: { raw: raw('Quota draft') } };
+    const draft = (await gmail.users.drafts.create({ userId: 'me', requestBody: body })).data;
+    const other = (await gmail.users.drafts.create({ userId: 'me', requestBody: body })).data;
+    const t = await thread('Quota thread');
+    const { data: label } = await gmail.users.labels.create({ userId: 'me', requestBody: { name: 'Quota label' } });
+    const lone = await insert('Quota lone');
+    const costs = {
+      'drafts.create': await cost(() => gmail.users.drafts.create({ userId: 'me', requestBody: body })),
+      'drafts.get': await cost(() => gmail.users.drafts.get({ userId: 'me', id: draft.id ?? '' })),
+      'drafts.list': await cost(() => gmail.users.drafts.list({ userId: 'me' })),
+      'drafts.update': await cost(() => gmail.users.drafts.update({ userId: 'me', id: draft.id ?? '', requestBody: body })),
+      'drafts.send': await cost(() => gmail.users.drafts.send({ userId: 'me', requestBody: { id: draft.id } })),
+      'drafts.delete': await cost(() => gmail.users.drafts.delete({ userId: 'me', id: other.id ?? '' })),
+      'messages.batchDelete': await cost(() =>
+        gmail.users.messages.batchDelete({ userId: 'me', requestBody: { ids: [lone.id ?? ''] } }),
+      ),
+      'threads.untrash': await cost(() => gmail.users.threads.untrash({ userId: 'me', id: t.threadId })),
+      'threads.delete': await cost(() => gmail.users.threads.delete({ userId: 'me', id: t.threadId })),
+      'labels.update': await cost(() =>
+        gmail.users.labels.update({ userId: 'me', id: label.id ?? '', requestBody: { id: label.id, name: 'Quota label 2' } }),
+      ),
+      'labels.patch': await cost(() =>
+        gmail.users.labels.patch({ userId: 'me', id: label.id ?? '', requestBody: { name: 'Q3' } }),
+      ),
+      'labels.delete': await cost(() => gmail.users.labels.delete({ userId: 'me', id: label.id ?? '' })),
+    };
+    expect(costs).toEqual({
+      'drafts.create': 10,
+      'drafts.get': 5,
+      'drafts.list': 5,
+      'drafts.update': 15,
+      'drafts.send': 100,
+      'drafts.delete': 10,
+      'messages.batchDelete': 50,
+      'threads.untrash': 10,
+      'threads.delete': 20,
+      'labels.update': 5,
+      'labels.patch': 5,
+      'labels.delete': 5,
+    });
   });
 });
