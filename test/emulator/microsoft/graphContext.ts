@@ -63,6 +63,8 @@ function neededScopes(endpoint: string, method: string): string[] | undefined {
   ) {
     return read ? ['Mail.Read', 'Mail.ReadWrite', 'Mail.ReadBasic'] : ['Mail.ReadWrite'];
   }
+  if (endpoint.startsWith('graph.masterCategories'))
+    return read ? ['MailboxSettings.Read', 'MailboxSettings.ReadWrite'] : ['MailboxSettings.ReadWrite'];
   if (endpoint.startsWith('graph.calendar') || endpoint.startsWith('graph.events'))
     return read ? ['Calendars.Read', 'Calendars.ReadWrite'] : ['Calendars.ReadWrite'];
   return undefined;

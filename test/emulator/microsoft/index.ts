@@ -9,6 +9,7 @@ import { IdentityPlatform } from './identity.ts';
 import { withIdPreference } from './ids.ts';
 import { mailFolderRoutes } from './mailFolderRoutes.ts';
 import { mailRoutes } from './mailRoutes.ts';
+import { masterCategoryRoutes } from './masterCategoryRoutes.ts';
 import { seedUsers } from './seed.ts';
 import { snapshotOf } from './snapshot.ts';
 
@@ -41,9 +42,13 @@ export function createMicrosoftService(ctx: EmulatorContext, seed: SeedSpec, opt
     name: 'microsoft',
     routes: [
       ...identity.routes(),
-      ...[batchRoute(ctx), ...mailRoutes(env), ...mailFolderRoutes(env), ...calendarRoutes(env)].map((r) =>
-        withIdPreference(env, withGraphHeaders(r)),
-      ),
+      ...[
+        batchRoute(ctx),
+        ...mailRoutes(env),
+        ...mailFolderRoutes(env),
+        ...masterCategoryRoutes(env),
+        ...calendarRoutes(env),
+      ].map((r) => withIdPreference(env, withGraphHeaders(r))),
     ],
     controlRoutes: controlRoutes(env),
     users: () => [...users.values()].map((u) => ({ provider: 'microsoft' as const, email: u.mailbox.upn })),

@@ -21,12 +21,12 @@ export async function openBrowser(url: string): Promise<void> {
 }
 
 /** Signs in with msal-node's interactive loopback flow (as the product does) and returns a Graph access token. */
-export async function signIn(baseUrl: string, loginHint?: string): Promise<string> {
+export async function signIn(baseUrl: string, loginHint?: string, scopes: string[] = SCOPES): Promise<string> {
   const app = new PublicClientApplication({
     auth: { clientId: CLIENT_ID, authority: `${baseUrl}/common`, knownAuthorities: [new URL(baseUrl).host] },
   });
   const r = await app.acquireTokenInteractive({
-    scopes: SCOPES,
+    scopes,
     openBrowser,
     loginHint,
     successTemplate: 'ok',
