@@ -116,3 +116,17 @@ export function readPageToken(req: EmulatorRequest): number {
 export function pageToken(offset: number): string {
   return Buffer.from(String(offset)).toString('base64url');
 }
+
+/**
+ * A list method's answer for one page (maxResults default 100, at most 500; pageToken): resultSizeEstimate,
+ * the page's items under `key` (left out when there are none, as Gmail does) and nextPageToken while more remain.
+ */
+export function listPage<T>(req: EmulatorRequest, all: T[], key: string, view: (item: T) => unknown): Record<string, unknown> {
+  const max = intParam(req, 'maxResults', 100, 500) || 100;
+  const offset = readPageToken(req);
+  const page = all.slice(offset, offset + max);
+  const body: Record<string, unknown> = { resultSizeEstimate: all.length };
+  if (page.length > 0) body[key] = page.map(view);
+  if (offset + max < all.length) body.nextPageToken = pageToken(offset + max);
+  return body;
+}

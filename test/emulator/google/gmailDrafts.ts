@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { EmulatorRequest, Route } from '../kit/types.ts';
 import { badRequest, notFound } from './errors.ts';
-import { GMAIL_SCOPES, type GmailDeps, intParam, jsonBody, openMailbox, pageToken, readPageToken } from './gmailAccess.ts';
+import { GMAIL_SCOPES, type GmailDeps, jsonBody, listPage, openMailbox } from './gmailAccess.ts';
 import { decodeRaw, filterMessages, hasRecipients, labelView, threadIdFor, withMessageId } from './gmailMessages.ts';
 import type { Mailbox, StoredMessage } from './mailbox.ts';
 import { readFormat, renderMessage } from './messageView.ts';
@@ -64,15 +64,12 @@ export function gmailDraftRoutes(deps: GmailDeps): Route[] {
       endpoint: 'gmail.users.drafts.list',
       handler: (req) => {
         const box = open(req, 'gmail.users.drafts.list', GMAIL_SCOPES.draftsRead);
-        const max = intParam(req, 'maxResults', 100, 500) || 100;
-        const offset = readPageToken(req);
         const draftOfMessage = new Map([...box.drafts].map(([d, m]) => [m, d]));
         const all = filterMessages(box, req).filter((m) => draftOfMessage.has(m.id));
-        const page = all.slice(offset, offset + max);
-        const body: Record<string, unknown> = { resultSizeEstimate: all.length };
-        if (page.length > 0)
-          body.drafts = page.map((m) => ({ id: draftOfMessage.get(m.id), message: { id: m.id, threadId: m.threadId } }));
-        if (offset + max < all.length) body.nextPageToken = pageToken(offset + max);
+        const body = listPage(req, all, 'drafts', (m) => ({
+          id: draftOfMessage.get(m.id),
+          message: { id: m.id, threadId: m.threadId },
+        }));
         return { status: 200, body };
       },
     },

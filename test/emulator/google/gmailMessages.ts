@@ -2,16 +2,7 @@
 import type { EmulatorRequest, Route } from '../kit/types.ts';
 import { base64url } from './encoding.ts';
 import { badRequest, googleError, notFound } from './errors.ts';
-import {
-  byGmailId,
-  GMAIL_SCOPES,
-  type GmailDeps,
-  intParam,
-  jsonBody,
-  openMailbox,
-  pageToken,
-  readPageToken,
-} from './gmailAccess.ts';
+import { byGmailId, GMAIL_SCOPES, type GmailDeps, jsonBody, listPage, openMailbox } from './gmailAccess.ts';
 import { gmailId, type Mailbox, type StoredMessage } from './mailbox.ts';
 import { attachmentOf, readFormat, renderMessage } from './messageView.ts';
 import { compileQuery } from './searchQuery.ts';
@@ -65,13 +56,7 @@ export function gmailMessageRoutes(deps: GmailDeps): Route[] {
         if (req.url.searchParams.get('q') && scopes.every((s) => s.endsWith('gmail.metadata'))) {
           throw googleError(403, 'forbidden', "Metadata scope does not support 'q' parameter");
         }
-        const max = intParam(req, 'maxResults', 100, 500) || 100;
-        const offset = readPageToken(req);
-        const all = filterMessages(box, req);
-        const page = all.slice(offset, offset + max);
-        const body: Record<string, unknown> = { resultSizeEstimate: all.length };
-        if (page.length > 0) body.messages = page.map((m) => ({ id: m.id, threadId: m.threadId }));
-        if (offset + max < all.length) body.nextPageToken = pageToken(offset + max);
+        const body = listPage(req, filterMessages(box, req), 'messages', (m) => ({ id: m.id, threadId: m.threadId }));
         return { status: 200, body };
       },
     },

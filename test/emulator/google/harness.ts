@@ -20,6 +20,8 @@ export function oauthClient(emu: RunningEmulator): OAuth2Client {
       oauth2TokenUrl: `${emu.baseUrl}/token`,
       oauth2RevokeUrl: `${emu.baseUrl}/revoke`,
       tokenInfoUrl: `${emu.baseUrl}/tokeninfo`,
+      oauth2FederatedSignonPemCertsUrl: `${emu.baseUrl}/oauth2/v1/certs`,
+      oauth2FederatedSignonJwkCertsUrl: `${emu.baseUrl}/oauth2/v3/certs`,
     },
   });
 }

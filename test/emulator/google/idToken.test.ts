@@ -4,27 +4,13 @@
  * certificate endpoints pointed at the emulator (PEM certs, as Node's client fetches them; the JWKS too).
  */
 import { createHash, createPublicKey, verify } from 'node:crypto';
-import { OAuth2Client } from 'google-auth-library';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../index.ts';
-import { type AnyJson, CLIENT_ID, control, GMAIL_MODIFY, REDIRECT_URI, start } from './harness.ts';
-
-function verifier(emu: RunningEmulator): OAuth2Client {
-  return new OAuth2Client({
-    clientId: CLIENT_ID,
-    redirectUri: REDIRECT_URI,
-    endpoints: {
-      oauth2AuthBaseUrl: `${emu.baseUrl}/o/oauth2/v2/auth`,
-      oauth2TokenUrl: `${emu.baseUrl}/token`,
-      oauth2FederatedSignonPemCertsUrl: `${emu.baseUrl}/oauth2/v1/certs`,
-      oauth2FederatedSignonJwkCertsUrl: `${emu.baseUrl}/oauth2/v3/certs`,
-    },
-  });
-}
+import { type AnyJson, CLIENT_ID, control, GMAIL_MODIFY, oauthClient, start } from './harness.ts';
 
 /** Runs the installed-app flow with PKCE (and a nonce) and returns the token endpoint's answer. */
 async function tokensFor(emu: RunningEmulator, scopes: string[], nonce?: string, loginHint = 'alice@gmail.test') {
-  const client = verifier(emu);
+  const client = oauthClient(emu);
   const { codeVerifier, codeChallenge } = await client.generateCodeVerifierAsync();
   const url = new URL(
     client.generateAuthUrl({
