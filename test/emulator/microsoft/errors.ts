@@ -16,7 +16,7 @@ export function graphErrorReply(
   const requestId = randomUUID();
   return {
     status,
-    headers: { 'request-id': requestId, ...headers },
+    headers: { 'request-id': requestId, 'content-type': 'application/json', ...headers },
     body: {
       error: {
         code,
@@ -57,11 +57,14 @@ export function parseJsonBody(body: Buffer): Record<string, unknown> {
   );
 }
 
+/** Graph's content type for OData JSON answers (errors are plain `application/json`, as Graph's are). */
+export const ODATA_JSON = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
+
 /**
  * Every Graph answer carries request-id and client-request-id headers (the client's own
  * client-request-id echoed when it sent one), and error bodies repeat both in innerError;
- * Prefer: IdType="ImmutableId" is acknowledged in Preference-Applied (ids here never change on move).
- * Bodies are compact JSON, as Graph sends them.
+ * Prefer: IdType="ImmutableId" is acknowledged in Preference-Applied (message ids: ids.ts).
+ * Bodies are compact JSON with Graph's OData content type.
  */
 export function withGraphHeaders(route: Route): Route {
   return {
@@ -91,7 +94,9 @@ function stampGraphReply(reply: EmulatorReply, req: EmulatorRequest): EmulatorRe
     headers['preference-applied'] = [headers['preference-applied'], 'IdType="ImmutableId"'].filter(Boolean).join(', ');
   }
   const body = reply.body as { error?: { innerError?: Record<string, string> } } | undefined;
-  const inner = body && typeof body === 'object' && !Buffer.isBuffer(body) ? body.error?.innerError : undefined;
+  const json = !!body && typeof body === 'object' && !Buffer.isBuffer(body);
+  if (json && !headers['content-type']) headers['content-type'] = reply.status >= 400 ? 'application/json' : ODATA_JSON;
+  const inner = json ? body.error?.innerError : undefined;
   if (inner) {
     inner['request-id'] = requestId;
     inner['client-request-id'] = clientRequestId;

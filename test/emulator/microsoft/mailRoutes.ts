@@ -9,6 +9,7 @@ import {
   maxPageSize,
   selectParam,
 } from './graphContext.ts';
+import { type IdKind, idKind, idOf } from './ids.ts';
 import type { Folder, Mailbox, StoredMessage } from './mailbox.ts';
 import { attachmentsJson, messageJson } from './messageView.ts';
 import { sendRoutes } from './sendRoutes.ts';
@@ -47,9 +48,13 @@ export function requireFolder(mb: Mailbox, id: string): Folder {
   throw graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
 }
 
-export function requireMessage(mb: Mailbox, id: string): StoredMessage {
+/**
+ * The message an id names now, read in the kind its request asked for (an old default id, from before a
+ * move, is 404); the control API, a test's hand, takes either kind.
+ */
+export function requireMessage(mb: Mailbox, id: string, kind: IdKind | 'any' = 'any'): StoredMessage {
   const key = decodeURIComponent(id);
-  const m = mb.messages.get(key);
+  const m = mb.find(key, kind);
   if (m) return m;
   checkGraphId(key);
   throw graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
@@ -127,7 +132,7 @@ async function listMessages(env: GraphEnv, req: EmulatorRequest, all: StoredMess
   const page = rows.slice(skip, skip + top);
   const body: Record<string, unknown> = {
     '@odata.context': `${env.ctx.baseUrl}/v1.0/$metadata#users('${encodeURIComponent(rows[0]?.id ?? '')}')/messages`,
-    value: await Promise.all(page.map((m) => messageJson(m, selectParam(req)))),
+    value: await Promise.all(page.map((m) => messageJson(m, idKind(req), selectParam(req)))),
   };
   if (q.get('$count') === 'true') body['@odata.count'] = rows.length;
   if (skip + top < rows.length) {
@@ -169,14 +174,19 @@ async function messageDelta(env: GraphEnv, req: EmulatorRequest, user: GraphUser
   const upTo = state.u ?? mb.seq;
   const offset = state.o ?? 0;
   const select = state.sel ? state.sel.split(',') : undefined;
+  // Each page speaks the id kind its own request asks for; a message that left and came back has, by
+  // default id, left under its old id and arrived under a new one.
+  const kind = idKind(req);
   type Entry = { seq: number; id: string; msg?: StoredMessage; reason?: string };
   const entries: Entry[] = [];
-  for (const m of mb.inFolder(folder.id)) if (m.seq > state.s && m.seq < upTo) entries.push({ seq: m.seq, id: m.id, msg: m });
+  for (const m of mb.inFolder(folder.id))
+    if (m.seq > state.s && m.seq < upTo) entries.push({ seq: m.seq, id: idOf(m, kind), msg: m });
   if (state.s > 0) {
     for (const t of mb.tombstones) {
-      if (t.folderId === folder.id && t.seq > state.s && t.seq < upTo && mb.messages.get(t.id)?.parentFolderId !== folder.id) {
-        entries.push({ seq: t.seq, id: t.id, reason: t.reason });
-      }
+      if (t.folderId !== folder.id || t.seq <= state.s || t.seq >= upTo) continue;
+      const now = mb.messages.get(t.id);
+      if (now?.parentFolderId === folder.id && idOf(now, kind) === idOf(t, kind)) continue;
+      entries.push({ seq: t.seq, id: idOf(t, kind), reason: t.reason });
     }
   }
   entries.sort((a, b) => a.seq - b.seq);
@@ -189,7 +199,7 @@ async function messageDelta(env: GraphEnv, req: EmulatorRequest, user: GraphUser
   const { size, applied } = maxPageSize(req, 10);
   const page = unique.slice(offset, offset + size);
   const value = await Promise.all(
-    page.map((e) => (e.msg ? messageJson(e.msg, select) : Promise.resolve({ id: e.id, '@removed': { reason: e.reason } }))),
+    page.map((e) => (e.msg ? messageJson(e.msg, kind, select) : Promise.resolve({ id: e.id, '@removed': { reason: e.reason } }))),
   );
   const link = new URL(`${env.ctx.baseUrl}${req.url.pathname}`);
   const body: Record<string, unknown> = { '@odata.context': `${env.ctx.baseUrl}/v1.0/$metadata#Collection(message)`, value };
@@ -205,7 +215,7 @@ async function messageDelta(env: GraphEnv, req: EmulatorRequest, user: GraphUser
 
 async function patchMessage(req: EmulatorRequest, user: GraphUser): Promise<EmulatorReply> {
   const mb = user.mailbox;
-  const m = requireMessage(mb, req.params.id!);
+  const m = requireMessage(mb, req.params.id!, idKind(req));
   const patch = parseJsonBody(req.body);
   if ('isRead' in patch) {
     if (typeof patch.isRead !== 'boolean')
@@ -224,7 +234,7 @@ async function patchMessage(req: EmulatorRequest, user: GraphUser): Promise<Emul
     m.categories = patch.categories as string[];
   }
   mb.touch(m);
-  return { status: 200, body: await messageJson(m) };
+  return { status: 200, body: await messageJson(m, idKind(req)) };
 }
 
 export function mailRoutes(env: GraphEnv): Route[] {
@@ -281,17 +291,21 @@ export function mailRoutes(env: GraphEnv): Route[] {
     ...r('GET', '/messages', 'graph.messages.list', (req, u) => listMessages(env, req, [...u.mailbox.messages.values()])),
     ...r('GET', '/messages/:id', 'graph.messages.get', async (req, u) => ({
       status: 200,
-      body: await messageJson(requireMessage(u.mailbox, req.params.id!), selectParam(req)),
+      body: await messageJson(requireMessage(u.mailbox, req.params.id!, idKind(req)), idKind(req), selectParam(req)),
     })),
     ...r('GET', '/messages/:id/$value', 'graph.messages.value', (req, u) => ({
       status: 200,
       headers: { 'content-type': 'text/plain' },
-      body: requireMessage(u.mailbox, req.params.id!).raw,
+      body: requireMessage(u.mailbox, req.params.id!, idKind(req)).raw,
     })),
     ...r('GET', '/messages/:id/attachments', 'graph.attachments.list', async (req, u) => {
       // As Graph does, $select narrows each attachment to those properties (and @odata.type): no bytes unless asked.
       const select = selectParam(req);
-      const all = await attachmentsJson(requireMessage(u.mailbox, req.params.id!), !select || select.includes('contentBytes'));
+      const all = await attachmentsJson(
+        requireMessage(u.mailbox, req.params.id!, idKind(req)),
+        idKind(req),
+        !select || select.includes('contentBytes'),
+      );
       const keep = select && new Set(['@odata.type', 'id', ...select]);
       return {
         status: 200,
@@ -300,10 +314,10 @@ export function mailRoutes(env: GraphEnv): Route[] {
     }),
     ...r('GET', '/messages/:id/attachments/:aid', 'graph.attachments.get', async (req, u) => ({
       status: 200,
-      body: await findAttachment(u, req.params.id!, req.params.aid!),
+      body: await findAttachment(req, u),
     })),
     ...r('GET', '/messages/:id/attachments/:aid/$value', 'graph.attachments.value', async (req, u) => {
-      const a = await findAttachment(u, req.params.id!, req.params.aid!);
+      const a = await findAttachment(req, u);
       return {
         status: 200,
         headers: { 'content-type': String(a.contentType) },
@@ -312,15 +326,16 @@ export function mailRoutes(env: GraphEnv): Route[] {
     }),
     ...r('PATCH', '/messages/:id', 'graph.messages.update', (req, u) => patchMessage(req, u)),
     ...r('POST', '/messages/:id/move', 'graph.messages.move', async (req, u) => {
-      const m = requireMessage(u.mailbox, req.params.id!);
+      const m = requireMessage(u.mailbox, req.params.id!, idKind(req));
       const dest = parseJsonBody(req.body).destinationId;
       if (typeof dest !== 'string') throw graphError(400, 'ErrorInvalidIdMalformed', 'Id is malformed.');
       u.mailbox.move(m, requireFolder(u.mailbox, dest).id);
-      return { status: 201, body: await messageJson(m) };
+      // By default id, the answer names the message where it is now: a new id.
+      return { status: 201, body: await messageJson(m, idKind(req)) };
     }),
     ...r('DELETE', '/messages/:id', 'graph.messages.delete', (req, u) => {
       const mb = u.mailbox;
-      const m = requireMessage(mb, req.params.id!);
+      const m = requireMessage(mb, req.params.id!, idKind(req));
       // As Outlook does: a delete moves to Deleted Items; deleting from there is permanent.
       const trash = mb.folder('deleteditems')!;
       if (m.parentFolderId === trash.id) mb.remove(m);
@@ -331,9 +346,9 @@ export function mailRoutes(env: GraphEnv): Route[] {
   ];
 }
 
-async function findAttachment(u: GraphUser, id: string, aid: string): Promise<Record<string, unknown>> {
-  const all = await attachmentsJson(requireMessage(u.mailbox, id), true);
-  const a = all.find((x) => x.id === decodeURIComponent(aid));
+async function findAttachment(req: EmulatorRequest, u: GraphUser): Promise<Record<string, unknown>> {
+  const all = await attachmentsJson(requireMessage(u.mailbox, req.params.id!, idKind(req)), idKind(req), true);
+  const a = all.find((x) => x.id === decodeURIComponent(req.params.aid!));
   if (!a) throw graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
   return a;
 }

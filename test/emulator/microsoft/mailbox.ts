@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { baseSubject, type HeaderSummary, summarize } from './headers.ts';
-import { graphId } from './ids.ts';
+import { graphId, type IdKind, restIdOf } from './ids.ts';
 
 export interface Folder {
   id: string;
@@ -10,7 +10,10 @@ export interface Folder {
 }
 
 export interface StoredMessage {
+  /** The immutable id (Prefer: IdType="ImmutableId"): the item's for its life in the mailbox. */
   id: string;
+  /** The default (REST) id: new each time the message moves to another folder. */
+  restId: string;
   /** The RFC 822 message's bytes (not text: an 8-bit body is in its own charset). */
   raw: Buffer;
   summary: HeaderSummary;
@@ -28,6 +31,8 @@ export interface StoredMessage {
 /** A message that left a folder: delta answers it as @removed. */
 export interface Tombstone {
   id: string;
+  /** The default id the message had in that folder. */
+  restId: string;
   folderId: string;
   seq: number;
   reason: 'changed' | 'deleted';
@@ -49,7 +54,10 @@ export class Mailbox {
   readonly displayName: string;
   readonly rootId: string;
   folders = new Map<string, Folder>();
+  /** By immutable id. */
   messages = new Map<string, StoredMessage>();
+  /** By current default id (an old one, from before a move, names nothing). */
+  private byRestId = new Map<string, StoredMessage>();
   tombstones: Tombstone[] = [];
   seq = 1;
   /** Delta tokens minted before this seq answer 410 (control route "invalidate delta tokens"). */
@@ -97,8 +105,10 @@ export class Mailbox {
     if (summary.messageId) this.convByMessageId.set(summary.messageId, conversationId);
     const subj = baseSubject(summary.subject);
     if (subj && !this.convBySubject.has(subj)) this.convBySubject.set(subj, conversationId);
+    const id = opts.id ?? graphId('msg', `${this.upn}/${opts.key ?? randomUUID()}`);
     const m: StoredMessage = {
-      id: opts.id ?? graphId('msg', `${this.upn}/${opts.key ?? randomUUID()}`),
+      id,
+      restId: restIdOf(id, this.seq),
       raw,
       summary,
       conversationId,
@@ -111,7 +121,15 @@ export class Mailbox {
       seq: this.seq++,
     };
     this.messages.set(m.id, m);
+    this.byRestId.set(m.restId, m);
     return m;
+  }
+
+  /** The message an id of that kind names now; `any` (the control API) takes either kind. */
+  find(id: string, kind: IdKind | 'any'): StoredMessage | undefined {
+    if (kind === 'immutable') return this.messages.get(id);
+    if (kind === 'rest') return this.byRestId.get(id);
+    return this.messages.get(id) ?? this.byRestId.get(id);
   }
 
   touch(m: StoredMessage): void {
@@ -120,14 +138,19 @@ export class Mailbox {
 
   move(m: StoredMessage, folderId: string): void {
     if (m.parentFolderId === folderId) return;
-    this.tombstones.push({ id: m.id, folderId: m.parentFolderId, seq: this.seq++, reason: 'changed' });
+    this.tombstones.push({ id: m.id, restId: m.restId, folderId: m.parentFolderId, seq: this.seq++, reason: 'changed' });
+    // As Exchange: in another folder the item has another default id; the old one names nothing.
+    this.byRestId.delete(m.restId);
+    m.restId = restIdOf(m.id, this.seq);
+    this.byRestId.set(m.restId, m);
     m.parentFolderId = folderId;
     this.touch(m);
   }
 
   remove(m: StoredMessage): void {
     this.messages.delete(m.id);
-    this.tombstones.push({ id: m.id, folderId: m.parentFolderId, seq: this.seq++, reason: 'deleted' });
+    this.byRestId.delete(m.restId);
+    this.tombstones.push({ id: m.id, restId: m.restId, folderId: m.parentFolderId, seq: this.seq++, reason: 'deleted' });
   }
 
   inFolder(folderId: string): StoredMessage[] {

@@ -1,7 +1,7 @@
 import PostalMime from 'postal-mime';
 import type { Address } from './headers.ts';
 import { readHeaders } from './headers.ts';
-import { changeKey } from './ids.ts';
+import { changeKey, type IdKind, idOf } from './ids.ts';
 import type { StoredMessage } from './mailbox.ts';
 
 type Email = Awaited<ReturnType<typeof PostalMime.parse>>;
@@ -21,16 +21,17 @@ const recipient = (a: Address) => ({ emailAddress: { name: a.name || a.address, 
 
 const NEEDS_BODY = new Set(['body', 'bodyPreview', 'uniqueBody', 'hasAttachments']);
 
-/** The Graph message resource; $select trims it (id always kept, as Graph does). */
-export async function messageJson(m: StoredMessage, select?: string[]): Promise<Record<string, unknown>> {
+/** The Graph message resource, named by the id kind its request asked for; $select trims it (id always kept, as Graph does). */
+export async function messageJson(m: StoredMessage, kind: IdKind, select?: string[]): Promise<Record<string, unknown>> {
   const want = (k: string) => !select || select.includes(k);
+  const id = idOf(m, kind);
   const s = m.summary;
   const email = !select || select.some((k) => NEEDS_BODY.has(k)) ? await parsed(m) : undefined;
   const bodyHtml = email?.html;
   const bodyText = email?.text ?? '';
   const full: Record<string, unknown> = {
     '@odata.etag': `W/"${changeKey(m.seq, m.id)}"`,
-    id: m.id,
+    id,
     createdDateTime: iso(m.receivedDateTime),
     lastModifiedDateTime: iso(m.receivedDateTime),
     changeKey: changeKey(m.seq, m.id),
@@ -48,7 +49,7 @@ export async function messageJson(m: StoredMessage, select?: string[]): Promise<
     isReadReceiptRequested: false,
     isRead: m.isRead,
     isDraft: m.isDraft,
-    webLink: `https://outlook.office365.com/owa/?ItemID=${encodeURIComponent(m.id)}&exvsurl=1&viewmodel=ReadMessageItem`,
+    webLink: `https://outlook.office365.com/owa/?ItemID=${encodeURIComponent(id)}&exvsurl=1&viewmodel=ReadMessageItem`,
     inferenceClassification: 'focused',
     body: email
       ? bodyHtml
@@ -67,18 +68,20 @@ export async function messageJson(m: StoredMessage, select?: string[]): Promise<
     full.internetMessageHeaders = [...readHeaders(m.raw)].map(([name, value]) => ({ name, value }));
   }
   if (!select) return full;
-  const out: Record<string, unknown> = { '@odata.etag': full['@odata.etag'], id: m.id };
+  const out: Record<string, unknown> = { '@odata.etag': full['@odata.etag'], id };
   for (const k of select) if (k in full && want(k)) out[k] = full[k];
   return out;
 }
 
-export async function attachmentsJson(m: StoredMessage, withBytes: boolean): Promise<Record<string, unknown>[]> {
+/** Attachment ids derive from the message's id of the kind asked for (a default id's change with it, as Exchange's do). */
+export async function attachmentsJson(m: StoredMessage, kind: IdKind, withBytes: boolean): Promise<Record<string, unknown>[]> {
   const email = await parsed(m);
+  const messageId = idOf(m, kind);
   return email.attachments.map((a, i) => {
     const bytes = typeof a.content === 'string' ? Buffer.from(a.content) : Buffer.from(a.content as ArrayBuffer);
     const json: Record<string, unknown> = {
       '@odata.type': '#microsoft.graph.fileAttachment',
-      id: `${m.id.slice(0, 40)}AT${i}`,
+      id: `${messageId.slice(0, 40)}AT${i}`,
       lastModifiedDateTime: iso(m.receivedDateTime),
       name: a.filename ?? `attachment${i}`,
       contentType: a.mimeType,

@@ -4,6 +4,7 @@ import { graphError, parseJsonBody } from './errors.ts';
 import { type GraphEnv, type GraphUser, graphRoutes } from './graphContext.ts';
 import type { Address } from './headers.ts';
 import { parseAddresses, readHeaders, summarize } from './headers.ts';
+import { idKind } from './ids.ts';
 import type { StoredMessage } from './mailbox.ts';
 import { requireMessage } from './mailRoutes.ts';
 import { messageJson } from './messageView.ts';
@@ -61,20 +62,29 @@ export async function composeFromJson(
   });
 }
 
-/** Delivery: a copy in the sender's Sent Items, and one in each recipient's Inbox if they are emulator users. */
+/**
+ * Delivery: a copy in the sender's Sent Items, and one in each recipient's Inbox if they are emulator users.
+ * A sent draft's Sent Items copy keeps the draft's immutable id (`sentId`), as Graph documents.
+ */
 export function deliver(
   env: GraphEnv,
   sender: GraphUser,
   input: Buffer | string,
   saveToSentItems: boolean,
   bccList: Address[] = [],
+  sentId?: string,
 ): StoredMessage | undefined {
   const raw = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
   const now = env.ctx.now();
   const mb = sender.mailbox;
   const s = summarize(raw);
   let sent: StoredMessage | undefined;
-  if (saveToSentItems) sent = mb.addMessage(raw, mb.folder('sentitems')!.id, { isRead: true, receivedDateTime: now });
+  if (saveToSentItems)
+    sent = mb.addMessage(raw, mb.folder('sentitems')!.id, {
+      isRead: true,
+      receivedDateTime: now,
+      ...(sentId ? { id: sentId } : {}),
+    });
   const rcpts = new Set([...s.to, ...s.cc, ...bccList].map((a) => a.address.toLowerCase()));
   // Recipients never see the Bcc header; the sender's Sent Items copy keeps it.
   const delivered = withoutBcc(raw);
@@ -130,7 +140,7 @@ async function sendMail(env: GraphEnv, req: EmulatorRequest, user: GraphUser) {
 
 /** createReply/reply/replyAll: same conversation, In-Reply-To/References set, "RE: " subject. */
 async function buildReply(_env: GraphEnv, req: EmulatorRequest, user: GraphUser, all: boolean): Promise<string> {
-  const original = requireMessage(user.mailbox, req.params.id!);
+  const original = requireMessage(user.mailbox, req.params.id!, idKind(req));
   const input = req.body.length ? parseJsonBody(req.body) : {};
   const s = original.summary;
   const me = user.mailbox.upn.toLowerCase();
@@ -160,7 +170,7 @@ export function sendRoutes(env: GraphEnv): Route[] {
       isRead: true,
       receivedDateTime: env.ctx.now(),
     });
-    return { status: 201, body: await messageJson(m) };
+    return { status: 201, body: await messageJson(m, idKind(req)) };
   };
   const direct = (all: boolean) => async (req: EmulatorRequest, u: GraphUser) => {
     deliver(env, u, await buildReply(env, req, u, all), true);
@@ -173,10 +183,10 @@ export function sendRoutes(env: GraphEnv): Route[] {
     ...r('POST', '/messages/:id/reply', 'graph.messages.reply', direct(false)),
     ...r('POST', '/messages/:id/replyAll', 'graph.messages.replyAll', direct(true)),
     ...r('POST', '/messages/:id/send', 'graph.messages.send', (req, u) => {
-      const m = requireMessage(u.mailbox, req.params.id!);
+      const m = requireMessage(u.mailbox, req.params.id!, idKind(req));
       if (!m.isDraft) throw graphError(400, 'ErrorInvalidOperation', 'Only draft messages can be sent.');
       u.mailbox.remove(m);
-      deliver(env, u, m.raw, true);
+      deliver(env, u, m.raw, true, [], m.id);
       return { status: 202 };
     }),
   ];

@@ -14,6 +14,7 @@ export function snapshotOf(users: Map<string, GraphUser>) {
       })),
       messages: [...mb.messages.values()].map((m) => ({
         id: m.id,
+        restId: m.restId,
         conversationId: m.conversationId,
         parentFolderId: m.parentFolderId,
         internetMessageId: m.summary.messageId,

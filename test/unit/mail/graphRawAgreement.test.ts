@@ -24,7 +24,7 @@ describe('the Graph path and the raw path read a message alike', () => {
       const raw = stripEnvelope(message.raw);
       const stored = mailbox.addMessage(raw, inbox.id, { key: message.key });
       // The Graph path: Outlook's JSON (already decoded text) as the Graph sync reads it.
-      const graph = graphMessageInput((await messageJson(stored, ['subject'])) as unknown as GraphMessage, [], [], {
+      const graph = graphMessageInput((await messageJson(stored, 'immutable', ['subject'])) as unknown as GraphMessage, [], [], {
         blobs,
         attachmentSizeCap: 0,
       });
