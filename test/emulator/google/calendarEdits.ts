@@ -6,21 +6,17 @@ import {
   calendarAccess,
   changeEvent,
   EDITABLE_FIELDS,
+  eventsPage,
   expandInstances,
   findEvent,
+  READ,
   serializeEvent,
+  WRITE,
 } from './calendarRoutes.ts';
 import { type Calendar, type CalendarEvent, startMillis } from './calendarStore.ts';
 import { badRequest, googleError, notFound } from './errors.ts';
-import { intParam, jsonBody, pageToken, readPageToken } from './gmailAccess.ts';
+import { intParam, jsonBody, readPageToken } from './gmailAccess.ts';
 
-const READ = [
-  'https://www.googleapis.com/auth/calendar',
-  'https://www.googleapis.com/auth/calendar.readonly',
-  'https://www.googleapis.com/auth/calendar.events',
-  'https://www.googleapis.com/auth/calendar.events.readonly',
-];
-const WRITE = ['https://www.googleapis.com/auth/calendar', 'https://www.googleapis.com/auth/calendar.events'];
 const C = '/calendar/v3/calendars/:calendarId/events/:eventId';
 /** How far ahead an endless series is expanded for instances (Google's own listing has no end). */
 const HORIZON_MS = 3 * 365 * 86_400_000;
@@ -118,19 +114,8 @@ export function calendarEditRoutes(deps: CalendarDeps): Route[] {
               : startMillis(i.originalStartTime ?? i.start, cal.timeZone) === wanted,
           );
         }
-        const page = items.slice(offset, offset + max);
-        const out: Record<string, unknown> = {
-          kind: 'calendar#events',
-          etag: `"${acct.seq}"`,
-          summary: cal.summary,
-          timeZone: zone ?? cal.timeZone,
-          accessRole: cal.accessRole,
-          updated: new Date(deps.ctx.now()).toISOString(),
-          defaultReminders: [{ method: 'popup', minutes: 10 }],
-          items: page.map((e) => (zone ? inZone(serializeEvent(cal, e), zone) : serializeEvent(cal, e))),
-        };
-        if (offset + max < items.length) out.nextPageToken = pageToken(offset + max);
-        return { status: 200, body: out };
+        const show = (e: CalendarEvent) => (zone ? inZone(serializeEvent(cal, e), zone) : serializeEvent(cal, e));
+        return { status: 200, body: eventsPage(acct, cal, deps.ctx.now(), items, offset, max, show, zone ?? cal.timeZone) };
       },
     },
     {

@@ -16,13 +16,13 @@ import { badRequest, googleError, notFound } from './errors.ts';
 import { intParam, jsonBody, pageToken, readPageToken } from './gmailAccess.ts';
 import type { GoogleOAuth } from './oauth.ts';
 
-const READ = [
+export const READ = [
   'https://www.googleapis.com/auth/calendar',
   'https://www.googleapis.com/auth/calendar.readonly',
   'https://www.googleapis.com/auth/calendar.events',
   'https://www.googleapis.com/auth/calendar.events.readonly',
 ];
-const WRITE = ['https://www.googleapis.com/auth/calendar', 'https://www.googleapis.com/auth/calendar.events'];
+export const WRITE = ['https://www.googleapis.com/auth/calendar', 'https://www.googleapis.com/auth/calendar.events'];
 const C = '/calendar/v3/calendars/:calendarId/events';
 
 export interface CalendarDeps {
@@ -45,6 +45,31 @@ export function serializeEvent(cal: Calendar, ev: CalendarEvent): Record<string,
   if (ev.status === 'cancelled' && ev.recurringEventId === undefined)
     return { kind: 'calendar#event', etag: out.etag, id: ev.id, status: 'cancelled' };
   return out;
+}
+
+/** One page of an Events collection (events.list, events.instances): nextPageToken when more follow. */
+export function eventsPage(
+  acct: CalendarAccount,
+  cal: Calendar,
+  now: number,
+  items: CalendarEvent[],
+  offset: number,
+  max: number,
+  show: (e: CalendarEvent) => Record<string, unknown>,
+  timeZone = cal.timeZone,
+): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    kind: 'calendar#events',
+    etag: `"${acct.seq}"`,
+    summary: cal.summary,
+    timeZone,
+    accessRole: cal.accessRole,
+    updated: new Date(now).toISOString(),
+    defaultReminders: [{ method: 'popup', minutes: 10 }],
+    items: items.slice(offset, offset + max).map(show),
+  };
+  if (offset + max < items.length) body.nextPageToken = pageToken(offset + max);
+  return body;
 }
 
 /** Sync tokens carry the calendar's change number at the time of the last page. */
@@ -221,19 +246,8 @@ export function calendarRoutes(deps: CalendarDeps): Route[] {
             items.sort((a, b) => startMillis(a.start, cal.timeZone) - startMillis(b.start, cal.timeZone));
           if (orderBy === 'updated') items.sort((a, b) => a.updated.localeCompare(b.updated));
         }
-        const page = items.slice(offset, offset + max);
-        const body: Record<string, unknown> = {
-          kind: 'calendar#events',
-          etag: `"${acct.seq}"`,
-          summary: cal.summary,
-          timeZone: cal.timeZone,
-          accessRole: cal.accessRole,
-          updated: new Date(deps.ctx.now()).toISOString(),
-          defaultReminders: [{ method: 'popup', minutes: 10 }],
-          items: page.map((e) => serializeEvent(cal, e)),
-        };
-        if (offset + max < items.length) body.nextPageToken = pageToken(offset + max);
-        else body.nextSyncToken = encodeSync(acct.seq);
+        const body = eventsPage(acct, cal, deps.ctx.now(), items, offset, max, (e) => serializeEvent(cal, e));
+        if (body.nextPageToken === undefined) body.nextSyncToken = encodeSync(acct.seq);
         return { status: 200, body };
       },
     },
