@@ -1,6 +1,7 @@
 import type { EmulatorReply, EmulatorRequest, Route } from '../kit/types.ts';
 import type { Calendar, Calendars, StoredEvent } from './calendarStore.ts';
 import { graphError, parseJsonBody } from './errors.ts';
+import { eventResponseRoutes } from './eventResponses.ts';
 import {
   decodeToken,
   encodeToken,
@@ -119,8 +120,6 @@ export function deleteEvent(cal: Calendars, ev: StoredEvent): void {
   });
 }
 
-type GraphAttendee = { type?: string; status?: { response?: string; time?: string }; emailAddress?: { address?: string } };
-
 /** Events without an organizer were made in this mailbox (Graph's create sets it to the user). */
 export function isOrganizer(ev: StoredEvent): boolean {
   const address = (ev.data.organizer as { emailAddress?: { address?: string } } | undefined)?.emailAddress?.address;
@@ -160,6 +159,7 @@ export function eventJson(inst: Instance, req: EmulatorRequest): Record<string, 
     isOrganizer: isOrganizer(inst.ev),
     responseStatus: responseStatus(inst.ev),
     showAs: d.showAs ?? 'busy',
+    allowNewTimeProposals: d.allowNewTimeProposals !== false,
     type: inst.type,
     seriesMasterId: inst.seriesMasterId ?? null,
     ...(inst.originalStart !== undefined
@@ -262,7 +262,7 @@ function calendarViewDelta(env: GraphEnv, req: EmulatorRequest, u: GraphUser, ca
   return { status: 200, headers: applied ? { 'preference-applied': applied } : {}, body };
 }
 
-function requireCalendar(cal: Calendars, id: string): Calendar {
+export function requireCalendar(cal: Calendars, id: string): Calendar {
   const c = cal.calendars.get(decodeURIComponent(id));
   if (!c) throw graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
   return c;
@@ -271,11 +271,11 @@ function requireCalendar(cal: Calendars, id: string): Calendar {
  * The event an action names; an occurrence of a series becomes an exception first (keeping the
  * occurrence's id, as Exchange does), so answering one occurrence leaves the others as they were.
  */
-function requireEventOrOccurrence(cal: Calendars, id: string): StoredEvent {
+export function requireEventOrOccurrence(cal: Calendars, id: string, calendarId?: string): StoredEvent {
   const decoded = decodeURIComponent(id);
   const stored = cal.events.get(decoded);
-  if (stored) return stored;
-  const occurrence = instances(cal, undefined, ALL_TIME.from, ALL_TIME.to).find(
+  if (stored && (!calendarId || stored.calendarId === calendarId)) return stored;
+  const occurrence = instances(cal, calendarId, ALL_TIME.from, ALL_TIME.to).find(
     (i) => i.id === decoded && i.type === 'occurrence',
   );
   const master = occurrence?.seriesMasterId ? cal.events.get(occurrence.seriesMasterId) : undefined;
@@ -368,34 +368,8 @@ export function calendarRoutes(env: GraphEnv): Route[] {
       throw graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
     return view(req, u, calendarId, ev.id);
   };
-  /**
-   * accept / tentativelyAccept / decline: 202 with no body; the user's attendee and the event's
-   * responseStatus take the answer, and calendarView/delta reports the event changed. The
-   * organizer cannot answer its own meeting (Exchange's ErrorCalendarIsOrganizerFor* codes).
-   */
-  const respond = (action: 'accept' | 'tentativelyAccept' | 'decline', response: string, organizerCode: string) =>
-    r('POST', `/events/:id/${action}`, `graph.events.${action}`, (req, u) => {
-      const ev = requireEventOrOccurrence(u.calendars, req.params.id!);
-      const body = req.body.length ? parseJsonBody(req.body) : {};
-      if (body.sendResponse !== undefined && typeof body.sendResponse !== 'boolean')
-        throw graphError(400, 'RequestBodyRead', "Cannot convert the literal to the expected type 'Edm.Boolean'.");
-      if (isOrganizer(ev))
-        throw graphError(400, organizerCode, "You can't respond to this meeting because you're the meeting organizer.");
-      const time = new Date(env.ctx.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
-      const upn = u.mailbox.upn.toLowerCase();
-      changeEvent(u.calendars, ev, () => {
-        ev.data.attendees = ((ev.data.attendees as GraphAttendee[] | undefined) ?? []).map((a) =>
-          a.emailAddress?.address?.toLowerCase() === upn ? { ...a, status: { response, time } } : a,
-        );
-        ev.data.responseStatus = { response, time };
-        u.calendars.touch(ev);
-      });
-      return { status: 202 };
-    });
   return [
-    ...respond('accept', 'accepted', 'ErrorCalendarIsOrganizerForAccept'),
-    ...respond('tentativelyAccept', 'tentativelyAccepted', 'ErrorCalendarIsOrganizerForTentative'),
-    ...respond('decline', 'declined', 'ErrorCalendarIsOrganizerForDecline'),
+    ...eventResponseRoutes(env),
     ...r('GET', '/calendars', 'graph.calendars.list', (_q, u) => ({
       status: 200,
       body: { value: [...u.calendars.calendars.values()].map((c) => calendarJson(c, u.mailbox.upn)) },

@@ -127,3 +127,112 @@ describe('Graph event responses (accept, tentativelyAccept, decline)', () => {
     expect((await (await g(`/events/${created.id}`)).json()).responseStatus.response).toBe('organizer');
   });
 });
+
+describe('Graph event responses: the request body as the reference defines it (comment, sendResponse, proposedNewTime)', () => {
+  let aliceToken: string;
+  const aliceInbox = async (): Promise<Json[]> => {
+    const res = await fetch(`${emu.baseUrl}/v1.0/me/mailFolders/inbox/messages?$top=100&$select=subject,body,from`, {
+      headers: { authorization: `Bearer ${aliceToken}` },
+    });
+    return ((await res.json()) as Json).value;
+  };
+  const PROPOSAL = {
+    start: { dateTime: '2026-10-15T15:00:00', timeZone: 'UTC' },
+    end: { dateTime: '2026-10-15T16:00:00', timeZone: 'UTC' },
+  };
+  beforeAll(async () => {
+    aliceToken = await signIn(emu.baseUrl, 'alice@contoso.test');
+  });
+
+  it.each([
+    ['accept', 'Accepted'],
+    ['tentativelyAccept', 'Tentative'],
+    ['decline', 'Declined'],
+  ])('%s sends the organizer "%s: <subject>" with the comment (sendResponse defaults to true)', async (action, prefix) => {
+    const { id } = await invitation(`Response mail ${action}`);
+    const res = await g(`/events/${id}/${action}`, { method: 'POST', body: JSON.stringify({ comment: `Answer by ${action}` }) });
+    expect(res.status).toBe(202);
+    const mail = (await aliceInbox()).filter((m) => m.subject === `${prefix}: Response mail ${action}`);
+    expect(mail).toHaveLength(1);
+    expect(mail[0].from.emailAddress.address).toBe('bob@contoso.test');
+    expect(mail[0].body.content).toContain(`Answer by ${action}`);
+  });
+
+  it('sendResponse false records the answer and sends nothing', async () => {
+    const { id } = await invitation('Quiet answer');
+    expect((await g(`/events/${id}/accept`, { method: 'POST', body: '{"sendResponse":false,"comment":"x"}' })).status).toBe(202);
+    expect((await (await g(`/events/${id}`)).json()).responseStatus.response).toBe('accepted');
+    expect((await aliceInbox()).filter((m) => m.subject.includes('Quiet answer'))).toEqual([]);
+  });
+
+  it.each([
+    ['tentativelyAccept', 'tentativelyAccepted'],
+    ['decline', 'declined'],
+  ])(
+    '%s with proposedNewTime: 202, the organizer gets "New Time Proposed", the event keeps its time',
+    async (action, response) => {
+      const { id } = await invitation(`Proposal ${action}`);
+      const res = await g(`/events/${id}/${action}`, {
+        method: 'POST',
+        body: JSON.stringify({ comment: 'Next day?', sendResponse: true, proposedNewTime: PROPOSAL }),
+      });
+      expect(res.status).toBe(202);
+      const event = await (await g(`/events/${id}`)).json();
+      expect(event.responseStatus.response).toBe(response);
+      expect(event.start.dateTime).toBe('2026-10-14T15:00:00.0000000');
+      const mail = (await aliceInbox()).filter((m) => m.subject === `New Time Proposed: Proposal ${action}`);
+      expect(mail).toHaveLength(1);
+      expect(mail[0].body.content).toContain('Next day?');
+    },
+  );
+
+  it('proposedNewTime is refused (400, nothing recorded) with sendResponse false, when the event allows no proposals, or when malformed', async () => {
+    const { id } = await invitation('No proposals here', { allowNewTimeProposals: false });
+    expect((await (await g(`/events/${id}`)).json()).allowNewTimeProposals).toBe(false);
+    const { id: open } = await invitation('Proposals welcome');
+    expect((await (await g(`/events/${open}`)).json()).allowNewTimeProposals).toBe(true);
+    for (const [eventId, body] of [
+      [id, { sendResponse: true, proposedNewTime: PROPOSAL }],
+      [open, { sendResponse: false, proposedNewTime: PROPOSAL }],
+      [open, { proposedNewTime: { start: PROPOSAL.start } }],
+      [open, { proposedNewTime: { start: { dateTime: 'soon', timeZone: 'UTC' }, end: PROPOSAL.end } }],
+    ] as const) {
+      const res = await g(`/events/${eventId}/tentativelyAccept`, { method: 'POST', body: JSON.stringify(body) });
+      expect(res.status).toBe(400);
+      expect((await res.json()).error.code).toBe('ErrorInvalidRequest');
+      expect((await (await g(`/events/${eventId}`)).json()).responseStatus.response).toBe('notResponded');
+    }
+  });
+
+  it('accept takes no proposedNewTime; unknown parameters and a comment that is not text are 400 RequestBodyRead', async () => {
+    const { id } = await invitation('Strict body');
+    for (const [action, body, message] of [
+      [
+        'accept',
+        { proposedNewTime: PROPOSAL },
+        "The parameter 'proposedNewTime' in the request payload is not a valid parameter for the operation 'accept'.",
+      ],
+      [
+        'decline',
+        { reason: 'busy' },
+        "The parameter 'reason' in the request payload is not a valid parameter for the operation 'decline'.",
+      ],
+      ['accept', { comment: 42 }, "Cannot convert the literal '42' to the expected type 'Edm.String'."],
+    ] as const) {
+      const res = await g(`/events/${id}/${action}`, { method: 'POST', body: JSON.stringify(body) });
+      expect(res.status).toBe(400);
+      expect((await res.json()).error).toMatchObject({ code: 'RequestBodyRead', message });
+    }
+    expect((await (await g(`/events/${id}`)).json()).responseStatus.response).toBe('notResponded');
+  });
+
+  it('is reached through calendar/events/{id} and calendars/{id}/events/{id} as documented', async () => {
+    const own = (await (await g('/calendars')).json()).value.find((c: Json) => c.isDefaultCalendar).id;
+    const { id: first } = await invitation('Via calendar');
+    expect((await g(`/calendar/events/${first}/accept`, { method: 'POST', body: '{"sendResponse":false}' })).status).toBe(202);
+    const { id: second } = await invitation('Via calendars');
+    const res = await g(`/calendars/${own}/events/${second}/decline`, { method: 'POST', body: '{"sendResponse":false}' });
+    expect(res.status).toBe(202);
+    expect((await (await g(`/events/${second}`)).json()).responseStatus.response).toBe('declined');
+  });
+});
