@@ -52,11 +52,13 @@ export function* occurrenceDates(rec: Recurrence, firstStart: string, limitDate:
 }
 
 /** UTC instant of a wall-clock time in an IANA zone. */
-export function zonedToUtc(local: string, timeZone: string): number {
-  const naive = Date.parse(`${local.slice(0, 19)}Z`);
-  if (timeZone === 'UTC' || !timeZone) return naive;
-  const offsetAt = (t: number) => {
-    const parts = new Intl.DateTimeFormat('en-US', {
+/** One formatter per locale and zone: building an Intl.DateTimeFormat costs far more than using one, and every occurrence of every series needs it. */
+const wallClockFormats = new Map<string, Intl.DateTimeFormat>();
+function wallClockFormat(locale: 'en-US' | 'en-CA', timeZone: string): Intl.DateTimeFormat {
+  const key = `${locale} ${timeZone}`;
+  let format = wallClockFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, {
       timeZone,
       hourCycle: 'h23',
       year: 'numeric',
@@ -65,7 +67,17 @@ export function zonedToUtc(local: string, timeZone: string): number {
       hour: '2-digit',
       minute: '2-digit',
       second: '2-digit',
-    }).formatToParts(new Date(t));
+    });
+    wallClockFormats.set(key, format);
+  }
+  return format;
+}
+
+export function zonedToUtc(local: string, timeZone: string): number {
+  const naive = Date.parse(`${local.slice(0, 19)}Z`);
+  if (timeZone === 'UTC' || !timeZone) return naive;
+  const offsetAt = (t: number) => {
+    const parts = wallClockFormat('en-US', timeZone).formatToParts(new Date(t));
     const g = (k: string) => Number(parts.find((p) => p.type === k)!.value);
     return Date.UTC(g('year'), g('month') - 1, g('day'), g('hour'), g('minute'), g('second')) - t;
   };
@@ -75,16 +87,7 @@ export function zonedToUtc(local: string, timeZone: string): number {
 
 /** Wall-clock "YYYY-MM-DDTHH:mm:ss.0000000" of an instant in a zone (Graph's dateTimeTimeZone format). */
 export function utcToZoned(t: number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: timeZone || 'UTC',
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(t));
+  const parts = wallClockFormat('en-CA', timeZone || 'UTC').formatToParts(new Date(t));
   const g = (k: string) => parts.find((p) => p.type === k)!.value;
   return `${g('year')}-${g('month')}-${g('day')}T${g('hour')}:${g('minute')}:${g('second')}.0000000`;
 }
