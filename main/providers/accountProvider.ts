@@ -31,9 +31,14 @@ export interface AccountSession {
   /**
    * Tells the provider the user's local changes, in order. `settle` is called with the ids of the
    * changes it has taken (or that no longer apply: the message is gone there) as it goes, so a
-   * failure part-way keeps what was pushed; the rest stays queued for the next sync.
+   * failure part-way keeps what was pushed; the rest stays queued for the next sync. `scheduled`
+   * as in MailSyncRequest: a provider may keep them queued while it knows the answer would be a refusal.
    */
-  pushChanges(changes: readonly PendingChange[], settle: (ids: readonly number[]) => void): Promise<void>;
+  pushChanges(
+    changes: readonly PendingChange[],
+    settle: (ids: readonly number[]) => void,
+    options?: { scheduled?: boolean },
+  ): Promise<void>;
   /** Mail from the provider into the index: full, incremental, or a resumed full sync. */
   syncMail(request: MailSyncRequest, run: SyncRun): Promise<SyncCounts>;
   /** Calendars and their events over the window into the index. */

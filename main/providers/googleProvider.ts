@@ -70,7 +70,10 @@ export function googleProvider(config: GoogleConfig, deps: ProviderDeps & { quot
       };
       const base = { db: deps.db, blobs: deps.blobs, accountId: account.id, attachmentSizeCap: deps.attachmentSizeCap };
       return {
-        pushChanges: async (changes, settle) => pushGmailChanges(open(), changes, settle),
+        // While the day's quota is used up, a scheduled push ends with the pause's error and the
+        // changes stay queued; one asked for asks Google, once, like the sync.
+        pushChanges: async (changes, settle, options) =>
+          heedingDailyQuota(account.id, options?.scheduled, () => pushGmailChanges(open(), changes, settle, signal)),
         async syncMail(request, run) {
           const context = { ...base, session: open(), signal: run.signal, reportProgress: run.reportProgress };
           const { counts, mode } = await heedingDailyQuota(account.id, request.scheduled, () =>

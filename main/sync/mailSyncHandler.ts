@@ -37,14 +37,12 @@ export function createMailSyncHandler(deps: SyncHandlerDeps): JobHandler {
     const params = JSON.parse(job.params_json) as { trigger?: string };
     const session = deps.providers.of(account).session(account, context.signal);
     let counts: Awaited<ReturnType<typeof session.syncMail>>;
+    const scheduled = params.trigger === 'scheduler';
     try {
       // Local changes first, so the sync brings them back confirmed instead of undoing them.
-      const pushed = await pushPendingChanges(deps.db, session, account.id);
+      const pushed = await pushPendingChanges(deps.db, session, account.id, { scheduled });
       if (pushed > 0) deps.log.info({ job_id: job.id, account_id: account.id, changes: pushed }, 'pushed local changes');
-      counts = await session.syncMail(
-        { mode: job.mode, catchUp: params.trigger === 'gmail-connections', scheduled: params.trigger === 'scheduler' },
-        context,
-      );
+      counts = await session.syncMail({ mode: job.mode, catchUp: params.trigger === 'gmail-connections', scheduled }, context);
       recordSyncSuccess(deps.db, account.id);
     } catch (error) {
       recordFailure(deps, account.id, error, true);

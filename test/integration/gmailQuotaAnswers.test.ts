@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../main/core/engine.ts';
 import { memoryLog } from '../../main/core/log.ts';
 import { getAccount } from '../../main/db/queries/accounts.ts';
+import { pendingChanges } from '../../main/db/queries/pendingChanges.ts';
+import { applyThreadAction } from '../../main/mail/threadActions.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
 import {
   emulatorControl,
@@ -110,6 +112,7 @@ describe('Gmail sync under the documented rate-limit and quota answers', () => {
   it('dailyLimitExceeded stops the sync at once with a clear account status, and it resumes after Pacific midnight', async () => {
     await control('/google/quota', { method: 'POST', body: { enabled: false } });
     const { engine, account, memory } = await connect();
+    expect(await runMailSync(engine, account, 'full')).toMatchObject({ status: 'succeeded' });
     await addMail(5, 'daily');
     const counters = async () => ((await control('/counters')) as { requests: Record<string, number> }).requests;
     const { resetsAt } = (await control('/google/quota', { method: 'POST', body: { dailyLimitExceeded: true } })) as {
@@ -139,7 +142,12 @@ describe('Gmail sync under the documented rate-limit and quota answers', () => {
     expect(status?.last_error).toMatch(/daily/i);
     expect(status?.last_error).toContain(resetsAt);
 
-    // Until the reset, the scheduler's syncs end with the same status without asking Google at all.
+    // Until the reset, the scheduler's syncs end with the same status without asking Google at all,
+    // and what the user changes meanwhile waits, queued, instead of being sent into the refusal (or lost).
+    const thread = engine.db.prepare('SELECT id FROM threads WHERE account_id = ? LIMIT 1').get(account) as { id: number };
+    applyThreadAction(engine.db, thread.id, 'star');
+    const queued = pendingChanges(engine.db, account).length;
+    expect(queued).toBeGreaterThan(0);
     const quiet = await counters();
     const job = engine.jobs.enqueue({
       kind: 'email_sync',
@@ -152,6 +160,7 @@ describe('Gmail sync under the documented rate-limit and quota answers', () => {
     expect(engine.jobs.get(job.id)).toMatchObject({ status: 'failed', error: { code: 'quota_exceeded' } });
     expect(engine.jobs.get(job.id)?.error?.message).toContain(resetsAt);
     expect(gmailCalls(await counters())).toBe(gmailCalls(quiet));
+    expect(pendingChanges(engine.db, account)).toHaveLength(queued);
 
     // Still the same quota day a minute before the reset: a sync asked for is refused again, once.
     const untilReset = Date.parse(resetsAt) - Number((await control('/clock')).now);
@@ -162,6 +171,8 @@ describe('Gmail sync under the documented rate-limit and quota answers', () => {
     const resumed = await runMailSync(engine, account, 'full');
     expect(resumed).toMatchObject({ status: 'succeeded', error: null });
     expect(getAccount(engine.db, account)?.last_error).toBeNull();
+    // The change made during the pause reached Gmail once the quota day reset.
+    expect(pendingChanges(engine.db, account)).toEqual([]);
     expect(indexAsGmailSnapshot(engine.db, account)).toEqual(await remoteGmailSnapshot(emulator, GMAIL_USER));
   }, 120_000);
 });

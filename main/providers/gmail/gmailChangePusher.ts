@@ -1,5 +1,5 @@
 import type { MessageChange, PendingChange } from '../../db/queries/pendingChanges.ts';
-import { httpStatusOf } from './gmailErrors.ts';
+import { call } from './gmailFullSync.ts';
 import type { GmailSession } from './gmailSession.ts';
 
 /** messages.batchModify: 50 quota units, up to 1,000 ids. */
@@ -29,12 +29,14 @@ export function gmailLabelChange(change: MessageChange): { addLabelIds: string[]
  * alike (one action over many messages) go out together, up to 1,000 ids a
  * call, and order is kept across different ones (label, unlabel, label again
  * ends labelled). A message deleted meanwhile (404, or 400 for an id Gmail no
- * longer knows) is dropped; other failures leave the rest for the next push.
+ * longer knows) is dropped; rate answers are retried like any Gmail call
+ * (call()); other failures leave the rest for the next push.
  */
 export async function pushGmailChanges(
   session: GmailSession,
   changes: readonly PendingChange[],
   settle: (ids: readonly number[]) => void,
+  signal?: AbortSignal,
 ): Promise<void> {
   const runs: Array<{ key: string; modify: ReturnType<typeof gmailLabelChange>; changes: PendingChange[] }> = [];
   for (const change of changes) {
@@ -47,18 +49,17 @@ export async function pushGmailChanges(
   for (const run of runs) {
     for (let i = 0; i < run.changes.length; i += BATCH_MODIFY_IDS) {
       const chunk = run.changes.slice(i, i + BATCH_MODIFY_IDS);
-      await session.quota.take(BATCH_MODIFY_UNITS);
       try {
-        await session.gmail.users.messages.batchModify({
-          userId: 'me',
-          requestBody: { ids: chunk.map((c) => c.messageRemoteId), ...run.modify },
-        });
-      } catch (error) {
-        if (httpStatusOf(error) !== 404 && httpStatusOf(error) !== 400) throw error;
-        session.log.info(
-          { status: httpStatusOf(error), messages: chunk.length },
-          'gmail dropped changes to messages it no longer has',
+        await call({ session, signal }, BATCH_MODIFY_UNITS, () =>
+          session.gmail.users.messages.batchModify(
+            { userId: 'me', requestBody: { ids: chunk.map((c) => c.messageRemoteId), ...run.modify } },
+            { signal },
+          ),
         );
+      } catch (error) {
+        const status = (error as { status?: number }).status;
+        if (status !== 404 && status !== 400) throw error;
+        session.log.info({ status, messages: chunk.length }, 'gmail dropped changes to messages it no longer has');
       }
       settle(chunk.map((c) => c.id));
     }

@@ -29,6 +29,7 @@ describe('pushing typed local changes', () => {
   function fakeGmail() {
     const calls: Array<{ ids: string[]; addLabelIds: string[]; removeLabelIds: string[] }> = [];
     let failWith: number | null = null;
+    let failures = Number.POSITIVE_INFINITY;
     const session = {
       quota: { take: async () => {} },
       log: silentLog,
@@ -36,7 +37,10 @@ describe('pushing typed local changes', () => {
         users: {
           messages: {
             batchModify: async ({ requestBody }: { requestBody: (typeof calls)[number] }) => {
-              if (failWith !== null) throw Object.assign(new Error(`HTTP ${failWith}`), { response: { status: failWith } });
+              if (failWith !== null && failures-- > 0)
+                throw Object.assign(new Error(`HTTP ${failWith}`), {
+                  response: { status: failWith, headers: { 'retry-after': '0' } },
+                });
               calls.push(requestBody);
               return { data: {} };
             },
@@ -44,7 +48,11 @@ describe('pushing typed local changes', () => {
         },
       },
     } as unknown as GmailSession;
-    return { session, calls, fail: (status: number | null) => (failWith = status) };
+    const fail = (status: number | null, times = Number.POSITIVE_INFINITY) => {
+      failWith = status;
+      failures = times;
+    };
+    return { session, calls, fail };
   }
 
   it('sends Gmail the label ids of every thread action, alike changes batched together and in order', async () => {
@@ -117,9 +125,14 @@ describe('pushing typed local changes', () => {
     gmail.fail(404);
     await pushGmailChanges(gmail.session, changes, (ids) => settled.push(...ids));
     expect(settled).toEqual([changes[0]?.id]);
-    gmail.fail(503);
-    await expect(pushGmailChanges(gmail.session, changes, (ids) => settled.push(...ids))).rejects.toThrow(/503/);
+    gmail.fail(403);
+    await expect(pushGmailChanges(gmail.session, changes, (ids) => settled.push(...ids))).rejects.toThrow(/403/);
     expect(settled).toHaveLength(1);
+    // A backend error (and a rate answer) is retried like any Gmail call, then the change goes.
+    gmail.fail(503, 2);
+    await pushGmailChanges(gmail.session, changes, (ids) => settled.push(...ids));
+    expect(settled).toEqual([changes[0]?.id, changes[0]?.id]);
+    expect(gmail.calls).toHaveLength(1);
   });
 
   it('sends Outlook isRead, the flag, the message’s categories as the index has them, and moves; a vanished message is dropped', async () => {
