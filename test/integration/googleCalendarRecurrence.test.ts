@@ -175,4 +175,38 @@ describe('Google Calendar sync with monthly BYDAY ordinals, BYMONTHDAY=-1, BYSET
     expect(new Set(timesheets.map((e) => e.calendar))).toEqual(new Set([USER]));
     expect(timesheets).toHaveLength(12);
   });
+
+  it("rides out Calendar's rate answers and stops on its usage limits (403 quotaExceeded) without asking again", async () => {
+    const refusal = async () =>
+      ((await control('/google/quota', { method: 'POST', body: {} })) as { calendar: { remaining: number } | null }).calendar;
+    // Two refusals of each rate answer, then Google answers again: the sync retries and converges.
+    for (const [status, reason] of [
+      [403, 'userRateLimitExceeded'],
+      [403, 'rateLimitExceeded'],
+      [429, 'rateLimitExceeded'],
+    ] as const) {
+      await control(events(USER), {
+        method: 'POST',
+        body: {
+          id: `after${reason.slice(0, 4).toLowerCase()}${status}`,
+          summary: `After ${status} ${reason}`,
+          start: { dateTime: new Date(WINDOW.from + 40 * 86_400_000).toISOString() },
+          end: { dateTime: new Date(WINDOW.from + 40 * 86_400_000 + 3_600_000).toISOString() },
+        },
+      });
+      await control('/google/quota', { method: 'POST', body: { calendar: { status, reason, times: 2 } } });
+      expect(await sync('incremental')).toMatchObject({ status: 'succeeded' });
+      expect(await refusal()).toBeNull(); // both refusals were answered
+      expect(indexed()).toEqual(await remote());
+    }
+    // Usage limits: the job fails at once as quota_exceeded, after one request (no retry).
+    await control('/google/quota', { method: 'POST', body: { calendar: { status: 403, reason: 'quotaExceeded', times: 5 } } });
+    const stopped = await sync('incremental');
+    expect(stopped).toMatchObject({ status: 'failed', error: { code: 'quota_exceeded' } });
+    expect(JSON.stringify(stopped?.error)).toMatch(/usage limits/);
+    expect((await refusal())?.remaining).toBe(4);
+    await control('/google/quota', { method: 'POST', body: { calendar: null } });
+    expect(await sync('incremental')).toMatchObject({ status: 'succeeded' });
+    expect(indexed()).toEqual(await remote());
+  });
 });
