@@ -33,8 +33,9 @@ export async function connectMicrosoft(
     prompt: 'select_account',
   });
   if (!result.account) throw new ProviderError('provider_error', 'Microsoft did not return the signed-in account');
+  // Every Graph request asks for immutable ids (GraphClient's rule), this one too.
   const me = await fetch(`${config.graphBaseUrl}/me?$select=mail,userPrincipalName,displayName`, {
-    headers: { authorization: `Bearer ${result.accessToken}` },
+    headers: { authorization: `Bearer ${result.accessToken}`, prefer: 'IdType="ImmutableId"' },
   });
   if (!me.ok) throw new ProviderError('provider_error', `Graph /me answered ${me.status}`, me.status);
   const profile = (await me.json()) as { mail?: string | null; userPrincipalName?: string; displayName?: string };
