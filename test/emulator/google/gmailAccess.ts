@@ -16,17 +16,24 @@ const SEND = 'https://www.googleapis.com/auth/gmail.send';
 const INSERT = 'https://www.googleapis.com/auth/gmail.insert';
 const COMPOSE = 'https://www.googleapis.com/auth/gmail.compose';
 const ADDON_COMPOSE = 'https://www.googleapis.com/auth/gmail.addons.current.action.compose';
+/** Gmail add-ons' scopes for the message the add-on was opened on. */
+const ADDON_ACTION = 'https://www.googleapis.com/auth/gmail.addons.current.message.action';
+const ADDON_METADATA = 'https://www.googleapis.com/auth/gmail.addons.current.message.metadata';
+const ADDON_READONLY = 'https://www.googleapis.com/auth/gmail.addons.current.message.readonly';
 
 /** Scopes accepted per method, from the discovery document's "scopes" lists. */
 export const GMAIL_SCOPES = {
   read: [FULL, MODIFY, READONLY, METADATA],
-  readContent: [FULL, MODIFY, READONLY],
+  /** messages.get (format minimal or metadata) and threads.get: the read scopes and the add-ons' message scopes. */
+  messageRead: [FULL, MODIFY, READONLY, METADATA, ADDON_ACTION, ADDON_METADATA, ADDON_READONLY],
+  /** messages.get (full or raw) and attachments.get. */
+  messageContent: [FULL, MODIFY, READONLY, ADDON_ACTION, ADDON_READONLY],
   labelsRead: [FULL, MODIFY, READONLY, METADATA, LABELS],
   labelsWrite: [FULL, MODIFY, LABELS],
   modify: [FULL, MODIFY],
   delete: [FULL],
   insert: [FULL, MODIFY, INSERT],
-  send: [FULL, MODIFY, COMPOSE, SEND],
+  send: [FULL, MODIFY, COMPOSE, SEND, ADDON_COMPOSE],
   draftsRead: [FULL, COMPOSE, MODIFY, READONLY],
   draftsWrite: [FULL, ADDON_COMPOSE, COMPOSE, MODIFY],
 } as const;

@@ -66,7 +66,7 @@ export function gmailMessageRoutes(deps: GmailDeps): Route[] {
       endpoint: 'gmail.users.messages.get',
       handler: (req) => {
         const format = readFormat(req.url.searchParams.get('format'));
-        const scopes = format === 'minimal' || format === 'metadata' ? GMAIL_SCOPES.read : GMAIL_SCOPES.readContent;
+        const scopes = format === 'minimal' || format === 'metadata' ? GMAIL_SCOPES.messageRead : GMAIL_SCOPES.messageContent;
         const box = open(req, 'gmail.users.messages.get', scopes);
         return {
           status: 200,
@@ -79,7 +79,7 @@ export function gmailMessageRoutes(deps: GmailDeps): Route[] {
       path: `${P}/:messageId/attachments/:id`,
       endpoint: 'gmail.users.messages.attachments.get',
       handler: (req) => {
-        const box = open(req, 'gmail.users.messages.attachments.get', GMAIL_SCOPES.readContent);
+        const box = open(req, 'gmail.users.messages.attachments.get', GMAIL_SCOPES.messageContent);
         const att = attachmentOf(find(box, req.params.messageId), req.params.id ?? '');
         if (!att) throw googleError(400, 'invalidArgument', 'Invalid attachment token');
         return { status: 200, body: { size: att.data.length, data: base64url(att.data, deps.encoding.dataPadded) } };

@@ -155,7 +155,12 @@ export function gmailThreadAndLabelRoutes(deps: GmailDeps): Route[] {
       endpoint: 'gmail.users.threads.get',
       handler: (req) => ({
         status: 200,
-        body: threadResource(open(req, 'gmail.users.threads.get', GMAIL_SCOPES.read), req.params.id ?? '', req, deps.encoding),
+        body: threadResource(
+          open(req, 'gmail.users.threads.get', GMAIL_SCOPES.messageRead),
+          req.params.id ?? '',
+          req,
+          deps.encoding,
+        ),
       }),
     },
     {
