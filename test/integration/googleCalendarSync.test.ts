@@ -289,6 +289,39 @@ describe('Google Calendar sync against the emulator (googleapis, real loopback f
     expect(daily.filter((e) => oldIds.includes(e.id))).toEqual([]);
   });
 
+  it('a series moved to another time takes its modified instances with it (they come back cancelled too)', async () => {
+    // Found by the calendar property test (seed 424242): the moved occurrence stayed in the index for good.
+    const [, second] = indexed()
+      .filter((e) => e.seriesId === 'newseries001')
+      .sort((a, b) => a.startsAt - b.startsAt);
+    await control(`${events(WORK)}/${second?.id}`, {
+      method: 'PATCH',
+      body: {
+        summary: 'Check-in (later)',
+        start: { dateTime: new Date((second?.startsAt as number) + 3_600_000).toISOString() },
+        end: { dateTime: new Date((second?.endsAt as number) + 3_600_000).toISOString() },
+      },
+    });
+    expect(await sync()).toMatchObject({ status: 'succeeded' });
+    expect(indexed().find((e) => e.id === second?.id)).toMatchObject({ summary: 'Check-in (later)' });
+
+    const ten = lastSundayOfOctober(Y).minus({ days: 5 }).set({ hour: 10 });
+    await control(`${events(WORK)}/newseries001`, {
+      method: 'PATCH',
+      body: {
+        start: { dateTime: iso(ten), timeZone: 'Europe/Berlin' },
+        end: { dateTime: iso(ten.plus({ minutes: 15 })), timeZone: 'Europe/Berlin' },
+      },
+    });
+    expect(await sync()).toMatchObject({ status: 'succeeded' });
+    const after = await remote();
+    expect(indexed()).toEqual(after);
+    expect(after.filter((e) => e.seriesId === 'newseries001').map((e) => e.startsAt)).toEqual(
+      Array.from({ length: 8 }, (_, k) => ten.plus({ days: k }).toMillis()),
+    );
+    expect(indexed().some((e) => e.id === second?.id)).toBe(false);
+  });
+
   it('converges through a full resync that reconciles when the sync tokens expire (410)', async () => {
     const [victim] = (await remote()).filter((e) => e.calendar === USER && e.seriesId === null);
     await control(`${events(USER)}/${victim?.id}`, { method: 'DELETE' });

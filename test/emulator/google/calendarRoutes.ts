@@ -365,8 +365,8 @@ export function patchEvent(acct: CalendarAccount, cal: Calendar, id: string, bod
 
 /**
  * Stores an event's next state, checked first (a refused change leaves the event as it was); an instance id
- * becomes an exception of its series. Instances a series change removes (moved to other times, rule shortened)
- * are reported cancelled to syncing clients, under their old instance ids.
+ * becomes an exception of its series. Instances a series change removes (moved to other times, rule shortened),
+ * modified ones included, are reported cancelled to syncing clients, under their old instance ids.
  */
 export function changeEvent(
   acct: CalendarAccount,
@@ -387,9 +387,12 @@ export function changeEvent(
       : [],
   );
   for (const gone of before) {
-    if (after.has(gone.id) || cal.events.has(gone.id)) continue;
+    // A modified instance (an exception, stored under its instance id) goes with its occurrence: Google
+    // reports it cancelled too, where leaving it would keep it unlisted yet never reported gone.
+    const kept = cal.events.get(gone.id);
+    if (after.has(gone.id) || kept?.status === 'cancelled') continue;
     cal.events.set(gone.id, {
-      ...gone,
+      ...(kept ?? gone),
       status: 'cancelled',
       recurrence: undefined,
       recurringEventId: ev.id,
