@@ -82,6 +82,32 @@ describe('Google id_tokens', () => {
     }
   });
 
+  it('tokeninfo?id_token= answers the verified claims as strings; a tampered token is 400 invalid_token', async () => {
+    const { tokens } = await tokensFor(emu, ['openid', 'email'], 'nonce-1');
+    const jwt = tokens.id_token ?? '';
+    const res = await fetch(`${emu.baseUrl}/tokeninfo?id_token=${jwt}`);
+    expect(res.status).toBe(200);
+    const info = (await res.json()) as AnyJson;
+    const claims = claimsOf(jwt);
+    expect(info).toMatchObject({
+      iss: 'https://accounts.google.com',
+      aud: CLIENT_ID,
+      sub: claims.sub,
+      email: 'alice@gmail.test',
+      email_verified: 'true',
+      nonce: 'nonce-1',
+      iat: String(claims.iat),
+      exp: String(claims.exp),
+      alg: 'RS256',
+      typ: 'JWT',
+    });
+    const [head, , sig] = jwt.split('.');
+    const forged = Buffer.from(JSON.stringify({ ...claims, email: 'mallory@gmail.test' })).toString('base64url');
+    const bad = await fetch(`${emu.baseUrl}/tokeninfo?id_token=${head}.${forged}.${sig}`);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as AnyJson).error).toBe('invalid_token');
+  });
+
   it('a refresh of an openid grant answers a fresh id_token; a grant without openid gets none', async () => {
     const { client, tokens } = await tokensFor(emu, ['openid', 'email']);
     client.setCredentials({ refresh_token: tokens.refresh_token });

@@ -157,7 +157,11 @@ export class GoogleOAuth {
         method: 'GET',
         path: '/tokeninfo',
         endpoint: 'oauth2.tokeninfo',
-        handler: (req) => this.tokenInfo(req.url.searchParams.get('access_token') ?? bearer(req) ?? ''),
+        handler: (req) => {
+          const idToken = req.url.searchParams.get('id_token');
+          if (idToken !== null) return this.idTokenInfo(idToken);
+          return this.tokenInfo(req.url.searchParams.get('access_token') ?? bearer(req) ?? '');
+        },
       },
       {
         method: 'POST',
@@ -349,6 +353,15 @@ export class GoogleOAuth {
     }
     this.access.delete(token);
     return { status: 200, body: {} };
+  }
+
+  /** Google's tokeninfo for an id_token: the verified claims, every value as a string, with the header's alg, kid, typ. */
+  private idTokenInfo(jwt: string): EmulatorReply {
+    const token = this.signer.verify(jwt);
+    const exp = Number(token?.claims.exp);
+    if (!token || !(exp * 1000 > this.ctx.now())) throw oauthError(400, 'invalid_token', 'Invalid Value');
+    const fields = { ...token.claims, alg: token.header.alg, kid: token.header.kid, typ: token.header.typ };
+    return { status: 200, body: Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, String(v)])) };
   }
 
   private tokenInfo(token: string): EmulatorReply {

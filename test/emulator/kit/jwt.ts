@@ -3,7 +3,7 @@
  * one RSA key per signer, made on first use, published as a JWKS and as an X.509 certificate (the
  * PEM map Google's oauth2/v1/certs serves and google-auth-library verifies with).
  */
-import { createHash, createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createHash, createSign, generateKeyPairSync, type KeyObject, verify } from 'node:crypto';
 import { generate } from 'selfsigned';
 
 interface SigningKey {
@@ -64,6 +64,21 @@ export class JwtSigner {
     const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
     const sig = createSign('RSA-SHA256').update(`${head}.${payload}`).sign(privateKey).toString('base64url');
     return `${head}.${payload}.${sig}`;
+  }
+
+  /** The header and claims of a token this signer signed, or undefined when the signature or shape is wrong. */
+  verify(jwt: string): { header: Record<string, unknown>; claims: Record<string, unknown> } | undefined {
+    const [head, payload, sig, extra] = jwt.split('.');
+    if (!head || !payload || !sig || extra !== undefined) return undefined;
+    const { publicKey } = this.signingKey();
+    if (!verify('RSA-SHA256', Buffer.from(`${head}.${payload}`), publicKey, Buffer.from(sig, 'base64url'))) return undefined;
+    try {
+      const header = JSON.parse(Buffer.from(head, 'base64url').toString()) as Record<string, unknown>;
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+      return header.alg === 'RS256' ? { header, claims } : undefined;
+    } catch {
+      return undefined;
+    }
   }
 }
 
