@@ -1,26 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningEmulator, startEmulator } from '../index.ts';
-import { signIn } from './testAuth.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { graphEmulatorForFile, type Json } from './graphHarness.ts';
 
-let emu: RunningEmulator;
-let token: string;
-// biome-ignore lint/suspicious/noExplicitAny: test reads arbitrary JSON
-type Json = any;
-const g = (path: string, init: RequestInit = {}) =>
-  fetch(`${emu.baseUrl}/v1.0/me${path}`, {
-    ...init,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
-  }) as Promise<Omit<Response, 'json'> & { json(): Promise<Json> }>;
-const control = async (path: string, body: object): Promise<Json> =>
-  (await fetch(`${emu.controlUrl}/microsoft${path}`, { method: 'POST', body: JSON.stringify(body) })).json();
-
+const h = graphEmulatorForFile();
+const { g, control } = h;
 const OCTOBER = 'startDateTime=2026-10-01T00:00:00Z&endDateTime=2026-11-01T00:00:00Z';
 let master: string;
 let familyCalendar: string;
 
 beforeAll(async () => {
-  emu = await startEmulator({ seed: { kind: 'corpus' }, autoConsent: true });
-  token = await signIn(emu.baseUrl);
   // Every Wednesday 15:00 New York from 2026-10-07, ten times; the 14th moved to 17:00, the 21st cancelled.
   ({ id: master } = await control('/events', {
     event: {
@@ -44,7 +31,6 @@ beforeAll(async () => {
   await control(`/events/${master}/exception`, { originalStartDate: '2026-10-21', cancel: true });
   familyCalendar = (await (await g('/calendars')).json()).value.find((c: Json) => c.name === 'Family').id;
 });
-afterAll(() => emu?.stop());
 
 describe('Graph event instances (GET /events/{id}/instances)', () => {
   it("answers the series' occurrences and exceptions in the window, cancelled ones left out", async () => {
@@ -83,7 +69,7 @@ describe('Graph event instances (GET /events/{id}/instances)', () => {
     const pages = [first.value.length];
     const ids = first.value.map((e: Json) => e.id);
     for (let link = first['@odata.nextLink']; link; ) {
-      const page: Json = await (await fetch(link, { headers: { authorization: `Bearer ${token}` } })).json();
+      const page: Json = await (await fetch(link, { headers: { authorization: `Bearer ${h.token}` } })).json();
       pages.push(page.value.length);
       ids.push(...page.value.map((e: Json) => e.id));
       link = page['@odata.nextLink'];

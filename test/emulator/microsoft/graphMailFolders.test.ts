@@ -1,21 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningEmulator, startEmulator } from '../index.ts';
-import { signIn } from './testAuth.ts';
+import { describe, expect, it } from 'vitest';
+import { graphEmulatorForFile, type Json } from './graphHarness.ts';
 
-let emu: RunningEmulator;
-let token: string;
-// biome-ignore lint/suspicious/noExplicitAny: test reads arbitrary JSON
-type Json = any;
-const g = (path: string, init: RequestInit = {}) =>
-  fetch(`${emu.baseUrl}/v1.0/me${path}`, {
-    ...init,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
-  }) as Promise<Omit<Response, 'json'> & { json(): Promise<Json> }>;
+const h = graphEmulatorForFile();
+const { g } = h;
 const post = (path: string, body: object) => g(path, { method: 'POST', body: JSON.stringify(body) });
 const patch = (path: string, body: object) => g(path, { method: 'PATCH', body: JSON.stringify(body) });
 const arrive = async (folder: string, subject: string): Promise<Json> =>
   (
-    await fetch(`${emu.controlUrl}/microsoft/messages`, {
+    await fetch(`${h.emu.controlUrl}/microsoft/messages`, {
       method: 'POST',
       body: JSON.stringify({ folder, subject, from: 'carol@fabrikam.test', body: 'hello' }),
     })
@@ -24,7 +16,7 @@ const arrive = async (folder: string, subject: string): Promise<Json> =>
 async function drain(url: string) {
   const items: Json[] = [];
   for (;;) {
-    const body: Json = await (await fetch(url, { headers: { authorization: `Bearer ${token}` } })).json();
+    const body: Json = await (await fetch(url, { headers: { authorization: `Bearer ${h.token}` } })).json();
     items.push(...body.value);
     if (body['@odata.nextLink']) url = body['@odata.nextLink'];
     else return { items, deltaLink: body['@odata.deltaLink'] as string };
@@ -34,12 +26,6 @@ const messageIds = async (folderId: string) =>
   ((await (await g(`/mailFolders/${folderId}/messages?$top=100&$select=subject`)).json()).value as Json[])
     .map((m) => m.subject)
     .sort();
-
-beforeAll(async () => {
-  emu = await startEmulator({ seed: { kind: 'corpus' }, autoConsent: true });
-  token = await signIn(emu.baseUrl);
-});
-afterAll(() => emu?.stop());
 
 describe('Graph mailFolder create, rename, delete', () => {
   it('POST /mailFolders creates a top-level folder (201) that the folder list then holds', async () => {
@@ -104,7 +90,7 @@ describe('Graph mailFolder create, rename, delete', () => {
   it('PATCH renames: same id, its messages and its delta link carry on', async () => {
     const folder = await (await post('/mailFolders', { displayName: 'Projekte' })).json();
     await arrive(folder.id, 'Kickoff');
-    const first = await drain(`${emu.baseUrl}/v1.0/me/mailFolders/${folder.id}/messages/delta`);
+    const first = await drain(`${h.emu.baseUrl}/v1.0/me/mailFolders/${folder.id}/messages/delta`);
     expect(first.items.map((m) => m.subject)).toEqual(['Kickoff']);
     const res = await patch(`/mailFolders/${folder.id}`, { displayName: 'Projects 2026' });
     expect(res.status).toBe(200);
@@ -136,7 +122,7 @@ describe('Graph mailFolder create, rename, delete', () => {
     const folder = await (await post('/mailFolders', { displayName: 'Old stuff' })).json();
     const sub = await (await post(`/mailFolders/${folder.id}/childFolders`, { displayName: 'Older' })).json();
     await arrive(folder.id, 'Archived note');
-    const before = await drain(`${emu.baseUrl}/v1.0/me/mailFolders/${folder.id}/messages/delta`);
+    const before = await drain(`${h.emu.baseUrl}/v1.0/me/mailFolders/${folder.id}/messages/delta`);
     const res = await g(`/mailFolders/${folder.id}`, { method: 'DELETE' });
     expect(res.status).toBe(204);
     expect(await res.text()).toBe('');
@@ -163,7 +149,7 @@ describe('Graph mailFolder create, rename, delete', () => {
       expect((await res.json()).error.code).toBe('ErrorItemNotFound');
     }
     expect((await g(`/messages/${messageId}`)).status).toBe(404);
-    const snapshot = ((await (await fetch(`${emu.controlUrl}/snapshot`)).json()) as Json).microsoft.users[0];
+    const snapshot = ((await (await fetch(`${h.emu.controlUrl}/snapshot`)).json()) as Json).microsoft.users[0];
     expect(snapshot.folders.map((f: Json) => f.id)).not.toContain(sub.id);
     expect(snapshot.messages.map((m: Json) => m.parentFolderId)).not.toContain(sub.id);
   });
@@ -185,7 +171,7 @@ describe('Graph mailFolder create, rename, delete', () => {
   });
 
   it('needs Mail.ReadWrite: the routes are in the mail permission family', async () => {
-    const res = await fetch(`${emu.baseUrl}/v1.0/me/mailFolders`, {
+    const res = await fetch(`${h.emu.baseUrl}/v1.0/me/mailFolders`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: '{"displayName":"x"}',

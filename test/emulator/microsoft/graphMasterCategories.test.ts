@@ -1,26 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningEmulator, startEmulator } from '../index.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { graphEmulatorForFile, type Json } from './graphHarness.ts';
 import { SCOPES, signIn } from './testAuth.ts';
 
-let emu: RunningEmulator;
-let token: string;
+const h = graphEmulatorForFile({}, [...SCOPES, 'https://graph.microsoft.com/MailboxSettings.ReadWrite']);
 let mailOnly: string;
-// biome-ignore lint/suspicious/noExplicitAny: test reads arbitrary JSON
-type Json = any;
-const g = (path: string, init: RequestInit = {}, bearer = token) =>
-  fetch(`${emu.baseUrl}/v1.0/me/outlook/masterCategories${path}`, {
-    ...init,
-    headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
-  }) as Promise<Omit<Response, 'json'> & { json(): Promise<Json> }>;
+const g = (path: string, init: RequestInit = {}, bearer?: string) => h.g(`/outlook/masterCategories${path}`, init, bearer);
 const create = (body: object) => g('', { method: 'POST', body: JSON.stringify(body) });
 const patch = (id: string, body: object) => g(`/${id}`, { method: 'PATCH', body: JSON.stringify(body) });
 
 beforeAll(async () => {
-  emu = await startEmulator({ seed: { kind: 'corpus' }, autoConsent: true });
-  token = await signIn(emu.baseUrl, undefined, [...SCOPES, 'https://graph.microsoft.com/MailboxSettings.ReadWrite']);
-  mailOnly = await signIn(emu.baseUrl);
+  mailOnly = await signIn(h.emu.baseUrl);
 });
-afterAll(() => emu?.stop());
 
 describe('Graph master categories (/me/outlook/masterCategories)', () => {
   it("lists Outlook's six default categories, each with an id, displayName and preset colour", async () => {

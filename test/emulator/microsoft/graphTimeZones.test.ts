@@ -1,36 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningEmulator, startEmulator } from '../index.ts';
-import { signIn } from './testAuth.ts';
+import { describe, expect, it } from 'vitest';
+import { graphEmulatorForFile } from './graphHarness.ts';
+import { utcToZoned } from './recurrence.ts';
 import { WINDOWS_ZONES } from './windowsZones.ts';
 
-let emu: RunningEmulator;
-let token: string;
-// biome-ignore lint/suspicious/noExplicitAny: test reads arbitrary JSON
-type Json = any;
-const g = (path: string, init: RequestInit = {}) =>
-  fetch(`${emu.baseUrl}/v1.0/me${path}`, {
-    ...init,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
-  }) as Promise<Omit<Response, 'json'> & { json(): Promise<Json> }>;
-
-/** Wall clock "YYYY-MM-DDTHH:mm:ss" of an instant in an IANA zone, by the runtime's own tz data. */
-function wallClock(instant: number, timeZone: string): string {
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    })
-      .formatToParts(new Date(instant))
-      .map((x) => [x.type, x.value]),
-  );
-  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}`;
-}
+const { g } = graphEmulatorForFile({ seed: { kind: 'empty' } });
+/** Wall clock "YYYY-MM-DDTHH:mm:ss" of an instant in an IANA zone. */
+const wallClock = (instant: number, timeZone: string) => utcToZoned(instant, timeZone).slice(0, 19);
 
 const create = (timeZone: string, subject = `Zone ${timeZone}`) =>
   g('/events', {
@@ -41,12 +16,6 @@ const create = (timeZone: string, subject = `Zone ${timeZone}`) =>
       end: { dateTime: '2026-07-01T13:00:00', timeZone },
     }),
   });
-
-beforeAll(async () => {
-  emu = await startEmulator({ seed: { kind: 'empty' }, autoConsent: true });
-  token = await signIn(emu.baseUrl);
-});
-afterAll(() => emu?.stop());
 
 describe("Graph time zones: CLDR's whole Windows table", () => {
   it('CLDR names well over a hundred Windows zones, the ones Outlook uses among them', () => {
