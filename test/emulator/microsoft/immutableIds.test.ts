@@ -211,6 +211,29 @@ describe('what the emulator tells a test about ids', () => {
   });
 });
 
+describe('POST /me/translateExchangeIds', () => {
+  it('translates default ids to immutable ones and back; an id that names nothing has errorDetails', async () => {
+    const id = await newMessage('Translated');
+    const restId = (await g('/mailFolders/inbox/messages?$select=subject&$top=100')).body.value.find(
+      (m: Json) => m.subject === 'Translated',
+    ).id;
+    const translate = (inputIds: string[], sourceIdType: string, targetIdType: string) =>
+      g('/translateExchangeIds', { method: 'POST', body: JSON.stringify({ inputIds, sourceIdType, targetIdType }) });
+    const toImmutable = await translate([restId, 'AAMkAGI2AAAAAAAAAAAAAAAAAAAAAAAAAAAA'], 'restId', 'restImmutableEntryId');
+    expect(toImmutable.status).toBe(200);
+    expect(toImmutable.body.value[0]).toEqual({ sourceId: restId, targetId: id });
+    expect(toImmutable.body.value[1]).toMatchObject({
+      sourceId: 'AAMkAGI2AAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+      errorDetails: { code: 'ErrorItemNotFound' },
+    });
+    expect((await translate([id], 'restImmutableEntryId', 'restId')).body.value).toEqual([{ sourceId: id, targetId: restId }]);
+    const unsupported = await translate([id], 'entryId', 'restId');
+    expect(unsupported.status).toBe(400);
+    expect((await translate([], 'restId', 'restImmutableEntryId')).status).toBe(400);
+    expect((await translate(Array(1001).fill(restId), 'restId', 'restImmutableEntryId')).status).toBe(400);
+  });
+});
+
 describe("Graph's JSON content type", () => {
   it('JSON answers are OData JSON with minimal metadata; errors plain application/json', async () => {
     const ok = await g('/mailFolders/inbox');

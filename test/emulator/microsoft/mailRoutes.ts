@@ -342,8 +342,33 @@ export function mailRoutes(env: GraphEnv): Route[] {
       else mb.move(m, trash.id);
       return { status: 204 };
     }),
+    ...r('POST', '/translateExchangeIds', 'graph.translateExchangeIds', (req, u) => translateExchangeIds(env, req, u)),
     ...sendRoutes(env),
   ];
+}
+
+/** Graph's id kinds by their exchangeIdFormat names; the binary and EWS formats are not modelled. */
+const ID_FORMATS: Record<string, IdKind> = { restId: 'rest', restImmutableEntryId: 'immutable' };
+
+/** translateExchangeIds between default and immutable ids: {value: [{sourceId, targetId} | {sourceId, errorDetails}]}. */
+function translateExchangeIds(env: GraphEnv, req: EmulatorRequest, u: GraphUser): EmulatorReply {
+  const { inputIds, sourceIdType, targetIdType } = parseJsonBody(req.body);
+  const from = ID_FORMATS[String(sourceIdType)];
+  const to = ID_FORMATS[String(targetIdType)];
+  if (!from || !to)
+    throw graphError(400, 'ErrorInvalidParameter', 'Only restId and restImmutableEntryId are supported by this emulator.');
+  if (!Array.isArray(inputIds) || inputIds.length === 0 || inputIds.length > 1000 || inputIds.some((i) => typeof i !== 'string'))
+    throw graphError(400, 'ErrorInvalidParameter', 'inputIds must hold between 1 and 1000 ids.');
+  const value = (inputIds as string[]).map((sourceId) => {
+    const m = u.mailbox.find(sourceId, from);
+    return m
+      ? { sourceId, targetId: idOf(m, to) }
+      : { sourceId, errorDetails: { code: 'ErrorItemNotFound', message: 'The specified object was not found in the store.' } };
+  });
+  return {
+    status: 200,
+    body: { '@odata.context': `${env.ctx.baseUrl}/v1.0/$metadata#Collection(microsoft.graph.convertIdResult)`, value },
+  };
 }
 
 async function findAttachment(req: EmulatorRequest, u: GraphUser): Promise<Record<string, unknown>> {
