@@ -49,6 +49,11 @@ describe('Gmail drafts', () => {
     expect(msg.data.labelIds).toEqual(['DRAFT']);
     const listed = await gmail.users.messages.list({ userId: 'me', labelIds: ['DRAFT'] });
     expect(listed.data.messages?.map((m) => m.id)).toContain(data.message?.id);
+    // history.list with labelId DRAFT keeps the record (its message carries the label).
+    const drafts = await gmail.users.history.list({ userId: 'me', startHistoryId: before, labelId: 'DRAFT' });
+    expect(drafts.data.history?.[0]?.messagesAdded?.[0]?.message?.id).toBe(data.message?.id);
+    const inbox = await gmail.users.history.list({ userId: 'me', startHistoryId: before, labelId: 'INBOX' });
+    expect(inbox.data.history).toBeUndefined();
   });
 
   it('get answers the draft in every format; an unknown draft is 404', async () => {

@@ -76,6 +76,10 @@ describe('Google id_tokens', () => {
     const jwk = jwks.keys.find((k: AnyJson) => k.kid === kid);
     expect(jwk).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig', e: 'AQAB' });
     const pems = (await (await fetch(`${emu.baseUrl}/oauth2/v1/certs`)).json()) as AnyJson;
+    // OpenID discovery names the issuer and the same JWKS.
+    const config = (await (await fetch(`${emu.baseUrl}/.well-known/openid-configuration`)).json()) as AnyJson;
+    expect(config).toMatchObject({ issuer: 'https://accounts.google.com', jwks_uri: `${emu.baseUrl}/oauth2/v3/certs` });
+    expect(config.id_token_signing_alg_values_supported).toEqual(['RS256']);
     expect(pems[kid]).toMatch(/^-----BEGIN CERTIFICATE-----/);
     for (const key of [createPublicKey({ key: jwk, format: 'jwk' }), createPublicKey(pems[kid])]) {
       expect(verify('RSA-SHA256', Buffer.from(`${head}.${body}`), key, Buffer.from(sig, 'base64url'))).toBe(true);
