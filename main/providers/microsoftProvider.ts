@@ -35,7 +35,7 @@ export function microsoftProvider(config: MicrosoftConfig, deps: ProviderDeps): 
       };
       const base = { db: deps.db, blobs: deps.blobs, accountId: account.id, attachmentSizeCap: deps.attachmentSizeCap };
       return {
-        pushChanges: async (changes, settle) => pushGraphChanges(deps.db, await open(), account.id, changes, settle),
+        pushChanges: async (changes, settle) => pushGraphChanges(deps.db, await open(), account.id, changes, settle, log),
         syncMail: async (request, run) =>
           graphMailSync(
             { ...base, client: await open(), signal: run.signal, reportProgress: run.reportProgress },

@@ -1,3 +1,4 @@
+import type { Log } from '../../core/log.ts';
 import type { ReadableDb } from '../../db/handles.ts';
 import { categoryNamesOfMessage } from '../../db/queries/messageLookups.ts';
 import type { PendingChange } from '../../db/queries/pendingChanges.ts';
@@ -9,7 +10,9 @@ import type { GraphClient } from './graphClient.ts';
  * category list as the index has it now (Graph sets them as one list; later
  * changes agree with it), a move a POST .../move into the folder. A message
  * gone meanwhile (deleted or moved elsewhere by another client, 404) has
- * nothing left to change.
+ * nothing left to change: the change is dropped, and the log says so (with
+ * immutable ids a 404 means the message is gone; if ids ever stopped being
+ * immutable, this line is where it would show).
  */
 export async function pushGraphChanges(
   db: ReadableDb,
@@ -17,6 +20,7 @@ export async function pushGraphChanges(
   accountId: string,
   changes: readonly PendingChange[],
   settle: (ids: readonly number[]) => void,
+  log: Log,
 ): Promise<void> {
   for (const { id, messageRemoteId, change } of changes) {
     const path = `/me/messages/${encodeURIComponent(messageRemoteId)}`;
@@ -43,6 +47,10 @@ export async function pushGraphChanges(
       }
     } catch (error) {
       if ((error as { status?: number }).status !== 404) throw error;
+      log.info(
+        { account_id: accountId, change: change.type, message: messageRemoteId },
+        'outlook dropped a change to a message it no longer has (404)',
+      );
     }
     settle([id]);
   }

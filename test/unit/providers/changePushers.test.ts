@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { silentLog } from '../../../main/core/log.ts';
+import { memoryLog, silentLog } from '../../../main/core/log.ts';
 import { openIndex, type WritableDb } from '../../../main/db/openIndex.ts';
 import { ensureAccount } from '../../../main/db/queries/accounts.ts';
 import { upsertLabel } from '../../../main/db/queries/labels.ts';
@@ -159,7 +159,8 @@ describe('pushing typed local changes', () => {
       },
     } as unknown as GraphClient;
     const settled: number[] = [];
-    await pushGraphChanges(db, client, account.id, pendingChanges(db, account.id), (ids) => settled.push(...ids));
+    const memory = memoryLog('debug');
+    await pushGraphChanges(db, client, account.id, pendingChanges(db, account.id), (ids) => settled.push(...ids), memory.log);
     expect(requests).toEqual([
       ['PATCH /me/messages/m', { isRead: true }],
       ['PATCH /me/messages/m', { flag: { flagStatus: 'flagged' } }],
@@ -170,7 +171,9 @@ describe('pushing typed local changes', () => {
     applyThreadAction(db, thread, 'mark_unread');
     gone = true;
     const [last] = pendingChanges(db, account.id).slice(-1);
-    await pushGraphChanges(db, client, account.id, [last!], (ids) => settled.push(...ids));
+    await pushGraphChanges(db, client, account.id, [last!], (ids) => settled.push(...ids), memory.log);
     expect(settled.at(-1)).toBe(last?.id);
+    // Dropped, and said so: a change that silently vanished would hide an id mismatch.
+    expect(memory.lines().filter((l) => /no longer has/.test(String(l.msg)))).toHaveLength(1);
   });
 });
