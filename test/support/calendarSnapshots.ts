@@ -179,3 +179,16 @@ export async function runCalendarSync(
   await engine.runner.idle();
   return engine.jobs.get(job.id);
 }
+
+/** The window each calendar's stored sync position was minted for (`kind`: 'gcal.syncToken.window', 'graph.calendarView.window'), by the calendar's remote id. */
+export function storedCalendarWindows(db: IndexDb, accountId: string, kind: string): Map<string, TimeWindow> {
+  const rows = db
+    .prepare('SELECT scope, cursor FROM sync_cursors WHERE account_id = ? AND kind = ? ORDER BY scope')
+    .all(accountId, kind) as Array<{ scope: string; cursor: string }>;
+  return new Map(
+    rows.map((r) => {
+      const [from, to] = r.cursor.split('/').map(Number);
+      return [r.scope, { from: from as number, to: to as number }];
+    }),
+  );
+}
