@@ -225,6 +225,7 @@ describe('Google Calendar v3: events.update, instances, move', () => {
       const fourth = data.items?.[3];
       const one = await cal.events.instances({ calendarId: 'primary', eventId, originalStart: fourth?.start?.dateTime ?? '' });
       expect(one.data.items?.map((e) => e.id)).toEqual([fourth?.id]);
+      expect((await failure(cal.events.instances({ calendarId: 'primary', eventId, originalStart: 'soon' }))).status).toBe(400);
 
       // timeZone: the same instants shown in New York's offsets, the answer's timeZone says so.
       const ny = await cal.events.instances({ calendarId: 'primary', eventId, timeZone: 'America/New_York' });

@@ -108,6 +108,7 @@ export function calendarEditRoutes(deps: CalendarDeps): Route[] {
         const originalStart = q.get('originalStart');
         if (originalStart !== null) {
           const wanted = Date.parse(originalStart);
+          if (Number.isNaN(wanted)) throw badRequest('Invalid value for: originalStart');
           items = items.filter((i) =>
             i.originalStartTime?.date
               ? i.originalStartTime.date === originalStart
