@@ -179,6 +179,25 @@ describe('Google Calendar v3: events.update, instances, move', () => {
       expect(await changes('primary', before)).toEqual([{ id: third?.id, status: 'confirmed' }]);
       expect((await cal.events.get({ calendarId: 'primary', eventId: series.id ?? '' })).data.summary).toBe('Review (update)');
     });
+    it('updating a series to a shorter rule reports the instances it drops as cancelled in the next sync round', async () => {
+      const series = await lastFridays('Retro');
+      const { data: listed } = await cal.events.instances({ calendarId: 'primary', eventId: series.id ?? '' });
+      const before = await syncToken('primary');
+      await cal.events.update({
+        calendarId: 'primary',
+        eventId: series.id ?? '',
+        requestBody: {
+          summary: 'Retro',
+          start: series.start,
+          end: series.end,
+          recurrence: ['RRULE:FREQ=MONTHLY;BYDAY=-1FR;COUNT=3'],
+        },
+      });
+      const round = await changes('primary', before);
+      const ids = (listed.items ?? []).map((e) => e.id);
+      expect(round.filter((e) => e.status === 'confirmed').map((e) => e.id)).toEqual(ids.slice(0, 3));
+      expect(round.filter((e) => e.status === 'cancelled').map((e) => e.id)).toEqual(ids.slice(3));
+    });
   });
 
   describe('events.instances', () => {
