@@ -66,6 +66,18 @@ export function openMailbox(
 }
 
 /**
+ * A token granted gmail.metadata (even beside a broader read scope) sees headers and labels only:
+ * Gmail refuses bodies (format full or raw) and list queries as 403 forbidden, in these words
+ * (observed in public reports: laravel-gmail#90, googleworkspace/cli#104, python-client#582).
+ */
+export function refuseUnderMetadataScope(scopes: readonly string[], ask: { format?: string; q?: string | null }): void {
+  if (!scopes.includes(METADATA)) return;
+  if (ask.q) throw googleError(403, 'forbidden', "Metadata scope does not support 'q' parameter");
+  if (ask.format === 'full' || ask.format === 'raw')
+    throw googleError(403, 'forbidden', `Metadata scope doesn't allow format ${ask.format.toUpperCase()}`);
+}
+
+/**
  * The RPC name Gmail reports in ErrorInfo.metadata.method, e.g. gmail.users.messages.get ->
  * caribou.api.proto.MailboxService.GetMessage (verb + resource, plural for list/batch verbs).
  */

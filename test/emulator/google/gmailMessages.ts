@@ -2,7 +2,15 @@
 import type { EmulatorRequest, Route } from '../kit/types.ts';
 import { base64url } from './encoding.ts';
 import { badRequest, googleError, notFound } from './errors.ts';
-import { byGmailId, GMAIL_SCOPES, type GmailDeps, jsonBody, listPage, openMailbox } from './gmailAccess.ts';
+import {
+  byGmailId,
+  GMAIL_SCOPES,
+  type GmailDeps,
+  jsonBody,
+  listPage,
+  openMailbox,
+  refuseUnderMetadataScope,
+} from './gmailAccess.ts';
 import { gmailId, type Mailbox, type StoredMessage } from './mailbox.ts';
 import { attachmentOf, readFormat, renderMessage } from './messageView.ts';
 import { compileQuery } from './searchQuery.ts';
@@ -53,9 +61,7 @@ export function gmailMessageRoutes(deps: GmailDeps): Route[] {
       endpoint: 'gmail.users.messages.list',
       handler: (req) => {
         const { box, scopes } = openMailbox(deps, req, 'gmail.users.messages.list', GMAIL_SCOPES.read);
-        if (req.url.searchParams.get('q') && scopes.every((s) => s.endsWith('gmail.metadata'))) {
-          throw googleError(403, 'forbidden', "Metadata scope does not support 'q' parameter");
-        }
+        refuseUnderMetadataScope(scopes, { q: req.url.searchParams.get('q') });
         const body = listPage(req, filterMessages(box, req), 'messages', (m) => ({ id: m.id, threadId: m.threadId }));
         return { status: 200, body };
       },
@@ -66,8 +72,8 @@ export function gmailMessageRoutes(deps: GmailDeps): Route[] {
       endpoint: 'gmail.users.messages.get',
       handler: (req) => {
         const format = readFormat(req.url.searchParams.get('format'));
-        const scopes = format === 'minimal' || format === 'metadata' ? GMAIL_SCOPES.messageRead : GMAIL_SCOPES.messageContent;
-        const box = open(req, 'gmail.users.messages.get', scopes);
+        const { box, scopes } = openMailbox(deps, req, 'gmail.users.messages.get', GMAIL_SCOPES.messageRead);
+        refuseUnderMetadataScope(scopes, { format });
         return {
           status: 200,
           body: renderMessage(find(box, req.params.id), format, req.url.searchParams.getAll('metadataHeaders'), deps.encoding),

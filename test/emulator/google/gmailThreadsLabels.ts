@@ -12,6 +12,7 @@ import {
   openMailbox,
   pageToken,
   readPageToken,
+  refuseUnderMetadataScope,
 } from './gmailAccess.ts';
 import { checkLabelName } from './gmailLabels.ts';
 import { filterMessages, labelList } from './gmailMessages.ts';
@@ -128,7 +129,8 @@ export function gmailThreadAndLabelRoutes(deps: GmailDeps): Route[] {
       path: `${U}/threads`,
       endpoint: 'gmail.users.threads.list',
       handler: (req) => {
-        const box = open(req, 'gmail.users.threads.list', GMAIL_SCOPES.read);
+        const { box, scopes } = openMailbox(deps, req, 'gmail.users.threads.list', GMAIL_SCOPES.read);
+        refuseUnderMetadataScope(scopes, { q: req.url.searchParams.get('q') });
         const max = intParam(req, 'maxResults', 100, 500) || 100;
         const offset = readPageToken(req);
         const seen = new Set<string>();
@@ -153,15 +155,11 @@ export function gmailThreadAndLabelRoutes(deps: GmailDeps): Route[] {
       method: 'GET',
       path: `${U}/threads/:id`,
       endpoint: 'gmail.users.threads.get',
-      handler: (req) => ({
-        status: 200,
-        body: threadResource(
-          open(req, 'gmail.users.threads.get', GMAIL_SCOPES.messageRead),
-          req.params.id ?? '',
-          req,
-          deps.encoding,
-        ),
-      }),
+      handler: (req) => {
+        const { box, scopes } = openMailbox(deps, req, 'gmail.users.threads.get', GMAIL_SCOPES.messageRead);
+        refuseUnderMetadataScope(scopes, { format: readFormat(req.url.searchParams.get('format')) });
+        return { status: 200, body: threadResource(box, req.params.id ?? '', req, deps.encoding) };
+      },
     },
     {
       method: 'POST',
