@@ -65,7 +65,8 @@ export async function parseRfc822(raw: Uint8Array | string): Promise<ParsedMessa
     text,
     html,
     attachments: email.attachments.map((attachment) => ({
-      filename: attachment.filename ?? '',
+      // An unnamed Content-Disposition: attachment is still a file the sender attached (Gmail calls it "noname").
+      filename: attachment.filename ?? (attachment.disposition === 'attachment' ? 'noname' : ''),
       mimeType: attachment.mimeType || 'application/octet-stream',
       contentId: attachment.contentId ? attachment.contentId.replace(/^<|>$/g, '') : null,
       isInline: attachment.disposition === 'inline' || Boolean(attachment.related),

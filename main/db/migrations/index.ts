@@ -16,6 +16,7 @@ import * as typedPendingChanges from './013_typed_pending_changes.ts';
 import * as starredByThread from './014_starred_by_thread.ts';
 import * as sendRecords from './015_send_records.ts';
 import * as blobRelease from './016_blob_release.ts';
+import * as attachmentsPeopleSee from './017_attachments_people_see.ts';
 
 interface Migration {
   version: number;
@@ -41,6 +42,7 @@ export const migrations: readonly Migration[] = [
   { version: 14, name: 'starred_by_thread', up: starredByThread.up },
   { version: 15, name: 'send_records', up: sendRecords.up },
   { version: 16, name: 'blob_release', up: blobRelease.up },
+  { version: 17, name: 'attachments_people_see', up: attachmentsPeopleSee.up },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

@@ -3,6 +3,31 @@ import { stmt } from '../statements.ts';
 import type { AttachmentInput } from './messageWrites.ts';
 import type { AttachmentRow } from './threadReads.ts';
 
+/**
+ * MIME types no person calls an attachment, whatever their headers say: PGP and S/MIME
+ * signatures, and the machine-readable reports of bounces and receipts (their text is
+ * searchable instead). Migration 017 recomputed stored messages with the same list.
+ */
+export const NOT_ATTACHMENT_TYPES: readonly string[] = [
+  'application/pgp-signature',
+  'application/pkcs7-signature',
+  'application/x-pkcs7-signature',
+  'message/delivery-status',
+  'message/disposition-notification',
+  'message/feedback-report',
+  'text/rfc822-headers',
+];
+
+/**
+ * Whether a part is what `has:attachment` means (and notmuch, and a reader): a named file
+ * that is not shown inline in the body (Content-Disposition: attachment, or a named part
+ * without a disposition outside multipart/related). Unnamed attachments are named
+ * "noname" when parsed, as Gmail shows them.
+ */
+export function countsAsAttachment(part: Pick<AttachmentInput, 'filename' | 'mimeType' | 'isInline'>): boolean {
+  return !part.isInline && part.filename !== '' && !NOT_ATTACHMENT_TYPES.includes(part.mimeType.toLowerCase());
+}
+
 /** What serving an attachment needs: its stored bytes, or where in its message's original they are. */
 export interface AttachmentDownloadRow {
   id: number;

@@ -2,6 +2,7 @@ import type { EmailAddress } from '../../../shared/mailModel.ts';
 import type { ReadableDb, WritableDb } from '../handles.ts';
 import { stmt } from '../statements.ts';
 import { noteMailChange, transaction } from '../transactions.ts';
+import { countsAsAttachment } from './attachments.ts';
 import { labelIdByRemoteId, labelIdsByRole } from './labels.ts';
 import { type PlaceRef, pendingChangesOfMessage } from './pendingChanges.ts';
 
@@ -153,7 +154,7 @@ function upsertMessageRow(db: WritableDb, accountId: string, input: MessageInput
     is_starred: input.isStarred ? 1 : 0,
     is_important: input.isImportant ? 1 : 0,
     is_draft: input.isDraft ? 1 : 0,
-    has_attachments: input.attachments.some((a) => !a.isInline) ? 1 : 0,
+    has_attachments: input.attachments.some(countsAsAttachment) ? 1 : 0,
     raw_sha256: input.rawSha256,
     contact_id: input.contactId ?? null,
     deal_id: input.dealId ?? null,
