@@ -1,4 +1,4 @@
-import type { SearchQuery } from './parseSearchQuery.ts';
+import type { SearchClause, SearchQuery } from './parseSearchQuery.ts';
 
 export const HIGHLIGHT_START = '\u0002';
 export const HIGHLIGHT_END = '\u0003';
@@ -14,13 +14,17 @@ const AFTER_CHARS = 160;
  */
 export function highlightPattern(query: SearchQuery): RegExp | null {
   const stems = new Set<string>();
-  for (const clause of query.clauses) {
-    if (clause.negated) continue;
-    for (const term of clause.anyOf) {
-      if (term.kind !== 'text') continue;
-      for (const word of term.value.toLowerCase().split(/[^\p{L}\p{N}]+/u)) if (word) stems.add(roughStem(word));
+  const visit = (clauses: SearchClause[]) => {
+    for (const clause of clauses) {
+      if (clause.negated) continue;
+      for (const term of clause.anyOf) {
+        if (term.kind === 'group') visit(term.clauses);
+        const value = term.kind === 'text' ? term.value : term.kind === 'near' ? `${term.left} ${term.right}` : '';
+        for (const word of value.toLowerCase().split(/[^\p{L}\p{N}]+/u)) if (word) stems.add(roughStem(word));
+      }
     }
-  }
+  };
+  visit(query.clauses);
   if (stems.size === 0) return null;
   const alternatives = [...stems].sort((a, b) => b.length - a.length).map(escapeRegExp);
   return new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.join('|')})[\\p{L}\\p{N}]*`, 'giu');
