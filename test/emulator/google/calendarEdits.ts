@@ -64,7 +64,7 @@ export function calendarEditRoutes(deps: CalendarDeps): Route[] {
         const cal = calendar(acct, req.params.calendarId);
         writable(cal);
         const body = jsonBody(req);
-        const ev = changeEvent(acct, cal, req.params.eventId ?? '', (current) => {
+        const ev = changeEvent(acct, cal, req.params.eventId ?? '', deps.ctx.now(), (current) => {
           // A full replace: every writable field is what the body says, absent ones cleared.
           const next: Record<string, unknown> = { status: 'confirmed' };
           for (const k of EDITABLE_FIELDS) if (body[k] !== undefined && body[k] !== null) next[k] = body[k];

@@ -114,7 +114,14 @@ export function expandInstances(cal: Calendar, ev: CalendarEvent, minMs: number,
 }
 
 /** What events.list answers for timeMin/timeMax (series expanded when singleEvents), before ordering and paging. */
-export function listWindow(cal: Calendar, minMs: number, maxMs: number, single: boolean, showDeleted: boolean): CalendarEvent[] {
+export function listWindow(
+  cal: Calendar,
+  minMs: number,
+  maxMs: number,
+  single: boolean,
+  showDeleted: boolean,
+  now: number,
+): CalendarEvent[] {
   const overlaps = (e: CalendarEvent) => startMillis(e.end, cal.timeZone) > minMs && startMillis(e.start, cal.timeZone) < maxMs;
   const items: CalendarEvent[] = [];
   for (const e of cal.events.values()) {
@@ -122,7 +129,7 @@ export function listWindow(cal: Calendar, minMs: number, maxMs: number, single: 
     if (e.recurrence && single) {
       if (e.status !== 'cancelled')
         items.push(
-          ...expandInstances(cal, e, minMs, Number.isFinite(maxMs) ? maxMs : Date.now() + 2 * 365 * 86_400_000).filter(
+          ...expandInstances(cal, e, minMs, Number.isFinite(maxMs) ? maxMs : now + 2 * 365 * 86_400_000).filter(
             (i) => showDeleted || i.status !== 'cancelled',
           ),
         );
@@ -226,7 +233,7 @@ export function calendarRoutes(deps: CalendarDeps): Route[] {
           if (q.get('singleEvents') === 'true')
             items = items.flatMap((e) =>
               e.recurrence && e.status !== 'cancelled'
-                ? expandInstances(cal, e, -Infinity, Date.now() + 3 * 365 * 86_400_000)
+                ? expandInstances(cal, e, -Infinity, deps.ctx.now() + 3 * 365 * 86_400_000)
                 : [e],
             );
         } else {
@@ -241,7 +248,7 @@ export function calendarRoutes(deps: CalendarDeps): Route[] {
           if (orderBy === 'startTime' && !single)
             throw badRequest('The requested ordering is not available for the particular query.');
           const showDeleted = q.get('showDeleted') === 'true';
-          items = listWindow(cal, minMs, maxMs, single, showDeleted);
+          items = listWindow(cal, minMs, maxMs, single, showDeleted, deps.ctx.now());
           if (orderBy === 'startTime')
             items.sort((a, b) => startMillis(a.start, cal.timeZone) - startMillis(b.start, cal.timeZone));
           if (orderBy === 'updated') items.sort((a, b) => a.updated.localeCompare(b.updated));
@@ -300,7 +307,7 @@ export function calendarRoutes(deps: CalendarDeps): Route[] {
       handler: (req) => {
         const acct = account(req, 'calendar.events.patch', WRITE);
         const cal = calendar(acct, req.params.calendarId);
-        const ev = patchEvent(acct, cal, req.params.eventId ?? '', jsonBody(req));
+        const ev = patchEvent(acct, cal, req.params.eventId ?? '', jsonBody(req), deps.ctx.now());
         touch(acct, ev);
         return { status: 200, body: serializeEvent(cal, ev) };
       },
@@ -330,7 +337,10 @@ export function findEvent(cal: Calendar, id: string, materialize = false): Calen
   const m = /^(.+)_(\d{8}(T\d{6}Z)?)$/.exec(id);
   const series = m ? cal.events.get(m[1] as string) : undefined;
   if (!series?.recurrence) throw notFound();
-  const inst = expandInstances(cal, series, Number.NEGATIVE_INFINITY, Date.now() + 5 * 365 * 86_400_000).find((i) => i.id === id);
+  // The instance id names its start (yyyyMMdd[THHmmssZ], UTC): expanding to a day past it is enough, whatever the clock.
+  const day = /^(\d{4})(\d{2})(\d{2})/.exec(m?.[2] ?? '');
+  const through = day ? Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3])) + 2 * 86_400_000 : Number.NEGATIVE_INFINITY;
+  const inst = expandInstances(cal, series, Number.NEGATIVE_INFINITY, through).find((i) => i.id === id);
   if (!inst) throw notFound();
   if (materialize) cal.events.set(id, { ...inst });
   return materialize ? (cal.events.get(id) as CalendarEvent) : inst;
@@ -354,8 +364,14 @@ export const EDITABLE_FIELDS = [
   'visibility',
 ];
 
-export function patchEvent(acct: CalendarAccount, cal: Calendar, id: string, body: Record<string, unknown>): CalendarEvent {
-  return changeEvent(acct, cal, id, (ev) => {
+export function patchEvent(
+  acct: CalendarAccount,
+  cal: Calendar,
+  id: string,
+  body: Record<string, unknown>,
+  now: number,
+): CalendarEvent {
+  return changeEvent(acct, cal, id, now, (ev) => {
     const next: Record<string, unknown> = { ...ev };
     for (const [k, v] of Object.entries(body)) if (EDITABLE_FIELDS.includes(k)) next[k] = v;
     if (body.start || body.end) next.sequence = ev.sequence + 1;
@@ -372,12 +388,14 @@ export function changeEvent(
   acct: CalendarAccount,
   cal: Calendar,
   id: string,
+  /** The emulator's clock: how far an endless series is expanded to compare its instances before and after. */
+  now: number,
   next: (ev: CalendarEvent) => Record<string, unknown>,
 ): CalendarEvent {
   const proposed = next(findEvent(cal, id));
   validateEvent(proposed);
   const ev = findEvent(cal, id, true);
-  const horizon = Date.now() + 5 * 365 * 86_400_000;
+  const horizon = now + 5 * 365 * 86_400_000;
   const before = ev.recurrence ? expandInstances(cal, ev, Number.NEGATIVE_INFINITY, horizon) : [];
   for (const k of Object.keys(ev)) if (!(k in proposed)) delete ev[k];
   Object.assign(ev, proposed);

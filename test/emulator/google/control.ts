@@ -175,7 +175,7 @@ export function googleControlRoutes(d: ControlDeps): Route[] {
     }),
     route('PATCH', '/users/:email/calendars/:calendarId/events/:eventId', (req) => {
       const { acct, c } = cal(req);
-      const ev = patchEvent(acct, c, req.params.eventId ?? '', jsonBody(req));
+      const ev = patchEvent(acct, c, req.params.eventId ?? '', jsonBody(req), d.now());
       ev.seq = acct.nextSeq();
       ev.updated = new Date(d.now()).toISOString();
       return ok({ id: ev.id, status: ev.status });
@@ -224,7 +224,7 @@ export function googleControlRoutes(d: ControlDeps): Route[] {
         calendars: [...acct.calendars.values()].map((c) => ({
           id: c.id,
           timeZone: c.timeZone,
-          instances: listWindow(c, minMs, maxMs, true, false).map((e) => ({
+          instances: listWindow(c, minMs, maxMs, true, false, d.now()).map((e) => ({
             ...serializeEvent(c, e),
             startMs: startMillis(e.start, e.start.timeZone ?? c.timeZone),
             endMs: startMillis(e.end, e.start.timeZone ?? c.timeZone),
