@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Engine, openEngine } from '../../main/core/engine.ts';
 import { silentLog } from '../../main/core/log.ts';
+import { gmailFor, signIn } from '../emulator/google/harness.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
 import { seededRandom } from '../emulator/kit/faults.ts';
-import { openBrowser as formPostBrowser } from '../emulator/microsoft/testAuth.ts';
+import { openBrowser as formPostBrowser, signIn as graphSignIn } from '../emulator/microsoft/testAuth.ts';
 import {
   autoConsentBrowser,
   emulatorControl,
@@ -25,10 +26,13 @@ const { seed: SEED, rounds: ROUNDS } = propertyRun(50);
 
 type Control = (path: string, init?: { method?: string; body?: unknown }) => Promise<Record<string, unknown>>;
 /**
- * Random rounds of what other clients do to a mailbox, mixed with what the
- * user does to it in Outpost (thread actions, pushed by the sync), each round
+ * Random rounds of what other clients do to a mailbox (through the emulator's
+ * control routes, and through Gmail's and Graph's own APIs: drafts, batchDelete,
+ * threads, labels renamed and deleted, mail folders), mixed with what the user
+ * does to it in Outpost (thread actions, pushed by the sync), each round
  * followed by an incremental sync; after every round the index must equal the
- * mailbox. A failure names the seed and round (rerun with OUTPOST_PROPERTY_SEED).
+ * mailbox, and its label and folder names the provider's. A failure names the
+ * seed and round (rerun with OUTPOST_PROPERTY_SEED).
  */
 describe(`random mailbox mutations + incremental syncs converge every round (seed ${SEED})`, () => {
   const dir = makeTempDir();
@@ -37,6 +41,10 @@ describe(`random mailbox mutations + incremental syncs converge every round (see
   let gmailAccount: string;
   let outlookAccount: string;
   let control: Control;
+  /** Another Gmail client (googleapis, full scope): drafts, batchDelete, threads, label renames and deletes. */
+  let otherGmail: ReturnType<typeof gmailFor>;
+  /** Another Outlook client (Graph, bob's token): mail folders created, renamed and deleted. */
+  let otherGraph: Graph;
 
   beforeAll(async () => {
     emulator = await startEmulator({
@@ -45,6 +53,8 @@ describe(`random mailbox mutations + incremental syncs converge every round (see
       serviceOptions: { google: { quotaEnabled: false } },
     });
     control = emulatorControl(emulator);
+    otherGmail = gmailFor(emulator, await signIn(emulator, ['https://mail.google.com/']));
+    otherGraph = graphClient(emulator.baseUrl, await graphSignIn(emulator.baseUrl));
     const google = googleConfigFor(emulator.baseUrl);
     const microsoft = microsoftConfigFor(emulator.baseUrl);
     engine = openEngine({
@@ -55,8 +65,10 @@ describe(`random mailbox mutations + incremental syncs converge every round (see
     });
     gmailAccount = (await engine.providers.forConnect('google').connect({ openBrowser: autoConsentBrowser })).id;
     outlookAccount = (await engine.providers.forConnect('microsoft').connect({ openBrowser: formPostBrowser })).id;
-    expect(await runMailSync(engine, gmailAccount)).toMatchObject({ status: 'succeeded' });
-    expect(await runMailSync(engine, outlookAccount)).toMatchObject({ status: 'succeeded' });
+    for (const account of [gmailAccount, outlookAccount]) {
+      const job = await runMailSync(engine, account);
+      expect(job, JSON.stringify(job?.error)).toMatchObject({ status: 'succeeded' });
+    }
   }, 60_000);
   afterAll(async () => {
     await engine?.close();
@@ -65,38 +77,56 @@ describe(`random mailbox mutations + incremental syncs converge every round (see
   });
 
   it(
-    `Gmail, ${ROUNDS} rounds: adds, replies, label changes, read flips, trash, deletes, new labels and Outpost's thread actions`,
+    `Gmail, ${ROUNDS} rounds: adds, replies, label changes, read flips, trash, deletes, new labels, another client's drafts, batchDelete, threads and label renames/deletes, and Outpost's thread actions`,
     async () => {
       const rng = seededRandom(SEED);
       let serial = 0;
       for (let round = 1; round <= ROUNDS; round++) {
         const ops: string[] = [];
-        for (let n = 1 + Math.floor(rng() * 5); n > 0; n--)
-          ops.push(rng() < 0.25 ? userThreadAction(engine, gmailAccount, rng) : await mutateGmail(control, rng, ++serial));
+        for (let n = 1 + Math.floor(rng() * 5); n > 0; n--) {
+          const roll = rng();
+          ops.push(
+            roll < 0.2
+              ? userThreadAction(engine, gmailAccount, rng)
+              : roll < 0.4
+                ? await otherGmailClient(otherGmail, rng, ++serial)
+                : await mutateGmail(control, rng, ++serial),
+          );
+        }
         const job = await runMailSync(engine, gmailAccount);
         const context = `seed ${SEED}, round ${round}: ${ops.join('; ')}`;
         expect(job?.error, context).toBeNull();
         expect(indexAsGmailSnapshot(engine.db, gmailAccount), context).toEqual(await remoteGmailSnapshot(emulator, GMAIL_USER));
+        expect(indexedUserLabels(engine, gmailAccount), context).toEqual(await remoteUserLabels(otherGmail));
       }
     },
     propertyTimeout(ROUNDS, 2_000),
   );
 
   it(
-    `Outlook, ${ROUNDS} rounds: new mail, replies, moves, read/flag/category edits, deletes and Outpost's thread actions`,
+    `Outlook, ${ROUNDS} rounds: new mail, replies, moves, read/flag/category edits, deletes, another client's mail folders (create, rename, delete) and Outpost's thread actions`,
     async () => {
       const rng = seededRandom(SEED + 1);
       let serial = 0;
       for (let round = 1; round <= ROUNDS; round++) {
         const ops: string[] = [];
-        for (let n = 1 + Math.floor(rng() * 5); n > 0; n--)
-          ops.push(rng() < 0.25 ? userThreadAction(engine, outlookAccount, rng) : await mutateOutlook(control, rng, ++serial));
+        for (let n = 1 + Math.floor(rng() * 5); n > 0; n--) {
+          const roll = rng();
+          ops.push(
+            roll < 0.2
+              ? userThreadAction(engine, outlookAccount, rng)
+              : roll < 0.3
+                ? await otherOutlookClient(otherGraph, control, rng, ++serial)
+                : await mutateOutlook(control, rng, ++serial),
+          );
+        }
         const job = await runMailSync(engine, outlookAccount);
         const context = `seed ${SEED}, round ${round}: ${ops.join('; ')}`;
         expect(job?.error, context).toBeNull();
         expect(indexAsGraphSnapshot(engine.db, outlookAccount), context).toEqual(
           await remoteGraphSnapshot(emulator, OUTLOOK_USER),
         );
+        expect(indexedFolders(engine, outlookAccount), context).toEqual(await remoteFolders(control));
       }
     },
     propertyTimeout(ROUNDS, 2_000),
@@ -184,4 +214,146 @@ async function mutateOutlook(control: Control, rng: Rng, serial: number): Promis
   }
   await control(`/microsoft/messages/${message.id}`, { method: 'DELETE' });
   return `delete ${message.id}`;
+}
+
+/** The user's Gmail labels as the index names them, and as Gmail does. */
+function indexedUserLabels(engine: Engine, accountId: string): Array<{ id: string; name: string }> {
+  return engine.db
+    .prepare("SELECT remote_id AS id, name FROM labels WHERE account_id = ? AND kind = 'user' ORDER BY remote_id")
+    .all(accountId) as Array<{ id: string; name: string }>;
+}
+
+async function remoteUserLabels(gmail: ReturnType<typeof gmailFor>): Promise<Array<{ id: string; name: string }>> {
+  const { data } = await gmail.users.labels.list({ userId: 'me' });
+  return (data.labels ?? [])
+    .filter((l) => l.type === 'user')
+    .map((l) => ({ id: l.id ?? '', name: l.name ?? '' }))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+const rawMessage = (serial: number, subject: string) =>
+  Buffer.from(
+    `From: ${GMAIL_USER}\r\nTo: d${serial}@example.test\r\nSubject: ${subject}\r\nContent-Type: text/plain\r\n\r\nDraft ${serial}\r\n`,
+  ).toString('base64url');
+
+/** What another Gmail client does through the API: drafts, batchDelete, threads trashed, untrashed and deleted, labels renamed and deleted. */
+async function otherGmailClient(gmail: ReturnType<typeof gmailFor>, rng: Rng, serial: number): Promise<string> {
+  const me = { userId: 'me' };
+  const drafts = (await gmail.users.drafts.list(me)).data.drafts ?? [];
+  const draft = pick(rng, drafts);
+  const messages = (await gmail.users.messages.list({ ...me, maxResults: 500, includeSpamTrash: true })).data.messages ?? [];
+  const message = pick(rng, messages);
+  const labels = ((await gmail.users.labels.list(me)).data.labels ?? []).filter((l) => l.type === 'user');
+  const label = pick(rng, labels);
+  const roll = rng();
+  if (!draft || roll < 0.15) {
+    const { data } = await gmail.users.drafts.create({
+      ...me,
+      requestBody: { message: { raw: rawMessage(serial, `Draft ${serial}`) } },
+    });
+    return `draft create ${data.id}`;
+  }
+  if (roll < 0.25) {
+    await gmail.users.drafts.update({
+      ...me,
+      id: draft.id ?? '',
+      requestBody: { message: { raw: rawMessage(serial, `Draft ${serial}, again`) } },
+    });
+    return `draft update ${draft.id}`;
+  }
+  if (roll < 0.32) {
+    await gmail.users.drafts.delete({ ...me, id: draft.id ?? '' });
+    return `draft delete ${draft.id}`;
+  }
+  if (roll < 0.42) {
+    const { data } = await gmail.users.drafts.send({ ...me, requestBody: { id: draft.id } });
+    return `draft send ${draft.id} as ${data.id}`;
+  }
+  if ((roll < 0.52 || !label) && message) {
+    const ids = [message.id ?? '', ...messages.filter(() => rng() < 0.01).map((m) => m.id ?? '')];
+    await gmail.users.messages.batchDelete({ ...me, requestBody: { ids } });
+    return `batchDelete ${ids.join(',')}`;
+  }
+  if (roll < 0.75 && message) {
+    const how = pick(rng, ['trash', 'untrash', 'delete'] as const) ?? 'trash';
+    await gmail.users.threads[how]({ ...me, id: message.threadId ?? '' });
+    return `threads.${how} ${message.threadId}`;
+  }
+  if (roll < 0.9 && label) {
+    await gmail.users.labels.patch({ ...me, id: label.id ?? '', requestBody: { name: `Renamed/${serial}` } });
+    return `label rename ${label.id}`;
+  }
+  if (label) {
+    await gmail.users.labels.delete({ ...me, id: label.id ?? '' });
+    return `label delete ${label.id}`;
+  }
+  return 'other client: nothing to act on';
+}
+
+type Graph = (path: string, init?: { method?: string; body?: unknown }) => Promise<Record<string, unknown>>;
+
+/** Graph's /me with a bearer token, as another Outlook client calls it. */
+function graphClient(baseUrl: string, token: string): Graph {
+  return async (path, init = {}) => {
+    const response = await fetch(`${baseUrl}/v1.0/me${path}`, {
+      method: init.method ?? 'GET',
+      headers: { authorization: `Bearer ${token}`, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
+    if (!response.ok) throw new Error(`graph ${init.method ?? 'GET'} ${path}: ${response.status} ${await response.text()}`);
+    return response.status === 204 ? {} : ((await response.json()) as Record<string, unknown>);
+  };
+}
+
+interface FolderView {
+  id: string;
+  name: string;
+}
+
+async function outlookFolders(control: Control) {
+  const snapshot = (await control('/snapshot')) as {
+    microsoft: {
+      users: Array<{
+        upn: string;
+        folders: Array<{ id: string; displayName: string; wellKnownName: string | null; parentFolderId: string | null }>;
+      }>;
+    };
+  };
+  return snapshot.microsoft.users.find((u) => u.upn === OUTLOOK_USER)?.folders ?? [];
+}
+
+/** The mail folders as the index names them, and as Outlook does. */
+function indexedFolders(engine: Engine, accountId: string): FolderView[] {
+  return engine.db
+    .prepare("SELECT remote_id AS id, name FROM labels WHERE account_id = ? AND kind = 'folder' ORDER BY remote_id")
+    .all(accountId) as FolderView[];
+}
+
+async function remoteFolders(control: Control): Promise<FolderView[]> {
+  return (await outlookFolders(control))
+    .filter((f) => f.wellKnownName !== 'msgfolderroot')
+    .map((f) => ({ id: f.id, name: f.displayName }))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** What another Outlook client does through Graph: mail folders created (top level or inside another), renamed, deleted. */
+async function otherOutlookClient(graph: Graph, control: Control, rng: Rng, serial: number): Promise<string> {
+  const folders = await outlookFolders(control);
+  const own = folders.filter((f) => f.wellKnownName === null);
+  const folder = pick(rng, own);
+  const roll = rng();
+  if (!folder || roll < 0.4) {
+    const parent = rng() < 0.3 ? folder : undefined;
+    const { id } = await graph(parent ? `/mailFolders/${parent.id}/childFolders` : '/mailFolders', {
+      method: 'POST',
+      body: { displayName: `Folder ${serial}` },
+    });
+    return `folder create ${id}${parent ? ` in ${parent.id}` : ''}`;
+  }
+  if (roll < 0.75) {
+    await graph(`/mailFolders/${folder.id}`, { method: 'PATCH', body: { displayName: `Renamed ${serial}` } });
+    return `folder rename ${folder.id}`;
+  }
+  await graph(`/mailFolders/${folder.id}`, { method: 'DELETE' });
+  return `folder delete ${folder.id}`;
 }
