@@ -89,7 +89,7 @@ async function run(tlsDir: string): Promise<void> {
       seed: args.seed,
       tlsDir,
       autoConsent: true,
-      serviceOptions: { google: { quotaEnabled: args.realQuota } },
+      serviceOptions: { google: { quotaEnabled: args.realQuota }, microsoft: { exchangeLimits: args.realQuota } },
     });
     const google = googleConfigFor(emulator.baseUrl);
     const microsoft = microsoftConfigFor(emulator.baseUrl);
