@@ -7,6 +7,7 @@ import { type ApiServer, buildApiServer } from '../api/server.ts';
 import { WebhookWorker } from '../api/webhooks/webhookWorker.ts';
 import { openReader, type ReadableDb } from '../db/openIndex.ts';
 import { listAccounts } from '../db/queries/accounts.ts';
+import { reindexStoredMessages } from '../mail/reindexStoredMessages.ts';
 import { apiSendService } from '../send/apiSendService.ts';
 import { SyncScheduler, scheduledAccounts } from '../sync/syncScheduler.ts';
 import { AccountConnector } from './accountConnector.ts';
@@ -57,6 +58,9 @@ export async function startCore(config: CoreConfig): Promise<Core> {
   // The API's read routes get their own read-only connection: a read can never write, and reads do not queue behind the writer.
   let reader: ReadableDb = engine.db;
   let damaged = false;
+  // Messages stored before the index searched their other parts are read again in the background (stopped on close).
+  const reindexing = new AbortController();
+  let reindexed: Promise<unknown> = Promise.resolve();
   const deliverQueued = () => {
     if (!damaged)
       void engine.send.outbox.deliverDue().catch((error: Error) => engine.log.error({ err: error }, 'outbox delivery failed'));
@@ -93,6 +97,7 @@ export async function startCore(config: CoreConfig): Promise<Core> {
       engineDamage: engine.onIndexDamage,
       onDamage: () => {
         damaged = true;
+        reindexing.abort();
         clearInterval(deliveryTimer);
         scheduler?.stop();
         void webhooks?.stop();
@@ -143,6 +148,11 @@ export async function startCore(config: CoreConfig): Promise<Core> {
     .then(deliverQueued);
   deliveryTimer = setInterval(deliverQueued, 30_000);
   deliveryTimer.unref();
+  const reindexLog = engine.log.child({ component: 'reindex' });
+  reindexed = reindexStoredMessages(
+    { db: engine.db, blobs: engine.blobs, log: reindexLog },
+    { batchSize: 200, signal: reindexing.signal },
+  ).catch((error: Error) => reindexLog.error({ err: error }, 'reading stored messages again failed; the next start resumes'));
   return {
     ...engine,
     scheduler,
@@ -151,6 +161,8 @@ export async function startCore(config: CoreConfig): Promise<Core> {
     baseUrl: `http://127.0.0.1:${port}`,
     async close() {
       clearInterval(deliveryTimer);
+      reindexing.abort();
+      await reindexed;
       damageWatch?.stop();
       unsubscribeNewMail();
       connectivity?.stop();

@@ -4,6 +4,7 @@ import type { EmailAddress } from '../../shared/mailModel.ts';
 import { decodeEncodedWords } from './encodedWords.ts';
 import { messageDate } from './mailDate.ts';
 import { installCharsetFallback } from './postalMimeCharsets.ts';
+import { searchableParts } from './searchableParts.ts';
 
 installCharsetFallback();
 
@@ -22,6 +23,12 @@ export interface ParsedMessage {
   date: number | null;
   text: string;
   html: string | null;
+  /**
+   * What a search should find beyond `text` (searchableParts.ts): the HTML alternative as
+   * text when it says more than the plain part, the reports and returned headers of
+   * bounces, and other text parts that are not attachments.
+   */
+  searchableText: string;
   attachments: ParsedAttachment[];
   headers: Map<string, string>;
 }
@@ -46,8 +53,16 @@ export async function parseRfc822(raw: Uint8Array | string): Promise<ParsedMessa
   const headers = new Map<string, string>();
   for (const header of email.headers) if (!headers.has(header.key)) headers.set(header.key, header.value);
   const html = email.html?.trim() ? email.html : null;
-  let text = email.text ?? '';
-  if (!text.trim() && html) text = htmlToPlainText(html);
+  const htmlText = html ? htmlToPlainText(html) : null;
+  const text = email.text?.trim() || !htmlText ? (email.text ?? '') : htmlText;
+  const attachments = email.attachments.map((attachment) => ({
+    // An unnamed Content-Disposition: attachment is still a file the sender attached (Gmail calls it "noname").
+    filename: attachment.filename ?? (attachment.disposition === 'attachment' ? 'noname' : ''),
+    mimeType: attachment.mimeType || 'application/octet-stream',
+    contentId: attachment.contentId ? attachment.contentId.replace(/^<|>$/g, '') : null,
+    isInline: attachment.disposition === 'inline' || Boolean(attachment.related),
+    content: toBytes(attachment.content),
+  }));
   return {
     rfc822MessageId: bareMessageId(email.messageId),
     inReplyTo: bareMessageId(email.inReplyTo),
@@ -64,14 +79,8 @@ export async function parseRfc822(raw: Uint8Array | string): Promise<ParsedMessa
     ),
     text,
     html,
-    attachments: email.attachments.map((attachment) => ({
-      // An unnamed Content-Disposition: attachment is still a file the sender attached (Gmail calls it "noname").
-      filename: attachment.filename ?? (attachment.disposition === 'attachment' ? 'noname' : ''),
-      mimeType: attachment.mimeType || 'application/octet-stream',
-      contentId: attachment.contentId ? attachment.contentId.replace(/^<|>$/g, '') : null,
-      isInline: attachment.disposition === 'inline' || Boolean(attachment.related),
-      content: toBytes(attachment.content),
-    })),
+    searchableText: searchableParts(text, htmlText, attachments),
+    attachments,
     headers,
   };
 }

@@ -51,6 +51,7 @@ export function toMessageInput(
     snippet: makeSnippet(parsed.text),
     bodyText: parsed.text,
     bodyHtml: parsed.html,
+    searchableText: parsed.searchableText,
     sizeBytes: facts.sizeBytes,
     isUnread: facts.isUnread,
     isStarred: facts.isStarred,

@@ -17,6 +17,7 @@ import * as starredByThread from './014_starred_by_thread.ts';
 import * as sendRecords from './015_send_records.ts';
 import * as blobRelease from './016_blob_release.ts';
 import * as attachmentsPeopleSee from './017_attachments_people_see.ts';
+import * as searchableText from './018_searchable_text.ts';
 
 interface Migration {
   version: number;
@@ -43,6 +44,7 @@ export const migrations: readonly Migration[] = [
   { version: 15, name: 'send_records', up: sendRecords.up },
   { version: 16, name: 'blob_release', up: blobRelease.up },
   { version: 17, name: 'attachments_people_see', up: attachmentsPeopleSee.up },
+  { version: 18, name: 'searchable_text', up: searchableText.up },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

@@ -5,6 +5,7 @@ import { noteMailChange, transaction } from '../transactions.ts';
 import { countsAsAttachment } from './attachments.ts';
 import { labelIdByRemoteId, labelIdsByRole } from './labels.ts';
 import { type PlaceRef, pendingChangesOfMessage } from './pendingChanges.ts';
+import { searchableText } from './searchableText.ts';
 
 /** One message as a provider (or an import) hands it to the index. */
 export interface MessageInput {
@@ -23,6 +24,8 @@ export interface MessageInput {
   snippet: string;
   bodyText: string;
   bodyHtml: string | null;
+  /** Text a search finds beyond bodyText (HTML alternative, bounce reports: main/mail/searchableParts.ts); attachment names are added. */
+  searchableText?: string;
   sizeBytes: number;
   isUnread: boolean;
   isStarred: boolean;
@@ -149,6 +152,7 @@ function upsertMessageRow(db: WritableDb, accountId: string, input: MessageInput
     snippet: input.snippet,
     body_text: input.bodyText,
     body_html: input.bodyHtml,
+    searchable_text: searchableText(input.searchableText ?? '', input.attachments),
     size_bytes: input.sizeBytes,
     is_unread: input.isUnread ? 1 : 0,
     is_starred: input.isStarred ? 1 : 0,
@@ -166,7 +170,7 @@ function upsertMessageRow(db: WritableDb, accountId: string, input: MessageInput
          references_ids = @references_ids, subject = @subject, from_name = @from_name, from_email = @from_email,
          to_json = @to_json, cc_json = @cc_json, bcc_json = @bcc_json, reply_to_json = @reply_to_json,
          from_text = @from_text, recipients_text = @recipients_text, sent_at = @sent_at, snippet = @snippet, body_text = @body_text,
-         body_html = @body_html, size_bytes = @size_bytes, is_unread = @is_unread, is_starred = @is_starred,
+         body_html = @body_html, searchable_text = @searchable_text, size_bytes = @size_bytes, is_unread = @is_unread, is_starred = @is_starred,
          is_important = @is_important, is_draft = @is_draft, has_attachments = @has_attachments,
          raw_sha256 = coalesce(@raw_sha256, raw_sha256),
          contact_id = coalesce(@contact_id, contact_id), deal_id = coalesce(@deal_id, deal_id)
@@ -178,10 +182,10 @@ function upsertMessageRow(db: WritableDb, accountId: string, input: MessageInput
     db,
     `INSERT INTO messages (account_id, thread_id, remote_id, rfc822_message_id, in_reply_to, references_ids, subject,
        from_name, from_email, to_json, cc_json, bcc_json, reply_to_json, from_text, recipients_text, sent_at, snippet, body_text,
-       body_html, size_bytes, is_unread, is_starred, is_important, is_draft, has_attachments, raw_sha256, contact_id, deal_id)
+       body_html, searchable_text, size_bytes, is_unread, is_starred, is_important, is_draft, has_attachments, raw_sha256, contact_id, deal_id)
      VALUES (@account_id, @thread_id, @remote_id, @rfc822_message_id, @in_reply_to, @references_ids, @subject,
        @from_name, @from_email, @to_json, @cc_json, @bcc_json, @reply_to_json, @from_text, @recipients_text, @sent_at, @snippet,
-       @body_text, @body_html, @size_bytes, @is_unread, @is_starred, @is_important, @is_draft, @has_attachments, @raw_sha256,
+       @body_text, @body_html, @searchable_text, @size_bytes, @is_unread, @is_starred, @is_important, @is_draft, @has_attachments, @raw_sha256,
        @contact_id, @deal_id)
      RETURNING id`,
   ).get(values);

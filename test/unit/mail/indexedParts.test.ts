@@ -23,6 +23,10 @@ const CORPUS = {
   bitmapAttached: 'hard-ham-1/00039.b2b936a8501444b213f61f9ff193b480',
   patchAndSignature: 'easy-ham-1/01137.862bf0c202b134ec11c965d1a46a43a0',
   namedImagesNoDisposition: 'easy-ham-2/00869.0fbb783356f6875063681dc49cfcb1eb',
+  htmlSaysMore: 'hard-ham-1/00064.a80b45bb0339ed948bbbd968c074c60e',
+  secondBounce: 'easy-ham-2/01311.b6a06b3e24130a32172b4c5225a1d5a6',
+  scriptAttached: 'easy-ham-1/00993.041d0d8e108657fd1ba5c605a10e2bfa',
+  documentAttached: 'spam-2/01359.deafa1d42658c6624c6809a446b7f369',
 } as const;
 
 describe('what the index calls an attachment and what it lets you search (real corpus messages)', () => {
@@ -61,7 +65,30 @@ describe('what the index calls an attachment and what it lets you search (real c
 
   it('has:attachment finds files people attached, never signatures, bounce reports or inline images', () => {
     expect(found('has:attachment')).toEqual(
-      [CORPUS.patchAttached, CORPUS.bitmapAttached, CORPUS.patchAndSignature, CORPUS.namedImagesNoDisposition].sort(),
+      [
+        CORPUS.patchAttached,
+        CORPUS.bitmapAttached,
+        CORPUS.patchAndSignature,
+        CORPUS.namedImagesNoDisposition,
+        CORPUS.scriptAttached,
+        CORPUS.documentAttached,
+      ].sort(),
     );
+  });
+
+  it('finds words only the HTML alternative has', () => {
+    expect(found('comicshelp')).toEqual([CORPUS.htmlSaysMore]);
+  });
+
+  it("finds a bounce by its delivery report and the returned message's headers", () => {
+    expect(found('communigate')).toEqual([CORPUS.bounce]);
+    expect(found('amavisd')).toEqual([CORPUS.secondBounce]);
+    expect(found('"Reporting-MTA"')).toEqual([CORPUS.bounce, CORPUS.bounceWithOriginal, CORPUS.secondBounce].sort());
+  });
+
+  it('finds attachments by their file names, as plain words and with filename:', () => {
+    expect(found('swasort')).toEqual([CORPUS.scriptAttached]);
+    expect(found('yinxiang motorcycles')).toEqual([CORPUS.documentAttached]);
+    expect(found('filename:yinxiang')).toEqual([CORPUS.documentAttached]);
   });
 });
