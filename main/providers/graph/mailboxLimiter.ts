@@ -50,7 +50,15 @@ export class MailboxLimiter {
         this.#inFlight++;
         return;
       }
-      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+      // Woken by a freed slot, or by a cancel (then the loop's throwIfAborted ends the wait).
+      await new Promise<void>((resolve) => {
+        const onAbort = () => resolve();
+        signal?.addEventListener('abort', onAbort, { once: true });
+        this.#waiting.push(() => {
+          signal?.removeEventListener('abort', onAbort); // a long sync waits thousands of times on one signal
+          resolve();
+        });
+      });
     }
   }
 

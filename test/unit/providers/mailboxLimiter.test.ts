@@ -37,6 +37,25 @@ describe('MailboxLimiter (Exchange: 4 requests in flight per app and mailbox)', 
     expect(limiter.inFlight).toBe(0);
   });
 
+  it('a call waiting for a slot ends at once when its sync is cancelled, without taking a slot', async () => {
+    const limiter = new MailboxLimiter(1);
+    const holder = deferred();
+    const held = limiter.run(() => holder.done);
+    const controller = new AbortController();
+    let ran = false;
+    const waiting = limiter.run(async () => {
+      ran = true;
+    }, controller.signal);
+    await new Promise((resolve) => setImmediate(resolve));
+    controller.abort();
+    await expect(waiting).rejects.toThrow(/abort/i);
+    expect(ran).toBe(false);
+    expect(limiter.inFlight).toBe(1);
+    holder.finish();
+    await held;
+    expect(limiter.inFlight).toBe(0);
+  });
+
   it('a failing call gives its slot back', async () => {
     const limiter = new MailboxLimiter(1);
     await expect(limiter.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
