@@ -13,7 +13,9 @@ Usage:
   outpost accounts remove ID|EMAIL --yes        delete an account and its synced mail and calendars from this computer
   outpost sync [--full] [--account ID]          sync mail now, with progress
   outpost agenda [--days N]                     the coming days of every calendar (default 7)
-  outpost search QUERY [--account ID] [--limit N]   search the index (Gmail-style operators)
+  outpost search QUERY [--account ID] [--limit N] [--prefix] [--messages]
+                                                search the index (Gmail-style operators): conversations newest first and how
+                                                many match; --prefix: the last word as typed; --messages: one line per message
   outpost keys create --name N --scope S ...   print a new API key (wbk_...); scopes: read:email write:email read:calendar write:calendar admin
   outpost keys list | keys revoke ID           list API keys (never the keys themselves) / revoke one
   outpost session create [--admin]              print a new session token
@@ -81,6 +83,8 @@ async function main(argv: string[]): Promise<void> {
         query: rest.join(' '),
         accountId: values.account,
         limit,
+        prefix: values.prefix ?? false,
+        messages: values.messages ?? false,
       });
     }
     case 'keys':
@@ -122,6 +126,8 @@ function parseCommandLine(argv: string[]) {
       name: { type: 'string' },
       scope: { type: 'string', multiple: true },
       full: { type: 'boolean' },
+      prefix: { type: 'boolean' },
+      messages: { type: 'boolean' },
       yes: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },

@@ -1,11 +1,23 @@
 import { openIndexForReading } from '../core/indexAccess.ts';
 import { OutpostError } from '../core/outpostError.ts';
+import { listAccounts } from '../db/queries/accounts.ts';
 import { parseSearchQuery, SearchSyntaxError } from '../search/parseSearchQuery.ts';
 import { splitHighlight } from '../search/presentSearchHit.ts';
-import { searchMessages } from '../search/searchMessages.ts';
+import { searchPage } from '../search/searchMessages.ts';
 
-/** `outpost search QUERY`: the same search as GET /v1/email/search, printed for a terminal. */
-export function searchCommand(options: { dataDir: string; query: string; accountId?: string; limit: number }): void {
+/**
+ * `outpost search QUERY`: the same search as GET /v1/email/search, printed for
+ * a terminal: conversations (or messages), newest first, each with its account,
+ * then how many results exist.
+ */
+export function searchCommand(options: {
+  dataDir: string;
+  query: string;
+  accountId?: string | undefined;
+  limit: number;
+  prefix?: boolean | undefined;
+  messages?: boolean | undefined;
+}): void {
   let query: ReturnType<typeof parseSearchQuery>;
   try {
     query = parseSearchQuery(options.query);
@@ -22,20 +34,32 @@ export function searchCommand(options: { dataDir: string; query: string; account
     return;
   }
   try {
-    const hits = searchMessages(db, query, { accountId: options.accountId, limit: options.limit, offset: 0 });
+    const group = options.messages ? 'messages' : 'threads';
+    const page = searchPage(db, query, {
+      accountId: options.accountId,
+      limit: options.limit,
+      prefixLast: options.prefix,
+      group,
+    });
+    const accounts = new Map(listAccounts(db).map((a) => [a.id, a.email]));
     const bold = process.stdout.isTTY ? (s: string) => `\u001b[1m${s}\u001b[22m` : (s: string) => `*${s}*`;
-    for (const hit of hits) {
+    for (const hit of page.rows) {
       const date = new Date(hit.sent_at).toISOString().slice(0, 10);
       const from = hit.from_name || hit.from_email || '(unknown)';
+      const count = hit.matching_messages > 1 ? ` (${hit.matching_messages})` : '';
       const passage = splitHighlight(hit.highlight ?? hit.snippet)
         .map((s) => (s.match ? bold(s.text) : s.text))
         .join('')
         .replace(/\s+/g, ' ');
       process.stdout.write(
-        `${date}  ${from.slice(0, 28).padEnd(28)}  ${hit.subject || '(no subject)'}\n    ${passage}\n    thr_${hit.thread_id}\n`,
+        `${date}  ${from.slice(0, 28).padEnd(28)}  ${hit.subject || '(no subject)'}${count}\n    ${passage}\n    thr_${hit.thread_id}  ${accounts.get(hit.account_id) ?? hit.account_id}\n`,
       );
     }
-    process.stdout.write(`${hits.length} result${hits.length === 1 ? '' : 's'}\n`);
+    const noun = group === 'threads' ? 'conversation' : 'message';
+    const total = `${page.totalEstimated ? 'about ' : ''}${page.total.toLocaleString('en-US')} ${noun}${page.total === 1 ? '' : 's'}`;
+    process.stdout.write(
+      page.rows.length < page.total ? `${total}, the newest ${page.rows.length} shown (--limit N for more)\n` : `${total}\n`,
+    );
   } finally {
     db.close();
   }

@@ -14,6 +14,7 @@ export function presentSearchHit(row: SearchHitRow): SearchHit {
     is_unread: row.is_unread === 1,
     is_starred: row.is_starred === 1,
     has_attachments: row.has_attachments === 1,
+    matching_messages: row.matching_messages,
     score: row.score,
     highlight: splitHighlight(row.highlight ?? row.snippet),
     subject_highlight: splitHighlight(row.subject_highlight ?? row.subject),

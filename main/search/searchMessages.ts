@@ -1,33 +1,175 @@
 import type { ReadableDb } from '../db/handles.ts';
-import { findMessages, type MessageMatchRow, messageSearchTexts, type SearchOptions } from '../db/queries/search.ts';
+import {
+  checkSearchLimit,
+  countMatches,
+  findMessages,
+  type MessageMatchRow,
+  messageRows,
+  messageSearchTexts,
+  rankedMatches,
+  type SearchCursor,
+  type SearchOptions,
+  threadMatches,
+} from '../db/queries/search.ts';
+import { compileSearch } from '../db/queries/searchConditions.ts';
 import { highlightFragment, highlightPattern, markMatches } from './highlightMatches.ts';
 import type { SearchQuery } from './parseSearchQuery.ts';
 
 export { HIGHLIGHT_END, HIGHLIGHT_START } from './highlightMatches.ts';
-export type { SearchOptions };
+export type { SearchCursor, SearchOptions };
 
 export interface SearchHitRow extends MessageMatchRow {
   /** A passage around the first match, matched words wrapped in \u0002 ... \u0003, or null for searches without words. */
   highlight: string | null;
   /** The subject with the query's words marked (full-text queries only). */
   subject_highlight: string | null;
+  /** How many messages of the row's conversation match (1 when results are messages). */
+  matching_messages: number;
 }
 
 /**
- * Searches the index (main/db/queries/search.ts runs the query) and, for
+ * Searches the index (main/db/queries/search.ts runs the query), one row per
+ * matching message, newest first unless sorted by relevance, and, for
  * full-text searches, marks the query's words: a passage around the first
  * match and the subject.
  */
 export function searchMessages(db: ReadableDb, query: SearchQuery, options: SearchOptions): SearchHitRow[] {
+  checkPageSize(options.limit);
   const { rows, fullText } = findMessages(db, query, options);
+  return highlighted(db, query, fullText, rows, () => 1);
+}
+
+export interface SearchPageOptions extends Omit<SearchOptions, 'offset' | 'after'> {
+  /** 'threads' (one row per conversation, the default) or 'messages'. */
+  group: 'threads' | 'messages';
+  /** Where the previous page ended: a row (newest first) or a number of rows (relevance). */
+  cursor?: { after: SearchCursor } | { offset: number } | null | undefined;
+}
+
+export interface SearchPage {
+  rows: SearchHitRow[];
+  /** Where the next page starts, or null after the last result. */
+  next: { after: SearchCursor } | { offset: number } | null;
+  /** Matching messages, or conversations when grouped by thread. */
+  total: number;
+  /** The total is an estimate (more than 5,000 matching messages), as Gmail's resultSizeEstimate. */
+  totalEstimated: boolean;
+}
+
+/**
+ * One page of results with its total. Grouped by thread, a conversation is one
+ * row at its newest match (its matching messages counted), so pages walk the
+ * same newest-first order as messages do and never repeat a conversation.
+ */
+export function searchPage(db: ReadableDb, query: SearchQuery, options: SearchPageOptions): SearchPage {
+  checkPageSize(options.limit);
+  const counted = countMatches(db, query, options);
+  const total = options.group === 'threads' ? counted.threads : counted.messages;
+  const page =
+    options.sort === 'relevance' && compileSearch(db, query, options).match !== null
+      ? relevancePage(db, query, options)
+      : newestPage(db, query, options);
+  return { ...page, total, totalEstimated: counted.estimated };
+}
+
+function newestPage(
+  db: ReadableDb,
+  query: SearchQuery,
+  options: SearchPageOptions,
+): Omit<SearchPage, 'total' | 'totalEstimated'> {
+  const after = options.cursor && 'after' in options.cursor ? options.cursor.after : null;
+  const limit = options.limit;
+  if (options.group === 'messages') {
+    const { rows, fullText } = findMessages(db, query, { ...options, sort: 'date', limit: limit + 1, after });
+    const page = rows.slice(0, limit);
+    return { rows: highlighted(db, query, fullText, page, () => 1), next: nextAfter(rows, page, limit) };
+  }
+  const compiled = compileSearch(db, query, options);
+  const kept: MessageMatchRow[] = [];
+  const counts = new Map<number, number>();
+  let from = after;
+  let fullText = false;
+  const batch = Math.min(Math.max(limit * 2, 50), 1_000);
+  // Walk matches newest first; a message opens its conversation's row only when it is the conversation's newest match.
+  for (;;) {
+    const found = findMessages(db, query, { ...options, sort: 'date', limit: batch, after: from });
+    fullText = found.fullText;
+    for (const row of found.rows) {
+      if (counts.has(row.thread_id)) continue;
+      const matches = threadMatches(db, compiled, row.thread_id);
+      const newest = matches.reduce((a, b) => (keyAbove(b, a) ? b : a), matches[0] ?? row);
+      if (newest.id !== row.id) continue;
+      counts.set(row.thread_id, matches.length);
+      kept.push(row);
+      if (kept.length > limit) break;
+    }
+    const last = found.rows.at(-1);
+    if (kept.length > limit || found.rows.length < batch || !last) break;
+    from = { sentAt: last.sent_at, id: last.id };
+  }
+  const page = kept.slice(0, limit);
+  return {
+    rows: highlighted(db, query, fullText, page, (row) => counts.get(row.thread_id) ?? 1),
+    next: nextAfter(kept, page, limit),
+  };
+}
+
+/** bm25 order: the best matches (at most 10,000 are ranked), a conversation at its best message. */
+function relevancePage(
+  db: ReadableDb,
+  query: SearchQuery,
+  options: SearchPageOptions,
+): Omit<SearchPage, 'total' | 'totalEstimated'> {
+  const offset = options.cursor && 'offset' in options.cursor ? options.cursor.offset : 0;
+  const compiled = compileSearch(db, query, options);
+  let ranked = rankedMatches(db, compiled, Number.POSITIVE_INFINITY);
+  const counts = new Map<number, number>();
+  if (options.group === 'threads') {
+    for (const r of ranked) counts.set(r.thread_id, (counts.get(r.thread_id) ?? 0) + 1);
+    const seen = new Set<number>();
+    ranked = ranked.filter((r) => !seen.has(r.thread_id) && seen.add(r.thread_id));
+  }
+  const slice = ranked.slice(offset, offset + options.limit);
+  return {
+    rows: highlighted(db, query, true, messageRows(db, slice), (row) => counts.get(row.thread_id) ?? 1),
+    next: offset + options.limit < ranked.length ? { offset: offset + options.limit } : null,
+  };
+}
+
+function checkPageSize(limit: number): void {
+  checkSearchLimit(limit);
+  if (limit < 1) checkSearchLimit(Number.NaN);
+}
+
+function nextAfter(rows: MessageMatchRow[], page: MessageMatchRow[], limit: number): { after: SearchCursor } | null {
+  const last = page.at(-1);
+  return rows.length > limit && last ? { after: { sentAt: last.sent_at, id: last.id } } : null;
+}
+
+/** Whether a comes after b newest first: search_key's order (the second of sent_at, clamped as migration 006 does, then id). */
+function keyAbove(a: { sent_at: number; id: number }, b: { sent_at: number; id: number }): boolean {
+  const second = (ms: number) => Math.floor(Math.min(Math.max(ms, 0), 4102444800000) / 1000);
+  const sa = second(a.sent_at);
+  const sb = second(b.sent_at);
+  return sa !== sb ? sa > sb : a.id > b.id;
+}
+
+function highlighted(
+  db: ReadableDb,
+  query: SearchQuery,
+  fullText: boolean,
+  rows: MessageMatchRow[],
+  matching: (row: MessageMatchRow) => number,
+): SearchHitRow[] {
   const pattern = fullText ? highlightPattern(query) : null;
   return rows.map((row) => {
-    if (!pattern) return { ...row, highlight: null, subject_highlight: null };
+    if (!pattern) return { ...row, highlight: null, subject_highlight: null, matching_messages: matching(row) };
     const texts = messageSearchTexts(db, row.id);
     return {
       ...row,
       highlight: texts ? highlightFragment(texts, pattern) : null,
       subject_highlight: markMatches(row.subject, pattern),
+      matching_messages: matching(row),
     };
   });
 }

@@ -5,12 +5,26 @@ export const SearchQuerySchema = Type.Object({
   q: Type.String({
     maxLength: 1000,
     description:
-      'Gmail-style query: words, "phrases", from: to: cc: bcc: subject: label: in: has:attachment is:unread|read|starred|important before:/after:YYYY/MM/DD older_than:/newer_than:7d filename:, -negation, OR',
+      'Gmail-style query: words, "phrases", from: to: cc: bcc: (me: your own address) subject: label: in: (in:anywhere) has:attachment is:unread|read|starred|important before:/after:YYYY/MM/DD older_than:/newer_than:7d larger:/smaller:10M category: rfc822msgid: deliveredto: filename:, -negation, OR, ( ) and { } groups, a AROUND 3 b. Spam and Trash only when named.',
   }),
   account_id: Type.Optional(Type.String({ maxLength: 100 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 25 })),
   cursor: Type.Optional(Type.String({ maxLength: 100 })),
-  prefix: Type.Optional(Type.Boolean({ description: 'Match the last word as a prefix (search as you type)', default: false })),
+  prefix: Type.Optional(
+    Type.Boolean({ description: 'Match the last word as typed, as the start of words (search as you type)', default: false }),
+  ),
+  group: Type.Optional(
+    Type.Union([Type.Literal('threads'), Type.Literal('messages')], {
+      description: 'threads: one row per conversation, at its newest match (default); messages: one row per message',
+      default: 'threads',
+    }),
+  ),
+  sort: Type.Optional(
+    Type.Union([Type.Literal('date'), Type.Literal('relevance')], {
+      description: 'date: newest first (default, as Gmail); relevance: bm25 over the 10,000 best matches',
+      default: 'date',
+    }),
+  ),
 });
 export type SearchQueryParams = Static<typeof SearchQuerySchema>;
 
@@ -27,8 +41,9 @@ export const SearchHitSchema = Type.Object({
   is_unread: Type.Boolean(),
   is_starred: Type.Boolean(),
   has_attachments: Type.Boolean(),
+  matching_messages: Type.Integer({ description: "How many of the row's conversation's messages match (1 with group=messages)" }),
   score: Type.Union([Type.Number(), Type.Null()], {
-    description: 'bm25 relevance (lower is better); null when the query has no words',
+    description: 'bm25 relevance (lower is better) with sort=relevance; null otherwise',
   }),
   highlight: Type.Array(HighlightSegment, { description: 'The best-matching passage, split into plain and matched text' }),
   subject_highlight: Type.Array(HighlightSegment, { description: "The subject, the query's words marked" }),
@@ -39,7 +54,14 @@ export const SearchResponse = Type.Object(
   {
     data: Type.Array(SearchHitSchema),
     next_cursor: Type.Union([Type.String(), Type.Null()]),
+    total: Type.Integer({ description: 'Matching conversations (group=threads) or messages' }),
+    total_estimated: Type.Boolean({
+      description: 'total is an estimate (more than 5,000 matching messages), as Gmail’s resultSizeEstimate',
+    }),
   },
-  { description: 'Matching messages, best first, with highlighted fragments; next_cursor for the next page (null at the end)' },
+  {
+    description:
+      'Matching conversations (or messages), newest first unless sort=relevance, with highlighted fragments; next_cursor for the next page (null after the last result)',
+  },
 );
 export type SearchResponse = Static<typeof SearchResponse>;

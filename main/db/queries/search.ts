@@ -1,13 +1,27 @@
-import type { AddressField, SearchClause, SearchQuery, SearchTerm, TextField } from '../../search/parseSearchQuery.ts';
+import { OutpostError } from '../../core/outpostError.ts';
+import type { SearchQuery } from '../../search/parseSearchQuery.ts';
 import type { ReadableDb } from '../handles.ts';
 import { pluckStmt, rawStmt, stmt } from '../statements.ts';
+import { type CompiledSearch, compileSearch } from './searchConditions.ts';
+
+/** Where a page of newest-first results ends: the last row's date and id (the next page starts below it). */
+export interface SearchCursor {
+  sentAt: number;
+  id: number;
+}
 
 export interface SearchOptions {
   accountId?: string | undefined;
+  /** At most MAX_SEARCH_LIMIT. */
   limit: number;
-  offset: number;
+  /** Rows to skip: relevance pages; newest-first pages take `after` instead. */
+  offset?: number | undefined;
+  /** Newest first: start below this row (keyset paging, as deep as the results go). */
+  after?: SearchCursor | null | undefined;
   /** Match the last plain word as a prefix (search as you type). */
   prefixLast?: boolean | undefined;
+  /** 'date' (newest first, the default, as Gmail) or 'relevance' (bm25, for queries with words). */
+  sort?: 'date' | 'relevance' | undefined;
 }
 
 /** A matching message as the index has it (main/search adds the highlighted passages). */
@@ -27,81 +41,77 @@ export interface MessageMatchRow {
   score: number | null;
 }
 
-const FTS_COLUMNS: Record<TextField, string | null> = {
-  any: null,
-  subject: 'subject',
-  from: 'from_text',
-  to: 'recipients_text',
-  cc: 'recipients_text',
-  bcc: 'recipients_text',
-};
+/** The most rows one search call returns (larger pages are a clear error, never "too many SQL variables"). */
+export const MAX_SEARCH_LIMIT = 1_000;
+/** Relevance ranks at most this many of the best matches (bm25 scores every match: ~2 ms per 1,000). */
+export const MAX_RANKED = 10_000;
+/** Matches are counted exactly up to this many; beyond, the total is an estimate. */
+const EXACT_COUNT_LIMIT = 5_000;
 
-/** bm25 weights of messages_fts columns: subject, from_text, recipients_text, body_text. */
+/** bm25 weights of messages_fts columns: subject, from_text, recipients_text, body_text (and any later columns, 1.0). */
 const BM25 = 'bm25(messages_fts, 10.0, 4.0, 2.0, 1.0)';
 const HIT_COLUMNS = `m.id, m.thread_id, m.account_id, m.subject, m.from_name, m.from_email, m.sent_at, m.snippet,
   m.is_unread, m.is_starred, m.has_attachments`;
+/** messages.search_key of a (sent_at, id), as migration 006 defines it: the date order of every search. */
+const KEY_OF = '((min(max(CAST(? AS INTEGER), 0), 4102444800000) / 1000) * 2147483648 + CAST(? AS INTEGER))';
+/** The full-text match tested for one message (FTS5 seeks the doclists to that rowid). */
+const MATCHES_ROW = 'EXISTS (SELECT 1 FROM messages_fts WHERE messages_fts MATCH ? AND messages_fts.rowid = m.search_key)';
 
 /**
- * Up to this many full-text matches, results are ranked by relevance (bm25
- * scores every match: ~2 ms per 1,000). Beyond it the words are common and
- * relevance says little; results come newest first, as Gmail answers every
- * search, which the date-ordered full-text keys make cheap (migration 006).
- */
-const RANKING_LIMIT = 2_000;
-
-/**
- * Runs a parsed query. Clauses made only of words go into one FTS5 MATCH,
- * ranked by bm25 (subject and sender weigh most); every other clause becomes
- * a parameterised SQL condition. Without words, newest messages come first.
- * Values reach SQL only as parameters; FTS5 strings are quoted literals.
- * `fullText` says whether the words went through the full-text index.
+ * Runs a parsed query, newest first (messages.search_key: date, then id), or
+ * by bm25 with sort 'relevance' (subject and sender weigh most). Clauses made
+ * only of words go into one FTS5 MATCH, walked from the newest match down so
+ * a page reads only its rows; every other clause is a parameterised SQL
+ * condition. `fullText` says whether the words went through the full-text index.
  */
 export function findMessages(
   db: ReadableDb,
   query: SearchQuery,
   options: SearchOptions,
 ): { rows: MessageMatchRow[]; fullText: boolean } {
-  const lastPlainWord = options.prefixLast ? findLastPlainWord(query) : null;
-  const ftsClauses: string[] = [];
-  const conditions: string[] = [];
-  const params: unknown[] = [];
+  // One row more than a page: how a page learns there is a next one.
+  checkSearchLimit(options.limit - 1);
+  const compiled = compileSearch(db, query, options);
+  const { match, where, params } = compiled;
+  const offset = options.offset ?? 0;
+  const after = options.after ? [options.after.sentAt, options.after.id] : [];
 
-  for (const clause of query.clauses) {
-    if (!clause.negated && clause.anyOf.every((t) => isFullText(t, lastPlainWord))) {
-      ftsClauses.push(ftsClause(clause, lastPlainWord));
-    } else {
-      const { sql, values } = clauseCondition(clause, lastPlainWord);
-      conditions.push(sql);
-      params.push(...values);
-    }
-  }
-  const excluded = excludedRoles(db, query);
-  if (excluded.length > 0) {
-    // Gmail's rule: Spam and Trash only when the query names them. The few such messages are listed once.
-    conditions.push(
-      `m.id NOT IN (SELECT ml.message_id FROM labels l CROSS JOIN message_labels ml ON ml.label_id = l.id
-        WHERE l.role IN (${excluded.map((role) => `'${role}'`).join(', ')}))`,
-    );
-  }
-  if (options.accountId) {
-    conditions.push('m.account_id = ?');
-    params.push(options.accountId);
-  }
-  const where = conditions.length ? ` AND ${conditions.join(' AND ')}` : '';
-
-  if (ftsClauses.length === 0) {
+  if (match === null) {
     const rows = stmt<unknown[], MessageMatchRow>(
       db,
       `SELECT ${HIT_COLUMNS}, NULL AS score FROM messages m
-       WHERE 1${where} ORDER BY m.sent_at DESC, m.id DESC LIMIT ? OFFSET ?`,
-    ).all(...params, options.limit, options.offset);
+       WHERE 1${where}${after.length ? ` AND m.search_key < ${KEY_OF}` : ''} ORDER BY m.search_key DESC LIMIT ? OFFSET ?`,
+    ).all(...params, ...after, options.limit, offset);
     return { rows, fullText: false };
   }
-  const match = ftsClauses.join(' AND ');
-  const ids = matchesAtLeast(db, match, RANKING_LIMIT)
-    ? newestMatchIds(db, match, where, params, options)
-    : rankedMatchIds(db, match, where, params, options);
-  if (ids.length === 0) return { rows: [], fullText: true };
+  const ids =
+    options.sort === 'relevance'
+      ? rankedMatches(db, compiled, options.limit + offset).slice(offset)
+      : stmt<unknown[], RankedId>(
+          db,
+          `SELECT m.id, m.thread_id, NULL AS score FROM messages_fts CROSS JOIN messages m ON m.search_key = messages_fts.rowid
+           WHERE messages_fts MATCH ?${where}${after.length ? ` AND messages_fts.rowid < ${KEY_OF}` : ''}
+           ORDER BY messages_fts.rowid DESC LIMIT ? OFFSET ?`,
+        ).all(match, ...params, ...after, options.limit, offset);
+  return { rows: messageRows(db, ids), fullText: true };
+}
+
+type RankedId = { id: number; thread_id: number; score: number | null };
+
+/** The best `limit` matches by bm25 (at most MAX_RANKED), each with its thread. */
+export function rankedMatches(db: ReadableDb, compiled: CompiledSearch, limit: number): RankedId[] {
+  if (compiled.match === null) return [];
+  // CROSS JOIN keeps the full-text match as the outer loop (SQLite never reorders it).
+  return stmt<unknown[], RankedId>(
+    db,
+    `SELECT m.id, m.thread_id, ${BM25} AS score FROM messages_fts CROSS JOIN messages m ON m.search_key = messages_fts.rowid
+     WHERE messages_fts MATCH ?${compiled.where} ORDER BY score LIMIT ?`,
+  ).all(compiled.match, ...compiled.params, Math.min(limit, MAX_RANKED));
+}
+
+/** The rows of ranked ids, in their order. */
+export function messageRows(db: ReadableDb, ids: readonly RankedId[]): MessageMatchRow[] {
+  if (ids.length === 0) return [];
   const byId = new Map(
     stmt<[string], Omit<MessageMatchRow, 'score'>>(
       db,
@@ -110,13 +120,56 @@ export function findMessages(
       .all(JSON.stringify(ids.map((r) => r.id)))
       .map((row) => [row.id, row]),
   );
-  return {
-    rows: ids.flatMap((r) => {
-      const row = byId.get(r.id);
-      return row ? [{ ...row, score: r.score }] : [];
-    }),
-    fullText: true,
-  };
+  return ids.flatMap((r) => {
+    const row = byId.get(r.id);
+    return row ? [{ ...row, score: r.score }] : [];
+  });
+}
+
+/**
+ * How many messages (and conversations) match: exact up to 5,000 matches,
+ * read newest first; beyond, an estimate (flagged) from how densely the
+ * filtered matches fill the newest part of the unfiltered ones.
+ */
+export function countMatches(
+  db: ReadableDb,
+  query: SearchQuery,
+  options: Pick<SearchOptions, 'accountId' | 'prefixLast'>,
+): { messages: number; threads: number; estimated: boolean } {
+  const { match, where, params } = compileSearch(db, query, options);
+  const from = match
+    ? `messages_fts CROSS JOIN messages m ON m.search_key = messages_fts.rowid WHERE messages_fts MATCH ?${where}
+       ORDER BY messages_fts.rowid DESC`
+    : `messages m WHERE 1${where} ORDER BY m.search_key DESC`;
+  const words = match ? [match] : [];
+  const counted = stmt<unknown[], { messages: number; threads: number; oldest_key: string | null }>(
+    db,
+    `SELECT count(*) AS messages, count(DISTINCT thread_id) AS threads, CAST(min(k) AS TEXT) AS oldest_key
+     FROM (SELECT m.thread_id, m.search_key AS k FROM ${from} LIMIT ?)`,
+  ).get(...words, ...params, EXACT_COUNT_LIMIT + 1) as { messages: number; threads: number; oldest_key: string | null };
+  if (counted.messages <= EXACT_COUNT_LIMIT) return { messages: counted.messages, threads: counted.threads, estimated: false };
+  // Every candidate (full-text match, or message) and how many of them the counted page spanned: the filters' density.
+  const candidates = match ? 'messages_fts WHERE messages_fts MATCH ?' : 'messages m WHERE 1';
+  const key = match ? 'messages_fts.rowid' : 'm.search_key';
+  const all = pluckStmt<unknown[], number>(db, `SELECT count(*) FROM ${candidates}`).get(...words) as number;
+  const spanned = pluckStmt<unknown[], number>(db, `SELECT count(*) FROM ${candidates} AND ${key} >= CAST(? AS INTEGER)`).get(
+    ...words,
+    counted.oldest_key,
+  ) as number;
+  const messages = Math.max(counted.messages, Math.round((counted.messages * all) / Math.max(spanned, 1)));
+  return { messages, threads: Math.round((messages * counted.threads) / counted.messages), estimated: true };
+}
+
+/** The messages of one thread that match (id and date), to count them and find the newest. */
+export function threadMatches(
+  db: ReadableDb,
+  compiled: CompiledSearch,
+  threadId: number,
+): Array<{ id: number; sent_at: number }> {
+  return stmt<unknown[], { id: number; sent_at: number }>(
+    db,
+    `SELECT m.id, m.sent_at FROM messages m WHERE m.thread_id = ?${compiled.match ? ` AND ${MATCHES_ROW}` : ''}${compiled.where}`,
+  ).all(threadId, ...(compiled.match ? [compiled.match] : []), ...compiled.params);
 }
 
 /** The texts a highlighted passage is cut from, in the order they are tried: body, subject, sender, recipients. */
@@ -126,202 +179,8 @@ export function messageSearchTexts(db: ReadableDb, messageId: number): string[] 
   ) as string[] | undefined;
 }
 
-/** Counts matches only up to `limit`: the doclist walk stops there. */
-function matchesAtLeast(db: ReadableDb, match: string, limit: number): boolean {
-  const count = pluckStmt<[string, number], number>(
-    db,
-    'SELECT count(*) FROM (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? LIMIT ?)',
-  ).get(match, limit + 1) as number;
-  return count > limit;
-}
-
-type RankedId = { id: number; score: number | null };
-
-/** bm25 order over a few thousand matches at most; messages is joined for filters and the id. */
-function rankedMatchIds(db: ReadableDb, match: string, where: string, params: unknown[], options: SearchOptions): RankedId[] {
-  // CROSS JOIN keeps the full-text match as the outer loop (SQLite never reorders it).
-  return stmt<unknown[], RankedId>(
-    db,
-    `SELECT m.id, ${BM25} AS score FROM messages_fts CROSS JOIN messages m ON m.search_key = messages_fts.rowid
-     WHERE messages_fts MATCH ?${where} ORDER BY score LIMIT ? OFFSET ?`,
-  ).all(match, ...params, options.limit, options.offset);
-}
-
-/**
- * Newest matches first: FTS5 walks the doclists from the highest (newest)
- * search_key down and the walk stops once the page is full, filters included.
- */
-function newestMatchIds(db: ReadableDb, match: string, where: string, params: unknown[], options: SearchOptions): RankedId[] {
-  return stmt<unknown[], RankedId>(
-    db,
-    `SELECT m.id, NULL AS score FROM messages_fts CROSS JOIN messages m ON m.search_key = messages_fts.rowid
-     WHERE messages_fts MATCH ?${where} ORDER BY messages_fts.rowid DESC LIMIT ? OFFSET ?`,
-  ).all(match, ...params, options.limit, options.offset);
-}
-
-type TextTerm = Extract<SearchTerm, { kind: 'text' }>;
-
-const SCOPED_ROLES = ['spam', 'trash'] as const;
-
-/**
- * The roles (spam, trash) a search leaves out: all of them, less those the
- * query names anywhere (in:spam, label:trash, a folder with that role by its
- * name, negated or not); none with in:anywhere.
- */
-function excludedRoles(db: ReadableDb, query: SearchQuery): string[] {
-  const labels: string[] = [];
-  let anywhere = false;
-  const visit = (clauses: SearchClause[]) => {
-    for (const clause of clauses)
-      for (const term of clause.anyOf) {
-        if (term.kind === 'anywhere') anywhere = true;
-        else if (term.kind === 'label') labels.push(term.value);
-        else if (term.kind === 'group') visit(term.clauses);
-      }
-  };
-  visit(query.clauses);
-  if (anywhere) return [];
-  if (labels.length === 0) return [...SCOPED_ROLES];
-  const named = new Set(
-    pluckStmt<[string, string, string], string>(
-      db,
-      `SELECT DISTINCT role FROM labels WHERE role IN ('spam', 'trash')
-       AND (lower(name) IN (SELECT value FROM json_each(?)) OR lower(remote_id) IN (SELECT value FROM json_each(?))
-            OR role IN (SELECT value FROM json_each(?)))`,
-    ).all(...(Array(3).fill(JSON.stringify(labels)) as [string, string, string])),
-  );
-  for (const label of labels) if ((SCOPED_ROLES as readonly string[]).includes(label)) named.add(label);
-  return SCOPED_ROLES.filter((role) => !named.has(role));
-}
-
-function findLastPlainWord(query: SearchQuery): TextTerm | null {
-  const last = query.clauses.at(-1);
-  const term = last?.anyOf.at(-1);
-  return last && !last.negated && term?.kind === 'text' && !term.phrase && term.field === 'any' ? term : null;
-}
-
-/** Whether a term can go into the full-text MATCH: words, phrases, AROUND, and groups made only of them. */
-function isFullText(term: SearchTerm, lastPlainWord: TextTerm | null): boolean {
-  if (term.kind === 'text' || term.kind === 'near') return true;
-  if (term.kind !== 'group') return false;
-  return term.clauses.every((c) => !c.negated && c.anyOf.every((t) => isFullText(t, lastPlainWord)));
-}
-
-/** A clause of full-text terms as one FTS5 expression: its alternatives ORed, groups' clauses ANDed. */
-function ftsClause(clause: SearchClause, lastPlainWord: TextTerm | null): string {
-  return `(${clause.anyOf.map((t) => ftsExpression(t, lastPlainWord)).join(' OR ')})`;
-}
-
-function ftsExpression(term: SearchTerm, lastPlainWord: TextTerm | null): string {
-  if (term.kind === 'text') return ftsTerm(term, term === lastPlainWord);
-  if (term.kind === 'near') return `NEAR(${ftsLiteral(term.left)} ${ftsLiteral(term.right)}, ${term.distance})`;
-  if (term.kind === 'group') return `(${term.clauses.map((c) => ftsClause(c, lastPlainWord)).join(' AND ')})`;
-  throw new Error(`not a full-text term: ${term.kind}`);
-}
-
-function ftsLiteral(value: string): string {
-  return `"${value.replace(/"/g, '""')}"`;
-}
-
-/** One FTS5 term: a quoted string (so operators and punctuation in it are just text), optionally column-filtered. */
-function ftsTerm(term: TextTerm, asPrefix: boolean): string {
-  const literal = `${ftsLiteral(term.value)}${asPrefix ? ' *' : ''}`;
-  const column = FTS_COLUMNS[term.field];
-  return column ? `${column} : ${literal}` : literal;
-}
-
-function clauseCondition(clause: SearchClause, lastPlainWord: TextTerm | null): { sql: string; values: unknown[] } {
-  const parts: string[] = [];
-  const values: unknown[] = [];
-  for (const term of clause.anyOf) {
-    const condition = termCondition(term, lastPlainWord);
-    parts.push(condition.sql);
-    values.push(...condition.values);
-  }
-  const any = parts.length === 1 ? (parts[0] as string) : `(${parts.join(' OR ')})`;
-  return { sql: clause.negated ? `NOT ${any}` : any, values };
-}
-
-/** The account's own address (its email; send-as aliases are not in the index). */
-const OWN_ADDRESS = '(SELECT lower(a.email) FROM accounts a WHERE a.id = m.account_id)';
-const RECIPIENT_JSON: Record<AddressField, string[]> = {
-  from: [],
-  to: ['m.to_json', 'm.cc_json', 'm.bcc_json'],
-  cc: ['m.cc_json'],
-  bcc: ['m.bcc_json'],
-};
-
-function termCondition(term: SearchTerm, lastPlainWord: TextTerm | null): { sql: string; values: unknown[] } {
-  switch (term.kind) {
-    case 'text':
-    case 'near':
-      return {
-        sql: 'm.search_key IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)',
-        values: [ftsExpression(term, lastPlainWord)],
-      };
-    case 'group': {
-      const parts = term.clauses.map((c) => clauseCondition(c, lastPlainWord));
-      return { sql: `(${parts.map((p) => p.sql).join(' AND ') || '1'})`, values: parts.flatMap((p) => p.values) };
-    }
-    case 'anywhere':
-      return { sql: '1', values: [] };
-    case 'label':
-      return {
-        // The few labels first (CROSS JOIN keeps them the outer loop), then each one's messages by message_labels_by_label.
-        sql: `m.id IN (SELECT ml.message_id FROM labels l CROSS JOIN message_labels ml ON ml.label_id = l.id
-               WHERE lower(l.name) = ? OR lower(l.remote_id) = ? OR l.role = ?)`,
-        values: [term.value, term.value, term.value],
-      };
-    case 'category':
-      return {
-        sql: `m.id IN (SELECT ml.message_id FROM labels l CROSS JOIN message_labels ml ON ml.label_id = l.id
-               WHERE l.kind = 'category' AND lower(l.name) = ?)`,
-        values: [term.value],
-      };
-    case 'has':
-      return { sql: 'm.has_attachments = 1', values: [] };
-    case 'is':
-      return {
-        sql: {
-          unread: 'm.is_unread = 1',
-          read: 'm.is_unread = 0',
-          starred: 'm.is_starred = 1',
-          unstarred: 'm.is_starred = 0',
-          important: 'm.is_important = 1',
-        }[term.value],
-        values: [],
-      };
-    case 'date':
-      return { sql: term.op === 'before' ? 'm.sent_at < ?' : 'm.sent_at >= ?', values: [term.ms] };
-    case 'size':
-      return { sql: term.op === 'larger' ? 'm.size_bytes > ?' : 'm.size_bytes < ?', values: [term.bytes] };
-    case 'msgid':
-      return {
-        sql: 'm.id IN (SELECT id FROM messages WHERE account_id IN (SELECT id FROM accounts) AND rfc822_message_id = ?)',
-        values: [term.value],
-      };
-    case 'me':
-      if (term.field === 'from') return { sql: `lower(m.from_email) = ${OWN_ADDRESS}`, values: [] };
-      return {
-        sql: `(${RECIPIENT_JSON[term.field]
-          .map((column) => `EXISTS (SELECT 1 FROM json_each(${column}) j WHERE lower(j.value ->> 'email') = ${OWN_ADDRESS})`)
-          .join(' OR ')})`,
-        values: [],
-      };
-    case 'deliveredto':
-      // The index keeps no Delivered-To header; every message an account received was delivered to its address.
-      return {
-        sql: `(lower(m.from_email) <> ${OWN_ADDRESS}${term.value === 'me' ? '' : ` AND ${OWN_ADDRESS} = ?`})`,
-        values: term.value === 'me' ? [] : [term.value],
-      };
-    case 'filename':
-      return {
-        sql: `m.id IN (SELECT message_id FROM attachments WHERE lower(filename) LIKE ? ESCAPE '\\')`,
-        values: [`%${escapeLike(term.value)}%`],
-      };
-  }
-}
-
-function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+/** A page size callers may ask for: 1 to MAX_SEARCH_LIMIT, else a validation error about `limit`. */
+export function checkSearchLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 0 || limit > MAX_SEARCH_LIMIT)
+    throw new OutpostError('validation_error', `limit must be a whole number from 1 to ${MAX_SEARCH_LIMIT}`, { field: 'limit' });
 }

@@ -246,7 +246,7 @@ describe('GET /v1/email/search', () => {
     });
 
   it('returns ranked hits with matched words as separate segments', async () => {
-    const response = await search('q=invoice');
+    const response = await search('q=invoice&sort=relevance');
     expect(response.statusCode).toBe(200);
     const { data } = response.json() as { data: Array<{ subject: string; highlight: Array<{ text: string; match: boolean }> }> };
     expect(data.map((h) => h.subject)).toEqual(['Quarterly invoice', 'Lunch']);
@@ -258,7 +258,7 @@ describe('GET /v1/email/search', () => {
   it('marks the query words in the subject too, subject: terms included', async () => {
     type Hit = { subject: string; subject_highlight: Array<{ text: string; match: boolean }> };
     const marked = (hit: Hit | undefined) => hit?.subject_highlight.filter((s) => s.match).map((s) => s.text);
-    const plain = (await search('q=invoice')).json().data as Hit[];
+    const plain = (await search('q=invoice&sort=relevance')).json().data as Hit[];
     expect(plain[0]?.subject_highlight).toEqual([
       { text: 'Quarterly ', match: false },
       { text: 'invoice', match: true },

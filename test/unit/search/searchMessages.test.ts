@@ -70,14 +70,14 @@ describe('searchMessages over the index', () => {
   });
   afterAll(() => db.close());
 
-  const ids = (q: string, options: { accountId?: string; prefixLast?: boolean } = {}) =>
+  const ids = (q: string, options: { accountId?: string; prefixLast?: boolean; sort?: 'relevance' } = {}) =>
     searchMessages(db, parseSearchQuery(q), { limit: 20, offset: 0, ...options }).map((r) =>
       db.prepare('SELECT remote_id FROM messages WHERE id = ?').pluck().get(r.id),
     );
 
-  it('ranks a subject match above a body match', () => {
+  it('ranks a subject match above a body match with sort relevance', () => {
     expect(ids('invoice', { accountId: undefined }).slice(0, 3)).toEqual(expect.arrayContaining(['invoice']));
-    const ranked = ids('invoice');
+    const ranked = ids('invoice', { sort: 'relevance' });
     expect(ranked.indexOf('invoice')).toBeLessThan(ranked.indexOf('lunch'));
   });
 

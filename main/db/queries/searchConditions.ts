@@ -1,0 +1,229 @@
+import type { AddressField, SearchClause, SearchQuery, SearchTerm, TextField } from '../../search/parseSearchQuery.ts';
+import type { ReadableDb } from '../handles.ts';
+import { pluckStmt } from '../statements.ts';
+
+/**
+ * A parsed query as SQL: `match` is one FTS5 expression for the clauses made
+ * only of words (null without words), `where` the other clauses as
+ * parameterised conditions on messages m (" AND ..." or ''), `params` their
+ * values. Values reach SQL only as parameters; FTS5 strings are quoted literals.
+ */
+export interface CompiledSearch {
+  match: string | null;
+  where: string;
+  params: unknown[];
+}
+
+export function compileSearch(
+  db: ReadableDb,
+  query: SearchQuery,
+  options: { accountId?: string | undefined; prefixLast?: boolean | undefined },
+): CompiledSearch {
+  const lastPlainWord = options.prefixLast ? findLastPlainWord(query) : null;
+  const ftsClauses: string[] = [];
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+
+  for (const clause of query.clauses) {
+    if (!clause.negated && clause.anyOf.every((t) => isFullText(t, lastPlainWord))) {
+      ftsClauses.push(ftsClause(clause, lastPlainWord));
+    } else {
+      const { sql, values } = clauseCondition(clause, lastPlainWord);
+      conditions.push(sql);
+      params.push(...values);
+    }
+  }
+  const excluded = excludedRoles(db, query);
+  if (excluded.length > 0) {
+    // Gmail's rule: Spam and Trash only when the query names them. The few such messages are listed once.
+    conditions.push(
+      `m.id NOT IN (SELECT ml.message_id FROM labels l CROSS JOIN message_labels ml ON ml.label_id = l.id
+        WHERE l.role IN (${excluded.map((role) => `'${role}'`).join(', ')}))`,
+    );
+  }
+  if (options.accountId) {
+    conditions.push('m.account_id = ?');
+    params.push(options.accountId);
+  }
+  return {
+    match: ftsClauses.length ? ftsClauses.join(' AND ') : null,
+    where: conditions.length ? ` AND ${conditions.join(' AND ')}` : '',
+    params,
+  };
+}
+
+const FTS_COLUMNS: Record<TextField, string | null> = {
+  any: null,
+  subject: 'subject',
+  from: 'from_text',
+  to: 'recipients_text',
+  cc: 'recipients_text',
+  bcc: 'recipients_text',
+};
+
+type TextTerm = Extract<SearchTerm, { kind: 'text' }>;
+
+const SCOPED_ROLES = ['spam', 'trash'] as const;
+
+/**
+ * The roles (spam, trash) a search leaves out: all of them, less those the
+ * query names anywhere (in:spam, label:trash, a folder with that role by its
+ * name, negated or not); none with in:anywhere.
+ */
+function excludedRoles(db: ReadableDb, query: SearchQuery): string[] {
+  const labels: string[] = [];
+  let anywhere = false;
+  const visit = (clauses: SearchClause[]) => {
+    for (const clause of clauses)
+      for (const term of clause.anyOf) {
+        if (term.kind === 'anywhere') anywhere = true;
+        else if (term.kind === 'label') labels.push(term.value);
+        else if (term.kind === 'group') visit(term.clauses);
+      }
+  };
+  visit(query.clauses);
+  if (anywhere) return [];
+  if (labels.length === 0) return [...SCOPED_ROLES];
+  const named = new Set(
+    pluckStmt<[string, string, string], string>(
+      db,
+      `SELECT DISTINCT role FROM labels WHERE role IN ('spam', 'trash')
+       AND (lower(name) IN (SELECT value FROM json_each(?)) OR lower(remote_id) IN (SELECT value FROM json_each(?))
+            OR role IN (SELECT value FROM json_each(?)))`,
+    ).all(...(Array(3).fill(JSON.stringify(labels)) as [string, string, string])),
+  );
+  for (const label of labels) if ((SCOPED_ROLES as readonly string[]).includes(label)) named.add(label);
+  return SCOPED_ROLES.filter((role) => !named.has(role));
+}
+
+function findLastPlainWord(query: SearchQuery): TextTerm | null {
+  const last = query.clauses.at(-1);
+  const term = last?.anyOf.at(-1);
+  return last && !last.negated && term?.kind === 'text' && !term.phrase && term.field === 'any' ? term : null;
+}
+
+/** Whether a term can go into the full-text MATCH: words, phrases, AROUND, and groups made only of them. */
+function isFullText(term: SearchTerm, lastPlainWord: TextTerm | null): boolean {
+  if (term.kind === 'text' || term.kind === 'near') return true;
+  if (term.kind !== 'group') return false;
+  return term.clauses.every((c) => !c.negated && c.anyOf.every((t) => isFullText(t, lastPlainWord)));
+}
+
+/** A clause of full-text terms as one FTS5 expression: its alternatives ORed, groups' clauses ANDed. */
+function ftsClause(clause: SearchClause, lastPlainWord: TextTerm | null): string {
+  return `(${clause.anyOf.map((t) => ftsExpression(t, lastPlainWord)).join(' OR ')})`;
+}
+
+function ftsExpression(term: SearchTerm, lastPlainWord: TextTerm | null): string {
+  if (term.kind === 'text') return ftsTerm(term, term === lastPlainWord);
+  if (term.kind === 'near') return `NEAR(${ftsLiteral(term.left)} ${ftsLiteral(term.right)}, ${term.distance})`;
+  if (term.kind === 'group') return `(${term.clauses.map((c) => ftsClause(c, lastPlainWord)).join(' AND ')})`;
+  throw new Error(`not a full-text term: ${term.kind}`);
+}
+
+function ftsLiteral(value: string): string {
+  return `"${value.replace(/"/g, '""')}"`;
+}
+
+/** One FTS5 term: a quoted string (so operators and punctuation in it are just text), optionally column-filtered. */
+function ftsTerm(term: TextTerm, asPrefix: boolean): string {
+  const literal = `${ftsLiteral(term.value)}${asPrefix ? ' *' : ''}`;
+  const column = FTS_COLUMNS[term.field];
+  return column ? `${column} : ${literal}` : literal;
+}
+
+function clauseCondition(clause: SearchClause, lastPlainWord: TextTerm | null): { sql: string; values: unknown[] } {
+  const parts: string[] = [];
+  const values: unknown[] = [];
+  for (const term of clause.anyOf) {
+    const condition = termCondition(term, lastPlainWord);
+    parts.push(condition.sql);
+    values.push(...condition.values);
+  }
+  const any = parts.length === 1 ? (parts[0] as string) : `(${parts.join(' OR ')})`;
+  return { sql: clause.negated ? `NOT ${any}` : any, values };
+}
+
+/** The account's own address (its email; send-as aliases are not in the index). */
+const OWN_ADDRESS = '(SELECT lower(a.email) FROM accounts a WHERE a.id = m.account_id)';
+const RECIPIENT_JSON: Record<AddressField, string[]> = {
+  from: [],
+  to: ['m.to_json', 'm.cc_json', 'm.bcc_json'],
+  cc: ['m.cc_json'],
+  bcc: ['m.bcc_json'],
+};
+
+function termCondition(term: SearchTerm, lastPlainWord: TextTerm | null): { sql: string; values: unknown[] } {
+  switch (term.kind) {
+    case 'text':
+    case 'near':
+      return {
+        sql: 'm.search_key IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)',
+        values: [ftsExpression(term, lastPlainWord)],
+      };
+    case 'group': {
+      const parts = term.clauses.map((c) => clauseCondition(c, lastPlainWord));
+      return { sql: `(${parts.map((p) => p.sql).join(' AND ') || '1'})`, values: parts.flatMap((p) => p.values) };
+    }
+    case 'anywhere':
+      return { sql: '1', values: [] };
+    case 'label':
+      return {
+        // The few labels first (CROSS JOIN keeps them the outer loop), then each one's messages by message_labels_by_label.
+        sql: `m.id IN (SELECT ml.message_id FROM labels l CROSS JOIN message_labels ml ON ml.label_id = l.id
+               WHERE lower(l.name) = ? OR lower(l.remote_id) = ? OR l.role = ?)`,
+        values: [term.value, term.value, term.value],
+      };
+    case 'category':
+      return {
+        sql: `m.id IN (SELECT ml.message_id FROM labels l CROSS JOIN message_labels ml ON ml.label_id = l.id
+               WHERE l.kind = 'category' AND lower(l.name) = ?)`,
+        values: [term.value],
+      };
+    case 'has':
+      return { sql: 'm.has_attachments = 1', values: [] };
+    case 'is':
+      return {
+        sql: {
+          unread: 'm.is_unread = 1',
+          read: 'm.is_unread = 0',
+          starred: 'm.is_starred = 1',
+          unstarred: 'm.is_starred = 0',
+          important: 'm.is_important = 1',
+        }[term.value],
+        values: [],
+      };
+    case 'date':
+      return { sql: term.op === 'before' ? 'm.sent_at < ?' : 'm.sent_at >= ?', values: [term.ms] };
+    case 'size':
+      return { sql: term.op === 'larger' ? 'm.size_bytes > ?' : 'm.size_bytes < ?', values: [term.bytes] };
+    case 'msgid':
+      return {
+        sql: 'm.id IN (SELECT id FROM messages WHERE account_id IN (SELECT id FROM accounts) AND rfc822_message_id = ?)',
+        values: [term.value],
+      };
+    case 'me':
+      if (term.field === 'from') return { sql: `lower(m.from_email) = ${OWN_ADDRESS}`, values: [] };
+      return {
+        sql: `(${RECIPIENT_JSON[term.field]
+          .map((column) => `EXISTS (SELECT 1 FROM json_each(${column}) j WHERE lower(j.value ->> 'email') = ${OWN_ADDRESS})`)
+          .join(' OR ')})`,
+        values: [],
+      };
+    case 'deliveredto':
+      // The index keeps no Delivered-To header; every message an account received was delivered to its address.
+      return {
+        sql: `(lower(m.from_email) <> ${OWN_ADDRESS}${term.value === 'me' ? '' : ` AND ${OWN_ADDRESS} = ?`})`,
+        values: term.value === 'me' ? [] : [term.value],
+      };
+    case 'filename':
+      return {
+        sql: `m.id IN (SELECT message_id FROM attachments WHERE lower(filename) LIKE ? ESCAPE '\\')`,
+        values: [`%${escapeLike(term.value)}%`],
+      };
+  }
+}
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

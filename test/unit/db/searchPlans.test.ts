@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openIndex, type WritableDb } from '../../../main/db/openIndex.ts';
+import { upsertLabel } from '../../../main/db/queries/labels.ts';
+import { writeMessages } from '../../../main/db/queries/messageWrites.ts';
+import { findMessages } from '../../../main/db/queries/search.ts';
+import { explainStatements } from '../../../main/db/queryPlans.ts';
+import { parseSearchQuery } from '../../../main/search/parseSearchQuery.ts';
+import { messageInput, seedAccount } from '../../support/indexFixtures.ts';
+
+/** Plans of the statements issue 20's search semantics added: no full scan of messages, no sort of every match. */
+describe('query plans of Gmail-style search', () => {
+  let db: WritableDb;
+  beforeAll(() => {
+    db = openIndex(':memory:');
+    const { account, inbox } = seedAccount(db);
+    const spam = upsertLabel(db, account.id, { remoteId: 'SPAM', name: 'Spam', kind: 'system', role: 'spam' });
+    const promotions = upsertLabel(db, account.id, {
+      remoteId: 'CATEGORY_PROMOTIONS',
+      name: 'Promotions',
+      kind: 'category',
+      role: null,
+    });
+    writeMessages(
+      db,
+      account.id,
+      Array.from({ length: 3_000 }, (_, i) =>
+        messageInput({
+          remoteId: `m${i}`,
+          threadRemoteId: `t${i % 700}`,
+          bodyText: i % 3 === 0 ? 'the weekly digest' : 'a meeting note',
+          labelIds: [i % 50 === 0 ? spam : inbox, ...(i % 10 === 0 ? [promotions] : [])],
+          sentAt: Date.UTC(2026, 0, 1) + i * 60_000,
+          sizeBytes: i * 100,
+        }),
+      ),
+    );
+    db.exec('ANALYZE');
+  });
+  afterAll(() => db.close());
+
+  const plansOf = (q: string, options: Partial<Parameters<typeof findMessages>[2]> = {}) => {
+    const explained = explainStatements(db, () => findMessages(db, parseSearchQuery(q), { limit: 25, offset: 0, ...options }));
+    expect(explained.length).toBeGreaterThan(0);
+    return explained.map((s) => s.plan).join('\n');
+  };
+  const FULL_SCAN_OF_MESSAGES = /^SCAN (m|messages)( USING INDEX messages_by_search_key)?$/m;
+
+  it('leaves Spam and Trash out through labels_by_role and message_labels_by_label, listed once', () => {
+    const plan = plansOf('digest');
+    expect(plan).toMatch(/SEARCH l USING (COVERING )?INDEX labels_by_role \(role=\?\)/);
+    expect(plan).toMatch(/SEARCH ml USING COVERING INDEX message_labels_by_label \(label_id=\?\)/);
+    expect(plan).toMatch(/LIST SUBQUERY|USING INDEX|BLOOM/);
+    expect(plan).not.toMatch(/TEMP B-TREE/);
+  });
+
+  it('finds a category through its label and a Message-ID through messages_by_rfc822_id', () => {
+    expect(plansOf('category:promotions digest')).toMatch(/SEARCH ml USING COVERING INDEX message_labels_by_label/);
+    expect(plansOf('rfc822msgid:m7@example.test')).toMatch(/USING (COVERING )?INDEX messages_by_rfc822_id/);
+  });
+
+  it('filters from:me, larger: and groups on the newest-first walk without a sort', () => {
+    for (const q of ['from:me digest', 'larger:1M digest', '(weekly digest) OR meeting']) {
+      const plan = plansOf(q);
+      expect(plan, q).not.toMatch(/TEMP B-TREE/);
+      expect(plan, q).not.toMatch(FULL_SCAN_OF_MESSAGES);
+    }
+  });
+});
