@@ -5,6 +5,7 @@ import { OutpostError } from '../core/outpostError.ts';
 import { blobsDir } from '../core/paths.ts';
 import { BlobStore } from '../db/blobStore.ts';
 import { ensureAccount } from '../db/queries/accounts.ts';
+import { refreshStatistics } from '../db/statistics.ts';
 import { DEFAULT_LOCAL_ACCOUNT, importRawMessages } from '../mail/importRawMessages.ts';
 import { readMbox } from '../mail/mbox.ts';
 
@@ -27,6 +28,8 @@ export async function importMboxCommand(options: { dataDir: string; file: string
     }).catch((error: Error) => {
       throw error instanceof OutpostError ? error : new OutpostError('validation_error', error.message, { cause: error });
     });
+    // So every search operator has its plan from the first search on (main/db/statistics.ts).
+    refreshStatistics(db);
     process.stdout.write(`imported ${result.imported} messages into ${account.email}`);
     process.stdout.write(result.failed.length ? `; ${result.failed.length} could not be parsed\n` : '\n');
   } finally {

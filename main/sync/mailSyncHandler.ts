@@ -4,6 +4,8 @@ import { codeOf } from '../core/outpostError.ts';
 import type { BlobStore } from '../db/blobStore.ts';
 import type { WritableDb } from '../db/handles.ts';
 import { type AccountRow, getAccount, recordSyncFailure, recordSyncSuccess } from '../db/queries/accounts.ts';
+import { LARGE_CHANGE_MESSAGES, refreshStatistics } from '../db/statistics.ts';
+import { modeRunOf } from '../providers/accountProvider.ts';
 import { ProviderError } from '../providers/providerErrors.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
 import { cleanUpBlobs } from './blobCleanup.ts';
@@ -49,8 +51,21 @@ export function createMailSyncHandler(deps: SyncHandlerDeps): JobHandler {
       throw error;
     }
     await cleanUpAfterSync(deps, job.id);
+    if (modeRunOf(counts, job.mode) === 'full' || counts.messagesProcessed + counts.messagesDeleted > LARGE_CHANGE_MESSAGES) {
+      refreshStatisticsAfterSync(deps, job.id);
+    }
     return counts;
   };
+}
+
+/** The planner's statistics after a full sync or a large incremental one (main/db/statistics.ts); a failure is logged, never fails the sync. */
+function refreshStatisticsAfterSync(deps: SyncHandlerDeps, jobId: string): void {
+  try {
+    const how = refreshStatistics(deps.db);
+    deps.log.debug({ job_id: jobId, statistics: how }, 'planner statistics refreshed');
+  } catch (error) {
+    deps.log.warn({ err: error, job_id: jobId }, 'refreshing planner statistics failed; the next full sync tries again');
+  }
 }
 
 /** Disk given back after a sync (main/sync/blobCleanup.ts); a failure is logged and never fails the sync. */
