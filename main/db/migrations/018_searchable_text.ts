@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { NOT_ATTACHMENTS_SQL } from './017_attachments_people_see.ts';
 
 /**
  * Search finds more than the plain body: messages.searchable_text holds a
@@ -12,17 +13,6 @@ import type { Database } from 'better-sqlite3';
  * rebuilt once, with the same date-ordered keys as migration 006.
  */
 export function up(db: Database): void {
-  const notAttachments = [
-    'application/pgp-signature',
-    'application/pkcs7-signature',
-    'application/x-pkcs7-signature',
-    'message/delivery-status',
-    'message/disposition-notification',
-    'message/feedback-report',
-    'text/rfc822-headers',
-  ]
-    .map((type) => `'${type}'`)
-    .join(', ');
   const columns = 'subject, from_text, recipients_text, body_text, searchable_text';
   const values = (row: 'new' | 'old') =>
     `${row}.search_key, ${row}.subject, ${row}.from_text, ${row}.recipients_text, ${row}.body_text, coalesce(${row}.searchable_text, '')`;
@@ -36,7 +26,7 @@ export function up(db: Database): void {
     UPDATE messages SET searchable_text = coalesce((
         SELECT group_concat(a.filename, char(10)) FROM attachments a
         WHERE a.message_id = messages.id AND a.is_inline = 0 AND a.filename <> ''
-          AND lower(a.mime_type) NOT IN (${notAttachments})
+          AND lower(a.mime_type) NOT IN (${NOT_ATTACHMENTS_SQL})
       ), '')
       WHERE raw_sha256 IS NULL;
     -- The messages still to be read again, and only them.
