@@ -74,6 +74,25 @@ export type CoreEvent =
     }
   /** An outbox message changed state (queued, sending, sent, failed) or was cancelled. */
   | { type: 'outbox.updated'; id: string; status: 'queued' | 'sending' | 'sent' | 'failed' | 'cancelled' }
+  /**
+   * A calendar edit made here met a change made at the provider meanwhile (its etag or changeKey had moved
+   * on): the later of the two was kept, the provider's (`kept: 'provider'`, the edit dropped) or the edit.
+   */
+  | {
+      type: 'calendar.edit_conflict';
+      account_id: string;
+      provider_event_id: string;
+      edit: 'update' | 'delete';
+      kept: 'provider' | 'local';
+    }
+  /** The provider refused a calendar edit made here for good: it was dropped, and the next sync shows the provider's copy. */
+  | {
+      type: 'calendar.edit_failed';
+      account_id: string;
+      provider_event_id: string;
+      edit: 'create' | 'update' | 'delete';
+      reason: { code: string; message: string; provider_status: number | null };
+    }
   /** New unread inbox mail an incremental sync brought (not a first full sync's backlog); newest first. */
   | { type: 'mail.received'; messages: Array<{ account_id: string; thread_id: string; from: string; subject: string }> };
 

@@ -1,5 +1,6 @@
 import type { JobMode } from '../../shared/events.ts';
 import type { AccountRow } from '../db/queries/accounts.ts';
+import type { EventEdit } from '../db/queries/eventEdits.ts';
 import type { PendingChange } from '../db/queries/pendingChanges.ts';
 import type { FailureClass } from '../sync/retryPolicy.ts';
 import type { ProviderDescription } from './descriptions.ts';
@@ -47,6 +48,24 @@ export interface AccountSession {
   sender(): Promise<MailSender>;
   /** Answers an invitation at the provider, the organizer notified. */
   answerInvitation(invitation: InvitationAnswer): Promise<void>;
+  /**
+   * Writes one of the user's event edits (create, update, delete) to the provider, guests notified by it.
+   * A retried create never makes a second event (the id Outpost chose is the provider's key for it).
+   */
+  writeEvent(edit: EventEdit): Promise<EventWriteOutcome>;
+}
+
+/** What the provider has after an event edit was pushed. */
+export interface EventWriteOutcome {
+  /** The provider's id of the event (a create's new id); null when the event is gone there. */
+  remoteId: string | null;
+  /** The provider's version of the event now (Google's etag, Graph's changeKey). */
+  etag: string | null;
+  /**
+   * The provider's copy had changed since the version the edit was made on: the later change was kept
+   * ('provider': the edit was dropped; 'local': the edit replaced the provider's change).
+   */
+  conflict: { kept: 'provider' | 'local'; providerUpdatedAt: number | null } | null;
 }
 
 export interface ConnectOptions {

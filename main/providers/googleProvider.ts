@@ -4,6 +4,7 @@ import type { AccountRow } from '../db/queries/accounts.ts';
 import type { QuotaWindow } from '../sync/quotaWindow.ts';
 import { type AccountProvider, type AccountSession, countsWithModeRun } from './accountProvider.ts';
 import { describeProvider } from './descriptions.ts';
+import { writeGoogleEvent } from './gcal/gcalEventWrites.ts';
 import { answerOnGoogle } from './gcal/gcalInvitations.ts';
 import { gcalSync } from './gcal/gcalSync.ts';
 import { pushGmailChanges } from './gmail/gmailChangePusher.ts';
@@ -88,6 +89,7 @@ export function googleProvider(config: GoogleConfig, deps: ProviderDeps & { quot
           ),
         sender: async () => gmailSendProvider(open()),
         answerInvitation: async (invitation) => answerOnGoogle(open(), invitation, signal),
+        writeEvent: async (edit) => writeGoogleEvent(open(), edit, signal),
       };
     },
     revocation(account) {

@@ -17,6 +17,7 @@ export const localProvider: AccountProvider = {
     syncCalendars: async () => ({ eventsProcessed: 0 }),
     sender: () => Promise.reject(new ProviderError('not_connected', 'imported mail has no provider to send through')),
     answerInvitation: () => Promise.reject(new ProviderError('not_connected', 'this account has no calendar provider')),
+    writeEvent: () => Promise.reject(new ProviderError('not_connected', 'this account has no calendar provider')),
   }),
   revocation: () => null,
 };
@@ -38,6 +39,7 @@ export function unconfiguredProvider(id: ProviderId, why: string): AccountProvid
       syncCalendars: refuse,
       sender: refuse,
       answerInvitation: refuse,
+      writeEvent: refuse,
     }),
     revocation: () => (description.capabilities.revocation === 'revoke' ? async () => false : null),
   };

@@ -6,6 +6,7 @@ import { graphCalendarSync } from './graph/graphCalendarSync.ts';
 import { pushGraphChanges } from './graph/graphChangePusher.ts';
 import type { GraphClient } from './graph/graphClient.ts';
 import { connectMicrosoft } from './graph/graphConnect.ts';
+import { writeGraphEvent } from './graph/graphEventWrites.ts';
 import { answerOnGraph } from './graph/graphInvitations.ts';
 import { graphMailSync } from './graph/graphMailSync.ts';
 import { graphSendProvider } from './graph/graphSendProvider.ts';
@@ -49,6 +50,12 @@ export function microsoftProvider(config: MicrosoftConfig, deps: ProviderDeps): 
           answerOnGraph(
             await openGraphClient(config, deps.vault, account.id, { log, signal, scopes: GRAPH_RESPOND_SCOPES }),
             invitation,
+          ),
+        // Writing events needs Calendars.ReadWrite too.
+        writeEvent: async (edit) =>
+          writeGraphEvent(
+            await openGraphClient(config, deps.vault, account.id, { log, signal, scopes: GRAPH_RESPOND_SCOPES }),
+            edit,
           ),
       };
     },

@@ -1,3 +1,4 @@
+import { pushEventEdits } from '../calendar/eventEditPusher.ts';
 import { ProviderError } from '../providers/providerErrors.ts';
 import type { JobHandler } from './jobRunner.ts';
 import { jobAccount, recordFailure, type SyncHandlerDeps } from './mailSyncHandler.ts';
@@ -30,13 +31,13 @@ export function createCalendarSyncHandler(deps: SyncHandlerDeps): JobHandler {
     const sliding = !(params.from ?? params.from_date ?? params.to ?? params.to_date);
     const window = { ...calendarWindow(params), sliding };
     try {
-      return await deps.providers
-        .of(account)
-        .session(account, context.signal)
-        .syncCalendars(
-          { full: job.mode === 'full', window, scheduled: (params as { trigger?: string }).trigger === 'scheduler' },
-          context,
-        );
+      const session = deps.providers.of(account).session(account, context.signal);
+      // Edits made here go first, so the sync brings them back instead of undoing them.
+      await pushEventEdits(deps, session, account.id);
+      return await session.syncCalendars(
+        { full: job.mode === 'full', window, scheduled: (params as { trigger?: string }).trigger === 'scheduler' },
+        context,
+      );
     } catch (error) {
       recordFailure(deps, account.id, error, false);
       throw error;

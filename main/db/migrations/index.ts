@@ -18,6 +18,7 @@ import * as sendRecords from './015_send_records.ts';
 import * as blobRelease from './016_blob_release.ts';
 import * as attachmentsPeopleSee from './017_attachments_people_see.ts';
 import * as searchableText from './018_searchable_text.ts';
+import * as eventEdits from './019_event_edits.ts';
 
 interface Migration {
   version: number;
@@ -45,6 +46,7 @@ export const migrations: readonly Migration[] = [
   { version: 16, name: 'blob_release', up: blobRelease.up },
   { version: 17, name: 'attachments_people_see', up: attachmentsPeopleSee.up },
   { version: 18, name: 'searchable_text', up: searchableText.up },
+  { version: 19, name: 'event_edits', up: eventEdits.up },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

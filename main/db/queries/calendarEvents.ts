@@ -76,6 +76,8 @@ export interface EventRow {
   conference_url: string | null;
   reminders_json: string;
   web_link: string | null;
+  /** The provider's version of the event as the last sync or push saw it (Google's etag, Graph's changeKey). */
+  etag: string | null;
 }
 
 const WEEK_MS = 7 * 24 * 3600 * 1000;

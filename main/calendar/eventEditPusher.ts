@@ -1,0 +1,96 @@
+import type { EventBus } from '../core/eventBus.ts';
+import type { Log } from '../core/log.ts';
+import type { WritableDb } from '../db/handles.ts';
+import {
+  type EventEdit,
+  noteEventEditFailure,
+  queuedEventEdits,
+  renameCreatedEvent,
+  setEventEtag,
+  settleEventEdit,
+} from '../db/queries/eventEdits.ts';
+import { transaction } from '../db/transactions.ts';
+import type { AccountSession, EventWriteOutcome } from '../providers/accountProvider.ts';
+import { ProviderError } from '../providers/providerErrors.ts';
+
+export interface EventEditPushDeps {
+  db: WritableDb;
+  events: EventBus;
+  log: Log;
+}
+
+/** The provider refused the edit itself (it would refuse it again): anything else is worth another try. */
+function refusedForGood(error: unknown): error is ProviderError {
+  return (
+    error instanceof ProviderError &&
+    error.code === 'provider_error' &&
+    [400, 403, 404, 409, 410, 412, 422].includes(error.status ?? 0)
+  );
+}
+
+/**
+ * Tells the provider the account's queued event edits, in the order they were made, before a calendar
+ * sync pulls (so the sync brings them back confirmed). Each edit the provider took is forgotten as it goes,
+ * with the provider's id and version of the event written to the index; an edit the provider refuses for
+ * good is dropped and reported (calendar.edit_failed), and the sync then shows the provider's copy; any
+ * other failure stops here, the rest queued for the next sync. A change made at the provider meanwhile is
+ * settled by the provider module (the later one wins) and reported (calendar.edit_conflict, a log line).
+ * Returns how many edits went.
+ */
+export async function pushEventEdits(deps: EventEditPushDeps, session: AccountSession, accountId: string): Promise<number> {
+  const { db, log } = deps;
+  let pushed = 0;
+  for (const { id, edit } of queuedEventEdits(db, accountId)) {
+    let outcome: EventWriteOutcome;
+    try {
+      outcome = await session.writeEvent(edit);
+    } catch (error) {
+      if (!refusedForGood(error)) {
+        noteEventEditFailure(db, id, (error as Error).message);
+        throw error;
+      }
+      settleEventEdit(db, id);
+      log.warn(
+        { account_id: accountId, event: edit.eventRemoteId, edit: edit.type, err: error },
+        'the provider refused an event edit; dropped',
+      );
+      deps.events.emit({
+        type: 'calendar.edit_failed',
+        account_id: accountId,
+        provider_event_id: edit.eventRemoteId,
+        edit: edit.type,
+        reason: { code: error.code, message: error.message, provider_status: error.status ?? null },
+      });
+      continue;
+    }
+    transaction(db, () => {
+      settleEventEdit(db, id);
+      recordOutcome(db, accountId, edit, outcome);
+    });
+    pushed++;
+    if (outcome.conflict && edit.type !== 'create') {
+      log.warn(
+        { account_id: accountId, event: edit.eventRemoteId, edit: edit.type, kept: outcome.conflict.kept },
+        outcome.conflict.kept === 'provider'
+          ? 'the event changed at the provider after it was edited here: the provider’s later change was kept'
+          : 'the event changed at the provider before it was edited here: the later edit from here replaced it',
+      );
+      deps.events.emit({
+        type: 'calendar.edit_conflict',
+        account_id: accountId,
+        provider_event_id: edit.eventRemoteId,
+        edit: edit.type,
+        kept: outcome.conflict.kept,
+      });
+    }
+  }
+  if (pushed > 0) log.info({ account_id: accountId, pushed }, 'event edits pushed');
+  return pushed;
+}
+
+/** The index after a pushed edit: a created event under the provider's id, the provider's version of the event. */
+function recordOutcome(db: WritableDb, accountId: string, edit: EventEdit, outcome: EventWriteOutcome): void {
+  if (!outcome.remoteId || edit.type === 'delete' || outcome.conflict?.kept === 'provider') return;
+  if (edit.type === 'create') renameCreatedEvent(db, accountId, edit.calendarRemoteId, edit.eventRemoteId, outcome.remoteId);
+  setEventEtag(db, accountId, edit.calendarRemoteId, outcome.remoteId, outcome.etag);
+}

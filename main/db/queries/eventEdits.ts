@@ -1,0 +1,219 @@
+import type { ReadableDb, WritableDb } from '../handles.ts';
+import { stmt } from '../statements.ts';
+import type { Attendee } from './calendarEvents.ts';
+
+/** A guest as an edit names one: who, and whether they are needed. */
+export interface EventGuest {
+  email: string;
+  name: string;
+  optional: boolean;
+}
+
+/**
+ * What an event is, in the product's terms: a timed event is two instants
+ * (ms) shown in `timeZone` (IANA); an all-day event is local dates
+ * (YYYY-MM-DD, end exclusive) in `timeZone`, whose instants are their local
+ * midnights. Each provider module in main/providers/ writes it its own way.
+ */
+export interface EventFields {
+  summary: string;
+  description: string;
+  location: string;
+  allDay: boolean;
+  startsAt: number;
+  endsAt: number;
+  startDate: string | null;
+  endDate: string | null;
+  timeZone: string;
+  attendees: EventGuest[];
+}
+
+/**
+ * One edit waiting for the provider. `update` carries only the fields that
+ * changed, `madeAt` (when it was made here) and `baseEtag` (the provider's
+ * version the edit was made on), so the push can tell a change made at the
+ * provider meanwhile and let the later one win.
+ */
+export type EventEdit =
+  | { type: 'create'; calendarRemoteId: string; eventRemoteId: string; fields: EventFields }
+  | {
+      type: 'update';
+      calendarRemoteId: string;
+      eventRemoteId: string;
+      fields: Partial<EventFields>;
+      madeAt: number;
+      baseEtag: string | null;
+    }
+  | {
+      type: 'delete';
+      calendarRemoteId: string;
+      eventRemoteId: string;
+      notifyGuests: boolean;
+      madeAt: number;
+      baseEtag: string | null;
+    };
+
+export interface QueuedEventEdit {
+  id: number;
+  attempts: number;
+  edit: EventEdit;
+}
+
+/** Queues an edit, in the caller's transaction (the index's change and its record commit together). */
+export function queueEventEdit(db: WritableDb, accountId: string, edit: EventEdit): number {
+  return Number(
+    stmt(
+      db,
+      'INSERT INTO event_edits (account_id, event_remote_id, edit_json, base_etag, created_at) VALUES (?, ?, ?, ?, ?)',
+    ).run(accountId, edit.eventRemoteId, JSON.stringify(edit), edit.type === 'create' ? null : edit.baseEtag, Date.now())
+      .lastInsertRowid,
+  );
+}
+
+/** The account's waiting edits, in the order they were made. */
+export function queuedEventEdits(db: ReadableDb, accountId: string): QueuedEventEdit[] {
+  return stmt<[string], { id: number; attempts: number; event_remote_id: string; edit_json: string }>(
+    db,
+    'SELECT id, attempts, event_remote_id, edit_json FROM event_edits WHERE account_id = ? ORDER BY id',
+  )
+    .all(accountId)
+    .map((row) => ({
+      id: row.id,
+      attempts: row.attempts,
+      // The id column is the truth: a create that the provider answered renames its event's later edits.
+      edit: { ...(JSON.parse(row.edit_json) as EventEdit), eventRemoteId: row.event_remote_id },
+    }));
+}
+
+/** How many edits of the account wait. */
+export function countQueuedEventEdits(db: ReadableDb, accountId: string): number {
+  return stmt<[string], { n: number }>(db, 'SELECT count(*) AS n FROM event_edits WHERE account_id = ?').get(accountId)?.n ?? 0;
+}
+
+/** Forgets an edit the provider has (or that no longer applies). */
+export function settleEventEdit(db: WritableDb, id: number): void {
+  stmt(db, 'DELETE FROM event_edits WHERE id = ?').run(id);
+}
+
+/** An attempt that failed for now: counted, with its reason, the edit kept. */
+export function noteEventEditFailure(db: WritableDb, id: number, reason: string): void {
+  stmt(db, 'UPDATE event_edits SET attempts = attempts + 1, last_error = ? WHERE id = ?').run(reason.slice(0, 500), id);
+}
+
+/**
+ * The provider named an event Outpost created: the index's row and the event's later edits take its id
+ * (one calendar's rows; ids are unique per calendar).
+ */
+export function renameCreatedEvent(
+  db: WritableDb,
+  accountId: string,
+  calendarRemoteId: string,
+  localId: string,
+  remoteId: string,
+): void {
+  if (localId === remoteId) return;
+  stmt(
+    db,
+    `UPDATE events SET remote_id = ? WHERE remote_id = ?
+       AND calendar_id = (SELECT id FROM calendars WHERE account_id = ? AND remote_id = ?)`,
+  ).run(remoteId, localId, accountId, calendarRemoteId);
+  stmt(db, 'UPDATE event_edits SET event_remote_id = ? WHERE account_id = ? AND event_remote_id = ?').run(
+    remoteId,
+    accountId,
+    localId,
+  );
+}
+
+/** The provider's version of an event after a push (or a sync): later edits are made on it. */
+export function setEventEtag(
+  db: WritableDb,
+  accountId: string,
+  calendarRemoteId: string,
+  remoteId: string,
+  etag: string | null,
+): void {
+  stmt(
+    db,
+    `UPDATE events SET etag = ? WHERE remote_id = ?
+       AND calendar_id = (SELECT id FROM calendars WHERE account_id = ? AND remote_id = ?)`,
+  ).run(etag, remoteId, accountId, calendarRemoteId);
+}
+
+export interface LocalEventWrite {
+  calendarId: number;
+  remoteId: string;
+  fields: EventFields;
+  organizer: { email: string; name: string } | null;
+  attendees: Attendee[];
+}
+
+/** An event made here, in the index at once (under the id Outpost chose until the provider names it). */
+export function insertLocalEvent(db: WritableDb, event: LocalEventWrite): number {
+  const f = event.fields;
+  return Number(
+    stmt(
+      db,
+      `INSERT INTO events (calendar_id, remote_id, status, summary, description, location, starts_at, ends_at, is_all_day,
+         start_date, end_date, time_zone, organizer_json, attendees_json, updated_at)
+       VALUES (?, ?, 'confirmed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      event.calendarId,
+      event.remoteId,
+      f.summary,
+      f.description,
+      f.location,
+      f.startsAt,
+      f.endsAt,
+      f.allDay ? 1 : 0,
+      f.startDate,
+      f.endDate,
+      f.timeZone,
+      event.organizer ? JSON.stringify(event.organizer) : null,
+      JSON.stringify(event.attendees),
+      Date.now(),
+    ).lastInsertRowid,
+  );
+}
+
+/** An event changed here: its row takes the new fields at once (calendar and id too, when it moved). */
+export function updateLocalEvent(db: WritableDb, id: number, event: LocalEventWrite): void {
+  const f = event.fields;
+  stmt(
+    db,
+    `UPDATE events SET calendar_id = ?, remote_id = ?, summary = ?, description = ?, location = ?, starts_at = ?, ends_at = ?,
+       is_all_day = ?, start_date = ?, end_date = ?, time_zone = ?, organizer_json = ?, attendees_json = ?, updated_at = ?
+     WHERE id = ?`,
+  ).run(
+    event.calendarId,
+    event.remoteId,
+    f.summary,
+    f.description,
+    f.location,
+    f.startsAt,
+    f.endsAt,
+    f.allDay ? 1 : 0,
+    f.startDate,
+    f.endDate,
+    f.timeZone,
+    event.organizer ? JSON.stringify(event.organizer) : null,
+    JSON.stringify(event.attendees),
+    Date.now(),
+    id,
+  );
+}
+
+/** An event deleted here leaves the index at once. */
+export function deleteLocalEvent(db: WritableDb, id: number): void {
+  stmt(db, 'DELETE FROM events WHERE id = ?').run(id);
+}
+
+/** A calendar row of the account, by its public id's number. */
+export function calendarOfAccount(
+  db: ReadableDb,
+  calendarId: number,
+): { id: number; account_id: string; remote_id: string; time_zone: string | null } | undefined {
+  return stmt<[number], { id: number; account_id: string; remote_id: string; time_zone: string | null }>(
+    db,
+    'SELECT id, account_id, remote_id, time_zone FROM calendars WHERE id = ?',
+  ).get(calendarId);
+}

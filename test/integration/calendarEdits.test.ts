@@ -1,0 +1,291 @@
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEvent, deleteEvent, editEvent } from '../../main/calendar/eventEdits.ts';
+import { type Engine, openEngine } from '../../main/core/engine.ts';
+import { silentLog } from '../../main/core/log.ts';
+import { countQueuedEventEdits } from '../../main/db/queries/eventEdits.ts';
+import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
+import { openBrowser as formPostBrowser } from '../emulator/microsoft/testAuth.ts';
+import { remoteGraphInstancesRaw, runCalendarSync, type TimeWindow } from '../support/calendarSnapshots.ts';
+import { autoConsentBrowser, emulatorControl, googleConfigFor, microsoftConfigFor } from '../support/emulatorAccounts.ts';
+import { makeTempDir } from '../support/tempDir.ts';
+
+const DAY_MS = 86_400_000;
+
+/** One event as the provider has it, in common terms. */
+interface RemoteEvent {
+  id: string;
+  summary: string;
+  location: string;
+  startMs: number;
+  endMs: number;
+  allDay: boolean;
+  /** The zone the event was written in (Google's start.timeZone, Graph's originalStartTimeZone). */
+  zone: string;
+  attendees: string[];
+}
+
+/** The zone's next day of a DST change after `from` (its midnight has the old offset, the next midnight the new). */
+function nextOffsetChange(zone: string, from: number): DateTime {
+  let day = DateTime.fromMillis(from, { zone }).startOf('day');
+  for (let i = 0; i < 400; i++) {
+    const next = day.plus({ days: 1 });
+    if (next.offset !== day.offset) return day;
+    day = next;
+  }
+  throw new Error(`${zone} has no offset change within 400 days`);
+}
+
+interface Provider {
+  name: string;
+  user: string;
+  /** The emulator's endpoint names of an update and a create. */
+  patchEndpoint: string;
+  open(emulator: RunningEmulator, dataDir: string): Promise<{ engine: Engine; accountId: string }>;
+  remote(control: ReturnType<typeof emulatorControl>, window: TimeWindow): Promise<RemoteEvent[]>;
+}
+
+const google: Provider = {
+  name: 'Google Calendar',
+  user: 'alice@gmail.test',
+  patchEndpoint: 'calendar.events.patch',
+  async open(emulator, dataDir) {
+    const engine = openEngine({
+      log: silentLog,
+      dataDir,
+      providers: { google: googleConfigFor(emulator.baseUrl), microsoft: null },
+      gmailQuota: { unitsPerSecond: 1_000_000 },
+    });
+    const account = await engine.providers.forConnect('google').connect({ openBrowser: autoConsentBrowser });
+    return { engine, accountId: account.id };
+  },
+  async remote(control, window) {
+    const q = `timeMin=${new Date(window.from).toISOString()}&timeMax=${new Date(window.to).toISOString()}`;
+    const answer = (await control(`/google/users/${google.user}/calendar-instances?${q}`)) as unknown as {
+      calendars: Array<{
+        id: string;
+        instances: Array<{
+          id: string;
+          status: string;
+          summary?: string;
+          location?: string;
+          start: { date?: string; timeZone?: string };
+          startMs: number;
+          endMs: number;
+          attendees?: Array<{ email: string }>;
+        }>;
+      }>;
+    };
+    return answer.calendars.flatMap((c) =>
+      c.instances
+        .filter((e) => e.status !== 'cancelled')
+        .map((e) => ({
+          id: e.id,
+          summary: e.summary ?? '',
+          location: e.location ?? '',
+          startMs: e.startMs,
+          endMs: e.endMs,
+          allDay: e.start.date !== undefined,
+          zone: e.start.timeZone ?? '',
+          attendees: (e.attendees ?? []).map((a) => a.email.toLowerCase()),
+        })),
+    );
+  },
+};
+
+const outlook: Provider = {
+  name: 'Outlook (Graph)',
+  user: 'bob@contoso.test',
+  patchEndpoint: 'graph.events.update',
+  async open(emulator, dataDir) {
+    const engine = openEngine({
+      log: silentLog,
+      dataDir,
+      providers: { google: null, microsoft: microsoftConfigFor(emulator.baseUrl) },
+    });
+    const account = await engine.providers.forConnect('microsoft').connect({ openBrowser: formPostBrowser });
+    return { engine, accountId: account.id };
+  },
+  async remote(control, window) {
+    return (await remoteGraphInstancesRaw(control, outlook.user, window)).map((e) => ({
+      id: e.id,
+      summary: e.subject,
+      location: e.location.displayName ?? '',
+      startMs: e.startMs,
+      endMs: e.endMs,
+      allDay: e.isAllDay,
+      zone: e.originalStartTimeZone,
+      attendees: e.attendees.map((a) => a.emailAddress.address.toLowerCase()),
+    }));
+  },
+};
+
+describe.each([google, outlook])('events created, edited and deleted in Outpost reach $name (emulator)', (provider) => {
+  const dir = makeTempDir();
+  let emulator: RunningEmulator;
+  let engine: Engine;
+  let accountId: string;
+  let control: ReturnType<typeof emulatorControl>;
+  let now: number;
+  let window: TimeWindow;
+  /** The event ids (index rows) the tests share. */
+  const made = { berlinBefore: 0, berlinAfter: 0, newYorkAfter: 0, allDay: 0 };
+
+  const sync = (mode: 'full' | 'incremental' = 'incremental') => runCalendarSync(engine, accountId, mode, window);
+  const remote = async () => provider.remote(control, window);
+  const remoteNamed = async (summary: string) => (await remote()).filter((e) => e.summary === summary);
+  const row = (id: number) =>
+    engine.db.prepare('SELECT remote_id, summary, location, starts_at, ends_at, start_date FROM events WHERE id = ?').get(id) as
+      | { remote_id: string; summary: string; location: string; starts_at: number; ends_at: number; start_date: string | null }
+      | undefined;
+  const primaryCalendar = () =>
+    (
+      engine.db.prepare('SELECT id FROM calendars WHERE account_id = ? ORDER BY is_primary DESC, id LIMIT 1').get(accountId) as {
+        id: number;
+      }
+    ).id;
+
+  beforeAll(async () => {
+    emulator = await startEmulator({
+      autoConsent: true,
+      seed: { kind: 'synthetic', count: 5 },
+      serviceOptions: { google: { quotaEnabled: false } },
+    });
+    control = emulatorControl(emulator);
+    ({ engine, accountId } = await provider.open(emulator, dir.path));
+    now = (await control('/clock')).now as number;
+    window = { from: now - DAY_MS, to: now + 400 * DAY_MS };
+    const job = await sync('full');
+    expect(job?.status).toBe('succeeded');
+  }, 60_000);
+
+  afterAll(async () => {
+    await engine?.close();
+    await emulator?.stop();
+    dir.remove();
+  });
+
+  it('a single event in two time zones either side of their DST change, and an all-day event, exist at the provider at the right instants', async () => {
+    const calendarId = primaryCalendar();
+    const cases: Array<{ key: keyof typeof made; zone: string; at: DateTime }> = [];
+    for (const zone of ['Europe/Berlin', 'America/New_York']) {
+      const change = nextOffsetChange(zone, now);
+      cases.push({
+        key: zone === 'Europe/Berlin' ? 'berlinBefore' : 'newYorkAfter',
+        zone,
+        at: change.minus({ days: 1 }).set({ hour: 9 }),
+      });
+      if (zone === 'Europe/Berlin') cases.push({ key: 'berlinAfter', zone, at: change.plus({ days: 1 }).set({ hour: 9 }) });
+    }
+    // The two Berlin events are at 09:00 local either side of the change: an hour apart in UTC terms.
+    const [before, after] = cases.filter((c) => c.zone === 'Europe/Berlin').map((c) => c.at.toUTC().hour);
+    expect(before).not.toBe(after);
+    for (const c of cases) {
+      const event = createEvent(engine.db, {
+        calendarId,
+        summary: `Standup ${c.key}`,
+        startsAt: c.at.toMillis(),
+        endsAt: c.at.plus({ minutes: 45 }).toMillis(),
+        timeZone: c.zone,
+        attendees: [{ email: 'Carol@Example.com', name: 'Carol' }],
+      });
+      made[c.key] = event.id;
+      // In the index at once, before any push.
+      expect(row(event.id)?.starts_at).toBe(c.at.toMillis());
+    }
+    const allDayDate = nextOffsetChange('Europe/Berlin', now).toISODate() as string;
+    made.allDay = createEvent(engine.db, {
+      calendarId,
+      summary: 'Offsite',
+      allDay: true,
+      startDate: allDayDate,
+      timeZone: 'Europe/Berlin',
+    }).id;
+    expect(countQueuedEventEdits(engine.db, accountId)).toBe(4);
+
+    expect((await sync())?.status).toBe('succeeded');
+    expect(countQueuedEventEdits(engine.db, accountId)).toBe(0);
+    for (const c of cases) {
+      const [there, ...more] = await remoteNamed(`Standup ${c.key}`);
+      expect(more).toEqual([]);
+      expect(there).toMatchObject({
+        startMs: c.at.toMillis(),
+        endMs: c.at.plus({ minutes: 45 }).toMillis(),
+        allDay: false,
+        zone: c.zone,
+        attendees: ['carol@example.com'],
+      });
+      // The index names the event by the provider's id, at the same instant.
+      expect(row(made[c.key])).toMatchObject({ remote_id: there?.id, starts_at: c.at.toMillis() });
+    }
+    const [offsite] = await remoteNamed('Offsite');
+    expect(offsite).toMatchObject({ allDay: true });
+    expect(DateTime.fromMillis(offsite?.startMs as number, { zone: 'Europe/Berlin' }).toISODate()).toBe(allDayDate);
+    expect(row(made.allDay)).toMatchObject({ remote_id: offsite?.id, start_date: allDayDate });
+  }, 60_000);
+
+  it('an edit and a delete apply to the index at once and converge with the provider at the next sync', async () => {
+    const moved = DateTime.fromMillis(row(made.berlinAfter)?.starts_at as number, { zone: 'Europe/Berlin' }).plus({ hours: 2 });
+    editEvent(engine.db, made.berlinAfter, { summary: 'Planning', location: 'Room 4', startsAt: moved.toMillis() });
+    deleteEvent(engine.db, made.allDay);
+    expect(row(made.berlinAfter)).toMatchObject({ summary: 'Planning', location: 'Room 4', starts_at: moved.toMillis() });
+    expect(row(made.allDay)).toBeUndefined();
+
+    expect((await sync())?.status).toBe('succeeded');
+    const [planning] = await remoteNamed('Planning');
+    expect(planning).toMatchObject({
+      location: 'Room 4',
+      startMs: moved.toMillis(),
+      endMs: moved.plus({ minutes: 45 }).toMillis(),
+      zone: 'Europe/Berlin',
+    });
+    expect(await remoteNamed('Offsite')).toEqual([]);
+    expect(row(made.berlinAfter)).toMatchObject({ summary: 'Planning', starts_at: moved.toMillis() });
+    expect(row(made.allDay)).toBeUndefined();
+  }, 60_000);
+
+  it.runIf(provider === google)(
+    'a create whose answer was lost is retried without making a second event',
+    async () => {
+      // Google acts on the insert, then the connection drops: the retry finds the id Outpost chose taken (409).
+      await control('/faults', {
+        method: 'POST',
+        body: { fault: { endpoint: 'calendar.events.insert', kind: 'reset', count: 1 } },
+      });
+      const at = now + 3 * DAY_MS;
+      const event = createEvent(engine.db, {
+        calendarId: primaryCalendar(),
+        summary: 'Once only',
+        startsAt: at,
+        endsAt: at + 3_600_000,
+      });
+      expect((await sync())?.status).toBe('succeeded');
+      const there = await remoteNamed('Once only');
+      expect(there).toHaveLength(1);
+      expect(row(event.id)?.remote_id).toBe(there[0]?.id);
+    },
+    60_000,
+  );
+
+  it('an edit made while the provider fails stays queued and is applied once when the provider is back', async () => {
+    await control('/faults', {
+      method: 'POST',
+      body: { fault: { endpoint: provider.patchEndpoint, kind: 'status', status: 503, retryAfter: 0 } },
+    });
+    editEvent(engine.db, made.newYorkAfter, { summary: 'Written offline' });
+    expect((await sync())?.status).toBe('failed');
+    expect(countQueuedEventEdits(engine.db, accountId)).toBe(1);
+    expect(row(made.newYorkAfter)?.summary).toBe('Written offline');
+    expect(await remoteNamed('Written offline')).toEqual([]);
+
+    await control('/faults', { method: 'DELETE' });
+    await control('/counters', { method: 'DELETE' });
+    expect((await sync())?.status).toBe('succeeded');
+    expect((await sync())?.status).toBe('succeeded');
+    const { requests } = (await control('/counters')) as unknown as { requests: Record<string, number> };
+    expect(requests[provider.patchEndpoint]).toBe(1);
+    expect(await remoteNamed('Written offline')).toHaveLength(1);
+    expect(countQueuedEventEdits(engine.db, accountId)).toBe(0);
+    expect(row(made.newYorkAfter)?.summary).toBe('Written offline');
+  }, 60_000);
+});
