@@ -12,6 +12,9 @@ import {
 import { transaction } from '../db/transactions.ts';
 import type { AccountSession, EventWriteOutcome } from '../providers/accountProvider.ts';
 import { ProviderError } from '../providers/providerErrors.ts';
+import type { JobQueue } from '../sync/jobQueue.ts';
+import { SyncInProgressError } from '../sync/jobQueue.ts';
+import type { JobRunner } from '../sync/jobRunner.ts';
 
 export interface EventEditPushDeps {
   db: WritableDb;
@@ -93,4 +96,18 @@ function recordOutcome(db: WritableDb, accountId: string, edit: EventEdit, outco
   if (!outcome.remoteId || edit.type === 'delete' || outcome.conflict?.kept === 'provider') return;
   if (edit.type === 'create') renameCreatedEvent(db, accountId, edit.calendarRemoteId, edit.eventRemoteId, outcome.remoteId);
   setEventEtag(db, accountId, edit.calendarRemoteId, outcome.remoteId, outcome.etag);
+}
+
+/**
+ * An edit was queued: a calendar sync of the account soon pushes it (none is added while one waits to
+ * start; a full sync under way pushes it at the next one).
+ */
+export function pushEventEditsSoon(jobs: JobQueue, runner: JobRunner, accountId: string): void {
+  if (jobs.latest('calendar_sync', accountId)?.status === 'queued') return;
+  try {
+    jobs.enqueue({ kind: 'calendar_sync', mode: 'incremental', accountIds: [accountId], params: { trigger: 'calendar-edit' } });
+    runner.wake();
+  } catch (error) {
+    if (!(error instanceof SyncInProgressError)) throw error;
+  }
 }

@@ -249,8 +249,8 @@ export function editEvent(db: WritableDb, eventId: number, draft: EventDraft): E
   });
 }
 
-/** A deletion: gone from the index at once, queued for the provider (guests told by it). */
-export function deleteEvent(db: WritableDb, eventId: number): void {
+/** A deletion: gone from the index at once, queued for the provider (guests told by it). Returns the event's account. */
+export function deleteEvent(db: WritableDb, eventId: number): string {
   const row = existing(db, eventId);
   const calendar = calendarFor(db, row.calendar_id);
   transaction(db, () => {
@@ -264,4 +264,5 @@ export function deleteEvent(db: WritableDb, eventId: number): void {
     });
     deleteLocalEvent(db, eventId);
   });
+  return row.account_id;
 }

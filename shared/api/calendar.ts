@@ -83,3 +83,52 @@ export const EventRsvpBody = Type.Object(
   { additionalProperties: false },
 );
 export type EventRsvpBody = Static<typeof EventRsvpBody>;
+
+const EventGuestInput = Type.Object(
+  {
+    email: Type.String({ maxLength: 320 }),
+    name: Type.Optional(Type.String({ maxLength: 256 })),
+    optional: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
+const eventFieldsInput = {
+  summary: Type.Optional(Type.String({ maxLength: 1024 })),
+  description: Type.Optional(Type.String({ maxLength: 65_536 })),
+  location: Type.Optional(Type.String({ maxLength: 1024 })),
+  all_day: Type.Optional(Type.Boolean({ description: 'An all-day event: start_date (and end_date) instead of start and end' })),
+  start: Type.Optional(
+    Type.String({ maxLength: 40, description: 'ISO 8601 date-time (no offset: UTC); a timed event needs it' }),
+  ),
+  end: Type.Optional(
+    Type.String({ maxLength: 40, description: 'ISO 8601 date-time; default: start plus the event’s length (one hour when new)' }),
+  ),
+  start_date: Type.Optional(Type.String({ maxLength: 10, description: 'All-day events: the first day (YYYY-MM-DD)' })),
+  end_date: Type.Optional(
+    Type.String({ maxLength: 10, description: 'All-day events: the day after the last (exclusive); default: one day' }),
+  ),
+  time_zone: Type.Optional(
+    Type.String({ maxLength: 64, description: 'IANA zone the event is scheduled in; default: the calendar’s, else UTC' }),
+  ),
+  attendees: Type.Optional(
+    Type.Array(EventGuestInput, { maxItems: 200, description: 'The guests; the provider sends them the invitation' }),
+  ),
+};
+
+export const EventCreateBody = Type.Object(
+  { calendar_id: Type.String({ maxLength: 40, description: 'cal_<n>: the calendar the event goes in' }), ...eventFieldsInput },
+  { additionalProperties: false },
+);
+export type EventCreateBody = Static<typeof EventCreateBody>;
+
+export const EventUpdateBody = Type.Object(
+  {
+    calendar_id: Type.Optional(
+      Type.String({ maxLength: 40, description: 'cal_<n>: another calendar of the same account moves the event there' }),
+    ),
+    ...eventFieldsInput,
+  },
+  { additionalProperties: false },
+);
+export type EventUpdateBody = Static<typeof EventUpdateBody>;

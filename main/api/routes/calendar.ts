@@ -1,12 +1,16 @@
 import { Type } from 'typebox';
 import {
   CalendarListResponse,
+  EventCreateBody,
   EventListQuery,
   EventListResponse,
   EventResponse,
   EventRsvpBody,
+  EventUpdateBody,
 } from '../../../shared/api/calendar.ts';
 import { parsePublicId } from '../../../shared/ids.ts';
+import { pushEventEditsSoon } from '../../calendar/eventEditPusher.ts';
+import { createEvent, deleteEvent, type EventDraft, editEvent } from '../../calendar/eventEdits.ts';
 import { OutpostError } from '../../core/outpostError.ts';
 import { getEvent, listCalendars, listEventsInRange } from '../../db/queries/calendarEvents.ts';
 import { presentCalendar, presentEvent } from '../calendarPresenters.ts';
@@ -23,7 +27,36 @@ const writeErrors = {
   503: { $ref: 'ApiError#' },
 };
 
-export function registerCalendarRoutes(app: ApiServer, { reader, respondToEvent }: ApiDeps): void {
+/** The API's event body in the core's terms: public ids and ISO instants parsed, each error naming its field. */
+function draftOf(body: EventUpdateBody): EventDraft {
+  const draft: EventDraft = {};
+  if (body.calendar_id !== undefined) {
+    const id = parsePublicId('cal', body.calendar_id);
+    if (id === null)
+      throw new OutpostError('validation_error', `${body.calendar_id} is not a calendar id (cal_<n>)`, { field: 'calendar_id' });
+    draft.calendarId = id;
+  }
+  if (body.summary !== undefined) draft.summary = body.summary;
+  if (body.description !== undefined) draft.description = body.description;
+  if (body.location !== undefined) draft.location = body.location;
+  if (body.all_day !== undefined) draft.allDay = body.all_day;
+  if (body.start !== undefined) draft.startsAt = parseIsoInstant(body.start, 'start');
+  if (body.end !== undefined) draft.endsAt = parseIsoInstant(body.end, 'end');
+  if (body.start_date !== undefined) draft.startDate = body.start_date;
+  if (body.end_date !== undefined) draft.endDate = body.end_date;
+  if (body.time_zone !== undefined) draft.timeZone = body.time_zone;
+  if (body.attendees !== undefined) draft.attendees = body.attendees;
+  return draft;
+}
+
+function eventIdOf(value: string): number {
+  const id = parsePublicId('evt', value);
+  if (id === null) throw new OutpostError('not_found', `no event ${value}`);
+  return id;
+}
+
+export function registerCalendarRoutes(app: ApiServer, deps: ApiDeps): void {
+  const { reader, respondToEvent, writer, jobs, runner } = deps;
   app.get(
     '/v1/calendar/calendars',
     {
@@ -96,6 +129,63 @@ export function registerCalendarRoutes(app: ApiServer, { reader, respondToEvent 
       if (!respondToEvent)
         throw new OutpostError('service_unavailable', 'answering invitations is not available in this process');
       return { data: presentEvent(await respondToEvent(id, request.body.response)) };
+    },
+  );
+
+  const editConfig = { auth: { scope: 'write:calendar' }, idempotent: true } as const;
+
+  app.post(
+    '/v1/calendar/events',
+    {
+      config: editConfig,
+      schema: {
+        summary:
+          'Creates an event: in the index at once, then at the provider (guests invited by it) through a queue that survives being offline and restarts',
+        body: EventCreateBody,
+        response: { 201: EventResponse, ...writeErrors },
+      },
+    },
+    async (request, reply) => {
+      const row = createEvent(writer, draftOf(request.body));
+      pushEventEditsSoon(jobs, runner, row.account_id);
+      return reply.status(201).send({ data: presentEvent(row) });
+    },
+  );
+
+  app.patch(
+    '/v1/calendar/events/:id',
+    {
+      config: editConfig,
+      schema: {
+        summary:
+          'Changes an event (only the fields given; an instance of a series alone): in the index at once, then at the provider through the queue',
+        params: Type.Object({ id: Type.String({ maxLength: 40 }) }),
+        body: EventUpdateBody,
+        response: { 200: EventResponse, ...writeErrors },
+      },
+    },
+    async (request) => {
+      const row = editEvent(writer, eventIdOf(request.params.id), draftOf(request.body));
+      pushEventEditsSoon(jobs, runner, row.account_id);
+      return { data: presentEvent(row) };
+    },
+  );
+
+  app.delete(
+    '/v1/calendar/events/:id',
+    {
+      config: editConfig,
+      schema: {
+        summary:
+          'Deletes an event (an instance of a series alone): gone from the index at once, then at the provider (guests told) through the queue',
+        params: Type.Object({ id: Type.String({ maxLength: 40 }) }),
+        response: { 204: { type: 'null' }, ...writeErrors },
+      },
+    },
+    async (request, reply) => {
+      const accountId = deleteEvent(writer, eventIdOf(request.params.id));
+      pushEventEditsSoon(jobs, runner, accountId);
+      return reply.status(204).send(null);
     },
   );
 }
