@@ -1,13 +1,11 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RsvpRefusedError } from '../../main/calendar/respondToEvent.ts';
-import { type Engine, openEngine } from '../../main/core/engine.ts';
-import { silentLog } from '../../main/core/log.ts';
+import type { Engine } from '../../main/core/engine.ts';
 import type { RsvpAnswer } from '../../main/providers/accountProvider.ts';
 import { CALENDAR, calendarFor, signIn } from '../emulator/google/harness.ts';
-import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
+import type { RunningEmulator } from '../emulator/index.ts';
 import { seededRandom } from '../emulator/kit/faults.ts';
-import { openBrowser as formPostBrowser } from '../emulator/microsoft/testAuth.ts';
 import {
   type CalendarInstance,
   indexedInstances,
@@ -17,8 +15,8 @@ import {
   storedCalendarWindows,
   type TimeWindow,
 } from '../support/calendarSnapshots.ts';
-import { autoConsentBrowser, emulatorControl, googleConfigFor, microsoftConfigFor } from '../support/emulatorAccounts.ts';
-import { pick, propertyRun, propertyTimeout, type Rng } from '../support/propertyRuns.ts';
+import { emulatorControl } from '../support/emulatorAccounts.ts';
+import { openBothProviders, pick, propertyRun, propertyTimeout, type Rng } from '../support/propertyRuns.ts';
 import { makeTempDir } from '../support/tempDir.ts';
 
 const GOOGLE_USER = 'alice@gmail.test';
@@ -147,21 +145,9 @@ describe(`random calendar changes + incremental calendar syncs converge every ro
   let now: number;
 
   beforeAll(async () => {
-    emulator = await startEmulator({
-      autoConsent: true,
-      seed: { kind: 'synthetic', count: 20 },
-      serviceOptions: { google: { quotaEnabled: false } },
-    });
+    ({ emulator, engine, googleAccount, outlookAccount } = await openBothProviders(dir.path, 20));
     control = emulatorControl(emulator);
     calendarApi = calendarFor(emulator, await signIn(emulator, [CALENDAR]));
-    engine = openEngine({
-      log: silentLog,
-      dataDir: dir.path,
-      providers: { google: googleConfigFor(emulator.baseUrl), microsoft: microsoftConfigFor(emulator.baseUrl) },
-      gmailQuota: { unitsPerSecond: 1_000_000 },
-    });
-    googleAccount = (await engine.providers.forConnect('google').connect({ openBrowser: autoConsentBrowser })).id;
-    outlookAccount = (await engine.providers.forConnect('microsoft').connect({ openBrowser: formPostBrowser })).id;
     now = Number((await control('/clock')).now);
     for (const account of [googleAccount, outlookAccount]) {
       const job = await runCalendarSync(engine, account, 'full-default');

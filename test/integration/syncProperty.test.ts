@@ -1,22 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Engine, openEngine } from '../../main/core/engine.ts';
-import { silentLog } from '../../main/core/log.ts';
+import type { Engine } from '../../main/core/engine.ts';
 import { gmailFor, signIn } from '../emulator/google/harness.ts';
-import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
+import type { RunningEmulator } from '../emulator/index.ts';
 import { seededRandom } from '../emulator/kit/faults.ts';
-import { openBrowser as formPostBrowser, signIn as graphSignIn } from '../emulator/microsoft/testAuth.ts';
+import { signIn as graphSignIn } from '../emulator/microsoft/testAuth.ts';
 import {
-  autoConsentBrowser,
   emulatorControl,
-  googleConfigFor,
   indexAsGmailSnapshot,
   indexAsGraphSnapshot,
-  microsoftConfigFor,
   remoteGmailSnapshot,
   remoteGraphSnapshot,
   runMailSync,
 } from '../support/emulatorAccounts.ts';
-import { pick, propertyRun, propertyTimeout, type Rng, userThreadAction } from '../support/propertyRuns.ts';
+import { openBothProviders, pick, propertyRun, propertyTimeout, type Rng, userThreadAction } from '../support/propertyRuns.ts';
 import { makeTempDir } from '../support/tempDir.ts';
 
 const GMAIL_USER = 'alice@gmail.test';
@@ -47,24 +43,10 @@ describe(`random mailbox mutations + incremental syncs converge every round (see
   let otherGraph: Graph;
 
   beforeAll(async () => {
-    emulator = await startEmulator({
-      autoConsent: true,
-      seed: { kind: 'synthetic', count: 250 },
-      serviceOptions: { google: { quotaEnabled: false } },
-    });
+    ({ emulator, engine, googleAccount: gmailAccount, outlookAccount } = await openBothProviders(dir.path, 250));
     control = emulatorControl(emulator);
     otherGmail = gmailFor(emulator, await signIn(emulator, ['https://mail.google.com/']));
     otherGraph = graphClient(emulator.baseUrl, await graphSignIn(emulator.baseUrl));
-    const google = googleConfigFor(emulator.baseUrl);
-    const microsoft = microsoftConfigFor(emulator.baseUrl);
-    engine = openEngine({
-      log: silentLog,
-      dataDir: dir.path,
-      providers: { google, microsoft },
-      gmailQuota: { unitsPerSecond: 1_000_000 },
-    });
-    gmailAccount = (await engine.providers.forConnect('google').connect({ openBrowser: autoConsentBrowser })).id;
-    outlookAccount = (await engine.providers.forConnect('microsoft').connect({ openBrowser: formPostBrowser })).id;
     for (const account of [gmailAccount, outlookAccount]) {
       const job = await runMailSync(engine, account);
       expect(job, JSON.stringify(job?.error)).toMatchObject({ status: 'succeeded' });
@@ -76,29 +58,52 @@ describe(`random mailbox mutations + incremental syncs converge every round (see
     dir.remove();
   });
 
+  /**
+   * The rounds: each step is, by a roll, Outpost's own thread action (a fifth), another client's API
+   * call (up to `apiShare`) or a control-route mutation; then an incremental sync, then `compare`.
+   */
+  const rounds = async (
+    accountId: string,
+    rng: Rng,
+    viaApi: (rng: Rng, serial: number) => Promise<string>,
+    viaControl: (rng: Rng, serial: number) => Promise<string>,
+    compare: (context: string) => Promise<void>,
+    apiShare: number,
+  ) => {
+    let serial = 0;
+    for (let round = 1; round <= ROUNDS; round++) {
+      const ops: string[] = [];
+      for (let n = 1 + Math.floor(rng() * 5); n > 0; n--) {
+        const roll = rng();
+        ops.push(
+          roll < 0.2
+            ? userThreadAction(engine, accountId, rng)
+            : roll < apiShare
+              ? await viaApi(rng, ++serial)
+              : await viaControl(rng, ++serial),
+        );
+      }
+      const job = await runMailSync(engine, accountId);
+      const context = `seed ${SEED}, round ${round}: ${ops.join('; ')}`;
+      expect(job?.error, context).toBeNull();
+      await compare(context);
+    }
+  };
+
   it(
     `Gmail, ${ROUNDS} rounds: adds, replies, label changes, read flips, trash, deletes, new labels, another client's drafts, batchDelete, threads and label renames/deletes, and Outpost's thread actions`,
     async () => {
-      const rng = seededRandom(SEED);
-      let serial = 0;
-      for (let round = 1; round <= ROUNDS; round++) {
-        const ops: string[] = [];
-        for (let n = 1 + Math.floor(rng() * 5); n > 0; n--) {
-          const roll = rng();
-          ops.push(
-            roll < 0.2
-              ? userThreadAction(engine, gmailAccount, rng)
-              : roll < 0.4
-                ? await otherGmailClient(otherGmail, rng, ++serial)
-                : await mutateGmail(control, rng, ++serial),
-          );
-        }
-        const job = await runMailSync(engine, gmailAccount);
-        const context = `seed ${SEED}, round ${round}: ${ops.join('; ')}`;
-        expect(job?.error, context).toBeNull();
-        expect(indexAsGmailSnapshot(engine.db, gmailAccount), context).toEqual(await remoteGmailSnapshot(emulator, GMAIL_USER));
-        expect(indexedUserLabels(engine, gmailAccount), context).toEqual(await remoteUserLabels(otherGmail));
-      }
+      await rounds(
+        gmailAccount,
+        seededRandom(SEED),
+        (rng, serial) => otherGmailClient(otherGmail, rng, serial),
+        (rng, serial) => mutateGmail(control, rng, serial),
+        async (context) => {
+          expect(indexAsGmailSnapshot(engine.db, gmailAccount), context).toEqual(await remoteGmailSnapshot(emulator, GMAIL_USER));
+          expect(indexedUserLabels(engine, gmailAccount), context).toEqual(await remoteUserLabels(otherGmail));
+        },
+        0.4,
+      );
     },
     propertyTimeout(ROUNDS, 2_000),
   );
@@ -106,28 +111,19 @@ describe(`random mailbox mutations + incremental syncs converge every round (see
   it(
     `Outlook, ${ROUNDS} rounds: new mail, replies, moves, read/flag/category edits, deletes, another client's mail folders (create, rename, delete) and Outpost's thread actions`,
     async () => {
-      const rng = seededRandom(SEED + 1);
-      let serial = 0;
-      for (let round = 1; round <= ROUNDS; round++) {
-        const ops: string[] = [];
-        for (let n = 1 + Math.floor(rng() * 5); n > 0; n--) {
-          const roll = rng();
-          ops.push(
-            roll < 0.2
-              ? userThreadAction(engine, outlookAccount, rng)
-              : roll < 0.3
-                ? await otherOutlookClient(otherGraph, control, rng, ++serial)
-                : await mutateOutlook(control, rng, ++serial),
+      await rounds(
+        outlookAccount,
+        seededRandom(SEED + 1),
+        (rng, serial) => otherOutlookClient(otherGraph, control, rng, serial),
+        (rng, serial) => mutateOutlook(control, rng, serial),
+        async (context) => {
+          expect(indexAsGraphSnapshot(engine.db, outlookAccount), context).toEqual(
+            await remoteGraphSnapshot(emulator, OUTLOOK_USER),
           );
-        }
-        const job = await runMailSync(engine, outlookAccount);
-        const context = `seed ${SEED}, round ${round}: ${ops.join('; ')}`;
-        expect(job?.error, context).toBeNull();
-        expect(indexAsGraphSnapshot(engine.db, outlookAccount), context).toEqual(
-          await remoteGraphSnapshot(emulator, OUTLOOK_USER),
-        );
-        expect(indexedFolders(engine, outlookAccount), context).toEqual(await remoteFolders(control));
-      }
+          expect(indexedFolders(engine, outlookAccount), context).toEqual(await remoteFolders(control));
+        },
+        0.3,
+      );
     },
     propertyTimeout(ROUNDS, 2_000),
   );

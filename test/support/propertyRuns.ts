@@ -1,6 +1,10 @@
-import type { Engine } from '../../main/core/engine.ts';
+import { type Engine, openEngine } from '../../main/core/engine.ts';
+import { silentLog } from '../../main/core/log.ts';
 import { OutpostError } from '../../main/core/outpostError.ts';
 import { applyThreadAction, type ThreadAction } from '../../main/mail/threadActions.ts';
+import { startEmulator } from '../emulator/index.ts';
+import { openBrowser as formPostBrowser } from '../emulator/microsoft/testAuth.ts';
+import { autoConsentBrowser, googleConfigFor, microsoftConfigFor } from './emulatorAccounts.ts';
 
 /**
  * The size of a property run: OUTPOST_PROPERTY_SEED picks the random sequence
@@ -61,4 +65,22 @@ export function userThreadAction(engine: Engine, accountId: string, rng: Rng): s
       return `outpost ${action} label ${label} on thr_${thread} refused`;
     throw error;
   }
+}
+
+/** An emulator seeded with `seedCount` synthetic messages and an engine with its Google and Microsoft users connected (no sync yet). */
+export async function openBothProviders(dataDir: string, seedCount: number) {
+  const emulator = await startEmulator({
+    autoConsent: true,
+    seed: { kind: 'synthetic', count: seedCount },
+    serviceOptions: { google: { quotaEnabled: false } },
+  });
+  const engine = openEngine({
+    log: silentLog,
+    dataDir,
+    providers: { google: googleConfigFor(emulator.baseUrl), microsoft: microsoftConfigFor(emulator.baseUrl) },
+    gmailQuota: { unitsPerSecond: 1_000_000 },
+  });
+  const googleAccount = (await engine.providers.forConnect('google').connect({ openBrowser: autoConsentBrowser })).id;
+  const outlookAccount = (await engine.providers.forConnect('microsoft').connect({ openBrowser: formPostBrowser })).id;
+  return { emulator, engine, googleAccount, outlookAccount };
 }
