@@ -11,8 +11,30 @@ export interface PlacedEvent {
   columns: number;
 }
 
-/** The shortest an event is drawn, so a 5-minute meeting still has a readable title. */
-const MIN_MINUTES = 20;
+/** The shortest an event is drawn, so a 5-minute meeting still has a readable line (its time and title). */
+const MIN_MINUTES = 24;
+/** Events shorter than this have no room for the title above the time: both go on one line. */
+const ONE_LINE_BELOW_MINUTES = 45;
+
+/** Whether a timed event is drawn with its time and title on one line (too short for two). */
+export function isOneLine(event: CalendarEvent): boolean {
+  return !event.all_day && Date.parse(event.end) - Date.parse(event.start) < ONE_LINE_BELOW_MINUTES * 60_000;
+}
+
+/** Whether the user declined the event (their own attendee answered No). */
+export function isDeclined(event: CalendarEvent): boolean {
+  return event.attendees.some((a) => a.self && a.response === 'declined');
+}
+
+/**
+ * The locale's clock ("09:00" in en-GB, "9:00 AM" in en-US: its own hourCycle), one format for the hour axis,
+ * the events and their details alike.
+ */
+export function clockFormat(locale?: string, timeZone?: string): Intl.DateTimeFormat {
+  const { hourCycle } = new Intl.DateTimeFormat(locale, { hour: 'numeric' }).resolvedOptions();
+  const twentyFourHours = hourCycle === 'h23' || hourCycle === 'h24';
+  return new Intl.DateTimeFormat(locale, { timeZone, hour: twentyFourHours ? '2-digit' : 'numeric', minute: '2-digit' });
+}
 
 /**
  * Lays out one day's timed events the way desktop calendars do: events that overlap
@@ -129,7 +151,7 @@ export function describeWhen(event: CalendarEvent, locale?: string, viewerZone =
 
 function formatSpan(start: Date, end: Date, timeZone: string, locale?: string) {
   const day = new Intl.DateTimeFormat(locale, { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
-  const time = new Intl.DateTimeFormat(locale, { timeZone, hour: '2-digit', minute: '2-digit' });
+  const time = clockFormat(locale, timeZone);
   const startDay = day.format(start);
   const endDay = day.format(new Date(end.getTime() - 1));
   const times = `${time.format(start)} – ${time.format(end)}`;

@@ -18,9 +18,12 @@ interface CalendarState {
   status: 'idle' | 'loading' | 'error';
   error: string | null;
   selected: CalendarEvent | null;
+  /** The calendar is too narrow for seven day columns: the Week view shows three days from the anchor and steps by three. */
+  narrow: boolean;
   /** Counts loads: quick clicks on Next start loads that can answer out of order; only the latest one may fill the view. */
   latestLoad: number;
   setMode(mode: CalendarMode): Promise<void>;
+  setNarrow(narrow: boolean): Promise<void>;
   /** One step of the mode back or forth: a day, a week or a month (the agenda steps by a week). */
   move(delta: number): Promise<void>;
   today(): Promise<void>;
@@ -64,8 +67,18 @@ export function addMonths(date: Date, months: number): Date {
   return new Date(date.getFullYear(), date.getMonth() + months, Math.min(date.getDate(), lastDay));
 }
 
-/** The days a mode shows around `anchor`; the month takes whole Monday–Sunday weeks, so neighbouring months' days fill it. */
-export function visibleRange(mode: CalendarMode, anchor: Date): DayRange {
+/** Days the Week view shows when the calendar is narrow. */
+export const NARROW_WEEK_DAYS = 3;
+
+/**
+ * The days a mode shows around `anchor`; the month takes whole Monday–Sunday weeks, so neighbouring months' days
+ * fill it. A narrow Week view shows three days from the anchor.
+ */
+export function visibleRange(mode: CalendarMode, anchor: Date, narrow = false): DayRange {
+  if (mode === 'week' && narrow) {
+    const from = startOfDay(anchor);
+    return { from, to: addDays(from, NARROW_WEEK_DAYS) };
+  }
   switch (mode) {
     case 'day': {
       const from = startOfDay(anchor);
@@ -95,8 +108,9 @@ export function daysOf({ from, to }: DayRange): Date[] {
   return days;
 }
 
-function step(mode: CalendarMode, anchor: Date, delta: number): Date {
+function step(mode: CalendarMode, anchor: Date, delta: number, narrow: boolean): Date {
   if (mode === 'month') return addMonths(anchor, delta);
+  if (mode === 'week' && narrow) return addDays(anchor, NARROW_WEEK_DAYS * delta);
   return addDays(anchor, mode === 'day' ? delta : 7 * delta);
 }
 
@@ -107,15 +121,21 @@ export const useCalendarStore = create<CalendarState>((set, get) => ({
   status: 'idle',
   error: null,
   selected: null,
+  narrow: false,
   latestLoad: 0,
 
   async setMode(mode) {
     set({ mode });
     await get().load();
   },
+  async setNarrow(narrow) {
+    if (narrow === get().narrow) return;
+    set({ narrow });
+    if (get().mode === 'week') await get().load();
+  },
   async move(delta) {
-    const { mode, anchor } = get();
-    set({ anchor: step(mode, anchor, delta), selected: null });
+    const { mode, anchor, narrow } = get();
+    set({ anchor: step(mode, anchor, delta, narrow), selected: null });
     await get().load();
   },
   async today() {
@@ -131,7 +151,7 @@ export const useCalendarStore = create<CalendarState>((set, get) => ({
     await get().load();
   },
   async load() {
-    const { from, to } = visibleRange(get().mode, get().anchor);
+    const { from, to } = visibleRange(get().mode, get().anchor, get().narrow);
     const ticket = get().latestLoad + 1;
     set({ latestLoad: ticket, status: 'loading', error: null });
     try {

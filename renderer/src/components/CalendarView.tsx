@@ -1,6 +1,6 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { CalendarEvent, EventRsvpBody } from '../../../shared/api/calendar.ts';
-import { describeWhen, layoutDay } from '../calendarLayout.ts';
+import { clockFormat, describeWhen, isDeclined, isOneLine, layoutDay } from '../calendarLayout.ts';
 import {
   addDays,
   addMonths,
@@ -10,14 +10,22 @@ import {
   useCalendarStore,
   visibleRange,
 } from '../calendarStore.ts';
+import { eventDescriptionHtml } from '../eventDescription.ts';
 
 const HOUR_PX = 44;
 /** The hour the Day and Week views open at, unless an event starts earlier. */
 const FIRST_WORKING_HOUR = 7;
-/** Chips a month cell shows before the rest go behind "+N more". */
-const MONTH_CELL_CHIPS = 3;
+/** One line of a month cell: a chip or "+N more" (styles.css gives both this height), and the 1 px gap after it. */
+const MONTH_LINE_PX = 19;
+/**
+ * Below this width of the calendar the Week view shows three days: seven columns beside the 56 px hour axis would
+ * be under about 95 px each, too narrow for a title of 12 px text once two events stand side by side.
+ */
+const NARROW_WEEK_PX = 720;
 const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short' });
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const timeFormat = clockFormat();
+/** The hour axis's labels in the same clock as the events (a January day: no zone changes its clock at an hour). */
+const HOUR_LABELS = Array.from({ length: 24 }, (_, h) => timeFormat.format(new Date(2000, 0, 1, h)));
 const longDay = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long' });
 const fullDate = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
 const monthFormat = new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric' });
@@ -31,32 +39,51 @@ const MODES: { mode: CalendarMode; label: string; unit: string }[] = [
   { mode: 'agenda', label: 'Agenda', unit: 'week' },
 ];
 
-function unitOf(mode: CalendarMode): string {
+function unitOf(mode: CalendarMode, narrow: boolean): string {
+  if (mode === 'week' && narrow) return '3 days';
   return MODES.find((m) => m.mode === mode)?.unit ?? 'week';
+}
+
+/** Tells the store whether the calendar is too narrow for seven day columns, as its width changes. */
+function useNarrowWatch(): React.RefObject<HTMLElement | null> {
+  const calendar = useRef<HTMLElement>(null);
+  useLayoutEffect(() => {
+    const element = calendar.current;
+    if (!element) return;
+    const measure = () => void useCalendarStore.getState().setNarrow(element.clientWidth < NARROW_WEEK_PX);
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  return calendar;
 }
 
 /** Day, week, month and agenda of every synced calendar, in the viewer's time zone, coloured per calendar. */
 export function CalendarView() {
-  const { mode, anchor, events, status, error, selected } = useCalendarStore();
+  const { mode, anchor, events, status, error, selected, narrow } = useCalendarStore();
   const { load, select, openDay } = useCalendarStore.getState();
+  const calendar = useNarrowWatch();
   useEffect(() => {
     void load();
   }, [load]);
-  const range = visibleRange(mode, anchor);
+  const range = visibleRange(mode, anchor, narrow);
   const days = daysOf(range);
 
   return (
-    <section className="calendar" aria-label="Calendar">
-      <CalendarToolbar mode={mode} anchor={anchor} range={range} />
+    <section className="calendar" aria-label="Calendar" ref={calendar}>
+      <CalendarToolbar mode={mode} anchor={anchor} range={range} narrow={narrow} />
       {error && (
         <p role="alert" className="error">
           Could not load events: {error}
         </p>
       )}
-      {status === 'idle' && !error && events.length === 0 && <p className="empty">Nothing scheduled this {unitOf(mode)}.</p>}
+      {status === 'idle' && !error && events.length === 0 && (
+        <p className="empty">Nothing scheduled this {unitOf(mode, narrow)}.</p>
+      )}
       <div className="calendar-body">
         {mode === 'day' && <TimeGrid label="Day" days={days} events={events} onSelect={select} />}
-        {mode === 'week' && <TimeGrid label="Week" days={days} events={events} onSelect={select} />}
+        {mode === 'week' && <TimeGrid label={narrow ? '3 days' : 'Week'} days={days} events={events} onSelect={select} />}
         {mode === 'month' && (
           <MonthGrid month={anchor} days={days} events={events} onSelect={select} onOpenDay={(day) => void openDay(day)} />
         )}
@@ -67,9 +94,19 @@ export function CalendarView() {
   );
 }
 
-function CalendarToolbar({ mode, anchor, range }: { mode: CalendarMode; anchor: Date; range: DayRange }) {
+function CalendarToolbar({
+  mode,
+  anchor,
+  range,
+  narrow,
+}: {
+  mode: CalendarMode;
+  anchor: Date;
+  range: DayRange;
+  narrow: boolean;
+}) {
   const { setMode, move, today } = useCalendarStore.getState();
-  const unit = unitOf(mode);
+  const unit = unitOf(mode, narrow);
   return (
     <header className="calendar-toolbar">
       <button type="button" onClick={() => void today()}>
@@ -161,7 +198,7 @@ function TimeGrid({
           {Array.from({ length: 24 }, (_, h) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: the hour is the identity
             <div key={h} style={{ height: HOUR_PX }}>
-              {String(h).padStart(2, '0')}:00
+              {HOUR_LABELS[h]}
             </div>
           ))}
         </div>
@@ -233,8 +270,31 @@ function dayAfterKey(day: Date, key: string): Date | null {
   }
 }
 
+/** How many lines (chips, "+N more") fit in a month cell below its number, measured again as the grid's size changes. */
+function useMonthCellLines(grid: React.RefObject<HTMLDivElement | null>): number {
+  const [lines, setLines] = useState(3);
+  useLayoutEffect(() => {
+    const element = grid.current;
+    if (!element) return;
+    const measure = () => {
+      const cell = element.querySelector<HTMLElement>('.month-day');
+      const number = cell?.querySelector<HTMLElement>('.month-day-number');
+      if (!cell || !number) return;
+      const style = getComputedStyle(cell);
+      const room = cell.clientHeight - Number.parseFloat(style.paddingTop) - Number.parseFloat(style.paddingBottom);
+      setLines(Math.max(1, Math.floor((room - number.offsetHeight - 1) / MONTH_LINE_PX)));
+    };
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [grid]);
+  return lines;
+}
+
 /**
- * Whole weeks covering a month; a day's events as one-line chips, the rest behind "+N more" (the Day view).
+ * Whole weeks covering a month; a day's events as one-line chips, as many as the cell holds, the rest behind
+ * "+N more" (the Day view).
  * The day numbers are one tab stop: arrow keys move between days (into the next or previous month past the
  * edges), Enter opens the day.
  */
@@ -268,6 +328,7 @@ function MonthGrid({
     if (!moved) return;
     grid.current?.querySelector<HTMLButtonElement>(`[data-date="${tabStop}"]`)?.focus();
   }, [moved, tabStop]);
+  const lines = useMonthCellLines(grid);
   const onKeyDown = (event: React.KeyboardEvent) => {
     const from = (event.target as HTMLElement).dataset.date;
     if (!from) return;
@@ -295,6 +356,7 @@ function MonthGrid({
             inMonth={inThisMonth(day)}
             isToday={dateKey(day) === today}
             tabbable={dateKey(day) === tabStop}
+            lines={lines}
             events={eventsOn(day, events)}
             onSelect={onSelect}
             onOpenDay={onOpenDay}
@@ -310,6 +372,7 @@ function MonthDay({
   inMonth,
   isToday,
   tabbable,
+  lines,
   events,
   onSelect,
   onOpenDay,
@@ -318,12 +381,15 @@ function MonthDay({
   inMonth: boolean;
   isToday: boolean;
   tabbable: boolean;
+  /** How many chips (or "+N more") fit under the day's number. */
+  lines: number;
   events: CalendarEvent[];
   onSelect: (e: CalendarEvent) => void;
   onOpenDay: (day: Date) => void;
 }) {
   const ordered = [...events].sort((a, b) => Number(b.all_day) - Number(a.all_day) || Date.parse(a.start) - Date.parse(b.start));
-  const shown = ordered.slice(0, MONTH_CELL_CHIPS);
+  // All when they fit; else one line fewer, for "+N more".
+  const shown = ordered.length <= lines ? ordered : ordered.slice(0, Math.max(0, lines - 1));
   const hidden = ordered.length - shown.length;
   return (
     <fieldset
@@ -380,7 +446,10 @@ function Agenda({ days, events, onSelect }: { days: Date[]; events: CalendarEven
   );
 }
 
-/** An event as a button in its calendar's colour; `compact` puts the time before the title on one line (month cells). */
+/**
+ * An event as a button in its calendar's colour; `compact` puts the time before the title on one line (month cells),
+ * as do events too short for two lines. Declined events are dimmed.
+ */
 function EventChip({
   event,
   onSelect,
@@ -393,17 +462,24 @@ function EventChip({
   compact?: boolean;
 }) {
   const time = event.all_day ? null : <span className="event-time">{timeFormat.format(new Date(event.start))}</span>;
+  const oneLine = compact || (style !== undefined && isOneLine(event));
+  const classes = [
+    'event-chip',
+    compact ? 'compact' : oneLine ? 'one-line' : '',
+    event.status === 'tentative' ? 'tentative' : '',
+    isDeclined(event) ? 'declined' : '',
+  ];
   return (
     <button
       type="button"
-      className={`event-chip${compact ? ' compact' : ''}${event.status === 'tentative' ? ' tentative' : ''}`}
+      className={classes.filter(Boolean).join(' ')}
       style={{ ...style, borderLeftColor: event.calendar_color ?? 'var(--accent)' }}
       onClick={() => onSelect(event)}
       title={`${event.summary} (${event.calendar_name})`}
     >
-      {compact && time}
+      {oneLine && time}
       <span className="event-title">{event.summary || '(no title)'}</span>
-      {!compact && time}
+      {!oneLine && time}
     </button>
   );
 }
@@ -454,7 +530,13 @@ function EventDetails({ event, onClose }: { event: CalendarEvent; onClose: () =>
       )}
       {/* Keyed by event: a failure shown belongs to the event it was about. */}
       <RsvpButtons key={event.id} event={event} />
-      {event.description && <p className="description">{event.description}</p>}
+      {event.description && (
+        <div
+          className="description"
+          // biome-ignore lint/security/noDangerouslySetInnerHtml: sanitised by DOMPurify in eventDescriptionHtml
+          dangerouslySetInnerHTML={{ __html: eventDescriptionHtml(event.description) }}
+        />
+      )}
     </aside>
   );
 }
@@ -484,7 +566,7 @@ function RsvpButtons({ event }: { event: CalendarEvent }) {
   };
   return (
     <>
-      <fieldset className="calendar-modes rsvp" aria-label="Going?">
+      <fieldset className="rsvp" aria-label="Going?">
         <legend>Going?</legend>
         {ANSWERS.map((a) => (
           <button

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeWhen, layoutDay } from '../../../renderer/src/calendarLayout.ts';
+import { clockFormat, describeWhen, isDeclined, isOneLine, layoutDay } from '../../../renderer/src/calendarLayout.ts';
 import type { CalendarEvent } from '../../../shared/api/calendar.ts';
 
 const DAY = Date.UTC(2026, 10, 23);
@@ -43,7 +43,38 @@ describe('layoutDay', () => {
       DAY + 86_400_000,
     );
     expect([overnight?.startMinute, overnight?.endMinute]).toEqual([0, 60]);
-    expect([short?.startMinute, short?.endMinute]).toEqual([720, 740]);
+    expect([short?.startMinute, short?.endMinute]).toEqual([720, 744]);
+  });
+});
+
+describe('how events are drawn', () => {
+  it("one clock, the locale's: 24-hour two-digit hours where the locale's hourCycle is h23, else 12-hour", () => {
+    const nine = new Date(DAY + 9 * 3_600_000);
+    const clock = (locale: string) =>
+      clockFormat(locale, 'UTC')
+        .format(nine)
+        .replace(/[\u202f]/g, ' ');
+    expect(clock('en-GB')).toBe('09:00');
+    expect(clock('de-DE')).toBe('09:00');
+    expect(clock('en-US')).toBe('9:00 AM');
+    expect(clockFormat('en-US', 'UTC').resolvedOptions().hourCycle).toBe('h12');
+  });
+
+  it('events under 45 minutes go on one line; declined ones are those the user answered No', () => {
+    expect(isOneLine(event('a', at(9), at(9, 15)))).toBe(true);
+    expect(isOneLine(event('b', at(9), at(9, 44)))).toBe(true);
+    expect(isOneLine(event('c', at(9), at(9, 45)))).toBe(false);
+    expect(isOneLine(event('d', at(0), at(0), { all_day: true }))).toBe(false);
+    const answered = (self: string, other: string) =>
+      event('e', at(9), at(10), {
+        attendees: [
+          { email: 'me@x.test', name: '', response: self, optional: false, organizer: false, self: true },
+          { email: 'ann@x.test', name: '', response: other, optional: false, organizer: true, self: false },
+        ],
+      });
+    expect(isDeclined(answered('declined', 'accepted'))).toBe(true);
+    expect(isDeclined(answered('accepted', 'declined'))).toBe(false);
+    expect(isDeclined(event('f', at(9), at(10), { attendees: [] }))).toBe(false);
   });
 });
 
