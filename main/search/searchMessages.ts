@@ -4,12 +4,12 @@ import {
   countMatches,
   findMessages,
   type MessageMatchRow,
+  matchesInThreads,
   messageRows,
   messageSearchTexts,
   rankedMatches,
   type SearchCursor,
   type SearchOptions,
-  threadMatches,
 } from '../db/queries/search.ts';
 import { compileSearch } from '../db/queries/searchConditions.ts';
 import { highlightFragment, highlightPattern, markMatches } from './highlightMatches.ts';
@@ -66,7 +66,9 @@ export function searchPage(db: ReadableDb, query: SearchQuery, options: SearchPa
   const counted = countMatches(db, query, options);
   const total = options.group === 'threads' ? counted.threads : counted.messages;
   const page =
-    options.sort === 'relevance' && compileSearch(db, query, options).match !== null
+    options.sort === 'relevance' &&
+    compileSearch(db, query, options).table === 'messages_fts' &&
+    compileSearch(db, query, options).match !== null
       ? relevancePage(db, query, options)
       : newestPage(db, query, options);
   return { ...page, total, totalEstimated: counted.estimated };
@@ -87,6 +89,7 @@ function newestPage(
   const compiled = compileSearch(db, query, options);
   const kept: MessageMatchRow[] = [];
   const counts = new Map<number, number>();
+  const decided = new Set<number>();
   let from = after;
   let fullText = false;
   const batch = Math.min(Math.max(limit * 2, 50), 1_000);
@@ -94,12 +97,17 @@ function newestPage(
   for (;;) {
     const found = findMessages(db, query, { ...options, sort: 'date', limit: batch, after: from });
     fullText = found.fullText;
+    const open = [...new Set(found.rows.map((r) => r.thread_id).filter((t) => !decided.has(t)))];
+    const newest = new Map<number, { id: number; sent_at: number }>();
+    for (const match of open.length ? matchesInThreads(db, compiled, open) : []) {
+      counts.set(match.thread_id, (counts.get(match.thread_id) ?? 0) + 1);
+      const current = newest.get(match.thread_id);
+      if (!current || keyAbove(match, current)) newest.set(match.thread_id, match);
+    }
     for (const row of found.rows) {
-      if (counts.has(row.thread_id)) continue;
-      const matches = threadMatches(db, compiled, row.thread_id);
-      const newest = matches.reduce((a, b) => (keyAbove(b, a) ? b : a), matches[0] ?? row);
-      if (newest.id !== row.id) continue;
-      counts.set(row.thread_id, matches.length);
+      if (decided.has(row.thread_id)) continue;
+      decided.add(row.thread_id);
+      if ((newest.get(row.thread_id)?.id ?? row.id) !== row.id) continue;
       kept.push(row);
       if (kept.length > limit) break;
     }

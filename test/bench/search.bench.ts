@@ -7,7 +7,7 @@ import { openIndex } from '../../main/db/openIndex.ts';
 import { upsertLabel } from '../../main/db/queries/labels.ts';
 import { writeMessages } from '../../main/db/queries/messageWrites.ts';
 import { parseSearchQuery } from '../../main/search/parseSearchQuery.ts';
-import { searchMessages } from '../../main/search/searchMessages.ts';
+import { searchMessages, searchPage } from '../../main/search/searchMessages.ts';
 import { seedAccount } from '../support/indexFixtures.ts';
 import { machine, median, percentile } from './benchStats.ts';
 import { parsedCorpus, resampledMessage } from './resampledCorpus.ts';
@@ -26,7 +26,12 @@ const QUERIES = [
   'subject:re after:2010/01/01',
   'perl OR python',
   'quarte',
+  'meetin',
+  'freety',
+  'linux kern',
 ];
+// BENCH_NO_PREFIX=1 seeds without the unstemmed prefix index (migration 020), to measure what it costs.
+const noPrefix = process.env.BENCH_NO_PREFIX === '1';
 
 // BENCH_DB=path keeps the seeded index there and reuses it on the next run (iterating on queries).
 const keep = process.env.BENCH_DB;
@@ -37,6 +42,8 @@ try {
   const corpus = reuse ? [] : await parsedCorpus();
   const { account, inbox } = reuse ? { account: { id: '' }, inbox: 0 } : seedAccount(db);
   const receipts = reuse ? 0 : upsertLabel(db, account.id, { remoteId: 'Label_1', name: 'Receipts', kind: 'user', role: null });
+  if (noPrefix && !reuse)
+    db.exec('DROP TRIGGER messages_prefix_insert; DROP TRIGGER messages_prefix_delete; DROP TRIGGER messages_prefix_update');
   const seedStart = performance.now();
   for (let i = 0; i < (reuse ? 0 : MESSAGES); i += 2000) {
     writeMessages(
@@ -61,6 +68,12 @@ try {
   db.pragma('optimize');
   const seedSeconds = (performance.now() - seedStart) / 1000;
 
+  const sizes = db
+    .prepare(
+      `SELECT CASE WHEN name LIKE 'messages_prefix%' THEN 'prefix' WHEN name LIKE 'messages_fts%' THEN 'fts' ELSE 'rest' END AS part,
+         sum(pgsize) AS bytes FROM dbstat GROUP BY part`,
+    )
+    .all() as Array<{ part: string; bytes: number }>;
   const all: number[] = [];
   const perQuery: string[] = [];
   for (const q of QUERIES) {
@@ -70,13 +83,25 @@ try {
       searchMessages(db, parseSearchQuery(q), { limit: 26, offset: 0, prefixLast: true });
       times.push(performance.now() - t);
     }
+    // What GET /v1/email/search answers: conversations, newest first, with the total.
+    const apiTimes: number[] = [];
+    let total = 0;
+    for (let run = 0; run < 30; run++) {
+      const t = performance.now();
+      total = searchPage(db, parseSearchQuery(q), { limit: 26, group: 'threads', prefixLast: true }).total;
+      apiTimes.push(performance.now() - t);
+    }
     all.push(...times);
     perQuery.push(
-      `  ${q.padEnd(28)} p50 ${median(times).toFixed(2).padStart(7)} ms   p95 ${percentile(times, 95).toFixed(2).padStart(7)} ms`,
+      `  ${q.padEnd(28)} p50 ${median(times).toFixed(2).padStart(7)} ms   p95 ${percentile(times, 95).toFixed(2).padStart(7)} ms` +
+        `   conversations+total p50 ${median(apiTimes).toFixed(2).padStart(7)} ms   p95 ${percentile(apiTimes, 95).toFixed(2).padStart(7)} ms   total ${total}`,
     );
   }
   console.log(`machine: ${machine()}`);
-  console.log(`indexed ${MESSAGES.toLocaleString()} messages in ${seedSeconds.toFixed(1)} s`);
+  console.log(
+    `indexed ${MESSAGES.toLocaleString()} messages in ${seedSeconds.toFixed(1)} s${noPrefix ? ' (no prefix index)' : ''}`,
+  );
+  console.log(`index sizes: ${sizes.map((p) => `${p.part} ${(p.bytes / 1e6).toFixed(1)} MB`).join(', ')}`);
   console.log(perQuery.join('\n'));
   console.log(`all queries (${all.length} runs): p50 ${median(all).toFixed(2)} ms, p95 ${percentile(all, 95).toFixed(2)} ms`);
 } finally {

@@ -19,6 +19,7 @@ import * as blobRelease from './016_blob_release.ts';
 import * as attachmentsPeopleSee from './017_attachments_people_see.ts';
 import * as searchableText from './018_searchable_text.ts';
 import * as eventEdits from './019_event_edits.ts';
+import * as prefixSearch from './020_prefix_search.ts';
 
 interface Migration {
   version: number;
@@ -47,6 +48,7 @@ export const migrations: readonly Migration[] = [
   { version: 17, name: 'attachments_people_see', up: attachmentsPeopleSee.up },
   { version: 18, name: 'searchable_text', up: searchableText.up },
   { version: 19, name: 'event_edits', up: eventEdits.up },
+  { version: 20, name: 'prefix_search', up: prefixSearch.up },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

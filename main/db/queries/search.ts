@@ -54,8 +54,6 @@ const HIT_COLUMNS = `m.id, m.thread_id, m.account_id, m.subject, m.from_name, m.
   m.is_unread, m.is_starred, m.has_attachments`;
 /** messages.search_key of a (sent_at, id), as migration 006 defines it: the date order of every search. */
 const KEY_OF = '((min(max(CAST(? AS INTEGER), 0), 4102444800000) / 1000) * 2147483648 + CAST(? AS INTEGER))';
-/** The full-text match tested for one message (FTS5 seeks the doclists to that rowid). */
-const MATCHES_ROW = 'EXISTS (SELECT 1 FROM messages_fts WHERE messages_fts MATCH ? AND messages_fts.rowid = m.search_key)';
 
 /**
  * Runs a parsed query, newest first (messages.search_key: date, then id), or
@@ -72,7 +70,7 @@ export function findMessages(
   // One row more than a page: how a page learns there is a next one.
   checkSearchLimit(options.limit - 1);
   const compiled = compileSearch(db, query, options);
-  const { match, where, params } = compiled;
+  const { match, table, where, params } = compiled;
   const offset = options.offset ?? 0;
   const after = options.after ? [options.after.sentAt, options.after.id] : [];
 
@@ -85,13 +83,13 @@ export function findMessages(
     return { rows, fullText: false };
   }
   const ids =
-    options.sort === 'relevance'
+    options.sort === 'relevance' && table === 'messages_fts'
       ? rankedMatches(db, compiled, options.limit + offset).slice(offset)
       : stmt<unknown[], RankedId>(
           db,
-          `SELECT m.id, m.thread_id, NULL AS score FROM messages_fts CROSS JOIN messages m ON m.search_key = messages_fts.rowid
-           WHERE messages_fts MATCH ?${where}${after.length ? ` AND messages_fts.rowid < ${KEY_OF}` : ''}
-           ORDER BY messages_fts.rowid DESC LIMIT ? OFFSET ?`,
+          `SELECT m.id, m.thread_id, NULL AS score FROM ${table} CROSS JOIN messages m ON m.search_key = ${table}.rowid
+           WHERE ${table} MATCH ?${where}${after.length ? ` AND ${table}.rowid < ${KEY_OF}` : ''}
+           ORDER BY ${table}.rowid DESC LIMIT ? OFFSET ?`,
         ).all(match, ...params, ...after, options.limit, offset);
   return { rows: messageRows(db, ids), fullText: true };
 }
@@ -100,7 +98,7 @@ type RankedId = { id: number; thread_id: number; score: number | null };
 
 /** The best `limit` matches by bm25 (at most MAX_RANKED), each with its thread. */
 export function rankedMatches(db: ReadableDb, compiled: CompiledSearch, limit: number): RankedId[] {
-  if (compiled.match === null) return [];
+  if (compiled.match === null || compiled.table !== 'messages_fts') return [];
   // CROSS JOIN keeps the full-text match as the outer loop (SQLite never reorders it).
   return stmt<unknown[], RankedId>(
     db,
@@ -136,10 +134,10 @@ export function countMatches(
   query: SearchQuery,
   options: Pick<SearchOptions, 'accountId' | 'prefixLast'>,
 ): { messages: number; threads: number; estimated: boolean } {
-  const { match, where, params } = compileSearch(db, query, options);
+  const { match, table, where, params } = compileSearch(db, query, options);
   const from = match
-    ? `messages_fts CROSS JOIN messages m ON m.search_key = messages_fts.rowid WHERE messages_fts MATCH ?${where}
-       ORDER BY messages_fts.rowid DESC`
+    ? `${table} CROSS JOIN messages m ON m.search_key = ${table}.rowid WHERE ${table} MATCH ?${where}
+       ORDER BY ${table}.rowid DESC`
     : `messages m WHERE 1${where} ORDER BY m.search_key DESC`;
   const words = match ? [match] : [];
   const counted = stmt<unknown[], { messages: number; threads: number; oldest_key: string | null }>(
@@ -149,8 +147,8 @@ export function countMatches(
   ).get(...words, ...params, EXACT_COUNT_LIMIT + 1) as { messages: number; threads: number; oldest_key: string | null };
   if (counted.messages <= EXACT_COUNT_LIMIT) return { messages: counted.messages, threads: counted.threads, estimated: false };
   // Every candidate (full-text match, or message) and how many of them the counted page spanned: the filters' density.
-  const candidates = match ? 'messages_fts WHERE messages_fts MATCH ?' : 'messages m WHERE 1';
-  const key = match ? 'messages_fts.rowid' : 'm.search_key';
+  const candidates = match ? `${table} WHERE ${table} MATCH ?` : 'messages m WHERE 1';
+  const key = match ? `${table}.rowid` : 'm.search_key';
   const all = pluckStmt<unknown[], number>(db, `SELECT count(*) FROM ${candidates}`).get(...words) as number;
   const spanned = pluckStmt<unknown[], number>(db, `SELECT count(*) FROM ${candidates} AND ${key} >= CAST(? AS INTEGER)`).get(
     ...words,
@@ -160,16 +158,29 @@ export function countMatches(
   return { messages, threads: Math.round((messages * counted.threads) / counted.messages), estimated: true };
 }
 
-/** The messages of one thread that match (id and date), to count them and find the newest. */
-export function threadMatches(
+/**
+ * The matching messages (thread, id, date) of some threads, to count each
+ * thread's matches and find its newest. The full-text matches are listed once
+ * (from the oldest message of those threads up), not tested message by message:
+ * each FTS5 lookup costs ~50 µs, a listed match ~0.02 µs.
+ */
+export function matchesInThreads(
   db: ReadableDb,
   compiled: CompiledSearch,
-  threadId: number,
-): Array<{ id: number; sent_at: number }> {
-  return stmt<unknown[], { id: number; sent_at: number }>(
+  threadIds: readonly number[],
+): Array<{ thread_id: number; id: number; sent_at: number }> {
+  const { match, table, where, params } = compiled;
+  const threads = JSON.stringify(threadIds);
+  // The threads' messages are the outer loop (messages_by_thread); "+" keeps the match list from driving instead.
+  return stmt<unknown[], { thread_id: number; id: number; sent_at: number }>(
     db,
-    `SELECT m.id, m.sent_at FROM messages m WHERE m.thread_id = ?${compiled.match ? ` AND ${MATCHES_ROW}` : ''}${compiled.where}`,
-  ).all(threadId, ...(compiled.match ? [compiled.match] : []), ...compiled.params);
+    `SELECT m.thread_id, m.id, m.sent_at FROM messages m WHERE m.thread_id IN (SELECT value FROM json_each(?))${
+      match
+        ? ` AND +m.search_key IN (SELECT rowid FROM ${table} WHERE ${table} MATCH ?
+             AND rowid >= (SELECT min(search_key) FROM messages WHERE thread_id IN (SELECT value FROM json_each(?))))`
+        : ''
+    }${where}`,
+  ).all(threads, ...(match ? [match, threads] : []), ...params);
 }
 
 /** The texts a highlighted passage is cut from, in the order they are tried: body, subject, sender, recipients. */

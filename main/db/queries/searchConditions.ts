@@ -4,12 +4,16 @@ import { pluckStmt } from '../statements.ts';
 
 /**
  * A parsed query as SQL: `match` is one FTS5 expression for the clauses made
- * only of words (null without words), `where` the other clauses as
+ * only of words (null without words); with prefixLast the last word is matched
+ * as typed against messages_prefix (migration 020), so completed words keep
+ * stemming and the typed one finds the words it starts; `where` the other clauses as
  * parameterised conditions on messages m (" AND ..." or ''), `params` their
  * values. Values reach SQL only as parameters; FTS5 strings are quoted literals.
  */
 export interface CompiledSearch {
   match: string | null;
+  /** The full-text table `match` is for: the stemmed index, or the unstemmed one when the query is a typed prefix alone. */
+  table: 'messages_fts' | 'messages_prefix';
   where: string;
   params: unknown[];
 }
@@ -24,7 +28,10 @@ export function compileSearch(
   const conditions: string[] = [];
   const params: unknown[] = [];
 
+  const lastClause = query.clauses.at(-1);
+  const prefixAlone = lastPlainWord && lastClause?.anyOf.length === 1 ? lastClause : null;
   for (const clause of query.clauses) {
+    if (clause === prefixAlone) continue;
     if (!clause.negated && clause.anyOf.every((t) => isFullText(t, lastPlainWord))) {
       ftsClauses.push(ftsClause(clause, lastPlainWord));
     } else {
@@ -45,8 +52,18 @@ export function compileSearch(
     conditions.push('m.account_id = ?');
     params.push(options.accountId);
   }
+  let table: CompiledSearch['table'] = 'messages_fts';
+  if (prefixAlone && lastPlainWord && ftsClauses.length === 0) {
+    table = 'messages_prefix';
+    ftsClauses.push(typedPrefix(lastPlainWord));
+  } else if (prefixAlone && lastPlainWord) {
+    const { sql, values } = clauseCondition(prefixAlone, lastPlainWord);
+    conditions.unshift(sql);
+    params.unshift(...values);
+  }
   return {
     match: ftsClauses.length ? ftsClauses.join(' AND ') : null,
+    table,
     where: conditions.length ? ` AND ${conditions.join(' AND ')}` : '',
     params,
   };
@@ -99,12 +116,27 @@ function excludedRoles(db: ReadableDb, query: SearchQuery): string[] {
 function findLastPlainWord(query: SearchQuery): TextTerm | null {
   const last = query.clauses.at(-1);
   const term = last?.anyOf.at(-1);
-  return last && !last.negated && term?.kind === 'text' && !term.phrase && term.field === 'any' ? term : null;
+  if (!last || last.negated || term?.kind !== 'text' || term.phrase || term.field !== 'any') return null;
+  return wordsOf(term.value).length > 0 ? term : null;
+}
+
+function wordsOf(value: string): string[] {
+  return value.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+}
+
+/**
+ * The typed word for messages_prefix: its last word as a prefix, the words
+ * before it ("o'rei": "o") as whole words (detail=none has no phrases).
+ */
+function typedPrefix(term: TextTerm): string {
+  const words = wordsOf(term.value).map(ftsLiteral);
+  return [...words.slice(0, -1), `${words.at(-1)} *`].join(' AND ');
 }
 
 /** Whether a term can go into the full-text MATCH: words, phrases, AROUND, and groups made only of them. */
 function isFullText(term: SearchTerm, lastPlainWord: TextTerm | null): boolean {
-  if (term.kind === 'text' || term.kind === 'near') return true;
+  if (term.kind === 'text') return term !== lastPlainWord;
+  if (term.kind === 'near') return true;
   if (term.kind !== 'group') return false;
   return term.clauses.every((c) => !c.negated && c.anyOf.every((t) => isFullText(t, lastPlainWord)));
 }
@@ -115,7 +147,7 @@ function ftsClause(clause: SearchClause, lastPlainWord: TextTerm | null): string
 }
 
 function ftsExpression(term: SearchTerm, lastPlainWord: TextTerm | null): string {
-  if (term.kind === 'text') return ftsTerm(term, term === lastPlainWord);
+  if (term.kind === 'text') return ftsTerm(term);
   if (term.kind === 'near') return `NEAR(${ftsLiteral(term.left)} ${ftsLiteral(term.right)}, ${term.distance})`;
   if (term.kind === 'group') return `(${term.clauses.map((c) => ftsClause(c, lastPlainWord)).join(' AND ')})`;
   throw new Error(`not a full-text term: ${term.kind}`);
@@ -126,8 +158,8 @@ function ftsLiteral(value: string): string {
 }
 
 /** One FTS5 term: a quoted string (so operators and punctuation in it are just text), optionally column-filtered. */
-function ftsTerm(term: TextTerm, asPrefix: boolean): string {
-  const literal = `${ftsLiteral(term.value)}${asPrefix ? ' *' : ''}`;
+function ftsTerm(term: TextTerm): string {
+  const literal = ftsLiteral(term.value);
   const column = FTS_COLUMNS[term.field];
   return column ? `${column} : ${literal}` : literal;
 }
@@ -156,6 +188,15 @@ const RECIPIENT_JSON: Record<AddressField, string[]> = {
 function termCondition(term: SearchTerm, lastPlainWord: TextTerm | null): { sql: string; values: unknown[] } {
   switch (term.kind) {
     case 'text':
+      if (term === lastPlainWord)
+        return {
+          sql: 'm.search_key IN (SELECT rowid FROM messages_prefix WHERE messages_prefix MATCH ?)',
+          values: [typedPrefix(term)],
+        };
+      return {
+        sql: 'm.search_key IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)',
+        values: [ftsExpression(term, lastPlainWord)],
+      };
     case 'near':
       return {
         sql: 'm.search_key IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)',

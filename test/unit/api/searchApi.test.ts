@@ -132,6 +132,13 @@ describe('GET /v1/email/search with Gmail semantics', () => {
     expect(next.data[0]?.thread_id).not.toBe(ranked.data[0]?.thread_id);
   });
 
+  it('finds the word being typed with prefix=true, completed words still stemmed', async () => {
+    for (const typed of ['meeti', 'meetin', 'digests meetin']) {
+      expect(subjects(await ok(`q=${encodeURIComponent(typed)}&prefix=true`)), typed).toEqual(['Digest 7']);
+    }
+    expect((await ok('q=meetin')).data).toEqual([]);
+  });
+
   it('leaves Spam out unless the query names it', async () => {
     expect(subjects(await ok('q=viagra'))).toEqual(['Spam filter']);
     expect(subjects(await ok('q=viagra in:spam'))).toEqual(['Cheap pills']);

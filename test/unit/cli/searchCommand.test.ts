@@ -61,6 +61,12 @@ describe('outpost search', () => {
     expect(run('meeting', { messages: true }).trimEnd().split('\n').at(-1)).toBe('6 messages');
   });
 
+  it('matches the last word as typed with --prefix', () => {
+    expect(run('meetin').trimEnd().split('\n').at(-1)).toBe('0 conversations');
+    expect(run('lake meetin', { prefix: true }).trimEnd().split('\n').at(-1)).toBe('1 conversation');
+    expect(run('meetin', { prefix: true }).trimEnd().split('\n').at(-1)).toBe('3 conversations');
+  });
+
   it('refuses an operator it cannot search as wrong usage', () => {
     expect(() => run('list:dev@lists.test')).toThrow(/list:/);
   });

@@ -5,6 +5,7 @@ import { writeMessages } from '../../../main/db/queries/messageWrites.ts';
 import { findMessages } from '../../../main/db/queries/search.ts';
 import { explainStatements } from '../../../main/db/queryPlans.ts';
 import { parseSearchQuery } from '../../../main/search/parseSearchQuery.ts';
+import { searchPage } from '../../../main/search/searchMessages.ts';
 import { messageInput, seedAccount } from '../../support/indexFixtures.ts';
 
 /** Plans of the statements issue 20's search semantics added: no full scan of messages, no sort of every match. */
@@ -56,6 +57,29 @@ describe('query plans of Gmail-style search', () => {
   it('finds a category through its label and a Message-ID through messages_by_rfc822_id', () => {
     expect(plansOf('category:promotions digest')).toMatch(/SEARCH ml USING COVERING INDEX message_labels_by_label/);
     expect(plansOf('rfc822msgid:m7@example.test')).toMatch(/USING (COVERING )?INDEX messages_by_rfc822_id/);
+  });
+
+  it('walks a typed prefix alone down messages_prefix newest first, and looks it up once beside stemmed words', () => {
+    const alone = plansOf('meetin', { prefixLast: true });
+    expect(alone).toMatch(/SCAN messages_prefix VIRTUAL TABLE/);
+    expect(alone).toMatch(/SEARCH m USING INDEX messages_by_search_key/);
+    expect(alone).not.toMatch(/TEMP B-TREE/);
+    const beside = plansOf('weekly meetin', { prefixLast: true });
+    expect(beside).toMatch(/SCAN messages_fts VIRTUAL TABLE/);
+    expect(beside).toMatch(/LIST SUBQUERY \d+\n.*SCAN messages_prefix VIRTUAL TABLE/);
+    expect(beside).not.toMatch(/TEMP B-TREE/);
+  });
+
+  it("groups conversations from the page's threads (messages_by_thread), the matches listed once", () => {
+    const explained = explainStatements(db, () =>
+      searchPage(db, parseSearchQuery('digest'), { limit: 25, group: 'threads', prefixLast: false }),
+    );
+    const grouping = explained.find((s) => s.sql.includes('m.thread_id IN'))?.plan ?? '';
+    expect(grouping).toMatch(/^SEARCH m USING INDEX messages_by_thread \(thread_id=\?\)/);
+    expect(grouping).toMatch(/LIST SUBQUERY \d+\n.*SCAN messages_fts VIRTUAL TABLE/);
+    // Only the count's DISTINCT sorts: over at most 5,001 rows.
+    const sorting = explained.filter((s) => /TEMP B-TREE/.test(s.plan)).map((s) => s.sql);
+    expect(sorting.every((sql) => sql.includes('count(DISTINCT thread_id)'))).toBe(true);
   });
 
   it('filters from:me, larger: and groups on the newest-first walk without a sort', () => {
