@@ -4,6 +4,7 @@ import { createEvent, deleteEvent, editEvent } from '../../main/calendar/eventEd
 import { type Engine, openEngine } from '../../main/core/engine.ts';
 import { silentLog } from '../../main/core/log.ts';
 import { countQueuedEventEdits } from '../../main/db/queries/eventEdits.ts';
+import type { CoreEvent } from '../../shared/events.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
 import { openBrowser as formPostBrowser } from '../emulator/microsoft/testAuth.ts';
 import { remoteGraphInstancesRaw, runCalendarSync, type TimeWindow } from '../support/calendarSnapshots.ts';
@@ -43,12 +44,35 @@ interface Provider {
   patchEndpoint: string;
   open(emulator: RunningEmulator, dataDir: string): Promise<{ engine: Engine; accountId: string }>;
   remote(control: ReturnType<typeof emulatorControl>, window: TimeWindow): Promise<RemoteEvent[]>;
+  /**
+   * Whether the emulator says when an event last changed (Google's `updated`; the Graph emulator has no
+   * lastModifiedDateTime, so Outpost cannot show its edit is the later one and keeps Outlook's copy).
+   */
+  saysWhenChanged: boolean;
+  /** Another client makes a one-hour event at the provider; its id. */
+  createThere(control: ReturnType<typeof emulatorControl>, summary: string, at: number): Promise<string>;
+  /** Another client renames the event at the provider. */
+  renameThere(control: ReturnType<typeof emulatorControl>, eventId: string, summary: string): Promise<unknown>;
 }
 
 const google: Provider = {
   name: 'Google Calendar',
   user: 'alice@gmail.test',
   patchEndpoint: 'calendar.events.patch',
+  saysWhenChanged: true,
+  createThere: async (control, summary, at) =>
+    (
+      await control(`/google/users/${google.user}/calendars/primary/events`, {
+        method: 'POST',
+        body: {
+          summary,
+          start: { dateTime: new Date(at).toISOString(), timeZone: 'UTC' },
+          end: { dateTime: new Date(at + 3_600_000).toISOString(), timeZone: 'UTC' },
+        },
+      })
+    ).id as string,
+  renameThere: (control, eventId, summary) =>
+    control(`/google/users/${google.user}/calendars/primary/events/${eventId}`, { method: 'PATCH', body: { summary } }),
   async open(emulator, dataDir) {
     const engine = openEngine({
       log: silentLog,
@@ -97,6 +121,23 @@ const outlook: Provider = {
   name: 'Outlook (Graph)',
   user: 'bob@contoso.test',
   patchEndpoint: 'graph.events.update',
+  saysWhenChanged: false,
+  createThere: async (control, summary, at) =>
+    (
+      await control('/microsoft/events', {
+        method: 'POST',
+        body: {
+          user: outlook.user,
+          event: {
+            subject: summary,
+            start: { dateTime: new Date(at).toISOString().slice(0, 19), timeZone: 'UTC' },
+            end: { dateTime: new Date(at + 3_600_000).toISOString().slice(0, 19), timeZone: 'UTC' },
+          },
+        },
+      })
+    ).id as string,
+  renameThere: (control, eventId, summary) =>
+    control(`/microsoft/events/${eventId}`, { method: 'PATCH', body: { user: outlook.user, event: { subject: summary } } }),
   async open(emulator, dataDir) {
     const engine = openEngine({
       log: silentLog,
@@ -287,5 +328,60 @@ describe.each([google, outlook])('events created, edited and deleted in Outpost 
     expect(await remoteNamed('Written offline')).toHaveLength(1);
     expect(countQueuedEventEdits(engine.db, accountId)).toBe(0);
     expect(row(made.newYorkAfter)?.summary).toBe('Written offline');
+  }, 60_000);
+
+  it('a change made at the provider meanwhile is not overwritten silently: the later one wins and the person is told', async () => {
+    const told: CoreEvent[] = [];
+    const stop = engine.events.subscribe((event) => {
+      if (event.type === 'calendar.edit_conflict') told.push(event);
+    });
+    try {
+      const id = made.berlinBefore;
+      const remoteId = row(id)?.remote_id as string;
+      // The provider's change first, then the edit here: the edit is the later one and replaces it (when the
+      // provider says when its change was made; otherwise its copy is kept).
+      await provider.renameThere(control, remoteId, 'Theirs, earlier');
+      editEvent(engine.db, id, { summary: 'Mine, later' });
+      expect((await sync())?.status).toBe('succeeded');
+      const first = provider.saysWhenChanged ? 'local' : 'provider';
+      const firstKept = first === 'local' ? 'Mine, later' : 'Theirs, earlier';
+      expect((await remote()).find((e) => e.id === remoteId)?.summary).toBe(firstKept);
+      expect(row(id)?.summary).toBe(firstKept);
+      expect(told).toMatchObject([{ type: 'calendar.edit_conflict', provider_event_id: remoteId, edit: 'update', kept: first }]);
+
+      // The edit here first, then the provider's change (a minute later by the provider's clock): the provider's is kept.
+      editEvent(engine.db, id, { summary: 'Mine, earlier' });
+      await control('/clock', { method: 'POST', body: { advanceMs: 60_000 } });
+      await provider.renameThere(control, remoteId, 'Theirs, later');
+      expect((await sync())?.status).toBe('succeeded');
+      expect((await remote()).find((e) => e.id === remoteId)?.summary).toBe('Theirs, later');
+      expect(row(id)?.summary).toBe('Theirs, later');
+      expect(told.at(-1)).toMatchObject({ provider_event_id: remoteId, edit: 'update', kept: 'provider' });
+      expect(told).toHaveLength(2);
+    } finally {
+      stop();
+    }
+  }, 60_000);
+
+  it('an event made elsewhere keeps the version its sync saw, so an edit that meets a later change there is caught too', async () => {
+    const told: CoreEvent[] = [];
+    const stop = engine.events.subscribe((event) => {
+      if (event.type === 'calendar.edit_conflict') told.push(event);
+    });
+    try {
+      const clock = (await control('/clock')).now as number;
+      const remoteId = await provider.createThere(control, 'Made elsewhere', clock + 5 * DAY_MS);
+      expect((await sync())?.status).toBe('succeeded');
+      const { id } = engine.db.prepare('SELECT id FROM events WHERE remote_id = ?').get(remoteId) as { id: number };
+      editEvent(engine.db, id, { summary: 'Renamed here' });
+      await control('/clock', { method: 'POST', body: { advanceMs: 60_000 } });
+      await provider.renameThere(control, remoteId, 'Renamed there, later');
+      expect((await sync())?.status).toBe('succeeded');
+      expect((await remote()).find((e) => e.id === remoteId)?.summary).toBe('Renamed there, later');
+      expect(row(id)?.summary).toBe('Renamed there, later');
+      expect(told).toMatchObject([{ provider_event_id: remoteId, edit: 'update', kept: 'provider' }]);
+    } finally {
+      stop();
+    }
   }, 60_000);
 });

@@ -50,6 +50,8 @@ export interface EventInput {
   reminders: number[];
   webLink: string | null;
   updatedAt: number | null;
+  /** The provider's version of the event (Google's etag, Graph's changeKey): an edit made here is pushed against it. */
+  etag?: string | null;
 }
 
 export interface EventRow {
@@ -110,17 +112,18 @@ export function writeEvents(db: WritableDb, calendarId: number, events: readonly
     db,
     `INSERT INTO events (calendar_id, remote_id, series_remote_id, original_start_at, status, summary, description, location,
        starts_at, ends_at, is_all_day, start_date, end_date, time_zone, organizer_json, attendees_json, conference_url,
-       reminders_json, web_link, updated_at)
+       reminders_json, web_link, updated_at, etag)
      VALUES (@calendar_id, @remote_id, @series_remote_id, @original_start_at, @status, @summary, @description, @location,
        @starts_at, @ends_at, @is_all_day, @start_date, @end_date, @time_zone, @organizer_json, @attendees_json, @conference_url,
-       @reminders_json, @web_link, @updated_at)
+       @reminders_json, @web_link, @updated_at, @etag)
      ON CONFLICT (calendar_id, remote_id) DO UPDATE SET series_remote_id = excluded.series_remote_id,
        original_start_at = excluded.original_start_at, status = excluded.status, summary = excluded.summary,
        description = excluded.description, location = excluded.location, starts_at = excluded.starts_at,
        ends_at = excluded.ends_at, is_all_day = excluded.is_all_day, start_date = excluded.start_date,
        end_date = excluded.end_date, time_zone = excluded.time_zone, organizer_json = excluded.organizer_json,
        attendees_json = excluded.attendees_json, conference_url = excluded.conference_url,
-       reminders_json = excluded.reminders_json, web_link = excluded.web_link, updated_at = excluded.updated_at`,
+       reminders_json = excluded.reminders_json, web_link = excluded.web_link, updated_at = excluded.updated_at,
+       etag = excluded.etag`,
   );
   transaction(db, () => {
     for (const e of events) {
@@ -145,6 +148,7 @@ export function writeEvents(db: WritableDb, calendarId: number, events: readonly
         reminders_json: JSON.stringify(e.reminders),
         web_link: e.webLink,
         updated_at: e.updatedAt,
+        etag: e.etag ?? null,
       });
     }
   });

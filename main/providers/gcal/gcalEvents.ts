@@ -50,6 +50,7 @@ export function gcalEventInput(event: calendar_v3.Schema$Event, calendarTimeZone
     reminders: (event.reminders?.overrides ?? []).map((r) => r.minutes ?? 0),
     webLink: event.htmlLink ?? null,
     updatedAt: event.updated ? Date.parse(event.updated) : null,
+    etag: event.etag ?? null,
   };
 }
 

@@ -42,6 +42,7 @@ interface GraphEvent {
   reminderMinutesBeforeStart?: number;
   webLink?: string;
   lastModifiedDateTime?: string;
+  changeKey?: string;
 }
 
 const RESPONSES: Record<string, string> = {
@@ -114,6 +115,7 @@ export function graphEventInput(event: GraphEvent, accountEmail?: string): Event
     reminders: event.isReminderOn && event.reminderMinutesBeforeStart !== undefined ? [event.reminderMinutesBeforeStart] : [],
     webLink: event.webLink ?? null,
     updatedAt: event.lastModifiedDateTime ? Date.parse(event.lastModifiedDateTime) : null,
+    etag: event.changeKey ?? null,
   };
 }
 
