@@ -5,7 +5,14 @@ import type {
   AccountResponseBody,
   UpdateAccountBodyType,
 } from '../../shared/api/accounts.ts';
-import type { CalendarEvent, EventListResponse, EventRsvpBody } from '../../shared/api/calendar.ts';
+import type {
+  CalendarEvent,
+  CalendarListResponse,
+  EventCreateBody,
+  EventListResponse,
+  EventRsvpBody,
+  EventUpdateBody,
+} from '../../shared/api/calendar.ts';
 import type { ComposeDraftBodyType, ComposeDraftListResponseBody } from '../../shared/api/composeDrafts.ts';
 import type { ConnectAccountBody, ConnectAccountResponseBody } from '../../shared/api/connect.ts';
 import type { ContactListResponseBody } from '../../shared/api/contacts.ts';
@@ -254,6 +261,19 @@ export const api = {
   },
   respondToEvent(id: string, response: EventRsvpBody['response']): Promise<{ data: CalendarEvent }> {
     return getJson(`/v1/calendar/events/${encodeURIComponent(id)}/respond`, undefined, { method: 'POST', body: { response } });
+  },
+  listCalendars(): Promise<Static<typeof CalendarListResponse>> {
+    return getJson('/v1/calendar/calendars');
+  },
+  /** One event per Idempotency-Key: a double click on Save creates one. */
+  createEvent(body: EventCreateBody, idempotencyKey: string): Promise<{ data: CalendarEvent }> {
+    return getJson('/v1/calendar/events', undefined, { method: 'POST', body, headers: { 'Idempotency-Key': idempotencyKey } });
+  },
+  updateEvent(id: string, body: EventUpdateBody): Promise<{ data: CalendarEvent }> {
+    return getJson(`/v1/calendar/events/${encodeURIComponent(id)}`, undefined, { method: 'PATCH', body });
+  },
+  async deleteEvent(id: string): Promise<void> {
+    await getJson(`/v1/calendar/events/${encodeURIComponent(id)}`, undefined, { method: 'DELETE' });
   },
   search(q: string, options: { cursor?: string | null; signal?: AbortSignal } = {}): Promise<SearchResponse> {
     const query = new URLSearchParams({ q, limit: '50', prefix: 'true' });

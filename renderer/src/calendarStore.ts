@@ -18,6 +18,8 @@ interface CalendarState {
   status: 'idle' | 'loading' | 'error';
   error: string | null;
   selected: CalendarEvent | null;
+  /** The event whose form is open ('new' for one being created), in place of the details. */
+  editing: CalendarEvent | 'new' | null;
   /** The calendar is too narrow for seven day columns: the Week view shows three days from the anchor and steps by three. */
   narrow: boolean;
   /** Counts loads: quick clicks on Next start loads that can answer out of order; only the latest one may fill the view. */
@@ -33,6 +35,11 @@ interface CalendarState {
   showDate(day: Date): Promise<void>;
   load(): Promise<void>;
   select(event: CalendarEvent | null): void;
+  edit(target: CalendarEvent | 'new' | null): void;
+  /** After the form saved `event`: the view loads again and shows its details. */
+  saved(event: CalendarEvent): Promise<void>;
+  /** Deletes an event (an instance of a series alone): gone from the view at once, then loaded again. */
+  remove(event: CalendarEvent): Promise<void>;
   /**
    * Answers an invitation: the answer shows at once (the event in the list and in the details),
    * then the event as the API returns it; on failure the previous answer comes back and the error is thrown.
@@ -121,6 +128,7 @@ export const useCalendarStore = create<CalendarState>((set, get) => ({
   status: 'idle',
   error: null,
   selected: null,
+  editing: null,
   narrow: false,
   latestLoad: 0,
 
@@ -162,7 +170,24 @@ export const useCalendarStore = create<CalendarState>((set, get) => ({
     }
   },
   select(event) {
-    set({ selected: event });
+    set({ selected: event, editing: null });
+  },
+  edit(target) {
+    set({ editing: target, selected: null });
+  },
+  async saved(event) {
+    set({ editing: null, selected: event });
+    await get().load();
+    const fresh = get().events.find((e) => e.id === event.id);
+    if (fresh && get().selected?.id === event.id) set({ selected: fresh });
+  },
+  async remove(event) {
+    await api.deleteEvent(event.id);
+    set((state) => ({
+      events: state.events.filter((e) => e.id !== event.id),
+      selected: state.selected?.id === event.id ? null : state.selected,
+    }));
+    await get().load();
   },
   async respond(event, response) {
     const replace = (next: CalendarEvent) =>

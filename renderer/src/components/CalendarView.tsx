@@ -11,6 +11,7 @@ import {
   visibleRange,
 } from '../calendarStore.ts';
 import { eventDescriptionHtml } from '../eventDescription.ts';
+import { EventForm } from './EventForm.tsx';
 
 const HOUR_PX = 44;
 /** The hour the Day and Week views open at, unless an event starts earlier. */
@@ -61,7 +62,7 @@ function useNarrowWatch(): React.RefObject<HTMLElement | null> {
 
 /** Day, week, month and agenda of every synced calendar, in the viewer's time zone, coloured per calendar. */
 export function CalendarView() {
-  const { mode, anchor, events, status, error, selected, narrow } = useCalendarStore();
+  const { mode, anchor, events, status, error, selected, editing, narrow } = useCalendarStore();
   const { load, select, openDay } = useCalendarStore.getState();
   const calendar = useNarrowWatch();
   useEffect(() => {
@@ -89,6 +90,9 @@ export function CalendarView() {
         )}
         {mode === 'agenda' && <Agenda days={days} events={events} onSelect={select} />}
         {selected && <EventDetails event={selected} onClose={() => select(null)} />}
+        {editing && (
+          <EventForm key={editing === 'new' ? 'new' : editing.id} event={editing === 'new' ? null : editing} day={anchor} />
+        )}
       </div>
     </section>
   );
@@ -119,6 +123,9 @@ function CalendarToolbar({
         ›
       </button>
       <h2>{rangeHeading(mode, anchor, range)}</h2>
+      <button type="button" onClick={() => useCalendarStore.getState().edit('new')}>
+        New event
+      </button>
       <fieldset className="calendar-modes">
         <legend className="sr-only">View</legend>
         {MODES.map((m) => (
@@ -530,6 +537,7 @@ function EventDetails({ event, onClose }: { event: CalendarEvent; onClose: () =>
       )}
       {/* Keyed by event: a failure shown belongs to the event it was about. */}
       <RsvpButtons key={event.id} event={event} />
+      <EventActions key={`actions-${event.id}`} event={event} />
       {event.description && (
         <div
           className="description"
@@ -538,6 +546,49 @@ function EventDetails({ event, onClose }: { event: CalendarEvent; onClose: () =>
         />
       )}
     </aside>
+  );
+}
+
+/** Edit and Delete (asked first: the provider tells the guests) for an event's details. */
+function EventActions({ event }: { event: CalendarEvent }) {
+  const [confirming, setConfirming] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const remove = async () => {
+    try {
+      await useCalendarStore.getState().remove(event);
+    } catch (failure) {
+      setError((failure as Error).message);
+    }
+  };
+  const what = event.series_id ? 'this event (not the rest of the series)' : `“${event.summary || '(no title)'}”`;
+  return (
+    <div className="event-details-actions">
+      {confirming ? (
+        <div className="confirm">
+          <p>Delete {what}? Its guests are told.</p>
+          <button type="button" className="danger" onClick={() => void remove()}>
+            Delete
+          </button>
+          <button type="button" onClick={() => setConfirming(false)}>
+            Keep
+          </button>
+        </div>
+      ) : (
+        <>
+          <button type="button" onClick={() => useCalendarStore.getState().edit(event)}>
+            Edit
+          </button>
+          <button type="button" onClick={() => setConfirming(true)}>
+            Delete
+          </button>
+        </>
+      )}
+      {error && (
+        <p role="alert" className="error">
+          Could not delete the event: {error}
+        </p>
+      )}
+    </div>
   );
 }
 

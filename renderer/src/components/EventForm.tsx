@@ -1,0 +1,200 @@
+import { useEffect, useRef, useState } from 'react';
+import type { CalendarEvent, EventCreateBody } from '../../../shared/api/calendar.ts';
+import { api } from '../apiClient.ts';
+import { viewerTimeZone } from '../calendarLayout.ts';
+import { addDays, useCalendarStore } from '../calendarStore.ts';
+
+type CalendarChoice = { id: string; name: string; account_id: string; is_primary: boolean };
+
+/** What the form holds: local dates and clock times as the inputs give them ("YYYY-MM-DD", "HH:MM"). */
+interface Fields {
+  summary: string;
+  allDay: boolean;
+  date: string;
+  startTime: string;
+  endDate: string;
+  endTime: string;
+  location: string;
+  description: string;
+  calendarId: string;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+const localDate = (d: Date) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+const localTime = (d: Date) => `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+/** "YYYY-MM-DD" and "HH:MM" as the local instant (a date-time without an offset is local time). */
+const instant = (date: string, time: string) => new Date(`${date}T${time}`);
+
+function fieldsOf(event: CalendarEvent | null, day: Date): Fields {
+  if (!event) {
+    // A new event: the next whole hour today, or 09:00 on another day shown, for an hour.
+    const now = new Date();
+    const start =
+      localDate(day) === localDate(now)
+        ? new Date(now.getFullYear(), now.getMonth(), now.getDate(), now.getHours() + 1)
+        : new Date(day.getFullYear(), day.getMonth(), day.getDate(), 9);
+    const end = new Date(start.getTime() + 3_600_000);
+    return {
+      summary: '',
+      allDay: false,
+      date: localDate(start),
+      startTime: localTime(start),
+      endDate: localDate(end),
+      endTime: localTime(end),
+      location: '',
+      description: '',
+      calendarId: '',
+    };
+  }
+  const start = new Date(event.start);
+  const end = new Date(event.end);
+  const lastDay = event.end_date ? localDate(addDays(instant(event.end_date, '00:00'), -1)) : localDate(end);
+  return {
+    summary: event.summary,
+    allDay: event.all_day,
+    date: event.start_date ?? localDate(start),
+    startTime: localTime(start),
+    endDate: event.all_day ? lastDay : localDate(end),
+    endTime: localTime(end),
+    location: event.location,
+    description: event.description,
+    calendarId: event.calendar_id,
+  };
+}
+
+/** The request's fields, or what is wrong with the form. */
+function bodyOf(fields: Fields): Omit<EventCreateBody, 'calendar_id'> | string {
+  const common = { summary: fields.summary.trim(), location: fields.location, description: fields.description };
+  if (fields.allDay) {
+    if (fields.endDate < fields.date) return 'The last day is before the first.';
+    const after = localDate(addDays(instant(fields.endDate, '00:00'), 1));
+    return { ...common, all_day: true, start_date: fields.date, end_date: after };
+  }
+  const start = instant(fields.date, fields.startTime);
+  const end = instant(fields.endDate, fields.endTime);
+  if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) return 'Give a date and times.';
+  if (end <= start) return 'The event ends before it starts.';
+  return { ...common, all_day: false, start: start.toISOString(), end: end.toISOString(), time_zone: viewerTimeZone() };
+}
+
+/**
+ * Creates an event, or changes one (an instance of a series alone): title, all day or times, location,
+ * description and calendar, saved through the local API (the index at once, the provider through its queue).
+ */
+export function EventForm({ event, day }: { event: CalendarEvent | null; day: Date }) {
+  const [fields, setFields] = useState(() => fieldsOf(event, day));
+  const [calendars, setCalendars] = useState<CalendarChoice[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const idempotencyKey = useRef(crypto.randomUUID());
+  const title = useRef<HTMLInputElement>(null);
+  useEffect(() => title.current?.focus(), []);
+  useEffect(() => {
+    void api.listCalendars().then(
+      ({ data }) => {
+        // An event moves only between calendars of its own account.
+        const choices = event ? data.filter((c) => c.account_id === event.account_id) : data;
+        setCalendars(choices);
+        setFields((f) => (f.calendarId ? f : { ...f, calendarId: (choices.find((c) => c.is_primary) ?? choices[0])?.id ?? '' }));
+      },
+      (failure: Error) => setError(failure.message),
+    );
+  }, [event]);
+  const set =
+    <K extends keyof Fields>(key: K) =>
+    (value: Fields[K]) =>
+      setFields((f) => ({ ...f, [key]: value }));
+  const { edit, saved } = useCalendarStore.getState();
+
+  const save = async (submit: React.FormEvent) => {
+    submit.preventDefault();
+    const body = bodyOf(fields);
+    if (typeof body === 'string') return setError(body);
+    setBusy(true);
+    setError(null);
+    try {
+      const { data } = event
+        ? await api.updateEvent(event.id, { ...body, calendar_id: fields.calendarId })
+        : await api.createEvent({ ...body, calendar_id: fields.calendarId }, idempotencyKey.current);
+      await saved(data);
+    } catch (failure) {
+      setError((failure as Error).message);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="event-details event-form" aria-label={event ? 'Edit event' : 'New event'} onSubmit={(e) => void save(e)}>
+      <h3>{event ? 'Edit event' : 'New event'}</h3>
+      {event?.series_id && <p className="muted">Changes apply to this event only, not the rest of the series.</p>}
+      <label>
+        Title
+        <input ref={title} value={fields.summary} onChange={(e) => set('summary')(e.target.value)} maxLength={1024} />
+      </label>
+      <label className="inline">
+        <input type="checkbox" checked={fields.allDay} onChange={(e) => set('allDay')(e.target.checked)} /> All day
+      </label>
+      <div className="event-form-row">
+        <label>
+          {fields.allDay ? 'First day' : 'Starts'}
+          <input type="date" required value={fields.date} onChange={(e) => set('date')(e.target.value)} />
+        </label>
+        {!fields.allDay && (
+          <input
+            type="time"
+            required
+            value={fields.startTime}
+            onChange={(e) => set('startTime')(e.target.value)}
+            aria-label="Start time"
+          />
+        )}
+      </div>
+      <div className="event-form-row">
+        <label>
+          {fields.allDay ? 'Last day' : 'Ends'}
+          <input type="date" required value={fields.endDate} onChange={(e) => set('endDate')(e.target.value)} />
+        </label>
+        {!fields.allDay && (
+          <input
+            type="time"
+            required
+            value={fields.endTime}
+            onChange={(e) => set('endTime')(e.target.value)}
+            aria-label="End time"
+          />
+        )}
+      </div>
+      <label>
+        Location
+        <input value={fields.location} onChange={(e) => set('location')(e.target.value)} maxLength={1024} />
+      </label>
+      <label>
+        Description
+        <textarea rows={4} value={fields.description} onChange={(e) => set('description')(e.target.value)} />
+      </label>
+      <label>
+        Calendar
+        <select value={fields.calendarId} onChange={(e) => set('calendarId')(e.target.value)} required>
+          {calendars.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      {error && (
+        <p role="alert" className="error">
+          Could not save the event: {error}
+        </p>
+      )}
+      <div className="event-form-actions">
+        <button type="submit" disabled={busy || !fields.calendarId}>
+          Save
+        </button>
+        <button type="button" onClick={() => (event ? useCalendarStore.getState().select(event) : edit(null))}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

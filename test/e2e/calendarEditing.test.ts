@@ -1,0 +1,110 @@
+import { expect, it } from 'vitest';
+import { indexPath } from '../../main/core/paths.ts';
+import { openIndex } from '../../main/db/openIndex.ts';
+import type { CalendarEvent } from '../../shared/api/calendar.ts';
+import { seedCalendar } from '../support/calendarFixtures.ts';
+import { useUiSession } from '../support/uiHarness.ts';
+import { describeOnEachSurface } from '../support/uiSurface.ts';
+
+const today = new Date();
+const addDays = (date: Date, days: number) => new Date(date.getFullYear(), date.getMonth(), date.getDate() + days);
+const isoDate = (date: Date) =>
+  `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
+/** Today at `hours` in this process's zone (the browser's). */
+const at = (hours: number) => new Date(today.getFullYear(), today.getMonth(), today.getDate(), 0, hours * 60);
+
+describeOnEachSurface('creating, editing and deleting an event from the calendar', (surface) => {
+  const ui = useUiSession(
+    surface,
+    (dataDir) => {
+      const db = openIndex(indexPath(dataDir));
+      seedCalendar(db, 'Work');
+      db.close();
+    },
+    () => ({}),
+    { locale: 'en-GB' },
+  );
+  /** The events the API has today. */
+  const todays = async () => {
+    const query = new URLSearchParams({ from: at(0).toISOString(), to: at(24).toISOString() });
+    const response = await ui.api(`/v1/calendar/events?${query}`);
+    return ((await response.json()) as { data: CalendarEvent[] }).data;
+  };
+
+  it('New event saves it through the API at the times typed; Edit changes it; Delete, asked first, removes it', async () => {
+    const page = await ui.openPage({ viewport: { width: 1400, height: 900 } });
+    await page.getByRole('button', { name: 'Calendar' }).click();
+    const week = page.getByRole('region', { name: 'Week' });
+    await page.getByRole('button', { name: 'New event' }).click();
+    const form = page.getByRole('form', { name: 'New event' });
+    await form.getByLabel('Title').fill('Lunch with Ann');
+    await form.getByLabel('Starts').fill(isoDate(today));
+    await form.getByLabel('Start time').fill('12:00');
+    await form.getByLabel('Ends').fill(isoDate(today));
+    await form.getByLabel('End time').fill('12:30');
+    await form.getByLabel('Location').fill('Canteen');
+    await expect.poll(() => form.getByLabel('Calendar').inputValue(), { timeout: 10_000 }).not.toBe('');
+    // The end before the start is refused in the form.
+    await form.getByLabel('End time').fill('11:00');
+    await form.getByRole('button', { name: 'Save' }).click();
+    expect(await form.getByRole('alert').textContent()).toMatch(/ends before it starts/);
+    await form.getByLabel('End time').fill('12:30');
+    await ui.screenshot(page, 'calendar-new-event.png');
+    await form.getByRole('button', { name: 'Save' }).click();
+
+    const chip = week.getByRole('button', { name: /Lunch with Ann/ });
+    await expect.poll(() => chip.count(), { timeout: 10_000 }).toBe(1);
+    const details = page.getByRole('complementary', { name: 'Event details' });
+    expect(await details.getByRole('heading', { name: 'Lunch with Ann' }).count()).toBe(1);
+    const [created] = await todays();
+    expect(created).toMatchObject({ summary: 'Lunch with Ann', location: 'Canteen', all_day: false });
+    expect([Date.parse(created?.start ?? ''), Date.parse(created?.end ?? '')]).toEqual([at(12).getTime(), at(12.5).getTime()]);
+
+    await details.getByRole('button', { name: 'Edit' }).click();
+    const edit = page.getByRole('form', { name: 'Edit event' });
+    expect(await edit.getByLabel('Start time').inputValue()).toBe('12:00');
+    await edit.getByLabel('Title').fill('Lunch with Bob');
+    await edit.getByLabel('End time').fill('13:15');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => week.getByRole('button', { name: /Lunch with Bob/ }).count(), { timeout: 10_000 }).toBe(1);
+    const [edited] = await todays();
+    expect(edited?.id).toBe(created?.id);
+    expect(Date.parse(edited?.end ?? '')).toBe(at(13.25).getTime());
+
+    await details.getByRole('button', { name: 'Delete' }).click();
+    await details.getByRole('button', { name: 'Keep' }).click();
+    expect(await todays()).toHaveLength(1);
+    await details.getByRole('button', { name: 'Delete' }).click();
+    expect(await details.textContent()).toMatch(/Delete “Lunch with Bob”\? Its guests are told\./);
+    await details.getByRole('button', { name: 'Delete', exact: true }).click();
+    await expect.poll(() => week.getByRole('button', { name: /Lunch with Bob/ }).count(), { timeout: 10_000 }).toBe(0);
+    expect(await todays()).toHaveLength(0);
+    await ui.closePage(page);
+  });
+
+  it('an all-day event takes its first and last day', async () => {
+    const page = await ui.openPage({ viewport: { width: 1400, height: 900 } });
+    await page.getByRole('button', { name: 'Calendar' }).click();
+    await page.getByRole('button', { name: 'New event' }).click();
+    const form = page.getByRole('form', { name: 'New event' });
+    await form.getByLabel('Title').fill('Offsite');
+    await form.getByLabel('All day').check();
+    await form.getByLabel('First day').fill(isoDate(today));
+    await form.getByLabel('Last day').fill(isoDate(addDays(today, 1)));
+    await expect.poll(() => form.getByLabel('Calendar').inputValue(), { timeout: 10_000 }).not.toBe('');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect
+      .poll(
+        () =>
+          page
+            .getByRole('region', { name: 'Week' })
+            .getByRole('button', { name: /Offsite/ })
+            .count(),
+        { timeout: 10_000 },
+      )
+      .toBeGreaterThan(0);
+    const [offsite] = await todays();
+    expect(offsite).toMatchObject({ all_day: true, start_date: isoDate(today), end_date: isoDate(addDays(today, 2)) });
+    await ui.closePage(page);
+  });
+});
