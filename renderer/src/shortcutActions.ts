@@ -39,7 +39,11 @@ export function shortcutActions(page: {
     escape: () => {
       if (!page.closeHelp() && useNavigationStore.getState().section === 'calendar') useCalendarStore.getState().select(null);
     },
-    compose: () => useComposeStore.getState().compose(),
+    // c writes a message, or in the calendar creates an event.
+    compose: () =>
+      useNavigationStore.getState().section === 'calendar'
+        ? useCalendarStore.getState().edit('new')
+        : useComposeStore.getState().compose(),
     reply: () => void useComposeStore.getState().reply('reply'),
     replyAll: () => void useComposeStore.getState().reply('replyAll'),
     forward: () => void useComposeStore.getState().reply('forward'),

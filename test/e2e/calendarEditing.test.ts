@@ -85,8 +85,22 @@ describeOnEachSurface('creating, editing and deleting an event from the calendar
   it('an all-day event takes its first and last day', async () => {
     const page = await ui.openPage({ viewport: { width: 1400, height: 900 } });
     await page.getByRole('button', { name: 'Calendar' }).click();
-    await page.getByRole('button', { name: 'New event' }).click();
+    // In the calendar c makes an event, not a message.
+    await page.getByRole('region', { name: 'Week' }).waitFor();
+    await page.keyboard.press('c');
     const form = page.getByRole('form', { name: 'New event' });
+    await expect
+      .poll(
+        () =>
+          form
+            .getByLabel('Title')
+            .evaluate(
+              (input) => input === (globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement,
+            ),
+        { timeout: 10_000 },
+      )
+      .toBe(true);
+    expect(await page.getByRole('dialog').count()).toBe(0);
     await form.getByLabel('Title').fill('Offsite');
     await form.getByLabel('All day').check();
     await form.getByLabel('First day').fill(isoDate(today));

@@ -26,6 +26,7 @@ export const SHORTCUTS: Array<[string, string]> = [
 export const CALENDAR_SHORTCUTS: Array<[string, string]> = [
   ['d / w / m / a', 'Day / week / month / agenda'],
   ['t', 'Today'],
+  ['c', 'New event'],
   ['j or n / k or p', 'Next / previous day, week or month'],
   ['Arrow keys', 'Move between days of the month (Enter opens the day)'],
 ];
