@@ -11,7 +11,7 @@ import {
   type SearchCursor,
   type SearchOptions,
 } from '../db/queries/search.ts';
-import { compileSearch } from '../db/queries/searchConditions.ts';
+import { type CompiledSearch, compileSearch } from '../db/queries/searchConditions.ts';
 import { highlightFragment, highlightPattern, markMatches } from './highlightMatches.ts';
 import type { SearchQuery } from './parseSearchQuery.ts';
 
@@ -52,7 +52,7 @@ export interface SearchPage {
   next: { after: SearchCursor } | { offset: number } | null;
   /** Matching messages, or conversations when grouped by thread. */
   total: number;
-  /** The total is an estimate (more than 5,000 matching messages), as Gmail's resultSizeEstimate. */
+  /** The total is an estimate (more than 5,000 candidates to count), as Gmail's resultSizeEstimate. */
   totalEstimated: boolean;
 }
 
@@ -63,20 +63,19 @@ export interface SearchPage {
  */
 export function searchPage(db: ReadableDb, query: SearchQuery, options: SearchPageOptions): SearchPage {
   checkPageSize(options.limit);
-  const counted = countMatches(db, query, options);
+  const counted = countMatches(db, query, { ...options, threads: options.group === 'threads' });
   const total = options.group === 'threads' ? counted.threads : counted.messages;
-  const page =
-    options.sort === 'relevance' &&
-    compileSearch(db, query, options).table === 'messages_fts' &&
-    compileSearch(db, query, options).match !== null
-      ? relevancePage(db, query, options)
-      : newestPage(db, query, options);
+  const compiled = compileSearch(db, query, options);
+  // Relevance needs words in the stemmed index (a typed prefix alone has no bm25: messages_prefix keeps no positions).
+  const ranked = options.sort === 'relevance' && compiled.match !== null && compiled.table === 'messages_fts';
+  const page = ranked ? relevancePage(db, query, compiled, options) : newestPage(db, query, compiled, options);
   return { ...page, total, totalEstimated: counted.estimated };
 }
 
 function newestPage(
   db: ReadableDb,
   query: SearchQuery,
+  compiled: CompiledSearch,
   options: SearchPageOptions,
 ): Omit<SearchPage, 'total' | 'totalEstimated'> {
   const after = options.cursor && 'after' in options.cursor ? options.cursor.after : null;
@@ -86,7 +85,6 @@ function newestPage(
     const page = rows.slice(0, limit);
     return { rows: highlighted(db, query, fullText, page, () => 1), next: nextAfter(rows, page, limit) };
   }
-  const compiled = compileSearch(db, query, options);
   const kept: MessageMatchRow[] = [];
   const counts = new Map<number, number>();
   const decided = new Set<number>();
@@ -126,10 +124,10 @@ function newestPage(
 function relevancePage(
   db: ReadableDb,
   query: SearchQuery,
+  compiled: CompiledSearch,
   options: SearchPageOptions,
 ): Omit<SearchPage, 'total' | 'totalEstimated'> {
   const offset = options.cursor && 'offset' in options.cursor ? options.cursor.offset : 0;
-  const compiled = compileSearch(db, query, options);
   let ranked = rankedMatches(db, compiled, Number.POSITIVE_INFINITY);
   const counts = new Map<number, number>();
   if (options.group === 'threads') {

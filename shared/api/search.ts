@@ -56,7 +56,8 @@ export const SearchResponse = Type.Object(
     next_cursor: Type.Union([Type.String(), Type.Null()]),
     total: Type.Integer({ description: 'Matching conversations (group=threads) or messages' }),
     total_estimated: Type.Boolean({
-      description: 'total is an estimate (more than 5,000 matching messages), as Gmail’s resultSizeEstimate',
+      description:
+        'total is an estimate (the words match more than 5,000 messages, or the query has none and the index holds more), as Gmail’s resultSizeEstimate',
     }),
   },
   {

@@ -45,8 +45,8 @@ export interface MessageMatchRow {
 export const MAX_SEARCH_LIMIT = 1_000;
 /** Relevance ranks at most this many of the best matches (bm25 scores every match: ~2 ms per 1,000). */
 export const MAX_RANKED = 10_000;
-/** Matches are counted exactly up to this many; beyond, the total is an estimate. */
-const EXACT_COUNT_LIMIT = 5_000;
+/** Candidates a total reads: all of them, an exact count; more, an estimate from these. */
+const COUNTED_CANDIDATES = 5_000;
 
 /** bm25 weights of messages_fts columns: subject, from_text, recipients_text, body_text (and any later columns, 1.0). */
 const BM25 = 'bm25(messages_fts, 10.0, 4.0, 2.0, 1.0)';
@@ -125,37 +125,53 @@ export function messageRows(db: ReadableDb, ids: readonly RankedId[]): MessageMa
 }
 
 /**
- * How many messages (and conversations) match: exact up to 5,000 matches,
- * read newest first; beyond, an estimate (flagged) from how densely the
- * filtered matches fill the newest part of the unfiltered ones.
+ * How many messages (or conversations) match. The newest 5,000 candidates
+ * (full-text matches, or messages for a query without words) are read and the
+ * filters counted over them: when that was every candidate, the count is
+ * exact; else it is the filters' share of those, times all candidates, and
+ * flagged as an estimate. The work is bounded whatever the query: a selective
+ * filter without an index (has:attachment) never walks the whole index.
  */
 export function countMatches(
   db: ReadableDb,
   query: SearchQuery,
-  options: Pick<SearchOptions, 'accountId' | 'prefixLast'>,
+  options: Pick<SearchOptions, 'accountId' | 'prefixLast'> & { threads: boolean },
 ): { messages: number; threads: number; estimated: boolean } {
   const { match, table, where, params } = compileSearch(db, query, options);
-  const from = match
-    ? `${table} CROSS JOIN messages m ON m.search_key = ${table}.rowid WHERE ${table} MATCH ?${where}
-       ORDER BY ${table}.rowid DESC`
-    : `messages m WHERE 1${where} ORDER BY m.search_key DESC`;
+  // Distinct threads cost a sort of the counted rows: only when conversations are counted.
+  const threads = options.threads ? 'count(DISTINCT CASE WHEN ok THEN thread_id END)' : '0';
+  const candidates = match
+    ? `${table} CROSS JOIN messages m ON m.search_key = ${table}.rowid WHERE ${table} MATCH ? ORDER BY ${table}.rowid DESC`
+    : 'messages m ORDER BY m.search_key DESC';
   const words = match ? [match] : [];
-  const counted = stmt<unknown[], { messages: number; threads: number; oldest_key: string | null }>(
+  const counted = stmt<unknown[], { walked: number; messages: number; threads: number }>(
     db,
-    `SELECT count(*) AS messages, count(DISTINCT thread_id) AS threads, CAST(min(k) AS TEXT) AS oldest_key
-     FROM (SELECT m.thread_id, m.search_key AS k FROM ${from} LIMIT ?)`,
-  ).get(...words, ...params, EXACT_COUNT_LIMIT + 1) as { messages: number; threads: number; oldest_key: string | null };
-  if (counted.messages <= EXACT_COUNT_LIMIT) return { messages: counted.messages, threads: counted.threads, estimated: false };
-  // Every candidate (full-text match, or message) and how many of them the counted page spanned: the filters' density.
-  const candidates = match ? `${table} WHERE ${table} MATCH ?` : 'messages m WHERE 1';
-  const key = match ? `${table}.rowid` : 'm.search_key';
-  const all = pluckStmt<unknown[], number>(db, `SELECT count(*) FROM ${candidates}`).get(...words) as number;
-  const spanned = pluckStmt<unknown[], number>(db, `SELECT count(*) FROM ${candidates} AND ${key} >= CAST(? AS INTEGER)`).get(
-    ...words,
-    counted.oldest_key,
-  ) as number;
-  const messages = Math.max(counted.messages, Math.round((counted.messages * all) / Math.max(spanned, 1)));
-  return { messages, threads: Math.round((messages * counted.threads) / counted.messages), estimated: true };
+    `SELECT count(*) AS walked, count(*) FILTER (WHERE ok) AS messages, ${threads} AS threads
+     FROM (SELECT m.thread_id, (1${where}) AS ok FROM ${candidates} LIMIT ?)`,
+  ).get(...params, ...words, COUNTED_CANDIDATES) as { walked: number; messages: number; threads: number };
+  if (counted.walked < COUNTED_CANDIDATES) return { messages: counted.messages, threads: counted.threads, estimated: false };
+  const all = match
+    ? (pluckStmt<[string], number>(db, `SELECT count(*) FROM ${table} WHERE ${table} MATCH ?`).get(match) as number)
+    : messageCount(db);
+  const share = Math.max(all, counted.walked) / counted.walked;
+  return {
+    messages: Math.round(counted.messages * share),
+    threads: Math.round(counted.threads * share),
+    estimated: true,
+  };
+}
+
+/** How many messages the index holds: the planner statistics' count when kept (refreshStatistics), else counted. */
+function messageCount(db: ReadableDb): number {
+  const analyzed = pluckStmt<[], number>(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'sqlite_stat1'").get() as number;
+  const stat = analyzed
+    ? (pluckStmt<[], string>(
+        db,
+        "SELECT stat FROM sqlite_stat1 WHERE tbl = 'messages' AND idx = 'messages_by_search_key'",
+      ).get() as string | undefined)
+    : undefined;
+  const rows = stat ? Number.parseInt(stat, 10) : Number.NaN;
+  return Number.isFinite(rows) ? rows : (pluckStmt<[], number>(db, 'SELECT count(*) FROM messages').get() as number);
 }
 
 /**

@@ -77,9 +77,9 @@ describe('query plans of Gmail-style search', () => {
     const grouping = explained.find((s) => s.sql.includes('m.thread_id IN'))?.plan ?? '';
     expect(grouping).toMatch(/^SEARCH m USING INDEX messages_by_thread \(thread_id=\?\)/);
     expect(grouping).toMatch(/LIST SUBQUERY \d+\n.*SCAN messages_fts VIRTUAL TABLE/);
-    // Only the count's DISTINCT sorts: over at most 5,001 rows.
+    // Only the count's DISTINCT sorts: over at most 5,000 rows.
     const sorting = explained.filter((s) => /TEMP B-TREE/.test(s.plan)).map((s) => s.sql);
-    expect(sorting.every((sql) => sql.includes('count(DISTINCT thread_id)'))).toBe(true);
+    expect(sorting.every((sql) => sql.includes('count(DISTINCT'))).toBe(true);
   });
 
   it('filters from:me, larger: and groups on the newest-first walk without a sort', () => {
