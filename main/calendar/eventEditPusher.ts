@@ -2,6 +2,7 @@ import type { EventBus } from '../core/eventBus.ts';
 import type { Log } from '../core/log.ts';
 import type { WritableDb } from '../db/handles.ts';
 import {
+  deleteEventByRemoteId,
   type EventEdit,
   noteEventEditFailure,
   queuedEventEdits,
@@ -94,6 +95,11 @@ export async function pushEventEdits(deps: EventEditPushDeps, session: AccountSe
 /** The index after a pushed edit: a created event under the provider's id, the provider's version of the event. */
 function recordOutcome(db: WritableDb, accountId: string, edit: EventEdit, outcome: EventWriteOutcome): void {
   if (!outcome.remoteId || edit.type === 'delete' || outcome.conflict?.kept === 'provider') return;
+  if (edit.type === 'create' && edit.fields.recurrence) {
+    // The placeholder stood for the first instance; the sync that follows brings them all.
+    deleteEventByRemoteId(db, accountId, edit.calendarRemoteId, edit.eventRemoteId);
+    return;
+  }
   if (edit.type === 'create') renameCreatedEvent(db, accountId, edit.calendarRemoteId, edit.eventRemoteId, outcome.remoteId);
   setEventEtag(db, accountId, edit.calendarRemoteId, outcome.remoteId, outcome.etag);
 }

@@ -16,6 +16,7 @@ import {
 } from '../db/queries/eventEdits.ts';
 import { transaction } from '../db/transactions.ts';
 import { localMidnight } from '../providers/gcal/gcalEvents.ts';
+import { formatRecurrenceRule, parseRecurrenceRule } from '../providers/recurrenceRule.ts';
 
 /** What a person asks for (the API's body, parsed): a new event's fields, or the ones an edit changes. */
 export interface EventDraft {
@@ -30,6 +31,8 @@ export interface EventDraft {
   endDate?: string;
   timeZone?: string;
   attendees?: Array<{ email: string; name?: string; optional?: boolean }>;
+  /** A new event only: an RRULE makes it a recurring series. */
+  recurrence?: string;
 }
 
 const TIMING: ReadonlyArray<keyof EventFields> = ['allDay', 'startsAt', 'endsAt', 'startDate', 'endDate', 'timeZone'];
@@ -73,6 +76,8 @@ function guestsOf(draft: NonNullable<EventDraft['attendees']>): EventGuest[] {
  */
 export function resolveFields(base: EventFields | null, draft: EventDraft, calendarZone: string | null): EventFields {
   const timeZone = draft.timeZone ?? base?.timeZone ?? calendarZone ?? 'UTC';
+  if (draft.recurrence !== undefined && base)
+    throw invalid('recurrence', "changing a series' rule is not possible yet; edit its instances one by one");
   if (!IANAZone.isValidZone(timeZone))
     throw invalid('time_zone', `${timeZone} is not a time zone (an IANA name such as Europe/Berlin)`);
   const allDay =
@@ -84,6 +89,7 @@ export function resolveFields(base: EventFields | null, draft: EventDraft, calen
     attendees: draft.attendees ? guestsOf(draft.attendees) : (base?.attendees ?? []),
     timeZone,
     allDay,
+    ...(draft.recurrence !== undefined ? { recurrence: formatRecurrenceRule(parseRecurrenceRule(draft.recurrence)) } : {}),
   };
   if (allDay) {
     const baseDate = base?.allDay ? base.startDate : null;

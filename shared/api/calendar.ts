@@ -117,7 +117,17 @@ const eventFieldsInput = {
 };
 
 export const EventCreateBody = Type.Object(
-  { calendar_id: Type.String({ maxLength: 40, description: 'cal_<n>: the calendar the event goes in' }), ...eventFieldsInput },
+  {
+    calendar_id: Type.String({ maxLength: 40, description: 'cal_<n>: the calendar the event goes in' }),
+    ...eventFieldsInput,
+    recurrence: Type.Optional(
+      Type.String({
+        maxLength: 300,
+        description:
+          'A recurring series: an RRULE (FREQ DAILY, WEEKLY, MONTHLY or YEARLY; INTERVAL, COUNT or UNTIL, BYDAY, BYMONTHDAY, BYMONTH, BYSETPOS), e.g. FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10',
+      }),
+    ),
+  },
   { additionalProperties: false },
 );
 export type EventCreateBody = Static<typeof EventCreateBody>;

@@ -384,4 +384,55 @@ describe.each([google, outlook])('events created, edited and deleted in Outpost 
       stop();
     }
   }, 60_000);
+
+  it('a weekly series created here keeps its wall-clock time across the DST change at the provider', async () => {
+    const zone = 'Europe/Berlin';
+    const clock = (await control('/clock')).now as number;
+    const first = DateTime.fromMillis(clock, { zone }).plus({ days: 1 }).set({ hour: 9, minute: 0, second: 0, millisecond: 0 });
+    const change = nextOffsetChange(zone, first.toMillis());
+    const count = Math.ceil(change.diff(first, 'weeks').weeks) + 2;
+    const expected = Array.from({ length: count }, (_, i) => first.plus({ weeks: i }).toMillis());
+    const series = createEvent(engine.db, {
+      calendarId: primaryCalendar(),
+      summary: 'Weekly sync',
+      startsAt: first.toMillis(),
+      endsAt: first.plus({ minutes: 30 }).toMillis(),
+      timeZone: zone,
+      recurrence: `FREQ=WEEKLY;COUNT=${count}`,
+    });
+    // Until it is pushed, the series shows as its first instance.
+    expect(row(series.id)?.starts_at).toBe(first.toMillis());
+    expect((await sync())?.status).toBe('succeeded');
+    const there = (await remoteNamed('Weekly sync')).sort((a, b) => a.startMs - b.startMs);
+    expect(there.map((e) => e.startMs)).toEqual(expected);
+    // Either side of the change the same 09:00 is a different UTC hour.
+    expect(new Set(there.map((e) => new Date(e.startMs).getUTCHours())).size).toBe(2);
+    const indexed = engine.db
+      .prepare("SELECT starts_at FROM events WHERE summary = 'Weekly sync' ORDER BY starts_at")
+      .pluck()
+      .all() as number[];
+    expect(indexed).toEqual(expected);
+  }, 60_000);
+
+  it.runIf(provider === google)(
+    '"this event": one instance deleted and another renamed alone',
+    async () => {
+      const instances = engine.db
+        .prepare("SELECT id, remote_id FROM events WHERE summary = 'Weekly sync' ORDER BY starts_at")
+        .all() as Array<{ id: number; remote_id: string }>;
+      const [, second, third] = instances;
+      deleteEvent(engine.db, second?.id as number);
+      editEvent(engine.db, third?.id as number, { summary: 'Weekly sync (moved room)', location: 'Room 9' });
+      expect((await sync())?.status).toBe('succeeded');
+      const there = await remote();
+      expect(there.filter((e) => e.summary === 'Weekly sync')).toHaveLength(instances.length - 2);
+      expect(there.find((e) => e.id === second?.remote_id)).toBeUndefined();
+      expect(there.find((e) => e.id === third?.remote_id)).toMatchObject({
+        summary: 'Weekly sync (moved room)',
+        location: 'Room 9',
+      });
+      expect(row(third?.id as number)).toMatchObject({ summary: 'Weekly sync (moved room)' });
+    },
+    60_000,
+  );
 });

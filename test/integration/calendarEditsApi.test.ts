@@ -144,6 +144,7 @@ describe('POST/PATCH/DELETE /v1/calendar/events against Google Calendar (emulato
       [{ calendar_id: calendarId, start, attendees: [{ email: 'nobody' }] }, 400, 'validation_error', 'attendees[0].email'],
       [{ calendar_id: 'cal_999999', start }, 404, 'not_found', undefined],
       [{ calendar_id: calendarId, start, colour: 'red' }, 400, 'validation_error', undefined],
+      [{ calendar_id: calendarId, start, recurrence: 'FREQ=HOURLY' }, 400, 'validation_error', 'recurrence'],
     ];
     for (const [body, status, code, field] of cases) {
       const answer = await api('POST', '/v1/calendar/events', body);

@@ -146,7 +146,8 @@ export function registerCalendarRoutes(app: ApiServer, deps: ApiDeps): void {
       },
     },
     async (request, reply) => {
-      const row = createEvent(writer, draftOf(request.body));
+      const { recurrence, ...fields } = request.body;
+      const row = createEvent(writer, { ...draftOf(fields), ...(recurrence !== undefined ? { recurrence } : {}) });
       pushEventEditsSoon(jobs, runner, row.account_id);
       return reply.status(201).send({ data: presentEvent(row) });
     },

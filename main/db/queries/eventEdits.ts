@@ -26,6 +26,8 @@ export interface EventFields {
   endDate: string | null;
   timeZone: string;
   attendees: EventGuest[];
+  /** A new recurring series: its RRULE line ("RRULE:FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10"), checked. */
+  recurrence?: string | null;
 }
 
 /**
@@ -216,4 +218,13 @@ export function calendarOfAccount(
     db,
     'SELECT id, account_id, remote_id, time_zone FROM calendars WHERE id = ?',
   ).get(calendarId);
+}
+
+/** A recurring series created here is pushed: its placeholder row gives way to the instances the sync brings. */
+export function deleteEventByRemoteId(db: WritableDb, accountId: string, calendarRemoteId: string, remoteId: string): void {
+  stmt(
+    db,
+    `DELETE FROM events WHERE remote_id = ?
+       AND calendar_id = (SELECT id FROM calendars WHERE account_id = ? AND remote_id = ?)`,
+  ).run(remoteId, accountId, calendarRemoteId);
 }

@@ -29,6 +29,7 @@ export function gcalEventBody(fields: Partial<EventFields>): calendar_v3.Schema$
       body.end = zonedTime(fields.endsAt, fields.timeZone);
     }
   }
+  if (fields.recurrence) body.recurrence = [fields.recurrence];
   if (fields.attendees !== undefined)
     body.attendees = fields.attendees.map((a) => ({
       email: a.email,

@@ -3,7 +3,9 @@ import type { EventEdit, EventFields } from '../../db/queries/eventEdits.ts';
 import type { EventWriteOutcome } from '../accountProvider.ts';
 import { eventWriteConflict } from '../eventWriteConflict.ts';
 import { ProviderError } from '../providerErrors.ts';
+import { parseRecurrenceRule } from '../recurrenceRule.ts';
 import type { GraphClient } from './graphClient.ts';
+import { graphRecurrence } from './graphRecurrence.ts';
 
 interface GraphWritten {
   id: string;
@@ -36,6 +38,12 @@ export function graphEventBody(fields: Partial<EventFields>): Record<string, unk
       body.start = wallTime(fields.startsAt, zone);
       body.end = wallTime(fields.endsAt, zone);
     }
+  }
+  if (fields.recurrence && fields.timeZone !== undefined) {
+    const firstDate = fields.allDay
+      ? (fields.startDate as string)
+      : (DateTime.fromMillis(fields.startsAt as number, { zone: fields.timeZone }).toISODate() as string);
+    body.recurrence = graphRecurrence(parseRecurrenceRule(fields.recurrence), firstDate, fields.timeZone);
   }
   if (fields.attendees !== undefined)
     body.attendees = fields.attendees.map((a) => ({

@@ -3,6 +3,8 @@ import { newEventKey, resolveFields } from '../../../main/calendar/eventEdits.ts
 import type { EventFields } from '../../../main/db/queries/eventEdits.ts';
 import { gcalEventBody } from '../../../main/providers/gcal/gcalEventWrites.ts';
 import { graphEventBody } from '../../../main/providers/graph/graphEventWrites.ts';
+import { graphRecurrence } from '../../../main/providers/graph/graphRecurrence.ts';
+import { formatRecurrenceRule, parseRecurrenceRule } from '../../../main/providers/recurrenceRule.ts';
 
 const HOUR = 3_600_000;
 // Any instant works: the assertions are in terms of it.
@@ -88,5 +90,45 @@ describe('resolveFields: what an event becomes after a draft', () => {
 
   it('an event key is one Google accepts as an id (base32hex, 26 characters)', () => {
     expect(newEventKey()).toMatch(/^[0-9a-v]{26}$/);
+  });
+});
+
+describe('recurrence rules -> Google and Graph', () => {
+  const graphOf = (rule: string, startDate = '2031-07-14') =>
+    graphRecurrence(parseRecurrenceRule(rule), startDate, 'Europe/Berlin') as { pattern: unknown; range: unknown };
+
+  it('checks an RRULE and writes it back the way Google takes it', () => {
+    expect(formatRecurrenceRule(parseRecurrenceRule('rrule:freq=weekly;byday=MO,WE;count=10'))).toBe(
+      'RRULE:FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10',
+    );
+    expect(gcalEventBody({ recurrence: 'RRULE:FREQ=DAILY;COUNT=3' }).recurrence).toEqual(['RRULE:FREQ=DAILY;COUNT=3']);
+    for (const bad of [
+      'FREQ=HOURLY',
+      'FREQ=DAILY;COUNT=2;UNTIL=20310101',
+      'FREQ=WEEKLY;BYDAY=2MO',
+      'FREQ=DAILY;BYYEARDAY=3',
+      'nonsense',
+    ])
+      expect(() => parseRecurrenceRule(bad), bad).toThrow(
+        expect.objectContaining({ code: 'validation_error', field: 'recurrence' }),
+      );
+  });
+
+  it('maps each common rule onto a patternedRecurrence anchored at the first local date', () => {
+    expect(graphOf('FREQ=DAILY;INTERVAL=2;COUNT=5')).toEqual({
+      pattern: { type: 'daily', interval: 2 },
+      range: { type: 'numbered', numberOfOccurrences: 5, startDate: '2031-07-14', recurrenceTimeZone: 'Europe/Berlin' },
+    });
+    // 2031-07-14 is a Monday: a weekly rule without BYDAY repeats on it.
+    const patterns: Array<[string, Record<string, unknown>]> = [
+      ['FREQ=WEEKLY', { type: 'weekly', interval: 1, daysOfWeek: ['monday'], firstDayOfWeek: 'monday' }],
+      ['FREQ=MONTHLY;BYDAY=-1FR', { type: 'relativeMonthly', interval: 1, daysOfWeek: ['friday'], index: 'last' }],
+    ];
+    for (const [rule, pattern] of patterns) expect(graphOf(rule).pattern, rule).toEqual(pattern);
+    expect(graphOf('FREQ=MONTHLY;BYMONTHDAY=14;UNTIL=20311231').range).toMatchObject({ type: 'endDate', endDate: '2031-12-31' });
+    expect(graphOf('FREQ=MONTHLY;BYDAY=TU;BYSETPOS=2').pattern).toMatchObject({ type: 'relativeMonthly', index: 'second' });
+    expect(graphOf('FREQ=YEARLY').pattern).toEqual({ type: 'absoluteYearly', interval: 1, dayOfMonth: 14, month: 7 });
+    // UNTIL as a UTC instant: the local date it falls on in the series' zone.
+    expect(graphOf('FREQ=DAILY;UNTIL=20311231T230000Z').range).toMatchObject({ endDate: '2032-01-01' });
   });
 });
