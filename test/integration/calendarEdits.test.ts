@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent, deleteEvent, editEvent } from '../../main/calendar/eventEdits.ts';
 import { type Engine, openEngine } from '../../main/core/engine.ts';
 import { silentLog } from '../../main/core/log.ts';
+import { type AccountRow, getAccount } from '../../main/db/queries/accounts.ts';
 import { countQueuedEventEdits } from '../../main/db/queries/eventEdits.ts';
 import type { CoreEvent } from '../../shared/events.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
@@ -435,4 +436,26 @@ describe.each([google, outlook])('events created, edited and deleted in Outpost 
     },
     60_000,
   );
+
+  it('a sync that was already running when edits were made neither undoes them nor drops an event not yet pushed', async () => {
+    const at = ((await control('/clock')).now as number) + 6 * DAY_MS;
+    const fresh = createEvent(engine.db, { calendarId: primaryCalendar(), summary: 'Not pushed yet', startsAt: at });
+    editEvent(engine.db, made.newYorkAfter, { summary: 'Edited during a sync' });
+    // A full listing that began before these edits (it does not push): what it did not see, it would remove.
+    const accountRow = getAccount(engine.db, accountId) as AccountRow;
+    await engine.providers
+      .of(accountRow)
+      .session(accountRow)
+      .syncCalendars(
+        { full: true, window: { ...window, sliding: false } },
+        { signal: new AbortController().signal, reportProgress() {} },
+      );
+    expect(row(fresh.id)?.summary).toBe('Not pushed yet');
+    expect(row(made.newYorkAfter)?.summary).toBe('Edited during a sync');
+
+    expect((await sync())?.status).toBe('succeeded');
+    expect(await remoteNamed('Not pushed yet')).toHaveLength(1);
+    expect(await remoteNamed('Edited during a sync')).toHaveLength(1);
+    expect(row(made.newYorkAfter)?.summary).toBe('Edited during a sync');
+  }, 60_000);
 });

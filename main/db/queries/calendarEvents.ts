@@ -84,6 +84,13 @@ export interface EventRow {
 
 const WEEK_MS = 7 * 24 * 3600 * 1000;
 
+/**
+ * An edit made here is still queued for this event (main/db/queries/eventEdits.ts): a sync leaves the
+ * event as the edit made it, and the push before the next sync settles it.
+ */
+const QUEUED_EDIT = `SELECT 1 FROM event_edits q JOIN calendars qc ON qc.account_id = q.account_id
+  WHERE qc.id = $calendar AND q.event_remote_id = $remote`;
+
 export function upsertCalendar(db: WritableDb, accountId: string, calendar: CalendarInput): number {
   return (
     stmt<unknown[], { id: number }>(
@@ -123,7 +130,8 @@ export function writeEvents(db: WritableDb, calendarId: number, events: readonly
        end_date = excluded.end_date, time_zone = excluded.time_zone, organizer_json = excluded.organizer_json,
        attendees_json = excluded.attendees_json, conference_url = excluded.conference_url,
        reminders_json = excluded.reminders_json, web_link = excluded.web_link, updated_at = excluded.updated_at,
-       etag = excluded.etag`,
+       etag = excluded.etag
+     WHERE NOT EXISTS (${QUEUED_EDIT.replace('$calendar', 'excluded.calendar_id').replace('$remote', 'excluded.remote_id')})`,
   );
   transaction(db, () => {
     for (const e of events) {
@@ -172,8 +180,16 @@ export function deleteSeries(db: WritableDb, calendarId: number, seriesRemoteId:
   ).changes;
 }
 
+/**
+ * The calendar's events a full listing reconciles (what it did not return is gone). Events with an edit
+ * still queued for the provider are left out: a sync that began before the edit cannot know of it.
+ */
 export function remoteEventIds(db: ReadableDb, calendarId: number): string[] {
-  return stmt<[number], { remote_id: string }>(db, 'SELECT remote_id FROM events WHERE calendar_id = ?')
+  return stmt<[number], { remote_id: string }>(
+    db,
+    `SELECT remote_id FROM events e WHERE calendar_id = ?
+       AND NOT EXISTS (${QUEUED_EDIT.replace('$calendar', 'e.calendar_id').replace('$remote', 'e.remote_id')})`,
+  )
     .all(calendarId)
     .map((r) => r.remote_id);
 }
