@@ -20,6 +20,8 @@ interface CalendarState {
   selected: CalendarEvent | null;
   /** The event whose form is open ('new' for one being created), in place of the details. */
   editing: CalendarEvent | 'new' | null;
+  /** The times a new event was given on the grid (dragged or clicked), else null. */
+  newEventSpan: { start: Date; end: Date } | null;
   /** The calendar is too narrow for seven day columns: the Week view shows three days from the anchor and steps by three. */
   narrow: boolean;
   /** Counts loads: quick clicks on Next start loads that can answer out of order; only the latest one may fill the view. */
@@ -35,7 +37,7 @@ interface CalendarState {
   showDate(day: Date): Promise<void>;
   load(): Promise<void>;
   select(event: CalendarEvent | null): void;
-  edit(target: CalendarEvent | 'new' | null): void;
+  edit(target: CalendarEvent | 'new' | null, span?: { start: Date; end: Date }): void;
   /** After the form saved `event`: the view loads again and shows its details. */
   saved(event: CalendarEvent): Promise<void>;
   /** Deletes an event (an instance of a series alone): gone from the view at once, then loaded again. */
@@ -129,6 +131,7 @@ export const useCalendarStore = create<CalendarState>((set, get) => ({
   error: null,
   selected: null,
   editing: null,
+  newEventSpan: null,
   narrow: false,
   latestLoad: 0,
 
@@ -172,8 +175,8 @@ export const useCalendarStore = create<CalendarState>((set, get) => ({
   select(event) {
     set({ selected: event, editing: null });
   },
-  edit(target) {
-    set({ editing: target, selected: null });
+  edit(target, span) {
+    set({ editing: target, newEventSpan: span ?? null, selected: null });
   },
   async saved(event) {
     set({ editing: null, selected: event });

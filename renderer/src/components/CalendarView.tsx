@@ -62,7 +62,7 @@ function useNarrowWatch(): React.RefObject<HTMLElement | null> {
 
 /** Day, week, month and agenda of every synced calendar, in the viewer's time zone, coloured per calendar. */
 export function CalendarView() {
-  const { mode, anchor, events, status, error, selected, editing, narrow } = useCalendarStore();
+  const { mode, anchor, events, status, error, selected, editing, newEventSpan, narrow } = useCalendarStore();
   const { load, select, openDay } = useCalendarStore.getState();
   const calendar = useNarrowWatch();
   useEffect(() => {
@@ -91,7 +91,12 @@ export function CalendarView() {
         {mode === 'agenda' && <Agenda days={days} events={events} onSelect={select} />}
         {selected && <EventDetails event={selected} onClose={() => select(null)} />}
         {editing && (
-          <EventForm key={editing === 'new' ? 'new' : editing.id} event={editing === 'new' ? null : editing} day={anchor} />
+          <EventForm
+            key={editing === 'new' ? `new-${newEventSpan?.start.getTime()}` : editing.id}
+            event={editing === 'new' ? null : editing}
+            day={anchor}
+            span={newEventSpan}
+          />
         )}
       </div>
     </section>
@@ -174,6 +179,7 @@ function TimeGrid({
   const columns = { gridTemplateColumns: `56px repeat(${days.length}, minmax(0, 1fr))` };
   const scroller = useRef<HTMLElement>(null);
   const now = useNow();
+  const { drag, gridHandlers } = useDragToCreate();
   // Open at the working day, or at the first event before it; again only when the days shown (or that hour) change.
   const firstDay = days[0]?.getTime() ?? 0;
   const lastDay = days.at(-1)?.getTime() ?? 0;
@@ -213,7 +219,8 @@ function TimeGrid({
           const dayEnd = addDays(day, 1).getTime();
           const isToday = now >= day.getTime() && now < dayEnd;
           return (
-            <div key={day.toISOString()} className={`day-column${isToday ? ' today' : ''}`}>
+            // Dragging is a pointer shortcut: the keyboard has c and New event.
+            <div key={day.toISOString()} className={`day-column${isToday ? ' today' : ''}`} {...gridHandlers(day)}>
               {layoutDay(
                 eventsOn(day, events).filter((e) => !e.all_day),
                 day.getTime(),
@@ -235,12 +242,59 @@ function TimeGrid({
               {isToday && (
                 <div className="now-line" style={{ top: ((now - day.getTime()) / 3_600_000) * HOUR_PX }} aria-hidden="true" />
               )}
+              {drag?.day === day.getTime() && (
+                <div
+                  className="drag-preview"
+                  aria-hidden="true"
+                  style={{
+                    top: (Math.min(drag.from, drag.to) / 60) * HOUR_PX,
+                    height: (Math.max(SNAP_MINUTES, Math.abs(drag.to - drag.from)) / 60) * HOUR_PX,
+                  }}
+                />
+              )}
             </div>
           );
         })}
       </div>
     </section>
   );
+}
+
+/** Times picked on the grid snap to quarter hours. */
+const SNAP_MINUTES = 15;
+
+/**
+ * Drag down a day column (or click it) to create an event: the New event form opens with the times dragged over,
+ * or an hour from the time clicked.
+ */
+function useDragToCreate() {
+  const [drag, setDrag] = useState<{ day: number; from: number; to: number } | null>(null);
+  const minuteAt = (event: React.PointerEvent<HTMLDivElement>) => {
+    const minutes = ((event.clientY - event.currentTarget.getBoundingClientRect().top) / HOUR_PX) * 60;
+    return Math.max(0, Math.min(24 * 60, Math.round(minutes / SNAP_MINUTES) * SNAP_MINUTES));
+  };
+  const gridHandlers = (day: Date) => ({
+    onPointerDown(event: React.PointerEvent<HTMLDivElement>) {
+      if (event.target !== event.currentTarget || event.button !== 0) return;
+      event.currentTarget.setPointerCapture(event.pointerId);
+      const from = Math.min(24 * 60 - SNAP_MINUTES, minuteAt(event));
+      setDrag({ day: day.getTime(), from, to: from });
+    },
+    onPointerMove(event: React.PointerEvent<HTMLDivElement>) {
+      if (drag?.day === day.getTime()) setDrag({ ...drag, to: minuteAt(event) });
+    },
+    onPointerUp() {
+      if (drag?.day !== day.getTime()) return;
+      setDrag(null);
+      const from = Math.min(drag.from, drag.to);
+      const dragged = Math.abs(drag.to - drag.from) >= SNAP_MINUTES;
+      const to = dragged ? Math.max(drag.from, drag.to) : Math.min(24 * 60, from + 60);
+      const at = (minutes: number) => new Date(day.getFullYear(), day.getMonth(), day.getDate(), 0, minutes);
+      useCalendarStore.getState().edit('new', { start: at(from), end: at(to) });
+    },
+    onPointerCancel: () => setDrag(null),
+  });
+  return { drag, gridHandlers };
 }
 
 /** The current time, updated every minute (for the line that marks it). */

@@ -25,15 +25,16 @@ const localTime = (d: Date) => `${pad(d.getHours())}:${pad(d.getMinutes())}`;
 /** "YYYY-MM-DD" and "HH:MM" as the local instant (a date-time without an offset is local time). */
 const instant = (date: string, time: string) => new Date(`${date}T${time}`);
 
-function fieldsOf(event: CalendarEvent | null, day: Date): Fields {
+function fieldsOf(event: CalendarEvent | null, day: Date, span: { start: Date; end: Date } | null): Fields {
   if (!event) {
-    // A new event: the next whole hour today, or 09:00 on another day shown, for an hour.
+    // A new event: the times given on the grid, else the next whole hour today, or 09:00 on another day shown, for an hour.
     const now = new Date();
-    const start =
+    const otherwise =
       localDate(day) === localDate(now)
         ? new Date(now.getFullYear(), now.getMonth(), now.getDate(), now.getHours() + 1)
         : new Date(day.getFullYear(), day.getMonth(), day.getDate(), 9);
-    const end = new Date(start.getTime() + 3_600_000);
+    const start = span?.start ?? otherwise;
+    const end = span?.end ?? new Date(start.getTime() + 3_600_000);
     return {
       summary: '',
       allDay: false,
@@ -81,8 +82,16 @@ function bodyOf(fields: Fields): Omit<EventCreateBody, 'calendar_id'> | string {
  * Creates an event, or changes one (an instance of a series alone): title, all day or times, location,
  * description and calendar, saved through the local API (the index at once, the provider through its queue).
  */
-export function EventForm({ event, day }: { event: CalendarEvent | null; day: Date }) {
-  const [fields, setFields] = useState(() => fieldsOf(event, day));
+export function EventForm({
+  event,
+  day,
+  span = null,
+}: {
+  event: CalendarEvent | null;
+  day: Date;
+  span?: { start: Date; end: Date } | null;
+}) {
+  const [fields, setFields] = useState(() => fieldsOf(event, day, span));
   const [calendars, setCalendars] = useState<CalendarChoice[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
