@@ -458,4 +458,32 @@ describe.each([google, outlook])('events created, edited and deleted in Outpost 
     expect(await remoteNamed('Edited during a sync')).toHaveLength(1);
     expect(row(made.newYorkAfter)?.summary).toBe('Edited during a sync');
   }, 60_000);
+
+  it('an edit the provider refuses for good is dropped and the person told; a full sync shows the provider’s copy again', async () => {
+    const told: CoreEvent[] = [];
+    const stop = engine.events.subscribe((event) => {
+      if (event.type === 'calendar.edit_failed') told.push(event);
+    });
+    try {
+      const before = row(made.newYorkAfter)?.summary;
+      const remoteId = row(made.newYorkAfter)?.remote_id;
+      await control('/faults', {
+        method: 'POST',
+        body: { fault: { endpoint: provider.patchEndpoint, kind: 'status', status: 400, count: 1 } },
+      });
+      editEvent(engine.db, made.newYorkAfter, { summary: 'Refused' });
+      expect((await sync())?.status).toBe('succeeded');
+      expect(countQueuedEventEdits(engine.db, accountId)).toBe(0);
+      expect(told).toMatchObject([
+        { type: 'calendar.edit_failed', provider_event_id: remoteId, edit: 'update', reason: { provider_status: 400 } },
+      ]);
+      expect(await remoteNamed('Refused')).toEqual([]);
+      // The incremental sync had nothing new to say about the event; a full one restores the provider's copy.
+      expect((await sync('full'))?.status).toBe('succeeded');
+      expect(row(made.newYorkAfter)?.summary).toBe(before);
+    } finally {
+      stop();
+      await control('/faults', { method: 'DELETE' });
+    }
+  }, 60_000);
 });
