@@ -86,6 +86,9 @@ describeOnEachSurface('accessibility of the main views (axe-core, WCAG 2.1 A/AA)
     await page.getByRole('button', { name: 'Month' }).click();
     await expect.poll(() => page.getByRole('region', { name: 'Month' }).count()).toBe(1);
     expect(await violations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'New event' }).click();
+    await expect.poll(() => page.getByRole('form', { name: 'New event' }).getByRole('option').count()).toBeGreaterThan(0);
+    expect(await violations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Settings' }).click();
     await expect.poll(() => page.getByRole('region', { name: 'Settings' }).count()).toBe(1);
     expect(await violations(page)).toEqual([]);
