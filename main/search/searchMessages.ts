@@ -90,7 +90,8 @@ function newestPage(
   const decided = new Set<number>();
   let from = after;
   let fullText = false;
-  const batch = Math.min(Math.max(limit * 2, 50), 1_000);
+  // Matching messages run about two to a conversation: four per row fills most pages in one batch.
+  const batch = Math.min(Math.max(limit * 4, 100), 1_000);
   // Walk matches newest first; a message opens its conversation's row only when it is the conversation's newest match.
   for (;;) {
     const found = findMessages(db, query, { ...options, sort: 'date', limit: batch, after: from });

@@ -117,7 +117,8 @@ function findLastPlainWord(query: SearchQuery): TextTerm | null {
   const last = query.clauses.at(-1);
   const term = last?.anyOf.at(-1);
   if (!last || last.negated || term?.kind !== 'text' || term.phrase || term.field !== 'any') return null;
-  return wordsOf(term.value).length > 0 ? term : null;
+  // One typed character is a word, not a prefix: "m*" merges the doclists of a tenth of all words (200-300 ms at 20,000 messages).
+  return (wordsOf(term.value).at(-1)?.length ?? 0) >= 2 ? term : null;
 }
 
 function wordsOf(value: string): string[] {

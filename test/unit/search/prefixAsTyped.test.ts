@@ -38,8 +38,10 @@ describe('search as you type', () => {
     expect(ids('his freety')).toEqual(['freetype']);
   });
 
-  it('is off unless asked for', () => {
+  it('is off unless asked for, and a single typed character is a word', () => {
     expect(ids('meetin', false)).toEqual([]);
+    expect(ids('m')).toEqual([]);
+    expect(ids('pr')).toEqual(['meeting']);
   });
 
   it('keeps the typed prefix in step with edits and deletions', () => {
