@@ -80,7 +80,9 @@ export function CalendarView() {
         </p>
       )}
       {status === 'idle' && !error && events.length === 0 && (
-        <p className="empty">Nothing scheduled this {unitOf(mode, narrow)}.</p>
+        <p className="empty">
+          {mode === 'week' && narrow ? 'Nothing scheduled these 3 days.' : `Nothing scheduled this ${unitOf(mode, narrow)}.`}
+        </p>
       )}
       <div className="calendar-body">
         {mode === 'day' && <TimeGrid label="Day" days={days} events={events} onSelect={select} />}
@@ -180,12 +182,16 @@ function TimeGrid({
   const scroller = useRef<HTMLElement>(null);
   const now = useNow();
   const { drag, gridHandlers } = useDragToCreate();
-  // Open at the working day, or at the first event before it; again only when the days shown (or that hour) change.
+  // Open at the working day, or at the first event before it that starts on a day shown (not one still held from
+  // the view before, such as the week's events while a day of it loads); again when the days shown or that hour change.
   const firstDay = days[0]?.getTime() ?? 0;
   const lastDay = days.at(-1)?.getTime() ?? 0;
+  const afterLastDay = days.length ? addDays(new Date(lastDay), 1).getTime() : 0;
   const earliestHour = Math.min(
     FIRST_WORKING_HOUR,
-    ...events.filter((e) => !e.all_day && Date.parse(e.start) >= firstDay).map((e) => new Date(e.start).getHours()),
+    ...events
+      .filter((e) => !e.all_day && Date.parse(e.start) >= firstDay && Date.parse(e.start) < afterLastDay)
+      .map((e) => new Date(e.start).getHours()),
   );
   // biome-ignore lint/correctness/useExhaustiveDependencies: the days shown are the reason to scroll, though not read
   useLayoutEffect(() => {
