@@ -64,3 +64,27 @@ export function changeMessage(
   if (change.starred !== undefined)
     stmt(db, 'UPDATE messages SET is_starred = ? WHERE id = ?').run(change.starred ? 1 : 0, messageId);
 }
+
+/**
+ * Puts a message back in the one folder its provider has it in (a move the
+ * provider refused): out of every other folder, into that one. Returns the
+ * message's thread, for the caller to refresh in the same transaction, or
+ * undefined when the index does not hold the message.
+ */
+export function returnMessageToFolder(
+  db: WritableDb,
+  accountId: string,
+  remoteId: string,
+  folderLabelId: number,
+): number | undefined {
+  const message = stmt<[string, string], { id: number; thread_id: number }>(
+    db,
+    'SELECT id, thread_id FROM messages WHERE account_id = ? AND remote_id = ?',
+  ).get(accountId, remoteId);
+  if (!message) return undefined;
+  const elsewhere = foldersOfMessage(db, message.id)
+    .map((f) => f.id)
+    .filter((id) => id !== folderLabelId);
+  changeMessage(db, message.id, { add: [folderLabelId], remove: elsewhere });
+  return message.thread_id;
+}

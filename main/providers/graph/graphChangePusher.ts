@@ -1,7 +1,11 @@
 import type { Log } from '../../core/log.ts';
-import type { ReadableDb } from '../../db/handles.ts';
+import type { WritableDb } from '../../db/handles.ts';
+import { labelIdByRemoteId } from '../../db/queries/labels.ts';
+import { returnMessageToFolder } from '../../db/queries/messageActions.ts';
 import { categoryNamesOfMessage } from '../../db/queries/messageLookups.ts';
+import { refreshThreads } from '../../db/queries/messageWrites.ts';
 import type { PendingChange } from '../../db/queries/pendingChanges.ts';
+import { transaction } from '../../db/transactions.ts';
 import type { GraphClient } from './graphClient.ts';
 
 /**
@@ -12,10 +16,13 @@ import type { GraphClient } from './graphClient.ts';
  * gone meanwhile (deleted or moved elsewhere by another client, 404) has
  * nothing left to change: the change is dropped, and the log says so (with
  * immutable ids a 404 means the message is gone; if ids ever stopped being
- * immutable, this line is where it would show).
+ * immutable, this line is where it would show). A move answered 404 may
+ * instead have lost its destination (a folder another client deleted): then
+ * Outlook still has the message where it was, and the index puts it back there
+ * (else the folder's removal would take the message out of the index).
  */
 export async function pushGraphChanges(
-  db: ReadableDb,
+  db: WritableDb,
   client: GraphClient,
   accountId: string,
   changes: readonly PendingChange[],
@@ -47,6 +54,14 @@ export async function pushGraphChanges(
       }
     } catch (error) {
       if ((error as { status?: number }).status !== 404) throw error;
+      if (change.type === 'move' && (await returnedToItsFolder(db, client, accountId, messageRemoteId))) {
+        log.info(
+          { account_id: accountId, change: change.type, message: messageRemoteId },
+          'outlook refused a move into a folder it no longer has (404): the message stays where it is',
+        );
+        settle([id]);
+        continue;
+      }
       log.info(
         { account_id: accountId, change: change.type, message: messageRemoteId },
         'outlook dropped a change to a message it no longer has (404)',
@@ -54,4 +69,22 @@ export async function pushGraphChanges(
     }
     settle([id]);
   }
+}
+
+/** After a refused move: where Outlook has the message, if it still has it, becomes the index's folder for it too. */
+async function returnedToItsFolder(db: WritableDb, client: GraphClient, accountId: string, remoteId: string): Promise<boolean> {
+  let where: { parentFolderId?: string };
+  try {
+    where = await client.request(`/me/messages/${encodeURIComponent(remoteId)}?$select=parentFolderId`);
+  } catch (error) {
+    if ((error as { status?: number }).status === 404) return false; // the message itself is gone
+    throw error;
+  }
+  const folder = where.parentFolderId ? labelIdByRemoteId(db, accountId, where.parentFolderId) : undefined;
+  if (folder === undefined) return false;
+  transaction(db, () => {
+    const thread = returnMessageToFolder(db, accountId, remoteId, folder);
+    if (thread !== undefined) refreshThreads(db, accountId, [thread], 'labels');
+  });
+  return true;
 }
