@@ -112,6 +112,47 @@ export function changeEvent(cal: Calendars, ev: StoredEvent, mutate: () => void)
   for (const id of before) if (!after.has(id)) cal.tombstones.push({ id, calendarId: ev.calendarId, seq: cal.seq++ });
 }
 
+/**
+ * One instance of a series goes (Graph's DELETE of an occurrence or exception id, or another client's
+ * cancel): an exception made of it is cancelled, else its date is left out of the series; either way
+ * the series' change reports it removed.
+ */
+export function cancelOccurrence(cal: Calendars, master: StoredEvent, date: string): void {
+  const existing = cal.events.get(occurrenceId(master.id, date));
+  changeEvent(cal, master, () => {
+    if (existing) {
+      existing.cancelled = true;
+      cal.touch(existing);
+    } else master.data.cancelledOccurrences = [...((master.data.cancelledOccurrences as string[]) ?? []), date];
+  });
+}
+
+/**
+ * Graph's DELETE of one instance (an occurrence's or an exception's id): it leaves the series for good,
+ * and the id answers 404 from then on; the series' change reports it removed.
+ */
+export function removeOccurrence(cal: Calendars, master: StoredEvent, date: string): void {
+  const existing = cal.events.get(occurrenceId(master.id, date));
+  changeEvent(cal, master, () => {
+    if (existing) cal.events.delete(existing.id);
+    master.data.cancelledOccurrences = [...((master.data.cancelledOccurrences as string[]) ?? []), date];
+  });
+}
+
+/**
+ * What an event id names, as GET /events/{id} answers it: a series master or single event as stored,
+ * an occurrence or exception as its series places it (seriesMasterId, originalStart); 404 otherwise.
+ */
+export function instanceById(cal: Calendars, id: string): Instance {
+  const decoded = decodeURIComponent(id);
+  const stored = cal.events.get(decoded);
+  if (stored && !stored.data.seriesMasterId)
+    return { id: stored.id, ev: stored, type: stored.data.recurrence ? 'seriesMaster' : 'singleInstance', ...span(stored.data) };
+  const inst = instances(cal, undefined, ALL_TIME.from, ALL_TIME.to).find((i) => i.id === decoded);
+  if (!inst) throw graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+  return inst;
+}
+
 /** Deleting a series deletes its exceptions too; every instance it had is reported removed. */
 export function deleteEvent(cal: Calendars, ev: StoredEvent): void {
   changeEvent(cal, ev, () => {
@@ -405,20 +446,25 @@ export function calendarRoutes(env: GraphEnv): Route[] {
     ),
     ...r('GET', '/events/:id', 'graph.events.get', (req, u) => ({
       status: 200,
-      body: eventJson(master(requireEvent(u.calendars, req.params.id!)), req),
+      body: eventJson(instanceById(u.calendars, req.params.id!), req),
     })),
     ...r('PATCH', '/events/:id', 'graph.events.update', (req, u) => {
-      const ev = requireEvent(u.calendars, req.params.id!);
+      // An occurrence's id is patched as Exchange does: it becomes an exception under the same id.
+      const ev = requireEventOrOccurrence(u.calendars, req.params.id!);
       const next = { ...ev.data, ...parseJsonBody(req.body) };
       validateEvent(next);
       changeEvent(u.calendars, ev, () => {
         ev.data = next;
         u.calendars.touch(ev);
       });
-      return { status: 200, body: eventJson(master(ev), req) };
+      return { status: 200, body: eventJson(instanceById(u.calendars, ev.id), req) };
     }),
     ...r('DELETE', '/events/:id', 'graph.events.delete', (req, u) => {
-      deleteEvent(u.calendars, requireEvent(u.calendars, req.params.id!));
+      // An occurrence or exception leaves its series alone; a series or single event goes whole.
+      const ev = requireEventOrOccurrence(u.calendars, req.params.id!);
+      const seriesMaster = ev.data.seriesMasterId ? u.calendars.events.get(String(ev.data.seriesMasterId)) : undefined;
+      if (seriesMaster) removeOccurrence(u.calendars, seriesMaster, String(ev.data.originalStartDate));
+      else deleteEvent(u.calendars, ev);
       return { status: 204 };
     }),
     ...r('POST', '/events/:id/cancel', 'graph.events.cancel', (req, u) => {

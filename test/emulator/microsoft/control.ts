@@ -1,6 +1,14 @@
 import type { EmulatorReply, EmulatorRequest, Route } from '../kit/types.ts';
 import { HttpError } from '../kit/types.ts';
-import { changeEvent, deleteEvent, eventJson, instances, occurrenceId, validateEvent } from './calendarRoutes.ts';
+import {
+  cancelOccurrence,
+  changeEvent,
+  deleteEvent,
+  eventJson,
+  instances,
+  occurrenceId,
+  validateEvent,
+} from './calendarRoutes.ts';
 import { parseJsonBody } from './errors.ts';
 import type { GraphEnv, GraphUser } from './graphContext.ts';
 import { idPreference } from './ids.ts';
@@ -129,13 +137,7 @@ export function controlRoutes(env: GraphEnv): Route[] {
       const id = occurrenceId(master.id, date);
       const existing = u.calendars.events.get(id);
       if (b.cancel === true) {
-        // The occurrence (or the exception already made of it) is cancelled and drops out of the series.
-        changeEvent(u.calendars, master, () => {
-          if (existing) {
-            existing.cancelled = true;
-            u.calendars.touch(existing);
-          } else master.data.cancelledOccurrences = [...((master.data.cancelledOccurrences as string[]) ?? []), date];
-        });
+        cancelOccurrence(u.calendars, master, date);
         return ok({ id });
       }
       const data = {
