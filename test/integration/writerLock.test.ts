@@ -23,9 +23,12 @@ describe('one writer at a time on a data directory', () => {
   });
 
   const messageCount = async () => {
-    const response = await fetch(`${serve.baseUrl}/v1/email/search?q=${encodeURIComponent('is:read OR is:unread')}&limit=100`, {
-      headers: { authorization: `Bearer ${serve.sessionToken}` },
-    });
+    const response = await fetch(
+      `${serve.baseUrl}/v1/email/search?q=${encodeURIComponent('is:read OR is:unread')}&group=messages&limit=100`,
+      {
+        headers: { authorization: `Bearer ${serve.sessionToken}` },
+      },
+    );
     expect(response.status).toBe(200);
     return ((await response.json()) as { data: unknown[] }).data.length;
   };
