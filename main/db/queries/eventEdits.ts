@@ -149,43 +149,14 @@ export interface LocalEventWrite {
   attendees: Attendee[];
 }
 
-/** An event made here, in the index at once (under the id Outpost chose until the provider names it). */
-export function insertLocalEvent(db: WritableDb, event: LocalEventWrite): number {
+/**
+ * The row's values in the column order both statements below use: calendar_id, remote_id, summary,
+ * description, location, starts_at, ends_at, is_all_day, start_date, end_date, time_zone,
+ * organizer_json, attendees_json, updated_at.
+ */
+function localEventValues(event: LocalEventWrite): unknown[] {
   const f = event.fields;
-  return Number(
-    stmt(
-      db,
-      `INSERT INTO events (calendar_id, remote_id, status, summary, description, location, starts_at, ends_at, is_all_day,
-         start_date, end_date, time_zone, organizer_json, attendees_json, updated_at)
-       VALUES (?, ?, 'confirmed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      event.calendarId,
-      event.remoteId,
-      f.summary,
-      f.description,
-      f.location,
-      f.startsAt,
-      f.endsAt,
-      f.allDay ? 1 : 0,
-      f.startDate,
-      f.endDate,
-      f.timeZone,
-      event.organizer ? JSON.stringify(event.organizer) : null,
-      JSON.stringify(event.attendees),
-      Date.now(),
-    ).lastInsertRowid,
-  );
-}
-
-/** An event changed here: its row takes the new fields at once (calendar and id too, when it moved). */
-export function updateLocalEvent(db: WritableDb, id: number, event: LocalEventWrite): void {
-  const f = event.fields;
-  stmt(
-    db,
-    `UPDATE events SET calendar_id = ?, remote_id = ?, summary = ?, description = ?, location = ?, starts_at = ?, ends_at = ?,
-       is_all_day = ?, start_date = ?, end_date = ?, time_zone = ?, organizer_json = ?, attendees_json = ?, updated_at = ?
-     WHERE id = ?`,
-  ).run(
+  return [
     event.calendarId,
     event.remoteId,
     f.summary,
@@ -200,8 +171,29 @@ export function updateLocalEvent(db: WritableDb, id: number, event: LocalEventWr
     event.organizer ? JSON.stringify(event.organizer) : null,
     JSON.stringify(event.attendees),
     Date.now(),
-    id,
+  ];
+}
+
+/** An event made here, in the index at once (under the id Outpost chose until the provider names it). */
+export function insertLocalEvent(db: WritableDb, event: LocalEventWrite): number {
+  return Number(
+    stmt(
+      db,
+      `INSERT INTO events (calendar_id, remote_id, status, summary, description, location, starts_at, ends_at, is_all_day,
+         start_date, end_date, time_zone, organizer_json, attendees_json, updated_at)
+       VALUES (?, ?, 'confirmed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(...localEventValues(event)).lastInsertRowid,
   );
+}
+
+/** An event changed here: its row takes the new fields at once (calendar and id too, when it moved). */
+export function updateLocalEvent(db: WritableDb, id: number, event: LocalEventWrite): void {
+  stmt(
+    db,
+    `UPDATE events SET calendar_id = ?, remote_id = ?, summary = ?, description = ?, location = ?, starts_at = ?, ends_at = ?,
+       is_all_day = ?, start_date = ?, end_date = ?, time_zone = ?, organizer_json = ?, attendees_json = ?, updated_at = ?
+     WHERE id = ?`,
+  ).run(...localEventValues(event), id);
 }
 
 /** An event deleted here leaves the index at once. */
