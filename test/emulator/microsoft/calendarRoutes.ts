@@ -377,6 +377,11 @@ export function calendarRoutes(env: GraphEnv): Route[] {
   const create = (req: EmulatorRequest, u: GraphUser, calendarId: string): EmulatorReply => {
     const data = parseJsonBody(req.body);
     validateEvent(data);
+    // transactionId: "for the server to avoid redundant POST operations in case of client retries to
+    // create the same event" (event resource): a retried create answers the event the first one made.
+    const transactionId = typeof data.transactionId === 'string' && data.transactionId ? data.transactionId : undefined;
+    const made = transactionId ? [...u.calendars.events.values()].find((e) => e.data.transactionId === transactionId) : undefined;
+    if (made) return { status: 201, body: eventJson(master(made), req) };
     data.organizer ??= { emailAddress: { name: u.mailbox.displayName, address: u.mailbox.upn } };
     const ev = u.calendars.upsert(calendarId, data);
     return { status: 201, body: eventJson(master(ev), req) };

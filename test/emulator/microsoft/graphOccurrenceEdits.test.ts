@@ -80,3 +80,27 @@ describe('Graph: one instance of a series edited or deleted by its own id', () =
     expect((await res.json()).error.code).toBe('ErrorItemNotFound');
   });
 });
+
+describe('Graph: a create retried with the same transactionId', () => {
+  it('answers the event the first create made, and the calendar holds one', async () => {
+    const body = JSON.stringify({
+      subject: 'Made once',
+      transactionId: 'outpost-retry-test-1',
+      start: { dateTime: `${day(firstDay)}T12:00:00`, timeZone: 'UTC' },
+      end: { dateTime: `${day(firstDay)}T12:30:00`, timeZone: 'UTC' },
+    });
+    const first = await g('/events', { method: 'POST', body });
+    const again = await g('/events', { method: 'POST', body });
+    expect([first.status, again.status]).toEqual([201, 201]);
+    const [a, b] = [await first.json(), await again.json()];
+    expect(b.id).toBe(a.id);
+    const view = (await (await g(`/calendarView?${window}&$top=100`)).json()).value as Json[];
+    expect(view.filter((e) => e.subject === 'Made once')).toHaveLength(1);
+    // Without one, each POST is a new event.
+    const plain = JSON.stringify({ ...JSON.parse(body), transactionId: undefined, subject: 'Made twice' });
+    await g('/events', { method: 'POST', body: plain });
+    await g('/events', { method: 'POST', body: plain });
+    const after = (await (await g(`/calendarView?${window}&$top=100`)).json()).value as Json[];
+    expect(after.filter((e) => e.subject === 'Made twice')).toHaveLength(2);
+  });
+});
