@@ -46,11 +46,6 @@ interface Provider {
   createEndpoint: string;
   open(emulator: RunningEmulator, dataDir: string): Promise<{ engine: Engine; accountId: string }>;
   remote(control: ReturnType<typeof emulatorControl>, window: TimeWindow): Promise<RemoteEvent[]>;
-  /**
-   * Whether the emulator says when an event last changed (Google's `updated`; the Graph emulator has no
-   * lastModifiedDateTime, so Outpost cannot show its edit is the later one and keeps Outlook's copy).
-   */
-  saysWhenChanged: boolean;
   /** Another client makes a one-hour event at the provider; its id. */
   createThere(control: ReturnType<typeof emulatorControl>, summary: string, at: number): Promise<string>;
   /** Another client renames the event at the provider. */
@@ -62,7 +57,6 @@ const google: Provider = {
   user: 'alice@gmail.test',
   patchEndpoint: 'calendar.events.patch',
   createEndpoint: 'calendar.events.insert',
-  saysWhenChanged: true,
   createThere: async (control, summary, at) =>
     (
       await control(`/google/users/${google.user}/calendars/primary/events`, {
@@ -125,7 +119,6 @@ const outlook: Provider = {
   user: 'bob@contoso.test',
   patchEndpoint: 'graph.events.update',
   createEndpoint: 'graph.events.create',
-  saysWhenChanged: false,
   createThere: async (control, summary, at) =>
     (
       await control('/microsoft/events', {
@@ -339,16 +332,16 @@ describe.each([google, outlook])('events created, edited and deleted in Outpost 
     try {
       const id = made.berlinBefore;
       const remoteId = row(id)?.remote_id as string;
-      // The provider's change first, then the edit here: the edit is the later one and replaces it (when the
-      // provider says when its change was made; otherwise its copy is kept).
+      // The provider's change first, then the edit here: the edit is the later one and replaces it (Google's
+      // `updated`, Graph's `lastModifiedDateTime` say when the provider's change was made).
       await provider.renameThere(control, remoteId, 'Theirs, earlier');
       editEvent(engine.db, id, { summary: 'Mine, later' });
       expect((await sync())?.status).toBe('succeeded');
-      const first = provider.saysWhenChanged ? 'local' : 'provider';
-      const firstKept = first === 'local' ? 'Mine, later' : 'Theirs, earlier';
-      expect((await remote()).find((e) => e.id === remoteId)?.summary).toBe(firstKept);
-      expect(row(id)?.summary).toBe(firstKept);
-      expect(told).toMatchObject([{ type: 'calendar.edit_conflict', provider_event_id: remoteId, edit: 'update', kept: first }]);
+      expect((await remote()).find((e) => e.id === remoteId)?.summary).toBe('Mine, later');
+      expect(row(id)?.summary).toBe('Mine, later');
+      expect(told).toMatchObject([
+        { type: 'calendar.edit_conflict', provider_event_id: remoteId, edit: 'update', kept: 'local' },
+      ]);
 
       // The edit here first, then the provider's change (a minute later by the provider's clock): the provider's is kept.
       editEvent(engine.db, id, { summary: 'Mine, earlier' });

@@ -178,6 +178,11 @@ function responseStatus(ev: StoredEvent): { response: string; time: string } {
   );
 }
 
+/** Graph writes instants with seven fractional digits: 2026-10-07T04:59:12.9690000Z. */
+function graphInstant(ms: number): string {
+  return new Date(ms).toISOString().replace('Z', '0000Z');
+}
+
 export function eventJson(inst: Instance, req: EmulatorRequest): Record<string, unknown> {
   const zone = /outlook\.timezone="([^"]+)"/i.exec(req.headers.prefer ?? '')?.[1] ?? 'UTC';
   const d = inst.ev.data;
@@ -192,6 +197,8 @@ export function eventJson(inst: Instance, req: EmulatorRequest): Record<string, 
     '@odata.etag': `W/"${changeKey(inst.ev.seq, inst.id)}"`,
     id: inst.id,
     changeKey: changeKey(inst.ev.seq, inst.id),
+    createdDateTime: graphInstant(inst.ev.createdMs),
+    lastModifiedDateTime: graphInstant(inst.ev.modifiedMs),
     subject: d.subject ?? '',
     bodyPreview: String((d.body as { content?: string } | undefined)?.content ?? '').slice(0, 255),
     body: d.body ?? { contentType: 'text', content: '' },

@@ -10,6 +10,9 @@ export interface StoredEvent {
   cancelled: boolean;
   /** The mailbox whose calendar holds it: its organizer unless data.organizer names someone else. */
   owner: string;
+  /** createdDateTime and lastModifiedDateTime, by the emulator's clock. */
+  createdMs: number;
+  modifiedMs: number;
 }
 
 export interface Calendar {
@@ -28,9 +31,12 @@ export class Calendars {
   tombstones: Array<{ id: string; calendarId: string; seq: number }> = [];
   seq = 1;
   minValidSeq = 0;
+  /** The emulator's clock (events' createdDateTime and lastModifiedDateTime). */
+  readonly now: () => number;
 
-  constructor(upn: string) {
+  constructor(upn: string, now: () => number) {
     this.upn = upn;
+    this.now = now;
     this.addCalendar('Calendar', 'auto', true);
   }
 
@@ -52,6 +58,8 @@ export class Calendars {
       seq: this.seq++,
       cancelled: false,
       owner: this.upn,
+      createdMs: this.now(),
+      modifiedMs: this.now(),
     };
     this.events.set(ev.id, ev);
     return ev;
@@ -59,6 +67,7 @@ export class Calendars {
 
   touch(ev: StoredEvent): void {
     ev.seq = this.seq++;
+    ev.modifiedMs = this.now();
   }
 
   remove(ev: StoredEvent): void {

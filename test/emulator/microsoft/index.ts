@@ -25,7 +25,7 @@ export interface MicrosoftOptions {
 /** Microsoft identity platform v2.0 + Graph v1.0 mail and calendar. */
 export function createMicrosoftService(ctx: EmulatorContext, seed: SeedSpec, options: MicrosoftOptions = {}): EmulatorService {
   const users = new Map<string, GraphUser>();
-  for (const u of seedUsers(seed)) users.set(u.mailbox.upn, u);
+  for (const u of seedUsers(seed, () => ctx.now())) users.set(u.mailbox.upn, u);
   const identity = new IdentityPlatform(ctx, () => [...users.values()].map((u) => u.mailbox), {
     autoConsent: options.autoConsent ?? false,
     accessTokenLifetimeSec: options.accessTokenLifetimeSec ?? 3600,

@@ -9,11 +9,14 @@ import { Mailbox } from './mailbox.ts';
 const CATEGORIES = ['Red category', 'Blue category', 'Green category'];
 
 /** bob@contoso.test holds the mailbox; alice@contoso.test is a second user to send to. */
-export function seedUsers(seed: SeedSpec): GraphUser[] {
-  const bob: GraphUser = { mailbox: new Mailbox('bob@contoso.test', 'Bob Kelly'), calendars: new Calendars('bob@contoso.test') };
+export function seedUsers(seed: SeedSpec, now: () => number): GraphUser[] {
+  const bob: GraphUser = {
+    mailbox: new Mailbox('bob@contoso.test', 'Bob Kelly'),
+    calendars: new Calendars('bob@contoso.test', now),
+  };
   const alice: GraphUser = {
     mailbox: new Mailbox('alice@contoso.test', 'Alice Wong'),
-    calendars: new Calendars('alice@contoso.test'),
+    calendars: new Calendars('alice@contoso.test', now),
   };
   if (seed.kind === 'empty') return [bob, alice];
   const mb = bob.mailbox;
