@@ -54,17 +54,12 @@ export async function pushGraphChanges(
       }
     } catch (error) {
       if ((error as { status?: number }).status !== 404) throw error;
-      if (change.type === 'move' && (await returnedToItsFolder(db, client, accountId, messageRemoteId))) {
-        log.info(
-          { account_id: accountId, change: change.type, message: messageRemoteId },
-          'outlook refused a move into a folder it no longer has (404): the message stays where it is',
-        );
-        settle([id]);
-        continue;
-      }
+      const stays = change.type === 'move' && (await returnedToItsFolder(db, client, accountId, messageRemoteId));
       log.info(
         { account_id: accountId, change: change.type, message: messageRemoteId },
-        'outlook dropped a change to a message it no longer has (404)',
+        stays
+          ? 'outlook refused a move into a folder it no longer has (404): the message stays where it is'
+          : 'outlook dropped a change to a message it no longer has (404)',
       );
     }
     settle([id]);
