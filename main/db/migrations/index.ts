@@ -20,6 +20,7 @@ import * as attachmentsPeopleSee from './017_attachments_people_see.ts';
 import * as searchableText from './018_searchable_text.ts';
 import * as eventEdits from './019_event_edits.ts';
 import * as prefixSearch from './020_prefix_search.ts';
+import * as listAndDelivery from './021_list_and_delivery.ts';
 
 interface Migration {
   version: number;
@@ -49,6 +50,7 @@ export const migrations: readonly Migration[] = [
   { version: 18, name: 'searchable_text', up: searchableText.up },
   { version: 19, name: 'event_edits', up: eventEdits.up },
   { version: 20, name: 'prefix_search', up: prefixSearch.up },
+  { version: 21, name: 'list_and_delivery', up: listAndDelivery.up },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;
