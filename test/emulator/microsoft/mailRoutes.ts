@@ -1,4 +1,5 @@
 import type { EmulatorReply, EmulatorRequest, Route } from '../kit/types.ts';
+import { draftRoutes, patchDraft } from './draftRoutes.ts';
 import { graphError, parseJsonBody } from './errors.ts';
 import {
   decodeToken,
@@ -213,10 +214,11 @@ async function messageDelta(env: GraphEnv, req: EmulatorRequest, user: GraphUser
   return { status: 200, headers: applied ? { 'preference-applied': applied } : {}, body };
 }
 
-async function patchMessage(req: EmulatorRequest, user: GraphUser): Promise<EmulatorReply> {
+async function patchMessage(env: GraphEnv, req: EmulatorRequest, user: GraphUser): Promise<EmulatorReply> {
   const mb = user.mailbox;
   const m = requireMessage(mb, req.params.id!, idKind(req));
   const patch = parseJsonBody(req.body);
+  await patchDraft(env, user, m, patch);
   if ('isRead' in patch) {
     if (typeof patch.isRead !== 'boolean')
       throw graphError(400, 'BadRequest', "Cannot convert the literal to the expected type 'Edm.Boolean'.");
@@ -324,7 +326,7 @@ export function mailRoutes(env: GraphEnv): Route[] {
         body: Buffer.from(String(a.contentBytes), 'base64'),
       };
     }),
-    ...r('PATCH', '/messages/:id', 'graph.messages.update', (req, u) => patchMessage(req, u)),
+    ...r('PATCH', '/messages/:id', 'graph.messages.update', (req, u) => patchMessage(env, req, u)),
     ...r('POST', '/messages/:id/move', 'graph.messages.move', async (req, u) => {
       const m = requireMessage(u.mailbox, req.params.id!, idKind(req));
       const dest = parseJsonBody(req.body).destinationId;
@@ -344,6 +346,7 @@ export function mailRoutes(env: GraphEnv): Route[] {
     }),
     ...r('POST', '/translateExchangeIds', 'graph.translateExchangeIds', (req, u) => translateExchangeIds(env, req, u)),
     ...sendRoutes(env),
+    ...draftRoutes(env),
   ];
 }
 

@@ -1,6 +1,6 @@
 import PostalMime from 'postal-mime';
 import type { Address } from './headers.ts';
-import { readHeaders } from './headers.ts';
+import { parseAddresses, readHeaders } from './headers.ts';
 import { changeKey, type IdKind, idOf } from './ids.ts';
 import type { StoredMessage } from './mailbox.ts';
 
@@ -15,6 +15,11 @@ export async function parsed(m: StoredMessage): Promise<Email> {
   if (parsedCache.size > 500) parsedCache.delete(parsedCache.keys().next().value!);
   parsedCache.set(m.id, email);
   return email;
+}
+
+/** A draft's content changed (PATCH): its parse is read again. */
+export function forgetParsed(id: string): void {
+  parsedCache.delete(id);
 }
 
 const recipient = (a: Address) => ({ emailAddress: { name: a.name || a.address, address: a.address } });
@@ -60,7 +65,8 @@ export async function messageJson(m: StoredMessage, kind: IdKind, select?: strin
     from: s.from ? recipient(s.from) : null,
     toRecipients: s.to.map(recipient),
     ccRecipients: s.cc.map(recipient),
-    bccRecipients: [],
+    // Only a draft (and the sender's own copy) holds Bcc; the emulator shows it for drafts.
+    bccRecipients: m.isDraft ? parseAddresses(readHeaders(m.raw).get('bcc')).map(recipient) : [],
     replyTo: s.replyTo.map(recipient),
     flag: { flagStatus: m.flagStatus },
   };

@@ -4,6 +4,8 @@ export interface MimeInput {
   from: string;
   to: string[];
   cc: string[];
+  /** Kept in a draft's own copy (and the Sent Items copy); recipients never see it. */
+  bcc?: string[];
   subject: string;
   html: boolean;
   content: string;
@@ -26,6 +28,7 @@ export function buildMime(m: MimeInput): string {
     `From: ${m.from}`,
     m.to.length ? `To: ${m.to.join(', ')}` : '',
     m.cc.length ? `Cc: ${m.cc.join(', ')}` : '',
+    m.bcc?.length ? `Bcc: ${m.bcc.join(', ')}` : '',
     `Subject: ${word(m.subject)}`,
     `Date: ${m.date.toUTCString().replace('GMT', '+0000')}`,
     `Message-ID: ${m.messageId}`,

@@ -30,12 +30,14 @@ export async function composeFromJson(
   user: GraphUser,
   msg: Record<string, unknown>,
   extraHeaders: Record<string, string> = {},
+  draft: { messageId?: string; bcc?: boolean } = {},
 ): Promise<string> {
   const body = (msg.body ?? {}) as { contentType?: string; content?: string };
   const to = addresses(msg.toRecipients);
   const cc = addresses(msg.ccRecipients);
   const bcc = addresses(msg.bccRecipients);
-  if (to.length + cc.length + bcc.length === 0)
+  // A draft may have no recipients yet; a message sent at once may not.
+  if (to.length + cc.length + bcc.length === 0 && !draft.bcc)
     throw graphError(
       400,
       'ErrorInvalidRecipients',
@@ -52,11 +54,12 @@ export async function composeFromJson(
     from: `"${user.mailbox.displayName}" <${user.mailbox.upn}>`,
     to: fmt(to),
     cc: fmt(cc),
+    ...(draft.bcc ? { bcc: fmt(bcc) } : {}),
     subject: typeof msg.subject === 'string' ? msg.subject : '',
     html: body.contentType?.toLowerCase() === 'html',
     content: body.content ?? '',
     attachments,
-    messageId: `<${randomBytes(12).toString('hex')}@${user.mailbox.upn.split('@')[1]}>`,
+    messageId: draft.messageId ?? `<${randomBytes(12).toString('hex')}@${user.mailbox.upn.split('@')[1]}>`,
     headers: extraHeaders,
     date: new Date(),
   });
@@ -185,8 +188,16 @@ export function sendRoutes(env: GraphEnv): Route[] {
     ...r('POST', '/messages/:id/send', 'graph.messages.send', (req, u) => {
       const m = requireMessage(u.mailbox, req.params.id!, idKind(req));
       if (!m.isDraft) throw graphError(400, 'ErrorInvalidOperation', 'Only draft messages can be sent.');
+      const s = m.summary;
+      const bcc = parseAddresses(readHeaders(m.raw).get('bcc'));
+      if (s.to.length + s.cc.length + bcc.length === 0)
+        throw graphError(
+          400,
+          'ErrorInvalidRecipients',
+          "At least one recipient is not valid., A message can't be sent because it contains no recipients.",
+        );
       u.mailbox.remove(m);
-      deliver(env, u, m.raw, true, [], m.id);
+      deliver(env, u, m.raw, true, bcc, m.id);
       return { status: 202 };
     }),
   ];
