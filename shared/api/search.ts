@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { EmailAddressSchema } from './common.ts';
+import { ThreadSummarySchema } from './threads.ts';
 
 export const SearchQuerySchema = Type.Object({
   q: Type.String({
@@ -50,9 +51,16 @@ export const SearchHitSchema = Type.Object({
 });
 export type SearchHit = Static<typeof SearchHitSchema>;
 
+/** A search response's row: the hit with its conversation as the mailbox list gives it (GET /v1/email/threads). */
+export const SearchRowSchema = Type.Object({
+  ...SearchHitSchema.properties,
+  thread: ThreadSummarySchema,
+});
+export type SearchRow = Static<typeof SearchRowSchema>;
+
 export const SearchResponse = Type.Object(
   {
-    data: Type.Array(SearchHitSchema),
+    data: Type.Array(SearchRowSchema),
     next_cursor: Type.Union([Type.String(), Type.Null()]),
     total: Type.Integer({ description: 'Matching conversations (group=threads) or messages' }),
     total_estimated: Type.Boolean({

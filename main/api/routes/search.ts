@@ -6,6 +6,7 @@ import { presentSearchHit } from '../../search/presentSearchHit.ts';
 import { decodeSearchCursor, encodeSearchCursor } from '../../search/searchCursor.ts';
 import { searchPage } from '../../search/searchMessages.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
+import { threadSummariesOf } from '../threadSummaries.ts';
 
 export function registerSearchRoutes(app: ApiServer, { reader }: ApiDeps): void {
   app.get(
@@ -31,8 +32,16 @@ export function registerSearchRoutes(app: ApiServer, { reader }: ApiDeps): void 
         sort,
         cursor: cursor ? decodeSearchCursor(cursor, sort) : null,
       });
+      // Each row with its conversation as the mailbox list shows it (one read of the page's threads).
+      const threads = threadSummariesOf(
+        reader,
+        page.rows.map((row) => row.thread_id),
+      );
       return {
-        data: page.rows.map(presentSearchHit),
+        data: page.rows.flatMap((row) => {
+          const thread = threads.get(row.thread_id);
+          return thread ? [{ ...presentSearchHit(row), thread }] : []; // a thread deleted between the two reads
+        }),
         next_cursor: page.next ? encodeSearchCursor(page.next) : null,
         total: page.total,
         total_estimated: page.totalEstimated,

@@ -26,13 +26,13 @@ import {
   messagesOfThread,
   type ThreadCursor,
   type ThreadRow,
-  threadRowsByIds,
 } from '../../db/queries/threadReads.ts';
 import { transaction } from '../../db/transactions.ts';
 import { applyThreadAction, LABEL_ACTIONS, type ThreadAction, ThreadActionError } from '../../mail/threadActions.ts';
 import { presentMessage, presentThreadSummary } from '../mailPresenters.ts';
 import { decodePageCursor, encodePageCursor } from '../pageCursor.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
+import { threadSummariesOf } from '../threadSummaries.ts';
 
 const ROLES: readonly LabelRole[] = ['inbox', 'sent', 'drafts', 'trash', 'spam', 'starred', 'important', 'archive'];
 const errors = { 400: { $ref: 'ApiError#' }, 401: { $ref: 'ApiError#' }, 404: { $ref: 'ApiError#' } };
@@ -118,12 +118,8 @@ export function registerThreadRoutes(app: ApiServer, { reader, writer, jobs, run
 
   /** Summaries of the threads asked for that exist, in the order asked (the UI's id-keyed cache refreshes through this). */
   function summariesOf(threadIds: readonly number[]) {
-    const rows = new Map(threadRowsByIds(reader, threadIds).map((row) => [row.id, row]));
-    const labels = labelIdsOfThreads(reader, [...rows.keys()]);
-    return threadIds.flatMap((id) => {
-      const row = rows.get(id);
-      return row ? [presentThreadSummary(row, labels.get(id) ?? [])] : [];
-    });
+    const summaries = threadSummariesOf(reader, threadIds);
+    return threadIds.flatMap((id) => summaries.get(id) ?? []);
   }
 
   function listPage(label: string, accountId: string | undefined, limit: number, cursor: string | undefined) {
