@@ -18,6 +18,7 @@ export function presentSearchHit(row: SearchHitRow): SearchHit {
     score: row.score,
     highlight: splitHighlight(row.highlight ?? row.snippet),
     subject_highlight: splitHighlight(row.subject_highlight ?? row.subject),
+    ...(row.highlight_source ? { highlight_source: row.highlight_source } : {}),
   };
 }
 

@@ -6,13 +6,12 @@ import {
   type MessageMatchRow,
   matchesInThreads,
   messageRows,
-  messageSearchTexts,
   rankedMatches,
   type SearchCursor,
   type SearchOptions,
 } from '../db/queries/search.ts';
 import { type CompiledSearch, compileSearch } from '../db/queries/searchConditions.ts';
-import { highlightFragment, highlightPattern, markMatches } from './highlightMatches.ts';
+import { type HighlightSource, highlightRows } from './highlightMatches.ts';
 import type { SearchQuery } from './parseSearchQuery.ts';
 
 export { HIGHLIGHT_END, HIGHLIGHT_START } from './highlightMatches.ts';
@@ -21,8 +20,10 @@ export type { SearchCursor, SearchOptions };
 export interface SearchHitRow extends MessageMatchRow {
   /** A passage around the first match, matched words wrapped in \u0002 ... \u0003, or null for searches without words. */
   highlight: string | null;
-  /** The subject with the query's words marked (full-text queries only). */
+  /** The subject with the query's words marked (queries with words only). */
   subject_highlight: string | null;
+  /** Which text the highlight passage was cut from (null without one). */
+  highlight_source: HighlightSource | null;
   /** How many messages of the row's conversation match (1 when results are messages). */
   matching_messages: number;
 }
@@ -35,8 +36,8 @@ export interface SearchHitRow extends MessageMatchRow {
  */
 export function searchMessages(db: ReadableDb, query: SearchQuery, options: SearchOptions): SearchHitRow[] {
   checkPageSize(options.limit);
-  const { rows, fullText } = findMessages(db, query, options);
-  return highlighted(db, query, fullText, rows, () => 1);
+  const { rows } = findMessages(db, query, options);
+  return highlighted(db, query, options, rows, () => 1);
 }
 
 export interface SearchPageOptions extends Omit<SearchOptions, 'offset' | 'after'> {
@@ -81,21 +82,19 @@ function newestPage(
   const after = options.cursor && 'after' in options.cursor ? options.cursor.after : null;
   const limit = options.limit;
   if (options.group === 'messages') {
-    const { rows, fullText } = findMessages(db, query, { ...options, sort: 'date', limit: limit + 1, after });
+    const { rows } = findMessages(db, query, { ...options, sort: 'date', limit: limit + 1, after });
     const page = rows.slice(0, limit);
-    return { rows: highlighted(db, query, fullText, page, () => 1), next: nextAfter(rows, page, limit) };
+    return { rows: highlighted(db, query, options, page, () => 1), next: nextAfter(rows, page, limit) };
   }
   const kept: MessageMatchRow[] = [];
   const counts = new Map<number, number>();
   const decided = new Set<number>();
   let from = after;
-  let fullText = false;
   // Matching messages run about two to a conversation: four per row fills most pages in one batch.
   const batch = Math.min(Math.max(limit * 4, 100), 1_000);
   // Walk matches newest first; a message opens its conversation's row only when it is the conversation's newest match.
   for (;;) {
     const found = findMessages(db, query, { ...options, sort: 'date', limit: batch, after: from });
-    fullText = found.fullText;
     const open = [...new Set(found.rows.map((r) => r.thread_id).filter((t) => !decided.has(t)))];
     const newest = new Map<number, { id: number; sent_at: number }>();
     for (const match of open.length ? matchesInThreads(db, compiled, open) : []) {
@@ -116,7 +115,7 @@ function newestPage(
   }
   const page = kept.slice(0, limit);
   return {
-    rows: highlighted(db, query, fullText, page, (row) => counts.get(row.thread_id) ?? 1),
+    rows: highlighted(db, query, options, page, (row) => counts.get(row.thread_id) ?? 1),
     next: nextAfter(kept, page, limit),
   };
 }
@@ -138,7 +137,7 @@ function relevancePage(
   }
   const slice = ranked.slice(offset, offset + options.limit);
   return {
-    rows: highlighted(db, query, true, messageRows(db, slice), (row) => counts.get(row.thread_id) ?? 1),
+    rows: highlighted(db, query, options, messageRows(db, slice), (row) => counts.get(row.thread_id) ?? 1),
     next: offset + options.limit < ranked.length ? { offset: offset + options.limit } : null,
   };
 }
@@ -164,19 +163,10 @@ function keyAbove(a: { sent_at: number; id: number }, b: { sent_at: number; id: 
 function highlighted(
   db: ReadableDb,
   query: SearchQuery,
-  fullText: boolean,
+  options: Pick<SearchOptions, 'prefixLast'>,
   rows: MessageMatchRow[],
   matching: (row: MessageMatchRow) => number,
 ): SearchHitRow[] {
-  const pattern = fullText ? highlightPattern(query) : null;
-  return rows.map((row) => {
-    if (!pattern) return { ...row, highlight: null, subject_highlight: null, matching_messages: matching(row) };
-    const texts = messageSearchTexts(db, row.id);
-    return {
-      ...row,
-      highlight: texts ? highlightFragment(texts, pattern) : null,
-      subject_highlight: markMatches(row.subject, pattern),
-      matching_messages: matching(row),
-    };
-  });
+  const marks = highlightRows(db, query, options.prefixLast === true, rows);
+  return rows.map((row, i) => ({ ...row, ...(marks[i] as (typeof marks)[number]), matching_messages: matching(row) }));
 }

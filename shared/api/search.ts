@@ -48,6 +48,22 @@ export const SearchHitSchema = Type.Object({
   }),
   highlight: Type.Array(HighlightSegment, { description: 'The best-matching passage, split into plain and matched text' }),
   subject_highlight: Type.Array(HighlightSegment, { description: "The subject, the query's words marked" }),
+  highlight_source: Type.Optional(
+    Type.Union(
+      [
+        Type.Literal('body'),
+        Type.Literal('other_parts'),
+        Type.Literal('attachment_name'),
+        Type.Literal('subject'),
+        Type.Literal('from'),
+        Type.Literal('recipients'),
+      ],
+      {
+        description:
+          "Which text highlight is cut from: the body, the message's other readable parts (its HTML version when that says more, bounce reports), an attachment's name, the subject, the sender or the recipients. Absent when highlight is the snippet (nothing marked)",
+      },
+    ),
+  ),
 });
 export type SearchHit = Static<typeof SearchHitSchema>;
 

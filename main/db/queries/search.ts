@@ -1,7 +1,7 @@
 import { OutpostError } from '../../core/outpostError.ts';
 import type { SearchQuery } from '../../search/parseSearchQuery.ts';
 import type { ReadableDb } from '../handles.ts';
-import { pluckStmt, rawStmt, stmt } from '../statements.ts';
+import { pluckStmt, stmt } from '../statements.ts';
 import { type CompiledSearch, compileSearch } from './searchConditions.ts';
 
 /** Where a page of newest-first results ends: the last row's date and id (the next page starts below it). */
@@ -197,13 +197,6 @@ export function matchesInThreads(
         : ''
     }${where}`,
   ).all(threads, ...(match ? [match, threads] : []), ...params);
-}
-
-/** The texts a highlighted passage is cut from, in the order they are tried: body, subject, sender, recipients. */
-export function messageSearchTexts(db: ReadableDb, messageId: number): string[] | undefined {
-  return rawStmt<[number]>(db, 'SELECT body_text, subject, from_text, recipients_text FROM messages WHERE id = ?').get(
-    messageId,
-  ) as string[] | undefined;
 }
 
 /** A page size callers may ask for: 1 to MAX_SEARCH_LIMIT, else a validation error about `limit`. */

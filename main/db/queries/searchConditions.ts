@@ -113,7 +113,7 @@ function excludedRoles(db: ReadableDb, query: SearchQuery): string[] {
   return SCOPED_ROLES.filter((role) => !named.has(role));
 }
 
-function findLastPlainWord(query: SearchQuery): TextTerm | null {
+export function findLastPlainWord(query: SearchQuery): TextTerm | null {
   const last = query.clauses.at(-1);
   const term = last?.anyOf.at(-1);
   if (!last || last.negated || term?.kind !== 'text' || term.phrase || term.field !== 'any') return null;
@@ -129,7 +129,7 @@ function wordsOf(value: string): string[] {
  * The typed word for messages_prefix: its last word as a prefix, the words
  * before it ("o'rei": "o") as whole words (detail=none has no phrases).
  */
-function typedPrefix(term: TextTerm): string {
+export function typedPrefix(term: TextTerm): string {
   const words = wordsOf(term.value).map(ftsLiteral);
   return [...words.slice(0, -1), `${words.at(-1)} *`].join(' AND ');
 }
@@ -147,7 +147,7 @@ function ftsClause(clause: SearchClause, lastPlainWord: TextTerm | null): string
   return `(${clause.anyOf.map((t) => ftsExpression(t, lastPlainWord)).join(' OR ')})`;
 }
 
-function ftsExpression(term: SearchTerm, lastPlainWord: TextTerm | null): string {
+export function ftsExpression(term: SearchTerm, lastPlainWord: TextTerm | null): string {
   if (term.kind === 'text') return ftsTerm(term);
   if (term.kind === 'near') return `NEAR(${ftsLiteral(term.left)} ${ftsLiteral(term.right)}, ${term.distance})`;
   if (term.kind === 'group') return `(${term.clauses.map((c) => ftsClause(c, lastPlainWord)).join(' AND ')})`;
