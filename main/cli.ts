@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { enableCompileCacheIn } from './cli/compileCache.ts';
 import { exitCodeOf, usageError } from './cli/usageError.ts';
 import { appVersion, defaultDataDir } from './core/paths.ts';
 
@@ -42,6 +43,7 @@ async function main(argv: string[]): Promise<void> {
   if (values.help || !command) return void process.stdout.write(HELP);
   const dataDir = values['data-dir'] ?? defaultDataDir();
   dataDirInUse = dataDir;
+  enableCompileCacheIn(dataDir);
 
   switch (command) {
     case 'serve':

@@ -56,11 +56,16 @@ export function searchCommand(options: {
       );
     }
     const noun = group === 'threads' ? 'conversation' : 'message';
-    const total = `${page.totalEstimated ? 'about ' : ''}${page.total.toLocaleString('en-US')} ${noun}${page.total === 1 ? '' : 's'}`;
+    const total = `${page.totalEstimated ? 'about ' : ''}${groupThousands(page.total)} ${noun}${page.total === 1 ? '' : 's'}`;
     process.stdout.write(
       page.rows.length < page.total ? `${total}, the newest ${page.rows.length} shown (--limit N for more)\n` : `${total}\n`,
     );
   } finally {
     db.close();
   }
+}
+
+/** 12345 as "12,345" (what toLocaleString('en-US') prints, without loading ICU's number formatting: 20-30 ms of a search's start-up). */
+export function groupThousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
