@@ -53,6 +53,45 @@ export interface AccountSession {
    * A retried create never makes a second event (the id Outpost chose is the provider's key for it).
    */
   writeEvent(edit: EventEdit): Promise<EventWriteOutcome>;
+  /** The account's drafts at the provider (Gmail's drafts, Outlook's Drafts folder). */
+  drafts(): Promise<ProviderDrafts>;
+}
+
+/** A draft as Outpost writes it to the provider: the composed MIME and the fields it was made from. */
+export interface DraftContent {
+  /** The RFC 822 message (Message-ID included: the draft's for its whole life). */
+  raw: Buffer;
+  /** Without <>. */
+  rfc822MessageId: string;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  subject: string;
+  text: string;
+  html: string | null;
+  /** The provider's thread a reply draft belongs in. */
+  providerThreadId: string | null;
+}
+
+/** Where a draft is at the provider. */
+export interface SavedDraft {
+  /** The provider's handle for updating, sending and deleting it (Gmail's draft id, Graph's message id). */
+  draftId: string;
+  /** The message the provider holds for it now (a Gmail update makes a new one). */
+  messageRemoteId: string;
+  threadRemoteId: string | null;
+}
+
+/**
+ * Drafts kept at the provider, so they show in its Drafts on every device. A save with a draft id
+ * replaces that draft (one gone meanwhile is created again); `find` looks a draft up by its Message-ID,
+ * which settles a create whose answer was lost (a crash, a cut connection) without making a second one.
+ */
+export interface ProviderDrafts {
+  save(content: DraftContent, draftId: string | null): Promise<SavedDraft>;
+  /** A draft already gone is not an error. */
+  delete(draftId: string): Promise<void>;
+  find(rfc822MessageId: string): Promise<SavedDraft | null>;
 }
 
 /** What the provider has after an event edit was pushed. */

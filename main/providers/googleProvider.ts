@@ -9,6 +9,7 @@ import { answerOnGoogle } from './gcal/gcalInvitations.ts';
 import { gcalSync } from './gcal/gcalSync.ts';
 import { pushGmailChanges } from './gmail/gmailChangePusher.ts';
 import { connectGoogle } from './gmail/gmailConnect.ts';
+import { gmailDrafts } from './gmail/gmailDrafts.ts';
 import { DailyQuotaError } from './gmail/gmailErrors.ts';
 import { gmailSendProvider } from './gmail/gmailSendProvider.ts';
 import {
@@ -90,6 +91,7 @@ export function googleProvider(config: GoogleConfig, deps: ProviderDeps & { quot
         sender: async () => gmailSendProvider(open()),
         answerInvitation: async (invitation) => answerOnGoogle(open(), invitation, signal),
         writeEvent: async (edit) => writeGoogleEvent(open(), edit, signal),
+        drafts: async () => gmailDrafts(open(), signal),
       };
     },
     revocation(account) {

@@ -18,6 +18,7 @@ export const localProvider: AccountProvider = {
     sender: () => Promise.reject(new ProviderError('not_connected', 'imported mail has no provider to send through')),
     answerInvitation: () => Promise.reject(new ProviderError('not_connected', 'this account has no calendar provider')),
     writeEvent: () => Promise.reject(new ProviderError('not_connected', 'this account has no calendar provider')),
+    drafts: () => Promise.reject(new ProviderError('not_connected', 'imported mail has no provider to keep drafts at')),
   }),
   revocation: () => null,
 };
@@ -40,6 +41,7 @@ export function unconfiguredProvider(id: ProviderId, why: string): AccountProvid
       sender: refuse,
       answerInvitation: refuse,
       writeEvent: refuse,
+      drafts: refuse,
     }),
     revocation: () => (description.capabilities.revocation === 'revoke' ? async () => false : null),
   };

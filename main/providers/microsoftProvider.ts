@@ -6,6 +6,7 @@ import { graphCalendarSync } from './graph/graphCalendarSync.ts';
 import { pushGraphChanges } from './graph/graphChangePusher.ts';
 import type { GraphClient } from './graph/graphClient.ts';
 import { connectMicrosoft } from './graph/graphConnect.ts';
+import { graphDrafts } from './graph/graphDrafts.ts';
 import { writeGraphEvent } from './graph/graphEventWrites.ts';
 import { answerOnGraph } from './graph/graphInvitations.ts';
 import { graphMailSync } from './graph/graphMailSync.ts';
@@ -57,6 +58,7 @@ export function microsoftProvider(config: MicrosoftConfig, deps: ProviderDeps): 
             await openGraphClient(config, deps.vault, account.id, { log, signal, scopes: GRAPH_RESPOND_SCOPES }),
             edit,
           ),
+        drafts: async () => graphDrafts(await open()),
       };
     },
     // Microsoft has no per-app revocation: the user removes Outpost under the account's apps.

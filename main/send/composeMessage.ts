@@ -27,6 +27,8 @@ export interface ComposeRequest {
   inReplyTo?: string;
   references?: string[];
   date?: Date;
+  /** Without <>: a draft keeps one Message-ID for its whole life; else a new one. */
+  messageId?: string;
 }
 
 export interface ComposedMessage {
@@ -46,7 +48,7 @@ const transport = nodemailer.createTransport({ streamTransport: true, buffer: tr
  */
 export async function composeMessage(request: ComposeRequest): Promise<ComposedMessage> {
   const domain = request.from.email.split('@')[1] ?? 'outpost.localhost';
-  const messageId = `${Date.now().toString(36)}.${randomBytes(12).toString('hex')}@${domain}`;
+  const messageId = request.messageId ?? `${Date.now().toString(36)}.${randomBytes(12).toString('hex')}@${domain}`;
   const text = request.text ?? (request.html ? htmlToPlainText(request.html) : '');
   const info = await transport.sendMail({
     from: { name: request.from.name, address: request.from.email },

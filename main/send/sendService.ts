@@ -5,7 +5,7 @@ import type { EventBus } from '../core/eventBus.ts';
 import type { Log } from '../core/log.ts';
 import { OutpostError } from '../core/outpostError.ts';
 import type { BlobStore } from '../db/blobStore.ts';
-import type { WritableDb } from '../db/handles.ts';
+import type { ReadableDb, WritableDb } from '../db/handles.ts';
 import { type AccountRow, getAccount, listAccounts } from '../db/queries/accounts.ts';
 import { labelIdsByRole } from '../db/queries/labels.ts';
 import { answeredMessage, threadOfRemoteMessage, threadRemote } from '../db/queries/messageLookups.ts';
@@ -80,8 +80,8 @@ export class SendService {
     const delayMs = (request.delaySeconds ?? 0) * 1000;
     if (request.replyToMessageId && !request.threadId)
       throw new SendError('validation_error', 'in_reply_to names a message of a thread: send thread_id with it');
-    const account = this.#sendingAccount(request.from, request.threadId);
-    const reply = request.threadId ? this.#replyContext(account, request.threadId, request.replyToMessageId) : null;
+    const account = sendingAccount(this.#db, request.from, request.threadId);
+    const reply = request.threadId ? replyContext(this.#db, account, request.threadId, request.replyToMessageId) : null;
     const composed = await composeMessage({
       from: { name: account.display_name ?? '', email: account.email },
       to: request.to,
@@ -127,38 +127,6 @@ export class SendService {
   recover(idempotencyKey: string, since: number): SendResult | null {
     const row = this.outbox.byIdempotencyKey(idempotencyKey, since);
     return row ? this.#result(row) : null;
-  }
-
-  /** The named sender; else a reply goes from the account its thread is in; else the first connected account. */
-  #sendingAccount(from: string | undefined, threadPublicId: string | undefined): AccountRow {
-    const accounts = listAccounts(this.#db).filter(
-      (a) => describeProvider(a.provider).capabilities.send && a.status === 'active',
-    );
-    if (accounts.length === 0) throw new SendError('insufficient_permissions', 'no connected email account to send from');
-    if (!from) {
-      const threadId = threadPublicId ? /^thr_(\d+)$/.exec(threadPublicId)?.[1] : undefined;
-      const owner = threadId ? threadRemote(this.#db, Number(threadId)) : undefined;
-      return accounts.find((a) => a.id === owner?.accountId) ?? (accounts[0] as AccountRow);
-    }
-    const wanted = from.trim().toLowerCase();
-    const account = accounts.find((a) => a.email === wanted);
-    if (!account) throw new SendError('validation_error', `no connected account sends as ${from}`);
-    return account;
-  }
-
-  #replyContext(account: AccountRow, threadPublicId: string, messagePublicId: string | undefined) {
-    const threadId = /^thr_(\d+)$/.exec(threadPublicId)?.[1];
-    const thread = threadId ? threadRemote(this.#db, Number(threadId)) : undefined;
-    if (!thread) throw new SendError('not_found', `no thread ${threadPublicId}`);
-    if (thread.accountId !== account.id)
-      throw new SendError('validation_error', `thread ${threadPublicId} belongs to another account`);
-    // The message answered: the one named, else the thread's newest.
-    const messageId = messagePublicId ? /^msg_(\d+)$/.exec(messagePublicId)?.[1] : undefined;
-    if (messagePublicId && !messageId) throw new SendError('validation_error', `${messagePublicId} is not a message id`);
-    const last = answeredMessage(this.#db, Number(threadId), messageId ? Number(messageId) : undefined);
-    if (messageId && !last) throw new SendError('validation_error', `${messagePublicId} is not a message of ${threadPublicId}`);
-    const references = [...(last?.references ?? []), ...(last?.rfc822MessageId ? [last.rfc822MessageId] : [])];
-    return { providerThreadId: thread.remoteId, inReplyTo: last?.rfc822MessageId ?? undefined, references };
   }
 
   /** The sent message appears in the index at once (Sent, its thread); the next sync finds it by its provider id and adds nothing. */
@@ -212,6 +180,42 @@ export class SendService {
         : {}),
     };
   }
+}
+
+/** The named sender; else a reply goes from the account its thread is in; else the first connected account. */
+export function sendingAccount(db: ReadableDb, from: string | undefined, threadPublicId: string | undefined): AccountRow {
+  const accounts = listAccounts(db).filter((a) => describeProvider(a.provider).capabilities.send && a.status === 'active');
+  if (accounts.length === 0) throw new SendError('insufficient_permissions', 'no connected email account to send from');
+  if (!from) {
+    const threadId = threadPublicId ? /^thr_(\d+)$/.exec(threadPublicId)?.[1] : undefined;
+    const owner = threadId ? threadRemote(db, Number(threadId)) : undefined;
+    return accounts.find((a) => a.id === owner?.accountId) ?? (accounts[0] as AccountRow);
+  }
+  const wanted = from.trim().toLowerCase();
+  const account = accounts.find((a) => a.email === wanted);
+  if (!account) throw new SendError('validation_error', `no connected account sends as ${from}`);
+  return account;
+}
+
+/** A reply's headers and provider thread: the message answered is the one named, else the thread's newest. */
+export function replyContext(
+  db: ReadableDb,
+  account: AccountRow,
+  threadPublicId: string,
+  messagePublicId: string | undefined,
+): { providerThreadId: string; inReplyTo: string | undefined; references: string[] } {
+  const threadId = /^thr_(\d+)$/.exec(threadPublicId)?.[1];
+  const thread = threadId ? threadRemote(db, Number(threadId)) : undefined;
+  if (!thread) throw new SendError('not_found', `no thread ${threadPublicId}`);
+  if (thread.accountId !== account.id)
+    throw new SendError('validation_error', `thread ${threadPublicId} belongs to another account`);
+  // The message answered: the one named, else the thread's newest.
+  const messageId = messagePublicId ? /^msg_(\d+)$/.exec(messagePublicId)?.[1] : undefined;
+  if (messagePublicId && !messageId) throw new SendError('validation_error', `${messagePublicId} is not a message id`);
+  const last = answeredMessage(db, Number(threadId), messageId ? Number(messageId) : undefined);
+  if (messageId && !last) throw new SendError('validation_error', `${messagePublicId} is not a message of ${threadPublicId}`);
+  const references = [...(last?.references ?? []), ...(last?.rfc822MessageId ? [last.rfc822MessageId] : [])];
+  return { providerThreadId: thread.remoteId, inReplyTo: last?.rfc822MessageId ?? undefined, references };
 }
 
 export type { EmailAddress };

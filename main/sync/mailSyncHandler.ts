@@ -8,6 +8,7 @@ import { LARGE_CHANGE_MESSAGES, refreshStatistics } from '../db/statistics.ts';
 import { modeRunOf } from '../providers/accountProvider.ts';
 import { ProviderError } from '../providers/providerErrors.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
+import { pushDrafts } from '../send/draftSync.ts';
 import { cleanUpBlobs } from './blobCleanup.ts';
 import type { JobHandler } from './jobRunner.ts';
 import { pushPendingChanges } from './pendingChangePusher.ts';
@@ -44,6 +45,7 @@ export function createMailSyncHandler(deps: SyncHandlerDeps): JobHandler {
       // Local changes first, so the sync brings them back confirmed instead of undoing them.
       const pushed = await pushPendingChanges(deps.db, session, account.id, { scheduled });
       if (pushed > 0) deps.log.info({ job_id: job.id, account_id: account.id, changes: pushed }, 'pushed local changes');
+      await pushDrafts(deps, session, account.id);
       counts = await session.syncMail({ mode: job.mode, catchUp: params.trigger === 'gmail-connections', scheduled }, context);
       recordSyncSuccess(deps.db, account.id);
     } catch (error) {

@@ -12,6 +12,15 @@ export const ComposeDraftBody = Type.Object(
     body_text: Type.String({ maxLength: 500_000 }),
     body_html: Type.Optional(Type.String({ maxLength: 500_000 })),
     thread_id: Type.Optional(Type.String({ maxLength: 200, description: 'thr_…: the thread a reply goes into' })),
+    from: Type.Optional(
+      Type.String({ maxLength: 320, description: "The sending account's address: the draft is kept in its Drafts" }),
+    ),
+    message_id: Type.Optional(
+      Type.String({
+        maxLength: 200,
+        description: 'msg_…: a draft synced from the provider that this continues (its provider draft is updated)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -7,6 +7,7 @@ import {
 } from '../../../shared/api/composeDrafts.ts';
 import { OutpostError } from '../../core/outpostError.ts';
 import { type ComposeDraftRow, deleteComposeDraft, listComposeDrafts, saveComposeDraft } from '../../db/queries/composeDrafts.ts';
+import { forgetDraft, keepDraft, pushMailSoon } from '../../send/draftSync.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
 
 const errors = Object.fromEntries([400, 401, 403, 404].map((s) => [s, { $ref: 'ApiError#' }]));
@@ -23,9 +24,12 @@ function present(row: ComposeDraftRow) {
 /**
  * Messages being written, saved as they are typed (PUT, idempotent per id)
  * and removed when sent or discarded: the compose window reopens them after
- * a closed window, a crash or a quit. Local to this index.
+ * a closed window, a crash or a quit. One that belongs to a connected mail
+ * account is in that account's Drafts at once and kept at its provider too
+ * (main/send/draftSync.ts: pushed by the next mail sync, asked for now).
  */
-export function registerComposeDraftRoutes(app: ApiServer, { reader, writer }: ApiDeps): void {
+export function registerComposeDraftRoutes(app: ApiServer, { reader, writer, blobs, log, jobs, runner }: ApiDeps): void {
+  const drafts = { db: writer, blobs, log };
   app.get(
     '/v1/email/compose-drafts',
     {
@@ -51,7 +55,10 @@ export function registerComposeDraftRoutes(app: ApiServer, { reader, writer }: A
         draft_json: JSON.stringify(request.body),
         updated_at: Date.now(),
       };
-      saveComposeDraft(writer, row);
+      const { message_id: adopt, ...body } = request.body;
+      const accountId = await keepDraft(drafts, row.id, request.body, adopt);
+      saveComposeDraft(writer, { ...row, draft_json: JSON.stringify(body) });
+      if (accountId) pushMailSoon(jobs, runner, accountId);
       return { data: present(row) };
     },
   );
@@ -66,8 +73,10 @@ export function registerComposeDraftRoutes(app: ApiServer, { reader, writer }: A
       },
     },
     async (request, reply) => {
-      if (!deleteComposeDraft(writer, request.params.id.toLowerCase()))
-        throw new OutpostError('not_found', `no draft ${request.params.id}`);
+      const id = request.params.id.toLowerCase();
+      const accountId = forgetDraft(drafts, id);
+      if (!deleteComposeDraft(writer, id) && !accountId) throw new OutpostError('not_found', `no draft ${request.params.id}`);
+      if (accountId) pushMailSoon(jobs, runner, accountId);
       return reply.status(204).send(null);
     },
   );

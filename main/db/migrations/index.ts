@@ -21,6 +21,7 @@ import * as searchableText from './018_searchable_text.ts';
 import * as eventEdits from './019_event_edits.ts';
 import * as prefixSearch from './020_prefix_search.ts';
 import * as listAndDelivery from './021_list_and_delivery.ts';
+import * as providerDrafts from './022_provider_drafts.ts';
 
 interface Migration {
   version: number;
@@ -51,6 +52,7 @@ export const migrations: readonly Migration[] = [
   { version: 19, name: 'event_edits', up: eventEdits.up },
   { version: 20, name: 'prefix_search', up: prefixSearch.up },
   { version: 21, name: 'list_and_delivery', up: listAndDelivery.up },
+  { version: 22, name: 'provider_drafts', up: providerDrafts.up },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

@@ -86,7 +86,14 @@ export class GraphClient {
   /** GET/POST/PATCH a Graph path ("/me/mailFolders") or a full nextLink/deltaLink URL; returns parsed JSON (null for 204/202). */
   async request<T>(
     pathOrUrl: string,
-    init: { method?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+    init: {
+      method?: string;
+      body?: unknown;
+      rawBody?: string;
+      headers?: Record<string, string>;
+      /** 1 for a request that must not be repeated blindly (its answer lost, it may have acted). */
+      maxAttempts?: number;
+    } = {},
   ): Promise<T> {
     const url = pathOrUrl.startsWith('https://') || pathOrUrl.startsWith('http://') ? pathOrUrl : `${this.baseUrl}${pathOrUrl}`;
     try {
@@ -131,7 +138,7 @@ export class GraphClient {
         {
           classify: classifyGraphFailure,
           signal: this.#signal,
-          maxAttempts: 8,
+          maxAttempts: init.maxAttempts ?? 8,
           onRetry: logRetry(this.#log, `graph ${init.method ?? 'GET'} ${new URL(url).pathname}`),
         },
       );
