@@ -13,7 +13,8 @@ export const HIGHLIGHT_END = '\u0003';
 
 const BEFORE_CHARS = 60;
 const AFTER_CHARS = 160;
-const MARKERS = { start: HIGHLIGHT_START, end: HIGHLIGHT_END };
+/** What highlight() wraps matches in: noncharacters, which mail does not hold (its own \u0002 and \u0003 are dropped). */
+const MARKERS = { start: '\uFDD0', end: '\uFDD1' };
 
 /**
  * Where a result's passage comes from: the body, the message's other readable
@@ -85,11 +86,11 @@ interface Marked {
 
 function parseMarks(marked: string | undefined): Marked | null {
   if (marked === undefined) return null;
-  const [head, ...pieces] = marked.split(HIGHLIGHT_START);
+  const [head, ...pieces] = marked.replaceAll(HIGHLIGHT_START, '').replaceAll(HIGHLIGHT_END, '').split(MARKERS.start);
   const ranges: Array<[number, number]> = [];
   let text = head as string;
   for (const piece of pieces) {
-    const close = piece.indexOf(HIGHLIGHT_END);
+    const close = piece.indexOf(MARKERS.end);
     if (close > 0) ranges.push([text.length, text.length + close]);
     text += piece.slice(0, Math.max(close, 0)) + piece.slice(close + 1);
   }

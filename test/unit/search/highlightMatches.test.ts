@@ -20,6 +20,7 @@ describe('highlightMatches', () => {
       long: ['Long one', long],
       plain: ['Invoice 42', 'nothing here'],
       code: ['Lessons', 'Learning c++ in beta'],
+      control: ['Odd', `a${S}b linux c${E} d`],
     };
     writeMessages(
       db,
@@ -63,6 +64,10 @@ describe('highlightMatches', () => {
   it('treats operator and regular-expression characters in the query as text', () => {
     expect(highlight('c++ (beta)', 'code')?.highlight).toBe(`Learning ${S}c${E}++ in ${S}beta${E}`);
     expect(highlight('"c++" OR NEAR', 'code')?.highlight).toBe(`Learning ${S}c${E}++ in beta`);
+  });
+
+  it('drops the marker characters a message itself holds, so its passage stays well-formed', () => {
+    expect(highlight('linux', 'control')?.highlight).toBe(`ab ${S}linux${E} c d`);
   });
 
   it('says in the API where the passage comes from, and nothing when the snippet stands in', () => {
