@@ -2,14 +2,15 @@ import { convert as htmlToText } from 'html-to-text';
 import PostalMime, { type Address } from 'postal-mime';
 import type { EmailAddress } from '../../shared/mailModel.ts';
 import { decodeEncodedWords } from './encodedWords.ts';
+import { type ListAndDelivery, listAndDelivery } from './listAndDeliveryHeaders.ts';
 import { messageDate } from './mailDate.ts';
 import { installCharsetFallback } from './postalMimeCharsets.ts';
 import { searchableParts } from './searchableParts.ts';
 
 installCharsetFallback();
 
-/** One RFC 822 message reduced to what the index stores. */
-export interface ParsedMessage {
+/** One RFC 822 message reduced to what the index stores (with its List-Id, List-Post and Delivered-To: lists, deliveredTo). */
+export interface ParsedMessage extends ListAndDelivery {
   rfc822MessageId: string | null;
   inReplyTo: string | null;
   references: string[];
@@ -82,6 +83,7 @@ export async function parseRfc822(raw: Uint8Array | string): Promise<ParsedMessa
     searchableText: searchableParts(text, htmlText, attachments),
     attachments,
     headers,
+    ...listAndDelivery(email.headers.map((header) => ({ name: header.key, value: header.value }))),
   };
 }
 

@@ -14,9 +14,12 @@ export interface ReindexOptions {
   onProgress?: (done: number) => void;
 }
 
+const NO_LISTS = { mailingLists: [], deliveredTo: [] };
+
 /**
  * Gives messages stored before migration 018 what search now finds in them
- * (the HTML alternative, bounce reports, attachment names): reads each one's
+ * (the HTML alternative, bounce reports, attachment names), and those stored
+ * before 021 their mailing lists and Delivered-To addresses: reads each one's
  * kept raw message again, batch by batch, each batch committed on its own.
  * Resumable by construction: what is left is exactly the rows still NULL, so
  * a run stopped (abort, crash, quit) carries on where it was at the next start.
@@ -32,15 +35,21 @@ export async function reindexStoredMessages(
   while (!options.signal?.aborted) {
     const batch = messagesToReindex(deps.db, options.batchSize);
     if (batch.length === 0) break;
-    const texts: Array<{ id: number; text: string }> = [];
+    const texts: Parameters<typeof setSearchableTexts>[1][number][] = [];
     for (const message of batch) {
+      const headersOf = (lists: { mailingLists: string[]; deliveredTo: string[] }) =>
+        message.headers_to_read ? lists : undefined;
       try {
         if (!message.raw_sha256) throw new Error('no raw message kept');
         const parsed = await parseRfc822(deps.blobs.read(message.raw_sha256));
-        texts.push({ id: message.id, text: searchableText(parsed.searchableText, parsed.attachments) });
+        texts.push({
+          id: message.id,
+          text: searchableText(parsed.searchableText, parsed.attachments),
+          headers: headersOf({ mailingLists: parsed.lists, deliveredTo: parsed.deliveredTo }),
+        });
       } catch (error) {
         deps.log.warn({ messageId: message.id, reason: (error as Error).message }, 'message not read again for search');
-        texts.push({ id: message.id, text: searchableText('', message.attachments) });
+        texts.push({ id: message.id, text: searchableText('', message.attachments), headers: headersOf(NO_LISTS) });
       }
     }
     setSearchableTexts(deps.db, texts);

@@ -52,6 +52,8 @@ export function toMessageInput(
     bodyText: parsed.text,
     bodyHtml: parsed.html,
     searchableText: parsed.searchableText,
+    mailingLists: parsed.lists,
+    deliveredTo: parsed.deliveredTo,
     sizeBytes: facts.sizeBytes,
     isUnread: facts.isUnread,
     isStarred: facts.isStarred,

@@ -1,4 +1,5 @@
 import { OutpostError } from '../core/outpostError.ts';
+import { listIdentity } from '../mail/listAndDeliveryHeaders.ts';
 /**
  * Gmail-style search queries: words, "quoted phrases", field operators
  * (from: to: cc: bcc: subject: label: in: has: is: before: after: older:
@@ -25,8 +26,12 @@ export type SearchTerm =
   | { kind: 'filename'; value: string }
   | { kind: 'me'; field: AddressField }
   | { kind: 'deliveredto'; value: string }
+  /** A mailing list as a dotted name (listIdentity): List-Id or List-Post, that list or the lists of that domain. */
+  | { kind: 'list'; value: string }
   | { kind: 'size'; op: 'larger' | 'smaller'; bytes: number }
   | { kind: 'category'; value: string }
+  /** Outlook's Focused Inbox verdict (category:focused, category:other). */
+  | { kind: 'classification'; value: 'focused' | 'other' }
   | { kind: 'msgid'; value: string }
   | { kind: 'group'; clauses: SearchClause[] };
 
@@ -298,11 +303,11 @@ function toTerms(token: ItemToken, now: number): SearchTerm[] {
     case 'category': {
       const name = CATEGORIES[value.toLowerCase()];
       if (name) return [{ kind: 'category', value: name }];
-      if (/^(focused|other)$/i.test(value))
-        throw new SearchSyntaxError(
-          `category:${value} is not supported: the index does not keep Outlook's Focused/Other classification (use one of Gmail's ${Object.keys(CATEGORIES).join(', ')})`,
-        );
-      throw new SearchSyntaxError(`category:${value} is not supported (use one of ${Object.keys(CATEGORIES).join(', ')})`);
+      const classification = value.toLowerCase();
+      if (classification === 'focused' || classification === 'other') return [{ kind: 'classification', value: classification }];
+      throw new SearchSyntaxError(
+        `category:${value} is not supported (use one of ${Object.keys(CATEGORIES).join(', ')}, or Outlook's focused, other)`,
+      );
     }
     case 'rfc822msgid': {
       const id = value.replace(/^<|>$/g, '').trim();
@@ -312,10 +317,11 @@ function toTerms(token: ItemToken, now: number): SearchTerm[] {
     case 'deliveredto':
       if (!value) throw new SearchSyntaxError('deliveredto: needs an address (or me)');
       return [{ kind: 'deliveredto', value: value.toLowerCase() }];
-    case 'list':
-      throw new SearchSyntaxError(
-        'list: is not supported yet: the index does not keep the List-Id and List-Post headers it needs (try from: the list address)',
-      );
+    case 'list': {
+      const list = listIdentity(value);
+      if (!list) throw new SearchSyntaxError('list: needs a list address or name (list:info@example.com, list:example.com)');
+      return [{ kind: 'list', value: list }];
+    }
     default:
       return textTerms('any', `${key}:${value}`, token.quoted);
   }

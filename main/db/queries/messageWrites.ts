@@ -3,6 +3,7 @@ import type { ReadableDb, WritableDb } from '../handles.ts';
 import { stmt } from '../statements.ts';
 import { noteMailChange, transaction } from '../transactions.ts';
 import { countsAsAttachment } from './attachments.ts';
+import { replaceHeaderAddresses } from './headerAddresses.ts';
 import { labelIdByRemoteId, labelIdsByRole } from './labels.ts';
 import { type PlaceRef, pendingChangesOfMessage } from './pendingChanges.ts';
 import { searchableText } from './searchableText.ts';
@@ -26,6 +27,11 @@ export interface MessageInput {
   bodyHtml: string | null;
   /** Text a search finds beyond bodyText (HTML alternative, bounce reports: main/mail/searchableParts.ts); attachment names are added. */
   searchableText?: string;
+  /** Mailing lists (List-Id, List-Post) as dotted names and Delivered-To addresses (main/mail/listAndDeliveryHeaders.ts); left as stored when absent. */
+  mailingLists?: string[];
+  deliveredTo?: string[];
+  /** Outlook's Focused Inbox classification; null where the provider has none (Gmail). */
+  inferenceClassification?: 'focused' | 'other' | null;
   sizeBytes: number;
   isUnread: boolean;
   isStarred: boolean;
@@ -68,6 +74,8 @@ export function writeMessages(db: WritableDb, accountId: string, inputs: readonl
       const input = { ...remote, ...withPendingChanges(db, accountId, remote.remoteId, remote) };
       const { messageId, threadId, previousThreadId } = upsertMessageRow(db, accountId, input);
       writeAttachments(db, messageId, input.attachments);
+      if (input.mailingLists || input.deliveredTo)
+        replaceHeaderAddresses(db, messageId, { mailingLists: input.mailingLists ?? [], deliveredTo: input.deliveredTo ?? [] });
       replaceMessageLabels(db, messageId, input.labelIds);
       touchedThreads.add(threadId);
       if (previousThreadId !== null && previousThreadId !== threadId) touchedThreads.add(previousThreadId);
@@ -160,6 +168,7 @@ function upsertMessageRow(db: WritableDb, accountId: string, input: MessageInput
     is_draft: input.isDraft ? 1 : 0,
     has_attachments: input.attachments.some(countsAsAttachment) ? 1 : 0,
     raw_sha256: input.rawSha256,
+    inference_classification: input.inferenceClassification ?? null,
     contact_id: input.contactId ?? null,
     deal_id: input.dealId ?? null,
   };
@@ -173,6 +182,7 @@ function upsertMessageRow(db: WritableDb, accountId: string, input: MessageInput
          body_html = @body_html, searchable_text = @searchable_text, size_bytes = @size_bytes, is_unread = @is_unread, is_starred = @is_starred,
          is_important = @is_important, is_draft = @is_draft, has_attachments = @has_attachments,
          raw_sha256 = coalesce(@raw_sha256, raw_sha256),
+         inference_classification = coalesce(@inference_classification, inference_classification),
          contact_id = coalesce(@contact_id, contact_id), deal_id = coalesce(@deal_id, deal_id)
        WHERE id = @id`,
     ).run({ ...values, id: previous.id });
@@ -182,11 +192,12 @@ function upsertMessageRow(db: WritableDb, accountId: string, input: MessageInput
     db,
     `INSERT INTO messages (account_id, thread_id, remote_id, rfc822_message_id, in_reply_to, references_ids, subject,
        from_name, from_email, to_json, cc_json, bcc_json, reply_to_json, from_text, recipients_text, sent_at, snippet, body_text,
-       body_html, searchable_text, size_bytes, is_unread, is_starred, is_important, is_draft, has_attachments, raw_sha256, contact_id, deal_id)
+       body_html, searchable_text, size_bytes, is_unread, is_starred, is_important, is_draft, has_attachments, raw_sha256, inference_classification,
+       contact_id, deal_id)
      VALUES (@account_id, @thread_id, @remote_id, @rfc822_message_id, @in_reply_to, @references_ids, @subject,
        @from_name, @from_email, @to_json, @cc_json, @bcc_json, @reply_to_json, @from_text, @recipients_text, @sent_at, @snippet,
        @body_text, @body_html, @searchable_text, @size_bytes, @is_unread, @is_starred, @is_important, @is_draft, @has_attachments, @raw_sha256,
-       @contact_id, @deal_id)
+       @inference_classification, @contact_id, @deal_id)
      RETURNING id`,
   ).get(values);
   return { messageId: (inserted as { id: number }).id, threadId, previousThreadId: null };

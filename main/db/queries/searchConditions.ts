@@ -1,6 +1,7 @@
 import type { AddressField, SearchClause, SearchQuery, SearchTerm, TextField } from '../../search/parseSearchQuery.ts';
 import type { ReadableDb } from '../handles.ts';
 import { pluckStmt } from '../statements.ts';
+import { storedListName } from './headerAddresses.ts';
 
 /**
  * A parsed query as SQL: `match` is one FTS5 expression for the clauses made
@@ -216,6 +217,9 @@ function termCondition(term: SearchTerm, lastPlainWord: TextTerm | null): { sql:
                WHERE lower(l.name) = ? OR lower(l.remote_id) = ? OR l.role = ?)`,
         values: [term.value, term.value, term.value],
       };
+    case 'classification':
+      // Outlook's Focused/Other; NULL (Gmail, imports) matches neither.
+      return { sql: 'm.inference_classification IS ?', values: [term.value] };
     case 'category':
       return {
         sql: `m.id IN (SELECT ml.message_id FROM labels l CROSS JOIN message_labels ml ON ml.label_id = l.id
@@ -253,11 +257,27 @@ function termCondition(term: SearchTerm, lastPlainWord: TextTerm | null): { sql:
         values: [],
       };
     case 'deliveredto':
-      // The index keeps no Delivered-To header; every message an account received was delivered to its address.
+      // The Delivered-To headers (migration 021); me: the account's own address in them.
+      if (term.value === 'me')
+        return {
+          sql: `m.id IN (SELECT h.message_id FROM accounts a
+                 CROSS JOIN message_header_addresses h ON h.kind = 'delivered_to' AND h.value = lower(a.email)
+                 CROSS JOIN messages x ON x.id = h.message_id AND x.account_id = a.id)`,
+          values: [],
+        };
       return {
-        sql: `(lower(m.from_email) <> ${OWN_ADDRESS}${term.value === 'me' ? '' : ` AND ${OWN_ADDRESS} = ?`})`,
-        values: term.value === 'me' ? [] : [term.value],
+        sql: `m.id IN (SELECT message_id FROM message_header_addresses WHERE kind = 'delivered_to' AND value = ?)`,
+        values: [term.value],
       };
+    case 'list': {
+      // That list (List-Id or List-Post), or the lists of that domain: one range of the reversed names.
+      const name = storedListName(term.value);
+      return {
+        sql: `m.id IN (SELECT message_id FROM message_header_addresses
+               WHERE kind = 'list' AND (value = ? OR (value > ? AND value < ?)))`,
+        values: [name, `${name}.`, `${name}/`],
+      };
+    }
     case 'filename':
       return {
         sql: `m.id IN (SELECT message_id FROM attachments WHERE lower(filename) LIKE ? ESCAPE '\\')`,

@@ -60,6 +60,8 @@ describe('GET /v1/email/search with Gmail semantics', () => {
         bodyText: 'viagra in my filter',
         sentAt: day(150),
         labelIds: [inbox],
+        mailingLists: ['spam-l.lists.example.test'],
+        deliveredTo: ['me@example.test'],
       }),
       messageInput({
         remoteId: 'big',
@@ -69,6 +71,7 @@ describe('GET /v1/email/search with Gmail semantics', () => {
         sizeBytes: 5 * 1024 * 1024,
         labelIds: [inbox, promotions],
         from: { name: 'Me', email: 'me@example.test' },
+        inferenceClassification: 'other',
       }),
     ]);
     ({ app, token } = await buildTestApi(db, dir.path));
@@ -151,9 +154,16 @@ describe('GET /v1/email/search with Gmail semantics', () => {
     expect(subjects(await ok('q=category:promotions'))).toEqual(['Photos']);
   });
 
+  it('finds list:, deliveredto: and Outlook’s category:focused|other from what the messages say', async () => {
+    expect(subjects(await ok('q=list:spam-l@lists.example.test'))).toEqual(['Spam filter']);
+    expect(subjects(await ok('q=list:lists.example.test'))).toEqual(['Spam filter']);
+    expect(subjects(await ok('q=deliveredto:me'))).toEqual(['Spam filter']);
+    expect(subjects(await ok('q=category:other'))).toEqual(['Photos']);
+    expect(subjects(await ok('q=category:focused'))).toEqual([]);
+  });
+
   it.each([
-    ['q=list:dev@lists.example.test', 'q', /list:/],
-    ['q=category:focused', 'q', /category:focused/],
+    ['q=list:@', 'q', /list: needs/],
     ['q=digest&group=pages', 'group', /group/],
     ['q=digest&sort=best', 'sort', /sort/],
     ['q=digest&sort=relevance&cursor=ZC4xLjE', 'cursor', /cursor/],

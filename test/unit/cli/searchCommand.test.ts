@@ -28,7 +28,13 @@ describe('outpost search', () => {
       ),
     ]);
     writeMessages(db, work.account.id, [
-      messageInput({ remoteId: 'w1', subject: 'Budget meeting', bodyText: 'meeting notes', sentAt: Date.UTC(2024, 1, 1) }),
+      messageInput({
+        remoteId: 'w1',
+        subject: 'Budget meeting',
+        bodyText: 'meeting notes',
+        sentAt: Date.UTC(2024, 1, 1),
+        mailingLists: ['budget.corp.test'],
+      }),
       messageInput({ remoteId: 'w2', subject: 'Planning', bodyText: 'meeting room booked', sentAt: Date.UTC(2024, 1, 2) }),
     ]);
     db.close();
@@ -67,6 +73,12 @@ describe('outpost search', () => {
     expect(run('meetin', { prefix: true }).trimEnd().split('\n').at(-1)).toBe('3 conversations');
   });
 
+  it('finds list: by the list’s address or name, and category:focused matches nothing without the classification', () => {
+    expect(run('list:budget@corp.test').trimEnd().split('\n').at(-1)).toBe('1 conversation');
+    expect(run('list:corp.test meeting')).toMatch(/Budget meeting\n/);
+    expect(run('category:focused').trimEnd().split('\n').at(-1)).toBe('0 conversations');
+  });
+
   it('writes totals as en-US does (12,345), without loading ICU number formatting', () => {
     for (const n of [0, 7, 999, 1000, 12_345, 100_000, 1_234_567, 1_000_000_000])
       expect(groupThousands(n)).toBe(n.toLocaleString('en-US'));
@@ -74,5 +86,6 @@ describe('outpost search', () => {
 
   it('refuses an operator it cannot search as wrong usage', () => {
     expect(() => run('is:sleepy')).toThrow(/is:sleepy/);
+    expect(() => run('list:@')).toThrow(/list: needs/);
   });
 });

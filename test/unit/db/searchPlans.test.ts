@@ -32,6 +32,9 @@ describe('query plans of Gmail-style search', () => {
           labelIds: [i % 50 === 0 ? spam : inbox, ...(i % 10 === 0 ? [promotions] : [])],
           sentAt: Date.UTC(2026, 0, 1) + i * 60_000,
           sizeBytes: i * 100,
+          mailingLists: i % 4 === 0 ? [`list${i % 12}.lists.example.test`] : [],
+          deliveredTo: ['me@example.test', ...(i % 7 === 0 ? ['me+lists@example.test'] : [])],
+          inferenceClassification: i % 5 === 0 ? 'other' : 'focused',
         }),
       ),
     );
@@ -57,6 +60,26 @@ describe('query plans of Gmail-style search', () => {
   it('finds a category through its label and a Message-ID through messages_by_rfc822_id', () => {
     expect(plansOf('category:promotions digest')).toMatch(/SEARCH ml USING COVERING INDEX message_labels_by_label/);
     expect(plansOf('rfc822msgid:m7@example.test')).toMatch(/USING (COVERING )?INDEX messages_by_rfc822_id/);
+  });
+
+  it('finds list: and deliveredto: through the primary key of message_header_addresses, a list domain as one range', () => {
+    for (const q of ['list:list4@lists.example.test', 'list:lists.example.test digest', 'deliveredto:me+lists@example.test']) {
+      const plan = plansOf(q);
+      expect(plan, q).toMatch(/SEARCH message_header_addresses USING PRIMARY KEY \(kind=\? AND value[=>]/);
+      expect(plan, q).not.toMatch(FULL_SCAN_OF_MESSAGES);
+    }
+    // Alone, the list's messages are looked up by id and only they are sorted newest first.
+    expect(plansOf('list:list4@lists.example.test')).toMatch(/^SEARCH m USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+    expect(plansOf('list:lists.example.test digest')).not.toMatch(/TEMP B-TREE/);
+    expect(plansOf('list:lists.example.test')).toMatch(/value>\? AND value<\?/);
+    const me = plansOf('deliveredto:me digest');
+    expect(me).toMatch(/SEARCH h USING PRIMARY KEY \(kind=\? AND value=\?\)/);
+    expect(me).toMatch(/SEARCH x USING INTEGER PRIMARY KEY/);
+  });
+
+  it('filters category:other on the newest-first walk without a sort', () => {
+    const plan = plansOf('category:other');
+    expect(plan).not.toMatch(/TEMP B-TREE/);
   });
 
   it('walks a typed prefix alone down messages_prefix newest first, and looks it up once beside stemmed words', () => {
