@@ -13,6 +13,7 @@ import type { RsvpAnswer } from '../providers/accountProvider.ts';
 import { type GmailQuotaSettings, gmailQuotaFromEnv } from '../providers/gmail/gmailSession.ts';
 import { ProviderRegistry } from '../providers/registry.ts';
 import { accountSendProvider } from '../send/accountSendProvider.ts';
+import { pushMailSoon } from '../send/draftSync.ts';
 import { SendService } from '../send/sendService.ts';
 import { createCalendarSyncHandler } from '../sync/calendarSyncHandler.ts';
 import { JobQueue } from '../sync/jobQueue.ts';
@@ -171,6 +172,7 @@ export function openEngine(config: EngineConfig): Engine {
   const send = new SendService(db, blobs, (account) => accountSendProvider(account, providers), {
     log: log.child({ component: 'send' }),
     events,
+    pushDraftsSoon: (accountId) => pushMailSoon(jobs, runner, accountId),
   });
   jobs.requeueInterrupted();
   return {

@@ -40,6 +40,7 @@ export function apiSendService(service: SendService, attachmentRoots: readonly s
           delaySeconds: body.send_delay_seconds,
           contactId: body.contact_id,
           dealId: body.deal_id,
+          draftId: body.draft_id,
         },
         options,
       );

@@ -30,7 +30,7 @@ import { ProviderError } from '../providers/providerErrors.ts';
 import { type JobQueue, SyncInProgressError } from '../sync/jobQueue.ts';
 import type { JobRunner } from '../sync/jobRunner.ts';
 import { composeMessage } from './composeMessage.ts';
-import { replyContext, SendError, sendingAccount } from './sendService.ts';
+import { replyContext, SendError, sendingAccount } from './sendingAccount.ts';
 
 export interface DraftSyncDeps {
   db: WritableDb;

@@ -3,18 +3,20 @@ import { publicId } from '../../shared/ids.ts';
 import type { EmailAddress } from '../../shared/mailModel.ts';
 import type { EventBus } from '../core/eventBus.ts';
 import type { Log } from '../core/log.ts';
-import { OutpostError } from '../core/outpostError.ts';
 import type { BlobStore } from '../db/blobStore.ts';
-import type { ReadableDb, WritableDb } from '../db/handles.ts';
-import { type AccountRow, getAccount, listAccounts } from '../db/queries/accounts.ts';
+import type { WritableDb } from '../db/handles.ts';
+import { type AccountRow, getAccount } from '../db/queries/accounts.ts';
+import { deleteComposeDraft } from '../db/queries/composeDrafts.ts';
 import { labelIdsByRole } from '../db/queries/labels.ts';
-import { answeredMessage, threadOfRemoteMessage, threadRemote } from '../db/queries/messageLookups.ts';
+import { threadOfRemoteMessage } from '../db/queries/messageLookups.ts';
 import type { MessageInput } from '../db/queries/messageWrites.ts';
+import { transaction } from '../db/transactions.ts';
 import { parseRfc822 } from '../mail/parseRfc822.ts';
 import { toMessageInput } from '../mail/toMessageInput.ts';
-import { describeProvider } from '../providers/descriptions.ts';
 import { type ComposeRequest, composeMessage } from './composeMessage.ts';
+import { forgetDraft } from './draftSync.ts';
 import { Outbox, type OutboxRow, type SendProvider } from './outbox.ts';
+import { replyContext, SendError, sendingAccount } from './sendingAccount.ts';
 
 /** What a caller asks to send; the service fills in the sender's identity and the reply headers. */
 export interface SendRequest extends Omit<ComposeRequest, 'from' | 'inReplyTo' | 'references' | 'date'> {
@@ -29,17 +31,12 @@ export interface SendRequest extends Omit<ComposeRequest, 'from' | 'inReplyTo' |
   /** The contact and deal the message is linked to: kept with it, for their mail timelines. */
   contactId?: string | undefined;
   dealId?: string | undefined;
+  /** The compose draft this sends: forgotten with the queueing (the provider's draft deleted at the next push). */
+  draftId?: string | undefined;
 }
 
 /** A send as it stands (the API's answer to POST /v1/email/send). */
 export type SendResult = EmailSendResultBody;
-
-export class SendError extends OutpostError {
-  declare readonly code: 'validation_error' | 'insufficient_permissions' | 'not_found';
-  constructor(code: SendError['code'], message: string) {
-    super(code, message);
-  }
-}
 
 /**
  * Sending as the API and the compose window see it: pick the account,
@@ -52,16 +49,18 @@ export class SendService {
   readonly #db: WritableDb;
   readonly #blobs: BlobStore;
   readonly #log: Log;
+  readonly #pushDraftsSoon: ((accountId: string) => void) | undefined;
 
   constructor(
     db: WritableDb,
     blobs: BlobStore,
     providerFor: (account: AccountRow) => SendProvider,
-    options: { log: Log; events?: EventBus },
+    options: { log: Log; events?: EventBus; pushDraftsSoon?: (accountId: string) => void },
   ) {
     this.#db = db;
     this.#blobs = blobs;
     this.#log = options.log;
+    this.#pushDraftsSoon = options.pushDraftsSoon;
     this.outbox = new Outbox(db, blobs, {
       providerFor: (accountId) => providerFor(getAccount(db, accountId) as AccountRow),
       sentCopy: (row, raw, result) => this.#sentCopy(row, raw, result),
@@ -95,16 +94,21 @@ export class SendService {
       inReplyTo: reply?.inReplyTo,
       references: reply?.references,
     });
-    const row = this.outbox.enqueue({
-      accountId: account.id,
-      raw: composed.raw,
-      rfc822MessageId: composed.messageId,
-      providerThreadId: reply?.providerThreadId ?? null,
-      idempotencyKey: options.idempotencyKey,
-      contactId: request.contactId ?? null,
-      dealId: request.dealId ?? null,
-      delayMs,
-    });
+    // The message is queued and its draft forgotten together: a crash leaves both done or neither.
+    const { row, draftAccount } = transaction(this.#db, () => ({
+      row: this.outbox.enqueue({
+        accountId: account.id,
+        raw: composed.raw,
+        rfc822MessageId: composed.messageId,
+        providerThreadId: reply?.providerThreadId ?? null,
+        idempotencyKey: options.idempotencyKey,
+        contactId: request.contactId ?? null,
+        dealId: request.dealId ?? null,
+        delayMs,
+      }),
+      draftAccount: request.draftId ? this.#forgetDraft(request.draftId.toLowerCase()) : null,
+    }));
+    if (draftAccount) this.#pushDraftsSoon?.(draftAccount);
     if (delayMs) {
       // Its own timer: the outbox's 30 s sweep is too coarse for a few seconds' grace.
       setTimeout(
@@ -115,6 +119,13 @@ export class SendService {
     }
     await this.outbox.deliver(row.id);
     return this.#result(this.outbox.get(row.id) as OutboxRow);
+  }
+
+  /** The compose draft is sent: gone from compose's list and from Drafts; the account whose provider is to delete it, if any. */
+  #forgetDraft(composeId: string): string | null {
+    const accountId = forgetDraft({ db: this.#db, blobs: this.#blobs, log: this.#log }, composeId);
+    deleteComposeDraft(this.#db, composeId);
+    return accountId;
   }
 
   /** A send (out_…) as it stands now; null when there is none. */
@@ -182,40 +193,5 @@ export class SendService {
   }
 }
 
-/** The named sender; else a reply goes from the account its thread is in; else the first connected account. */
-export function sendingAccount(db: ReadableDb, from: string | undefined, threadPublicId: string | undefined): AccountRow {
-  const accounts = listAccounts(db).filter((a) => describeProvider(a.provider).capabilities.send && a.status === 'active');
-  if (accounts.length === 0) throw new SendError('insufficient_permissions', 'no connected email account to send from');
-  if (!from) {
-    const threadId = threadPublicId ? /^thr_(\d+)$/.exec(threadPublicId)?.[1] : undefined;
-    const owner = threadId ? threadRemote(db, Number(threadId)) : undefined;
-    return accounts.find((a) => a.id === owner?.accountId) ?? (accounts[0] as AccountRow);
-  }
-  const wanted = from.trim().toLowerCase();
-  const account = accounts.find((a) => a.email === wanted);
-  if (!account) throw new SendError('validation_error', `no connected account sends as ${from}`);
-  return account;
-}
-
-/** A reply's headers and provider thread: the message answered is the one named, else the thread's newest. */
-export function replyContext(
-  db: ReadableDb,
-  account: AccountRow,
-  threadPublicId: string,
-  messagePublicId: string | undefined,
-): { providerThreadId: string; inReplyTo: string | undefined; references: string[] } {
-  const threadId = /^thr_(\d+)$/.exec(threadPublicId)?.[1];
-  const thread = threadId ? threadRemote(db, Number(threadId)) : undefined;
-  if (!thread) throw new SendError('not_found', `no thread ${threadPublicId}`);
-  if (thread.accountId !== account.id)
-    throw new SendError('validation_error', `thread ${threadPublicId} belongs to another account`);
-  // The message answered: the one named, else the thread's newest.
-  const messageId = messagePublicId ? /^msg_(\d+)$/.exec(messagePublicId)?.[1] : undefined;
-  if (messagePublicId && !messageId) throw new SendError('validation_error', `${messagePublicId} is not a message id`);
-  const last = answeredMessage(db, Number(threadId), messageId ? Number(messageId) : undefined);
-  if (messageId && !last) throw new SendError('validation_error', `${messagePublicId} is not a message of ${threadPublicId}`);
-  const references = [...(last?.references ?? []), ...(last?.rfc822MessageId ? [last.rfc822MessageId] : [])];
-  return { providerThreadId: thread.remoteId, inReplyTo: last?.rfc822MessageId ?? undefined, references };
-}
-
 export type { EmailAddress };
+export { SendError };

@@ -58,6 +58,12 @@ export const EmailSendBody = Type.Object(
     ),
     contact_id: Type.Optional(Type.String({ format: 'uuid' })),
     deal_id: Type.Optional(Type.String({ format: 'uuid' })),
+    draft_id: Type.Optional(
+      Type.String({
+        format: 'uuid',
+        description: 'The saved compose draft this sends: it leaves Drafts (here and at the provider) as the message is queued',
+      }),
+    ),
     thread_id: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     attachments: Type.Optional(Type.Array(SendAttachment, { maxItems: 100 })),
   },

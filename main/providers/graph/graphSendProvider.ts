@@ -22,6 +22,9 @@ export function graphSendProvider(client: GraphClient): MailSender {
         method: 'POST',
         rawBody: raw.toString('base64'),
         headers: { 'content-type': 'text/plain' },
+        // Asked once: a send whose answer was lost may have gone, and a blind retry would send it twice.
+        // The outbox settles it by findSent (the Message-ID in Sent Items) before any other attempt.
+        maxAttempts: 1,
       });
       const id = /^Message-ID:\s*<([^>]+)>/im.exec(raw.subarray(0, 16_384).toString('latin1'))?.[1];
       if (!id) throw new Error('the composed message has no Message-ID');
