@@ -4,6 +4,8 @@ import { type Engine, openEngine } from '../../main/core/engine.ts';
 import { silentLog } from '../../main/core/log.ts';
 import { getAccount } from '../../main/db/queries/accounts.ts';
 import { applyThreadAction } from '../../main/mail/threadActions.ts';
+import { parseSearchQuery } from '../../main/search/parseSearchQuery.ts';
+import { searchMessages } from '../../main/search/searchMessages.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
 import { openBrowser as formPostBrowser } from '../emulator/microsoft/testAuth.ts';
 import {
@@ -69,6 +71,48 @@ describe('Outlook sync against the emulator (msal-node loopback flow, Graph delt
     await control(`/microsoft/messages/${d?.id}`, { method: 'DELETE' });
     const job = await sync();
     expect(job?.error).toBeNull();
+    expect(indexAsGraphSnapshot(engine.db, accountId)).toEqual(await remote());
+  });
+
+  it('keeps List-Id, List-Post, Delivered-To and Focused/Other from Graph, and follows a move to Focused through delta', async () => {
+    const subjectsOf = (q: string) =>
+      searchMessages(engine.db, parseSearchQuery(`${q} in:anywhere`), { limit: 1_000, offset: 0, accountId }).map(
+        (r) => r.subject,
+      );
+    const raw = [
+      'Delivered-To: bob@contoso.test',
+      'Delivered-To: bob+lists@contoso.test',
+      'List-Id: Outpost developers <dev.lists.outpost.test>',
+      'List-Post: <mailto:dev@lists.outpost.test>',
+      'From: Ann <ann@outpost.test>',
+      'To: dev@lists.outpost.test',
+      'Subject: Nightly build broke',
+      `Message-ID: <nightly-${Date.now()}@outpost.test>`,
+      `Date: ${new Date().toUTCString()}`,
+      '',
+      'The nightly build broke on the zorbly parser.',
+      '',
+    ].join('\r\n');
+    const posted = (await control('/microsoft/messages', { method: 'POST', body: { raw } })) as { id: string };
+    expect((await sync())?.error).toBeNull();
+    expect(subjectsOf('list:dev@lists.outpost.test')).toEqual(['Nightly build broke']);
+    expect(subjectsOf('list:dev.lists.outpost.test')).toEqual(['Nightly build broke']);
+    expect(subjectsOf('deliveredto:bob+lists@contoso.test')).toEqual(['Nightly build broke']);
+    expect(subjectsOf('deliveredto:me zorbly')).toEqual(['Nightly build broke']);
+    // Exchange sorts list mail into Other; another client moves it to Focused, and delta brings the change.
+    expect(subjectsOf('category:other zorbly')).toEqual(['Nightly build broke']);
+    await control(`/microsoft/messages/${posted.id}`, { method: 'PATCH', body: { inferenceClassification: 'focused' } });
+    expect((await sync())?.error).toBeNull();
+    expect(subjectsOf('category:focused zorbly')).toEqual(['Nightly build broke']);
+    expect(subjectsOf('category:other zorbly')).toEqual([]);
+
+    // An index from before: no lists or classification, delta cursors made without those fields. The next sync walks again.
+    engine.db.exec(`DELETE FROM message_header_addresses; UPDATE messages SET inference_classification = NULL;
+      UPDATE sync_cursors SET cursor = json_remove(cursor, '$.select') WHERE kind = 'graph.delta'`);
+    expect(subjectsOf('list:dev.lists.outpost.test')).toEqual([]);
+    expect((await sync())?.error).toBeNull();
+    expect(subjectsOf('list:dev.lists.outpost.test')).toEqual(['Nightly build broke']);
+    expect(subjectsOf('category:focused zorbly')).toEqual(['Nightly build broke']);
     expect(indexAsGraphSnapshot(engine.db, accountId)).toEqual(await remote());
   });
 

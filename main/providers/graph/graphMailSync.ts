@@ -42,6 +42,12 @@ interface FolderCursor {
   link: string;
   complete: boolean;
   reconcile: boolean;
+  /**
+   * The $select its links carry (MESSAGE_SELECT then). A delta link keeps the fields it
+   * was made with, so a cursor made with other fields is walked again once: messages
+   * synced before Outpost asked for inferenceClassification and internetMessageHeaders get them.
+   */
+  select?: string;
 }
 
 const DELTA_CURSOR = 'graph.delta';
@@ -164,13 +170,13 @@ async function syncFolder(
     : { link: initialLink, complete: false, reconcile: false };
   const hasLocal = remoteIdsWithLabel(db, folderRowId).length > 0;
   const startResync = () => {
-    cursor = { link: initialLink, complete: false, reconcile: hasLocal || cursor.reconcile || full };
+    cursor = { link: initialLink, complete: false, reconcile: hasLocal || cursor.reconcile || full, select: MESSAGE_SELECT };
     transaction(db, () => {
       clearSeen(db, accountId, folder.id);
       setCursor(db, accountId, DELTA_CURSOR, folder.id, JSON.stringify(cursor));
     });
   };
-  if (!stored || (full && cursor.complete)) startResync();
+  if (!stored || (full && cursor.complete) || cursor.select !== MESSAGE_SELECT) startResync();
   // A walk from the start (now, or resumed): reconciling is walking again; otherwise the folder's first walk.
   let walk: FolderWalk = cursor.complete ? 'changes' : cursor.reconcile ? 'again' : 'first';
   let processed = 0;
@@ -207,7 +213,7 @@ async function syncFolder(
     const deltaLink = page['@odata.deltaLink'];
     const next: FolderCursor = nextLink
       ? { ...cursor, link: nextLink }
-      : { link: deltaLink ?? cursor.link, complete: true, reconcile: false };
+      : { link: deltaLink ?? cursor.link, complete: true, reconcile: false, select: MESSAGE_SELECT };
     transaction(db, () => {
       writeMessages(db, accountId, inputs);
       // "@removed" from this folder: deleted, or moved away; settled once every folder was walked (settleLeftMessages).

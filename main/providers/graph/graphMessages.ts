@@ -2,9 +2,14 @@ import type { EmailAddress } from '../../../shared/mailModel.ts';
 import type { BlobStore } from '../../db/blobStore.ts';
 import type { LabelInput, LabelRole } from '../../db/queries/labels.ts';
 import type { AttachmentInput, MessageInput } from '../../db/queries/messageWrites.ts';
+import { listAndDelivery } from '../../mail/listAndDeliveryHeaders.ts';
 import { htmlToPlainText, makeSnippet } from '../../mail/parseRfc822.ts';
 
-/** The message fields Outpost asks Graph for ($select). */
+/**
+ * The message fields Outpost asks Graph for ($select). internetMessageHeaders
+ * (returned only when selected) gives List-Id, List-Post and Delivered-To for
+ * list: and deliveredto:; Graph leaves it out of messages sent from the mailbox.
+ */
 export const MESSAGE_SELECT = [
   'id',
   'conversationId',
@@ -27,6 +32,8 @@ export const MESSAGE_SELECT = [
   'categories',
   'hasAttachments',
   'parentFolderId',
+  'inferenceClassification',
+  'internetMessageHeaders',
 ].join(',');
 
 export interface GraphRecipient {
@@ -56,6 +63,9 @@ export interface GraphMessage {
   categories?: string[];
   hasAttachments?: boolean;
   parentFolderId?: string;
+  /** Focused Inbox's verdict: focused or other. */
+  inferenceClassification?: string;
+  internetMessageHeaders?: Array<{ name?: string; value?: string }>;
 }
 
 export interface GraphAttachment {
@@ -128,6 +138,11 @@ export function graphMessageInput(
     };
   });
   const received = Date.parse(message.receivedDateTime ?? message.sentDateTime ?? '');
+  const classification = message.inferenceClassification?.toLowerCase();
+  // Headers absent (not selected, or a message sent from here): the stored lists stay as they are.
+  const headers = message.internetMessageHeaders
+    ? listAndDelivery(message.internetMessageHeaders.map((h) => ({ name: h.name ?? '', value: h.value ?? '' })))
+    : null;
   return {
     remoteId: message.id,
     threadRemoteId: message.conversationId ?? message.id,
@@ -149,6 +164,8 @@ export function graphMessageInput(
     isStarred: message.flag?.flagStatus === 'flagged',
     isImportant: message.importance === 'high',
     isDraft: message.isDraft === true,
+    inferenceClassification: classification === 'focused' || classification === 'other' ? classification : null,
+    ...(headers ? { mailingLists: headers.lists, deliveredTo: headers.deliveredTo } : {}),
     rawSha256: null,
     attachments: attachmentInputs,
     labelIds,

@@ -90,6 +90,8 @@ export function controlRoutes(env: GraphEnv): Route[] {
       if (typeof b.isRead === 'boolean') m.isRead = b.isRead;
       if (typeof b.flagStatus === 'string') m.flagStatus = b.flagStatus as typeof m.flagStatus;
       if (Array.isArray(b.categories)) m.categories = b.categories as string[];
+      if (b.inferenceClassification === 'focused' || b.inferenceClassification === 'other')
+        m.inferenceClassification = b.inferenceClassification;
       u.mailbox.touch(m);
       return ok();
     }),

@@ -12,6 +12,8 @@ export interface HeaderSummary {
   inReplyTo?: string;
   references: string[];
   hasAttachments: boolean;
+  /** Mail from a mailing list (a List-Id header): what Focused Inbox sorts into Other. */
+  fromList: boolean;
 }
 export interface Address {
   name: string;
@@ -32,6 +34,17 @@ function headerText(raw: Buffer | string): string {
   const ends = [raw.indexOf('\n\n'), raw.indexOf('\r\n\r\n')].filter((i) => i >= 0);
   const head = raw.subarray(0, ends.length ? Math.min(...ends) : raw.length);
   return isUtf8(head) ? head.toString('utf8') : head.toString('latin1');
+}
+
+/** Every header in order, repeated ones (Received, Delivered-To) each time, names as written: Graph's internetMessageHeaders. */
+export function allHeaders(raw: Buffer | string): Array<{ name: string; value: string }> {
+  const text = headerText(raw);
+  const end = text.search(/\r?\n\r?\n/);
+  const head = (end < 0 ? text : text.slice(0, end)).replace(/\r?\n[ \t]+/g, ' ');
+  return head
+    .split(/\r?\n/)
+    .filter((line) => line.indexOf(':') > 0)
+    .map((line) => ({ name: line.slice(0, line.indexOf(':')).trim(), value: line.slice(line.indexOf(':') + 1).trim() }));
 }
 
 export function readHeaders(raw: Buffer | string): Map<string, string> {
@@ -117,6 +130,7 @@ export function summarize(raw: Buffer | string): HeaderSummary {
     inReplyTo: ids(h.get('in-reply-to'))[0],
     references: ids(h.get('references')),
     hasAttachments: /multipart\/mixed/i.test(h.get('content-type') ?? ''),
+    fromList: h.has('list-id'),
   };
 }
 

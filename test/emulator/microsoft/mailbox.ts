@@ -24,6 +24,8 @@ export interface StoredMessage {
   isDraft: boolean;
   flagStatus: 'notFlagged' | 'flagged' | 'complete';
   categories: string[];
+  /** Focused Inbox's verdict (inferenceClassification); another client's "Move to Other" changes it. */
+  inferenceClassification: 'focused' | 'other';
   /** Mailbox change sequence of this message's last change (drives delta). */
   seq: number;
 }
@@ -118,6 +120,8 @@ export class Mailbox {
       isDraft: opts.isDraft ?? false,
       flagStatus: opts.flagStatus ?? 'notFlagged',
       categories: opts.categories ?? [],
+      // Exchange sorts mailing-list mail into Other, the rest into Focused (until the user moves it).
+      inferenceClassification: opts.inferenceClassification ?? (summary.fromList ? 'other' : 'focused'),
       seq: this.seq++,
     };
     this.messages.set(m.id, m);

@@ -1,6 +1,6 @@
 import PostalMime from 'postal-mime';
 import type { Address } from './headers.ts';
-import { parseAddresses, readHeaders } from './headers.ts';
+import { allHeaders, parseAddresses, readHeaders } from './headers.ts';
 import { changeKey, type IdKind, idOf } from './ids.ts';
 import type { StoredMessage } from './mailbox.ts';
 
@@ -55,7 +55,7 @@ export async function messageJson(m: StoredMessage, kind: IdKind, select?: strin
     isRead: m.isRead,
     isDraft: m.isDraft,
     webLink: `https://outlook.office365.com/owa/?ItemID=${encodeURIComponent(id)}&exvsurl=1&viewmodel=ReadMessageItem`,
-    inferenceClassification: 'focused',
+    inferenceClassification: m.inferenceClassification,
     body: email
       ? bodyHtml
         ? { contentType: 'html', content: bodyHtml }
@@ -71,7 +71,7 @@ export async function messageJson(m: StoredMessage, kind: IdKind, select?: strin
     flag: { flagStatus: m.flagStatus },
   };
   if (select?.includes('internetMessageHeaders')) {
-    full.internetMessageHeaders = [...readHeaders(m.raw)].map(([name, value]) => ({ name, value }));
+    full.internetMessageHeaders = allHeaders(m.raw);
   }
   if (!select) return full;
   const out: Record<string, unknown> = { '@odata.etag': full['@odata.etag'], id };

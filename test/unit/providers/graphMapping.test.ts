@@ -17,6 +17,33 @@ describe('Graph messages in the index model', () => {
     dir.remove();
   });
 
+  it('maps Focused/Other and the list and delivery headers, leaving stored lists alone when Graph sends no headers', () => {
+    const storage = { blobs: new BlobStore(db, dir.path), attachmentSizeCap: 1024 };
+    const listed = graphMessageInput(
+      {
+        id: 'AAMk2',
+        inferenceClassification: 'Other',
+        internetMessageHeaders: [
+          { name: 'Delivered-To', value: 'bob@contoso.test' },
+          { name: 'Delivered-To', value: 'bob+lists@contoso.test' },
+          { name: 'List-Id', value: 'Dev list <dev.lists.contoso.test>' },
+          { name: 'List-Post', value: '<mailto:dev@lists.contoso.test>' },
+        ],
+      },
+      [],
+      [],
+      storage,
+    );
+    expect(listed).toMatchObject({
+      inferenceClassification: 'other',
+      mailingLists: ['dev.lists.contoso.test'],
+      deliveredTo: ['bob@contoso.test', 'bob+lists@contoso.test'],
+    });
+    const sent = graphMessageInput({ id: 'AAMk3', inferenceClassification: 'sideways' }, [], [], storage);
+    expect(sent.inferenceClassification).toBeNull();
+    expect('mailingLists' in sent || 'deliveredTo' in sent).toBe(false);
+  });
+
   it('maps a message: conversation = thread, flagged = starred, HTML body with derived text, attachments stored', () => {
     const input = graphMessageInput(
       {
