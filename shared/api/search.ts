@@ -6,7 +6,7 @@ export const SearchQuerySchema = Type.Object({
   q: Type.String({
     maxLength: 1000,
     description:
-      'Gmail-style query: words, "phrases", from: to: cc: bcc: (me: your own address) subject: label: in: (in:anywhere) has:attachment is:unread|read|starred|important before:/after:YYYY/MM/DD older_than:/newer_than:7d larger:/smaller:10M category: rfc822msgid: deliveredto: filename:, -negation, OR, ( ) and { } groups, a AROUND 3 b. Spam and Trash only when named.',
+      'Gmail-style query: words, "phrases", from: to: cc: bcc: (me: your own address) subject: label: in: (in:anywhere) has:attachment is:unread|read|starred|important before:/after:YYYY/MM/DD older_than:/newer_than:7d larger:/smaller:10M category: (Gmail tabs; focused|other: Outlook Focused Inbox) rfc822msgid: list: (List-Id or List-Post address, or a domain) deliveredto: filename:, -negation, OR, ( ) and { } groups, a AROUND 3 b. Spam and Trash only when named.',
   }),
   account_id: Type.Optional(Type.String({ maxLength: 100 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 25 })),
