@@ -38,7 +38,11 @@ export function messagesToReindex(db: ReadableDb, limit: number): MessageToReind
        SELECT json_group_array(json_object('filename', a.filename, 'mimeType', a.mime_type, 'isInline', a.is_inline = 1))
        FROM attachments a WHERE a.message_id = m.id
      ) AS attachments
-     FROM messages m WHERE m.searchable_text IS NULL OR m.headers_to_read = 1 ORDER BY m.id LIMIT ?`,
+     FROM messages m WHERE m.id IN (
+       -- Each partial index in id order, merged: only the rows still to be read are visited.
+       SELECT id FROM (SELECT id FROM messages WHERE searchable_text IS NULL
+                       UNION SELECT id FROM messages WHERE headers_to_read = 1 ORDER BY id LIMIT ?)
+     ) ORDER BY m.id`,
   )
     .all(limit)
     .map((row) => ({ ...row, headers_to_read: row.headers_to_read === 1, attachments: JSON.parse(row.attachments) }));
