@@ -22,6 +22,7 @@ import * as eventEdits from './019_event_edits.ts';
 import * as prefixSearch from './020_prefix_search.ts';
 import * as listAndDelivery from './021_list_and_delivery.ts';
 import * as providerDrafts from './022_provider_drafts.ts';
+import * as prefixVocabulary from './023_prefix_vocabulary.ts';
 
 interface Migration {
   version: number;
@@ -53,6 +54,7 @@ export const migrations: readonly Migration[] = [
   { version: 20, name: 'prefix_search', up: prefixSearch.up },
   { version: 21, name: 'list_and_delivery', up: listAndDelivery.up },
   { version: 22, name: 'provider_drafts', up: providerDrafts.up },
+  { version: 23, name: 'prefix_vocabulary', up: prefixVocabulary.up },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

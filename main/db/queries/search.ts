@@ -82,19 +82,48 @@ export function findMessages(
     ).all(...params, ...after, options.limit, offset);
     return { rows, fullText: false };
   }
-  const ids =
-    options.sort === 'relevance' && table === 'messages_fts'
-      ? rankedMatches(db, compiled, options.limit + offset).slice(offset)
-      : stmt<unknown[], RankedId>(
-          db,
-          `SELECT m.id, m.thread_id, NULL AS score FROM ${table} CROSS JOIN messages m ON m.search_key = ${table}.rowid
+  const ranked = options.sort === 'relevance' && table === 'messages_fts';
+  if (!ranked && compiled.listed && startFromLabel(db, compiled, compiled.listed.size, options.limit)) {
+    // Start from the label's messages, the matches listed once beside them.
+    const ids = stmt<unknown[], RankedId>(
+      db,
+      `SELECT m.id, m.thread_id, NULL AS score FROM messages m
+       WHERE +m.search_key IN (SELECT rowid FROM ${table} WHERE ${table} MATCH ?)${where}${after.length ? ` AND m.search_key < ${KEY_OF}` : ''}
+       ORDER BY m.search_key DESC LIMIT ? OFFSET ?`,
+    ).all(match, ...params, ...after, options.limit, offset);
+    return { rows: messageRows(db, ids), fullText: true };
+  }
+  const ids = ranked
+    ? rankedMatches(db, compiled, options.limit + offset).slice(offset)
+    : stmt<unknown[], RankedId>(
+        db,
+        `SELECT m.id, m.thread_id, NULL AS score FROM ${table} CROSS JOIN messages m ON m.search_key = ${table}.rowid
            WHERE ${table} MATCH ?${where}${after.length ? ` AND ${table}.rowid < ${KEY_OF}` : ''}
            ORDER BY ${table}.rowid DESC LIMIT ? OFFSET ?`,
-        ).all(match, ...params, ...after, options.limit, offset);
+      ).all(match, ...params, ...after, options.limit, offset);
   return { rows: messageRows(db, ids), fullText: true };
 }
 
 type RankedId = { id: number; thread_id: number; score: number | null };
+
+/**
+ * Whether a page is cheaper started from a label of `size` messages (each
+ * read, then sorted) than by walking the matches newest first until `limit`
+ * of them are in the label: fewer labelled messages than matches, and fewer
+ * than the walk would read if the label is spread evenly (limit × messages / size).
+ */
+function startFromLabel(db: ReadableDb, compiled: CompiledSearch, size: number, limit: number): boolean {
+  return size * size < limit * messageCount(db) && size < matchesUpTo(db, compiled, size + 1);
+}
+
+/** How many full-text matches there are, counted no further than `bound`. */
+function matchesUpTo(db: ReadableDb, compiled: CompiledSearch, bound: number): number {
+  const { match, table } = compiled;
+  return pluckStmt<[string, number], number>(
+    db,
+    `SELECT count(*) FROM (SELECT 1 FROM ${table} WHERE ${table} MATCH ? LIMIT ?)`,
+  ).get(match as string, bound) as number;
+}
 
 /** The best `limit` matches by bm25 (at most MAX_RANKED), each with its thread. */
 export function rankedMatches(db: ReadableDb, compiled: CompiledSearch, limit: number): RankedId[] {
@@ -125,40 +154,128 @@ export function messageRows(db: ReadableDb, ids: readonly RankedId[]): MessageMa
 }
 
 /**
- * How many messages (or conversations) match. The newest 5,000 candidates
- * (full-text matches, or messages for a query without words) are read and the
- * filters counted over them: when that was every candidate, the count is
- * exact; else it is the filters' share of those, times all candidates, and
- * flagged as an estimate. The work is bounded whatever the query: a selective
- * filter without an index (has:attachment) never walks the whole index.
+ * How many messages (or conversations) match. Exact when the candidates (the
+ * full-text matches, a listed label's messages, or every message for a query
+ * without words) are at most 5,000: all of them are read and the filters
+ * counted. Above that, an estimate flagged as such: the filters' share of a
+ * sample of ~1,000 candidates spread over all of them (by a hash of the
+ * message id, so old and new mail weigh alike whatever the order), times all
+ * candidates; conversations are the messages times the sample's conversations
+ * per message (threadsPerMessage). The work is bounded whatever the query.
  */
 export function countMatches(
   db: ReadableDb,
   query: SearchQuery,
   options: Pick<SearchOptions, 'accountId' | 'prefixLast'> & { threads: boolean },
 ): { messages: number; threads: number; estimated: boolean } {
-  const { match, table, where, params } = compileSearch(db, query, options);
-  // Distinct threads cost a sort of the counted rows: only when conversations are counted.
-  const threads = options.threads ? 'count(DISTINCT CASE WHEN ok THEN thread_id END)' : '0';
-  const candidates = match
-    ? `${table} CROSS JOIN messages m ON m.search_key = ${table}.rowid WHERE ${table} MATCH ? ORDER BY ${table}.rowid DESC`
-    : 'messages m ORDER BY m.search_key DESC';
+  const compiled = compileSearch(db, query, options);
+  const { match, table, where, params, listed } = compiled;
   const words = match ? [match] : [];
-  const counted = stmt<unknown[], { walked: number; messages: number; threads: number }>(
-    db,
-    `SELECT count(*) AS walked, count(*) FILTER (WHERE ok) AS messages, ${threads} AS threads
-     FROM (SELECT m.thread_id, (1${where}) AS ok FROM ${candidates} LIMIT ?)`,
-  ).get(...params, ...words, COUNTED_CANDIDATES) as { walked: number; messages: number; threads: number };
-  if (counted.walked < COUNTED_CANDIDATES) return { messages: counted.messages, threads: counted.threads, estimated: false };
+  if (listed) {
+    // A label of fewer messages than the bound: its messages are the candidates, counted exactly.
+    const inMatch = match ? ` AND m.search_key IN (SELECT rowid FROM ${table} WHERE ${table} MATCH ?)` : '';
+    const counted = tally(db, options.threads, `messages m WHERE ${listed.sql}`, `1${inMatch}${where}`).get(
+      ...words,
+      ...params,
+      ...listed.params,
+      COUNTED_CANDIDATES,
+    ) as Tally;
+    return { messages: counted.messages, threads: counted.threads, estimated: false };
+  }
   const all = match
     ? (pluckStmt<[string], number>(db, `SELECT count(*) FROM ${table} WHERE ${table} MATCH ?`).get(match) as number)
     : messageCount(db);
-  const share = Math.max(all, counted.walked) / counted.walked;
+  if (all <= COUNTED_CANDIDATES) {
+    const newest = match
+      ? `${table} CROSS JOIN messages m ON m.search_key = ${table}.rowid WHERE ${table} MATCH ?`
+      : 'messages m';
+    const counted = tally(db, options.threads, newest, `1${where}`).get(...params, ...words, COUNTED_CANDIDATES) as Tally;
+    // Fewer candidates than the bound (the statistics' count of messages can lag: then it is sampled).
+    if (counted.walked < COUNTED_CANDIDATES) return { messages: counted.messages, threads: counted.threads, estimated: false };
+  }
+  const sample = sampled(db, match ? { table, match } : null, `1${where}`, params, all);
+  const share = sample.rows.length ? sample.rows.filter((r) => r.ok).length / sample.rows.length : 0;
+  const messages = Math.round(share * Math.max(all, sample.rows.length));
   return {
-    messages: Math.round(counted.messages * share),
-    threads: Math.round(counted.threads * share),
+    messages,
+    threads: options.threads ? Math.round(messages * threadsPerMessage(db, compiled, sample.rows)) : 0,
     estimated: true,
   };
+}
+
+type Tally = { walked: number; messages: number; threads: number };
+type SampledRow = { thread_id: number; ok: number };
+/** Candidates sampled for an estimate (the filters' share within ~3 % at 25 %, within ~25 % at 1 %). */
+const SAMPLED_CANDIDATES = 1_000;
+/** Sampled matches whose conversations are read for an estimate's conversations per message. */
+const SAMPLED_THREADS = 200;
+
+/** Counts `ok` over candidates (a FROM clause), at most LIMIT ? of them. */
+function tally(db: ReadableDb, threads: boolean, candidates: string, ok: string) {
+  // Distinct threads cost a sort of the counted rows: only when conversations are counted.
+  const distinct = threads ? 'count(DISTINCT CASE WHEN ok THEN thread_id END)' : '0';
+  return stmt<unknown[], Tally>(
+    db,
+    `SELECT count(*) AS walked, count(*) FILTER (WHERE ok) AS messages, ${distinct} AS threads
+     FROM (SELECT m.thread_id, (${ok}) AS ok FROM ${candidates} LIMIT ?)`,
+  );
+}
+
+/**
+ * Conversations per matching message, unbiased from a sample: each sampled
+ * match weighs 1 / (its conversation's matches), so a conversation of k
+ * matches counts once in expectation however many of them were sampled.
+ */
+function threadsPerMessage(db: ReadableDb, compiled: CompiledSearch, rows: SampledRow[]): number {
+  const matched = rows.filter((r) => r.ok).slice(0, SAMPLED_THREADS);
+  if (matched.length === 0) return 1;
+  const perThread = new Map<number, number>();
+  for (const match of matchesInThreads(db, compiled, [...new Set(matched.map((r) => r.thread_id))]))
+    perThread.set(match.thread_id, (perThread.get(match.thread_id) ?? 0) + 1);
+  return matched.reduce((sum, r) => sum + 1 / Math.max(perThread.get(r.thread_id) ?? 1, 1), 0) / matched.length;
+}
+
+/** A hash of a message id in 0..65535 (Fibonacci hashing): spreads any id pattern (every 4th, every 50th) evenly. */
+const ID_HASH = (id: string) => `(((${id} * 2654435761) & 4294967295) >> 16)`;
+
+/**
+ * About SAMPLED_CANDIDATES of `all` candidates, each with whether the filters
+ * keep it: full-text matches whose id hashes low (the doclist is read once,
+ * only a sampled match's message is looked up), or messages at spread-out ids.
+ */
+function sampled(
+  db: ReadableDb,
+  words: { table: string; match: string } | null,
+  ok: string,
+  params: unknown[],
+  all: number,
+): { rows: SampledRow[] } {
+  if (words) {
+    const { table, match } = words;
+    const below = Math.max(1, Math.floor((65_536 * SAMPLED_CANDIDATES) / Math.max(all, 1)));
+    const rows = stmt<unknown[], SampledRow>(
+      db,
+      `SELECT m.thread_id, (${ok}) AS ok FROM ${table} CROSS JOIN messages m ON m.search_key = ${table}.rowid
+       WHERE ${table} MATCH ? AND ${ID_HASH(`(${table}.rowid & 2147483647)`)} < ?`,
+    ).all(...params, match, below);
+    return { rows };
+  }
+  const { low, high } = stmt<[], { low: number; high: number }>(
+    db,
+    // Two subqueries: each is one seek to an end of the primary key (min and max in one SELECT scan every row).
+    'SELECT (SELECT min(id) FROM messages) AS low, (SELECT max(id) FROM messages) AS high',
+  ).get() as { low: number; high: number };
+  // One id in each of SAMPLED_CANDIDATES equal stretches, at a pseudo-random place in it (deterministic).
+  const stretch = (high - low + 1) / SAMPLED_CANDIDATES;
+  const ids = Array.from({ length: SAMPLED_CANDIDATES }, (_, i) => {
+    const place = ((Math.imul(i + 1, 2654435761) >>> 16) & 0xffff) / 65_536;
+    return low + Math.floor((i + place) * stretch);
+  });
+  const rows = stmt<unknown[], SampledRow>(
+    db,
+    `SELECT m.thread_id, (${ok}) AS ok FROM messages m WHERE m.id IN (SELECT value FROM json_each(?))`,
+  ).all(...params, JSON.stringify([...new Set(ids)]));
+  return { rows };
 }
 
 /** How many messages the index holds: the planner statistics' count when kept (refreshStatistics), else counted. */
@@ -187,12 +304,12 @@ export function matchesInThreads(
 ): Array<{ thread_id: number; id: number; sent_at: number }> {
   const { match, table, where, params } = compiled;
   const threads = JSON.stringify(threadIds);
-  // The threads' messages are the outer loop (messages_by_thread); "+" keeps the match list from driving instead.
+  // The threads' messages are the outer loop (CROSS JOIN: messages_by_thread), never the match list or a listed label.
   return stmt<unknown[], { thread_id: number; id: number; sent_at: number }>(
     db,
-    `SELECT m.thread_id, m.id, m.sent_at FROM messages m WHERE m.thread_id IN (SELECT value FROM json_each(?))${
+    `SELECT m.thread_id, m.id, m.sent_at FROM json_each(?) t CROSS JOIN messages m ON m.thread_id = t.value WHERE 1${
       match
-        ? ` AND +m.search_key IN (SELECT rowid FROM ${table} WHERE ${table} MATCH ?
+        ? ` AND m.search_key IN (SELECT rowid FROM ${table} WHERE ${table} MATCH ?
              AND rowid >= (SELECT min(search_key) FROM messages WHERE thread_id IN (SELECT value FROM json_each(?))))`
         : ''
     }${where}`,
