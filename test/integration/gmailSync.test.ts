@@ -3,6 +3,8 @@ import { type Engine, openEngine } from '../../main/core/engine.ts';
 import { silentLog } from '../../main/core/log.ts';
 import { getAccount } from '../../main/db/queries/accounts.ts';
 import { applyThreadAction } from '../../main/mail/threadActions.ts';
+import { parseSearchQuery } from '../../main/search/parseSearchQuery.ts';
+import { searchMessages } from '../../main/search/searchMessages.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
 import {
   autoConsentBrowser,
@@ -59,6 +61,34 @@ describe('Gmail sync against the emulator (googleapis, google-auth-library, real
     expect(job).toMatchObject({ status: 'succeeded' });
     expect(job?.counts.messagesProcessed).toBeGreaterThanOrEqual(600);
     expect(indexAsGmailSnapshot(engine.db, accountId)).toEqual(await remote());
+  });
+
+  it('keeps List-Id, List-Post and Delivered-To from the raw message; category:focused|other find nothing on Gmail', async () => {
+    const subjectsOf = (q: string) =>
+      searchMessages(engine.db, parseSearchQuery(`${q} in:anywhere`), { limit: 1_000, offset: 0, accountId }).map(
+        (r) => r.subject,
+      );
+    const raw = [
+      `Delivered-To: ${USER}`,
+      'Delivered-To: mailing list dev@lists.outpost.test',
+      'List-Id: <dev.lists.outpost.test>',
+      'List-Post: <mailto:dev@lists.outpost.test>',
+      'From: Ann <ann@outpost.test>',
+      'To: dev@lists.outpost.test',
+      'Subject: Release candidate',
+      `Message-ID: <rc-${Date.now()}@outpost.test>`,
+      `Date: ${new Date().toUTCString()}`,
+      '',
+      'The quixotry release candidate is out.',
+      '',
+    ].join('\r\n');
+    await control(`/google/users/${USER}/messages`, { method: 'POST', body: { raw } });
+    expect((await sync())?.error).toBeNull();
+    expect(subjectsOf('list:dev@lists.outpost.test')).toEqual(['Release candidate']);
+    expect(subjectsOf('list:outpost.test quixotry')).toEqual(['Release candidate']);
+    expect(subjectsOf('deliveredto:me quixotry')).toEqual(['Release candidate']);
+    expect(subjectsOf('deliveredto:dev@lists.outpost.test')).toEqual(['Release candidate']);
+    expect([subjectsOf('category:focused'), subjectsOf('category:other')]).toEqual([[], []]);
   });
 
   it('converges after adds, deletes, label moves, read flips and replies in existing threads', async () => {

@@ -17,22 +17,35 @@ const HTML_SAYS_MORE = 'hard-ham-1/00064.a80b45bb0339ed948bbbd968c074c60e';
 const BOUNCE = 'easy-ham-1/01436.dc449ba377210e77d84647619e49c872';
 const DOCUMENT_ATTACHED = 'spam-2/01359.deafa1d42658c6624c6809a446b7f369';
 
+/** An index of these corpus messages with their raw messages kept, then made by `asBefore` (SQL) as an older version left it. */
+async function importedAsBefore(
+  dir: string,
+  keys: readonly string[],
+  asBefore: string,
+): Promise<{ db: IndexDb; blobs: BlobStore }> {
+  const db = openIndex(join(dir, 'index.sqlite'));
+  const blobs = new BlobStore(db, join(dir, 'blobs'));
+  const account = ensureAccount(db, 'gmail', 'me@example.test');
+  const raws = loadCorpus()
+    .filter((m) => keys.includes(m.key))
+    .map((m) => m.raw);
+  await importRawMessages(db, blobs, account.id, raws, { attachmentSizeCap: 25 * 2 ** 20 });
+  db.exec(asBefore);
+  return { db, blobs };
+}
+
 describe('reading stored messages again for search (indexes from before migration 18)', () => {
   const dir = makeTempDir();
   let db: IndexDb;
   let blobs: BlobStore;
 
   beforeAll(async () => {
-    db = openIndex(join(dir.path, 'index.sqlite'));
-    blobs = new BlobStore(db, join(dir.path, 'blobs'));
-    const account = ensureAccount(db, 'gmail', 'me@example.test');
-    const keys = new Set([HTML_SAYS_MORE, BOUNCE, DOCUMENT_ATTACHED]);
-    const raws = loadCorpus()
-      .filter((m) => keys.has(m.key))
-      .map((m) => m.raw);
-    await importRawMessages(db, blobs, account.id, raws, { attachmentSizeCap: 25 * 2 ** 20 });
     // What migration 18 leaves of messages whose raw message is kept: their searchable text to be read again.
-    db.exec('UPDATE messages SET searchable_text = NULL');
+    ({ db, blobs } = await importedAsBefore(
+      dir.path,
+      [HTML_SAYS_MORE, BOUNCE, DOCUMENT_ATTACHED],
+      'UPDATE messages SET searchable_text = NULL',
+    ));
   });
   afterAll(() => {
     db.close();
@@ -80,15 +93,12 @@ describe('reading stored messages again for their lists and Delivered-To (indexe
   let blobs: BlobStore;
 
   beforeAll(async () => {
-    db = openIndex(join(dir.path, 'index.sqlite'));
-    blobs = new BlobStore(db, join(dir.path, 'blobs'));
-    const account = ensureAccount(db, 'gmail', 'me@example.test');
-    const raws = loadCorpus()
-      .filter((m) => m.key === ILUG)
-      .map((m) => m.raw);
-    await importRawMessages(db, blobs, account.id, raws, { attachmentSizeCap: 25 * 2 ** 20 });
     // What migration 21 leaves of a message whose raw message is kept: no rows yet, marked to be read again.
-    db.exec('DELETE FROM message_header_addresses; UPDATE messages SET headers_to_read = 1');
+    ({ db, blobs } = await importedAsBefore(
+      dir.path,
+      [ILUG],
+      'DELETE FROM message_header_addresses; UPDATE messages SET headers_to_read = 1',
+    ));
   });
   afterAll(() => {
     db.close();
