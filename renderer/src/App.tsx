@@ -208,7 +208,7 @@ function MailClient() {
           <>
             <section className="list-pane" aria-label={title}>
               <div className="list-heading">
-                {viewKind === 'label' && <SelectAll />}
+                <SelectAll />
                 <h2 className="list-title">{title}</h2>
               </div>
               {viewKind === 'label' ? <ThreadList /> : <SearchResults />}

@@ -275,8 +275,9 @@ export const api = {
   async deleteEvent(id: string): Promise<void> {
     await getJson(`/v1/calendar/events/${encodeURIComponent(id)}`, undefined, { method: 'DELETE' });
   },
-  search(q: string, options: { cursor?: string | null; signal?: AbortSignal } = {}): Promise<SearchResponse> {
-    const query = new URLSearchParams({ q, limit: '50', prefix: 'true' });
+  /** Conversations matching a query as it is typed: its last word matches the words it starts (prefix=true). */
+  search(q: string, options: { cursor?: string | null; signal?: AbortSignal; limit?: number } = {}): Promise<SearchResponse> {
+    const query = new URLSearchParams({ q, limit: String(options.limit ?? 50), prefix: 'true' });
     if (options.cursor) query.set('cursor', options.cursor);
     return getJson(`/v1/email/search?${query}`, options.signal);
   },

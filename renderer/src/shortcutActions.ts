@@ -35,9 +35,12 @@ export function shortcutActions(page: {
     focusSearch: page.focusSearch,
     goInbox: () => void useListStore.getState().showLabel(INBOX_VIEW.label, INBOX_VIEW.title),
     toggleHelp: page.toggleHelp,
-    // Esc closes what is on top: the shortcuts, else an event's details.
-    escape: () => {
-      if (!page.closeHelp() && useNavigationStore.getState().section === 'calendar') useCalendarStore.getState().select(null);
+    // Esc closes what is on top: the shortcuts, else an event's details, else the conversation (back to the list).
+    escape: (inField) => {
+      if (page.closeHelp()) return;
+      const section = useNavigationStore.getState().section;
+      if (section === 'calendar') useCalendarStore.getState().select(null);
+      else if (section === 'mail' && !inField) useReaderStore.getState().closeThread();
     },
     // c writes a message, or in the calendar creates an event.
     compose: () =>

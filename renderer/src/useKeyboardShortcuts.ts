@@ -11,7 +11,8 @@ export interface ShortcutActions {
   focusSearch(): void;
   goInbox(): void;
   toggleHelp(): void;
-  escape(): void;
+  /** Esc; `inField` when typing or a dialog is open (they take their own Esc). */
+  escape(inField: boolean): void;
   compose(): void;
   reply(): void;
   replyAll(): void;
@@ -61,7 +62,8 @@ export function useKeyboardShortcuts(actions: ShortcutActions): void {
       if (event.metaKey || event.ctrlKey || event.altKey) return;
       const target = event.target as HTMLElement | null;
       const typing = target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable);
-      if (event.key === 'Escape') return actions.escape();
+      if (event.key === 'Escape')
+        return actions.escape(Boolean(typing) || document.querySelector('[aria-modal="true"]') !== null);
       if (typing) return;
       // Behind a dialog (compose, an attachment) the list's keys must not act on what is hidden.
       if (document.querySelector('[aria-modal="true"]') && event.key !== '?') return;

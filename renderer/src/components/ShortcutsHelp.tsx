@@ -19,7 +19,7 @@ export const SHORTCUTS: Array<[string, string]> = [
   ['/', 'Search'],
   ['g then i', 'Go to the inbox'],
   ['g then c', 'Go to the calendar'],
-  ['Esc', 'Leave search, close this help or an event'],
+  ['Esc', 'Back to the list from a conversation; leave search (in the box); close this help or an event'],
   ['?', 'Show or hide these shortcuts'],
 ];
 

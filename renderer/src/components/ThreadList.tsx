@@ -1,6 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { type RefObject, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import type { SearchHit } from '../../../shared/api/search.ts';
 import { formatListDate } from '../formatDate.ts';
 import { useLabelStore } from '../mail/labelStore.ts';
 import { useListStore } from '../mail/listStore.ts';
@@ -8,18 +9,22 @@ import { useNavigationStore } from '../mail/navigationStore.ts';
 import { useReaderStore } from '../mail/readerStore.ts';
 import { useSelectionStore } from '../mail/selectionStore.ts';
 import { actOnChecked } from '../mail/threadActions.ts';
-import { chipLabels } from '../threadLabels.ts';
+import { chipLabels, inInbox } from '../threadLabels.ts';
 import { LabelPicker } from './LabelPicker.tsx';
 
 const ROW_HEIGHT = 78;
 /** Label chips a row shows before its subject; the rest as "+N". */
 const MAX_CHIPS = 3;
 
-/** The list of a label's threads, virtualized: only the visible rows exist in the DOM, so 100,000 threads scroll as smoothly as 100. */
+/**
+ * The list of a label's threads or a search's conversations, virtualized: only the visible rows exist in
+ * the DOM, so 100,000 threads scroll as smoothly as 100.
+ */
 export function ThreadList() {
   const { ids, status, error, nextCursor, loadMore } = useListStore(
     useShallow((s) => ({ ids: s.ids, status: s.status, error: s.error, nextCursor: s.nextCursor, loadMore: s.loadMore })),
   );
+  const query = useNavigationStore((s) => (s.view.kind === 'search' ? s.view.query : null));
   const openId = useReaderStore((s) => s.openThread?.id);
   const selectThread = useReaderStore((s) => s.selectThread);
   const { checked, toggleChecked, checkRangeTo } = useSelectionStore(
@@ -41,6 +46,7 @@ export function ThreadList() {
   }, [lastIndex, ids.length, nextCursor, loadMore]);
 
   useKeepRowsInPlace(scrollRef, ids);
+  useKeepScrollWhileReading(scrollRef);
 
   // Keep the open thread in view when j/k moves past the edge (not when rows arrive or leave around it).
   useEffect(() => {
@@ -53,13 +59,15 @@ export function ThreadList() {
       {checked.size > 0 && <BulkActions count={checked.size} />}
       {error && (
         <p role="alert" className="error">
-          Could not load threads: {error}
+          {query === null ? `Could not load threads: ${error}` : error}
         </p>
       )}
-      {status !== 'loading' && !error && ids.length === 0 && <p className="empty">No conversations here.</p>}
+      {status !== 'loading' && !error && ids.length === 0 && (
+        <p className="empty">{query === null ? 'No conversations here.' : `No conversations match ${query}.`}</p>
+      )}
       <div
         role="listbox"
-        aria-label="Conversations"
+        aria-label={query === null ? 'Conversations' : 'Search results'}
         aria-busy={status === 'loading'}
         className="rows"
         style={{ height: virtualizer.getTotalSize() }}
@@ -139,6 +147,9 @@ function ThreadRow({
   const account = useLabelStore((s) =>
     thread && Object.keys(s.accountEmails).length > 1 ? s.accountEmails[thread.account_id] : undefined,
   );
+  // In a search: the match's marked subject and passage, and an Inbox chip (as Gmail's results show).
+  const hit = useListStore((s) => s.hits[id]);
+  const inboxChip = useLabelStore((s) => Boolean(hit && thread && inInbox(s.labels, thread.label_ids)));
   if (!thread) return null;
   const senders = thread.participants.map((p) => p.name || p.email).join(', ') || '(no sender)';
   return (
@@ -177,17 +188,70 @@ function ThreadRow({
         {formatListDate(thread.last_message_at)}
       </time>
       <span className="subject">
+        {inboxChip && <span className="label-chip">Inbox</span>}
         {chips.slice(0, MAX_CHIPS).map((name) => (
           <span key={name} className="label-chip">
             {name}
           </span>
         ))}
         {chips.length > MAX_CHIPS && <span className="label-chip">+{chips.length - MAX_CHIPS}</span>}
-        {thread.subject || '(no subject)'}
+        {hit && thread.subject ? <Highlighted segments={hit.subject_highlight} /> : thread.subject || '(no subject)'}
       </span>
-      <span className="snippet">{thread.snippet}</span>
+      <span className="snippet">{hit ? <Highlighted segments={hit.highlight} /> : thread.snippet}</span>
     </div>
   );
+}
+
+/** Text with the matched words marked: rendered as text, never as HTML. */
+function Highlighted({ segments }: { segments: SearchHit['highlight'] }) {
+  return segments.map((segment, index) =>
+    // biome-ignore lint/suspicious/noArrayIndexKey: segments have no identity beyond their position
+    segment.match ? <mark key={index}>{segment.text}</mark> : <span key={index}>{segment.text}</span>,
+  );
+}
+
+/**
+ * A narrow window hides the list while a conversation is read, and a hidden box forgets its scroll:
+ * the list comes back where it was left. A new view (another label, another search) starts at the top.
+ */
+function useKeepScrollWhileReading(scrollRef: RefObject<HTMLDivElement | null>) {
+  const reading = useReaderStore((s) => s.openThread !== null || s.status !== 'idle');
+  const view = useNavigationStore((s) => s.view);
+  const left = useRef(0);
+  useEffect(() => {
+    const element = scrollRef.current;
+    if (!element) return;
+    let hidden = element.clientHeight === 0;
+    // Only while shown: hiding the list scrolls it to 0, which is not where the reader left it.
+    const remember = () => {
+      if (!hidden && element.clientHeight > 0) left.current = element.scrollTop;
+    };
+    // Shown again: back where it was, once laid out (and once more after the rows are drawn).
+    const shownAgain = new ResizeObserver(() => {
+      const wasHidden = hidden;
+      hidden = element.clientHeight === 0;
+      if (!wasHidden || hidden) return;
+      element.scrollTop = left.current;
+      requestAnimationFrame(() => {
+        if (!hidden) element.scrollTop = left.current;
+      });
+    });
+    shownAgain.observe(element);
+    element.addEventListener('scroll', remember, { passive: true });
+    return () => {
+      shownAgain.disconnect();
+      element.removeEventListener('scroll', remember);
+    };
+  }, [scrollRef]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the view changes (a new list starts at its top)
+  useLayoutEffect(() => {
+    left.current = 0;
+    if (scrollRef.current) scrollRef.current.scrollTop = 0;
+  }, [scrollRef, view]);
+  useLayoutEffect(() => {
+    const element = scrollRef.current;
+    if (!reading && element && element.clientHeight > 0 && element.scrollTop !== left.current) element.scrollTop = left.current;
+  }, [scrollRef, reading]);
 }
 
 /** The toolbar over the list while threads are ticked. */

@@ -2,7 +2,7 @@ import type { SearchHit } from '../../../shared/api/search.ts';
 import { type Label, MAX_THREAD_IDS, type ThreadSummary } from '../../../shared/api/threads.ts';
 import type { MailChangeKind } from '../../../shared/events.ts';
 import type { ListView } from './navigationStore.ts';
-import { type ListPosition, listedIn, newestFirst } from './viewMembership.ts';
+import { type ListPosition, listedIn, newestFirst, stillListed } from './viewMembership.ts';
 
 /**
  * The list as the cache holds it: what patching from `mail.changed` reads and returns. Pure
@@ -12,10 +12,10 @@ export interface CachedList {
   view: ListView;
   /** The summaries of exactly the threads in `ids`, by id. */
   threads: Readonly<Record<string, ThreadSummary>>;
-  /** The label view's loaded threads, newest first. */
+  /** The view's loaded threads in its order: a label's newest first, a search's conversations newest match first. */
   ids: readonly string[];
-  /** A search view's hits (messages), as the search returned them. */
-  hits: readonly SearchHit[];
+  /** A search view's match in each listed conversation (its marked passage and how many messages match), by thread id. */
+  hits: Readonly<Record<string, SearchHit>>;
   /** The next page's cursor; null when everything the view lists is loaded. */
   nextCursor: string | null;
   /** The last row the core returned for this view (where the next page starts), null before any. */
@@ -43,16 +43,14 @@ export type MailChangePlan = { kind: 'reload' } | { kind: 'fetch'; ids: string[]
 /**
  * Which touched threads to fetch: those the list shows (their summary or flags changed), and in a
  * label view those that may have entered it (new mail, or labels changed; a star for the starred
- * view). Threads that cannot concern the view are left alone; a search is never run again.
+ * view). Threads that cannot concern the view are left alone; a search is never run again (its
+ * listed conversations are patched, as Gmail keeps a result list until it is searched again).
  */
 export function planMailChange(list: CachedList, change: MailChange, labels: readonly Label[]): MailChangePlan {
   if (change.thread_ids.length > MAX_PATCHED_THREADS) return { kind: 'reload' };
   const removed = new Set(change.removed_thread_ids);
   const touched = [...new Set(change.thread_ids)].filter((id) => !removed.has(id));
-  if (list.view.kind === 'search') {
-    const shown = new Set(list.hits.map((h) => h.thread_id));
-    return { kind: 'fetch', ids: touched.filter((id) => shown.has(id)) };
-  }
+  if (list.view.kind === 'search') return { kind: 'fetch', ids: touched.filter((id) => id in list.threads) };
   const mayEnter =
     change.what.includes('messages') ||
     change.what.includes('labels') ||
@@ -69,15 +67,14 @@ function isStarredView(view: ListView, labels: readonly Label[]): boolean {
 /** The list without these threads (deleted, or their account removed): rows and hits. */
 export function removeThreads(list: CachedList, removedIds: readonly string[]): CachedList {
   const removed = new Set(removedIds);
-  if (!list.ids.some((id) => removed.has(id)) && !list.hits.some((h) => removed.has(h.thread_id))) return list;
+  if (!list.ids.some((id) => removed.has(id))) return list;
   const threads = { ...list.threads };
-  for (const id of removed) delete threads[id];
-  return {
-    ...list,
-    threads,
-    ids: list.ids.filter((id) => !removed.has(id)),
-    hits: list.hits.filter((h) => !removed.has(h.thread_id)),
-  };
+  const hits = { ...list.hits };
+  for (const id of removed) {
+    delete threads[id];
+    delete hits[id];
+  }
+  return { ...list, threads, hits, ids: list.ids.filter((id) => !removed.has(id)) };
 }
 
 /**
@@ -87,7 +84,7 @@ export function removeThreads(list: CachedList, removedIds: readonly string[]): 
  * - a thread newly in the view is inserted at its date's place when that is within the pages
  *   loaded (newer than the last row fetched, or every page is loaded); an older one comes with its page;
  * - an asked thread the core no longer has (left out of the answer) leaves the list;
- * - a search's hits take the thread's read and starred state where it says it for every message.
+ * - a search's conversations are updated in place, and leave when they were just moved to Trash or Spam.
  */
 export function patchThreads(
   list: CachedList,
@@ -98,7 +95,7 @@ export function patchThreads(
   const byId = new Map(fetched.map((t) => [t.id, t]));
   const gone = askedIds.filter((id) => !byId.has(id));
   const pruned = gone.length ? removeThreads(list, gone) : list;
-  if (list.view.kind === 'search') return { ...pruned, hits: pruned.hits.map((hit) => hitWith(hit, byId.get(hit.thread_id))) };
+  if (list.view.kind === 'search') return patchSearch(pruned, byId, labels);
 
   const threads = { ...pruned.threads };
   const leaving = new Set<string>();
@@ -148,15 +145,18 @@ function insertInOrder(
   return [...ids.slice(0, low), summary.id, ...ids.slice(low)];
 }
 
-/**
- * A hit is one message; the summary speaks for the whole thread, so it settles a hit's flags only
- * when it holds for every message: none unread (or all), none starred (or a single message starred).
- */
-function hitWith(hit: SearchHit, thread: ThreadSummary | undefined): SearchHit {
-  if (!thread) return hit;
-  const isUnread = thread.unread_count === 0 ? false : thread.unread_count === thread.message_count ? true : hit.is_unread;
-  const isStarred = !thread.is_starred ? false : thread.message_count === 1 ? true : hit.is_starred;
-  return isUnread === hit.is_unread && isStarred === hit.is_starred
-    ? hit
-    : { ...hit, is_unread: isUnread, is_starred: isStarred };
+/** A search's listed conversations with their new summaries: in place, or out when just moved to Trash or Spam. */
+function patchSearch(list: CachedList, byId: ReadonlyMap<string, ThreadSummary>, labels: readonly Label[]): CachedList {
+  const threads = { ...list.threads };
+  const leaving: string[] = [];
+  let updated = false;
+  for (const summary of byId.values()) {
+    const before = threads[summary.id];
+    if (!before) continue;
+    if (!stillListed(list.view, labels, before.label_ids, summary.label_ids)) leaving.push(summary.id);
+    threads[summary.id] = summary;
+    updated = true;
+  }
+  const patched = updated ? { ...list, threads } : list;
+  return leaving.length ? removeThreads(patched, leaving) : patched;
 }

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { SearchHit } from '../../../shared/api/search.ts';
+import type { SearchHit, SearchResponse } from '../../../shared/api/search.ts';
 import type { Thread, ThreadSummary } from '../../../shared/api/threads.ts';
 import { api } from '../apiClient.ts';
 import { type CachedList, type MailChange, removeThreads } from './applyMailChange.ts';
@@ -11,10 +11,12 @@ import type { ListPosition } from './viewMembership.ts';
 interface ListState {
   /** The summaries of the threads the label view has loaded, by id: patched in place as the core reports changes. */
   threads: Readonly<Record<string, ThreadSummary>>;
-  /** The label view's loaded threads, newest first (what the list shows, in order). */
+  /** The view's loaded threads, in its order (what the list shows): a label's or a search's conversations. */
   ids: readonly string[];
-  /** The search view's hits (one per matching message). */
-  hits: readonly SearchHit[];
+  /** The search view's match in each listed conversation (marked passage and subject, matching messages), by thread id. */
+  hits: Readonly<Record<string, SearchHit>>;
+  /** How many conversations the search matches, and whether that is the core's estimate. */
+  total: { count: number; estimated: boolean } | null;
   nextCursor: string | null;
   /** The last row the core returned for the view: a thread newer than it belongs to the loaded pages. */
   pagedTo: ListPosition | null;
@@ -48,7 +50,11 @@ interface ListState {
   mailChanged(change: MailChange): void;
 }
 
-const EMPTY_LIST = { threads: {}, ids: [], hits: [], nextCursor: null, pagedTo: null } as const;
+const EMPTY_LIST = { threads: {}, ids: [], hits: {}, total: null, nextCursor: null, pagedTo: null } as const;
+
+/** How many rows a search page asks for, and at most when the loaded rows are read again (the API's limit). */
+const SEARCH_PAGE = 50;
+const SEARCH_PAGE_MAX = 100;
 
 /** Server data cached for the list pane; the index behind the API stays the source of truth. */
 export const useListStore = create<ListState>((set, get) => {
@@ -74,6 +80,17 @@ export const useListStore = create<ListState>((set, get) => {
   });
   /** After a page load: changes that arrived meanwhile are patched in (the page may predate them). */
   const afterLoad = () => void patcher.flush();
+  /** The search's loaded rows read again (up to the API's page limit), the ticks and the open thread kept. */
+  const refreshSearch = async (view: Extract<ListView, { kind: 'search' }>) => {
+    try {
+      const limit = Math.min(SEARCH_PAGE_MAX, Math.max(SEARCH_PAGE, get().ids.length));
+      const page = await api.search(view.query, { limit });
+      if (!stillShowing(view)) return;
+      set({ ...searchRows(page), total: { count: page.total, estimated: page.total_estimated } });
+    } catch {
+      // The list keeps what it shows; the next event or action tries again.
+    }
+  };
 
   return {
     ...EMPTY_LIST,
@@ -107,12 +124,19 @@ export const useListStore = create<ListState>((set, get) => {
       get().searchAbort?.abort();
       const controller = new AbortController();
       const view: ListView = { kind: 'search', query };
+      // A query typed further keeps the last results until its own arrive; a mailbox's rows never show as results.
+      const refining = useNavigationStore.getState().view.kind === 'search';
       useNavigationStore.getState().showView(view);
-      set({ searchAbort: controller, status: 'loading', error: null });
+      set({ ...(refining ? {} : EMPTY_LIST), searchAbort: controller, status: 'loading', error: null });
       try {
-        const page = await api.search(query, { signal: controller.signal });
+        const page = await api.search(query, { signal: controller.signal, limit: SEARCH_PAGE });
         if (controller.signal.aborted) return;
-        set({ ...EMPTY_LIST, hits: page.data, nextCursor: page.next_cursor, status: 'idle' });
+        set({
+          ...EMPTY_LIST,
+          ...searchRows(page),
+          total: { count: page.total, estimated: page.total_estimated },
+          status: 'idle',
+        });
         afterLoad();
       } catch (error) {
         if (controller.signal.aborted) return;
@@ -141,9 +165,19 @@ export const useListStore = create<ListState>((set, get) => {
             };
           });
         } else {
-          const page = await api.search(view.query, { cursor: nextCursor });
+          const page = await api.search(view.query, { cursor: nextCursor, limit: SEARCH_PAGE });
           if (!stillShowing(view)) return;
-          set((s) => ({ hits: [...s.hits, ...page.data], nextCursor: page.next_cursor, status: 'idle' }));
+          set((s) => {
+            // A conversation already listed (its newest match moved while paging) keeps its place.
+            const fresh = searchRows({ ...page, data: page.data.filter((row) => !(row.thread_id in s.threads)) });
+            return {
+              threads: { ...s.threads, ...fresh.threads },
+              hits: { ...s.hits, ...fresh.hits },
+              ids: [...s.ids, ...fresh.ids],
+              nextCursor: page.next_cursor,
+              status: 'idle',
+            };
+          });
         }
         afterLoad();
       } catch (error) {
@@ -154,7 +188,8 @@ export const useListStore = create<ListState>((set, get) => {
     async refresh() {
       void useLabelStore.getState().loadLabels();
       const { section, view } = useNavigationStore.getState();
-      if (section !== 'mail' || view.kind !== 'label' || get().status === 'loading') return;
+      if (section !== 'mail' || get().status === 'loading') return;
+      if (view.kind === 'search') return refreshSearch(view);
       try {
         const page = await api.listThreads({ label: view.label, limit: Math.min(500, Math.max(50, get().ids.length)) });
         if (!stillShowing(view)) return; // the user moved on meanwhile
@@ -183,13 +218,9 @@ export const useListStore = create<ListState>((set, get) => {
     },
 
     dropAccount(accountId) {
-      const { threads, hits } = get();
-      const ids = [
-        ...Object.values(threads)
-          .filter((t) => t.account_id === accountId)
-          .map((t) => t.id),
-        ...hits.filter((h) => h.account_id === accountId).map((h) => h.thread_id),
-      ];
+      const ids = Object.values(get().threads)
+        .filter((t) => t.account_id === accountId)
+        .map((t) => t.id);
       set(listFields(removeThreads(cached(), ids)));
     },
 
@@ -202,6 +233,16 @@ export const useListStore = create<ListState>((set, get) => {
 /** The store fields a patched list sets. */
 function listFields(list: CachedList): Pick<ListState, 'threads' | 'ids' | 'hits'> {
   return { threads: list.threads, ids: list.ids, hits: list.hits };
+}
+
+/** A search page as the list keeps it: its conversations' summaries and order, each one's match, and the next cursor. */
+function searchRows(page: SearchResponse): Pick<ListState, 'threads' | 'ids' | 'hits' | 'nextCursor'> {
+  return {
+    threads: Object.fromEntries(page.data.map((row) => [row.thread_id, row.thread])),
+    ids: page.data.map((row) => row.thread_id),
+    hits: Object.fromEntries(page.data.map(({ thread: _thread, ...hit }) => [hit.thread_id, hit])),
+    nextCursor: page.next_cursor,
+  };
 }
 
 /** A full thread (an action's answer) cut to the summary the list keeps. */

@@ -3,7 +3,6 @@ import type { Thread } from '../../../shared/api/threads.ts';
 import { api } from '../apiClient.ts';
 import { useLabelStore } from './labelStore.ts';
 import { useListStore } from './listStore.ts';
-import { useNavigationStore } from './navigationStore.ts';
 
 interface ReaderState {
   /** The conversation in the reading pane, or null. */
@@ -73,9 +72,7 @@ export const useReaderStore = create<ReaderState>((set, get) => ({
   },
 
   async step(direction) {
-    const { view } = useNavigationStore.getState();
-    const { ids: listed, hits } = useListStore.getState();
-    const ids = view.kind === 'label' ? listed : [...new Set(hits.map((h) => h.thread_id))];
+    const { ids } = useListStore.getState();
     if (ids.length === 0) return;
     const open = get().openThread;
     const current = open ? ids.indexOf(open.id) : -1;

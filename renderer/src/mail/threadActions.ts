@@ -7,7 +7,7 @@ import { useNavigationStore } from './navigationStore.ts';
 import { useReaderStore } from './readerStore.ts';
 import { useSelectionStore } from './selectionStore.ts';
 import { useUndoStore } from './undoStore.ts';
-import { listedIn } from './viewMembership.ts';
+import { stillListed } from './viewMembership.ts';
 
 type Action = ThreadActionBody['action'];
 
@@ -29,7 +29,7 @@ export async function actOnOpenThread(action: Action, labelId?: string): Promise
     const { data } = await api.threadAction(open.id, action, labelId);
     useUndoStore.getState().offer(action, wasInInbox ? [open.id] : []);
     const { view } = useNavigationStore.getState();
-    const leavesList = view.kind === 'label' && !listedIn(view, useLabelStore.getState().labels, data.label_ids);
+    const leavesList = !stillListed(view, useLabelStore.getState().labels, open.label_ids, data.label_ids);
     const { ids } = useListStore.getState();
     const index = ids.indexOf(open.id);
     const next = leavesList ? (ids[index + 1] ?? ids[index - 1]) : undefined;

@@ -13,6 +13,22 @@ export function listedIn(view: ListView, labels: readonly Label[], labelIds: rea
   return labels.some((l) => l.role === view.label && labelIds.includes(l.id));
 }
 
+/**
+ * Whether a listed thread stays in the view after a change of its labels: in a label view while
+ * it carries the label; in a search until it is moved to Trash or Spam (which a search leaves out
+ * unless asked), as Gmail's results keep a conversation archived or labelled from them.
+ */
+export function stillListed(
+  view: ListView,
+  labels: readonly Label[],
+  before: readonly string[],
+  after: readonly string[],
+): boolean {
+  if (view.kind === 'label') return listedIn(view, labels, after);
+  const binned = (ids: readonly string[]) => labels.some((l) => (l.role === 'trash' || l.role === 'spam') && ids.includes(l.id));
+  return binned(before) || !binned(after);
+}
+
 /** Where a thread sits in a list: by its newest message, then by id (the core's keyset order). */
 export type ListPosition = Pick<ThreadSummary, 'id' | 'last_message_at'>;
 

@@ -44,7 +44,7 @@ function inbox(threads: ThreadSummary[], complete = false): CachedList {
     view: { kind: 'label', label: 'inbox', title: 'Inbox' },
     threads: Object.fromEntries(threads.map((t) => [t.id, t])),
     ids: threads.map((t) => t.id),
-    hits: [],
+    hits: {},
     nextCursor: complete ? null : 'next',
     pagedTo: last ? { id: last.id, last_message_at: last.last_message_at } : null,
   };
@@ -98,13 +98,9 @@ describe('planMailChange', () => {
     });
   });
 
-  it('fetches only the threads of visible hits in a search (the search is not run again)', () => {
-    const search: CachedList = {
-      ...inbox([]),
-      view: { kind: 'search', query: 'budget' },
-      hits: [{ thread_id: 'thr_4' } as SearchHit],
-    };
-    expect(planMailChange(search, change(['thr_4', 'thr_8']), labels)).toEqual({ kind: 'fetch', ids: ['thr_4'] });
+  it('fetches only the conversations a search lists (the search is not run again)', () => {
+    const search: CachedList = { ...inbox([thread(4, 18)]), view: { kind: 'search', query: 'budget' } };
+    expect(planMailChange(search, change(['thr_4', 'thr_8'], ['labels']), labels)).toEqual({ kind: 'fetch', ids: ['thr_4'] });
   });
 
   it(`reloads instead of patching when one change touches more than ${MAX_PATCHED_THREADS} threads (a first full sync)`, () => {
@@ -179,27 +175,26 @@ describe('patchThreads', () => {
     expect(patchThreads(before, ['thr_4'], [], labels).ids).toEqual(['thr_5', 'thr_3']);
   });
 
-  it("patches a search's hits with read and starred state that holds for the whole thread, and drops hits of gone threads", () => {
-    const hit = (thread_id: string, is_unread: boolean) =>
-      ({ thread_id, message_id: `m${thread_id}`, is_unread, is_starred: false }) as SearchHit;
+  it("updates a search's conversations in place; one just moved to Trash or Spam leaves, an archived or gone one as the core says", () => {
+    const withBin = [...labels, label('lbl_7', 'trash'), label('lbl_8', 'spam')];
     const search: CachedList = {
-      ...inbox([]),
+      ...inbox([thread(6, 21), thread(5, 20), thread(4, 18), thread(3, 15, ['lbl_7'])]),
       view: { kind: 'search', query: 'budget' },
-      hits: [hit('thr_4', true), hit('thr_5', true), hit('thr_6', false)],
+      hits: { thr_4: { thread_id: 'thr_4' } as SearchHit, thr_6: { thread_id: 'thr_6' } as SearchHit },
     };
     const list = patchThreads(
       search,
-      ['thr_4', 'thr_5', 'thr_6'],
+      ['thr_3', 'thr_4', 'thr_5', 'thr_6'],
       [
-        thread(4, 18, ['lbl_1'], { unread_count: 0, is_starred: true }),
-        thread(5, 20, ['lbl_1'], { unread_count: 1, message_count: 3 }),
+        thread(6, 21, [], { is_starred: true }), // archived and starred: still a result
+        thread(5, 20, ['lbl_8']), // reported spam: leaves
+        thread(3, 15, ['lbl_7', 'lbl_3']), // in Trash already (the query asked for it): stays
       ],
-      labels,
+      withBin,
     );
-    expect(list.hits.map((h) => [h.thread_id, h.is_unread, h.is_starred])).toEqual([
-      ['thr_4', false, true],
-      ['thr_5', true, false],
-    ]);
-    expect(list.ids).toEqual([]);
+    expect(list.ids).toEqual(['thr_6', 'thr_3']); // thr_4 is gone from the index
+    expect(list.threads.thr_6?.is_starred).toBe(true);
+    expect(list.threads.thr_3?.label_ids).toEqual(['lbl_7', 'lbl_3']);
+    expect(Object.keys(list.hits)).toEqual(['thr_6']);
   });
 });

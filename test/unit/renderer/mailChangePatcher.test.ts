@@ -40,7 +40,7 @@ function listHolder() {
     view: { kind: 'label', label: 'inbox', title: 'Inbox' },
     threads: Object.fromEntries(loaded.map((t) => [t.id, t])),
     ids: loaded.map((t) => t.id),
-    hits: [],
+    hits: {},
     nextCursor: 'more',
     pagedTo: { id: 'thr_3', last_message_at: loaded[2]?.last_message_at ?? '' },
   };
