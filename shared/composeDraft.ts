@@ -25,6 +25,8 @@ export interface ComposeDraft {
   draftId?: string;
   /** A message reopened from the index: its rich-text HTML. */
   html?: string;
+  /** A draft opened from Drafts (msg_...): its provider draft is the one saves update. */
+  sourceMessageId?: string;
 }
 
 /**
@@ -53,6 +55,7 @@ export function draftFromJson(value: unknown): ComposeDraft | null {
   const draftId = text(draft.draftId);
   const from = text(draft.from);
   const html = text(draft.html);
+  const sourceMessageId = text(draft.sourceMessageId);
   return {
     to: strings(draft.to),
     cc: strings(draft.cc),
@@ -69,6 +72,7 @@ export function draftFromJson(value: unknown): ComposeDraft | null {
     ...(draftId !== undefined ? { draftId } : {}),
     ...(from !== undefined ? { from } : {}),
     ...(html !== undefined ? { html } : {}),
+    ...(sourceMessageId !== undefined ? { sourceMessageId } : {}),
   };
 }
 

@@ -20,6 +20,7 @@ export function draftFromSaved(saved: {
   body_text: string;
   body_html?: string;
   thread_id?: string;
+  from?: string;
 }): Draft {
   return {
     to: saved.to,
@@ -30,6 +31,21 @@ export function draftFromSaved(saved: {
     draftId: saved.id,
     ...(saved.body_html ? { html: saved.body_html } : {}),
     ...(saved.thread_id ? { threadId: saved.thread_id } : {}),
+    ...(saved.from ? { from: saved.from } : {}),
+  };
+}
+
+/** A draft synced from the provider (or saved here), opened from Drafts: compose continues it, from its account. */
+export function draftFromMessage(message: Message, from: string | undefined, threadId: string | undefined): Draft {
+  return {
+    to: message.to.map(formatAddress),
+    cc: message.cc.map(formatAddress),
+    bcc: message.bcc.map(formatAddress),
+    subject: message.subject,
+    body: message.body_text,
+    sourceMessageId: message.id,
+    ...(from ? { from } : {}),
+    ...(threadId ? { threadId } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import { api } from './apiClient.ts';
-import { type Draft, draftFor, emptyDraft, type ReplyMode } from './composeDrafts.ts';
+import { type Draft, draftFor, draftFromMessage, emptyDraft, type ReplyMode } from './composeDrafts.ts';
 import { useReaderStore } from './mail/readerStore.ts';
 import type { HeldMessage } from './undoSend.ts';
 
@@ -16,6 +16,8 @@ interface ComposeState {
   compose(draft?: Draft): void;
   /** Reply, reply all or forward the open thread's newest message, or the one named. */
   reply(mode: ReplyMode, messageId?: string): Promise<void>;
+  /** Continue a draft of the open thread in compose (its account's, at the provider too). */
+  editDraft(messageId: string): Promise<void>;
   close(): void;
   /** The send was accepted: "sent", or "queued" with the outbox id to watch for; `held` while it can be undone. */
   sent(status: string, id?: string, held?: HeldMessage): void;
@@ -89,6 +91,15 @@ export const useComposeStore = create<ComposeState>((set, get) => {
         },
         set,
       );
+    },
+    async editDraft(messageId) {
+      const thread = useReaderStore.getState().openThread;
+      const message = thread?.messages.find((m) => m.id === messageId);
+      if (!thread || !message) return;
+      const from = (await ownAccounts()).find((a) => a.id === thread.account_id)?.email;
+      // A reply draft goes into its conversation; a draft alone is a new message.
+      const inConversation = thread.messages.some((m) => m.id !== messageId);
+      open(draftFromMessage(message, from, inConversation ? thread.id : undefined), set);
     },
     close() {
       set({ draft: null, restoredAttachments: undefined });

@@ -26,6 +26,11 @@ export function inInbox(labels: readonly Label[], labelIds: readonly string[]): 
  * Whether the thread is spam: it carries its account's spam label (Gmail's SPAM, Outlook's Junk
  * Email) and is not in the inbox (a conversation whose one reply was marked spam is still inbox mail).
  */
+/** A message in its account's Drafts (Gmail's DRAFT label, Outlook's Drafts folder). */
+export function isDraft(labels: readonly Label[], labelIds: readonly string[]): boolean {
+  return labels.some((l) => l.role === 'drafts' && labelIds.includes(l.id));
+}
+
 export function inSpam(labels: readonly Label[], labelIds: readonly string[]): boolean {
   return labels.some((l) => l.role === 'spam' && labelIds.includes(l.id)) && !inInbox(labels, labelIds);
 }

@@ -171,6 +171,9 @@ export function ComposeForm(props: {
           body_text: body,
           ...(html ? { body_html: html } : {}),
           ...(props.initial.threadId ? { thread_id: props.initial.threadId } : {}),
+          // The account whose Drafts keep it (at the provider too), and the provider draft it continues.
+          ...(from ? { from } : {}),
+          ...(props.initial.sourceMessageId ? { message_id: props.initial.sourceMessageId } : {}),
         })
         .then(
           () => setSaved('saved'),
@@ -178,7 +181,7 @@ export function ComposeForm(props: {
         );
     }, AUTOSAVE_MS);
     return () => clearTimeout(timer);
-  }, [to, cc, bcc, subject, body, rich, htmlEdits, touched, sending, draftId, props.initial.threadId]);
+  }, [to, cc, bcc, subject, body, rich, htmlEdits, touched, sending, draftId, props.initial.threadId, from]);
 
   const totalBytes = attachments.reduce((sum, a) => sum + a.size, 0);
 
@@ -226,7 +229,8 @@ export function ComposeForm(props: {
       const html = rich ? richEditor.current?.html() : undefined;
       const delay = undoSendSeconds();
       const { data } = await api.sendEmail(
-        { ...sendBody(draft, attachments, html), ...(delay ? { send_delay_seconds: delay } : {}) },
+        // draft_id: the saved draft leaves Drafts (and the provider's Drafts) as the message is queued.
+        { ...sendBody(draft, attachments, html), draft_id: draftId, ...(delay ? { send_delay_seconds: delay } : {}) },
         idempotencyKey,
       );
       forgetDraft();

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Message, Thread } from '../../../shared/api/threads.ts';
 import { useComposeStore } from '../composeStore.ts';
@@ -7,7 +7,7 @@ import { useLabelStore } from '../mail/labelStore.ts';
 import { usePickerStore } from '../mail/pickerStore.ts';
 import { useReaderStore } from '../mail/readerStore.ts';
 import { actOnOpenThread } from '../mail/threadActions.ts';
-import { inSpam } from '../threadLabels.ts';
+import { inSpam, isDraft } from '../threadLabels.ts';
 import { openByDefault, threadRows } from '../threadLayout.ts';
 import { AttachmentList } from './Attachments.tsx';
 import { LabelPicker } from './LabelPicker.tsx';
@@ -76,6 +76,15 @@ function ThreadMessages({ thread }: { thread: Thread }) {
       return next;
     });
   const allOpen = rows.every((r) => r.kind === 'message' && r.expanded);
+  // A conversation of drafts only (opened from Drafts) opens in compose, as mail clients do; the reader stays behind it.
+  const labels = useLabelStore((s) => s.labels);
+  const editDraft = useComposeStore((s) => s.editDraft);
+  const onlyDrafts = labels.length > 0 && thread.messages.every((m) => isDraft(labels, m.label_ids));
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once per thread (this component is keyed by it)
+  useEffect(() => {
+    const last = thread.messages.at(-1);
+    if (onlyDrafts && last) void editDraft(last.id);
+  }, [onlyDrafts]);
   const setAll = (open: boolean) => {
     setUnfolded(new Set(thread.messages.map((m) => m.id)));
     const last = thread.messages.length - 1;
@@ -167,11 +176,18 @@ function MessageCard({
  */
 function MessageActions({ message, answerable }: { message: Message; answerable: boolean }) {
   const reply = useComposeStore((s) => s.reply);
+  const editDraft = useComposeStore((s) => s.editDraft);
+  const draft = useLabelStore((s) => isDraft(s.labels, message.label_ids));
   const [showingSource, setShowingSource] = useState(false);
   const who = message.from?.name || message.from?.email || 'this message';
   return (
     <>
       <div className="message-actions" role="toolbar" aria-label={`${who}'s message`}>
+        {draft && (
+          <button type="button" onClick={() => void editDraft(message.id)}>
+            Edit draft
+          </button>
+        )}
         {answerable && (
           <>
             <button type="button" onClick={() => void reply('reply', message.id)}>

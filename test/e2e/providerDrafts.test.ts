@@ -1,0 +1,128 @@
+/**
+ * Drafts in the UI, kept at Gmail (emulator) both ways: "Keep as draft" puts the message in the
+ * Drafts view and in Gmail's drafts; opening it from Drafts opens compose with its content, and an
+ * edit there updates the same Gmail draft; a draft written elsewhere shows in Drafts after a sync.
+ */
+import type { Page } from 'playwright';
+import { afterAll, expect, it } from 'vitest';
+import { emulatorControl } from '../support/emulatorAccounts.ts';
+import { useGmailUiSession } from '../support/gmailUiSession.ts';
+import { makeTempDir } from '../support/tempDir.ts';
+import { describeOnEachSurface } from '../support/uiSurface.ts';
+
+const USER = 'alice@gmail.test';
+
+describeOnEachSurface('drafts at Gmail through the UI (emulator)', (surface) => {
+  const dir = makeTempDir();
+  afterAll(() => dir.remove());
+  const ui = useGmailUiSession(surface, 40);
+
+  /** Gmail's drafts as another client reads them: id, subject and the text of each. */
+  const gmailDrafts = async (): Promise<Array<{ id: string; subject: string; text: string }>> => {
+    const minted = (await emulatorControl(ui.emulator)('/google/tokens', {
+      method: 'POST',
+      body: { email: USER, scopes: ['https://mail.google.com/'] },
+    })) as { access_token: string };
+    const get = async (path: string) =>
+      (await (
+        await fetch(`${ui.emulator.baseUrl}/gmail/v1/users/me/${path}`, {
+          headers: { authorization: `Bearer ${minted.access_token}` },
+        })
+      ).json()) as Record<string, unknown>;
+    const list = ((await get('drafts')).drafts ?? []) as Array<{ id: string }>;
+    return Promise.all(
+      list.map(async ({ id }) => {
+        const draft = (await get(`drafts/${id}?format=raw`)) as { message: { raw: string } };
+        const raw = Buffer.from(draft.message.raw, 'base64url').toString('utf8');
+        return { id, subject: /^Subject: (.*)$/m.exec(raw)?.[1]?.trim() ?? '', text: raw };
+      }),
+    );
+  };
+  const draftsNamed = async (subject: string) => (await gmailDrafts()).filter((d) => d.subject === subject);
+
+  /** The Drafts view, its rows polled until one with this subject shows. */
+  const openDrafts = async (page: Page, subject: string) => {
+    await page.getByRole('button', { name: 'Drafts', exact: true }).click();
+    const row = page.getByRole('option').filter({ hasText: subject });
+    await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
+    return row;
+  };
+
+  it('Keep as draft: in the Drafts view and in Gmail; opened from Drafts, compose has it, and an edit updates the same draft', async () => {
+    const page = await ui.openPage({ viewport: { width: 1280, height: 800 } });
+    await expect.poll(() => page.getByRole('option').count(), { timeout: 30_000 }).toBeGreaterThan(5);
+    const composer = await ui.composer(page, () => page.keyboard.press('c'));
+    const form = composer.getByRole('form', { name: 'New message' });
+    await form.getByLabel('To', { exact: true }).fill('dave@example.test');
+    await form.getByLabel('Subject').fill('Plans for Thursday');
+    await form.getByLabel('Message').fill('Bring the slides.');
+    await expect.poll(() => form.locator('.compose-saved').textContent(), { timeout: 10_000 }).toBe('Draft saved');
+    await form.getByLabel('Message').press('Escape');
+    await composer
+      .getByRole('alertdialog', { name: 'Close this message?' })
+      .getByRole('button', { name: 'Keep as draft' })
+      .click();
+    await expect.poll(() => form.count()).toBe(0);
+
+    const row = await openDrafts(page, 'Plans for Thursday');
+    await ui.screenshot(page, 'drafts-view.png');
+    await expect.poll(async () => (await draftsNamed('Plans for Thursday')).length, { timeout: 15_000 }).toBe(1);
+    const [first] = await draftsNamed('Plans for Thursday');
+    expect(first?.text).toContain('Bring the slides.');
+
+    // Opened from Drafts: compose with its recipients, subject and text.
+    const reopened = await ui.composer(page, () => row.click());
+    const again = reopened.getByRole('form', { name: 'New message' });
+    await expect
+      .poll(() => again.getByLabel('Subject', { exact: true }).inputValue(), { timeout: 10_000 })
+      .toBe('Plans for Thursday');
+    expect(await again.getByRole('combobox', { name: 'To' }).inputValue()).toBe('dave@example.test');
+    expect(await again.getByLabel('Message').inputValue()).toContain('Bring the slides.');
+    await ui.screenshot(reopened, 'draft-reopened.png');
+
+    await again.getByLabel('Message').fill('Bring the slides and the figures.');
+    await expect.poll(() => again.locator('.compose-saved').textContent(), { timeout: 10_000 }).toBe('Draft saved');
+    // The same Gmail draft, now with the edit; one draft, one conversation in Drafts.
+    await expect
+      .poll(async () => (await draftsNamed('Plans for Thursday')).map((d) => [d.id, d.text.includes('and the figures')]), {
+        timeout: 15_000,
+      })
+      .toEqual([[first?.id, true]]);
+    await again.getByLabel('Message').press('Escape');
+    await reopened
+      .getByRole('alertdialog', { name: 'Close this message?' })
+      .getByRole('button', { name: 'Keep as draft' })
+      .click();
+    await expect.poll(() => page.getByRole('option').filter({ hasText: 'Plans for Thursday' }).count()).toBe(1);
+    await ui.closePage(page);
+  }, 120_000);
+
+  it('a draft written in Gmail elsewhere shows in Drafts after a sync', async () => {
+    const minted = (await emulatorControl(ui.emulator)('/google/tokens', {
+      method: 'POST',
+      body: { email: USER, scopes: ['https://mail.google.com/'] },
+    })) as { access_token: string };
+    const raw = Buffer.from(
+      'To: erin@example.test\r\nSubject: Written on the phone\r\nContent-Type: text/plain\r\n\r\nOn the bus.\r\n',
+    );
+    const made = await fetch(`${ui.emulator.baseUrl}/gmail/v1/users/me/drafts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${minted.access_token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ message: { raw: raw.toString('base64url') } }),
+    });
+    expect(made.status).toBe(200);
+    const page = await ui.openPage({ viewport: { width: 1280, height: 800 } });
+    await expect.poll(() => page.getByRole('option').count(), { timeout: 30_000 }).toBeGreaterThan(5);
+    expect(
+      (await ui.api('/v1/email/sync', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).status,
+    ).toBe(200);
+    const row = await openDrafts(page, 'Written on the phone');
+    const composer = await ui.composer(page, () => row.click());
+    const form = composer.getByRole('form', { name: 'New message' });
+    await expect
+      .poll(() => form.getByLabel('Subject', { exact: true }).inputValue(), { timeout: 10_000 })
+      .toBe('Written on the phone');
+    expect(await form.getByLabel('Message').inputValue()).toContain('On the bus.');
+    await ui.closePage(page);
+  }, 120_000);
+});
