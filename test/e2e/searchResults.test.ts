@@ -58,6 +58,16 @@ function reportAllAsSpam(indexPath: string, email: string): string[] {
   }
 }
 
+/** A label of the user's own in the (one) local account, as a provider's account has. */
+function addUserLabel(indexPath: string, name: string): void {
+  const db = openIndex(indexPath);
+  try {
+    for (const account of listAccounts(db)) upsertLabel(db, account.id, { remoteId: name, name, kind: 'user', role: null });
+  } finally {
+    db.close();
+  }
+}
+
 describeOnEachSurface('search results in the UI', (surface) => {
   let spamThreads: string[] = [];
   const ui = useUiSession(surface, async (dataDir, scratch) => {
@@ -69,6 +79,7 @@ describeOnEachSurface('search results in the UI', (surface) => {
     appendFileSync(ham, readFileSync(extra));
     appendFileSync(ham, `\n${MEETING}`);
     expect((await runCli(['import-mbox', ham, '--data-dir', dataDir])).code).toBe(0);
+    addUserLabel(join(dataDir, 'index.sqlite'), 'Work');
     // Spam: 30 messages of the corpus's spam (one about viagra) in an account with a Spam folder, reported as spam there.
     const spam = join(scratch, 'spam.mbox');
     writeCorpusMbox(spam, 30, 4180);
@@ -159,7 +170,7 @@ describeOnEachSurface('search results in the UI', (surface) => {
     await ui.closePage(page);
   }, 60_000);
 
-  it('ticks two results and archives them: out of the inbox, still listed without their Inbox chip', async () => {
+  it('ticks two results, archives and labels them: still listed, without their Inbox chip, with the label', async () => {
     const page = await openApp();
     await page.getByRole('searchbox', { name: 'Search mail' }).fill('freetype');
     await expect.poll(() => results(page).count(), { timeout: 10_000 }).toBeGreaterThan(2);
@@ -185,6 +196,18 @@ describeOnEachSurface('search results in the UI', (surface) => {
         })
         .toBe(0);
     expect((await listedIds(page)).filter((id) => picked.includes(id as string))).toHaveLength(2);
+
+    // Labelled from the results: the rows show the label.
+    for (const id of picked) await page.locator(`[data-thread-id="${id}"]`).click({ modifiers: ['Control'] });
+    await toolbar.getByRole('button', { name: 'Label' }).click();
+    await page.getByRole('dialog', { name: 'Label as' }).getByRole('checkbox', { name: 'Work' }).check();
+    for (const id of picked)
+      await expect
+        .poll(() => page.locator(`[data-thread-id="${id}"]`).locator('.label-chip', { hasText: 'Work' }).count(), {
+          timeout: 10_000,
+        })
+        .toBe(1);
+    await page.getByRole('dialog', { name: 'Label as' }).press('Escape');
     await ui.closePage(page);
   }, 60_000);
 
@@ -234,6 +257,10 @@ describeOnEachSurface('search results in the UI', (surface) => {
       expect(await page.getByRole('toolbar', { name: '1 selected' }).count()).toBe(1);
       expect(await page.locator(`[data-thread-id="${rowsInView[0]}"]`).getAttribute('data-checked')).toBe('true');
     }
+    // Choosing a mailbox leaves the search: the box empties.
+    await page.getByRole('button', { name: 'Mailboxes' }).click();
+    await page.getByRole('navigation', { name: 'Mailboxes' }).getByRole('button', { name: /Inbox/ }).click();
+    await expect.poll(() => box.inputValue()).toBe('');
     await ui.closePage(page);
   }, 60_000);
 });

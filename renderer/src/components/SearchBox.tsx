@@ -1,13 +1,23 @@
 import { forwardRef, useEffect, useState } from 'react';
 import { useListStore } from '../mail/listStore.ts';
+import { useNavigationStore } from '../mail/navigationStore.ts';
 
 const DEBOUNCE_MS = 200;
 
-/** Search as you type (debounced), with Gmail-style operators; Escape clears and returns to the inbox. */
+/**
+ * Search as you type (debounced; the last word matches as typed), with Gmail-style operators; Escape
+ * clears and returns to the inbox. The query stays while its results are shown (a result opened and
+ * closed comes back to it) and goes when a mailbox is chosen.
+ */
 export const SearchBox = forwardRef<HTMLInputElement>(function SearchBox(_props, ref) {
   const search = useListStore((s) => s.search);
   const showLabel = useListStore((s) => s.showLabel);
   const [query, setQuery] = useState('');
+  const searching = useNavigationStore((s) => s.view.kind === 'search');
+
+  useEffect(() => {
+    if (!searching) setQuery('');
+  }, [searching]);
 
   useEffect(() => {
     if (!query.trim()) return;
