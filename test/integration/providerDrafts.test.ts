@@ -8,12 +8,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Core } from '../../main/core/startCore.ts';
+import { type Core, startCore } from '../../main/core/startCore.ts';
 import type { ConnectName } from '../../main/providers/registry.ts';
 import { gmailFor, signIn as googleSignIn } from '../emulator/google/harness.ts';
 import type { RunningEmulator } from '../emulator/index.ts';
 import { signIn as graphSignIn } from '../emulator/microsoft/testAuth.ts';
-import { emulatorControl, runMailSync } from '../support/emulatorAccounts.ts';
+import { emulatorControl, googleConfigFor, microsoftConfigFor, runMailSync } from '../support/emulatorAccounts.ts';
 import { type EmulatorCore, startEmulatorCore } from '../support/emulatorCore.ts';
 import { makeTempDir } from '../support/tempDir.ts';
 
@@ -170,7 +170,8 @@ describe.each(PROVIDERS)('drafts at the provider: $name', ({ name, remote: openR
     expect(await runMailSync(core, accountId)).toMatchObject({ status: 'succeeded' });
   }, 60_000);
   afterAll(async () => {
-    await started?.stop();
+    await core?.close();
+    await started?.emulator.stop();
     dir.remove();
   });
 
@@ -265,6 +266,39 @@ describe.each(PROVIDERS)('drafts at the provider: $name', ({ name, remote: openR
     expect(there).toHaveLength(1);
     expect(there[0]?.body).toContain('Later, still.');
     expect((await outpostDrafts()).filter((t) => t.subject === 'Written offline')).toHaveLength(1);
+  }, 120_000);
+
+  it('a save the provider has not had when Outpost stops is still in Drafts after a restart, and pushed once', async () => {
+    // The provider refuses the create for now (503): the save waits.
+    await control('/faults', {
+      method: 'POST',
+      body: { fault: { endpoint: remote.createEndpoint, kind: 'status', status: 503, retryAfter: 0 } },
+    });
+    try {
+      await save(randomUUID(), { to: ['ivy@example.com'], subject: 'Before the restart', body_text: 'Kept.' });
+      await core.runner.idle();
+    } finally {
+      await control('/faults', { method: 'DELETE' });
+    }
+    await core.close();
+    core = await startCore({
+      dataDir: dir.path,
+      port: 0,
+      version: 'test',
+      rendererDir: null,
+      schedule: false,
+      providers:
+        name === 'google'
+          ? { google: googleConfigFor(started.emulator.baseUrl), microsoft: null }
+          : { google: null, microsoft: microsoftConfigFor(started.emulator.baseUrl) },
+      gmailQuota: { unitsPerSecond: 1_000_000 },
+    });
+    expect((await outpostDrafts()).map((t) => t.subject)).toContain('Before the restart');
+    expect((await remote.drafts()).filter((d) => d.subject === 'Before the restart')).toEqual([]);
+    await settled();
+    await settled();
+    expect((await remote.drafts()).filter((d) => d.subject === 'Before the restart')).toHaveLength(1);
+    expect((await outpostDrafts()).filter((t) => t.subject === 'Before the restart')).toHaveLength(1);
   }, 120_000);
 
   it('a create whose answer was lost is found by its Message-ID, not made twice', async () => {
