@@ -139,7 +139,7 @@ function wordsOf(value: string): string[] {
  * The typed word for messages_prefix: its last word as a prefix, the words
  * before it ("o'rei": "o") as whole words (detail=none has no phrases).
  */
-export function typedPrefix(term: TextTerm): string {
+function typedPrefix(term: TextTerm): string {
   const words = wordsOf(term.value).map(ftsLiteral);
   return [...words.slice(0, -1), `${words.at(-1)} *`].join(' AND ');
 }
@@ -157,7 +157,7 @@ function ftsClause(clause: SearchClause, lastPlainWord: TextTerm | null): string
   return `(${clause.anyOf.map((t) => ftsExpression(t, lastPlainWord)).join(' OR ')})`;
 }
 
-export function ftsExpression(term: SearchTerm, lastPlainWord: TextTerm | null): string {
+function ftsExpression(term: SearchTerm, lastPlainWord: TextTerm | null): string {
   if (term.kind === 'text') return ftsTerm(term);
   if (term.kind === 'near') return `NEAR(${ftsLiteral(term.left)} ${ftsLiteral(term.right)}, ${term.distance})`;
   if (term.kind === 'group') return `(${term.clauses.map((c) => ftsClause(c, lastPlainWord)).join(' AND ')})`;

@@ -6,6 +6,7 @@ import { ensureAccount } from '../../../main/db/queries/accounts.ts';
 import { importRawMessages } from '../../../main/mail/importRawMessages.ts';
 import { parseSearchQuery } from '../../../main/search/parseSearchQuery.ts';
 import { HIGHLIGHT_END, HIGHLIGHT_START, searchMessages } from '../../../main/search/searchMessages.ts';
+import { porterStem, stemStart, textTokens } from '../../../main/search/textTokens.ts';
 import { loadCorpus } from '../../emulator/kit/corpus.ts';
 import { makeTempDir } from '../../support/tempDir.ts';
 
@@ -58,6 +59,30 @@ describe('highlighting agrees with the index on real mail', () => {
     const words = [...new Set(texts.flatMap((t) => t.match(/[\p{L}\p{N}]{3,}/gu) ?? []))].sort();
     return Array.from({ length: count }, (_, i) => words[Math.floor((i * words.length) / count)] as string);
   };
+
+  it('tokenizes every field of every message as SQLite does (unicode61, remove_diacritics 2)', () => {
+    const fields = ['subject', 'from_text', 'recipients_text', 'body_text', 'searchable_text'] as const;
+    const rows = db.prepare(`SELECT ${fields.join(', ')} FROM messages ORDER BY id`).all() as Array<Record<string, string | null>>;
+    let compared = 0;
+    for (const row of rows)
+      for (const field of fields) {
+        const text = row[field] ?? '';
+        expect([...textTokens(text)].map((t) => t.word), `${field}: ${text.slice(0, 80)}`).toEqual(tokens(text, false));
+        compared++;
+      }
+    expect(compared).toBe(rows.length * fields.length);
+  });
+
+  it("stems every distinct word of the corpus as SQLite's porter does, each word starting as its stem's start", () => {
+    db.exec(`CREATE VIRTUAL TABLE temp.typed_words USING fts5vocab(main, messages_prefix, 'row')`);
+    const words = db.prepare('SELECT term FROM temp.typed_words').pluck().all() as string[];
+    expect(words.length).toBeGreaterThan(10_000);
+    const stems = tokens(words.join(' '), true);
+    expect(stems).toHaveLength(words.length);
+    const differing = words.filter((word, i) => porterStem(word) !== stems[i]);
+    expect(differing).toEqual([]);
+    expect(words.filter((word, i) => !word.startsWith(stemStart(stems[i] as string)))).toEqual([]);
+  });
 
   it('marks, for every message a word finds, exactly the tokens the index holds for it', () => {
     const inSubject = db.prepare(

