@@ -153,9 +153,7 @@ function wordStarts(matchers: readonly Matcher[]): string[] {
   const starts = new Set<string>();
   for (const m of matchers) {
     if (m.kind === 'typed') for (const word of [...m.words, m.prefix]) starts.add(word);
-    else
-      for (const stem of m.kind === 'phrase' ? m.stems : [...m.left, ...m.right])
-        starts.add(stemStart(stem));
+    else for (const stem of m.kind === 'phrase' ? m.stems : [...m.left, ...m.right]) starts.add(stemStart(stem));
   }
   return [...starts];
 }

@@ -62,12 +62,17 @@ describe('highlighting agrees with the index on real mail', () => {
 
   it('tokenizes every field of every message as SQLite does (unicode61, remove_diacritics 2)', () => {
     const fields = ['subject', 'from_text', 'recipients_text', 'body_text', 'searchable_text'] as const;
-    const rows = db.prepare(`SELECT ${fields.join(', ')} FROM messages ORDER BY id`).all() as Array<Record<string, string | null>>;
+    const rows = db.prepare(`SELECT ${fields.join(', ')} FROM messages ORDER BY id`).all() as Array<
+      Record<string, string | null>
+    >;
     let compared = 0;
     for (const row of rows)
       for (const field of fields) {
         const text = row[field] ?? '';
-        expect([...textTokens(text)].map((t) => t.word), `${field}: ${text.slice(0, 80)}`).toEqual(tokens(text, false));
+        expect(
+          [...textTokens(text)].map((t) => t.word),
+          `${field}: ${text.slice(0, 80)}`,
+        ).toEqual(tokens(text, false));
         compared++;
       }
     expect(compared).toBe(rows.length * fields.length);
