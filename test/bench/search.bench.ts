@@ -44,6 +44,8 @@ const QUERIES = [
 ];
 // BENCH_QUERIES='a|b' runs only those queries (iterating on one plan).
 const queries = process.env.BENCH_QUERIES ? process.env.BENCH_QUERIES.split('|') : QUERIES;
+// Runs per query and path (BENCH_RUNS, default 30).
+const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 // BENCH_NO_PREFIX=1 seeds without the unstemmed prefix index (migration 020), to measure what it costs.
 const noPrefix = process.env.BENCH_NO_PREFIX === '1';
 
@@ -92,7 +94,7 @@ try {
   const perQuery: string[] = [];
   for (const q of queries) {
     const times: number[] = [];
-    for (let run = 0; run < 30; run++) {
+    for (let run = 0; run < RUNS; run++) {
       const t = performance.now();
       searchMessages(db, parseSearchQuery(q), { limit: 26, offset: 0, prefixLast: true });
       times.push(performance.now() - t);
@@ -100,15 +102,18 @@ try {
     // What GET /v1/email/search answers: conversations, newest first, with the total.
     const apiTimes: number[] = [];
     let total = 0;
-    for (let run = 0; run < 30; run++) {
+    let estimated = false;
+    for (let run = 0; run < RUNS; run++) {
       const t = performance.now();
-      total = searchPage(db, parseSearchQuery(q), { limit: 26, group: 'threads', prefixLast: true }).total;
+      const page = searchPage(db, parseSearchQuery(q), { limit: 26, group: 'threads', prefixLast: true });
+      total = page.total;
+      estimated = page.totalEstimated;
       apiTimes.push(performance.now() - t);
     }
     all.push(...times);
     perQuery.push(
       `  ${q.padEnd(28)} p50 ${median(times).toFixed(2).padStart(7)} ms   p95 ${percentile(times, 95).toFixed(2).padStart(7)} ms` +
-        `   conversations+total p50 ${median(apiTimes).toFixed(2).padStart(7)} ms   p95 ${percentile(apiTimes, 95).toFixed(2).padStart(7)} ms   total ${total}`,
+        `   conversations+total p50 ${median(apiTimes).toFixed(2).padStart(7)} ms   p95 ${percentile(apiTimes, 95).toFixed(2).padStart(7)} ms   total ${total}${estimated ? ' (estimated)' : ''}`,
     );
   }
   console.log(`machine: ${machine()}`);

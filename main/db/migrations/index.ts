@@ -23,6 +23,7 @@ import * as prefixSearch from './020_prefix_search.ts';
 import * as listAndDelivery from './021_list_and_delivery.ts';
 import * as providerDrafts from './022_provider_drafts.ts';
 import * as prefixVocabulary from './023_prefix_vocabulary.ts';
+import * as attachmentsBySearchKey from './024_attachments_by_search_key.ts';
 
 interface Migration {
   version: number;
@@ -55,6 +56,7 @@ export const migrations: readonly Migration[] = [
   { version: 21, name: 'list_and_delivery', up: listAndDelivery.up },
   { version: 22, name: 'provider_drafts', up: providerDrafts.up },
   { version: 23, name: 'prefix_vocabulary', up: prefixVocabulary.up },
+  { version: 24, name: 'attachments_by_search_key', up: attachmentsBySearchKey.up },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

@@ -84,7 +84,7 @@ export function findMessages(
   }
   const ranked = options.sort === 'relevance' && table === 'messages_fts';
   if (!ranked && compiled.listed && startFromLabel(db, compiled, compiled.listed.size, options.limit)) {
-    // Start from the label's messages, the matches listed once beside them.
+    // Start from the listed messages (a small label, has:attachment), the matches listed once beside them.
     const ids = stmt<unknown[], RankedId>(
       db,
       `SELECT m.id, m.thread_id, NULL AS score FROM messages m
@@ -107,10 +107,10 @@ export function findMessages(
 type RankedId = { id: number; thread_id: number; score: number | null };
 
 /**
- * Whether a page is cheaper started from a label of `size` messages (each
- * read, then sorted) than by walking the matches newest first until `limit`
- * of them are in the label: fewer labelled messages than matches, and fewer
- * than the walk would read if the label is spread evenly (limit × messages / size).
+ * Whether a page is cheaper started from the `size` listed messages (a label's,
+ * each read, then sorted) than by walking the matches newest first until
+ * `limit` of them are listed: fewer listed messages than matches, and fewer
+ * than the walk would read if they are spread evenly (limit × messages / size).
  */
 function startFromLabel(db: ReadableDb, compiled: CompiledSearch, size: number, limit: number): boolean {
   return size * size < limit * messageCount(db) && size < matchesUpTo(db, compiled, size + 1);
@@ -172,7 +172,7 @@ export function countMatches(
   const { match, table, where, params, listed } = compiled;
   const words = match ? [match] : [];
   if (listed) {
-    // A label of fewer messages than the bound: its messages are the candidates, counted exactly.
+    // Fewer listed messages (a label's, has:attachment) than the bound: they are the candidates, counted exactly.
     const inMatch = match ? ` AND m.search_key IN (SELECT rowid FROM ${table} WHERE ${table} MATCH ?)` : '';
     const counted = tally(db, options.threads, `messages m WHERE ${listed.sql}`, `1${inMatch}${where}`).get(
       ...words,

@@ -44,6 +44,21 @@ describe('search at scale', () => {
           ].join(' '),
           sentAt: start + i * 60_000,
           isUnread: i < OLD_UNREAD,
+          attachments:
+            i % 97 === 0
+              ? [
+                  {
+                    partIndex: 0,
+                    remoteId: null,
+                    filename: `invoice ${i}.pdf`,
+                    mimeType: 'application/pdf',
+                    sizeBytes: 10,
+                    contentId: null,
+                    isInline: false,
+                    blobSha256: null,
+                  },
+                ]
+              : [],
           labelIds: i % 50 === 0 ? [inbox, receipts] : [inbox],
         }),
       ),
@@ -94,6 +109,27 @@ describe('search at scale', () => {
       `m.id IN (SELECT message_id FROM message_labels WHERE label_id = (SELECT id FROM labels WHERE name = 'Receipts'))`,
     );
     expect([...firstPage.map((r) => r.id), ...next]).toEqual(receipts.slice(0, 20));
+  });
+
+  it('reads has:attachment newest first from its partial index, alone or started from with words, and counts it exactly', () => {
+    const withAttachments = newestIds('m.has_attachments = 1');
+    expect(withAttachments).toHaveLength(Math.ceil(COUNT / 97));
+    const alone = plansOf('has:attachment');
+    expect(alone).toMatch(/^SCAN m USING INDEX messages_with_attachments$/m);
+    expect(alone).not.toMatch(/TEMP B-TREE/);
+    expect(find('has:attachment', { limit: 1000 })).toEqual(withAttachments);
+    const explained = explainStatements(db, () =>
+      findMessages(db, parseSearchQuery('has:attachment common'), { limit: 26, offset: 0 }),
+    );
+    const page = explained.find((s) => s.sql.includes('ORDER BY m.search_key DESC'))?.plan ?? '';
+    expect(page).toMatch(/^SCAN m USING INDEX messages_with_attachments\n/);
+    expect(page).not.toMatch(/TEMP B-TREE/);
+    expect(find('has:attachment common', { limit: 1000 })).toEqual(withAttachments);
+    expect(countMatches(db, parseSearchQuery('has:attachment common'), { threads: true })).toEqual({
+      messages: withAttachments.length,
+      threads: withAttachments.length,
+      estimated: false,
+    });
   });
 
   it('searches a typed prefix longer than the prefix indexes as the words it starts, with the same results', () => {
