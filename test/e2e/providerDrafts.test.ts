@@ -1,13 +1,18 @@
 /**
- * Drafts in the UI, kept at Gmail (emulator) both ways: "Keep as draft" puts the message in the
+ * Drafts in the UI, kept at Gmail and Outlook (emulator) both ways: "Keep as draft" puts the message in the
  * Drafts view and in Gmail's drafts; opening it from Drafts opens compose with its content, and an
  * edit there updates the same Gmail draft; a draft written elsewhere shows in Drafts after a sync.
  */
 import type { Page } from 'playwright';
-import { afterAll, expect, it } from 'vitest';
-import { emulatorControl } from '../support/emulatorAccounts.ts';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { openEngine } from '../../main/core/engine.ts';
+import { silentLog } from '../../main/core/log.ts';
+import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
+import { openBrowser as formPostBrowser, signIn as graphSignIn } from '../emulator/microsoft/testAuth.ts';
+import { emulatorControl, microsoftConfigFor, providerEnvFor, runMailSync } from '../support/emulatorAccounts.ts';
 import { useGmailUiSession } from '../support/gmailUiSession.ts';
 import { makeTempDir } from '../support/tempDir.ts';
+import { useUiSession } from '../support/uiHarness.ts';
 import { describeOnEachSurface } from '../support/uiSurface.ts';
 
 const USER = 'alice@gmail.test';
@@ -123,6 +128,81 @@ describeOnEachSurface('drafts at Gmail through the UI (emulator)', (surface) => 
       .poll(() => form.getByLabel('Subject', { exact: true }).inputValue(), { timeout: 10_000 })
       .toBe('Written on the phone');
     expect(await form.getByLabel('Message').inputValue()).toContain('On the bus.');
+    await ui.closePage(page);
+  }, 120_000);
+});
+
+describeOnEachSurface('drafts in Outlook through the UI (emulator)', (surface) => {
+  let emulator: RunningEmulator | undefined;
+  const running = () => {
+    if (!emulator) throw new Error('the emulator has not started');
+    return emulator;
+  };
+  beforeAll(async () => {
+    emulator = await startEmulator({ autoConsent: true, seed: { kind: 'synthetic', count: 40 } });
+  }, 60_000);
+  afterAll(async () => {
+    await emulator?.stop();
+  });
+  const ui = useUiSession(
+    surface,
+    async (dataDir) => {
+      const engine = openEngine({
+        log: silentLog,
+        dataDir,
+        providers: { google: null, microsoft: microsoftConfigFor(running().baseUrl) },
+      });
+      try {
+        const account = await engine.providers.forConnect('microsoft').connect({ openBrowser: formPostBrowser });
+        expect(await runMailSync(engine, account.id)).toMatchObject({ status: 'succeeded' });
+      } finally {
+        await engine.close();
+      }
+    },
+    () => providerEnvFor(running().baseUrl),
+  );
+
+  /** Outlook's Drafts folder as another client reads it. */
+  const outlookDrafts = async (): Promise<Array<{ id: string; subject: string; text: string }>> => {
+    const token = await graphSignIn(running().baseUrl);
+    const response = await fetch(`${running().baseUrl}/v1.0/me/mailFolders/drafts/messages?$top=100`, {
+      headers: { authorization: `Bearer ${token}`, prefer: 'IdType="ImmutableId"' },
+    });
+    const page = (await response.json()) as { value: Array<{ id: string; subject: string; body: { content: string } }> };
+    return page.value.map((m) => ({ id: m.id, subject: m.subject, text: m.body.content }));
+  };
+
+  it('Keep as draft: in the Drafts view and in Outlook; reopened, compose has it, and an edit updates the same draft', async () => {
+    const page = await ui.openPage({ viewport: { width: 1280, height: 800 } });
+    await expect.poll(() => page.getByRole('option').count(), { timeout: 30_000 }).toBeGreaterThan(5);
+    const composer = await ui.composer(page, () => page.keyboard.press('c'));
+    const form = composer.getByRole('form', { name: 'New message' });
+    await form.getByLabel('To', { exact: true }).fill('dave@example.test');
+    await form.getByLabel('Subject').fill('Budget notes');
+    await form.getByLabel('Message').fill('Numbers to follow.');
+    await expect.poll(() => form.locator('.compose-saved').textContent(), { timeout: 10_000 }).toBe('Draft saved');
+    await form.getByLabel('Message').press('Escape');
+    await composer
+      .getByRole('alertdialog', { name: 'Close this message?' })
+      .getByRole('button', { name: 'Keep as draft' })
+      .click();
+
+    await page.getByRole('button', { name: 'Drafts', exact: true }).click();
+    const row = page.getByRole('option').filter({ hasText: 'Budget notes' });
+    await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
+    const named = async () => (await outlookDrafts()).filter((d) => d.subject === 'Budget notes');
+    await expect.poll(async () => (await named()).length, { timeout: 15_000 }).toBe(1);
+    const [first] = await named();
+
+    const reopened = await ui.composer(page, () => row.click());
+    const again = reopened.getByRole('form', { name: 'New message' });
+    await expect.poll(() => again.getByLabel('Subject', { exact: true }).inputValue(), { timeout: 10_000 }).toBe('Budget notes');
+    expect(await again.getByLabel('Message').inputValue()).toContain('Numbers to follow.');
+    await again.getByLabel('Message').fill('Numbers to follow, and the totals.');
+    await expect.poll(() => again.locator('.compose-saved').textContent(), { timeout: 10_000 }).toBe('Draft saved');
+    await expect
+      .poll(async () => (await named()).map((d) => [d.id, d.text.includes('and the totals')]), { timeout: 15_000 })
+      .toEqual([[first?.id, true]]);
     await ui.closePage(page);
   }, 120_000);
 });
