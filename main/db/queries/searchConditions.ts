@@ -271,24 +271,21 @@ function termCondition(
     case 'deliveredto':
       // The Delivered-To headers (migration 021); me: the account's own address in them.
       if (term.value === 'me')
-        return {
-          sql: `m.id IN (SELECT h.message_id FROM accounts a
-                 CROSS JOIN message_header_addresses h ON h.kind = 'delivered_to' AND h.value = lower(a.email)
-                 CROSS JOIN messages x ON x.id = h.message_id AND x.account_id = a.id)`,
-          values: [],
-        };
-      return {
-        sql: `m.id IN (SELECT message_id FROM message_header_addresses WHERE kind = 'delivered_to' AND value = ?)`,
-        values: [term.value],
-      };
+        return lookups.headerAddresses(
+          term,
+          "h.kind = 'delivered_to' AND h.value IN (SELECT lower(email) FROM accounts)",
+          [],
+          `h.kind = 'delivered_to' AND h.value = ${OWN_ADDRESS}`,
+        );
+      return lookups.headerAddresses(term, "h.kind = 'delivered_to' AND h.value = ?", [term.value]);
     case 'list': {
       // That list (List-Id or List-Post), or the lists of that domain: one range of the reversed names.
       const name = storedListName(term.value);
-      return {
-        sql: `m.id IN (SELECT message_id FROM message_header_addresses
-               WHERE kind = 'list' AND (value = ? OR (value > ? AND value < ?)))`,
-        values: [name, `${name}.`, `${name}/`],
-      };
+      return lookups.headerAddresses(term, "h.kind = 'list' AND (h.value = ? OR (h.value > ? AND h.value < ?))", [
+        name,
+        `${name}.`,
+        `${name}/`,
+      ]);
     }
     case 'filename':
       return {
@@ -323,6 +320,7 @@ const MAX_PREFIX_WORDS = 64;
  */
 class SearchLookups {
   private readonly scopes = new Map<string, { ids: string; size: number }>();
+  private readonly listedAddresses = new Map<SearchTerm, NonNullable<CompiledSearch['listed']>>();
   private readonly db: ReadableDb;
   constructor(db: ReadableDb) {
     this.db = db;
@@ -359,6 +357,32 @@ class SearchLookups {
   }
 
   /**
+   * How list: and deliveredto: read message_header_addresses (migration 021), as
+   * a label is read: the messages of a few rows are listed (its primary key) and
+   * the search may start from them; past the bound (deliveredto:me on Gmail,
+   * where every message says it) each message the newest-first walk meets is
+   * probed instead (by_message), which stops at the page. `probe` replaces
+   * `rows` there when it refers to m (the account's own address), and is
+   * checked of each listed message too. A listed term may be where the search
+   * starts (listedIn), as a small label is.
+   */
+  headerAddresses(term: SearchTerm, rows: string, values: unknown[], probe = rows): { sql: string; values: unknown[] } {
+    // Counted only up to the bound, as a label is.
+    const size = pluckStmt<unknown[], number>(
+      this.db,
+      `SELECT count(*) FROM (SELECT 1 FROM message_header_addresses h WHERE ${rows} LIMIT ?)`,
+    ).get(...values, LISTED_LABEL_MESSAGES) as number;
+    const probed = `EXISTS (SELECT 1 FROM message_header_addresses h WHERE h.message_id = m.id AND ${probe})`;
+    if (size >= LISTED_LABEL_MESSAGES) return { sql: probed, values };
+    const listed = `m.id IN (SELECT h.message_id FROM message_header_addresses h WHERE ${rows})`;
+    // A probe of its own (me: this account's address, not another's) still holds of each listed message.
+    const condition =
+      probe === rows ? { sql: listed, values } : { sql: `(${listed} AND ${probed})`, values: [...values, ...values] };
+    this.listedAddresses.set(term, { sql: condition.sql, params: condition.values, size });
+    return condition;
+  }
+
+  /**
    * The typed word as messages_prefix matches it: past the prefix indexes,
    * the whole words it starts (messages_prefix_vocab, migration 023) ORed,
    * which FTS5 reads lazily newest first; `linux *` would merge every
@@ -382,6 +406,8 @@ class SearchLookups {
     let best: CompiledSearch['listed'] = null;
     for (const clause of query.clauses) {
       const term = clause.anyOf[0];
+      const address = term && this.listedAddresses.get(term);
+      if (!clause.negated && clause.anyOf.length === 1 && address && (!best || address.size < best.size)) best = address;
       if (clause.negated || clause.anyOf.length !== 1) continue;
       if (term?.kind === 'label') {
         const { ids, size } = this.scope(term.value);
