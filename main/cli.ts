@@ -4,7 +4,8 @@ import { enableCompileCacheIn } from './cli/compileCache.ts';
 import { exitCodeOf, usageError } from './cli/usageError.ts';
 import { appVersion, defaultDataDir } from './core/paths.ts';
 
-const HELP = `outpost — offline mail and calendar index with a local API
+// A function: the default data directory it names is worked out only when help is asked for.
+const help = () => `outpost — offline mail and calendar index with a local API
 
 Usage:
   outpost serve [--port N] [--data-dir DIR]     run the core and the local API/UI on 127.0.0.1 (default port 7766)
@@ -40,7 +41,7 @@ async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parsed;
   if (values.version) return void process.stdout.write(`${appVersion()}\n`);
   const [command, ...rest] = positionals;
-  if (values.help || !command) return void process.stdout.write(HELP);
+  if (values.help || !command) return void process.stdout.write(help());
   const dataDir = values['data-dir'] ?? defaultDataDir();
   dataDirInUse = dataDir;
   enableCompileCacheIn(dataDir);

@@ -10,6 +10,40 @@ import * as esbuild from 'esbuild';
 const root = resolve(fileURLToPath(import.meta.url), '../..');
 const args = new Set(process.argv.slice(2));
 
+/**
+ * What a short command loads before it can answer (docs/benchmarks.md, CLI start-up):
+ * - Node's built-in modules are read when first used. An ESM import of one
+ *   evaluates every export (node:fs loads fs/promises, streams and readline;
+ *   node:crypto all of WebCrypto), and a module imported anywhere in a chunk
+ *   loads even when the command never calls it (node:crypto for account ids,
+ *   node:child_process for the background integrity check). Here each is a
+ *   CommonJS module of getters that load it on first use. Callable modules
+ *   (node:module, node:events, node:stream) are taken as they are.
+ * - better-sqlite3 is CommonJS: required, not imported, so Node does not
+ *   lex its source for export names on every start.
+ */
+const cliStartup = {
+  name: 'cli-startup',
+  setup(build) {
+    build.onResolve({ filter: /^node:/ }, (args) => ({ path: args.path, namespace: 'node-builtin' }));
+    build.onLoad({ filter: /.*/, namespace: 'node-builtin' }, ({ path }) => {
+      const builtin = process.getBuiltinModule(path);
+      const id = JSON.stringify(path);
+      if (typeof builtin === 'function') return { contents: `module.exports = process.getBuiltinModule(${id});`, loader: 'js' };
+      const names = JSON.stringify(Object.getOwnPropertyNames(builtin));
+      return {
+        contents: `let loaded;\nfor (const name of ${names})\n  Object.defineProperty(exports, name, { enumerable: true, get: () => (loaded ??= process.getBuiltinModule(${id}))[name] });`,
+        loader: 'js',
+      };
+    });
+    build.onResolve({ filter: /^better-sqlite3$/ }, (args) => ({ path: args.path, namespace: 'required-package' }));
+    build.onLoad({ filter: /.*/, namespace: 'required-package' }, ({ path }) => ({
+      contents: `import { createRequire } from 'node:module';\nexport default createRequire(import.meta.url)(${JSON.stringify(path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
 const nodeBuilds = [
   // Native and large dependencies stay in node_modules; only our code is bundled.
   // Split at the CLI's dynamic imports: a command loads only its own modules (and their packages).
@@ -19,6 +53,7 @@ const nodeBuilds = [
     outExtension: { '.js': '.js' },
     splitting: true,
     chunkNames: 'main/chunks/[name]-[hash]',
+    plugins: [cliStartup],
   },
   {
     entryPoints: { 'electron/main': 'main/electron/main.ts', 'electron/coreHost': 'main/electron/coreHost.ts' },
