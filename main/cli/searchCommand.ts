@@ -1,6 +1,7 @@
 import { openIndexForReading } from '../core/indexAccess.ts';
 import { OutpostError } from '../core/outpostError.ts';
 import { listAccounts } from '../db/queries/accounts.ts';
+import type { HighlightSource } from '../search/highlightMatches.ts';
 import { parseSearchQuery, SearchSyntaxError } from '../search/parseSearchQuery.ts';
 import { splitHighlight } from '../search/presentSearchHit.ts';
 import { searchPage } from '../search/searchMessages.ts';
@@ -47,10 +48,11 @@ export function searchCommand(options: {
       const date = new Date(hit.sent_at).toISOString().slice(0, 10);
       const from = hit.from_name || hit.from_email || '(unknown)';
       const count = hit.matching_messages > 1 ? ` (${hit.matching_messages})` : '';
-      const passage = splitHighlight(hit.highlight ?? hit.snippet)
+      const where = hit.highlight_source && hit.highlight_source !== 'body' ? `${PASSAGE_SOURCES[hit.highlight_source]}: ` : '';
+      const passage = `${where}${splitHighlight(hit.highlight ?? hit.snippet)
         .map((s) => (s.match ? bold(s.text) : s.text))
         .join('')
-        .replace(/\s+/g, ' ');
+        .replace(/\s+/g, ' ')}`;
       process.stdout.write(
         `${date}  ${from.slice(0, 28).padEnd(28)}  ${hit.subject || '(no subject)'}${count}\n    ${passage}\n    thr_${hit.thread_id}  ${accounts.get(hit.account_id) ?? hit.account_id}\n`,
       );
@@ -64,6 +66,16 @@ export function searchCommand(options: {
     db.close();
   }
 }
+
+/** What a passage that is not from the body is labelled with. */
+const PASSAGE_SOURCES: Record<HighlightSource, string> = {
+  body: 'body',
+  other_parts: 'other part',
+  attachment_name: 'attachment',
+  subject: 'subject',
+  from: 'from',
+  recipients: 'to',
+};
 
 /** 12345 as "12,345" (what toLocaleString('en-US') prints, without loading ICU's number formatting: 20-30 ms of a search's start-up). */
 export function groupThousands(n: number): string {

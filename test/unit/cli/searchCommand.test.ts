@@ -60,6 +60,11 @@ describe('outpost search', () => {
     expect(out.trimEnd().split('\n').at(-1)).toBe('3 conversations');
   });
 
+  it('labels a passage that is not from the body with where it is from', () => {
+    expect(run('subject:planning')).toMatch(/\n {4}subject: \*Planning\*\n/);
+    expect(run('booked')).toMatch(/\n {4}meeting room \*booked\*\n/);
+  });
+
   it('says how many exist when it shows fewer, and counts messages with --messages', () => {
     expect(run('meeting', { limit: 1 }).trimEnd().split('\n').at(-1)).toBe(
       '3 conversations, the newest 1 shown (--limit N for more)',
