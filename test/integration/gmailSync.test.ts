@@ -3,8 +3,6 @@ import { type Engine, openEngine } from '../../main/core/engine.ts';
 import { silentLog } from '../../main/core/log.ts';
 import { getAccount } from '../../main/db/queries/accounts.ts';
 import { applyThreadAction } from '../../main/mail/threadActions.ts';
-import { parseSearchQuery } from '../../main/search/parseSearchQuery.ts';
-import { searchMessages } from '../../main/search/searchMessages.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
 import {
   autoConsentBrowser,
@@ -15,6 +13,7 @@ import {
   normalizeSnapshot,
   runMailSync,
 } from '../support/emulatorAccounts.ts';
+import { listMessageRaw, subjectsFound } from '../support/listMail.ts';
 import { makeTempDir } from '../support/tempDir.ts';
 
 const USER = 'alice@gmail.test';
@@ -64,24 +63,13 @@ describe('Gmail sync against the emulator (googleapis, google-auth-library, real
   });
 
   it('keeps List-Id, List-Post and Delivered-To from the raw message; category:focused|other find nothing on Gmail', async () => {
-    const subjectsOf = (q: string) =>
-      searchMessages(engine.db, parseSearchQuery(`${q} in:anywhere`), { limit: 1_000, offset: 0, accountId }).map(
-        (r) => r.subject,
-      );
-    const raw = [
-      `Delivered-To: ${USER}`,
-      'Delivered-To: mailing list dev@lists.outpost.test',
-      'List-Id: <dev.lists.outpost.test>',
-      'List-Post: <mailto:dev@lists.outpost.test>',
-      'From: Ann <ann@outpost.test>',
-      'To: dev@lists.outpost.test',
-      'Subject: Release candidate',
-      `Message-ID: <rc-${Date.now()}@outpost.test>`,
-      `Date: ${new Date().toUTCString()}`,
-      '',
-      'The quixotry release candidate is out.',
-      '',
-    ].join('\r\n');
+    const subjectsOf = (q: string) => subjectsFound(engine.db, accountId, q);
+    const raw = listMessageRaw({
+      deliveredTo: [USER, 'mailing list dev@lists.outpost.test'],
+      listId: '<dev.lists.outpost.test>',
+      subject: 'Release candidate',
+      body: 'The quixotry release candidate is out.',
+    });
     await control(`/google/users/${USER}/messages`, { method: 'POST', body: { raw } });
     expect((await sync())?.error).toBeNull();
     expect(subjectsOf('list:dev@lists.outpost.test')).toEqual(['Release candidate']);

@@ -4,8 +4,6 @@ import { type Engine, openEngine } from '../../main/core/engine.ts';
 import { silentLog } from '../../main/core/log.ts';
 import { getAccount } from '../../main/db/queries/accounts.ts';
 import { applyThreadAction } from '../../main/mail/threadActions.ts';
-import { parseSearchQuery } from '../../main/search/parseSearchQuery.ts';
-import { searchMessages } from '../../main/search/searchMessages.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
 import { openBrowser as formPostBrowser } from '../emulator/microsoft/testAuth.ts';
 import {
@@ -15,6 +13,7 @@ import {
   normalizeGraphSnapshot,
   runMailSync,
 } from '../support/emulatorAccounts.ts';
+import { listMessageRaw, subjectsFound } from '../support/listMail.ts';
 import { makeTempDir } from '../support/tempDir.ts';
 
 const USER = 'bob@contoso.test';
@@ -75,24 +74,13 @@ describe('Outlook sync against the emulator (msal-node loopback flow, Graph delt
   });
 
   it('keeps List-Id, List-Post, Delivered-To and Focused/Other from Graph, and follows a move to Focused through delta', async () => {
-    const subjectsOf = (q: string) =>
-      searchMessages(engine.db, parseSearchQuery(`${q} in:anywhere`), { limit: 1_000, offset: 0, accountId }).map(
-        (r) => r.subject,
-      );
-    const raw = [
-      'Delivered-To: bob@contoso.test',
-      'Delivered-To: bob+lists@contoso.test',
-      'List-Id: Outpost developers <dev.lists.outpost.test>',
-      'List-Post: <mailto:dev@lists.outpost.test>',
-      'From: Ann <ann@outpost.test>',
-      'To: dev@lists.outpost.test',
-      'Subject: Nightly build broke',
-      `Message-ID: <nightly-${Date.now()}@outpost.test>`,
-      `Date: ${new Date().toUTCString()}`,
-      '',
-      'The nightly build broke on the zorbly parser.',
-      '',
-    ].join('\r\n');
+    const subjectsOf = (q: string) => subjectsFound(engine.db, accountId, q);
+    const raw = listMessageRaw({
+      deliveredTo: ['bob@contoso.test', 'bob+lists@contoso.test'],
+      listId: 'Outpost developers <dev.lists.outpost.test>',
+      subject: 'Nightly build broke',
+      body: 'The nightly build broke on the zorbly parser.',
+    });
     const posted = (await control('/microsoft/messages', { method: 'POST', body: { raw } })) as { id: string };
     expect((await sync())?.error).toBeNull();
     expect(subjectsOf('list:dev@lists.outpost.test')).toEqual(['Nightly build broke']);
