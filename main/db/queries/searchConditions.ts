@@ -207,20 +207,10 @@ function termCondition(
 ): { sql: string; values: unknown[] } {
   switch (term.kind) {
     case 'text':
-      if (term === lastPlainWord)
-        return {
-          sql: 'm.search_key IN (SELECT rowid FROM messages_prefix WHERE messages_prefix MATCH ?)',
-          values: [lookups.typed(term)],
-        };
-      return {
-        sql: 'm.search_key IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)',
-        values: [ftsExpression(term, lastPlainWord)],
-      };
+      if (term === lastPlainWord) return lookups.matching('messages_prefix', lookups.typed(term));
+      return lookups.matching('messages_fts', ftsExpression(term, lastPlainWord));
     case 'near':
-      return {
-        sql: 'm.search_key IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)',
-        values: [ftsExpression(term, lastPlainWord)],
-      };
+      return lookups.matching('messages_fts', ftsExpression(term, lastPlainWord));
     case 'group': {
       const parts = term.clauses.map((c) => clauseCondition(c, lastPlainWord, lookups));
       return { sql: `(${parts.map((p) => p.sql).join(' AND ') || '1'})`, values: parts.flatMap((p) => p.values) };
@@ -380,6 +370,22 @@ class SearchLookups {
       probe === rows ? { sql: listed, values } : { sql: `(${listed} AND ${probed})`, values: [...values, ...values] };
     this.listedAddresses.set(term, { sql: condition.sql, params: condition.values, size });
     return condition;
+  }
+
+  /**
+   * Words as a condition (a clause that is not all words: `linux OR label:x`,
+   * a typed word beside an OR): few matches are listed (the planner may start
+   * from them, or union several); 5,000 or more are probed per message on the
+   * newest-first walk ("+": never a start), where listing them, or the
+   * union of `linux OR freebsd`, sorted every match before the first page.
+   */
+  matching(table: 'messages_fts' | 'messages_prefix', expression: string): { sql: string; values: unknown[] } {
+    const size = pluckStmt<[string, number], number>(
+      this.db,
+      `SELECT count(*) FROM (SELECT 1 FROM ${table} WHERE ${table} MATCH ? LIMIT ?)`,
+    ).get(expression, LISTED_LABEL_MESSAGES) as number;
+    const key = size < LISTED_LABEL_MESSAGES ? 'm.search_key' : '+m.search_key';
+    return { sql: `${key} IN (SELECT rowid FROM ${table} WHERE ${table} MATCH ?)`, values: [expression] };
   }
 
   /**

@@ -132,6 +132,22 @@ describe('search at scale', () => {
     });
   });
 
+  it('walks an OR of a common word newest first, probing its matches, instead of sorting the union of all of them', () => {
+    const explained = explainStatements(db, () =>
+      findMessages(db, parseSearchQuery('common OR linuxc'), { limit: 26, offset: 0, prefixLast: true }),
+    );
+    const page = explained.find((s) => s.sql.includes('ORDER BY m.search_key DESC'))?.plan ?? '';
+    expect(page).toMatch(/^SCAN m USING INDEX messages_by_search_key\n/);
+    expect(page).not.toMatch(/MULTI-INDEX OR|TEMP B-TREE/);
+    expect(find('common OR linuxc', { prefixLast: true, limit: 200 })).toEqual(newestIds('1').slice(0, 200));
+    // Few matches on each side stay a union of the two lists, with the same results.
+    const few = newestIds(
+      `m.search_key IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'python')
+       OR m.search_key IN (SELECT rowid FROM messages_prefix WHERE messages_prefix MATCH '"linuxm" *')`,
+    );
+    expect(find('python OR linuxm', { prefixLast: true, limit: 1000 })).toEqual(few);
+  });
+
   it('searches a typed prefix longer than the prefix indexes as the words it starts, with the same results', () => {
     const { calls } = recordStatements(db, () => find('linux', { prefixLast: true, limit: 1000 }));
     const matches = calls.flatMap((c) => c.params).filter((p): p is string => typeof p === 'string' && p.includes('"linux'));
