@@ -247,9 +247,13 @@ async function recordSave(deps: DraftSyncDeps, row: PendingDraft, content: Draft
   });
 }
 
-/** A mail sync of the account soon pushes its drafts (none is added while one waits; a running full sync pushes them at the next). */
+/**
+ * A mail sync of the account soon pushes its drafts: none is added while one waits to start (it will
+ * read them), but one is while a sync runs (it read its drafts when it began); a running full sync
+ * pushes them at the next.
+ */
 export function pushMailSoon(jobs: JobQueue, runner: JobRunner, accountId: string): void {
-  if (jobs.hasOpenJob('email_sync', accountId)) return;
+  if (jobs.latest('email_sync', accountId)?.status === 'queued') return;
   try {
     jobs.enqueue({ kind: 'email_sync', mode: 'incremental', accountIds: [accountId], params: { trigger: 'draft' } });
     runner.wake();

@@ -102,7 +102,7 @@ describeOnEachSurface('drafts at Gmail through the UI (emulator)', (surface) => 
     await ui.closePage(page);
   }, 120_000);
 
-  it('a draft written in Gmail elsewhere shows in Drafts after a sync', async () => {
+  it('a draft written in Gmail elsewhere shows in Drafts after a sync, opens into compose, and discarding it deletes it there', async () => {
     const minted = (await emulatorControl(ui.emulator)('/google/tokens', {
       method: 'POST',
       body: { email: USER, scopes: ['https://mail.google.com/'] },
@@ -128,6 +128,11 @@ describeOnEachSurface('drafts at Gmail through the UI (emulator)', (surface) => 
       .poll(() => form.getByLabel('Subject', { exact: true }).inputValue(), { timeout: 10_000 })
       .toBe('Written on the phone');
     expect(await form.getByLabel('Message').inputValue()).toContain('On the bus.');
+    // Discarded unchanged (asked first, as a saved draft is): gone from Drafts here and in Gmail.
+    await form.getByRole('button', { name: 'Discard' }).click();
+    await composer.getByRole('alertdialog', { name: 'Close this message?' }).getByRole('button', { name: 'Discard' }).click();
+    await expect.poll(async () => (await draftsNamed('Written on the phone')).length, { timeout: 15_000 }).toBe(0);
+    await expect.poll(() => page.getByRole('option').filter({ hasText: 'Written on the phone' }).count()).toBe(0);
     await ui.closePage(page);
   }, 120_000);
 });

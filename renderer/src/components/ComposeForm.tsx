@@ -154,6 +154,25 @@ export function ComposeForm(props: {
   const forgetDraft = () => {
     void lastSave.current.finally(() => api.deleteComposeDraft(draftId));
   };
+  // A draft opened from Drafts is this window's at once (saved as it is), so sending or discarding it
+  // unchanged removes the provider's draft too.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once, when the window opens
+  useEffect(() => {
+    const source = props.initial.sourceMessageId;
+    if (!source) return;
+    lastSave.current = api
+      .saveComposeDraft(draftId, {
+        to: props.initial.to,
+        cc: props.initial.cc,
+        bcc: props.initial.bcc,
+        subject: props.initial.subject,
+        body_text: props.initial.body,
+        ...(props.initial.threadId ? { thread_id: props.initial.threadId } : {}),
+        ...(props.initial.from ? { from: props.initial.from } : {}),
+        message_id: source,
+      })
+      .catch(() => setSaved('failed'));
+  }, []);
   // biome-ignore lint/correctness/useExhaustiveDependencies: htmlEdits re-saves when formatting changes the HTML but not the text
   useEffect(() => {
     if (!touched && !everTouched.current) return;
@@ -228,6 +247,8 @@ export function ComposeForm(props: {
     try {
       const html = rich ? richEditor.current?.html() : undefined;
       const delay = undoSendSeconds();
+      // The draft's latest save first: the send names it, and it leaves Drafts with the send.
+      await lastSave.current.catch(() => undefined);
       const { data } = await api.sendEmail(
         // draft_id: the saved draft leaves Drafts (and the provider's Drafts) as the message is queued.
         { ...sendBody(draft, attachments, html), draft_id: draftId, ...(delay ? { send_delay_seconds: delay } : {}) },
@@ -255,7 +276,7 @@ export function ComposeForm(props: {
   };
   /** Closing with something written, or a saved draft reopened, asks: discard it, or keep it for later (it is saved already). */
   const close = () => {
-    if (!touched && !everTouched.current && !props.initial.draftId) return props.onClose();
+    if (!touched && !everTouched.current && !props.initial.draftId && !props.initial.sourceMessageId) return props.onClose();
     setConfirmingClose(true);
   };
 
