@@ -2,8 +2,11 @@
 // calling the CLI waits for), against bare Node's start-up measured in the
 // same rounds: each round runs every command once, in turn, so a change in
 // the machine's load reaches all of them alike. Reported: the median of each,
-// and its difference from the median of `node -e 0`.
-// BENCH_CLI_ROUNDS (default 21) and BENCH_CLI_MESSAGES (default 20000) change the size.
+// and its difference from the median of `node -e 0`, in wall time and in CPU
+// time (user + system, which a loaded machine inflates far less).
+// BENCH_CLI_ROUNDS (default 21) and BENCH_CLI_MESSAGES (default 20000) change the size;
+// BENCH_CLI_BEFORE=path/to/other/dist/main/cli.js adds that build's commands to the same rounds.
+// Each process is timed by bash's `time` (its own fork, exec and wait, to the millisecond).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -69,29 +72,46 @@ try {
     { name: 'outpost keys list (1,000)', args: [cli, 'keys', 'list', '--data-dir', small] },
     { name: 'outpost agenda (1,000)', args: [cli, 'agenda', '--data-dir', small] },
   ];
-  const run = (command: (typeof commands)[number]) => {
-    const started = performance.now();
-    execFileSync(process.execPath, command.args, { stdio: 'ignore', env: { ...process.env, ...command.env } });
-    return performance.now() - started;
+  const before = process.env.BENCH_CLI_BEFORE;
+  if (before) {
+    const searches = commands.filter((c) => c.args[1] === 'search' && !c.env);
+    for (const c of [commands[1], ...searches])
+      if (c) commands.push({ name: `before: ${c.name}`, args: [before, ...c.args.slice(1)] });
+  }
+  const run = (command: (typeof commands)[number]): { wall: number; cpu: number } => {
+    const timed = execFileSync(
+      'bash',
+      ['-c', 'TIMEFORMAT="%3R %3U %3S"; { time "$@" >/dev/null 2>&1; } 2>&1', 'bash', process.execPath, ...command.args],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, ...command.env } },
+    );
+    const [wall = 0, user = 0, system = 0] = timed.trim().split(/\s+/).slice(-3).map(Number);
+    return { wall: wall * 1000, cpu: (user + system) * 1000 };
   };
   // One untimed round: the compile caches are written, and the indexes' pages are in the OS cache.
   for (const command of commands) run(command);
-  const times = commands.map(() => [] as number[]);
+  const walls = commands.map(() => [] as number[]);
+  const cpus = commands.map(() => [] as number[]);
   const loadBefore = loadAverage();
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [i, command] of commands.entries()) times[i]?.push(run(command));
+    for (const [i, command] of commands.entries()) {
+      const { wall, cpu } = run(command);
+      walls[i]?.push(wall);
+      cpus[i]?.push(cpu);
+    }
   }
 
-  const baseline = median(times[0] ?? []);
+  const baseWall = median(walls[0] ?? []);
+  const baseCpu = median(cpus[0] ?? []);
+  const plus = (value: number, base: number, i: number) => (i === 0 ? '—' : `${(value - base).toFixed(0)} ms`);
   console.log(`${ROUNDS} interleaved rounds; load average (1, 5, 15 min) before ${loadBefore}, after ${loadAverage()}`);
-  console.log('| command | median | p90 | median − node -e 0 |');
-  console.log('| --- | --- | --- | --- |');
+  console.log('| command | wall median | p90 | − node -e 0 | CPU median | − node -e 0 |');
+  console.log('| --- | --- | --- | --- | --- | --- |');
   commands.forEach((command, i) => {
-    const runs = times[i] ?? [];
-    const difference = i === 0 ? '—' : `${(median(runs) - baseline).toFixed(1)} ms`;
-    console.log(
-      `| \`${command.name}\` | ${median(runs).toFixed(1)} ms | ${percentile(runs, 90).toFixed(1)} ms | ${difference} |`,
-    );
+    const wall = median(walls[i] ?? []);
+    const cpu = median(cpus[i] ?? []);
+    const cells = [`\`${command.name}\``, `${wall.toFixed(0)} ms`, `${percentile(walls[i] ?? [], 90).toFixed(0)} ms`];
+    cells.push(plus(wall, baseWall, i), `${cpu.toFixed(0)} ms`, plus(cpu, baseCpu, i));
+    console.log(`| ${cells.join(' | ')} |`);
   });
 } finally {
   rmSync(dir, { recursive: true, force: true });
