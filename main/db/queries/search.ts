@@ -75,22 +75,24 @@ export function findMessages(
   const after = options.after ? [options.after.sentAt, options.after.id] : [];
 
   if (match === null) {
+    // A small label is where the search starts (its messages, sorted) when the walk down the date index would read more.
+    const listed = compiled.listed && startFromListed(db, compiled, compiled.listed.size, options.limit) ? compiled.listed : null;
     const rows = stmt<unknown[], MessageMatchRow>(
       db,
       `SELECT ${HIT_COLUMNS}, NULL AS score FROM messages m
-       WHERE 1${where}${after.length ? ` AND m.search_key < ${KEY_OF}` : ''} ORDER BY m.search_key DESC LIMIT ? OFFSET ?`,
-    ).all(...params, ...after, options.limit, offset);
+       WHERE ${listed ? listed.sql : '1'}${where}${after.length ? ` AND m.search_key < ${KEY_OF}` : ''} ORDER BY m.search_key DESC LIMIT ? OFFSET ?`,
+    ).all(...(listed?.params ?? []), ...params, ...after, options.limit, offset);
     return { rows, fullText: false };
   }
   const ranked = options.sort === 'relevance' && table === 'messages_fts';
-  if (!ranked && compiled.listed && startFromLabel(db, compiled, compiled.listed.size, options.limit)) {
+  if (!ranked && compiled.listed && startFromListed(db, compiled, compiled.listed.size, options.limit)) {
     // Start from the listed messages (a small label, has:attachment), the matches listed once beside them.
     const ids = stmt<unknown[], RankedId>(
       db,
       `SELECT m.id, m.thread_id, NULL AS score FROM messages m
-       WHERE +m.search_key IN (SELECT rowid FROM ${table} WHERE ${table} MATCH ?)${where}${after.length ? ` AND m.search_key < ${KEY_OF}` : ''}
+       WHERE ${compiled.listed.sql} AND +m.search_key IN (SELECT rowid FROM ${table} WHERE ${table} MATCH ?)${where}${after.length ? ` AND m.search_key < ${KEY_OF}` : ''}
        ORDER BY m.search_key DESC LIMIT ? OFFSET ?`,
-    ).all(match, ...params, ...after, options.limit, offset);
+    ).all(...compiled.listed.params, match, ...params, ...after, options.limit, offset);
     return { rows: messageRows(db, ids), fullText: true };
   }
   const ids = ranked
@@ -112,8 +114,8 @@ type RankedId = { id: number; thread_id: number; score: number | null };
  * `limit` of them are listed: fewer listed messages than matches, and fewer
  * than the walk would read if they are spread evenly (limit × messages / size).
  */
-function startFromLabel(db: ReadableDb, compiled: CompiledSearch, size: number, limit: number): boolean {
-  return size * size < limit * messageCount(db) && size < matchesUpTo(db, compiled, size + 1);
+function startFromListed(db: ReadableDb, compiled: CompiledSearch, size: number, limit: number): boolean {
+  return size * size < limit * messageCount(db) && (compiled.match === null || size < matchesUpTo(db, compiled, size + 1));
 }
 
 /** How many full-text matches there are, counted no further than `bound`. */

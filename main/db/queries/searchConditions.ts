@@ -339,7 +339,8 @@ class SearchLookups {
   label(value: string): { sql: string; values: unknown[] } {
     const { ids, size } = this.scope(value);
     return size < LISTED_LABEL_MESSAGES
-      ? { sql: LISTED_LABEL, values: [ids] }
+      ? // "+": a filter where the search walks something else; listedIn gives the same list where it starts from it.
+        { sql: `+${LISTED_LABEL}`, values: [ids] }
       : {
           sql: 'EXISTS (SELECT 1 FROM message_labels ml WHERE ml.message_id = m.id AND ml.label_id IN (SELECT value FROM json_each(?)))',
           values: [ids],

@@ -101,6 +101,12 @@ describe('search at scale', () => {
        AND m.search_key IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'linux')`,
     );
     expect(find('label:receipts linux', { limit: 1000 })).toEqual(expected);
+    // Walking the matches instead (a page of one: fewer rows than the label's), the label is a filter, never a lookup per listed id.
+    const walk = explainStatements(db, () =>
+      findMessages(db, parseSearchQuery('label:receipts common'), { limit: 1, offset: 0 }),
+    ).find((s) => s.sql.includes('ORDER BY messages_fts.rowid DESC'))?.plan;
+    expect(walk).toMatch(/^SEARCH m USING INDEX messages_by_search_key \(search_key=\?\)$/m);
+    expect(find('label:receipts linux', { limit: 1 })).toEqual(expected.slice(0, 1));
     // Paging from the label keeps the newest-first keyset.
     const firstPage = findMessages(db, parseSearchQuery('label:receipts common'), { limit: 10 }).rows;
     const last = firstPage.at(-1) as { sent_at: number; id: number };
