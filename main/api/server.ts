@@ -45,6 +45,7 @@ import { registerOutboxRoutes } from './routes/outbox.ts';
 import { registerSearchRoutes } from './routes/search.ts';
 import { registerSendRoutes, SEND_BODY_LIMIT_BYTES } from './routes/send.ts';
 import { registerServiceThreadSendRoutes } from './routes/serviceThreadSend.ts';
+import { registerSessionRoutes } from './routes/session.ts';
 import { registerSyncRoutes } from './routes/sync.ts';
 import { registerThreadRoutes } from './routes/threads.ts';
 import { registerTrustedSenderRoutes } from './routes/trustedSenders.ts';
@@ -175,6 +176,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
   });
 
   registerHealthRoutes(app, deps);
+  registerSessionRoutes(app);
   registerThreadRoutes(app, deps);
   registerSearchRoutes(app, deps);
   registerCalendarRoutes(app, deps);

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { decodeDraftParam } from '../../shared/composeDraft.ts';
-import { api } from './apiClient.ts';
+import { api, establishSession } from './apiClient.ts';
 import { useCalendarStore } from './calendarStore.ts';
 import { CalendarView } from './components/CalendarView.tsx';
 import { ComposeForm } from './components/ComposeForm.tsx';
@@ -20,10 +20,11 @@ import { onCoreEvent, onEventGap, startLiveEvents } from './liveEvents.ts';
 import { useLabelStore } from './mail/labelStore.ts';
 import { useListStore } from './mail/listStore.ts';
 import { subscribeLiveMail } from './mail/liveMail.ts';
-import { INBOX_VIEW, useNavigationStore, viewTitle } from './mail/navigationStore.ts';
+import { useNavigationStore, viewTitle } from './mail/navigationStore.ts';
 import { useReaderStore } from './mail/readerStore.ts';
 import { useSelectionStore } from './mail/selectionStore.ts';
 import { useUndoStore } from './mail/undoStore.ts';
+import { startUrlRoutes } from './mail/urlRoutes.ts';
 import { useOutboxStore } from './outboxStore.ts';
 import { SettingsView } from './settings/SettingsView.tsx';
 import { shortcutActions } from './shortcutActions.ts';
@@ -34,7 +35,38 @@ import { useKeyboardShortcuts } from './useKeyboardShortcuts.ts';
 export function App() {
   const composeParam = new URLSearchParams(window.location.search).get('compose');
   if (composeParam !== null) return <ComposeWindow param={composeParam} />;
+  return <SessionGate />;
+}
+
+/**
+ * The client once the page has a session (the printed link's, kept as a cookie, or the desktop's);
+ * a page without one says how to get one instead of showing an empty, "Offline" client.
+ */
+function SessionGate() {
+  const [session, setSession] = useState<'checking' | 'ok' | 'none'>('checking');
+  useEffect(() => {
+    void establishSession().then(setSession);
+  }, []);
+  if (session === 'checking') return null;
+  if (session === 'none') return <NoSession />;
   return <MailClient />;
+}
+
+function NoSession() {
+  useEffect(() => {
+    document.title = 'Sign in — Outpost';
+  }, []);
+  return (
+    <main className="no-session">
+      <h1>Outpost</h1>
+      <p>This page has no Outpost session.</p>
+      <p>
+        Run <code>outpost serve</code> (or <code>npm run serve</code>) and open the link it prints (
+        <code>http://127.0.0.1:…/#session=…</code>) in this browser, once: after that any Outpost address opens here, in new tabs
+        and after a reload. Or use the Outpost desktop app.
+      </p>
+    </main>
+  );
 }
 
 function ComposeWindow({ param }: { param: string }) {
@@ -121,9 +153,21 @@ function MailClient() {
   );
 
   useEffect(() => {
-    void useLabelStore.getState().loadLabels();
-    void useListStore.getState().showLabel(INBOX_VIEW.label, INBOX_VIEW.title);
+    // The labels first, so a label's address shows its name; then the place the address names.
+    let stopRoutes: (() => void) | null = null;
+    let stopped = false;
+    void useLabelStore
+      .getState()
+      .loadLabels()
+      .then(() => {
+        if (!stopped) stopRoutes = startUrlRoutes();
+      });
+    return () => {
+      stopped = true;
+      stopRoutes?.();
+    };
   }, []);
+  useInboxTitle();
 
   // Live: mail changes patch the views; the outbox, a removed account's calendars and sent notices follow their events.
   useEffect(() => {
@@ -248,6 +292,14 @@ function MailClient() {
       <UndoToast />
     </div>
   );
+}
+
+/** The tab's title counts the Inbox's unread conversations: "Inbox (3) — Outpost". */
+function useInboxTitle() {
+  const unread = useLabelStore((s) => s.labels.reduce((n, l) => n + (l.role === 'inbox' ? l.unread_thread_count : 0), 0));
+  useEffect(() => {
+    document.title = unread > 0 ? `Inbox (${unread}) — Outpost` : 'Inbox — Outpost';
+  }, [unread]);
 }
 
 /** Ticks every conversation loaded in the list, or none (Gmail's select-all box; also * a and * n). */

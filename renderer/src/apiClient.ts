@@ -44,22 +44,38 @@ declare global {
   }
 }
 
-const SESSION_KEY = 'outpost.session';
+/** The printed link's one-time `#session=` token, kept in memory for this page only (the cookie carries it after). */
+let linkToken: string | null = null;
 
 /**
- * Where the API is and how to authenticate: from the desktop preload, or in
- * a browser from the `#session=` fragment that `outpost serve` prints (kept
- * in sessionStorage, then removed from the address bar).
+ * Where the API is and how to authenticate: from the desktop preload; in a browser, by the
+ * HttpOnly session cookie that POST /v1/session set (the browser sends it by itself), or on the
+ * first visit by the `#session=` token of the link `outpost serve` prints (establishSession).
  */
 function connection(): { baseUrl: string; token: string | null } {
   if (window.outpost) return { baseUrl: window.outpost.apiBaseUrl, token: window.outpost.sessionToken() };
-  const fragment = new URLSearchParams(window.location.hash.slice(1));
-  const fromFragment = fragment.get('session');
-  if (fromFragment) {
-    sessionStorage.setItem(SESSION_KEY, fromFragment);
-    history.replaceState(null, '', window.location.pathname + window.location.search);
+  return { baseUrl: '', token: linkToken };
+}
+
+/**
+ * Before the UI asks anything: in a browser, takes the `#session=` token out of the address bar and
+ * has the core keep it in the session cookie, so a reload or a new tab is signed in without it.
+ * 'none' when the page has neither (the UI then says how to get a session); a core that cannot be
+ * reached is not a missing session ('ok': the UI shows it offline).
+ */
+export async function establishSession(): Promise<'ok' | 'none'> {
+  if (window.outpost) return 'ok';
+  const fromLink = new URLSearchParams(window.location.hash.slice(1)).get('session');
+  if (fromLink) {
+    linkToken = fromLink;
+    history.replaceState(history.state, '', window.location.pathname + window.location.search);
   }
-  return { baseUrl: '', token: sessionStorage.getItem(SESSION_KEY) };
+  try {
+    await getJson('/v1/session', undefined, { method: 'POST' });
+    return 'ok';
+  } catch (error) {
+    return error instanceof ApiRequestError && error.code === 'invalid_key' ? 'none' : 'ok';
+  }
 }
 
 /**

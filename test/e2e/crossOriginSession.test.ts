@@ -111,6 +111,52 @@ describe.skipIf(chromiumMissingReason !== null)(
       });
     }
 
+    it('will not set the session cookie, or read mail with it, for a page of another port (issue 21)', async () => {
+      const page = await context.newPage();
+      const exchange = `${core.baseUrl}/v1/session`;
+      for (const kind of ['fetch', 'form'] as const) {
+        const answer = await attack(page, kind, exchange);
+        expect(answer.status(), kind).toBe(403);
+        expect(answer.headers()['set-cookie'], kind).toBeUndefined();
+      }
+      // A read with the cookie from the other origin: the API refuses it (403), and CORS hides any answer from the page.
+      const threads = `${core.baseUrl}/v1/email/threads?label=inbox`;
+      await page.goto(`${attackerOrigin}/fetch?target=%2Fnothing`);
+      const answered = page.waitForResponse((r) => r.url() === threads && r.request().method() === 'GET');
+      await page.evaluate((url) => fetch(url, { mode: 'no-cors', credentials: 'include' }).then(() => null), threads);
+      expect((await answered).status()).toBe(403);
+      const read = await page.evaluate(
+        (url) =>
+          fetch(url, { credentials: 'include' }).then(
+            (r) => r.status,
+            () => 'blocked',
+          ),
+        threads,
+      );
+      expect(read).toBe('blocked');
+      await page.close();
+    });
+
+    it('sets the cookie HttpOnly, SameSite=Strict, path / from the API’s own origin (the printed link’s exchange)', async () => {
+      const fresh = await browser.newContext();
+      const page = await fresh.newPage();
+      await page.goto(`${core.baseUrl}/v1/health`);
+      const status = await page.evaluate(
+        ([url, token]) => fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}` } }).then((r) => r.status),
+        [`${core.baseUrl}/v1/session`, session] as const,
+      );
+      expect(status).toBe(200);
+      const cookie = (await fresh.cookies(core.baseUrl)).find((c) => c.name === 'authjs.session-token');
+      expect(cookie).toMatchObject({ value: session, httpOnly: true, sameSite: 'Strict', path: '/' });
+      // From then on the cookie alone signs the page in.
+      const after = await page.evaluate(
+        (url) => fetch(url).then((r) => r.status),
+        `${core.baseUrl}/v1/email/threads?label=inbox`,
+      );
+      expect(after).toBe(200);
+      await fresh.close();
+    });
+
     it('still syncs for the same cookie from the API’s own origin', async () => {
       const before = syncsRun;
       const page = await context.newPage();

@@ -130,9 +130,9 @@ describeOnEachSurface('reading mail in the UI', (surface) => {
   });
 
   // A browser tab can arrive without a session; the desktop app always has one from its preload.
-  it.skipIf(surface.name !== 'chromium')('shows an error, not a blank page, without a session', async () => {
+  it.skipIf(surface.name !== 'chromium')('says how to get a session, not a blank page, without one', async () => {
     const page = await ui.openPage({ withoutSession: true });
-    await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 10_000 }).toMatch(/missing credentials/);
+    await expect.poll(() => page.getByRole('main').textContent(), { timeout: 10_000 }).toMatch(/outpost serve/);
     await ui.closePage(page);
   });
 });

@@ -86,6 +86,12 @@ export function requireScope(principal: Principal, scope: Scope): void {
     );
 }
 
+/** The session token the request presents (header or cookie), or null when it presents an API key or nothing. */
+export function presentedSessionToken(request: FastifyRequest): string | null {
+  const presented = presentedToken(request);
+  return presented && !presented.token.startsWith('wbk_') ? presented.token : null;
+}
+
 function presentedToken(request: FastifyRequest): PresentedToken | null {
   const header = request.headers.authorization;
   if (header) {

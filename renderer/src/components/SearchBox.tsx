@@ -18,6 +18,12 @@ export const SearchBox = forwardRef<HTMLInputElement>(function SearchBox(_props,
   useEffect(() => {
     if (!searching) setQuery('');
   }, [searching]);
+  // A search shown by its address (a reload, Back) puts its query in the box; what is being typed stays.
+  const shownQuery = useNavigationStore((s) => (s.view.kind === 'search' ? s.view.query : null));
+  useEffect(() => {
+    const typing = document.activeElement instanceof HTMLInputElement && document.activeElement.type === 'search';
+    if (shownQuery !== null && !typing) setQuery(shownQuery);
+  }, [shownQuery]);
 
   useEffect(() => {
     if (!query.trim()) return;

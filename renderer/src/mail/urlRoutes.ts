@@ -1,0 +1,130 @@
+import { useLabelStore } from './labelStore.ts';
+import { useListStore } from './listStore.ts';
+import { INBOX_VIEW, type ListView, type Section, useNavigationStore } from './navigationStore.ts';
+import { useReaderStore } from './readerStore.ts';
+
+/**
+ * Where the person is, as an address (the part after `#`), so Back/Forward, reload, bookmarks and a
+ * new tab work. One module maps the stores' state to the URL and back, with the History API:
+ *
+ *   #/mail/all/<label>                 a mailbox across accounts (a role: inbox, sent ...) or a label by id
+ *   #/mail/all/<label>/thread/<id>     a conversation open over that mailbox's list
+ *   #/search/<query>[/thread/<id>]     search results (and one opened from them)
+ *   #/calendar  #/settings  #/outbox   the other sections
+ *
+ * `all` is the account scope: room for one account's own mailboxes (`#/mail/<account id>/inbox`).
+ * Each change a person makes is one history entry (typing a search refines its entry in place);
+ * Back undoes it, and Back from the first address leaves the app only as any page would.
+ */
+export type Route = { section: 'mail'; view: ListView; threadId: string | null } | { section: Exclude<Section, 'mail'> };
+
+const SECTIONS: readonly Exclude<Section, 'mail'>[] = ['calendar', 'settings', 'outbox'];
+
+/** The address of a place (`#/...`). */
+export function routeToHash(route: Route): string {
+  if (route.section !== 'mail') return `#/${route.section}`;
+  const list =
+    route.view.kind === 'search'
+      ? `#/search/${encodeURIComponent(route.view.query)}`
+      : `#/mail/all/${encodeURIComponent(route.view.label)}`;
+  return route.threadId ? `${list}/thread/${encodeURIComponent(route.threadId)}` : list;
+}
+
+/** The place an address names; anything it does not know (an old bookmark, a typo) is the Inbox. */
+export function hashToRoute(hash: string): Route {
+  const parts = hash.replace(/^#\/?/, '').split('/').map(decodePart);
+  const [head, ...rest] = parts;
+  const section = SECTIONS.find((s) => s === head);
+  if (section) return { section };
+  const threadAt = rest.indexOf('thread');
+  const threadId = threadAt >= 0 ? (rest[threadAt + 1] ?? null) || null : null;
+  if (head === 'search' && rest[0]) return { section: 'mail', view: { kind: 'search', query: rest[0] }, threadId };
+  if (head === 'mail' && rest[1]) return { section: 'mail', view: labelView(rest[1]), threadId };
+  return { section: 'mail', view: INBOX_VIEW, threadId: null };
+}
+
+/** The place the stores show now. */
+export function currentRoute(): Route {
+  const { section, view } = useNavigationStore.getState();
+  if (section !== 'mail') return { section };
+  return { section, view, threadId: useReaderStore.getState().openThread?.id ?? null };
+}
+
+/** Shows a place: its section, its list (loaded only when it is not the one shown) and its conversation. */
+export async function showRoute(route: Route, options: { reloadList?: boolean } = {}): Promise<void> {
+  const navigation = useNavigationStore.getState();
+  if (route.section === 'calendar') return navigation.showCalendar();
+  if (route.section === 'settings') return navigation.showSettings();
+  if (route.section === 'outbox') return navigation.showOutbox();
+  const listed = navigation.view;
+  const sameList =
+    route.view.kind === listed.kind &&
+    (route.view.kind === 'search'
+      ? route.view.query === (listed as typeof route.view).query
+      : route.view.label === (listed as typeof route.view).label);
+  const reader = useReaderStore.getState();
+  if (!sameList || options.reloadList) {
+    if (route.view.kind === 'search') void useListStore.getState().search(route.view.query);
+    else void useListStore.getState().showLabel(route.view.label, route.view.title);
+  } else navigation.showView(listed);
+  if (route.threadId === null) {
+    if (reader.openThread || reader.status !== 'idle') reader.closeThread();
+  } else if (reader.openThread?.id !== route.threadId) await reader.selectThread(route.threadId);
+}
+
+/**
+ * Keeps the address and the stores in step from now on: shows the place the address names (the
+ * Inbox when it names none), records each later change as a history entry, and follows Back and
+ * Forward. Returns the function that stops it.
+ */
+export function startUrlRoutes(): () => void {
+  let applying = false;
+  let shown = routeToHash(hashToRoute(window.location.hash));
+  history.replaceState(history.state, '', shown);
+  const follow = async (hash: string, reloadList = false) => {
+    applying = true;
+    try {
+      await showRoute(hashToRoute(hash), { reloadList });
+    } finally {
+      applying = false;
+      shown = routeToHash(currentRoute());
+      if (shown !== window.location.hash) history.replaceState(history.state, '', shown);
+    }
+  };
+  const record = () => {
+    if (applying) return;
+    const next = routeToHash(currentRoute());
+    if (next === shown) return;
+    // A search typed further refines its own entry; every other change is a step Back can undo.
+    const refining =
+      next.startsWith('#/search/') && shown.startsWith('#/search/') && !next.includes('/thread/') && !shown.includes('/thread/');
+    if (refining) history.replaceState(history.state, '', next);
+    else history.pushState(null, '', next);
+    shown = next;
+  };
+  const onPop = () => void follow(window.location.hash);
+  void follow(shown, true);
+  const stopNavigation = useNavigationStore.subscribe(record);
+  const stopReader = useReaderStore.subscribe(record);
+  window.addEventListener('popstate', onPop);
+  return () => {
+    stopNavigation();
+    stopReader();
+    window.removeEventListener('popstate', onPop);
+  };
+}
+
+/** A label view by id: a role's own title ("inbox" is Inbox), or the label's name once labels are known. */
+function labelView(label: string): Extract<ListView, { kind: 'label' }> {
+  const known = useLabelStore.getState().labels.find((l) => l.id === label);
+  const title = known?.name ?? label.charAt(0).toUpperCase() + label.slice(1);
+  return { kind: 'label', label, title };
+}
+
+function decodePart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
