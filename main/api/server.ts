@@ -16,6 +16,7 @@ import type { Log } from '../core/log.ts';
 import type { BlobStore } from '../db/blobStore.ts';
 import type { ReadableDb, WritableDb } from '../db/handles.ts';
 import type { EventRow } from '../db/queries/calendarEvents.ts';
+import type { LabelManagement } from '../mail/labelManagement.ts';
 import type { Outbox } from '../send/outbox.ts';
 import type { JobQueue } from '../sync/jobQueue.ts';
 import type { JobRunner } from '../sync/jobRunner.ts';
@@ -40,6 +41,7 @@ import { registerEventRoutes } from './routes/events.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerJobRoutes } from './routes/jobs.ts';
 import { registerKeyRoutes } from './routes/keys.ts';
+import { registerLabelRoutes } from './routes/labels.ts';
 import { registerMessageRoutes } from './routes/messages.ts';
 import { registerOutboxRoutes } from './routes/outbox.ts';
 import { registerSearchRoutes } from './routes/search.ts';
@@ -87,6 +89,8 @@ export interface ApiDeps {
   removeAccount?: (accountId: string) => Promise<AccountRemoval>;
   /** Answers an invitation at the provider and in the index (main/calendar/respondToEvent.ts); absent: 503. */
   respondToEvent?: (eventId: number, answer: RsvpAnswer) => Promise<EventRow>;
+  /** Labels and folders made, renamed, deleted at the provider (main/mail/labelManagement.ts); absent: 503. */
+  labels?: LabelManagement;
 }
 
 export type ApiServer = FastifyInstance<
@@ -178,6 +182,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<ApiServer> {
   registerHealthRoutes(app, deps);
   registerSessionRoutes(app);
   registerThreadRoutes(app, deps);
+  registerLabelRoutes(app, deps);
   registerSearchRoutes(app, deps);
   registerCalendarRoutes(app, deps);
   registerSyncRoutes(app, { ...deps, limits });

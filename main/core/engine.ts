@@ -9,6 +9,7 @@ import { isCorruptionError } from '../db/integrity.ts';
 import { openIndex, type WritableDb } from '../db/openIndex.ts';
 import type { EventRow } from '../db/queries/calendarEvents.ts';
 import { onMailChanges } from '../db/transactions.ts';
+import { type LabelManagement, labelManagement } from '../mail/labelManagement.ts';
 import type { RsvpAnswer } from '../providers/accountProvider.ts';
 import { type GmailQuotaSettings, gmailQuotaFromEnv } from '../providers/gmail/gmailSession.ts';
 import { ProviderRegistry } from '../providers/registry.ts';
@@ -92,6 +93,8 @@ export interface Engine {
   removeAccount(accountId: string): Promise<AccountRemoval>;
   /** Answers an invitation at the provider and in the index (main/calendar/respondToEvent.ts). */
   respondToEvent(eventId: number, answer: RsvpAnswer): Promise<EventRow>;
+  /** Labels and folders made, renamed and deleted at the provider and in the index (main/mail/labelManagement.ts). */
+  labels: LabelManagement;
   close(): Promise<void>;
 }
 
@@ -194,6 +197,7 @@ export function openEngine(config: EngineConfig): Engine {
     },
     removeAccount: (accountId) => removeAccount({ db, blobs, runner, events, providers }, accountId),
     respondToEvent: (eventId, answer) => respondToEvent({ db, providers }, eventId, answer),
+    labels: labelManagement({ db, providers, events }),
     async close() {
       await runner.stop();
       db.close();

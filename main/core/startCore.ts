@@ -85,6 +85,7 @@ export async function startCore(config: CoreConfig): Promise<Core> {
       connectAccount: (provider) => connector.start(provider),
       removeAccount: engine.removeAccount,
       respondToEvent: engine.respondToEvent,
+      labels: engine.labels,
       outbox: engine.send.outbox,
       deliverNow: deliverQueued,
     });

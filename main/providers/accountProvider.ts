@@ -1,6 +1,7 @@
 import type { JobMode } from '../../shared/events.ts';
 import type { AccountRow } from '../db/queries/accounts.ts';
 import type { EventEdit } from '../db/queries/eventEdits.ts';
+import type { LabelInput } from '../db/queries/labels.ts';
 import type { PendingChange } from '../db/queries/pendingChanges.ts';
 import type { FailureClass } from '../sync/retryPolicy.ts';
 import type { ProviderDescription } from './descriptions.ts';
@@ -55,6 +56,19 @@ export interface AccountSession {
   writeEvent(edit: EventEdit): Promise<EventWriteOutcome>;
   /** The account's drafts at the provider (Gmail's drafts, Outlook's Drafts folder). */
   drafts(): Promise<ProviderDrafts>;
+  /** The user's own labels (Gmail) or mail folders (Outlook), made, renamed and deleted at the provider. */
+  labels(): Promise<ProviderLabels>;
+}
+
+/**
+ * Label management at the provider; each answers the label as the index keeps it (LabelInput).
+ * `parent`: made inside that label or folder (Gmail: by name, "parent/name"; Outlook: a child folder).
+ * A label already gone is not an error for delete.
+ */
+export interface ProviderLabels {
+  create(name: string, parent: { remoteId: string; name: string } | null): Promise<LabelInput>;
+  rename(label: { remoteId: string; name: string }, name: string): Promise<LabelInput>;
+  delete(remoteId: string): Promise<void>;
 }
 
 /** A draft as Outpost writes it to the provider: the composed MIME and the fields it was made from. */

@@ -11,6 +11,7 @@ import { pushGmailChanges } from './gmail/gmailChangePusher.ts';
 import { connectGoogle } from './gmail/gmailConnect.ts';
 import { gmailDrafts } from './gmail/gmailDrafts.ts';
 import { DailyQuotaError } from './gmail/gmailErrors.ts';
+import { gmailLabelWrites } from './gmail/gmailLabelWrites.ts';
 import { gmailSendProvider } from './gmail/gmailSendProvider.ts';
 import {
   type GmailQuotaSettings,
@@ -92,6 +93,7 @@ export function googleProvider(config: GoogleConfig, deps: ProviderDeps & { quot
         answerInvitation: async (invitation) => answerOnGoogle(open(), invitation, signal),
         writeEvent: async (edit) => writeGoogleEvent(open(), edit, signal),
         drafts: async () => gmailDrafts(open(), signal),
+        labels: async () => gmailLabelWrites(open(), signal),
       };
     },
     revocation(account) {

@@ -19,6 +19,7 @@ export const localProvider: AccountProvider = {
     answerInvitation: () => Promise.reject(new ProviderError('not_connected', 'this account has no calendar provider')),
     writeEvent: () => Promise.reject(new ProviderError('not_connected', 'this account has no calendar provider')),
     drafts: () => Promise.reject(new ProviderError('not_connected', 'imported mail has no provider to keep drafts at')),
+    labels: () => Promise.reject(new ProviderError('not_connected', 'imported mail has no provider to keep labels at')),
   }),
   revocation: () => null,
 };
@@ -42,6 +43,7 @@ export function unconfiguredProvider(id: ProviderId, why: string): AccountProvid
       answerInvitation: refuse,
       writeEvent: refuse,
       drafts: refuse,
+      labels: refuse,
     }),
     revocation: () => (description.capabilities.revocation === 'revoke' ? async () => false : null),
   };

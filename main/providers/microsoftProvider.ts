@@ -8,6 +8,7 @@ import type { GraphClient } from './graph/graphClient.ts';
 import { connectMicrosoft } from './graph/graphConnect.ts';
 import { graphDrafts } from './graph/graphDrafts.ts';
 import { writeGraphEvent } from './graph/graphEventWrites.ts';
+import { graphFolderWrites } from './graph/graphFolderWrites.ts';
 import { answerOnGraph } from './graph/graphInvitations.ts';
 import { graphMailSync } from './graph/graphMailSync.ts';
 import { graphSendProvider } from './graph/graphSendProvider.ts';
@@ -59,6 +60,7 @@ export function microsoftProvider(config: MicrosoftConfig, deps: ProviderDeps): 
             edit,
           ),
         drafts: async () => graphDrafts(await open()),
+        labels: async () => graphFolderWrites(await open()),
       };
     },
     // Microsoft has no per-app revocation: the user removes Outpost under the account's apps.

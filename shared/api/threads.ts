@@ -171,6 +171,27 @@ export const LabelListResponse = Type.Object(
 );
 export type LabelListResponse = Static<typeof LabelListResponse>;
 
+export const LabelResponse = Type.Object({ data: LabelSchema }, { description: 'The label or folder' });
+export type LabelResponse = Static<typeof LabelResponse>;
+
+export const LabelCreateBody = Type.Object(
+  {
+    account_id: Type.String({ maxLength: 100 }),
+    name: Type.String({ minLength: 1, maxLength: 225, description: 'The name (Gmail: "a/b" nests under a)' }),
+    parent_id: Type.Optional(
+      Type.String({ maxLength: 40, description: 'Made inside this label or folder of the same account (lbl_...)' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type LabelCreateBody = Static<typeof LabelCreateBody>;
+
+export const LabelUpdateBody = Type.Object(
+  { name: Type.String({ minLength: 1, maxLength: 225, description: 'The new name (Gmail: "a/b" moves it under a)' }) },
+  { additionalProperties: false },
+);
+export type LabelUpdateBody = Static<typeof LabelUpdateBody>;
+
 export const ThreadActionBody = Type.Object({
   action: Type.Union(
     [
