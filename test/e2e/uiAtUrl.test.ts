@@ -88,6 +88,31 @@ describe.skipIf(chromiumSurface.skipReason !== null)(
       await ui.closePage(page);
     });
 
+    it('gives a calendar view and day an address that reloads into the same view, and Back steps back', async () => {
+      const page = await ui.openPage({ viewport: { width: 1280, height: 800 } });
+      await expect.poll(() => rows(page).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+      const heading = page.locator('.calendar-toolbar h2');
+      await page.getByRole('button', { name: 'Calendar' }).click();
+      await expect.poll(() => hash(page)).toMatch(/^#\/calendar\/week\/\d{4}-\d{2}-\d{2}$/);
+      const thisWeek = await heading.textContent();
+      // Forty days on, by the browser's own calendar: a month view around a day that is not today's.
+      const later = await page.evaluate<string>(
+        "(() => { const d = new Date(); d.setDate(d.getDate() + 40); return d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0'); })()",
+      );
+      await page.goto(`${ui.session.baseUrl}/#/calendar/month/${later}`);
+      await expect.poll(() => hash(page)).toBe(`#/calendar/month/${later}`);
+      await expect.poll(() => heading.textContent(), { timeout: 10_000 }).not.toBe(thisWeek);
+      const month = await heading.textContent();
+      await page.reload();
+      await expect.poll(() => heading.textContent(), { timeout: 10_000 }).toBe(month);
+      await page.getByRole('button', { name: 'Next month' }).click();
+      await expect.poll(() => heading.textContent()).not.toBe(month);
+      await page.goBack();
+      await expect.poll(() => hash(page)).toBe(`#/calendar/month/${later}`);
+      await expect.poll(() => heading.textContent()).toBe(month);
+      await ui.closePage(page);
+    });
+
     it('names the Inbox’s unread count in the tab title', async () => {
       const page = await ui.openPage();
       await expect.poll(() => rows(page).count(), { timeout: 15_000 }).toBeGreaterThan(0);

@@ -1,6 +1,7 @@
+import { type CalendarMode, startOfDay, useCalendarStore } from '../calendarStore.ts';
 import { useLabelStore } from './labelStore.ts';
 import { useListStore } from './listStore.ts';
-import { INBOX_VIEW, type ListView, type Section, useNavigationStore } from './navigationStore.ts';
+import { INBOX_VIEW, type ListView, useNavigationStore } from './navigationStore.ts';
 import { useReaderStore } from './readerStore.ts';
 
 /**
@@ -10,18 +11,24 @@ import { useReaderStore } from './readerStore.ts';
  *   #/mail/all/<label>                 a mailbox across accounts (a role: inbox, sent ...) or a label by id
  *   #/mail/all/<label>/thread/<id>     a conversation open over that mailbox's list
  *   #/search/<query>[/thread/<id>]     search results (and one opened from them)
- *   #/calendar  #/settings  #/outbox   the other sections
+ *   #/calendar/<mode>/<YYYY-MM-DD>     the calendar's day, week, month or agenda around a local day
+ *   #/settings  #/outbox               the other sections
  *
  * `all` is the account scope: room for one account's own mailboxes (`#/mail/<account id>/inbox`).
  * Each change a person makes is one history entry (typing a search refines its entry in place);
  * Back undoes it, and Back from the first address leaves the app only as any page would.
  */
-export type Route = { section: 'mail'; view: ListView; threadId: string | null } | { section: Exclude<Section, 'mail'> };
+export type Route =
+  | { section: 'mail'; view: ListView; threadId: string | null }
+  | { section: 'calendar'; mode: CalendarMode; day: Date }
+  | { section: 'settings' | 'outbox' };
 
-const SECTIONS: readonly Exclude<Section, 'mail'>[] = ['calendar', 'settings', 'outbox'];
+const SECTIONS = ['settings', 'outbox'] as const;
+const CALENDAR_MODES: readonly CalendarMode[] = ['day', 'week', 'month', 'agenda'];
 
 /** The address of a place (`#/...`). */
 export function routeToHash(route: Route): string {
+  if (route.section === 'calendar') return `#/calendar/${route.mode}/${localDate(route.day)}`;
   if (route.section !== 'mail') return `#/${route.section}`;
   const list =
     route.view.kind === 'search'
@@ -36,6 +43,14 @@ export function hashToRoute(hash: string): Route {
   const [head, ...rest] = parts;
   const section = SECTIONS.find((s) => s === head);
   if (section) return { section };
+  if (head === 'calendar') {
+    const { mode, anchor } = useCalendarStore.getState();
+    return {
+      section: 'calendar',
+      mode: CALENDAR_MODES.find((m) => m === rest[0]) ?? mode,
+      day: parseLocalDate(rest[1]) ?? anchor,
+    };
+  }
   const threadAt = rest.indexOf('thread');
   const threadId = threadAt >= 0 ? (rest[threadAt + 1] ?? null) || null : null;
   if (head === 'search' && rest[0]) return { section: 'mail', view: { kind: 'search', query: rest[0] }, threadId };
@@ -46,6 +61,10 @@ export function hashToRoute(hash: string): Route {
 /** The place the stores show now. */
 export function currentRoute(): Route {
   const { section, view } = useNavigationStore.getState();
+  if (section === 'calendar') {
+    const { mode, anchor } = useCalendarStore.getState();
+    return { section, mode, day: anchor };
+  }
   if (section !== 'mail') return { section };
   return { section, view, threadId: useReaderStore.getState().openThread?.id ?? null };
 }
@@ -53,7 +72,7 @@ export function currentRoute(): Route {
 /** Shows a place: its section, its list (loaded only when it is not the one shown) and its conversation. */
 export async function showRoute(route: Route, options: { reloadList?: boolean } = {}): Promise<void> {
   const navigation = useNavigationStore.getState();
-  if (route.section === 'calendar') return navigation.showCalendar();
+  if (route.section === 'calendar') return showCalendarRoute(route);
   if (route.section === 'settings') return navigation.showSettings();
   if (route.section === 'outbox') return navigation.showOutbox();
   const listed = navigation.view;
@@ -106,12 +125,37 @@ export function startUrlRoutes(): () => void {
   void follow(shown, true);
   const stopNavigation = useNavigationStore.subscribe(record);
   const stopReader = useReaderStore.subscribe(record);
+  const stopCalendar = useCalendarStore.subscribe(record);
   window.addEventListener('popstate', onPop);
   return () => {
     stopNavigation();
     stopReader();
+    stopCalendar();
     window.removeEventListener('popstate', onPop);
   };
+}
+
+/** The calendar at a mode and day: loaded again when it was showing something else and is already open. */
+async function showCalendarRoute(route: Extract<Route, { section: 'calendar' }>): Promise<void> {
+  const calendar = useCalendarStore.getState();
+  const moved = calendar.mode !== route.mode || calendar.anchor.getTime() !== route.day.getTime();
+  const open = useNavigationStore.getState().section === 'calendar';
+  if (moved) useCalendarStore.setState({ mode: route.mode, anchor: route.day, selected: null });
+  useNavigationStore.getState().showCalendar();
+  // Opened now, the calendar loads what it shows as it mounts; already open, it loads here.
+  if (moved && open) await calendar.load();
+}
+
+/** A local day as YYYY-MM-DD (the calendar's days are local). */
+function localDate(day: Date): string {
+  return `${day.getFullYear()}-${String(day.getMonth() + 1).padStart(2, '0')}-${String(day.getDate()).padStart(2, '0')}`;
+}
+
+function parseLocalDate(text: string | undefined): Date | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text ?? '');
+  if (!match) return null;
+  const day = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+  return Number.isNaN(day.getTime()) || day.getDate() !== Number(match[3]) ? null : startOfDay(day);
 }
 
 /** A label view by id: a role's own title ("inbox" is Inbox), or the label's name once labels are known. */
