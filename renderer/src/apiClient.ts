@@ -23,7 +23,9 @@ import type { SearchResponse } from '../../shared/api/search.ts';
 import type { EmailSendRequestBody, EmailSendResponseBody } from '../../shared/api/send.ts';
 import type {
   BulkThreadActionResponse,
+  LabelCreateBody,
   LabelListResponse,
+  LabelResponse,
   ThreadActionBody,
   ThreadListResponse,
   ThreadResponse,
@@ -155,8 +157,14 @@ export const api = {
   health(signal?: AbortSignal): Promise<HealthResponse> {
     return getJson<HealthResponse>('/v1/health', signal);
   },
-  listThreads(params: { label: string; cursor?: string | null; limit?: number }): Promise<ThreadListResponse> {
+  listThreads(params: {
+    label: string;
+    account?: string | undefined;
+    cursor?: string | null;
+    limit?: number;
+  }): Promise<ThreadListResponse> {
     const query = new URLSearchParams({ label: params.label, limit: String(params.limit ?? 50) });
+    if (params.account) query.set('account_id', params.account);
     if (params.cursor) query.set('cursor', params.cursor);
     return getJson(`/v1/email/threads?${query}`);
   },
@@ -272,6 +280,15 @@ export const api = {
   listLabels(): Promise<LabelListResponse> {
     return getJson('/v1/email/labels');
   },
+  createLabel(body: LabelCreateBody): Promise<LabelResponse> {
+    return getJson('/v1/email/labels', undefined, { method: 'POST', body });
+  },
+  renameLabel(id: string, name: string): Promise<LabelResponse> {
+    return getJson(`/v1/email/labels/${encodeURIComponent(id)}`, undefined, { method: 'PATCH', body: { name } });
+  },
+  async deleteLabel(id: string): Promise<void> {
+    await getJson(`/v1/email/labels/${encodeURIComponent(id)}`, undefined, { method: 'DELETE' });
+  },
   listEvents(from: Date, to: Date): Promise<EventListResponse> {
     return getJson(`/v1/calendar/events?${new URLSearchParams({ from: from.toISOString(), to: to.toISOString() })}`);
   },
@@ -292,8 +309,12 @@ export const api = {
     await getJson(`/v1/calendar/events/${encodeURIComponent(id)}`, undefined, { method: 'DELETE' });
   },
   /** Conversations matching a query as it is typed: its last word matches the words it starts (prefix=true). */
-  search(q: string, options: { cursor?: string | null; signal?: AbortSignal; limit?: number } = {}): Promise<SearchResponse> {
+  search(
+    q: string,
+    options: { cursor?: string | null; signal?: AbortSignal; limit?: number; account?: string | undefined } = {},
+  ): Promise<SearchResponse> {
     const query = new URLSearchParams({ q, limit: String(options.limit ?? 50), prefix: 'true' });
+    if (options.account) query.set('account_id', options.account);
     if (options.cursor) query.set('cursor', options.cursor);
     return getJson(`/v1/email/search?${query}`, options.signal);
   },

@@ -63,14 +63,35 @@ export function LabelPicker({
     });
     void run(on ? 'add_label' : 'remove_label', label);
   };
+  // "Create 'xyz'" when the filter matches nothing: made at the provider, then applied when the picker offers it.
+  const createLabel = useLabelStore((s) => s.createLabel);
+  const [notice, setNotice] = useState<string | null>(null);
+  const wanted = filter.trim();
+  const create = async () => {
+    setNotice(null);
+    try {
+      const made = await createLabel(accountId, wanted);
+      const offered = (kind === 'label' ? labelChoices : moveChoices)(useLabelStore.getState().labels, accountId);
+      if (!offered.some((l) => l.id === made.id)) return setNotice(`Made "${made.name}" (a folder: move mail to it with v).`);
+      await apply(kind === 'label' ? 'add_label' : 'move_to', made.id);
+      close();
+    } catch (error) {
+      setNotice((error as Error).message);
+    }
+  };
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key === 'Escape') {
       event.stopPropagation();
       close();
-    } else if (event.key === 'Enter' && event.target === input.current && choices[0]) {
+    } else if (event.key === 'Enter' && event.target === input.current && (choices[0] || wanted)) {
+      // Enter applies the first match and is done (the next key is a shortcut again, not more filter).
       event.preventDefault();
-      if (kind === 'move') void run('move_to', choices[0]);
-      else toggle(choices[0]);
+      if (!choices[0]) void create();
+      else if (kind === 'move') void run('move_to', choices[0]);
+      else {
+        toggle(choices[0]);
+        close();
+      }
     }
   };
   const title = kind === 'label' ? 'Label as' : 'Move to';
@@ -84,7 +105,17 @@ export function LabelPicker({
         placeholder={kind === 'label' ? 'Filter labels' : 'Filter folders and labels'}
         aria-label={`${title}: filter`}
       />
-      {choices.length === 0 && <p className="muted">{filter ? 'Nothing matches.' : 'This account has none.'}</p>}
+      {choices.length === 0 && !wanted && <p className="muted">This account has none.</p>}
+      {choices.length === 0 && wanted && (
+        <button type="button" className="link-button" onClick={() => void create()}>
+          Create "{wanted}"
+        </button>
+      )}
+      {notice && (
+        <p role="status" className="muted">
+          {notice}
+        </p>
+      )}
       <ul>
         {choices.map((label) => (
           <li key={label.id}>

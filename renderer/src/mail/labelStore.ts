@@ -8,9 +8,13 @@ interface LabelState {
   /** Each account's address, in the order they were connected (the sidebar's headings, a row's account). */
   accountEmails: Readonly<Record<string, string>>;
   loadLabels(): Promise<void>;
+  /** Label management at the provider (a refusal throws, for the box it was typed in); the lists reload after. */
+  createLabel(accountId: string, name: string, parentId?: string): Promise<Label>;
+  renameLabel(labelId: string, name: string): Promise<void>;
+  deleteLabel(labelId: string): Promise<void>;
 }
 
-export const useLabelStore = create<LabelState>((set) => ({
+export const useLabelStore = create<LabelState>((set, get) => ({
   labels: [],
   accountEmails: {},
   async loadLabels() {
@@ -20,5 +24,18 @@ export const useLabelStore = create<LabelState>((set) => ({
     } catch {
       // The list pane reports API problems; the sidebar keeps what it had.
     }
+  },
+  async createLabel(accountId, name, parentId) {
+    const { data } = await api.createLabel({ account_id: accountId, name, ...(parentId ? { parent_id: parentId } : {}) });
+    await get().loadLabels();
+    return data;
+  },
+  async renameLabel(labelId, name) {
+    await api.renameLabel(labelId, name);
+    await get().loadLabels();
+  },
+  async deleteLabel(labelId) {
+    await api.deleteLabel(labelId);
+    await get().loadLabels();
   },
 }));

@@ -25,7 +25,8 @@ interface ListState {
   /** The search under way, aborted by the next one or by a label chosen meanwhile. */
   searchAbort: AbortController | null;
 
-  showLabel(label: string, title: string): Promise<void>;
+  /** A label's or role's threads (`account`: that account's own, e.g. its Inbox; "all" its All Mail). */
+  showLabel(label: string, title: string, account?: string): Promise<void>;
   search(query: string): Promise<void>;
   loadMore(): Promise<void>;
   /**
@@ -84,7 +85,7 @@ export const useListStore = create<ListState>((set, get) => {
   const refreshSearch = async (view: Extract<ListView, { kind: 'search' }>) => {
     try {
       const limit = Math.min(SEARCH_PAGE_MAX, Math.max(SEARCH_PAGE, get().ids.length));
-      const page = await api.search(view.query, { limit });
+      const page = await api.search(view.query, { limit, account: view.account });
       if (!stillShowing(view)) return;
       set({ ...searchRows(page), total: { count: page.total, estimated: page.total_estimated } });
     } catch {
@@ -98,13 +99,13 @@ export const useListStore = create<ListState>((set, get) => {
     error: null,
     searchAbort: null,
 
-    async showLabel(label, title) {
+    async showLabel(label, title, account) {
       get().searchAbort?.abort();
-      const view: ListView = { kind: 'label', label, title };
+      const view: ListView = account ? { kind: 'label', label, title, account } : { kind: 'label', label, title };
       useNavigationStore.getState().showView(view);
       set({ ...EMPTY_LIST, searchAbort: null, status: 'loading', error: null });
       try {
-        const page = await api.listThreads({ label });
+        const page = await api.listThreads({ label, account });
         if (!stillShowing(view)) return;
         set({
           threads: Object.fromEntries(page.data.map((t) => [t.id, t])),
@@ -123,13 +124,15 @@ export const useListStore = create<ListState>((set, get) => {
       if (!query.trim()) return get().showLabel(INBOX_VIEW.label, INBOX_VIEW.title);
       get().searchAbort?.abort();
       const controller = new AbortController();
-      const view: ListView = { kind: 'search', query };
+      // Searching from one account's mailbox searches that account's mail only.
+      const account = useNavigationStore.getState().view.account;
+      const view: ListView = account ? { kind: 'search', query, account } : { kind: 'search', query };
       // A query typed further keeps the last results until its own arrive; a mailbox's rows never show as results.
       const refining = useNavigationStore.getState().view.kind === 'search';
       useNavigationStore.getState().showView(view);
       set({ ...(refining ? {} : EMPTY_LIST), searchAbort: controller, status: 'loading', error: null });
       try {
-        const page = await api.search(query, { signal: controller.signal, limit: SEARCH_PAGE });
+        const page = await api.search(query, { signal: controller.signal, limit: SEARCH_PAGE, account });
         if (controller.signal.aborted) return;
         set({
           ...EMPTY_LIST,
@@ -151,7 +154,7 @@ export const useListStore = create<ListState>((set, get) => {
       set({ status: 'loading' });
       try {
         if (view.kind === 'label') {
-          const page = await api.listThreads({ label: view.label, cursor: nextCursor });
+          const page = await api.listThreads({ label: view.label, account: view.account, cursor: nextCursor });
           if (!stillShowing(view)) return;
           set((s) => {
             // A thread patched in meanwhile may come again with its page.
@@ -165,7 +168,7 @@ export const useListStore = create<ListState>((set, get) => {
             };
           });
         } else {
-          const page = await api.search(view.query, { cursor: nextCursor, limit: SEARCH_PAGE });
+          const page = await api.search(view.query, { cursor: nextCursor, limit: SEARCH_PAGE, account: view.account });
           if (!stillShowing(view)) return;
           set((s) => {
             // A conversation already listed (its newest match moved while paging) keeps its place.
@@ -191,7 +194,11 @@ export const useListStore = create<ListState>((set, get) => {
       if (section !== 'mail' || get().status === 'loading') return;
       if (view.kind === 'search') return refreshSearch(view);
       try {
-        const page = await api.listThreads({ label: view.label, limit: Math.min(500, Math.max(50, get().ids.length)) });
+        const page = await api.listThreads({
+          label: view.label,
+          account: view.account,
+          limit: Math.min(500, Math.max(50, get().ids.length)),
+        });
         if (!stillShowing(view)) return; // the user moved on meanwhile
         set({
           threads: Object.fromEntries(page.data.map((t) => [t.id, t])),

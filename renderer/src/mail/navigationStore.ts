@@ -1,7 +1,9 @@
 import { create } from 'zustand';
 
-/** What the list pane shows: a label (or role, e.g. "inbox" across accounts) or search results. */
-export type ListView = { kind: 'label'; label: string; title: string } | { kind: 'search'; query: string };
+/** What the list pane shows: a label (or role, e.g. "inbox" across accounts) or search results; `account`: one account's only. */
+export type ListView =
+  | { kind: 'label'; label: string; title: string; account?: string }
+  | { kind: 'search'; query: string; account?: string };
 
 /** Which main area is shown: mail (list + reader), the calendar, Settings or the Outbox. */
 export type Section = 'mail' | 'calendar' | 'settings' | 'outbox';
