@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { decodeDraftParam } from '../../shared/composeDraft.ts';
 import { api, establishSession } from './apiClient.ts';
+import { notifyNewMail } from './browserNotifications.ts';
 import { useCalendarStore } from './calendarStore.ts';
 import { CalendarView } from './components/CalendarView.tsx';
 import { ComposeForm } from './components/ComposeForm.tsx';
@@ -181,6 +182,8 @@ function MailClient() {
         void useOutboxStore.getState().load();
       }
       if (event.type === 'email.sent') useComposeStore.getState().delivered(event.message.id);
+      if (event.type === 'mail.received')
+        notifyNewMail(event.messages, (threadId) => void useReaderStore.getState().selectThread(threadId));
     });
     const stopGaps = onEventGap(() => void useOutboxStore.getState().load());
     return () => {

@@ -1,4 +1,6 @@
+import { browserNotificationsSupported } from '../browserNotifications.ts';
 import { AccountsSettings } from './AccountsSettings.tsx';
+import { BrowserNotificationSettings } from './BrowserNotificationSettings.tsx';
 import { KeySettings } from './KeySettings.tsx';
 import { NotificationSettings } from './NotificationSettings.tsx';
 import { SendingSettings } from './SendingSettings.tsx';
@@ -11,6 +13,7 @@ export function SettingsView() {
       <h2>Settings</h2>
       <AccountsSettings />
       {window.outpost?.getNotificationPrefs && <NotificationSettings />}
+      {browserNotificationsSupported() && <BrowserNotificationSettings />}
       <SendingSettings />
       <KeySettings />
       <WebhookSettings />
