@@ -162,6 +162,9 @@ export const LabelSchema = Type.Object({
   }),
   thread_count: Type.Integer(),
   unread_thread_count: Type.Integer(),
+  parent_id: Type.Union([Type.String(), Type.Null()], {
+    description: 'The folder it is inside (Outlook; lbl_...), null at the top. Gmail nests by "/" in names instead',
+  }),
 });
 export type Label = Static<typeof LabelSchema>;
 

@@ -125,7 +125,7 @@ describeOnEachSurface('each account has its own mailboxes in the sidebar', (surf
       await section.getByRole('textbox', { name: `New label in ${name}` }).fill('Inner');
       await section.getByRole('textbox', { name: `New label in ${name}` }).press('Enter');
       const nested = section.locator('.label-tree .label-tree').getByRole('button', { name: 'Inner', exact: true });
-      if (account === gmail) await expect.poll(() => nested.count(), { timeout: 10_000 }).toBe(1);
+      await expect.poll(() => nested.count(), { timeout: 10_000 }).toBe(1);
       await expect.poll(() => namesAt(account.email)).toContain(account === gmail ? `${name}/Inner` : 'Inner');
     }
     await ui.screenshot(page, 'sidebar-label-tree.png');
@@ -156,6 +156,8 @@ describeOnEachSurface('each account has its own mailboxes in the sidebar', (surf
     await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(1);
     const threadId = await row.getAttribute('data-thread-id');
     await row.click();
+    const pane = page.getByRole('region', { name: 'Reading pane' });
+    await expect.poll(() => pane.locator('article.message').count(), { timeout: 10_000 }).toBeGreaterThan(0);
     const labelsOfThread = async () =>
       ((await (await ui.api(`/v1/email/threads/${threadId}`)).json()) as { data: { label_ids: string[] } }).data.label_ids;
     const labelNamed = async (name: string) =>

@@ -45,7 +45,10 @@ describeOnEachSurface('settings: connecting accounts, sync intervals, webhooks a
       .poll(async () => ((await accounts.textContent()) ?? '').match(/(?<!not )synced /g)?.length ?? 0, { timeout: 30_000 })
       .toBe(2);
     await ui.screenshot(page, 'settings.png');
-    await page.getByRole('button', { name: 'Inbox' }).click();
+    await page
+      .getByRole('button', { name: /^Inbox/ })
+      .first()
+      .click(); // the unified Inbox: each account's own follow
     await expect.poll(() => page.getByRole('option').count(), { timeout: 10_000 }).toBeGreaterThan(5);
     // Two accounts: the sidebar shows each one's labels or folders under its address.
     const sidebar = page.getByRole('navigation', { name: 'Mailboxes' });
@@ -240,7 +243,10 @@ describeOnEachSurface('settings: connecting accounts, sync intervals, webhooks a
 
     // The mail views forget it: no Outlook folders in the sidebar, only Alice's conversations in the inbox.
     await expect.poll(() => sidebar.getByRole('region', { name: 'bob@contoso.test' }).count(), { timeout: 10_000 }).toBe(0);
-    await page.getByRole('button', { name: 'Inbox' }).click();
+    await page
+      .getByRole('button', { name: /^Inbox/ })
+      .first()
+      .click(); // the unified Inbox: each account's own follow
     const rows = page.getByRole('option');
     await expect.poll(() => rows.count(), { timeout: 10_000 }).toBeGreaterThan(0);
     const threads = (await (await ui.api('/v1/email/threads?label=inbox&limit=500')).json()) as {

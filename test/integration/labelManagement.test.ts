@@ -86,6 +86,9 @@ describe('labels and folders made, renamed and deleted at the provider (emulator
       parentFolderId: clients.remote_id,
     });
 
+    // The index knows where it sits (the sidebar nests it under Clients).
+    expect(child.parent_remote_id).toBe(clients.remote_id);
+
     await engine.labels.rename(child.id, 'Acme Corp');
     expect((await outlookFolders()).find((f) => f.id === child.remote_id)?.displayName).toBe('Acme Corp');
     expect(indexNames(outlook.id)).toContain('Acme Corp');

@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { LabelCreateBody, LabelResponse, LabelUpdateBody } from '../../../shared/api/threads.ts';
 import { parsePublicId, publicId } from '../../../shared/ids.ts';
 import { OutpostError } from '../../core/outpostError.ts';
+import type { ReadableDb } from '../../db/handles.ts';
 import { listLabelsWithCounts } from '../../db/queries/labels.ts';
 import type { LabelManagement } from '../../mail/labelManagement.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
@@ -31,17 +32,9 @@ export function registerLabelRoutes(app: ApiServer, { reader, labels }: ApiDeps)
   };
   /** The label as GET /v1/email/labels lists it, counts included. */
   const present = (accountId: string, id: number) => {
-    const label = listLabelsWithCounts(reader, accountId).find((l) => l.id === id);
+    const label = presentLabels(reader, accountId).find((l) => l.id === publicId('lbl', id));
     if (!label) throw new OutpostError('not_found', `no label lbl_${id}`);
-    return {
-      id: publicId('lbl', label.id),
-      account_id: label.account_id,
-      name: label.name,
-      kind: label.kind,
-      role: label.role,
-      thread_count: label.thread_count,
-      unread_thread_count: label.unread_thread_count,
-    };
+    return label;
   };
   const config = { auth: { scope: 'write:email' } } as const;
 
@@ -106,4 +99,23 @@ function nameOf(name: string): string {
   if (!trimmed || trimmed.split('/').some((part) => !part.trim()))
     throw new OutpostError('validation_error', 'a label name needs text (and no empty part between "/")', { field: 'name' });
   return trimmed;
+}
+
+/** Every account's labels (or one's) as the API shows them: counts, and the folder each is inside. */
+export function presentLabels(reader: ReadableDb, accountId?: string) {
+  const rows = listLabelsWithCounts(reader, accountId);
+  const byRemote = new Map(rows.map((l) => [`${l.account_id}\n${l.remote_id}`, l.id]));
+  return rows.map((l) => {
+    const parent = l.parent_remote_id === null ? undefined : byRemote.get(`${l.account_id}\n${l.parent_remote_id}`);
+    return {
+      id: publicId('lbl', l.id),
+      account_id: l.account_id,
+      name: l.name,
+      kind: l.kind,
+      role: l.role,
+      thread_count: l.thread_count,
+      unread_thread_count: l.unread_thread_count,
+      parent_id: parent === undefined ? null : publicId('lbl', parent),
+    };
+  });
 }

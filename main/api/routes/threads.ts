@@ -11,10 +11,10 @@ import {
   ThreadListResponse,
   ThreadResponse,
 } from '../../../shared/api/threads.ts';
-import { parsePublicId, publicId } from '../../../shared/ids.ts';
+import { parsePublicId } from '../../../shared/ids.ts';
 import { OutpostError } from '../../core/outpostError.ts';
 import { getAccount } from '../../db/queries/accounts.ts';
-import { getLabel, type LabelRole, labelIdsByRole, listLabelsWithCounts } from '../../db/queries/labels.ts';
+import { getLabel, type LabelRole, labelIdsByRole } from '../../db/queries/labels.ts';
 import {
   attachmentsOfMessage,
   getThreadRow,
@@ -33,6 +33,7 @@ import { presentMessage, presentThreadSummary } from '../mailPresenters.ts';
 import { decodePageCursor, encodePageCursor } from '../pageCursor.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
 import { threadSummariesOf } from '../threadSummaries.ts';
+import { presentLabels } from './labels.ts';
 
 const ROLES: readonly LabelRole[] = ['inbox', 'sent', 'drafts', 'trash', 'spam', 'starred', 'important', 'archive'];
 const errors = { 400: { $ref: 'ApiError#' }, 401: { $ref: 'ApiError#' }, 404: { $ref: 'ApiError#' } };
@@ -247,17 +248,7 @@ export function registerThreadRoutes(app: ApiServer, { reader, writer, jobs, run
       const accountId = request.query.account_id;
       if (accountId && !getAccount(reader, accountId))
         throw new OutpostError('not_found', `no account ${accountId}`, { field: 'account_id' });
-      return {
-        data: listLabelsWithCounts(reader, accountId).map((l) => ({
-          id: publicId('lbl', l.id),
-          account_id: l.account_id,
-          name: l.name,
-          kind: l.kind,
-          role: l.role,
-          thread_count: l.thread_count,
-          unread_thread_count: l.unread_thread_count,
-        })),
-      };
+      return { data: presentLabels(reader, accountId) };
     },
   );
 

@@ -24,6 +24,7 @@ import * as listAndDelivery from './021_list_and_delivery.ts';
 import * as providerDrafts from './022_provider_drafts.ts';
 import * as prefixVocabulary from './023_prefix_vocabulary.ts';
 import * as attachmentsBySearchKey from './024_attachments_by_search_key.ts';
+import * as labelParents from './025_label_parents.ts';
 
 interface Migration {
   version: number;
@@ -57,6 +58,7 @@ export const migrations: readonly Migration[] = [
   { version: 22, name: 'provider_drafts', up: providerDrafts.up },
   { version: 23, name: 'prefix_vocabulary', up: prefixVocabulary.up },
   { version: 24, name: 'attachments_by_search_key', up: attachmentsBySearchKey.up },
+  { version: 25, name: 'label_parents', up: labelParents.up },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

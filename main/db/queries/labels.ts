@@ -12,6 +12,8 @@ export interface LabelRow {
   name: string;
   kind: LabelKind;
   role: LabelRole | null;
+  /** The remote id of the label or folder it is inside (Outlook's parentFolderId); null at the top or for Gmail. */
+  parent_remote_id: string | null;
 }
 
 export interface LabelInput {
@@ -19,16 +21,19 @@ export interface LabelInput {
   name: string;
   kind: LabelKind;
   role: LabelRole | null;
+  /** The provider's id of the folder it is inside, when the provider nests by parent (Outlook). */
+  parentRemoteId?: string | null;
 }
 
 /** Inserts or renames the label (account, remoteId); returns its row id. */
 export function upsertLabel(db: WritableDb, accountId: string, label: LabelInput): number {
   const row = stmt<unknown[], { id: number }>(
     db,
-    `INSERT INTO labels (account_id, remote_id, name, kind, role) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (account_id, remote_id) DO UPDATE SET name = excluded.name, kind = excluded.kind, role = excluded.role
+    `INSERT INTO labels (account_id, remote_id, name, kind, role, parent_remote_id) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (account_id, remote_id) DO UPDATE SET name = excluded.name, kind = excluded.kind, role = excluded.role,
+       parent_remote_id = excluded.parent_remote_id
      RETURNING id`,
-  ).get(accountId, label.remoteId, label.name, label.kind, label.role);
+  ).get(accountId, label.remoteId, label.name, label.kind, label.role, label.parentRemoteId ?? null);
   return (row as { id: number }).id;
 }
 

@@ -93,11 +93,19 @@ export interface GraphFolder {
   displayName?: string;
   wellKnownName?: string | null;
   childFolderCount?: number;
+  parentFolderId?: string | null;
 }
 
 export function folderLabel(folder: GraphFolder): LabelInput {
   const role = folder.wellKnownName ? (WELL_KNOWN_ROLES[folder.wellKnownName] ?? null) : null;
-  return { remoteId: folder.id, name: folder.displayName ?? folder.id, kind: 'folder', role };
+  // A top folder's parent is the mailbox root, which is no label: the sidebar shows it at the top.
+  return {
+    remoteId: folder.id,
+    name: folder.displayName ?? folder.id,
+    kind: 'folder',
+    role,
+    parentRemoteId: folder.parentFolderId ?? null,
+  };
 }
 
 /** Outlook categories share the label model as labels of kind "category", keyed by name. */

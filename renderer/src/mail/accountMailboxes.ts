@@ -53,7 +53,10 @@ export interface LabelNode {
   children: LabelNode[];
 }
 
-/** The labels and folders a user made (and categories), nested by "/" in their names, each level by name. */
+/**
+ * The labels and folders a user made (and categories) as a tree, each level by name: inside its parent
+ * folder (Outlook's parent_id), and by "/" in names (Gmail's "Lists/SpamAssassin").
+ */
 export function labelTree(labels: readonly Label[]): LabelNode[] {
   const roots: LabelNode[] = [];
   const byPath = new Map<string, LabelNode>();
@@ -67,7 +70,13 @@ export function labelTree(labels: readonly Label[]): LabelNode[] {
     return node;
   };
   const own = labels.filter((l) => !l.role && l.kind !== 'system');
-  for (const label of [...own].sort((a, b) => a.name.localeCompare(b.name))) nodeAt(label.name).label = label;
+  const byId = new Map(own.map((l) => [l.id, l]));
+  const pathOf = (label: Label, depth = 0): string => {
+    const parent = label.parent_id ? byId.get(label.parent_id) : undefined;
+    return parent && depth < 20 ? `${pathOf(parent, depth + 1)}/${label.name}` : label.name;
+  };
+  const placed = own.map((label) => ({ label, path: pathOf(label) }));
+  for (const { label, path } of placed.sort((a, b) => a.path.localeCompare(b.path))) nodeAt(path).label = label;
   return roots;
 }
 

@@ -99,7 +99,10 @@ describe('Graph messages in the index model', () => {
       name: 'Inbox',
       kind: 'folder',
       role: 'inbox',
+      parentRemoteId: null,
     });
+    // Where it sits: the sidebar nests a folder under its parent.
+    expect(folderLabel({ id: 'f4', displayName: 'Acme', parentFolderId: 'f3' }).parentRemoteId).toBe('f3');
     expect(folderLabel({ id: 'f2', displayName: 'Junk Email', wellKnownName: 'junkemail' }).role).toBe('spam');
     expect(folderLabel({ id: 'f3', displayName: 'Projects' }).role).toBeNull();
     expect(categoryLabel('Red category')).toEqual({
