@@ -88,6 +88,28 @@ describe.skipIf(chromiumSurface.skipReason !== null)(
       await ui.closePage(page);
     });
 
+    it('keeps one account’s mailbox and search in the address (#/mail/<account>/..., #/search/.../account/<id>)', async () => {
+      const accounts = ((await (await ui.api('/v1/accounts')).json()) as { data: { id: string }[] }).data;
+      const account = accounts[0]?.id as string;
+      const page = await ui.openPage({ viewport: { width: 1280, height: 800 } });
+      await expect.poll(() => rows(page).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+      const scoped: string[] = [];
+      page.on('request', (request) => {
+        const url = new URL(request.url());
+        if (url.searchParams.get('account_id') === account) scoped.push(url.pathname);
+      });
+      await page.goto(`${ui.session.baseUrl}/#/mail/${encodeURIComponent(account)}/inbox`);
+      await expect.poll(() => scoped, { timeout: 10_000 }).toContain('/v1/email/threads');
+      await expect.poll(() => rows(page).count(), { timeout: 10_000 }).toBeGreaterThan(0);
+      await page.reload();
+      await expect.poll(() => hash(page)).toBe(`#/mail/${encodeURIComponent(account)}/inbox`);
+      scoped.length = 0;
+      await page.getByRole('searchbox', { name: 'Search mail' }).fill('hello');
+      await expect.poll(() => hash(page), { timeout: 10_000 }).toBe(`#/search/hello/account/${encodeURIComponent(account)}`);
+      expect(scoped).toContain('/v1/email/search');
+      await ui.closePage(page);
+    });
+
     it('gives a calendar view and day an address that reloads into the same view, and Back steps back', async () => {
       const page = await ui.openPage({ viewport: { width: 1280, height: 800 } });
       await expect.poll(() => rows(page).count(), { timeout: 15_000 }).toBeGreaterThan(0);

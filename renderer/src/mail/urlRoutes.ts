@@ -14,7 +14,8 @@ import { useReaderStore } from './readerStore.ts';
  *   #/calendar/<mode>/<YYYY-MM-DD>     the calendar's day, week, month or agenda around a local day
  *   #/settings  #/outbox               the other sections
  *
- * `all` is the account scope: room for one account's own mailboxes (`#/mail/<account id>/inbox`).
+ * `all` is the account scope; one account's own mailboxes are `#/mail/<account id>/inbox`, its
+ * searches `#/search/<query>/account/<account id>`.
  * Each change a person makes is one history entry (typing a search refines its entry in place);
  * Back undoes it, and Back from the first address leaves the app only as any page would.
  */
@@ -30,10 +31,12 @@ const CALENDAR_MODES: readonly CalendarMode[] = ['day', 'week', 'month', 'agenda
 export function routeToHash(route: Route): string {
   if (route.section === 'calendar') return `#/calendar/${route.mode}/${localDate(route.day)}`;
   if (route.section !== 'mail') return `#/${route.section}`;
+  const { view } = route;
+  const scope = view.account ? encodeURIComponent(view.account) : 'all';
   const list =
-    route.view.kind === 'search'
-      ? `#/search/${encodeURIComponent(route.view.query)}`
-      : `#/mail/all/${encodeURIComponent(route.view.label)}`;
+    view.kind === 'search'
+      ? `#/search/${encodeURIComponent(view.query)}${view.account ? `/account/${scope}` : ''}`
+      : `#/mail/${scope}/${encodeURIComponent(view.label)}`;
   return route.threadId ? `${list}/thread/${encodeURIComponent(route.threadId)}` : list;
 }
 
@@ -53,8 +56,16 @@ export function hashToRoute(hash: string): Route {
   }
   const threadAt = rest.indexOf('thread');
   const threadId = threadAt >= 0 ? (rest[threadAt + 1] ?? null) || null : null;
-  if (head === 'search' && rest[0]) return { section: 'mail', view: { kind: 'search', query: rest[0] }, threadId };
-  if (head === 'mail' && rest[1]) return { section: 'mail', view: labelView(rest[1]), threadId };
+  if (head === 'search' && rest[0]) {
+    const account = rest[1] === 'account' ? rest[2] : undefined;
+    return {
+      section: 'mail',
+      view: account ? { kind: 'search', query: rest[0], account } : { kind: 'search', query: rest[0] },
+      threadId,
+    };
+  }
+  if (head === 'mail' && rest[0] && rest[1])
+    return { section: 'mail', view: labelView(rest[1], rest[0] === 'all' ? undefined : rest[0]), threadId };
   return { section: 'mail', view: INBOX_VIEW, threadId: null };
 }
 
@@ -78,13 +89,17 @@ export async function showRoute(route: Route, options: { reloadList?: boolean } 
   const listed = navigation.view;
   const sameList =
     route.view.kind === listed.kind &&
+    route.view.account === listed.account &&
     (route.view.kind === 'search'
       ? route.view.query === (listed as typeof route.view).query
       : route.view.label === (listed as typeof route.view).label);
   const reader = useReaderStore.getState();
   if (!sameList || options.reloadList) {
-    if (route.view.kind === 'search') void useListStore.getState().search(route.view.query);
-    else void useListStore.getState().showLabel(route.view.label, route.view.title);
+    // A search searches the account of the view it is shown over (listStore.search): that view first.
+    if (route.view.kind === 'search') {
+      navigation.showView(route.view);
+      void useListStore.getState().search(route.view.query);
+    } else void useListStore.getState().showLabel(route.view.label, route.view.title, route.view.account);
   } else navigation.showView(listed);
   if (route.threadId === null) {
     if (reader.openThread || reader.status !== 'idle') reader.closeThread();
@@ -158,11 +173,17 @@ function parseLocalDate(text: string | undefined): Date | null {
   return Number.isNaN(day.getTime()) || day.getDate() !== Number(match[3]) ? null : startOfDay(day);
 }
 
-/** A label view by id: a role's own title ("inbox" is Inbox), or the label's name once labels are known. */
-function labelView(label: string): Extract<ListView, { kind: 'label' }> {
-  const known = useLabelStore.getState().labels.find((l) => l.id === label);
-  const title = known?.name ?? label.charAt(0).toUpperCase() + label.slice(1);
-  return { kind: 'label', label, title };
+/**
+ * A label view by id, across accounts or in one: a role's own title ("inbox" is Inbox), the label's
+ * name once labels are known, and in one account of several its address too (as the sidebar titles it).
+ */
+function labelView(label: string, account?: string): Extract<ListView, { kind: 'label' }> {
+  const { labels, accountEmails } = useLabelStore.getState();
+  const known = labels.find((l) => l.id === label);
+  const name = known?.name ?? (label === 'all' ? 'All Mail' : label.charAt(0).toUpperCase() + label.slice(1));
+  if (!account) return { kind: 'label', label, title: name };
+  const email = Object.keys(accountEmails).length > 1 ? accountEmails[account] : undefined;
+  return { kind: 'label', label, title: email ? `${name} — ${email}` : name, account };
 }
 
 function decodePart(part: string): string {
