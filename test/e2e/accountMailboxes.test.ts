@@ -59,6 +59,7 @@ describeOnEachSurface('each account has its own mailboxes in the sidebar', (surf
       const names = await section.locator(':scope > ul').first().getByRole('button').allInnerTexts();
       const titles = names.map((n) => n.replace(/\d+\s*(unread|drafts)?$/s, '').trim());
       expect(titles[0]).toBe('Inbox');
+      expect(titles[1]).toBe(account === all[0] ? 'Starred' : 'Flagged');
       expect(titles.some((t) => /^Sent/.test(t))).toBe(true);
       expect(titles).toContain('Drafts');
       expect(titles.some((t) => /^(Trash|Deleted Items)$/.test(t))).toBe(true);

@@ -20,6 +20,7 @@ import {
   getThreadRow,
   labelIdsOfMessage,
   labelIdsOfThreads,
+  listStarredThreads,
   listThreadsByLabels,
   listThreadsByLink,
   listThreadsOfAccount,
@@ -131,6 +132,9 @@ export function registerThreadRoutes(app: ApiServer, { reader, writer, jobs, run
     if (label === 'all') {
       if (!accountId) throw new OutpostError('validation_error', 'label "all" needs account_id', { field: 'account_id' });
       rows = listThreadsOfAccount(reader, accountId, limit + 1, after);
+    } else if (label === 'starred') {
+      // By the flag both providers sync (Gmail's STARRED label, Outlook's flag), not by a label only Gmail has.
+      rows = listStarredThreads(reader, accountId, limit + 1, after);
     } else {
       rows = listThreadsByLabels(reader, resolveLabelIds(label, accountId), limit + 1, after);
     }

@@ -96,6 +96,26 @@ export function listThreadsOfAccount(db: ReadableDb, accountId: string, limit: n
   ).all(accountId, before.lastMessageAt, before.threadId, limit);
 }
 
+/**
+ * Starred (Gmail) or flagged (Outlook) threads, across accounts or of one, newest first: a thread is
+ * starred when any of its messages is (the flag both providers sync; messages_starred_by_thread holds only those).
+ */
+export function listStarredThreads(
+  db: ReadableDb,
+  accountId: string | undefined,
+  limit: number,
+  after?: ThreadCursor,
+): ThreadRow[] {
+  const before = after ?? { lastMessageAt: Number.MAX_SAFE_INTEGER, threadId: Number.MAX_SAFE_INTEGER };
+  return stmt<[string | null, string | null, number, number, number], ThreadRow>(
+    db,
+    `SELECT ${THREAD_COLUMNS} FROM threads t
+     WHERE t.id IN (SELECT sm.thread_id FROM messages sm WHERE sm.is_starred = 1)
+       AND (? IS NULL OR t.account_id = ?) AND (t.last_message_at, t.id) < (?, ?)
+     ORDER BY t.last_message_at DESC, t.id DESC LIMIT ?`,
+  ).all(accountId ?? null, accountId ?? null, before.lastMessageAt, before.threadId, limit);
+}
+
 /** The threads with these row ids that exist, in no particular order (each one probe of the primary key). */
 export function threadRowsByIds(db: ReadableDb, threadIds: readonly number[]): ThreadRow[] {
   return stmt<[string], ThreadRow>(

@@ -58,7 +58,7 @@ export function Sidebar() {
     <nav className="sidebar" id="sidebar" aria-label="Mailboxes">
       {several && (
         <ul>
-          {UNIFIED.filter((u) => u.role === 'inbox' || unreadByRole.has(u.role)).map((u) => (
+          {UNIFIED.filter((u) => u.role === 'inbox' || u.role === 'starred' || unreadByRole.has(u.role)).map((u) => (
             <SidebarItem
               key={u.role}
               title={u.title}

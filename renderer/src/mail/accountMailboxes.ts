@@ -24,7 +24,7 @@ const ROLE_ORDER: ReadonlyArray<{ role: string; title: string; count: 'unread' |
 /**
  * An account's mailboxes from its labels: each role it has, titled as its provider names the folder
  * (Outlook's "Junk Email") or by the role (Gmail's system labels); an account with no Archive folder
- * gets All Mail (every message of the account) in its place.
+ * gets All Mail (every message of the account) in its place, one with no Starred label its Flagged mail.
  */
 export function accountMailboxes(labels: readonly Label[]): Mailbox[] {
   const mailboxes: Mailbox[] = [];
@@ -32,6 +32,8 @@ export function accountMailboxes(labels: readonly Label[]): Mailbox[] {
     const label = labels.find((l) => l.role === role);
     if (!label) {
       if (role === 'archive') mailboxes.push({ key: 'all', title: 'All Mail', label: 'all', count: 0 });
+      // Without a Starred label (Outlook) the flag is the star: its Flagged list.
+      if (role === 'starred') mailboxes.push({ key: 'starred', title: 'Flagged', label: 'starred', count: 0 });
       continue;
     }
     mailboxes.push({

@@ -196,6 +196,20 @@ describe('GET /v1/email/threads and /v1/email/threads/{id}', () => {
     db.prepare(`UPDATE messages SET is_starred = 0 WHERE remote_id = 'm3'`).run();
   });
 
+  it('lists Starred by the flag, so an account without a Starred label (Outlook: Flagged) has one too', async () => {
+    const starredList = async (query = '') =>
+      ((await get(`/v1/email/threads?label=starred${query}`)).json().data as Array<{ id: string }>).map((t) => t.id);
+    expect(await starredList()).toEqual([]);
+    db.prepare(`UPDATE messages SET is_starred = 1 WHERE remote_id = 'm3'`).run();
+    const thread = db.prepare(`SELECT thread_id, account_id FROM messages WHERE remote_id = 'm3'`).get() as {
+      thread_id: number;
+      account_id: string;
+    };
+    expect(await starredList()).toEqual([`thr_${thread.thread_id}`]);
+    expect(await starredList(`&account_id=${thread.account_id}`)).toEqual([`thr_${thread.thread_id}`]);
+    db.prepare(`UPDATE messages SET is_starred = 0 WHERE remote_id = 'm3'`).run();
+  });
+
   it('refuses a foreign Host header (DNS rebinding)', async () => {
     const response = await app.inject({ method: 'GET', url: '/v1/health', headers: { host: 'attacker.example:7766' } });
     expect(response.statusCode).toBe(403);
