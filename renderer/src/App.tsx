@@ -7,6 +7,7 @@ import { useCalendarStore } from './calendarStore.ts';
 import { CalendarView } from './components/CalendarView.tsx';
 import { ComposeForm } from './components/ComposeForm.tsx';
 import { IndexDamageBanner } from './components/IndexDamageBanner.tsx';
+import { MailRefresh } from './components/MailRefresh.tsx';
 import { OutboxView } from './components/OutboxView.tsx';
 import { SearchBox } from './components/SearchBox.tsx';
 import { SearchResults } from './components/SearchResults.tsx';
@@ -257,6 +258,7 @@ function MailClient() {
               <div className="list-heading">
                 <SelectAll />
                 <h2 className="list-title">{title}</h2>
+                <MailRefresh />
               </div>
               {viewKind === 'label' ? <ThreadList /> : <SearchResults />}
             </section>

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright';
 import { describe, expect, it } from 'vitest';
-import { emulatorControl } from '../support/emulatorAccounts.ts';
+import { deliverToGmailInbox } from '../support/gmailDelivery.ts';
 import { useGmailUiSession } from '../support/gmailUiSession.ts';
 import { chromiumSurface } from '../support/uiSurface.ts';
 
@@ -34,24 +34,10 @@ describe.skipIf(chromiumSurface.skipReason !== null)(
       page.evaluate<{ shown: { title: string; body: string }[]; asked: number }>('window.__notifications');
 
     async function newMail(page: Page, subject: string, id: string): Promise<void> {
-      await emulatorControl(ui.emulator)(`/google/users/${USER}/messages`, {
-        method: 'POST',
-        body: {
-          raw: Buffer.from(
-            [
-              'From: Dana Live <dana@example.test>',
-              `To: ${USER}`,
-              `Subject: ${subject}`,
-              `Date: ${new Date().toUTCString()}`,
-              `Message-ID: <${id}@example.test>`,
-              '',
-              'Hello.',
-              '',
-            ].join('\r\n'),
-          ).toString('base64url'),
-          encoding: 'base64url',
-          labelIds: ['INBOX', 'UNREAD'],
-        },
+      await deliverToGmailInbox(ui.emulator, USER, {
+        from: 'Dana Live <dana@example.test>',
+        subject,
+        messageId: `${id}@example.test`,
       });
       expect((await ui.api('/v1/email/sync', { method: 'POST' })).status).toBe(200);
       await expect.poll(() => page.getByRole('option').first().textContent(), { timeout: 20_000 }).toContain(subject);
