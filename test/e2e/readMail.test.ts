@@ -22,7 +22,7 @@ describeOnEachSurface('reading mail in the UI', (surface) => {
 
     const rows = page.getByRole('option');
     await expect.poll(() => rows.count(), { timeout: 10_000 }).toBeGreaterThan(10);
-    // In a browser the session moved from the address bar into sessionStorage (the desktop app never had it there).
+    // In a browser the session left the address bar for an HttpOnly cookie (the desktop app never had it there).
     expect(page.url()).not.toContain('session=');
 
     const firstRow = rows.first();
