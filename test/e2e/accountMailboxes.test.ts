@@ -86,6 +86,20 @@ describeOnEachSurface('each account has its own mailboxes in the sidebar', (surf
       await expect.poll(async () => (await listed()).sort(), { timeout: 10_000 }).toEqual(own.slice(0, 50).sort());
     }
     await ui.screenshot(page, 'per-account-inbox.png');
+
+    // A search typed in one account's mailbox searches that account only.
+    const outlook = all[1] as { id: string; email: string };
+    const everything = await threadIds(`label=all&account_id=${outlook.id}`);
+    await page.getByRole('searchbox', { name: 'Search mail' }).fill('the');
+    // The search's own rows (a new search starts from an empty list, not the mailbox's rows).
+    await expect.poll(() => page.locator('.list-title').textContent(), { timeout: 10_000 }).toBe('Search: the');
+    await expect.poll(() => page.locator('[data-thread-id]').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    const found = await page
+      .locator('[data-thread-id]')
+      .evaluateAll((els) =>
+        els.map((e) => (e as unknown as { getAttribute(n: string): string | null }).getAttribute('data-thread-id')),
+      );
+    expect(found.filter((id) => !everything.includes(id as string))).toEqual([]);
     await ui.closePage(page);
   }, 90_000);
 
