@@ -259,7 +259,11 @@ describeOnEachSurface('search results in the UI', (surface) => {
     }
     // Choosing a mailbox leaves the search: the box empties.
     await page.getByRole('button', { name: 'Mailboxes' }).click();
-    await page.getByRole('navigation', { name: 'Mailboxes' }).getByRole('button', { name: /^Inbox/ }).first().click(); // the unified Inbox
+    await page
+      .getByRole('navigation', { name: 'Mailboxes' })
+      .getByRole('button', { name: /^Inbox/ })
+      .first()
+      .click(); // the unified Inbox
     await expect.poll(() => box.inputValue()).toBe('');
     await ui.closePage(page);
   }, 60_000);
