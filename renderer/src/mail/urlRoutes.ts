@@ -84,8 +84,7 @@ export function currentRoute(): Route {
 export async function showRoute(route: Route, options: { reloadList?: boolean } = {}): Promise<void> {
   const navigation = useNavigationStore.getState();
   if (route.section === 'calendar') return showCalendarRoute(route);
-  if (route.section === 'settings') return navigation.showSettings();
-  if (route.section === 'outbox') return navigation.showOutbox();
+  if (route.section !== 'mail') return route.section === 'settings' ? navigation.showSettings() : navigation.showOutbox();
   const listed = navigation.view;
   const sameList =
     route.view.kind === listed.kind &&
