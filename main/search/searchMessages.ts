@@ -64,37 +64,49 @@ export interface SearchPage {
  */
 export function searchPage(db: ReadableDb, query: SearchQuery, options: SearchPageOptions): SearchPage {
   checkPageSize(options.limit);
-  const counted = countMatches(db, query, { ...options, threads: options.group === 'threads' });
-  const total = options.group === 'threads' ? counted.threads : counted.messages;
   const compiled = compileSearch(db, query, options);
   // Relevance needs words in the stemmed index (a typed prefix alone has no bm25: messages_prefix keeps no positions).
   const ranked = options.sort === 'relevance' && compiled.match !== null && compiled.table === 'messages_fts';
-  const page = ranked ? relevancePage(db, query, compiled, options) : newestPage(db, query, compiled, options);
-  return { ...page, total, totalEstimated: counted.estimated };
+  const { walked, ...page } = ranked
+    ? { ...relevancePage(db, query, compiled, options), walked: null }
+    : newestPage(db, query, compiled, options);
+  // A first page whose walk read every match counted them already: no second pass over the matches.
+  if (walked)
+    return { ...page, total: options.group === 'threads' ? walked.threads.size : walked.messages, totalEstimated: false };
+  const counted = countMatches(db, query, { ...options, threads: options.group === 'threads' });
+  return { ...page, total: options.group === 'threads' ? counted.threads : counted.messages, totalEstimated: counted.estimated };
 }
+
+/** Every match a first page's walk read, when it read them all (the walk reached the end of the results), else null. */
+type Walked = { messages: number; threads: Set<number> } | null;
 
 function newestPage(
   db: ReadableDb,
   query: SearchQuery,
   compiled: CompiledSearch,
   options: SearchPageOptions,
-): Omit<SearchPage, 'total' | 'totalEstimated'> {
+): Omit<SearchPage, 'total' | 'totalEstimated'> & { walked: Walked } {
   const after = options.cursor && 'after' in options.cursor ? options.cursor.after : null;
   const limit = options.limit;
   if (options.group === 'messages') {
     const { rows } = findMessages(db, query, { ...options, sort: 'date', limit: limit + 1, after });
     const page = rows.slice(0, limit);
-    return { rows: highlighted(db, query, options, page, () => 1), next: nextAfter(rows, page, limit) };
+    const walked = after === null && rows.length <= limit ? { messages: rows.length, threads: new Set<number>() } : null;
+    return { rows: highlighted(db, query, options, page, () => 1), next: nextAfter(rows, page, limit), walked };
   }
   const kept: MessageMatchRow[] = [];
   const counts = new Map<number, number>();
   const decided = new Set<number>();
   let from = after;
+  const seen = { messages: 0, threads: new Set<number>() };
+  let complete = false;
   // Matching messages run about two to a conversation: four per row fills most pages in one batch.
   const batch = Math.min(Math.max(limit * 4, 100), 1_000);
   // Walk matches newest first; a message opens its conversation's row only when it is the conversation's newest match.
   for (;;) {
     const found = findMessages(db, query, { ...options, sort: 'date', limit: batch, after: from });
+    seen.messages += found.rows.length;
+    for (const row of found.rows) seen.threads.add(row.thread_id);
     const open = [...new Set(found.rows.map((r) => r.thread_id).filter((t) => !decided.has(t)))];
     const newest = new Map<number, { id: number; sent_at: number }>();
     for (const match of open.length ? matchesInThreads(db, compiled, open) : []) {
@@ -110,13 +122,15 @@ function newestPage(
       if (kept.length > limit) break;
     }
     const last = found.rows.at(-1);
-    if (kept.length > limit || found.rows.length < batch || !last) break;
+    complete = found.rows.length < batch || !last;
+    if (kept.length > limit || complete || !last) break;
     from = { sentAt: last.sent_at, id: last.id };
   }
   const page = kept.slice(0, limit);
   return {
     rows: highlighted(db, query, options, page, (row) => counts.get(row.thread_id) ?? 1),
     next: nextAfter(kept, page, limit),
+    walked: after === null && complete ? seen : null,
   };
 }
 

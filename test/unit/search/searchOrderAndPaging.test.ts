@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type IndexDb, openIndex } from '../../../main/db/openIndex.ts';
 import { writeMessages } from '../../../main/db/queries/messageWrites.ts';
+import { explainStatements } from '../../../main/db/queryPlans.ts';
 import { parseSearchQuery } from '../../../main/search/parseSearchQuery.ts';
 import { type SearchPageOptions, searchMessages, searchPage } from '../../../main/search/searchMessages.ts';
 import { messageInput, seedAccount } from '../../support/indexFixtures.ts';
@@ -96,5 +97,26 @@ describe('search order, paging and totals', () => {
     const allMail = page('label:inbox');
     expect(allMail.totalEstimated).toBe(true);
     expect(Math.abs(allMail.total - COUNT) / COUNT).toBeLessThan(0.05);
+  });
+
+  it('counts a result that fits in the walk of its first page from that walk, without a second pass', () => {
+    for (const [q, group, total] of [
+      ['rare', 'messages', COUNT / 100],
+      ['rare', 'threads', COUNT / 100],
+      ['is:unread rare', 'threads', Math.ceil(COUNT / 300)],
+      ['nothingmatchesthis', 'threads', 0],
+    ] as const) {
+      let result: ReturnType<typeof page> | undefined;
+      const statements = explainStatements(db, () => {
+        result = page(q, { group, limit: 200 });
+      });
+      expect(result, q).toMatchObject({ total, totalEstimated: false });
+      expect(
+        statements.filter((s) => /count\(/.test(s.sql)).map((s) => s.sql),
+        `${q} ${group}`,
+      ).toEqual([]);
+    }
+    // A page that is not the whole result still counts (exactly here: fewer than 5,000 candidates).
+    expect(page('rare', { group: 'threads', limit: 25 })).toMatchObject({ total: COUNT / 100, totalEstimated: false });
   });
 });
