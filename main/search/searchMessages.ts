@@ -1,8 +1,11 @@
 import type { ReadableDb } from '../db/handles.ts';
 import {
+  candidateCount,
   checkSearchLimit,
   countMatches,
+  findMatchKeys,
   findMessages,
+  type MatchKey,
   type MessageMatchRow,
   matchesInThreads,
   messageRows,
@@ -94,41 +97,49 @@ function newestPage(
     const walked = after === null && rows.length <= limit ? { messages: rows.length, threads: new Set<number>() } : null;
     return { rows: highlighted(db, query, options, page, () => 1), next: nextAfter(rows, page, limit), walked };
   }
-  const kept: MessageMatchRow[] = [];
+  const kept: MatchKey[] = [];
   const counts = new Map<number, number>();
   const decided = new Set<number>();
   let from = after;
   const seen = { messages: 0, threads: new Set<number>() };
   let complete = false;
-  // Matching messages run about two to a conversation: four per row fills most pages in one batch.
-  const batch = Math.min(Math.max(limit * 4, 100), 1_000);
+  // Matching messages run about two to a conversation: four per row fills most pages in one batch. A first page of
+  // few candidates walks them all at once (keys only, no rows), so the walk counts them and looks no thread up.
+  const batch = firstBatch(db, compiled, after === null) ?? Math.min(Math.max(limit * 4, 100), MAX_BATCH);
   // Walk matches newest first; a message opens its conversation's row only when it is the conversation's newest match.
   for (;;) {
-    const found = findMessages(db, query, { ...options, sort: 'date', limit: batch, after: from });
-    seen.messages += found.rows.length;
-    for (const row of found.rows) seen.threads.add(row.thread_id);
-    const open = [...new Set(found.rows.map((r) => r.thread_id).filter((t) => !decided.has(t)))];
+    const found = findMatchKeys(db, query, { ...options, sort: 'date', limit: batch, after: from }).keys;
+    seen.messages += found.length;
+    for (const row of found) seen.threads.add(row.thread_id);
+    complete = found.length < batch;
+    const open = found.filter((r) => !decided.has(r.thread_id));
     const newest = new Map<number, { id: number; sent_at: number }>();
-    for (const match of open.length ? matchesInThreads(db, compiled, open) : []) {
+    // Walked from the top to the end, the open conversations' matches are all in this batch: none to look up.
+    const matches =
+      after === null && complete
+        ? open
+        : open.length
+          ? matchesInThreads(db, compiled, [...new Set(open.map((r) => r.thread_id))])
+          : [];
+    for (const match of matches) {
       counts.set(match.thread_id, (counts.get(match.thread_id) ?? 0) + 1);
       const current = newest.get(match.thread_id);
       if (!current || keyAbove(match, current)) newest.set(match.thread_id, match);
     }
-    for (const row of found.rows) {
+    for (const row of found) {
       if (decided.has(row.thread_id)) continue;
       decided.add(row.thread_id);
       if ((newest.get(row.thread_id)?.id ?? row.id) !== row.id) continue;
       kept.push(row);
       if (kept.length > limit) break;
     }
-    const last = found.rows.at(-1);
-    complete = found.rows.length < batch || !last;
+    const last = found.at(-1);
     if (kept.length > limit || complete || !last) break;
     from = { sentAt: last.sent_at, id: last.id };
   }
   const page = kept.slice(0, limit);
   return {
-    rows: highlighted(db, query, options, page, (row) => counts.get(row.thread_id) ?? 1),
+    rows: highlighted(db, query, options, messageRows(db, page), (row) => counts.get(row.thread_id) ?? 1),
     next: nextAfter(kept, page, limit),
     walked: after === null && complete ? seen : null,
   };
@@ -156,12 +167,27 @@ function relevancePage(
   };
 }
 
+/** The most keys one step of the conversations' walk reads. */
+const MAX_BATCH = 1_000;
+
+/**
+ * A first page's first batch when it can hold every match: the candidates (full-text matches, or every message)
+ * when there are fewer than MAX_BATCH, or MAX_BATCH for a listed label (a page started from a label reads all of
+ * its matches however small the limit). Null: the usual batch.
+ */
+function firstBatch(db: ReadableDb, compiled: CompiledSearch, fromTop: boolean): number | null {
+  if (!fromTop) return null;
+  if (compiled.listed) return MAX_BATCH;
+  const candidates = candidateCount(db, compiled);
+  return candidates < MAX_BATCH ? candidates + 1 : null;
+}
+
 function checkPageSize(limit: number): void {
   checkSearchLimit(limit);
   if (limit < 1) checkSearchLimit(Number.NaN);
 }
 
-function nextAfter(rows: MessageMatchRow[], page: MessageMatchRow[], limit: number): { after: SearchCursor } | null {
+function nextAfter(rows: readonly MatchKey[], page: readonly MatchKey[], limit: number): { after: SearchCursor } | null {
   const last = page.at(-1);
   return rows.length > limit && last ? { after: { sentAt: last.sent_at, id: last.id } } : null;
 }

@@ -67,6 +67,19 @@ export function findMessages(
   query: SearchQuery,
   options: SearchOptions,
 ): { rows: MessageMatchRow[]; fullText: boolean } {
+  const { keys, fullText } = findMatchKeys(db, query, options);
+  return { rows: messageRows(db, keys), fullText };
+}
+
+/**
+ * findMessages' matches as keys only (id, thread, date, score), in the same order: a walk that keeps few of
+ * the matches it reads (conversations) reads the rows of the kept ones only.
+ */
+export function findMatchKeys(
+  db: ReadableDb,
+  query: SearchQuery,
+  options: SearchOptions,
+): { keys: MatchKey[]; fullText: boolean } {
   // One row more than a page: how a page learns there is a next one.
   checkSearchLimit(options.limit - 1);
   const compiled = compileSearch(db, query, options);
@@ -77,36 +90,38 @@ export function findMessages(
   if (match === null) {
     // A small label is where the search starts (its messages, sorted) when the walk down the date index would read more.
     const listed = compiled.listed && startFromListed(db, compiled, compiled.listed.size, options.limit) ? compiled.listed : null;
-    const rows = stmt<unknown[], MessageMatchRow>(
+    const keys = stmt<unknown[], MatchKey>(
       db,
-      `SELECT ${HIT_COLUMNS}, NULL AS score FROM messages m
+      `SELECT ${KEY_COLUMNS} FROM messages m
        WHERE ${listed ? listed.sql : '1'}${where}${after.length ? ` AND m.search_key < ${KEY_OF}` : ''} ORDER BY m.search_key DESC LIMIT ? OFFSET ?`,
     ).all(...(listed?.params ?? []), ...params, ...after, options.limit, offset);
-    return { rows, fullText: false };
+    return { keys, fullText: false };
   }
   const ranked = options.sort === 'relevance' && table === 'messages_fts';
   if (!ranked && compiled.listed && startFromListed(db, compiled, compiled.listed.size, options.limit)) {
     // Start from the listed messages (a small label, has:attachment), the matches listed once beside them.
-    const ids = stmt<unknown[], RankedId>(
+    const keys = stmt<unknown[], MatchKey>(
       db,
-      `SELECT m.id, m.thread_id, NULL AS score FROM messages m
+      `SELECT ${KEY_COLUMNS} FROM messages m
        WHERE ${compiled.listed.sql} AND +m.search_key IN (SELECT rowid FROM ${table} WHERE ${table} MATCH ?)${where}${after.length ? ` AND m.search_key < ${KEY_OF}` : ''}
        ORDER BY m.search_key DESC LIMIT ? OFFSET ?`,
     ).all(...compiled.listed.params, match, ...params, ...after, options.limit, offset);
-    return { rows: messageRows(db, ids), fullText: true };
+    return { keys, fullText: true };
   }
-  const ids = ranked
+  const keys = ranked
     ? rankedMatches(db, compiled, options.limit + offset).slice(offset)
-    : stmt<unknown[], RankedId>(
+    : stmt<unknown[], MatchKey>(
         db,
-        `SELECT m.id, m.thread_id, NULL AS score FROM ${table} CROSS JOIN messages m ON m.search_key = ${table}.rowid
+        `SELECT ${KEY_COLUMNS} FROM ${table} CROSS JOIN messages m ON m.search_key = ${table}.rowid
            WHERE ${table} MATCH ?${where}${after.length ? ` AND ${table}.rowid < ${KEY_OF}` : ''}
            ORDER BY ${table}.rowid DESC LIMIT ? OFFSET ?`,
       ).all(match, ...params, ...after, options.limit, offset);
-  return { rows: messageRows(db, ids), fullText: true };
+  return { keys, fullText: true };
 }
 
-type RankedId = { id: number; thread_id: number; score: number | null };
+/** A match before its row is read: its id, conversation, date (the newest-first key) and bm25 score when ranked. */
+export type MatchKey = { id: number; thread_id: number; sent_at: number; score: number | null };
+const KEY_COLUMNS = 'm.id, m.thread_id, m.sent_at, NULL AS score';
 
 /**
  * Whether a page is cheaper started from the `size` listed messages (a label's,
@@ -128,18 +143,18 @@ function matchesUpTo(db: ReadableDb, compiled: CompiledSearch, bound: number): n
 }
 
 /** The best `limit` matches by bm25 (at most MAX_RANKED), each with its thread. */
-export function rankedMatches(db: ReadableDb, compiled: CompiledSearch, limit: number): RankedId[] {
+export function rankedMatches(db: ReadableDb, compiled: CompiledSearch, limit: number): MatchKey[] {
   if (compiled.match === null || compiled.table !== 'messages_fts') return [];
   // CROSS JOIN keeps the full-text match as the outer loop (SQLite never reorders it).
-  return stmt<unknown[], RankedId>(
+  return stmt<unknown[], MatchKey>(
     db,
-    `SELECT m.id, m.thread_id, ${BM25} AS score FROM messages_fts CROSS JOIN messages m ON m.search_key = messages_fts.rowid
+    `SELECT m.id, m.thread_id, m.sent_at, ${BM25} AS score FROM messages_fts CROSS JOIN messages m ON m.search_key = messages_fts.rowid
      WHERE messages_fts MATCH ?${compiled.where} ORDER BY score LIMIT ?`,
   ).all(compiled.match, ...compiled.params, Math.min(limit, MAX_RANKED));
 }
 
 /** The rows of ranked ids, in their order. */
-export function messageRows(db: ReadableDb, ids: readonly RankedId[]): MessageMatchRow[] {
+export function messageRows(db: ReadableDb, ids: readonly Pick<MatchKey, 'id' | 'score'>[]): MessageMatchRow[] {
   if (ids.length === 0) return [];
   const byId = new Map(
     stmt<[string], Omit<MessageMatchRow, 'score'>>(
@@ -168,7 +183,7 @@ export function messageRows(db: ReadableDb, ids: readonly RankedId[]): MessageMa
 export function countMatches(
   db: ReadableDb,
   query: SearchQuery,
-  options: Pick<SearchOptions, 'accountId' | 'prefixLast'> & { threads: boolean },
+  options: Pick<SearchOptions, 'accountId' | 'prefixLast'> & { threads: boolean; candidates?: number | undefined },
 ): { messages: number; threads: number; estimated: boolean } {
   const compiled = compileSearch(db, query, options);
   const { match, table, where, params, listed } = compiled;
@@ -184,9 +199,7 @@ export function countMatches(
     ) as Tally;
     return { messages: counted.messages, threads: counted.threads, estimated: false };
   }
-  const all = match
-    ? (pluckStmt<[string], number>(db, `SELECT count(*) FROM ${table} WHERE ${table} MATCH ?`).get(match) as number)
-    : messageCount(db);
+  const all = options.candidates ?? candidateCount(db, compiled);
   if (all <= COUNTED_CANDIDATES) {
     const newest = match
       ? `${table} CROSS JOIN messages m ON m.search_key = ${table}.rowid WHERE ${table} MATCH ?`
@@ -203,6 +216,14 @@ export function countMatches(
     threads: options.threads ? Math.round(messages * threadsPerMessage(db, compiled, sample.rows)) : 0,
     estimated: true,
   };
+}
+
+/** How many messages a query's matches are among before its other filters: its full-text matches, else every message. */
+export function candidateCount(db: ReadableDb, compiled: CompiledSearch): number {
+  const { match, table } = compiled;
+  return match
+    ? (pluckStmt<[string], number>(db, `SELECT count(*) FROM ${table} WHERE ${table} MATCH ?`).get(match) as number)
+    : messageCount(db);
 }
 
 type Tally = { walked: number; messages: number; threads: number };
