@@ -1,6 +1,6 @@
 import type { ReadableDb } from '../db/handles.ts';
 import {
-  candidateCount,
+  candidatesInDates,
   checkSearchLimit,
   countMatches,
   findMatchKeys,
@@ -178,7 +178,7 @@ const MAX_BATCH = 1_000;
 function firstBatch(db: ReadableDb, compiled: CompiledSearch, fromTop: boolean): number | null {
   if (!fromTop) return null;
   if (compiled.listed) return MAX_BATCH;
-  const candidates = candidateCount(db, compiled);
+  const candidates = candidatesInDates(db, compiled);
   return candidates < MAX_BATCH ? candidates + 1 : null;
 }
 

@@ -93,8 +93,8 @@ export function findMatchKeys(
     const keys = stmt<unknown[], MatchKey>(
       db,
       `SELECT ${KEY_COLUMNS} FROM messages m
-       WHERE ${listed ? listed.sql : '1'}${where}${after.length ? ` AND m.search_key < ${KEY_OF}` : ''} ORDER BY m.search_key DESC LIMIT ? OFFSET ?`,
-    ).all(...(listed?.params ?? []), ...params, ...after, options.limit, offset);
+       WHERE ${listed ? listed.sql : '1'}${listed ? '' : keyRange(compiled, 'm.search_key')}${where}${after.length ? ` AND m.search_key < ${KEY_OF}` : ''} ORDER BY m.search_key DESC LIMIT ? OFFSET ?`,
+    ).all(...(listed?.params ?? []), ...(listed ? [] : keyRangeParams(compiled)), ...params, ...after, options.limit, offset);
     return { keys, fullText: false };
   }
   const ranked = options.sort === 'relevance' && table === 'messages_fts';
@@ -113,10 +113,38 @@ export function findMatchKeys(
     : stmt<unknown[], MatchKey>(
         db,
         `SELECT ${KEY_COLUMNS} FROM ${table} CROSS JOIN messages m ON m.search_key = ${table}.rowid
-           WHERE ${table} MATCH ?${where}${after.length ? ` AND ${table}.rowid < ${KEY_OF}` : ''}
+           WHERE ${table} MATCH ?${keyRange(compiled, `${table}.rowid`)}${where}${after.length ? ` AND ${table}.rowid < ${KEY_OF}` : ''}
            ORDER BY ${table}.rowid DESC LIMIT ? OFFSET ?`,
-      ).all(match, ...params, ...after, options.limit, offset);
+      ).all(match, ...keyRangeParams(compiled), ...params, ...after, options.limit, offset);
   return { keys, fullText: true };
+}
+
+/** The search_key bounds of a query's dates (a second wider than each date: `where` keeps the exact condition). */
+function keyRange(compiled: CompiledSearch, column: string): string {
+  return compiled.dates
+    .map(
+      (d) =>
+        ` AND ${column} ${d.op === 'after' ? '>=' : '<'} (min(max(CAST(? AS INTEGER), 0), 4102444800000) / 1000 + ${d.op === 'after' ? 0 : 1}) * 2147483648`,
+    )
+    .join('');
+}
+function keyRangeParams(compiled: CompiledSearch): number[] {
+  return compiled.dates.map((d) => d.ms);
+}
+
+/**
+ * How many messages a query's matches are among within its dates (its full-text matches, else every message, between
+ * its after: and before:), before its other filters: at most this many match.
+ */
+export function candidatesInDates(db: ReadableDb, compiled: CompiledSearch): number {
+  const { match, table } = compiled;
+  if (match === null && compiled.dates.length === 0) return messageCount(db);
+  return pluckStmt<unknown[], number>(
+    db,
+    match
+      ? `SELECT count(*) FROM ${table} WHERE ${table} MATCH ?${keyRange(compiled, 'rowid')}`
+      : `SELECT count(*) FROM messages m WHERE 1${keyRange(compiled, 'm.search_key')}`,
+  ).get(...(match ? [match] : []), ...keyRangeParams(compiled)) as number;
 }
 
 /** A match before its row is read: its id, conversation, date (the newest-first key) and bm25 score when ranked. */

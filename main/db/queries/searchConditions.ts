@@ -24,6 +24,8 @@ export interface CompiledSearch {
    * exactly. Null when the query has none.
    */
   listed: { sql: string; params: unknown[]; size: number } | null;
+  /** The query's top-level dates (after:, before:, older_than: ...), each also a condition of `where`: bounds of search_key. */
+  dates: Array<{ op: 'before' | 'after'; ms: number }>;
 }
 
 export function compileSearch(
@@ -36,11 +38,14 @@ export function compileSearch(
   const conditions: string[] = [];
   const params: unknown[] = [];
   const lookups = new SearchLookups(db);
+  const dates: CompiledSearch['dates'] = [];
 
   const lastClause = query.clauses.at(-1);
   const prefixAlone = lastPlainWord && lastClause?.anyOf.length === 1 ? lastClause : null;
   for (const clause of query.clauses) {
     if (clause === prefixAlone) continue;
+    const only = clause.anyOf.length === 1 ? clause.anyOf[0] : undefined;
+    if (!clause.negated && only?.kind === 'date') dates.push({ op: only.op, ms: only.ms });
     if (!clause.negated && clause.anyOf.every((t) => isFullText(t, lastPlainWord))) {
       ftsClauses.push(ftsClause(clause, lastPlainWord));
     } else {
@@ -77,6 +82,7 @@ export function compileSearch(
     where: conditions.length ? ` AND ${conditions.join(' AND ')}` : '',
     params,
     listed: lookups.listedIn(query),
+    dates,
   };
 }
 

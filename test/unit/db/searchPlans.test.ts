@@ -109,6 +109,25 @@ describe('query plans of Gmail-style search', () => {
     expect(sorting.every((sql) => sql.includes('count(DISTINCT'))).toBe(true);
   });
 
+  it('walks a date range as a range of search_key (the full-text match bounded by rowid), not from the newest match down', () => {
+    const words = plansOf('digest after:2026/01/01 before:2026/01/02');
+    expect(words).toMatch(/SCAN messages_fts VIRTUAL TABLE INDEX \d+:M\d+(><|<>)/);
+    const alone = plansOf('after:2026/01/01 before:2026/01/02');
+    expect(alone).toMatch(/SEARCH m USING INDEX messages_by_search_key \(search_key>\? AND search_key<\?\)/);
+    // The range is exact with the dates' own conditions: the matches of the day, none left out.
+    const find = (q: string) => findMessages(db, parseSearchQuery(q), { limit: 1000 }).rows;
+    // The day as the parser reads it (its time zone), not assumed here.
+    const at = (q: string) => (parseSearchQuery(q).clauses[0]?.anyOf[0] as { ms?: number } | undefined)?.ms ?? Number.NaN;
+    const day = [at('after:2026/01/01'), at('before:2026/01/02')] as const;
+    const inRange = find('digest after:2026/01/01 before:2026/01/02').map((r) => r.id);
+    expect(inRange.length).toBeGreaterThan(0);
+    expect(inRange).toEqual(
+      find('digest')
+        .filter((r) => r.sent_at >= day[0] && r.sent_at < day[1])
+        .map((r) => r.id),
+    );
+  });
+
   it('filters from:me, larger: and groups on the newest-first walk without a sort', () => {
     for (const q of ['from:me digest', 'larger:1M digest', '(weekly digest) OR meeting']) {
       const plan = plansOf(q);
