@@ -106,6 +106,8 @@ function newestPage(
   // Matching messages run about two to a conversation: four per row fills most pages in one batch. A first page of
   // few candidates walks them all at once (keys only, no rows), so the walk counts them and looks no thread up.
   const batch = firstBatch(db, compiled, after === null) ?? Math.min(Math.max(limit * 4, 100), MAX_BATCH);
+  // No candidates at all (a batch of one to learn that there is none): nothing to walk.
+  if (batch === 1) return { rows: [], next: null, walked: seen };
   // Walk matches newest first; a message opens its conversation's row only when it is the conversation's newest match.
   for (;;) {
     const found = findMatchKeys(db, query, { ...options, sort: 'date', limit: batch, after: from }).keys;
