@@ -70,24 +70,28 @@ export function searchPage(db: ReadableDb, query: SearchQuery, options: SearchPa
   const compiled = compileSearch(db, query, options);
   // Relevance needs words in the stemmed index (a typed prefix alone has no bm25: messages_prefix keeps no positions).
   const ranked = options.sort === 'relevance' && compiled.match !== null && compiled.table === 'messages_fts';
+  const known: Known = {};
   const { walked, ...page } = ranked
     ? { ...relevancePage(db, query, compiled, options), walked: null }
-    : newestPage(db, query, compiled, options);
+    : newestPage(db, query, compiled, options, known);
   // A first page whose walk read every match counted them already: no second pass over the matches.
   if (walked)
     return { ...page, total: options.group === 'threads' ? walked.threads.size : walked.messages, totalEstimated: false };
-  const counted = countMatches(db, query, { ...options, threads: options.group === 'threads' });
+  const counted = countMatches(db, query, { ...options, threads: options.group === 'threads', candidates: known.candidates });
   return { ...page, total: options.group === 'threads' ? counted.threads : counted.messages, totalEstimated: counted.estimated };
 }
 
 /** Every match a first page's walk read, when it read them all (the walk reached the end of the results), else null. */
 type Walked = { messages: number; threads: Set<number> } | null;
+/** What the walk learnt that the count needs too: the candidates (full-text matches or messages), counted once. */
+type Known = { candidates?: number };
 
 function newestPage(
   db: ReadableDb,
   query: SearchQuery,
   compiled: CompiledSearch,
   options: SearchPageOptions,
+  known: Known,
 ): Omit<SearchPage, 'total' | 'totalEstimated'> & { walked: Walked } {
   const after = options.cursor && 'after' in options.cursor ? options.cursor.after : null;
   const limit = options.limit;
@@ -105,7 +109,7 @@ function newestPage(
   let complete = false;
   // Matching messages run about two to a conversation: four per row fills most pages in one batch. A first page of
   // few candidates walks them all at once (keys only, no rows), so the walk counts them and looks no thread up.
-  const batch = firstBatch(db, compiled, after === null) ?? Math.min(Math.max(limit * 4, 100), MAX_BATCH);
+  const batch = firstBatch(db, compiled, after === null, known) ?? Math.min(Math.max(limit * 4, 100), MAX_BATCH);
   // No candidates at all (a batch of one to learn that there is none): nothing to walk.
   if (batch === 1) return { rows: [], next: null, walked: seen };
   // Walk matches newest first; a message opens its conversation's row only when it is the conversation's newest match.
@@ -177,10 +181,12 @@ const MAX_BATCH = 1_000;
  * when there are fewer than MAX_BATCH, or MAX_BATCH for a listed label (a page started from a label reads all of
  * its matches however small the limit). Null: the usual batch.
  */
-function firstBatch(db: ReadableDb, compiled: CompiledSearch, fromTop: boolean): number | null {
+function firstBatch(db: ReadableDb, compiled: CompiledSearch, fromTop: boolean, known: Known): number | null {
   if (!fromTop) return null;
   if (compiled.listed) return MAX_BATCH;
   const candidates = candidatesInDates(db, compiled);
+  // Without dates these are the count's candidates too (with them the count's are all the full-text matches).
+  if (compiled.dates.length === 0) known.candidates = candidates;
   return candidates < MAX_BATCH ? candidates + 1 : null;
 }
 
