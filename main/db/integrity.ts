@@ -127,6 +127,11 @@ function reportOf(outcome: CheckOutcome, check: IntegrityCheck, ms: number): Int
     if (!isCorruptionError(outcome.error)) throw Object.assign(new Error(outcome.error.message), { code: outcome.error.code });
     return { ok: false, problems: [`${outcome.error.message} (${outcome.error.code})`], check, ms };
   }
-  const problems = outcome.rows.map((row) => String(Object.values(row)[0])).filter((line) => line !== 'ok');
+  // A row can hold several lines, headed "*** in database main ***" when the damage is in a
+  // b-tree page: one problem per line, without the header, so each is one line to show.
+  const problems = outcome.rows
+    .flatMap((row) => String(Object.values(row)[0]).split('\n'))
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && line !== 'ok' && !/^\*\*\* in database \S+ \*\*\*$/.test(line));
   return { ok: problems.length === 0, problems, check, ms };
 }
