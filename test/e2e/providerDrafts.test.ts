@@ -47,7 +47,11 @@ describeOnEachSurface('drafts at Gmail through the UI (emulator)', (surface) => 
 
   /** The Drafts view, its rows polled until one with this subject shows. */
   const openDrafts = async (page: Page, subject: string) => {
-    await page.getByRole('button', { name: 'Drafts', exact: true }).click();
+    // The sidebar's Drafts mailbox, named with its count of drafts when it has any ("Drafts 1 drafts").
+    await page
+      .getByRole('navigation', { name: 'Mailboxes' })
+      .getByRole('button', { name: /^Drafts(\s*\d+ drafts)?$/ })
+      .click();
     const row = page.getByRole('option').filter({ hasText: subject });
     await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
     return row;
@@ -192,7 +196,11 @@ describeOnEachSurface('drafts in Outlook through the UI (emulator)', (surface) =
       .getByRole('button', { name: 'Keep as draft' })
       .click();
 
-    await page.getByRole('button', { name: 'Drafts', exact: true }).click();
+    // The sidebar's Drafts mailbox, named with its count of drafts when it has any ("Drafts 1 drafts").
+    await page
+      .getByRole('navigation', { name: 'Mailboxes' })
+      .getByRole('button', { name: /^Drafts(\s*\d+ drafts)?$/ })
+      .click();
     const row = page.getByRole('option').filter({ hasText: 'Budget notes' });
     await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
     const named = async () => (await outlookDrafts()).filter((d) => d.subject === 'Budget notes');
