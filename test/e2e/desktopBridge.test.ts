@@ -106,11 +106,15 @@ describe.skipIf(chromiumSurface.skipReason !== null)(
       expect(await section.getByRole('checkbox', { name: /Do not disturb/ }).isDisabled()).toBe(true);
       await ui.closePage(page);
 
-      // A plain browser tab has no desktop notifications to set.
+      // A plain browser tab has no desktop notifications to set: its Notifications are the browser's own.
       const plain = await ui.openPage({ viewport: { width: 1280, height: 800 } });
       await plain.getByRole('button', { name: 'Settings' }).click();
       await expect.poll(() => plain.getByRole('region', { name: 'Settings' }).count()).toBe(1);
-      expect(await plain.getByRole('region', { name: 'Notifications' }).count()).toBe(0);
+      const browserSection = plain.getByRole('region', { name: 'Notifications' });
+      expect(await browserSection.getByRole('checkbox', { name: /Show a browser notification/ }).count()).toBe(1);
+      expect(await plain.getByRole('checkbox', { name: /Show a notification when new mail/ }).count()).toBe(0);
+      expect(await plain.getByRole('checkbox', { name: /Do not disturb/ }).count()).toBe(0);
+      expect(await plain.getByRole('checkbox', { name: 'For ann@gmail.test' }).count()).toBe(0);
       await ui.closePage(plain);
     });
 
