@@ -155,17 +155,25 @@ function MailClient() {
   );
 
   useEffect(() => {
-    // The labels first, so a label's address shows its name; then the place the address names.
+    // The labels first, so a label's address shows its name; then the place the address names,
+    // unless the person already went somewhere while they loaded (Settings clicked at once): that stays.
     let stopRoutes: (() => void) | null = null;
     let stopped = false;
+    let moved = false;
+    const initial = useNavigationStore.getState();
+    const stopWatching = useNavigationStore.subscribe((s) => {
+      if (s.section !== initial.section || s.view !== initial.view) moved = true;
+    });
     void useLabelStore
       .getState()
       .loadLabels()
       .then(() => {
-        if (!stopped) stopRoutes = startUrlRoutes();
+        stopWatching();
+        if (!stopped) stopRoutes = startUrlRoutes({ keepShown: moved });
       });
     return () => {
       stopped = true;
+      stopWatching();
       stopRoutes?.();
     };
   }, []);

@@ -135,6 +135,32 @@ describe.skipIf(chromiumSurface.skipReason !== null)(
       await ui.closePage(page);
     });
 
+    it('keeps a place chosen while the page still loads (Settings clicked at once) over the address it opened at', async () => {
+      const page = await ui.openPage({ viewport: { width: 1280, height: 800 } });
+      await expect.poll(() => rows(page).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+      // The labels' answer, which the addresses wait for, held until Settings is clicked.
+      let release = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      await page.route('**/v1/email/labels', async (route) => {
+        await held;
+        await route.continue();
+      });
+      await page.reload();
+      await page.getByRole('button', { name: 'Settings' }).click();
+      const labelsLoaded = page.waitForResponse((response) => new URL(response.url()).pathname === '/v1/email/labels');
+      release();
+      await labelsLoaded;
+      // Settings stays (it went back to the Inbox before) and is the address.
+      await expect.poll(() => hash(page)).toBe('#/settings');
+      expect(await page.getByRole('region', { name: 'Settings' }).count()).toBe(1);
+      // The Inbox, not loaded yet, loads when its address is followed.
+      await page.goto(`${ui.session.baseUrl}/#/mail/all/inbox`);
+      await expect.poll(() => rows(page).count(), { timeout: 10_000 }).toBeGreaterThan(0);
+      await ui.closePage(page);
+    });
+
     it('names the Inbox’s unread count in the tab title', async () => {
       const page = await ui.openPage();
       await expect.poll(() => rows(page).count(), { timeout: 15_000 }).toBeGreaterThan(0);

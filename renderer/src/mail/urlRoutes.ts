@@ -109,15 +109,21 @@ export async function showRoute(route: Route, options: { reloadList?: boolean } 
  * Keeps the address and the stores in step from now on: shows the place the address names (the
  * Inbox when it names none), records each later change as a history entry, and follows Back and
  * Forward. Returns the function that stops it.
+ * `keepShown`: the person already went somewhere (before the routes started); that place stays and
+ * becomes the address, and the mail list, not loaded yet, loads when mail is first shown.
  */
-export function startUrlRoutes(): () => void {
+export function startUrlRoutes({ keepShown = false }: { keepShown?: boolean } = {}): () => void {
   let applying = false;
-  let shown = routeToHash(hashToRoute(window.location.hash));
+  let shown = routeToHash(keepShown ? currentRoute() : hashToRoute(window.location.hash));
   history.replaceState(history.state, '', shown);
+  let listUnloaded = keepShown && useNavigationStore.getState().section !== 'mail';
   const follow = async (hash: string, reloadList = false) => {
     applying = true;
+    const route = hashToRoute(hash);
+    const reload = reloadList || (listUnloaded && route.section === 'mail');
+    if (route.section === 'mail') listUnloaded = false;
     try {
-      await showRoute(hashToRoute(hash), { reloadList });
+      await showRoute(route, { reloadList: reload });
     } finally {
       applying = false;
       shown = routeToHash(currentRoute());
@@ -126,7 +132,10 @@ export function startUrlRoutes(): () => void {
   };
   const record = () => {
     if (applying) return;
-    const next = routeToHash(currentRoute());
+    const route = currentRoute();
+    // Mail shown by the person (a mailbox, a search) loaded its list.
+    if (route.section === 'mail') listUnloaded = false;
+    const next = routeToHash(route);
     if (next === shown) return;
     // A search typed further refines its own entry; every other change is a step Back can undo.
     const refining =
@@ -136,7 +145,7 @@ export function startUrlRoutes(): () => void {
     shown = next;
   };
   const onPop = () => void follow(window.location.hash);
-  void follow(shown, true);
+  if (!keepShown) void follow(shown, true);
   const stopNavigation = useNavigationStore.subscribe(record);
   const stopReader = useReaderStore.subscribe(record);
   const stopCalendar = useCalendarStore.subscribe(record);
