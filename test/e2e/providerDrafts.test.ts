@@ -102,7 +102,9 @@ describeOnEachSurface('drafts at Gmail through the UI (emulator)', (surface) => 
       .getByRole('alertdialog', { name: 'Close this message?' })
       .getByRole('button', { name: 'Keep as draft' })
       .click();
-    await expect.poll(() => page.getByRole('option').filter({ hasText: 'Plans for Thursday' }).count()).toBe(1);
+    await expect
+      .poll(() => page.getByRole('option').filter({ hasText: 'Plans for Thursday' }).count(), { timeout: 10_000 })
+      .toBe(1);
     await ui.closePage(page);
   }, 120_000);
 
