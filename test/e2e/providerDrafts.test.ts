@@ -12,10 +12,39 @@ import { openBrowser as formPostBrowser, signIn as graphSignIn } from '../emulat
 import { emulatorControl, microsoftConfigFor, providerEnvFor, runMailSync } from '../support/emulatorAccounts.ts';
 import { useGmailUiSession } from '../support/gmailUiSession.ts';
 import { makeTempDir } from '../support/tempDir.ts';
-import { useUiSession } from '../support/uiHarness.ts';
+import { type UiSessionHarness, useUiSession } from '../support/uiHarness.ts';
 import { describeOnEachSurface } from '../support/uiSurface.ts';
 
 const USER = 'alice@gmail.test';
+
+/** A new message written in compose (c), saved, then closed with "Keep as draft". */
+async function keepNewDraft(
+  ui: Pick<UiSessionHarness, 'composer'>,
+  page: Page,
+  draft: { to: string; subject: string; text: string },
+): Promise<void> {
+  const composer = await ui.composer(page, () => page.keyboard.press('c'));
+  const form = composer.getByRole('form', { name: 'New message' });
+  await form.getByLabel('To', { exact: true }).fill(draft.to);
+  await form.getByLabel('Subject').fill(draft.subject);
+  await form.getByLabel('Message').fill(draft.text);
+  await expect.poll(() => form.locator('.compose-saved').textContent(), { timeout: 10_000 }).toBe('Draft saved');
+  await form.getByLabel('Message').press('Escape');
+  await composer.getByRole('alertdialog', { name: 'Close this message?' }).getByRole('button', { name: 'Keep as draft' }).click();
+  await expect.poll(() => form.count()).toBe(0);
+}
+
+/** The Drafts view, its rows polled until one with this subject shows. */
+async function openDrafts(page: Page, subject: string) {
+  // The sidebar's Drafts mailbox, named with its count of drafts when it has any ("Drafts 1 drafts").
+  await page
+    .getByRole('navigation', { name: 'Mailboxes' })
+    .getByRole('button', { name: /^Drafts(\s*\d+ drafts)?$/ })
+    .click();
+  const row = page.getByRole('option').filter({ hasText: subject });
+  await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
+  return row;
+}
 
 describeOnEachSurface('drafts at Gmail through the UI (emulator)', (surface) => {
   const dir = makeTempDir();
@@ -45,33 +74,10 @@ describeOnEachSurface('drafts at Gmail through the UI (emulator)', (surface) => 
   };
   const draftsNamed = async (subject: string) => (await gmailDrafts()).filter((d) => d.subject === subject);
 
-  /** The Drafts view, its rows polled until one with this subject shows. */
-  const openDrafts = async (page: Page, subject: string) => {
-    // The sidebar's Drafts mailbox, named with its count of drafts when it has any ("Drafts 1 drafts").
-    await page
-      .getByRole('navigation', { name: 'Mailboxes' })
-      .getByRole('button', { name: /^Drafts(\s*\d+ drafts)?$/ })
-      .click();
-    const row = page.getByRole('option').filter({ hasText: subject });
-    await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
-    return row;
-  };
-
   it('Keep as draft: in the Drafts view and in Gmail; opened from Drafts, compose has it, and an edit updates the same draft', async () => {
     const page = await ui.openPage({ viewport: { width: 1280, height: 800 } });
     await expect.poll(() => page.getByRole('option').count(), { timeout: 30_000 }).toBeGreaterThan(5);
-    const composer = await ui.composer(page, () => page.keyboard.press('c'));
-    const form = composer.getByRole('form', { name: 'New message' });
-    await form.getByLabel('To', { exact: true }).fill('dave@example.test');
-    await form.getByLabel('Subject').fill('Plans for Thursday');
-    await form.getByLabel('Message').fill('Bring the slides.');
-    await expect.poll(() => form.locator('.compose-saved').textContent(), { timeout: 10_000 }).toBe('Draft saved');
-    await form.getByLabel('Message').press('Escape');
-    await composer
-      .getByRole('alertdialog', { name: 'Close this message?' })
-      .getByRole('button', { name: 'Keep as draft' })
-      .click();
-    await expect.poll(() => form.count()).toBe(0);
+    await keepNewDraft(ui, page, { to: 'dave@example.test', subject: 'Plans for Thursday', text: 'Bring the slides.' });
 
     const row = await openDrafts(page, 'Plans for Thursday');
     await ui.screenshot(page, 'drafts-view.png');
@@ -186,25 +192,9 @@ describeOnEachSurface('drafts in Outlook through the UI (emulator)', (surface) =
   it('Keep as draft: in the Drafts view and in Outlook; reopened, compose has it, and an edit updates the same draft', async () => {
     const page = await ui.openPage({ viewport: { width: 1280, height: 800 } });
     await expect.poll(() => page.getByRole('option').count(), { timeout: 30_000 }).toBeGreaterThan(5);
-    const composer = await ui.composer(page, () => page.keyboard.press('c'));
-    const form = composer.getByRole('form', { name: 'New message' });
-    await form.getByLabel('To', { exact: true }).fill('dave@example.test');
-    await form.getByLabel('Subject').fill('Budget notes');
-    await form.getByLabel('Message').fill('Numbers to follow.');
-    await expect.poll(() => form.locator('.compose-saved').textContent(), { timeout: 10_000 }).toBe('Draft saved');
-    await form.getByLabel('Message').press('Escape');
-    await composer
-      .getByRole('alertdialog', { name: 'Close this message?' })
-      .getByRole('button', { name: 'Keep as draft' })
-      .click();
+    await keepNewDraft(ui, page, { to: 'dave@example.test', subject: 'Budget notes', text: 'Numbers to follow.' });
 
-    // The sidebar's Drafts mailbox, named with its count of drafts when it has any ("Drafts 1 drafts").
-    await page
-      .getByRole('navigation', { name: 'Mailboxes' })
-      .getByRole('button', { name: /^Drafts(\s*\d+ drafts)?$/ })
-      .click();
-    const row = page.getByRole('option').filter({ hasText: 'Budget notes' });
-    await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
+    const row = await openDrafts(page, 'Budget notes');
     const named = async () => (await outlookDrafts()).filter((d) => d.subject === 'Budget notes');
     await expect.poll(async () => (await named()).length, { timeout: 15_000 }).toBe(1);
     const [first] = await named();
