@@ -44,7 +44,6 @@ export function checkSendRequest(body: EmailSendRequest, attachmentRoots: readon
   }
   if (/[\r\n]/.test(body.subject))
     throw new OutpostError('validation_error', 'subject must not contain line breaks', { field: 'subject' });
-  if (body.subject.trim() === '') throw new OutpostError('validation_error', 'subject is required', { field: 'subject' });
   if (body.body_html === undefined && body.body_text === undefined)
     throw new OutpostError('validation_error', 'either body_html or body_text is required', { field: 'body_text' });
   body.attachments?.forEach((attachment, i) => {

@@ -140,6 +140,12 @@ describe('POST /v1/email/send (HTTP contract, fake send service)', () => {
     expect(res.statusCode).toBe(200);
   });
 
+  it('accepts an empty subject (mail clients send one after asking), still requiring the field', async () => {
+    const res = await send({ to: 'jane@example.com', subject: '', body_text: 'b' });
+    expect(res.statusCode).toBe(200);
+    expect(submitted[0]?.request.subject).toBe('');
+  });
+
   it('maps a provider failure to 502 provider_error, and caps sends per second with 429', async () => {
     fail = new OutpostError('provider_error', 'Gmail answered 500');
     const failed = await send(example);
