@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
 import { chromiumMissingReason, launchChromium } from '../support/chromium.ts';
 import { connectGoogleInto, emulatorControl, gmailSentMail, providerEnvFor } from '../support/emulatorAccounts.ts';
+import { dateHeader, daysAgo } from '../support/mailDates.ts';
 import { type RunningServe, startServe } from '../support/serveProcess.ts';
 import { makeTempDir } from '../support/tempDir.ts';
 import { SCREENSHOTS } from '../support/uiHarness.ts';
@@ -65,7 +66,7 @@ const RAW = [
   'From: Carol Finance <carol@example.test>',
   `To: ${USER}`,
   'Subject: Board pack with attachments',
-  'Date: Mon, 23 Nov 2026 09:00:00 +0000',
+  `Date: ${dateHeader(daysAgo(12, 9))}`,
   'Message-ID: <board-pack@example.test>',
   'MIME-Version: 1.0',
   'Content-Type: multipart/mixed; boundary="pack"',
@@ -89,7 +90,7 @@ const INLINE_RAW = [
   'From: Dave Design <dave@example.test>',
   `To: ${USER}`,
   'Subject: New letterhead',
-  'Date: Mon, 23 Nov 2026 08:00:00 +0000',
+  `Date: ${dateHeader(daysAgo(12, 8))}`,
   'Message-ID: <letterhead@example.test>',
   'MIME-Version: 1.0',
   'Content-Type: multipart/related; boundary="rel"',

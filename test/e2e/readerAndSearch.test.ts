@@ -4,16 +4,17 @@ import type { Page } from 'playwright';
 import { expect, it } from 'vitest';
 import { HOSTILE_EMAIL, HOSTILE_SUBJECT } from '../fixtures/hostileEmail.ts';
 import { writeCorpusMbox } from '../support/corpusMbox.ts';
+import { dateHeader, daysAgo, mboxFromDate } from '../support/mailDates.ts';
 import { runCli } from '../support/serveProcess.ts';
 import { useUiSession } from '../support/uiHarness.ts';
 import { describeOnEachSurface } from '../support/uiSurface.ts';
 
 const NEWSLETTER = [
-  'From news@shop.example Mon Nov 23 10:00:00 2026',
+  `From news@shop.example ${mboxFromDate(daysAgo(12, 10))}`,
   'From: Shop News <news@shop.example>',
   'To: me@example.test',
   'Subject: Weekly picks with pictures',
-  'Date: Mon, 23 Nov 2026 10:00:00 +0000',
+  `Date: ${dateHeader(daysAgo(12, 10))}`,
   'Message-ID: <weekly-picks@shop.example>',
   'MIME-Version: 1.0',
   'Content-Type: text/html; charset=utf-8',

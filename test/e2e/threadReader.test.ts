@@ -3,6 +3,7 @@ import { indexPath } from '../../main/core/paths.ts';
 import { openIndex } from '../../main/db/openIndex.ts';
 import { writeMessages } from '../../main/db/queries/messageWrites.ts';
 import { messageInput, seedAccount } from '../support/indexFixtures.ts';
+import { daysAgo } from '../support/mailDates.ts';
 import { useUiSession } from '../support/uiHarness.ts';
 import { describeOnEachSurface } from '../support/uiSurface.ts';
 
@@ -22,7 +23,7 @@ describeOnEachSurface('reading a long conversation', (surface) => {
           threadRemoteId: 'plans',
           subject: 'Offsite plans',
           from: { name, email: `${name.toLowerCase()}@example.test` },
-          sentAt: Date.UTC(2026, 10, 2 + i, 9),
+          sentAt: daysAgo(30 - i, 9),
           snippet: `${name} writes about the offsite`,
           bodyText: `Body of message ${i + 1} from ${name}.`,
           isUnread: i === 3,
@@ -38,7 +39,7 @@ describeOnEachSurface('reading a long conversation', (surface) => {
         threadRemoteId: 'lunch',
         subject: 'Re: Lunch',
         from: { name: 'Ann', email: 'ann@example.test' },
-        sentAt: Date.UTC(2026, 9, 1, 12),
+        sentAt: daysAgo(62, 12),
         bodyText: 'Noon works.\n\nOn Wed, 30 Sep 2026, Bob wrote:\n> Lunch tomorrow?\n> Bob\n',
         isUnread: false,
         labelIds: [inbox],
