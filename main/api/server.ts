@@ -17,6 +17,7 @@ import type { BlobStore } from '../db/blobStore.ts';
 import type { ReadableDb, WritableDb } from '../db/handles.ts';
 import type { EventRow } from '../db/queries/calendarEvents.ts';
 import type { LabelManagement } from '../mail/labelManagement.ts';
+import type { MessageOriginals } from '../mail/messageOriginals.ts';
 import type { Outbox } from '../send/outbox.ts';
 import type { JobQueue } from '../sync/jobQueue.ts';
 import type { JobRunner } from '../sync/jobRunner.ts';
@@ -91,6 +92,8 @@ export interface ApiDeps {
   respondToEvent?: (eventId: number, answer: RsvpAnswer) => Promise<EventRow>;
   /** Labels and folders made, renamed, deleted at the provider (main/mail/labelManagement.ts); absent: 503. */
   labels?: LabelManagement;
+  /** Originals not kept at sync, fetched from the provider on first request (main/mail/messageOriginals.ts); absent: 409. */
+  originals?: MessageOriginals;
 }
 
 export type ApiServer = FastifyInstance<

@@ -10,6 +10,7 @@ import { openIndex, type WritableDb } from '../db/openIndex.ts';
 import type { EventRow } from '../db/queries/calendarEvents.ts';
 import { onMailChanges } from '../db/transactions.ts';
 import { type LabelManagement, labelManagement } from '../mail/labelManagement.ts';
+import { type MessageOriginals, messageOriginals } from '../mail/messageOriginals.ts';
 import type { RsvpAnswer } from '../providers/accountProvider.ts';
 import { type GmailQuotaSettings, gmailQuotaFromEnv } from '../providers/gmail/gmailSession.ts';
 import { ProviderRegistry } from '../providers/registry.ts';
@@ -95,6 +96,8 @@ export interface Engine {
   respondToEvent(eventId: number, answer: RsvpAnswer): Promise<EventRow>;
   /** Labels and folders made, renamed and deleted at the provider and in the index (main/mail/labelManagement.ts). */
   labels: LabelManagement;
+  /** Messages as they came: kept raw, or fetched from the provider once and kept (main/mail/messageOriginals.ts). */
+  originals: MessageOriginals;
   close(): Promise<void>;
 }
 
@@ -198,6 +201,7 @@ export function openEngine(config: EngineConfig): Engine {
     removeAccount: (accountId) => removeAccount({ db, blobs, runner, events, providers }, accountId),
     respondToEvent: (eventId, answer) => respondToEvent({ db, providers }, eventId, answer),
     labels: labelManagement({ db, providers, events }),
+    originals: messageOriginals({ db, blobs, providers }),
     async close() {
       await runner.stop();
       db.close();

@@ -86,6 +86,7 @@ export async function startCore(config: CoreConfig): Promise<Core> {
       removeAccount: engine.removeAccount,
       respondToEvent: engine.respondToEvent,
       labels: engine.labels,
+      originals: engine.originals,
       outbox: engine.send.outbox,
       deliverNow: deliverQueued,
     });

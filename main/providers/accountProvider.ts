@@ -58,6 +58,12 @@ export interface AccountSession {
   drafts(): Promise<ProviderDrafts>;
   /** The user's own labels (Gmail) or mail folders (Outlook), made, renamed and deleted at the provider. */
   labels(): Promise<ProviderLabels>;
+  /**
+   * The message as it came (RFC 822), asked for when the sync did not keep it (Outlook's, fetched on
+   * first Show original); null when the provider has none to give (Gmail's raw is kept at sync).
+   * Offline: network_error; a message gone at the provider: provider_error with status 404.
+   */
+  original(remoteId: string): Promise<Uint8Array | null>;
 }
 
 /**

@@ -94,6 +94,8 @@ export function googleProvider(config: GoogleConfig, deps: ProviderDeps & { quot
         writeEvent: async (edit) => writeGoogleEvent(open(), edit, signal),
         drafts: async () => gmailDrafts(open(), signal),
         labels: async () => gmailLabelWrites(open(), signal),
+        // Gmail's messages are fetched as raw and kept at sync: there is nothing more to ask for.
+        original: async () => null,
       };
     },
     revocation(account) {

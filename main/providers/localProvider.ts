@@ -20,6 +20,7 @@ export const localProvider: AccountProvider = {
     writeEvent: () => Promise.reject(new ProviderError('not_connected', 'this account has no calendar provider')),
     drafts: () => Promise.reject(new ProviderError('not_connected', 'imported mail has no provider to keep drafts at')),
     labels: () => Promise.reject(new ProviderError('not_connected', 'imported mail has no provider to keep labels at')),
+    original: async () => null,
   }),
   revocation: () => null,
 };
@@ -44,6 +45,7 @@ export function unconfiguredProvider(id: ProviderId, why: string): AccountProvid
       writeEvent: refuse,
       drafts: refuse,
       labels: refuse,
+      original: refuse,
     }),
     revocation: () => (description.capabilities.revocation === 'revoke' ? async () => false : null),
   };

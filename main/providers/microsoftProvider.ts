@@ -11,6 +11,7 @@ import { writeGraphEvent } from './graph/graphEventWrites.ts';
 import { graphFolderWrites } from './graph/graphFolderWrites.ts';
 import { answerOnGraph } from './graph/graphInvitations.ts';
 import { graphMailSync } from './graph/graphMailSync.ts';
+import { graphOriginal } from './graph/graphOriginal.ts';
 import { graphSendProvider } from './graph/graphSendProvider.ts';
 import { openGraphClient } from './graph/graphSession.ts';
 import type { ProviderDeps } from './providerDeps.ts';
@@ -61,6 +62,7 @@ export function microsoftProvider(config: MicrosoftConfig, deps: ProviderDeps): 
           ),
         drafts: async () => graphDrafts(await open()),
         labels: async () => graphFolderWrites(await open()),
+        original: async (remoteId) => graphOriginal(await open(), remoteId),
       };
     },
     // Microsoft has no per-app revocation: the user removes Outpost under the account's apps.

@@ -29,9 +29,11 @@ const MessageOrSendResponse = Type.Object(
   { description: 'The message (or the send not in the index yet)' },
 );
 const errors = Object.fromEntries([400, 401, 403, 404, 409].map((s) => [s, { $ref: 'ApiError#' }]));
+/** The original may be asked of the provider: it can fail (502) or be out of reach (503). */
+const rawErrors = { ...errors, ...Object.fromEntries([502, 503].map((s) => [s, { $ref: 'ApiError#' }])) };
 
 /** One message, and its original RFC 822 bytes, for scripts reading mail offline. */
-export function registerMessageRoutes(app: ApiServer, { reader, blobs, outbox }: ApiDeps): void {
+export function registerMessageRoutes(app: ApiServer, { reader, blobs, outbox, originals }: ApiDeps): void {
   /** A message by msg_<n>, or by the out_… id of the send it became (once the sent copy is in the index). */
   const find = (id: string) => {
     const rowId = id.startsWith('out_') ? sentMessageOf(id) : parsePublicId('msg', id);
@@ -44,6 +46,14 @@ export function registerMessageRoutes(app: ApiServer, { reader, blobs, outbox }:
     return send?.status === 'sent' && send.provider_message_id
       ? messageByRemoteId(reader, send.account_id, send.provider_message_id)?.id
       : undefined;
+  };
+  /** Fetched from the provider (and kept) where the engine can; otherwise only the parse was kept. */
+  const notKept = (messageId: number) => {
+    if (originals) return originals.read(messageId);
+    throw new OutpostError(
+      'raw_not_available',
+      'the original bytes of this message were not kept; GET the message for its parsed content',
+    );
   };
   const present = (row: MessageRow) =>
     presentMessage(row, labelIdsOfMessage(reader, row.id), attachmentsOfMessage(reader, row.id));
@@ -110,19 +120,15 @@ export function registerMessageRoutes(app: ApiServer, { reader, blobs, outbox }:
       config: { auth: { scope: 'read:email' } },
       schema: {
         summary: 'The message as received (message/rfc822 download)',
-        description: '409 raw_not_available when only the parsed message was kept',
+        description:
+          "An Outlook message's original is fetched from Graph on first request and kept; 409 raw_not_available when only the parsed message was kept (or the provider no longer has it), 503 network_error when it has yet to be fetched and the provider cannot be reached",
         params: Params,
-        response: { 200: bytesResponse('The message as received (RFC 822), as a download', 'message/rfc822'), ...errors },
+        response: { 200: bytesResponse('The message as received (RFC 822), as a download', 'message/rfc822'), ...rawErrors },
       },
     },
     async (request, reply) => {
       const row = find(request.params.id);
-      if (!row.raw_sha256)
-        throw new OutpostError(
-          'raw_not_available',
-          'the original bytes of this message were not kept; GET the message for its parsed content',
-        );
-      const bytes = blobs.read(row.raw_sha256);
+      const bytes = row.raw_sha256 ? blobs.read(row.raw_sha256) : await notKept(row.id);
       return reply
         .header('content-type', 'message/rfc822')
         .header('content-disposition', contentDisposition(`${request.params.id}.eml`))

@@ -7,6 +7,15 @@ import { type MailboxLimiter, mailboxLimiter } from './mailboxLimiter.ts';
 
 const REQUEST_TIMEOUT_MS = 60_000;
 
+interface GraphRequestInit {
+  method?: string;
+  body?: unknown;
+  rawBody?: string;
+  headers?: Record<string, string>;
+  /** 1 for a request that must not be repeated blindly (its answer lost, it may have acted). */
+  maxAttempts?: number;
+}
+
 /** A Graph error response, kept whole for classification. */
 export class GraphHttpError extends Error {
   readonly status: number;
@@ -84,24 +93,23 @@ export class GraphClient {
   }
 
   /** GET/POST/PATCH a Graph path ("/me/mailFolders") or a full nextLink/deltaLink URL; returns parsed JSON (null for 204/202). */
-  async request<T>(
-    pathOrUrl: string,
-    init: {
-      method?: string;
-      body?: unknown;
-      rawBody?: string;
-      headers?: Record<string, string>;
-      /** 1 for a request that must not be repeated blindly (its answer lost, it may have acted). */
-      maxAttempts?: number;
-    } = {},
-  ): Promise<T> {
+  async request<T>(pathOrUrl: string, init: GraphRequestInit = {}): Promise<T> {
+    return this.#call(pathOrUrl, init, (bytes) => (bytes.byteLength > 0 ? JSON.parse(bytes.toString('utf8')) : null) as T);
+  }
+
+  /** GET a Graph path whose answer is bytes, not JSON (a message's MIME source: `/me/messages/{id}/$value`). */
+  async bytes(path: string, init: Pick<GraphRequestInit, 'maxAttempts'> = {}): Promise<Buffer> {
+    return this.#call(path, { ...init, headers: { accept: '*/*' } }, (bytes) => bytes);
+  }
+
+  async #call<T>(pathOrUrl: string, init: GraphRequestInit, read: (bytes: Buffer) => T): Promise<T> {
     const url = pathOrUrl.startsWith('https://') || pathOrUrl.startsWith('http://') ? pathOrUrl : `${this.baseUrl}${pathOrUrl}`;
     try {
       return await withRetry(
         async () => {
           let token = await this.#token(false);
           for (let attempt = 0; ; attempt++) {
-            const { response, text } = await this.#limiter.run(async () => {
+            const { response, body } = await this.#limiter.run(async () => {
               const response = await fetch(url, {
                 method: init.method ?? 'GET',
                 headers: {
@@ -116,9 +124,10 @@ export class GraphClient {
                   ? AbortSignal.any([this.#signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)])
                   : AbortSignal.timeout(REQUEST_TIMEOUT_MS),
               });
-              return { response, text: await response.text() };
+              return { response, body: Buffer.from(await response.arrayBuffer()) };
             }, this.#signal);
-            if (response.ok) return (text ? JSON.parse(text) : null) as T;
+            if (response.ok) return read(body);
+            const text = body.toString('utf8');
             if (response.status === 401 && attempt === 0) {
               token = await this.#token(true);
               continue;

@@ -53,7 +53,11 @@ export function controlRoutes(env: GraphEnv): Route[] {
               headers: (b.headers as Record<string, string>) ?? {},
               date: new Date(env.ctx.now()),
             });
-      const m = u.mailbox.addMessage(raw, folder.id, { receivedDateTime: env.ctx.now(), isRead: b.isRead === true });
+      const m = u.mailbox.addMessage(raw, folder.id, {
+        receivedDateTime: env.ctx.now(),
+        isRead: b.isRead === true,
+        isDraft: b.isDraft === true,
+      });
       return {
         status: 201,
         body: { id: m.id, restId: m.restId, conversationId: m.conversationId, parentFolderId: m.parentFolderId },
