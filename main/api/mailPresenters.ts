@@ -17,8 +17,24 @@ export function presentThreadSummary(row: ThreadRow, labelIds: readonly number[]
     has_attachments: row.has_attachments === 1,
     is_starred: row.is_starred === 1,
     participants: JSON.parse(row.participants) as EmailAddress[],
+    recipients: ownRecipients(row.own_recipients),
     label_ids: labelIds.map((id) => publicId('lbl', id)),
   };
+}
+
+const MAX_RECIPIENTS = 10;
+
+/** The people the account's own messages went to (To, then Cc), each once, in the order first written to. */
+function ownRecipients(json: string | null): EmailAddress[] {
+  const people = new Map<string, EmailAddress>();
+  for (const [to, cc] of JSON.parse(json ?? '[]') as Array<[EmailAddress[], EmailAddress[]]>) {
+    for (const person of [...to, ...cc]) {
+      const key = person.email.toLowerCase();
+      if (people.size >= MAX_RECIPIENTS) return [...people.values()];
+      if (!people.has(key)) people.set(key, { name: person.name ?? '', email: person.email });
+    }
+  }
+  return [...people.values()];
 }
 
 export function presentMessage(row: MessageRow, labelIds: readonly number[], attachments: readonly AttachmentRow[]): Message {

@@ -34,7 +34,9 @@ export const AccountSchema = Type.Object({
   provider_name: Type.String({ description: 'the provider as people name it: Google, Microsoft, Imported mail' }),
   capabilities: AccountCapabilitiesSchema,
   email: Type.String(),
-  display_name: Type.Union([Type.String(), Type.Null()]),
+  display_name: Type.Union([Type.String(), Type.Null()], {
+    description: 'the name mail from this account carries in From (set in Settings or PATCH); null: the address alone',
+  }),
   status: Type.String({ description: 'active, needs_reauth or disconnected' }),
   created_at: Type.String(),
   last_synced_at: Type.Union([Type.String(), Type.Null()], { description: 'end of the last successful mail sync' }),
@@ -60,6 +62,11 @@ export const UpdateAccountBody = Type.Object(
     email_sync_minutes: Type.Optional(SyncMinutes('mail')),
     calendar_sync_minutes: Type.Optional(SyncMinutes('calendar')),
     signature: Type.Optional(Type.String({ maxLength: 10_000 })),
+    display_name: Type.Optional(
+      Type.Union([Type.String({ maxLength: 200, pattern: '^[^\\r\\n]*$' }), Type.Null()], {
+        description: 'the name sent in From ("Alice Example" <alice@example.com>); empty or null: the address alone',
+      }),
+    ),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -13,6 +13,10 @@ export const ThreadSummarySchema = Type.Object({
   has_attachments: Type.Boolean(),
   is_starred: Type.Boolean({ description: 'Any message starred (Gmail) or flagged (Outlook)' }),
   participants: Type.Array(EmailAddressSchema),
+  recipients: Type.Array(EmailAddressSchema, {
+    description:
+      "Whom the account's own messages in the conversation went to (To, then Cc; each once, at most 10): what Sent and Drafts show",
+  }),
   label_ids: Type.Array(Type.String()),
 });
 export type ThreadSummary = Static<typeof ThreadSummarySchema>;

@@ -39,7 +39,7 @@ export function registerAccountRoutes(app: ApiServer, { reader, writer, removeAc
     {
       config: { auth: 'admin' },
       schema: {
-        summary: "Change an account's sync intervals (the scheduler reads them within 30 s) or signature",
+        summary: "Change an account's sync intervals (the scheduler reads them within 30 s), signature or display name (From)",
         params: AccountParams,
         body: UpdateAccountBody,
         response: { 200: AccountResponse, ...errors },
@@ -51,6 +51,8 @@ export function registerAccountRoutes(app: ApiServer, { reader, writer, removeAc
           email_sync: request.body.email_sync_minutes,
           calendar_sync: request.body.calendar_sync_minutes,
           ...(request.body.signature !== undefined ? { signature: request.body.signature } : {}),
+          // Spaces alone are no name: the address goes alone.
+          ...(request.body.display_name !== undefined ? { displayName: request.body.display_name?.trim() || null } : {}),
         })
       )
         throw new OutpostError('not_found', `no account ${request.params.id}`);

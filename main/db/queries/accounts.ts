@@ -67,16 +67,22 @@ export function ensureAccount(db: WritableDb, provider: Provider, email: string,
 /** What Settings changes of an account; the fields left out stay as they are. */
 export interface AccountSettings extends SyncIntervals {
   signature?: string;
+  /** The name sent in From; null: the address alone. */
+  displayName?: string | null;
 }
 
 /** Changes the settings named (the others stay); false when there is no such account. */
 export function updateAccountSettings(db: WritableDb, id: string, settings: AccountSettings): boolean {
   const account = getAccount(db, id);
   if (!account) return false;
-  stmt(db, 'UPDATE accounts SET email_sync_minutes = ?, calendar_sync_minutes = ?, signature = ? WHERE id = ?').run(
+  stmt(
+    db,
+    'UPDATE accounts SET email_sync_minutes = ?, calendar_sync_minutes = ?, signature = ?, display_name = ? WHERE id = ?',
+  ).run(
     settings.email_sync === undefined ? account.email_sync_minutes : settings.email_sync,
     settings.calendar_sync === undefined ? account.calendar_sync_minutes : settings.calendar_sync,
     settings.signature ?? account.signature,
+    settings.displayName === undefined ? account.display_name : settings.displayName,
     id,
   );
   return true;

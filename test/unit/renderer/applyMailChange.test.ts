@@ -32,6 +32,7 @@ function thread(n: number, day: number, labelIds: string[] = ['lbl_1'], extra: P
     has_attachments: false,
     is_starred: false,
     participants: [],
+    recipients: [],
     label_ids: labelIds,
     ...extra,
   };

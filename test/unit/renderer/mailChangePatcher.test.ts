@@ -18,6 +18,7 @@ function thread(n: number, day: number, labelIds = ['lbl_1']): ThreadSummary {
     has_attachments: false,
     is_starred: false,
     participants: [],
+    recipients: [],
     label_ids: labelIds,
   };
 }
