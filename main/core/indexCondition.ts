@@ -98,6 +98,8 @@ export interface IndexCondition {
   damage: IndexDamage | null;
   /** False when the index was too large to check before opening: check it in the background (checkIndexFileInBackground). */
   checked: boolean;
+  /** True when the check was skipped: a clean verdict about this very file (cleanVerdictPath) was kept from an earlier check. */
+  reused?: boolean;
   report?: IntegrityReport;
 }
 
@@ -105,7 +107,8 @@ export interface IndexCondition {
  * What is known about the index before it is opened, never writing to it:
  * damage written down earlier; an empty (0-byte) index beside stored
  * messages or a vault key (a truncated index, not a new one); and, for an
- * index up to `maxBytes`, SQLite's quick_check. Damage found is written down.
+ * index up to `maxBytes`, SQLite's quick_check, unless an earlier check found
+ * this same file clean (cleanVerdictPath). Damage found is written down.
  */
 export function assessIndex(dataDir: string, options: { maxBytes?: number } = {}): IndexCondition {
   const index = indexPath(dataDir);
@@ -119,8 +122,57 @@ export function assessIndex(dataDir: string, options: { maxBytes?: number } = {}
     return { damage: recordDamage(dataDir, [`the index is empty (0 bytes) beside ${kept}`]), checked: true };
   }
   if (size > (options.maxBytes ?? checkAtOpenMaxBytes())) return { damage: null, checked: false };
+  const identity = indexIdentity(index);
+  if (readCleanVerdict(dataDir) === identity) return { damage: null, checked: true, reused: true };
   const report = checkIndexFile(index);
-  return { damage: report.ok ? null : recordDamage(dataDir, report.problems), checked: true, report };
+  if (!report.ok) return { damage: recordDamage(dataDir, report.problems), checked: true, reused: false, report };
+  // Kept only if nothing wrote to the file while it was checked.
+  if (indexIdentity(index) === identity) writeCleanVerdict(dataDir, identity);
+  return { damage: null, checked: true, reused: false, report };
+}
+
+/**
+ * A clean quick_check's verdict, kept beside the index (`index.sqlite.clean.json`)
+ * so that a short command on an index nothing has written to since skips the
+ * check (docs/benchmarks.md, CLI start-up). It names the file it is about by its
+ * identity and its WAL's: device, inode, size, modification and (the main file's)
+ * change time to the nanosecond. Any write (by SQLite or anything else; restoring the
+ * modification time still moves the change time) makes it stale, and the index
+ * is checked again before it is opened.
+ */
+export function cleanVerdictPath(dataDir: string): string {
+  return `${indexPath(dataDir)}.clean.json`;
+}
+
+function indexIdentity(index: string): string {
+  const of = (path: string) => {
+    const s = statSync(path, { bigint: true, throwIfNoEntry: false });
+    if (!s) return 'none';
+    if (path === index) return [s.dev, s.ino, s.size, s.mtimeNs, s.ctimeNs].join(':');
+    // An empty WAL holds nothing, like a missing one (a read-only opening, the check's own, leaves one
+    // behind). Not its change time: SQLite run as root gives the WAL its index's owner on every opening.
+    return s.size === 0n ? 'none' : [s.dev, s.ino, s.size, s.mtimeNs].join(':');
+  };
+  return `${of(index)} wal ${of(`${index}-wal`)}`;
+}
+
+function readCleanVerdict(dataDir: string): string | null {
+  try {
+    return (JSON.parse(readFileSync(cleanVerdictPath(dataDir), 'utf8')) as { identity?: unknown }).identity as string;
+  } catch {
+    return null;
+  }
+}
+
+function writeCleanVerdict(dataDir: string, identity: string): void {
+  try {
+    // A command reading it half-written finds no verdict and checks: never a wrong one.
+    writeFileSync(cleanVerdictPath(dataDir), `${JSON.stringify({ identity, checkedAt: new Date().toISOString() })}\n`, {
+      mode: PRIVATE_FILE_MODE,
+    });
+  } catch {
+    // A read-only data directory: the next command checks again.
+  }
 }
 
 /**
