@@ -1,30 +1,41 @@
 import { isErrorCode } from '../../shared/errors.ts';
-import { openLoggedEngine } from '../core/engine.ts';
+import type { JobSnapshot } from '../../shared/events.ts';
+import { DataDirBusyError } from '../core/dataDirLock.ts';
+import { type Engine, openLoggedEngine } from '../core/engine.ts';
 import { OutpostError } from '../core/outpostError.ts';
-import { listAccounts } from '../db/queries/accounts.ts';
+import type { ReadableDb } from '../db/handles.ts';
+import { type AccountRow, listAccounts } from '../db/queries/accounts.ts';
 import { describeProvider } from '../providers/descriptions.ts';
+import { SyncFollower } from './syncFollower.ts';
+import { ProgressBoard } from './syncProgress.ts';
+
+interface SyncOptions {
+  dataDir: string;
+  full: boolean;
+  accountId?: string;
+}
 
 /**
- * `outpost sync [--full] [--account ID]`: runs the sync in this process (the
- * data directory's lock guarantees no `outpost serve` is syncing it too) and
- * shows a progress bar per account.
+ * `outpost sync [--full] [--account ID]`: runs the sync in this process and
+ * shows a progress line per account (messages done of the total the provider
+ * announced, rate, time left). While `outpost serve` or the desktop app holds
+ * the data directory, the running server syncs instead (syncThroughServer.ts),
+ * with the same lines and summary.
  */
-export async function syncCommand(options: { dataDir: string; full: boolean; accountId?: string }): Promise<void> {
-  const engine = await openLoggedEngine({ dataDir: options.dataDir, holder: 'outpost sync' });
+export async function syncCommand(options: SyncOptions): Promise<void> {
+  let engine: Engine;
   try {
-    const accounts = listAccounts(engine.db).filter(
-      (a) => describeProvider(a.provider).capabilities.sync && (!options.accountId || a.id === options.accountId),
-    );
-    if (options.accountId && accounts.length === 0)
-      throw new OutpostError('not_found', `no connected account ${options.accountId} (see outpost accounts list)`);
-    if (accounts.length === 0)
-      throw new OutpostError('not_connected', 'no connected accounts to sync; connect one with: outpost accounts connect google');
-    const emails = new Map(accounts.map((a) => [a.id, a.email]));
-    const render = progressRenderer();
-    const unsubscribe = engine.events.subscribe((event) => {
-      if (event.type === 'job.progress' && event.account_id)
-        render(emails.get(event.account_id) ?? event.account_id, event.done, event.total);
-    });
+    engine = await openLoggedEngine({ dataDir: options.dataDir, holder: 'outpost sync' });
+  } catch (error) {
+    if (!(error instanceof DataDirBusyError) || error.port === null) throw error;
+    return syncThroughRunningServer(options, error.port);
+  }
+  try {
+    const accounts = accountsToSync(engine.db, options);
+    const board = new ProgressBoard(process.stderr);
+    for (const account of accounts) board.add(account.id, account.email);
+    const follower = new SyncFollower(board, (jobId) => engine.jobs.get(jobId));
+    const unsubscribe = engine.events.subscribe((event) => follower.handle(event));
     const accountIds = accounts.map((a) => a.id);
     // A full sync interrupted by a crash or kill is back in the queue: finish it rather than refuse.
     const interrupted = engine.jobs.openFullSyncs('email_sync', accountIds);
@@ -37,40 +48,53 @@ export async function syncCommand(options: { dataDir: string; full: boolean; acc
     engine.runner.wake();
     await engine.runner.idle();
     unsubscribe();
-    if (process.stderr.isTTY) process.stderr.write('\n');
+    board.close();
     const results = jobIds.map((id) => engine.jobs.get(id));
     const failed = results.find((r) => r?.status !== 'succeeded');
-    if (failed !== undefined || results.length === 0) {
-      const code = failed?.error?.code;
-      throw new OutpostError(
-        isErrorCode(code) ? code : 'internal_error',
-        `sync failed: ${failed?.error?.message ?? 'unknown error'}`,
-      );
-    }
-    const counts = sumCounts(results.map((r) => r?.counts ?? {}));
-    process.stdout.write(
-      `synced ${accounts.length} account(s): ${counts.messagesProcessed ?? 0} messages, ${counts.threadsProcessed ?? 0} threads, ${counts.messagesDeleted ?? 0} deleted\n`,
-    );
+    if (failed !== undefined || results.length === 0) throw syncFailure(failed);
+    printSummary(accounts.length, results as JobSnapshot[]);
   } finally {
     await engine.close();
   }
+}
+
+async function syncThroughRunningServer(options: SyncOptions, port: number): Promise<void> {
+  const { syncThroughServer } = await import('./syncThroughServer.ts');
+  const { job, accounts } = await syncThroughServer(port, { ...options, select: (db) => accountsToSync(db, options) });
+  if (job.status !== 'succeeded') throw syncFailure(job);
+  printSummary(accounts, [job]);
+}
+
+/** The accounts a sync covers: every connected one, or the one asked for. */
+function accountsToSync(db: ReadableDb, options: SyncOptions): AccountRow[] {
+  const accounts = listAccounts(db).filter(
+    (a) => describeProvider(a.provider).capabilities.sync && (!options.accountId || a.id === options.accountId),
+  );
+  if (options.accountId && accounts.length === 0)
+    throw new OutpostError('not_found', `no connected account ${options.accountId} (see outpost accounts list)`);
+  if (accounts.length === 0)
+    throw new OutpostError('not_connected', 'no connected accounts to sync; connect one with: outpost accounts connect google');
+  return accounts;
+}
+
+function syncFailure(failed: JobSnapshot | undefined): OutpostError {
+  const code = failed?.error?.code;
+  return new OutpostError(
+    isErrorCode(code) ? code : 'internal_error',
+    `sync failed: ${failed?.error?.message ?? 'unknown error'}`,
+  );
+}
+
+/** The one line scripts read (stdout), the same whichever process synced. */
+function printSummary(accountCount: number, jobs: readonly JobSnapshot[]): void {
+  const counts = sumCounts(jobs.map((job) => job.counts));
+  process.stdout.write(
+    `synced ${accountCount} account(s): ${counts.messagesProcessed ?? 0} messages, ${counts.threadsProcessed ?? 0} threads, ${counts.messagesDeleted ?? 0} deleted\n`,
+  );
 }
 
 function sumCounts(all: Record<string, number>[]): Record<string, number> {
   const total: Record<string, number> = {};
   for (const counts of all) for (const [k, v] of Object.entries(counts)) total[k] = (total[k] ?? 0) + v;
   return total;
-}
-
-function progressRenderer() {
-  const width = 30;
-  let lastLine = '';
-  return (label: string, done: number, total: number | null) => {
-    const fraction = total ? Math.min(1, done / total) : null;
-    const bar = fraction === null ? '' : `[${'#'.repeat(Math.round(fraction * width)).padEnd(width)}] `;
-    const line = `${bar}${done}${total ? `/${total}` : ''} messages  ${label}`;
-    if (process.stderr.isTTY) process.stderr.write(`\r${line.padEnd(lastLine.length)}`);
-    else if (line !== lastLine) process.stderr.write(`${line}\n`);
-    lastLine = line;
-  };
 }

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ReadableDb, WritableDb } from '../../db/handles.ts';
-import { insertSession, sessionByHash } from '../../db/queries/sessions.ts';
+import { deleteSession, insertSession, sessionByHash } from '../../db/queries/sessions.ts';
 
 /** How long a session lasts from its creation. */
 export const SESSION_LIFETIME_MS = 30 * 24 * 3600 * 1000;
@@ -23,6 +23,11 @@ export function createSession(db: WritableDb, options: { admin: boolean; now?: n
   const expiresAt = now + SESSION_LIFETIME_MS;
   insertSession(db, { tokenSha256: hashToken(token), isAdmin: options.admin, createdAt: now, expiresAt });
   return { token, expiresAt };
+}
+
+/** Ends a session at once: the streams it opened close within a second (credentialWatch). */
+export function endSession(db: WritableDb, token: string): void {
+  deleteSession(db, hashToken(token));
 }
 
 /** The live session for a presented token, or null. Lookup is by hash, so timing reveals nothing of the token. */

@@ -21,3 +21,8 @@ export function sessionByHash(db: ReadableDb, tokenSha256: string): { is_admin: 
     'SELECT is_admin, expires_at FROM sessions WHERE token_sha256 = ?',
   ).get(tokenSha256);
 }
+
+/** Removes one session (a command's own, once it is done with it); false when there was none. */
+export function deleteSession(db: WritableDb, tokenSha256: string): boolean {
+  return stmt(db, 'DELETE FROM sessions WHERE token_sha256 = ?').run(tokenSha256).changes > 0;
+}

@@ -72,14 +72,17 @@ export async function graphMailSync(ctx: GraphSyncContext, options: { full: bool
   const folderRowIds = syncFolderLabels(ctx, folders);
   counts.messagesDeleted += folderRowIds.removedMessages;
   let done = 0;
+  const expected = expectedTotal(ctx, folders, options.full);
+  if (expected !== null) ctx.reportProgress(0, expected);
+  const report = (processed: number) => {
+    done += processed;
+    ctx.reportProgress(done, expected === null ? null : Math.max(expected, done));
+  };
   const walks: FolderWalk[] = [];
   for (const folder of folders) {
     ctx.signal?.throwIfAborted();
     const folderRowId = folderRowIds.ids.get(folder.id) as number;
-    const { processed, walk } = await syncFolder(ctx, folder, folderRowId, options.full, counts, threads);
-    done += processed;
-    walks.push(walk);
-    ctx.reportProgress(done, null);
+    walks.push(await syncFolder(ctx, folder, folderRowId, { full: options.full, counts, threads, report }));
   }
   counts.messagesDeleted += settleLeftMessages(ctx);
   counts.threadsProcessed = threads.size;
@@ -154,14 +157,36 @@ function syncFolderLabels(ctx: GraphSyncContext, folders: readonly GraphFolder[]
   });
 }
 
+/**
+ * The messages a sync that walks every folder from the start (asked to, or the first) will go
+ * through: the folders' totalItemCount, announced as the job's total. Null when some folder only
+ * reads its changes (their number is not known ahead).
+ */
+function expectedTotal(ctx: GraphSyncContext, folders: readonly GraphFolder[], full: boolean): number | null {
+  let total = 0;
+  for (const folder of folders) {
+    const stored = getCursor(ctx.db, ctx.accountId, DELTA_CURSOR, folder.id);
+    const cursor = stored ? (JSON.parse(stored) as FolderCursor) : null;
+    if (!full && cursor?.complete && cursor.select === MESSAGE_SELECT) return null;
+    total += folder.totalItemCount ?? 0;
+  }
+  return total;
+}
+
+interface FolderRun {
+  full: boolean;
+  counts: SyncCounts;
+  threads: Set<string>;
+  /** Messages of a page gone through (progress). */
+  report(processed: number): void;
+}
+
 async function syncFolder(
   ctx: GraphSyncContext,
   folder: GraphFolder,
   folderRowId: number,
-  full: boolean,
-  counts: SyncCounts,
-  threads: Set<string>,
-): Promise<{ processed: number; walk: FolderWalk }> {
+  { full, counts, threads, report }: FolderRun,
+): Promise<FolderWalk> {
   const { db, accountId, client } = ctx;
   const initialLink = `/me/mailFolders/${encodeURIComponent(folder.id)}/messages/delta?$select=${MESSAGE_SELECT}`;
   const stored = getCursor(db, accountId, DELTA_CURSOR, folder.id);
@@ -179,7 +204,6 @@ async function syncFolder(
   if (!stored || (full && cursor.complete) || cursor.select !== MESSAGE_SELECT) startResync();
   // A walk from the start (now, or resumed): reconciling is walking again; otherwise the folder's first walk.
   let walk: FolderWalk = cursor.complete ? 'changes' : cursor.reconcile ? 'again' : 'first';
-  let processed = 0;
   let restarts = 0;
 
   for (;;) {
@@ -237,8 +261,8 @@ async function syncFolder(
       setCursor(db, accountId, DELTA_CURSOR, folder.id, JSON.stringify(next));
     });
     counts.messagesProcessed += inputs.length + removed.length;
-    processed += page.value.length;
+    report(page.value.length);
     cursor = next;
-    if (!nextLink) return { processed, walk };
+    if (!nextLink) return walk;
   }
 }

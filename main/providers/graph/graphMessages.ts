@@ -94,6 +94,8 @@ export interface GraphFolder {
   wellKnownName?: string | null;
   childFolderCount?: number;
   parentFolderId?: string | null;
+  /** Messages in the folder (Graph's mailFolder.totalItemCount): a full sync's expected total. */
+  totalItemCount?: number;
 }
 
 export function folderLabel(folder: GraphFolder): LabelInput {
