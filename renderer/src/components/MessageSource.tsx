@@ -6,7 +6,9 @@ import { ViewerDialog } from './ViewerDialog.tsx';
 
 /**
  * "Show original": the message as it came, headers and MIME parts, as text (never rendered),
- * with Download .eml. Some messages keep only their parse (the raw was not stored); that is said.
+ * with Download .eml. An Outlook message's original is fetched from Graph the first time it is
+ * asked for (then kept). Where no original is at hand (only the parse was kept, or it has yet to be
+ * fetched and the provider cannot be reached) that is said, and there is nothing to download.
  */
 export function MessageSource({ message, onClose }: { message: Message; onClose(): void }) {
   const [source, setSource] = useState<{ text: string; blob: Blob } | null>(null);
@@ -22,11 +24,7 @@ export function MessageSource({ message, onClose }: { message: Message; onClose(
       })
       .catch((e: Error) => {
         if (cancelled) return;
-        setError(
-          e instanceof ApiRequestError && e.code === 'raw_not_available'
-            ? 'Outpost kept only the parsed message for this one, not the original as it came.'
-            : e.message,
-        );
+        setError(whyNoOriginal(e));
       });
     return () => {
       cancelled = true;
@@ -43,9 +41,11 @@ export function MessageSource({ message, onClose }: { message: Message; onClose(
       className="message-source"
       title={<strong>Original message</strong>}
       actions={
-        <button type="button" disabled={!source} onClick={download}>
-          Download .eml
-        </button>
+        source && (
+          <button type="button" onClick={download}>
+            Download .eml
+          </button>
+        )
       }
       error={error}
       loaded={source !== null}
@@ -54,4 +54,12 @@ export function MessageSource({ message, onClose }: { message: Message; onClose(
       {source && <pre className="source-text">{source.text}</pre>}
     </ViewerDialog>
   );
+}
+
+function whyNoOriginal(e: Error): string {
+  if (!(e instanceof ApiRequestError)) return e.message;
+  if (e.code === 'raw_not_available') return 'Outpost kept only the parsed message for this one, not the original as it came.';
+  if (e.code === 'network_error')
+    return 'The original of this message has not been fetched from the provider yet, and the provider cannot be reached now. Try again when you are online.';
+  return e.message;
 }
