@@ -7,12 +7,12 @@ import { useCalendarStore } from './calendarStore.ts';
 import { CalendarView } from './components/CalendarView.tsx';
 import { ComposeForm } from './components/ComposeForm.tsx';
 import { IndexDamageBanner } from './components/IndexDamageBanner.tsx';
+import { MailboxDrawer, MailboxesButton } from './components/MailboxDrawer.tsx';
 import { MailRefresh } from './components/MailRefresh.tsx';
 import { OutboxView } from './components/OutboxView.tsx';
 import { SearchBox } from './components/SearchBox.tsx';
 import { SearchResults } from './components/SearchResults.tsx';
 import { ShortcutsHelp } from './components/ShortcutsHelp.tsx';
-import { Sidebar } from './components/Sidebar.tsx';
 import { SyncStatus } from './components/SyncStatus.tsx';
 import { ThreadList } from './components/ThreadList.tsx';
 import { ThreadView } from './components/ThreadView.tsx';
@@ -133,9 +133,7 @@ function MailClient() {
   const section = useNavigationStore((s) => s.section);
   const viewKind = useNavigationStore((s) => s.view.kind);
   const title = useNavigationStore((s) => viewTitle(s.view));
-  const { drawerOpen, setDrawerOpen } = useNavigationStore(
-    useShallow((s) => ({ drawerOpen: s.drawerOpen, setDrawerOpen: s.setDrawerOpen })),
-  );
+  const drawerOpen = useNavigationStore((s) => s.drawerOpen);
   // A narrow window shows the list or the conversation: the conversation while one is open or opening.
   const reading = useReaderStore((s) => s.openThread !== null || s.status !== 'idle');
   const searchInput = useRef<HTMLInputElement>(null);
@@ -230,16 +228,7 @@ function MailClient() {
     <div className="app">
       <IndexDamageBanner />
       <header className="app-header">
-        <button
-          type="button"
-          className="nav-button"
-          aria-label="Mailboxes"
-          aria-expanded={drawerOpen}
-          aria-controls="sidebar"
-          onClick={() => setDrawerOpen(!drawerOpen)}
-        >
-          ☰
-        </button>
+        <MailboxesButton />
         <h1>Outpost</h1>
         <button type="button" className="compose-button" onClick={() => compose()} title="Compose (c)">
           Compose
@@ -253,7 +242,7 @@ function MailClient() {
       <main
         className={`panes${section !== 'mail' ? ' calendar-section' : ''}${reading ? ' reading' : ''}${drawerOpen ? ' nav-open' : ''}`}
       >
-        <Sidebar />
+        <MailboxDrawer />
         {section === 'calendar' ? (
           <CalendarView />
         ) : section === 'settings' ? (
