@@ -1,5 +1,6 @@
 import type { EventBus } from '../core/eventBus.ts';
 import type { Log } from '../core/log.ts';
+import { OutpostError } from '../core/outpostError.ts';
 import type { WritableDb } from '../db/handles.ts';
 import {
   deleteEventByRemoteId,
@@ -23,14 +24,19 @@ export interface EventEditPushDeps {
   log: Log;
 }
 
-/** The provider refused the edit itself (it would refuse it again): anything else is worth another try. */
-function refusedForGood(error: unknown): error is ProviderError {
-  return (
-    error instanceof ProviderError &&
-    error.code === 'provider_error' &&
-    [400, 403, 404, 409, 410, 412, 422].includes(error.status ?? 0)
-  );
+/**
+ * The provider refused the edit itself (it would refuse it again), or the edit cannot be written for it
+ * (a series moved to another day whose rule names dates): anything else is worth another try.
+ */
+function refusedForGood(error: unknown): error is OutpostError {
+  if (error instanceof ProviderError)
+    return error.code === 'provider_error' && [400, 403, 404, 409, 410, 412, 422].includes(error.status ?? 0);
+  return error instanceof OutpostError && error.code === 'validation_error';
 }
+
+/** An edit as events and the log name it: a series edit is an update or a delete. */
+const editKind = (edit: EventEdit) =>
+  edit.type === 'update_series' ? 'update' : edit.type === 'delete_series' ? 'delete' : edit.type;
 
 /**
  * Tells the provider the account's queued event edits, in the order they were made, before a calendar
@@ -55,15 +61,19 @@ export async function pushEventEdits(deps: EventEditPushDeps, session: AccountSe
       }
       settleEventEdit(db, id);
       log.warn(
-        { account_id: accountId, event: edit.eventRemoteId, edit: edit.type, err: error },
+        { account_id: accountId, event: edit.eventRemoteId, edit: editKind(edit), err: error },
         'the provider refused an event edit; dropped',
       );
       deps.events.emit({
         type: 'calendar.edit_failed',
         account_id: accountId,
         provider_event_id: edit.eventRemoteId,
-        edit: edit.type,
-        reason: { code: error.code, message: error.message, provider_status: error.status ?? null },
+        edit: editKind(edit),
+        reason: {
+          code: error.code,
+          message: error.message,
+          provider_status: error instanceof ProviderError ? (error.status ?? null) : null,
+        },
       });
       continue;
     }
@@ -74,7 +84,7 @@ export async function pushEventEdits(deps: EventEditPushDeps, session: AccountSe
     pushed++;
     if (outcome.conflict && edit.type !== 'create') {
       log.warn(
-        { account_id: accountId, event: edit.eventRemoteId, edit: edit.type, kept: outcome.conflict.kept },
+        { account_id: accountId, event: edit.eventRemoteId, edit: editKind(edit), kept: outcome.conflict.kept },
         outcome.conflict.kept === 'provider'
           ? 'the event changed at the provider after it was edited here: the provider’s later change was kept'
           : 'the event changed at the provider before it was edited here: the later edit from here replaced it',
@@ -83,7 +93,7 @@ export async function pushEventEdits(deps: EventEditPushDeps, session: AccountSe
         type: 'calendar.edit_conflict',
         account_id: accountId,
         provider_event_id: edit.eventRemoteId,
-        edit: edit.type,
+        edit: editKind(edit) === 'delete' ? 'delete' : 'update',
         kept: outcome.conflict.kept,
       });
     }
@@ -94,7 +104,7 @@ export async function pushEventEdits(deps: EventEditPushDeps, session: AccountSe
 
 /** The index after a pushed edit: a created event under the provider's id, the provider's version of the event. */
 function recordOutcome(db: WritableDb, accountId: string, edit: EventEdit, outcome: EventWriteOutcome): void {
-  if (!outcome.remoteId || edit.type === 'delete' || outcome.conflict?.kept === 'provider') return;
+  if (!outcome.remoteId || (edit.type !== 'create' && edit.type !== 'update') || outcome.conflict?.kept === 'provider') return;
   if (edit.type === 'create' && edit.fields.recurrence) {
     // The placeholder stood for the first instance; the sync that follows brings them all.
     deleteEventByRemoteId(db, accountId, edit.calendarRemoteId, edit.eventRemoteId);

@@ -12,11 +12,16 @@ import {
   insertLocalEvent,
   type LocalEventWrite,
   queueEventEdit,
+  type SeriesScope,
+  type SeriesSplit,
+  type SeriesTiming,
+  seriesInstancesFrom,
   updateLocalEvent,
 } from '../db/queries/eventEdits.ts';
 import { transaction } from '../db/transactions.ts';
 import { localMidnight } from '../providers/gcal/gcalEvents.ts';
 import { formatRecurrenceRule, parseRecurrenceRule } from '../providers/recurrenceRule.ts';
+import { daysBetween, movedDates, movedTimes } from './seriesTiming.ts';
 
 /** What a person asks for (the API's body, parsed): a new event's fields, or the ones an edit changes. */
 export interface EventDraft {
@@ -74,10 +79,15 @@ function guestsOf(draft: NonNullable<EventDraft['attendees']>): EventGuest[] {
  * new start keeps the event's length unless an end is given; all-day events are dates whose instants are
  * their local midnights; a zone must be an IANA name.
  */
-export function resolveFields(base: EventFields | null, draft: EventDraft, calendarZone: string | null): EventFields {
+export function resolveFields(
+  base: EventFields | null,
+  draft: EventDraft,
+  calendarZone: string | null,
+  options: { newRule?: boolean } = {},
+): EventFields {
   const timeZone = draft.timeZone ?? base?.timeZone ?? calendarZone ?? 'UTC';
-  if (draft.recurrence !== undefined && base)
-    throw invalid('recurrence', "changing a series' rule is not possible yet; edit its instances one by one");
+  if (draft.recurrence !== undefined && base && !options.newRule)
+    throw invalid('recurrence', 'a new rule applies to a series: edit with apply_to "all" or "following"');
   if (!IANAZone.isValidZone(timeZone))
     throw invalid('time_zone', `${timeZone} is not a time zone (an IANA name such as Europe/Berlin)`);
   const allDay =
@@ -214,8 +224,11 @@ function existing(db: WritableDb, eventId: number): EventRow {
  * the edit was made on. Another calendar of the same account moves the event: deleted where it was,
  * created in the other one.
  */
-export function editEvent(db: WritableDb, eventId: number, draft: EventDraft): EventRow {
+export function editEvent(db: WritableDb, eventId: number, draft: EventDraft, applyTo: ApplyTo = 'this'): EventRow {
   const row = existing(db, eventId);
+  if (applyTo !== 'this' && row.series_remote_id) return editSeries(db, row, draft, applyTo);
+  if (applyTo !== 'this' && draft.recurrence !== undefined)
+    throw invalid('recurrence', 'this event does not repeat: a rule is given when an event is created');
   const base = fieldsOfRow(row);
   const fromCalendar = calendarFor(db, row.calendar_id);
   const toCalendar = draft.calendarId === undefined ? fromCalendar : calendarFor(db, draft.calendarId);
@@ -255,10 +268,34 @@ export function editEvent(db: WritableDb, eventId: number, draft: EventDraft): E
   });
 }
 
-/** A deletion: gone from the index at once, queued for the provider (guests told by it). Returns the event's account. */
-export function deleteEvent(db: WritableDb, eventId: number): string {
+/**
+ * A deletion: gone from the index at once, queued for the provider (guests told by it). An instance of a
+ * series takes the whole series with it ('all'), or itself and the instances after it ('following').
+ * Returns the event's account.
+ */
+export function deleteEvent(db: WritableDb, eventId: number, applyTo: ApplyTo = 'this'): string {
   const row = existing(db, eventId);
   const calendar = calendarFor(db, row.calendar_id);
+  if (applyTo !== 'this' && row.series_remote_id) {
+    const seriesRemoteId = row.series_remote_id;
+    const split = splitOf(row);
+    transaction(db, () => {
+      queueEventEdit(db, row.account_id, {
+        type: 'delete_series',
+        scope: applyTo,
+        calendarRemoteId: calendar.remote_id,
+        eventRemoteId: seriesRemoteId,
+        split,
+        timeZone: row.time_zone ?? 'UTC',
+        notifyGuests: true,
+        madeAt: Date.now(),
+        baseEtag: null,
+      });
+      for (const instance of seriesInstancesFrom(db, row.calendar_id, seriesRemoteId, applyTo === 'all' ? 0 : split.slotStartsAt))
+        deleteLocalEvent(db, instance.id);
+    });
+    return row.account_id;
+  }
   transaction(db, () => {
     queueEventEdit(db, row.account_id, {
       type: 'delete',
@@ -271,4 +308,95 @@ export function deleteEvent(db: WritableDb, eventId: number): string {
     deleteLocalEvent(db, eventId);
   });
   return row.account_id;
+}
+
+/** Which events an edit or delete of an instance reaches: it alone, it and the series' later ones, or the whole series. */
+export type ApplyTo = 'this' | SeriesScope;
+
+/** An instance's slot in its series: its original start (an exception's), as an instant and, all-day, a date. */
+function splitOf(row: EventRow): SeriesSplit {
+  const slotStartsAt = row.original_start_at ?? row.starts_at;
+  const slotDate = row.is_all_day === 1 ? DateTime.fromMillis(slotStartsAt, { zone: row.time_zone ?? 'UTC' }).toISODate() : null;
+  return { slotStartsAt, slotDate };
+}
+
+/**
+ * How the edit moves the instance it was made on, as the whole series (or its rest) moves: whole days, then
+ * minutes of wall-clock time in the event's zone, and the new length when it changed.
+ */
+function seriesTiming(base: EventFields, next: EventFields): SeriesTiming {
+  if (base.allDay) {
+    const length = (f: EventFields) => daysBetween(f.startDate as string, f.endDate as string);
+    const days = daysBetween(base.startDate as string, next.startDate as string);
+    return { days, minutes: 0, lengthMs: null, lengthDays: length(next) === length(base) ? null : length(next) };
+  }
+  const from = DateTime.fromMillis(base.startsAt, { zone: base.timeZone });
+  const to = DateTime.fromMillis(next.startsAt, { zone: base.timeZone });
+  const days = Math.round(to.startOf('day').diff(from.startOf('day'), 'days').days);
+  const minutes = to.hour * 60 + to.minute - (from.hour * 60 + from.minute);
+  const length = next.endsAt - next.startsAt;
+  return { days, minutes, lengthMs: length === base.endsAt - base.startsAt ? null : length, lengthDays: null };
+}
+
+/** An instance's fields after a series edit moved it (`timing`) and changed `changed`. */
+function movedInstance(instance: EventFields, changed: Partial<EventFields>, timing: SeriesTiming): EventFields {
+  const { recurrence: _rule, ...plain } = changed;
+  const fields = { ...instance, ...plain };
+  if (!instance.allDay) return { ...fields, ...movedTimes(instance.startsAt, instance.endsAt, instance.timeZone, timing) };
+  const dates = movedDates(instance.startDate as string, instance.endDate as string, timing);
+  return {
+    ...fields,
+    ...dates,
+    startsAt: localMidnight(dates.startDate, instance.timeZone),
+    endsAt: localMidnight(dates.endDate, instance.timeZone),
+  };
+}
+
+/**
+ * An edit of a whole series, or of an instance and the ones after it: the index's instances change at once
+ * (moved as the edited one moved, in wall-clock time), and one edit is queued for the provider, which
+ * changes the series (or splits it: see main/providers/). A new rule changes the index at the next sync.
+ * A series keeps its calendar, zone and kind (all-day or timed): those are edits of "this event", or a
+ * new series.
+ */
+function editSeries(db: WritableDb, row: EventRow, draft: EventDraft, scope: SeriesScope): EventRow {
+  const seriesRemoteId = row.series_remote_id as string;
+  const calendar = calendarFor(db, row.calendar_id);
+  if (draft.calendarId !== undefined && draft.calendarId !== row.calendar_id)
+    throw invalid('calendar_id', 'a recurring series stays in its calendar; move single events');
+  const base = fieldsOfRow(row);
+  const next = resolveFields(base, draft, calendar.time_zone, { newRule: true });
+  if (next.allDay !== base.allDay)
+    throw invalid('all_day', 'a series cannot switch between all-day and timed: edit "this event", or make a new series');
+  if (next.timeZone !== base.timeZone)
+    throw invalid('time_zone', 'a series keeps its time zone: edit "this event", or make a new series in the other zone');
+  const timing = seriesTiming(base, next);
+  const changed = changedFields(base, next);
+  for (const key of TIMING) delete changed[key];
+  if (next.recurrence) changed.recurrence = next.recurrence;
+  const moves = timing.days !== 0 || timing.minutes !== 0 || timing.lengthMs !== null || timing.lengthDays !== null;
+  if (Object.keys(changed).length === 0 && !moves) return row;
+  const split = splitOf(row);
+  return transaction(db, () => {
+    queueEventEdit(db, row.account_id, {
+      type: 'update_series',
+      scope,
+      calendarRemoteId: calendar.remote_id,
+      eventRemoteId: seriesRemoteId,
+      newSeriesRemoteId: newEventKey(),
+      split,
+      fields: changed,
+      timing,
+      timeZone: base.timeZone,
+      madeAt: Date.now(),
+      baseEtag: null,
+    });
+    for (const instance of seriesInstancesFrom(db, row.calendar_id, seriesRemoteId, scope === 'all' ? 0 : split.slotStartsAt))
+      updateLocalEvent(
+        db,
+        instance.id,
+        localWrite(db, calendar, instance.remote_id, movedInstance(fieldsOfRow(instance), changed, timing), instance),
+      );
+    return getEvent(db, row.id) as EventRow;
+  });
 }

@@ -81,3 +81,22 @@ export function formatRecurrenceRule(rule: RecurrenceRule): string {
   if (rule.until !== null) parts.push(`UNTIL=${rule.until}`);
   return `RRULE:${parts.join(';')}`;
 }
+
+const WEEK: Weekday[] = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
+
+/** A weekday moved by whole days (Monday + 1 is Tuesday, Sunday + 1 Monday). */
+export function shiftWeekday(day: Weekday, days: number): Weekday {
+  return WEEK[(((WEEK.indexOf(day) + days) % 7) + 7) % 7] as Weekday;
+}
+
+/**
+ * The rule of a series whose instances all move by `days` whole days: a weekly rule's days move with them;
+ * a rule that names dates or numbered weekdays cannot follow on its own (the person gives the new rule).
+ */
+export function shiftRuleDays(rule: RecurrenceRule, days: number): RecurrenceRule {
+  if (days === 0) return rule;
+  if (rule.byMonthDay.length > 0 || rule.byMonth.length > 0 || rule.byDay.some((d) => d.ordinal !== null))
+    throw invalid('moving a series that repeats on named dates to another day needs its new rule (recurrence) too');
+  if (days % 7 === 0 || rule.byDay.length === 0) return rule;
+  return { ...rule, byDay: rule.byDay.map((d) => ({ ordinal: null, day: shiftWeekday(d.day, days) })) };
+}

@@ -138,7 +138,27 @@ export const EventUpdateBody = Type.Object(
       Type.String({ maxLength: 40, description: 'cal_<n>: another calendar of the same account moves the event there' }),
     ),
     ...eventFieldsInput,
+    recurrence: Type.Optional(
+      Type.String({
+        maxLength: 300,
+        description: 'A new rule for the series (with apply_to all or following), as in a create: e.g. FREQ=DAILY;COUNT=5',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
 export type EventUpdateBody = Static<typeof EventUpdateBody>;
+
+/** Which events a change or delete of an instance of a recurring series reaches. */
+export const EventApplyToQuery = Type.Object(
+  {
+    apply_to: Type.Optional(
+      Type.Union([Type.Literal('this'), Type.Literal('following'), Type.Literal('all')], {
+        description:
+          'For an instance of a recurring series: this event alone (default), this and the following events (the series is split there), or all events of the series. Moves keep wall-clock time in the event’s zone',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type EventApplyToQuery = Static<typeof EventApplyToQuery>;

@@ -117,6 +117,46 @@ describe('POST/PATCH/DELETE /v1/calendar/events against Google Calendar (emulato
     expect((await remote()).filter((e) => e.summary.startsWith('Budget review'))).toEqual([]);
   });
 
+  it('changes and deletes "this and following" or "all" events of a series with apply_to', async () => {
+    const start = new Date(now + 3 * DAY_MS).toISOString();
+    const created = await api('POST', '/v1/calendar/events', {
+      calendar_id: calendarId,
+      summary: 'Daily check',
+      start,
+      time_zone: 'Europe/Berlin',
+      recurrence: 'FREQ=DAILY;COUNT=4',
+    });
+    expect(created.status).toBe(201);
+    await pushed();
+    const instances = (summary: string) =>
+      (
+        core.db
+          .prepare('SELECT id FROM events WHERE summary = ? AND series_remote_id IS NOT NULL ORDER BY starts_at')
+          .all(summary) as Array<{ id: number }>
+      ).map((r) => publicId('evt', r.id));
+    const [first, second] = instances('Daily check');
+    expect(instances('Daily check')).toHaveLength(4);
+
+    const refused = await api('PATCH', `/v1/calendar/events/${second}?apply_to=some`, { summary: 'x' });
+    expect(refused).toMatchObject({ status: 400, body: { code: 'validation_error' } });
+    const thisOnly = await api('PATCH', `/v1/calendar/events/${second}`, { recurrence: 'FREQ=WEEKLY' });
+    expect(thisOnly).toMatchObject({ status: 400, body: { code: 'validation_error', field: 'recurrence' } });
+
+    const split = await api('PATCH', `/v1/calendar/events/${second}?apply_to=following`, { summary: 'Daily check (new room)' });
+    expect(split).toMatchObject({ status: 200, body: { data: { id: second, summary: 'Daily check (new room)' } } });
+    expect(instances('Daily check')).toEqual([first]);
+    await pushed();
+    const named = async (summary: string) => (await remote()).filter((e) => e.summary === summary);
+    expect(await named('Daily check')).toHaveLength(1);
+    expect(await named('Daily check (new room)')).toHaveLength(3);
+
+    expect((await api('DELETE', `/v1/calendar/events/${first}?apply_to=all`)).status).toBe(204);
+    expect(instances('Daily check')).toEqual([]);
+    await pushed();
+    expect(await named('Daily check')).toEqual([]);
+    expect(await named('Daily check (new room)')).toHaveLength(3);
+  });
+
   it('honours Idempotency-Key: a retried create answers the first event and makes no second one', async () => {
     const body = {
       calendar_id: calendarId,

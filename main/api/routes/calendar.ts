@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import {
   CalendarListResponse,
+  EventApplyToQuery,
   EventCreateBody,
   EventListQuery,
   EventListResponse,
@@ -46,6 +47,7 @@ function draftOf(body: EventUpdateBody): EventDraft {
   if (body.end_date !== undefined) draft.endDate = body.end_date;
   if (body.time_zone !== undefined) draft.timeZone = body.time_zone;
   if (body.attendees !== undefined) draft.attendees = body.attendees;
+  if (body.recurrence !== undefined) draft.recurrence = body.recurrence;
   return draft;
 }
 
@@ -159,14 +161,15 @@ export function registerCalendarRoutes(app: ApiServer, deps: ApiDeps): void {
       config: editConfig,
       schema: {
         summary:
-          'Changes an event (only the fields given; an instance of a series alone): in the index at once, then at the provider through the queue',
+          'Changes an event (only the fields given; an instance of a series alone, or with apply_to the following ones or the whole series): in the index at once, then at the provider through the queue',
         params: Type.Object({ id: Type.String({ maxLength: 40 }) }),
+        querystring: EventApplyToQuery,
         body: EventUpdateBody,
         response: { 200: EventResponse, ...writeErrors },
       },
     },
     async (request) => {
-      const row = editEvent(writer, eventIdOf(request.params.id), draftOf(request.body));
+      const row = editEvent(writer, eventIdOf(request.params.id), draftOf(request.body), request.query.apply_to);
       pushEventEditsSoon(jobs, runner, row.account_id);
       return { data: presentEvent(row) };
     },
@@ -178,13 +181,14 @@ export function registerCalendarRoutes(app: ApiServer, deps: ApiDeps): void {
       config: editConfig,
       schema: {
         summary:
-          'Deletes an event (an instance of a series alone): gone from the index at once, then at the provider (guests told) through the queue',
+          'Deletes an event (an instance of a series alone, or with apply_to the following ones or the whole series): gone from the index at once, then at the provider (guests told) through the queue',
         params: Type.Object({ id: Type.String({ maxLength: 40 }) }),
+        querystring: EventApplyToQuery,
         response: { 204: { type: 'null' }, ...writeErrors },
       },
     },
     async (request, reply) => {
-      const accountId = deleteEvent(writer, eventIdOf(request.params.id));
+      const accountId = deleteEvent(writer, eventIdOf(request.params.id), request.query.apply_to);
       pushEventEditsSoon(jobs, runner, accountId);
       return reply.status(204).send(null);
     },

@@ -1,6 +1,6 @@
 import type { ReadableDb, WritableDb } from '../handles.ts';
 import { stmt } from '../statements.ts';
-import type { Attendee } from './calendarEvents.ts';
+import type { Attendee, EventRow } from './calendarEvents.ts';
 
 /** A guest as an edit names one: who, and whether they are needed. */
 export interface EventGuest {
@@ -36,8 +36,58 @@ export interface EventFields {
  * version the edit was made on), so the push can tell a change made at the
  * provider meanwhile and let the later one win.
  */
+/** Which instances of a recurring series an edit or delete of one of them reaches (besides "this event" alone). */
+export type SeriesScope = 'all' | 'following';
+
+/**
+ * How a series edit moves its instances, in the event's zone: whole days, then minutes of wall-clock time
+ * (so 09:00 stays 09:00 either side of a DST change), and their new length when it changed.
+ */
+export interface SeriesTiming {
+  days: number;
+  minutes: number;
+  lengthMs: number | null;
+  lengthDays: number | null;
+}
+
+/** Where an edit of a series' rest splits it: the instance's slot in the series (its original start, or date). */
+export interface SeriesSplit {
+  slotStartsAt: number;
+  slotDate: string | null;
+}
+
 export type EventEdit =
   | { type: 'create'; calendarRemoteId: string; eventRemoteId: string; fields: EventFields }
+  | {
+      /**
+       * An edit of a whole series ('all') or of an instance and those after it ('following'): `eventRemoteId`
+       * names the series; 'following' ends it before the split and starts a new series there under
+       * `newSeriesRemoteId`. `fields` are the changed fields other than timing (and `recurrence`, a new rule).
+       */
+      type: 'update_series';
+      scope: SeriesScope;
+      calendarRemoteId: string;
+      eventRemoteId: string;
+      newSeriesRemoteId: string;
+      split: SeriesSplit;
+      fields: Partial<EventFields>;
+      timing: SeriesTiming;
+      timeZone: string;
+      madeAt: number;
+      baseEtag: null;
+    }
+  | {
+      /** A whole series deleted ('all'), or an instance and those after it ('following': the series ends before it). */
+      type: 'delete_series';
+      scope: SeriesScope;
+      calendarRemoteId: string;
+      eventRemoteId: string;
+      split: SeriesSplit;
+      timeZone: string;
+      notifyGuests: boolean;
+      madeAt: number;
+      baseEtag: null;
+    }
   | {
       type: 'update';
       calendarRemoteId: string;
@@ -194,6 +244,16 @@ export function updateLocalEvent(db: WritableDb, id: number, event: LocalEventWr
        is_all_day = ?, start_date = ?, end_date = ?, time_zone = ?, organizer_json = ?, attendees_json = ?, updated_at = ?
      WHERE id = ?`,
   ).run(...localEventValues(event), id);
+}
+
+/** A series' instances in the index from a slot on (its original start; all of them from 0), in slot order. */
+export function seriesInstancesFrom(db: ReadableDb, calendarId: number, seriesRemoteId: string, fromSlot: number): EventRow[] {
+  return stmt<[number, string, number], EventRow>(
+    db,
+    `SELECT e.*, c.account_id, c.name AS calendar_name, c.color AS calendar_color FROM events e JOIN calendars c ON c.id = e.calendar_id
+      WHERE e.calendar_id = ? AND e.series_remote_id = ? AND coalesce(e.original_start_at, e.starts_at) >= ?
+      ORDER BY coalesce(e.original_start_at, e.starts_at)`,
+  ).all(calendarId, seriesRemoteId, fromSlot);
 }
 
 /** An event deleted here leaves the index at once. */

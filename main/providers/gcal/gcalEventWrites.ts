@@ -6,6 +6,7 @@ import { eventWriteConflict } from '../eventWriteConflict.ts';
 import { call } from '../gmail/gmailFullSync.ts';
 import type { GmailSession } from '../gmail/gmailSession.ts';
 import { ProviderError } from '../providerErrors.ts';
+import { writeGoogleSeries } from './gcalSeriesWrites.ts';
 
 type GoogleTime = calendar_v3.Schema$EventDateTime;
 
@@ -50,6 +51,7 @@ const isGone = (error: unknown) => error instanceof ProviderError && (error.stat
 export async function writeGoogleEvent(session: GmailSession, edit: EventEdit, signal?: AbortSignal): Promise<EventWriteOutcome> {
   const ctx = { session, signal };
   const api = calendar({ version: 'v3', auth: session.oauth, rootUrl: session.apiRootUrl });
+  if (edit.type === 'update_series' || edit.type === 'delete_series') return writeGoogleSeries(ctx, api, edit);
   const calendarId = edit.calendarRemoteId;
   const eventId = edit.eventRemoteId;
   if (edit.type === 'create') {

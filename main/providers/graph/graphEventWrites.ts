@@ -6,6 +6,7 @@ import { ProviderError } from '../providerErrors.ts';
 import { parseRecurrenceRule } from '../recurrenceRule.ts';
 import type { GraphClient } from './graphClient.ts';
 import { graphRecurrence } from './graphRecurrence.ts';
+import { writeGraphSeries } from './graphSeriesWrites.ts';
 
 interface GraphWritten {
   id: string;
@@ -62,6 +63,7 @@ const isGone = (error: unknown) => error instanceof ProviderError && (error.stat
  * copy changed meanwhile, and the later change wins (lastModifiedDateTime against the edit's time).
  */
 export async function writeGraphEvent(client: GraphClient, edit: EventEdit): Promise<EventWriteOutcome> {
+  if (edit.type === 'update_series' || edit.type === 'delete_series') return writeGraphSeries(client, edit);
   if (edit.type === 'create') {
     const made = await client.request<GraphWritten>(`/me/calendars/${encodeURIComponent(edit.calendarRemoteId)}/events`, {
       method: 'POST',
