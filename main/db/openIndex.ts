@@ -60,7 +60,7 @@ export function openIndex(path: string, options: OpenWriterOptions = {}): Writab
       setQueryLog(writer, log);
       onAfterCommitError(writer, (error) => log.error({ err: error }, 'an after-commit listener failed'));
     }
-    if (options.migrate ?? true) migrate(writer);
+    if (options.migrate ?? true) migrate(writer, options.log);
     return writer;
   } catch (error) {
     db.close();

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import type { Log } from '../../core/log.ts';
 import { OutpostError } from '../../core/outpostError.ts';
 import * as initial from './001_initial.ts';
 import * as localApi from './002_local_api.ts';
@@ -25,11 +26,13 @@ import * as providerDrafts from './022_provider_drafts.ts';
 import * as prefixVocabulary from './023_prefix_vocabulary.ts';
 import * as attachmentsBySearchKey from './024_attachments_by_search_key.ts';
 import * as labelParents from './025_label_parents.ts';
+import * as addressDomains from './026_address_domains.ts';
 
 interface Migration {
   version: number;
   name: string;
-  up(db: Database): void;
+  /** May return what it back-filled (row counts), logged with its duration. */
+  up(db: Database): unknown;
 }
 
 /** Every schema version, in order. A new migration is a new numbered file added here. */
@@ -59,6 +62,7 @@ export const migrations: readonly Migration[] = [
   { version: 23, name: 'prefix_vocabulary', up: prefixVocabulary.up },
   { version: 24, name: 'attachments_by_search_key', up: attachmentsBySearchKey.up },
   { version: 25, name: 'label_parents', up: labelParents.up },
+  { version: 26, name: 'address_domains', up: addressDomains.up },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;
@@ -77,13 +81,21 @@ export class SchemaTooNewError extends OutpostError {
  * transaction that ends by setting user_version, so a crash leaves either the
  * old schema or the new one, never half of it.
  */
-export function migrate(db: Database): { from: number; to: number } {
+export function migrate(db: Database, log?: Log): { from: number; to: number } {
   const from = db.pragma('user_version', { simple: true }) as number;
   if (from > latestSchemaVersion) throw new SchemaTooNewError(from);
   if (from === latestSchemaVersion) return { from, to: from };
   db.transaction(() => {
     for (const migration of migrations) {
-      if (migration.version > from) migration.up(db);
+      if (migration.version <= from) continue;
+      const started = performance.now();
+      const done = migration.up(db);
+      const summary = typeof done === 'object' ? done : {};
+      // Each step's duration and what it back-filled: an upgrade of a large index says where its time went.
+      log?.info(
+        { version: migration.version, name: migration.name, ms: Math.round(performance.now() - started), ...summary },
+        'index migration applied',
+      );
     }
     db.pragma(`user_version = ${latestSchemaVersion}`);
   })();

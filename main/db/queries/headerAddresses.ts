@@ -1,5 +1,6 @@
 import type { WritableDb } from '../handles.ts';
 import { stmt } from '../statements.ts';
+import { replaceDeliveredToDomains } from './addressDomains.ts';
 
 /**
  * message_header_addresses (migration 021): a message's mailing lists and
@@ -21,5 +22,6 @@ export function replaceHeaderAddresses(
   const insert = stmt(db, 'INSERT OR IGNORE INTO message_header_addresses (kind, value, message_id) VALUES (?, ?, ?)');
   for (const list of addresses.mailingLists) if (list) insert.run('list', storedListName(list), messageId);
   for (const address of addresses.deliveredTo) if (address) insert.run('delivered_to', address, messageId);
+  replaceDeliveredToDomains(db, messageId, addresses.deliveredTo);
   stmt(db, 'UPDATE messages SET headers_to_read = 0 WHERE id = ? AND headers_to_read = 1').run(messageId);
 }

@@ -2,6 +2,7 @@ import type { EmailAddress } from '../../../shared/mailModel.ts';
 import type { ReadableDb, WritableDb } from '../handles.ts';
 import { stmt } from '../statements.ts';
 import { noteMailChange, transaction } from '../transactions.ts';
+import { replaceAddressDomains } from './addressDomains.ts';
 import { countsAsAttachment } from './attachments.ts';
 import { replaceHeaderAddresses } from './headerAddresses.ts';
 import { labelIdByRemoteId, labelIdsByRole } from './labels.ts';
@@ -74,6 +75,7 @@ export function writeMessages(db: WritableDb, accountId: string, inputs: readonl
       const input = { ...remote, ...withPendingChanges(db, accountId, remote.remoteId, remote) };
       const { messageId, threadId, previousThreadId } = upsertMessageRow(db, accountId, input);
       writeAttachments(db, messageId, input.attachments);
+      replaceAddressDomains(db, messageId, input);
       if (input.mailingLists || input.deliveredTo)
         replaceHeaderAddresses(db, messageId, { mailingLists: input.mailingLists ?? [], deliveredTo: input.deliveredTo ?? [] });
       replaceMessageLabels(db, messageId, input.labelIds);

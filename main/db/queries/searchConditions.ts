@@ -1,6 +1,7 @@
 import type { AddressField, SearchClause, SearchQuery, SearchTerm, TextField } from '../../search/parseSearchQuery.ts';
 import type { ReadableDb } from '../handles.ts';
 import { pluckStmt } from '../statements.ts';
+import { type AddressDomainField, domainRange, isDomainQuery } from './addressDomains.ts';
 import { storedListName } from './headerAddresses.ts';
 
 /**
@@ -97,6 +98,22 @@ const FTS_COLUMNS: Record<TextField, string | null> = {
 
 type TextTerm = Extract<SearchTerm, { kind: 'text' }>;
 
+/** The address fields whose domains a domain is searched in (to:, cc: and bcc: every recipient, as their words are). */
+const DOMAIN_FIELDS: Record<TextField, readonly AddressDomainField[] | null> = {
+  any: null,
+  subject: null,
+  from: ['from'],
+  to: ['to', 'cc', 'bcc'],
+  cc: ['to', 'cc', 'bcc'],
+  bcc: ['to', 'cc', 'bcc'],
+};
+
+/** The fields a from:/to:/cc:/bcc: term searches by domain (message_address_domains) when its value is one, else null. */
+function domainFields(term: TextTerm): readonly AddressDomainField[] | null {
+  const fields = DOMAIN_FIELDS[term.field];
+  return fields && isDomainQuery(term.value) ? fields : null;
+}
+
 const SCOPED_ROLES = ['spam', 'trash'] as const;
 
 /**
@@ -153,7 +170,7 @@ function typedPrefix(term: TextTerm): string {
 
 /** Whether a term can go into the full-text MATCH: words, phrases, AROUND, and groups made only of them. */
 function isFullText(term: SearchTerm, lastPlainWord: TextTerm | null): boolean {
-  if (term.kind === 'text') return term !== lastPlainWord;
+  if (term.kind === 'text') return term !== lastPlainWord && domainFields(term) === null;
   if (term.kind === 'near') return true;
   if (term.kind !== 'group') return false;
   return term.clauses.every((c) => !c.negated && c.anyOf.every((t) => isFullText(t, lastPlainWord)));
@@ -213,9 +230,12 @@ function termCondition(
   lookups: SearchLookups,
 ): { sql: string; values: unknown[] } {
   switch (term.kind) {
-    case 'text':
+    case 'text': {
+      const fields = domainFields(term);
+      if (fields) return lookups.addressDomain(term, fields, term.value);
       if (term === lastPlainWord) return lookups.matching('messages_prefix', lookups.typed(term));
       return lookups.matching('messages_fts', ftsExpression(term, lastPlainWord));
+    }
     case 'near':
       return lookups.matching('messages_fts', ftsExpression(term, lastPlainWord));
     case 'group': {
@@ -274,6 +294,8 @@ function termCondition(
           [],
           `h.kind = 'delivered_to' AND h.value = ${OWN_ADDRESS}`,
         );
+      // A domain: its addresses and those of the domains under it (migration 026), as from: and to: read one.
+      if (isDomainQuery(term.value)) return lookups.addressDomain(term, ['delivered_to'], term.value);
       return lookups.headerAddresses(term, "h.kind = 'delivered_to' AND h.value = ?", [term.value]);
     case 'list': {
       // That list (List-Id or List-Post), or the lists of that domain: one range of the reversed names.
@@ -365,14 +387,37 @@ class SearchLookups {
    * starts (listedIn), as a small label is.
    */
   headerAddresses(term: SearchTerm, rows: string, values: unknown[], probe = rows): { sql: string; values: unknown[] } {
+    return this.listedOrProbed('message_header_addresses', term, rows, values, probe);
+  }
+
+  /**
+   * A domain in some address fields (migration 026): the domain and the
+   * domains under it, one range of message_address_domains' primary key per
+   * field, read as a list or a header address is (listed under the bound, the
+   * search may start from it; probed per message past it).
+   */
+  addressDomain(term: SearchTerm, fields: readonly AddressDomainField[], domain: string): { sql: string; values: unknown[] } {
+    const [low, high] = domainRange(domain);
+    // The fields are this module's constants, never the query's text.
+    const rows = `h.field IN (${fields.map((f) => `'${f}'`).join(', ')}) AND h.domain >= ? AND h.domain < ?`;
+    return this.listedOrProbed('message_address_domains', term, rows, [low, high]);
+  }
+
+  private listedOrProbed(
+    table: 'message_header_addresses' | 'message_address_domains',
+    term: SearchTerm,
+    rows: string,
+    values: unknown[],
+    probe = rows,
+  ): { sql: string; values: unknown[] } {
     // Counted only up to the bound, as a label is.
     const size = pluckStmt<unknown[], number>(
       this.db,
-      `SELECT count(*) FROM (SELECT 1 FROM message_header_addresses h WHERE ${rows} LIMIT ?)`,
+      `SELECT count(*) FROM (SELECT 1 FROM ${table} h WHERE ${rows} LIMIT ?)`,
     ).get(...values, LISTED_LABEL_MESSAGES) as number;
-    const probed = `EXISTS (SELECT 1 FROM message_header_addresses h WHERE h.message_id = m.id AND ${probe})`;
+    const probed = `EXISTS (SELECT 1 FROM ${table} h WHERE h.message_id = m.id AND ${probe})`;
     if (size >= LISTED_LABEL_MESSAGES) return { sql: probed, values };
-    const listed = `m.id IN (SELECT h.message_id FROM message_header_addresses h WHERE ${rows})`;
+    const listed = `m.id IN (SELECT h.message_id FROM ${table} h WHERE ${rows})`;
     // A probe of its own (me: this account's address, not another's) still holds of each listed message.
     const condition =
       probe === rows ? { sql: listed, values } : { sql: `(${listed} AND ${probed})`, values: [...values, ...values] };
