@@ -44,17 +44,48 @@ const cliStartup = {
   },
 };
 
+/**
+ * Each command is a bundle of its own, `dist/main/commands/<name>/<name>.js`,
+ * which the CLI imports when the command runs: one file of Outpost's code to
+ * load instead of the 17 chunks a bundle split across every command gave
+ * `outpost search` (7 ms more CPU to load with a warm compile cache). A
+ * command's bundle is split only at its own dynamic imports (`accounts list`
+ * does not load the engine that `accounts connect` needs). The CLI and a
+ * command each hold their own copies of the modules they share: what crosses
+ * between them (options in, errors out) is plain data and errors told apart
+ * by their `code`.
+ */
+const commandNames = readdirSync(join(root, 'main', 'cli'))
+  .filter((file) => file.endsWith('Command.ts'))
+  .map((file) => file.slice(0, -'.ts'.length));
+const commandsApart = {
+  name: 'cli-commands-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/cli\/\w+Command\.ts$/ }, ({ path, kind }) => {
+      if (kind !== 'dynamic-import') return undefined;
+      const name = path.slice('./cli/'.length, -'.ts'.length);
+      return { path: `./commands/${name}/${name}.js`, external: true };
+    });
+  },
+};
+
 const nodeBuilds = [
   // Native and large dependencies stay in node_modules; only our code is bundled.
-  // Split at the CLI's dynamic imports: a command loads only its own modules (and their packages).
+  // The CLI is one file: what its error handler imports when a command fails is inlined, run only then.
   {
     entryPoints: { 'main/cli': 'main/cli.ts' },
     format: 'esm',
     outExtension: { '.js': '.js' },
-    splitting: true,
-    chunkNames: 'main/chunks/[name]-[hash]',
-    plugins: [cliStartup],
+    plugins: [cliStartup, commandsApart],
   },
+  ...commandNames.map((name) => ({
+    entryPoints: { [`main/commands/${name}/${name}`]: `main/cli/${name}.ts` },
+    format: 'esm',
+    outExtension: { '.js': '.js' },
+    splitting: true,
+    chunkNames: `main/commands/${name}/[name]-[hash]`,
+    plugins: [cliStartup],
+  })),
   {
     entryPoints: { 'electron/main': 'main/electron/main.ts', 'electron/coreHost': 'main/electron/coreHost.ts' },
     format: 'esm',
@@ -99,8 +130,9 @@ async function buildRenderer(watch) {
 
 if (args.has('--if-stale') && !isStale()) process.exit(0);
 
-// Chunk names carry content hashes: drop the last build's, or they pile up.
+// Chunk names carry content hashes: drop the last build's, or they pile up (main/chunks: builds before commands/).
 rmSync(join(root, 'dist', 'main', 'chunks'), { recursive: true, force: true });
+rmSync(join(root, 'dist', 'main', 'commands'), { recursive: true, force: true });
 
 if (args.has('--watch')) {
   for (const options of nodeBuilds) await (await esbuild.context(options)).watch();

@@ -2,8 +2,7 @@ import { openIndexForReading } from '../core/indexAccess.ts';
 import { OutpostError } from '../core/outpostError.ts';
 import { listAccounts } from '../db/queries/accounts.ts';
 import { messageCountOfAccount } from '../db/queries/threadReads.ts';
-import { describeProvider } from '../providers/descriptions.ts';
-import { isConnectName } from '../providers/registry.ts';
+import { describeProvider, isConnectName } from '../providers/descriptions.ts';
 import { usageError } from './usageError.ts';
 
 export async function accountsCommand(options: {

@@ -5,7 +5,10 @@ export function usageError(message: string): OutpostError {
   return new OutpostError('usage_error', `${message} (see outpost --help)`);
 }
 
-/** The exit code of a failed command: 2 for wrong usage, 1 for anything else. */
+/**
+ * The exit code of a failed command: 2 for wrong usage, 1 for anything else.
+ * Told by its code, not its class: a command's bundle has its own OutpostError (scripts/build.mjs).
+ */
 export function exitCodeOf(error: unknown): number {
-  return error instanceof OutpostError && error.code === 'usage_error' ? 2 : 1;
+  return error instanceof Error && (error as Partial<OutpostError>).code === 'usage_error' ? 2 : 1;
 }

@@ -178,11 +178,13 @@ function writeCleanVerdict(dataDir: string, identity: string): void {
 /**
  * A damaged page met after opening (a query, an opening that reads past the
  * header) as IndexDamagedError, written down so every later opening refuses
- * at once; any other error as it is.
+ * at once; any other error as it is. Errors are told by their code and
+ * fields, not their class: the CLI calls this with what a command's bundle,
+ * holding its own copies of these classes, threw (scripts/build.mjs).
  */
 export function asIndexDamage(dataDir: string, error: unknown): unknown {
-  if (error instanceof IndexDamagedError) return error;
-  const sqlite = error instanceof OutpostError && error.code === 'index_corrupt' ? error.cause : error;
+  if (error instanceof IndexDamagedError || (error as Partial<IndexDamagedError> | null)?.damage) return error;
+  const sqlite = error instanceof Error && (error as Partial<OutpostError>).code === 'index_corrupt' ? error.cause : error;
   if (!isCorruptionError(sqlite)) return error;
   const problem = `${(sqlite as Error).message} (${(sqlite as { code: string }).code})`;
   return new IndexDamagedError(readDamageNote(dataDir) ?? recordDamage(dataDir, [problem]));

@@ -61,3 +61,10 @@ const DESCRIPTIONS: Record<ProviderId, ProviderDescription> = {
 export function describeProvider(id: ProviderId): ProviderDescription {
   return DESCRIPTIONS[id];
 }
+
+/** The sign-in flows an account can be connected with (POST /v1/accounts/connect {provider}). */
+export type ConnectName = 'google' | 'microsoft';
+
+export function isConnectName(value: string | undefined): value is ConnectName {
+  return value === 'google' || value === 'microsoft';
+}

@@ -2,19 +2,15 @@ import type { ProviderConfig } from '../auth/providerConfig.ts';
 import { OutpostError } from '../core/outpostError.ts';
 import type { AccountRow } from '../db/queries/accounts.ts';
 import type { AccountProvider } from './accountProvider.ts';
-import type { ProviderId } from './descriptions.ts';
+import type { ConnectName, ProviderId } from './descriptions.ts';
 import type { GmailQuotaSettings } from './gmail/gmailSession.ts';
 import { googleProvider } from './googleProvider.ts';
 import { localProvider, unconfiguredProvider } from './localProvider.ts';
 import { microsoftProvider } from './microsoftProvider.ts';
 import type { ProviderDeps } from './providerDeps.ts';
 
-/** The sign-in flows an account can be connected with (POST /v1/accounts/connect {provider}). */
-export type ConnectName = 'google' | 'microsoft';
-
-export function isConnectName(value: string | undefined): value is ConnectName {
-  return value === 'google' || value === 'microsoft';
-}
+// In descriptions.ts, which loads no provider's client (`outpost accounts list` checks them).
+export { type ConnectName, isConnectName } from './descriptions.ts';
 
 /**
  * Every provider of this process, built once in the composition root. The
