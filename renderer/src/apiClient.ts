@@ -271,8 +271,9 @@ export const api = {
   webhookDeliveries(id: string): Promise<DeliveryListResponseBody> {
     return getJson(`/v1/webhooks/${encodeURIComponent(id)}/deliveries`);
   },
-  syncNow(): Promise<unknown> {
-    return getJson('/v1/email/sync', undefined, { method: 'POST', body: {} });
+  /** Syncs every account's mail now, or only `accountId`'s. */
+  syncNow(accountId?: string): Promise<unknown> {
+    return getJson('/v1/email/sync', undefined, { method: 'POST', body: accountId ? { account_id: accountId } : {} });
   },
   syncCalendarsNow(): Promise<unknown> {
     return getJson('/v1/calendar/sync', undefined, { method: 'POST', body: {} });

@@ -6,6 +6,12 @@ export const EmailSyncBody = Type.Object(
   {
     mode: Type.Optional(SyncMode),
     provider: Type.Optional(Type.Union([Type.Literal('gmail'), Type.Literal('microsoft')])),
+    account_id: Type.Optional(
+      Type.String({
+        maxLength: 100,
+        description: "Outpost's own: only this account's mailbox (the mail view's Refresh in one account's mailbox)",
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -46,8 +46,12 @@ export function registerSyncRoutes(app: ApiServer, deps: SyncDeps): void {
       schema: { summary: 'Trigger an email sync', body: EmailSyncBody, response: { 200: SyncQueuedResponse, ...errors } },
     },
     async (request, reply) => {
-      const { mode = 'incremental', provider } = request.body ?? {};
-      const accounts = connected(db).filter((a) => ProviderRegistry.matches(a, provider));
+      const { mode = 'incremental', provider, account_id: accountId } = request.body ?? {};
+      const accounts = connected(db).filter(
+        (a) => ProviderRegistry.matches(a, provider) && (accountId === undefined || a.id === accountId),
+      );
+      if (accountId !== undefined && accounts.length === 0)
+        throw new OutpostError('not_connected', `no connected mailbox ${accountId}`, { field: 'account_id' });
       if (accounts.length === 0)
         throw new OutpostError(
           'insufficient_permissions',

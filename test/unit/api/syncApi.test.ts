@@ -67,6 +67,19 @@ describe('sync endpoints', () => {
     expect(api.jobs.get(data.job_id)?.account_id).toBe(gmailId);
   });
 
+  it("POST /v1/email/sync with account_id syncs that account's mailbox only; one not connected is refused", async () => {
+    const outlookId = ensureAccount(db, 'microsoft', 'me@contoso.test').id;
+    const res = await post('/v1/email/sync', api.key('write:email'), { account_id: outlookId });
+    expect(res.statusCode).toBe(200);
+    const job = api.jobs.get(res.json().data.job_id);
+    expect(job?.account_id).toBe(outlookId);
+    expect(job?.parent_id).toBeNull();
+    const unknown = await post('/v1/email/sync', api.key('write:email'), { account_id: 'acc_nobody' });
+    expect(unknown.statusCode).toBe(409);
+    expect(unknown.json()).toMatchObject({ code: 'not_connected', field: 'account_id' });
+    expect(api.jobs.latest('email_sync', gmailId)).toBeUndefined();
+  });
+
   it('answers 401 invalid_key for a missing, unknown or revoked key, with the standard headers', async () => {
     const none = await api.app.inject({ method: 'POST', url: '/v1/email/sync', headers: { host } });
     expect(none.statusCode).toBe(401);
