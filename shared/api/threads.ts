@@ -249,3 +249,51 @@ export const BulkThreadActionResponse = Type.Object(
   { description: 'Which threads were updated, and which failed with why' },
 );
 export type BulkThreadActionResponse = Static<typeof BulkThreadActionResponse>;
+
+/** A list view as the UI shows it: a label's (or role's) conversations, or a search's; one account's or every account's. */
+export const ThreadViewSchema = Type.Object(
+  {
+    label: Type.Optional(
+      Type.String({
+        maxLength: 100,
+        description:
+          'As GET /v1/email/threads label: a role (inbox, sent, starred, ...), a label id (lbl_...), or "all" with account_id',
+      }),
+    ),
+    query: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 1000, description: 'Instead of a label: a search (GET /v1/email/search q)' }),
+    ),
+    prefix: Type.Optional(
+      Type.Boolean({ description: 'With query: its last word matches as typed (the UI searches so)', default: false }),
+    ),
+    account_id: Type.Optional(Type.String({ maxLength: 100, description: "That account's conversations only" })),
+  },
+  { additionalProperties: false, description: 'Exactly one of label and query' },
+);
+export type ThreadView = Static<typeof ThreadViewSchema>;
+
+export const ViewThreadActionBody = Type.Object(
+  {
+    view: ThreadViewSchema,
+    action: ThreadActionBody.properties.action,
+    label_id: ThreadActionBody.properties.label_id,
+  },
+  { additionalProperties: false },
+);
+export type ViewThreadActionBody = Static<typeof ViewThreadActionBody>;
+
+export const ViewThreadActionResponse = Type.Object(
+  {
+    data: Type.Object({
+      matched: Type.Integer({ description: 'How many conversations the view held when the action started' }),
+      updated_count: Type.Integer({ description: 'How many of them took the action' }),
+      updated: Type.Array(Type.String(), { description: 'the threads changed (thr_...): what an undo acts on' }),
+      failed: Type.Array(Type.Object({ id: Type.String(), code: Type.String(), message: Type.String() }), {
+        description: 'the threads that could not take the action, and why (at most 100 listed)',
+      }),
+      failed_count: Type.Integer(),
+    }),
+  },
+  { description: 'How many conversations of the view were changed, which, and which failed with why' },
+);
+export type ViewThreadActionResponse = Static<typeof ViewThreadActionResponse>;

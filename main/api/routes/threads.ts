@@ -10,11 +10,12 @@ import {
   ThreadActionBody,
   ThreadListResponse,
   ThreadResponse,
+  ViewThreadActionBody,
+  ViewThreadActionResponse,
 } from '../../../shared/api/threads.ts';
 import { parsePublicId } from '../../../shared/ids.ts';
 import { OutpostError } from '../../core/outpostError.ts';
 import { getAccount } from '../../db/queries/accounts.ts';
-import { getLabel, type LabelRole, labelIdsByRole } from '../../db/queries/labels.ts';
 import {
   attachmentsOfMessage,
   getThreadRow,
@@ -28,15 +29,14 @@ import {
   type ThreadCursor,
   type ThreadRow,
 } from '../../db/queries/threadReads.ts';
-import { transaction } from '../../db/transactions.ts';
-import { applyThreadAction, LABEL_ACTIONS, type ThreadAction, ThreadActionError } from '../../mail/threadActions.ts';
+import { applyThreadAction, LABEL_ACTIONS, type ThreadAction } from '../../mail/threadActions.ts';
+import { applyActionToThreads, applyActionToView, resolveLabelIds } from '../../mail/viewActions.ts';
 import { presentMessage, presentThreadSummary } from '../mailPresenters.ts';
 import { decodePageCursor, encodePageCursor } from '../pageCursor.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
 import { threadSummariesOf } from '../threadSummaries.ts';
 import { presentLabels } from './labels.ts';
 
-const ROLES: readonly LabelRole[] = ['inbox', 'sent', 'drafts', 'trash', 'spam', 'starred', 'important', 'archive'];
 const errors = { 400: { $ref: 'ApiError#' }, 401: { $ref: 'ApiError#' }, 404: { $ref: 'ApiError#' } };
 
 export function registerThreadRoutes(app: ApiServer, { reader, writer, jobs, runner }: ApiDeps): void {
@@ -136,7 +136,7 @@ export function registerThreadRoutes(app: ApiServer, { reader, writer, jobs, run
       // By the flag both providers sync (Gmail's STARRED label, Outlook's flag), not by a label only Gmail has.
       rows = listStarredThreads(reader, accountId, limit + 1, after);
     } else {
-      rows = listThreadsByLabels(reader, resolveLabelIds(label, accountId), limit + 1, after);
+      rows = listThreadsByLabels(reader, resolveLabelIds(reader, label, accountId), limit + 1, after);
     }
     const page = rows.slice(0, limit);
     const labels = labelIdsOfThreads(
@@ -213,28 +213,48 @@ export function registerThreadRoutes(app: ApiServer, { reader, writer, jobs, run
     },
     async (request) => {
       const labelId = actionLabel(request.body);
-      const updated: string[] = [];
       const failed: Array<{ id: string; code: string; message: string }> = [];
-      const accounts = new Set<string>();
+      const threadIds: number[] = [];
+      for (const id of request.body.thread_ids) {
+        const threadId = parsePublicId('thr', id);
+        if (threadId === null) failed.push({ id, code: 'not_found', message: `no thread ${id}` });
+        else threadIds.push(threadId);
+      }
       // One transaction for the lot (each thread its own savepoint), so a thousand threads commit once.
-      transaction(writer, () => {
-        for (const id of request.body.thread_ids) {
-          const threadId = parsePublicId('thr', id);
-          if (threadId === null) {
-            failed.push({ id, code: 'not_found', message: `no thread ${id}` });
-            continue;
-          }
-          try {
-            accounts.add(applyThreadAction(writer, threadId, request.body.action as ThreadAction, labelId).accountId);
-            updated.push(id);
-          } catch (error) {
-            if (!(error instanceof ThreadActionError)) throw error;
-            failed.push({ id, code: error.code, message: error.message });
-          }
-        }
-      });
-      for (const accountId of accounts) pushSoon(accountId);
-      return { data: { updated, failed } };
+      const outcome = applyActionToThreads(writer, threadIds, request.body.action as ThreadAction, labelId);
+      for (const accountId of outcome.accounts) pushSoon(accountId);
+      failed.push(...outcome.failed.map((f) => ({ ...f, id: `thr_${f.id}` })));
+      // In the order asked.
+      const asked = new Map(request.body.thread_ids.map((id, index) => [id, index]));
+      failed.sort((a, b) => (asked.get(a.id) ?? 0) - (asked.get(b.id) ?? 0));
+      return { data: { updated: outcome.updated.map((id) => `thr_${id}`), failed } };
+    },
+  );
+
+  app.post(
+    '/v1/email/views/actions',
+    {
+      config: { auth: { scope: 'write:email' }, idempotent: true },
+      schema: {
+        summary:
+          "One action on every conversation of a view (a label's, a role's or a search's, of one account or all: the UI's \"Select all N conversations\"), however many the list has loaded. The core lists the view's threads as they are now and changes them 500 a transaction, each change queued for the provider like a single action's",
+        body: ViewThreadActionBody,
+        response: { 200: ViewThreadActionResponse, ...errors, 409: { $ref: 'ApiError#' } },
+      },
+    },
+    async (request) => {
+      const labelId = actionLabel(request.body);
+      const outcome = applyActionToView(reader, writer, request.body.view, request.body.action as ThreadAction, labelId);
+      for (const accountId of outcome.accounts) pushSoon(accountId);
+      return {
+        data: {
+          matched: outcome.matched,
+          updated_count: outcome.updated.length,
+          updated: outcome.updated.map((id) => `thr_${id}`),
+          failed: outcome.failed.slice(0, 100).map((f) => ({ ...f, id: `thr_${f.id}` })),
+          failed_count: outcome.failed.length,
+        },
+      };
     },
   );
 
@@ -255,18 +275,6 @@ export function registerThreadRoutes(app: ApiServer, { reader, writer, jobs, run
       return { data: presentLabels(reader, accountId) };
     },
   );
-
-  function resolveLabelIds(label: string, accountId: string | undefined): number[] {
-    if ((ROLES as readonly string[]).includes(label)) return labelIdsByRole(reader, label as LabelRole, accountId);
-    const id = parsePublicId('lbl', label);
-    const row = id === null ? undefined : getLabel(reader, id);
-    if (!row || (accountId && row.account_id !== accountId)) {
-      throw new OutpostError('not_found', `no label ${label} (use a label id or one of: ${ROLES.join(', ')}, all)`, {
-        field: 'label',
-      });
-    }
-    return [row.id];
-  }
 }
 
 /** `thr_1,thr_2,...` as row ids, each once, in order; 400 naming `ids` for a malformed or too long list. */
