@@ -8,6 +8,7 @@ import type {
 import type {
   CalendarEvent,
   CalendarListResponse,
+  EventApplyToQuery,
   EventCreateBody,
   EventListResponse,
   EventRsvpBody,
@@ -303,11 +304,12 @@ export const api = {
   createEvent(body: EventCreateBody, idempotencyKey: string): Promise<{ data: CalendarEvent }> {
     return getJson('/v1/calendar/events', undefined, { method: 'POST', body, headers: { 'Idempotency-Key': idempotencyKey } });
   },
-  updateEvent(id: string, body: EventUpdateBody): Promise<{ data: CalendarEvent }> {
-    return getJson(`/v1/calendar/events/${encodeURIComponent(id)}`, undefined, { method: 'PATCH', body });
+  /** A change of an event; of an instance of a series, `applyTo` says whether the following ones or all change too. */
+  updateEvent(id: string, body: EventUpdateBody, applyTo: ApplyTo = 'this'): Promise<{ data: CalendarEvent }> {
+    return getJson(`/v1/calendar/events/${encodeURIComponent(id)}${applyToQuery(applyTo)}`, undefined, { method: 'PATCH', body });
   },
-  async deleteEvent(id: string): Promise<void> {
-    await getJson(`/v1/calendar/events/${encodeURIComponent(id)}`, undefined, { method: 'DELETE' });
+  async deleteEvent(id: string, applyTo: ApplyTo = 'this'): Promise<void> {
+    await getJson(`/v1/calendar/events/${encodeURIComponent(id)}${applyToQuery(applyTo)}`, undefined, { method: 'DELETE' });
   },
   /** Conversations matching a query as it is typed: its last word matches the words it starts (prefix=true). */
   search(
@@ -320,3 +322,7 @@ export const api = {
     return getJson(`/v1/email/search?${query}`, options.signal);
   },
 };
+
+/** Which events of a recurring series a change or delete reaches (the API's apply_to). */
+export type ApplyTo = NonNullable<EventApplyToQuery['apply_to']>;
+const applyToQuery = (applyTo: ApplyTo) => (applyTo === 'this' ? '' : `?apply_to=${applyTo}`);

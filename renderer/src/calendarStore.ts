@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { CalendarEvent, EventRsvpBody } from '../../shared/api/calendar.ts';
-import { api } from './apiClient.ts';
+import { type ApplyTo, api } from './apiClient.ts';
 
 export type CalendarMode = 'day' | 'week' | 'month' | 'agenda';
 
@@ -41,7 +41,7 @@ interface CalendarState {
   /** After the form saved `event`: the view loads again and shows its details. */
   saved(event: CalendarEvent): Promise<void>;
   /** Deletes an event (an instance of a series alone): gone from the view at once, then loaded again. */
-  remove(event: CalendarEvent): Promise<void>;
+  remove(event: CalendarEvent, applyTo?: ApplyTo): Promise<void>;
   /**
    * Answers an invitation: the answer shows at once (the event in the list and in the details),
    * then the event as the API returns it; on failure the previous answer comes back and the error is thrown.
@@ -184,8 +184,8 @@ export const useCalendarStore = create<CalendarState>((set, get) => ({
     const fresh = get().events.find((e) => e.id === event.id);
     if (fresh && get().selected?.id === event.id) set({ selected: fresh });
   },
-  async remove(event) {
-    await api.deleteEvent(event.id);
+  async remove(event, applyTo = 'this') {
+    await api.deleteEvent(event.id, applyTo);
     set((state) => ({
       events: state.events.filter((e) => e.id !== event.id),
       selected: state.selected?.id === event.id ? null : state.selected,

@@ -1,8 +1,9 @@
 import { expect, it } from 'vitest';
 import { indexPath } from '../../main/core/paths.ts';
 import { openIndex } from '../../main/db/openIndex.ts';
+import { writeEvents } from '../../main/db/queries/calendarEvents.ts';
 import type { CalendarEvent } from '../../shared/api/calendar.ts';
-import { seedCalendar } from '../support/calendarFixtures.ts';
+import { eventInput, seedCalendar } from '../support/calendarFixtures.ts';
 import { useUiSession } from '../support/uiHarness.ts';
 import { describeOnEachSurface } from '../support/uiSurface.ts';
 
@@ -119,6 +120,77 @@ describeOnEachSurface('creating, editing and deleting an event from the calendar
       .toBeGreaterThan(0);
     const [offsite] = await todays();
     expect(offsite).toMatchObject({ all_day: true, start_date: isoDate(today), end_date: isoDate(addDays(today, 2)) });
+    await ui.closePage(page);
+  });
+});
+
+describeOnEachSurface('changing and deleting a recurring event from the calendar', (surface) => {
+  /** A daily standup from today for four days, 15:00 to 15:30 in this process's zone: instances of one series. */
+  const starts = [0, 1, 2, 3].map((d) => new Date(today.getFullYear(), today.getMonth(), today.getDate() + d, 15).getTime());
+  const ui = useUiSession(
+    surface,
+    (dataDir) => {
+      const db = openIndex(indexPath(dataDir));
+      const { calendarId } = seedCalendar(db, 'Work');
+      writeEvents(
+        db,
+        calendarId,
+        starts.map((start, i) =>
+          eventInput({
+            remoteId: `standup_${i}`,
+            seriesRemoteId: 'standup',
+            originalStartAt: start,
+            startsAt: start,
+            endsAt: start + 30 * 60_000,
+            summary: 'Standup',
+            timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+          }),
+        ),
+      );
+      db.close();
+    },
+    () => ({}),
+    { locale: 'en-GB' },
+  );
+  const series = async () => {
+    const query = new URLSearchParams({
+      from: at(0).toISOString(),
+      to: new Date((starts[3] as number) + 86_400_000).toISOString(),
+    });
+    const response = await ui.api(`/v1/calendar/events?${query}`);
+    return ((await response.json()) as { data: CalendarEvent[] }).data.filter((e) => e.series_id !== null);
+  };
+
+  it('Edit asks which events change: "All events" renames every instance; Delete "This and following" removes the rest', async () => {
+    const page = await ui.openPage({ viewport: { width: 1400, height: 900 } });
+    await page.getByRole('button', { name: 'Calendar' }).click();
+    const week = page.getByRole('region', { name: 'Week' });
+    await week
+      .getByRole('button', { name: /Standup/ })
+      .first()
+      .click();
+    const details = page.getByRole('complementary', { name: 'Event details' });
+    await details.getByRole('button', { name: 'Edit' }).click();
+    const edit = page.getByRole('form', { name: 'Edit event' });
+    const scope = edit.getByRole('group', { name: 'Change recurring event' });
+    expect(await scope.getByLabel('This event').isChecked()).toBe(true);
+    await scope.getByLabel('All events').check();
+    await edit.getByLabel('Title').fill('Team standup');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await expect
+      .poll(async () => (await series()).map((e) => e.summary), { timeout: 10_000 })
+      .toEqual(Array(4).fill('Team standup'));
+
+    await week
+      .getByRole('button', { name: /Team standup/ })
+      .first()
+      .click();
+    await details.getByRole('button', { name: 'Delete' }).click();
+    const deleteScope = details.getByRole('group', { name: 'Delete recurring event' });
+    await deleteScope.getByLabel('This and following events').check();
+    await ui.screenshot(page, 'calendar-delete-series.png');
+    await details.getByRole('button', { name: 'Delete', exact: true }).click();
+    await expect.poll(async () => (await series()).length, { timeout: 10_000 }).toBe(0);
     await ui.closePage(page);
   });
 });

@@ -1,5 +1,6 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { CalendarEvent, EventRsvpBody } from '../../../shared/api/calendar.ts';
+import type { ApplyTo } from '../apiClient.ts';
 import { clockFormat, describeWhen, isDeclined, isOneLine, layoutDay } from '../calendarLayout.ts';
 import {
   addDays,
@@ -11,7 +12,7 @@ import {
   visibleRange,
 } from '../calendarStore.ts';
 import { eventDescriptionHtml } from '../eventDescription.ts';
-import { EventForm } from './EventForm.tsx';
+import { EventForm, SeriesScopeChoice } from './EventForm.tsx';
 
 const HOUR_PX = 44;
 /** The hour the Day and Week views open at, unless an event starts earlier. */
@@ -612,19 +613,21 @@ function EventDetails({ event, onClose }: { event: CalendarEvent; onClose: () =>
 /** Edit and Delete (asked first: the provider tells the guests) for an event's details. */
 function EventActions({ event }: { event: CalendarEvent }) {
   const [confirming, setConfirming] = useState(false);
+  const [applyTo, setApplyTo] = useState<ApplyTo>('this');
   const [error, setError] = useState<string | null>(null);
   const remove = async () => {
     try {
-      await useCalendarStore.getState().remove(event);
+      await useCalendarStore.getState().remove(event, applyTo);
     } catch (failure) {
       setError((failure as Error).message);
     }
   };
-  const what = event.series_id ? 'this event (not the rest of the series)' : `“${event.summary || '(no title)'}”`;
+  const what = `“${event.summary || '(no title)'}”`;
   return (
     <div className="event-details-actions">
       {confirming ? (
         <div className="confirm">
+          {event.series_id && <SeriesScopeChoice verb="Delete" value={applyTo} onChange={setApplyTo} />}
           <p>Delete {what}? Its guests are told.</p>
           <button type="button" className="danger" onClick={() => void remove()}>
             Delete

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import type { CalendarEvent, EventCreateBody } from '../../../shared/api/calendar.ts';
-import { api } from '../apiClient.ts';
+import type { CalendarEvent, EventCreateBody, EventUpdateBody } from '../../../shared/api/calendar.ts';
+import { type ApplyTo, api } from '../apiClient.ts';
 import { viewerTimeZone } from '../calendarLayout.ts';
 import { addDays, useCalendarStore } from '../calendarStore.ts';
 
@@ -78,8 +78,53 @@ function bodyOf(fields: Fields): Omit<EventCreateBody, 'calendar_id'> | string {
   return { ...common, all_day: false, start: start.toISOString(), end: end.toISOString(), time_zone: viewerTimeZone() };
 }
 
+const SCOPES: Array<{ value: ApplyTo; label: string }> = [
+  { value: 'this', label: 'This event' },
+  { value: 'following', label: 'This and following events' },
+  { value: 'all', label: 'All events' },
+];
+
+/** Which events of a recurring series a change reaches, as Google Calendar and Outlook ask. */
+export function SeriesScopeChoice({
+  verb,
+  value,
+  onChange,
+}: {
+  verb: string;
+  value: ApplyTo;
+  onChange: (value: ApplyTo) => void;
+}) {
+  return (
+    <fieldset className="series-scope">
+      <legend>{verb} recurring event</legend>
+      {SCOPES.map((scope) => (
+        <label key={scope.value} className="inline">
+          <input
+            type="radio"
+            name="series-scope"
+            value={scope.value}
+            checked={value === scope.value}
+            onChange={() => onChange(scope.value)}
+          />{' '}
+          {scope.label}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
 /**
- * Creates an event, or changes one (an instance of a series alone): title, all day or times, location,
+ * A series keeps its calendar and zone: a change of several of its events sends the times as instants
+ * (read in the viewer's zone) without naming a zone, and no calendar.
+ */
+function seriesBody(body: EventUpdateBody, applyTo: ApplyTo): EventUpdateBody {
+  if (applyTo === 'this') return body;
+  const { time_zone: _zone, calendar_id: _calendar, ...rest } = body;
+  return rest;
+}
+
+/**
+ * Creates an event, or changes one (an instance of a series: it alone, it and the following ones, or all): title, all day or times, location,
  * description and calendar, saved through the local API (the index at once, the provider through its queue).
  */
 export function EventForm({
@@ -95,6 +140,7 @@ export function EventForm({
   const [calendars, setCalendars] = useState<CalendarChoice[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [applyTo, setApplyTo] = useState<ApplyTo>('this');
   const idempotencyKey = useRef(crypto.randomUUID());
   const title = useRef<HTMLInputElement>(null);
   useEffect(() => title.current?.focus(), []);
@@ -123,7 +169,7 @@ export function EventForm({
     setError(null);
     try {
       const { data } = event
-        ? await api.updateEvent(event.id, { ...body, calendar_id: fields.calendarId })
+        ? await api.updateEvent(event.id, seriesBody({ ...body, calendar_id: fields.calendarId }, applyTo), applyTo)
         : await api.createEvent({ ...body, calendar_id: fields.calendarId }, idempotencyKey.current);
       await saved(data);
     } catch (failure) {
@@ -135,7 +181,7 @@ export function EventForm({
   return (
     <form className="event-details event-form" aria-label={event ? 'Edit event' : 'New event'} onSubmit={(e) => void save(e)}>
       <h3>{event ? 'Edit event' : 'New event'}</h3>
-      {event?.series_id && <p className="muted">Changes apply to this event only, not the rest of the series.</p>}
+      {event?.series_id && <SeriesScopeChoice verb="Change" value={applyTo} onChange={setApplyTo} />}
       <label>
         Title
         <input ref={title} value={fields.summary} onChange={(e) => set('summary')(e.target.value)} maxLength={1024} />
