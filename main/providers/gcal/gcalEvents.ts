@@ -2,8 +2,16 @@ import type { calendar_v3 } from '@googleapis/calendar';
 import { DateTime } from 'luxon';
 import type { Attendee, EventInput } from '../../db/queries/calendarEvents.ts';
 
-/** A Google Calendar event (an expanded instance with singleEvents=true) -> the index's event model. */
-export function gcalEventInput(event: calendar_v3.Schema$Event, calendarTimeZone: string | null): EventInput | null {
+/**
+ * A Google Calendar event (an expanded instance with singleEvents=true) -> the index's event model. Its
+ * reminders are its own overrides, or the calendar's default reminders when it uses those (Google's
+ * `reminders.useDefault`, true unless the event says otherwise).
+ */
+export function gcalEventInput(
+  event: calendar_v3.Schema$Event,
+  calendarTimeZone: string | null,
+  defaultReminders: readonly number[] = [],
+): EventInput | null {
   if (!event.id) return null;
   const zone = event.start?.timeZone ?? calendarTimeZone ?? 'UTC';
   const allDay = Boolean(event.start?.date);
@@ -47,7 +55,10 @@ export function gcalEventInput(event: calendar_v3.Schema$Event, calendarTimeZone
         }),
       ),
     conferenceUrl: video,
-    reminders: (event.reminders?.overrides ?? []).map((r) => r.minutes ?? 0),
+    reminders:
+      event.reminders?.useDefault === false
+        ? (event.reminders.overrides ?? []).filter((r) => r.method !== 'email').map((r) => r.minutes ?? 0)
+        : [...defaultReminders],
     webLink: event.htmlLink ?? null,
     updatedAt: event.updated ? Date.parse(event.updated) : null,
     etag: event.etag ?? null,

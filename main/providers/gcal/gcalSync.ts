@@ -45,7 +45,7 @@ export async function gcalSync(
   const calendarApi = calendar({ version: 'v3', auth: session.oauth, rootUrl: session.apiRootUrl });
   const gmailCtx = { ...ctx, attachmentSizeCap: 0 };
   const list = (await call(gmailCtx, 1, () => calendarApi.calendarList.list({ maxResults: 250 }, { signal }))).data.items ?? [];
-  const calendars = new Map<string, { rowId: number; timeZone: string | null }>();
+  const calendars = new Map<string, { rowId: number; timeZone: string | null; defaultReminders: number[] }>();
   transaction(db, () => {
     for (const c of list) {
       if (!c.id) continue;
@@ -56,7 +56,9 @@ export async function gcalSync(
         timeZone: c.timeZone ?? null,
         isPrimary: c.primary ?? false,
       });
-      calendars.set(c.id, { rowId, timeZone: c.timeZone ?? null });
+      // Popup reminders notify on this device; email and SMS ones are Google's to send.
+      const defaultReminders = (c.defaultReminders ?? []).filter((r) => r.method !== 'email').map((r) => r.minutes ?? 0);
+      calendars.set(c.id, { rowId, timeZone: c.timeZone ?? null, defaultReminders });
     }
     for (const stale of listCalendars(db, accountId).filter((c) => !calendars.has(c.remote_id))) {
       deleteCalendar(db, stale.id);
@@ -111,7 +113,7 @@ export async function gcalSync(
       const cancelled = items.filter((e) => e.status === 'cancelled' && e.id);
       const inputs = items
         .filter((e) => e.status !== 'cancelled')
-        .map((e) => gcalEventInput(e, calendar.timeZone))
+        .map((e) => gcalEventInput(e, calendar.timeZone, calendar.defaultReminders))
         .filter((e) => e !== null);
       // Incremental pages carry every changed instance wherever it now lies; the index keeps the window only.
       const live = inputs.filter((e) => overlapsWindow(e, window));

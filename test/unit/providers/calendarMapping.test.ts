@@ -44,6 +44,21 @@ describe('Google Calendar events in the index model', () => {
     ]);
   });
 
+  it("takes the calendar's default reminders when the event uses them, its own popups otherwise", () => {
+    const at = { start: { dateTime: '2031-03-05T09:00:00Z' }, end: { dateTime: '2031-03-05T10:00:00Z' } };
+    expect(gcalEventInput({ id: 'a', ...at, reminders: { useDefault: true } }, 'UTC', [10, 30])?.reminders).toEqual([10, 30]);
+    expect(gcalEventInput({ id: 'b', ...at }, 'UTC', [10])?.reminders).toEqual([10]);
+    const own = {
+      useDefault: false,
+      overrides: [
+        { method: 'email', minutes: 1440 },
+        { method: 'popup', minutes: 5 },
+      ],
+    };
+    expect(gcalEventInput({ id: 'c', ...at, reminders: own }, 'UTC', [10])?.reminders).toEqual([5]);
+    expect(gcalEventInput({ id: 'd', ...at, reminders: { useDefault: false } }, 'UTC', [10])?.reminders).toEqual([]);
+  });
+
   it('places all-day events at local midnight of the calendar zone, across DST', () => {
     const input = gcalEventInput({ id: 'x', start: { date: '2026-03-29' }, end: { date: '2026-03-30' } }, 'Europe/Berlin');
     expect(input).toMatchObject({ isAllDay: true, startDate: '2026-03-29', endDate: '2026-03-30' });
