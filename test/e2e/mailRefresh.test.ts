@@ -1,23 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { openEngine } from '../../main/core/engine.ts';
-import { silentLog } from '../../main/core/log.ts';
-import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
-import { openBrowser as formPostBrowser } from '../emulator/microsoft/testAuth.ts';
-import {
-  autoConsentBrowser,
-  emulatorControl,
-  googleConfigFor,
-  microsoftConfigFor,
-  providerEnvFor,
-  runMailSync,
-} from '../support/emulatorAccounts.ts';
+import { emulatorControl } from '../support/emulatorAccounts.ts';
 import { deliverToGmailInbox } from '../support/gmailDelivery.ts';
 import { useGmailUiSession } from '../support/gmailUiSession.ts';
-import { useUiSession } from '../support/uiHarness.ts';
+import { GMAIL_USER as GMAIL, useTwoAccountUi } from '../support/twoAccountUi.ts';
 import { chromiumSurface } from '../support/uiSurface.ts';
 
 const USER = 'alice@gmail.test';
-const GMAIL = USER;
 const OUTLOOK = 'bob@contoso.test';
 
 /** Issue 21: Refresh in the mail view syncs now and says when mail was last synced. */
@@ -54,33 +42,8 @@ describe.skipIf(chromiumSurface.skipReason !== null)(
 describe.skipIf(chromiumSurface.skipReason !== null)(
   `Refresh per account (real Chromium)${chromiumSurface.skipReason ? ` — skipped: ${chromiumSurface.skipReason}` : ''}`,
   () => {
-    let emulator: RunningEmulator | undefined;
-    const ui = useUiSession(
-      chromiumSurface,
-      async (dataDir) => {
-        emulator = await startEmulator({
-          autoConsent: true,
-          seed: { kind: 'synthetic', count: 10 },
-          serviceOptions: { google: { quotaEnabled: false } },
-        });
-        const engine = openEngine({
-          log: silentLog,
-          dataDir,
-          providers: { google: googleConfigFor(emulator.baseUrl), microsoft: microsoftConfigFor(emulator.baseUrl) },
-        });
-        try {
-          const google = await engine.providers.forConnect('google').connect({ openBrowser: autoConsentBrowser });
-          const microsoft = await engine.providers.forConnect('microsoft').connect({ openBrowser: formPostBrowser });
-          await runMailSync(engine, google.id, 'full');
-          await runMailSync(engine, microsoft.id, 'full');
-        } finally {
-          await engine.close();
-        }
-      },
-      () => (emulator ? { ...providerEnvFor(emulator.baseUrl), OUTPOST_GMAIL_QUOTA_UNITS_PER_SECOND: '1000000' } : {}),
-    );
-    const control = (path: string, init?: { method?: string; body?: unknown }) =>
-      emulatorControl(emulator as RunningEmulator)(path, init);
+    const ui = useTwoAccountUi(chromiumSurface, 10);
+    const control = (path: string, init?: { method?: string; body?: unknown }) => emulatorControl(ui.emulator)(path, init);
     const inboxSubjects = async (accountId: string) =>
       (
         (await (await ui.api(`/v1/email/threads?label=inbox&account_id=${accountId}&limit=100`)).json()) as {
@@ -111,7 +74,7 @@ describe.skipIf(chromiumSurface.skipReason !== null)(
       };
       await expect.poll(() => page.getByRole('region', { name: OUTLOOK }).count(), { timeout: 30_000 }).toBe(1);
 
-      await deliverToGmailInbox(emulator as RunningEmulator, GMAIL, {
+      await deliverToGmailInbox(ui.emulator, GMAIL, {
         from: 'Gail <gail@example.test>',
         subject: 'Gmail waits for its own refresh',
         messageId: 'gmail-waits@example.test',
