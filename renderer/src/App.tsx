@@ -5,6 +5,7 @@ import { api, establishSession } from './apiClient.ts';
 import { notifyNewMail } from './browserNotifications.ts';
 import { useCalendarStore } from './calendarStore.ts';
 import { CalendarView } from './components/CalendarView.tsx';
+import { ComposeDock } from './components/ComposeDock.tsx';
 import { ComposeForm } from './components/ComposeForm.tsx';
 import { IndexDamageBanner } from './components/IndexDamageBanner.tsx';
 import { MailboxDrawer, MailboxesButton } from './components/MailboxDrawer.tsx';
@@ -140,17 +141,7 @@ function MailClient() {
   const [helpOpen, setHelpOpen] = useState(false);
   const helpOpenRef = useRef(helpOpen);
   helpOpenRef.current = helpOpen;
-  const { draft, notice, compose, closeCompose, sent, restoredAttachments, held } = useComposeStore(
-    useShallow((s) => ({
-      draft: s.draft,
-      notice: s.notice,
-      compose: s.compose,
-      closeCompose: s.close,
-      sent: s.sent,
-      restoredAttachments: s.restoredAttachments,
-      held: s.held,
-    })),
-  );
+  const { notice, compose, held } = useComposeStore(useShallow((s) => ({ notice: s.notice, compose: s.compose, held: s.held })));
 
   useEffect(() => {
     // The labels first, so a label's address shows its name; then the place the address names,
@@ -264,20 +255,7 @@ function MailClient() {
         )}
       </main>
       {helpOpen && <ShortcutsHelp onClose={() => setHelpOpen(false)} />}
-      {draft && (
-        <div className="overlay" role="dialog" aria-modal="true" aria-label="Compose">
-          <div className="dialog compose-dialog">
-            <ComposeForm
-              key={draft.draftId ?? 'new'}
-              initial={draft}
-              initialAttachments={restoredAttachments}
-              onClose={closeCompose}
-              onSent={sent}
-              onRestore={compose}
-            />
-          </div>
-        </div>
-      )}
+      <ComposeDock />
       {held && (
         <p className="toast" role="status">
           Sending…{' '}

@@ -65,6 +65,8 @@ export function useKeyboardShortcuts(actions: ShortcutActions): void {
       if (event.key === 'Escape')
         return actions.escape(Boolean(typing) || document.querySelector('[aria-modal="true"]') !== null);
       if (typing) return;
+      // Inside a message being written (its buttons), keys are the compose window's, not the list's.
+      if (target?.closest('form.compose')) return;
       // Behind a dialog (compose, an attachment) the list's keys must not act on what is hidden.
       if (document.querySelector('[aria-modal="true"]') && event.key !== '?') return;
       if (pendingG) {

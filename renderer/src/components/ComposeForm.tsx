@@ -46,6 +46,8 @@ export function ComposeForm(props: {
   onSent(status: string, id: string, held?: HeldMessage): void;
   /** Reopen a saved unsent message in place of this empty one. */
   onRestore?(draft: Draft): void;
+  /** Docked at the bottom of the mail: a title bar that folds it (minimise, restore) and closes it. */
+  docked?: { minimised: boolean; onMinimise(minimised: boolean): void };
 }) {
   const [to, setTo] = useState(props.initial.to.join(', '));
   const [cc, setCc] = useState(props.initial.cc.join(', '));
@@ -97,18 +99,31 @@ export function ComposeForm(props: {
   useEffect(() => {
     if (confirmingClose) keepWriting.current?.focus();
   }, [confirmingClose]);
+  /** Send was pressed with no subject: mail clients ask first, then send it as it is. */
+  const [askingNoSubject, setAskingNoSubject] = useState(false);
+  const sendAnyway = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (askingNoSubject) sendAnyway.current?.focus();
+  }, [askingNoSubject]);
   const fileInput = useRef<HTMLInputElement>(null);
   const toInput = useRef<HTMLInputElement>(null);
   const bodyInput = useRef<HTMLTextAreaElement>(null);
+  const subjectInput = useRef<HTMLInputElement>(null);
   // The user opened compose: start where they will type (the body of a reply, else the recipients).
   const startsWithRecipients = props.initial.to.length === 0;
+  // Opened, or unfolded again from the dock: the keyboard goes where the writing goes on.
+  const minimised = props.docked?.minimised ?? false;
+  const focusedOnce = useRef(false);
   useEffect(() => {
-    if (startsWithRecipients) toInput.current?.focus();
+    if (minimised) return;
+    const opening = !focusedOnce.current;
+    focusedOnce.current = true;
+    if (startsWithRecipients && !toInput.current?.value) toInput.current?.focus();
     else {
       bodyInput.current?.focus();
-      bodyInput.current?.setSelectionRange(0, 0);
+      if (opening) bodyInput.current?.setSelectionRange(0, 0);
     }
-  }, [startsWithRecipients]);
+  }, [startsWithRecipients, minimised]);
   // A forward carries the original's files: their bytes come from the index through the API.
   const forwarded = props.initial.forwardAttachments;
   useEffect(() => {
@@ -222,7 +237,7 @@ export function ComposeForm(props: {
     void addFiles(files);
   };
 
-  const send = async () => {
+  const send = async (withoutSubject = false) => {
     if (sending) return;
     if (pending.length > 0) return setError(`Still attaching ${pending.join(', ')}…`);
     const draft: ComposeDraft = {
@@ -242,6 +257,11 @@ export function ComposeForm(props: {
       return setError(
         `Attachments: ${formatSize(totalBytes)} in all; at most ${formatSize(MAX_ATTACHMENT_BYTES)} fit in one message.`,
       );
+    if (!subject.trim() && !withoutSubject) {
+      setError(null);
+      return setAskingNoSubject(true);
+    }
+    setAskingNoSubject(false);
     setSending(true);
     setError(null);
     try {
@@ -277,6 +297,8 @@ export function ComposeForm(props: {
   /** Closing with something written, or a saved draft reopened, asks: discard it, or keep it for later (it is saved already). */
   const close = () => {
     if (!touched && !everTouched.current && !props.initial.draftId && !props.initial.sourceMessageId) return props.onClose();
+    // A folded window opens to ask.
+    props.docked?.onMinimise(false);
     setConfirmingClose(true);
   };
 
@@ -287,14 +309,15 @@ export function ComposeForm(props: {
     } else if (event.key === 'Escape') {
       event.preventDefault();
       event.stopPropagation();
-      if (confirmingClose) setConfirmingClose(false);
+      if (askingNoSubject) setAskingNoSubject(false);
+      else if (confirmingClose) setConfirmingClose(false);
       else close();
     }
   };
 
   return (
     <form
-      className={`compose${dragging ? ' dragging' : ''}`}
+      className={`compose${dragging ? ' dragging' : ''}${props.docked ? ' docked' : ''}${minimised ? ' minimised' : ''}`}
       aria-label="New message"
       onKeyDown={onKeyDown}
       // Files dropped anywhere on the message are attached.
@@ -317,6 +340,14 @@ export function ComposeForm(props: {
         void send();
       }}
     >
+      {props.docked && (
+        <DockTitleBar
+          title={subject.trim() || (props.initial.threadId ? 'Reply' : 'New message')}
+          minimised={minimised}
+          onMinimise={props.docked.onMinimise}
+          onClose={close}
+        />
+      )}
       {props.onRestore && isBlank(props.initial) && <UnsentDrafts except={draftId} onRestore={props.onRestore} />}
       {!props.initial.threadId && senders.length > 1 && (
         <label className="compose-from">
@@ -335,7 +366,7 @@ export function ComposeForm(props: {
       <AddressField label="Bcc" value={bcc} onChange={setBcc} />
       <label>
         Subject
-        <input value={subject} onChange={(e) => setSubject(e.target.value)} />
+        <input ref={subjectInput} value={subject} onChange={(e) => setSubject(e.target.value)} />
       </label>
       {rich ? (
         <RichTextEditor
@@ -396,6 +427,23 @@ export function ComposeForm(props: {
           {saved === 'saving' ? 'Saving…' : saved === 'saved' ? 'Draft saved' : saved === 'failed' ? 'Not saved' : ''}
         </span>
       </div>
+      {askingNoSubject && (
+        <div className="compose-confirm" role="alertdialog" aria-label="Send without a subject?">
+          <span>Send this message without a subject?</span>
+          <button type="button" ref={sendAnyway} onClick={() => void send(true)}>
+            Send anyway
+          </button>
+          <button
+            type="button"
+            onClick={() => {
+              setAskingNoSubject(false);
+              subjectInput.current?.focus();
+            }}
+          >
+            Add a subject
+          </button>
+        </div>
+      )}
       {confirmingClose && (
         <div className="compose-confirm" role="alertdialog" aria-label="Close this message?">
           <span>Discard this message, or keep it to finish later?</span>
@@ -411,6 +459,33 @@ export function ComposeForm(props: {
         </div>
       )}
     </form>
+  );
+}
+
+/** A docked window's bar: its subject (a click folds or unfolds it), Minimise or Restore, and Close. */
+function DockTitleBar(props: { title: string; minimised: boolean; onMinimise(minimised: boolean): void; onClose(): void }) {
+  return (
+    <div className="compose-titlebar">
+      <button
+        type="button"
+        className="compose-title"
+        aria-expanded={!props.minimised}
+        onClick={() => props.onMinimise(!props.minimised)}
+      >
+        {props.title}
+      </button>
+      <button
+        type="button"
+        aria-label={props.minimised ? 'Restore' : 'Minimise'}
+        title={props.minimised ? 'Restore' : 'Minimise'}
+        onClick={() => props.onMinimise(!props.minimised)}
+      >
+        {props.minimised ? '▴' : '▁'}
+      </button>
+      <button type="button" aria-label="Close" title="Close (asks to discard or keep what was written)" onClick={props.onClose}>
+        ×
+      </button>
+    </div>
   );
 }
 

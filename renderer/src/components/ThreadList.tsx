@@ -7,6 +7,7 @@ import { useLabelStore } from '../mail/labelStore.ts';
 import { useListStore } from '../mail/listStore.ts';
 import { useNavigationStore } from '../mail/navigationStore.ts';
 import { useReaderStore } from '../mail/readerStore.ts';
+import { listsWrittenMail, rowPeople } from '../mail/rowPeople.ts';
 import { useSelectionStore } from '../mail/selectionStore.ts';
 import { actOnChecked } from '../mail/threadActions.ts';
 import { chipLabels, inInbox } from '../threadLabels.ts';
@@ -150,8 +151,9 @@ function ThreadRow({
   // In a search: the match's marked subject and passage, and an Inbox chip (as Gmail's results show).
   const hit = useListStore((s) => s.hits[id]);
   const inboxChip = useLabelStore((s) => Boolean(hit && thread && inInbox(s.labels, thread.label_ids)));
+  const written = useNavigationStore((s) => listsWrittenMail(s.view));
   if (!thread) return null;
-  const senders = thread.participants.map((p) => p.name || p.email).join(', ') || '(no sender)';
+  const senders = rowPeople(thread, written);
   return (
     <div
       role="option"

@@ -6,6 +6,7 @@ import { onCoreEvent } from '../liveEvents.ts';
 import { useLabelStore } from '../mail/labelStore.ts';
 import { AccountSyncProgress } from './AccountSyncProgress.tsx';
 import { RemoveAccount } from './RemoveAccount.tsx';
+import { SenderNameSetting } from './SenderNameSetting.tsx';
 import { SignatureSetting } from './SignatureSetting.tsx';
 import { SyncIntervals } from './SyncIntervals.tsx';
 
@@ -118,6 +119,7 @@ export function AccountsSettings() {
             {a.last_error && <span className="error"> · {a.last_error}</span>}
             <AccountSyncProgress accountId={a.id} email={a.email} />
             {a.capabilities.sync && <SyncIntervals account={a} onChanged={load} />}
+            {a.capabilities.send && <SenderNameSetting account={a} onChanged={load} />}
             {a.capabilities.send && <SignatureSetting account={a} onChanged={load} />}
             <RemoveAccount
               account={a}
