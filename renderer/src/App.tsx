@@ -5,6 +5,7 @@ import { api, establishSession } from './apiClient.ts';
 import { notifyNewMail } from './browserNotifications.ts';
 import { useCalendarStore } from './calendarStore.ts';
 import { CalendarView } from './components/CalendarView.tsx';
+import { EventReminders } from './components/EventReminders.tsx';
 import { ComposeDock } from './components/ComposeDock.tsx';
 import { ComposeForm } from './components/ComposeForm.tsx';
 import { IndexDamageBanner } from './components/IndexDamageBanner.tsx';
@@ -255,6 +256,7 @@ function MailClient() {
         )}
       </main>
       {helpOpen && <ShortcutsHelp onClose={() => setHelpOpen(false)} />}
+      <EventReminders />
       <ComposeDock />
       {held && (
         <p className="toast" role="status">

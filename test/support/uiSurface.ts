@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type Browser, _electron as electron, type Page } from 'playwright';
+import { type Browser, type BrowserContext, _electron as electron, type Page } from 'playwright';
 import { describe } from 'vitest';
 import { chromiumMissingReason, launchChromium } from './chromium.ts';
 import { findElectronBinary } from './electronBinary.ts';
@@ -18,6 +18,8 @@ export interface PageOptions {
    * see it go at once; the undo test sets its own.
    */
   undoSendSeconds?: number;
+  /** Runs on the page's context before the UI loads: permissions, init scripts, a fake clock (`context.clock.install`). */
+  prepare?: (context: BrowserContext) => Promise<void>;
 }
 
 const UNDO_SEND_KEY = 'outpost.undoSendSeconds';
@@ -90,6 +92,7 @@ export const chromiumSurface: UiSurface = {
           },
           [UNDO_SEND_KEY, String(page.undoSendSeconds ?? 0)] as const,
         );
+        await page.prepare?.(context);
         const tab = await context.newPage();
         await tab.goto(page.withoutSession ? `${serve.baseUrl}/` : serve.uiUrl);
         return tab;
@@ -159,6 +162,7 @@ export const electronSurface: UiSurface = {
             ),
           [UNDO_SEND_KEY, String(options.undoSendSeconds ?? 0)] as const,
         );
+        await options.prepare?.(window.context());
         await window.goto(startUrl);
         return window;
       },
