@@ -183,7 +183,8 @@ const MAX_BATCH = 1_000;
  */
 function firstBatch(db: ReadableDb, compiled: CompiledSearch, fromTop: boolean, known: Known): number | null {
   if (!fromTop) return null;
-  if (compiled.listed) return MAX_BATCH;
+  // A listed condition every result needs (a label, a domain) with no message: no result, nothing to walk or count.
+  if (compiled.listed) return compiled.listed.size === 0 ? 1 : MAX_BATCH;
   const candidates = candidatesInDates(db, compiled);
   // Without dates these are the count's candidates too (with them the count's are all the full-text matches).
   if (compiled.dates.length === 0) known.candidates = candidates;

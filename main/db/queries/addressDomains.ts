@@ -79,6 +79,11 @@ function insertDomains(
   field: AddressDomainField,
   people: ReadonlyArray<{ name?: string; email: string }>,
 ): void {
-  const insert = stmt(db, 'INSERT OR IGNORE INTO message_address_domains (field, domain, message_id) VALUES (?, ?, ?)');
+  // With the message's search_key as it is now (a message whose date changes is written again, and so are these rows).
+  const insert = stmt(
+    db,
+    `INSERT OR IGNORE INTO message_address_domains (field, domain, message_id, search_key)
+     SELECT ?, ?, id, search_key FROM messages WHERE id = ?`,
+  );
   for (const person of people) for (const domain of storedDomains(person)) insert.run(field, domain, messageId);
 }

@@ -5,7 +5,7 @@ import { findMessages } from '../../../main/db/queries/search.ts';
 import { explainStatements } from '../../../main/db/queryPlans.ts';
 import { recordStatements } from '../../../main/db/statements.ts';
 import { parseSearchQuery } from '../../../main/search/parseSearchQuery.ts';
-import { searchMessages } from '../../../main/search/searchMessages.ts';
+import { searchMessages, searchPage } from '../../../main/search/searchMessages.ts';
 import { messageInput, seedAccount } from '../../support/indexFixtures.ts';
 
 /**
@@ -17,7 +17,8 @@ import { messageInput, seedAccount } from '../../support/indexFixtures.ts';
  */
 describe('searching by an address domain', () => {
   let db: IndexDb;
-  const FILLER = 3_000;
+  // More than the 5,000 rows past which a domain is probed rather than listed (mail.example.com).
+  const FILLER = 5_200;
 
   beforeAll(() => {
     db = openIndex(':memory:');
@@ -127,5 +128,37 @@ describe('searching by an address domain', () => {
     const params = recordStatements(db, search).calls.flatMap((c) => c.params.map(String));
     expect(params.some((p) => p.includes('from_text'))).toBe(false);
     expect(text).not.toMatch(/SCAN m\b(?! USING INDEX messages_by_search_key)/);
+    // The domain's messages are listed by search_key: the word's matches are tested on messages_by_search_key's entries.
+    expect(text).toMatch(/m\.search_key IN \(SELECT h\.search_key FROM message_address_domains h/);
+    expect(text).toMatch(/SEARCH m USING INDEX messages_by_search_key \(search_key=\?\)/);
+    expect(text).not.toMatch(/TEMP B-TREE/);
+  });
+
+  it('answers a domain no message has without reading any match', () => {
+    const { calls, result } = recordStatements(db, () =>
+      searchPage(db, parseSearchQuery('from:nowhere.example python'), { limit: 26, group: 'threads' }),
+    );
+    expect(result).toMatchObject({ rows: [], total: 0, totalEstimated: false });
+    expect(calls.map((c) => c.sql).filter((sql) => /FROM messages\b|messages_fts/.test(sql))).toEqual([]);
+  });
+
+  it('probes a domain of many messages on the newest-first walk, and beside words matches it as its phrase', () => {
+    expect(
+      searchMessages(db, parseSearchQuery('from:example.com'), { limit: 3 }).map((r) => r.subject.replace('Subject ', '')),
+    ).toEqual([`f${FILLER - 1}`, `f${FILLER - 2}`, `f${FILLER - 3}`]);
+    const alone = explainStatements(db, () => findMessages(db, parseSearchQuery('from:example.com'), { limit: 26 }))
+      .map((s) => `${s.sql}\n${s.plan}`)
+      .join('\n');
+    expect(alone).toMatch(/EXISTS \(SELECT 1 FROM message_address_domains h WHERE h\.message_id = m\.id/);
+    expect(alone).toMatch(/SCAN m USING INDEX messages_by_search_key/);
+    // Beside a word, the word's matches bound the candidates and FTS5 meets the phrase in them.
+    expect(ids('from:mail.example.com python')).toEqual([]);
+    expect(searchPage(db, parseSearchQuery('from:mail.example.com python'), { limit: 26, group: 'messages' }).total).toBe(
+      Math.ceil(FILLER / 3),
+    );
+    const params = recordStatements(db, () =>
+      findMessages(db, parseSearchQuery('from:mail.example.com python'), { limit: 26 }),
+    ).calls.flatMap((c) => c.params.map(String));
+    expect(params).toContain('(from_text : "mail.example.com") AND ("python")');
   });
 });
