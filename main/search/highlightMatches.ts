@@ -1,6 +1,6 @@
 import type { ReadableDb } from '../db/handles.ts';
 import { findLastPlainWord } from '../db/queries/searchConditions.ts';
-import { attachmentNames, type HighlightTexts, highlightTexts } from '../db/queries/searchHighlights.ts';
+import { attachmentNames, type HighlightTexts, highlightTextsOf } from '../db/queries/searchHighlights.ts';
 import type { SearchClause, SearchQuery, TextField } from './parseSearchQuery.ts';
 import { foldWord, porterStem, stemStart, type Token, textTokens, tokenWords } from './textTokens.ts';
 
@@ -77,8 +77,12 @@ export function highlightRows(
   if (matchers.length === 0) return rows.map(() => NOTHING);
   const stems = new StemCache(matchers);
   const plans = fieldPlans(matchers);
+  const textsOf = highlightTextsOf(
+    db,
+    rows.map((row) => row.id),
+  );
   return rows.map((row) => {
-    const texts = highlightTexts(db, row.id);
+    const texts = textsOf.get(row.id);
     return texts ? highlightRow(db, row.id, texts, plans, stems) : NOTHING;
   });
 }

@@ -10,12 +10,15 @@ export interface HighlightTexts {
   searchable_text: string;
 }
 
-export function highlightTexts(db: ReadableDb, messageId: number): HighlightTexts | undefined {
-  return stmt<[number], HighlightTexts>(
+/** The highlighted texts of a page's messages, in one statement (one per row cost ~0.8 ms a page of 26). */
+export function highlightTextsOf(db: ReadableDb, messageIds: readonly number[]): Map<number, HighlightTexts> {
+  if (messageIds.length === 0) return new Map();
+  const rows = stmt<[string], HighlightTexts & { id: number }>(
     db,
-    `SELECT subject, from_text, recipients_text, body_text, coalesce(searchable_text, '') AS searchable_text
-     FROM messages WHERE id = ?`,
-  ).get(messageId);
+    `SELECT id, subject, from_text, recipients_text, body_text, coalesce(searchable_text, '') AS searchable_text
+     FROM messages WHERE id IN (SELECT value FROM json_each(?))`,
+  ).all(JSON.stringify(messageIds));
+  return new Map(rows.map(({ id, ...texts }) => [id, texts]));
 }
 
 /** The names of a message's attachments (the last lines of its searchable_text). */
