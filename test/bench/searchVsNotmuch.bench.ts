@@ -253,7 +253,10 @@ const outpostDone = join(outpostDir, 'done');
 if (WITH_NOTMUCH) ensureNotmuch();
 if (!existsSync(outpostDone)) rmSync(outpostDir, { recursive: true, force: true });
 mkdirSync(join(outpostDir, 'blobs'), { recursive: true });
+const opening = performance.now();
+// A reused index is migrated here as a user's would be (its back-fills included): how long that took is printed.
 const db = openIndex(join(outpostDir, 'index.sqlite'));
+log(`outpost: index opened (and migrated) in ${Math.round(performance.now() - opening)} ms`);
 const corpus = loadCorpus();
 if (!existsSync(outpostDone)) {
   await (WITH_NOTMUCH || MESSAGES < 1_000_000 ? buildOutpost(db, corpus) : seedOutpostDirectly(db));
