@@ -3,9 +3,11 @@
  *
  * A newcomer's first command: the provider emulator seeded with real mail,
  * one Google and one Microsoft account connected through the real loopback
- * flows (the emulator consents on the user's behalf), `outpost serve` syncing
- * them with progress shown, then the UI URL, an API key with every scope and
- * the emulator's JSON line. Ctrl-C stops everything it started.
+ * flows (the emulator consents on the user's behalf), `outpost serve`, the UI
+ * URL, an API key with every scope and the emulator's JSON line as soon as it
+ * answers, then its first syncs of both accounts with one progress line each
+ * (messages of the total, calendars and events). Ctrl-C stops everything it
+ * started.
  *
  * It reruns itself trusting the emulator's CA (test/support/trustEmulatorCa.ts),
  * so every client trusts the emulator as it trusts Google and Microsoft.
@@ -16,7 +18,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiKey, SCOPES } from '../main/api/auth/apiKeys.ts';
+import { openEventStream } from '../main/cli/eventStream.ts';
+import { SyncFollower } from '../main/cli/syncFollower.ts';
+import { ProgressBoard } from '../main/cli/syncProgress.ts';
 import { openLoggedEngine } from '../main/core/engine.ts';
+import type { JobSnapshot } from '../shared/events.ts';
 import { type RunningEmulator, startEmulator } from '../test/emulator/index.ts';
 import type { SeedSpec } from '../test/emulator/kit/types.ts';
 import { openBrowser as formPostBrowser } from '../test/emulator/microsoft/testAuth.ts';
@@ -96,12 +102,20 @@ async function run(tlsDir: string): Promise<void> {
 
     const engine = await openLoggedEngine({ dataDir, providers: { google, microsoft } });
     let apiKey: string;
+    const accounts: Array<{ id: string; email: string }> = [];
+    const jobIds: string[] = [];
     try {
       const gmail = await engine.providers.forConnect('google').connect({ openBrowser: autoConsentBrowser });
       process.stderr.write(`Connected ${gmail.email} (Google) through the loopback OAuth flow\n`);
       const outlook = await engine.providers.forConnect('microsoft').connect({ openBrowser: formPostBrowser });
       process.stderr.write(`Connected ${outlook.email} (Microsoft) through the loopback OAuth flow\n`);
       apiKey = createApiKey(engine.db, 'demo', [...SCOPES]).key;
+      // Their first syncs, queued here so the demo knows the jobs it follows (serve's scheduler skips accounts with one queued).
+      for (const account of [gmail, outlook]) {
+        accounts.push({ id: account.id, email: account.email });
+        for (const kind of ['email_sync', 'calendar_sync'] as const)
+          jobIds.push(engine.jobs.enqueue({ kind, mode: 'incremental', accountIds: [account.id] }).id);
+      }
     } finally {
       await engine.close();
     }
@@ -116,20 +130,21 @@ async function run(tlsDir: string): Promise<void> {
       },
     });
     const uiUrl = await waitForUiLine(serve);
-    await showSyncProgress(new URL(uiUrl).origin, apiKey);
-
-    process.stdout.write(`UI: ${uiUrl}\n`);
-    process.stdout.write(`API key: ${apiKey}\n`);
-    process.stdout.write(
-      `Emulator: ${JSON.stringify({ baseUrl: emulator.baseUrl, urls: emulator.urls, caCertPath: emulator.caCertPath, users: emulator.users, controlUrl: emulator.controlUrl })}\n`,
-    );
-    process.stderr.write('Running; press Ctrl-C to stop everything.\n');
     serve.once('exit', (code) => {
       if (!stopping) {
         process.stderr.write(`demo: outpost serve exited (${code}); stopping\n`);
         void stop(1);
       }
     });
+
+    // The UI answers now: open it while the accounts sync (it shows their progress too).
+    process.stdout.write(`UI: ${uiUrl}\n`);
+    process.stdout.write(`API key: ${apiKey}\n`);
+    process.stdout.write(
+      `Emulator: ${JSON.stringify({ baseUrl: emulator.baseUrl, urls: emulator.urls, caCertPath: emulator.caCertPath, users: emulator.users, controlUrl: emulator.controlUrl })}\n`,
+    );
+    await showSyncProgress(new URL(uiUrl).origin, apiKey, accounts, jobIds);
+    process.stderr.write('Running; press Ctrl-C to stop everything.\n');
   } catch (error) {
     process.stderr.write(`demo: ${(error as Error).message}\n`);
     await stop(1);
@@ -149,60 +164,45 @@ function waitForUiLine(child: ChildProcess): Promise<string> {
 }
 
 /**
- * Follows the core's event stream until every account's first mail sync has
- * finished, drawing one progress line per account.
+ * One line per account (main/cli/syncProgress.ts: redrawn in place on a
+ * terminal, plain lines otherwise): its messages done of the total the
+ * provider announced, then its calendars and events, until the first mail and
+ * calendar syncs of every account have ended.
  */
-async function showSyncProgress(origin: string, apiKey: string): Promise<void> {
+async function showSyncProgress(
+  origin: string,
+  apiKey: string,
+  accounts: ReadonlyArray<{ id: string; email: string }>,
+  jobIds: readonly string[],
+): Promise<void> {
   const headers = { authorization: `Bearer ${apiKey}` };
-  const stream = await fetch(`${origin}/v1/events`, { headers });
-  if (!stream.ok || !stream.body) throw new Error(`event stream answered ${stream.status}`);
-  const accounts = (
-    (await (await fetch(`${origin}/v1/accounts`, { headers })).json()) as {
-      data: Array<{ id: string; email: string; last_synced_at: string | null }>;
+  const board = new ProgressBoard(process.stdout);
+  for (const account of accounts) board.add(account.id, account.email);
+  const follower = new SyncFollower(
+    board,
+    async (jobId) => {
+      const response = await fetch(`${origin}/v1/jobs/${encodeURIComponent(jobId)}`, { headers });
+      return response.ok ? ((await response.json()) as { data: JobSnapshot }).data : undefined;
+    },
+    ['email_sync', 'calendar_sync'],
+  );
+  const stream = await openEventStream(origin, apiKey, (event) => follower.handle(event));
+  try {
+    // Where each job stands now: some may have progressed, or ended, before the stream opened.
+    for (const jobId of jobIds) {
+      const job = await follower.lookup(jobId);
+      if (job) follower.settle(job);
     }
-  ).data;
-  const waiting = new Map(accounts.filter((a) => a.last_synced_at === null).map((a) => [a.id, a.email]));
-  const reader = stream.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
-  const lastShown = new Map<string, number>();
-  const calendarJobs = new Set<string>(); // their progress counts calendars, not messages
-
-  while (waiting.size > 0) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += value;
-    let end = buffer.indexOf('\n\n');
-    while (end >= 0) {
-      const data = /^data: (.*)$/m.exec(buffer.slice(0, end))?.[1];
-      buffer = buffer.slice(end + 2);
-      end = buffer.indexOf('\n\n');
-      if (!data) continue;
-      const event = JSON.parse(data) as {
-        type: string;
-        account_id?: string | null;
-        job_id?: string;
-        done?: number;
-        total?: number | null;
-        job?: { id: string; kind: string; account_id: string | null; status: string };
-      };
-      const shownAt = lastShown.get(event.account_id ?? '') ?? 0;
-      if (event.type === 'job.updated' && event.job?.kind === 'calendar_sync') calendarJobs.add(event.job.id);
-      const isMailProgress = event.type === 'job.progress' && !calendarJobs.has(event.job_id ?? '');
-      if (isMailProgress && event.account_id && waiting.has(event.account_id) && Date.now() - shownAt > 1_000) {
-        lastShown.set(event.account_id, Date.now());
-        const total = event.total ? `/${event.total}` : '';
-        process.stderr.write(`  syncing ${waiting.get(event.account_id)}: ${event.done}${total} messages\n`);
-      }
-      const job = event.job;
-      if (event.type === 'job.updated' && job?.kind === 'email_sync' && job.account_id && waiting.has(job.account_id)) {
-        if (job.status === 'succeeded' || job.status === 'failed') {
-          process.stderr.write(`  ${waiting.get(job.account_id)}: mail sync ${job.status}\n`);
-          waiting.delete(job.account_id);
-        }
-      }
-    }
+    await Promise.race([
+      Promise.all(
+        accounts.flatMap((a) => [follower.endedFor(a.id, 'email_sync', 0), follower.endedFor(a.id, 'calendar_sync', 0)]),
+      ),
+      stream.ended,
+    ]);
+    board.close();
+  } finally {
+    stream.close();
   }
-  await reader.cancel();
 }
 
 parseArgs(process.argv.slice(2)); // bad arguments fail here, before anything starts

@@ -1,5 +1,5 @@
 import type { CoreEvent, JobKind, JobSnapshot } from '../../shared/events.ts';
-import type { ProgressBoard } from './syncProgress.ts';
+import type { AccountProgress, ProgressBoard } from './syncProgress.ts';
 
 type Lookup = (jobId: string) => Promise<JobSnapshot | undefined> | JobSnapshot | undefined;
 
@@ -28,40 +28,51 @@ export class SyncFollower {
 
   handle(event: CoreEvent): void {
     if (event.type === 'job.progress') {
-      if (!event.account_id || !this.#board.has(event.account_id)) return;
       const accountId = event.account_id;
+      if (!accountId || !this.#board.has(accountId)) return;
       void this.lookup(event.job_id).then((job) => {
-        if (!job || this.#ended.get(accountId)?.has(job.kind)) return; // late: the job's end already showed its last count
-        if (job.kind === 'email_sync' && this.#kinds.includes('email_sync'))
-          this.#board.update(accountId, { messages: { done: event.done, total: event.total } });
-        else if (job.kind === 'calendar_sync' && this.#kinds.includes('calendar_sync'))
-          this.#board.update(accountId, { calendars: { done: event.done, total: event.total } });
+        if (job) this.#show(accountId, job.kind, { done: event.done, total: event.total });
       });
     } else if (event.type === 'job.updated') this.settle(event.job);
   }
 
   /** A job as it now is (from an event, or read when following starts): a finished one ends its part of the line. */
   settle(job: JobSnapshot): void {
+    const accountId = job.account_id;
+    if (job.status !== 'succeeded' && job.status !== 'failed') {
+      if (!this.#jobs.has(job.id)) this.#jobs.set(job.id, Promise.resolve(job));
+      if (accountId && (job.progress.done > 0 || job.progress.total !== null)) this.#show(accountId, job.kind, job.progress);
+      return;
+    }
     this.#jobs.set(job.id, Promise.resolve(job));
-    const finished = job.status === 'succeeded' || job.status === 'failed';
-    if (!finished) return;
+    if (this.#finished.some((seen) => seen.id === job.id)) return;
     this.#finished.push(job);
     for (const waiter of this.#waiters.filter((w) => w.matches(job))) waiter.resolve(job);
-    if (!job.account_id || !this.#board.has(job.account_id) || !this.#kinds.includes(job.kind)) return;
-    const ended = this.#ended.get(job.account_id) ?? new Map<JobKind, JobSnapshot>();
+    if (!accountId || !this.#board.has(accountId) || !this.#kinds.includes(job.kind)) return;
+    const last = this.#change(accountId, job.kind, job.progress, job.counts.eventsProcessed ?? 0);
+    const ended = this.#ended.get(accountId) ?? new Map<JobKind, JobSnapshot>();
     ended.set(job.kind, job);
-    this.#ended.set(job.account_id, ended);
-    const { done, total } = job.progress;
-    if (job.kind === 'calendar_sync')
-      this.#board.update(job.account_id, { calendars: { done, total, events: job.counts.eventsProcessed ?? 0 } });
-    else if (done > 0 || total !== null) this.#board.update(job.account_id, { messages: { done, total } });
+    this.#ended.set(accountId, ended);
     if (this.#kinds.every((kind) => ended.has(kind))) {
       const failed = [...ended.values()].find((j) => j.status === 'failed');
       const what = failed?.kind === 'calendar_sync' ? 'calendar sync' : 'mail sync';
-      this.#board.update(job.account_id, {
-        outcome: failed ? `${what} failed: ${failed.error?.message ?? 'unknown error'}` : 'done',
-      });
+      last.outcome = failed ? `${what} failed: ${failed.error?.message ?? 'unknown error'}` : 'done';
     }
+    if (Object.keys(last).length > 0) this.#board.update(accountId, last);
+  }
+
+  #show(accountId: string, kind: JobKind, progress: JobSnapshot['progress']): void {
+    const change = this.#change(accountId, kind, progress);
+    if (Object.keys(change).length > 0) this.#board.update(accountId, change);
+  }
+
+  /** A job's count for its account's line; nothing once the job of that kind has ended there (a late event). */
+  #change(accountId: string, kind: JobKind, progress: JobSnapshot['progress'], events?: number): AccountProgress {
+    if (!this.#board.has(accountId) || !this.#kinds.includes(kind) || this.#ended.get(accountId)?.has(kind)) return {};
+    const { done, total } = progress;
+    if (kind === 'calendar_sync') return { calendars: { done, total, events } };
+    if (done > 0 || total !== null || events !== undefined) return { messages: { done, total } };
+    return {};
   }
 
   /** Resolves once the job has succeeded or failed. */

@@ -22,7 +22,7 @@ export interface RemoteSyncOptions {
  * directory: the running server syncs instead. The command signs in with a
  * session of its own (made in the index, as `outpost session create` does,
  * and ended when it is done), follows the server's event stream, asks for the
- * sync (POST /v1/email/sync; one account: POST /api/services/{id}/sync) and
+ * sync (POST /v1/email/sync, with `account_id` for one account) and
  * returns the finished job once the server's sync has ended.
  */
 export async function syncThroughServer(
@@ -46,18 +46,12 @@ export async function syncThroughServer(
     const stream = await openEventStream(baseUrl, token, (event) => follower.handle(event));
     try {
       const mode = options.full ? 'full' : 'incremental';
-      const since = Date.now();
-      let asked: Promise<JobSnapshot>;
-      if (options.accountId) {
-        await call(baseUrl, headers, `/api/services/${encodeURIComponent(options.accountId)}/sync?mode=${mode}`, undefined);
-        asked = follower.endedFor(options.accountId, 'email_sync', since);
-      } else {
-        const { data } = await call<{ data: { job_id: string } }>(baseUrl, headers, '/v1/email/sync', { mode });
-        asked = follower.finished(data.job_id);
-        // A sync the server counted as covering this one may have ended before the stream opened.
-        const job = await follower.lookup(data.job_id);
-        if (job) follower.settle(job);
-      }
+      const body = options.accountId ? { mode, account_id: options.accountId } : { mode };
+      const { data } = await call<{ data: { job_id: string } }>(baseUrl, headers, '/v1/email/sync', body);
+      const asked = follower.finished(data.job_id);
+      // A sync the server counted as covering this one may have ended before the stream opened.
+      const current = await follower.lookup(data.job_id);
+      if (current) follower.settle(current);
       const stopped = stream.ended.then(() => {
         throw new OutpostError('network_error', `Outpost at ${baseUrl} stopped before the sync ended`);
       });

@@ -112,5 +112,13 @@ describe('outpost sync: progress with totals, and syncing through a running serv
     expect(Number(/synced 2 account\(s\): (\d+) messages/.exec(result.stdout)?.[1])).toBeGreaterThanOrEqual(1);
     // In the index the server keeps, at once: the command returned only after the server's sync.
     expect((await search()).data).toHaveLength(1);
+
+    // One account, through the server too.
+    const { data: accounts } = await api<{ data: Array<{ id: string; email: string }> }>('/v1/accounts');
+    const bob = accounts.find((a) => a.email === 'bob@contoso.test');
+    const one = await runCli(['sync', '--account', bob?.id ?? '', '--data-dir', dir.path], env);
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stdout).toMatch(/^synced 1 account\(s\): \d+ messages, \d+ threads, \d+ deleted\n$/);
+    expect(one.stderr).not.toContain('alice@gmail.test');
   }, 300_000);
 });

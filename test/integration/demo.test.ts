@@ -13,7 +13,7 @@ describe('npm run demo', () => {
     if (demo && demo.exitCode === null) demo.kill('SIGKILL');
   });
 
-  it('connects both demo accounts, syncs them, prints UI, API key and emulator lines, and stops everything on SIGINT', async () => {
+  it('connects both demo accounts, prints UI, API key and emulator lines at once, then one progress line per account with totals (mail, calendars), and stops everything on SIGINT', async () => {
     demo = spawn(
       process.execPath,
       ['--experimental-strip-types', '--no-warnings', DEMO, '--port', '0', '--seed', 'synthetic:200'],
@@ -40,7 +40,38 @@ describe('npm run demo', () => {
     });
     expect(stderr).toMatch(/Connected alice@gmail\.test \(Google\)/);
     expect(stderr).toMatch(/Connected bob@contoso\.test \(Microsoft\)/);
-    expect(stderr).toMatch(/mail sync succeeded/);
+    // The address comes as soon as the server answers: before any account's progress, not after the whole sync.
+    const uiAt = stdout.indexOf('UI: ');
+    for (const email of ['alice@gmail.test', 'bob@contoso.test']) {
+      const firstLine = stdout.indexOf(`\n${email}  `);
+      expect(firstLine === -1 || firstLine > uiAt, stdout).toBe(true);
+    }
+    // Then one line per account (plain lines: not a terminal) until both have synced mail and calendars.
+    const finalLines = await new Promise<string[]>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`sync progress did not end:\n${stdout}\n${stderr}`)), 90_000);
+      const check = () => {
+        const done = ['alice@gmail.test', 'bob@contoso.test'].map(
+          (email) => new RegExp(`^${email.replace(/\./g, '\\.')}  .* done$`, 'm').exec(stdout)?.[0],
+        );
+        if (done.every((line) => line !== undefined)) {
+          clearTimeout(timer);
+          resolve(done as string[]);
+        }
+      };
+      check();
+      demo?.stdout?.on('data', check);
+    });
+    for (const line of finalLines) {
+      // Each with its total: all of the mailbox's messages, every calendar, and the events they hold.
+      const [, done, total] = /(\d+)\/(\d+) messages/.exec(line) ?? [];
+      expect(Number(total), line).toBeGreaterThan(0);
+      expect(done, line).toBe(total);
+      const [, calendarsDone, calendarsTotal, events] = /calendars (\d+)\/(\d+), (\d+) events/.exec(line) ?? [];
+      expect(Number(calendarsTotal), line).toBeGreaterThan(0);
+      expect(calendarsDone, line).toBe(calendarsTotal);
+      expect(Number(events), line).toBeGreaterThan(0);
+    }
+    expect(stdout.includes('\x1b['), 'plain lines in a pipe, no cursor movement').toBe(false);
 
     const origin = new URL(lines.ui).origin;
     const accounts = (await (
@@ -66,7 +97,7 @@ describe('npm run demo', () => {
     // Nothing it started is still listening.
     expect(await connectError(origin)).toBe('ECONNREFUSED');
     expect(await connectError(emulator.baseUrl)).toBe('ECONNREFUSED');
-  }, 120_000);
+  }, 200_000);
 });
 
 /** The error of a plain TCP connect to the URL's port ('none' when something accepts it). */
