@@ -6,8 +6,11 @@ import { useGmailUiSession } from '../support/gmailUiSession.ts';
 import { chromiumSurface } from '../support/uiSurface.ts';
 
 const USER = 'alice@gmail.test';
-/** Whether the element has the keyboard (evaluated in the page). */
-const HAS_FOCUS = '(element) => element === document.activeElement';
+/** Whether the element has the keyboard (run in the page; typed without the DOM's types, as tests are). */
+const HAS_FOCUS = (element: unknown) => {
+  const node = element as { ownerDocument: { activeElement: unknown } };
+  return node.ownerDocument.activeElement === node;
+};
 
 /**
  * Issue 21, compose like a mail client: in a browser tab, messages are written in windows docked at
