@@ -24,7 +24,14 @@ import { createMailSyncHandler } from '../sync/mailSyncHandler.ts';
 import { type AccountRemoval, removeAccount } from './accountRemoval.ts';
 import { acquireDataDirLock, ensureDataDir } from './dataDirLock.ts';
 import { EventBus } from './eventBus.ts';
-import { asIndexDamage, type IndexDamage, readDamageNote, recordDamage, refuseDamagedIndex } from './indexCondition.ts';
+import {
+  asIndexDamage,
+  type IndexDamage,
+  readDamageNote,
+  recordDamage,
+  refuseDamagedIndex,
+  renewCleanVerdict,
+} from './indexCondition.ts';
 import { type Log, openLogFile } from './log.ts';
 import { blobsDir, indexPath, vaultKeyPath } from './paths.ts';
 import { looksPrivate, restrictWindowsAcl, tightenDataDir } from './privateFiles.ts';
@@ -149,6 +156,7 @@ export function openEngine(config: EngineConfig): Engine {
   const syncDeps = { db, events, providers, blobs, log: log.child({ component: 'sync' }) };
   // A sync that meets a damaged page: the damage is written down (every later opening refuses), no further job runs.
   const damageListeners = new Set<(damage: IndexDamage) => void>();
+  let damageMet = false;
   const watched =
     (handler: JobHandler): JobHandler =>
     async (job, context) => {
@@ -156,6 +164,7 @@ export function openEngine(config: EngineConfig): Engine {
         return await handler(job, context);
       } catch (error) {
         if (isCorruptionError(error)) {
+          damageMet = true;
           const problem = `${(error as Error).message} (${(error as { code?: string }).code})`;
           const damage = readDamageNote(config.dataDir) ?? recordDamage(config.dataDir, [problem]);
           log.error({ problems: damage.problems }, 'the index is damaged: syncs stopped; run outpost repair');
@@ -205,6 +214,8 @@ export function openEngine(config: EngineConfig): Engine {
     async close() {
       await runner.stop();
       db.close();
+      // Opened clean (checked or on a kept verdict) and no damage met since: the verdict carries over, still under the lock.
+      if (indexChecked && !damageMet) renewCleanVerdict(config.dataDir);
       lock.release();
     },
   };

@@ -144,6 +144,18 @@ export function cleanVerdictPath(dataDir: string): string {
   return `${indexPath(dataDir)}.clean.json`;
 }
 
+/**
+ * After an engine (`outpost sync`, `serve`) that opened the index on a clean
+ * verdict closes it without having met damage: what it wrote went through
+ * SQLite, so the verdict carries over to the file as it left it, and the next
+ * command does not check again what this one found clean (for `outpost sync`,
+ * the check cost more than the sync itself on a small index).
+ */
+export function renewCleanVerdict(dataDir: string): void {
+  if (readDamageNote(dataDir)) return;
+  writeCleanVerdict(dataDir, indexIdentity(indexPath(dataDir)));
+}
+
 function indexIdentity(index: string): string {
   const of = (path: string) => {
     const s = statSync(path, { bigint: true, throwIfNoEntry: false });

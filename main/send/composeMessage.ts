@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import nodemailer from 'nodemailer';
-import { encodeWord } from 'nodemailer/lib/mime-funcs/index.js';
+import type { Transporter } from 'nodemailer';
 import type { EmailAddress } from '../../shared/mailModel.ts';
 import { htmlToPlainText } from '../mail/parseRfc822.ts';
 
@@ -37,7 +36,21 @@ export interface ComposedMessage {
   messageId: string;
 }
 
-const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+/**
+ * nodemailer is loaded when the first message is composed: loading it costs 70-80 ms of CPU, which
+ * every `outpost sync` paid at start though a sync never composes (docs/benchmarks.md, CLI start-up).
+ */
+let composer: Promise<{ transport: Transporter; encodeWord: (text: string, encoding: 'Q', maxLength: number) => string }> | null =
+  null;
+function loadComposer() {
+  composer ??= Promise.all([import('nodemailer'), import('nodemailer/lib/mime-funcs/index.js')]).then(
+    ([{ default: nodemailer }, { encodeWord }]) => ({
+      transport: nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' }),
+      encodeWord,
+    }),
+  );
+  return composer;
+}
 
 /**
  * Builds the RFC 822 message with nodemailer's MIME composer: encoded-word
@@ -50,13 +63,14 @@ export async function composeMessage(request: ComposeRequest): Promise<ComposedM
   const domain = request.from.email.split('@')[1] ?? 'outpost.localhost';
   const messageId = request.messageId ?? `${Date.now().toString(36)}.${randomBytes(12).toString('hex')}@${domain}`;
   const text = request.text ?? (request.html ? htmlToPlainText(request.html) : '');
+  const { transport, encodeWord } = await loadComposer();
   const info = await transport.sendMail({
     from: { name: request.from.name, address: request.from.email },
     to: request.to,
     cc: request.cc,
     bcc: request.bcc,
     replyTo: request.replyTo,
-    subject: foldableSubject(request.subject),
+    subject: foldableSubject(request.subject, encodeWord),
     text,
     html: request.html,
     messageId: `<${messageId}>`,
@@ -79,7 +93,7 @@ export async function composeMessage(request: ComposeRequest): Promise<ComposedM
  * a subject holding a word too long for one line is sent as encoded words (RFC 2047), which a
  * reader decodes back to the same text and the composer folds between.
  */
-function foldableSubject(subject: string): string {
+function foldableSubject(subject: string, encodeWord: (text: string, encoding: 'Q', maxLength: number) => string): string {
   const longestWord = Math.max(0, ...subject.split(/\s+/).map((word) => word.length));
   return longestWord > 900 ? encodeWord(subject, 'Q', 60) : subject;
 }

@@ -64,6 +64,12 @@ describe('what short commands load', () => {
     },
   );
 
+  it('outpost sync loads the mail composer (nodemailer, 70-80 ms of CPU to load) only when it sends', async () => {
+    const { packages } = await staticGraph('main/cli/syncCommand.ts');
+    expect(packages).toContain('@googleapis/gmail');
+    expect(packages.filter((p) => p.startsWith('nodemailer'))).toEqual([]);
+  });
+
   it('the CLI itself loads only argument parsing and the compile cache before the command', async () => {
     const { files, packages } = await staticGraph('main/cli.ts');
     expect(packages.filter((p) => !p.startsWith('node:'))).toEqual([]);

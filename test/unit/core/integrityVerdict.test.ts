@@ -1,6 +1,8 @@
 import { copyFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openEngine } from '../../../main/core/engine.ts';
 import { assessIndex, cleanVerdictPath } from '../../../main/core/indexCondition.ts';
+import { silentLog } from '../../../main/core/log.ts';
 import { blobsDir, indexPath } from '../../../main/core/paths.ts';
 import { BlobStore } from '../../../main/db/blobStore.ts';
 import { openIndex } from '../../../main/db/openIndex.ts';
@@ -86,6 +88,29 @@ describe('the integrity check before opening reuses a clean verdict for an uncha
     assessIndex(dataDir);
     const other = await smallIndex();
     copyFileSync(indexPath(other), indexPath(dataDir));
+    expect(assessIndex(dataDir).reused).toBe(false);
+  });
+
+  it('an engine (sync, serve) that opened a clean index and met no damage leaves the verdict for what it wrote', async () => {
+    const dataDir = await smallIndex();
+    const engine = openEngine({ log: silentLog, dataDir, providers: { google: null, microsoft: null } });
+    ensureAccount(engine.db, 'gmail', 'other@example.test');
+    await engine.close();
+    expect(assessIndex(dataDir)).toMatchObject({ damage: null, reused: true });
+  });
+
+  it('an engine that opened an index too large to check leaves no verdict', async () => {
+    const dataDir = await smallIndex();
+    process.env.OUTPOST_INTEGRITY_CHECK_MAX_BYTES = '0';
+    let engine: ReturnType<typeof openEngine>;
+    try {
+      engine = openEngine({ log: silentLog, dataDir, providers: { google: null, microsoft: null } });
+    } finally {
+      delete process.env.OUTPOST_INTEGRITY_CHECK_MAX_BYTES;
+    }
+    expect(engine.indexChecked).toBe(false);
+    ensureAccount(engine.db, 'gmail', 'other@example.test');
+    await engine.close();
     expect(assessIndex(dataDir).reused).toBe(false);
   });
 
