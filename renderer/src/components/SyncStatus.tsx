@@ -1,12 +1,7 @@
-import type { JobSnapshot } from '../../../shared/events.ts';
 import { useLiveStore } from '../liveEvents.ts';
+import { progressText } from '../syncProgressText.ts';
 
 /** "12,345 of 80,000" or "12,345" while the total is unknown. */
-export function progressText(progress: JobSnapshot['progress']): string {
-  const done = progress.done.toLocaleString('en-US');
-  return progress.total === null ? done : `${done} of ${progress.total.toLocaleString('en-US')}`;
-}
-
 /**
  * The header's one line of state: offline (no network, or the core's event
  * stream is down, so what shows is the local copy) or a running sync with its

@@ -1,7 +1,7 @@
 import type { AccountResponseBody } from '../../../shared/api/accounts.ts';
 import type { JobSnapshot } from '../../../shared/events.ts';
-import { progressText } from '../components/SyncStatus.tsx';
 import { formatLongDate } from '../formatDate.ts';
+import { progressText } from '../syncProgressText.ts';
 
 type Account = AccountResponseBody['data'];
 

@@ -1,5 +1,5 @@
-import { progressText } from '../components/SyncStatus.tsx';
 import { useLiveStore } from '../liveEvents.ts';
+import { progressText } from '../syncProgressText.ts';
 
 /** A running sync of one account: a progress bar (indeterminate until the provider says how many). */
 export function AccountSyncProgress({ accountId, email }: { accountId: string; email: string }) {
