@@ -4,7 +4,10 @@ import { emptyDraft } from '../../../../renderer/src/composeDrafts.ts';
 import { useComposeStore } from '../../../../renderer/src/composeStore.ts';
 
 const store = () => useComposeStore.getState();
-const open = () => store().windows.filter((w) => !w.minimised).map((w) => w.draft.subject);
+const open = () =>
+  store()
+    .windows.filter((w) => !w.minimised)
+    .map((w) => w.draft.subject);
 
 describe('the compose dock (composeStore)', () => {
   beforeEach(() => useComposeStore.setState({ windows: [], notice: null, held: null }));
