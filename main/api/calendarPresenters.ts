@@ -8,9 +8,12 @@ export function presentCalendar(row: CalendarRow): Calendar {
     account_id: row.account_id,
     provider_calendar_id: row.remote_id,
     name: row.name,
-    color: row.color,
+    color: row.own_color ?? row.color,
+    provider_color: row.color,
     time_zone: row.time_zone,
     is_primary: row.is_primary === 1,
+    hidden: row.hidden === 1,
+    is_default: row.is_default === 1,
   };
 }
 

@@ -5,11 +5,30 @@ export const CalendarSchema = Type.Object({
   account_id: Type.String(),
   provider_calendar_id: Type.String(),
   name: Type.String(),
-  color: Type.Union([Type.String(), Type.Null()]),
+  color: Type.Union([Type.String(), Type.Null()], { description: 'The colour shown: the one chosen here, else the provider’s' }),
+  provider_color: Type.Union([Type.String(), Type.Null()], { description: 'The colour the provider gives the calendar' }),
   time_zone: Type.Union([Type.String(), Type.Null()]),
   is_primary: Type.Boolean(),
+  hidden: Type.Boolean({ description: 'Left out of the calendar views (its events still answer the API)' }),
+  is_default: Type.Boolean({ description: 'New events go here unless another calendar is named (at most one)' }),
 });
 export type Calendar = Static<typeof CalendarSchema>;
+
+export const CalendarUpdateBody = Type.Object(
+  {
+    hidden: Type.Optional(Type.Boolean({ description: 'Hide the calendar from the calendar views, or show it again' })),
+    color: Type.Optional(
+      Type.Union([Type.String({ pattern: '^#[0-9a-fA-F]{6}$' }), Type.Null()], {
+        description: 'A colour of your own (#rrggbb); null goes back to the provider’s',
+      }),
+    ),
+    is_default: Type.Optional(Type.Boolean({ description: 'true: new events go here (the previous default stops being one)' })),
+  },
+  { additionalProperties: false },
+);
+export type CalendarUpdateBody = Static<typeof CalendarUpdateBody>;
+
+export const CalendarResponse = Type.Object({ data: CalendarSchema }, { description: 'The calendar as it now is' });
 
 export const CalendarListResponse = Type.Object(
   { data: Type.Array(CalendarSchema) },

@@ -1,6 +1,8 @@
 import { Type } from 'typebox';
 import {
   CalendarListResponse,
+  CalendarResponse,
+  CalendarUpdateBody,
   EventApplyToQuery,
   EventCreateBody,
   EventListQuery,
@@ -13,7 +15,14 @@ import { parsePublicId } from '../../../shared/ids.ts';
 import { pushEventEditsSoon } from '../../calendar/eventEditPusher.ts';
 import { createEvent, deleteEvent, type EventDraft, editEvent } from '../../calendar/eventEdits.ts';
 import { OutpostError } from '../../core/outpostError.ts';
-import { getEvent, listCalendars, listEventsInRange } from '../../db/queries/calendarEvents.ts';
+import {
+  type CalendarRow,
+  getCalendar,
+  getEvent,
+  listCalendars,
+  listEventsInRange,
+  setCalendarChoices,
+} from '../../db/queries/calendarEvents.ts';
 import { presentCalendar, presentEvent } from '../calendarPresenters.ts';
 import { parseIsoInstant } from '../isoDates.ts';
 import type { ApiDeps, ApiServer } from '../server.ts';
@@ -66,6 +75,30 @@ export function registerCalendarRoutes(app: ApiServer, deps: ApiDeps): void {
       schema: { summary: 'Calendars of every connected account', response: { 200: CalendarListResponse, ...errors } },
     },
     async () => ({ data: listCalendars(reader).map(presentCalendar) }),
+  );
+
+  app.patch(
+    '/v1/calendar/calendars/:id',
+    {
+      config: { auth: { scope: 'write:calendar' } },
+      schema: {
+        summary: 'Shows or hides a calendar in the calendar views, gives it a colour, or makes it the default for new events',
+        params: Type.Object({ id: Type.String({ maxLength: 40 }) }),
+        body: CalendarUpdateBody,
+        response: { 200: CalendarResponse, ...writeErrors },
+      },
+    },
+    async (request) => {
+      const id = parsePublicId('cal', request.params.id);
+      if (id === null || !getCalendar(writer, id)) throw new OutpostError('not_found', `no calendar ${request.params.id}`);
+      const { hidden, color, is_default: isDefault } = request.body;
+      setCalendarChoices(writer, id, {
+        ...(hidden !== undefined ? { hidden } : {}),
+        ...(color !== undefined ? { ownColor: color === null ? null : color.toLowerCase() } : {}),
+        ...(isDefault !== undefined ? { isDefault } : {}),
+      });
+      return { data: presentCalendar(getCalendar(writer, id) as CalendarRow) };
+    },
   );
 
   app.get(

@@ -27,6 +27,7 @@ import * as prefixVocabulary from './023_prefix_vocabulary.ts';
 import * as attachmentsBySearchKey from './024_attachments_by_search_key.ts';
 import * as labelParents from './025_label_parents.ts';
 import * as addressDomains from './026_address_domains.ts';
+import * as calendarChoices from './027_calendar_choices.ts';
 
 interface Migration {
   version: number;
@@ -63,6 +64,7 @@ export const migrations: readonly Migration[] = [
   { version: 24, name: 'attachments_by_search_key', up: attachmentsBySearchKey.up },
   { version: 25, name: 'label_parents', up: labelParents.up },
   { version: 26, name: 'address_domains', up: addressDomains.up },
+  { version: 27, name: 'calendar_choices', up: calendarChoices.up },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

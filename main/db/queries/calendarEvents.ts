@@ -18,6 +18,33 @@ export interface CalendarRow {
   color: string | null;
   time_zone: string | null;
   is_primary: number;
+  /** The person's choices (migration 027): left out of the calendar views, their own colour, where new events go. */
+  hidden: number;
+  own_color: string | null;
+  is_default: number;
+}
+
+/** What the person chose about a calendar; only the fields given change. `isDefault` true makes it the only default. */
+export interface CalendarChoices {
+  hidden?: boolean;
+  ownColor?: string | null;
+  isDefault?: boolean;
+}
+
+export function setCalendarChoices(db: WritableDb, id: number, choices: CalendarChoices): void {
+  transaction(db, () => {
+    if (choices.hidden !== undefined) stmt(db, 'UPDATE calendars SET hidden = ? WHERE id = ?').run(choices.hidden ? 1 : 0, id);
+    if (choices.ownColor !== undefined) stmt(db, 'UPDATE calendars SET own_color = ? WHERE id = ?').run(choices.ownColor, id);
+    if (choices.isDefault === true) {
+      stmt(db, 'UPDATE calendars SET is_default = 0 WHERE is_default = 1 AND id != ?').run(id);
+      stmt(db, 'UPDATE calendars SET is_default = 1 WHERE id = ?').run(id);
+    } else if (choices.isDefault === false) stmt(db, 'UPDATE calendars SET is_default = 0 WHERE id = ?').run(id);
+  });
+}
+
+/** One calendar by its row id. */
+export function getCalendar(db: ReadableDb, id: number): CalendarRow | undefined {
+  return stmt<[number], CalendarRow>(db, 'SELECT * FROM calendars WHERE id = ?').get(id);
 }
 
 export interface Attendee {
@@ -194,7 +221,8 @@ export function remoteEventIds(db: ReadableDb, calendarId: number): string[] {
     .map((r) => r.remote_id);
 }
 
-const EVENT_COLUMNS = `e.*, c.account_id, c.name AS calendar_name, c.color AS calendar_color`;
+/** An event with its calendar's account, name and colour (the person's own colour over the provider's). */
+export const EVENT_COLUMNS = `e.*, c.account_id, c.name AS calendar_name, coalesce(c.own_color, c.color) AS calendar_color`;
 
 /**
  * Events overlapping [from, to), in start order, cancelled ones left out.

@@ -1,6 +1,6 @@
 import type { ReadableDb, WritableDb } from '../handles.ts';
 import { stmt } from '../statements.ts';
-import type { Attendee, EventRow } from './calendarEvents.ts';
+import { type Attendee, EVENT_COLUMNS, type EventRow } from './calendarEvents.ts';
 
 /** A guest as an edit names one: who, and whether they are needed. */
 export interface EventGuest {
@@ -250,7 +250,7 @@ export function updateLocalEvent(db: WritableDb, id: number, event: LocalEventWr
 export function seriesInstancesFrom(db: ReadableDb, calendarId: number, seriesRemoteId: string, fromSlot: number): EventRow[] {
   return stmt<[number, string, number], EventRow>(
     db,
-    `SELECT e.*, c.account_id, c.name AS calendar_name, c.color AS calendar_color FROM events e JOIN calendars c ON c.id = e.calendar_id
+    `SELECT ${EVENT_COLUMNS} FROM events e JOIN calendars c ON c.id = e.calendar_id
       WHERE e.calendar_id = ? AND e.series_remote_id = ? AND coalesce(e.original_start_at, e.starts_at) >= ?
       ORDER BY coalesce(e.original_start_at, e.starts_at)`,
   ).all(calendarId, seriesRemoteId, fromSlot);

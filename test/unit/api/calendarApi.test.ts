@@ -69,6 +69,44 @@ describe('the calendar read API', () => {
     expect(one.json().data.summary).toBe('Standup');
   });
 
+  it('keeps what the person chose about a calendar: hidden, a colour of their own, the one default', async () => {
+    const patch = (id: string, payload: unknown) =>
+      app.inject({
+        method: 'PATCH',
+        url: `/v1/calendar/calendars/${id}`,
+        headers: { host: TEST_HOST, authorization: `Bearer ${token}` },
+        payload: payload as Record<string, unknown>,
+      });
+    const other = `cal_${seedCalendar(db, 'Home').calendarId}`;
+    const work = `cal_${calendarId}`;
+    expect((await patch(work, { hidden: true, color: '#AA3300' })).json().data).toMatchObject({
+      id: work,
+      hidden: true,
+      color: '#aa3300',
+      provider_color: '#4285f4',
+      is_default: false,
+    });
+    // The events show the colour chosen.
+    const from = new Date(t0).toISOString();
+    const to = new Date(t0 + 24 * H).toISOString();
+    const { data } = (await get(`/v1/calendar/events?from=${from}&to=${to}`)).json();
+    expect(data.map((e: { calendar_color: string }) => e.calendar_color)).toEqual(['#aa3300', '#aa3300']);
+    // One default at a time.
+    expect((await patch(work, { is_default: true })).json().data.is_default).toBe(true);
+    expect((await patch(other, { is_default: true })).json().data.is_default).toBe(true);
+    const listed = (await get('/v1/calendar/calendars')).json().data as Array<{
+      id: string;
+      is_default: boolean;
+      hidden: boolean;
+    }>;
+    expect(listed.filter((c) => c.is_default).map((c) => c.id)).toEqual([other]);
+    // Back to the provider's colour, shown again.
+    expect((await patch(work, { hidden: false, color: null })).json().data).toMatchObject({ hidden: false, color: '#4285f4' });
+    expect((await patch(work, { color: 'red' })).statusCode).toBe(400);
+    expect((await patch(work, { colour: '#000000' })).statusCode).toBe(400);
+    expect((await patch('cal_99999', { hidden: true })).statusCode).toBe(404);
+  });
+
   it.each([
     ['/v1/calendar/events?from=2026-03-02T00:00:00Z&to=2026-03-01T00:00:00Z', 400, 'to'],
     ['/v1/calendar/events?from=2026-01-01T00:00:00Z&to=2027-06-01T00:00:00Z', 400, 'to'],

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Log } from '../../../main/core/log.ts';
-import { migrate, migrations } from '../../../main/db/migrations/index.ts';
+import { latestSchemaVersion, migrate, migrations } from '../../../main/db/migrations/index.ts';
 import { openIndex } from '../../../main/db/openIndex.ts';
 import { parseSearchQuery } from '../../../main/search/parseSearchQuery.ts';
 import { searchMessages } from '../../../main/search/searchMessages.ts';
@@ -48,7 +48,7 @@ describe('migration 26: address domains', () => {
     const logged: unknown[] = [];
     const log = { info: (fields: unknown) => logged.push(fields) } as unknown as Log;
     const db = openIndex(path, { migrate: false });
-    expect(migrate(db, log)).toEqual({ from: 25, to: 26 });
+    expect(migrate(db, log)).toEqual({ from: 25, to: latestSchemaVersion });
     expect(db.prepare('SELECT field, domain FROM message_address_domains ORDER BY field, domain').all()).toEqual([
       { field: 'cc', domain: 'ie.linux.lists.' },
       { field: 'delivered_to', domain: 'ie.linux.' },
@@ -56,9 +56,10 @@ describe('migration 26: address domains', () => {
       { field: 'from', domain: 'com.redhat.bugzilla.' },
       { field: 'to', domain: 'ie.linux.' },
     ]);
-    expect(logged).toEqual([
+    // Later migrations log their own lines after it.
+    expect(logged[0]).toEqual(
       expect.objectContaining({ version: 26, name: 'address_domains', domains: 5, ms: expect.any(Number) }),
-    ]);
+    );
     const found = (q: string) =>
       searchMessages(db, parseSearchQuery(q), { limit: 10 })
         .map((r) => r.subject)
