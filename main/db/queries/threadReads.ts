@@ -58,13 +58,15 @@ export interface ThreadCursor {
 }
 
 // is_starred is looked up per row shown (one probe of messages_starred_by_thread), not stored: a page is 50 threads.
-// So are the addressees of the account's own messages (Sent and Drafts show "To: …"): one range of messages_by_thread,
+// So are the addressees of the account's own messages (Sent and Drafts show "To: …"; a message without a sender is a
+// draft the provider has not stamped yet, as Graph's): one range of messages_by_thread,
 // (thread_id, sent_at), which gives them oldest first without a sort.
 const THREAD_COLUMNS = `t.id, t.account_id, t.remote_id, t.subject, t.snippet, t.last_message_at, t.message_count, t.unread_count,
   t.has_attachments, t.participants,
   EXISTS (SELECT 1 FROM messages sm WHERE sm.thread_id = t.id AND sm.is_starred = 1) AS is_starred,
   (SELECT json_group_array(json_array(json(rm.to_json), json(rm.cc_json))) FROM messages rm
-   WHERE rm.thread_id = t.id AND rm.from_email = (SELECT a.email FROM accounts a WHERE a.id = t.account_id) COLLATE NOCASE
+   WHERE rm.thread_id = t.id
+     AND (rm.from_email = '' OR rm.from_email = (SELECT a.email FROM accounts a WHERE a.id = t.account_id) COLLATE NOCASE)
   ) AS own_recipients`;
 
 /**
