@@ -1,15 +1,7 @@
 import { type Static, Type } from 'typebox';
+import { WEBHOOK_EVENTS } from '../webhookEvents.ts';
 
-/** The core events a webhook can subscribe to. */
-export const WEBHOOK_EVENTS = [
-  'email.sync.completed',
-  'calendar.sync.completed',
-  'email.sync.failed',
-  'calendar.sync.failed',
-  'email.sent',
-  'email.send_failed',
-] as const;
-export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+export { WEBHOOK_EVENTS, type WebhookEvent } from '../webhookEvents.ts';
 
 export const WebhookEventName = Type.Enum(WEBHOOK_EVENTS);
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { WEBHOOK_EVENTS, type WebhookEvent } from '../../../shared/api/webhooks.ts';
 import type { CoreEvent } from '../../../shared/events.ts';
+import { WEBHOOK_EVENTS, type WebhookEvent } from '../../../shared/webhookEvents.ts';
 import { ulid } from '../../core/ids.ts';
 import type { WritableDb } from '../../db/handles.ts';
 import {

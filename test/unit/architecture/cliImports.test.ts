@@ -70,6 +70,11 @@ describe('what short commands load', () => {
     expect(packages.filter((p) => p.startsWith('nodemailer'))).toEqual([]);
   });
 
+  it('outpost sync loads no API schemas (typebox, 140 ms of CPU to load): the engine announces webhooks by name', async () => {
+    const { packages } = await staticGraph('main/cli/syncCommand.ts');
+    expect(packages.filter((p) => p === 'typebox' || p === 'fastify')).toEqual([]);
+  });
+
   it('the CLI itself loads only argument parsing and the compile cache before the command', async () => {
     const { files, packages } = await staticGraph('main/cli.ts');
     expect(packages.filter((p) => !p.startsWith('node:'))).toEqual([]);
