@@ -3,6 +3,7 @@
  * a click beside it that activates nothing under it, or choosing a mailbox; Tab stays inside; focus goes
  * back to the button), and the header, list and reader fit the width without overlapping.
  */
+import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from 'playwright';
 import { expect, it } from 'vitest';
 import { useTwoAccountUi } from '../support/twoAccountUi.ts';
@@ -58,7 +59,7 @@ describeOnEachSurface('a narrow window', (surface) => {
   it('opens the mailboxes as a modal drawer that keeps focus, and closes it on Esc, a click beside it, or a mailbox chosen', async () => {
     const page = await ui.openPage({ viewport: { width: 600, height: 800 } });
     const rows = page.getByRole('option');
-    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBeGreaterThan(5);
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBeGreaterThan(5);
     const button = page.getByRole('button', { name: 'Mailboxes' });
     const drawer = page.getByRole('dialog', { name: 'Mailboxes' });
     expect(await drawer.count()).toBe(0);
@@ -80,6 +81,11 @@ describeOnEachSurface('a narrow window', (surface) => {
       expect(await focusedIn(page)).toBe('drawer');
     }
     await ui.screenshot(page, 'narrow-drawer.png');
+    // axe-core's WCAG 2.1 A/AA rules on the open drawer (serious and critical findings).
+    const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    expect(
+      axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`),
+    ).toEqual([]);
 
     await page.keyboard.press('Escape');
     await expect.poll(() => drawer.count()).toBe(0);
@@ -117,11 +123,49 @@ describeOnEachSurface('a narrow window', (surface) => {
     await ui.closePage(page);
   }, 90_000);
 
+  it('keeps a compose window above the open drawer, in view and writable', async () => {
+    const page = await ui.openPage({ viewport: { width: 600, height: 800 } });
+    await expect.poll(() => page.getByRole('option').count(), { timeout: 30_000 }).toBeGreaterThan(5);
+    await page.locator('body').press('c');
+    const form = page.getByRole('form', { name: 'New message' });
+    const subject = form.getByLabel('Subject');
+    await expect.poll(() => subject.isVisible(), { timeout: 10_000 }).toBe(true);
+
+    await page.getByRole('button', { name: 'Mailboxes' }).click();
+    const drawer = page.getByRole('dialog', { name: 'Mailboxes' });
+    await expect.poll(() => drawer.isVisible()).toBe(true);
+    // What is on top at the middle of the subject field is the field itself, not the drawer or its scrim.
+    const box = await subject.boundingBox();
+    if (!box) throw new Error('the subject field has no box');
+    interface Hit {
+      ownerDocument: { elementFromPoint(x: number, y: number): unknown };
+    }
+    const onTop = await subject.evaluate(
+      (field, [x, y]) => (field as unknown as Hit).ownerDocument.elementFromPoint(x as number, y as number) === field,
+      [box.x + box.width / 2, box.y + box.height / 2],
+    );
+    expect(onTop).toBe(true);
+    await subject.click();
+    await page.keyboard.type('Written beside the drawer');
+    expect(await subject.inputValue()).toBe('Written beside the drawer');
+    // Writing there is no click beside the drawer: it stays open, and Tab from the compose window stays in reach.
+    expect(await drawer.isVisible()).toBe(true);
+    await ui.screenshot(page, 'narrow-compose-drawer.png');
+    await page.keyboard.press('Tab');
+    expect(
+      await page.evaluate(() => {
+        const active = (globalThis as unknown as { document: { activeElement: FocusedElement | null } }).document.activeElement;
+        return Boolean(active?.closest('.compose-dock') || active?.closest('[role="dialog"][aria-label="Mailboxes"]'));
+      }),
+    ).toBe(true);
+    await ui.closePage(page);
+  }, 60_000);
+
   it('fits the header, the list and the reader in 400 to 700 px, one pane at a time', async () => {
     for (const width of [400, 520, 700]) {
       const page = await ui.openPage({ viewport: { width, height: 760 } });
       const rows = page.getByRole('option');
-      await expect.poll(() => rows.count(), { timeout: 15_000 }).toBeGreaterThan(5);
+      await expect.poll(() => rows.count(), { timeout: 30_000 }).toBeGreaterThan(5);
       expect(await pageOverflow(page)).toBeLessThanOrEqual(0);
       await fitSideBySide(page, [
         ['Mailboxes', page.getByRole('button', { name: 'Mailboxes' })],

@@ -54,8 +54,8 @@ export function MailRefresh() {
       >
         {scope.syncing ? 'Syncing…' : 'Refresh'}
       </button>
-      {/* Cut to the header's width: the whole of it as the tooltip. */}
-      <span className="mail-refresh-state" role="status" title={state}>
+      {/* Short ("Synced 07:05", "Synced Mar 4"), cut to the header's width: the whole of it as the tooltip. */}
+      <span className="mail-refresh-state" role="status" title={problem ?? scope.detail}>
         {state}
       </span>
     </div>

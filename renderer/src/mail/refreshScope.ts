@@ -1,6 +1,6 @@
 import type { AccountResponseBody } from '../../../shared/api/accounts.ts';
 import type { JobSnapshot } from '../../../shared/events.ts';
-import { formatLongDate } from '../formatDate.ts';
+import { formatListDate, formatLongDate } from '../formatDate.ts';
 import { progressText } from '../syncProgressText.ts';
 
 type Account = AccountResponseBody['data'];
@@ -11,8 +11,10 @@ export interface RefreshScope {
   account: Account | undefined;
   /** A mail sync of that scope is queued or running. */
   syncing: boolean;
-  /** Its progress, else when its mail was last synced, or why its last sync failed. */
+  /** Its progress, else when its mail was last synced (short, as the list's dates), or why its last sync failed. */
   state: string;
+  /** The state in full (the last sync's whole date and time), for its tooltip. */
+  detail: string;
 }
 
 /**
@@ -36,15 +38,17 @@ export function refreshScope(
     .filter((t): t is string => t !== null)
     .sort()
     .at(-1);
+  const state = progress
+    ? `Syncing ${progressText(progress)} messages`
+    : failed
+      ? `Sync failed for ${failed.email}: ${failed.last_error}`
+      : last
+        ? `Synced ${formatListDate(last)}`
+        : 'Not synced yet';
   return {
     account,
     syncing: running.length > 0,
-    state: progress
-      ? `Syncing ${progressText(progress)} messages`
-      : failed
-        ? `Sync failed for ${failed.email}: ${failed.last_error}`
-        : last
-          ? `Synced ${formatLongDate(last)}`
-          : 'Not synced yet',
+    state,
+    detail: !progress && !failed && last ? `Synced ${formatLongDate(last)}` : state,
   };
 }

@@ -20,6 +20,11 @@ describe('refreshScope: what the mail view Refresh syncs and says', () => {
   it('in a unified view: every account, any account sync in progress, the newest sync or the first failure', () => {
     expect(refreshScope([gmail, outlook], [], undefined)).toMatchObject({ account: undefined, syncing: false });
     expect(stateOf(refreshScope([gmail, outlook], [], undefined))).toBe(at('2003-03-04T05:06:07Z'));
+    // Short as the list's dates; the whole date and time in the tooltip.
+    const today = new Date().toISOString();
+    const fresh = refreshScope([account('acc_g', 'ann@gmail.test', { last_synced_at: today })], [], undefined);
+    expect(fresh?.state).not.toContain(String(new Date().getFullYear()));
+    expect(fresh?.detail).toContain(String(new Date().getFullYear()));
     const running = refreshScope([gmail, outlook], [job(null, 0), job('acc_g', 1200, 4000)], undefined);
     expect(running).toMatchObject({ syncing: true, state: 'Syncing 1,200 of 4,000 messages' });
     const failed = account('acc_o', 'bob@contoso.test', { last_error: 'Graph answered 503' });
