@@ -6,8 +6,10 @@ import type {
   UpdateAccountBodyType,
 } from '../../shared/api/accounts.ts';
 import type {
+  Calendar,
   CalendarEvent,
   CalendarListResponse,
+  CalendarUpdateBody,
   EventApplyToQuery,
   EventCreateBody,
   EventListResponse,
@@ -30,6 +32,8 @@ import type {
   ThreadActionBody,
   ThreadListResponse,
   ThreadResponse,
+  ThreadView,
+  ViewThreadActionResponse,
 } from '../../shared/api/threads.ts';
 import type { TrustedSenderListResponseBody } from '../../shared/api/trustedSenders.ts';
 import type {
@@ -40,6 +44,7 @@ import type {
 } from '../../shared/api/webhooks.ts';
 import type { DesktopBridge } from '../../shared/desktopBridge.ts';
 import { type ErrorCode, isErrorCode } from '../../shared/errors.ts';
+import type { JobSnapshot } from '../../shared/events.ts';
 
 declare global {
   interface Window {
@@ -154,6 +159,10 @@ export const api = {
   attachment(id: string): Promise<Blob> {
     return fetchBlob(`/v1/email/attachments/${encodeURIComponent(id)}`);
   },
+  /** GET /v1/jobs/{id}: a sync job as it now is (one queued before the page opened, met through its progress). */
+  job(id: string): Promise<{ data: JobSnapshot }> {
+    return getJson(`/v1/jobs/${encodeURIComponent(id)}`);
+  },
   /** GET /v1/health (public): the core's version and whether its index is damaged. */
   health(signal?: AbortSignal): Promise<HealthResponse> {
     return getJson<HealthResponse>('/v1/health', signal);
@@ -189,6 +198,13 @@ export const api = {
     return getJson('/v1/email/threads/actions', undefined, {
       method: 'POST',
       body: { thread_ids: ids, action, ...(labelId === undefined ? {} : { label_id: labelId }) },
+    });
+  },
+  /** One action on every conversation of a view, however many are loaded ("Select all N conversations"). */
+  viewThreadAction(view: ThreadView, action: ThreadActionBody['action'], labelId?: string): Promise<ViewThreadActionResponse> {
+    return getJson('/v1/email/views/actions', undefined, {
+      method: 'POST',
+      body: { view, action, ...(labelId === undefined ? {} : { label_id: labelId }) },
     });
   },
   threadAction(id: string, action: ThreadActionBody['action'], labelId?: string): Promise<ThreadResponse> {
@@ -299,6 +315,9 @@ export const api = {
   },
   listCalendars(): Promise<Static<typeof CalendarListResponse>> {
     return getJson('/v1/calendar/calendars');
+  },
+  updateCalendar(id: string, body: CalendarUpdateBody): Promise<{ data: Calendar }> {
+    return getJson(`/v1/calendar/calendars/${encodeURIComponent(id)}`, undefined, { method: 'PATCH', body });
   },
   /** One event per Idempotency-Key: a double click on Save creates one. */
   createEvent(body: EventCreateBody, idempotencyKey: string): Promise<{ data: CalendarEvent }> {

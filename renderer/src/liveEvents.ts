@@ -61,10 +61,14 @@ function applyJobEvent(event: CoreEvent): void {
     useLiveStore.setState((s) => {
       const jobs = { ...s.jobs };
       if (job.status === 'queued' || job.status === 'running') jobs[job.id] = job;
-      else delete jobs[job.id];
+      else {
+        delete jobs[job.id];
+        if (adopting.has(job.id)) ended.add(job.id);
+      }
       return { jobs };
     });
   } else if (event.type === 'job.progress') {
+    if (!useLiveStore.getState().jobs[event.job_id]) adoptJob(event.job_id);
     useLiveStore.setState((s) => {
       const job = s.jobs[event.job_id];
       if (!job) return s;
@@ -74,6 +78,23 @@ function applyJobEvent(event: CoreEvent): void {
       };
     });
   }
+}
+
+/** Jobs asked for once: progress of a job queued before the page opened (the demo's first syncs, another window's). */
+const adopting = new Set<string>();
+const ended = new Set<string>();
+
+function adoptJob(jobId: string): void {
+  if (adopting.has(jobId)) return;
+  adopting.add(jobId);
+  api.job(jobId).then(
+    ({ data: job }) => {
+      if (job.status !== 'queued' && job.status !== 'running') return;
+      // Its end may have come meanwhile (then it is in adopting, not in jobs, and stays out).
+      useLiveStore.setState((s) => (s.jobs[job.id] || ended.has(job.id) ? s : { jobs: { ...s.jobs, [job.id]: job } }));
+    },
+    () => {}, // not readable (a calendar job for a mail-only key): its progress is not shown
+  );
 }
 
 let started = false;

@@ -58,6 +58,8 @@ export async function gmailFullSync(ctx: GmailSyncContext, options: FullSyncOpti
       setCursor(db, accountId, FULL_SYNC_CURSOR, '', JSON.stringify(state));
     });
   }
+  // The expected total at once (the profile's messagesTotal), before the first page of 500 is in.
+  if (state.total !== null) ctx.reportProgress(state.done, Math.max(state.total, state.done));
 
   // A pipeline, so the quota never idles: as soon as a page is listed, the
   // next one is listed and fetched too, sharing the quota, while this one
