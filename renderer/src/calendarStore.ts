@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { CalendarEvent, EventRsvpBody } from '../../shared/api/calendar.ts';
+import type { Calendar, CalendarEvent, CalendarUpdateBody, EventRsvpBody } from '../../shared/api/calendar.ts';
 import { type ApplyTo, api } from './apiClient.ts';
 
 export type CalendarMode = 'day' | 'week' | 'month' | 'agenda';
@@ -14,7 +14,10 @@ interface CalendarState {
   mode: CalendarMode;
   /** Local midnight of the day the view is built around (the day shown, or a day of the week or month shown). */
   anchor: Date;
+  /** The events of the range shown, those of hidden calendars left out. */
   events: CalendarEvent[];
+  /** Every calendar, with what the person chose about it (shown or hidden, colour, default). */
+  calendars: Calendar[];
   status: 'idle' | 'loading' | 'error';
   error: string | null;
   selected: CalendarEvent | null;
@@ -36,6 +39,9 @@ interface CalendarState {
   /** The same view around another day (the month grid's arrow keys crossing into the next month). */
   showDate(day: Date): Promise<void>;
   load(): Promise<void>;
+  loadCalendars(): Promise<void>;
+  /** Shows or hides a calendar, colours it, or makes it the default: kept through the API, the view follows. */
+  chooseForCalendar(id: string, choice: CalendarUpdateBody): Promise<void>;
   select(event: CalendarEvent | null): void;
   edit(target: CalendarEvent | 'new' | null, span?: { start: Date; end: Date }): void;
   /** After the form saved `event`: the view loads again and shows its details. */
@@ -127,6 +133,7 @@ export const useCalendarStore = create<CalendarState>((set, get) => ({
   mode: 'week',
   anchor: startOfDay(new Date()),
   events: [],
+  calendars: [],
   status: 'idle',
   error: null,
   selected: null,
@@ -166,10 +173,43 @@ export const useCalendarStore = create<CalendarState>((set, get) => ({
     const ticket = get().latestLoad + 1;
     set({ latestLoad: ticket, status: 'loading', error: null });
     try {
-      const { data } = await api.listEvents(from, to);
-      if (ticket === get().latestLoad) set({ events: data, status: 'idle' });
+      const [{ data }] = await Promise.all([api.listEvents(from, to), get().calendars.length ? null : get().loadCalendars()]);
+      const hidden = new Set(
+        get()
+          .calendars.filter((c) => c.hidden)
+          .map((c) => c.id),
+      );
+      if (ticket === get().latestLoad) set({ events: data.filter((e) => !hidden.has(e.calendar_id)), status: 'idle' });
     } catch (error) {
       if (ticket === get().latestLoad) set({ status: 'error', error: (error as Error).message });
+    }
+  },
+  async loadCalendars() {
+    set({ calendars: (await api.listCalendars()).data });
+  },
+  async chooseForCalendar(id, choice) {
+    // Shown at once (a ticked box stays ticked), then as the API keeps it; on failure the list is read again.
+    const before = get().calendars;
+    set({
+      calendars: before.map((c) =>
+        c.id === id
+          ? {
+              ...c,
+              ...(choice.hidden !== undefined ? { hidden: choice.hidden } : {}),
+              ...(choice.color !== undefined ? { color: choice.color ?? c.provider_color } : {}),
+              ...(choice.is_default !== undefined ? { is_default: choice.is_default } : {}),
+            }
+          : choice.is_default
+            ? { ...c, is_default: false }
+            : c,
+      ),
+    });
+    if (choice.hidden) set((state) => ({ events: state.events.filter((e) => e.calendar_id !== id) }));
+    try {
+      await api.updateCalendar(id, choice);
+    } finally {
+      await get().loadCalendars();
+      await get().load();
     }
   },
   select(event) {

@@ -12,6 +12,7 @@ import {
   visibleRange,
 } from '../calendarStore.ts';
 import { eventDescriptionHtml } from '../eventDescription.ts';
+import { CalendarList } from './CalendarList.tsx';
 import { EventForm, SeriesScopeChoice } from './EventForm.tsx';
 
 const HOUR_PX = 44;
@@ -131,6 +132,7 @@ function CalendarToolbar({
         ›
       </button>
       <h2>{rangeHeading(mode, anchor, range)}</h2>
+      <CalendarList />
       <button type="button" onClick={() => useCalendarStore.getState().edit('new')}>
         New event
       </button>

@@ -150,7 +150,9 @@ export function EventForm({
         // An event moves only between calendars of its own account.
         const choices = event ? data.filter((c) => c.account_id === event.account_id) : data;
         setCalendars(choices);
-        setFields((f) => (f.calendarId ? f : { ...f, calendarId: (choices.find((c) => c.is_primary) ?? choices[0])?.id ?? '' }));
+        // New events go to the default calendar (Calendars menu), else the first account's primary one.
+        const first = choices.find((c) => c.is_default) ?? choices.find((c) => c.is_primary) ?? choices[0];
+        setFields((f) => (f.calendarId ? f : { ...f, calendarId: first?.id ?? '' }));
       },
       (failure: Error) => setError(failure.message),
     );
