@@ -50,12 +50,24 @@ describeOnEachSurface('accessibility of the main views (axe-core, WCAG 2.1 A/AA)
       .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
   };
 
+  /** The list with every loaded row ticked (the bulk bar and the select-all banner) and a row's hover buttons shown. */
+  const tickedListViolations = async (page: Page) => {
+    await page.getByRole('checkbox', { name: 'Select all' }).check();
+    await expect.poll(() => page.getByRole('toolbar', { name: /selected$/ }).count()).toBe(1);
+    await page.getByRole('option').nth(2).hover();
+    await expect.poll(() => page.getByRole('toolbar', { name: /^Actions on / }).count()).toBe(1);
+    const found = await violations(page);
+    await page.getByRole('checkbox', { name: 'Select none' }).uncheck();
+    return found;
+  };
+
   it('has no serious violations in the inbox with a thread open, search, compose and the shortcuts overlay', async () => {
     const page = await ui.openPage({ viewport: { width: 1280, height: 800 } });
     await expect.poll(() => page.getByRole('option').count(), { timeout: 10_000 }).toBeGreaterThan(5);
     await page.getByRole('option').nth(1).click();
     await expect.poll(() => page.locator('article.message').count(), { timeout: 10_000 }).toBeGreaterThan(0);
     expect(await violations(page)).toEqual([]);
+    expect(await tickedListViolations(page)).toEqual([]);
 
     await page.getByRole('searchbox', { name: 'Search mail' }).fill('linux');
     await expect
@@ -102,6 +114,7 @@ describeOnEachSurface('accessibility of the main views (axe-core, WCAG 2.1 A/AA)
     await page.getByRole('option').nth(1).click();
     await expect.poll(() => page.locator('article.message').count(), { timeout: 10_000 }).toBeGreaterThan(0);
     expect(await violations(page)).toEqual([]);
+    expect(await tickedListViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Calendar' }).click();
     await expect.poll(() => page.getByRole('button', { name: /Standup/ }).count(), { timeout: 10_000 }).toBe(1);
     expect(await violations(page)).toEqual([]);

@@ -10,18 +10,24 @@ export interface GmailUiSessionHarness extends UiSessionHarness {
 }
 
 /**
- * For a describe block: the provider emulator with `messages` synthetic messages, its Google user
+ * For a describe block: the provider emulator with `messages` synthetic messages (none: an empty
+ * mailbox), `prepare` run on it (mail of the test's own delivered), its Google user
  * (alice@gmail.test) connected through auto consent and synced into a data directory, and the UI
  * on it in the given surface, its core pointed at the emulator.
  */
-export function useGmailUiSession(surface: UiSurface, messages: number): GmailUiSessionHarness {
+export function useGmailUiSession(
+  surface: UiSurface,
+  messages: number,
+  options: { prepare?: (emulator: RunningEmulator) => Promise<void> } = {},
+): GmailUiSessionHarness {
   let emulator: RunningEmulator | undefined;
   beforeAll(async () => {
     emulator = await startEmulator({
       autoConsent: true,
-      seed: { kind: 'synthetic', count: messages },
+      seed: messages > 0 ? { kind: 'synthetic', count: messages } : { kind: 'empty' },
       serviceOptions: { google: { quotaEnabled: false } },
     });
+    await options.prepare?.(emulator);
   }, 60_000);
   afterAll(async () => {
     await emulator?.stop();

@@ -9,9 +9,9 @@ import { useNavigationStore } from '../mail/navigationStore.ts';
 import { useReaderStore } from '../mail/readerStore.ts';
 import { listsWrittenMail, rowPeople } from '../mail/rowPeople.ts';
 import { useSelectionStore } from '../mail/selectionStore.ts';
-import { actOnChecked } from '../mail/threadActions.ts';
+import { actOnRow } from '../mail/threadActions.ts';
 import { chipLabels, inInbox } from '../threadLabels.ts';
-import { LabelPicker } from './LabelPicker.tsx';
+import { BulkActions } from './BulkActions.tsx';
 
 const ROW_HEIGHT = 78;
 /** Label chips a row shows before its subject; the rest as "+N". */
@@ -55,47 +55,145 @@ export function ThreadList() {
     if (index >= 0) virtualizer.scrollToIndex(index, { align: 'auto' });
   }, [openId, virtualizer]);
 
+  // The row under the pointer (by position, so moving onto its buttons keeps it): its hover actions show.
+  const [hovered, setHovered] = useState<number | null>(null);
+  const hoveredId = hovered === null ? undefined : ids[hovered];
+
   return (
-    <div className="thread-list" ref={scrollRef}>
-      {checked.size > 0 && <BulkActions count={checked.size} />}
-      {error && (
-        <p role="alert" className="error">
-          {query === null ? `Could not load threads: ${error}` : error}
-        </p>
-      )}
-      {status !== 'loading' && !error && ids.length === 0 && (
-        <p className="empty">{query === null ? 'No conversations here.' : `No conversations match ${query}.`}</p>
-      )}
-      <div
-        role="listbox"
-        aria-label={query === null ? 'Conversations' : 'Search results'}
-        aria-busy={status === 'loading'}
-        className="rows"
-        style={{ height: virtualizer.getTotalSize() }}
-      >
-        {items.map((item) => {
-          const id = ids[item.index] as string;
-          return (
-            <ThreadRow
-              key={id}
-              id={id}
-              position={item.index + 1}
-              total={ids.length}
-              top={item.start}
-              selected={id === openId}
-              checked={checked.has(id)}
-              onOpen={(event) => {
-                if (event.shiftKey) checkRangeTo(id);
-                else if (event.ctrlKey || event.metaKey) toggleChecked(id);
-                else void selectThread(id);
-              }}
-            />
-          );
-        })}
+    <>
+      <BulkActions />
+      <div className="thread-list" ref={scrollRef}>
+        {error && (
+          <p role="alert" className="error">
+            {query === null ? `Could not load threads: ${error}` : error}
+          </p>
+        )}
+        {status !== 'loading' && !error && ids.length === 0 && (
+          <p className="empty">{query === null ? 'No conversations here.' : `No conversations match ${query}.`}</p>
+        )}
+        {/* biome-ignore lint/a11y/noStaticElementInteractions: tracks the pointer for hover buttons only; keys act through shortcuts and the ticks */}
+        <div
+          className="rows-frame"
+          style={{ height: virtualizer.getTotalSize() }}
+          onMouseMove={(event) => {
+            const index = Math.floor((event.clientY - event.currentTarget.getBoundingClientRect().top) / ROW_HEIGHT);
+            if (index !== hovered) setHovered(index);
+          }}
+          onMouseLeave={() => setHovered(null)}
+        >
+          <div
+            role="listbox"
+            aria-label={query === null ? 'Conversations' : 'Search results'}
+            aria-busy={status === 'loading'}
+            className="rows"
+            style={{ height: virtualizer.getTotalSize() }}
+          >
+            {items.map((item) => {
+              const id = ids[item.index] as string;
+              return (
+                <ThreadRow
+                  key={id}
+                  id={id}
+                  position={item.index + 1}
+                  total={ids.length}
+                  top={item.start}
+                  selected={id === openId}
+                  checked={checked.has(id)}
+                  onOpen={(event) => {
+                    if (event.shiftKey) checkRangeTo(id);
+                    else if (event.ctrlKey || event.metaKey) toggleChecked(id);
+                    else void selectThread(id);
+                  }}
+                />
+              );
+            })}
+          </div>
+          {/* Beside the listbox, not in its options (an option holds no controls): each row's box, over the row's left edge. */}
+          <div className="row-ticks">
+            {items.map((item) => {
+              const id = ids[item.index] as string;
+              return (
+                <RowTick
+                  key={id}
+                  id={id}
+                  top={item.start}
+                  checked={checked.has(id)}
+                  onTick={(shiftKey) => (shiftKey ? checkRangeTo(id) : toggleChecked(id))}
+                />
+              );
+            })}
+          </div>
+          {hoveredId && hovered !== null && <RowActions id={hoveredId} top={hovered * ROW_HEIGHT} />}
+        </div>
       </div>
+    </>
+  );
+}
+
+/** A row's tick box: Space or a click ticks it, Shift-click ticks the range from the last one. */
+function RowTick({
+  id,
+  top,
+  checked,
+  onTick,
+}: {
+  id: string;
+  top: number;
+  checked: boolean;
+  onTick: (shiftKey: boolean) => void;
+}) {
+  const subject = useListStore((s) => s.threads[id]?.subject);
+  return (
+    <span className="row-tick" style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}>
+      <input
+        type="checkbox"
+        aria-label={`Select conversation: ${subject || '(no subject)'}`}
+        checked={checked}
+        onMouseDown={(event) => {
+          if (event.shiftKey) event.preventDefault(); // a range, not a text selection
+        }}
+        onClick={(event) => onTick(event.shiftKey)}
+        onChange={() => undefined}
+      />
+    </span>
+  );
+}
+
+/** Gmail's buttons on the row under the pointer, over its date: archive, delete, read or unread, star or unstar. */
+function RowActions({ id, top }: { id: string; top: number }) {
+  const thread = useListStore((s) => s.threads[id]);
+  if (!thread) return null;
+  const unread = thread.unread_count > 0;
+  const subject = thread.subject || '(no subject)';
+  const buttons = [
+    ['archive', 'Archive', ARCHIVE_ICON],
+    ['trash', 'Delete', TRASH_ICON],
+    unread ? (['mark_read', 'Mark as read', READ_ICON] as const) : (['mark_unread', 'Mark as unread', UNREAD_ICON] as const),
+    thread.is_starred ? (['unstar', 'Unstar', STAR_ICON] as const) : (['star', 'Star', STAR_ICON] as const),
+  ] as const;
+  return (
+    <div
+      className="row-actions"
+      role="toolbar"
+      aria-label={`Actions on ${subject}`}
+      style={{ transform: `translateY(${top + 4}px)` }}
+    >
+      {buttons.map(([action, label, path]) => (
+        <button key={action} type="button" title={label} aria-label={label} onClick={() => void actOnRow(id, action)}>
+          <svg className="icon" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
+            <path d={path} fill="none" stroke="currentColor" strokeWidth="1.3" strokeLinejoin="round" />
+          </svg>
+        </button>
+      ))}
     </div>
   );
 }
+
+const ARCHIVE_ICON = 'M2 3h12v3H2zM3 6v7h10V6M6.5 8.5h3';
+const TRASH_ICON = 'M3 4h10M6 4V2.5h4V4M4.5 4l.7 9.5h5.6l.7-9.5M7 6.5v5M9 6.5v5';
+const READ_ICON = 'M2 6.5 8 2.5l6 4V13H2zM2 6.5l6 4 6-4';
+const UNREAD_ICON = 'M2 4h12v9H2zM2 4l6 5 6-5';
+const STAR_ICON = 'm8 1.5 1.9 4.1 4.5.5-3.4 3 1 4.4L8 11.3l-4 2.2 1-4.4-3.4-3 4.5-.5z';
 
 /**
  * Rows patched in or out above the ones in view (new mail at the top, a thread archived elsewhere)
@@ -166,6 +264,9 @@ function ThreadRow({
       data-thread-id={thread.id}
       style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
       onClick={onOpen}
+      onMouseDown={(event) => {
+        if (event.shiftKey) event.preventDefault(); // a range of ticks, not a text selection
+      }}
       onKeyDown={(event) => {
         if (event.key === 'Enter' || event.key === ' ') {
           event.preventDefault();
@@ -254,61 +355,6 @@ function useKeepScrollWhileReading(scrollRef: RefObject<HTMLDivElement | null>) 
     const element = scrollRef.current;
     if (!reading && element && element.clientHeight > 0 && element.scrollTop !== left.current) element.scrollTop = left.current;
   }, [scrollRef, reading]);
-}
-
-/** The toolbar over the list while threads are ticked. */
-function BulkActions({ count }: { count: number }) {
-  const clearChecked = useSelectionStore((s) => s.clearChecked);
-  const [picker, setPicker] = useState<'label' | 'move' | null>(null);
-  const checked = useSelectionStore((s) => s.checked);
-  // The ticked threads' summaries only: a patch of another thread does not re-render the toolbar.
-  const ticked = useListStore(useShallow((s) => [...checked].flatMap((id) => s.threads[id] ?? [])));
-  // Labels belong to an account: offered when the ticked threads share one.
-  const accounts = new Set(ticked.map((t) => t.account_id));
-  const accountId = accounts.size === 1 ? [...accounts][0] : undefined;
-  const onAll = ticked.length ? (ticked[0]?.label_ids ?? []).filter((id) => ticked.every((t) => t.label_ids.includes(id))) : [];
-  const inSpamView = useNavigationStore((s) => s.view.kind === 'label' && s.view.label === 'spam');
-  const actions = [
-    ['archive', 'Archive'],
-    ['trash', 'Delete'],
-    inSpamView ? (['not_spam', 'Not spam'] as const) : (['spam', 'Report spam'] as const),
-    ['mark_read', 'Mark read'],
-    ['mark_unread', 'Mark unread'],
-    ['star', 'Star'],
-  ] as const;
-  return (
-    <div className="bulk-actions" role="toolbar" aria-label={`${count} selected`}>
-      <span>{count} selected</span>
-      {actions.map(([action, label]) => (
-        <button key={action} type="button" onClick={() => void actOnChecked(action)}>
-          {label}
-        </button>
-      ))}
-      {accountId && (
-        <>
-          <button type="button" aria-expanded={picker === 'move'} onClick={() => setPicker(picker === 'move' ? null : 'move')}>
-            Move to
-          </button>
-          <button type="button" aria-expanded={picker === 'label'} onClick={() => setPicker(picker === 'label' ? null : 'label')}>
-            Label
-          </button>
-        </>
-      )}
-      <button type="button" onClick={clearChecked}>
-        Clear
-      </button>
-      {picker && accountId && (
-        <LabelPicker
-          key={picker}
-          kind={picker}
-          accountId={accountId}
-          applied={onAll}
-          apply={(action, labelId) => actOnChecked(action, labelId)}
-          onClose={() => setPicker(null)}
-        />
-      )}
-    </div>
-  );
 }
 
 /** Drawn, not an emoji: emoji fonts are missing on many Linux desktops. */
