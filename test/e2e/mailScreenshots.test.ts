@@ -1,7 +1,8 @@
 /**
  * The mail client as a person sees it, with a Gmail and an Outlook account (emulator, real corpus mail),
  * saved under test-results/screenshots/ to be looked at: the unified inbox, one account's Inbox with its
- * mailboxes in the sidebar, Drafts with a draft, and a narrow window with the drawer open and closed.
+ * mailboxes in the sidebar, Drafts with a draft, two docked compose windows (one folded) over a conversation,
+ * and a narrow window with the drawer open and closed.
  */
 import type { Page } from 'playwright';
 import { expect, it } from 'vitest';
@@ -57,6 +58,32 @@ describeOnEachSurface('screenshots of the mail client', (surface) => {
     const draft = page.getByRole('option').filter({ hasText: DRAFT.subject });
     await expect.poll(() => draft.count(), { timeout: 15_000 }).toBe(1);
     await ui.screenshot(page, 'drafts.png');
+
+    // Two messages docked over the unified inbox with a conversation open, the first folded to its title bar.
+    await page
+      .getByRole('navigation', { name: 'Mailboxes' })
+      .getByRole('button', { name: /^Inbox/ })
+      .first()
+      .click();
+    await (await rowsShown(page, 10)).nth(1).click();
+    await expect.poll(() => page.locator('.thread-subject').isVisible(), { timeout: 10_000 }).toBe(true);
+    const windows = page.getByRole('region', { name: 'Messages being written' }).getByRole('form', { name: 'New message' });
+    for (const [n, subject] of [
+      [1, 'Lunch on Friday?'],
+      [2, 'Slides for the review'],
+    ] as const) {
+      await page.locator('.thread-subject').click();
+      await page.keyboard.press('c');
+      await expect.poll(() => windows.count()).toBe(n);
+      await windows
+        .nth(n - 1)
+        .getByLabel('Subject')
+        .fill(subject);
+    }
+    await windows.nth(1).getByLabel('Message').fill('The figures are in the second half.');
+    await page.getByRole('region', { name: 'Messages being written' }).getByRole('button', { name: 'Minimise' }).first().click();
+    await expect.poll(() => windows.nth(0).getByLabel('Subject').isVisible()).toBe(false);
+    await ui.screenshot(page, 'docked-compose.png');
     await ui.closePage(page);
   }, 90_000);
 
