@@ -13,7 +13,7 @@ Usage:
   outpost accounts [list]                       list connected accounts
   outpost accounts connect google|microsoft     connect an account (opens the provider's sign-in page)
   outpost accounts remove ID|EMAIL --yes        delete an account and its synced mail and calendars from this computer
-  outpost sync [--full] [--account ID]          sync mail now, with progress
+  outpost sync [--full] [--account ID]          sync mail now, with progress (through outpost serve when it runs)
   outpost agenda [--days N]                     the coming days of every calendar (default 7)
   outpost search QUERY [--account ID] [--limit N] [--prefix] [--messages]
                                                 search the index (Gmail-style operators): conversations newest first and how

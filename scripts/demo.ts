@@ -18,11 +18,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiKey, SCOPES } from '../main/api/auth/apiKeys.ts';
-import { openEventStream } from '../main/cli/eventStream.ts';
+import { jobReader, openEventStream } from '../main/cli/eventStream.ts';
 import { SyncFollower } from '../main/cli/syncFollower.ts';
 import { ProgressBoard } from '../main/cli/syncProgress.ts';
 import { openLoggedEngine } from '../main/core/engine.ts';
-import type { JobSnapshot } from '../shared/events.ts';
 import { type RunningEmulator, startEmulator } from '../test/emulator/index.ts';
 import type { SeedSpec } from '../test/emulator/kit/types.ts';
 import { openBrowser as formPostBrowser } from '../test/emulator/microsoft/testAuth.ts';
@@ -175,17 +174,9 @@ async function showSyncProgress(
   accounts: ReadonlyArray<{ id: string; email: string }>,
   jobIds: readonly string[],
 ): Promise<void> {
-  const headers = { authorization: `Bearer ${apiKey}` };
   const board = new ProgressBoard(process.stdout);
   for (const account of accounts) board.add(account.id, account.email);
-  const follower = new SyncFollower(
-    board,
-    async (jobId) => {
-      const response = await fetch(`${origin}/v1/jobs/${encodeURIComponent(jobId)}`, { headers });
-      return response.ok ? ((await response.json()) as { data: JobSnapshot }).data : undefined;
-    },
-    ['email_sync', 'calendar_sync'],
-  );
+  const follower = new SyncFollower(board, jobReader(origin, apiKey), ['email_sync', 'calendar_sync']);
   const stream = await openEventStream(origin, apiKey, (event) => follower.handle(event));
   try {
     // Where each job stands now: some may have progressed, or ended, before the stream opened.

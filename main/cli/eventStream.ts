@@ -1,4 +1,4 @@
-import type { CoreEvent } from '../../shared/events.ts';
+import type { CoreEvent, JobSnapshot } from '../../shared/events.ts';
 import { OutpostError } from '../core/outpostError.ts';
 
 export interface OpenEventStream {
@@ -49,5 +49,15 @@ export async function openEventStream(
   return {
     ended: read().catch(() => {}),
     close: () => abort.abort(),
+  };
+}
+
+/** Reads a job from a running server (GET /v1/jobs/{id}); undefined when it cannot be read. */
+export function jobReader(baseUrl: string, token: string): (jobId: string) => Promise<JobSnapshot | undefined> {
+  return async (jobId) => {
+    const response = await fetch(`${baseUrl}/v1/jobs/${encodeURIComponent(jobId)}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    return response.ok ? ((await response.json()) as { data: JobSnapshot }).data : undefined;
   };
 }

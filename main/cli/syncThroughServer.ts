@@ -4,7 +4,7 @@ import { createSession, endSession } from '../api/auth/sessions.ts';
 import { openIndexForWriting } from '../core/indexAccess.ts';
 import { OutpostError } from '../core/outpostError.ts';
 import type { ReadableDb } from '../db/handles.ts';
-import { openEventStream } from './eventStream.ts';
+import { jobReader, openEventStream } from './eventStream.ts';
 import { SyncFollower } from './syncFollower.ts';
 import { ProgressBoard } from './syncProgress.ts';
 
@@ -39,10 +39,7 @@ export async function syncThroughServer(
     const headers = { authorization: `Bearer ${token}` };
     const board = new ProgressBoard(process.stderr);
     for (const account of accounts) board.add(account.id, account.email);
-    const follower = new SyncFollower(board, async (jobId) => {
-      const response = await fetch(`${baseUrl}/v1/jobs/${encodeURIComponent(jobId)}`, { headers });
-      return response.ok ? ((await response.json()) as { data: JobSnapshot }).data : undefined;
-    });
+    const follower = new SyncFollower(board, jobReader(baseUrl, token));
     const stream = await openEventStream(baseUrl, token, (event) => follower.handle(event));
     try {
       const mode = options.full ? 'full' : 'incremental';
