@@ -1,8 +1,7 @@
 import { type Static, Type } from 'typebox';
+import { SCOPES } from '../scopes.ts';
 
-/** What an API key may do; `admin` includes everything. */
-export const SCOPES = ['read:email', 'write:email', 'read:calendar', 'write:calendar', 'admin'] as const;
-export type Scope = (typeof SCOPES)[number];
+export { SCOPES, type Scope } from '../scopes.ts';
 
 export const ScopeSchema = Type.Enum(SCOPES);
 

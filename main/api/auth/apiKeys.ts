@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { SCOPES, type Scope } from '../../../shared/api/keys.ts';
+import { SCOPES, type Scope } from '../../../shared/scopes.ts';
 import { ulid } from '../../core/ids.ts';
 import type { ReadableDb, WritableDb } from '../../db/handles.ts';
 import {
