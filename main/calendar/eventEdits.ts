@@ -36,6 +36,8 @@ export interface EventDraft {
   endDate?: string;
   timeZone?: string;
   attendees?: Array<{ email: string; name?: string; optional?: boolean }>;
+  /** Minutes before the start; [] for none. Absent on a new event: the calendar's defaults. */
+  reminders?: number[];
   /** A new event only: an RRULE makes it a recurring series. */
   recurrence?: string;
 }
@@ -97,6 +99,11 @@ export function resolveFields(
     description: draft.description ?? base?.description ?? '',
     location: draft.location ?? base?.location ?? '',
     attendees: draft.attendees ? guestsOf(draft.attendees) : (base?.attendees ?? []),
+    ...(draft.reminders !== undefined
+      ? { reminders: [...new Set(draft.reminders)].sort((a, b) => a - b) }
+      : base?.reminders !== undefined
+        ? { reminders: base.reminders }
+        : {}),
     timeZone,
     allDay,
     ...(draft.recurrence !== undefined ? { recurrence: formatRecurrenceRule(parseRecurrenceRule(draft.recurrence)) } : {}),
@@ -133,7 +140,7 @@ export function resolveFields(
 function changedFields(base: EventFields, next: EventFields): Partial<EventFields> {
   const changed: Partial<EventFields> = {};
   const differs = (key: keyof EventFields) => JSON.stringify(base[key]) !== JSON.stringify(next[key]);
-  for (const key of ['summary', 'description', 'location', 'attendees'] as const)
+  for (const key of ['summary', 'description', 'location', 'attendees', 'reminders'] as const)
     if (differs(key)) Object.assign(changed, { [key]: next[key] });
   if (TIMING.some(differs)) for (const key of TIMING) Object.assign(changed, { [key]: next[key] });
   return changed;
@@ -153,6 +160,7 @@ export function fieldsOfRow(row: EventRow): EventFields {
     endDate: row.end_date,
     timeZone: row.time_zone ?? 'UTC',
     attendees: attendees.filter((a) => !a.organizer).map((a) => ({ email: a.email, name: a.name, optional: a.optional })),
+    reminders: JSON.parse(row.reminders_json) as number[],
   };
 }
 

@@ -133,6 +133,13 @@ const eventFieldsInput = {
   attendees: Type.Optional(
     Type.Array(EventGuestInput, { maxItems: 200, description: 'The guests; the provider sends them the invitation' }),
   ),
+  reminders_minutes: Type.Optional(
+    Type.Array(Type.Integer({ minimum: 0, maximum: 40320 }), {
+      maxItems: 5,
+      description:
+        'Reminders in minutes before the start ([] for none; Outlook keeps the first); default on a new event: the calendar’s',
+    }),
+  ),
 };
 
 export const EventCreateBody = Type.Object(

@@ -44,7 +44,12 @@ describeOnEachSurface('creating, editing and deleting an event from the calendar
     await form.getByLabel('Ends').fill(isoDate(today));
     await form.getByLabel('End time').fill('12:30');
     await form.getByLabel('Location').fill('Canteen');
+    await form.getByLabel('Guests').fill('bob@example.com, not-an-address');
+    await form.getByLabel('Reminder').selectOption({ label: '15 minutes before' });
     await expect.poll(() => form.getByLabel('Calendar').inputValue(), { timeout: 10_000 }).not.toBe('');
+    await form.getByRole('button', { name: 'Save' }).click();
+    expect(await form.getByRole('alert').textContent()).toMatch(/not-an-address is not an email address/);
+    await form.getByLabel('Guests').fill('bob@example.com, carol@example.com');
     // The end before the start is refused in the form.
     await form.getByLabel('End time').fill('11:00');
     await form.getByRole('button', { name: 'Save' }).click();
@@ -58,7 +63,8 @@ describeOnEachSurface('creating, editing and deleting an event from the calendar
     const details = page.getByRole('complementary', { name: 'Event details' });
     expect(await details.getByRole('heading', { name: 'Lunch with Ann' }).count()).toBe(1);
     const [created] = await todays();
-    expect(created).toMatchObject({ summary: 'Lunch with Ann', location: 'Canteen', all_day: false });
+    expect(created).toMatchObject({ summary: 'Lunch with Ann', location: 'Canteen', all_day: false, reminders_minutes: [15] });
+    expect(created?.attendees.map((a) => a.email)).toEqual(['bob@example.com', 'carol@example.com']);
     expect([Date.parse(created?.start ?? ''), Date.parse(created?.end ?? '')]).toEqual([at(12).getTime(), at(12.5).getTime()]);
 
     await details.getByRole('button', { name: 'Edit' }).click();

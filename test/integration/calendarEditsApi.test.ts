@@ -157,6 +157,39 @@ describe('POST/PATCH/DELETE /v1/calendar/events against Google Calendar (emulato
     expect(await named('Daily check (new room)')).toHaveLength(3);
   });
 
+  it("sets an event's reminders (popups at the provider), and takes them away", async () => {
+    const start = new Date(now + 4 * DAY_MS).toISOString();
+    const created = await api('POST', '/v1/calendar/events', {
+      calendar_id: calendarId,
+      summary: 'Dentist',
+      start,
+      reminders_minutes: [30, 10, 10],
+    });
+    expect(created.body?.data).toMatchObject({ reminders_minutes: [10, 30] });
+    await pushed();
+    const remoteReminders = async () => {
+      const q = `timeMin=${new Date(now).toISOString()}&timeMax=${new Date(now + 30 * DAY_MS).toISOString()}`;
+      const answer = (await emulatorControl(emulator)(`/google/users/${USER}/calendar-instances?${q}`)) as unknown as {
+        calendars: Array<{ instances: Array<{ summary?: string; reminders?: unknown }> }>;
+      };
+      return answer.calendars.flatMap((c) => c.instances).find((e) => e.summary === 'Dentist')?.reminders;
+    };
+    expect(await remoteReminders()).toEqual({
+      useDefault: false,
+      overrides: [
+        { method: 'popup', minutes: 10 },
+        { method: 'popup', minutes: 30 },
+      ],
+    });
+    const id = created.body?.data?.id as string;
+    expect((await api('PATCH', `/v1/calendar/events/${id}`, { reminders_minutes: [] })).body?.data).toMatchObject({
+      reminders_minutes: [],
+    });
+    await pushed();
+    expect(await remoteReminders()).toEqual({ useDefault: false, overrides: [] });
+    expect((await api('PATCH', `/v1/calendar/events/${id}`, { reminders_minutes: [-5] })).status).toBe(400);
+  });
+
   it('honours Idempotency-Key: a retried create answers the first event and makes no second one', async () => {
     const body = {
       calendar_id: calendarId,

@@ -56,6 +56,7 @@ function draftOf(body: EventUpdateBody): EventDraft {
   if (body.end_date !== undefined) draft.endDate = body.end_date;
   if (body.time_zone !== undefined) draft.timeZone = body.time_zone;
   if (body.attendees !== undefined) draft.attendees = body.attendees;
+  if (body.reminders_minutes !== undefined) draft.reminders = body.reminders_minutes;
   if (body.recurrence !== undefined) draft.recurrence = body.recurrence;
   return draft;
 }

@@ -26,6 +26,11 @@ export interface EventFields {
   endDate: string | null;
   timeZone: string;
   attendees: EventGuest[];
+  /**
+   * Reminders, in minutes before the start (popups on the person's devices); absent: the calendar's own
+   * defaults, as the provider applies them.
+   */
+  reminders?: number[];
   /** A new recurring series: its RRULE line ("RRULE:FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10"), checked. */
   recurrence?: string | null;
 }
@@ -202,7 +207,7 @@ export interface LocalEventWrite {
 /**
  * The row's values in the column order both statements below use: calendar_id, remote_id, summary,
  * description, location, starts_at, ends_at, is_all_day, start_date, end_date, time_zone,
- * organizer_json, attendees_json, updated_at.
+ * organizer_json, attendees_json, reminders_json, updated_at.
  */
 function localEventValues(event: LocalEventWrite): unknown[] {
   const f = event.fields;
@@ -220,6 +225,7 @@ function localEventValues(event: LocalEventWrite): unknown[] {
     f.timeZone,
     event.organizer ? JSON.stringify(event.organizer) : null,
     JSON.stringify(event.attendees),
+    JSON.stringify(f.reminders ?? []),
     Date.now(),
   ];
 }
@@ -230,8 +236,8 @@ export function insertLocalEvent(db: WritableDb, event: LocalEventWrite): number
     stmt(
       db,
       `INSERT INTO events (calendar_id, remote_id, status, summary, description, location, starts_at, ends_at, is_all_day,
-         start_date, end_date, time_zone, organizer_json, attendees_json, updated_at)
-       VALUES (?, ?, 'confirmed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         start_date, end_date, time_zone, organizer_json, attendees_json, reminders_json, updated_at)
+       VALUES (?, ?, 'confirmed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(...localEventValues(event)).lastInsertRowid,
   );
 }
@@ -241,7 +247,8 @@ export function updateLocalEvent(db: WritableDb, id: number, event: LocalEventWr
   stmt(
     db,
     `UPDATE events SET calendar_id = ?, remote_id = ?, summary = ?, description = ?, location = ?, starts_at = ?, ends_at = ?,
-       is_all_day = ?, start_date = ?, end_date = ?, time_zone = ?, organizer_json = ?, attendees_json = ?, updated_at = ?
+       is_all_day = ?, start_date = ?, end_date = ?, time_zone = ?, organizer_json = ?, attendees_json = ?, reminders_json = ?,
+       updated_at = ?
      WHERE id = ?`,
   ).run(...localEventValues(event), id);
 }

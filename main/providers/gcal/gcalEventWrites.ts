@@ -31,6 +31,8 @@ export function gcalEventBody(fields: Partial<EventFields>): calendar_v3.Schema$
     }
   }
   if (fields.recurrence) body.recurrence = [fields.recurrence];
+  if (fields.reminders !== undefined)
+    body.reminders = { useDefault: false, overrides: fields.reminders.map((minutes) => ({ method: 'popup', minutes })) };
   if (fields.attendees !== undefined)
     body.attendees = fields.attendees.map((a) => ({
       email: a.email,

@@ -46,6 +46,11 @@ export function graphEventBody(fields: Partial<EventFields>): Record<string, unk
       : (DateTime.fromMillis(fields.startsAt as number, { zone: fields.timeZone }).toISODate() as string);
     body.recurrence = graphRecurrence(parseRecurrenceRule(fields.recurrence), firstDate, fields.timeZone);
   }
+  if (fields.reminders !== undefined) {
+    // Outlook keeps one reminder per event: the earliest asked for.
+    body.isReminderOn = fields.reminders.length > 0;
+    if (fields.reminders.length > 0) body.reminderMinutesBeforeStart = Math.max(...fields.reminders);
+  }
   if (fields.attendees !== undefined)
     body.attendees = fields.attendees.map((a) => ({
       emailAddress: { address: a.email, name: a.name || a.email },

@@ -17,7 +17,21 @@ interface Fields {
   location: string;
   description: string;
   calendarId: string;
+  /** Guests' addresses, separated by commas. */
+  guests: string;
+  /** Minutes before the start, 'none', or '' for the calendar's default reminders (new events). */
+  reminder: string;
 }
+
+const REMINDERS: Array<{ value: string; label: string }> = [
+  { value: 'none', label: 'None' },
+  { value: '5', label: '5 minutes before' },
+  { value: '10', label: '10 minutes before' },
+  { value: '15', label: '15 minutes before' },
+  { value: '30', label: '30 minutes before' },
+  { value: '60', label: '1 hour before' },
+  { value: '1440', label: '1 day before' },
+];
 
 const pad = (n: number) => String(n).padStart(2, '0');
 const localDate = (d: Date) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
@@ -45,6 +59,8 @@ function fieldsOf(event: CalendarEvent | null, day: Date, span: { start: Date; e
       location: '',
       description: '',
       calendarId: '',
+      guests: '',
+      reminder: '',
     };
   }
   const start = new Date(event.start);
@@ -60,7 +76,32 @@ function fieldsOf(event: CalendarEvent | null, day: Date, span: { start: Date; e
     location: event.location,
     description: event.description,
     calendarId: event.calendar_id,
+    guests: event.attendees
+      .filter((a) => !a.organizer && !a.self)
+      .map((a) => a.email)
+      .join(', '),
+    reminder: event.reminders_minutes.length ? String(Math.min(...event.reminders_minutes)) : 'none',
   };
+}
+
+/**
+ * Guests and reminder as the request gives them, only when the form changed them (a guest's name, which
+ * the form does not show, stays as it was).
+ */
+function guestsAndReminders(fields: Fields, initial: Fields): Pick<EventUpdateBody, 'attendees' | 'reminders_minutes'> | string {
+  const out: Pick<EventUpdateBody, 'attendees' | 'reminders_minutes'> = {};
+  if (fields.guests.trim() !== initial.guests.trim()) {
+    const emails = fields.guests
+      .split(/[\s,;]+/)
+      .map((e) => e.trim())
+      .filter(Boolean);
+    const wrong = emails.find((e) => !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(e));
+    if (wrong) return `${wrong} is not an email address.`;
+    out.attendees = emails.map((email) => ({ email }));
+  }
+  if (fields.reminder !== initial.reminder && fields.reminder !== '')
+    out.reminders_minutes = fields.reminder === 'none' ? [] : [Number(fields.reminder)];
+  return out;
 }
 
 /** The request's fields, or what is wrong with the form. */
@@ -136,7 +177,8 @@ export function EventForm({
   day: Date;
   span?: { start: Date; end: Date } | null;
 }) {
-  const [fields, setFields] = useState(() => fieldsOf(event, day, span));
+  const [initial] = useState(() => fieldsOf(event, day, span));
+  const [fields, setFields] = useState(initial);
   const [calendars, setCalendars] = useState<CalendarChoice[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -165,8 +207,11 @@ export function EventForm({
 
   const save = async (submit: React.FormEvent) => {
     submit.preventDefault();
-    const body = bodyOf(fields);
-    if (typeof body === 'string') return setError(body);
+    const timing = bodyOf(fields);
+    if (typeof timing === 'string') return setError(timing);
+    const people = guestsAndReminders(fields, initial);
+    if (typeof people === 'string') return setError(people);
+    const body = { ...timing, ...people };
     setBusy(true);
     setError(null);
     try {
@@ -228,6 +273,32 @@ export function EventForm({
       <label>
         Description
         <textarea rows={4} value={fields.description} onChange={(e) => set('description')(e.target.value)} />
+      </label>
+      <label>
+        Guests
+        <input
+          value={fields.guests}
+          onChange={(e) => set('guests')(e.target.value)}
+          placeholder="ann@example.com, bob@example.com"
+          aria-describedby="event-guests-note"
+        />
+      </label>
+      <p id="event-guests-note" className="muted form-note">
+        Invitations go out from your account’s provider.
+      </p>
+      <label>
+        Reminder
+        <select value={fields.reminder} onChange={(e) => set('reminder')(e.target.value)}>
+          {!event && <option value="">Default reminders</option>}
+          {REMINDERS.map((r) => (
+            <option key={r.value} value={r.value}>
+              {r.label}
+            </option>
+          ))}
+          {fields.reminder && !REMINDERS.some((r) => r.value === fields.reminder) && (
+            <option value={fields.reminder}>{fields.reminder} minutes before</option>
+          )}
+        </select>
       </label>
       <label>
         Calendar
