@@ -24,7 +24,13 @@ export interface CompiledSearch {
    * them instead of walking the match (label:receipts linux), and counts them
    * exactly. Null when the query has none.
    */
-  listed: { sql: string; params: unknown[]; size: number } | null;
+  listed: {
+    sql: string;
+    params: unknown[];
+    size: number;
+    /** The listed messages' search_keys as a subquery whose WHERE may be extended (a domain's rows keep them). */
+    keys?: { sql: string; params: unknown[] };
+  } | null;
   /** The query's top-level dates (after:, before:, older_than: ...), each also a condition of `where`: bounds of search_key. */
   dates: Array<{ op: 'before' | 'after'; ms: number }>;
 }
@@ -446,7 +452,11 @@ class SearchLookups {
     // A probe of its own (me: this account's address, not another's) still holds of each listed message.
     const condition =
       probe === rows ? { sql: listed, values } : { sql: `(${listed} AND ${probed})`, values: [...values, ...values] };
-    this.listedAddresses.set(term, { sql: condition.sql, params: condition.values, size });
+    const keys =
+      listedBy === 'search_key' && probe === rows
+        ? { sql: `SELECT h.search_key FROM ${table} h WHERE ${rows}`, params: values }
+        : undefined;
+    this.listedAddresses.set(term, { sql: condition.sql, params: condition.values, size, ...(keys ? { keys } : {}) });
     return condition;
   }
 

@@ -130,6 +130,8 @@ describe('searching by an address domain', () => {
     expect(text).not.toMatch(/SCAN m\b(?! USING INDEX messages_by_search_key)/);
     // The domain's messages are listed by search_key: the word's matches are tested on messages_by_search_key's entries.
     expect(text).toMatch(/m\.search_key IN \(SELECT h\.search_key FROM message_address_domains h/);
+    // The word's matches meet the domain's rows there, before any message is read.
+    expect(text).toMatch(/AND h\.search_key IN \(SELECT rowid FROM messages_fts WHERE messages_fts MATCH \?\)\)/);
     expect(text).toMatch(/SEARCH m USING INDEX messages_by_search_key \(search_key=\?\)/);
     expect(text).not.toMatch(/TEMP B-TREE/);
   });
