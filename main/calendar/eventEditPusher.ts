@@ -45,11 +45,17 @@ const editKind = (edit: EventEdit) =>
  * good is dropped and reported (calendar.edit_failed), and the sync then shows the provider's copy; any
  * other failure stops here, the rest queued for the next sync. A change made at the provider meanwhile is
  * settled by the provider module (the later one wins) and reported (calendar.edit_conflict, a log line).
- * Returns how many edits went.
+ * Returns how many edits went, and how many were refused (the caller's sync then lists the calendars in
+ * full, so the index shows the provider's copy again at once).
  */
-export async function pushEventEdits(deps: EventEditPushDeps, session: AccountSession, accountId: string): Promise<number> {
+export async function pushEventEdits(
+  deps: EventEditPushDeps,
+  session: AccountSession,
+  accountId: string,
+): Promise<{ pushed: number; refused: number }> {
   const { db, log } = deps;
   let pushed = 0;
+  let refused = 0;
   for (const { id, edit } of queuedEventEdits(db, accountId)) {
     let outcome: EventWriteOutcome;
     try {
@@ -60,6 +66,7 @@ export async function pushEventEdits(deps: EventEditPushDeps, session: AccountSe
         throw error;
       }
       settleEventEdit(db, id);
+      refused++;
       log.warn(
         { account_id: accountId, event: edit.eventRemoteId, edit: editKind(edit), err: error },
         'the provider refused an event edit; dropped',
@@ -99,7 +106,7 @@ export async function pushEventEdits(deps: EventEditPushDeps, session: AccountSe
     }
   }
   if (pushed > 0) log.info({ account_id: accountId, pushed }, 'event edits pushed');
-  return pushed;
+  return { pushed, refused };
 }
 
 /** The index after a pushed edit: a created event under the provider's id, the provider's version of the event. */

@@ -32,10 +32,16 @@ export function createCalendarSyncHandler(deps: SyncHandlerDeps): JobHandler {
     const window = { ...calendarWindow(params), sliding };
     try {
       const session = deps.providers.of(account).session(account, context.signal);
-      // Edits made here go first, so the sync brings them back instead of undoing them.
-      await pushEventEdits(deps, session, account.id);
+      // Edits made here go first, so the sync brings them back instead of undoing them. An edit the provider
+      // refused left the index as it made it: a full listing puts the provider's copy back now, not at the
+      // next full sync.
+      const { refused } = await pushEventEdits(deps, session, account.id);
       return await session.syncCalendars(
-        { full: job.mode === 'full', window, scheduled: (params as { trigger?: string }).trigger === 'scheduler' },
+        {
+          full: job.mode === 'full' || refused > 0,
+          window,
+          scheduled: (params as { trigger?: string }).trigger === 'scheduler',
+        },
         context,
       );
     } catch (error) {
