@@ -1,4 +1,4 @@
-import { type ICachePlugin, PublicClientApplication } from '@azure/msal-node';
+import type { ICachePlugin, PublicClientApplication } from '@azure/msal-node';
 import type { MicrosoftConfig } from './providerConfig.ts';
 import type { TokenVault } from './tokenVault.ts';
 
@@ -39,7 +39,13 @@ export class VaultCachePlugin implements ICachePlugin {
   }
 }
 
-export function newMsalClient(config: MicrosoftConfig, cachePlugin: VaultCachePlugin): PublicClientApplication {
+/**
+ * msal-node is loaded when a Microsoft account is first used (connected or
+ * synced): loading it costs about 130 ms of CPU, which every `outpost sync`
+ * paid at start even with no Microsoft account (docs/benchmarks.md, CLI start-up).
+ */
+export async function newMsalClient(config: MicrosoftConfig, cachePlugin: VaultCachePlugin): Promise<PublicClientApplication> {
+  const { PublicClientApplication } = await import('@azure/msal-node');
   return new PublicClientApplication({
     auth: {
       clientId: config.clientId,

@@ -1,4 +1,4 @@
-import { type AccountInfo, InteractionRequiredAuthError, type PublicClientApplication } from '@azure/msal-node';
+import type { AccountInfo, PublicClientApplication } from '@azure/msal-node';
 import { GRAPH_SYNC_SCOPES } from '../../auth/providerConfig.ts';
 import type { Log } from '../../core/log.ts';
 import { type FailureClass, logRetry, parseRetryAfter, withRetry } from '../../sync/retryPolicy.ts';
@@ -165,6 +165,8 @@ export class GraphClient {
       });
       return result.accessToken;
     } catch (error) {
+      // msal-node is loaded by now (it threw this): its error class, without loading it for every start.
+      const { InteractionRequiredAuthError } = await import('@azure/msal-node');
       if (
         error instanceof InteractionRequiredAuthError ||
         /invalid_grant|interaction_required|no_tokens_found/i.test(String((error as Error).message))

@@ -24,7 +24,7 @@ export async function connectMicrosoft(
   options: ConnectOptions,
 ): Promise<AccountRow> {
   const cache = new VaultCachePlugin(vault, null);
-  const msal = newMsalClient(config, cache);
+  const msal = await newMsalClient(config, cache);
   const result = await msal.acquireTokenInteractive({
     scopes: MICROSOFT_SCOPES,
     openBrowser: options.openBrowser,

@@ -15,7 +15,7 @@ export async function openGraphClient(
 ): Promise<GraphClient> {
   const homeAccountId = vault.get(accountId, MSAL_HOME_ACCOUNT);
   if (!homeAccountId) throw new ProviderError('not_connected', 'this Microsoft account has no stored sign-in; connect it again');
-  const msal = newMsalClient(config, new VaultCachePlugin(vault, accountId));
+  const msal = await newMsalClient(config, new VaultCachePlugin(vault, accountId));
   const account = await msal.getTokenCache().getAccountByHomeId(homeAccountId);
   if (!account) throw new ProviderError('needs_reauth', 'the stored Microsoft sign-in is gone; reconnect the account');
   return new GraphClient({ msal, account, baseUrl: config.graphBaseUrl, ...options });

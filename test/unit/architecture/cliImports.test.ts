@@ -70,6 +70,11 @@ describe('what short commands load', () => {
     expect(packages.filter((p) => p.startsWith('nodemailer'))).toEqual([]);
   });
 
+  it('outpost sync loads msal-node (about 130 ms of CPU to load) only for a Microsoft account', async () => {
+    const { packages } = await staticGraph('main/cli/syncCommand.ts');
+    expect(packages.filter((p) => p.startsWith('@azure/'))).toEqual([]);
+  });
+
   it('outpost sync loads no API schemas (typebox, 140 ms of CPU to load): the engine announces webhooks by name', async () => {
     const { packages } = await staticGraph('main/cli/syncCommand.ts');
     expect(packages.filter((p) => p === 'typebox' || p === 'fastify')).toEqual([]);
