@@ -108,6 +108,16 @@ describeOnEachSurface('a narrow window', (surface) => {
     expect(await rows.nth(2).getAttribute('aria-selected')).not.toBe('true');
     expect(page.url()).toBe(url);
 
+    // A window widened with the drawer open shows the sidebar in place, and narrowed again, the list (no drawer left open).
+    await button.click();
+    await expect.poll(() => drawer.isVisible()).toBe(true);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await expect.poll(() => drawer.count()).toBe(0);
+    expect(await page.getByRole('navigation', { name: 'Mailboxes' }).isVisible()).toBe(true);
+    await page.setViewportSize({ width: 600, height: 800 });
+    await expect.poll(() => page.getByRole('navigation', { name: 'Mailboxes' }).isVisible()).toBe(false);
+    expect(await button.getAttribute('aria-expanded')).toBe('false');
+
     // Choosing a mailbox shows it and closes the drawer.
     await button.click();
     const outlook = ((await (await ui.api('/v1/accounts')).json()) as { data: Array<{ email: string }> }).data[1] as {

@@ -48,6 +48,10 @@ export function MailboxDrawer() {
   const narrow = useNarrowWindow();
   const open = useNavigationStore((s) => s.drawerOpen) && narrow;
   const drawer = useRef<HTMLDivElement>(null);
+  // A window widened past the breakpoint has no drawer: narrowed again, it shows the list, not a drawer left open.
+  useEffect(() => {
+    if (!narrow) useNavigationStore.getState().setDrawerOpen(false);
+  }, [narrow]);
   useEffect(() => {
     const element = drawer.current;
     if (!open || !element) return;
