@@ -147,6 +147,9 @@ describeOnEachSurface('the calendar views', (surface) => {
     const agendaText = await page.locator('.agenda').textContent();
     expect(agendaText).toMatch(/All day.*Team offsite/);
     expect(agendaText?.indexOf('Design review')).toBeLessThan(agendaText?.indexOf('Dentist') ?? 0);
+    // Each row says its times once, beside the event (not again inside it).
+    const reviewRow = page.locator('.agenda li').filter({ hasText: 'Design review' });
+    expect((await reviewRow.textContent())?.match(/10:00/g)).toHaveLength(1);
     await ui.screenshot(page, 'calendar-agenda.png');
 
     await page.getByRole('button', { name: 'Next week' }).click();

@@ -505,7 +505,7 @@ function Agenda({ days, events, onSelect }: { days: Date[]; events: CalendarEven
                   <span className="agenda-time">
                     {e.all_day ? 'All day' : `${timeFormat.format(new Date(e.start))} – ${timeFormat.format(new Date(e.end))}`}
                   </span>
-                  <EventChip event={e} onSelect={onSelect} />
+                  <EventChip event={e} onSelect={onSelect} withTime={false} />
                 </li>
               ))}
             </ul>
@@ -525,13 +525,16 @@ function EventChip({
   onSelect,
   style,
   compact = false,
+  withTime = true,
 }: {
   event: CalendarEvent;
   onSelect: (e: CalendarEvent) => void;
   style?: React.CSSProperties;
   compact?: boolean;
+  /** The start time in the chip (the agenda gives the times beside it instead). */
+  withTime?: boolean;
 }) {
-  const time = event.all_day ? null : <span className="event-time">{timeFormat.format(new Date(event.start))}</span>;
+  const time = event.all_day || !withTime ? null : <span className="event-time">{timeFormat.format(new Date(event.start))}</span>;
   const oneLine = compact || (style !== undefined && isOneLine(event));
   const classes = [
     'event-chip',
