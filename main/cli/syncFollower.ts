@@ -49,7 +49,9 @@ export class SyncFollower {
     this.#finished.push(job);
     for (const waiter of this.#waiters.filter((w) => w.matches(job))) waiter.resolve(job);
     if (!accountId || !this.#board.has(accountId) || !this.#kinds.includes(job.kind)) return;
-    const last = this.#change(accountId, job.kind, job.progress, job.counts.eventsProcessed ?? 0);
+    // Calendars end with their events; mail that synced shows its count, even none (a failure, only its reason).
+    const events = job.kind === 'calendar_sync' ? (job.counts.eventsProcessed ?? 0) : job.status === 'succeeded' ? 0 : undefined;
+    const last = this.#change(accountId, job.kind, job.progress, events);
     const ended = this.#ended.get(accountId) ?? new Map<JobKind, JobSnapshot>();
     ended.set(job.kind, job);
     this.#ended.set(accountId, ended);
