@@ -164,7 +164,9 @@ const KEY_COLUMNS = 'm.id, m.thread_id, m.sent_at, NULL AS score';
  * than the walk would read if they are spread evenly (limit × messages / size).
  */
 function startFromListed(db: ReadableDb, compiled: CompiledSearch, size: number, limit: number): boolean {
-  return size * size < limit * messageCount(db) && (compiled.match === null || size < matchesUpTo(db, compiled, size + 1));
+  // A domain's rows meet the matches in the index (listed.keys), reading no message that is not in both: no count.
+  const cheapStart = compiled.match === null || compiled.listed?.keys !== undefined;
+  return size * size < limit * messageCount(db) && (cheapStart || size < matchesUpTo(db, compiled, size + 1));
 }
 
 /** How many full-text matches there are, counted no further than `bound`. */
