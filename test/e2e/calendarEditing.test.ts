@@ -89,6 +89,44 @@ describeOnEachSurface('creating, editing and deleting an event from the calendar
     await ui.closePage(page);
   });
 
+  it('a time zone of its own: the times typed are that zone’s, kept as the event’s zone and shown in it when edited', async () => {
+    const page = await ui.openPage({ viewport: { width: 1400, height: 900 } });
+    await page.getByRole('button', { name: 'Calendar' }).click();
+    await page.getByRole('button', { name: 'New event' }).click();
+    const form = page.getByRole('form', { name: 'New event' });
+    await form.getByLabel('Title').fill('Call with New York');
+    await form.getByLabel('Starts').fill(isoDate(today));
+    await form.getByLabel('Start time').fill('09:00');
+    await form.getByLabel('Ends').fill(isoDate(today));
+    await form.getByLabel('End time').fill('09:30');
+    await form.getByLabel('Time zone').fill('Mars/Olympus');
+    await expect.poll(() => form.getByLabel('Calendar').inputValue(), { timeout: 10_000 }).not.toBe('');
+    await form.getByRole('button', { name: 'Save' }).click();
+    expect(await form.getByRole('alert').textContent()).toMatch(/Mars\/Olympus is not a time zone/);
+    await form.getByLabel('Time zone').fill('America/New_York');
+    await form.getByRole('button', { name: 'Save' }).click();
+    const query = new URLSearchParams({ from: at(-48).toISOString(), to: at(72).toISOString() });
+    const named = async () =>
+      ((await (await ui.api(`/v1/calendar/events?${query}`)).json()) as { data: CalendarEvent[] }).data.filter(
+        (e) => e.summary === 'Call with New York',
+      );
+    await expect.poll(async () => (await named()).length, { timeout: 10_000 }).toBe(1);
+    const [call] = await named();
+    // 09:00 in New York on that date, whatever this machine's zone.
+    const nine = new Date(`${isoDate(today)}T09:00:00`).getTime();
+    const newYorkOffset = (ms: number) =>
+      new Date(new Date(ms).toLocaleString('en-US', { timeZone: 'America/New_York' })).getTime() -
+      new Date(new Date(ms).toLocaleString('en-US', { timeZone: 'UTC' })).getTime();
+    const expected = Date.parse(`${isoDate(today)}T09:00:00Z`) - newYorkOffset(nine);
+    expect(call).toMatchObject({ time_zone: 'America/New_York' });
+    expect(Date.parse(call?.start ?? '')).toBe(expected);
+    await page.getByRole('complementary', { name: 'Event details' }).getByRole('button', { name: 'Edit' }).click();
+    const edit = page.getByRole('form', { name: 'Edit event' });
+    expect(await edit.getByLabel('Start time').inputValue()).toBe('09:00');
+    expect(await edit.getByLabel('Time zone').inputValue()).toBe('America/New_York');
+    await ui.closePage(page);
+  });
+
   it('an all-day event takes its first and last day', async () => {
     const page = await ui.openPage({ viewport: { width: 1400, height: 900 } });
     await page.getByRole('button', { name: 'Calendar' }).click();

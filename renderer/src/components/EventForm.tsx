@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { useEffect, useRef, useState } from 'react';
 import type { CalendarEvent, EventCreateBody, EventUpdateBody } from '../../../shared/api/calendar.ts';
 import { type ApplyTo, api } from '../apiClient.ts';
@@ -21,6 +22,8 @@ interface Fields {
   guests: string;
   /** Minutes before the start, 'none', or '' for the calendar's default reminders (new events). */
   reminder: string;
+  /** The IANA zone the times are typed in and the event is scheduled in. */
+  timeZone: string;
 }
 
 const REMINDERS: Array<{ value: string; label: string }> = [
@@ -38,6 +41,19 @@ const localDate = (d: Date) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pa
 const localTime = (d: Date) => `${pad(d.getHours())}:${pad(d.getMinutes())}`;
 /** "YYYY-MM-DD" and "HH:MM" as the local instant (a date-time without an offset is local time). */
 const instant = (date: string, time: string) => new Date(`${date}T${time}`);
+/** An instant's date and clock time in a zone ("YYYY-MM-DD", "HH:MM"). */
+const zonedParts = (d: Date, zone: string) => {
+  const t = DateTime.fromJSDate(d, { zone });
+  return { date: t.toFormat('yyyy-MM-dd'), time: t.toFormat('HH:mm') };
+};
+/** A date and clock time typed for a zone, as the instant (null when either is not valid). */
+const zonedInstant = (date: string, time: string, zone: string) => {
+  const t = DateTime.fromISO(`${date}T${time}`, { zone });
+  return t.isValid ? t.toJSDate() : null;
+};
+const isZone = (zone: string) => DateTime.local().setZone(zone).isValid;
+/** Every zone the browser knows, for the form's suggestions. */
+const ZONES: readonly string[] = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
 
 function fieldsOf(event: CalendarEvent | null, day: Date, span: { start: Date; end: Date } | null): Fields {
   if (!event) {
@@ -56,6 +72,7 @@ function fieldsOf(event: CalendarEvent | null, day: Date, span: { start: Date; e
       startTime: localTime(start),
       endDate: localDate(end),
       endTime: localTime(end),
+      timeZone: viewerTimeZone(),
       location: '',
       description: '',
       calendarId: '',
@@ -63,16 +80,19 @@ function fieldsOf(event: CalendarEvent | null, day: Date, span: { start: Date; e
       reminder: '',
     };
   }
-  const start = new Date(event.start);
-  const end = new Date(event.end);
-  const lastDay = event.end_date ? localDate(addDays(instant(event.end_date, '00:00'), -1)) : localDate(end);
+  // A timed event's times are shown in the zone it is scheduled in (as the provider's own form does).
+  const timeZone = event.time_zone && isZone(event.time_zone) ? event.time_zone : viewerTimeZone();
+  const start = zonedParts(new Date(event.start), timeZone);
+  const end = zonedParts(new Date(event.end), timeZone);
+  const lastDay = event.end_date ? localDate(addDays(instant(event.end_date, '00:00'), -1)) : end.date;
   return {
     summary: event.summary,
     allDay: event.all_day,
-    date: event.start_date ?? localDate(start),
-    startTime: localTime(start),
-    endDate: event.all_day ? lastDay : localDate(end),
-    endTime: localTime(end),
+    date: event.start_date ?? start.date,
+    startTime: start.time,
+    endDate: event.all_day ? lastDay : end.date,
+    endTime: end.time,
+    timeZone,
     location: event.location,
     description: event.description,
     calendarId: event.calendar_id,
@@ -112,11 +132,12 @@ function bodyOf(fields: Fields): Omit<EventCreateBody, 'calendar_id'> | string {
     const after = localDate(addDays(instant(fields.endDate, '00:00'), 1));
     return { ...common, all_day: true, start_date: fields.date, end_date: after };
   }
-  const start = instant(fields.date, fields.startTime);
-  const end = instant(fields.endDate, fields.endTime);
-  if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) return 'Give a date and times.';
+  if (!isZone(fields.timeZone)) return `${fields.timeZone} is not a time zone (such as Europe/Berlin).`;
+  const start = zonedInstant(fields.date, fields.startTime, fields.timeZone);
+  const end = zonedInstant(fields.endDate, fields.endTime, fields.timeZone);
+  if (!start || !end) return 'Give a date and times.';
   if (end <= start) return 'The event ends before it starts.';
-  return { ...common, all_day: false, start: start.toISOString(), end: end.toISOString(), time_zone: viewerTimeZone() };
+  return { ...common, all_day: false, start: start.toISOString(), end: end.toISOString(), time_zone: fields.timeZone };
 }
 
 const SCOPES: Array<{ value: ApplyTo; label: string }> = [
@@ -158,10 +179,11 @@ export function SeriesScopeChoice({
  * A series keeps its calendar and zone: a change of several of its events sends the times as instants
  * (read in the viewer's zone) without naming a zone, and no calendar.
  */
-function seriesBody(body: EventUpdateBody, applyTo: ApplyTo): EventUpdateBody {
+function seriesBody(body: EventUpdateBody, applyTo: ApplyTo, event: CalendarEvent): EventUpdateBody {
   if (applyTo === 'this') return body;
-  const { time_zone: _zone, calendar_id: _calendar, ...rest } = body;
-  return rest;
+  const { time_zone: zone, calendar_id: _calendar, ...rest } = body;
+  // A zone changed for a series is sent, and refused with the core's reason.
+  return zone && zone !== event.time_zone ? { ...rest, time_zone: zone } : rest;
 }
 
 /**
@@ -216,7 +238,7 @@ export function EventForm({
     setError(null);
     try {
       const { data } = event
-        ? await api.updateEvent(event.id, seriesBody({ ...body, calendar_id: fields.calendarId }, applyTo), applyTo)
+        ? await api.updateEvent(event.id, seriesBody({ ...body, calendar_id: fields.calendarId }, applyTo, event), applyTo)
         : await api.createEvent({ ...body, calendar_id: fields.calendarId }, idempotencyKey.current);
       await saved(data);
     } catch (failure) {
@@ -266,6 +288,23 @@ export function EventForm({
           />
         )}
       </div>
+      {!fields.allDay && (
+        <label>
+          Time zone
+          <input
+            list="event-time-zones"
+            value={fields.timeZone}
+            onChange={(e) => set('timeZone')(e.target.value)}
+            spellCheck={false}
+            maxLength={64}
+          />
+          <datalist id="event-time-zones">
+            {ZONES.map((zone) => (
+              <option key={zone} value={zone} />
+            ))}
+          </datalist>
+        </label>
+      )}
       <label>
         Location
         <input value={fields.location} onChange={(e) => set('location')(e.target.value)} maxLength={1024} />
