@@ -38,6 +38,8 @@ export interface EventDraft {
   attendees?: Array<{ email: string; name?: string; optional?: boolean }>;
   /** Minutes before the start; [] for none. Absent on a new event: the calendar's defaults. */
   reminders?: number[];
+  /** Ask the provider for a video call (it makes the link; the next sync brings it). */
+  videoCall?: true;
   /** A new event only: an RRULE makes it a recurring series. */
   recurrence?: string;
 }
@@ -99,6 +101,7 @@ export function resolveFields(
     description: draft.description ?? base?.description ?? '',
     location: draft.location ?? base?.location ?? '',
     attendees: draft.attendees ? guestsOf(draft.attendees) : (base?.attendees ?? []),
+    ...(draft.videoCall || base?.videoCall ? { videoCall: true } : {}),
     ...(draft.reminders !== undefined
       ? { reminders: [...new Set(draft.reminders)].sort((a, b) => a - b) }
       : base?.reminders !== undefined
@@ -140,7 +143,7 @@ export function resolveFields(
 function changedFields(base: EventFields, next: EventFields): Partial<EventFields> {
   const changed: Partial<EventFields> = {};
   const differs = (key: keyof EventFields) => JSON.stringify(base[key]) !== JSON.stringify(next[key]);
-  for (const key of ['summary', 'description', 'location', 'attendees', 'reminders'] as const)
+  for (const key of ['summary', 'description', 'location', 'attendees', 'reminders', 'videoCall'] as const)
     if (differs(key)) Object.assign(changed, { [key]: next[key] });
   if (TIMING.some(differs)) for (const key of TIMING) Object.assign(changed, { [key]: next[key] });
   return changed;
@@ -161,6 +164,7 @@ export function fieldsOfRow(row: EventRow): EventFields {
     timeZone: row.time_zone ?? 'UTC',
     attendees: attendees.filter((a) => !a.organizer).map((a) => ({ email: a.email, name: a.name, optional: a.optional })),
     reminders: JSON.parse(row.reminders_json) as number[],
+    ...(row.conference_url ? { videoCall: true } : {}),
   };
 }
 

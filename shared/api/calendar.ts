@@ -133,6 +133,12 @@ const eventFieldsInput = {
   attendees: Type.Optional(
     Type.Array(EventGuestInput, { maxItems: 200, description: 'The guests; the provider sends them the invitation' }),
   ),
+  video_call: Type.Optional(
+    Type.Literal(true, {
+      description:
+        'Adds a video call made by the provider (Google Meet, Microsoft Teams); its link is conference_url after the next sync',
+    }),
+  ),
   reminders_minutes: Type.Optional(
     Type.Array(Type.Integer({ minimum: 0, maximum: 40320 }), {
       maxItems: 5,

@@ -66,6 +66,7 @@ describeOnEachSurface('creating an event by dragging on the week grid (Google Ca
     expect(await form.getByLabel('End time').inputValue()).toBe('11:30');
     await form.getByLabel('Title').fill('Dragged review');
     await expect.poll(() => form.getByLabel('Calendar').inputValue(), { timeout: 10_000 }).not.toBe('');
+    await form.getByLabel(/Add a video call/).check();
     await form.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => week.getByRole('button', { name: /Dragged review/ }).count(), { timeout: 10_000 }).toBe(1);
 
@@ -73,6 +74,8 @@ describeOnEachSurface('creating an event by dragging on the week grid (Google Ca
     const [remote] = await atGoogle('Dragged review');
     expect(Date.parse(remote?.start?.dateTime ?? '')).toBe(todayAt(10).getTime());
     expect(Date.parse(remote?.end?.dateTime ?? '')).toBe(todayAt(11.5).getTime());
+    // Google made the Meet call asked for.
+    expect(remote?.hangoutLink).toMatch(/^https:\/\/meet\.google\.com\//);
     await ui.screenshot(page, 'calendar-drag-create.png');
     await ui.closePage(page);
   });

@@ -135,6 +135,22 @@ describe.each([google, outlook])('events created, edited and deleted in Outpost 
     expect(row(made.allDay)).toBeUndefined();
   }, 60_000);
 
+  it('a video call asked for is made by the provider (Google Meet, Teams), its link in the index after the push', async () => {
+    const at = now + 4 * DAY_MS;
+    const event = createEvent(engine.db, {
+      calendarId: primaryCalendar(),
+      summary: 'Video check-in',
+      startsAt: at,
+      endsAt: at + 1_800_000,
+      videoCall: true,
+    });
+    expect((await sync())?.status).toBe('succeeded');
+    const url = (
+      engine.db.prepare('SELECT conference_url FROM events WHERE id = ?').get(event.id) as { conference_url: string | null }
+    ).conference_url;
+    expect(url).toMatch(/^https:\/\/(meet\.google\.com|teams\.microsoft\.com)\//);
+  }, 60_000);
+
   it('a create whose answer was lost is retried without making a second event', async () => {
     // The provider acts on the create, then the connection drops. Google: the retry finds the id Outpost
     // chose taken (409); Graph: the retry carries the same transactionId and is answered the event made.

@@ -57,6 +57,7 @@ function draftOf(body: EventUpdateBody): EventDraft {
   if (body.time_zone !== undefined) draft.timeZone = body.time_zone;
   if (body.attendees !== undefined) draft.attendees = body.attendees;
   if (body.reminders_minutes !== undefined) draft.reminders = body.reminders_minutes;
+  if (body.video_call) draft.videoCall = true;
   if (body.recurrence !== undefined) draft.recurrence = body.recurrence;
   return draft;
 }

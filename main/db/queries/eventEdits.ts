@@ -31,6 +31,8 @@ export interface EventFields {
    * defaults, as the provider applies them.
    */
   reminders?: number[];
+  /** A video call the provider makes for the event (Google Meet, Microsoft Teams); true once it has one. */
+  videoCall?: boolean;
   /** A new recurring series: its RRULE line ("RRULE:FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10"), checked. */
   recurrence?: string | null;
 }

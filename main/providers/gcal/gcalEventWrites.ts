@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { calendar, type calendar_v3 } from '@googleapis/calendar';
 import { DateTime } from 'luxon';
 import type { EventEdit, EventFields } from '../../db/queries/eventEdits.ts';
@@ -31,6 +32,9 @@ export function gcalEventBody(fields: Partial<EventFields>): calendar_v3.Schema$
     }
   }
   if (fields.recurrence) body.recurrence = [fields.recurrence];
+  // A Meet conference, made by Google at once (the write asks with conferenceDataVersion=1).
+  if (fields.videoCall)
+    body.conferenceData = { createRequest: { requestId: randomUUID(), conferenceSolutionKey: { type: 'hangoutsMeet' } } };
   if (fields.reminders !== undefined)
     body.reminders = { useDefault: false, overrides: fields.reminders.map((minutes) => ({ method: 'popup', minutes })) };
   if (fields.attendees !== undefined)
@@ -60,7 +64,10 @@ export async function writeGoogleEvent(session: GmailSession, edit: EventEdit, s
     const sendUpdates = edit.fields.attendees.length > 0 ? 'all' : 'none';
     try {
       const made = await call(ctx, 1, () =>
-        api.events.insert({ calendarId, sendUpdates, requestBody: { ...gcalEventBody(edit.fields), id: eventId } }, { signal }),
+        api.events.insert(
+          { calendarId, sendUpdates, conferenceDataVersion: 1, requestBody: { ...gcalEventBody(edit.fields), id: eventId } },
+          { signal },
+        ),
       );
       return { remoteId: made.data.id ?? eventId, etag: made.data.etag ?? null, conflict: null };
     } catch (error) {
@@ -87,7 +94,10 @@ export async function writeGoogleEvent(session: GmailSession, edit: EventEdit, s
       return { remoteId: null, etag: null, conflict };
     }
     const patched = await call(ctx, 1, () =>
-      api.events.patch({ calendarId, eventId, sendUpdates, requestBody: gcalEventBody(edit.fields) }, { signal }),
+      api.events.patch(
+        { calendarId, eventId, sendUpdates, conferenceDataVersion: 1, requestBody: gcalEventBody(edit.fields) },
+        { signal },
+      ),
     );
     return { remoteId: eventId, etag: patched.data.etag ?? null, conflict };
   } catch (error) {

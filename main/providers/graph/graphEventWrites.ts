@@ -46,6 +46,11 @@ export function graphEventBody(fields: Partial<EventFields>): Record<string, unk
       : (DateTime.fromMillis(fields.startsAt as number, { zone: fields.timeZone }).toISODate() as string);
     body.recurrence = graphRecurrence(parseRecurrenceRule(fields.recurrence), firstDate, fields.timeZone);
   }
+  if (fields.videoCall) {
+    // Exchange makes the Teams meeting and answers its joinUrl.
+    body.isOnlineMeeting = true;
+    body.onlineMeetingProvider = 'teamsForBusiness';
+  }
   if (fields.reminders !== undefined) {
     // Outlook keeps one reminder per event: the earliest asked for.
     body.isReminderOn = fields.reminders.length > 0;

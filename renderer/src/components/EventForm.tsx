@@ -24,6 +24,8 @@ interface Fields {
   reminder: string;
   /** The IANA zone the times are typed in and the event is scheduled in. */
   timeZone: string;
+  /** A video call asked of the provider (an event that has one keeps it). */
+  videoCall: boolean;
 }
 
 const REMINDERS: Array<{ value: string; label: string }> = [
@@ -73,6 +75,7 @@ function fieldsOf(event: CalendarEvent | null, day: Date, span: { start: Date; e
       endDate: localDate(end),
       endTime: localTime(end),
       timeZone: viewerTimeZone(),
+      videoCall: false,
       location: '',
       description: '',
       calendarId: '',
@@ -101,6 +104,7 @@ function fieldsOf(event: CalendarEvent | null, day: Date, span: { start: Date; e
       .map((a) => a.email)
       .join(', '),
     reminder: event.reminders_minutes.length ? String(Math.min(...event.reminders_minutes)) : 'none',
+    videoCall: event.conference_url !== null,
   };
 }
 
@@ -233,7 +237,7 @@ export function EventForm({
     if (typeof timing === 'string') return setError(timing);
     const people = guestsAndReminders(fields, initial);
     if (typeof people === 'string') return setError(people);
-    const body = { ...timing, ...people };
+    const body = { ...timing, ...people, ...(fields.videoCall && !initial.videoCall ? { video_call: true as const } : {}) };
     setBusy(true);
     setError(null);
     try {
@@ -325,6 +329,14 @@ export function EventForm({
       <p id="event-guests-note" className="muted form-note">
         Invitations go out from your account’s provider.
       </p>
+      {event?.conference_url ? (
+        <p className="muted form-note">Video call: {event.conference_url}</p>
+      ) : (
+        <label className="inline">
+          <input type="checkbox" checked={fields.videoCall} onChange={(e) => set('videoCall')(e.target.checked)} /> Add a video
+          call (Google Meet or Teams, made by the provider)
+        </label>
+      )}
       <label>
         Reminder
         <select value={fields.reminder} onChange={(e) => set('reminder')(e.target.value)}>

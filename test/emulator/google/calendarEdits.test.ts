@@ -200,6 +200,49 @@ describe('Google Calendar v3: events.update, instances, move', () => {
     });
   });
 
+  describe('conferenceData (Google Meet)', () => {
+    it('a createRequest with conferenceDataVersion=1 makes a Meet conference at once; without it the body’s conferenceData is ignored', async () => {
+      const times = { start: { dateTime: at(3, 2, 10), timeZone: BERLIN }, end: { dateTime: at(3, 2, 11), timeZone: BERLIN } };
+      const createRequest = { requestId: 'req-1', conferenceSolutionKey: { type: 'hangoutsMeet' } };
+      const { data: made } = await cal.events.insert({
+        calendarId: 'primary',
+        conferenceDataVersion: 1,
+        requestBody: { summary: 'With Meet', ...times, conferenceData: { createRequest } },
+      });
+      expect(made.hangoutLink).toMatch(/^https:\/\/meet\.google\.com\/[a-z]{3}-[a-z]{4}-[a-z]{3}$/);
+      expect(made.conferenceData).toMatchObject({
+        createRequest: { requestId: 'req-1', status: { statusCode: 'success' } },
+        conferenceSolution: { key: { type: 'hangoutsMeet' } },
+        entryPoints: [{ entryPointType: 'video', uri: made.hangoutLink }],
+      });
+      const { data: ignored } = await cal.events.insert({
+        calendarId: 'primary',
+        requestBody: { summary: 'Without version', ...times, conferenceData: { createRequest } },
+      });
+      expect(ignored.conferenceData).toBeUndefined();
+      expect(ignored.hangoutLink).toBeUndefined();
+      // A Meet added to an existing event by patch; another solution type is refused.
+      const { data: patched } = await cal.events.patch({
+        calendarId: 'primary',
+        eventId: ignored.id ?? '',
+        conferenceDataVersion: 1,
+        requestBody: { conferenceData: { createRequest: { ...createRequest, requestId: 'req-2' } } },
+      });
+      expect(patched.hangoutLink).toMatch(/^https:\/\/meet\.google\.com\//);
+      const refused = await failure(
+        cal.events.insert({
+          calendarId: 'primary',
+          conferenceDataVersion: 1,
+          requestBody: {
+            ...times,
+            conferenceData: { createRequest: { requestId: 'r', conferenceSolutionKey: { type: 'eventNamedHangout' } } },
+          },
+        }),
+      );
+      expect(refused.status).toBe(400);
+    });
+  });
+
   describe('events.instances', () => {
     it("expands a monthly last-Friday series at 15:00 Berlin across March's change, with the reference's parameters", async () => {
       const series = await lastFridays('Month end');

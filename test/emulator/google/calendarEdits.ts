@@ -12,6 +12,7 @@ import {
   READ,
   serializeEvent,
   WRITE,
+  withConference,
 } from './calendarRoutes.ts';
 import { type Calendar, type CalendarEvent, startMillis } from './calendarStore.ts';
 import { badRequest, googleError, notFound } from './errors.ts';
@@ -59,11 +60,11 @@ export function calendarEditRoutes(deps: CalendarDeps): Route[] {
       path: C,
       endpoint: 'calendar.events.update',
       handler: (req) => {
-        // sendUpdates, sendNotifications, conferenceDataVersion, maxAttendees, supportsAttachments: accepted, no effect.
+        // sendUpdates, sendNotifications, maxAttendees, supportsAttachments: accepted, no effect; conferenceDataVersion as on insert.
         const acct = account(req, 'calendar.events.update', WRITE);
         const cal = calendar(acct, req.params.calendarId);
         writable(cal);
-        const body = jsonBody(req);
+        const body = withConference(jsonBody(req), req.url.searchParams);
         const ev = changeEvent(acct, cal, req.params.eventId ?? '', deps.ctx.now(), (current) => {
           // A full replace: every writable field is what the body says, absent ones cleared.
           const next: Record<string, unknown> = { status: 'confirmed' };

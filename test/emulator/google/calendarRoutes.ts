@@ -276,7 +276,7 @@ export function calendarRoutes(deps: CalendarDeps): Route[] {
         const acct = account(req, 'calendar.events.insert', WRITE);
         const cal = calendar(acct, req.params.calendarId);
         writable(cal);
-        const body = jsonBody(req);
+        const body = withConference(jsonBody(req), req.url.searchParams);
         const ev = validateEvent(body);
         const now = new Date(deps.ctx.now()).toISOString();
         const id = typeof body.id === 'string' ? body.id : randomBytes(13).toString('hex').replace(/[w-z]/g, 'a').slice(0, 26);
@@ -307,7 +307,13 @@ export function calendarRoutes(deps: CalendarDeps): Route[] {
       handler: (req) => {
         const acct = account(req, 'calendar.events.patch', WRITE);
         const cal = calendar(acct, req.params.calendarId);
-        const ev = patchEvent(acct, cal, req.params.eventId ?? '', jsonBody(req), deps.ctx.now());
+        const ev = patchEvent(
+          acct,
+          cal,
+          req.params.eventId ?? '',
+          withConference(jsonBody(req), req.url.searchParams),
+          deps.ctx.now(),
+        );
         touch(acct, ev);
         return { status: 200, body: serializeEvent(cal, ev) };
       },
@@ -347,6 +353,36 @@ export function findEvent(cal: Calendar, id: string, materialize = false): Calen
 }
 
 /** The fields a client writes (patch sets those it sends; update replaces all of them). */
+/**
+ * conferenceData in a write, as Google's reference has it: without conferenceDataVersion=1 the body's
+ * conferenceData is ignored; with it, a createRequest for a Google Meet conference (conferenceSolutionKey
+ * type hangoutsMeet) makes one at once (status success), with its video entry point and the event's
+ * hangoutLink. Another solution type is 400 invalid.
+ */
+export function withConference(body: Record<string, unknown>, query: URLSearchParams): Record<string, unknown> {
+  if (body.conferenceData === undefined) return body;
+  const { conferenceData, hangoutLink: _owned, ...rest } = body;
+  if (query.get('conferenceDataVersion') !== '1') return rest;
+  const data = conferenceData as { createRequest?: { requestId?: string; conferenceSolutionKey?: { type?: string } } } | null;
+  if (!data?.createRequest) return { ...rest, conferenceData };
+  const { requestId, conferenceSolutionKey } = data.createRequest;
+  if (!requestId) throw badRequest('Invalid conference request: requestId is required.');
+  if (conferenceSolutionKey?.type !== 'hangoutsMeet') throw badRequest('Invalid conference type value.');
+  const letters = (n: number) => Array.from(randomBytes(n), (b) => String.fromCharCode(97 + (b % 26))).join('');
+  const code = `${letters(3)}-${letters(4)}-${letters(3)}`;
+  const uri = `https://meet.google.com/${code}`;
+  return {
+    ...rest,
+    hangoutLink: uri,
+    conferenceData: {
+      createRequest: { requestId, conferenceSolutionKey, status: { statusCode: 'success' } },
+      conferenceId: code,
+      conferenceSolution: { key: { type: 'hangoutsMeet' }, name: 'Google Meet' },
+      entryPoints: [{ entryPointType: 'video', uri, label: `meet.google.com/${code}` }],
+    },
+  };
+}
+
 export const EDITABLE_FIELDS = [
   'summary',
   'description',
