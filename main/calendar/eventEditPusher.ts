@@ -3,7 +3,7 @@ import type { Log } from '../core/log.ts';
 import { OutpostError } from '../core/outpostError.ts';
 import type { WritableDb } from '../db/handles.ts';
 import {
-  deleteEventByRemoteId,
+  deleteSeriesMadeHere,
   type EventEdit,
   noteEventEditFailure,
   queuedEventEdits,
@@ -113,8 +113,10 @@ export async function pushEventEdits(
 function recordOutcome(db: WritableDb, accountId: string, edit: EventEdit, outcome: EventWriteOutcome): void {
   if (!outcome.remoteId || (edit.type !== 'create' && edit.type !== 'update') || outcome.conflict?.kept === 'provider') return;
   if (edit.type === 'create' && edit.fields.recurrence) {
-    // The placeholder stood for the first instance; the sync that follows brings them all.
-    deleteEventByRemoteId(db, accountId, edit.calendarRemoteId, edit.eventRemoteId);
+    // The instances shown since it was made give way to the provider's, which the sync that follows brings;
+    // edits made to the series meanwhile now name the provider's id.
+    renameCreatedEvent(db, accountId, edit.calendarRemoteId, edit.eventRemoteId, outcome.remoteId);
+    deleteSeriesMadeHere(db, accountId, edit.calendarRemoteId, edit.eventRemoteId);
     return;
   }
   if (edit.type === 'create') renameCreatedEvent(db, accountId, edit.calendarRemoteId, edit.eventRemoteId, outcome.remoteId);

@@ -21,6 +21,7 @@ import {
 import { transaction } from '../db/transactions.ts';
 import { localMidnight } from '../providers/gcal/gcalEvents.ts';
 import { formatRecurrenceRule, parseRecurrenceRule } from '../providers/recurrenceRule.ts';
+import { expandRule } from './expandRule.ts';
 import { daysBetween, movedDates, movedTimes } from './seriesTiming.ts';
 
 /** What a person asks for (the API's body, parsed): a new event's fields, or the ones an edit changes. */
@@ -214,7 +215,8 @@ export function createEvent(db: WritableDb, draft: EventDraft): EventRow {
   const fields = resolveFields(null, draft, calendar.time_zone);
   const key = newEventKey();
   return transaction(db, () => {
-    const id = insertLocalEvent(db, localWrite(db, calendar, key, fields, null));
+    const write = localWrite(db, calendar, key, fields, null);
+    const id = fields.recurrence ? insertSeriesMadeHere(db, write) : insertLocalEvent(db, write);
     queueEventEdit(db, calendar.account_id, {
       type: 'create',
       calendarRemoteId: calendar.remote_id,
@@ -223,6 +225,53 @@ export function createEvent(db: WritableDb, draft: EventDraft): EventRow {
     });
     return getEvent(db, id) as EventRow;
   });
+}
+
+/** How far ahead a new series is shown before the provider's own instances come (as the default sync window). */
+const NEW_SERIES_HORIZON_MS = 366 * 86_400_000;
+
+/**
+ * A new series, in the index at once as the instances the provider will make (main/calendar/expandRule.ts),
+ * each under the id Google gives an instance (series id, "_", its start in UTC), until the push's sync brings
+ * the provider's own. Returns the first instance's row id.
+ */
+function insertSeriesMadeHere(db: WritableDb, write: LocalEventWrite): number {
+  const { fields } = write;
+  const rule = parseRecurrenceRule(fields.recurrence as string);
+  const horizon = Date.now() + NEW_SERIES_HORIZON_MS;
+  const starts = expandRule(rule, fields.startsAt, fields.timeZone, { horizon, max: 1000 });
+  const ids = starts.map((start) => {
+    const local = DateTime.fromMillis(start, { zone: fields.timeZone });
+    const instance = fields.allDay
+      ? {
+          ...fields,
+          ...movedDates(fields.startDate as string, fields.endDate as string, {
+            days: daysBetween(fields.startDate as string, local.toISODate() as string),
+            minutes: 0,
+            lengthMs: null,
+            lengthDays: null,
+          }),
+        }
+      : { ...fields, startsAt: start, endsAt: start + (fields.endsAt - fields.startsAt) };
+    const timed = { ...instance, ...(fields.allDay ? allDayInstants(instance) : {}) };
+    const suffix = fields.allDay ? local.toFormat('yyyyMMdd') : local.toUTC().toFormat("yyyyMMdd'T'HHmmss'Z'");
+    return insertLocalEvent(db, {
+      ...write,
+      remoteId: `${write.remoteId}_${suffix}`,
+      fields: timed,
+      series: { remoteId: write.remoteId, originalStartAt: timed.startsAt },
+    });
+  });
+  // A rule whose first day it does not name still shows the event where it was put, until the sync.
+  return ids[0] ?? insertLocalEvent(db, write);
+}
+
+/** An all-day instance's instants: its dates' local midnights. */
+function allDayInstants(fields: EventFields): Pick<EventFields, 'startsAt' | 'endsAt'> {
+  return {
+    startsAt: localMidnight(fields.startDate as string, fields.timeZone),
+    endsAt: localMidnight(fields.endDate as string, fields.timeZone),
+  };
 }
 
 function existing(db: WritableDb, eventId: number): EventRow {

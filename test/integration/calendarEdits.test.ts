@@ -263,8 +263,14 @@ describe.each([google, outlook])('events created, edited and deleted in Outpost 
       timeZone: zone,
       recurrence: `FREQ=WEEKLY;COUNT=${count}`,
     });
-    // Until it is pushed, the series shows as its first instance.
+    // Before it is pushed, the index shows every instance the provider will make (at 09:00 Berlin either side of the change).
+    const shown = () =>
+      engine.db
+        .prepare("SELECT starts_at FROM events WHERE summary = 'Weekly sync' ORDER BY starts_at")
+        .pluck()
+        .all() as number[];
     expect(row(series.id)?.starts_at).toBe(first.toMillis());
+    expect(shown()).toEqual(expected);
     expect((await sync())?.status).toBe('succeeded');
     const there = (await remoteNamed('Weekly sync')).sort((a, b) => a.startMs - b.startMs);
     expect(there.map((e) => e.startMs)).toEqual(expected);

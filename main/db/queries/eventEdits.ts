@@ -204,6 +204,8 @@ export interface LocalEventWrite {
   fields: EventFields;
   organizer: { email: string; name: string } | null;
   attendees: Attendee[];
+  /** An instance of a series made here, until the provider's own instances replace it. */
+  series?: { remoteId: string; originalStartAt: number };
 }
 
 /**
@@ -238,10 +240,23 @@ export function insertLocalEvent(db: WritableDb, event: LocalEventWrite): number
     stmt(
       db,
       `INSERT INTO events (calendar_id, remote_id, status, summary, description, location, starts_at, ends_at, is_all_day,
-         start_date, end_date, time_zone, organizer_json, attendees_json, reminders_json, updated_at)
-       VALUES (?, ?, 'confirmed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(...localEventValues(event)).lastInsertRowid,
+         start_date, end_date, time_zone, organizer_json, attendees_json, reminders_json, updated_at,
+         series_remote_id, original_start_at)
+       VALUES (?, ?, 'confirmed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(...localEventValues(event), event.series?.remoteId ?? null, event.series?.originalStartAt ?? null).lastInsertRowid,
   );
+}
+
+/**
+ * A series made here was pushed: the instances the index showed for it give way to the provider's, which
+ * the sync that follows brings (one calendar's rows).
+ */
+export function deleteSeriesMadeHere(db: WritableDb, accountId: string, calendarRemoteId: string, seriesKey: string): void {
+  stmt(
+    db,
+    `DELETE FROM events WHERE (series_remote_id = ? OR remote_id = ?)
+       AND calendar_id = (SELECT id FROM calendars WHERE account_id = ? AND remote_id = ?)`,
+  ).run(seriesKey, seriesKey, accountId, calendarRemoteId);
 }
 
 /** An event changed here: its row takes the new fields at once (calendar and id too, when it moved). */
@@ -279,13 +294,4 @@ export function calendarOfAccount(
     db,
     'SELECT id, account_id, remote_id, time_zone FROM calendars WHERE id = ?',
   ).get(calendarId);
-}
-
-/** A recurring series created here is pushed: its placeholder row gives way to the instances the sync brings. */
-export function deleteEventByRemoteId(db: WritableDb, accountId: string, calendarRemoteId: string, remoteId: string): void {
-  stmt(
-    db,
-    `DELETE FROM events WHERE remote_id = ?
-       AND calendar_id = (SELECT id FROM calendars WHERE account_id = ? AND remote_id = ?)`,
-  ).run(remoteId, accountId, calendarRemoteId);
 }
