@@ -127,6 +127,38 @@ describeOnEachSurface('creating, editing and deleting an event from the calendar
     await ui.closePage(page);
   });
 
+  it('Repeat makes a series: every weekday, five times, all five in the calendar at once', async () => {
+    const page = await ui.openPage({ viewport: { width: 1400, height: 900 } });
+    await page.getByRole('button', { name: 'Calendar' }).click();
+    await page.getByRole('button', { name: 'New event' }).click();
+    const form = page.getByRole('form', { name: 'New event' });
+    await form.getByLabel('Title').fill('Morning check');
+    await form.getByLabel('Starts').fill(isoDate(today));
+    await form.getByLabel('Start time').fill('08:00');
+    await form.getByLabel('Ends').fill(isoDate(today));
+    await form.getByLabel('End time').fill('08:15');
+    await form.getByLabel('Repeat').selectOption({ label: 'Every weekday (Monday to Friday)' });
+    await form.getByLabel('Series ends').selectOption({ label: 'After a number of times' });
+    await form.getByLabel('How many times').fill('5');
+    await expect.poll(() => form.getByLabel('Calendar').inputValue(), { timeout: 10_000 }).not.toBe('');
+    await ui.screenshot(page, 'calendar-repeat.png');
+    await form.getByRole('button', { name: 'Save' }).click();
+    const query = new URLSearchParams({ from: at(0).toISOString(), to: at(24 * 10).toISOString() });
+    const series = async () =>
+      ((await (await ui.api(`/v1/calendar/events?${query}`)).json()) as { data: CalendarEvent[] }).data.filter(
+        (e) => e.summary === 'Morning check',
+      );
+    await expect.poll(async () => (await series()).length, { timeout: 10_000 }).toBe(5);
+    const instances = await series();
+    expect(new Set(instances.map((e) => e.series_id)).size).toBe(1);
+    for (const e of instances) {
+      const start = new Date(e.start);
+      expect([1, 2, 3, 4, 5]).toContain(start.getDay());
+      expect([start.getHours(), start.getMinutes()]).toEqual([8, 0]);
+    }
+    await ui.closePage(page);
+  });
+
   it('an all-day event takes its first and last day', async () => {
     const page = await ui.openPage({ viewport: { width: 1400, height: 900 } });
     await page.getByRole('button', { name: 'Calendar' }).click();

@@ -4,6 +4,7 @@ import type { CalendarEvent, EventCreateBody, EventUpdateBody } from '../../../s
 import { type ApplyTo, api } from '../apiClient.ts';
 import { viewerTimeZone } from '../calendarLayout.ts';
 import { addDays, useCalendarStore } from '../calendarStore.ts';
+import { type RepeatKind, repeatChoices, repeatRule } from '../eventRepeat.ts';
 
 type CalendarChoice = { id: string; name: string; account_id: string; is_primary: boolean };
 
@@ -26,6 +27,11 @@ interface Fields {
   timeZone: string;
   /** A video call asked of the provider (an event that has one keeps it). */
   videoCall: boolean;
+  /** A new event's repeat choice, and how the series ends (after `repeatCount` times, or on `repeatUntil`). */
+  repeat: RepeatKind;
+  repeatEnd: 'never' | 'count' | 'until';
+  repeatCount: string;
+  repeatUntil: string;
 }
 
 const REMINDERS: Array<{ value: string; label: string }> = [
@@ -76,6 +82,10 @@ function fieldsOf(event: CalendarEvent | null, day: Date, span: { start: Date; e
       endTime: localTime(end),
       timeZone: viewerTimeZone(),
       videoCall: false,
+      repeat: 'none',
+      repeatEnd: 'never',
+      repeatCount: '10',
+      repeatUntil: localDate(new Date(start.getFullYear(), start.getMonth() + 3, start.getDate())),
       location: '',
       description: '',
       calendarId: '',
@@ -105,7 +115,31 @@ function fieldsOf(event: CalendarEvent | null, day: Date, span: { start: Date; e
       .join(', '),
     reminder: event.reminders_minutes.length ? String(Math.min(...event.reminders_minutes)) : 'none',
     videoCall: event.conference_url !== null,
+    repeat: 'none',
+    repeatEnd: 'never',
+    repeatCount: '10',
+    repeatUntil: '',
   };
+}
+
+/** A new event's rule from the Repeat choice, or why it cannot be made. */
+function repeatOf(fields: Fields): { rule: string | null; error?: string } {
+  if (fields.repeat === 'none') return { rule: null };
+  if (fields.repeatEnd === 'count') {
+    const count = Number(fields.repeatCount);
+    if (!Number.isInteger(count) || count < 1 || count > 730) return { rule: null, error: 'Repeat 1 to 730 times.' };
+    return { rule: repeatRule(fields.repeat, fields.date, { kind: 'count', count }) };
+  }
+  if (fields.repeatEnd === 'until') {
+    if (!fields.repeatUntil || fields.repeatUntil < fields.date)
+      return { rule: null, error: 'The series ends before it starts.' };
+    // A timed series ends at the last moment of that day where it is scheduled (UNTIL in UTC, as RFC 5545 asks).
+    const until = fields.allDay
+      ? fields.repeatUntil.replaceAll('-', '')
+      : DateTime.fromISO(fields.repeatUntil, { zone: fields.timeZone }).endOf('day').toUTC().toFormat("yyyyMMdd'T'HHmmss'Z'");
+    return { rule: repeatRule(fields.repeat, fields.date, { kind: 'until', until }) };
+  }
+  return { rule: repeatRule(fields.repeat, fields.date, { kind: 'never' }) };
 }
 
 /**
@@ -237,7 +271,14 @@ export function EventForm({
     if (typeof timing === 'string') return setError(timing);
     const people = guestsAndReminders(fields, initial);
     if (typeof people === 'string') return setError(people);
-    const body = { ...timing, ...people, ...(fields.videoCall && !initial.videoCall ? { video_call: true as const } : {}) };
+    const repeat = event ? null : repeatOf(fields);
+    if (repeat?.error) return setError(repeat.error);
+    const body = {
+      ...timing,
+      ...people,
+      ...(fields.videoCall && !initial.videoCall ? { video_call: true as const } : {}),
+      ...(repeat?.rule ? { recurrence: repeat.rule } : {}),
+    };
     setBusy(true);
     setError(null);
     try {
@@ -329,6 +370,48 @@ export function EventForm({
       <p id="event-guests-note" className="muted form-note">
         Invitations go out from your account’s provider.
       </p>
+      {!event && (
+        <label>
+          Repeat
+          <select value={fields.repeat} onChange={(e) => set('repeat')(e.target.value as RepeatKind)}>
+            {repeatChoices(fields.date).map((choice) => (
+              <option key={choice.kind} value={choice.kind}>
+                {choice.label}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      {!event && fields.repeat !== 'none' && (
+        <div className="event-form-row">
+          <label>
+            Series ends
+            <select value={fields.repeatEnd} onChange={(e) => set('repeatEnd')(e.target.value as Fields['repeatEnd'])}>
+              <option value="never">Never</option>
+              <option value="count">After a number of times</option>
+              <option value="until">On a date</option>
+            </select>
+          </label>
+          {fields.repeatEnd === 'count' && (
+            <input
+              type="number"
+              min={1}
+              max={730}
+              value={fields.repeatCount}
+              onChange={(e) => set('repeatCount')(e.target.value)}
+              aria-label="How many times"
+            />
+          )}
+          {fields.repeatEnd === 'until' && (
+            <input
+              type="date"
+              value={fields.repeatUntil}
+              onChange={(e) => set('repeatUntil')(e.target.value)}
+              aria-label="The series’ last day"
+            />
+          )}
+        </div>
+      )}
       {event?.conference_url ? (
         <p className="muted form-note">Video call: {event.conference_url}</p>
       ) : (
