@@ -1,45 +1,10 @@
 import { expect, it } from 'vitest';
-import { openEngine } from '../../main/core/engine.ts';
-import { silentLog } from '../../main/core/log.ts';
-import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
-import { openBrowser as formPostBrowser } from '../emulator/microsoft/testAuth.ts';
-import {
-  autoConsentBrowser,
-  emulatorControl,
-  googleConfigFor,
-  microsoftConfigFor,
-  providerEnvFor,
-  runMailSync,
-} from '../support/emulatorAccounts.ts';
-import { useUiSession } from '../support/uiHarness.ts';
+import { emulatorControl } from '../support/emulatorAccounts.ts';
+import { useTwoAccountUi } from '../support/twoAccountUi.ts';
 import { describeOnEachSurface } from '../support/uiSurface.ts';
 
 describeOnEachSurface('each account has its own mailboxes in the sidebar', (surface) => {
-  let emulator: RunningEmulator | undefined;
-  const ui = useUiSession(
-    surface,
-    async (dataDir) => {
-      emulator = await startEmulator({
-        autoConsent: true,
-        seed: { kind: 'synthetic', count: 40 },
-        serviceOptions: { google: { quotaEnabled: false } },
-      });
-      const engine = openEngine({
-        log: silentLog,
-        dataDir,
-        providers: { google: googleConfigFor(emulator.baseUrl), microsoft: microsoftConfigFor(emulator.baseUrl) },
-      });
-      try {
-        const google = await engine.providers.forConnect('google').connect({ openBrowser: autoConsentBrowser });
-        const microsoft = await engine.providers.forConnect('microsoft').connect({ openBrowser: formPostBrowser });
-        await runMailSync(engine, google.id, 'full');
-        await runMailSync(engine, microsoft.id, 'full');
-      } finally {
-        await engine.close();
-      }
-    },
-    () => (emulator ? { ...providerEnvFor(emulator.baseUrl), OUTPOST_GMAIL_QUOTA_UNITS_PER_SECOND: '1000000' } : {}),
-  );
+  const ui = useTwoAccountUi(surface, 40);
 
   const accounts = async () =>
     ((await (await ui.api('/v1/accounts')).json()) as { data: Array<{ id: string; email: string }> }).data;
@@ -108,8 +73,7 @@ describeOnEachSurface('each account has its own mailboxes in the sidebar', (surf
     microsoft: { users: Array<{ upn: string; folders: Array<{ id: string; displayName: string }> }> };
   }
   const snapshot = async () => {
-    if (!emulator) throw new Error('the emulator has not started');
-    return (await emulatorControl(emulator)('/snapshot')) as unknown as Snapshot;
+    return (await emulatorControl(ui.emulator)('/snapshot')) as unknown as Snapshot;
   };
   const namesAt = async (email: string) => {
     const s = await snapshot();
