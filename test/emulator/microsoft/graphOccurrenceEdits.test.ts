@@ -104,3 +104,61 @@ describe('Graph: a create retried with the same transactionId', () => {
     expect(after.filter((e) => e.subject === 'Made twice')).toHaveLength(2);
   });
 });
+
+describe('Graph: a series edited through its series master (all events, and ending it: this and following)', () => {
+  it('PATCH of the master renames and moves every occurrence; a shorter range ends the series; DELETE takes it whole', async () => {
+    const { id } = await control('/events', {
+      event: {
+        subject: 'Weekly sync',
+        start: { dateTime: `${day(firstDay)}T10:00:00`, timeZone: 'UTC' },
+        end: { dateTime: `${day(firstDay)}T10:30:00`, timeZone: 'UTC' },
+        recurrence: {
+          pattern: { type: 'daily', interval: 1 },
+          range: { type: 'numbered', startDate: day(firstDay), numberOfOccurrences: 5 },
+        },
+      },
+    });
+    const occurrences = async () =>
+      ((await (await g(`/events/${id}/instances?${window}`)).json()).value as Json[]).map((e) => [
+        e.subject,
+        (e.start as { dateTime: string }).dateTime.slice(11, 16),
+      ]);
+    const patched = await g(`/events/${id}`, {
+      method: 'PATCH',
+      body: JSON.stringify({
+        subject: 'Team sync',
+        start: { dateTime: `${day(firstDay)}T11:00:00`, timeZone: 'UTC' },
+        end: { dateTime: `${day(firstDay)}T11:30:00`, timeZone: 'UTC' },
+      }),
+    });
+    expect(patched.status).toBe(200);
+    expect(await patched.json()).toMatchObject({ id, type: 'seriesMaster', subject: 'Team sync' });
+    expect(await occurrences()).toEqual(Array(5).fill(['Team sync', '11:00']));
+
+    // "This and following" from the fourth: the master's range ends after three (numbered) ...
+    const ended = await g(`/events/${id}`, {
+      method: 'PATCH',
+      body: JSON.stringify({
+        recurrence: {
+          pattern: { type: 'daily', interval: 1 },
+          range: { type: 'numbered', startDate: day(firstDay), numberOfOccurrences: 3 },
+        },
+      }),
+    });
+    expect(ended.status).toBe(200);
+    expect(await occurrences()).toHaveLength(3);
+    // ... or on a date (endDate, inclusive).
+    await g(`/events/${id}`, {
+      method: 'PATCH',
+      body: JSON.stringify({
+        recurrence: {
+          pattern: { type: 'daily', interval: 1 },
+          range: { type: 'endDate', startDate: day(firstDay), endDate: day(firstDay + DAY_MS) },
+        },
+      }),
+    });
+    expect(await occurrences()).toHaveLength(2);
+    expect((await g(`/events/${id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await g(`/events/${id}/instances?${window}`)).status).toBe(404);
+  });
+});
