@@ -32,6 +32,7 @@ export function MailRefresh() {
     });
   }, [load]);
   // A problem asking for one scope's sync is not the other scope's.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the problem is cleared when the scope in view changes
   useEffect(() => setProblem(null), [inView]);
   const scope = refreshScope(accounts, jobs, inView);
   if (!scope) return null;
