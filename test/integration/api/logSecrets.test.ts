@@ -97,7 +97,8 @@ describe("the core's log over a working session", () => {
       component: 'api',
       method: 'GET',
       route: expect.stringMatching(/^\/v1\/email\/threads\/thr_\d+$/),
-      err: { stack: expect.stringContaining('SyntaxError') },
+      // The broken recipients fail in SQLite's JSON functions (the thread's recipients) or in JSON.parse.
+      err: { stack: expect.stringMatching(/SyntaxError|malformed JSON/) },
     });
   });
 });
