@@ -79,6 +79,8 @@ function notify(reminder: DueReminder, text: string): void {
 export function startEventReminders(
   show: (reminder: DueReminder) => void,
   describe: (reminder: DueReminder) => string,
+  /** After each read of the upcoming events: how many reminders wait on a timer. */
+  armed: (count: number) => void = () => {},
 ): () => void {
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
   let stopped = false;
@@ -116,6 +118,7 @@ export function startEventReminders(
           reminder.key,
           setTimeout(() => fire(reminder), Math.max(0, reminder.at - now)),
         );
+    armed(timers.size);
   };
   void refresh();
   const every = setInterval(() => void refresh(), REFRESH_MS);

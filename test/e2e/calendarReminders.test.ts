@@ -83,6 +83,10 @@ describeOnEachSurface('event reminders', (surface) => {
     });
     await page.getByRole('button', { name: 'Calendar' }).waitFor();
     const reminders = page.getByRole('region', { name: 'Reminders' });
+    // The upcoming events were read (over the real network, however loaded the machine) before the clock moves.
+    await expect
+      .poll(() => page.locator('[data-reminders-armed]').getAttribute('data-reminders-armed'), { timeout: 20_000 })
+      .toBe('1');
 
     await page.clock.fastForward('08:00');
     expect(await reminders.getByRole('alert').count()).toBe(0);
