@@ -18,6 +18,8 @@ const MINUTE = 60_000;
 const LOOK_AHEAD_MS = 8 * 24 * 60 * MINUTE;
 /** Read again this often, besides after every calendar sync: a timer set long ago may name a moved event. */
 const REFRESH_MS = 5 * MINUTE;
+/** A read that failed is tried again after this long. */
+const RETRY_MS = 30_000;
 /** Timers are set for reminders due within this long (the next refresh sets the later ones). */
 const TIMER_HORIZON_MS = 24 * 60 * MINUTE;
 
@@ -84,6 +86,7 @@ export function startEventReminders(
 ): () => void {
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
   let stopped = false;
+  let retry: ReturnType<typeof setTimeout> | undefined;
   const fire = (reminder: DueReminder) => {
     timers.delete(reminder.key);
     const fired = firedReminders(Date.now());
@@ -99,8 +102,9 @@ export function startEventReminders(
     try {
       events = (await api.listEvents(new Date(now), new Date(now + LOOK_AHEAD_MS))).data;
     } catch (error) {
-      // Offline or the core restarting: the next refresh tries again.
+      // Offline, the session not yet set, or the core restarting: tried again soon, not only at the next refresh.
       console.warn('event reminders: could not read upcoming events', error);
+      if (!stopped) retry = setTimeout(() => void refresh(), RETRY_MS);
       return;
     }
     if (stopped) return;
@@ -128,6 +132,7 @@ export function startEventReminders(
   return () => {
     stopped = true;
     clearInterval(every);
+    clearTimeout(retry);
     stopEvents();
     for (const timer of timers.values()) clearTimeout(timer);
   };
