@@ -51,7 +51,7 @@ describeOnEachSurface('composing and replying, delivered to Gmail (emulator)', (
     const form = composer.getByRole('form', { name: 'New message' });
     await form.getByLabel('To', { exact: true }).fill('"Doe, Jane" <jane@example.test>, bo');
     await form.getByLabel('Subject').fill('Figures for Q4 — final');
-    await form.getByLabel('Message').fill('Hi Jane,\nthe figures are attached.');
+    await form.getByRole('textbox', { name: 'Message', exact: true }).fill('Hi Jane,\nthe figures are attached.');
     await form.getByLabel('Attach files').setInputFiles(attachment);
     await expect.poll(() => form.getByRole('list', { name: 'Attachments' }).textContent()).toContain('figures.csv');
     await form.getByRole('button', { name: 'Send' }).click();
@@ -59,7 +59,7 @@ describeOnEachSurface('composing and replying, delivered to Gmail (emulator)', (
     await expect.poll(() => form.getByRole('alert').textContent()).toContain('Not an email address: bo');
     await form.getByLabel('To', { exact: true }).fill('"Doe, Jane" <jane@example.test>');
     await ui.screenshot(composer, 'compose.png');
-    await form.getByLabel('Message').press('Control+Enter');
+    await form.getByRole('textbox', { name: 'Message', exact: true }).press('Control+Enter');
     await sentConfirmed(page, composer);
 
     const sent = (await sentMail()).map(async (m) => ({
@@ -103,7 +103,7 @@ describeOnEachSurface('composing and replying, delivered to Gmail (emulator)', (
     let form = composer.getByRole('form', { name: 'New message' });
     await form.getByLabel('To', { exact: true }).fill('jane@example.test');
     await form.getByLabel('Subject').fill('Taken back');
-    await form.getByLabel('Message').fill('On second thoughts…');
+    await form.getByRole('textbox', { name: 'Message', exact: true }).fill('On second thoughts…');
     await form.getByLabel('Attach files').setInputFiles(attachment);
     await expect.poll(() => form.getByRole('list', { name: 'Attachments' }).textContent()).toContain('notes.txt');
     await form.getByRole('button', { name: 'Send' }).click();
@@ -115,7 +115,7 @@ describeOnEachSurface('composing and replying, delivered to Gmail (emulator)', (
     form = composer.getByRole('form', { name: 'New message' });
     await expect.poll(() => form.getByLabel('Subject').inputValue(), { timeout: 5_000 }).toBe('Taken back');
     expect(await form.getByLabel('To', { exact: true }).inputValue()).toBe('jane@example.test');
-    expect(await form.getByLabel('Message').inputValue()).toBe('On second thoughts…');
+    expect(await form.getByRole('textbox', { name: 'Message', exact: true }).inputValue()).toBe('On second thoughts…');
     expect(await form.getByRole('list', { name: 'Attachments' }).textContent()).toContain('notes.txt');
     // Past the period, Gmail still has nothing: it was never sent.
     await page.waitForTimeout(4_000);
@@ -310,8 +310,8 @@ describeOnEachSurface('composing and replying, delivered to Gmail (emulator)', (
       const form = composer.getByRole('form', { name: 'New message' });
       await form.getByLabel('To', { exact: true }).fill('jane@example.test');
       await form.getByLabel('Subject').fill(subject);
-      await form.getByLabel('Message').fill('Held back by an outage.');
-      await form.getByLabel('Message').press('Control+Enter');
+      await form.getByRole('textbox', { name: 'Message', exact: true }).fill('Held back by an outage.');
+      await form.getByRole('textbox', { name: 'Message', exact: true }).press('Control+Enter');
       if (composer === page)
         await expect.poll(() => page.getByRole('status').filter({ hasText: 'queued' }).count(), { timeout: 15_000 }).toBe(1);
       else await composer.waitForEvent('close', { timeout: 15_000 });
@@ -354,20 +354,20 @@ describeOnEachSurface('composing and replying, delivered to Gmail (emulator)', (
     const composer = await ui.composer(page, () => page.locator('body').press('c'));
     const form = composer.getByRole('form', { name: 'New message' });
     await expect
-      .poll(() => form.getByLabel('Message').inputValue(), { timeout: 10_000 })
+      .poll(() => form.getByRole('textbox', { name: 'Message', exact: true }).inputValue(), { timeout: 10_000 })
       .toBe('\n\n-- \nAlice\nOutpost test team');
     // Nothing written yet: Escape closes without asking.
-    await form.getByLabel('Message').press('Escape');
+    await form.getByRole('textbox', { name: 'Message', exact: true }).press('Escape');
     if (composer === page) await expect.poll(() => form.count()).toBe(0);
 
     await openRow(page, 0);
     const replier = await ui.composer(page, () => page.locator('body').press('r'));
     const reply = replier.getByRole('form', { name: 'New message' });
     await expect
-      .poll(() => reply.getByLabel('Message').inputValue(), { timeout: 10_000 })
+      .poll(() => reply.getByRole('textbox', { name: 'Message', exact: true }).inputValue(), { timeout: 10_000 })
       .toMatch(/^\n\n-- \nAlice\nOutpost test team\n\nOn .* wrote:\n> /);
-    await reply.getByLabel('Message').press('Control+Home');
-    await reply.getByLabel('Message').pressSequentially('Signed reply.');
+    await reply.getByRole('textbox', { name: 'Message', exact: true }).press('Control+Home');
+    await reply.getByRole('textbox', { name: 'Message', exact: true }).pressSequentially('Signed reply.');
     await reply.getByRole('button', { name: 'Send' }).click();
     await sentConfirmed(page, replier);
     const sent = await Promise.all((await sentMail()).map(async (m) => (await PostalMime.parse(m.raw)).text ?? ''));
@@ -407,8 +407,8 @@ describeOnEachSurface('composing and replying, delivered to Gmail (emulator)', (
       older.getByRole('toolbar').getByRole('button', { name: 'Reply', exact: true }).click(),
     );
     const form = replier.getByRole('form', { name: 'New message' });
-    await form.getByLabel('Message').press('Control+Home');
-    await form.getByLabel('Message').pressSequentially('About your first message.');
+    await form.getByRole('textbox', { name: 'Message', exact: true }).press('Control+Home');
+    await form.getByRole('textbox', { name: 'Message', exact: true }).pressSequentially('About your first message.');
     await form.getByRole('button', { name: 'Send' }).click();
     await sentConfirmed(page, replier);
     const sent = await Promise.all((await sentMail()).map(async (m) => PostalMime.parse(m.raw)));
@@ -426,8 +426,8 @@ describeOnEachSurface('composing and replying, delivered to Gmail (emulator)', (
     const form = composer.getByRole('form', { name: 'New message' });
     expect(await form.getByLabel('To', { exact: true }).inputValue()).toMatch(/@/);
     expect(await form.getByLabel('Subject').inputValue()).toMatch(/^re: /i);
-    await form.getByLabel('Message').press('Control+Home');
-    await form.getByLabel('Message').pressSequentially('Sounds good to me.');
+    await form.getByRole('textbox', { name: 'Message', exact: true }).press('Control+Home');
+    await form.getByRole('textbox', { name: 'Message', exact: true }).pressSequentially('Sounds good to me.');
     await form.getByRole('button', { name: 'Send' }).click();
     await sentConfirmed(page, composer);
 

@@ -46,7 +46,7 @@ describe.skipIf(chromiumSurface.skipReason !== null)(
       await expect.poll(() => first.getByLabel('To', { exact: true }).evaluate(HAS_FOCUS)).toBe(true);
       await first.getByLabel('To', { exact: true }).fill('bob@example.test');
       await first.getByLabel('Subject').fill('First draft');
-      await first.getByLabel('Message').fill('Written first.');
+      await first.getByRole('textbox', { name: 'Message', exact: true }).fill('Written first.');
 
       // The mailbox beneath stays usable: a conversation opens with a click while the message is open.
       const row = page.getByRole('option').nth(2);
@@ -83,8 +83,8 @@ describe.skipIf(chromiumSurface.skipReason !== null)(
 
       // Restored, it is as it was typed, and takes the keyboard.
       await windows(page).nth(0).getByRole('button', { name: 'Restore' }).click();
-      expect(await first.getByLabel('Message').inputValue()).toBe('Written first.');
-      await expect.poll(() => first.getByLabel('Message').evaluate(HAS_FOCUS)).toBe(true);
+      expect(await first.getByRole('textbox', { name: 'Message', exact: true }).inputValue()).toBe('Written first.');
+      await expect.poll(() => first.getByRole('textbox', { name: 'Message', exact: true }).evaluate(HAS_FOCUS)).toBe(true);
 
       // Close asks (something was written); Discard removes that one only.
       await windows(page).nth(1).getByRole('button', { name: 'Close' }).click();
@@ -115,7 +115,7 @@ describe.skipIf(chromiumSurface.skipReason !== null)(
       await page.getByRole('button', { name: 'Compose' }).click();
       const form = windows(page).nth(0).getByRole('form', { name: 'New message' });
       await form.getByLabel('To', { exact: true }).fill('"Bob Jones" <bob@example.test>, carol@example.test');
-      await form.getByLabel('Message').fill('No subject on this one.');
+      await form.getByRole('textbox', { name: 'Message', exact: true }).fill('No subject on this one.');
       await form.getByRole('button', { name: 'Send' }).click();
       // Asked first; nothing goes until the answer.
       const asked = form.getByRole('alertdialog', { name: 'Send without a subject?' });

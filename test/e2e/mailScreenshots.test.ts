@@ -80,7 +80,7 @@ describeOnEachSurface('screenshots of the mail client', (surface) => {
         .getByLabel('Subject')
         .fill(subject);
     }
-    await windows.nth(1).getByLabel('Message').fill('The figures are in the second half.');
+    await windows.nth(1).getByRole('textbox', { name: 'Message', exact: true }).fill('The figures are in the second half.');
     await page.getByRole('region', { name: 'Messages being written' }).getByRole('button', { name: 'Minimise' }).first().click();
     await expect.poll(() => windows.nth(0).getByLabel('Subject').isVisible()).toBe(false);
     await ui.screenshot(page, 'docked-compose.png');

@@ -27,9 +27,9 @@ async function keepNewDraft(
   const form = composer.getByRole('form', { name: 'New message' });
   await form.getByLabel('To', { exact: true }).fill(draft.to);
   await form.getByLabel('Subject').fill(draft.subject);
-  await form.getByLabel('Message').fill(draft.text);
+  await form.getByRole('textbox', { name: 'Message', exact: true }).fill(draft.text);
   await expect.poll(() => form.locator('.compose-saved').textContent(), { timeout: 10_000 }).toBe('Draft saved');
-  await form.getByLabel('Message').press('Escape');
+  await form.getByRole('textbox', { name: 'Message', exact: true }).press('Escape');
   await composer.getByRole('alertdialog', { name: 'Close this message?' }).getByRole('button', { name: 'Keep as draft' }).click();
   await expect.poll(() => form.count()).toBe(0);
 }
@@ -92,10 +92,10 @@ describeOnEachSurface('drafts at Gmail through the UI (emulator)', (surface) => 
       .poll(() => again.getByLabel('Subject', { exact: true }).inputValue(), { timeout: 10_000 })
       .toBe('Plans for Thursday');
     expect(await again.getByRole('combobox', { name: 'To' }).inputValue()).toBe('dave@example.test');
-    expect(await again.getByLabel('Message').inputValue()).toContain('Bring the slides.');
+    expect(await again.getByRole('textbox', { name: 'Message', exact: true }).inputValue()).toContain('Bring the slides.');
     await ui.screenshot(reopened, 'draft-reopened.png');
 
-    await again.getByLabel('Message').fill('Bring the slides and the figures.');
+    await again.getByRole('textbox', { name: 'Message', exact: true }).fill('Bring the slides and the figures.');
     await expect.poll(() => again.locator('.compose-saved').textContent(), { timeout: 10_000 }).toBe('Draft saved');
     // The same Gmail draft, now with the edit; one draft, one conversation in Drafts.
     await expect
@@ -103,7 +103,7 @@ describeOnEachSurface('drafts at Gmail through the UI (emulator)', (surface) => 
         timeout: 15_000,
       })
       .toEqual([[first?.id, true]]);
-    await again.getByLabel('Message').press('Escape');
+    await again.getByRole('textbox', { name: 'Message', exact: true }).press('Escape');
     await reopened
       .getByRole('alertdialog', { name: 'Close this message?' })
       .getByRole('button', { name: 'Keep as draft' })
@@ -139,7 +139,7 @@ describeOnEachSurface('drafts at Gmail through the UI (emulator)', (surface) => 
     await expect
       .poll(() => form.getByLabel('Subject', { exact: true }).inputValue(), { timeout: 10_000 })
       .toBe('Written on the phone');
-    expect(await form.getByLabel('Message').inputValue()).toContain('On the bus.');
+    expect(await form.getByRole('textbox', { name: 'Message', exact: true }).inputValue()).toContain('On the bus.');
     // Discarded unchanged (asked first, as a saved draft is): gone from Drafts here and in Gmail.
     await form.getByRole('button', { name: 'Discard' }).click();
     await composer.getByRole('alertdialog', { name: 'Close this message?' }).getByRole('button', { name: 'Discard' }).click();
@@ -202,8 +202,8 @@ describeOnEachSurface('drafts in Outlook through the UI (emulator)', (surface) =
     const reopened = await ui.composer(page, () => row.click());
     const again = reopened.getByRole('form', { name: 'New message' });
     await expect.poll(() => again.getByLabel('Subject', { exact: true }).inputValue(), { timeout: 10_000 }).toBe('Budget notes');
-    expect(await again.getByLabel('Message').inputValue()).toContain('Numbers to follow.');
-    await again.getByLabel('Message').fill('Numbers to follow, and the totals.');
+    expect(await again.getByRole('textbox', { name: 'Message', exact: true }).inputValue()).toContain('Numbers to follow.');
+    await again.getByRole('textbox', { name: 'Message', exact: true }).fill('Numbers to follow, and the totals.');
     await expect.poll(() => again.locator('.compose-saved').textContent(), { timeout: 10_000 }).toBe('Draft saved');
     await expect
       .poll(async () => (await named()).map((d) => [d.id, d.text.includes('and the totals')]), { timeout: 15_000 })

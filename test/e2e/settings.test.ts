@@ -116,8 +116,8 @@ describeOnEachSurface('settings: connecting accounts, sync intervals, webhooks a
     await from.selectOption('bob@contoso.test');
     await form.getByLabel('To', { exact: true }).fill('jane@example.test');
     await form.getByLabel('Subject').fill('From the work account');
-    await form.getByLabel('Message').fill('Sent from Outlook.');
-    await form.getByLabel('Message').press('Control+Enter');
+    await form.getByRole('textbox', { name: 'Message', exact: true }).fill('Sent from Outlook.');
+    await form.getByRole('textbox', { name: 'Message', exact: true }).press('Control+Enter');
 
     type Threads = { data: Array<{ id: string; subject: string; account_id: string }> };
     const accounts = (await (await ui.api('/v1/accounts')).json()) as { data: Array<{ id: string; email: string }> };
